@@ -1,0 +1,139 @@
+"""One settings object for the whole bot, read from `QABOT_*` variables and `.env`.
+
+Nested groups use a double underscore: `QABOT_RETRIEVAL__K=8`, `QABOT_INDEX__CHUNK_SIZE=600`.
+The OpenAI credentials keep their usual names (`OPENAI_API_KEY`, `OPENAI_BASE_URL`) so a shell
+already set up for the OpenAI SDK works unchanged.
+
+The `get_*` factories are the only places that construct models and stores; they import lazily,
+so importing qabot stays cheap and does no work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+
+LLMName = Literal["auto", "openai", "extractive", "mock"]
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CorpusSettings(_Group):
+    strict: bool = Field(
+        default=False,
+        description="Fail the ingest on the first malformed record instead of skipping it.",
+    )
+    snapshot_year: int = Field(
+        default=2026,
+        description="Year given to profile dates printed without one (e.g. 'Jan 9'): "
+        "the year the profile page was captured.",
+    )
+    max_abstract_chars: int = Field(
+        default=20_000,
+        description="Longer abstracts are cut to this length (with a warning) before indexing.",
+    )
+
+
+class IndexSettings(_Group):
+    embedding: Literal["minilm", "openai"] = Field(
+        default="minilm",
+        description="minilm: bundled all-MiniLM-L6-v2, offline. openai: the OpenAI embeddings API.",
+    )
+    openai_embedding_model: str = Field(default="text-embedding-3-small")
+    chunk_size: int = Field(
+        default=800, ge=100, description="Characters per chunk (chosen by measurement, README)."
+    )
+    chunk_overlap: int = Field(default=120, ge=0)
+    batch_size: int = Field(default=64, ge=1, description="Texts per embedding call.")
+    keep_generations: int = Field(
+        default=2,
+        ge=1,
+        description="Completed index generations kept, so readers of the previous one survive.",
+    )
+    lock_timeout: float = Field(
+        default=0.0,
+        ge=0,
+        description="Seconds an ingest waits for another ingest's lock before refusing.",
+    )
+
+
+class RetrievalSettings(_Group):
+    k: int = Field(default=5, ge=1, le=50, description="Papers returned by search / given to ask.")
+    candidates: int = Field(
+        default=40, ge=5, description="Chunks fetched from each retriever before fusion."
+    )
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    min_relevance: float = Field(
+        default=0.30,
+        description="Abstain when the best dense cosine similarity is below this "
+        "(calibrated on tests/data/retrieval_questions.jsonl, see README).",
+    )
+    evidence_per_paper: int = Field(default=2, ge=1, description="Best chunks kept per paper.")
+    max_question_chars: int = Field(
+        default=2_000, ge=20, description="Longer questions are truncated with a warning."
+    )
+
+
+class OpenAISettings(_Group):
+    model: str = Field(default="gpt-4o-mini", description="Chat model name on the endpoint.")
+    temperature: float = 0.0
+    timeout: float = Field(default=30.0, gt=0, description="Seconds per request.")
+    max_retries: int = Field(default=3, ge=0, description="Retries on 429/5xx, with backoff.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Every field has a default; secrets stay in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QABOT_",
+        env_file=".env",
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,
+    )
+
+    corpus: Path = Field(
+        default=Path("corpus"), description="Corpus file or folder (profiles and JSONL)."
+    )
+    store: Path = Field(default=Path("vectorstore"), description="Folder of the persisted index.")
+    llm: LLMName = Field(
+        default="auto",
+        description="Answer backend. auto = openai when OPENAI_API_KEY is set, else extractive.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "QABOT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QABOT_OPENAI_BASE_URL")
+    )
+    parsing: CorpusSettings = Field(default_factory=CorpusSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+
+    @property
+    def resolved_llm(self) -> str:
+        """The backend `auto` stands for, decided from the credentials present."""
+        if self.llm != "auto":
+            return self.llm
+        return "openai" if self.openai_api_key or self.openai_base_url else "extractive"
+
+    def get_llm(self) -> BaseChatModel | None:
+        """The chat model for the configured backend; None for the extractive answerer."""
+        from qabot.llms import make_llm
+
+        return make_llm(self)
+
+    def get_embeddings(self) -> Embeddings:
+        from qabot.embeddings import make_embeddings
+
+        return make_embeddings(self)

@@ -1,0 +1,363 @@
+"""Corpus parsing: profile pages and JSONL paper files into `Paper` and `Profile` records.
+
+A corpus is a file or a folder holding any number of:
+- profile pages (`*.txt`): a researcher's name and figures, then one block per paper;
+- JSONL files (`*.jsonl`): one paper per line (schema in the README).
+
+Malformed records raise or are reported as `CorpusError`s naming the file and line. In the default
+mode they are skipped and counted; with `strict=True` the first one fails the load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qabot.config import CorpusSettings
+from qabot.errors import CorpusError
+from qabot.models import Paper, Profile
+
+log = logging.getLogger(__name__)
+
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+# "LGNov 20, 2022Code": category, month, day, optional year, optional code badge, glued together
+# because the page was copied as text from a web layout.
+_PAPER_HEADER = re.compile(
+    r"^(?P<cat>[A-Z]{2,4})(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"(?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?P<code>Code)?$"
+)
+_FIGURE_KEY_FIRST = re.compile(r"^(?P<key>[A-Za-z][A-Za-z \-]*?)\s*(?P<val>\d[\d,.]*%?)$")
+_FIGURE_VALUE_FIRST = re.compile(r"^(?P<val>\d[\d,]*)\s*(?P<key>[A-Za-z][A-Za-z ]*)$")
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_ET_AL = re.compile(r"\s*(,\s*)?et al\.?\s*$", re.IGNORECASE)
+_JSONL_FIELDS = {
+    "id", "title", "abstract", "authors", "date", "year", "category",
+    "affiliations", "url", "has_code", "profile",
+}  # fmt: skip
+PROFILE_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+
+
+@dataclass
+class CorpusLoad:
+    """Everything read from a corpus path, with what was skipped and why."""
+
+    papers: list[Paper] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)
+    errors: list[CorpusError] = field(default_factory=list)
+    duplicates: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.errors)
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used to spot duplicate papers."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def make_paper_id(title: str) -> str:
+    """A readable slug of the title; long titles get a hash suffix so ids stay unique."""
+    slug = normalise_title(title).replace(" ", "-") or "untitled"
+    if len(slug) <= 64:
+        return slug
+    import hashlib
+
+    digest = hashlib.sha1(normalise_title(title).encode()).hexdigest()[:8]
+    return f"{slug[:55].rstrip('-')}-{digest}"
+
+
+def find_urls(text: str) -> list[str]:
+    urls = [u.rstrip(".,;:") for u in _URL.findall(text)]
+    return list(dict.fromkeys(urls))
+
+
+def split_authors(text: str) -> tuple[list[str], bool]:
+    """Split an author list; a trailing "et al." becomes the truncation flag, never a name."""
+    truncated = bool(_ET_AL.search(text))
+    text = _ET_AL.sub("", text)
+    names = [n.strip() for n in re.split(r",|;|\band\b", text) if n.strip()]
+    return names, truncated
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data[:65536]:
+        raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(path, "is not valid UTF-8 text (binary file?)", line) from exc
+
+
+def _cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
+    if len(abstract) > settings.max_abstract_chars:
+        log.warning(
+            "%s: abstract of %d characters cut to %d (QABOT_PARSING__MAX_ABSTRACT_CHARS)",
+            where, len(abstract), settings.max_abstract_chars,
+        )  # fmt: skip
+        return abstract[: settings.max_abstract_chars]
+    return abstract
+
+
+# --------------------------------------------------------------------------- profile pages
+
+
+def parse_profile(
+    path: Path, settings: CorpusSettings, text: str | None = None
+) -> tuple[Profile, list[Paper], list[CorpusError]]:
+    """Parse a profile page. Returns the profile, its papers, and the blocks that failed."""
+    text = _read_text(path) if text is None else text
+    lines = text.splitlines()
+    headers = [i for i, line in enumerate(lines) if _PAPER_HEADER.match(line.strip())]
+    head = [ln.strip() for ln in lines[: headers[0] if headers else len(lines)] if ln.strip()]
+    if not head:
+        raise CorpusError(path, "empty profile: expected the researcher's name on line 1", 1)
+    profile = _parse_profile_head(head, path)
+    if not headers:
+        raise CorpusError(
+            path, "no paper blocks found (expected lines like 'LGNov 20, 2022Code')", 1
+        )
+    papers: list[Paper] = []
+    errors: list[CorpusError] = []
+    for n, start in enumerate(headers):
+        end = headers[n + 1] if n + 1 < len(headers) else len(lines)
+        try:
+            papers.append(_parse_block(lines, start, end, path, profile.name, settings))
+        except CorpusError as exc:
+            errors.append(exc)
+    profile.papers_listed = len(papers)
+    return profile, papers, errors
+
+
+def _parse_profile_head(head: list[str], path: Path) -> Profile:
+    profile = Profile(name=head[0], source=str(path))
+    for line in head[1:]:
+        if re.fullmatch(r"[A-Z]{2,4}", line):
+            profile.primary_category = line
+            continue
+        match = _FIGURE_VALUE_FIRST.match(line) or _FIGURE_KEY_FIRST.match(line)
+        if not match:
+            profile.figures[line] = ""
+            continue
+        key, val = match["key"].strip().lower(), match["val"]
+        number = int(val.replace(",", "")) if re.fullmatch(r"[\d,]+", val) else None
+        if key == "h-index":
+            profile.h_index = number
+        elif key == "papers":
+            profile.papers_stated = number if profile.papers_stated is None else profile.papers_stated
+        elif key == "citations":
+            profile.citations = number
+        else:
+            profile.figures[match["key"].strip()] = val
+    return profile
+
+
+def _parse_block(
+    lines: list[str], start: int, end: int, path: Path, profile: str, settings: CorpusSettings
+) -> Paper:
+    lineno = start + 1
+    header = _PAPER_HEADER.match(lines[start].strip())
+    assert header is not None  # start indices come from matching this pattern
+    parts = [ln.strip() for ln in lines[start + 1 : end] if ln.strip()]
+    if len(parts) < 3:
+        missing = ["title", "authors line", "abstract"][len(parts)]
+        raise CorpusError(path, f"paper block has no {missing} (truncated file?)", lineno)
+    title, author_line, abstract = parts[0], parts[1], " ".join(parts[2:])
+    names, _, affils = author_line.partition(" · ")
+    authors, truncated = split_authors(names)
+    if not authors:
+        raise CorpusError(path, f"paper {title!r} has an empty authors line", lineno + 2)
+    year = int(header["year"]) if header["year"] else settings.snapshot_year
+    try:
+        date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))
+    except ValueError as exc:
+        raise CorpusError(path, f"invalid date in {lines[start].strip()!r}: {exc}", lineno) from exc
+    abstract = _cap_abstract(abstract, f"{path}:{lineno}", settings)
+    return Paper(
+        paper_id=make_paper_id(title),
+        title=title,
+        authors=authors,
+        authors_truncated=truncated,
+        affiliations=[a.strip() for a in affils.split(",") if a.strip()],
+        category=header["cat"],
+        date=date,
+        date_precision="day",
+        date_inferred=header["year"] is None,
+        year=year,
+        has_code=header["code"] is not None,
+        abstract=abstract,
+        urls=find_urls(abstract),
+        profile=profile,
+        source=f"{path}:{lineno}",
+    )
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+def parse_jsonl(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusError]:
+    """Yield a Paper per valid line and a CorpusError per malformed one, in file order."""
+    text = _read_text(path)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield CorpusError(path, f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
+            continue
+        try:
+            yield _paper_from_record(record, path, lineno, settings)
+        except CorpusError as exc:
+            yield exc
+
+
+def _str_list(value: Any, name: str, path: Path, lineno: int) -> tuple[list[str], bool]:
+    if value is None:
+        return [], False
+    if isinstance(value, str):
+        return split_authors(value) if name == "authors" else (
+            [v.strip() for v in value.split(",") if v.strip()], False
+        )
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = [v.strip() for v in value if v.strip()]
+        truncated = bool(items) and name == "authors" and items[-1].lower().rstrip(".") == "et al"
+        return (items[:-1] if truncated else items), truncated
+    raise CorpusError(path, f"'{name}' must be a list of strings or a comma string", lineno)
+
+
+def _parse_date(value: Any, path: Path, lineno: int) -> tuple[dt.date | None, str | None]:
+    if value is None or value == "":
+        return None, None
+    text = str(value).strip()
+    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+        try:
+            return dt.datetime.strptime(text, fmt).date(), precision
+        except ValueError:
+            continue
+    raise CorpusError(path, f"'date' must be YYYY-MM-DD, YYYY-MM or YYYY, got {text!r}", lineno)
+
+
+def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSettings) -> Paper:
+    if not isinstance(record, dict):
+        raise CorpusError(path, f"expected a JSON object, got {type(record).__name__}", lineno)
+    for key in ("title", "abstract"):
+        value = record.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problem = "is missing" if value is None else "must be a non-empty string"
+            raise CorpusError(path, f"required field '{key}' {problem}", lineno)
+    unknown = sorted(set(record) - _JSONL_FIELDS)
+    if unknown:
+        log.warning("%s:%d: ignoring unknown fields %s", path, lineno, ", ".join(unknown))
+    title = " ".join(record["title"].split())
+    authors, truncated = _str_list(record.get("authors"), "authors", path, lineno)
+    affiliations, _ = _str_list(record.get("affiliations"), "affiliations", path, lineno)
+    date, precision = _parse_date(record.get("date"), path, lineno)
+    year = record.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise CorpusError(path, f"'year' must be an integer, got {year!r}", lineno)
+    if date and year is not None and date.year != year:
+        raise CorpusError(path, f"'year' {year} contradicts 'date' {record['date']}", lineno)
+    has_code = record.get("has_code", False)
+    if not isinstance(has_code, bool):
+        raise CorpusError(path, f"'has_code' must be true or false, got {has_code!r}", lineno)
+    for key in ("id", "category", "profile"):
+        if record.get(key) is not None and not isinstance(record[key], (str, int)):
+            raise CorpusError(path, f"'{key}' must be a string", lineno)
+    url_field, _ = _str_list(record.get("url"), "url", path, lineno)
+    abstract = _cap_abstract(" ".join(record["abstract"].split()), f"{path}:{lineno}", settings)
+    return Paper(
+        paper_id=str(record["id"]).strip() if record.get("id") not in (None, "") else make_paper_id(title),
+        title=title,
+        authors=authors,
+        authors_truncated=truncated,
+        affiliations=affiliations,
+        category=str(record["category"]).strip() if record.get("category") else None,
+        date=date,
+        date_precision=precision,  # type: ignore[arg-type]
+        year=date.year if date else year,
+        has_code=has_code,
+        abstract=abstract,
+        urls=list(dict.fromkeys(url_field + find_urls(abstract))),
+        profile=str(record["profile"]) if record.get("profile") else None,
+        source=f"{path}:{lineno}",
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """The corpus files under `root`, sorted so ids and duplicate handling are reproducible."""
+    if not root.exists():
+        raise CorpusError(root, "corpus path does not exist (set QABOT_CORPUS)")
+    if root.is_file():
+        return [root]
+    files = [
+        p for p in sorted(root.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and not p.name.lower().startswith("readme")
+    ]  # fmt: skip
+    return files
+
+
+def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoad:
+    """Read every profile and JSONL file under `root` into deduplicated papers."""
+    settings = settings or CorpusSettings()
+    result = CorpusLoad()
+    by_id: dict[str, Paper] = {}
+    by_title: dict[str, Paper] = {}
+
+    def reject(error: CorpusError) -> None:
+        if settings.strict:
+            raise error
+        log.warning("skipped: %s", error)
+        result.errors.append(error)
+
+    for path in corpus_files(root):
+        suffix = path.suffix.lower()
+        if suffix not in PROFILE_SUFFIXES | JSONL_SUFFIXES:
+            reject(CorpusError(path, "unsupported file type; expected a .txt profile or .jsonl"))
+            continue
+        result.files.append(path)
+        try:
+            if suffix in JSONL_SUFFIXES:
+                records: list[Paper | CorpusError] = list(parse_jsonl(path, settings))
+            else:
+                profile, papers, errors = parse_profile(path, settings)
+                result.profiles.append(profile)
+                records = [*papers, *errors]
+        except CorpusError as exc:
+            reject(exc)
+            continue
+        for record in records:
+            if isinstance(record, CorpusError):
+                reject(record)
+                continue
+            first = by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
+            if first is None:
+                by_id[record.paper_id] = record
+                by_title[normalise_title(record.title)] = record
+                result.papers.append(record)
+            elif first.paper_id == record.paper_id and first.content_hash() != record.content_hash():
+                path_s, _, line = record.source.rpartition(":")
+                reject(CorpusError(
+                    path_s, f"duplicate id {record.paper_id!r} with different content "
+                    f"(first seen at {first.source})", int(line) if line.isdigit() else None,
+                ))  # fmt: skip
+            else:
+                log.info("duplicate of %s at %s stored once", first.source, record.source)
+                result.duplicates += 1
+    return result

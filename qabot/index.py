@@ -1,0 +1,294 @@
+"""Index building: chunk the abstracts, embed them, write a new generation, then switch to it.
+
+Ingest is idempotent (an unchanged corpus writes nothing) and incremental (vectors of unchanged
+papers are copied from the live generation instead of being embedded again). See `qabot.store`
+for the layout and why the manifest is written last.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from filelock import FileLock, Timeout
+from langchain_core.embeddings import Embeddings
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from qabot.config import Settings
+from qabot.corpus import CorpusLoad, load_corpus
+from qabot.embeddings import embedding_id
+from qabot.errors import IndexCorruptError, IngestLockedError
+from qabot.lexical import LexicalIndex
+from qabot.models import Paper
+from qabot.store import (
+    COLLECTION_PREFIX,
+    Manifest,
+    generation_dir,
+    make_chroma_client,
+    read_manifest,
+    write_manifest,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (done, total) chunks
+
+
+@dataclass
+class Chunk:
+    id: str
+    paper_id: str
+    number: int
+    text: str
+    embed_text: str  # title header + text: the header gives short chunks their paper's context
+    metadata: dict[str, Any]
+    content_key: str  # same key = same vector, so it can be reused
+
+
+@dataclass
+class IngestReport:
+    papers: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+    generation: str = ""
+    up_to_date: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def chunk_papers(papers: list[Paper], settings: Settings, model: str) -> list[Chunk]:
+    """Split each abstract into chunks carrying the paper metadata that filters need."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=settings.index.chunk_size,
+        chunk_overlap=settings.index.chunk_overlap,
+        separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+        keep_separator="end",
+    )
+    chunks: list[Chunk] = []
+    config = f"{model}|{settings.index.chunk_size}|{settings.index.chunk_overlap}"
+    for paper in papers:
+        for number, text in enumerate(splitter.split_text(paper.abstract)):
+            meta: dict[str, Any] = {
+                "paper_id": paper.paper_id,
+                "title": paper.title,
+                "authors": paper.authors_display,
+                "chunk": number,
+                "has_code": paper.has_code,
+            }
+            # Chroma metadata cannot hold None; a missing key simply fails year/category filters.
+            if paper.year is not None:
+                meta["year"] = paper.year
+            if paper.category:
+                meta["category"] = paper.category
+            chunks.append(Chunk(
+                id=f"{paper.paper_id}::{number}",
+                paper_id=paper.paper_id,
+                number=number,
+                text=text.strip(),
+                embed_text=f"{paper.title}\n\n{text.strip()}",
+                metadata=meta,
+                content_key=f"{config}|{paper.content_hash()}|{number}",
+            ))  # fmt: skip
+    return chunks
+
+
+def _lock(settings: Settings) -> FileLock:
+    settings.store.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.store / ".ingest.lock"), timeout=settings.index.lock_timeout)
+
+
+def ingest(
+    settings: Settings,
+    embeddings: Embeddings,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    corpus: CorpusLoad | None = None,
+) -> IngestReport:
+    """Bring the index in `settings.store` up to date with the corpus. Safe to interrupt."""
+    start = time.perf_counter()
+    lock = _lock(settings)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise IngestLockedError(
+            f"Another `qabot ingest` is writing {settings.store}/ (lock {lock.lock_file}). "
+            "Wait for it to finish, or set QABOT_INDEX__LOCK_TIMEOUT to wait automatically."
+        ) from exc
+    try:
+        loaded = corpus or load_corpus(settings.corpus, settings.parsing)
+        report = _ingest_locked(settings, embeddings, loaded, rebuild, progress)
+        report.skipped, report.duplicates = loaded.skipped, loaded.duplicates
+        report.errors = [str(e) for e in loaded.errors]
+    finally:
+        lock.release()
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _ingest_locked(
+    settings: Settings, embeddings: Embeddings, loaded: CorpusLoad, rebuild: bool,
+    progress: Progress | None,
+) -> IngestReport:  # fmt: skip
+    model = embedding_id(embeddings)
+    client = make_chroma_client(settings)
+    try:
+        old = None if rebuild else read_manifest(settings.store)
+    except IndexCorruptError:
+        log.warning("ignoring an unreadable manifest; building a fresh index")
+        old = None
+    papers = loaded.papers
+    chunks = chunk_papers(papers, settings, model)
+    if old and _unchanged(settings, old, papers, model):
+        _collect_garbage(settings, client, old)
+        return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
+                            up_to_date=True)  # fmt: skip
+
+    generation = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    folder = generation_dir(settings.store, generation)
+    collection_name = COLLECTION_PREFIX + generation
+    collection = client.create_collection(
+        collection_name,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"embedding_model": model, "qabot_generation": generation},
+        embedding_function=None,  # Chroma's default downloads a model; we always bring vectors
+    )
+    try:
+        reused = _write_vectors(settings, client, old, model, collection, chunks, embeddings,
+                                progress)  # fmt: skip
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_tables(folder, loaded, chunks)
+        if collection.count() != len(chunks):
+            raise IndexCorruptError(
+                f"Chroma holds {collection.count()} chunks, expected {len(chunks)}; not switching"
+            )
+        history = ([*old.history] if old else []) + [generation]
+        manifest = Manifest(
+            generation=generation, collection=collection_name, embedding_model=model,
+            chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
+            papers=len(papers), chunks=len(chunks),
+            history=history[-settings.index.keep_generations :],
+        )  # fmt: skip
+        write_manifest(settings.store, manifest)
+    except BaseException:
+        # Nothing names this generation yet, so removing it cannot hurt a reader.
+        log.warning("ingest failed; the previous index stays live")
+        _drop_generation(settings, client, generation)
+        raise
+    _collect_garbage(settings, client, manifest)
+    return IngestReport(papers=len(papers), chunks=len(chunks), embedded=len(chunks) - reused,
+                        reused=reused, generation=generation)  # fmt: skip
+
+
+def _paper_lines(papers: list[Paper]) -> list[str]:
+    return [p.model_dump_json() for p in papers]
+
+
+def _unchanged(settings: Settings, old: Manifest, papers: list[Paper], model: str) -> bool:
+    if (old.embedding_model, old.chunk_size, old.chunk_overlap) != (
+        model, settings.index.chunk_size, settings.index.chunk_overlap
+    ):
+        return False
+    path = generation_dir(settings.store, old.generation) / "papers.jsonl"
+    try:
+        return path.read_text(encoding="utf-8").splitlines() == _paper_lines(papers)
+    except OSError:
+        return False
+
+
+def _old_vectors(client: Any, old: Manifest | None, model: str, settings: Settings,
+                 chunks: list[Chunk]) -> dict[str, list[float]]:  # fmt: skip
+    """Vectors of the live generation whose chunk text, model and chunking are unchanged."""
+    if old is None or old.embedding_model != model:
+        return {}
+    try:
+        old_collection = client.get_collection(old.collection)
+        old_keys = {c["id"]: c["key"] for c in _read_chunk_table(settings, old)}
+    except Exception:  # noqa: BLE001 - a damaged old index only means nothing is reused
+        log.warning("cannot read the previous generation; embedding everything again")
+        return {}
+    wanted = [c.id for c in chunks if old_keys.get(c.id) == c.content_key]
+    vectors: dict[str, list[float]] = {}
+    step = 2000
+    for i in range(0, len(wanted), step):
+        got = old_collection.get(ids=wanted[i : i + step], include=["embeddings"])
+        vectors.update(zip(got["ids"], (list(map(float, v)) for v in got["embeddings"])))
+    return vectors
+
+
+def _read_chunk_table(settings: Settings, manifest: Manifest) -> list[dict[str, str]]:
+    table = json.loads(
+        (generation_dir(settings.store, manifest.generation) / "chunks.json").read_text("utf-8")
+    )
+    return [{"id": i, "key": k} for i, k in zip(table["ids"], table["keys"])]
+
+
+def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model: str,
+                   collection: Any, chunks: list[Chunk], embeddings: Embeddings,
+                   progress: Progress | None) -> int:  # fmt: skip
+    """Embed (or reuse) and add all chunks in batches; returns how many vectors were reused."""
+    reuse = _old_vectors(client, old, model, settings, chunks)
+    batch = max(settings.index.batch_size, 1) * 4
+    max_batch = client.get_max_batch_size()
+    done = 0
+    for i in range(0, len(chunks), batch):
+        part = chunks[i : i + batch]
+        todo = [c for c in part if c.id not in reuse]
+        fresh = embeddings.embed_documents([c.embed_text for c in todo]) if todo else []
+        by_id = dict(zip((c.id for c in todo), fresh))
+        vectors = [reuse[c.id] if c.id in reuse else by_id[c.id] for c in part]
+        for j in range(0, len(part), max_batch):
+            collection.add(
+                ids=[c.id for c in part[j : j + max_batch]],
+                embeddings=vectors[j : j + max_batch],
+                documents=[c.text for c in part[j : j + max_batch]],
+                metadatas=[c.metadata for c in part[j : j + max_batch]],
+            )
+        done += len(part)
+        if progress:
+            progress(done, len(chunks))
+    return len(reuse)
+
+
+def _write_tables(folder: Any, loaded: CorpusLoad, chunks: list[Chunk]) -> None:
+    position = {p.paper_id: i for i, p in enumerate(loaded.papers)}
+    (folder / "papers.jsonl").write_text("\n".join(_paper_lines(loaded.papers)) + "\n", "utf-8")
+    (folder / "profiles.json").write_text(
+        json.dumps([p.model_dump(mode="json") for p in loaded.profiles], indent=1), "utf-8"
+    )
+    (folder / "chunks.json").write_text(json.dumps({
+        "ids": [c.id for c in chunks],
+        "paper": [position[c.paper_id] for c in chunks],
+        "keys": [c.content_key for c in chunks],
+    }), "utf-8")  # fmt: skip
+    LexicalIndex.build([c.embed_text for c in chunks]).save(folder / "lexical")
+
+
+def _drop_generation(settings: Settings, client: Any, generation: str) -> None:
+    try:
+        client.delete_collection(COLLECTION_PREFIX + generation)
+    except Exception:  # noqa: BLE001 - it may never have been created
+        log.debug("no collection to drop for %s", generation)
+    shutil.rmtree(generation_dir(settings.store, generation), ignore_errors=True)
+
+
+def _collect_garbage(settings: Settings, client: Any, manifest: Manifest) -> None:
+    """Drop generations the manifest no longer keeps, including leftovers of killed ingests."""
+    keep = set(manifest.history) | {manifest.generation}
+    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    stale = {n[len(COLLECTION_PREFIX):] for n in names if n.startswith(COLLECTION_PREFIX)}
+    gens = settings.store / "generations"
+    if gens.exists():
+        stale |= {p.name for p in gens.iterdir()}
+    for generation in sorted(stale - keep):
+        log.info("removing old index generation %s", generation)
+        _drop_generation(settings, client, generation)

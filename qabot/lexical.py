@@ -1,0 +1,70 @@
+"""The lexical (BM25) index kept beside Chroma.
+
+Chroma's native hybrid search is not available locally or on a `chroma run` server, so BM25 lives
+in its own small index built by bm25s from the same chunk texts, saved per index generation and
+memory-mapped on load.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, stop-word-free, stemmed tokens, identical at build and query time."""
+    import bm25s
+
+    return bm25s.tokenize(  # type: ignore[no-any-return]
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
+
+
+class LexicalIndex:
+    """BM25 over chunk texts; positions match the generation's `chunk_ids` list."""
+
+    def __init__(self, retriever: object, size: int) -> None:
+        self._bm25 = retriever
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index(tokenize(texts), show_progress=False)
+        return cls(retriever, len(texts))
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> LexicalIndex:
+        import bm25s
+
+        # mmap keeps serving memory flat as the corpus grows; pages are shared across replicas.
+        retriever = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+        return cls(retriever, size)
+
+    def top(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Positions and scores of the best `n` chunks with a positive score, best first."""
+        tokens = tokenize([query])[0]
+        if not tokens or self.size == 0:
+            return []
+        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
+        if mask is not None:
+            scores = scores * mask
+        n = min(n, len(scores))
+        idx = np.argpartition(-scores, n - 1)[:n]
+        idx = idx[np.argsort(-scores[idx], kind="stable")]
+        return [(int(i), float(scores[i])) for i in idx if scores[i] > 0]

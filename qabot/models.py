@@ -1,0 +1,135 @@
+"""Structured records: papers and profiles in, answers and citations out.
+
+The UI, CLI and tests render these; nothing in qabot returns bare strings for results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Paper(BaseModel):
+    """One paper of the portfolio, as parsed from a profile page or a JSONL line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    paper_id: str = Field(description="Stable id: the JSONL `id`, else a slug of the title.")
+    title: str
+    authors: list[str] = Field(default_factory=list, description="Listed authors, in order.")
+    authors_truncated: bool = Field(
+        default=False, description='True when the source list ended in "et al.".'
+    )
+    affiliations: list[str] = Field(default_factory=list)
+    category: str | None = Field(default=None, description="arXiv-style code such as LG or CL.")
+    date: dt.date | None = None
+    date_precision: Literal["day", "month", "year"] | None = None
+    date_inferred: bool = Field(
+        default=False, description="True when the year was not printed and came from settings."
+    )
+    year: int | None = None
+    has_code: bool = False
+    abstract: str
+    urls: list[str] = Field(default_factory=list)
+    profile: str | None = Field(default=None, description="Name of the profile that lists it.")
+    source: str = Field(default="", description="File (and line) the record was read from.")
+
+    @property
+    def authors_display(self) -> str:
+        """Authors joined for display, keeping the truncation visible."""
+        text = ", ".join(self.authors) if self.authors else "unknown authors"
+        return f"{text} et al." if self.authors_truncated else text
+
+    @property
+    def url(self) -> str | None:
+        return self.urls[0] if self.urls else None
+
+    def content_hash(self) -> str:
+        """Hash of the text that is embedded: a change here means re-embedding."""
+        return hashlib.sha1(f"{self.title}\x00{self.abstract}".encode()).hexdigest()
+
+
+class Profile(BaseModel):
+    """Profile-level figures as printed on the page. `papers_stated` may exceed what is listed."""
+
+    name: str
+    primary_category: str | None = None
+    h_index: int | None = None
+    papers_stated: int | None = Field(default=None, description="Paper count the page claims.")
+    papers_listed: int = Field(default=0, description="Papers actually listed and parsed.")
+    citations: int | None = None
+    figures: dict[str, str] = Field(default_factory=dict, description="Other figures, verbatim.")
+    source: str = ""
+
+
+class Filters(BaseModel):
+    """Metadata filters shared by search and ask. All are optional and combine with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year_from: int | None = None
+    year_to: int | None = None
+    categories: list[str] | None = None
+    author: str | None = Field(default=None, description="Case-insensitive substring.")
+    has_code: bool | None = None
+
+    def is_empty(self) -> bool:
+        return not any(v not in (None, [], "") for v in self.model_dump().values())
+
+
+class Evidence(BaseModel):
+    """One chunk of a paper that matched the query."""
+
+    chunk: int
+    text: str
+    score: float
+
+
+class SearchHit(BaseModel):
+    """A retrieved paper with its best chunks as evidence."""
+
+    paper_id: str
+    title: str
+    year: int | None = None
+    authors: str = ""
+    category: str | None = None
+    has_code: bool = False
+    url: str | None = None
+    score: float = Field(description="Fused rank score (reciprocal rank fusion); higher is better.")
+    relevance: float | None = Field(
+        default=None, description="Best dense cosine similarity of its chunks; None if only BM25 found it."
+    )
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Citation(BaseModel):
+    """A `[n]` marker in an answer, resolved to the paper and passage it points at."""
+
+    number: int
+    paper_id: str
+    title: str
+    year: int | None = None
+    authors: str = ""
+    url: str | None = None
+    text: str = Field(description="The supporting passage shown to the model as source n.")
+
+
+class Answer(BaseModel):
+    """What `QABot.ask` returns; `answer` keeps the `[n]` markers that `citations` resolve."""
+
+    question: str
+    standalone_question: str = Field(description="The question after follow-up condensing.")
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    sources: list[SearchHit] = Field(default_factory=list)
+    abstained: bool = False
+    answerer: str = Field(description="Which backend answered: openai, extractive, mock, ...")
+    dropped_citations: list[int] = Field(
+        default_factory=list, description="Markers removed because they pointed at no source."
+    )
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,165 @@
+"""Hybrid retrieval: dense search in Chroma plus BM25, fused by reciprocal rank, grouped by paper.
+
+Both retrievers rank chunks; each ranking is collapsed to papers (a paper's rank is that of its
+best chunk) and the two paper rankings are fused with RRF. Fusing at paper level stops a paper
+with many mediocre chunks from outvoting one with a single precise match.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from qabot.config import RetrievalSettings
+from qabot.models import Evidence, Filters, Paper, SearchHit
+from qabot.store import IndexSnapshot
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+def paper_matches(paper: Paper, filters: Filters) -> bool:
+    if filters.year_from is not None and (paper.year is None or paper.year < filters.year_from):
+        return False
+    if filters.year_to is not None and (paper.year is None or paper.year > filters.year_to):
+        return False
+    if filters.categories and (paper.category or "").upper() not in {
+        c.upper() for c in filters.categories
+    }:
+        return False
+    if filters.has_code is not None and paper.has_code != filters.has_code:
+        return False
+    if filters.author:
+        needle = filters.author.casefold()
+        if not any(needle in a.casefold() for a in paper.authors):
+            return False
+    return True
+
+
+def chroma_where(filters: Filters, snapshot: IndexSnapshot) -> dict[str, Any] | None:
+    """Translate filters to a Chroma `where`. Author substrings become an id list."""
+    clauses: list[dict[str, Any]] = []
+    if filters.year_from is not None:
+        clauses.append({"year": {"$gte": filters.year_from}})
+    if filters.year_to is not None:
+        clauses.append({"year": {"$lte": filters.year_to}})
+    if filters.categories:
+        cats = sorted({c.upper() for c in filters.categories})
+        clauses.append({"category": {"$in": cats}})
+    if filters.has_code is not None:
+        clauses.append({"has_code": filters.has_code})
+    if filters.author:
+        ids = [p.paper_id for p in snapshot.papers if paper_matches(p, Filters(author=filters.author))]
+        clauses.append({"paper_id": {"$in": ids}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class HybridRetriever:
+    """Searches one index snapshot. Stateless apart from the snapshot, so safe across threads."""
+
+    def __init__(self, snapshot: IndexSnapshot, embeddings: Embeddings,
+                 settings: RetrievalSettings) -> None:  # fmt: skip
+        self.snapshot = snapshot
+        self.embeddings = embeddings
+        self.settings = settings
+
+    # -- the two rankings ------------------------------------------------------------------
+
+    def dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float, str]]:
+        """(chunk id, cosine similarity, text) for the best `n` chunks."""
+        where = chroma_where(filters, self.snapshot)
+        if where and where.get("paper_id", {}).get("$in") == []:
+            return []
+        vector = self.embeddings.embed_query(query)
+        count = self.snapshot.manifest.chunks
+        result = self.snapshot.collection.query(
+            query_embeddings=[vector], n_results=max(1, min(n, count)), where=where,
+            include=["documents", "distances"],
+        )  # fmt: skip
+        # Cosine space: distance = 1 - cosine similarity.
+        return [
+            (cid, 1.0 - float(dist), doc)
+            for cid, dist, doc in zip(
+                result["ids"][0], result["distances"][0], result["documents"][0]
+            )
+        ]
+
+    def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
+        mask = None
+        if not filters.is_empty():
+            allowed = np.fromiter(
+                (paper_matches(p, filters) for p in self.snapshot.papers), dtype=bool,
+                count=len(self.snapshot.papers),
+            )  # fmt: skip
+            if not allowed.any():
+                return []
+            mask = allowed[self.snapshot.chunk_paper].astype(np.float32)
+        return [(self.snapshot.chunk_ids[i], s) for i, s in self.snapshot.lexical.top(query, n, mask)]
+
+    # -- fusion ----------------------------------------------------------------------------
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None,
+               mode: Mode = "hybrid") -> list[SearchHit]:  # fmt: skip
+        k = k or self.settings.k
+        filters = filters or Filters()
+        n = max(self.settings.candidates, k * 4)
+        dense = self.dense(query, n, filters) if mode in ("hybrid", "dense") else []
+        lexical = self.lexical(query, n, filters) if mode in ("hybrid", "lexical") else []
+
+        fused: dict[str, float] = defaultdict(float)
+        for ranking in ([cid for cid, _, _ in dense], [cid for cid, _ in lexical]):
+            for rank, paper_id in enumerate(_papers_in_order(ranking), 1):
+                fused[paper_id] += 1.0 / (self.settings.rrf_k + rank)
+        top = sorted(fused, key=lambda p: -fused[p])[:k]
+
+        cosine = {cid: sim for cid, sim, _ in dense}
+        texts = {cid: text for cid, _, text in dense}
+        lex_score = dict(lexical)
+        missing = [cid for cid, _ in lexical if cid not in texts and paper_of(cid) in top]
+        if missing:
+            got = self.snapshot.collection.get(ids=missing, include=["documents"])
+            texts.update(zip(got["ids"], got["documents"]))
+        chunk_ids: dict[str, list[str]] = defaultdict(list)
+        for cid in [*cosine, *lex_score]:
+            pid = paper_of(cid)
+            if cid not in chunk_ids[pid]:
+                chunk_ids[pid].append(cid)
+        return [self._hit(pid, fused[pid], chunk_ids[pid], cosine, lex_score, texts) for pid in top]
+
+    def _hit(self, paper_id: str, score: float, chunk_ids: list[str], cosine: dict[str, float],
+             lex: dict[str, float], texts: dict[str, str]) -> SearchHit:  # fmt: skip
+        paper = self.snapshot.papers[self.snapshot.paper_index[paper_id]]
+        # Evidence order: dense similarity first (it is comparable across chunks), then BM25.
+        ranked = sorted(chunk_ids, key=lambda c: (-cosine.get(c, -2.0), -lex.get(c, 0.0)))
+        evidence = [
+            Evidence(chunk=int(c.rsplit("::", 1)[1]), text=texts.get(c, ""),
+                     score=cosine.get(c, lex.get(c, 0.0)))
+            for c in ranked[: self.settings.evidence_per_paper] if texts.get(c)
+        ]  # fmt: skip
+        sims = [cosine[c] for c in chunk_ids if c in cosine]
+        return SearchHit(
+            paper_id=paper.paper_id, title=paper.title, year=paper.year,
+            authors=paper.authors_display, category=paper.category, has_code=paper.has_code,
+            url=paper.url, score=score, relevance=max(sims) if sims else None,
+            evidence=evidence,
+        )  # fmt: skip
+
+
+def paper_of(chunk_id: str) -> str:
+    return chunk_id.rsplit("::", 1)[0]
+
+
+def _papers_in_order(chunk_ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(paper_of(cid) for cid in chunk_ids))
+
+
+def best_relevance(hits: list[SearchHit]) -> float:
+    sims = [h.relevance for h in hits if h.relevance is not None]
+    return max(sims) if sims else -1.0

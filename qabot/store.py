@@ -1,0 +1,164 @@
+"""The persisted index: Chroma client factory, the manifest, and opening a completed generation.
+
+Layout of the store folder (default `vectorstore/`):
+
+    chroma/                  Chroma's persistent data (one collection per generation)
+    generations/<name>/      papers.jsonl, profiles.json, chunks.json, lexical/ (BM25)
+    manifest.json            which generation is live; written last, atomically
+    .ingest.lock             held by the one ingest allowed at a time
+
+An ingest builds a whole new generation and only then replaces `manifest.json` (an atomic
+rename). Readers trust nothing that the manifest does not name, so a crashed or killed ingest
+leaves the previous index answering exactly as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, Field, ValidationError
+
+from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from qabot.lexical import LexicalIndex
+from qabot.models import Paper, Profile
+
+if TYPE_CHECKING:
+    from qabot.config import Settings
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+COLLECTION_PREFIX = "qabot-"
+
+
+class Manifest(BaseModel):
+    """What the live generation is and how it was built."""
+
+    version: int = 1
+    generation: str
+    collection: str
+    embedding_model: str
+    chunk_size: int
+    chunk_overlap: int
+    papers: int
+    chunks: int
+    created_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
+    history: list[str] = Field(default_factory=list, description="Kept generations, newest last.")
+
+
+def generation_dir(store: Path, generation: str) -> Path:
+    return store / "generations" / generation
+
+
+def read_manifest(store: Path) -> Manifest | None:
+    path = store / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, ValueError) as exc:
+        raise IndexCorruptError(
+            f"The index manifest {path} is unreadable ({exc.__class__.__name__}). "
+            "Delete the folder and run `qabot ingest` to rebuild it."
+        ) from exc
+
+
+def write_manifest(store: Path, manifest: Manifest) -> None:
+    """Replace the manifest atomically: readers see the old one or the new one, never half."""
+    path = store / MANIFEST
+    tmp = path.with_suffix(".json.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(manifest.model_dump_json(indent=2))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def make_chroma_client(settings: Settings) -> Any:
+    """The only place a Chroma client is constructed."""
+    import chromadb
+
+    path = settings.store / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(
+        path=str(path), settings=chromadb.Settings(anonymized_telemetry=False)
+    )
+
+
+@dataclass
+class IndexSnapshot:
+    """One completed, opened generation: everything a query needs, loaded once."""
+
+    manifest: Manifest
+    collection: Any
+    lexical: LexicalIndex
+    chunk_ids: list[str]
+    chunk_paper: np.ndarray  # chunk position -> paper position, for lexical filter masks
+    papers: list[Paper]
+    profiles: list[Profile]
+
+    def __post_init__(self) -> None:
+        self.paper_index = {p.paper_id: i for i, p in enumerate(self.papers)}
+
+    @property
+    def generation(self) -> str:
+        return self.manifest.generation
+
+
+def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None) -> IndexSnapshot:
+    """Open the live generation, checking that it matches the configured embedding model."""
+    store = settings.store
+    manifest = read_manifest(store)
+    if manifest is None:
+        raise IndexMissingError(
+            f"No index in {store}/. Run `qabot ingest` to build it from {settings.corpus}."
+        )
+    if manifest.embedding_model != embedding_model:
+        raise IndexMismatchError(
+            f"The index in {store}/ was built with the embedding model "
+            f"{manifest.embedding_model!r}, but {embedding_model!r} is configured. Re-run "
+            "`qabot ingest` to rebuild it, or set QABOT_INDEX__EMBEDDING back."
+        )
+    folder = generation_dir(store, manifest.generation)
+    try:
+        client = client or make_chroma_client(settings)
+        collection = client.get_collection(manifest.collection)
+        chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        papers = [
+            Paper.model_validate_json(line)
+            for line in (folder / "papers.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        profiles = [
+            Profile.model_validate(p)
+            for p in json.loads((folder / "profiles.json").read_text(encoding="utf-8"))
+        ]
+        lexical = LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
+    except IndexMissingError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure here means the index is unusable
+        raise IndexCorruptError(
+            f"The index in {store}/ is damaged or incomplete ({exc.__class__.__name__}: {exc}). "
+            "Run `qabot ingest --rebuild` to build it again."
+        ) from exc
+    if len(chunks["ids"]) != manifest.chunks:
+        raise IndexCorruptError(
+            f"The index in {store}/ lists {len(chunks['ids'])} chunks but its manifest says "
+            f"{manifest.chunks}. Run `qabot ingest --rebuild`."
+        )
+    return IndexSnapshot(
+        manifest=manifest,
+        collection=collection,
+        lexical=lexical,
+        chunk_ids=chunks["ids"],
+        chunk_paper=np.asarray(chunks["paper"], dtype=np.int32),
+        papers=papers,
+        profiles=profiles,
+    )
