@@ -57,7 +57,12 @@ class SentenceTransformerEmbeddings(Embeddings):
                 if self._model is None:
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                    import transformers
                     from sentence_transformers import SentenceTransformer
+
+                    # Their per-load progress bar and notices are noise in a CLI or test log.
+                    transformers.utils.logging.set_verbosity_error()
+                    transformers.utils.logging.disable_progress_bar()
 
                     path = self.model_path or bundled_minilm_path()
                     log.info("loading embedding model %s from %s", self.model_id, path)

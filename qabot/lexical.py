@@ -41,6 +41,7 @@ class LexicalIndex:
     def build(cls, texts: list[str]) -> LexicalIndex:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
         retriever = bm25s.BM25()
         retriever.index(tokenize(texts), show_progress=False)
         return cls(retriever, len(texts))

@@ -85,7 +85,9 @@ class Evidence(BaseModel):
 
     chunk: int
     text: str
-    score: float
+    score: float | None = Field(
+        default=None, description="Dense cosine similarity; None when only BM25 matched it."
+    )
 
 
 class SearchHit(BaseModel):

@@ -8,6 +8,7 @@ with many mediocre chunks from outvoting one with a single precise match.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from typing import Any, Literal
 
@@ -139,8 +140,7 @@ class HybridRetriever:
         # Evidence order: dense similarity first (it is comparable across chunks), then BM25.
         ranked = sorted(chunk_ids, key=lambda c: (-cosine.get(c, -2.0), -lex.get(c, 0.0)))
         evidence = [
-            Evidence(chunk=int(c.rsplit("::", 1)[1]), text=texts.get(c, ""),
-                     score=cosine.get(c, lex.get(c, 0.0)))
+            Evidence(chunk=int(c.rsplit("::", 1)[1]), text=texts.get(c, ""), score=cosine.get(c))
             for c in ranked[: self.settings.evidence_per_paper] if texts.get(c)
         ]  # fmt: skip
         sims = [cosine[c] for c in chunk_ids if c in cosine]
@@ -163,3 +163,36 @@ def _papers_in_order(chunk_ids: list[str]) -> list[str]:
 def best_relevance(hits: list[SearchHit]) -> float:
     sims = [h.relevance for h in hits if h.relevance is not None]
     return max(sims) if sims else -1.0
+
+
+# A proper name or acronym the question shares with a retrieved paper ("What is Dynalang?") is
+# strong evidence even when the embedding model has never seen the word and scores it low.
+_NAME = re.compile(r"(?<![\w])(?:[A-Z][a-z0-9]*[A-Z][\w-]*|[A-Z]{2,}[\w-]*|[A-Z][a-z][\w-]{2,})")
+
+
+def named_terms(question: str) -> set[str]:
+    """Capitalised words except the first, plus acronyms and CamelCase anywhere."""
+    terms = set()
+    for match in _NAME.finditer(question):
+        word = match.group(0)
+        is_first = question[: match.start()].strip() == ""
+        if is_first and not any(c.isupper() for c in word[1:]):
+            continue
+        terms.add(word.lower())
+    return terms
+
+
+def is_relevant(question: str, hits: list[SearchHit], min_relevance: float) -> bool:
+    """The abstention gate: does retrieval support answering at all?"""
+    if not hits:
+        return False
+    if best_relevance(hits) >= min_relevance:
+        return True
+    terms = named_terms(question)
+    if not terms:
+        return False
+    for hit in hits:
+        text = " ".join([hit.title, *(e.text for e in hit.evidence)]).lower()
+        if any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in terms):
+            return True
+    return False

@@ -1,0 +1,191 @@
+"""The Python API: `QABot` opens the index once and answers questions with citations.
+
+    from qabot import QABot
+    bot = QABot()
+    answer = bot.ask("What is the Boltzmann policy distribution?")
+    print(answer.answer, [c.title for c in answer.citations])
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
+from qabot.config import Settings
+from qabot.embeddings import embedding_id
+from qabot.errors import IndexMissingError, LLMError, QABotError, QuestionError
+from qabot.index import IngestReport, Progress, ingest
+from qabot.models import Answer, Filters, SearchHit
+from qabot.retrieval import HybridRetriever, Mode
+from qabot.store import MANIFEST, IndexSnapshot, open_snapshot
+
+log = logging.getLogger(__name__)
+
+History = list[dict[str, str]] | None
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """Normalise a user question, or raise QuestionError saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise QuestionError(f"A question must be text, not {type(question).__name__}.")
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", question)).strip()
+    if not text:
+        raise QuestionError("The question is empty. Type a question about the papers.")
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        raise QuestionError("The question has no words in it. Type a question about the papers.")
+    if len(text) > max_chars:
+        log.warning("question of %d characters truncated to %d", len(text), max_chars)
+        text = text[:max_chars]
+    return text
+
+
+def to_messages(history: History) -> list[BaseMessage]:
+    """Chat history as `{"role", "content"}` dicts (OpenAI/Gradio style) to LangChain messages."""
+    messages: list[BaseMessage] = []
+    for turn in history or []:
+        role, content = turn.get("role"), turn.get("content")
+        if not isinstance(content, str) or not content.strip():
+            continue
+        if role == "user":
+            messages.append(HumanMessage(content))
+        elif role == "assistant":
+            messages.append(AIMessage(content))
+    return messages
+
+
+def _llm_error(exc: Exception, settings: Settings) -> LLMError | None:
+    """Translate client-library failures into a message naming the endpoint and what to check."""
+    module = type(exc).__module__
+    if not module.startswith(("openai", "httpx", "httpcore")):
+        return None
+    endpoint = settings.openai_base_url or "https://api.openai.com/v1"
+    return LLMError(
+        f"The language model at {endpoint} failed ({type(exc).__name__}: {exc}). Check that the "
+        "server is running and OPENAI_BASE_URL / OPENAI_API_KEY are right, or set "
+        "QABOT_LLM=extractive to answer without an LLM."
+    )
+
+
+class QABot:
+    """Question answering over the indexed portfolio.
+
+    Models are passed in or built from settings; the index is opened on first use, built first
+    if it does not exist yet (`auto_ingest`), and reopened when a new ingest replaces it.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, llm: BaseChatModel | None = None,
+                 embeddings: Embeddings | None = None, auto_ingest: bool = True) -> None:  # fmt: skip
+        self.settings = settings or Settings()
+        self.embeddings = embeddings or self.settings.get_embeddings()
+        self.llm = llm if llm is not None else self.settings.get_llm()
+        self.answerer = answerer_name(self.llm)
+        self.auto_ingest = auto_ingest
+        self._lock = threading.Lock()
+        self._snapshot: IndexSnapshot | None = None
+        self._manifest_mtime: float | None = None
+        self._chain: Any = None
+        self._retriever: HybridRetriever | None = None
+
+    # -- index -------------------------------------------------------------------------------
+
+    def ingest(self, *, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        report = ingest(self.settings, self.embeddings, rebuild=rebuild, progress=progress)
+        self._snapshot = None
+        return report
+
+    @property
+    def snapshot(self) -> IndexSnapshot:
+        """The live index generation, reopened when `manifest.json` changes."""
+        manifest = self.settings.store / MANIFEST
+        mtime = manifest.stat().st_mtime if manifest.exists() else None
+        with self._lock:
+            if self._snapshot is None or mtime != self._manifest_mtime:
+                if mtime is None and self.auto_ingest:
+                    log.warning("No index in %s/ yet: building it from %s first.",
+                                self.settings.store, self.settings.corpus)  # fmt: skip
+                    ingest(self.settings, self.embeddings)
+                    mtime = manifest.stat().st_mtime if manifest.exists() else None
+                if mtime is None:
+                    raise IndexMissingError(
+                        f"No index in {self.settings.store}/. Run `qabot ingest` first."
+                    )
+                self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings))
+                self._manifest_mtime = mtime
+                self._retriever = HybridRetriever(
+                    self._snapshot, self.embeddings, self.settings.retrieval
+                )
+                self._chain = build_chain(
+                    self._retriever, self.llm, self.settings.retrieval.min_relevance
+                )
+            return self._snapshot
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        _ = self.snapshot
+        assert self._retriever is not None
+        return self._retriever
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def search(self, question: str, k: int | None = None, *, mode: Mode = "hybrid",
+               **filters: Any) -> list[SearchHit]:  # fmt: skip
+        """Ranked papers for a question; filters: year_from, year_to, categories, author,
+        has_code."""
+        text = clean_question(question, self.settings.retrieval.max_question_chars)
+        return self.retriever.search(text, k=k, filters=Filters(**filters), mode=mode)
+
+    def ask(self, question: str, history: History = None, **filters: Any) -> Answer:
+        """Answer with citations (or an abstention). Raises QuestionError, LLMError, ..."""
+        answer = None
+        for item in self.stream(question, history, **filters):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: History = None,
+               **filters: Any) -> Iterator[str | Answer]:  # fmt: skip
+        """Yield the answer text in pieces, then the complete `Answer` as the last item."""
+        text = clean_question(question, self.settings.retrieval.max_question_chars)
+        k = filters.pop("k", None) or self.settings.retrieval.k
+        _ = self.snapshot
+        state: dict[str, Any] = {}
+        pieces: list[str] = []
+        guard: CitationStreamFilter | None = None
+        inputs = {"question": text, "history": to_messages(history),
+                  "filters": Filters(**filters), "k": k}  # fmt: skip
+        try:
+            for delta in self._chain.stream(inputs):
+                for key, value in delta.items():
+                    if key == "text":
+                        pieces.append(value)
+                        if state.get("abstain"):
+                            continue  # the abstention text is yielded from the final Answer
+                        guard = guard or CitationStreamFilter(len(state.get("hits", [])))
+                        if out := guard.feed(value):
+                            yield out
+                    else:
+                        state[key] = value
+        except QABotError:
+            raise
+        except Exception as exc:
+            if (error := _llm_error(exc, self.settings)) is not None:
+                raise error from exc
+            raise
+        if guard and (rest := guard.flush()):
+            yield rest
+        state["text"] = "".join(pieces)
+        answer = finalize(state, self.answerer)
+        if answer.abstained:
+            yield answer.answer
+        yield answer

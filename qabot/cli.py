@@ -1,0 +1,259 @@
+"""The `qabot` command line: ingest, search, ask and chat over a publication portfolio.
+
+Docstrings here are the `--help` text.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from qabot.bot import QABot
+from qabot.config import Settings
+from qabot.errors import QABotError
+from qabot.index import IngestReport
+from qabot.models import Answer, SearchHit
+from qabot.store import read_manifest
+
+app = typer.Typer(
+    help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
+    "Typical use: `qabot ingest` once, then `qabot ask \"what has this group done on reward "
+    "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(func: F) -> F:
+    """Turn qabot errors into a one-line message and exit code 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except QABotError as exc:
+            err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("Interrupted.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    corpus: Annotated[Path | None, typer.Option(help="Corpus file or folder [env QABOT_CORPUS].")] = None,
+    store: Annotated[Path | None, typer.Option(help="Index folder [env QABOT_STORE].")] = None,
+    llm: Annotated[str | None, typer.Option(
+        help="Answerer: auto, openai, extractive or mock [env QABOT_LLM].")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:  # fmt: skip
+    """Shared options; they override the environment for this run."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    overrides = {k: v for k, v in {"corpus": corpus, "store": store, "llm": llm}.items() if v}
+    ctx.obj = overrides
+
+
+def _settings(ctx: typer.Context, **extra: Any) -> Settings:
+    try:
+        return Settings(**(ctx.obj or {}), **extra)
+    except Exception as exc:  # pydantic's ValidationError: show it as a settings problem
+        raise QABotError(f"Invalid settings: {exc}") from exc
+
+
+def _progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
+    with Progress(
+        TextColumn("Embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("embed", total=None)
+        return bot.ingest(rebuild=rebuild, progress=lambda d, t: bar.update(task, completed=d, total=t))
+
+
+def _open_bot(ctx: typer.Context) -> QABot:
+    """A bot whose index exists, building it first (and saying so) when it does not."""
+    bot = QABot(_settings(ctx), auto_ingest=False)
+    if read_manifest(bot.settings.store) is None:
+        err.print(f"No index in {bot.settings.store}/ yet: building it from "
+                  f"{bot.settings.corpus} first.")  # fmt: skip
+        _print_report(_progress_ingest(bot))
+    return bot
+
+
+def _print_report(report: IngestReport) -> None:
+    if report.up_to_date:
+        err.print(f"Index is up to date: {report.papers} papers, {report.chunks} chunks "
+                  f"({report.seconds:.2f} s).")  # fmt: skip
+    else:
+        err.print(
+            f"Indexed {report.papers} papers as {report.chunks} chunks ({report.embedded} "
+            f"embedded, {report.reused} reused) in {report.seconds:.1f} s."
+        )
+    if report.skipped or report.duplicates:
+        err.print(f"Skipped {report.skipped} malformed record(s); {report.duplicates} "
+                  "duplicate(s) stored once.")  # fmt: skip
+        for line in report.errors[:10]:
+            err.print(f"  - {line}", highlight=False)
+        if len(report.errors) > 10:
+            err.print(f"  … and {len(report.errors) - 10} more (see the warnings above).")
+
+
+def _filters(year_from: int | None, year_to: int | None, category: list[str] | None,
+             author: str | None, has_code: bool) -> dict[str, Any]:  # fmt: skip
+    return {
+        "year_from": year_from, "year_to": year_to, "categories": category or None,
+        "author": author, "has_code": True if has_code else None,
+    }  # fmt: skip
+
+
+YearFrom = Annotated[int | None, typer.Option("--year-from", help="Only papers from this year on.")]
+YearTo = Annotated[int | None, typer.Option("--year-to", help="Only papers up to this year.")]
+Category = Annotated[list[str] | None, typer.Option(
+    "--category", "-c", help="Only this arXiv category (LG, CL, RO…); repeat for several.")]
+Author = Annotated[str | None, typer.Option(help="Only papers with an author containing this.")]
+HasCode = Annotated[bool, typer.Option("--has-code", help="Only papers that link their code.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.command()
+@friendly
+def ingest(
+    ctx: typer.Context,
+    rebuild: Annotated[bool, typer.Option(help="Re-embed everything instead of updating.")] = False,
+    strict: Annotated[bool, typer.Option(help="Fail on the first malformed record.")] = False,
+) -> None:
+    """Build or update the index from the corpus (idempotent and incremental).
+
+    Unchanged papers keep their vectors, new or edited ones are embedded, removed ones are
+    deleted. The old index keeps answering until the new one is complete.
+    """
+    bot = QABot(_settings(ctx, parsing={"strict": strict}), auto_ingest=False)
+    _print_report(_progress_ingest(bot, rebuild=rebuild))
+
+
+@app.command()
+@friendly
+def search(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="What to look for, in your own words.")],
+    k: Annotated[int, typer.Option("-k", help="How many papers to return.")] = 5,
+    year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
+    author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+) -> None:  # fmt: skip
+    """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
+    if mode not in ("hybrid", "dense", "lexical"):
+        raise QABotError(f"--mode must be hybrid, dense or lexical, not {mode!r}")
+    hits = _open_bot(ctx).search(
+        question, k=k, mode=mode, **_filters(year_from, year_to, category, author, has_code)  # type: ignore[arg-type]
+    )
+    if as_json:
+        out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
+        return
+    if not hits:
+        out.print("No paper matches these filters.")
+        return
+    table = Table("#", "score", "year", "title", "authors")
+    for n, hit in enumerate(hits, 1):
+        table.add_row(str(n), f"{hit.score:.4f}", str(hit.year or ""), hit.title, hit.authors)
+    out.print(table)
+
+
+def _print_sources(answer: Answer) -> None:
+    for c in answer.citations:
+        link = f"  {c.url}" if c.url else ""
+        out.print(f"  [{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{link}",
+                  highlight=False, markup=False)  # fmt: skip
+
+
+def _stream_answer(bot: QABot, question: str, history: list[dict[str, str]] | None,
+                   **filters: Any) -> Answer:  # fmt: skip
+    answer: Answer | None = None
+    for item in bot.stream(question, history, **filters):
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            out.print(item, end="", markup=False, highlight=False, soft_wrap=True)
+    out.print()
+    assert answer is not None
+    return answer
+
+
+@app.command()
+@friendly
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="Your question about the papers.")],
+    year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
+    author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
+) -> None:  # fmt: skip
+    """Answer QUESTION from the papers, citing each claim as [n], or say the portfolio
+    doesn't cover it.
+
+    Example: `qabot ask --json "What is the Boltzmann policy distribution?"`
+    """
+    bot = _open_bot(ctx)
+    filters = _filters(year_from, year_to, category, author, has_code)
+    if as_json:
+        out.print_json(json.dumps(bot.ask(question, **filters).to_json_dict()))
+        return
+    answer = _stream_answer(bot, question, None, **filters)
+    _print_sources(answer)
+    err.print(f"[dim]answered by: {answer.answerer}[/]")
+
+
+@app.command()
+@friendly
+def chat(ctx: typer.Context) -> None:
+    """Interactive chat with history, so follow-ups like "who wrote it?" work.
+
+    Type /new to start over, /quit (or Ctrl-D) to leave.
+    """
+    bot = _open_bot(ctx)
+    history: list[dict[str, str]] = []
+    err.print(f"qabot chat ({bot.answerer} answerer). /new starts over, /quit leaves.")
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            break
+        if question in ("/quit", "/exit"):
+            break
+        if question == "/new":
+            history.clear()
+            err.print("(new conversation)")
+            continue
+        if not question:
+            continue
+        try:
+            answer = _stream_answer(bot, question, history)
+        except QABotError as exc:
+            err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            continue
+        _print_sources(answer)
+        history += [{"role": "user", "content": question},
+                    {"role": "assistant", "content": answer.answer}]  # fmt: skip
+
+
+def main() -> None:
+    app()

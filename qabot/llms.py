@@ -1,0 +1,107 @@
+"""Chat model backends: OpenAI (or any compatible server) and a deterministic mock.
+
+The extractive answerer is not a chat model; `make_llm` returns None for it and the chain uses
+`qabot.extractive` directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
+
+from qabot.extractive import extractive_answer
+from qabot.prompts import CONDENSE_SYSTEM, MODEL_ABSTAIN_MARKER
+from qabot.sources import parse_prompt
+
+if TYPE_CHECKING:
+    from qabot.config import Settings
+
+_ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|the paper|the same|"
+    r"the authors?|the first|the second|the last|one|ones)\b",
+    re.I,
+)
+
+
+def condense_heuristic(question: str, history: list[BaseMessage]) -> str:
+    """Deterministic follow-up resolution: prepend the last user question when this one leans
+    on it ("who wrote it?"), so retrieval sees the topic. Used without an LLM and by the mock."""
+    previous = [m.content for m in history if isinstance(m, HumanMessage) and m.content]
+    if not previous:
+        return question
+    words = re.findall(r"\w+", question)
+    if _ANAPHORA.search(question) or len(words) <= 4:
+        return f"{previous[-1]} {question}"
+    return question
+
+
+class MockChatModel(BaseChatModel):
+    """A deterministic chat model that answers from the sources in its prompt, with `[n]`.
+
+    - Condense prompts get `condense_heuristic`.
+    - `enqueue("text")` scripts the next answers, as in simonw/llm's MockModel.
+    - `prompts` records every prompt it saw, for assertions.
+    """
+
+    responses: list[str] = Field(default_factory=list)
+    prompts: list[str] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "qabot-mock"
+
+    def enqueue(self, *responses: str) -> None:
+        self.responses.extend(responses)
+
+    def respond(self, messages: list[BaseMessage]) -> str:
+        """The reply to a prompt. Subclasses that misbehave on purpose override this."""
+        text = "\n".join(str(m.content) for m in messages)
+        self.prompts.append(text)
+        if messages and CONDENSE_SYSTEM in str(messages[0].content):
+            return condense_heuristic(str(messages[-1].content), messages[1:-1])
+        if self.responses:
+            return self.responses.pop(0)
+        question, sources = parse_prompt(str(messages[-1].content))
+        return extractive_answer(question, sources) if sources else MODEL_ABSTAIN_MARKER
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None,
+                  **kwargs: Any) -> ChatResult:  # fmt: skip
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(self.respond(messages)))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:  # fmt: skip
+        for piece in re.findall(r"\S+\s*|\s+", self.respond(messages)):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+
+
+def make_llm(settings: Settings) -> BaseChatModel | None:
+    """The configured chat model; None means the extractive answerer."""
+    backend = settings.resolved_llm
+    if backend == "mock":
+        return MockChatModel()
+    if backend == "openai":
+        from langchain_openai import ChatOpenAI
+
+        # A local OpenAI-compatible server needs no key, but the client insists on one.
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+        return ChatOpenAI(
+            model=settings.openai.model,
+            api_key=key,  # type: ignore[arg-type]
+            base_url=settings.openai_base_url,
+            temperature=settings.openai.temperature,
+            timeout=settings.openai.timeout,
+            max_retries=settings.openai.max_retries,  # the SDK backs off and honours Retry-After
+        )
+    return None

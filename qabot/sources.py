@@ -1,0 +1,62 @@
+"""Numbered sources: built from search hits, rendered into the prompt, and read back by the mocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qabot.models import SearchHit
+from qabot.prompts import SOURCE_TEMPLATE, neutralise
+
+
+@dataclass(frozen=True)
+class SourceBlock:
+    number: int
+    paper_id: str
+    title: str
+    authors: str
+    year: int | None
+    text: str
+
+
+def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
+    """Source n is the n-th hit; its text is the paper's best chunks, in evidence order."""
+    return [
+        SourceBlock(
+            number=n, paper_id=h.paper_id, title=h.title, authors=h.authors, year=h.year,
+            text=" … ".join(e.text for e in h.evidence),
+        )  # fmt: skip
+        for n, h in enumerate(hits, 1)
+    ]
+
+
+def format_sources(blocks: list[SourceBlock]) -> str:
+    return "\n\n".join(
+        SOURCE_TEMPLATE.format(
+            number=b.number, title=neutralise(b.title), authors=neutralise(b.authors),
+            year=b.year if b.year is not None else "unknown", text=neutralise(b.text),
+        )  # fmt: skip
+        for b in blocks
+    )
+
+
+_BLOCK = re.compile(
+    r'<source id="(?P<n>\d+)">\s*Title: (?P<title>.*?)\nAuthors: (?P<authors>.*?)\n'
+    r"Year: (?P<year>.*?)\nText: (?P<text>.*?)\n</source>",
+    re.DOTALL,
+)
+_QUESTION = re.compile(r"<question>\n(?P<q>.*?)\n</question>", re.DOTALL)
+
+
+def parse_prompt(prompt: str) -> tuple[str, list[SourceBlock]]:
+    """Read the question and sources back out of a rendered answer prompt (for mock models)."""
+    match = _QUESTION.search(prompt)
+    question = match["q"] if match else prompt
+    blocks = [
+        SourceBlock(
+            number=int(m["n"]), paper_id="", title=m["title"], authors=m["authors"],
+            year=int(m["year"]) if m["year"].isdigit() else None, text=m["text"],
+        )  # fmt: skip
+        for m in _BLOCK.finditer(prompt)
+    ]
+    return question, blocks
