@@ -1,0 +1,117 @@
+"""Shared fixtures: the real offline MiniLM, real Chroma in tmp folders, and a mock chat model.
+
+Nothing here touches the repository's own `vectorstore/` or the network.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qabot import QABot, Settings
+from qabot.corpus import load_corpus
+from qabot.embeddings import SentenceTransformerEmbeddings
+from qabot.index import ingest
+from qabot.llms import MockChatModel
+from qabot.models import Paper
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+PROFILE = CORPUS / "anca-dragan.profile.txt"
+DATA = Path(__file__).resolve().parent / "data"
+BPD_ID = "the-boltzmann-policy-distribution-accounting-for-system-beea56f0"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's QABOT_*/OPENAI_* variables or .env file."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("QABOT_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> SentenceTransformerEmbeddings:
+    """The bundled MiniLM, loaded once per test session (offline)."""
+    return SentenceTransformerEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def corpus_papers() -> list[Paper]:
+    return load_corpus(CORPUS).papers
+
+
+def make_settings(store: Path, corpus: Path = CORPUS, **extra: Any) -> Settings:
+    return Settings(corpus=corpus, store=store, **extra)
+
+
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory,
+                  embeddings: SentenceTransformerEmbeddings) -> Path:  # fmt: skip
+    """An index of the bundled corpus, built once; tests copy it before writing to it."""
+    store = tmp_path_factory.mktemp("bundled") / "vectorstore"
+    ingest(make_settings(store), embeddings)
+    return store
+
+
+@pytest.fixture
+def store_copy(bundled_store: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "vectorstore"
+    shutil.copytree(bundled_store, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def extractive_bot(bundled_store: Path, embeddings: SentenceTransformerEmbeddings) -> QABot:
+    """A read-only bot over the bundled index with the offline extractive answerer."""
+    return QABot(make_settings(bundled_store, llm="extractive"), embeddings=embeddings)
+
+
+@pytest.fixture
+def mock_llm() -> MockChatModel:
+    return MockChatModel()
+
+
+@pytest.fixture
+def mock_bot(bundled_store: Path, embeddings: SentenceTransformerEmbeddings,
+             mock_llm: MockChatModel) -> QABot:  # fmt: skip
+    return QABot(make_settings(bundled_store, llm="mock"), llm=mock_llm, embeddings=embeddings)
+
+
+@pytest.fixture
+def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
+    """Write records (dicts, or raw strings for malformed lines) to a JSONL file."""
+
+    def write(records: list[Any], name: str = "papers.jsonl", folder: Path | None = None) -> Path:
+        folder = folder or tmp_path / "corpus"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    return write
+
+
+def paper_record(n: int, **extra: Any) -> dict[str, Any]:
+    """A small valid JSONL paper with distinct content per n."""
+    topics = ["glaciers", "violins", "volcanoes", "beekeeping", "lighthouses", "cartography"]
+    topic = topics[n % len(topics)]
+    return {
+        "id": f"p{n}",
+        "title": f"A study of {topic} number {n}",
+        "abstract": f"We study {topic} in depth. Our analysis of {topic} reveals patterns "
+        f"that earlier work on {topic} missed. We release a dataset of {topic} observations.",
+        "authors": ["Ada Lovelace", "Alan Turing"],
+        "date": f"202{n % 5}-0{1 + n % 9}-1{n % 9}",
+        "category": "LG",
+        **extra,
+    }

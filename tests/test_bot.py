@@ -1,0 +1,75 @@
+"""The Python API: `from qabot import QABot`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from qabot import IndexMissingError, QABot, QuestionError
+from qabot.bot import clean_question
+from qabot.index import ingest
+from qabot.store import read_manifest
+from tests.conftest import BPD_ID, make_settings
+
+
+def test_search_returns_ranked_papers(extractive_bot: QABot) -> None:
+    hits = extractive_bot.search("What is the Boltzmann policy distribution?", k=5)
+    assert len(hits) == 5
+    assert hits[0].paper_id == BPD_ID and hits[0].title and hits[0].score > 0
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t", "?!...", "\x00\x01"])
+def test_empty_questions_raise_a_value_error(extractive_bot: QABot, question: str) -> None:
+    with pytest.raises(QuestionError) as info:
+        extractive_bot.ask(question)
+    assert isinstance(info.value, ValueError)
+    assert "question" in str(info.value).lower()
+
+
+def test_long_questions_are_truncated_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        text = clean_question("robots " * 1000, max_chars=100)
+    assert len(text) == 100 and "truncated" in caplog.text
+
+
+def test_a_huge_question_still_gets_an_answer(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What is the Boltzmann policy distribution? " * 5000)
+    assert not answer.abstained and answer.citations[0].paper_id == BPD_ID
+
+
+def test_missing_index_is_built_on_first_use(tmp_path: Path, embeddings: Embeddings) -> None:
+    settings = make_settings(tmp_path / "store")
+    bot = QABot(settings, embeddings=embeddings)
+    assert read_manifest(settings.store) is None
+    assert bot.search("Boltzmann policy distribution", k=1)[0].paper_id == BPD_ID
+    assert read_manifest(settings.store) is not None
+
+
+def test_missing_index_without_auto_ingest_says_what_to_run(tmp_path: Path,
+                                                            embeddings: Embeddings) -> None:  # fmt: skip
+    bot = QABot(make_settings(tmp_path / "store"), embeddings=embeddings, auto_ingest=False)
+    with pytest.raises(IndexMissingError, match="qabot ingest"):
+        bot.search("anything")
+
+
+def test_a_running_bot_picks_up_a_new_index(tmp_path: Path, embeddings: Embeddings,
+                                            write_jsonl) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import paper_record
+
+    write_jsonl([paper_record(1)])
+    settings = make_settings(tmp_path / "store", corpus=tmp_path / "corpus")
+    bot = QABot(settings, embeddings=embeddings)
+    assert {h.paper_id for h in bot.search("violins")} == {"p1"}
+    write_jsonl([paper_record(1), paper_record(2)])
+    ingest(settings, embeddings)
+    assert {h.paper_id for h in bot.search("violins volcanoes")} == {"p1", "p2"}
+
+
+def test_filters_pass_through_ask(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What is the Boltzmann policy distribution?", year_from=2024)
+    assert all((s.year or 0) >= 2024 for s in answer.sources)
+    assert BPD_ID not in {s.paper_id for s in answer.sources}

@@ -1,0 +1,114 @@
+"""The answer chain with the mock LLM: citations, invented markers, abstention, follow-ups."""
+
+from __future__ import annotations
+
+from qabot import Answer, QABot
+from qabot.chain import CitationStreamFilter, parse_citations
+from qabot.llms import MockChatModel, condense_heuristic
+from qabot.models import SearchHit
+from qabot.prompts import ABSTAIN_TEXT, CONDENSE_SYSTEM
+from tests.conftest import BPD_ID
+
+BPD_QUESTION = "What is the Boltzmann policy distribution?"
+
+
+def _hits(n: int) -> list[SearchHit]:
+    return [SearchHit(paper_id=f"p{i}", title=f"T{i}", score=1.0, relevance=0.5)
+            for i in range(1, n + 1)]  # fmt: skip
+
+
+def test_mock_answer_cites_the_right_paper(mock_bot: QABot, mock_llm: MockChatModel) -> None:
+    answer = mock_bot.ask(BPD_QUESTION)
+    assert not answer.abstained and answer.answerer == "mock"
+    assert answer.citations[0].paper_id == BPD_ID
+    for c in answer.citations:
+        source = answer.sources[c.number - 1]
+        assert (c.paper_id, c.title, c.year) == (source.paper_id, source.title, source.year)
+        assert c.text and c.authors
+        assert f"[{c.number}]" in answer.answer
+    prompt = mock_llm.prompts[-1]
+    assert '<source id="1">' in prompt and "Title: The Boltzmann Policy Distribution" in prompt
+
+
+def test_invented_markers_are_dropped_from_text_and_list(mock_bot: QABot,
+                                                         mock_llm: MockChatModel) -> None:  # fmt: skip
+    mock_llm.enqueue("The BPD models systematic suboptimality [1]. It was invented on Mars [9].")
+    answer = mock_bot.ask(BPD_QUESTION)
+    assert "[9]" not in answer.answer and answer.answer.endswith("on Mars.")
+    assert [c.number for c in answer.citations] == [1]
+    assert answer.dropped_citations == [9]
+
+
+def test_parse_citations_handles_groups_and_ranges() -> None:
+    text, citations, dropped = parse_citations("A [1, 2]. B [2][7]. C [3;0].", _hits(3))
+    assert text == "A [1][2]. B [2]. C [3]."
+    assert [c.number for c in citations] == [1, 2, 3]
+    assert dropped == [7, 0]
+
+
+def test_off_topic_questions_abstain_without_citations(mock_bot: QABot,
+                                                       mock_llm: MockChatModel) -> None:  # fmt: skip
+    answer = mock_bot.ask("What's a good recipe for sourdough bread with a stiff starter?")
+    assert answer.abstained and answer.citations == [] and answer.answer == ABSTAIN_TEXT
+    assert mock_llm.prompts == [], "the model is not even asked when retrieval finds nothing"
+
+
+def test_model_saying_the_sources_do_not_answer_is_an_abstention(
+    mock_bot: QABot, mock_llm: MockChatModel
+) -> None:
+    mock_llm.enqueue("NOT IN PORTFOLIO")
+    answer = mock_bot.ask(BPD_QUESTION)
+    assert answer.abstained and answer.citations == [] and answer.answer == ABSTAIN_TEXT
+
+
+def test_follow_up_resolves_through_history(mock_bot: QABot, mock_llm: MockChatModel) -> None:
+    first = mock_bot.ask(BPD_QUESTION)
+    history = [{"role": "user", "content": BPD_QUESTION},
+               {"role": "assistant", "content": first.answer}]  # fmt: skip
+    follow = mock_bot.ask("Who wrote it?", history=history)
+    assert CONDENSE_SYSTEM in mock_llm.prompts[-2], "the condense prompt went to the model"
+    assert "Boltzmann" in follow.standalone_question
+    assert follow.citations[0].paper_id == BPD_ID
+    assert "Cassidy Laidlaw" in follow.answer
+
+
+def test_condense_leaves_standalone_questions_alone() -> None:
+    from langchain_core.messages import HumanMessage
+
+    history = [HumanMessage("What is the Boltzmann policy distribution?")]
+    assert condense_heuristic("Which papers study robot grasping in cluttered scenes?",
+                              history) == "Which papers study robot grasping in cluttered scenes?"  # fmt: skip
+    assert condense_heuristic("who wrote it?", history).startswith("What is the Boltzmann")
+    assert condense_heuristic("who wrote it?", []) == "who wrote it?"
+
+
+def test_stream_yields_pieces_then_the_answer(mock_bot: QABot) -> None:
+    items = list(mock_bot.stream(BPD_QUESTION))
+    pieces, final = items[:-1], items[-1]
+    assert isinstance(final, Answer) and len(pieces) > 1
+    assert "".join(pieces).strip() == final.answer
+
+
+def test_stream_never_shows_an_invalid_marker(mock_bot: QABot, mock_llm: MockChatModel) -> None:
+    mock_llm.enqueue("Grounded [1]. Invented [12].")
+    text = "".join(i for i in mock_bot.stream(BPD_QUESTION) if isinstance(i, str))
+    assert "[12]" not in text and "[1]" in text
+
+
+def test_citation_stream_filter_holds_partial_markers() -> None:
+    f = CitationStreamFilter(sources=3)
+    assert f.feed("Hello [") == "Hello "
+    assert f.feed("2") == ""
+    assert f.feed("] and [9] end") == "[2] and  end"
+    assert f.flush() == ""
+    g = CitationStreamFilter(sources=3)
+    assert g.feed("NOT IN") == "" and g.feed(" PORTFOLIO") == "" and g.flush() == ""
+
+
+def test_extractive_bot_answers_offline_and_labels_itself(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask(BPD_QUESTION)
+    assert answer.answerer == "extractive"
+    assert answer.citations[0].paper_id == BPD_ID
+    source_text = " ".join(e.text for h in answer.sources for e in h.evidence)
+    assert "We introduce the Boltzmann policy distribution (BPD)" in answer.answer
+    assert "We introduce the Boltzmann policy distribution (BPD)" in source_text

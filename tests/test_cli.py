@@ -1,0 +1,105 @@
+"""The `qabot` command line, through typer's test runner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qabot.cli import app
+from tests.conftest import BPD_ID, CORPUS, paper_record
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """CLI runs against a copy of the bundled index (the real model loads in-process)."""
+    monkeypatch.setenv("QABOT_STORE", str(store_copy))
+    monkeypatch.setenv("QABOT_CORPUS", str(CORPUS))
+    return {}
+
+
+def test_ask_json_cites_the_boltzmann_paper(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["ask", "--json", "What is the Boltzmann policy distribution?"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"answer", "abstained", "citations", "sources"}
+    assert data["abstained"] is False
+    assert data["citations"][0]["paper_id"] == BPD_ID
+    assert {"paper_id", "title", "year", "authors", "text"} <= set(data["citations"][0])
+
+
+def test_ask_streams_text_and_lists_sources(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["ask", "What is the Boltzmann policy distribution?"])
+    assert result.exit_code == 0
+    assert "[1] The Boltzmann Policy Distribution" in result.stdout
+
+
+def test_search_with_filters(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["search", "--json", "-k", "3", "--year-from", "2024",
+                                 "--category", "LG", "human feedback"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert 0 < len(hits) <= 3
+    assert all(h["year"] >= 2024 and h["category"] == "LG" for h in hits)
+
+
+def test_ingest_prints_a_summary(tmp_path: Path, write_jsonl, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    write_jsonl([paper_record(1), '{"title": "broken"}', paper_record(2)])
+    monkeypatch.setenv("QABOT_STORE", str(tmp_path / "store"))
+    result = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 2 papers" in result.output
+    assert "Skipped 1 malformed" in result.output and "papers.jsonl:2" in result.output
+    again = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
+    assert "up to date" in again.output
+
+
+def test_strict_ingest_fails_cleanly(tmp_path: Path, write_jsonl, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    write_jsonl([paper_record(1), '{"title": "broken"}'])
+    monkeypatch.setenv("QABOT_STORE", str(tmp_path / "store"))
+    result = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest", "--strict"])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "papers.jsonl:2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_index_is_built_first_saying_so(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    monkeypatch.setenv("QABOT_STORE", str(tmp_path / "store"))
+    result = runner.invoke(app, ["--corpus", str(corpus), "search", "--json", "Boltzmann"])
+    assert result.exit_code == 0, result.output
+    assert "No index in" in result.output and "building it" in result.output
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QABOT_STORE", str(tmp_path / "store"))
+    result = runner.invoke(app, ["--corpus", str(tmp_path / "missing"), "ask", "anything"])
+    assert result.exit_code == 1
+    assert "corpus path does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_empty_question_is_refused(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["ask", "   "])
+    assert result.exit_code == 1 and "question is empty" in result.output
+
+
+def test_chat_keeps_history_for_follow_ups(env: dict[str, str]) -> None:
+    result = runner.invoke(
+        app, ["chat"], input="What is the Boltzmann policy distribution?\nwho wrote it?\n/quit\n"
+    )
+    assert result.exit_code == 0, result.output
+    # Only the follow-up answer says "is by"; the source list alone would not.
+    assert "is by Cassidy Laidlaw, Anca Dragan" in result.stdout
+
+
+def test_help_teaches_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ingest", "search", "ask", "chat"):
+        assert command in result.output

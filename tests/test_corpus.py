@@ -1,0 +1,196 @@
+"""Corpus parsing: the bundled profile, the JSONL schema, malformed input and duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qabot.config import CorpusSettings
+from qabot.corpus import load_corpus, make_paper_id, parse_profile
+from qabot.errors import CorpusError
+from tests.conftest import PROFILE, paper_record
+
+
+def _by_title(papers, title):  # type: ignore[no-untyped-def]
+    return next(p for p in papers if p.title == title)
+
+
+def test_profile_gives_exactly_the_50_listed_papers() -> None:
+    profile, papers, errors = parse_profile(PROFILE, CorpusSettings())
+    assert errors == []
+    assert len(papers) == 50
+    assert len({p.paper_id for p in papers}) == 50, "paper ids must be unique"
+    # Independent count: every block starts with a header line like "LGNov 20, 2022Code".
+    headers = re.findall(r"^[A-Z]{2,4}[A-Z][a-z]{2} \d", PROFILE.read_text(), re.M)
+    assert len(headers) == 50
+
+
+def test_profile_figures_keep_stated_and_listed_counts_apart() -> None:
+    profile, papers, _ = parse_profile(PROFILE, CorpusSettings())
+    assert profile.name == "Anca Dragan"
+    assert profile.h_index == 117
+    assert profile.citations == 15064
+    assert profile.papers_stated == 66, "the page states 66 papers"
+    assert profile.papers_listed == 50, "but lists only 50"
+    assert profile.primary_category == "LG"
+    assert profile.figures == {"Novelty": "52%", "AI Score": "59"}
+
+
+def test_hand_checked_papers(corpus_papers) -> None:  # type: ignore[no-untyped-def]
+    unimask = _by_title(corpus_papers, "UniMASK: Unified Inference in Sequential Decision Problems")
+    assert unimask.has_code is True
+    assert unimask.category == "LG"
+    assert unimask.date == dt.date(2022, 11, 20) and unimask.year == 2022
+    assert unimask.authors == ["Micah Carroll", "Orr Paradise", "Jessy Lin"]
+    assert unimask.authors_truncated is True, '"et al." is a truncation flag'
+    assert "et al" not in " ".join(unimask.authors), "never an invented author"
+    assert unimask.urls == ["https://github.com/micahcarroll/uniMASK"]
+
+    rlhf = _by_title(corpus_papers, "Open Problems and Fundamental Limitations of Reinforcement "
+                     "Learning from Human Feedback")  # fmt: skip
+    assert rlhf.affiliations == ["berkeley", "eth-zurich"]
+    assert rlhf.has_code is False and rlhf.category == "AI"
+
+    bpd = next(p for p in corpus_papers if p.title.startswith("The Boltzmann Policy"))
+    assert bpd.authors == ["Cassidy Laidlaw", "Anca Dragan"] and not bpd.authors_truncated
+    assert bpd.affiliations == []
+
+
+def test_date_without_year_gets_the_snapshot_year_and_is_marked_inferred() -> None:
+    title = "Can AI mediation improve democratic deliberation?"
+    _, papers, _ = parse_profile(PROFILE, CorpusSettings())
+    paper = _by_title(papers, title)
+    assert (paper.date, paper.year, paper.date_inferred) == (dt.date(2026, 1, 9), 2026, True)
+    _, papers, _ = parse_profile(PROFILE, CorpusSettings(snapshot_year=2025))
+    assert _by_title(papers, title).year == 2025, "the snapshot year is configurable"
+    assert sum(p.date_inferred for p in papers) == 1
+
+
+def test_ids_are_stable_across_runs_and_reorderings(tmp_path: Path) -> None:
+    text = PROFILE.read_text()
+    head, *blocks = re.split(r"\n(?=[A-Z]{2,4}[A-Z][a-z]{2} \d)", text)
+    random.Random(7).shuffle(blocks)
+    shuffled = tmp_path / "shuffled.txt"
+    shuffled.write_text("\n".join([head, *blocks]))
+    original = {p.title: p.paper_id for p in parse_profile(PROFILE, CorpusSettings())[1]}
+    reordered = {p.title: p.paper_id for p in parse_profile(shuffled, CorpusSettings())[1]}
+    assert original == reordered
+    assert make_paper_id("Hello,  World!") == "hello-world"
+
+
+def test_jsonl_schema_fields(write_jsonl: Callable[..., Path]) -> None:
+    path = write_jsonl([
+        {"title": "T1", "abstract": "A1 see https://example.org/x.", "authors": "Ann Lee, Bo Chen et al.",
+         "date": "2024-03", "category": "CL", "affiliations": "mit, cmu", "has_code": True,
+         "url": "https://example.org/paper"},
+        {"id": 42, "title": "T2", "abstract": "A2", "authors": ["X Y"], "year": 2021},
+        {"title": "T3", "abstract": "A3", "date": "2019"},
+    ])  # fmt: skip
+    papers = load_corpus(path).papers
+    t1, t2, t3 = papers
+    assert t1.authors == ["Ann Lee", "Bo Chen"] and t1.authors_truncated
+    assert (t1.date, t1.date_precision, t1.year) == (dt.date(2024, 3, 1), "month", 2024)
+    assert t1.affiliations == ["mit", "cmu"] and t1.has_code and t1.category == "CL"
+    assert t1.urls == ["https://example.org/paper", "https://example.org/x"]
+    assert t2.paper_id == "42" and t2.year == 2021 and t2.date is None
+    assert t3.year == 2019 and t3.date_precision == "year" and t3.paper_id == "t3"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param('{"title": "x", "abstract": ', "invalid JSON", id="broken-json"),
+        pytest.param('{"title": "no abstract"}', "required field 'abstract' is missing",
+                     id="missing-abstract"),
+        pytest.param('{"title": "x", "abstract": "   "}', "'abstract' must be a non-empty",
+                     id="blank-abstract"),
+        pytest.param('{"title": "x", "abstract": "y", "has_code": "yes"}', "'has_code' must be",
+                     id="wrong-type"),
+        pytest.param('{"title": "x", "abstract": "y", "date": "March 2024"}', "'date' must be",
+                     id="bad-date"),
+        pytest.param('{"title": "x", "abstract": "y", "year": 2020, "date": "2021"}',
+                     "contradicts", id="year-vs-date"),
+        pytest.param('["a list"]', "expected a JSON object", id="not-an-object"),
+    ],
+)  # fmt: skip
+def test_malformed_lines_are_skipped_with_file_and_line(
+    write_jsonl: Callable[..., Path], line: str, message: str
+) -> None:
+    path = write_jsonl([paper_record(1), line, paper_record(2)])
+    result = load_corpus(path)
+    assert [p.paper_id for p in result.papers] == ["p1", "p2"], "good lines survive"
+    assert result.skipped == 1
+    error = result.errors[0]
+    assert error.line == 2 and error.path == path
+    assert f"{path}:2:" in str(error) and message in str(error)
+
+
+def test_strict_mode_fails_on_the_first_bad_record(write_jsonl: Callable[..., Path]) -> None:
+    path = write_jsonl([paper_record(1), '{"title": "no abstract"}'])
+    with pytest.raises(CorpusError, match=r"papers\.jsonl:2: required field 'abstract'"):
+        load_corpus(path, CorpusSettings(strict=True))
+
+
+def test_duplicates_are_stored_once(write_jsonl: Callable[..., Path], tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_jsonl([paper_record(1), paper_record(1)], name="a.jsonl")
+    # Same title under another id and with other casing/punctuation: the same paper.
+    retitled = paper_record(1, id="other", title="A STUDY OF violins, number 1!")
+    write_jsonl([retitled], name="b.jsonl")
+    result = load_corpus(folder)
+    assert [p.paper_id for p in result.papers] == ["p1"]
+    assert result.duplicates == 2 and result.skipped == 0
+
+
+def test_duplicate_id_with_different_content_is_an_error(write_jsonl: Callable[..., Path]) -> None:
+    path = write_jsonl([paper_record(1), paper_record(1, abstract="Something else entirely.")])
+    result = load_corpus(path)
+    assert len(result.papers) == 1
+    assert "duplicate id 'p1' with different content" in str(result.errors[0])
+    assert result.errors[0].line == 2
+
+
+def test_a_folder_mixes_profiles_and_jsonl(write_jsonl: Callable[..., Path], tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_jsonl([paper_record(1), paper_record(2)])
+    (folder / "dragan.txt").write_text(PROFILE.read_text())
+    result = load_corpus(folder)
+    assert len(result.papers) == 52 and len(result.profiles) == 1
+    assert len(result.files) == 2
+
+
+def test_truncated_profile_names_the_block(tmp_path: Path) -> None:
+    text = PROFILE.read_text()
+    cut = text[: text.index("Randomly masking")]  # stop right after UniMASK's author line
+    path = tmp_path / "cut.txt"
+    path.write_text(cut)
+    result = load_corpus(path)
+    assert len(result.papers) == 1
+    assert result.errors[0].line == 19 and "no abstract" in str(result.errors[0])
+
+
+def test_binary_and_unknown_files_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "blob.txt").write_bytes(b"\x89PNG\x00\x01\x02")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = load_corpus(folder)
+    messages = " | ".join(map(str, result.errors))
+    assert "blob.txt: looks like a binary file" in messages
+    assert "notes.pdf: unsupported file type" in messages
+
+
+def test_missing_corpus_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="corpus path does not exist"):
+        load_corpus(tmp_path / "nope")
+
+
+def test_oversized_abstract_is_capped(write_jsonl: Callable[..., Path]) -> None:
+    path = write_jsonl([paper_record(1, abstract="word " * 10_000)])
+    paper = load_corpus(path, CorpusSettings(max_abstract_chars=1000)).papers[0]
+    assert len(paper.abstract) == 1000

@@ -1,0 +1,147 @@
+"""Index building: chunk metadata, idempotency, incremental updates, crash safety, model checks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from qabot import QABot
+from qabot.errors import IndexMismatchError, IngestLockedError
+from qabot.index import ingest
+from qabot.store import make_chroma_client, open_snapshot, read_manifest
+from tests.conftest import make_settings, paper_record
+
+MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class CountingEmbeddings(Embeddings):
+    """Wraps real embeddings, counts texts embedded, and can fail after N calls."""
+
+    def __init__(self, inner: Embeddings, fail_after: int | None = None) -> None:
+        self.inner, self.fail_after, self.calls, self.texts = inner, fail_after, 0, 0
+        self.model_id = MODEL
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if self.fail_after is not None and self.calls >= self.fail_after:
+            raise RuntimeError("simulated crash in the middle of an ingest")
+        self.calls += 1
+        self.texts += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def _count(settings) -> int:  # type: ignore[no-untyped-def]
+    manifest = read_manifest(settings.store)
+    return make_chroma_client(settings).get_collection(manifest.collection).count()
+
+
+def test_chunks_carry_metadata_and_are_in_cosine_space(bundled_store: Path) -> None:
+    settings = make_settings(bundled_store)
+    snapshot = open_snapshot(settings, MODEL)
+    collection = snapshot.collection
+    assert collection.configuration["hnsw"]["space"] == "cosine"
+    assert collection.metadata["embedding_model"] == MODEL
+    got = collection.get(ids=[snapshot.chunk_ids[0]], include=["metadatas", "documents"])
+    meta = got["metadatas"][0]
+    assert set(meta) >= {"paper_id", "title", "year", "category", "authors", "chunk"}
+    assert snapshot.manifest.papers == 50
+    assert snapshot.manifest.chunks == collection.count() == len(snapshot.chunk_ids)
+    assert len(got["documents"][0]) <= settings.index.chunk_size
+
+
+def test_ingest_is_idempotent(store_copy: Path, embeddings: Embeddings) -> None:
+    settings = make_settings(store_copy)
+    before = _count(settings)
+    counting = CountingEmbeddings(embeddings)
+    report = ingest(settings, counting)
+    assert report.up_to_date and counting.texts == 0, "an unchanged corpus embeds nothing"
+    assert _count(settings) == before
+
+
+def test_ingest_is_incremental(tmp_path: Path, embeddings: Embeddings,
+                               write_jsonl: Callable[..., Path]) -> None:  # fmt: skip
+    corpus = tmp_path / "corpus"
+    write_jsonl([paper_record(n) for n in range(5)])
+    settings = make_settings(tmp_path / "store", corpus=corpus)
+    counting = CountingEmbeddings(embeddings)
+    first = ingest(settings, counting)
+    assert (first.papers, first.embedded, first.reused) == (5, first.chunks, 0)
+
+    # Edit p1, delete p4, add p9; change only metadata of p2 (no re-embedding needed).
+    records = [paper_record(n) for n in range(4)] + [paper_record(9)]
+    records[1]["abstract"] += " An extra closing sentence changes the text."
+    records[2]["category"] = "RO"
+    write_jsonl(records)
+    counting.texts = 0
+    second = ingest(settings, counting)
+    snapshot = open_snapshot(settings, MODEL)
+    ids = {p.paper_id for p in snapshot.papers}
+    assert ids == {"p0", "p1", "p2", "p3", "p9"}, "removed papers are deleted, new ones added"
+    chunks_p1_p9 = sum(1 for c in snapshot.chunk_ids if c.split("::")[0] in {"p1", "p9"})
+    assert counting.texts == second.embedded == chunks_p1_p9, "only changed or new text embedded"
+    assert second.reused == second.chunks - chunks_p1_p9
+    assert snapshot.collection.count() == second.chunks
+    meta = snapshot.collection.get(ids=["p2::0"], include=["metadatas"])["metadatas"][0]
+    assert meta["category"] == "RO", "metadata changes are applied to reused vectors"
+
+
+def test_a_crash_mid_ingest_leaves_the_old_index_answering(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path]
+) -> None:
+    corpus = tmp_path / "corpus"
+    write_jsonl([paper_record(n) for n in range(6)])
+    settings = make_settings(tmp_path / "store", corpus=corpus, index={"batch_size": 1})
+    ingest(settings, embeddings)
+    bot = QABot(settings, embeddings=embeddings)
+    before = [h.paper_id for h in bot.search("glaciers observations")]
+    manifest_before = read_manifest(settings.store)
+
+    write_jsonl([paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(6)])
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        ingest(settings, CountingEmbeddings(embeddings, fail_after=1))
+
+    assert read_manifest(settings.store) == manifest_before, "the live index was not switched"
+    assert [h.paper_id for h in QABot(settings, embeddings=embeddings).search(
+        "glaciers observations")] == before  # fmt: skip
+    names = {c.name for c in make_chroma_client(settings).list_collections()}
+    assert names == {manifest_before.collection}, "the half-built collection was removed"
+    # The next ingest completes and switches.
+    report = ingest(settings, embeddings)
+    assert report.generation != manifest_before.generation
+
+
+def test_leftovers_of_a_killed_ingest_are_cleaned_up(store_copy: Path, embeddings: Embeddings) -> None:
+    settings = make_settings(store_copy)
+    client = make_chroma_client(settings)
+    client.create_collection("qabot-19990101T000000-dead00", embedding_function=None)
+    (store_copy / "generations" / "19990101T000000-dead00").mkdir()
+    ingest(settings, embeddings)
+    names = {c.name for c in client.list_collections()}
+    assert "qabot-19990101T000000-dead00" not in names
+    assert not (store_copy / "generations" / "19990101T000000-dead00").exists()
+
+
+def test_queries_refuse_an_index_built_with_another_model(store_copy: Path) -> None:
+    with pytest.raises(IndexMismatchError, match="re-run `qabot ingest`|Re-run `qabot ingest`"):
+        open_snapshot(make_settings(store_copy), "openai:text-embedding-3-small")
+
+
+def test_a_second_ingest_refuses_while_one_holds_the_lock(store_copy: Path,
+                                                          embeddings: Embeddings) -> None:  # fmt: skip
+    from filelock import FileLock
+
+    with FileLock(str(store_copy / ".ingest.lock")):
+        with pytest.raises(IngestLockedError, match="Another `qabot ingest`"):
+            ingest(make_settings(store_copy), embeddings)
+
+
+def test_manifest_is_plain_json(bundled_store: Path) -> None:
+    data: dict[str, Any] = json.loads((bundled_store / "manifest.json").read_text())
+    assert data["embedding_model"] == MODEL and data["papers"] == 50
