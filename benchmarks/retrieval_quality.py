@@ -19,7 +19,7 @@ from qabot.config import Settings
 from qabot.embeddings import embedding_id
 from qabot.grounding import load_questions, retrieval_report
 from qabot.index import ingest
-from qabot.retrieval import HybridRetriever, best_relevance
+from qabot.retrieval import HybridRetriever, best_relevance, is_relevant
 from qabot.store import open_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,11 @@ def evaluate(settings: Settings, embeddings: object, k: int = 5) -> dict[str, di
         q.question: best_relevance(retriever.search(q.question, k=k, mode="dense"))
         for q in questions
     }
+    gate = [
+        is_relevant(q.question, retriever.search(q.question, k=k), settings.retrieval.min_relevance)
+        == q.answerable
+        for q in questions
+    ]
     answerable = sorted(sims[q.question] for q in questions if q.answerable)
     offtopic = sorted(sims[q.question] for q in questions if not q.answerable)
     out["abstention"] = {
@@ -49,6 +54,7 @@ def evaluate(settings: Settings, embeddings: object, k: int = 5) -> dict[str, di
         "answerable_median": statistics.median(answerable),
         "offtopic_max": offtopic[-1],
         "offtopic_median": statistics.median(offtopic),
+        "gate_accuracy": sum(gate) / len(gate),
     }
     return out
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Create .venv and install qabot into it. Usage: scripts/setup.sh [--dev]
+# torch==2.13.0 goes in first: it is the local CPU wheel; a bare "torch" requirement would
+# make pip fetch several GB of CUDA packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    echo "==> creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+if ! .venv/bin/python -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null; then
+    echo "==> installing torch 2.13.0 (CPU)"
+    .venv/bin/pip install --quiet "torch==2.13.0"
+fi
+extra=""
+[ "${1:-}" = "--dev" ] && extra="[dev]"
+echo "==> installing qabot${extra}"
+.venv/bin/pip install --quiet -e ".${extra}"
