@@ -22,7 +22,7 @@ from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.index import IngestReport
-from qabot.models import Answer, SearchHit
+from qabot.models import Answer
 from qabot.store import read_manifest
 
 app = typer.Typer(

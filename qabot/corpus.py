@@ -26,7 +26,7 @@ from qabot.models import Paper, Profile
 
 log = logging.getLogger(__name__)
 
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 # "LGNov 20, 2022Code": category, month, day, optional year, optional code badge, glued together
 # because the page was copied as text from a web layout.
 _PAPER_HEADER = re.compile(

@@ -28,23 +28,23 @@ class CorpusError(QABotError):
         super().__init__(f"{where}: {message}")
 
 
-class IndexError_(QABotError):
-    """Base for problems with the persisted index (named with a trailing _ to avoid the builtin)."""
+class IndexStoreError(QABotError):
+    """Base for problems with the persisted index."""
 
 
-class IndexMissingError(IndexError_):
+class IndexMissingError(IndexStoreError):
     """No completed index exists yet in the store folder."""
 
 
-class IndexCorruptError(IndexError_):
+class IndexCorruptError(IndexStoreError):
     """The index folder exists but cannot be read."""
 
 
-class IndexMismatchError(IndexError_):
+class IndexMismatchError(IndexStoreError):
     """The index was built with another embedding model than the one configured."""
 
 
-class IngestLockedError(IndexError_):
+class IngestLockedError(IndexStoreError):
     """Another ingest holds the lock on the store."""
 
 

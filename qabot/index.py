@@ -221,7 +221,7 @@ def _old_vectors(client: Any, old: Manifest | None, model: str, settings: Settin
     step = 2000
     for i in range(0, len(wanted), step):
         got = old_collection.get(ids=wanted[i : i + step], include=["embeddings"])
-        vectors.update(zip(got["ids"], (list(map(float, v)) for v in got["embeddings"])))
+        vectors.update(zip(got["ids"], (list(map(float, v)) for v in got["embeddings"]), strict=True))
     return vectors
 
 
@@ -229,7 +229,7 @@ def _read_chunk_table(settings: Settings, manifest: Manifest) -> list[dict[str, 
     table = json.loads(
         (generation_dir(settings.store, manifest.generation) / "chunks.json").read_text("utf-8")
     )
-    return [{"id": i, "key": k} for i, k in zip(table["ids"], table["keys"])]
+    return [{"id": i, "key": k} for i, k in zip(table["ids"], table["keys"], strict=True)]
 
 
 def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model: str,
@@ -244,7 +244,7 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
         part = chunks[i : i + batch]
         todo = [c for c in part if c.id not in reuse]
         fresh = embeddings.embed_documents([c.embed_text for c in todo]) if todo else []
-        by_id = dict(zip((c.id for c in todo), fresh))
+        by_id = dict(zip((c.id for c in todo), fresh, strict=True))
         vectors = [reuse[c.id] if c.id in reuse else by_id[c.id] for c in part]
         for j in range(0, len(part), max_batch):
             collection.add(

@@ -88,7 +88,7 @@ class HybridRetriever:
         return [
             (cid, 1.0 - float(dist), doc)
             for cid, dist, doc in zip(
-                result["ids"][0], result["distances"][0], result["documents"][0]
+                result["ids"][0], result["distances"][0], result["documents"][0], strict=True
             )
         ]
 
@@ -126,7 +126,7 @@ class HybridRetriever:
         missing = [cid for cid, _ in lexical if cid not in texts and paper_of(cid) in top]
         if missing:
             got = self.snapshot.collection.get(ids=missing, include=["documents"])
-            texts.update(zip(got["ids"], got["documents"]))
+            texts.update(zip(got["ids"], got["documents"], strict=True))
         chunk_ids: dict[str, list[str]] = defaultdict(list)
         for cid in [*cosine, *lex_score]:
             pid = paper_of(cid)

@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev || exit 1
 export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1
+.venv/bin/ruff check . || exit 1
 .venv/bin/python -m pytest "$@"
 status=$?
 if [ "$status" -eq 5 ]; then
