@@ -91,6 +91,20 @@ class OpenAISettings(_Group):
     max_retries: int = Field(default=3, ge=0, description="Retries on 429/5xx, with backoff.")
 
 
+class AppSettings(_Group):
+    host: str = Field(
+        default="127.0.0.1",
+        description="Interface the UI binds; GRADIO_SERVER_NAME overrides. Loopback by default.",
+    )
+    port: int = Field(default=7860, description="UI port; GRADIO_SERVER_PORT overrides.")
+    auth_user: str | None = Field(default=None, description="Basic-auth user (with password).")
+    auth_password: SecretStr | None = Field(default=None, description="Basic-auth password.")
+    concurrency: int = Field(
+        default=4, ge=1, description="Questions answered at once; more wait in the queue."
+    )
+    max_queue: int = Field(default=128, ge=1, description="Waiting requests before refusing.")
+
+
 class Settings(BaseSettings):
     """Everything configurable. Every field has a default; secrets stay in the environment."""
 
@@ -120,6 +134,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    app: AppSettings = Field(default_factory=AppSettings)
 
     @property
     def resolved_llm(self) -> str:

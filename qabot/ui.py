@@ -1,0 +1,243 @@
+"""The Gradio chat UI: streaming answers, source cards, filters, and a `/chat` API endpoint.
+
+Handlers call `QABot.stream` and only format its result. Every piece of corpus or user text is
+escaped before it reaches the page, so a title like `<img src=x onerror=alert(1)>` shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from qabot.bot import QABot
+from qabot.config import Settings
+from qabot.errors import QABotError
+from qabot.lexical import tokenize
+from qabot.models import Answer, Citation
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What is the Boltzmann policy distribution?",
+    "What has this group done on reward hacking?",
+    "Can an AI system deceive the humans who give it feedback?",
+    "How can agents learn to understand language about the world?",
+    "What is Dynalang?",
+]
+CSS = """
+.qabot-badge {font-size: 0.9em; padding: 0.6em 0.8em; border-radius: 8px;
+              background: var(--block-background-fill); border: 1px solid var(--border-color-primary);}
+mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
+"""
+FAILURE = "**Error:** something went wrong on the server while answering; the details are in its log."
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~$])")
+
+
+def md_escape(text: str) -> str:
+    """Text that renders as itself in the Chatbot: no HTML, no markdown links or images."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def highlight(passage: str, question: str) -> str:
+    """Escape a passage and wrap the words that match the question (by stem) in <mark>."""
+    wanted = set(tokenize([question])[0])
+    parts = re.split(r"(\w+)", passage)
+    out = []
+    for part in parts:
+        escaped = md_escape(part)
+        if part and part[0].isalnum() and set(tokenize([part])[0]) & wanted:
+            escaped = f"<mark>{escaped}</mark>"
+        out.append(escaped)
+    return "".join(out)
+
+
+def _card(c: Citation, answer: Answer, question: str) -> dict[str, Any]:
+    hit = next((s for s in answer.sources if s.paper_id == c.paper_id), None)
+    facts = [md_escape(c.authors or "unknown authors")]
+    facts.append(str(c.year) if c.year else "undated")
+    if hit and hit.category:
+        facts.append(md_escape(hit.category))
+    if hit and hit.has_code:
+        facts.append("**code**")
+    body = " · ".join(facts) + "\n\n" + highlight(c.text, question)
+    if c.url:
+        body += f"\n\n[Open]({html.escape(c.url, quote=True).replace(')', '%29')})"
+    return {
+        "role": "assistant",
+        "content": body,
+        "metadata": {"title": md_escape(f"[{c.number}] {c.title}"), "status": "done"},
+    }
+
+
+def answer_messages(answer: Answer, question: str) -> list[dict[str, Any]]:
+    """The answer bubble followed by one collapsible source card per cited paper."""
+    text = md_escape(answer.answer)
+    if answer.abstained:
+        text = f"*{text}*"
+    return [{"role": "assistant", "content": text},
+            *(_card(c, answer, question) for c in answer.citations)]  # fmt: skip
+
+
+def api_text(answer: Answer) -> str:
+    """Plain-text answer with a numbered source list, for the `/chat` API endpoint."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("\nSources:")
+        for c in answer.citations:
+            url = f" — {c.url}" if c.url else ""
+            lines.append(f"[{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{url}")
+    return "\n".join(lines)
+
+
+def _filters(year_from: float | None, year_to: float | None, categories: list[str] | None,
+             author: str | None, has_code: bool, bounds: tuple[int, int]) -> dict[str, Any]:  # fmt: skip
+    # The full slider range means "no year filter", so undated papers stay findable.
+    lo, hi = bounds
+    return {
+        "year_from": int(year_from) if year_from is not None and year_from > lo else None,
+        "year_to": int(year_to) if year_to is not None and year_to < hi else None,
+        "categories": categories or None,
+        "author": (author or "").strip() or None,
+        "has_code": True if has_code else None,
+    }
+
+
+class ChatService:
+    """The UI's handlers, kept apart from layout so they can be tested without a browser."""
+
+    def __init__(self, bot: QABot) -> None:
+        self.bot = bot
+        papers = bot.snapshot.papers  # opens (or builds) the index once, at start-up
+        bot.embeddings.embed_query("warm up")  # load the model now, not on the first question
+        years = sorted(p.year for p in papers if p.year is not None)
+        self.bounds = (years[0], years[-1]) if years else (1900, 2100)
+        self.categories = sorted({p.category for p in papers if p.category})
+        self.authors = sorted({a for p in papers for a in p.authors})
+
+    def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, str]],
+                year_from: float | None, year_to: float | None, categories: list[str] | None,
+                author: str | None, has_code: bool,
+                ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, str]]]]:  # fmt: skip
+        """Stream one exchange into the chat; errors become a friendly chat message."""
+        shown = [*shown, {"role": "user", "content": md_escape(message or "")}]
+        filters = _filters(year_from, year_to, categories, author, has_code, self.bounds)
+        text = ""
+        try:
+            for item in self.bot.stream(message, history, **filters):
+                if isinstance(item, Answer):
+                    shown += answer_messages(item, item.standalone_question)
+                    history = [*history, {"role": "user", "content": message},
+                               {"role": "assistant", "content": item.answer}]  # fmt: skip
+                    yield "", shown, history
+                    return
+                text += item
+                yield "", [*shown, {"role": "assistant", "content": md_escape(text)}], history
+        except QABotError as exc:
+            yield "", [*shown, {"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"}], history
+        except Exception:  # the UI must stay usable; the details go to the server log
+            log.exception("unexpected error while answering %r", message[:200])
+            yield "", [*shown, {"role": "assistant", "content": FAILURE}], history
+
+    def chat(self, question: str, history: list[dict[str, str]] | None = None,
+             year_from: int | None = None, year_to: int | None = None,
+             categories: list[str] | None = None, author: str | None = None,
+             has_code: bool = False) -> Iterator[str]:  # fmt: skip
+        """Ask the portfolio a question; streams the answer, ending with its numbered sources.
+
+        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}].
+        """
+        filters = _filters(year_from, year_to, categories, author, has_code, (-10**6, 10**6))
+        text = ""
+        try:
+            for item in self.bot.stream(question, history or [], **filters):
+                if isinstance(item, Answer):
+                    yield api_text(item)
+                    return
+                text += item
+                yield text
+        except QABotError as exc:
+            yield f"Error: {exc}"
+
+
+def header_markdown(bot: QABot) -> str:
+    snapshot = bot.snapshot
+    names = [p.name for p in snapshot.profiles]
+    who = ", ".join(names) if names else "the indexed papers"
+    years = [p.year for p in snapshot.papers if p.year is not None]
+    span = f" · {min(years)}–{max(years)}" if years else ""
+    stated = sum(p.papers_stated or 0 for p in snapshot.profiles)
+    note = f" (the profile states {stated})" if stated and stated != len(snapshot.papers) else ""
+    return (f"# qabot · {md_escape(who)}\n"
+            f"**{len(snapshot.papers)} papers indexed**{note}{span}. Ask about topics, methods "
+            "or findings: every claim cites a paper, or the bot says the portfolio doesn't say.")  # fmt: skip
+
+
+def badge_markdown(bot: QABot) -> str:
+    if bot.answerer == "extractive":
+        return ("**Offline extractive mode**: answers quote the abstracts, no LLM. To use an "
+                "LLM, set `OPENAI_API_KEY`, or `OPENAI_BASE_URL` for a local server, and restart.")  # fmt: skip
+    endpoint = bot.settings.openai_base_url or "api.openai.com"
+    return f"**Answerer:** `{md_escape(bot.answerer)}` via {md_escape(endpoint)}"
+
+
+def build_ui(bot: QABot) -> gr.Blocks:
+    """The whole page. Loads the model and index once; requests reuse them."""
+    service = ChatService(bot)
+    lo, hi = service.bounds
+    with gr.Blocks(title="qabot") as demo:
+        gr.Markdown(header_markdown(bot))
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Conversation", height=560, buttons=["copy"],
+                                     placeholder="Ask a question about the papers.",
+                                     elem_id="qabot-chat")  # fmt: skip
+                with gr.Row():
+                    box = gr.Textbox(placeholder="e.g. What has this group done on reward hacking?",
+                                     show_label=False, scale=6, elem_id="qabot-question",
+                                     max_length=20_000)  # fmt: skip
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="qabot-ask")
+                new_chat = gr.Button("New chat", size="sm", elem_id="qabot-new")
+                gr.Examples(EXAMPLES, inputs=box, label="Try")
+            with gr.Column(scale=1):
+                gr.Markdown(badge_markdown(bot), elem_classes=["qabot-badge"], elem_id="qabot-badge")
+                with gr.Accordion("Filters", open=True):
+                    year_from = gr.Slider(lo, hi, value=lo, step=1, label="From year")
+                    year_to = gr.Slider(lo, hi, value=hi, step=1, label="To year")
+                    cats = gr.CheckboxGroup(service.categories, label="Categories")
+                    author = gr.Dropdown(service.authors, value=None, allow_custom_value=True,
+                                         label="Author (any part of the name)")  # fmt: skip
+                    has_code = gr.Checkbox(False, label="Only papers with code")
+        history = gr.State([])
+        inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code]
+        for trigger in (box.submit, send.click):
+            trigger(service.respond, inputs, [box, chatbot, history], api_visibility="private")
+        new_chat.click(lambda: ("", [], []), None, [box, chatbot, history],
+                       api_visibility="private")  # fmt: skip
+        gr.api(service.chat, api_name="chat")
+    return demo
+
+
+def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot | None = None,
+           block: bool = True) -> tuple[gr.Blocks, str]:  # fmt: skip
+    """Build and serve the UI on loopback (or GRADIO_SERVER_NAME/PORT). Returns (app, url)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    settings = settings or (bot.settings if bot else Settings())
+    bot = bot or QABot(settings)
+    demo = build_ui(bot)
+    demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
+    auth = None
+    if settings.app.auth_user and settings.app.auth_password:
+        auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
+    _, url, _ = demo.launch(
+        server_name=os.environ.get("GRADIO_SERVER_NAME") or settings.app.host,
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT") or settings.app.port),
+        share=share, auth=auth, prevent_thread_lock=not block, theme=gr.themes.Soft(), css=CSS,
+        show_error=False, quiet=not block,
+    )  # fmt: skip
+    return demo, url
