@@ -65,8 +65,9 @@ def to_messages(history: History) -> list[BaseMessage]:
 
 def _llm_error(exc: Exception, settings: Settings) -> LLMError | None:
     """Translate client-library failures into a message naming the endpoint and what to check."""
-    module = type(exc).__module__
-    if not module.startswith(("openai", "httpx", "httpcore")):
+    # langchain-openai re-raises some SDK errors as its own subclasses, so check the whole MRO.
+    modules = {cls.__module__.split(".")[0] for cls in type(exc).__mro__}
+    if not modules & {"openai", "httpx", "httpcore", "langchain_openai"}:
         return None
     endpoint = settings.openai_base_url or "https://api.openai.com/v1"
     return LLMError(
@@ -74,6 +75,13 @@ def _llm_error(exc: Exception, settings: Settings) -> LLMError | None:
         "server is running and OPENAI_BASE_URL / OPENAI_API_KEY are right, or set "
         "QABOT_LLM=extractive to answer without an LLM."
     )
+
+
+def _log_progress(done: int, total: int) -> None:
+    """Progress of an automatic first ingest, for logs (the CLI shows a bar instead)."""
+    step = max(total // 10, 1)
+    if done == total or done // step != (done - 1) // step:
+        log.warning("building the index: %d/%d chunks embedded", done, total)
 
 
 class QABot:
@@ -113,7 +121,7 @@ class QABot:
                 if mtime is None and self.auto_ingest:
                     log.warning("No index in %s/ yet: building it from %s first.",
                                 self.settings.store, self.settings.corpus)  # fmt: skip
-                    ingest(self.settings, self.embeddings)
+                    ingest(self.settings, self.embeddings, progress=_log_progress)
                     mtime = manifest.stat().st_mtime if manifest.exists() else None
                 if mtime is None:
                     raise IndexMissingError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -257,3 +258,28 @@ def chat(ctx: typer.Context) -> None:
 
 def main() -> None:
     app()
+
+
+@app.command()
+@friendly
+def serve(
+    ctx: typer.Context,
+    share: Annotated[bool, typer.Option(help="Also open a public Gradio share link.")] = False,
+    host: Annotated[str | None, typer.Option(
+        help="Interface to bind [env GRADIO_SERVER_NAME; default 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(
+        help="Port [env GRADIO_SERVER_PORT; default 7860].")] = None,
+) -> None:  # fmt: skip
+    """Start the web chat UI (the same app as `python app.py`).
+
+    Loads the model and index once (building the index on first use), then serves the chat
+    and its `/chat` API endpoint until interrupted.
+    """
+    from qabot.ui import launch
+
+    # Explicit options beat the environment, which `launch` reads before the settings.
+    if host:
+        os.environ["GRADIO_SERVER_NAME"] = host
+    if port:
+        os.environ["GRADIO_SERVER_PORT"] = str(port)
+    launch(_settings(ctx), share=share)

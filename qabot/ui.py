@@ -57,7 +57,7 @@ def highlight(passage: str, question: str) -> str:
     return "".join(out)
 
 
-def _card(c: Citation, answer: Answer, question: str) -> dict[str, Any]:
+def _card(c: Citation, answer: Answer, question: str, opened: bool) -> dict[str, Any]:
     hit = next((s for s in answer.sources if s.paper_id == c.paper_id), None)
     facts = [md_escape(c.authors or "unknown authors")]
     facts.append(str(c.year) if c.year else "undated")
@@ -71,17 +71,19 @@ def _card(c: Citation, answer: Answer, question: str) -> dict[str, Any]:
     return {
         "role": "assistant",
         "content": body,
-        "metadata": {"title": md_escape(f"[{c.number}] {c.title}"), "status": "done"},
+        # Without a status Gradio shows the card open; "done" starts it collapsed.
+        "metadata": {"title": md_escape(f"[{c.number}] {c.title}"),
+                     **({} if opened else {"status": "done"})},
     }
 
 
 def answer_messages(answer: Answer, question: str) -> list[dict[str, Any]]:
-    """The answer bubble followed by one collapsible source card per cited paper."""
+    """The answer bubble, then one collapsible source card per cited paper (the first open)."""
     text = md_escape(answer.answer)
     if answer.abstained:
         text = f"*{text}*"
     return [{"role": "assistant", "content": text},
-            *(_card(c, answer, question) for c in answer.citations)]  # fmt: skip
+            *(_card(c, answer, question, i == 0) for i, c in enumerate(answer.citations))]  # fmt: skip
 
 
 def api_text(answer: Answer) -> str:
@@ -217,8 +219,8 @@ def build_ui(bot: QABot) -> gr.Blocks:
         inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code]
         for trigger in (box.submit, send.click):
             trigger(service.respond, inputs, [box, chatbot, history], api_visibility="private")
-        new_chat.click(lambda: ("", [], []), None, [box, chatbot, history],
-                       api_visibility="private")  # fmt: skip
+        # A new chat forgets the conversation but keeps a question being typed.
+        new_chat.click(lambda: ([], []), None, [chatbot, history], api_visibility="private")
         gr.api(service.chat, api_name="chat")
     return demo
 

@@ -1,0 +1,168 @@
+"""The Gradio UI: handlers, escaping, and the served app driven through gradio_client."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gradio_client import Client
+from langchain_core.embeddings import Embeddings
+from pydantic import SecretStr
+
+from qabot import QABot
+from qabot.ui import ChatService, header_markdown, highlight, launch, md_escape
+from tests.conftest import BPD_ID, make_settings
+
+BPD_Q = "What is the Boltzmann policy distribution?"
+BPD_TITLE = "The Boltzmann Policy Distribution: Accounting for Systematic Suboptimality in Human Models"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def service(extractive_bot: QABot) -> ChatService:
+    return ChatService(extractive_bot)
+
+
+@pytest.fixture(scope="module")
+def served(extractive_bot: QABot) -> Iterator[str]:
+    """The real app on a free loopback port, as `python app.py` serves it."""
+    settings = extractive_bot.settings.model_copy(
+        update={"app": extractive_bot.settings.app.model_copy(update={"port": free_port()})}
+    )
+    demo, url = launch(settings, bot=extractive_bot, block=False)
+    yield url
+    demo.close()
+
+
+def _last_text(states: list[Any]) -> str:
+    return " ".join(str(m["content"]) for m in states[-1][1])
+
+
+def test_respond_streams_and_ends_with_cards(service: ChatService) -> None:
+    states = list(service.respond(BPD_Q, [], [], None, None, None, None, False))
+    assert len(states) > 1, "the answer streams"
+    box, shown, history = states[-1]
+    assert box == "" and shown[0]["role"] == "user"
+    cards = [m for m in shown if m.get("metadata")]
+    assert cards and cards[0]["metadata"]["title"].startswith(r"\[1\] The Boltzmann Policy")
+    assert "<mark>" in cards[0]["content"], "matched words are highlighted"
+    assert history == [{"role": "user", "content": BPD_Q},
+                       {"role": "assistant", "content": history[1]["content"]}]  # fmt: skip
+
+
+def test_follow_up_in_the_ui_uses_history(service: ChatService) -> None:
+    *_, (_, shown, history) = service.respond(BPD_Q, [], [], None, None, None, None, False)
+    *_, (_, shown, _) = service.respond("who wrote it?", shown, history, None, None, None,
+                                        None, False)  # fmt: skip
+    assert "is by Cassidy Laidlaw, Anca Dragan" in _last_text([(None, shown)])
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!"])
+def test_empty_questions_get_a_friendly_message(service: ChatService, question: str) -> None:
+    states = list(service.respond(question, [], [], None, None, None, None, False))
+    reply = states[-1][1][-1]["content"]
+    assert reply.startswith("**Error:**") and "question" in reply
+    assert "Traceback" not in reply
+
+
+def test_ui_filters_reach_retrieval(service: ChatService) -> None:
+    lo, hi = service.bounds
+    *_, (_, shown, _) = service.respond("human models and reward inference", [], [], 2024, hi,
+                                        ["LG"], None, True)  # fmt: skip
+    cards = [m for m in shown if m.get("metadata")]
+    papers = {p.title: p for p in service.bot.snapshot.papers}
+    assert cards
+    for card in cards:
+        title = card["metadata"]["title"].split("] ", 1)[1].replace("\\", "")
+        paper = papers[title]
+        assert paper.year >= 2024 and paper.category == "LG" and paper.has_code
+
+
+def test_missing_index_and_dead_llm_are_friendly(tmp_path: Path, bundled_store: Path,
+                                                 embeddings: Embeddings) -> None:  # fmt: skip
+    store = tmp_path / "store"
+    shutil.copytree(bundled_store, store)
+    bot = QABot(make_settings(store), embeddings=embeddings, auto_ingest=False)
+    service = ChatService(bot)
+    shutil.rmtree(store)
+    reply = list(service.respond(BPD_Q, [], [], None, None, None, None, False))[-1][1][-1]
+    assert "No index in" in reply["content"] and "qabot ingest" in reply["content"]
+
+    shutil.copytree(bundled_store, store)
+    dead = make_settings(store, llm="openai", openai={"timeout": 2, "max_retries": 0})
+    dead = dead.model_copy(update={"openai_base_url": "http://127.0.0.1:9/v1"})
+    service = ChatService(QABot(dead, embeddings=embeddings))
+    reply = list(service.respond(BPD_Q, [], [], None, None, None, None, False))[-1][1][-1]
+    assert reply["content"].startswith("**Error:** The language model at http://127.0.0.1:9/v1")
+    assert "Traceback" not in reply["content"]
+
+
+def test_escaping_makes_markup_inert() -> None:
+    escaped = md_escape('<img src=x onerror="alert(1)"> ![p](http://x) [1] *b*')
+    assert "<" not in escaped and "![" not in escaped and "](" not in escaped.replace("\\]", "")
+    marked = highlight("Reward <b>hacking</b> happens", "reward hacking")
+    assert marked == "<mark>Reward</mark> &lt;b&gt;<mark>hacking</mark>&lt;/b&gt; happens"
+
+
+def test_header_shows_profile_count_and_span(extractive_bot: QABot) -> None:
+    header = header_markdown(extractive_bot)
+    assert "Anca Dragan" in header and "50 papers indexed" in header
+    assert "states 66" in header and "2019–2026" in header
+
+
+# -- the served app ---------------------------------------------------------------------------
+
+
+def test_app_binds_loopback(served: str) -> None:
+    assert served.startswith("http://127.0.0.1:")
+
+
+def test_chat_endpoint_returns_answer_with_titled_citations(served: str) -> None:
+    result = Client(served, verbose=False).predict(BPD_Q, api_name="/chat")
+    assert "[1]" in result and "Sources:" in result
+    assert f"[1] {BPD_TITLE} (2022)" in result
+
+
+def test_chat_endpoint_streams(served: str) -> None:
+    job = Client(served, verbose=False).submit(
+        "What has this group done on reward hacking?", api_name="/chat"
+    )
+    updates = list(job)
+    assert len(updates) > 1, updates
+    assert "Sources:" in updates[-1] and "Sources:" not in updates[0]
+
+
+def test_chat_endpoint_follow_up(served: str) -> None:
+    client = Client(served, verbose=False)
+    first = client.predict(BPD_Q, api_name="/chat")
+    history = [{"role": "user", "content": BPD_Q}, {"role": "assistant", "content": first}]
+    follow = client.predict("who wrote it?", history=history, api_name="/chat")
+    assert "is by Cassidy Laidlaw, Anca Dragan" in follow
+
+
+def test_chat_endpoint_reports_bad_input(served: str) -> None:
+    assert Client(served, verbose=False).predict("   ", api_name="/chat").startswith(
+        "Error: The question is empty"
+    )
+
+
+def test_optional_basic_auth(extractive_bot: QABot) -> None:
+    settings = extractive_bot.settings.model_copy(update={"app": extractive_bot.settings.app.model_copy(
+        update={"port": free_port(), "auth_user": "ada", "auth_password": SecretStr("s3cret")})})  # fmt: skip
+    demo, url = launch(settings, bot=extractive_bot, block=False)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own auth error
+            Client(url, verbose=False)
+        authed = Client(url, auth=("ada", "s3cret"), verbose=False)
+        assert BPD_ID and "Sources:" in authed.predict(BPD_Q, api_name="/chat")
+    finally:
+        demo.close()
