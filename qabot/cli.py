@@ -34,8 +34,9 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: let the terminal wrap, so file:line references stay on one line.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
