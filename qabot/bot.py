@@ -26,7 +26,7 @@ from qabot.errors import IndexMissingError, LLMError, QABotError, QuestionError
 from qabot.index import IngestReport, Progress, ingest
 from qabot.models import Answer, Filters, SearchHit
 from qabot.retrieval import HybridRetriever, Mode
-from qabot.store import MANIFEST, IndexSnapshot, open_snapshot
+from qabot.store import MANIFEST, IndexSnapshot, make_chroma_client, open_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,18 @@ class QABot:
         _ = self.snapshot
         assert self._retriever is not None
         return self._retriever
+
+    def as_vectorstore(self) -> Any:
+        """The live index as a LangChain `VectorStore` (langchain-chroma), for use in other
+        LangChain pipelines: `bot.as_vectorstore().as_retriever()`. Dense search only."""
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            client=make_chroma_client(self.settings),
+            collection_name=self.snapshot.manifest.collection,
+            embedding_function=self.embeddings,
+            create_collection_if_not_exists=False,
+        )
 
     # -- queries -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ memory-mapped on load.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +16,17 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
+_local = threading.local()
 
-    return Stemmer.Stemmer("english")
+
+def _stemmer():  # type: ignore[no-untyped-def]
+    # One per thread: building it costs more than stemming a query, and PyStemmer objects keep
+    # internal state, so the UI's worker threads must not share one.
+    if not hasattr(_local, "stemmer"):
+        import Stemmer
+
+        _local.stemmer = Stemmer.Stemmer("english")
+    return _local.stemmer
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:

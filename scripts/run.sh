@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# Set up (first time only) and run qabot offline: builds the index on first use, then answers
-# a sample question with citations. Pass your own question as arguments.
+# Set up (first time only) and start the chat app on http://127.0.0.1:7860 (offline, no API
+# key; the index is built on first use). Extra arguments go to app.py, e.g. --share.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if [ "$#" -gt 0 ]; then
-    exec .venv/bin/qabot ask "$@"
-fi
-exec .venv/bin/qabot ask "What is the Boltzmann policy distribution?"
+export GRADIO_ANALYTICS_ENABLED=False
+exec .venv/bin/python app.py "$@"

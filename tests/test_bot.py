@@ -73,3 +73,10 @@ def test_filters_pass_through_ask(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("What is the Boltzmann policy distribution?", year_from=2024)
     assert all((s.year or 0) >= 2024 for s in answer.sources)
     assert BPD_ID not in {s.paper_id for s in answer.sources}
+
+
+def test_the_index_is_usable_as_a_langchain_vectorstore(extractive_bot: QABot) -> None:
+    docs = extractive_bot.as_vectorstore().similarity_search(
+        "What is the Boltzmann policy distribution?", k=1
+    )
+    assert docs[0].metadata["paper_id"] == BPD_ID
