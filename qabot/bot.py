@@ -25,7 +25,10 @@ from qabot.embeddings import embedding_id
 from qabot.errors import IndexMissingError, LLMError, QABotError, QuestionError
 from qabot.index import IngestReport, Progress, ingest
 from qabot.models import Answer, Filters, SearchHit
+from qabot.portfolio import Portfolio, PortfolioReport, Topic, paper_vectors
+from qabot.portfolio_answers import StatisticAnswerer
 from qabot.retrieval import HybridRetriever, Mode
+from qabot.router import LLMRouter, Route, Vocabulary, route_question
 from qabot.store import MANIFEST, IndexSnapshot, make_chroma_client, open_snapshot
 
 log = logging.getLogger(__name__)
@@ -103,6 +106,11 @@ class QABot:
         self._manifest_mtime: float | None = None
         self._chain: Any = None
         self._retriever: HybridRetriever | None = None
+        self._portfolio: Portfolio | None = None
+        self._statistics: StatisticAnswerer | None = None
+        self._router: LLMRouter | None = None
+        self._vocab: Vocabulary | None = None
+        self._topics: list[Topic] | None = None
 
     # -- index -------------------------------------------------------------------------------
 
@@ -135,6 +143,11 @@ class QABot:
                 self._chain = build_chain(
                     self._retriever, self.llm, self.settings.retrieval.min_relevance
                 )
+                self._portfolio = Portfolio(self._snapshot.papers, self._snapshot.profiles)
+                self._statistics = StatisticAnswerer(self._portfolio, self.topics)
+                self._vocab = Vocabulary.from_portfolio(self._portfolio)
+                self._router = LLMRouter(self.llm, self._vocab) if self.llm is not None else None
+                self._topics = None
             return self._snapshot
 
     @property
@@ -154,6 +167,37 @@ class QABot:
             embedding_function=self.embeddings,
             create_collection_if_not_exists=False,
         )
+
+    # -- portfolio statistics -----------------------------------------------------------------
+
+    def portfolio(self, coauthors: int = 10) -> PortfolioReport:
+        """Exact figures over the indexed papers: counts per year, category and affiliation,
+        the top `coauthors` co-authors, papers with code, earliest and latest, main themes."""
+        report = self.portfolio_records().report(coauthors)
+        return report.model_copy(update={"topics": self.topics()})
+
+    def portfolio_records(self) -> Portfolio:
+        """The `Portfolio` object itself, for statistics beyond the report (papers_by, ...)."""
+        _ = self.snapshot
+        assert self._portfolio is not None
+        return self._portfolio
+
+    def topics(self) -> list[Topic]:
+        """Main themes (k-means over paper embeddings), computed once per index generation."""
+        snapshot = self.snapshot
+        if self._topics is None:
+            assert self._portfolio is not None
+            self._topics = self._portfolio.topics(paper_vectors(snapshot.collection))
+        return self._topics
+
+    def route(self, question: str) -> Route:
+        """Statistic or retrieval? The LLM decides by tool calling when there is one."""
+        text = clean_question(question, self.settings.retrieval.max_question_chars)
+        _ = self.snapshot
+        assert self._vocab is not None
+        if self._router is not None:
+            return self._router.route(text)
+        return route_question(text, self._vocab)
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -178,7 +222,18 @@ class QABot:
         """Yield the answer text in pieces, then the complete `Answer` as the last item."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         k = filters.pop("k", None) or self.settings.retrieval.k
-        _ = self.snapshot
+        route = self.route(text)
+        # Filters the caller set win over those the router read from the question.
+        merged = {**route.filters.model_dump(exclude_none=True),
+                  **{key: v for key, v in filters.items() if v is not None}}  # fmt: skip
+        if route.kind == "statistic":
+            assert self._statistics is not None
+            answer = self._statistics.answer(text, route.model_copy(
+                update={"filters": Filters(**merged)}))  # fmt: skip
+            yield from answer.answer.splitlines(keepends=True)
+            yield answer
+            return
+        filters = merged
         state: dict[str, Any] = {}
         pieces: list[str] = []
         guard: CitationStreamFilter | None = None

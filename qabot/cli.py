@@ -284,3 +284,44 @@ def serve(
     if port:
         os.environ["GRADIO_SERVER_PORT"] = str(port)
     launch(_settings(ctx), share=share)
+
+
+@app.command()
+@friendly
+def stats(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+    coauthors: Annotated[int, typer.Option(help="How many top co-authors to show.")] = 10,
+) -> None:
+    """Exact portfolio figures from the metadata: papers per year and category, top
+    co-authors, papers with code, earliest and latest paper, and the main themes.
+
+    Co-author counts cover the listed authors only (lists ending in "et al." are partial).
+    """
+    report = _open_bot(ctx).portfolio(coauthors)
+    if as_json:
+        out.print_json(report.model_dump_json())
+        return
+    stated = f" (profile states {report.papers_stated})" if report.papers_stated else ""
+    out.print(f"[bold]{report.papers_indexed} papers indexed[/]{stated}; "
+              f"{report.truncated_author_lists} author lists end in \"et al.\".")  # fmt: skip
+    for title, counts in (("Papers per year", report.counts_by_year),
+                          ("Papers per category", report.counts_by_category)):  # fmt: skip
+        table = Table(title=title, title_justify="left")
+        table.add_column("")
+        table.add_column("papers", justify="right")
+        for key, n in counts.items():
+            table.add_row(str(key), str(n))
+        out.print(table)
+    table = Table("co-author", "papers", title="Top listed co-authors", title_justify="left")
+    for row in report.top_coauthors:
+        table.add_row(row.name, str(row.papers))
+    out.print(table)
+    out.print(f"[bold]Papers with code ({len(report.papers_with_code)}):[/]")
+    for t in report.papers_with_code:
+        out.print(f"  - {t}", markup=False, highlight=False)
+    out.print(f"[bold]Earliest:[/] {report.earliest}\n[bold]Latest:[/] {report.latest}")
+    out.print("[bold]Main themes[/] (k-means over paper embeddings):")
+    for topic in report.topics:
+        n = len(topic.paper_ids)
+        out.print(f"  - {topic.label}: {n} paper{'s' if n > 1 else ''}", markup=False)

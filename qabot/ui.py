@@ -188,13 +188,45 @@ def badge_markdown(bot: QABot) -> str:
     return f"**Answerer:** `{md_escape(bot.answerer)}` via {md_escape(endpoint)}"
 
 
+def portfolio_tab(bot: QABot) -> None:
+    """Exact figures from the metadata, with plots; computed once when the page is built."""
+    import pandas as pd
+
+    report = bot.portfolio()
+    stated = f" (the profile states {report.papers_stated})" if report.papers_stated else ""
+    gr.Markdown(
+        f"**{report.papers_indexed} papers indexed**{stated}. Earliest: "
+        f"{md_escape(report.earliest or 'n/a')}. Latest: {md_escape(report.latest or 'n/a')}. "
+        f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
+        "in “et al.”)."
+    )
+    with gr.Row():
+        years = pd.DataFrame({"year": [str(y) for y in report.counts_by_year],
+                              "papers": list(report.counts_by_year.values())})  # fmt: skip
+        gr.BarPlot(years, x="year", y="papers", title="Papers per year", elem_id="qabot-years")
+        cats = pd.DataFrame({"category": list(report.counts_by_category),
+                             "papers": list(report.counts_by_category.values())})  # fmt: skip
+        gr.BarPlot(cats, x="category", y="papers", title="Papers per arXiv category",
+                   sort="-y", elem_id="qabot-categories")  # fmt: skip
+    with gr.Row():
+        gr.Dataframe(pd.DataFrame([(a.name, a.papers) for a in report.top_coauthors],
+                                  columns=["co-author", "papers"]),
+                     label="Top listed co-authors", interactive=False)  # fmt: skip
+        with gr.Column():
+            gr.Markdown("**Papers with code**\n\n" + "\n".join(
+                f"- {md_escape(t)}" for t in report.papers_with_code) or "none")  # fmt: skip
+            gr.Markdown("**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
+                f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
+                for t in report.topics))  # fmt: skip
+
+
 def build_ui(bot: QABot) -> gr.Blocks:
     """The whole page. Loads the model and index once; requests reuse them."""
     service = ChatService(bot)
     lo, hi = service.bounds
     with gr.Blocks(title="qabot") as demo:
         gr.Markdown(header_markdown(bot))
-        with gr.Row():
+        with gr.Tab("Chat"), gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Conversation", height=560, buttons=["copy"],
                                      placeholder="Ask a question about the papers.",
@@ -215,6 +247,8 @@ def build_ui(bot: QABot) -> gr.Blocks:
                     author = gr.Dropdown(service.authors, value=None, allow_custom_value=True,
                                          label="Author (any part of the name)")  # fmt: skip
                     has_code = gr.Checkbox(False, label="Only papers with code")
+        with gr.Tab("Portfolio"):
+            portfolio_tab(bot)
         history = gr.State([])
         inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code]
         for trigger in (box.submit, send.click):

@@ -1,0 +1,248 @@
+"""Portfolio statistics computed exactly from the parsed `Paper` and `Profile` records.
+
+Top-k retrieval cannot count, list or rank a whole portfolio, so these questions are answered
+from metadata. Author statistics cover the *listed* authors only: a list that ends in "et al."
+is partial, and every figure that depends on authors says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from qabot.models import Paper, Profile
+
+
+def name_key(name: str) -> str:
+    """Identity of an author name across variants: "Stuart J. Russell" = "Stuart Russell".
+
+    Accents, case and middle initials are ignored; first and last name must agree.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    tokens = [t for t in re.split(r"[\s]+", ascii_name.replace(".", ". ")) if t]
+    words = [t.strip(".,") for t in tokens if not re.fullmatch(r"[a-z]\.?", t)]
+    words = [w for w in words if w]
+    if not words:
+        return ascii_name.strip()
+    return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"
+
+
+class AuthorCount(BaseModel):
+    name: str = Field(description="The most common spelling in the corpus.")
+    papers: int
+    paper_ids: list[str]
+
+
+class Topic(BaseModel):
+    label: str = Field(description="Most distinctive words of the cluster's titles and abstracts.")
+    paper_ids: list[str]
+
+
+class PortfolioReport(BaseModel):
+    """What `bot.portfolio()` and `qabot stats --json` return."""
+
+    profiles: list[Profile]
+    papers_indexed: int
+    papers_stated: int | None = Field(description="Sum of the profiles' stated counts, if any.")
+    counts_by_year: dict[int, int]
+    counts_by_category: dict[str, int]
+    counts_by_affiliation: dict[str, int]
+    papers_with_code: list[str] = Field(description="Titles of the papers that link their code.")
+    top_coauthors: list[AuthorCount]
+    truncated_author_lists: int = Field(description='Papers whose author list ends in "et al.".')
+    earliest: str | None
+    latest: str | None
+    undated: int
+    topics: list[Topic] = Field(default_factory=list, description="Main themes (k-means).")
+
+
+def paper_vectors(collection: Any, batch: int = 5000) -> dict[str, np.ndarray]:
+    """Each paper's embedding: the mean of its chunk vectors, read back from Chroma."""
+    sums: dict[str, np.ndarray] = {}
+    counts: Counter[str] = Counter()
+    total = collection.count()
+    for offset in range(0, total, batch):
+        got = collection.get(include=["embeddings", "metadatas"], limit=batch, offset=offset)
+        for vector, meta in zip(got["embeddings"], got["metadatas"], strict=True):
+            pid = meta["paper_id"]
+            sums[pid] = sums.get(pid, 0) + np.asarray(vector, dtype=np.float32)
+            counts[pid] += 1
+    return {pid: vec / counts[pid] for pid, vec in sums.items()}
+
+
+class Portfolio:
+    """Exact statistics over one index generation's papers."""
+
+    def __init__(self, papers: list[Paper], profiles: list[Profile]) -> None:
+        self.papers = papers
+        self.profiles = profiles
+        self.by_id = {p.paper_id: p for p in papers}
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        self._author_papers: dict[str, list[str]] = defaultdict(list)
+        for paper in papers:
+            for author in dict.fromkeys(paper.authors):
+                key = name_key(author)
+                spellings[key][author] += 1
+                if paper.paper_id not in self._author_papers[key]:
+                    self._author_papers[key].append(paper.paper_id)
+        # The most common spelling names the person; ties go to the fuller form.
+        self.display = {k: max(c, key=lambda s: (c[s], len(s))) for k, c in spellings.items()}
+        self.owner_keys = {name_key(p.name) for p in profiles}
+
+    # -- counts --------------------------------------------------------------------------------
+
+    def counts_by_year(self) -> dict[int, int]:
+        return dict(sorted(Counter(p.year for p in self.papers if p.year is not None).items()))
+
+    def counts_by_category(self) -> dict[str, int]:
+        counts = Counter(p.category for p in self.papers if p.category)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def counts_by_affiliation(self) -> dict[str, int]:
+        counts = Counter(a for p in self.papers for a in dict.fromkeys(p.affiliations))
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def papers_stated(self) -> int | None:
+        stated = [p.papers_stated for p in self.profiles if p.papers_stated is not None]
+        return sum(stated) if stated else None
+
+    @property
+    def truncated_author_lists(self) -> int:
+        return sum(p.authors_truncated for p in self.papers)
+
+    # -- selections ----------------------------------------------------------------------------
+
+    def with_code(self) -> list[Paper]:
+        return self.chronological([p for p in self.papers if p.has_code])
+
+    def chronological(self, papers: list[Paper]) -> list[Paper]:
+        """Oldest first; undated papers last, by title."""
+        return sorted(papers, key=lambda p: (p.date is None, p.date or dt.date.max, p.title))
+
+    def dated(self) -> list[Paper]:
+        return self.chronological([p for p in self.papers if p.date is not None])
+
+    def earliest(self) -> Paper | None:
+        dated = self.dated()
+        return dated[0] if dated else None
+
+    def latest(self) -> Paper | None:
+        dated = self.dated()
+        return dated[-1] if dated else None
+
+    def in_range(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Paper]:
+        return [p for p in self.dated()
+                if (start is None or p.date >= start) and (end is None or p.date <= end)]  # type: ignore[operator]  # fmt: skip
+
+    def select(self, year_from: int | None = None, year_to: int | None = None,
+               categories: list[str] | None = None, author: str | None = None,
+               has_code: bool | None = None) -> list[Paper]:  # fmt: skip
+        """Papers matching every given filter, oldest first."""
+        from qabot.models import Filters
+        from qabot.retrieval import paper_matches
+
+        filters = Filters(year_from=year_from, year_to=year_to, categories=categories,
+                          has_code=has_code)  # fmt: skip
+        chosen = [p for p in self.papers if paper_matches(p, filters)]
+        if author:
+            ids = set(self.papers_by(author))
+            chosen = [p for p in chosen if p.paper_id in ids]
+        return self.chronological(chosen)
+
+    # -- authors -------------------------------------------------------------------------------
+
+    def author_keys(self, query: str) -> list[str]:
+        """Author identities matching a name: exact variant first, else a name part."""
+        key = name_key(query)
+        if key in self._author_papers:
+            return [key]
+        needle = query.casefold().strip()
+        return sorted(k for k, shown in self.display.items()
+                      if needle and (needle in shown.casefold() or needle in k))  # fmt: skip
+
+    def papers_by(self, author: str) -> list[str]:
+        ids: list[str] = []
+        for key in self.author_keys(author):
+            ids += [i for i in self._author_papers[key] if i not in ids]
+        return ids
+
+    def coauthors(self, limit: int | None = 10, exclude_owner: bool = True) -> list[AuthorCount]:
+        """Listed co-authors by number of shared papers (the profile owner left out)."""
+        rows = [
+            AuthorCount(name=self.display[k], papers=len(ids), paper_ids=ids)
+            for k, ids in self._author_papers.items()
+            if not (exclude_owner and k in self.owner_keys)
+        ]
+        rows.sort(key=lambda r: (-r.papers, r.name))
+        return rows[:limit] if limit else rows
+
+    # -- topics --------------------------------------------------------------------------------
+
+    def topics(self, vectors: dict[str, np.ndarray], max_topics: int = 8) -> list[Topic]:
+        """Main themes: k-means over paper embeddings (mean of chunk vectors), k chosen by
+        silhouette, each cluster labelled by its most distinctive words (class-based TF-IDF)."""
+        from sklearn.cluster import KMeans, MiniBatchKMeans
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.metrics import silhouette_score
+
+        ids = [p.paper_id for p in self.papers if p.paper_id in vectors]
+        if len(ids) < 6:
+            return [Topic(label="all papers", paper_ids=ids)] if ids else []
+        matrix = np.stack([vectors[i] for i in ids])
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        best: tuple[float, Any] | None = None
+        # Past a few thousand papers: mini-batch k-means, and silhouette on a fixed sample
+        # (it is quadratic in the number of points).
+        large = len(ids) > 5000
+        for k in range(4, min(max_topics, len(ids) - 1) + 1):
+            kmeans = MiniBatchKMeans if large else KMeans
+            model = kmeans(n_clusters=k, n_init=3 if large else 10, random_state=0).fit(matrix)
+            score = float(silhouette_score(matrix, model.labels_, metric="cosine",
+                                           sample_size=min(len(ids), 2000), random_state=0))  # fmt: skip
+            if best is None or score > best[0]:
+                best = (score, model)
+        assert best is not None
+        labels = best[1].labels_
+        texts = [f"{self.by_id[i].title}. {self.by_id[i].abstract}" for i in ids]
+        vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")
+        counts = vectorizer.fit_transform(texts).toarray()
+        words = vectorizer.get_feature_names_out()
+        per_class = np.stack([counts[labels == c].sum(axis=0) for c in range(labels.max() + 1)])
+        # BERTopic's class-based TF-IDF: a word's weight in a cluster, discounted by how common
+        # it is across all clusters (so "model" or "learning" do not label every theme).
+        tf = per_class / per_class.sum(axis=1, keepdims=True)
+        average_words = per_class.sum() / per_class.shape[0]
+        idf = np.log(1 + average_words / (1 + per_class.sum(axis=0)))
+        topics = []
+        for c in range(per_class.shape[0]):
+            top = [words[j] for j in np.argsort(-(tf[c] * idf))[:4]]
+            members = [ids[j] for j in np.flatnonzero(labels == c)]
+            topics.append(Topic(label=", ".join(top), paper_ids=members))
+        topics.sort(key=lambda t: (-len(t.paper_ids), t.label))
+        return topics
+
+    # -- report --------------------------------------------------------------------------------
+
+    def report(self, coauthors: int = 10) -> PortfolioReport:
+        first, last = self.earliest(), self.latest()
+        return PortfolioReport(
+            profiles=self.profiles,
+            papers_indexed=len(self.papers),
+            papers_stated=self.papers_stated,
+            counts_by_year=self.counts_by_year(),
+            counts_by_category=self.counts_by_category(),
+            counts_by_affiliation=self.counts_by_affiliation(),
+            papers_with_code=[p.title for p in self.with_code()],
+            top_coauthors=self.coauthors(coauthors),
+            truncated_author_lists=self.truncated_author_lists,
+            earliest=f"{first.title} ({first.date})" if first else None,
+            latest=f"{last.title} ({last.date})" if last else None,
+            undated=sum(p.date is None for p in self.papers),
+        )

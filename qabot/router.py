@@ -1,0 +1,253 @@
+"""The router: does a question need exact portfolio statistics, or the papers' text?
+
+Two implementations behind one `Route` result:
+- `route_question`: deterministic patterns plus the metadata vocabulary (author names, years,
+  categories). Used by the extractive and mock answerers, and as the LLM router's fallback.
+- `LLMRouter`: the chat model picks a tool (`portfolio_statistic` or `search_papers`) by tool
+  calling; any failure falls back to the deterministic router.
+
+Labels: "statistic" (answered from metadata alone), "retrieval" (top-k search), "mixed" (search
+restricted by metadata the question names, or a metadata list with per-paper summaries).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, Field
+
+from qabot.lexical import tokenize
+from qabot.models import Filters
+from qabot.portfolio import Portfolio, name_key
+from qabot.prompts import ROUTER_SYSTEM
+
+log = logging.getLogger(__name__)
+
+Intent = Literal["count", "list", "summary", "coauthors", "earliest", "latest", "figures", "topics"]
+_INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    ("figures", re.compile(r"h-?index|\bcitations?\b|\bcited\b|\bnovelty\b|\bai score\b|"
+                           r"\bpapers? (does|do) (the|her|his|their) profile\b", re.I)),
+    ("coauthors", re.compile(r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
+                             r"\bwho\b[^?]*\bco-?author\b|\bcollaborat\w*|\b(publish|publishes|published|"
+                             r"work|works|worked|write|writes|wrote)\s+(the\s+)?(most\s+)?"
+                             r"(often\s+)?with\b|\bwho\b.*\bwith\b.*\bmost\b", re.I)),
+    ("topics", re.compile(r"\b(themes?|topics|research areas|areas of (her |his |their )?research|"
+                          r"research agenda)\b|\bwhat (does|do) (she|he|they|the group|this group|"
+                          r"the lab) (mainly |mostly )?(work on|research|study)\b", re.I)),
+    ("earliest", re.compile(r"\b(earliest|oldest|first)\b", re.I)),
+    ("latest", re.compile(r"\b(latest|newest|most recent)\b", re.I)),
+    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
+    ("summary", re.compile(r"\bsummari[sz]e|\bsummary of\b|\boverview of\b", re.I)),
+    ("list", re.compile(r"\blist\b|\bshow (me )?\b|\b(which|what)\b[^?.]*\b(papers|publications)\b|"
+                        r"\ball (of )?(the |her |his |their )?(papers|publications|work)\b|"
+                        r"\beverything\b|\bpapers (by|from|with|in|that)\b|"
+                        r"\bwhat (did|has|have) (she|he|they|\w+ \w+) (publish|published|written)\b",
+                        re.I)),
+]  # fmt: skip
+_CODE = re.compile(r"\b(code|github|implementations?|open[- ]source)\b", re.I)
+_YEAR = r"((?:19|20)\d{2})"
+_CATEGORY_NAMES = {
+    "robotics": "RO", "computer vision": "CV", "computation and language": "CL",
+    "computers and society": "CY", "cryptography": "CR", "artificial intelligence": "AI",
+    "machine learning": "LG",
+}  # fmt: skip
+# Words that shape the request rather than name a research topic.
+_FRAME = set(tokenize([
+    "paper papers publish published publishes publication publications work works worked group lab "
+    "she her he his they their them profile portfolio list show give name many number count total "
+    "year years code github implementation implementations open source category categories "
+    "written wrote write author authors earliest oldest first latest newest recent most summarise "
+    "summarize summary overview theme themes topic topics main everything come came out release "
+    "released appear appeared indexed index state stated listed coauthor coauthors co collaborator "
+    "collaborators collaborate often frequently every all which what did does done have has since "
+    "after before between until through up from in on during tell me about researcher research "
+    "arxiv lists person people h-index citations cited novelty score area areas agenda mainly mostly "
+    "available links link release releases new old newer older time ever date dated dates how "
+    "there are is was were be been any much"
+])[0])  # fmt: skip
+
+
+class Route(BaseModel):
+    kind: Literal["statistic", "retrieval"]
+    label: Literal["statistic", "retrieval", "mixed"]
+    intent: Intent | None = None
+    filters: Filters = Field(default_factory=Filters)
+    author_query: str | None = Field(default=None, description="Author as named in the question.")
+
+
+@dataclass
+class Vocabulary:
+    """Metadata names the router can recognise in a question."""
+
+    authors: dict[str, str] = field(default_factory=dict)  # lower-case variant -> name key
+    owners: set[str] = field(default_factory=set)
+    categories: set[str] = field(default_factory=set)
+    last_names: dict[str, str] = field(default_factory=dict)  # unambiguous surname -> name key
+
+    @classmethod
+    def from_portfolio(cls, portfolio: Portfolio) -> Vocabulary:
+        vocab = cls(owners=portfolio.owner_keys,
+                    categories={p.category for p in portfolio.papers if p.category})  # fmt: skip
+        last_names: dict[str, set[str]] = {}
+        for paper in portfolio.papers:
+            for author in paper.authors:
+                key = name_key(author)
+                vocab.authors[author.lower()] = key
+                vocab.authors[key] = key
+                last = author.split()[-1]
+                if len(last) >= 4:
+                    last_names.setdefault(last, set()).add(key)
+        for profile in portfolio.profiles:
+            vocab.authors.setdefault(profile.name.lower(), name_key(profile.name))
+        # A bare last name counts only when capitalised and unambiguous ("Russell", not "Lin").
+        vocab.last_names = {n: next(iter(k)) for n, k in last_names.items() if len(k) == 1}
+        return vocab
+
+
+def _years(q: str) -> tuple[int | None, int | None]:
+    if m := re.search(rf"\bbetween {_YEAR} and {_YEAR}\b|\bfrom {_YEAR} (?:to|through|until) {_YEAR}\b|\b{_YEAR}\s*[-–]\s*{_YEAR}\b", q):  # noqa: E501
+        years = [int(y) for y in m.groups() if y]
+        return min(years), max(years)
+    if m := re.search(rf"\bsince {_YEAR}\b|\bfrom {_YEAR} (?:on|onwards?)\b", q):
+        return int(m.group(1) or m.group(2)), None
+    if m := re.search(rf"\bafter {_YEAR}\b", q):
+        return int(m.group(1)) + 1, None
+    if m := re.search(rf"\bbefore {_YEAR}\b", q):
+        return None, int(m.group(1)) - 1
+    if m := re.search(rf"\b(?:until|through|up to) {_YEAR}\b", q):
+        return None, int(m.group(1))
+    if m := re.search(rf"\b{_YEAR}\b", q):
+        return int(m.group(1)), int(m.group(1))
+    return None, None
+
+
+def _categories(q: str, vocab: Vocabulary) -> list[str] | None:
+    explicit = bool(re.search(r"categor|arxiv|\bcs\.", q, re.I))
+    found = [c for c in sorted(vocab.categories) if re.search(rf"(?<![\w-]){c}(?![\w-])", q)
+             and (c != "AI" or explicit)]  # fmt: skip
+    if explicit:
+        found += [code for name, code in _CATEGORY_NAMES.items() if name in q.lower()]
+    return sorted(set(found)) or None
+
+
+_NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}")
+# Phrases that make a capitalised name an author even when no paper lists it.
+_AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|co-?author|papers?|work)"
+
+
+def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
+    """(author name as written, is it the profile owner?), known names first."""
+    lower = q.lower()
+    for variant in sorted(vocab.authors, key=len, reverse=True):
+        if " " in variant and re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", lower):
+            key = vocab.authors[variant]
+            start = lower.index(variant)
+            return q[start : start + len(variant)], key in vocab.owners
+    for match in _NAME_SEQ.finditer(q):
+        name = re.sub(r"(?:'s|’s)$", "", match.group(0))
+        key = name_key(name)
+        if key in vocab.authors.values():  # a variant spelling ("Stuart J. Russell")
+            return name, key in vocab.owners
+        if re.search(_AUTHOR_CUE.format(name=re.escape(name)), q):
+            return name, False  # named as an author, but no paper lists them
+    for last, key in vocab.last_names.items():
+        if re.search(rf"(?<!\w){re.escape(last)}(?!\w)", q) and q.strip().split()[0] != last:
+            full = re.search(rf"(?:[A-Z][\w'’-]+\s+){{0,2}}{re.escape(last)}", q)
+            return (full.group(0) if full else last), key in vocab.owners
+    return None, False
+
+
+def topic_words(q: str, author: str | None, categories: list[str] | None = None) -> set[str]:
+    """Content words left once the request's framing, years, names and categories are out."""
+    text = re.sub(r"\b(19|20)\d{2}\b", " ", q)
+    for code in categories or []:
+        text = re.sub(rf"(?<![\w-]){code}(?![\w-])", " ", text)
+    if author:
+        text = re.sub(re.escape(author), " ", text, flags=re.I)
+    return {t for t in tokenize([text])[0] if t not in _FRAME and not t.isdigit() and len(t) > 1}
+
+
+def route_question(question: str, vocab: Vocabulary) -> Route:
+    """Deterministic routing from patterns and the metadata vocabulary."""
+    q = " ".join(question.split())
+    year_from, year_to = _years(q)
+    author, is_owner = _author(q, vocab)
+    filters = Filters(
+        year_from=year_from, year_to=year_to, categories=_categories(q, vocab),
+        author=None if (author is None or is_owner) else author,
+        has_code=True if _CODE.search(q) else None,
+    )  # fmt: skip
+    intent = next((name for name, pattern in _INTENTS if pattern.search(q)), None)
+    topical = topic_words(q, author, filters.categories)
+    if intent in ("figures", "coauthors", "topics"):
+        return Route(kind="statistic", label="statistic", intent=intent, filters=filters,  # type: ignore[arg-type]
+                     author_query=author)  # fmt: skip
+    if intent is not None and not topical:
+        return Route(kind="statistic", label="mixed" if intent == "summary" else "statistic",
+                     intent=intent, filters=filters, author_query=author)  # type: ignore[arg-type]  # fmt: skip
+    if intent is None and author and not is_owner and not topical:
+        return Route(kind="statistic", label="statistic", intent="list", filters=filters,
+                     author_query=author)  # fmt: skip
+    return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
+                 filters=filters, author_query=author)  # fmt: skip
+
+
+class PortfolioStatistic(BaseModel):
+    """Answer exactly from the portfolio's metadata: counts, lists, co-authors, dates, figures,
+    themes. Use it for questions about how many, which papers, who, when, earliest or latest."""
+
+    intent: Intent
+    year_from: int | None = None
+    year_to: int | None = None
+    categories: list[str] | None = None
+    author: str | None = None
+    has_code: bool | None = None
+
+
+class SearchPapers(BaseModel):
+    """Search the papers' abstracts for a topic, method or finding, optionally restricted by
+    year, category, author or code availability."""
+
+    query: str
+    year_from: int | None = None
+    year_to: int | None = None
+    categories: list[str] | None = None
+    author: str | None = None
+    has_code: bool | None = None
+
+
+class LLMRouter:
+    """Routes with the chat model's tool calling; falls back to `route_question` on failure."""
+
+    def __init__(self, llm: BaseChatModel, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        try:
+            self.bound: Any = llm.bind_tools([PortfolioStatistic, SearchPapers], tool_choice="any")
+        except NotImplementedError:
+            self.bound = None
+
+    def route(self, question: str) -> Route:
+        if self.bound is None:
+            return route_question(question, self.vocab)
+        try:
+            message = self.bound.invoke([SystemMessage(ROUTER_SYSTEM), HumanMessage(question)])
+            call = message.tool_calls[0]
+            args = {k: v for k, v in call["args"].items() if v not in (None, [], "")}
+        except Exception as exc:  # noqa: BLE001 - routing must never break answering
+            log.warning("LLM routing failed (%s); using the deterministic router", exc)
+            return route_question(question, self.vocab)
+        filters = Filters(**{k: args[k] for k in ("year_from", "year_to", "categories", "has_code")
+                             if k in args})  # fmt: skip
+        author = args.get("author")
+        if author and name_key(author) not in self.vocab.owners:
+            filters = filters.model_copy(update={"author": author})
+        if call["name"] == "PortfolioStatistic":
+            return Route(kind="statistic", label="statistic", intent=args.get("intent", "list"),
+                         filters=filters, author_query=author)  # fmt: skip
+        return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
+                     filters=filters, author_query=author)  # fmt: skip
