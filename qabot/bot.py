@@ -18,6 +18,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from pydantic import ValidationError
 
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
@@ -80,6 +81,18 @@ def _llm_error(exc: Exception, settings: Settings) -> LLMError | None:
     )
 
 
+def make_filters(filters: dict[str, Any]) -> Filters:
+    """Filters from keyword arguments, with a clear error for a misspelt or mistyped one."""
+    try:
+        return Filters(**filters)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise QuestionError(
+            f"Invalid filter ({problems}). Filters are year_from, year_to, categories, author "
+            "and has_code."
+        ) from exc
+
+
 def _log_progress(done: int, total: int) -> None:
     """Progress of an automatic first ingest, for logs (the CLI shows a bar instead)."""
     step = max(total // 10, 1)
@@ -129,7 +142,8 @@ class QABot:
                 if mtime is None and self.auto_ingest:
                     log.warning("No index in %s/ yet: building it from %s first.",
                                 self.settings.store, self.settings.corpus)  # fmt: skip
-                    ingest(self.settings, self.embeddings, progress=_log_progress)
+                    # Wait for another process that may be building it right now.
+                    ingest(self.settings, self.embeddings, progress=_log_progress, wait=600)
                     mtime = manifest.stat().st_mtime if manifest.exists() else None
                 if mtime is None:
                     raise IndexMissingError(
@@ -206,7 +220,7 @@ class QABot:
         """Ranked papers for a question; filters: year_from, year_to, categories, author,
         has_code."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
-        return self.retriever.search(text, k=k, filters=Filters(**filters), mode=mode)
+        return self.retriever.search(text, k=k, filters=make_filters(filters), mode=mode)
 
     def ask(self, question: str, history: History = None, **filters: Any) -> Answer:
         """Answer with citations (or an abstention). Raises QuestionError, LLMError, ..."""
@@ -222,10 +236,10 @@ class QABot:
         """Yield the answer text in pieces, then the complete `Answer` as the last item."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         k = filters.pop("k", None) or self.settings.retrieval.k
+        given = make_filters(filters).model_dump(exclude_none=True)
         route = self.route(text)
         # Filters the caller set win over those the router read from the question.
-        merged = {**route.filters.model_dump(exclude_none=True),
-                  **{key: v for key, v in filters.items() if v is not None}}  # fmt: skip
+        merged = {**route.filters.model_dump(exclude_none=True), **given}
         if route.kind == "statistic":
             assert self._statistics is not None
             answer = self._statistics.answer(text, route.model_copy(

@@ -111,13 +111,12 @@ def _print_report(report: IngestReport) -> None:
             f"Indexed {report.papers} papers as {report.chunks} chunks ({report.embedded} "
             f"embedded, {report.reused} reused) in {report.seconds:.1f} s."
         )
-    if report.skipped or report.duplicates:
-        err.print(f"Skipped {report.skipped} malformed record(s); {report.duplicates} "
-                  "duplicate(s) stored once.")  # fmt: skip
-        for line in report.errors[:10]:
-            err.print(f"  - {line}", highlight=False)
-        if len(report.errors) > 10:
-            err.print(f"  … and {len(report.errors) - 10} more (see the warnings above).")
+    err.print(f"Skipped {report.skipped} malformed record(s); {report.duplicates} "
+              "duplicate(s) stored once.")  # fmt: skip
+    for line in report.errors[:10]:
+        err.print(f"  - {line}", highlight=False)
+    if len(report.errors) > 10:
+        err.print(f"  … and {len(report.errors) - 10} more (see the warnings above).")
 
 
 def _filters(year_from: int | None, year_to: int | None, category: list[str] | None,
@@ -142,14 +141,22 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSO
 def ingest(
     ctx: typer.Context,
     rebuild: Annotated[bool, typer.Option(help="Re-embed everything instead of updating.")] = False,
-    strict: Annotated[bool, typer.Option(help="Fail on the first malformed record.")] = False,
-) -> None:
+    strict: Annotated[bool | None, typer.Option(
+        "--strict/--no-strict",
+        help="Fail on the first malformed record [env QABOT_PARSING__STRICT; default: skip].",
+        show_default=False)] = None,
+) -> None:  # fmt: skip
     """Build or update the index from the corpus (idempotent and incremental).
 
     Unchanged papers keep their vectors, new or edited ones are embedded, removed ones are
     deleted. The old index keeps answering until the new one is complete.
     """
-    bot = QABot(_settings(ctx, parsing={"strict": strict}), auto_ingest=False)
+    settings = _settings(ctx)
+    if strict is not None:  # only an explicit flag overrides the environment
+        settings = settings.model_copy(
+            update={"parsing": settings.parsing.model_copy(update={"strict": strict})}
+        )
+    bot = QABot(settings, auto_ingest=False)
     _print_report(_progress_ingest(bot, rebuild=rebuild))
 
 

@@ -10,15 +10,20 @@ so importing qabot stays cheap and does no work.
 
 from __future__ import annotations
 
+import difflib
+import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger(__name__)
 
 LLMName = Literal["auto", "openai", "extractive", "mock"]
 
@@ -135,6 +140,19 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     app: AppSettings = Field(default_factory=AppSettings)
+
+    @model_validator(mode="after")
+    def _warn_unknown_variables(self) -> Settings:
+        """pydantic-settings ignores unknown environment variables; a typo such as
+        QABOT_RETREIVAL__K would silently do nothing, so name it."""
+        known = {f"QABOT_{name.upper()}" for name in type(self).model_fields}
+        for var in os.environ:
+            head = var.split("__", 1)[0]
+            if var.startswith("QABOT_") and head not in known:
+                guess = difflib.get_close_matches(head, sorted(known), n=1)
+                hint = f" (did you mean {guess[0]}?)" if guess else ""
+                log.warning("ignoring unknown setting %s%s", var, hint)
+        return self
 
     @property
     def resolved_llm(self) -> str:

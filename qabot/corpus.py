@@ -22,7 +22,7 @@ from typing import Any
 
 from qabot.config import CorpusSettings
 from qabot.errors import CorpusError
-from qabot.models import Paper, Profile
+from qabot.models import Paper, Profile, normalise_category
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ _PAPER_HEADER = re.compile(
     r"^(?P<cat>[A-Z]{2,4})(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     r"(?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?P<code>Code)?$"
 )
+_PARTIAL_HEADER = re.compile(r"^[A-Z]{2,4}(?:[A-Z][a-z]{0,2}(?: \d{0,2}(?:,(?: \d{0,4})?)?)?)?$")
 _FIGURE_KEY_FIRST = re.compile(r"^(?P<key>[A-Za-z][A-Za-z \-]*?)\s*(?P<val>\d[\d,.]*%?)$")
 _FIGURE_VALUE_FIRST = re.compile(r"^(?P<val>\d[\d,]*)\s*(?P<key>[A-Za-z][A-Za-z ]*)$")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
@@ -119,7 +120,7 @@ def parse_profile(
 ) -> tuple[Profile, list[Paper], list[CorpusError]]:
     """Parse a profile page. Returns the profile, its papers, and the blocks that failed."""
     text = _read_text(path) if text is None else text
-    lines = text.splitlines()
+    lines = [line.rstrip("\r") for line in text.split("\n")]
     headers = [i for i, line in enumerate(lines) if _PAPER_HEADER.match(line.strip())]
     head = [ln.strip() for ln in lines[: headers[0] if headers else len(lines)] if ln.strip()]
     if not head:
@@ -131,12 +132,22 @@ def parse_profile(
         )
     papers: list[Paper] = []
     errors: list[CorpusError] = []
+    end_of_file = len(lines)
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+    if last > headers[-1] and _PARTIAL_HEADER.match(lines[last].strip()):
+        # A file cut inside a header line would otherwise glue "AIApr" onto the last abstract.
+        errors.append(CorpusError(path, f"ends with an incomplete paper header "
+                                  f"{lines[last].strip()!r} (truncated file?)", last + 1))  # fmt: skip
+        end_of_file = last
     for n, start in enumerate(headers):
-        end = headers[n + 1] if n + 1 < len(headers) else len(lines)
+        end = headers[n + 1] if n + 1 < len(headers) else end_of_file
         try:
             papers.append(_parse_block(lines, start, end, path, profile.name, settings))
         except CorpusError as exc:
             errors.append(exc)
+    if papers and not re.search(r"[.!?)\]\"'”]$", papers[-1].abstract):
+        log.warning("%s: the last abstract ends mid-sentence (%r); the file may be truncated",
+                    papers[-1].source, papers[-1].abstract[-40:])  # fmt: skip
     profile.papers_listed = len(papers)
     return profile, papers, errors
 
@@ -210,7 +221,8 @@ def _parse_block(
 def parse_jsonl(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusError]:
     """Yield a Paper per valid line and a CorpusError per malformed one, in file order."""
     text = _read_text(path)
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # Split on "\n" only: splitlines() would also break inside strings holding U+2028.
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -284,7 +296,7 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
         authors=authors,
         authors_truncated=truncated,
         affiliations=affiliations,
-        category=str(record["category"]).strip() if record.get("category") else None,
+        category=normalise_category(str(record["category"])) if record.get("category") else None,
         date=date,
         date_precision=precision,  # type: ignore[arg-type]
         year=date.year if date else year,

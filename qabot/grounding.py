@@ -57,7 +57,7 @@ class GoldQuestion:
 
 
 def load_questions(path: Path) -> list[GoldQuestion]:
-    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in path.read_text("utf-8").split("\n") if line.strip()]
     return [
         GoldQuestion(r["question"], list(r.get("gold_paper_ids", [])), r.get("kind", ""))
         for r in rows

@@ -23,14 +23,16 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from qabot.config import Settings
 from qabot.corpus import CorpusLoad, load_corpus
 from qabot.embeddings import embedding_id
-from qabot.errors import IndexCorruptError, IngestLockedError
+from qabot.errors import CorpusError, IndexCorruptError, IngestLockedError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
 from qabot.store import (
     COLLECTION_PREFIX,
     Manifest,
+    forget_cached_client,
     generation_dir,
     make_chroma_client,
+    read_lines,
     read_manifest,
     write_manifest,
 )
@@ -101,9 +103,10 @@ def chunk_papers(papers: list[Paper], settings: Settings, model: str) -> list[Ch
     return chunks
 
 
-def _lock(settings: Settings) -> FileLock:
+def _lock(settings: Settings, wait: float | None = None) -> FileLock:
     settings.store.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(settings.store / ".ingest.lock"), timeout=settings.index.lock_timeout)
+    timeout = settings.index.lock_timeout if wait is None else wait
+    return FileLock(str(settings.store / ".ingest.lock"), timeout=timeout)
 
 
 def ingest(
@@ -113,10 +116,14 @@ def ingest(
     rebuild: bool = False,
     progress: Progress | None = None,
     corpus: CorpusLoad | None = None,
+    wait: float | None = None,
 ) -> IngestReport:
-    """Bring the index in `settings.store` up to date with the corpus. Safe to interrupt."""
+    """Bring the index in `settings.store` up to date with the corpus. Safe to interrupt.
+
+    `wait` overrides how long to wait for another ingest's lock (settings.index.lock_timeout).
+    """
     start = time.perf_counter()
-    lock = _lock(settings)
+    lock = _lock(settings, wait)
     try:
         lock.acquire()
     except Timeout as exc:
@@ -140,13 +147,16 @@ def _ingest_locked(
     progress: Progress | None,
 ) -> IngestReport:  # fmt: skip
     model = embedding_id(embeddings)
-    client = make_chroma_client(settings)
+    client = _open_for_ingest(settings, rebuild)
     try:
         old = None if rebuild else read_manifest(settings.store)
     except IndexCorruptError:
         log.warning("ignoring an unreadable manifest; building a fresh index")
         old = None
     papers = loaded.papers
+    if not papers:
+        raise CorpusError(settings.corpus, f"no papers to index ({len(loaded.files)} file(s) "
+                          f"read, {loaded.skipped} record(s) skipped); the index is unchanged")  # fmt: skip
     chunks = chunk_papers(papers, settings, model)
     if old and _unchanged(settings, old, papers, model):
         _collect_garbage(settings, client, old)
@@ -189,6 +199,29 @@ def _ingest_locked(
                         reused=reused, generation=generation)  # fmt: skip
 
 
+def _open_for_ingest(settings: Settings, rebuild: bool) -> Any:
+    """A working Chroma client. With `rebuild`, a damaged database is moved aside (never
+    deleted) and a fresh one started; without, the damage is reported."""
+    try:
+        client = make_chroma_client(settings)
+        client.list_collections()
+        return client
+    except Exception as exc:  # noqa: BLE001 - chromadb raises several types for a bad file
+        folder = settings.store / "chroma"
+        if not rebuild:
+            raise IndexCorruptError(
+                f"The Chroma database in {folder}/ cannot be read ({type(exc).__name__}: {exc}). "
+                "Run `qabot ingest --rebuild`: it moves the damaged folder aside and rebuilds."
+            ) from exc
+        aside = folder.with_name(f"chroma.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+        log.warning("the Chroma database in %s is damaged (%s); moving it to %s and rebuilding",
+                    folder, exc, aside)  # fmt: skip
+        forget_cached_client(folder)
+        folder.rename(aside)
+        (settings.store / "manifest.json").unlink(missing_ok=True)
+        return make_chroma_client(settings)
+
+
 def _paper_lines(papers: list[Paper]) -> list[str]:
     return [p.model_dump_json() for p in papers]
 
@@ -200,8 +233,13 @@ def _unchanged(settings: Settings, old: Manifest, papers: list[Paper], model: st
         return False
     path = generation_dir(settings.store, old.generation) / "papers.jsonl"
     try:
-        return path.read_text(encoding="utf-8").splitlines() == _paper_lines(papers)
+        same = [ln for ln in read_lines(path) if ln] == _paper_lines(papers)
     except OSError:
+        return False
+    # The tables alone are not the index: the vectors must still be there too.
+    try:
+        return same and make_chroma_client(settings).get_collection(old.collection).count() == old.chunks
+    except Exception:  # noqa: BLE001 - a missing or unreadable collection means "rebuild"
         return False
 
 

@@ -30,16 +30,22 @@ _ANAPHORA = re.compile(
 )
 
 
+def _leans_on_context(question: str) -> bool:
+    return bool(_ANAPHORA.search(question)) or len(re.findall(r"\w+", question)) <= 4
+
+
 def condense_heuristic(question: str, history: list[BaseMessage]) -> str:
-    """Deterministic follow-up resolution: prepend the last user question when this one leans
-    on it ("who wrote it?"), so retrieval sees the topic. Used without an LLM and by the mock."""
-    previous = [m.content for m in history if isinstance(m, HumanMessage) and m.content]
-    if not previous:
+    """Deterministic follow-up resolution: prepend the conversation's topic (its last
+    self-contained user question) when this one leans on it ("who wrote it?", then "when was
+    it published?"), so retrieval sees the topic. Used without an LLM and by the mock."""
+    topic = None
+    for message in history:
+        text = str(message.content) if isinstance(message, HumanMessage) else ""
+        if text and (topic is None or not _leans_on_context(text)):
+            topic = text
+    if topic is None or not _leans_on_context(question):
         return question
-    words = re.findall(r"\w+", question)
-    if _ANAPHORA.search(question) or len(words) <= 4:
-        return f"{previous[-1]} {question}"
-    return question
+    return f"{topic} {question}"
 
 
 class MockChatModel(BaseChatModel):

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Paper(BaseModel):
@@ -47,6 +47,17 @@ class Paper(BaseModel):
     def url(self) -> str | None:
         return self.urls[0] if self.urls else None
 
+    @property
+    def display_date(self) -> str:
+        """"Jul 31, 2024", "Mar 2024" or "2024", as precise as the source was."""
+        if self.date is None:
+            return str(self.year) if self.year else "undated"
+        if self.date_precision == "year":
+            return str(self.date.year)
+        if self.date_precision == "month":
+            return self.date.strftime("%b %Y")
+        return f"{self.date.strftime('%b')} {self.date.day}, {self.date.year}"
+
     def content_hash(self) -> str:
         """Hash of the text that is embedded: a change here means re-embedding."""
         return hashlib.sha1(f"{self.title}\x00{self.abstract}".encode()).hexdigest()
@@ -65,6 +76,11 @@ class Profile(BaseModel):
     source: str = ""
 
 
+def normalise_category(code: str) -> str:
+    """arXiv codes as the profile pages print them: "cs.LG" / "lg" -> "LG", "stat.ML" -> "ML"."""
+    return code.strip().rsplit(".", 1)[-1].upper()
+
+
 class Filters(BaseModel):
     """Metadata filters shared by search and ask. All are optional and combine with AND."""
 
@@ -75,6 +91,15 @@ class Filters(BaseModel):
     categories: list[str] | None = None
     author: str | None = Field(default=None, description="Case-insensitive substring.")
     has_code: bool | None = None
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _categories(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            return [normalise_category(v) for v in value if isinstance(v, str) and v.strip()] or None
+        return value
 
     def is_empty(self) -> bool:
         return not any(v not in (None, [], "") for v in self.model_dump().values())

@@ -20,16 +20,6 @@ def _opening(paper: Paper, chars: int = 400) -> str:
     return next((s for s in sentences if _CUE.search(s)), sentences[0])[:chars]
 
 
-def _date(paper: Paper) -> str:
-    if paper.date is None:
-        return str(paper.year) if paper.year else "undated"
-    if paper.date_precision == "year":
-        return str(paper.date.year)
-    if paper.date_precision == "month":
-        return paper.date.strftime("%b %Y")
-    return f"{paper.date.strftime('%b')} {paper.date.day}, {paper.date.year}"
-
-
 class StatisticAnswerer:
     """Turns a statistic `Route` into an exact, cited `Answer`."""
 
@@ -93,7 +83,7 @@ class StatisticAnswerer:
     def _listing(self, papers: list[Paper], summaries: bool = False) -> str:
         lines = []
         for n, p in enumerate(papers[:MAX_LISTED], 1):
-            line = f"- “{p.title}” ({_date(p)}) [{n}]"
+            line = f"- “{p.title}” ({p.display_date}) [{n}]"
             lines.append(f"{line}: {_opening(p, 300)}" if summaries else line)
         if len(papers) > MAX_LISTED:
             lines.append(f"- … and {len(papers) - MAX_LISTED} more (see `qabot stats --json`).")
@@ -146,7 +136,7 @@ class StatisticAnswerer:
         paper = dated[-1] if latest else dated[0]
         which = "latest" if latest else "earliest"
         scope = f" {self._scope(route)}" if self._scope(route) else ""
-        text = f"The {which} indexed paper{scope} is “{paper.title}” ({_date(paper)}) [1]."
+        text = f"The {which} indexed paper{scope} is “{paper.title}” ({paper.display_date}) [1]."
         if paper.date_inferred:
             text += (f" Its date was printed without a year; {paper.year} is the profile's "
                      "snapshot year.")  # fmt: skip
@@ -220,3 +210,34 @@ class StatisticAnswerer:
         text = ("Main themes of the indexed papers (k-means clusters of the paper embeddings, "
                 "named by their most distinctive words):\n" + "\n".join(rows))  # fmt: skip
         return self._answer(question, text, cited)
+
+    def _years(self, question: str, route: Route) -> Answer:
+        papers = self._select(route)
+        counts: Counter[int] = Counter(p.year for p in papers if p.year is not None)
+        if not counts:
+            return self._none(question, route)
+        peak = max(counts.values())
+        best = sorted(y for y, n in counts.items() if n == peak)
+        top = [p for p in papers if p.year in best]
+        by_year = ", ".join(f"{y}: {counts[y]}" for y in sorted(counts))
+        scope = f" {self._scope(route)}" if self._scope(route) else ""
+        marks = "".join(f"[{n}]" for n in range(1, len(top) + 1))
+        text = (f"Indexed papers per year{scope}: {by_year}{self._stated()}. The most were in "
+                f"{' and '.join(map(str, best))} ({peak} papers {marks}).")  # fmt: skip
+        return self._answer(question, text, top)
+
+    def _affiliations(self, question: str, route: Route) -> Answer:
+        papers = self._select(route)
+        counts: Counter[str] = Counter(a for p in papers for a in dict.fromkeys(p.affiliations))
+        if not counts:
+            return self._answer(question, "None in the indexed portfolio: no indexed paper "
+                                "lists an affiliation.", [])  # fmt: skip
+        top = sorted(counts, key=lambda a: (-counts[a], a))[:8]
+        first = [p for p in papers if top[0] in p.affiliations]
+        marks = "".join(f"[{n}]" for n in range(1, len(first) + 1))
+        rows = "; ".join(f"{a} ({counts[a]})" for a in top)
+        listed = sum(bool(p.affiliations) for p in papers)
+        text = (f"Affiliations by number of papers: {rows}. The most frequent, {top[0]}, is on "
+                f"{counts[top[0]]} papers {marks}. Only {listed} of the {len(papers)} papers "
+                "list affiliations at all.")  # fmt: skip
+        return self._answer(question, text, first)

@@ -65,7 +65,8 @@ def neutralise(text: str) -> str:
 ROUTER_SYSTEM = """You route questions about one researcher's publication portfolio.
 Call PortfolioStatistic when the answer comes from metadata over the whole portfolio: how many
 papers, which papers (by year, category, author, or with code), co-authors, earliest or latest
-paper, profile figures (h-index, citations), main themes, or a summary of a year's papers.
+paper, papers per year, affiliations, profile figures (h-index, citations), main themes, or a
+summary of a year's papers.
 Call SearchPapers when the question is about a topic, method or finding; put any year, category,
 author or code restriction the question names into its filters.
 The researcher herself is not an author filter: every paper in the portfolio is hers."""

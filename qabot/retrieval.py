@@ -29,9 +29,7 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         return False
     if filters.year_to is not None and (paper.year is None or paper.year > filters.year_to):
         return False
-    if filters.categories and (paper.category or "").upper() not in {
-        c.upper() for c in filters.categories
-    }:
+    if filters.categories and paper.category not in filters.categories:
         return False
     if filters.has_code is not None and paper.has_code != filters.has_code:
         return False
@@ -50,8 +48,8 @@ def chroma_where(filters: Filters, snapshot: IndexSnapshot) -> dict[str, Any] | 
     if filters.year_to is not None:
         clauses.append({"year": {"$lte": filters.year_to}})
     if filters.categories:
-        cats = sorted({c.upper() for c in filters.categories})
-        clauses.append({"category": {"$in": cats}})
+        # Stored categories are normalised at parse time, as Filters normalises these.
+        clauses.append({"category": {"$in": sorted(set(filters.categories))}})
     if filters.has_code is not None:
         clauses.append({"has_code": filters.has_code})
     if filters.author:

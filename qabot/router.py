@@ -28,14 +28,18 @@ from qabot.prompts import ROUTER_SYSTEM
 
 log = logging.getLogger(__name__)
 
-Intent = Literal["count", "list", "summary", "coauthors", "earliest", "latest", "figures", "topics"]
+Intent = Literal["count", "list", "summary", "coauthors", "earliest", "latest", "figures", "topics",
+                 "years", "affiliations"]
 _INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("figures", re.compile(r"h-?index|\bcitations?\b|\bcited\b|\bnovelty\b|\bai score\b|"
                            r"\bpapers? (does|do) (the|her|his|their) profile\b", re.I)),
     ("coauthors", re.compile(r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
-                             r"\bwho\b[^?]*\bco-?author\b|\bcollaborat\w*|\b(publish|publishes|published|"
-                             r"work|works|worked|write|writes|wrote)\s+(the\s+)?(most\s+)?"
+                             r"\bwho\b[^?]*\b(co-?author|collaborat\w*)|\bcollaborators\b|"
+                             r"\bwho\b[^?]*\b(publish|work|write|wrote)\w*\s+(the\s+)?(most\s+)?"
                              r"(often\s+)?with\b|\bwho\b.*\bwith\b.*\bmost\b", re.I)),
+    ("affiliations", re.compile(r"\baffiliations?\b|\binstitutions?\b|\buniversities\b", re.I)),
+    ("years", re.compile(r"\b(which|what) year\b[^?]*\b(most|fewest|least)\b|\bper year\b|"
+                         r"\bby year\b|\beach year\b|\bover the years\b|\btimeline\b", re.I)),
     ("topics", re.compile(r"\b(themes?|topics|research areas|areas of (her |his |their )?research|"
                           r"research agenda)\b|\bwhat (does|do) (she|he|they|the group|this group|"
                           r"the lab) (mainly |mostly )?(work on|research|study)\b", re.I)),
@@ -51,9 +55,14 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 _CODE = re.compile(r"\b(code|github|implementations?|open[- ]source)\b", re.I)
 _YEAR = r"((?:19|20)\d{2})"
+# arXiv's own multi-word names are unambiguous; single words ("robotics") are also research
+# topics, so they count as a category only when the question says "category" or "arXiv".
 _CATEGORY_NAMES = {
-    "robotics": "RO", "computer vision": "CV", "computation and language": "CL",
-    "computers and society": "CY", "cryptography": "CR", "artificial intelligence": "AI",
+    "computer vision": "CV", "computation and language": "CL", "computers and society": "CY",
+    "cryptography and security": "CR",
+}  # fmt: skip
+_CATEGORY_WORDS = {
+    "robotics": "RO", "cryptography": "CR", "artificial intelligence": "AI",
     "machine learning": "LG",
 }  # fmt: skip
 # Words that shape the request rather than name a research topic.
@@ -68,7 +77,9 @@ _FRAME = set(tokenize([
     "after before between until through up from in on during tell me about researcher research "
     "arxiv lists person people h-index citations cited novelty score area areas agenda mainly mostly "
     "available links link release releases new old newer older time ever date dated dates how "
-    "there are is was were be been any much"
+    "there are is was were be been any much when affiliation affiliations institution "
+    "institutions universities per each timeline fewest least put fall falls under belong belongs "
+    "classified filed authored produce produced contain contains"
 ])[0])  # fmt: skip
 
 
@@ -130,8 +141,8 @@ def _categories(q: str, vocab: Vocabulary) -> list[str] | None:
     explicit = bool(re.search(r"categor|arxiv|\bcs\.", q, re.I))
     found = [c for c in sorted(vocab.categories) if re.search(rf"(?<![\w-]){c}(?![\w-])", q)
              and (c != "AI" or explicit)]  # fmt: skip
-    if explicit:
-        found += [code for name, code in _CATEGORY_NAMES.items() if name in q.lower()]
+    names = {**_CATEGORY_NAMES, **(_CATEGORY_WORDS if explicit else {})}
+    found += [code for name, code in names.items() if name in q.lower()]
     return sorted(set(found)) or None
 
 
@@ -167,6 +178,9 @@ def topic_words(q: str, author: str | None, categories: list[str] | None = None)
     text = re.sub(r"\b(19|20)\d{2}\b", " ", q)
     for code in categories or []:
         text = re.sub(rf"(?<![\w-]){code}(?![\w-])", " ", text)
+        for name, named in (_CATEGORY_NAMES | _CATEGORY_WORDS).items():
+            if named == code:
+                text = re.sub(re.escape(name), " ", text, flags=re.I)
     if author:
         text = re.sub(re.escape(author), " ", text, flags=re.I)
     return {t for t in tokenize([text])[0] if t not in _FRAME and not t.isdigit() and len(t) > 1}
@@ -184,13 +198,14 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     )  # fmt: skip
     intent = next((name for name, pattern in _INTENTS if pattern.search(q)), None)
     topical = topic_words(q, author, filters.categories)
-    if intent in ("figures", "coauthors", "topics"):
+    if intent in ("figures", "coauthors", "topics", "years", "affiliations"):
         return Route(kind="statistic", label="statistic", intent=intent, filters=filters,  # type: ignore[arg-type]
                      author_query=author)  # fmt: skip
     if intent is not None and not topical:
         return Route(kind="statistic", label="mixed" if intent == "summary" else "statistic",
                      intent=intent, filters=filters, author_query=author)  # type: ignore[arg-type]  # fmt: skip
-    if intent is None and author and not is_owner and not topical:
+    if intent is None and not topical and not filters.is_empty():
+        # "What was published between 2020 and 2022?": metadata names the whole answer.
         return Route(kind="statistic", label="statistic", intent="list", filters=filters,
                      author_query=author)  # fmt: skip
     return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",

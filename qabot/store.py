@@ -81,15 +81,40 @@ def write_manifest(store: Path, manifest: Manifest) -> None:
     os.replace(tmp, path)
 
 
+def forget_cached_client(path: Path) -> None:
+    """Drop chromadb's per-process cached system for `path`.
+
+    chromadb keeps one system per folder for the life of the process; after the folder is
+    deleted or replaced it would keep using the stale one ("readonly database")."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    for key in (str(path), str(path.resolve())):
+        system = SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception:  # noqa: BLE001 - it is being discarded either way
+                log.debug("stopping a stale chroma system failed", exc_info=True)
+
+
 def make_chroma_client(settings: Settings) -> Any:
     """The only place a Chroma client is constructed."""
     import chromadb
 
     path = settings.store / "chroma"
+    if not (path / "chroma.sqlite3").exists():
+        forget_cached_client(path)  # deleted since this process last opened it, or new
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(
         path=str(path), settings=chromadb.Settings(anonymized_telemetry=False)
     )
+
+
+def read_lines(path: Path) -> list[str]:
+    """Lines split on newlines only: str.splitlines() would also split inside JSON strings
+    holding U+2028 and other Unicode line separators."""
+    return [line.rstrip("\r") for line in path.read_text(encoding="utf-8").split("\n")]
 
 
 @dataclass
@@ -133,7 +158,7 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
         papers = [
             Paper.model_validate_json(line)
-            for line in (folder / "papers.jsonl").read_text(encoding="utf-8").splitlines()
+            for line in read_lines(folder / "papers.jsonl")
             if line.strip()
         ]
         profiles = [

@@ -19,7 +19,7 @@ from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.lexical import tokenize
-from qabot.models import Answer, Citation
+from qabot.models import Answer, Citation, Paper
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,16 @@ def highlight(passage: str, question: str) -> str:
     return "".join(out)
 
 
-def _card(c: Citation, answer: Answer, question: str, opened: bool) -> dict[str, Any]:
+def _card(c: Citation, answer: Answer, question: str, opened: bool,
+          papers: dict[str, Paper]) -> dict[str, Any]:  # fmt: skip
     hit = next((s for s in answer.sources if s.paper_id == c.paper_id), None)
+    paper = papers.get(c.paper_id)
     facts = [md_escape(c.authors or "unknown authors")]
-    facts.append(str(c.year) if c.year else "undated")
+    if paper is not None:
+        inferred = " (year inferred)" if paper.date_inferred else ""
+        facts.append(paper.display_date + inferred)
+    else:
+        facts.append(str(c.year) if c.year else "undated")
     if hit and hit.category:
         facts.append(md_escape(hit.category))
     if hit and hit.has_code:
@@ -77,13 +83,15 @@ def _card(c: Citation, answer: Answer, question: str, opened: bool) -> dict[str,
     }
 
 
-def answer_messages(answer: Answer, question: str) -> list[dict[str, Any]]:
+def answer_messages(answer: Answer, question: str,
+                    papers: dict[str, Paper] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """The answer bubble, then one collapsible source card per cited paper (the first open)."""
     text = md_escape(answer.answer)
     if answer.abstained:
         text = f"*{text}*"
-    return [{"role": "assistant", "content": text},
-            *(_card(c, answer, question, i == 0) for i, c in enumerate(answer.citations))]  # fmt: skip
+    cards = [_card(c, answer, question, i == 0, papers or {})
+             for i, c in enumerate(answer.citations)]  # fmt: skip
+    return [{"role": "assistant", "content": text}, *cards]
 
 
 def api_text(answer: Answer) -> str:
@@ -133,7 +141,8 @@ class ChatService:
         try:
             for item in self.bot.stream(message, history, **filters):
                 if isinstance(item, Answer):
-                    shown += answer_messages(item, item.standalone_question)
+                    papers = self.bot.portfolio_records().by_id
+                    shown += answer_messages(item, item.standalone_question, papers)
                     history = [*history, {"role": "user", "content": message},
                                {"role": "assistant", "content": item.answer}]  # fmt: skip
                     yield "", shown, history
@@ -253,8 +262,10 @@ def build_ui(bot: QABot) -> gr.Blocks:
         inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code]
         for trigger in (box.submit, send.click):
             trigger(service.respond, inputs, [box, chatbot, history], api_visibility="private")
-        # A new chat forgets the conversation but keeps a question being typed.
+        # A new chat forgets the conversation but keeps a question being typed. The chat's own
+        # trash button must forget the hidden history too, or follow-ups would use it.
         new_chat.click(lambda: ([], []), None, [chatbot, history], api_visibility="private")
+        chatbot.clear(lambda: [], None, history, api_visibility="private")
         gr.api(service.chat, api_name="chat")
     return demo
 

@@ -11,7 +11,7 @@ if [ ! -x /usr/bin/chromium ]; then
     { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null; } \
         || { echo "could not install chromium; the browser test will fail" >&2; }
 fi
-export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1 QABOT_REQUIRE_BROWSER=1
+export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1 REQUIRE_BROWSER_TESTS=1
 .venv/bin/ruff check . || exit 1
 # -m "" lifts the default "not slow" filter from pyproject.toml: CI runs everything.
 .venv/bin/python -m pytest -m "" "$@"

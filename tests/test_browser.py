@@ -1,7 +1,7 @@
 """The chat in a real browser: Debian's chromium driven by Playwright.
 
 Marked `slow` and `browser`: a plain `pytest` skips it, `scripts/test.sh` (CI) runs it. Without
-chromium it skips locally but fails when QABOT_REQUIRE_BROWSER=1 (set by scripts/test.sh), so
+chromium it skips locally but fails when REQUIRE_BROWSER_TESTS=1 (set by scripts/test.sh), so
 CI cannot pass by silently skipping. Screenshots go to test-artifacts/.
 """
 
@@ -36,7 +36,7 @@ def _require_browser() -> None:
     except ImportError:
         missing.append("playwright (pip install playwright)")
     if missing:
-        if os.environ.get("QABOT_REQUIRE_BROWSER") == "1":
+        if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
             pytest.fail("browser test required but missing: " + ", ".join(missing))
         pytest.skip("no browser: " + ", ".join(missing))
 
@@ -118,3 +118,13 @@ def test_injected_html_renders_inert(page) -> None:  # type: ignore[no-untyped-d
     assert chat.locator("script").count() == 0
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "ui-injection.png"))
+
+
+def test_portfolio_tab_shows_the_plots(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Portfolio").click()
+    page.get_by_text("Papers per year").first.wait_for(timeout=30_000)
+    page.get_by_text("Top listed co-authors").first.wait_for(timeout=10_000)
+    assert page.locator("#qabot-years").is_visible() and page.locator("#qabot-categories").is_visible()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "ui-portfolio.png"), full_page=True)
+    page.get_by_role("tab", name="Chat").click()

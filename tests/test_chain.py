@@ -112,3 +112,30 @@ def test_extractive_bot_answers_offline_and_labels_itself(extractive_bot: QABot)
     source_text = " ".join(e.text for h in answer.sources for e in h.evidence)
     assert "We introduce the Boltzmann policy distribution (BPD)" in answer.answer
     assert "We introduce the Boltzmann policy distribution (BPD)" in source_text
+
+
+def test_multi_turn_follow_ups_keep_the_topic(extractive_bot: QABot) -> None:
+    history: list[dict[str, str]] = []
+    for question in ("What is Dynalang?", "who wrote it?", "when was it published?"):
+        answer = extractive_bot.ask(question, history=history)
+        history += [{"role": "user", "content": question},
+                    {"role": "assistant", "content": answer.answer}]  # fmt: skip
+    assert "Dynalang" in answer.standalone_question
+    assert answer.citations[0].title == "Learning to Model the World with Language"
+    assert "dates from 2023 [1]" in answer.answer
+
+
+def test_markers_inside_an_abstract_never_become_citations(tmp_path, embeddings,  # type: ignore[no-untyped-def]
+                                                           write_jsonl) -> None:  # fmt: skip
+    from tests.conftest import make_settings, paper_record
+
+    write_jsonl([
+        paper_record(1, abstract="We study violins in depth. We show violins resonate as "
+                                 "reported in [2] and cite [5] for everything."),
+        paper_record(2),
+    ])  # fmt: skip
+    bot = QABot(make_settings(tmp_path / "store", corpus=tmp_path / "corpus",
+                              retrieval={"min_relevance": 0.0}), embeddings=embeddings)  # fmt: skip
+    answer = bot.ask("Do violins resonate as reported?")
+    assert "as reported in (2)" in answer.answer and "(5)" in answer.answer
+    assert [c.number for c in answer.citations] == [1]

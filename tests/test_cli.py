@@ -103,3 +103,41 @@ def test_help_teaches_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("ingest", "search", "ask", "chat"):
         assert command in result.output
+
+
+def test_stats_json_and_table(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["stats", "--json", "--coauthors", "3"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["papers_indexed"] == 50 and data["papers_stated"] == 66
+    assert data["counts_by_year"]["2024"] == 16 and len(data["papers_with_code"]) == 9
+    assert [a["name"] for a in data["top_coauthors"]][0] == "Micah Carroll"
+    assert len(data["top_coauthors"]) == 3 and data["topics"]
+    table = runner.invoke(app, ["stats"])
+    assert table.exit_code == 0 and "Papers per year" in table.stdout
+    assert "Micah Carroll" in table.stdout and "profile states 66" in table.stdout
+
+
+def test_ask_routes_statistics(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["ask", "--json", "How many papers came out in 2024?"])
+    data = json.loads(result.stdout)
+    assert data["answerer"] == "portfolio" and "16 of 50" in data["answer"]
+    assert len(data["citations"]) == 16
+
+
+def test_strict_from_the_environment_is_honoured(tmp_path: Path, write_jsonl, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    write_jsonl([paper_record(1), '{"title": "broken"}'])
+    monkeypatch.setenv("QABOT_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("QABOT_PARSING__STRICT", "true")
+    result = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
+    assert result.exit_code == 1 and "papers.jsonl:2" in result.output
+    relaxed = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest", "--no-strict"])
+    assert relaxed.exit_code == 0 and "Skipped 1 malformed" in relaxed.output
+
+
+def test_empty_corpus_is_one_line_without_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "corpus").mkdir()
+    monkeypatch.setenv("QABOT_STORE", str(tmp_path / "store"))
+    result = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
+    assert result.exit_code == 1 and "no papers to index" in result.output
+    assert "Traceback" not in result.output

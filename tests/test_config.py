@@ -46,3 +46,11 @@ def test_openai_backend_is_configured_from_settings(monkeypatch: pytest.MonkeyPa
 def test_unknown_settings_are_rejected() -> None:
     with pytest.raises(ValidationError):
         Settings(retrieval={"kk": 3})
+
+
+def test_misspelt_variables_are_named(monkeypatch: pytest.MonkeyPatch,
+                                      caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    monkeypatch.setenv("QABOT_RETREIVAL__K", "3")
+    with caplog.at_level("WARNING"):
+        Settings()
+    assert "ignoring unknown setting QABOT_RETREIVAL__K (did you mean QABOT_RETRIEVAL?)" in caplog.text

@@ -194,3 +194,29 @@ def test_oversized_abstract_is_capped(write_jsonl: Callable[..., Path]) -> None:
     path = write_jsonl([paper_record(1, abstract="word " * 10_000)])
     paper = load_corpus(path, CorpusSettings(max_abstract_chars=1000)).papers[0]
     assert len(paper.abstract) == 1000
+
+
+@pytest.mark.parametrize(
+    ("cut_after", "message"),
+    [
+        pytest.param("Our code is publicly available at https://github.com/micahcarroll/uniMASK.\n\nAIJul",
+                     "incomplete paper header 'AIJul'", id="mid-header"),
+        pytest.param("Open Problems and Fundamental Limitations", "no authors line", id="mid-title"),
+    ],
+)  # fmt: skip
+def test_truncated_profiles_at_other_points(tmp_path: Path, cut_after: str, message: str) -> None:
+    text = PROFILE.read_text()
+    path = tmp_path / "cut.txt"
+    path.write_text(text[: text.index(cut_after) + len(cut_after)])
+    result = load_corpus(path)
+    assert any(message in str(e) for e in result.errors), result.errors
+    assert all("AIJul" not in p.abstract for p in result.papers), "no header glued to an abstract"
+
+
+def test_a_cut_mid_abstract_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = PROFILE.read_text()
+    path = tmp_path / "cut.txt"
+    path.write_text(text[: text.index("Randomly masking and predicting word")+30])
+    with caplog.at_level("WARNING"):
+        load_corpus(path)
+    assert "ends mid-sentence" in caplog.text and "cut.txt:19" in caplog.text

@@ -145,3 +145,54 @@ def test_a_second_ingest_refuses_while_one_holds_the_lock(store_copy: Path,
 def test_manifest_is_plain_json(bundled_store: Path) -> None:
     data: dict[str, Any] = json.loads((bundled_store / "manifest.json").read_text())
     assert data["embedding_model"] == MODEL and data["papers"] == 50
+
+
+def test_unicode_line_separators_survive_ingest(tmp_path: Path, embeddings: Embeddings,
+                                                write_jsonl: Callable[..., Path]) -> None:  # fmt: skip
+    raw = json.dumps(paper_record(2, abstract="Beekeeping\u2028at scale. We count bees."),
+                     ensure_ascii=False)  # a raw U+2028 inside the JSON string
+    write_jsonl([paper_record(1, authors=["Ann\u2028Lee"]), raw, paper_record(3)])
+    settings = make_settings(tmp_path / "store", corpus=tmp_path / "corpus")
+    report = ingest(settings, embeddings)
+    assert report.papers == 3 and report.skipped == 0
+    assert {h.paper_id for h in QABot(settings, embeddings=embeddings).search("bees", k=3)} == {
+        "p1", "p2", "p3"}  # fmt: skip
+
+
+def test_an_empty_corpus_is_a_clear_error_and_keeps_the_index(store_copy: Path, tmp_path: Path,
+                                                             embeddings: Embeddings) -> None:  # fmt: skip
+    from qabot.errors import CorpusError
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "bad.jsonl").write_text('{"title": "no abstract"}\n')
+    before = read_manifest(store_copy)
+    with pytest.raises(CorpusError, match="no papers to index .*1 record\\(s\\) skipped"):
+        ingest(make_settings(store_copy, corpus=empty), embeddings)
+    assert read_manifest(store_copy) == before
+
+
+def test_a_deleted_chroma_folder_is_rebuilt_not_up_to_date(store_copy: Path,
+                                                           embeddings: Embeddings) -> None:  # fmt: skip
+    import shutil
+
+    shutil.rmtree(store_copy / "chroma")
+    report = ingest(make_settings(store_copy), embeddings)
+    assert not report.up_to_date and report.embedded == report.chunks
+    assert _count(make_settings(store_copy)) == report.chunks
+
+
+def test_a_corrupt_database_is_reported_then_rebuilt_on_request(store_copy: Path,
+                                                                embeddings: Embeddings) -> None:  # fmt: skip
+    from qabot.errors import IndexCorruptError
+    from qabot.store import forget_cached_client
+
+    forget_cached_client(store_copy / "chroma")
+    (store_copy / "chroma" / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexCorruptError, match="qabot ingest --rebuild"):
+        ingest(make_settings(store_copy), embeddings)
+    report = ingest(make_settings(store_copy), embeddings, rebuild=True)
+    assert report.papers == 50 and not report.up_to_date
+    kept = list(store_copy.glob("chroma.damaged-*"))
+    assert len(kept) == 1 and (kept[0] / "chroma.sqlite3").exists(), "the damaged data is kept"
+    assert QABot(make_settings(store_copy), embeddings=embeddings).search("Boltzmann", k=1)

@@ -103,3 +103,22 @@ def test_named_terms_skip_the_sentence_start() -> None:
     assert named_terms("What is Dynalang?") == {"dynalang"}
     assert named_terms("How does the SQIRL algorithm work?") == {"sqirl"}
     assert named_terms("How do robots learn?") == set()
+
+
+def test_category_filters_ignore_case_and_arxiv_prefixes(tmp_path, embeddings, write_jsonl) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_settings, paper_record
+
+    write_jsonl([paper_record(1, category="lg"), paper_record(2, category="cs.RO"),
+                 paper_record(3, category="stat.ML")])  # fmt: skip
+    bot = QABot(make_settings(tmp_path / "store", corpus=tmp_path / "corpus"), embeddings=embeddings)
+    for mode in ("dense", "lexical", "hybrid"):
+        assert [h.paper_id for h in bot.search("violins", mode=mode, categories=["LG"])] == ["p1"]
+        assert [h.paper_id for h in bot.search("volcanoes", mode=mode, categories="ro")] == ["p2"]
+    assert bot.search("glaciers", categories=["ML"])[0].category == "ML"
+
+
+def test_unknown_filters_are_a_clear_error(extractive_bot: QABot) -> None:
+    from qabot import QuestionError
+
+    with pytest.raises(QuestionError, match="Invalid filter .*category.*Filters are year_from"):
+        extractive_bot.search("robots", category="LG")

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AuthenticationError
 from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
 from qabot import QABot
 from qabot.ui import ChatService, header_markdown, highlight, launch, md_escape
-from tests.conftest import BPD_ID, make_settings
+from tests.conftest import make_settings
 
 BPD_Q = "What is the Boltzmann policy distribution?"
 BPD_TITLE = "The Boltzmann Policy Distribution: Accounting for Systematic Suboptimality in Human Models"
@@ -55,6 +56,8 @@ def test_respond_streams_and_ends_with_cards(service: ChatService) -> None:
     cards = [m for m in shown if m.get("metadata")]
     assert cards and cards[0]["metadata"]["title"].startswith(r"\[1\] The Boltzmann Policy")
     assert "<mark>" in cards[0]["content"], "matched words are highlighted"
+    assert "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · AI" in cards[0]["content"]
+    assert "status" not in cards[0]["metadata"], "the first card starts open"
     assert history == [{"role": "user", "content": BPD_Q},
                        {"role": "assistant", "content": history[1]["content"]}]  # fmt: skip
 
@@ -160,9 +163,21 @@ def test_optional_basic_auth(extractive_bot: QABot) -> None:
         update={"port": free_port(), "auth_user": "ada", "auth_password": SecretStr("s3cret")})})  # fmt: skip
     demo, url = launch(settings, bot=extractive_bot, block=False)
     try:
-        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own auth error
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(url, verbose=False)
+        with pytest.raises(ValueError, match="Could not login"):
+            Client(url, auth=("ada", "wrong"), verbose=False)
         authed = Client(url, auth=("ada", "s3cret"), verbose=False)
-        assert BPD_ID and "Sources:" in authed.predict(BPD_Q, api_name="/chat")
+        assert f"[1] {BPD_TITLE}" in authed.predict(BPD_Q, api_name="/chat")
     finally:
         demo.close()
+
+
+def test_served_app_rebuilds_an_index_deleted_under_it(tmp_path: Path, bundled_store: Path,
+                                                      embeddings: Embeddings) -> None:  # fmt: skip
+    store = tmp_path / "store"
+    shutil.copytree(bundled_store, store)
+    service = ChatService(QABot(make_settings(store), embeddings=embeddings))  # as the app runs
+    shutil.rmtree(store)
+    *_, (_, shown, _) = service.respond(BPD_Q, [], [], None, None, None, None, False)
+    assert "We introduce the Boltzmann policy distribution" in shown[1]["content"]

@@ -1,0 +1,155 @@
+"""Portfolio statistics, checked against values computed here, independently, from the raw file.
+
+The independent computations below read `corpus/anca-dragan.profile.txt` with their own small
+regexes, not with qabot's parser, so a parser bug cannot hide a statistics bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+
+from qabot import QABot
+from qabot.portfolio import Portfolio, name_key, paper_vectors
+from tests.conftest import PROFILE
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def raw_blocks() -> list[dict[str, object]]:
+    """(year, date, has_code, title, authors) per paper, straight from the text."""
+    lines = PROFILE.read_text().splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        m = re.fullmatch(r"([A-Z]{2})([A-Z][a-z]{2}) (\d+)(?:, (\d{4}))?(Code)?", line)
+        if not m:
+            continue
+        year = int(m[4] or 2026)
+        names = lines[i + 3].split(" · ")[0]
+        out.append({
+            "truncated": names.endswith(" et al."),
+            "year": year, "date": dt.date(year, MONTHS.index(m[2]) + 1, int(m[3])),
+            "code": bool(m[5]), "title": lines[i + 1], "category": m[1],
+            "authors": [n.strip() for n in names.removesuffix(" et al.").split(",")],
+        })  # fmt: skip
+    return out
+
+
+RAW = raw_blocks()
+
+
+@pytest.fixture(scope="module")
+def pf(extractive_bot: QABot) -> Portfolio:
+    return extractive_bot.portfolio_records()
+
+
+def test_counts_by_year_and_category(pf: Portfolio) -> None:
+    assert len(RAW) == 50
+    assert pf.counts_by_year() == dict(sorted(Counter(r["year"] for r in RAW).items()))
+    assert pf.counts_by_category() == dict(Counter(r["category"] for r in RAW))
+
+
+def test_papers_with_code(pf: Portfolio) -> None:
+    assert {p.title for p in pf.with_code()} == {r["title"] for r in RAW if r["code"]}
+
+
+def test_top_coauthor(pf: Portfolio) -> None:
+    def norm(name: str) -> str:  # drop middle initials: "Stuart J. Russell" -> "Stuart Russell"
+        return re.sub(r"\s+[A-Z]\.\s+", " ", name)
+
+    counts = Counter(norm(a) for r in RAW for a in r["authors"] if norm(a) != "Anca Dragan")
+    top_name, top_count = counts.most_common(1)[0]
+    top = pf.coauthors(1)[0]
+    assert (top.name, top.papers) == (top_name, top_count) == ("Micah Carroll", 8)
+    russell = next(a for a in pf.coauthors(None) if a.name == "Stuart Russell")
+    assert russell.papers == counts["Stuart Russell"] == 5, "name variants are merged"
+
+
+def test_earliest_and_latest(pf: Portfolio) -> None:
+    first = min(RAW, key=lambda r: r["date"])
+    last = max(RAW, key=lambda r: r["date"])
+    assert pf.earliest().title == first["title"]  # type: ignore[union-attr]
+    assert pf.latest().title == last["title"]  # type: ignore[union-attr]
+    assert pf.latest().date_inferred, "the latest paper's year was inferred"  # type: ignore[union-attr]
+
+
+def test_date_range_and_author_papers(pf: Portfolio) -> None:
+    in_2023 = pf.in_range(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert len(in_2023) == sum(r["year"] == 2023 for r in RAW) == 13
+    expected = {r["title"] for r in RAW if "Jessy Lin" in r["authors"]}
+    assert {pf.by_id[i].title for i in pf.papers_by("jessy lin")} == expected
+
+
+def test_name_variants() -> None:
+    assert name_key("Stuart J. Russell") == name_key("Stuart Russell") == "stuart russell"
+    assert name_key("Mariah L. Schrum") == name_key("Mariah Schrum")
+    assert name_key("W. Bradley Knox") == "bradley knox"
+    assert name_key("José  Álvarez") == "jose alvarez"
+
+
+def test_report_keeps_stated_and_indexed_apart(extractive_bot: QABot) -> None:
+    report = extractive_bot.portfolio()
+    assert report.papers_indexed == 50 and report.papers_stated == 66
+    assert report.truncated_author_lists == sum(bool(r["truncated"]) for r in RAW) == 39
+    assert sum(report.counts_by_year.values()) == 50
+
+
+def test_topics_partition_the_papers_and_are_stable(extractive_bot: QABot) -> None:
+    topics = extractive_bot.topics()
+    ids = [i for t in topics for i in t.paper_ids]
+    assert len(ids) == len(set(ids)) == 50, "every paper in exactly one theme"
+    assert 4 <= len(topics) <= 8 and all(t.label for t in topics)
+    vectors = paper_vectors(extractive_bot.snapshot.collection)
+    assert extractive_bot.portfolio_records().topics(vectors) == topics, "deterministic"
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("How many papers came out in 2024?", "16 of 50", id="count-2024"),
+        pytest.param("How many papers are indexed?", "50 papers are indexed (the profile states 66",
+                     id="count-all"),
+        pytest.param("Who does she publish with most?", "Micah Carroll (8 papers", id="coauthor"),
+        pytest.param("What is her h-index?", "h-index of 117", id="h-index"),
+        pytest.param("What is the earliest paper?", "Preferences Implicit in the State of the World",
+                     id="earliest"),
+    ],
+)  # fmt: skip
+def test_statistic_answers_are_exact(extractive_bot: QABot, question: str, expected: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.answerer == "portfolio" and not answer.abstained
+    assert expected in answer.answer
+
+
+def test_listed_papers_are_the_citations(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("List everything with code")
+    assert {c.title for c in answer.citations} == {r["title"] for r in RAW if r["code"]}
+    for c in answer.citations:
+        assert f"[{c.number}]" in answer.answer
+
+
+def test_summarise_a_year_cites_every_paper_of_that_year(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Summarise the 2023 papers")
+    assert {c.title for c in answer.citations} == {r["title"] for r in RAW if r["year"] == 2023}
+
+
+def test_mixed_question_is_retrieval_with_a_year_filter(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What did she publish on RLHF in 2024?")
+    assert answer.answerer == "extractive" and answer.sources
+    assert all(s.year == 2024 for s in answer.sources)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Papers by Yann LeCun?", "How many papers from 2012?", "Which papers did John Doe co-author?"],
+)  # fmt: skip
+def test_absent_authors_and_years_get_none(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.answer.startswith("None in the indexed portfolio"), answer.answer
+    assert answer.citations == []
