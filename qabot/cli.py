@@ -92,9 +92,9 @@ def _progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
         return bot.ingest(rebuild=rebuild, progress=lambda d, t: bar.update(task, completed=d, total=t))
 
 
-def _open_bot(ctx: typer.Context) -> QABot:
+def _open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = None) -> QABot:
     """A bot whose index exists, building it first (and saying so) when it does not."""
-    bot = QABot(_settings(ctx), auto_ingest=False)
+    bot = QABot(settings or _settings(ctx), llm=llm, auto_ingest=False)
     if read_manifest(bot.settings.store) is None:
         err.print(f"No index in {bot.settings.store}/ yet: building it from "
                   f"{bot.settings.corpus} first.")  # fmt: skip
@@ -332,3 +332,69 @@ def stats(
     for topic in report.topics:
         n = len(topic.paper_ids)
         out.print(f"  - {topic.label}: {n} paper{'s' if n > 1 else ''}", markup=False)
+
+
+@app.command(name="eval")
+@friendly
+def eval_(
+    ctx: typer.Context,
+    dataset: Annotated[Path, typer.Option(help="Eval set (JSONL); see README for the format.")] = Path("tests/data/eval_set.jsonl"),
+    llm_name: Annotated[str | None, typer.Option("--llm", help=(
+        "Answerer to evaluate: extractive, openai, mock, or a misbehaving mock "
+        "(mock-invent-citation, mock-wrong-source, mock-unsupported-sentence, mock-number-swap, "
+        "mock-no-citations, mock-refuse). Default: the configured one."))] = None,
+    as_json: AsJson = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where report.json, report.md and metrics.png go.")] = Path("eval-report"),
+    compare_to: Annotated[Path | None, typer.Option("--compare", help="An earlier report.json: show the deltas.")] = None,
+) -> None:  # fmt: skip
+    """Run an eval set and report retrieval, citation and grounding metrics.
+
+    Offline and deterministic with the extractive answerer or a mock. Example: change the prompt,
+    then `qabot eval --compare eval-report/report.json --out eval-new` shows what moved.
+    """
+    from qabot.evaluation import (
+        compare,
+        load_dataset,
+        load_report,
+        metrics_json,
+        run_eval,
+        write_report,
+    )
+    from qabot.mocks import MOCKS
+
+    items = load_dataset(dataset)
+    baseline = load_report(compare_to) if compare_to else None
+    settings = _settings(ctx)
+    llm = None
+    if llm_name in MOCKS:
+        llm = MOCKS[llm_name]()
+    elif llm_name in ("extractive", "openai"):
+        settings = settings.model_copy(update={"llm": llm_name})
+    elif llm_name is not None:
+        raise QABotError(f"--llm must be extractive, openai or one of {', '.join(MOCKS)}; got {llm_name!r}")
+    bot = _open_bot(ctx, settings=settings, llm=llm)
+    logging.getLogger("qabot.chain").setLevel(logging.ERROR)  # dropped markers are measured here
+    with Progress(TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True) as bar:  # fmt: skip
+        task = bar.add_task("eval", total=len(items))
+        report = run_eval(bot, items, dataset=str(dataset),
+                          progress=lambda d, t: bar.update(task, completed=d))  # fmt: skip
+    paths = write_report(report, out_dir)
+    deltas = compare(report, baseline) if baseline else None
+    if as_json:
+        data = metrics_json(report)
+        if deltas:
+            data["delta"] = {k: d for k, (_, _, d) in deltas.items()}
+        out.print_json(json.dumps(data))
+        return
+    table = Table("metric", "value", *(("baseline", "delta") if deltas else ()),
+                  title=f"{report.answerer} on {dataset} ({report.questions} questions)")  # fmt: skip
+    for name, value in report.metrics.items():
+        row = [name, "n/a" if value is None else f"{value:.3f}"]
+        if deltas:
+            _, theirs, delta = deltas[name]
+            row += ["n/a" if theirs is None else f"{theirs:.3f}",
+                    "n/a" if delta is None else f"{delta:+.3f}"]  # fmt: skip
+        table.add_row(*row)
+    out.print(table)
+    err.print("Wrote " + ", ".join(str(p) for p in paths))

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from qabot.extractive import extractive_answer
 from qabot.prompts import CONDENSE_SYSTEM, MODEL_ABSTAIN_MARKER
-from qabot.sources import parse_prompt
+from qabot.sources import SourceBlock, parse_prompt
 
 if TYPE_CHECKING:
     from qabot.config import Settings
@@ -75,7 +75,11 @@ class MockChatModel(BaseChatModel):
         if self.responses:
             return self.responses.pop(0)
         question, sources = parse_prompt(str(messages[-1].content))
-        return extractive_answer(question, sources) if sources else MODEL_ABSTAIN_MARKER
+        return self.answer(question, sources) if sources else MODEL_ABSTAIN_MARKER
+
+    def answer(self, question: str, sources: list[SourceBlock]) -> str:
+        """The faithful answer: the extractive answerer's cited sentences."""
+        return extractive_answer(question, sources)
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None,

@@ -70,3 +70,9 @@ summary of a year's papers.
 Call SearchPapers when the question is about a topic, method or finding; put any year, category,
 author or code restriction the question names into its filters.
 The researcher herself is not an author filter: every paper in the portfolio is hers."""
+
+JUDGE_PROMPT = ChatPromptTemplate.from_messages([
+    ("system", "You check citations. Answer YES if the passages fully support every claim in "
+               "the sentence (numbers and names included), otherwise NO. Answer with one word."),
+    ("human", "Passages:\n{passages}\n\nSentence:\n{sentence}"),
+])  # fmt: skip

@@ -96,7 +96,7 @@ def test_question_gets_an_answer_and_a_source_card(page) -> None:  # type: ignor
     card = chat.get_by_text("[1] The Boltzmann Policy Distribution").first
     card.wait_for(timeout=30_000)
     # The first card starts open: authors, year and the highlighted passage are visible.
-    chat.get_by_text("Cassidy Laidlaw, Anca Dragan · 2022 · AI").first.wait_for(timeout=10_000)
+    chat.get_by_text("Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · AI").first.wait_for(timeout=10_000)
     assert chat.locator(".thought-group .title.expanded").count() == 1, "first card open"
     assert chat.locator("mark:visible").count() > 0, "matched words are highlighted in the card"
     page.wait_for_timeout(1500)  # let the card's opening animation finish before the picture

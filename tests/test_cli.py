@@ -141,3 +141,29 @@ def test_empty_corpus_is_one_line_without_traceback(tmp_path: Path, monkeypatch)
     result = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
     assert result.exit_code == 1 and "no papers to index" in result.output
     assert "Traceback" not in result.output
+
+
+def test_eval_writes_reports_and_compares(env: dict[str, str], tmp_path: Path) -> None:
+    data = tmp_path / "small.jsonl"
+    lines = (Path(__file__).parent / "data" / "eval_set.jsonl").read_text().splitlines()
+    data.write_text("\n".join(lines[:6] + lines[-4:]) + "\n")  # retrieval + unanswerable
+    first = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "a"), "--json"])
+    assert first.exit_code == 0, first.output
+    metrics = json.loads(first.stdout)
+    for key in ("citation_precision", "citation_recall", "faithfulness", "recall@5", "mrr",
+                "abstention_accuracy"):
+        assert key in metrics
+    assert {p.name for p in (tmp_path / "a").iterdir()} == {"report.json", "report.md", "metrics.png"}
+    assert "| faithfulness |" in (tmp_path / "a" / "report.md").read_text()
+    second = runner.invoke(app, ["eval", "--dataset", str(data), "--llm", "mock-refuse",
+                                 "--out", str(tmp_path / "b"),
+                                 "--compare", str(tmp_path / "a" / "report.json")])  # fmt: skip
+    assert second.exit_code == 0, second.output
+    assert "baseline" in second.stdout and "delta" in second.stdout and "-0." in second.stdout
+
+
+def test_eval_rejects_a_bad_dataset_line(env: dict[str, str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "ok"}\n{"nope": 1}\n')
+    result = runner.invoke(app, ["eval", "--dataset", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "bad.jsonl:2" in result.output
