@@ -76,7 +76,7 @@ def options(
     ctx.obj = overrides
 
 
-def _settings(ctx: typer.Context, **extra: Any) -> Settings:
+def cli_settings(ctx: typer.Context, **extra: Any) -> Settings:
     try:
         return Settings(**(ctx.obj or {}), **extra)
     except Exception as exc:  # pydantic's ValidationError: show it as a settings problem
@@ -92,9 +92,9 @@ def _progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
         return bot.ingest(rebuild=rebuild, progress=lambda d, t: bar.update(task, completed=d, total=t))
 
 
-def _open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = None) -> QABot:
+def open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = None) -> QABot:
     """A bot whose index exists, building it first (and saying so) when it does not."""
-    bot = QABot(settings or _settings(ctx), llm=llm, auto_ingest=False)
+    bot = QABot(settings or cli_settings(ctx), llm=llm, auto_ingest=False)
     if read_manifest(bot.settings.store) is None:
         err.print(f"No index in {bot.settings.store}/ yet: building it from "
                   f"{bot.settings.corpus} first.")  # fmt: skip
@@ -151,7 +151,7 @@ def ingest(
     Unchanged papers keep their vectors, new or edited ones are embedded, removed ones are
     deleted. The old index keeps answering until the new one is complete.
     """
-    settings = _settings(ctx)
+    settings = cli_settings(ctx)
     if strict is not None:  # only an explicit flag overrides the environment
         settings = settings.model_copy(
             update={"parsing": settings.parsing.model_copy(update={"strict": strict})}
@@ -173,7 +173,7 @@ def search(
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
     if mode not in ("hybrid", "dense", "lexical"):
         raise QABotError(f"--mode must be hybrid, dense or lexical, not {mode!r}")
-    hits = _open_bot(ctx).search(
+    hits = open_bot(ctx).search(
         question, k=k, mode=mode, **_filters(year_from, year_to, category, author, has_code)  # type: ignore[arg-type]
     )
     if as_json:
@@ -221,7 +221,7 @@ def ask(
 
     Example: `qabot ask --json "What is the Boltzmann policy distribution?"`
     """
-    bot = _open_bot(ctx)
+    bot = open_bot(ctx)
     filters = _filters(year_from, year_to, category, author, has_code)
     if as_json:
         out.print_json(json.dumps(bot.ask(question, **filters).to_json_dict()))
@@ -238,7 +238,7 @@ def chat(ctx: typer.Context) -> None:
 
     Type /new to start over, /quit (or Ctrl-D) to leave.
     """
-    bot = _open_bot(ctx)
+    bot = open_bot(ctx)
     history: list[dict[str, str]] = []
     err.print(f"qabot chat ({bot.answerer} answerer). /new starts over, /quit leaves.")
     while True:
@@ -264,10 +264,6 @@ def chat(ctx: typer.Context) -> None:
                     {"role": "assistant", "content": answer.answer}]  # fmt: skip
 
 
-def main() -> None:
-    app()
-
-
 @app.command()
 @friendly
 def serve(
@@ -290,111 +286,13 @@ def serve(
         os.environ["GRADIO_SERVER_NAME"] = host
     if port:
         os.environ["GRADIO_SERVER_PORT"] = str(port)
-    launch(_settings(ctx), share=share)
+    launch(cli_settings(ctx), share=share)
 
 
-@app.command()
-@friendly
-def stats(
-    ctx: typer.Context,
-    as_json: AsJson = False,
-    coauthors: Annotated[int, typer.Option(help="How many top co-authors to show.")] = 10,
-) -> None:
-    """Exact portfolio figures from the metadata: papers per year and category, top
-    co-authors, papers with code, earliest and latest paper, and the main themes.
 
-    Co-author counts cover the listed authors only (lists ending in "et al." are partial).
-    """
-    report = _open_bot(ctx).portfolio(coauthors)
-    if as_json:
-        out.print_json(report.model_dump_json())
-        return
-    stated = f" (profile states {report.papers_stated})" if report.papers_stated else ""
-    out.print(f"[bold]{report.papers_indexed} papers indexed[/]{stated}; "
-              f"{report.truncated_author_lists} author lists end in \"et al.\".")  # fmt: skip
-    for title, counts in (("Papers per year", report.counts_by_year),
-                          ("Papers per category", report.counts_by_category)):  # fmt: skip
-        table = Table(title=title, title_justify="left")
-        table.add_column("")
-        table.add_column("papers", justify="right")
-        for key, n in counts.items():
-            table.add_row(str(key), str(n))
-        out.print(table)
-    table = Table("co-author", "papers", title="Top listed co-authors", title_justify="left")
-    for row in report.top_coauthors:
-        table.add_row(row.name, str(row.papers))
-    out.print(table)
-    out.print(f"[bold]Papers with code ({len(report.papers_with_code)}):[/]")
-    for t in report.papers_with_code:
-        out.print(f"  - {t}", markup=False, highlight=False)
-    out.print(f"[bold]Earliest:[/] {report.earliest}\n[bold]Latest:[/] {report.latest}")
-    out.print("[bold]Main themes[/] (k-means over paper embeddings):")
-    for topic in report.topics:
-        n = len(topic.paper_ids)
-        out.print(f"  - {topic.label}: {n} paper{'s' if n > 1 else ''}", markup=False)
+def main() -> None:
+    app()
 
 
-@app.command(name="eval")
-@friendly
-def eval_(
-    ctx: typer.Context,
-    dataset: Annotated[Path, typer.Option(help="Eval set (JSONL); see README for the format.")] = Path("tests/data/eval_set.jsonl"),
-    llm_name: Annotated[str | None, typer.Option("--llm", help=(
-        "Answerer to evaluate: extractive, openai, mock, or a misbehaving mock "
-        "(mock-invent-citation, mock-wrong-source, mock-unsupported-sentence, mock-number-swap, "
-        "mock-no-citations, mock-refuse). Default: the configured one."))] = None,
-    as_json: AsJson = False,
-    out_dir: Annotated[Path, typer.Option("--out", help="Where report.json, report.md and metrics.png go.")] = Path("eval-report"),
-    compare_to: Annotated[Path | None, typer.Option("--compare", help="An earlier report.json: show the deltas.")] = None,
-) -> None:  # fmt: skip
-    """Run an eval set and report retrieval, citation and grounding metrics.
-
-    Offline and deterministic with the extractive answerer or a mock. Example: change the prompt,
-    then `qabot eval --compare eval-report/report.json --out eval-new` shows what moved.
-    """
-    from qabot.evaluation import (
-        compare,
-        load_dataset,
-        load_report,
-        metrics_json,
-        run_eval,
-        write_report,
-    )
-    from qabot.mocks import MOCKS
-
-    items = load_dataset(dataset)
-    baseline = load_report(compare_to) if compare_to else None
-    settings = _settings(ctx)
-    llm = None
-    if llm_name in MOCKS:
-        llm = MOCKS[llm_name]()
-    elif llm_name in ("extractive", "openai"):
-        settings = settings.model_copy(update={"llm": llm_name})
-    elif llm_name is not None:
-        raise QABotError(f"--llm must be extractive, openai or one of {', '.join(MOCKS)}; got {llm_name!r}")
-    bot = _open_bot(ctx, settings=settings, llm=llm)
-    logging.getLogger("qabot.chain").setLevel(logging.ERROR)  # dropped markers are measured here
-    with Progress(TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), console=err,
-                  transient=True) as bar:  # fmt: skip
-        task = bar.add_task("eval", total=len(items))
-        report = run_eval(bot, items, dataset=str(dataset),
-                          progress=lambda d, t: bar.update(task, completed=d))  # fmt: skip
-    paths = write_report(report, out_dir)
-    deltas = compare(report, baseline) if baseline else None
-    if as_json:
-        data = metrics_json(report)
-        if deltas:
-            data["delta"] = {k: d for k, (_, _, d) in deltas.items()}
-        out.print_json(json.dumps(data))
-        return
-    table = Table("metric", "value", *(("baseline", "delta") if deltas else ()),
-                  title=f"{report.answerer} on {dataset} ({report.questions} questions)")  # fmt: skip
-    for name, value in report.metrics.items():
-        row = [name, "n/a" if value is None else f"{value:.3f}"]
-        if deltas:
-            _, theirs, delta = deltas[name]
-            row += ["n/a" if theirs is None else f"{theirs:.3f}",
-                    "n/a" if delta is None else f"{delta:+.3f}"]  # fmt: skip
-        table.add_row(*row)
-    out.print(table)
-    err.print("Wrote " + ", ".join(str(p) for p in paths))
+# Reporting commands live in their own module; importing it registers them on `app`.
+from qabot import cli_reports  # noqa: E402,F401

@@ -27,6 +27,7 @@ def test_a_made_up_claim_fails(qabot_bot_factory, qabot_mock_llm):
 '''
 
 
+@pytest.mark.slow  # a pytest subprocess that loads the model again
 def test_the_plugin_gives_users_fixtures_and_clear_failures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TEST)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
