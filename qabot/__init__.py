@@ -12,6 +12,7 @@ from qabot.errors import (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
+    IndexStoreError,
     IngestLockedError,
     LLMError,
     QABotError,
@@ -21,7 +22,7 @@ from qabot.models import Answer, Citation, Filters, Paper, Profile, SearchHit
 
 __all__ = [
     "Answer", "Citation", "ConfigError", "CorpusError", "Filters", "IndexCorruptError",
-    "IndexMismatchError", "IndexMissingError", "IngestLockedError", "LLMError", "Paper",
+    "IndexMismatchError", "IndexMissingError", "IndexStoreError", "IngestLockedError", "LLMError", "Paper",
     "Profile", "QABot", "QABotError", "QuestionError", "SearchHit", "Settings",
 ]  # fmt: skip
 __version__ = "0.1.0"

@@ -23,8 +23,9 @@ from pydantic import ValidationError
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
 from qabot.embeddings import embedding_id
-from qabot.errors import IndexMissingError, LLMError, QABotError, QuestionError
+from qabot.errors import IndexMissingError, QuestionError
 from qabot.index import IngestReport, Progress, ingest
+from qabot.llms import endpoint_name
 from qabot.models import Answer, Filters, SearchHit
 from qabot.portfolio import Portfolio, PortfolioReport, Topic, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
@@ -65,20 +66,6 @@ def to_messages(history: History) -> list[BaseMessage]:
         elif role == "assistant":
             messages.append(AIMessage(content))
     return messages
-
-
-def _llm_error(exc: Exception, settings: Settings) -> LLMError | None:
-    """Translate client-library failures into a message naming the endpoint and what to check."""
-    # langchain-openai re-raises some SDK errors as its own subclasses, so check the whole MRO.
-    modules = {cls.__module__.split(".")[0] for cls in type(exc).__mro__}
-    if not modules & {"openai", "httpx", "httpcore", "langchain_openai"}:
-        return None
-    endpoint = settings.openai_base_url or "https://api.openai.com/v1"
-    return LLMError(
-        f"The language model at {endpoint} failed ({type(exc).__name__}: {exc}). Check that the "
-        "server is running and OPENAI_BASE_URL / OPENAI_API_KEY are right, or set "
-        "QABOT_LLM=extractive to answer without an LLM."
-    )
 
 
 def make_filters(filters: dict[str, Any]) -> Filters:
@@ -155,12 +142,16 @@ class QABot:
                     self._snapshot, self.embeddings, self.settings.retrieval
                 )
                 self._chain = build_chain(
-                    self._retriever, self.llm, self.settings.retrieval.min_relevance
+                    self._retriever, self.llm, self.settings.retrieval.min_relevance,
+                    endpoint_name(self.settings),
                 )
                 self._portfolio = Portfolio(self._snapshot.papers, self._snapshot.profiles)
                 self._statistics = StatisticAnswerer(self._portfolio, self.topics)
                 self._vocab = Vocabulary.from_portfolio(self._portfolio)
-                self._router = LLMRouter(self.llm, self._vocab) if self.llm is not None else None
+                self._router = (
+                    LLMRouter(self.llm, self._vocab, endpoint_name(self.settings))
+                    if self.llm is not None else None
+                )  # fmt: skip
                 self._topics = None
             return self._snapshot
 
@@ -253,24 +244,18 @@ class QABot:
         guard: CitationStreamFilter | None = None
         inputs = {"question": text, "history": to_messages(history),
                   "filters": Filters(**filters), "k": k}  # fmt: skip
-        try:
-            for delta in self._chain.stream(inputs):
-                for key, value in delta.items():
-                    if key == "text":
-                        pieces.append(value)
-                        if state.get("abstain"):
-                            continue  # the abstention text is yielded from the final Answer
-                        guard = guard or CitationStreamFilter(len(state.get("hits", [])))
-                        if out := guard.feed(value):
-                            yield out
-                    else:
-                        state[key] = value
-        except QABotError:
-            raise
-        except Exception as exc:
-            if (error := _llm_error(exc, self.settings)) is not None:
-                raise error from exc
-            raise
+        # Endpoint failures arrive as LLMError from the chain's guarded model calls.
+        for delta in self._chain.stream(inputs):
+            for key, value in delta.items():
+                if key == "text":
+                    pieces.append(value)
+                    if state.get("abstain"):
+                        continue  # the abstention text is yielded from the final Answer
+                    guard = guard or CitationStreamFilter(len(state.get("hits", [])))
+                    if out := guard.feed(value):
+                        yield out
+                else:
+                    state[key] = value
         if guard and (rest := guard.flush()):
             yield rest
         state["text"] = "".join(pieces)

@@ -13,11 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import (
+    Runnable,
+    RunnableBranch,
+    RunnableConfig,
+    RunnableLambda,
+    RunnablePassthrough,
+)
 
+from qabot.errors import LLMError, QABotError
 from qabot.extractive import stream_extractive
-from qabot.llms import MockChatModel, condense_heuristic
+from qabot.llms import MockChatModel, condense_heuristic, llm_failure
 from qabot.models import Answer, Citation, SearchHit
 from qabot.prompts import (
     ABSTAIN_TEXT,
@@ -43,15 +49,45 @@ def answerer_name(llm: BaseChatModel | None) -> str:
     return f"openai:{name}" if name else type(llm).__name__
 
 
-def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relevance: float) -> Runnable:
+def guarded_stream(llm: BaseChatModel, prompt: Any, endpoint: str,
+                   config: RunnableConfig | None = None) -> Iterator[str]:  # fmt: skip
+    """Stream a model's text, turning any endpoint failure into an `LLMError`, and refusing to
+    pass off a stream that stopped before the model said it was finished."""
+    finished = False
+    try:
+        for chunk in llm.stream(prompt, config=config):
+            if chunk.response_metadata.get("finish_reason"):
+                finished = True
+            if chunk.content:
+                yield str(chunk.content)
+    except QABotError:
+        raise
+    except Exception as exc:  # the client library raises many types; all mean "endpoint failed"
+        raise llm_failure(exc, endpoint) from exc
+    if not finished:
+        raise LLMError(
+            f"The answer from the language model at {endpoint} stopped before it was finished "
+            "(the stream was cut off), so it was discarded. Ask again."
+        )
+
+
+def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relevance: float,
+                endpoint: str = "the configured endpoint") -> Runnable:  # fmt: skip
     """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int}."""
     if llm is None:
         condense: Runnable = RunnableLambda(lambda x: condense_heuristic(x["question"], x["history"]))
     else:
-        condense = RunnableBranch(
-            (lambda x: not x["history"], RunnableLambda(lambda x: x["question"])),
-            CONDENSE_PROMPT | llm | StrOutputParser() | RunnableLambda(_first_line),
-        )
+        def rewrite(state: dict[str, Any], config: RunnableConfig) -> str:
+            if not state["history"]:
+                return str(state["question"])
+            prompt = CONDENSE_PROMPT.invoke(
+                {"history": state["history"], "question": state["question"]}
+            )
+            return _first_line("".join(guarded_stream(llm, prompt, endpoint, config))) or str(
+                state["question"]
+            )
+
+        condense = RunnableLambda(rewrite)
 
     def retrieve(state: dict[str, Any]) -> list[SearchHit]:
         return retriever.search(state["standalone"], k=state["k"], filters=state["filters"])
@@ -62,27 +98,23 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
     def abstain(_: dict[str, Any]) -> Iterator[str]:
         yield ABSTAIN_TEXT
 
-    if llm is None:
-        def extract(state: dict[str, Any]) -> Iterator[str]:
-            yield from stream_extractive(state["standalone"], sources_from_hits(state["hits"]))
-
-        generate: Runnable = RunnableLambda(extract)
-    else:
-        generate = (
-            RunnableLambda(lambda s: {
-                "sources": format_sources(sources_from_hits(s["hits"])),
-                "question": neutralise(s["standalone"]),
-            })  # fmt: skip
-            | ANSWER_PROMPT
-            | llm
-            | StrOutputParser()
+    def generate(state: dict[str, Any], config: RunnableConfig) -> Iterator[str]:
+        blocks = sources_from_hits(state["hits"])
+        if llm is None:
+            yield from stream_extractive(state["standalone"], blocks)
+            return
+        prompt = ANSWER_PROMPT.invoke(
+            {"sources": format_sources(blocks), "question": neutralise(state["standalone"])}
         )
+        yield from guarded_stream(llm, prompt, endpoint, config)
+
     return (
         RunnablePassthrough.assign(standalone=condense)
         | RunnablePassthrough.assign(hits=RunnableLambda(retrieve))
         | RunnablePassthrough.assign(abstain=RunnableLambda(gate))
         | RunnablePassthrough.assign(
-            text=RunnableBranch((lambda s: s["abstain"], RunnableLambda(abstain)), generate)
+            text=RunnableBranch((lambda s: s["abstain"], RunnableLambda(abstain)),
+                                RunnableLambda(generate))  # fmt: skip
         )
     )
 

@@ -92,7 +92,10 @@ def split_authors(text: str) -> tuple[list[str], bool]:
 
 
 def _read_text(path: Path) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
     if b"\x00" in data[:65536]:
         raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
     try:

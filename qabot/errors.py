@@ -29,7 +29,7 @@ class CorpusError(QABotError):
 
 
 class IndexStoreError(QABotError):
-    """Base for problems with the persisted index."""
+    """Problems with the persisted index: unwritable, missing, corrupt, mismatched, locked."""
 
 
 class IndexMissingError(IndexStoreError):

@@ -7,6 +7,7 @@ for the layout and why the manifest is written last.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -23,7 +24,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from qabot.config import Settings
 from qabot.corpus import CorpusLoad, load_corpus
 from qabot.embeddings import embedding_id
-from qabot.errors import CorpusError, IndexCorruptError, IngestLockedError
+from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
 from qabot.store import (
@@ -103,6 +104,15 @@ def chunk_papers(papers: list[Paper], settings: Settings, model: str) -> list[Ch
     return chunks
 
 
+def _unwritable(settings: Settings, exc: OSError) -> IndexStoreError:
+    reason = exc.strerror or type(exc).__name__
+    return IndexStoreError(
+        f"Cannot write the index in {settings.store}/ ({reason}: {exc.filename or settings.store})."
+        " Check that the folder exists, is a folder and is writable, or point QABOT_STORE "
+        "elsewhere. The previous index, if any, is unchanged."
+    )
+
+
 def _lock(settings: Settings, wait: float | None = None) -> FileLock:
     settings.store.mkdir(parents=True, exist_ok=True)
     timeout = settings.index.lock_timeout if wait is None else wait
@@ -123,21 +133,26 @@ def ingest(
     `wait` overrides how long to wait for another ingest's lock (settings.index.lock_timeout).
     """
     start = time.perf_counter()
-    lock = _lock(settings, wait)
     try:
+        lock = _lock(settings, wait)
         lock.acquire()
     except Timeout as exc:
         raise IngestLockedError(
             f"Another `qabot ingest` is writing {settings.store}/ (lock {lock.lock_file}). "
             "Wait for it to finish, or set QABOT_INDEX__LOCK_TIMEOUT to wait automatically."
         ) from exc
+    except OSError as exc:
+        raise _unwritable(settings, exc) from exc
     try:
         loaded = corpus or load_corpus(settings.corpus, settings.parsing)
         report = _ingest_locked(settings, embeddings, loaded, rebuild, progress)
         report.skipped, report.duplicates = loaded.skipped, loaded.duplicates
         report.errors = [str(e) for e in loaded.errors]
+    except OSError as exc:
+        raise _unwritable(settings, exc) from exc
     finally:
-        lock.release()
+        with contextlib.suppress(Exception):
+            lock.release()
     report.seconds = time.perf_counter() - start
     return report
 

@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
+from qabot.errors import LLMError
 from qabot.extractive import extractive_answer
 from qabot.prompts import CONDENSE_SYSTEM, MODEL_ABSTAIN_MARKER
 from qabot.sources import SourceBlock, parse_prompt
@@ -94,6 +95,25 @@ class MockChatModel(BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
+        # Like a real endpoint, the last chunk says the answer is complete.
+        yield ChatGenerationChunk(message=AIMessageChunk(content=""),
+                                  generation_info={"finish_reason": "stop"})  # fmt: skip
+
+
+def llm_failure(exc: Exception, endpoint: str) -> LLMError:
+    """An endpoint failure as a message naming the endpoint and what to check."""
+    detail = f"{type(exc).__name__}: {exc}"
+    if len(detail) > 300:
+        detail = detail[:300] + "…"
+    return LLMError(
+        f"The language model at {endpoint} failed ({detail}). Check that the server is running "
+        "and that OPENAI_BASE_URL, OPENAI_API_KEY and QABOT_OPENAI__MODEL are right, or set "
+        "QABOT_LLM=extractive to answer without an LLM."
+    )
+
+
+def endpoint_name(settings: Settings) -> str:
+    return settings.openai_base_url or "https://api.openai.com/v1"
 
 
 def make_llm(settings: Settings) -> BaseChatModel | None:

@@ -22,11 +22,14 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from qabot.lexical import tokenize
+from qabot.llms import llm_failure
 from qabot.models import Filters
 from qabot.portfolio import Portfolio, name_key
 from qabot.prompts import ROUTER_SYSTEM
 
 log = logging.getLogger(__name__)
+
+_CLIENT_MODULES = {"openai", "httpx", "httpcore", "langchain_openai"}
 
 Intent = Literal["count", "list", "summary", "coauthors", "earliest", "latest", "figures", "topics",
                  "years", "affiliations"]
@@ -239,8 +242,9 @@ class SearchPapers(BaseModel):
 class LLMRouter:
     """Routes with the chat model's tool calling; falls back to `route_question` on failure."""
 
-    def __init__(self, llm: BaseChatModel, vocab: Vocabulary) -> None:
+    def __init__(self, llm: BaseChatModel, vocab: Vocabulary, endpoint: str = "") -> None:
         self.vocab = vocab
+        self.endpoint = endpoint
         try:
             self.bound: Any = llm.bind_tools([PortfolioStatistic, SearchPapers], tool_choice="any")
         except NotImplementedError:
@@ -251,13 +255,21 @@ class LLMRouter:
             return route_question(question, self.vocab)
         try:
             message = self.bound.invoke([SystemMessage(ROUTER_SYSTEM), HumanMessage(question)])
-            call = message.tool_calls[0]
-            args = {k: v for k, v in call["args"].items() if v not in (None, [], "")}
-        except Exception as exc:  # noqa: BLE001 - routing must never break answering
+        except Exception as exc:
+            # An endpoint that is down will fail the answer too: say so now, once.
+            if {c.__module__.split(".")[0] for c in type(exc).__mro__} & _CLIENT_MODULES:
+                raise llm_failure(exc, self.endpoint or "the configured endpoint") from exc
             log.warning("LLM routing failed (%s); using the deterministic router", exc)
             return route_question(question, self.vocab)
-        filters = Filters(**{k: args[k] for k in ("year_from", "year_to", "categories", "has_code")
-                             if k in args})  # fmt: skip
+        try:
+            call = message.tool_calls[0]
+            args = {k: v for k, v in call["args"].items() if v not in (None, [], "")}
+            filters = Filters(**{k: args[k] for k in ("year_from", "year_to", "categories",
+                                                       "has_code") if k in args})  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - no or bad tool call: decide without the model
+            log.warning("LLM routing gave no usable tool call (%s); using the deterministic "
+                        "router", exc)  # fmt: skip
+            return route_question(question, self.vocab)
         author = args.get("author")
         if author and name_key(author) not in self.vocab.owners:
             filters = filters.model_copy(update={"author": author})
