@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -31,7 +32,13 @@ from qabot.portfolio import Portfolio, PortfolioReport, Topic, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
 from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
-from qabot.store import MANIFEST, IndexSnapshot, make_chroma_client, open_snapshot
+from qabot.store import (
+    IndexSnapshot,
+    describe_store,
+    make_chroma_client,
+    manifest_token,
+    open_snapshot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +110,8 @@ class QABot:
         self.auto_ingest = auto_ingest
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
-        self._manifest_mtime: float | None = None
+        self._manifest_mtime: object = None
+        self._checked = 0.0
         self._chain: Any = None
         self._retriever: HybridRetriever | None = None
         self._portfolio: Portfolio | None = None
@@ -119,27 +127,35 @@ class QABot:
         self._snapshot = None
         return report
 
+    def _manifest_token(self) -> object:
+        # A file stat is free; a server round trip is not, so a server is asked once a second.
+        now = time.monotonic()
+        if self.settings.chroma_url and self._snapshot is not None and now - self._checked < 1.0:
+            return self._manifest_mtime
+        self._checked = now
+        return manifest_token(self.settings)
+
     @property
     def snapshot(self) -> IndexSnapshot:
-        """The live index generation, reopened when `manifest.json` changes."""
-        manifest = self.settings.store / MANIFEST
-        mtime = manifest.stat().st_mtime if manifest.exists() else None
+        """The live index generation, reopened when the manifest changes."""
+        token = self._manifest_token()
         with self._lock:
-            if self._snapshot is None or mtime != self._manifest_mtime:
-                if mtime is None and self.auto_ingest:
-                    log.warning("No index in %s/ yet: building it from %s first.",
-                                self.settings.store, self.settings.corpus)  # fmt: skip
+            if self._snapshot is None or token != self._manifest_mtime:
+                if token is None and self.auto_ingest:
+                    log.warning("No index in %s yet: building it from %s first.",
+                                describe_store(self.settings), self.settings.corpus)  # fmt: skip
                     # Wait for another process that may be building it right now.
                     ingest(self.settings, self.embeddings, progress=_log_progress, wait=600)
-                    mtime = manifest.stat().st_mtime if manifest.exists() else None
-                if mtime is None:
+                    token = manifest_token(self.settings)
+                if token is None:
                     raise IndexMissingError(
-                        f"No index in {self.settings.store}/. Run `qabot ingest` first."
+                        f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
                 self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings))
-                self._manifest_mtime = mtime
+                self._manifest_mtime = token
                 self._retriever = HybridRetriever(
-                    self._snapshot, self.embeddings, self.settings.retrieval
+                    self._snapshot, self.embeddings, self.settings.retrieval,
+                    describe_store(self.settings),
                 )
                 self._chain = build_chain(
                     self._retriever, self.llm, self.settings.retrieval.min_relevance,

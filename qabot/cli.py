@@ -24,7 +24,7 @@ from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.index import IngestReport
 from qabot.models import Answer
-from qabot.store import read_manifest
+from qabot.store import describe_store, load_manifest
 
 app = typer.Typer(
     help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
@@ -95,8 +95,8 @@ def _progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
 def open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = None) -> QABot:
     """A bot whose index exists, building it first (and saying so) when it does not."""
     bot = QABot(settings or cli_settings(ctx), llm=llm, auto_ingest=False)
-    if read_manifest(bot.settings.store) is None:
-        err.print(f"No index in {bot.settings.store}/ yet: building it from "
+    if load_manifest(bot.settings) is None:
+        err.print(f"No index in {describe_store(bot.settings)} yet: building it from "
                   f"{bot.settings.corpus} first.")  # fmt: skip
         _print_report(_progress_ingest(bot))
     return bot

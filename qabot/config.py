@@ -135,6 +135,12 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QABOT_OPENAI_BASE_URL")
     )
+    chroma_url: str | None = Field(
+        default=None,
+        description="http(s)://host:port of a Chroma server (`chroma run`). Unset: a local "
+        "Chroma folder inside QABOT_STORE. With a server, the store folder keeps only a cache "
+        "of the paper table and BM25 index, rebuilt from the server when missing.",
+    )
     parsing: CorpusSettings = Field(default_factory=CorpusSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)

@@ -32,10 +32,10 @@ from qabot.store import (
     Manifest,
     forget_cached_client,
     generation_dir,
+    load_manifest,
     make_chroma_client,
     read_lines,
-    read_manifest,
-    write_manifest,
+    save_manifest,
 )
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,10 @@ def chunk_papers(papers: list[Paper], settings: Settings, model: str) -> list[Ch
                 meta["year"] = paper.year
             if paper.category:
                 meta["category"] = paper.category
+            if number == 0:
+                # The whole record rides on the first chunk, so a replica can rebuild the paper
+                # table from a Chroma server alone (qabot.replica).
+                meta["paper_json"] = paper.model_dump_json()
             chunks.append(Chunk(
                 id=f"{paper.paper_id}::{number}",
                 paper_id=paper.paper_id,
@@ -164,7 +168,7 @@ def _ingest_locked(
     model = embedding_id(embeddings)
     client = _open_for_ingest(settings, rebuild)
     try:
-        old = None if rebuild else read_manifest(settings.store)
+        old = None if rebuild else load_manifest(settings, client)
     except IndexCorruptError:
         log.warning("ignoring an unreadable manifest; building a fresh index")
         old = None
@@ -173,7 +177,7 @@ def _ingest_locked(
         raise CorpusError(settings.corpus, f"no papers to index ({len(loaded.files)} file(s) "
                           f"read, {loaded.skipped} record(s) skipped); the index is unchanged")  # fmt: skip
     chunks = chunk_papers(papers, settings, model)
-    if old and _unchanged(settings, old, papers, model):
+    if old and _unchanged(settings, client, old, papers, model):
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
                             up_to_date=True)  # fmt: skip
@@ -191,7 +195,7 @@ def _ingest_locked(
         reused = _write_vectors(settings, client, old, model, collection, chunks, embeddings,
                                 progress)  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
-        _write_tables(folder, loaded, chunks)
+        _write_tables(folder, loaded.papers, chunks)
         if collection.count() != len(chunks):
             raise IndexCorruptError(
                 f"Chroma holds {collection.count()} chunks, expected {len(chunks)}; not switching"
@@ -202,8 +206,9 @@ def _ingest_locked(
             chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
             papers=len(papers), chunks=len(chunks),
             history=history[-settings.index.keep_generations :],
+            profiles=[p.model_dump(mode="json") for p in loaded.profiles],
         )  # fmt: skip
-        write_manifest(settings.store, manifest)
+        save_manifest(settings, manifest, client)
     except BaseException:
         # Nothing names this generation yet, so removing it cannot hurt a reader.
         log.warning("ingest failed; the previous index stays live")
@@ -221,6 +226,8 @@ def _open_for_ingest(settings: Settings, rebuild: bool) -> Any:
         client = make_chroma_client(settings)
         client.list_collections()
         return client
+    except IndexStoreError:
+        raise  # an unreachable server: nothing local to repair
     except Exception as exc:  # noqa: BLE001 - chromadb raises several types for a bad file
         folder = settings.store / "chroma"
         if not rebuild:
@@ -241,7 +248,8 @@ def _paper_lines(papers: list[Paper]) -> list[str]:
     return [p.model_dump_json() for p in papers]
 
 
-def _unchanged(settings: Settings, old: Manifest, papers: list[Paper], model: str) -> bool:
+def _unchanged(settings: Settings, client: Any, old: Manifest, papers: list[Paper],
+               model: str) -> bool:  # fmt: skip
     if (old.embedding_model, old.chunk_size, old.chunk_overlap) != (
         model, settings.index.chunk_size, settings.index.chunk_overlap
     ):
@@ -250,10 +258,10 @@ def _unchanged(settings: Settings, old: Manifest, papers: list[Paper], model: st
     try:
         same = [ln for ln in read_lines(path) if ln] == _paper_lines(papers)
     except OSError:
-        return False
+        return False  # e.g. a replica that never wrote this generation: rebuild from here
     # The tables alone are not the index: the vectors must still be there too.
     try:
-        return same and make_chroma_client(settings).get_collection(old.collection).count() == old.chunks
+        return same and client.get_collection(old.collection).count() == old.chunks
     except Exception:  # noqa: BLE001 - a missing or unreadable collection means "rebuild"
         return False
 
@@ -312,12 +320,9 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
     return len(reuse)
 
 
-def _write_tables(folder: Any, loaded: CorpusLoad, chunks: list[Chunk]) -> None:
-    position = {p.paper_id: i for i, p in enumerate(loaded.papers)}
-    (folder / "papers.jsonl").write_text("\n".join(_paper_lines(loaded.papers)) + "\n", "utf-8")
-    (folder / "profiles.json").write_text(
-        json.dumps([p.model_dump(mode="json") for p in loaded.profiles], indent=1), "utf-8"
-    )
+def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None:
+    position = {p.paper_id: i for i, p in enumerate(papers)}
+    (folder / "papers.jsonl").write_text("\n".join(_paper_lines(papers)) + "\n", "utf-8")
     (folder / "chunks.json").write_text(json.dumps({
         "ids": [c.id for c in chunks],
         "paper": [position[c.paper_id] for c in chunks],

@@ -16,6 +16,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from qabot.config import RetrievalSettings
+from qabot.errors import IndexStoreError
 from qabot.models import Evidence, Filters, Paper, SearchHit
 from qabot.store import IndexSnapshot
 
@@ -64,10 +65,21 @@ class HybridRetriever:
     """Searches one index snapshot. Stateless apart from the snapshot, so safe across threads."""
 
     def __init__(self, snapshot: IndexSnapshot, embeddings: Embeddings,
-                 settings: RetrievalSettings) -> None:  # fmt: skip
+                 settings: RetrievalSettings, where: str = "the index") -> None:  # fmt: skip
         self.snapshot = snapshot
         self.embeddings = embeddings
         self.settings = settings
+        self.where = where
+
+    def _chroma(self, call: str, **kwargs: Any) -> Any:
+        """A Chroma read; a failure (a server gone away, a damaged file) becomes a clear error."""
+        try:
+            return getattr(self.snapshot.collection, call)(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - http and sqlite errors alike
+            raise IndexStoreError(
+                f"Searching {self.where} failed ({type(exc).__name__}: {exc}). If it is a Chroma "
+                "server, check that it is still running; otherwise run `qabot ingest --rebuild`."
+            ) from exc
 
     # -- the two rankings ------------------------------------------------------------------
 
@@ -78,8 +90,8 @@ class HybridRetriever:
             return []
         vector = self.embeddings.embed_query(query)
         count = self.snapshot.manifest.chunks
-        result = self.snapshot.collection.query(
-            query_embeddings=[vector], n_results=max(1, min(n, count)), where=where,
+        result = self._chroma(
+            "query", query_embeddings=[vector], n_results=max(1, min(n, count)), where=where,
             include=["documents", "distances"],
         )  # fmt: skip
         # Cosine space: distance = 1 - cosine similarity.
@@ -123,7 +135,7 @@ class HybridRetriever:
         lex_score = dict(lexical)
         missing = [cid for cid, _ in lexical if cid not in texts and paper_of(cid) in top]
         if missing:
-            got = self.snapshot.collection.get(ids=missing, include=["documents"])
+            got = self._chroma("get", ids=missing, include=["documents"])
             texts.update(zip(got["ids"], got["documents"], strict=True))
         chunk_ids: dict[str, list[str]] = defaultdict(list)
         for cid in [*cosine, *lex_score]:

@@ -3,8 +3,12 @@
 Layout of the store folder (default `vectorstore/`):
 
     chroma/                  Chroma's persistent data (one collection per generation)
-    generations/<name>/      papers.jsonl, profiles.json, chunks.json, lexical/ (BM25)
+    generations/<name>/      papers.jsonl, chunks.json, lexical/ (BM25)
     manifest.json            which generation is live; written last, atomically
+
+With QABOT_CHROMA_URL the vectors and the manifest live on the Chroma server (the manifest as
+the metadata of the `qabot_manifest` collection), and generations/ is a local cache that any
+replica rebuilds from the server's documents when it is missing (see qabot.replica).
     .ingest.lock             held by the one ingest allowed at a time
 
 An ingest builds a whole new generation and only then replaces `manifest.json` (an atomic
@@ -21,11 +25,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
-from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile
 
@@ -36,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 COLLECTION_PREFIX = "qabot-"
+MANIFEST_COLLECTION = "qabot_manifest"  # server mode; "_" keeps it out of the generations' prefix
 
 
 class Manifest(BaseModel):
@@ -51,6 +57,7 @@ class Manifest(BaseModel):
     chunks: int
     created_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     history: list[str] = Field(default_factory=list, description="Kept generations, newest last.")
+    profiles: list[dict[str, Any]] = Field(default_factory=list, description="Profile records.")
 
 
 def generation_dir(store: Path, generation: str) -> Path:
@@ -98,10 +105,29 @@ def forget_cached_client(path: Path) -> None:
                 log.debug("stopping a stale chroma system failed", exc_info=True)
 
 
+def describe_store(settings: Settings) -> str:
+    return f"the Chroma server at {settings.chroma_url}" if settings.chroma_url else f"{settings.store}/"
+
+
 def make_chroma_client(settings: Settings) -> Any:
-    """The only place a Chroma client is constructed."""
+    """The only place a Chroma client is constructed: a server's, or the local folder's."""
     import chromadb
 
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url if "//" in settings.chroma_url else f"http://{settings.chroma_url}")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https", settings=chromadb.Settings(anonymized_telemetry=False),
+            )  # fmt: skip
+            client.heartbeat()
+            return client
+        except Exception as exc:  # noqa: BLE001 - connection errors come in several types
+            raise IndexStoreError(
+                f"The Chroma server at {settings.chroma_url} is unreachable ({type(exc).__name__}: "
+                f"{exc}). Start it (`chroma run --host HOST --port PORT --path DIR`) or unset "
+                "QABOT_CHROMA_URL to use the local folder."
+            ) from exc
     path = settings.store / "chroma"
     if not (path / "chroma.sqlite3").exists():
         forget_cached_client(path)  # deleted since this process last opened it, or new
@@ -109,6 +135,39 @@ def make_chroma_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(
         path=str(path), settings=chromadb.Settings(anonymized_telemetry=False)
     )
+
+
+def load_manifest(settings: Settings, client: Any | None = None) -> Manifest | None:
+    """The live manifest: a file in the store folder, or a record on the Chroma server."""
+    if not settings.chroma_url:
+        return read_manifest(settings.store)
+    client = client or make_chroma_client(settings)
+    try:
+        collection = client.get_collection(MANIFEST_COLLECTION)
+    except Exception:  # noqa: BLE001 - "does not exist" has no stable exception type
+        return None
+    text = (collection.metadata or {}).get("manifest")
+    return Manifest.model_validate_json(text) if text else None
+
+
+def save_manifest(settings: Settings, manifest: Manifest, client: Any) -> None:
+    """Switch readers to `manifest`'s generation, atomically in both modes."""
+    if not settings.chroma_url:
+        write_manifest(settings.store, manifest)
+        return
+    # One metadata update on the server: replicas see the old generation or the new one.
+    collection = client.get_or_create_collection(MANIFEST_COLLECTION, embedding_function=None,
+                                                 metadata={"manifest": "{}"})  # fmt: skip
+    collection.modify(metadata={"manifest": manifest.model_dump_json()})
+
+
+def manifest_token(settings: Settings) -> object:
+    """Something that changes when the live index does (cheap to read on every question)."""
+    if not settings.chroma_url:
+        path = settings.store / MANIFEST
+        return path.stat().st_mtime if path.exists() else None
+    manifest = load_manifest(settings)
+    return manifest.generation if manifest else None
 
 
 def read_lines(path: Path) -> list[str]:
@@ -140,42 +199,44 @@ class IndexSnapshot:
 def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None) -> IndexSnapshot:
     """Open the live generation, checking that it matches the configured embedding model."""
     store = settings.store
-    manifest = read_manifest(store)
+    where = describe_store(settings)
+    client = client or make_chroma_client(settings)
+    manifest = load_manifest(settings, client)
     if manifest is None:
         raise IndexMissingError(
-            f"No index in {store}/. Run `qabot ingest` to build it from {settings.corpus}."
+            f"No index in {where}. Run `qabot ingest` to build it from {settings.corpus}."
         )
     if manifest.embedding_model != embedding_model:
         raise IndexMismatchError(
-            f"The index in {store}/ was built with the embedding model "
+            f"The index in {where} was built with the embedding model "
             f"{manifest.embedding_model!r}, but {embedding_model!r} is configured. Re-run "
             "`qabot ingest` to rebuild it, or set QABOT_INDEX__EMBEDDING back."
         )
     folder = generation_dir(store, manifest.generation)
     try:
-        client = client or make_chroma_client(settings)
         collection = client.get_collection(manifest.collection)
+        if settings.chroma_url and not (folder / "chunks.json").exists():
+            from qabot.replica import materialize
+
+            materialize(folder, manifest, collection)  # another machine wrote this generation
         chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
         papers = [
             Paper.model_validate_json(line)
             for line in read_lines(folder / "papers.jsonl")
             if line.strip()
         ]
-        profiles = [
-            Profile.model_validate(p)
-            for p in json.loads((folder / "profiles.json").read_text(encoding="utf-8"))
-        ]
+        profiles = [Profile.model_validate(p) for p in manifest.profiles]
         lexical = LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
-    except IndexMissingError:
+    except IndexStoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure here means the index is unusable
         raise IndexCorruptError(
-            f"The index in {store}/ is damaged or incomplete ({exc.__class__.__name__}: {exc}). "
+            f"The index in {where} is damaged or incomplete ({exc.__class__.__name__}: {exc}). "
             "Run `qabot ingest --rebuild` to build it again."
         ) from exc
     if len(chunks["ids"]) != manifest.chunks:
         raise IndexCorruptError(
-            f"The index in {store}/ lists {len(chunks['ids'])} chunks but its manifest says "
+            f"The index in {where} lists {len(chunks['ids'])} chunks but its manifest says "
             f"{manifest.chunks}. Run `qabot ingest --rebuild`."
         )
     return IndexSnapshot(
