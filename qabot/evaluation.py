@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from statistics import mean
@@ -27,6 +26,7 @@ from qabot.errors import CorpusError, QABotError
 from qabot.grounding import (
     Judge,
     LexicalJudge,
+    cited_numbers,
     context_precision_at_k,
     grade_answer,
     hit_at_k,
@@ -117,7 +117,7 @@ def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
     if not statistic and not refused:
         grading = grade_answer(answer, judge)
         metrics |= {k: v for k, v in grading.as_dict().items() if k != "sentences"}
-        markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+        markers = cited_numbers(answer.answer)
         metrics["citation_validity"] = (
             sum(1 <= n <= len(answer.sources) for n in markers) / len(markers) if markers else None
         )

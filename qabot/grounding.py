@@ -67,16 +67,21 @@ class GoldQuestion:
     question: str
     gold_paper_ids: list[str]
     kind: str = ""
+    explicit_answerable: bool | None = None
 
     @property
     def answerable(self) -> bool:
+        """The file's `answerable` when given, else: has gold papers."""
+        if self.explicit_answerable is not None:
+            return self.explicit_answerable
         return bool(self.gold_paper_ids)
 
 
 def load_questions(path: Path) -> list[GoldQuestion]:
     rows = [json.loads(line) for line in path.read_text("utf-8").split("\n") if line.strip()]
     return [
-        GoldQuestion(r["question"], list(r.get("gold_paper_ids", [])), r.get("kind", ""))
+        GoldQuestion(r["question"], list(r.get("gold_paper_ids", [])), r.get("kind", ""),
+                     r.get("answerable"))
         for r in rows
     ]
 
@@ -84,7 +89,7 @@ def load_questions(path: Path) -> list[GoldQuestion]:
 def retrieval_report(rankings: Sequence[Sequence[str]], questions: Sequence[GoldQuestion],
                      k: int = 5) -> dict[str, float]:  # fmt: skip
     """hit@1, recall@k, MRR and context precision@k over the answerable questions."""
-    pairs = [(r, q.gold_paper_ids) for r, q in zip(rankings, questions, strict=True) if q.answerable]
+    pairs = [(r, q.gold_paper_ids) for r, q in zip(rankings, questions, strict=True) if q.gold_paper_ids]
     if not pairs:
         return {"hit@1": 0.0, f"recall@{k}": 0.0, "mrr": 0.0, f"context_precision@{k}": 0.0}
     return {
@@ -109,6 +114,12 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\.\d+)?%?")
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,}?)[\"”]")
 _NAME_TOKEN = re.compile(r"(?<![\w'’])([A-Z][\w-]*[A-Z][\w-]*|[A-Z][a-z][\w-]+)")
 _MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def cited_numbers(text: str) -> list[int]:
+    """Every source number cited in `text`, grouped markers ("[1, 2]") included."""
+    return [int(n) for group in _GROUP.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(‘'-])|\n+")
 DEFAULT_SUPPORT_THRESHOLD = 0.5
 
@@ -268,7 +279,7 @@ def grade_answer(answer: Answer, judge: Judge | None = None) -> AnswerGrounding:
     """ALCE-style citation recall and precision, plus faithfulness, for one answer."""
     judge = judge or LexicalJudge()
     passages = source_passages(answer)
-    kept = len(re.findall(r"\[(\d+)\]", answer.answer))
+    kept = len(cited_numbers(answer.answer))
     total = kept + len(answer.dropped_citations)
     validity = kept / total if total else None
     if is_refusal(answer):
@@ -278,7 +289,7 @@ def grade_answer(answer: Answer, judge: Judge | None = None) -> AnswerGrounding:
     unsupported: list[tuple[str, str]] = []
     everything = list(passages.values())
     for sentence in sentences:
-        numbers = sorted({int(n) for n in re.findall(r"\[(\d+)\]", sentence)})
+        numbers = sorted(set(cited_numbers(sentence)))
         valid = [n for n in numbers if n in passages]
         joint = judge.check(sentence, [passages[n] for n in valid]) if valid else None
         if joint is not None and joint.supported:

@@ -177,7 +177,8 @@ def _ingest_locked(
         raise CorpusError(settings.corpus, f"no papers to index ({len(loaded.files)} file(s) "
                           f"read, {loaded.skipped} record(s) skipped); the index is unchanged")  # fmt: skip
     chunks = chunk_papers(papers, settings, model)
-    if old and _unchanged(settings, client, old, papers, model):
+    profiles = [p.model_dump(mode="json") for p in loaded.profiles]
+    if old and old.profiles == profiles and _unchanged(settings, client, old, papers, model):
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
                             up_to_date=True)  # fmt: skip
@@ -206,7 +207,7 @@ def _ingest_locked(
             chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
             papers=len(papers), chunks=len(chunks),
             history=history[-settings.index.keep_generations :],
-            profiles=[p.model_dump(mode="json") for p in loaded.profiles],
+            profiles=profiles,
         )  # fmt: skip
         save_manifest(settings, manifest, client)
     except BaseException:

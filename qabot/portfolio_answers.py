@@ -184,8 +184,9 @@ class StatisticAnswerer:
             cited += [p for p in shared[key] if p not in cited]
         number = {p.paper_id: n for n, p in enumerate(cited, 1)}
         rows = []
-        for key in top:
-            marks = "".join(f"[{number[p.paper_id]}]" for p in shared[key] if p.paper_id in number)
+        for rank, key in enumerate(top):
+            # The top three are cited in full; the rest are named with their counts only.
+            marks = "".join(f"[{number[p.paper_id]}]" for p in shared[key]) if rank < 3 else ""
             rows.append(f"{self.pf.display[key]} ({counts[key]} papers{' ' + marks if marks else ''})")
         whose = f"{route.filters.author}'s" if route.filters.author else "The"
         truncated = sum(p.authors_truncated for p in papers)

@@ -127,6 +127,10 @@ def _years(q: str) -> tuple[int | None, int | None]:
     if m := re.search(rf"\bbetween {_YEAR} and {_YEAR}\b|\bfrom {_YEAR} (?:to|through|until) {_YEAR}\b|\b{_YEAR}\s*[-–]\s*{_YEAR}\b", q):  # noqa: E501
         years = [int(y) for y in m.groups() if y]
         return min(years), max(years)
+    if m := re.search(r"\b((?:19|20)\d{2})\s*[-–]\s*(\d{2})\b(?!\d)", q):  # "2023-24"
+        start = int(m.group(1))
+        end = start // 100 * 100 + int(m.group(2))
+        return min(start, end), max(start, end)
     if m := re.search(rf"\bsince {_YEAR}\b|\bfrom {_YEAR} (?:on|onwards?)\b", q):
         return int(m.group(1) or m.group(2)), None
     if m := re.search(rf"\bafter {_YEAR}\b", q):
@@ -142,8 +146,9 @@ def _years(q: str) -> tuple[int | None, int | None]:
 
 def _categories(q: str, vocab: Vocabulary) -> list[str] | None:
     explicit = bool(re.search(r"categor|arxiv|\bcs\.", q, re.I))
-    found = [c for c in sorted(vocab.categories) if re.search(rf"(?<![\w-]){c}(?![\w-])", q)
-             and (c != "AI" or explicit)]  # fmt: skip
+    found = [c for c in sorted(vocab.categories)
+             if (re.search(rf"(?<![\w.-]){c}(?![\w-])", q) and (c != "AI" or explicit))
+             or re.search(rf"\b(?:cs|stat|eess|math)\.{c}\b", q, re.I)]  # fmt: skip
     names = {**_CATEGORY_NAMES, **(_CATEGORY_WORDS if explicit else {})}
     found += [code for name, code in names.items() if name in q.lower()]
     return sorted(set(found)) or None
@@ -180,6 +185,7 @@ def topic_words(q: str, author: str | None, categories: list[str] | None = None)
     """Content words left once the request's framing, years, names and categories are out."""
     text = re.sub(r"\b(19|20)\d{2}\b", " ", q)
     for code in categories or []:
+        text = re.sub(rf"\b(?:cs|stat|eess|math)\.{code}\b", " ", text, flags=re.I)
         text = re.sub(rf"(?<![\w-]){code}(?![\w-])", " ", text)
         for name, named in (_CATEGORY_NAMES | _CATEGORY_WORDS).items():
             if named == code:

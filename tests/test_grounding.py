@@ -144,3 +144,10 @@ def test_each_misbehaving_mock_scores_lower_on_what_it_breaks(
 def test_metrics_never_nan(eval_reports: dict[str, EvalReport]) -> None:
     for report in eval_reports.values():
         assert all(v is None or v == v for v in report.metrics.values())  # NaN != NaN
+
+
+def test_grouped_markers_count_as_citations() -> None:
+    a = "Robots ask clarifying questions when commands are ambiguous."
+    g = grade_answer(_answer("Robots ask clarifying questions when commands are ambiguous [1, 2].",
+                             [a, "Unrelated text about kitchens and benchmarks."]))  # fmt: skip
+    assert g.citation_recall == 1.0 and g.citation_precision == 0.5

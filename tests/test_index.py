@@ -196,3 +196,16 @@ def test_a_corrupt_database_is_reported_then_rebuilt_on_request(store_copy: Path
     kept = list(store_copy.glob("chroma.damaged-*"))
     assert len(kept) == 1 and (kept[0] / "chroma.sqlite3").exists(), "the damaged data is kept"
     assert QABot(make_settings(store_copy), embeddings=embeddings).search("Boltzmann", k=1)
+
+
+def test_a_changed_profile_figure_is_picked_up(tmp_path: Path, embeddings: Embeddings) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (Path(__file__).parent.parent / "corpus" / "anca-dragan.profile.txt").read_text()
+    (corpus / "p.txt").write_text(text)
+    settings = make_settings(tmp_path / "store", corpus=corpus)
+    ingest(settings, embeddings)
+    (corpus / "p.txt").write_text(text.replace("h-index117", "h-index118"))
+    report = ingest(settings, embeddings)
+    assert not report.up_to_date and report.embedded == 0, "figures change, vectors are reused"
+    assert read_manifest(settings.store).profiles[0]["h_index"] == 118  # type: ignore[union-attr]

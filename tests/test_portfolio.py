@@ -153,3 +153,12 @@ def test_absent_authors_and_years_get_none(extractive_bot: QABot, question: str)
     answer = extractive_bot.ask(question)
     assert answer.answer.startswith("None in the indexed portfolio"), answer.answer
     assert answer.citations == []
+
+
+def test_top_coauthors_cite_every_shared_paper(extractive_bot: QABot) -> None:
+    import re as _re
+
+    answer = extractive_bot.ask("Who does she publish with most?")
+    for name, count, marks in _re.findall(r"(\w[\w .]+?) \((\d+) papers((?: \[\d+\])?(?:\[\d+\])*)\)",
+                                          answer.answer)[:3]:
+        assert len(_re.findall(r"\[\d+\]", marks)) == int(count), (name, count, marks)

@@ -1,6 +1,6 @@
 """The router: labelled questions (statistic / retrieval / mixed), exact numbers, LLM tool calls.
 
-tests/data/router_questions.jsonl was written alongside the router (its last 14 lines after a
+tests/data/router_questions.jsonl was written alongside the router (its last 16 lines after a
 first round of fixes); tests/data/router_heldout.jsonl was written by someone who never read the
 router's code. `python benchmarks/router_accuracy.py` prints the accuracy per file and label.
 """
