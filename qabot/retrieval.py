@@ -54,7 +54,8 @@ def chroma_where(filters: Filters, snapshot: IndexSnapshot) -> dict[str, Any] | 
     if filters.has_code is not None:
         clauses.append({"has_code": filters.has_code})
     if filters.author:
-        ids = [p.paper_id for p in snapshot.papers if paper_matches(p, Filters(author=filters.author))]
+        by_author = Filters(author=filters.author)  # built once, not once per paper
+        ids = [p.paper_id for p in snapshot.papers if paper_matches(p, by_author)]
         clauses.append({"paper_id": {"$in": ids}})
     if not clauses:
         return None
