@@ -213,7 +213,9 @@ class QABot:
 
     def route(self, question: str) -> Route:
         """Statistic or retrieval? The LLM decides by tool calling when there is one."""
-        text = clean_question(question, self.settings.retrieval.max_question_chars)
+        return self._route(clean_question(question, self.settings.retrieval.max_question_chars))
+
+    def _route(self, text: str) -> Route:
         _ = self.snapshot
         assert self._vocab is not None
         if self._router is not None:
@@ -244,7 +246,7 @@ class QABot:
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         k = filters.pop("k", None) or self.settings.retrieval.k
         given = make_filters(filters).model_dump(exclude_none=True)
-        route = self.route(text)
+        route = self._route(text)  # already cleaned
         # Filters the caller set win over those the router read from the question.
         merged = {**route.filters.model_dump(exclude_none=True), **given}
         if route.kind == "statistic":
