@@ -1,25 +1,32 @@
 """Scale benchmark: ingest and query cost against their physical floors, and a baseline.
 
-    .venv/bin/python benchmarks/scale.py --sizes 50,1000,10000 [--repeats 3]
+    .venv/bin/python benchmarks/scale.py --sizes 50,1000,10000,100000 [--repeats 3] [--server]
 
 For each corpus size N (50 = the bundled corpus; larger = seeded synthetic papers made of the
 bundled abstracts' sentences, tests/synth.py) it measures, on one machine in one run:
-- ingest wall time and chunks/s, and the floor: bare embedding of the same texts with the same
-  model and batch size (ratio ingest / embedding);
+- ingest wall time, chunks/s and peak RSS, in a fresh process; the floor: bare embedding of the
+  same texts with the same model in the same process (ratio ingest / embedding); and the time
+  to build the BM25 index alone;
 - query latency p50/p95 of hybrid `search` and extractive `ask`, and the floor: embedding the
   query plus an exact dot product over all chunk vectors (ratio p50 / floor p50);
-- cold start (a new process: import, open the index, answer one question) and peak RSS of an
-  ingest process and of a serving process;
+- cold start of the served app (`python app.py` → first answer over HTTP, index already built)
+  and its peak RSS after answering 20 questions;
 - the baseline a user would otherwise pick, the LangChain RAG tutorial
   (RecursiveCharacterTextSplitter(1000, 200) -> Chroma -> similarity top-4): its ingest time,
   query latency and, on the bundled corpus, its retrieval quality on the question set.
-Medians over `--repeats` runs, with min and max. Writes benchmarks/results/scale.{json,md} and
-latency_vs_n.png. Never part of the test suite.
+Sizes from `--stand-in-from` (default 20,000) up get stand-in document vectors
+(benchmarks/standin.py: real query embedding, cheap document vectors), because really embedding
+100k papers takes about two hours here; for those rows the ingest / embedding ratio and
+retrieval quality are not measured. `--server` runs everything through a `chroma run` server on
+a free loopback port (a fresh one per ingest) and writes scale-server.* instead of scale.*.
+Medians over `--repeats` runs (ingest once above 1,000 papers), with min and max. Writes
+benchmarks/results/scale[-server].{json,md} and latency_vs_n.png. Never part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -28,23 +35,73 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+import httpx  # noqa: E402
+from standin import StandInEmbeddings  # noqa: E402
+from ui_load import ask_http, free_port  # noqa: E402
 
 from qabot import QABot, Settings  # noqa: E402
-from qabot.corpus import load_corpus  # noqa: E402
 from qabot.grounding import load_questions, retrieval_report  # noqa: E402
-from qabot.index import chunk_papers, ingest  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 QUESTIONS = load_questions(ROOT / "tests" / "data" / "retrieval_questions.jsonl")
 ASKED = [q.question for q in QUESTIONS if q.answerable]
+
+# Runs in a fresh interpreter so that its peak RSS is the ingest's own. VmHWM, not ru_maxrss:
+# Linux carries ru_maxrss over from the forking parent.
+INGEST_CHILD = """
+import json, re, sys, time
+sys.path.insert(0, {bench!r})
+from qabot import Settings
+from qabot.corpus import load_corpus
+from qabot.index import chunk_papers, ingest
+from qabot.lexical import LexicalIndex
+
+def hwm():
+    return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
+
+s = Settings()
+emb = s.get_embeddings()
+emb.embed_query("load the model before timing anything")
+if {stand_in!r}:
+    from standin import StandInEmbeddings
+    emb = StandInEmbeddings(emb)
+start = time.perf_counter()
+report = ingest(s, emb)
+out = {{"ingest_s": time.perf_counter() - start, "rss_mb": hwm(), "chunks": report.chunks,
+        "papers": report.papers}}
+texts = [c.embed_text for c in chunk_papers(load_corpus(s.corpus).papers, s, "m")]
+if not {stand_in!r}:
+    # The floor: one call over every text, so sentence-transformers batches and sorts by length
+    # as well as it can; no store, no chunking, no lexical index.
+    start = time.perf_counter()
+    emb.embed_documents(texts)
+    out["embed_s"] = time.perf_counter() - start
+start = time.perf_counter()
+LexicalIndex.build(texts)
+out["lexical_s"] = time.perf_counter() - start
+print(json.dumps(out))
+"""
+
+APP_CHILD = """
+import sys
+sys.path.insert(0, {bench!r})
+from qabot import QABot, Settings
+from qabot.ui import launch
+from standin import StandInEmbeddings
+s = Settings()
+launch(s, bot=QABot(s, embeddings=StandInEmbeddings(s.get_embeddings())))
+"""
 
 
 def spread(values: list[float]) -> dict[str, float]:
@@ -56,32 +113,84 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def timed(fn: Any) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def latencies(fn: Any, questions: list[str]) -> list[float]:
-    return [timed(lambda q=q: fn(q)) for q in questions]
+    out = []
+    for q in questions:
+        start = time.perf_counter()
+        fn(q)
+        out.append(time.perf_counter() - start)
+    return out
 
 
-def child(code: str, env: dict[str, str]) -> dict[str, Any]:
-    """Run `code` in a fresh interpreter; it prints one JSON line. Adds wall time and peak RSS."""
-    start = time.perf_counter()
-    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (this big
-    # benchmark process), while VmHWM belongs to the child's own address space.
-    script = code + (
-        "\nimport json as _j, re as _re\n"
-        "_hwm = int(_re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
-        "print(_j.dumps({**result, 'rss_mb': _hwm / 1024}))"
-    )
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=7200)  # fmt: skip
+@contextlib.contextmanager
+def chroma_server(path: Path | None) -> Iterator[str | None]:
+    """A `chroma run` on a free loopback port (None: the embedded store)."""
+    if path is None:
+        yield None
+        return
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("chroma")), "run", "--host",
+                             "127.0.0.1", "--port", str(port), "--path", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def env_for(store: Path, corpus: Path, url: str | None) -> dict[str, str]:
+    env = {**os.environ, "QABOT_STORE": str(store), "QABOT_CORPUS": str(corpus),
+           "QABOT_LLM": "extractive", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}  # fmt: skip
+    env.pop("QABOT_CHROMA_URL", None)
+    if url:
+        env["QABOT_CHROMA_URL"] = url
+    return env
+
+
+def run_ingest(env: dict[str, str], stand_in: bool) -> dict[str, Any]:
+    code = INGEST_CHILD.format(bench=str(BENCH), stand_in=stand_in)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=4 * 3600)  # fmt: skip
     if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
-    out = json.loads(done.stdout.strip().splitlines()[-1])
-    return {**out, "wall_s": time.perf_counter() - start}
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def serve(env: dict[str, str], stand_in: bool) -> dict[str, float]:
+    """The served app: process start to the first answer over HTTP, then peak RSS after 20."""
+    port = free_port()
+    cmd = ([sys.executable, "-c", APP_CHILD.format(bench=str(BENCH))] if stand_in
+           else [sys.executable, str(ROOT / "app.py")])  # fmt: skip
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**env, "GRADIO_SERVER_PORT": str(port)}, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        with httpx.Client(timeout=120) as http:
+            while True:
+                if proc.poll() is not None or time.perf_counter() - start > 900:
+                    raise RuntimeError("the app did not start")
+                try:
+                    ask_http(http, url, ASKED[0])
+                    break
+                except (httpx.HTTPError, RuntimeError, KeyError, ValueError):
+                    time.sleep(0.1)
+            cold = time.perf_counter() - start
+            for q in ASKED[:20]:
+                ask_http(http, url, q)
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        rss = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"cold_start_s": cold, "serving_rss_mb": rss}
 
 
 def corpus_for(n: int, folder: Path) -> Path:
@@ -90,41 +199,34 @@ def corpus_for(n: int, folder: Path) -> Path:
     return write_synth(folder / f"synth-{n}.jsonl", n, seed=n)
 
 
-def measure(n: int, repeats: int, base: Settings, embeddings: Any, tmp: Path) -> dict[str, Any]:
-    corpus = corpus_for(n, tmp)
-    settings = base.model_copy(update={"corpus": corpus})
-    papers = load_corpus(corpus).papers
-    texts = [c.embed_text for c in chunk_papers(papers, settings, "m")]
-    row: dict[str, Any] = {"papers": len(papers), "chunks": len(texts)}
-
-    ingest_s, embed_s = [], []
-    runs = repeats if n <= 1000 else 1  # a 10k ingest takes minutes; once is the honest limit
-    for r in range(runs):
-        store = tmp / f"store-{n}-{r}"
-        ingest_s.append(timed(lambda s=store: ingest(settings.model_copy(update={"store": s}), embeddings)))
-        # The floor: one call over every text, so sentence-transformers batches (64) and sorts
-        # by length as well as it can; no store, no chunking, no lexical index.
-        embed_s.append(timed(lambda: embeddings.embed_documents(texts)))
-    row["ingest_s"], row["bare_embedding_s"] = spread(ingest_s), spread(embed_s)
-    row["chunks_per_s"] = len(texts) / statistics.median(ingest_s)
-    row["ingest_over_embedding"] = statistics.median(ingest_s) / statistics.median(embed_s)
-
-    store = tmp / f"store-{n}-0"
-    bot = QABot(settings.model_copy(update={"store": store}), embeddings=embeddings, auto_ingest=False)
-    bot.ask(ASKED[0])
-    got = bot.snapshot.collection.get(include=["embeddings"], limit=len(texts))
+def chunk_matrix(collection: Any, count: int) -> Any:
     import torch
 
+    rows = []
+    for offset in range(0, count, 20_000):
+        got = collection.get(include=["embeddings"], limit=20_000, offset=offset)
+        rows.append(np.asarray(got["embeddings"], dtype=np.float32))
     # The product runs in torch, on the thread pool the query embedding just used: numpy's BLAS
     # pool spinning up beside torch's on two cores made the "floor" slower than real search.
-    matrix = torch.from_numpy(np.asarray(got["embeddings"], dtype=np.float32))
+    return torch.from_numpy(np.concatenate(rows))
+
+
+def query_latencies(
+    bot: QABot, embeddings: Any, chunks: int, repeats: int
+) -> dict[str, list[float]]:
+    """p50 / p95 of search, ask and the floor (seconds), once per repeat. The bot and the floor's
+    matrix are freed on return, before the served app is started."""
+    import torch
+
+    bot.ask(ASKED[0])
+    matrix = chunk_matrix(bot.snapshot.collection, chunks)
 
     def floor(q: str) -> None:
         v = torch.from_numpy(np.asarray(embeddings.embed_query(q), dtype=np.float32))
         torch.topk(matrix @ v, min(40, matrix.shape[0]))
 
-    stats: dict[str, list[float]] = {"search_p50": [], "search_p95": [], "ask_p50": [],
-                                     "ask_p95": [], "floor_p50": []}  # fmt: skip
+    stats: dict[str, list[float]] = {k: [] for k in ("search_p50", "search_p95", "ask_p50",
+                                                     "ask_p95", "floor_p50")}  # fmt: skip
     for _ in range(repeats):
         s = latencies(lambda q: bot.search(q), ASKED)
         a = latencies(lambda q: bot.ask(q), ASKED)
@@ -134,36 +236,62 @@ def measure(n: int, repeats: int, base: Settings, embeddings: Any, tmp: Path) ->
         stats["ask_p50"].append(pct(a, 0.5))
         stats["ask_p95"].append(pct(a, 0.95))
         stats["floor_p50"].append(pct(f, 0.5))
-    row |= {k: spread([x * 1000 for x in v]) for k, v in stats.items()}  # ms
-    row["search_over_floor"] = row["search_p50"]["median"] / row["floor_p50"]["median"]
-    row["ask_over_search"] = row["ask_p50"]["median"] / row["search_p50"]["median"]
+    return stats
 
-    env = {**os.environ, "QABOT_STORE": str(store), "QABOT_CORPUS": str(corpus),
-           "QABOT_LLM": "extractive", "HF_HUB_OFFLINE": "1"}  # fmt: skip
-    serve = child("from qabot import QABot\nb = QABot(auto_ingest=False)\n"
-                  f"[b.ask(q) for q in {ASKED[:20]!r}]\nresult = {{}}", env)  # fmt: skip
-    cold = child("import time\nfrom qabot import QABot\nb = QABot(auto_ingest=False)\n"
-                 f"b.ask({ASKED[0]!r})\nresult = {{}}", env)  # fmt: skip
-    fresh = tmp / f"rss-{n}"
-    rss_ingest = child("from qabot import Settings\nfrom qabot.index import ingest\n"
-                       "s = Settings()\ningest(s, s.get_embeddings())\nresult = {}",
-                       {**env, "QABOT_STORE": str(fresh)})  # fmt: skip
-    row["cold_start_s"] = cold["wall_s"]
-    row["serving_rss_mb"] = serve["rss_mb"]
-    row["ingest_rss_mb"] = rss_ingest["rss_mb"]
-    row["baseline"] = baseline(papers, embeddings, tmp / f"baseline-{n}", repeats, n == 50)
+
+def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str, Any]:
+    corpus = corpus_for(n, tmp)
+    stand_in = n >= args.stand_in_from
+    embeddings = StandInEmbeddings(real) if stand_in else real
+    row: dict[str, Any] = {"vectors": "stand-in" if stand_in else "MiniLM"}
+    runs = args.repeats if n <= 1000 else 1  # a 10k ingest takes many minutes
+    server_dir = (lambda r: tmp / f"chroma-{n}-{r}") if args.server else (lambda r: None)
+    with chroma_server(server_dir(0)) as url0:  # kept up for the queries
+        ingests = [run_ingest(env_for(tmp / f"store-{n}-0", corpus, url0), stand_in)]
+        for r in range(1, runs):
+            with chroma_server(server_dir(r)) as url:
+                ingests.append(run_ingest(env_for(tmp / f"store-{n}-{r}", corpus, url), stand_in))
+        row |= {"papers": ingests[0]["papers"], "chunks": ingests[0]["chunks"]}
+        row["ingest_s"] = spread([i["ingest_s"] for i in ingests])
+        row["ingest_rss_mb"] = statistics.median(i["rss_mb"] for i in ingests)
+        row["lexical_build_s"] = spread([i["lexical_s"] for i in ingests])
+        row["chunks_per_s"] = row["chunks"] / row["ingest_s"]["median"]
+        if not stand_in:
+            row["bare_embedding_s"] = spread([i["embed_s"] for i in ingests])
+            row["ingest_over_embedding"] = (
+                row["ingest_s"]["median"] / row["bare_embedding_s"]["median"]
+            )
+            row["lexical_over_embedding"] = (
+                row["lexical_build_s"]["median"] / row["bare_embedding_s"]["median"]
+            )
+
+        store = tmp / f"store-{n}-0"
+        settings = Settings(corpus=corpus, store=store, chroma_url=url0)
+        stats = query_latencies(QABot(settings, embeddings=embeddings, auto_ingest=False),
+                                embeddings, row["chunks"], args.repeats)  # fmt: skip
+        row |= {k: spread([x * 1000 for x in v]) for k, v in stats.items()}  # ms
+        row["search_over_floor"] = row["search_p50"]["median"] / row["floor_p50"]["median"]
+        row["ask_over_search"] = row["ask_p50"]["median"] / row["search_p50"]["median"]
+        row |= serve(env_for(store, corpus, url0), stand_in)
+    if not args.server:
+        row["baseline"] = baseline(corpus, embeddings, tmp / f"baseline-{n}", args.repeats, n == 50)
     return row
 
 
-def baseline(papers: list[Any], embeddings: Any, folder: Path, repeats: int,
+def baseline(corpus: Path, embeddings: Any, folder: Path, repeats: int,
              quality: bool) -> dict[str, Any]:  # fmt: skip
     """The LangChain RAG tutorial: split 1000/200, Chroma, similarity top-4."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+    from qabot.corpus import load_corpus
+
+    papers = load_corpus(corpus).papers
     docs = [Document(page_content=p.abstract, metadata={"paper_id": p.paper_id}) for p in papers]
-    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
+        docs
+    )
     start = time.perf_counter()
     store = Chroma.from_documents(splits, embeddings, persist_directory=str(folder),
                                   collection_name="tutorial")  # fmt: skip
@@ -180,28 +308,50 @@ def baseline(papers: list[Any], embeddings: Any, folder: Path, repeats: int,
     return out
 
 
-def write(results: dict[str, Any]) -> None:
+def write(results: dict[str, Any], name: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "scale.json").write_text(json.dumps(results, indent=1))
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=1))
     ns = sorted(int(k) for k in results["sizes"])
     rows = [results["sizes"][str(n)] for n in ns]
-    md = ["| N papers | chunks | ingest s | chunks/s | bare embedding s | ingest / embedding | "
-          "search p50 / p95 ms | floor p50 ms | search / floor | ask p50 / p95 ms | ask / search | "
-          "cold start s | RSS ingest / serve MB |", "|" + " --- |" * 13]  # fmt: skip
+
+    def ratio(r: dict[str, Any], key: str) -> str:
+        return f"{r[key]:.2f}" if key in r else "—"
+
+    md = ["| N papers | vectors | chunks | ingest s | chunks/s | bare embedding s | "
+          "ingest / embedding | BM25 build s | BM25 / embedding | peak RSS MB |",
+          "|" + " --- |" * 10]  # fmt: skip
+    for n, r in zip(ns, rows, strict=True):
+        i = r["ingest_s"]
+        e = f"{r['bare_embedding_s']['median']:.1f}" if "bare_embedding_s" in r else None
+        md.append(
+            f"| {n:,} | {r['vectors']} | {r['chunks']:,} | {i['median']:.1f} ({i['min']:.1f}–{i['max']:.1f}) | "
+            f"{r['chunks_per_s']:.0f} | {e or '—'} | {ratio(r, 'ingest_over_embedding')} | "
+            f"{r['lexical_build_s']['median']:.1f} | {ratio(r, 'lexical_over_embedding')} | {r['ingest_rss_mb']:.0f} |"
+        )  # fmt: skip
+    md += ["", "| N papers | search p50 / p95 ms | floor p50 ms | search / floor | "
+           "ask p50 / p95 ms | ask / search | app cold start s | app peak RSS MB |",
+           "|" + " --- |" * 8]  # fmt: skip
     for n, r in zip(ns, rows, strict=True):
         md.append(
-            f"| {n:,} | {r['chunks']:,} | {r['ingest_s']['median']:.1f} ({r['ingest_s']['min']:.1f}–{r['ingest_s']['max']:.1f}) | "
-            f"{r['chunks_per_s']:.0f} | {r['bare_embedding_s']['median']:.1f} | {r['ingest_over_embedding']:.2f} | "
-            f"{r['search_p50']['median']:.1f} / {r['search_p95']['median']:.1f} | {r['floor_p50']['median']:.1f} | "
-            f"{r['search_over_floor']:.2f} | {r['ask_p50']['median']:.1f} / {r['ask_p95']['median']:.1f} | "
-            f"{r['ask_over_search']:.2f} | {r['cold_start_s']:.1f} | {r['ingest_rss_mb']:.0f} / {r['serving_rss_mb']:.0f} |"
+            f"| {n:,} | {r['search_p50']['median']:.1f} / {r['search_p95']['median']:.1f} | "
+            f"{r['floor_p50']['median']:.1f} | {r['search_over_floor']:.2f} | "
+            f"{r['ask_p50']['median']:.1f} / {r['ask_p95']['median']:.1f} | {r['ask_over_search']:.2f} | "
+            f"{r['cold_start_s']:.1f} | {r['serving_rss_mb']:.0f} |"
         )  # fmt: skip
-    md += ["", "| N papers | tutorial chunks | tutorial ingest s | tutorial search p50 ms |",
-           "| --- | --- | --- | --- |"]  # fmt: skip
-    for n, r in zip(ns, rows, strict=True):
-        b = r["baseline"]
-        md.append(f"| {n:,} | {b['chunks']:,} | {b['ingest_s']:.1f} | {b['search_p50_ms']['median']:.1f} |")
-    (RESULTS / "scale.md").write_text("\n".join(md) + "\n")
+    if all("baseline" in r for r in rows):
+        md += ["", "| N papers | tutorial chunks | tutorial ingest s | tutorial search p50 ms |",
+               "| --- | --- | --- | --- |"]  # fmt: skip
+        for n, r in zip(ns, rows, strict=True):
+            b = r["baseline"]
+            md.append(
+                f"| {n:,} | {b['chunks']:,} | {b['ingest_s']:.1f} | {b['search_p50_ms']['median']:.1f} |"
+            )
+    (RESULTS / f"{name}.md").write_text("\n".join(md) + "\n")
+    plot(ns, rows, RESULTS / f"{'latency_vs_n' if name == 'scale' else name + '_latency'}.png")
+    print("\n".join(md))
+
+
+def plot(ns: list[int], rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -211,33 +361,47 @@ def write(results: dict[str, Any]) -> None:
     for key, label in (("search_p50", "hybrid search p50"), ("ask_p50", "extractive ask p50"),
                        ("floor_p50", "floor: embed + exact dot product")):  # fmt: skip
         ax.plot(ns, [r[key]["median"] for r in rows], marker="o", label=label)
-    ax.plot(ns, [r["baseline"]["search_p50_ms"]["median"] for r in rows], marker="s",
-            linestyle="--", label="LangChain tutorial top-4")  # fmt: skip
+    if all("baseline" in r for r in rows):
+        ax.plot(ns, [r["baseline"]["search_p50_ms"]["median"] for r in rows], marker="s",
+                linestyle="--", label="LangChain tutorial top-4")  # fmt: skip
     ax.set_xscale("log")
     ax.set_xlabel("papers (log scale)")
     ax.set_ylabel("latency, ms")
+    ax.set_ylim(bottom=0)
     ax.set_title("Query latency vs corpus size (2 CPU cores, no GPU)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(RESULTS / "latency_vs_n.png", dpi=110)
-    print("\n".join(md))
+    fig.savefig(path, dpi=110)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="50,1000")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="50,1000", help="comma-separated paper counts")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of every measurement")
+    parser.add_argument("--stand-in-from", type=int, default=20_000,
+                        help="sizes from this up get stand-in document vectors")  # fmt: skip
+    parser.add_argument("--server", action="store_true", help="go through a `chroma run` server")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    base = Settings()
-    embeddings = base.get_embeddings()
-    embeddings.embed_query("load the model before timing anything")
-    results: dict[str, Any] = {"machine": "2 CPU cores, no GPU", "repeats": args.repeats, "sizes": {}}
+    real = Settings().get_embeddings()
+    real.embed_query("load the model before timing anything")
+    name = "scale-server" if args.server else "scale"
+    results: dict[str, Any] = {"machine": "2 CPU cores, no GPU", "repeats": args.repeats,
+                               "store": "chroma run server" if args.server else "embedded",
+                               "sizes": {}}  # fmt: skip
+    previous = RESULTS / f"{name}.json"
+    if previous.exists():  # sizes run separately accumulate into one table
+        results["sizes"] = json.loads(previous.read_text()).get("sizes", {})
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(x) for x in args.sizes.split(",")]:
             print(f"N={n} …", file=sys.stderr, flush=True)
-            results["sizes"][str(n)] = measure(n, args.repeats, base, embeddings, Path(tmp))
-            write(results)
+            results["sizes"][str(n)] = measure(n, args, real, Path(tmp))
+            write(results, name)
+            for leftover in Path(tmp).iterdir():  # 100k stores are gigabytes
+                if leftover.name.startswith(("store-", "baseline-", "chroma-")):
+                    subprocess.run(["rm", "-rf", str(leftover)], check=False)
 
 
 if __name__ == "__main__":

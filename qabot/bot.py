@@ -206,7 +206,9 @@ class QABot:
     def topics(self) -> list[Topic]:
         """Main themes (k-means over paper embeddings), computed once per index generation."""
         snapshot = self.snapshot
-        if self._topics is None:
+        if self._topics is None and snapshot.topics is not None:
+            self._topics = snapshot.topics  # computed at ingest
+        if self._topics is None:  # a generation from before, or rebuilt by a replica
             assert self._portfolio is not None
             self._topics = self._portfolio.topics(paper_vectors(snapshot.collection))
         return self._topics

@@ -13,10 +13,13 @@ import logging
 import secrets
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from filelock import FileLock, Timeout
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -27,8 +30,10 @@ from qabot.embeddings import embedding_id
 from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
+from qabot.portfolio import Portfolio
 from qabot.store import (
     COLLECTION_PREFIX,
+    TOPICS_FILE,
     Manifest,
     forget_cached_client,
     generation_dir,
@@ -193,10 +198,11 @@ def _ingest_locked(
         embedding_function=None,  # Chroma's default downloads a model; we always bring vectors
     )
     try:
-        reused = _write_vectors(settings, client, old, model, collection, chunks, embeddings,
-                                progress)  # fmt: skip
+        reused, vectors = _write_vectors(settings, client, old, model, collection, chunks,
+                                         embeddings, progress)  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
         _write_tables(folder, loaded.papers, chunks)
+        _write_topics(folder, loaded.papers, vectors)
         if collection.count() != len(chunks):
             raise IndexCorruptError(
                 f"Chroma holds {collection.count()} chunks, expected {len(chunks)}; not switching"
@@ -296,9 +302,12 @@ def _read_chunk_table(settings: Settings, manifest: Manifest) -> list[dict[str, 
 
 def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model: str,
                    collection: Any, chunks: list[Chunk], embeddings: Embeddings,
-                   progress: Progress | None) -> int:  # fmt: skip
-    """Embed (or reuse) and add all chunks in batches; returns how many vectors were reused."""
+                   progress: Progress | None) -> tuple[int, dict[str, np.ndarray]]:  # fmt: skip
+    """Embed (or reuse) and add all chunks in batches. Returns how many vectors were reused,
+    and each paper's mean chunk vector (for the themes, while the vectors are at hand)."""
     reuse = _old_vectors(client, old, model, settings, chunks)
+    sums: dict[str, np.ndarray] = {}
+    counts: Counter[str] = Counter()
     batch = max(settings.index.batch_size, 1) * 4
     max_batch = client.get_max_batch_size()
     done = 0
@@ -315,10 +324,13 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
                 documents=[c.text for c in part[j : j + max_batch]],
                 metadatas=[c.metadata for c in part[j : j + max_batch]],
             )
+        for c, v in zip(part, vectors, strict=True):
+            sums[c.paper_id] = sums.get(c.paper_id, 0) + np.asarray(v, dtype=np.float32)
+            counts[c.paper_id] += 1
         done += len(part)
         if progress:
             progress(done, len(chunks))
-    return len(reuse)
+    return len(reuse), {pid: vec / counts[pid] for pid, vec in sums.items()}
 
 
 def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None:
@@ -330,6 +342,18 @@ def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None
         "keys": [c.content_key for c in chunks],
     }), "utf-8")  # fmt: skip
     LexicalIndex.build([c.embed_text for c in chunks]).save(folder / "lexical")
+
+
+def _write_topics(folder: Path, papers: list[Paper], vectors: dict[str, np.ndarray]) -> None:
+    """The main themes, computed once here rather than by every app replica at start-up (at
+    100k papers that is a minute). A failure only means they get computed on first use."""
+    try:
+        topics = Portfolio(papers, []).topics(vectors)
+    except Exception:  # noqa: BLE001 - themes are an extra; the index itself is complete
+        log.warning("could not compute the main themes now; they will be computed on first use",
+                    exc_info=True)  # fmt: skip
+        return
+    (folder / TOPICS_FILE).write_text(json.dumps([t.model_dump() for t in topics]), "utf-8")
 
 
 def _drop_generation(settings: Settings, client: Any, generation: str) -> None:

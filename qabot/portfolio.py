@@ -33,6 +33,9 @@ def name_key(name: str) -> str:
     return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"
 
 
+LABEL_SAMPLE = 20_000
+
+
 class AuthorCount(BaseModel):
     name: str = Field(description="The most common spelling in the corpus.")
     papers: int
@@ -86,10 +89,12 @@ class Portfolio:
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         self._author_papers: dict[str, list[str]] = defaultdict(list)
         for paper in papers:
+            keys: set[str] = set()  # two spellings of one name on a paper count it once
             for author in dict.fromkeys(paper.authors):
                 key = name_key(author)
                 spellings[key][author] += 1
-                if paper.paper_id not in self._author_papers[key]:
+                if key not in keys:
+                    keys.add(key)
                     self._author_papers[key].append(paper.paper_id)
         # The most common spelling names the person; ties go to the fuller form.
         self.display = {k: max(c, key=lambda s: (c[s], len(s))) for k, c in spellings.items()}
@@ -168,20 +173,18 @@ class Portfolio:
                       if needle and (needle in shown.casefold() or needle in k))  # fmt: skip
 
     def papers_by(self, author: str) -> list[str]:
-        ids: list[str] = []
+        ids: dict[str, None] = {}  # ordered and O(1) membership: an author may have thousands
         for key in self.author_keys(author):
-            ids += [i for i in self._author_papers[key] if i not in ids]
-        return ids
+            ids.update(dict.fromkeys(self._author_papers[key]))
+        return list(ids)
 
     def coauthors(self, limit: int | None = 10, exclude_owner: bool = True) -> list[AuthorCount]:
         """Listed co-authors by number of shared papers (the profile owner left out)."""
-        rows = [
-            AuthorCount(name=self.display[k], papers=len(ids), paper_ids=ids)
-            for k, ids in self._author_papers.items()
-            if not (exclude_owner and k in self.owner_keys)
-        ]
-        rows.sort(key=lambda r: (-r.papers, r.name))
-        return rows[:limit] if limit else rows
+        keys = [k for k in self._author_papers if not (exclude_owner and k in self.owner_keys)]
+        # Rank on plain tuples and build records for the top only: a field has 100k+ authors.
+        keys.sort(key=lambda k: (-len(self._author_papers[k]), self.display[k]))
+        return [AuthorCount(name=self.display[k], papers=len(self._author_papers[k]),
+                            paper_ids=self._author_papers[k]) for k in keys[: limit or None]]  # fmt: skip
 
     # -- topics --------------------------------------------------------------------------------
 
@@ -210,14 +213,21 @@ class Portfolio:
                 best = (score, model)
         assert best is not None
         labels = best[1].labels_
-        texts = [f"{self.by_id[i].title}. {self.by_id[i].abstract}" for i in ids]
+        # Labels come from a fixed sample of at most LABEL_SAMPLE papers: word counts over 100k
+        # abstracts cost time and memory, and a cluster's distinctive words show in a sample.
+        rows = np.arange(len(ids))
+        if len(ids) > LABEL_SAMPLE:
+            rows = np.sort(np.random.default_rng(0).choice(len(ids), LABEL_SAMPLE, replace=False))
+        texts = [f"{self.by_id[ids[r]].title}. {self.by_id[ids[r]].abstract}" for r in rows]
         vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")
-        counts = vectorizer.fit_transform(texts).toarray()
+        counts = vectorizer.fit_transform(texts)  # sparse: a dense papers x words table is GBs
         words = vectorizer.get_feature_names_out()
-        per_class = np.stack([counts[labels == c].sum(axis=0) for c in range(labels.max() + 1)])
+        sampled = labels[rows]
+        per_class = np.stack([np.asarray(counts[sampled == c].sum(axis=0)).ravel()
+                              for c in range(labels.max() + 1)]).astype(np.float64)  # fmt: skip
         # BERTopic's class-based TF-IDF: a word's weight in a cluster, discounted by how common
         # it is across all clusters (so "model" or "learning" do not label every theme).
-        tf = per_class / per_class.sum(axis=1, keepdims=True)
+        tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
         average_words = per_class.sum() / per_class.shape[0]
         idf = np.log(1 + average_words / (1 + per_class.sum(axis=0)))
         topics = []

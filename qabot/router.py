@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -103,6 +104,33 @@ class Vocabulary:
     categories: set[str] = field(default_factory=set)
     last_names: dict[str, str] = field(default_factory=dict)  # unambiguous surname -> name key
 
+    def __post_init__(self) -> None:
+        self.index()
+
+    def index(self) -> None:
+        """Look-ups by a name's last word: a question names few words, a field's portfolio
+        hundreds of thousands of authors, so each question checks only the names whose last
+        word it contains instead of running a pattern per name."""
+        self.keys = set(self.authors.values())
+        self._variants: dict[str, list[str]] = defaultdict(list)
+        for variant in self.authors:
+            if " " in variant and (words := _WORDS.findall(variant)):
+                self._variants[words[-1]].append(variant)
+        self._last: dict[str, list[str]] = defaultdict(list)
+        for last in self.last_names:  # insertion order is the order names are tried in
+            if words := _WORDS.findall(last):
+                self._last[words[-1]].append(last)
+
+    def variants_in(self, words: set[str]) -> list[str]:
+        """Multi-word variants whose last word is in `words` (lower case), longest first."""
+        found = {v for w in words for v in self._variants.get(w, ())}
+        return sorted(found, key=lambda v: (-len(v), v))
+
+    def last_names_in(self, words: set[str]) -> list[str]:
+        order = {n: i for i, n in enumerate(self.last_names)} if words else {}
+        found = {n for w in words for n in self._last.get(w, ())}
+        return sorted(found, key=order.__getitem__)
+
     @classmethod
     def from_portfolio(cls, portfolio: Portfolio) -> Vocabulary:
         vocab = cls(owners=portfolio.owner_keys,
@@ -120,6 +148,7 @@ class Vocabulary:
             vocab.authors.setdefault(profile.name.lower(), name_key(profile.name))
         # A bare last name counts only when capitalised and unambiguous ("Russell", not "Lin").
         vocab.last_names = {n: next(iter(k)) for n, k in last_names.items() if len(k) == 1}
+        vocab.index()
         return vocab
 
 
@@ -154,6 +183,7 @@ def _categories(q: str, vocab: Vocabulary) -> list[str] | None:
     return sorted(set(found)) or None
 
 
+_WORDS = re.compile(r"\w+")
 _NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}")
 # Phrases that make a capitalised name an author even when no paper lists it.
 _AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|co-?author|papers?|work)"
@@ -162,19 +192,20 @@ _AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|\b{name}(?:'s|’s)?\s+(?
 def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
     """(author name as written, is it the profile owner?), known names first."""
     lower = q.lower()
-    for variant in sorted(vocab.authors, key=len, reverse=True):
-        if " " in variant and re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", lower):
+    for variant in vocab.variants_in(set(_WORDS.findall(lower))):
+        if re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", lower):
             key = vocab.authors[variant]
             start = lower.index(variant)
             return q[start : start + len(variant)], key in vocab.owners
     for match in _NAME_SEQ.finditer(q):
         name = re.sub(r"(?:'s|’s)$", "", match.group(0))
         key = name_key(name)
-        if key in vocab.authors.values():  # a variant spelling ("Stuart J. Russell")
+        if key in vocab.keys:  # a variant spelling ("Stuart J. Russell")
             return name, key in vocab.owners
         if re.search(_AUTHOR_CUE.format(name=re.escape(name)), q):
             return name, False  # named as an author, but no paper lists them
-    for last, key in vocab.last_names.items():
+    for last in vocab.last_names_in(set(_WORDS.findall(q))):
+        key = vocab.last_names[last]
         if re.search(rf"(?<!\w){re.escape(last)}(?!\w)", q) and q.strip().split()[0] != last:
             full = re.search(rf"(?:[A-Z][\w'’-]+\s+){{0,2}}{re.escape(last)}", q)
             return (full.group(0) if full else last), key in vocab.owners

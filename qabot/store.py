@@ -33,11 +33,14 @@ from pydantic import BaseModel, Field, ValidationError
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile
+from qabot.portfolio import Topic
 
 if TYPE_CHECKING:
     from qabot.config import Settings
 
 log = logging.getLogger(__name__)
+
+TOPICS_FILE = "topics.json"
 
 MANIFEST = "manifest.json"
 COLLECTION_PREFIX = "qabot-"
@@ -187,6 +190,7 @@ class IndexSnapshot:
     chunk_paper: np.ndarray  # chunk position -> paper position, for lexical filter masks
     papers: list[Paper]
     profiles: list[Profile]
+    topics: list[Topic] | None = None  # computed at ingest; None: compute on first use
 
     def __post_init__(self) -> None:
         self.paper_index = {p.paper_id: i for i, p in enumerate(self.papers)}
@@ -227,6 +231,11 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         ]
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
         lexical = LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
+        topics_file = folder / TOPICS_FILE
+        topics = (
+            [Topic.model_validate(t) for t in json.loads(topics_file.read_text("utf-8"))]
+            if topics_file.exists() else None
+        )  # fmt: skip
     except IndexStoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure here means the index is unusable
@@ -247,4 +256,5 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         chunk_paper=np.asarray(chunks["paper"], dtype=np.int32),
         papers=papers,
         profiles=profiles,
+        topics=topics,
     )

@@ -10,6 +10,7 @@ import html
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,8 @@ from qabot.models import Answer, Citation, Paper
 
 log = logging.getLogger(__name__)
 
+MAX_AUTHOR_CHOICES = 2000
+MAX_LISTED = 50  # papers listed by name in the Portfolio tab
 EXAMPLES = [
     "What is the Boltzmann policy distribution?",
     "What has this group done on reward hacking?",
@@ -128,7 +131,10 @@ class ChatService:
         years = sorted(p.year for p in papers if p.year is not None)
         self.bounds = (years[0], years[-1]) if years else (1900, 2100)
         self.categories = sorted({p.category for p in papers if p.category})
-        self.authors = sorted({a for p in papers for a in p.authors})
+        # A field's portfolio lists 100k+ people; the page offers the most frequent (the box
+        # takes any name typed in) instead of shipping every name to the browser.
+        counts = Counter(a for p in papers for a in p.authors)
+        self.authors = sorted(a for a, _ in counts.most_common(MAX_AUTHOR_CHOICES))
 
     def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, str]],
                 year_from: float | None, year_to: float | None, categories: list[str] | None,
@@ -222,8 +228,11 @@ def portfolio_tab(bot: QABot) -> None:
                                   columns=["co-author", "papers"]),
                      label="Top listed co-authors", interactive=False)  # fmt: skip
         with gr.Column():
-            gr.Markdown("**Papers with code**\n\n" + "\n".join(
-                f"- {md_escape(t)}" for t in report.papers_with_code) or "none")  # fmt: skip
+            shown = report.papers_with_code[:MAX_LISTED]
+            more = len(report.papers_with_code) - len(shown)
+            gr.Markdown(f"**Papers with code** ({len(report.papers_with_code)})\n\n" + "\n".join(
+                [f"- {md_escape(t)}" for t in shown] + ([f"- … and {more:,} more"] if more else [])
+            ))  # fmt: skip
             gr.Markdown("**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
                 f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
                 for t in report.topics))  # fmt: skip
