@@ -141,11 +141,25 @@ class Settings(BaseSettings):
         "Chroma folder inside QABOT_STORE. With a server, the store folder keeps only a cache "
         "of the paper table and BM25 index, rebuilt from the server when missing.",
     )
+    chroma_host: str | None = Field(
+        default=None, description="A Chroma server's host, when QABOT_CHROMA_URL is not given."
+    )
+    chroma_port: int = Field(default=8000, ge=1, le=65535, description="With QABOT_CHROMA_HOST.")
+    chroma_ssl: bool = Field(default=False, description="With QABOT_CHROMA_HOST: use https.")
     parsing: CorpusSettings = Field(default_factory=CorpusSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     app: AppSettings = Field(default_factory=AppSettings)
+
+    @model_validator(mode="after")
+    def _compose_chroma_url(self) -> Settings:
+        # Host, port and ssl are the form container platforms hand out; one URL is what every
+        # other part of qabot reads.
+        if self.chroma_url is None and self.chroma_host:
+            scheme = "https" if self.chroma_ssl else "http"
+            self.chroma_url = f"{scheme}://{self.chroma_host}:{self.chroma_port}"
+        return self
 
     @model_validator(mode="after")
     def _warn_unknown_variables(self) -> Settings:

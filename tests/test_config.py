@@ -54,3 +54,12 @@ def test_misspelt_variables_are_named(monkeypatch: pytest.MonkeyPatch,
     with caplog.at_level("WARNING"):
         Settings()
     assert "ignoring unknown setting QABOT_RETREIVAL__K (did you mean QABOT_RETRIEVAL?)" in caplog.text
+
+
+def test_chroma_server_from_host_port_and_ssl(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QABOT_CHROMA_HOST", "chroma.internal")
+    monkeypatch.setenv("QABOT_CHROMA_PORT", "443")
+    monkeypatch.setenv("QABOT_CHROMA_SSL", "true")
+    assert Settings().chroma_url == "https://chroma.internal:443"
+    monkeypatch.setenv("QABOT_CHROMA_URL", "http://other:9000")
+    assert Settings().chroma_url == "http://other:9000", "an explicit URL wins"

@@ -13,7 +13,15 @@ from qabot.grounding import (
     reciprocal_rank,
     retrieval_report,
 )
-from qabot.retrieval import is_relevant, named_terms
+from qabot.models import Filters
+from qabot.retrieval import (
+    PaperColumns,
+    chroma_where,
+    is_relevant,
+    named_terms,
+    paper_matches,
+    paper_of,
+)
 from tests.conftest import CORPUS, DATA
 
 QUESTIONS = load_questions(DATA / "retrieval_questions.jsonl")
@@ -122,3 +130,51 @@ def test_unknown_filters_are_a_clear_error(extractive_bot: QABot) -> None:
 
     with pytest.raises(QuestionError, match="Invalid filter .*category.*Filters are year_from"):
         extractive_bot.search("robots", category="LG")
+
+
+FILTER_CASES = [
+    Filters(year_from=2021, year_to=2021),
+    Filters(year_from=2023),
+    Filters(year_to=2019),
+    Filters(categories=["CL"]),
+    Filters(categories=["LG", "AI"], has_code=True),
+    Filters(has_code=False),
+    Filters(author="dragan"),
+    Filters(author="Stuart Russell", year_from=2020),
+    Filters(author="nobody by this name"),
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES, ids=str)
+def test_filter_columns_decide_as_paper_matches(extractive_bot: QABot, filters: Filters) -> None:
+    papers = extractive_bot.snapshot.papers
+    expected = [paper_matches(p, filters) for p in papers]
+    assert PaperColumns(papers).mask(filters).tolist() == expected
+
+
+@pytest.mark.parametrize("path", ["overfetch", "ids", "where"])
+@pytest.mark.parametrize("filters", FILTER_CASES, ids=str)
+def test_every_filtered_dense_path_matches_chromas_own_filter(
+    extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch, path: str, filters: Filters
+) -> None:
+    """Over-fetching, an id scope and Chroma's `where` are three ways to one answer."""
+    import qabot.retrieval as retrieval
+
+    if path != "overfetch":
+        monkeypatch.setattr(retrieval, "OVERFETCH_MAX", 0)
+    if path == "where":
+        monkeypatch.setattr(retrieval, "IDS_MAX", 0)
+    retriever = extractive_bot.retriever
+    question = "How can robots learn what people want from their feedback?"
+    got = retriever.dense(question, 8, filters)
+    where = chroma_where(filters, extractive_bot.snapshot)
+    allowed = sum(PaperColumns(extractive_bot.snapshot.papers).mask(filters)[extractive_bot.snapshot.chunk_paper])
+    if allowed == 0:
+        assert got == []
+        return
+    vector = extractive_bot.embeddings.embed_query(question)
+    reference = retriever._dense_query(vector, min(8, int(allowed)), where=where)
+    assert [cid for cid, _, _ in got] == [cid for cid, _, _ in reference]
+    papers = extractive_bot.snapshot.papers
+    index = extractive_bot.snapshot.paper_index
+    assert all(paper_matches(papers[index[paper_of(cid)]], filters) for cid, _, _ in got)
