@@ -109,6 +109,7 @@ class QABot:
         self.answerer = answerer_name(self.llm)
         self.auto_ingest = auto_ingest
         self._lock = threading.Lock()
+        self._derived_lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
         self._manifest_mtime: object = None
         self._checked = 0.0
@@ -140,6 +141,8 @@ class QABot:
         """The live index generation, reopened when the manifest changes."""
         token = self._manifest_token()
         with self._lock:
+            if token is None and self._snapshot is not None:
+                token = manifest_token(self.settings)  # another thread just built the index
             if self._snapshot is None or token != self._manifest_mtime:
                 if token is None and self.auto_ingest:
                     log.warning("No index in %s yet: building it from %s first.",
@@ -161,15 +164,45 @@ class QABot:
                     self._retriever, self.llm, self.settings.retrieval.min_relevance,
                     endpoint_name(self.settings),
                 )
-                self._portfolio = Portfolio(self._snapshot.papers, self._snapshot.profiles)
-                self._statistics = StatisticAnswerer(self._portfolio, self.topics)
-                self._vocab = Vocabulary.from_portfolio(self._portfolio)
+                # Statistics and the router's vocabulary are built on first use (or by
+                # warm_up): at 100k papers they take seconds the page need not wait for.
+                self._portfolio = self._statistics = self._vocab = self._router = None
+                self._topics = None
+            return self._snapshot
+
+    def _derived(self) -> tuple[Portfolio, StatisticAnswerer, Vocabulary]:
+        """The live generation's statistics, statistic answerer and router vocabulary."""
+        snapshot = self.snapshot
+        with self._derived_lock:  # not the snapshot lock: building must not stall queries
+            if self._portfolio is None or self._portfolio.papers is not snapshot.papers:
+                portfolio = Portfolio(snapshot.papers, snapshot.profiles)
+                self._vocab = Vocabulary.from_portfolio(portfolio)
+                self._statistics = StatisticAnswerer(portfolio, self.topics)
                 self._router = (
                     LLMRouter(self.llm, self._vocab, endpoint_name(self.settings))
                     if self.llm is not None else None
                 )  # fmt: skip
-                self._topics = None
-            return self._snapshot
+                self._portfolio = portfolio
+            assert self._statistics is not None and self._vocab is not None
+            return self._portfolio, self._statistics, self._vocab
+
+    def warm_up(self) -> threading.Thread:
+        """Load the embedding model and Chroma's vector index in a background thread, so a
+        server can take requests meanwhile (the first question waits for what is still
+        loading). Failures are only logged: the first question reports them properly."""
+
+        def run() -> None:
+            try:
+                vector = self.embeddings.embed_query("warm up")
+                collection = self.snapshot.collection
+                collection.query(query_embeddings=[vector], n_results=1, include=[])
+                self._derived()
+            except Exception:  # noqa: BLE001 - warming is best effort
+                log.warning("warming up failed; the first question will retry", exc_info=True)
+
+        thread = threading.Thread(target=run, name="qabot-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -199,9 +232,7 @@ class QABot:
 
     def portfolio_records(self) -> Portfolio:
         """The `Portfolio` object itself, for statistics beyond the report (papers_by, ...)."""
-        _ = self.snapshot
-        assert self._portfolio is not None
-        return self._portfolio
+        return self._derived()[0]
 
     def topics(self) -> list[Topic]:
         """Main themes (k-means over paper embeddings), computed once per index generation."""
@@ -209,8 +240,8 @@ class QABot:
         if self._topics is None and snapshot.topics is not None:
             self._topics = snapshot.topics  # computed at ingest
         if self._topics is None:  # a generation from before, or rebuilt by a replica
-            assert self._portfolio is not None
-            self._topics = self._portfolio.topics(paper_vectors(snapshot.collection))
+            portfolio = Portfolio(snapshot.papers, snapshot.profiles)
+            self._topics = portfolio.topics(paper_vectors(snapshot.collection))
         return self._topics
 
     def route(self, question: str) -> Route:
@@ -218,11 +249,10 @@ class QABot:
         return self._route(clean_question(question, self.settings.retrieval.max_question_chars))
 
     def _route(self, text: str) -> Route:
-        _ = self.snapshot
-        assert self._vocab is not None
+        vocab = self._derived()[2]
         if self._router is not None:
             return self._router.route(text)
-        return route_question(text, self._vocab)
+        return route_question(text, vocab)
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -252,8 +282,7 @@ class QABot:
         # Filters the caller set win over those the router read from the question.
         merged = {**route.filters.model_dump(exclude_none=True), **given}
         if route.kind == "statistic":
-            assert self._statistics is not None
-            answer = self._statistics.answer(text, route.model_copy(
+            answer = self._derived()[1].answer(text, route.model_copy(
                 update={"filters": Filters(**merged)}))  # fmt: skip
             yield from answer.answer.splitlines(keepends=True)
             yield answer

@@ -8,6 +8,7 @@ is partial, and every figure that depends on authors says so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from qabot.models import Paper, Profile
 
 
+@functools.lru_cache(maxsize=1 << 18)  # the paper table and the router key the same names
 def name_key(name: str) -> str:
     """Identity of an author name across variants: "Stuart J. Russell" = "Stuart Russell".
 

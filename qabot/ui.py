@@ -127,7 +127,6 @@ class ChatService:
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
         papers = bot.snapshot.papers  # opens (or builds) the index once, at start-up
-        bot.embeddings.embed_query("warm up")  # load the model now, not on the first question
         years = sorted(p.year for p in papers if p.year is not None)
         self.bounds = (years[0], years[-1]) if years else (1900, 2100)
         self.categories = sorted({p.category for p in papers if p.category})
@@ -203,39 +202,58 @@ def badge_markdown(bot: QABot) -> str:
     return f"**Answerer:** `{md_escape(bot.answerer)}` via {md_escape(endpoint)}"
 
 
-def portfolio_tab(bot: QABot) -> None:
-    """Exact figures from the metadata, with plots; computed once when the page is built."""
+def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
+    """The Portfolio tab's contents, exact from the metadata."""
     import pandas as pd
 
     report = bot.portfolio()
     stated = f" (the profile states {report.papers_stated})" if report.papers_stated else ""
-    gr.Markdown(
+    summary = (
         f"**{report.papers_indexed} papers indexed**{stated}. Earliest: "
         f"{md_escape(report.earliest or 'n/a')}. Latest: {md_escape(report.latest or 'n/a')}. "
         f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
         "in “et al.”)."
     )
+    years = pd.DataFrame({"year": [str(y) for y in report.counts_by_year],
+                          "papers": list(report.counts_by_year.values())})  # fmt: skip
+    cats = pd.DataFrame({"category": list(report.counts_by_category),
+                         "papers": list(report.counts_by_category.values())})  # fmt: skip
+    coauthors = pd.DataFrame([(a.name, a.papers) for a in report.top_coauthors],
+                             columns=["co-author", "papers"])  # fmt: skip
+    shown = report.papers_with_code[:MAX_LISTED]
+    more = len(report.papers_with_code) - len(shown)
+    code = f"**Papers with code** ({len(report.papers_with_code)})\n\n" + "\n".join(
+        [f"- {md_escape(t)}" for t in shown] + ([f"- … and {more:,} more"] if more else [])
+    )  # fmt: skip
+    themes = "**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
+        f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
+        for t in report.topics)  # fmt: skip
+    return summary, years, cats, coauthors, code, themes
+
+
+def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
+    """Filled when the tab is first opened, not when the page is built: at 100k papers the
+    figures take a second or two that the chat page need not wait for."""
+    summary = gr.Markdown("Loading the portfolio figures…")
     with gr.Row():
-        years = pd.DataFrame({"year": [str(y) for y in report.counts_by_year],
-                              "papers": list(report.counts_by_year.values())})  # fmt: skip
-        gr.BarPlot(years, x="year", y="papers", title="Papers per year", elem_id="qabot-years")
-        cats = pd.DataFrame({"category": list(report.counts_by_category),
-                             "papers": list(report.counts_by_category.values())})  # fmt: skip
-        gr.BarPlot(cats, x="category", y="papers", title="Papers per arXiv category",
-                   sort="-y", elem_id="qabot-categories")  # fmt: skip
+        years = gr.BarPlot(None, x="year", y="papers", title="Papers per year", elem_id="qabot-years")
+        cats = gr.BarPlot(None, x="category", y="papers", title="Papers per arXiv category",
+                          sort="-y", elem_id="qabot-categories")  # fmt: skip
     with gr.Row():
-        gr.Dataframe(pd.DataFrame([(a.name, a.papers) for a in report.top_coauthors],
-                                  columns=["co-author", "papers"]),
-                     label="Top listed co-authors", interactive=False)  # fmt: skip
+        coauthors = gr.Dataframe(label="Top listed co-authors", interactive=False)
         with gr.Column():
-            shown = report.papers_with_code[:MAX_LISTED]
-            more = len(report.papers_with_code) - len(shown)
-            gr.Markdown(f"**Papers with code** ({len(report.papers_with_code)})\n\n" + "\n".join(
-                [f"- {md_escape(t)}" for t in shown] + ([f"- … and {more:,} more"] if more else [])
-            ))  # fmt: skip
-            gr.Markdown("**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
-                f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
-                for t in report.topics))  # fmt: skip
+            code = gr.Markdown()
+            themes = gr.Markdown()
+    cache: dict[str, tuple[Any, ...]] = {}  # per index generation
+
+    def fill() -> tuple[Any, ...]:
+        generation = bot.snapshot.generation
+        if generation not in cache:
+            cache.clear()
+            cache[generation] = portfolio_figures(bot)
+        return cache[generation]
+
+    tab.select(fill, None, [summary, years, cats, coauthors, code, themes], api_visibility="private")
 
 
 def build_ui(bot: QABot) -> gr.Blocks:
@@ -265,8 +283,8 @@ def build_ui(bot: QABot) -> gr.Blocks:
                     author = gr.Dropdown(service.authors, value=None, allow_custom_value=True,
                                          label="Author (any part of the name)")  # fmt: skip
                     has_code = gr.Checkbox(False, label="Only papers with code")
-        with gr.Tab("Portfolio"):
-            portfolio_tab(bot)
+        with gr.Tab("Portfolio") as tab:
+            portfolio_tab(bot, tab)
         history = gr.State([])
         inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code]
         for trigger in (box.submit, send.click):
@@ -285,6 +303,7 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings or (bot.settings if bot else Settings())
     bot = bot or QABot(settings)
+    bot.warm_up()  # the model loads while the page is built and served
     demo = build_ui(bot)
     demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     auth = None

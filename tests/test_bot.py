@@ -80,3 +80,20 @@ def test_the_index_is_usable_as_a_langchain_vectorstore(extractive_bot: QABot) -
         "What is the Boltzmann policy distribution?", k=1
     )
     assert docs[0].metadata["paper_id"] == BPD_ID
+
+
+def test_warm_up_loads_in_the_background_and_builds_a_missing_index_once(
+    tmp_path: Path, embeddings: Embeddings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="qabot.bot")
+    store = tmp_path / "store"
+    bot = QABot(make_settings(store), embeddings=embeddings)
+    thread = bot.warm_up()
+    papers = bot.snapshot.papers  # the server builds its page meanwhile
+    thread.join(timeout=120)
+    assert not thread.is_alive() and len(papers) == 50
+    manifest = read_manifest(store)
+    assert manifest is not None and len(manifest.history) == 1
+    builds = [r for r in caplog.records if "building it from" in r.getMessage()]
+    assert len(builds) == 1, "one thread builds the index, the other waits for it"
+    assert bot.ask("What is the Boltzmann policy distribution?").citations[0].paper_id == BPD_ID
