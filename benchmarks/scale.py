@@ -19,7 +19,8 @@ Sizes from `--stand-in-from` (default 20,000) up get stand-in document vectors
 100k papers takes about two hours here; for those rows the ingest / embedding ratio and
 retrieval quality are not measured. `--server` runs everything through a `chroma run` server on
 a free loopback port (a fresh one per ingest) and writes scale-server.* instead of scale.*.
-Medians over `--repeats` runs (ingest once above 1,000 papers), with min and max. Writes
+Medians over `--repeats` runs (ingest once above 1,000 papers, or `--ingest-repeats`), with
+min and max. Writes
 benchmarks/results/scale[-server].{json,md} and latency_vs_n.png. Never part of the test suite.
 """
 
@@ -250,7 +251,7 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
     stand_in = n >= args.stand_in_from
     embeddings = StandInEmbeddings(real) if stand_in else real
     row: dict[str, Any] = {"vectors": "stand-in" if stand_in else "MiniLM"}
-    runs = args.repeats if n <= 1000 else 1  # a 10k ingest takes many minutes
+    runs = args.ingest_repeats or (args.repeats if n <= 1000 else 1)  # 10k: many minutes each
     server_dir = (lambda r: tmp / f"chroma-{n}-{r}") if args.server else (lambda r: None)
     with chroma_server(server_dir(0)) as url0:  # kept up for the queries
         ingests = [run_ingest(env_for(tmp / f"store-{n}-0", corpus, url0), stand_in)]
@@ -389,6 +390,8 @@ def main() -> None:
     parser.add_argument("--stand-in-from", type=int, default=20_000,
                         help="sizes from this up get stand-in document vectors")  # fmt: skip
     parser.add_argument("--server", action="store_true", help="go through a `chroma run` server")
+    parser.add_argument("--ingest-repeats", type=int, default=0,
+                        help="ingests per size (default: --repeats up to 1,000 papers, then 1)")  # fmt: skip
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     real = Settings().get_embeddings()
