@@ -117,16 +117,24 @@ class HybridRetriever:
             self._columns = PaperColumns(self.snapshot.papers)
         return self._columns
 
-    def _dense_query(self, vector: list[float], n: int, **scope: Any) -> list[tuple[str, float, str]]:
+    def _dense_query(self, vector: list[float], n: int, documents: bool = True,
+                     **scope: Any) -> list[tuple[str, float, str]]:  # fmt: skip
+        include = ["documents", "distances"] if documents else ["distances"]
         result = self._chroma("query", query_embeddings=[vector], n_results=max(1, n),
-                              include=["documents", "distances"], **scope)  # fmt: skip
+                              include=include, **scope)  # fmt: skip
+        texts = result["documents"][0] if documents else [""] * len(result["ids"][0])
         # Cosine space: distance = 1 - cosine similarity.
         return [
             (cid, 1.0 - float(dist), doc)
-            for cid, dist, doc in zip(
-                result["ids"][0], result["distances"][0], result["documents"][0], strict=True
-            )
+            for cid, dist, doc in zip(result["ids"][0], result["distances"][0], texts, strict=True)
         ]
+
+    def _with_documents(self, rows: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
+        if not rows:
+            return rows
+        got = self._chroma("get", ids=[cid for cid, _, _ in rows], include=["documents"])
+        texts = dict(zip(got["ids"], got["documents"], strict=True))
+        return [(cid, sim, texts.get(cid) or "") for cid, sim, _ in rows]
 
     def dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float, str]]:
         """(chunk id, cosine similarity, text) for the best `n` chunks that pass `filters`.
@@ -149,9 +157,11 @@ class HybridRetriever:
         fetch = min(count, int(n / share * 2) + n)
         if fetch <= OVERFETCH_MAX:
             index = self.snapshot.paper_index
-            found = [r for r in self._dense_query(vector, fetch) if allowed[index[paper_of(r[0])]]]
+            # Distances only: the texts of ~1,000 neighbours cost more than the search itself.
+            rows = self._dense_query(vector, fetch, documents=False)
+            found = [r for r in rows if allowed[index[paper_of(r[0])]]]
             if len(found) >= want or fetch == count:
-                return found[:n]
+                return self._with_documents(found[:n])
         if hits <= IDS_MAX:
             ids = [self.snapshot.chunk_ids[i] for i in np.flatnonzero(chunk_ok)]
             return self._dense_query(vector, want, ids=ids)

@@ -175,6 +175,7 @@ def test_every_filtered_dense_path_matches_chromas_own_filter(
     vector = extractive_bot.embeddings.embed_query(question)
     reference = retriever._dense_query(vector, min(8, int(allowed)), where=where)
     assert [cid for cid, _, _ in got] == [cid for cid, _, _ in reference]
+    assert [text for _, _, text in got] == [text for _, _, text in reference], "texts come too"
     papers = extractive_bot.snapshot.papers
     index = extractive_bot.snapshot.paper_index
     assert all(paper_matches(papers[index[paper_of(cid)]], filters) for cid, _, _ in got)
