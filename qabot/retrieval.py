@@ -28,6 +28,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 # as a search scope (5,000 ids: ~20 ms).
 OVERFETCH_MAX = 2000
 IDS_MAX = 20_000
+EXACT_MAX = 256  # allowed chunks scored directly from their vectors
 
 
 def paper_matches(paper: Paper, filters: Filters) -> bool:
@@ -129,6 +130,18 @@ class HybridRetriever:
             for cid, dist, doc in zip(result["ids"][0], result["distances"][0], texts, strict=True)
         ]
 
+    def _exact(self, vector: list[float], rows: np.ndarray, n: int) -> list[tuple[str, float, str]]:
+        """Score a handful of allowed chunks directly: HNSW restricted to a few points of a
+        large graph wanders through most of it (0.3 s for 6 of 326k chunks, measured)."""
+        ids = [self.snapshot.chunk_ids[i] for i in rows]
+        got = self._chroma("get", ids=ids, include=["embeddings", "documents"])
+        matrix = np.asarray(got["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        # Same measure as Chroma's cosine space, so the gate and evidence order are unchanged.
+        sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
+        order = np.argsort(-sims, kind="stable")[:n]
+        return [(got["ids"][i], float(sims[i]), got["documents"][i] or "") for i in order]
+
     def _with_documents(self, rows: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
         if not rows:
             return rows
@@ -141,8 +154,9 @@ class HybridRetriever:
 
         Chroma evaluates a metadata `where` by scanning its metadata table: 0.2–0.7 s per
         question at 300k chunks. So filters are applied here from the paper table instead:
-        a broad filter over-fetches unfiltered neighbours and keeps the allowed ones; a narrow
-        one searches only its chunks (Chroma's `ids`); `where` is the last resort."""
+        a handful of allowed chunks is scored exactly from their stored vectors; a broad filter
+        over-fetches unfiltered neighbours and keeps the allowed ones; a narrow one searches only
+        its chunks (Chroma's `ids`); `where` is the last resort."""
         vector = self.embeddings.embed_query(query)
         count = self.snapshot.manifest.chunks
         if filters.is_empty():
@@ -153,6 +167,8 @@ class HybridRetriever:
         if hits == 0:
             return []
         want = min(n, hits)
+        if hits <= EXACT_MAX:
+            return self._exact(vector, np.flatnonzero(chunk_ok), n)
         share = hits / count
         fetch = min(count, int(n / share * 2) + n)
         if fetch <= OVERFETCH_MAX:

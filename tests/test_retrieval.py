@@ -152,15 +152,17 @@ def test_filter_columns_decide_as_paper_matches(extractive_bot: QABot, filters: 
     assert PaperColumns(papers).mask(filters).tolist() == expected
 
 
-@pytest.mark.parametrize("path", ["overfetch", "ids", "where"])
+@pytest.mark.parametrize("path", ["exact", "overfetch", "ids", "where"])
 @pytest.mark.parametrize("filters", FILTER_CASES, ids=str)
 def test_every_filtered_dense_path_matches_chromas_own_filter(
     extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch, path: str, filters: Filters
 ) -> None:
-    """Over-fetching, an id scope and Chroma's `where` are three ways to one answer."""
+    """Exact scoring, over-fetching, an id scope and Chroma's `where`: four ways to one answer."""
     import qabot.retrieval as retrieval
 
-    if path != "overfetch":
+    if path != "exact":
+        monkeypatch.setattr(retrieval, "EXACT_MAX", 0)
+    if path not in ("exact", "overfetch"):
         monkeypatch.setattr(retrieval, "OVERFETCH_MAX", 0)
     if path == "where":
         monkeypatch.setattr(retrieval, "IDS_MAX", 0)
