@@ -28,7 +28,7 @@ from qabot.errors import IndexMissingError, QuestionError
 from qabot.index import IngestReport, Progress, ingest
 from qabot.llms import endpoint_name
 from qabot.models import Answer, Filters, SearchHit
-from qabot.portfolio import Portfolio, PortfolioReport, Topic, paper_vectors
+from qabot.portfolio import Portfolio, PortfolioReport, Topic, find_topics, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
 from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
@@ -240,8 +240,7 @@ class QABot:
         if self._topics is None and snapshot.topics is not None:
             self._topics = snapshot.topics  # computed at ingest
         if self._topics is None:  # a generation from before, or rebuilt by a replica
-            portfolio = Portfolio(snapshot.papers, snapshot.profiles)
-            self._topics = portfolio.topics(paper_vectors(snapshot.collection))
+            self._topics = find_topics(snapshot.papers, paper_vectors(snapshot.collection))
         return self._topics
 
     def route(self, question: str) -> Route:

@@ -13,7 +13,6 @@ import logging
 import secrets
 import shutil
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from qabot.embeddings import embedding_id
 from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
-from qabot.portfolio import Portfolio
+from qabot.portfolio import VectorMeans, find_topics
 from qabot.store import (
     COLLECTION_PREFIX,
     TOPICS_FILE,
@@ -306,8 +305,7 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
     """Embed (or reuse) and add all chunks in batches. Returns how many vectors were reused,
     and each paper's mean chunk vector (for the themes, while the vectors are at hand)."""
     reuse = _old_vectors(client, old, model, settings, chunks)
-    sums: dict[str, np.ndarray] = {}
-    counts: Counter[str] = Counter()
+    means = VectorMeans()
     batch = max(settings.index.batch_size, 1) * 4
     max_batch = client.get_max_batch_size()
     done = 0
@@ -325,12 +323,11 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
                 metadatas=[c.metadata for c in part[j : j + max_batch]],
             )
         for c, v in zip(part, vectors, strict=True):
-            sums[c.paper_id] = sums.get(c.paper_id, 0) + np.asarray(v, dtype=np.float32)
-            counts[c.paper_id] += 1
+            means.add(c.paper_id, v)
         done += len(part)
         if progress:
             progress(done, len(chunks))
-    return len(reuse), {pid: vec / counts[pid] for pid, vec in sums.items()}
+    return len(reuse), means.means()
 
 
 def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None:
@@ -348,7 +345,7 @@ def _write_topics(folder: Path, papers: list[Paper], vectors: dict[str, np.ndarr
     """The main themes, computed once here rather than by every app replica at start-up (at
     100k papers that is a minute). A failure only means they get computed on first use."""
     try:
-        topics = Portfolio(papers, []).topics(vectors)
+        topics = find_topics(papers, vectors)
     except Exception:  # noqa: BLE001 - themes are an extra; the index itself is complete
         log.warning("could not compute the main themes now; they will be computed on first use",
                     exc_info=True)  # fmt: skip

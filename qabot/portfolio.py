@@ -73,18 +73,29 @@ class PortfolioReport(BaseModel):
     topics: list[Topic] = Field(default_factory=list, description="Main themes (k-means).")
 
 
+class VectorMeans:
+    """Each paper's embedding: the mean of its chunk vectors, accumulated chunk by chunk."""
+
+    def __init__(self) -> None:
+        self._sums: dict[str, np.ndarray] = {}
+        self._counts: Counter[str] = Counter()
+
+    def add(self, paper_id: str, vector: Any) -> None:
+        self._sums[paper_id] = self._sums.get(paper_id, 0) + np.asarray(vector, dtype=np.float32)
+        self._counts[paper_id] += 1
+
+    def means(self) -> dict[str, np.ndarray]:
+        return {pid: vec / self._counts[pid] for pid, vec in self._sums.items()}
+
+
 def paper_vectors(collection: Any, batch: int = 5000) -> dict[str, np.ndarray]:
-    """Each paper's embedding: the mean of its chunk vectors, read back from Chroma."""
-    sums: dict[str, np.ndarray] = {}
-    counts: Counter[str] = Counter()
-    total = collection.count()
-    for offset in range(0, total, batch):
+    """Paper embeddings read back from Chroma (when ingest did not store the themes)."""
+    means = VectorMeans()
+    for offset in range(0, collection.count(), batch):
         got = collection.get(include=["embeddings", "metadatas"], limit=batch, offset=offset)
         for vector, meta in zip(got["embeddings"], got["metadatas"], strict=True):
-            pid = meta["paper_id"]
-            sums[pid] = sums.get(pid, 0) + np.asarray(vector, dtype=np.float32)
-            counts[pid] += 1
-    return {pid: vec / counts[pid] for pid, vec in sums.items()}
+            means.add(meta["paper_id"], vector)
+    return means.means()
 
 
 class Portfolio:
@@ -197,54 +208,7 @@ class Portfolio:
     # -- topics --------------------------------------------------------------------------------
 
     def topics(self, vectors: dict[str, np.ndarray], max_topics: int = 8) -> list[Topic]:
-        """Main themes: k-means over paper embeddings (mean of chunk vectors), k chosen by
-        silhouette, each cluster labelled by its most distinctive words (class-based TF-IDF)."""
-        from sklearn.cluster import KMeans, MiniBatchKMeans
-        from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.metrics import silhouette_score
-
-        ids = [p.paper_id for p in self.papers if p.paper_id in vectors]
-        if len(ids) < 6:
-            return [Topic(label="all papers", paper_ids=ids)] if ids else []
-        matrix = np.stack([vectors[i] for i in ids])
-        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-        best: tuple[float, Any] | None = None
-        # Past a few thousand papers: mini-batch k-means, and silhouette on a fixed sample
-        # (it is quadratic in the number of points).
-        large = len(ids) > 5000
-        for k in range(4, min(max_topics, len(ids) - 1) + 1):
-            kmeans = MiniBatchKMeans if large else KMeans
-            model = kmeans(n_clusters=k, n_init=3 if large else 10, random_state=0).fit(matrix)
-            score = float(silhouette_score(matrix, model.labels_, metric="cosine",
-                                           sample_size=min(len(ids), 2000), random_state=0))  # fmt: skip
-            if best is None or score > best[0]:
-                best = (score, model)
-        assert best is not None
-        labels = best[1].labels_
-        # Labels come from a fixed sample of at most LABEL_SAMPLE papers: word counts over 100k
-        # abstracts cost time and memory, and a cluster's distinctive words show in a sample.
-        rows = np.arange(len(ids))
-        if len(ids) > LABEL_SAMPLE:
-            rows = np.sort(np.random.default_rng(0).choice(len(ids), LABEL_SAMPLE, replace=False))
-        texts = [f"{self.by_id[ids[r]].title}. {self.by_id[ids[r]].abstract}" for r in rows]
-        vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")
-        counts = vectorizer.fit_transform(texts)  # sparse: a dense papers x words table is GBs
-        words = vectorizer.get_feature_names_out()
-        sampled = labels[rows]
-        per_class = np.stack([np.asarray(counts[sampled == c].sum(axis=0)).ravel()
-                              for c in range(labels.max() + 1)]).astype(np.float64)  # fmt: skip
-        # BERTopic's class-based TF-IDF: a word's weight in a cluster, discounted by how common
-        # it is across all clusters (so "model" or "learning" do not label every theme).
-        tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
-        average_words = per_class.sum() / per_class.shape[0]
-        idf = np.log(1 + average_words / (1 + per_class.sum(axis=0)))
-        topics = []
-        for c in range(per_class.shape[0]):
-            top = [words[j] for j in np.argsort(-(tf[c] * idf))[:4]]
-            members = [ids[j] for j in np.flatnonzero(labels == c)]
-            topics.append(Topic(label=", ".join(top), paper_ids=members))
-        topics.sort(key=lambda t: (-len(t.paper_ids), t.label))
-        return topics
+        return find_topics(self.papers, vectors, max_topics)
 
     # -- report --------------------------------------------------------------------------------
 
@@ -264,3 +228,55 @@ class Portfolio:
             latest=f"{last.title} ({last.date})" if last else None,
             undated=sum(p.date is None for p in self.papers),
         )
+
+
+def find_topics(papers: list[Paper], vectors: dict[str, np.ndarray], max_topics: int = 8) -> list[Topic]:
+    """Main themes: k-means over paper embeddings (mean of chunk vectors), k chosen by
+    silhouette, each cluster labelled by its most distinctive words (class-based TF-IDF)."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.metrics import silhouette_score
+
+    by_id = {p.paper_id: p for p in papers}
+    ids = [p.paper_id for p in papers if p.paper_id in vectors]
+    if len(ids) < 6:
+        return [Topic(label="all papers", paper_ids=ids)] if ids else []
+    matrix = np.stack([vectors[i] for i in ids])
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    best: tuple[float, Any] | None = None
+    # Past a few thousand papers: mini-batch k-means, and silhouette on a fixed sample
+    # (it is quadratic in the number of points).
+    large = len(ids) > 5000
+    for k in range(4, min(max_topics, len(ids) - 1) + 1):
+        kmeans = MiniBatchKMeans if large else KMeans
+        model = kmeans(n_clusters=k, n_init=3 if large else 10, random_state=0).fit(matrix)
+        score = float(silhouette_score(matrix, model.labels_, metric="cosine",
+                                       sample_size=min(len(ids), 2000), random_state=0))  # fmt: skip
+        if best is None or score > best[0]:
+            best = (score, model)
+    assert best is not None
+    labels = best[1].labels_
+    # Labels come from a fixed sample of at most LABEL_SAMPLE papers: word counts over 100k
+    # abstracts cost time and memory, and a cluster's distinctive words show in a sample.
+    rows = np.arange(len(ids))
+    if len(ids) > LABEL_SAMPLE:
+        rows = np.sort(np.random.default_rng(0).choice(len(ids), LABEL_SAMPLE, replace=False))
+    texts = [f"{by_id[ids[r]].title}. {by_id[ids[r]].abstract}" for r in rows]
+    vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")
+    counts = vectorizer.fit_transform(texts)  # sparse: a dense papers x words table is GBs
+    words = vectorizer.get_feature_names_out()
+    sampled = labels[rows]
+    per_class = np.stack([np.asarray(counts[sampled == c].sum(axis=0)).ravel()
+                          for c in range(labels.max() + 1)]).astype(np.float64)  # fmt: skip
+    # BERTopic's class-based TF-IDF: a word's weight in a cluster, discounted by how common
+    # it is across all clusters (so "model" or "learning" do not label every theme).
+    tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
+    average_words = per_class.sum() / per_class.shape[0]
+    idf = np.log(1 + average_words / (1 + per_class.sum(axis=0)))
+    topics = []
+    for c in range(per_class.shape[0]):
+        top = [words[j] for j in np.argsort(-(tf[c] * idf))[:4]]
+        members = [ids[j] for j in np.flatnonzero(labels == c)]
+        topics.append(Topic(label=", ".join(top), paper_ids=members))
+    topics.sort(key=lambda t: (-len(t.paper_ids), t.label))
+    return topics

@@ -149,7 +149,12 @@ class HybridRetriever:
         texts = dict(zip(got["ids"], got["documents"], strict=True))
         return [(cid, sim, texts.get(cid) or "") for cid, sim, _ in rows]
 
-    def dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float, str]]:
+    def allowed(self, filters: Filters) -> np.ndarray | None:
+        """Which papers `filters` let through (None: all), decided once per question."""
+        return None if filters.is_empty() else self.columns().mask(filters)
+
+    def dense(self, query: str, n: int, filters: Filters,
+              allowed: np.ndarray | None = None) -> list[tuple[str, float, str]]:  # fmt: skip
         """(chunk id, cosine similarity, text) for the best `n` chunks that pass `filters`.
 
         Chroma evaluates a metadata `where` by scanning its metadata table: 0.2–0.7 s per
@@ -157,15 +162,16 @@ class HybridRetriever:
         a handful of allowed chunks is scored exactly from their stored vectors; a broad filter
         over-fetches unfiltered neighbours and keeps the allowed ones; a narrow one searches only
         its chunks (Chroma's `ids`); `where` is the last resort."""
-        vector = self.embeddings.embed_query(query)
         count = self.snapshot.manifest.chunks
         if filters.is_empty():
-            return self._dense_query(vector, min(n, count))
-        allowed = self.columns().mask(filters)
+            return self._dense_query(self.embeddings.embed_query(query), min(n, count))
+        allowed = self.allowed(filters) if allowed is None else allowed
+        assert allowed is not None
         chunk_ok = allowed[self.snapshot.chunk_paper]
         hits = int(chunk_ok.sum())
         if hits == 0:
             return []
+        vector = self.embeddings.embed_query(query)
         want = min(n, hits)
         if hits <= EXACT_MAX:
             return self._exact(vector, np.flatnonzero(chunk_ok), n)
@@ -183,10 +189,12 @@ class HybridRetriever:
             return self._dense_query(vector, want, ids=ids)
         return self._dense_query(vector, want, where=chroma_where(filters, self.snapshot))
 
-    def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
+    def lexical(self, query: str, n: int, filters: Filters,
+                allowed: np.ndarray | None = None) -> list[tuple[str, float]]:  # fmt: skip
         mask = None
         if not filters.is_empty():
-            allowed = self.columns().mask(filters)
+            allowed = self.allowed(filters) if allowed is None else allowed
+            assert allowed is not None
             if not allowed.any():
                 return []
             mask = allowed[self.snapshot.chunk_paper].astype(np.float32)
@@ -199,8 +207,9 @@ class HybridRetriever:
         k = k or self.settings.k
         filters = filters or Filters()
         n = max(self.settings.candidates, k * 4)
-        dense = self.dense(query, n, filters) if mode in ("hybrid", "dense") else []
-        lexical = self.lexical(query, n, filters) if mode in ("hybrid", "lexical") else []
+        allowed = self.allowed(filters)
+        dense = self.dense(query, n, filters, allowed) if mode in ("hybrid", "dense") else []
+        lexical = self.lexical(query, n, filters, allowed) if mode in ("hybrid", "lexical") else []
 
         fused: dict[str, float] = defaultdict(float)
         for ranking in ([cid for cid, _, _ in dense], [cid for cid, _ in lexical]):
