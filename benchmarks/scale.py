@@ -53,6 +53,7 @@ from ui_load import ask_http, free_port  # noqa: E402
 from qabot import QABot, Settings  # noqa: E402
 from qabot.grounding import load_questions, retrieval_report  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
+from tests.test_chroma_server import start_chroma  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 QUESTIONS = load_questions(ROOT / "tests" / "data" / "retrieval_questions.jsonl")
@@ -129,17 +130,8 @@ def chroma_server(path: Path | None) -> Iterator[str | None]:
     if path is None:
         yield None
         return
-    port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("chroma")), "run", "--host",
-                             "127.0.0.1", "--port", str(port), "--path", str(path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_chroma(path)  # the tests' helper: it fails loudly if the server never starts
     try:
-        for _ in range(300):
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
         yield url
     finally:
         proc.terminate()
