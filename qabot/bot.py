@@ -187,15 +187,17 @@ class QABot:
             return self._portfolio, self._statistics, self._vocab
 
     def warm_up(self) -> threading.Thread:
-        """Load the embedding model and Chroma's vector index in a background thread, so a
-        server can take requests meanwhile (the first question waits for what is still
-        loading). Failures are only logged: the first question reports them properly."""
+        """Load the embedding model, Chroma's vector index, the paper table and the statistics
+        in a background thread, so a server can take requests meanwhile (the first question
+        waits for what is still loading). Failures are only logged: the first question
+        reports them properly."""
 
         def run() -> None:
             try:
                 vector = self.embeddings.embed_query("warm up")
-                collection = self.snapshot.collection
-                collection.query(query_embeddings=[vector], n_results=1, include=[])
+                snapshot = self.snapshot
+                snapshot.collection.query(query_embeddings=[vector], n_results=1, include=[])
+                _ = snapshot.papers
                 self._derived()
             except Exception:  # noqa: BLE001 - warming is best effort
                 log.warning("warming up failed; the first question will retry", exc_info=True)

@@ -40,6 +40,7 @@ from qabot.store import (
     make_chroma_client,
     read_lines,
     save_manifest,
+    write_paper_table,
 )
 
 log = logging.getLogger(__name__)
@@ -332,7 +333,7 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
 
 def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None:
     position = {p.paper_id: i for i, p in enumerate(papers)}
-    (folder / "papers.jsonl").write_text("\n".join(_paper_lines(papers)) + "\n", "utf-8")
+    write_paper_table(folder, papers, _paper_lines(papers))
     (folder / "chunks.json").write_text(json.dumps({
         "ids": [c.id for c in chunks],
         "paper": [position[c.paper_id] for c in chunks],

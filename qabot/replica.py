@@ -20,13 +20,14 @@ from typing import Any
 
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
+from qabot.store import write_paper_table
 
 log = logging.getLogger(__name__)
 BATCH = 5000
 
 
 def materialize(folder: Path, manifest: Any, collection: Any) -> None:
-    """Write papers.jsonl, chunks.json and lexical/ for `manifest`'s generation into `folder`."""
+    """Write papers.jsonl (with its summary), chunks.json and lexical/ for `manifest`'s generation into `folder`."""
     log.warning("building the local tables of index generation %s from the Chroma server",
                 manifest.generation)  # fmt: skip
     docs: dict[str, str] = {}
@@ -46,7 +47,7 @@ def materialize(folder: Path, manifest: Any, collection: Any) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        (tmp / "papers.jsonl").write_text("".join(p.model_dump_json() + "\n" for p in papers), "utf-8")
+        write_paper_table(tmp, papers)
         (tmp / "chunks.json").write_text(json.dumps({
             "ids": ids,
             "paper": [position[metas[c]["paper_id"]] for c in ids],

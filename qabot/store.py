@@ -3,7 +3,7 @@
 Layout of the store folder (default `vectorstore/`):
 
     chroma/                  Chroma's persistent data (one collection per generation)
-    generations/<name>/      papers.jsonl, chunks.json, lexical/ (BM25)
+    generations/<name>/      papers.jsonl, chunks.json, lexical/ (BM25), summary.json, topics.json
     manifest.json            which generation is live; written last, atomically
 
 With QABOT_CHROMA_URL the vectors and the manifest live on the Chroma server (the manifest as
@@ -22,7 +22,10 @@ import datetime as dt
 import json
 import logging
 import os
-from dataclasses import dataclass
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TOPICS_FILE = "topics.json"
+SUMMARY_FILE = "summary.json"
+SUMMARY_AUTHORS = 2000  # a field lists 100k+ people; the page offers the most frequent
 
 MANIFEST = "manifest.json"
 COLLECTION_PREFIX = "qabot-"
@@ -61,6 +66,34 @@ class Manifest(BaseModel):
     created_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     history: list[str] = Field(default_factory=list, description="Kept generations, newest last.")
     profiles: list[dict[str, Any]] = Field(default_factory=list, description="Profile records.")
+
+
+class IndexSummary(BaseModel):
+    """What the page header and filter controls need, written beside the paper table at ingest
+    so that serving a page never waits for 100k papers to be parsed."""
+
+    papers: int
+    year_min: int | None = None
+    year_max: int | None = None
+    categories: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list, description="The most listed, by name.")
+
+
+def summarize(papers: list[Paper]) -> IndexSummary:
+    years = [p.year for p in papers if p.year is not None]
+    counts = Counter(a for p in papers for a in p.authors)
+    return IndexSummary(
+        papers=len(papers), year_min=min(years, default=None), year_max=max(years, default=None),
+        categories=sorted({p.category for p in papers if p.category}),
+        authors=sorted(a for a, _ in counts.most_common(SUMMARY_AUTHORS)),
+    )  # fmt: skip
+
+
+def write_paper_table(folder: Path, papers: list[Paper], lines: Iterable[str] | None = None) -> None:
+    """papers.jsonl and its summary (`lines`: the papers already serialised, if at hand)."""
+    lines = lines if lines is not None else (p.model_dump_json() for p in papers)
+    (folder / "papers.jsonl").write_text("".join(f"{line}\n" for line in lines), "utf-8")
+    (folder / SUMMARY_FILE).write_text(summarize(papers).model_dump_json(), "utf-8")
 
 
 def generation_dir(store: Path, generation: str) -> Path:
@@ -181,23 +214,78 @@ def read_lines(path: Path) -> list[str]:
 
 @dataclass
 class IndexSnapshot:
-    """One completed, opened generation: everything a query needs, loaded once."""
+    """One completed, opened generation: everything a query needs, each part loaded once.
+
+    The paper table is parsed on first use, not at open: at 100k papers parsing takes seconds,
+    and a served page needs only the summary (the warm-up thread parses it meanwhile)."""
 
     manifest: Manifest
     collection: Any
     lexical: LexicalIndex
     chunk_ids: list[str]
     chunk_paper: np.ndarray  # chunk position -> paper position, for lexical filter masks
-    papers: list[Paper]
     profiles: list[Profile]
+    folder: Path
+    where: str  # the store, as error messages name it
     topics: list[Topic] | None = None  # computed at ingest; None: compute on first use
-
-    def __post_init__(self) -> None:
-        self.paper_index = {p.paper_id: i for i, p in enumerate(self.papers)}
+    _papers: list[Paper] | None = field(default=None, repr=False)
+    _paper_index: dict[str, int] = field(default_factory=dict, repr=False)
+    _summary: IndexSummary | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def generation(self) -> str:
         return self.manifest.generation
+
+    @property
+    def papers(self) -> list[Paper]:
+        if self._papers is None:
+            with self._lock:
+                if self._papers is None:
+                    papers = self._read_papers()
+                    self._paper_index = {p.paper_id: i for i, p in enumerate(papers)}
+                    self._papers = papers  # last: other threads check it without the lock
+        return self._papers
+
+    @property
+    def paper_index(self) -> dict[str, int]:
+        """Paper id -> position in `papers`."""
+        _ = self.papers
+        return self._paper_index
+
+    def _read_papers(self) -> list[Paper]:
+        try:
+            lines = read_lines(self.folder / "papers.jsonl")
+            papers = [Paper.model_validate_json(line) for line in lines if line.strip()]
+        except (OSError, ValueError) as exc:  # ValidationError is a ValueError
+            raise damaged(self.where, exc) from exc
+        if len(papers) != self.manifest.papers:
+            raise IndexCorruptError(
+                f"The index in {self.where} lists {len(papers)} papers but its manifest says "
+                f"{self.manifest.papers}. Run `qabot ingest --rebuild`."
+            )
+        return papers
+
+    @property
+    def summary(self) -> IndexSummary:
+        """Paper count, year span, categories and frequent authors, without parsing papers."""
+        if self._summary is None:
+            try:
+                summary = IndexSummary.model_validate_json(
+                    (self.folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+                if summary.papers != self.manifest.papers:
+                    raise ValueError("summary does not match the manifest")
+            except (OSError, ValueError):  # written by an older version, or damaged: recompute
+                summary = summarize(self.papers)
+            self._summary = summary
+        return self._summary
+
+
+def damaged(where: str, exc: BaseException) -> IndexCorruptError:
+    return IndexCorruptError(
+        f"The index in {where} is damaged or incomplete ({exc.__class__.__name__}: {exc}). "
+        "Run `qabot ingest --rebuild` to build it again."
+    )
 
 
 def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None) -> IndexSnapshot:
@@ -224,11 +312,8 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
 
             materialize(folder, manifest, collection)  # another machine wrote this generation
         chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
-        papers = [
-            Paper.model_validate_json(line)
-            for line in read_lines(folder / "papers.jsonl")
-            if line.strip()
-        ]
+        if not (folder / "papers.jsonl").is_file():
+            raise FileNotFoundError(folder / "papers.jsonl")  # parsed on first use, see IndexSnapshot
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
         lexical = LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
         topics_file = folder / TOPICS_FILE
@@ -239,10 +324,7 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
     except IndexStoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure here means the index is unusable
-        raise IndexCorruptError(
-            f"The index in {where} is damaged or incomplete ({exc.__class__.__name__}: {exc}). "
-            "Run `qabot ingest --rebuild` to build it again."
-        ) from exc
+        raise damaged(where, exc) from exc
     if len(chunks["ids"]) != manifest.chunks:
         raise IndexCorruptError(
             f"The index in {where} lists {len(chunks['ids'])} chunks but its manifest says "
@@ -254,7 +336,8 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         lexical=lexical,
         chunk_ids=chunks["ids"],
         chunk_paper=np.asarray(chunks["paper"], dtype=np.int32),
-        papers=papers,
         profiles=profiles,
+        folder=folder,
+        where=where,
         topics=topics,
     )

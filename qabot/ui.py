@@ -10,7 +10,6 @@ import html
 import logging
 import os
 import re
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +23,6 @@ from qabot.models import Answer, Citation, Paper
 
 log = logging.getLogger(__name__)
 
-MAX_AUTHOR_CHOICES = 2000
 MAX_LISTED = 50  # papers listed by name in the Portfolio tab
 EXAMPLES = [
     "What is the Boltzmann policy distribution?",
@@ -126,14 +124,15 @@ class ChatService:
 
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
-        papers = bot.snapshot.papers  # opens (or builds) the index once, at start-up
-        years = sorted(p.year for p in papers if p.year is not None)
-        self.bounds = (years[0], years[-1]) if years else (1900, 2100)
-        self.categories = sorted({p.category for p in papers if p.category})
+        # Opens (or builds) the index once, at start-up. The summary is written at ingest, so
+        # the page does not wait for the paper table to be parsed.
+        summary = bot.snapshot.summary
+        lo, hi = summary.year_min, summary.year_max
+        self.bounds = (lo, hi) if lo is not None and hi is not None else (1900, 2100)
+        self.categories = summary.categories
         # A field's portfolio lists 100k+ people; the page offers the most frequent (the box
         # takes any name typed in) instead of shipping every name to the browser.
-        counts = Counter(a for p in papers for a in p.authors)
-        self.authors = sorted(a for a, _ in counts.most_common(MAX_AUTHOR_CHOICES))
+        self.authors = summary.authors
 
     def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, str]],
                 year_from: float | None, year_to: float | None, categories: list[str] | None,
@@ -183,14 +182,14 @@ class ChatService:
 
 def header_markdown(bot: QABot) -> str:
     snapshot = bot.snapshot
+    summary = snapshot.summary
     names = [p.name for p in snapshot.profiles]
     who = ", ".join(names) if names else "the indexed papers"
-    years = [p.year for p in snapshot.papers if p.year is not None]
-    span = f" · {min(years)}–{max(years)}" if years else ""
+    span = f" · {summary.year_min}–{summary.year_max}" if summary.year_min is not None else ""
     stated = sum(p.papers_stated or 0 for p in snapshot.profiles)
-    note = f" (the profile states {stated})" if stated and stated != len(snapshot.papers) else ""
+    note = f" (the profile states {stated})" if stated and stated != summary.papers else ""
     return (f"# qabot · {md_escape(who)}\n"
-            f"**{len(snapshot.papers)} papers indexed**{note}{span}. Ask about topics, methods "
+            f"**{summary.papers} papers indexed**{note}{span}. Ask about topics, methods "
             "or findings: every claim cites a paper, or the bot says the portfolio doesn't say.")  # fmt: skip
 
 

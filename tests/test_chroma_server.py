@@ -88,6 +88,9 @@ def test_a_replica_rebuilds_its_tables_from_the_server(chroma: str, served_store
     run = run_eval(replica, [EvalItem(question=BPD_Q, gold_paper_ids=[BPD_ID])])
     assert run.metrics["hit@1"] == 1.0
     assert ChatService(replica).bounds == (2019, 2026), "the UI builds on a replica too"
+    assert (replica.settings.store / "generations" / replica.snapshot.generation / "summary.json"
+            ).is_file(), "the page summary is rebuilt too"  # fmt: skip
+    assert replica.snapshot.summary == writer.snapshot.summary
 
 
 def test_the_cli_uses_the_server(chroma: str, served_store: Path, tmp_path: Path,

@@ -209,3 +209,50 @@ def test_a_changed_profile_figure_is_picked_up(tmp_path: Path, embeddings: Embed
     report = ingest(settings, embeddings)
     assert not report.up_to_date and report.embedded == 0, "figures change, vectors are reused"
     assert read_manifest(settings.store).profiles[0]["h_index"] == 118  # type: ignore[union-attr]
+
+
+def _live_folder(store: Path) -> Path:
+    from qabot.store import generation_dir
+
+    return generation_dir(store, read_manifest(store).generation)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbage"])
+def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, damage: str,
+                                                              embeddings: Embeddings) -> None:  # fmt: skip
+    from qabot.store import SUMMARY_FILE, IndexSummary, summarize
+
+    settings = make_settings(store_copy)
+    path = _live_folder(store_copy) / SUMMARY_FILE
+    written = IndexSummary.model_validate_json(path.read_text())
+    snapshot = open_snapshot(settings, MODEL)
+    assert written == summarize(snapshot.papers) and written.papers == 50
+    assert (written.year_min, written.year_max) == (2019, 2026) and "Anca Dragan" in written.authors
+    path.unlink() if damage == "deleted" else path.write_text('{"papers": 50, "year_min": "x"}')
+    assert open_snapshot(settings, MODEL).summary == written, "an older or damaged generation"
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    ("truncated", "lists 49 papers but its manifest says 50"),
+    ("garbage", "is damaged or incomplete"),
+    ("deleted", "is damaged or incomplete"),
+])  # fmt: skip
+def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Embeddings,
+                                                damage: str, message: str) -> None:  # fmt: skip
+    from qabot.errors import IndexCorruptError
+
+    path = _live_folder(store_copy) / "papers.jsonl"
+    lines = path.read_text().splitlines()
+    if damage == "truncated":
+        path.write_text("\n".join(lines[:-1]) + "\n")
+    elif damage == "garbage":
+        path.write_text("\n".join([*lines[:-1], '{"paper_id": "x", "title": ']) + "\n")
+    else:
+        path.unlink()
+    bot = QABot(make_settings(store_copy), embeddings=embeddings, auto_ingest=False)
+    with pytest.raises(IndexCorruptError, match=message) as caught:
+        bot.ask("What is the Boltzmann policy distribution?")
+    assert "qabot ingest --rebuild" in str(caught.value)
+    report = ingest(make_settings(store_copy), embeddings)
+    assert not report.up_to_date and report.embedded == 0, "rebuilt from reused vectors"
+    assert bot.ask("What is the Boltzmann policy distribution?").citations

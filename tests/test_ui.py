@@ -122,6 +122,26 @@ def test_header_shows_profile_count_and_span(extractive_bot: QABot) -> None:
     assert "states 66" in header and "2019–2026" in header
 
 
+def test_the_page_needs_no_parsed_paper_table(store_copy: Path, embeddings: Embeddings,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """At 100k papers parsing the table takes seconds, so the page is built from the summary
+    written at ingest and the paper table is parsed by the warm-up thread instead."""
+    from qabot.store import IndexSnapshot
+
+    def refuse(self: IndexSnapshot) -> None:
+        raise AssertionError("the paper table was parsed while building the page")
+
+    bot = QABot(make_settings(store_copy), embeddings=embeddings, auto_ingest=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(IndexSnapshot, "_read_papers", refuse)
+        header, service = header_markdown(bot), ChatService(bot)
+    assert "50 papers indexed" in header and "2019–2026" in header
+    assert service.bounds == (2019, 2026) and "CL" in service.categories
+    assert "Anca Dragan" in service.authors
+    bot.warm_up().join(timeout=120)
+    assert bot.snapshot._papers is not None, "warm-up parses it before the first question"
+
+
 # -- the served app ---------------------------------------------------------------------------
 
 
