@@ -32,6 +32,7 @@ from qabot.models import Paper
 from qabot.portfolio import VectorMeans, find_topics
 from qabot.store import (
     COLLECTION_PREFIX,
+    SUMMARY_FILE,
     TOPICS_FILE,
     Manifest,
     forget_cached_client,
@@ -41,6 +42,7 @@ from qabot.store import (
     read_lines,
     save_manifest,
     write_paper_table,
+    write_summary,
 )
 
 log = logging.getLogger(__name__)
@@ -184,6 +186,9 @@ def _ingest_locked(
     chunks = chunk_papers(papers, settings, model)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
     if old and old.profiles == profiles and _unchanged(settings, client, old, papers, model):
+        folder = generation_dir(settings.store, old.generation)
+        if not (folder / SUMMARY_FILE).exists():  # built by a version without summaries
+            write_summary(folder, papers)
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
                             up_to_date=True)  # fmt: skip

@@ -93,7 +93,14 @@ def write_paper_table(folder: Path, papers: list[Paper], lines: Iterable[str] | 
     """papers.jsonl and its summary (`lines`: the papers already serialised, if at hand)."""
     lines = lines if lines is not None else (p.model_dump_json() for p in papers)
     (folder / "papers.jsonl").write_text("".join(f"{line}\n" for line in lines), "utf-8")
-    (folder / SUMMARY_FILE).write_text(summarize(papers).model_dump_json(), "utf-8")
+    write_summary(folder, papers)
+
+
+def write_summary(folder: Path, papers: list[Paper]) -> None:
+    """Atomically, as it may be added to a live generation built before summaries existed."""
+    tmp = folder / f".{SUMMARY_FILE}.{os.getpid()}"
+    tmp.write_text(summarize(papers).model_dump_json(), "utf-8")
+    os.replace(tmp, folder / SUMMARY_FILE)
 
 
 def generation_dir(store: Path, generation: str) -> Path:

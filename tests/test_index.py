@@ -230,6 +230,9 @@ def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, d
     assert (written.year_min, written.year_max) == (2019, 2026) and "Anca Dragan" in written.authors
     path.unlink() if damage == "deleted" else path.write_text('{"papers": 50, "year_min": "x"}')
     assert open_snapshot(settings, MODEL).summary == written, "an older or damaged generation"
+    if damage == "deleted":
+        assert ingest(settings, embeddings).up_to_date and path.is_file(), "an ingest adds it"
+        assert IndexSummary.model_validate_json(path.read_text()) == written
 
 
 @pytest.mark.parametrize(("damage", "message"), [
