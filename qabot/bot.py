@@ -193,12 +193,25 @@ class QABot:
         reports them properly."""
 
         def run() -> None:
+            took: list[str] = []
+
+            def step(name: str, start: float) -> float:
+                now = time.perf_counter()
+                took.append(f"{name} {now - start:.1f} s")
+                return now
+
             try:
+                start = t = time.perf_counter()
                 vector = self.embeddings.embed_query("warm up")
+                t = step("embedding model", t)
                 snapshot = self.snapshot
                 snapshot.collection.query(query_embeddings=[vector], n_results=1, include=[])
+                t = step("vector index", t)
                 _ = snapshot.papers
+                t = step("paper table", t)
                 self._derived()
+                step("statistics and router vocabulary", t)
+                log.info("warmed up in %.1f s: %s", time.perf_counter() - start, ", ".join(took))
             except Exception:  # noqa: BLE001 - warming is best effort
                 log.warning("warming up failed; the first question will retry", exc_info=True)
 

@@ -27,7 +27,8 @@ BATCH = 5000
 
 
 def materialize(folder: Path, manifest: Any, collection: Any) -> None:
-    """Write papers.jsonl (with its summary), chunks.json and lexical/ for `manifest`'s generation into `folder`."""
+    """Write papers.jsonl (and its summary), chunks.json and lexical/ for `manifest`'s
+    generation into `folder`."""
     log.warning("building the local tables of index generation %s from the Chroma server",
                 manifest.generation)  # fmt: skip
     docs: dict[str, str] = {}

@@ -201,3 +201,20 @@ def test_served_app_rebuilds_an_index_deleted_under_it(tmp_path: Path, bundled_s
     shutil.rmtree(store)
     *_, (_, shown, _) = service.respond(BPD_Q, [], [], None, None, None, None, False)
     assert "We introduce the Boltzmann policy distribution" in shown[1]["content"]
+
+
+def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    manifest = json.loads((store_copy / "manifest.json").read_text())
+    (store_copy / "generations" / manifest["generation"] / "chunks.json").write_text("{not json")
+    env = {**os.environ, "QABOT_STORE": str(store_copy), "GRADIO_SERVER_PORT": str(free_port())}
+    root = Path(__file__).parent.parent
+    done = subprocess.run([sys.executable, str(root / "app.py")], env=env, cwd=root,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 1
+    assert "is damaged or incomplete" in done.stderr and "qabot ingest --rebuild" in done.stderr
+    assert "Traceback" not in done.stderr
