@@ -1,16 +1,17 @@
 """Cold start of the served app against corpus size, repeated.
 
     .venv/bin/python benchmarks/cold_start.py [--sizes 1000,10000,100000] [--repeats 3]
-                                              [--store-100000 DIR]
+                                              [--drop-caches] [--store-100000 DIR]
 
 For each N, builds an index of seeded synthetic papers with stand-in document vectors
 (benchmarks/standin.py: start-up does not depend on the vectors' values, and really embedding
 100k papers takes two hours here), then starts the app `--repeats` times (sizes taking turns) and measures process
 start → page served (index loaded) and → first answer over HTTP, and peak RSS after 20
 answers (the same `serve` as benchmarks/scale.py). It also times, in a fresh process, opening
-the index as the app does before serving its page, and within that the lexical side (the
-BM25 index and the chunk table that maps its rows to chunks): what is left over is what the
-page waits for that could grow with the corpus. `--store-N DIR` reuses an index built earlier
+the index as the app does before serving its page, and within that open the lexical side
+(`qabot.store.open_lexical`: the BM25 index and the chunk table that maps its rows to
+chunks). Page served minus that lexical time (from the separate process) is what the page
+waits for that could grow with the corpus. `--store-N DIR` reuses an index built earlier
 for that N. Writes benchmarks/results/cold_start.{json,md}.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -37,18 +39,24 @@ from tests.synth import write_synth  # noqa: E402
 
 OPEN_CHILD = """
 import json, time
+import qabot.store as store
 from qabot import Settings
-from qabot.lexical import LexicalIndex
-from qabot.store import generation_dir, open_snapshot, read_manifest
 settings = Settings()
-manifest = read_manifest(settings.store)
-folder = generation_dir(settings.store, manifest.generation)
+manifest = store.read_manifest(settings.store)
+lexical = 0.0
+real_open_lexical = store.open_lexical
+
+def timed_open_lexical(folder):
+    global lexical
+    start = time.perf_counter()
+    try:
+        return real_open_lexical(folder)
+    finally:
+        lexical += time.perf_counter() - start
+
+store.open_lexical = timed_open_lexical
 start = time.perf_counter()
-chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
-LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
-lexical = time.perf_counter() - start
-start = time.perf_counter()
-snapshot = open_snapshot(settings, manifest.embedding_model)
+snapshot = store.open_snapshot(settings, manifest.embedding_model)
 summary = snapshot.summary
 opened = time.perf_counter() - start
 print(json.dumps({{"lexical_s": lexical, "open_s": opened}}))
@@ -56,11 +64,19 @@ print(json.dumps({{"lexical_s": lexical, "open_s": opened}}))
 
 
 def open_times(store: Path, corpus: Path) -> dict[str, float]:
-    """Index open as the page needs it (no model load), and its lexical part."""
+    """Index open as the page needs it (no model load), and within it `open_lexical`."""
     done = subprocess.run([sys.executable, "-c", OPEN_CHILD.format()], capture_output=True,
                           text=True, env=env_for(store, corpus, None), cwd=BENCH.parent,
                           check=True, timeout=600)  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def drop_caches(wanted: bool) -> None:
+    """Without this, how much of a 2 GB store is still in the page cache decides the timing
+    (this VM's kernel reclaims it in the background), so runs are not comparable."""
+    if wanted:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
 
 def main() -> None:
@@ -69,6 +85,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--drop-caches", action="store_true",
+                        help="empty the OS page cache before every start and every open (root "
+                        "only): as after a reboot, or after the kernel reclaimed the cache")  # fmt: skip
     args, extra = parser.parse_known_args()
     stores = {int(k.split("-")[-1]): Path(v) for k, v in zip(extra[::2], extra[1::2], strict=True)}
     logging.basicConfig(level=logging.ERROR)
@@ -88,8 +107,10 @@ def main() -> None:
     for _ in range(args.repeats):
         for n in sizes:
             store, corpus = built[n]
-            measured[n].append(serve(env_for(store, corpus, None), stand_in=True)
-                               | open_times(store, corpus))  # fmt: skip
+            drop_caches(args.drop_caches)
+            served = serve(env_for(store, corpus, None), stand_in=True)
+            drop_caches(args.drop_caches)
+            measured[n].append(served | open_times(store, corpus))
     for n, runs in measured.items():
         rows[str(n)] = {key: spread([r[key] for r in runs]) for key in
                         ("page_served_s", "cold_start_s", "serving_rss_mb", "open_s", "lexical_s")}  # fmt: skip
@@ -97,7 +118,8 @@ def main() -> None:
         rows[str(n)]["page_minus_lexical_s"] = spread(rest)
         print(n, rows[str(n)], file=sys.stderr, flush=True)
     (RESULTS / "cold_start.json").write_text(
-        json.dumps({"repeats": args.repeats, "sizes": rows}, indent=1)
+        json.dumps({"repeats": args.repeats, "drop_caches": args.drop_caches, "sizes": rows},
+                   indent=1)
     )
     md = [
         "| N papers | page served s | of which index open s | of which lexical s "

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
 from qabot.embeddings import embedding_id
-from qabot.errors import IndexMissingError, QuestionError
+from qabot.errors import IndexMissingError, QABotError, QuestionError
 from qabot.index import IngestReport, Progress, ingest
 from qabot.llms import endpoint_name
 from qabot.models import Answer, Filters, SearchHit
@@ -212,6 +212,8 @@ class QABot:
                 self._derived()
                 step("statistics and router vocabulary", t)
                 log.info("warmed up in %.1f s: %s", time.perf_counter() - start, ", ".join(took))
+            except QABotError as exc:  # e.g. a damaged index: the first question reports it too
+                log.error("warming up failed: %s", exc)
             except Exception:  # noqa: BLE001 - warming is best effort
                 log.warning("warming up failed; the first question will retry", exc_info=True)
 

@@ -34,6 +34,7 @@ from qabot.store import (
     COLLECTION_PREFIX,
     SUMMARY_FILE,
     TOPICS_FILE,
+    IndexSummary,
     Manifest,
     forget_cached_client,
     generation_dir,
@@ -41,6 +42,7 @@ from qabot.store import (
     make_chroma_client,
     read_lines,
     save_manifest,
+    summarize,
     write_paper_table,
     write_summary,
 )
@@ -186,9 +188,7 @@ def _ingest_locked(
     chunks = chunk_papers(papers, settings, model)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
     if old and old.profiles == profiles and _unchanged(settings, client, old, papers, model):
-        folder = generation_dir(settings.store, old.generation)
-        if not (folder / SUMMARY_FILE).exists():  # built by a version without summaries
-            write_summary(folder, papers)
+        _repair_summary(generation_dir(settings.store, old.generation), papers)
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
                             up_to_date=True)  # fmt: skip
@@ -345,6 +345,21 @@ def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None
         "keys": [c.content_key for c in chunks],
     }), "utf-8")  # fmt: skip
     LexicalIndex.build([c.embed_text for c in chunks]).save(folder / "lexical")
+
+
+def _repair_summary(folder: Path, papers: list[Paper]) -> None:
+    """A live generation built before summaries existed, or with a damaged one, gets a good
+    one; without it every start-up parses the whole paper table."""
+    try:
+        written = IndexSummary.model_validate_json((folder / SUMMARY_FILE).read_text("utf-8"))
+        if written == summarize(papers):
+            return
+    except (OSError, ValueError):
+        pass
+    try:
+        write_summary(folder, papers)
+    except OSError as exc:  # the index itself is fine; only start-up stays slower
+        log.warning("could not write the page summary in %s: %s", folder, exc)
 
 
 def _write_topics(folder: Path, papers: list[Paper], vectors: dict[str, np.ndarray]) -> None:

@@ -224,7 +224,9 @@ class IndexSnapshot:
     """One completed, opened generation: everything a query needs, each part loaded once.
 
     The paper table is parsed on first use, not at open: at 100k papers parsing takes seconds,
-    and a served page needs only the summary (the warm-up thread parses it meanwhile)."""
+    and a served page needs only the summary (the warm-up thread parses it meanwhile). So a
+    damaged table is reported by the first question, not at start-up. The generation's folder
+    outlives the snapshot's switch: ingest keeps the last `keep_generations` of them."""
 
     manifest: Manifest
     collection: Any
@@ -236,6 +238,7 @@ class IndexSnapshot:
     where: str  # the store, as error messages name it
     topics: list[Topic] | None = None  # computed at ingest; None: compute on first use
     _papers: list[Paper] | None = field(default=None, repr=False)
+    _papers_error: IndexCorruptError | None = field(default=None, repr=False)
     _paper_index: dict[str, int] = field(default_factory=dict, repr=False)
     _summary: IndexSummary | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -248,8 +251,14 @@ class IndexSnapshot:
     def papers(self) -> list[Paper]:
         if self._papers is None:
             with self._lock:
+                if self._papers_error is not None:  # reported once parsed; not re-read per question
+                    raise self._papers_error
                 if self._papers is None:
-                    papers = self._read_papers()
+                    try:
+                        papers = self._read_papers()
+                    except IndexCorruptError as exc:
+                        self._papers_error = exc
+                        raise
                     self._paper_index = {p.paper_id: i for i, p in enumerate(papers)}
                     self._papers = papers  # last: other threads check it without the lock
         return self._papers
@@ -295,6 +304,13 @@ def damaged(where: str, exc: BaseException) -> IndexCorruptError:
     )
 
 
+def open_lexical(folder: Path) -> tuple[dict[str, Any], LexicalIndex]:
+    """The lexical side of a generation: the chunk table (BM25 row -> chunk id and paper) and
+    the memory-mapped BM25 index. The only part of opening that grows with the corpus."""
+    chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+    return chunks, LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
+
+
 def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None) -> IndexSnapshot:
     """Open the live generation, checking that it matches the configured embedding model."""
     store = settings.store
@@ -318,11 +334,10 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
             from qabot.replica import materialize
 
             materialize(folder, manifest, collection)  # another machine wrote this generation
-        chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        chunks, lexical = open_lexical(folder)
         if not (folder / "papers.jsonl").is_file():
             raise FileNotFoundError(folder / "papers.jsonl")  # parsed on first use, see IndexSnapshot
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
-        lexical = LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
         topics_file = folder / TOPICS_FILE
         topics = (
             [Topic.model_validate(t) for t in json.loads(topics_file.read_text("utf-8"))]

@@ -230,6 +230,18 @@ def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
     return summary, years, cats, coauthors, code, themes
 
 
+def portfolio_view(bot: QABot, cache: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The tab's contents, computed once per index generation."""
+    try:
+        generation = bot.snapshot.generation
+        if generation not in cache:
+            cache.clear()
+            cache[generation] = portfolio_figures(bot)
+        return cache[generation]
+    except QABotError as exc:  # e.g. a damaged paper table: said on the tab, not a traceback
+        return (f"**Error:** {md_escape(str(exc))}", None, None, None, "", "")
+
+
 def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
     """Filled when the tab is first opened, not when the page is built: at 100k papers the
     figures take a second or two that the chat page need not wait for."""
@@ -246,11 +258,7 @@ def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
     cache: dict[str, tuple[Any, ...]] = {}  # per index generation
 
     def fill() -> tuple[Any, ...]:
-        generation = bot.snapshot.generation
-        if generation not in cache:
-            cache.clear()
-            cache[generation] = portfolio_figures(bot)
-        return cache[generation]
+        return portfolio_view(bot, cache)
 
     tab.select(fill, None, [summary, years, cats, coauthors, code, themes], api_visibility="private")
 

@@ -217,7 +217,7 @@ def _live_folder(store: Path) -> Path:
     return generation_dir(store, read_manifest(store).generation)  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("damage", ["deleted", "garbage"])
+@pytest.mark.parametrize("damage", ["deleted", "garbage", "stale"])
 def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, damage: str,
                                                               embeddings: Embeddings) -> None:  # fmt: skip
     from qabot.store import SUMMARY_FILE, IndexSummary, summarize
@@ -228,11 +228,13 @@ def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, d
     snapshot = open_snapshot(settings, MODEL)
     assert written == summarize(snapshot.papers) and written.papers == 50
     assert (written.year_min, written.year_max) == (2019, 2026) and "Anca Dragan" in written.authors
-    path.unlink() if damage == "deleted" else path.write_text('{"papers": 50, "year_min": "x"}')
-    assert open_snapshot(settings, MODEL).summary == written, "an older or damaged generation"
+    path.write_text({"deleted": "", "garbage": '{"papers": 50, "year_min": "x"}',
+                     "stale": written.model_copy(update={"papers": 49}).model_dump_json()}[damage])
     if damage == "deleted":
-        assert ingest(settings, embeddings).up_to_date and path.is_file(), "an ingest adds it"
-        assert IndexSummary.model_validate_json(path.read_text()) == written
+        path.unlink()
+    assert open_snapshot(settings, MODEL).summary == written, "an older or damaged generation"
+    assert ingest(settings, embeddings).up_to_date and path.is_file(), "an ingest repairs it"
+    assert IndexSummary.model_validate_json(path.read_text()) == written
 
 
 @pytest.mark.parametrize(("damage", "message"), [
@@ -256,6 +258,10 @@ def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Em
     with pytest.raises(IndexCorruptError, match=message) as caught:
         bot.ask("What is the Boltzmann policy distribution?")
     assert "qabot ingest --rebuild" in str(caught.value)
+    if damage != "deleted":  # (a missing table already fails at open)
+        path.unlink()  # the failure is remembered, not re-read for every question
+        with pytest.raises(IndexCorruptError, match=message):
+            bot.ask("What is the Boltzmann policy distribution?")
     report = ingest(make_settings(store_copy), embeddings)
     assert not report.up_to_date and report.embedded == 0, "rebuilt from reused vectors"
     assert bot.ask("What is the Boltzmann policy distribution?").citations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
 from qabot import QABot
-from qabot.ui import ChatService, header_markdown, highlight, launch, md_escape
+from qabot.ui import ChatService, header_markdown, highlight, launch, md_escape, portfolio_view
 from tests.conftest import make_settings
 
 BPD_Q = "What is the Boltzmann policy distribution?"
@@ -201,6 +202,27 @@ def test_served_app_rebuilds_an_index_deleted_under_it(tmp_path: Path, bundled_s
     shutil.rmtree(store)
     *_, (_, shown, _) = service.respond(BPD_Q, [], [], None, None, None, None, False)
     assert "We introduce the Boltzmann policy distribution" in shown[1]["content"]
+
+
+def test_a_damaged_paper_table_is_reported_in_chat_tab_and_log(store_copy: Path, embeddings: Embeddings,
+                                                               caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    """The page is served from the summary, so a damaged paper table shows at the first use."""
+    import json
+
+    manifest = json.loads((store_copy / "manifest.json").read_text())
+    table = store_copy / "generations" / manifest["generation"] / "papers.jsonl"
+    table.write_text(table.read_text().replace('"title"', '"tit', 1))
+    bot = QABot(make_settings(store_copy), embeddings=embeddings, auto_ingest=False)
+    service = ChatService(bot)
+    with caplog.at_level(logging.INFO, logger="qabot"):
+        bot.warm_up().join(timeout=120)
+    failed = [r for r in caplog.records if r.getMessage().startswith("warming up failed")]
+    assert failed and failed[0].levelno == logging.ERROR and failed[0].exc_info is None
+    assert "qabot ingest --rebuild" in failed[0].getMessage(), "one clear line, no traceback"
+    reply = list(service.respond(BPD_Q, [], [], None, None, None, None, False))[-1][1][-1]
+    assert reply["content"].startswith("**Error:** The index in") and "damaged" in reply["content"]
+    tab = portfolio_view(bot, {})
+    assert tab[0].startswith("**Error:** The index in") and "qabot ingest --rebuild" in tab[0]
 
 
 def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
