@@ -5,9 +5,9 @@
 
 For each N, builds an index of seeded synthetic papers with stand-in document vectors
 (benchmarks/standin.py: start-up does not depend on the vectors' values, and really embedding
-100k papers takes two hours here), then starts the app `--repeats` times (sizes taking turns) and measures process
-start → page served (index loaded) and → first answer over HTTP, and peak RSS after 20
-answers (the same `serve` as benchmarks/scale.py). It also times, in a fresh process, opening
+100k papers takes two hours here), then starts the app `--repeats` times (sizes taking turns)
+and measures process start → page served (index loaded) and → first answer over HTTP, and
+peak RSS after 20 answers (the same `serve` as benchmarks/scale.py). It also times, in a fresh process, opening
 the index as the app does before serving its page, and within that open the lexical side
 (`qabot.store.open_lexical`: the BM25 index and the chunk table that maps its rows to
 chunks). Page served minus that lexical time (from the separate process) is what the page
@@ -89,6 +89,8 @@ def main() -> None:
                         help="empty the OS page cache before every start and every open (root "
                         "only): as after a reboot, or after the kernel reclaimed the cache")  # fmt: skip
     args, extra = parser.parse_known_args()
+    if args.drop_caches and not os.access("/proc/sys/vm/drop_caches", os.W_OK):
+        parser.error("--drop-caches needs root (it writes /proc/sys/vm/drop_caches)")
     stores = {int(k.split("-")[-1]): Path(v) for k, v in zip(extra[::2], extra[1::2], strict=True)}
     logging.basicConfig(level=logging.ERROR)
     tmp = Path(tempfile.mkdtemp(prefix="qabot-cold-"))
