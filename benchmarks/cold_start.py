@@ -7,11 +7,11 @@ For each N, builds an index of seeded synthetic papers with stand-in document ve
 (benchmarks/standin.py: start-up does not depend on the vectors' values, and really embedding
 100k papers takes two hours here), then starts the app `--repeats` times (sizes taking turns)
 and measures process start → page served (index loaded) and → first answer over HTTP, and
-peak RSS after 20 answers (the same `serve` as benchmarks/scale.py). It also times, in a fresh process, opening
-the index as the app does before serving its page, and within that open the lexical side
-(`qabot.store.open_lexical`: the BM25 index and the chunk table that maps its rows to
-chunks). Page served minus that lexical time (from the separate process) is what the page
-waits for that could grow with the corpus. `--store-N DIR` reuses an index built earlier
+peak RSS after 20 answers (the same `serve` as benchmarks/scale.py). It also times, in a
+fresh process, opening the index as the app does before serving its page, and within that open
+the lexical side (`qabot.store.open_lexical`: the BM25 index and the chunk table that maps its
+rows to chunks). Page served minus that lexical time (from the separate process) is what the
+page waits for that could grow with the corpus. `--store-N DIR` reuses an index built earlier
 for that N. Writes benchmarks/results/cold_start.{json,md}.
 """
 
