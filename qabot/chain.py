@@ -33,11 +33,10 @@ from qabot.prompts import (
     neutralise,
 )
 from qabot.retrieval import HybridRetriever, is_relevant
-from qabot.sources import format_sources, sources_from_hits
+from qabot.sources import CITATION, format_sources, marker_numbers, sources_from_hits
 
 log = logging.getLogger(__name__)
 
-_CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
 def answerer_name(llm: BaseChatModel | None) -> str:
@@ -131,13 +130,13 @@ def parse_citations(text: str, hits: list[SearchHit]) -> tuple[str, list[Citatio
     dropped: list[int] = []
 
     def replace(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+        numbers = marker_numbers(match.group(1))
         keep = [n for n in numbers if n in valid]
         dropped.extend(n for n in numbers if n not in valid)
         used.extend(n for n in keep if n not in used)
         return "".join(f"[{n}]" for n in keep)
 
-    cleaned = _CITATION.sub(replace, text)
+    cleaned = CITATION.sub(replace, text)
     if dropped:
         log.warning("dropped citations %s: only sources 1..%d exist", dropped, len(hits))
         cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
@@ -204,7 +203,7 @@ class CitationStreamFilter:
 
     def _clean(self, text: str) -> str:
         def keep(match: re.Match[str]) -> str:
-            numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+            numbers = marker_numbers(match.group(1))
             return "".join(f"[{n}]" for n in numbers if 1 <= n <= self.sources)
 
-        return _CITATION.sub(keep, text)
+        return CITATION.sub(keep, text)

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 from langchain_core.language_models import BaseChatModel
 
 from qabot.models import Answer
+from qabot.sources import CITATION, marker_numbers
 
 
 def hit_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:
@@ -113,13 +114,14 @@ def retrieval_report(rankings: Sequence[Sequence[str]], questions: Sequence[Gold
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\.\d+)?%?")
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,}?)[\"”]")
 _NAME_TOKEN = re.compile(r"(?<![\w'’])([A-Z][\w-]*[A-Z][\w-]*|[A-Z][a-z][\w-]+)")
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
-_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_MARKERS = re.compile(r"\s*" + CITATION.pattern)
 
 
 def cited_numbers(text: str) -> list[int]:
     """Every source number cited in `text`, grouped markers ("[1, 2]") included."""
-    return [int(n) for group in _GROUP.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
+    return [n for group in CITATION.findall(text) for n in marker_numbers(group)]
+
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(‘'-])|\n+")
 DEFAULT_SUPPORT_THRESHOLD = 0.5
 

@@ -8,6 +8,14 @@ from dataclasses import dataclass
 from qabot.models import SearchHit
 from qabot.prompts import SOURCE_TEMPLATE, neutralise
 
+# A citation marker as answers write it: "[1]", or a group such as "[1, 2]" or "[1; 3]".
+CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def marker_numbers(group: str) -> list[int]:
+    """The source numbers in one marker's group ("1, 2" -> [1, 2])."""
+    return [int(n) for n in re.split(r"\s*[,;]\s*", group)]
+
 
 @dataclass(frozen=True)
 class SourceBlock:
