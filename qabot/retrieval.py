@@ -187,7 +187,7 @@ class HybridRetriever:
         if hits <= IDS_MAX:
             ids = [self.snapshot.chunk_ids[i] for i in np.flatnonzero(chunk_ok)]
             return self._dense_query(vector, want, ids=ids)
-        return self._dense_query(vector, want, where=chroma_where(filters, self.snapshot))
+        return self._dense_query(vector, want, where=chroma_where(filters, self.snapshot, self.columns()))
 
     def lexical(self, query: str, n: int, filters: Filters,
                 allowed: np.ndarray | None = None) -> list[tuple[str, float]]:  # fmt: skip
@@ -249,8 +249,10 @@ class HybridRetriever:
         )  # fmt: skip
 
 
-def chroma_where(filters: Filters, snapshot: IndexSnapshot) -> dict[str, Any] | None:
-    """Filters as a Chroma `where`, for scopes too broad to send as ids. Authors become ids."""
+def chroma_where(filters: Filters, snapshot: IndexSnapshot,
+                 columns: PaperColumns | None = None) -> dict[str, Any] | None:  # fmt: skip
+    """Filters as a Chroma `where`, for scopes too broad to send as ids. Authors become ids,
+    matched as the filter mask matches them (`columns`: the retriever's, if built)."""
     clauses: list[dict[str, Any]] = []
     if filters.year_from is not None:
         clauses.append({"year": {"$gte": filters.year_from}})
@@ -262,8 +264,8 @@ def chroma_where(filters: Filters, snapshot: IndexSnapshot) -> dict[str, Any] | 
     if filters.has_code is not None:
         clauses.append({"has_code": filters.has_code})
     if filters.author:
-        by_author = Filters(author=filters.author)  # built once, not once per paper
-        ids = [p.paper_id for p in snapshot.papers if paper_matches(p, by_author)]
+        rows = (columns or PaperColumns(snapshot.papers)).author_mask(filters.author)
+        ids = [snapshot.papers[i].paper_id for i in np.flatnonzero(rows)]
         clauses.append({"paper_id": {"$in": ids}})
     if not clauses:
         return None
