@@ -111,8 +111,11 @@ def _print_report(report: IngestReport) -> None:
             f"Indexed {report.papers} papers as {report.chunks} chunks ({report.embedded} "
             f"embedded, {report.reused} reused) in {report.seconds:.1f} s."
         )
-    err.print(f"Skipped {report.skipped} malformed record(s); {report.duplicates} "
-              "duplicate(s) stored once.")  # fmt: skip
+    skipped = f"{report.skipped} malformed record(s)"
+    if report.no_abstract:
+        skipped = (f"{report.skipped} record(s): {report.no_abstract} without an abstract, "
+                   f"{report.skipped - report.no_abstract} malformed")  # fmt: skip
+    err.print(f"Skipped {skipped}; {report.duplicates} duplicate(s) stored once.")
     for line in report.errors[:10]:
         err.print(f"  - {line}", highlight=False)
     if len(report.errors) > 10:

@@ -2,7 +2,9 @@
 
 A corpus is a file or a folder holding any number of:
 - profile pages (`*.txt`): a researcher's name and figures, then one block per paper;
-- JSONL files (`*.jsonl`): one paper per line (schema in the README).
+- JSONL files (`*.jsonl`): one paper per line (schema in the README);
+- bibliographies: BibTeX (`*.bib`), CSL-JSON (`*.json`) and RIS (`*.ris`), read by
+  `qabot.formats`.
 
 Malformed records raise or are reported as `CorpusError`s naming the file and line. In the default
 mode they are skipped and counted; with `strict=True` the first one fails the load.
@@ -14,14 +16,22 @@ import datetime as dt
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qabot.config import CorpusSettings
-from qabot.errors import CorpusError
+from qabot.errors import CorpusError, NoAbstractError
+from qabot.formats import READERS
+from qabot.formats.common import (
+    cap_abstract,
+    find_urls,
+    make_paper_id,
+    normalise_title,
+    read_text,
+    split_authors,
+)
 from qabot.models import Paper, Profile, normalise_category
 
 log = logging.getLogger(__name__)
@@ -36,14 +46,13 @@ _PAPER_HEADER = re.compile(
 _PARTIAL_HEADER = re.compile(r"^[A-Z]{2,4}(?:[A-Z][a-z]{0,2}(?: \d{0,2}(?:,(?: \d{0,4})?)?)?)?$")
 _FIGURE_KEY_FIRST = re.compile(r"^(?P<key>[A-Za-z][A-Za-z \-]*?)\s*(?P<val>\d[\d,.]*%?)$")
 _FIGURE_VALUE_FIRST = re.compile(r"^(?P<val>\d[\d,]*)\s*(?P<key>[A-Za-z][A-Za-z ]*)$")
-_URL = re.compile(r"https?://[^\s<>\"')\]]+")
-_ET_AL = re.compile(r"\s*(,\s*)?et al\.?\s*$", re.IGNORECASE)
 _JSONL_FIELDS = {
     "id", "title", "abstract", "authors", "date", "year", "category",
     "affiliations", "url", "has_code", "profile",
 }  # fmt: skip
 PROFILE_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUFFIXES = PROFILE_SUFFIXES | JSONL_SUFFIXES | set(READERS)
 
 
 @dataclass
@@ -60,59 +69,10 @@ class CorpusLoad:
     def skipped(self) -> int:
         return len(self.errors)
 
-
-def normalise_title(title: str) -> str:
-    """Case-, accent- and punctuation-insensitive form used to spot duplicate papers."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
-def make_paper_id(title: str) -> str:
-    """A readable slug of the title; long titles get a hash suffix so ids stay unique."""
-    slug = normalise_title(title).replace(" ", "-") or "untitled"
-    if len(slug) <= 64:
-        return slug
-    import hashlib
-
-    digest = hashlib.sha1(normalise_title(title).encode()).hexdigest()[:8]
-    return f"{slug[:55].rstrip('-')}-{digest}"
-
-
-def find_urls(text: str) -> list[str]:
-    urls = [u.rstrip(".,;:") for u in _URL.findall(text)]
-    return list(dict.fromkeys(urls))
-
-
-def split_authors(text: str) -> tuple[list[str], bool]:
-    """Split an author list; a trailing "et al." becomes the truncation flag, never a name."""
-    truncated = bool(_ET_AL.search(text))
-    text = _ET_AL.sub("", text)
-    names = [n.strip() for n in re.split(r",|;|\band\b", text) if n.strip()]
-    return names, truncated
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
-    if b"\x00" in data[:65536]:
-        raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(path, "is not valid UTF-8 text (binary file?)", line) from exc
-
-
-def _cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
-    if len(abstract) > settings.max_abstract_chars:
-        log.warning(
-            "%s: abstract of %d characters cut to %d (QABOT_PARSING__MAX_ABSTRACT_CHARS)",
-            where, len(abstract), settings.max_abstract_chars,
-        )  # fmt: skip
-        return abstract[: settings.max_abstract_chars]
-    return abstract
+    @property
+    def no_abstract(self) -> int:
+        """Skipped bibliography entries that had no abstract (a subset of `skipped`)."""
+        return sum(isinstance(e, NoAbstractError) for e in self.errors)
 
 
 # --------------------------------------------------------------------------- profile pages
@@ -122,7 +82,7 @@ def parse_profile(
     path: Path, settings: CorpusSettings, text: str | None = None
 ) -> tuple[Profile, list[Paper], list[CorpusError]]:
     """Parse a profile page. Returns the profile, its papers, and the blocks that failed."""
-    text = _read_text(path) if text is None else text
+    text = read_text(path) if text is None else text
     lines = [line.rstrip("\r") for line in text.split("\n")]
     headers = [i for i, line in enumerate(lines) if _PAPER_HEADER.match(line.strip())]
     head = [ln.strip() for ln in lines[: headers[0] if headers else len(lines)] if ln.strip()]
@@ -198,7 +158,7 @@ def _parse_block(
         date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))
     except ValueError as exc:
         raise CorpusError(path, f"invalid date in {lines[start].strip()!r}: {exc}", lineno) from exc
-    abstract = _cap_abstract(abstract, f"{path}:{lineno}", settings)
+    abstract = cap_abstract(abstract, f"{path}:{lineno}", settings)
     return Paper(
         paper_id=make_paper_id(title),
         title=title,
@@ -223,7 +183,7 @@ def _parse_block(
 
 def parse_jsonl(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusError]:
     """Yield a Paper per valid line and a CorpusError per malformed one, in file order."""
-    text = _read_text(path)
+    text = read_text(path)
     # Split on "\n" only: splitlines() would also break inside strings holding U+2028.
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -292,7 +252,7 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
         if record.get(key) is not None and not isinstance(record[key], (str, int)):
             raise CorpusError(path, f"'{key}' must be a string", lineno)
     url_field, _ = _str_list(record.get("url"), "url", path, lineno)
-    abstract = _cap_abstract(" ".join(record["abstract"].split()), f"{path}:{lineno}", settings)
+    abstract = cap_abstract(" ".join(record["abstract"].split()), f"{path}:{lineno}", settings)
     return Paper(
         paper_id=str(record["id"]).strip() if record.get("id") not in (None, "") else make_paper_id(title),
         title=title,
@@ -329,11 +289,16 @@ def corpus_files(root: Path) -> list[Path]:
 
 
 def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoad:
-    """Read every profile and JSONL file under `root` into deduplicated papers."""
+    """Read every profile, JSONL and bibliography file under `root` into deduplicated papers.
+
+    A paper seen again (same id, same DOI, or the same normalised title, in any format) is
+    stored once, as first read; files are read in sorted order so the choice is reproducible.
+    """
     settings = settings or CorpusSettings()
     result = CorpusLoad()
     by_id: dict[str, Paper] = {}
     by_title: dict[str, Paper] = {}
+    by_doi: dict[str, Paper] = {}
 
     def reject(error: CorpusError) -> None:
         if settings.strict:
@@ -343,17 +308,19 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
 
     for path in corpus_files(root):
         suffix = path.suffix.lower()
-        if suffix not in PROFILE_SUFFIXES | JSONL_SUFFIXES:
-            reject(CorpusError(path, "unsupported file type; expected a .txt profile or .jsonl"))
+        if suffix not in SUFFIXES:
+            reject(CorpusError(path, "unsupported file type; expected a .txt profile, .jsonl, "
+                               ".bib (BibTeX), .json (CSL-JSON) or .ris"))  # fmt: skip
             continue
         result.files.append(path)
         try:
-            if suffix in JSONL_SUFFIXES:
-                records: list[Paper | CorpusError] = list(parse_jsonl(path, settings))
-            else:
+            if suffix in PROFILE_SUFFIXES:
                 profile, papers, errors = parse_profile(path, settings)
                 result.profiles.append(profile)
-                records = [*papers, *errors]
+                records: list[Paper | CorpusError] = [*papers, *errors]
+            else:
+                reader = parse_jsonl if suffix in JSONL_SUFFIXES else READERS[suffix]
+                records = list(reader(path, settings))
         except CorpusError as exc:
             reject(exc)
             continue
@@ -361,12 +328,17 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
             if isinstance(record, CorpusError):
                 reject(record)
                 continue
-            first = by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
+            doi = record.doi
+            same_doi = by_doi.get(doi) if doi else None
+            first = same_doi or by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
             if first is None:
                 by_id[record.paper_id] = record
                 by_title[normalise_title(record.title)] = record
+                if doi:
+                    by_doi[doi] = record
                 result.papers.append(record)
-            elif first.paper_id == record.paper_id and first.content_hash() != record.content_hash():
+            elif (first.paper_id == record.paper_id and same_doi is None
+                  and first.content_hash() != record.content_hash()):  # fmt: skip
                 path_s, _, line = record.source.rpartition(":")
                 reject(CorpusError(
                     path_s, f"duplicate id {record.paper_id!r} with different content "

@@ -28,6 +28,14 @@ class CorpusError(QABotError):
         super().__init__(f"{where}: {message}")
 
 
+class NoAbstractError(CorpusError):
+    """A bibliography entry without an abstract: nothing to index. Counted apart in the ingest
+    summary, as exports from Google Scholar and DBLP carry no abstracts at all."""
+
+    def __init__(self, path: Path | str, key: str, line: int | None = None) -> None:
+        super().__init__(path, f"{key}: no abstract", line)
+
+
 class IndexStoreError(QABotError):
     """Problems with the persisted index: unwritable, missing, corrupt, mismatched, locked."""
 

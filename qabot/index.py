@@ -70,6 +70,7 @@ class IngestReport:
     embedded: int = 0
     reused: int = 0
     skipped: int = 0
+    no_abstract: int = 0  # of the skipped: bibliography entries without an abstract
     duplicates: int = 0
     seconds: float = 0.0
     generation: str = ""
@@ -160,6 +161,7 @@ def ingest(
         loaded = corpus or load_corpus(settings.corpus, settings.parsing)
         report = _ingest_locked(settings, embeddings, loaded, rebuild, progress)
         report.skipped, report.duplicates = loaded.skipped, loaded.duplicates
+        report.no_abstract = loaded.no_abstract
         report.errors = [str(e) for e in loaded.errors]
     except OSError as exc:
         raise _unwritable(settings, exc) from exc
@@ -183,8 +185,10 @@ def _ingest_locked(
         old = None
     papers = loaded.papers
     if not papers:
+        hint = (f"; {loaded.no_abstract} had no abstract (Google Scholar and DBLP exports carry "
+                "none: export from Zotero, which fetches them)" if loaded.no_abstract else "")
         raise CorpusError(settings.corpus, f"no papers to index ({len(loaded.files)} file(s) "
-                          f"read, {loaded.skipped} record(s) skipped); the index is unchanged")  # fmt: skip
+                          f"read, {loaded.skipped} record(s) skipped{hint}); the index is unchanged")  # fmt: skip
     chunks = chunk_papers(papers, settings, model)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
     if old and old.profiles == profiles and _unchanged(settings, client, old, papers, model):

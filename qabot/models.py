@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# A DOI link as the bibliography readers write it (https://doi.org/10.x/y); dx.doi.org too.
+DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\.\S+)$", re.IGNORECASE)
+
 
 class Paper(BaseModel):
-    """One paper of the portfolio, as parsed from a profile page or a JSONL line."""
+    """One paper of the portfolio, as parsed from a profile page, a JSONL line or a
+    bibliography entry (BibTeX, CSL-JSON, RIS).
+
+    Fields added later have defaults, so a paper table written by an older version still
+    reads; the next ingest rewrites it."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -33,7 +41,9 @@ class Paper(BaseModel):
     year: int | None = None
     has_code: bool = False
     abstract: str
-    urls: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list, description="Links; a DOI as https://doi.org/...")
+    venue: str | None = Field(default=None, description="Journal or proceedings it appeared in.")
+    keywords: list[str] = Field(default_factory=list, description="Keywords from the source.")
     profile: str | None = Field(default=None, description="Name of the profile that lists it.")
     source: str = Field(default="", description="File (and line) the record was read from.")
 
@@ -46,6 +56,15 @@ class Paper(BaseModel):
     @property
     def url(self) -> str | None:
         return self.urls[0] if self.urls else None
+
+    @property
+    def doi(self) -> str | None:
+        """The DOI (lower-cased, as DOIs compare) of its first doi.org link, if any."""
+        for url in self.urls:
+            match = DOI_URL.match(url)
+            if match:
+                return match["doi"].lower()
+        return None
 
     @property
     def display_date(self) -> str:
@@ -125,6 +144,7 @@ class SearchHit(BaseModel):
     category: str | None = None
     has_code: bool = False
     url: str | None = None
+    venue: str | None = None
     score: float = Field(description="Fused rank score (reciprocal rank fusion); higher is better.")
     relevance: float | None = Field(
         default=None, description="Best dense cosine similarity of its chunks; None if only BM25 found it."
@@ -141,6 +161,7 @@ class Citation(BaseModel):
     year: int | None = None
     authors: str = ""
     url: str | None = None
+    venue: str | None = None
     text: str = Field(description="The supporting passage shown to the model as source n.")
 
 

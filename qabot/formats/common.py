@@ -1,0 +1,144 @@
+"""Helpers every corpus reader shares: reading a file as text, ids, titles, links and dates.
+
+They live below the readers (and below `qabot.corpus`, which dispatches to the readers) so the
+import graph stays one-way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+from qabot.config import CorpusSettings
+from qabot.errors import CorpusError
+from qabot.models import DOI_URL, normalise_category
+
+log = logging.getLogger(__name__)
+
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_ET_AL = re.compile(r"\s*(,\s*)?et al\.?\s*$", re.IGNORECASE)
+# "10.1000/xyz", optionally written as a link or with a "doi:" prefix.
+_DOI = re.compile(
+    r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(?P<doi>10\.\d{4,9}(?:\.\d+)*/\S+)$", re.I
+)
+# arXiv subject classes: an archive, with a subject class where the archive has them
+# ("cs.LG", "stat.ML", "astro-ph.CO", "hep-th").
+_ARXIV_ARCHIVES = (
+    "cs|math|stat|physics|eess|econ|q-bio|q-fin|astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph"
+    "|hep-th|math-ph|nlin|nucl-ex|nucl-th|quant-ph"
+)
+_ARXIV_CLASS = re.compile(rf"^(?:{_ARXIV_ARCHIVES})(?:\.[A-Za-z-]{{2,}})?$")
+# Names that only say "the list goes on": BibTeX's "and others" and its spellings.
+TRUNCATION_NAMES = {"others", "et al", "et al.", "et. al.", "etal"}
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text; a binary or mis-encoded file is a `CorpusError`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
+    if b"\x00" in data[:65536]:
+        raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(path, "is not valid UTF-8 text (binary file?)", line) from exc
+
+
+def cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
+    if len(abstract) > settings.max_abstract_chars:
+        log.warning(
+            "%s: abstract of %d characters cut to %d (QABOT_PARSING__MAX_ABSTRACT_CHARS)",
+            where, len(abstract), settings.max_abstract_chars,
+        )  # fmt: skip
+        return abstract[: settings.max_abstract_chars]
+    return abstract
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used to spot duplicate papers."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def make_paper_id(title: str) -> str:
+    """A readable slug of the title; long titles get a hash suffix so ids stay unique."""
+    slug = normalise_title(title).replace(" ", "-") or "untitled"
+    if len(slug) <= 64:
+        return slug
+    digest = hashlib.sha1(normalise_title(title).encode()).hexdigest()[:8]
+    return f"{slug[:55].rstrip('-')}-{digest}"
+
+
+def find_urls(text: str) -> list[str]:
+    urls = [u.rstrip(".,;:") for u in _URL.findall(text)]
+    return list(dict.fromkeys(urls))
+
+
+def split_authors(text: str) -> tuple[list[str], bool]:
+    """Split an author list; a trailing "et al." becomes the truncation flag, never a name."""
+    truncated = bool(_ET_AL.search(text))
+    text = _ET_AL.sub("", text)
+    names = [n.strip() for n in re.split(r",|;|\band\b", text) if n.strip()]
+    return names, truncated
+
+
+def squash(text: str) -> str:
+    """Runs of whitespace (newlines of a wrapped field, non-breaking spaces) as one space."""
+    return " ".join(text.split())
+
+
+def doi_url(value: str) -> str | None:
+    """A DOI, bare or as a link, as https://doi.org/...; None if it is not a DOI."""
+    match = _DOI.match(value.strip())
+    return f"https://doi.org/{match['doi']}" if match else None
+
+
+def links(urls: list[str], doi: str | None, abstract: str) -> list[str]:
+    """The paper's links, DOI first (the most stable), then the source's own, then any in the
+    abstract; each once. A link that *is* a DOI is written the same way as the DOI field."""
+    out = [doi_url(doi)] if doi else []
+    for url in urls:
+        url = url.strip()
+        if DOI_URL.match(url) or url.lower().startswith("doi:"):
+            out.append(doi_url(url) or url)
+        elif url.startswith(("http://", "https://")):
+            out.append(url)
+    return list(dict.fromkeys(u for u in [*out, *find_urls(abstract)] if u))
+
+
+def arxiv_category(value: str | None) -> str | None:
+    """"cs.LG" -> "LG" when `value` is an arXiv subject class, else None."""
+    if not value or not _ARXIV_CLASS.match(value.strip()):
+        return None
+    return normalise_category(value)
+
+
+def split_keywords(value: str | list[str] | None) -> list[str]:
+    """Keywords as exports write them: one string with ',' or ';' between, or a list."""
+    if not value:
+        return []
+    parts = value if isinstance(value, list) else re.split(r"[;,]", value)
+    return list(dict.fromkeys(squash(p) for p in parts if p and squash(p)))
+
+
+def make_date(
+    year: int | None, month: int | None = None, day: int | None = None
+) -> tuple[dt.date | None, str | None]:
+    """A date and how precise it is, from whichever parts the source gave. An impossible part
+    (month 13, June 31) is dropped rather than the whole date."""
+    tries = [((year, month, day), "day")] if month and day else []
+    tries += [((year, month, 1), "month")] if month else []
+    tries += [((year, 1, 1), "year")] if year is not None else []
+    for parts, precision in tries:
+        try:
+            return dt.date(*parts), precision  # type: ignore[arg-type]
+        except (ValueError, OverflowError):
+            continue
+    return None, None
