@@ -194,7 +194,8 @@ def search(
 def _print_sources(answer: Answer) -> None:
     for c in answer.citations:
         link = f"  {c.url}" if c.url else ""
-        out.print(f"  [{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{link}",
+        venue = f"{c.venue}, " if c.venue else ""
+        out.print(f"  [{c.number}] {c.title} ({venue}{c.year or 'n.d.'}) — {c.authors}{link}",
                   highlight=False, markup=False)  # fmt: skip
 
 

@@ -32,10 +32,12 @@ class StatisticAnswerer:
     def _answer(self, question: str, text: str, papers: list[Paper]) -> Answer:
         hits = [SearchHit(paper_id=p.paper_id, title=p.title, year=p.year,
                           authors=p.authors_display, category=p.category, has_code=p.has_code,
-                          url=p.url, score=1.0, evidence=[Evidence(chunk=0, text=_opening(p))])
+                          url=p.url, venue=p.venue, score=1.0,
+                          evidence=[Evidence(chunk=0, text=_opening(p))])
                 for p in papers]  # fmt: skip
         citations = [Citation(number=n, paper_id=h.paper_id, title=h.title, year=h.year,
-                              authors=h.authors, url=h.url, text=h.evidence[0].text)
+                              authors=h.authors, url=h.url, venue=h.venue,
+                              text=h.evidence[0].text)
                      for n, h in enumerate(hits, 1) if f"[{n}]" in text]  # fmt: skip
         return Answer(question=question, standalone_question=question, answer=text,
                       citations=citations, sources=hits, answerer="portfolio")  # fmt: skip

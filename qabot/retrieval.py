@@ -244,7 +244,7 @@ class HybridRetriever:
         return SearchHit(
             paper_id=paper.paper_id, title=paper.title, year=paper.year,
             authors=paper.authors_display, category=paper.category, has_code=paper.has_code,
-            url=paper.url, score=score, relevance=max(sims) if sims else None,
+            url=paper.url, venue=paper.venue, score=score, relevance=max(sims) if sims else None,
             evidence=evidence,
         )  # fmt: skip
 

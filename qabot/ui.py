@@ -68,6 +68,8 @@ def _card(c: Citation, answer: Answer, question: str, opened: bool,
         facts.append(paper.display_date + inferred)
     else:
         facts.append(str(c.year) if c.year else "undated")
+    if c.venue:
+        facts.append(f"*{md_escape(c.venue)}*")
     if hit and hit.category:
         facts.append(md_escape(hit.category))
     if hit and hit.has_code:
@@ -102,7 +104,8 @@ def api_text(answer: Answer) -> str:
         lines.append("\nSources:")
         for c in answer.citations:
             url = f" — {c.url}" if c.url else ""
-            lines.append(f"[{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{url}")
+            venue = f"{c.venue}, " if c.venue else ""
+            lines.append(f"[{c.number}] {c.title} ({venue}{c.year or 'n.d.'}) — {c.authors}{url}")
     return "\n".join(lines)
 
 
