@@ -26,6 +26,7 @@ from qabot.errors import CorpusError, NoAbstractError
 from qabot.formats import READERS
 from qabot.formats.common import (
     cap_abstract,
+    doi_url,
     find_urls,
     make_paper_id,
     normalise_title,
@@ -48,7 +49,7 @@ _FIGURE_KEY_FIRST = re.compile(r"^(?P<key>[A-Za-z][A-Za-z \-]*?)\s*(?P<val>\d[\d
 _FIGURE_VALUE_FIRST = re.compile(r"^(?P<val>\d[\d,]*)\s*(?P<key>[A-Za-z][A-Za-z ]*)$")
 _JSONL_FIELDS = {
     "id", "title", "abstract", "authors", "date", "year", "category",
-    "affiliations", "url", "has_code", "profile",
+    "affiliations", "url", "has_code", "profile", "venue", "keywords", "doi",
 }  # fmt: skip
 PROFILE_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -248,10 +249,14 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
     has_code = record.get("has_code", False)
     if not isinstance(has_code, bool):
         raise CorpusError(path, f"'has_code' must be true or false, got {has_code!r}", lineno)
-    for key in ("id", "category", "profile"):
+    for key in ("id", "category", "profile", "venue", "doi"):
         if record.get(key) is not None and not isinstance(record[key], (str, int)):
             raise CorpusError(path, f"'{key}' must be a string", lineno)
     url_field, _ = _str_list(record.get("url"), "url", path, lineno)
+    keywords, _ = _str_list(record.get("keywords"), "keywords", path, lineno)
+    doi = str(record["doi"]) if record.get("doi") else None
+    if doi and not doi_url(doi):
+        raise CorpusError(path, f"'doi' must look like 10.1234/abc, got {doi!r}", lineno)
     abstract = cap_abstract(" ".join(record["abstract"].split()), f"{path}:{lineno}", settings)
     return Paper(
         paper_id=str(record["id"]).strip() if record.get("id") not in (None, "") else make_paper_id(title),
@@ -265,7 +270,9 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
         year=date.year if date else year,
         has_code=has_code,
         abstract=abstract,
-        urls=list(dict.fromkeys(url_field + find_urls(abstract))),
+        urls=list(dict.fromkeys([*([doi_url(doi)] if doi else []), *url_field, *find_urls(abstract)])),
+        venue=" ".join(str(record.get("venue") or "").split()) or None,
+        keywords=keywords,
         profile=str(record["profile"]) if record.get("profile") else None,
         source=f"{path}:{lineno}",
     )
