@@ -37,6 +37,7 @@ from bibtexparser.model import (
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from qabot.config import CorpusSettings
 from qabot.errors import CorpusError, NoAbstractError
@@ -63,12 +64,30 @@ _YEAR = re.compile(r"\b(\d{4})\b")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
+# Text macros that Zotero's BibTeX export writes and pylatexenc 2.11 drops or gets wrong
+# ("{\\textless}5 Hz" would read "5 Hz").
+_MISSING_MACROS = {
+    "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_",
+    "textminus": "\u2212", "textasciicircum": "^", "textperiodcentered": "\u00b7",
+}  # fmt: skip
+
+
+def _decoder() -> LatexNodes2Text:
+    """bibtexparser's default decoder (URLs without <>, braces dropped), with math as text
+    ("$\\alpha$" -> "α", searchable) and the missing macros added."""
+    context = get_default_latex_context_db()
+    specs = [MacroTextSpec("url", simplify_repl="%s")]
+    specs += [MacroTextSpec(name, simplify_repl=text) for name, text in _MISSING_MACROS.items()]
+    context.add_context_category("qabot-bibtex", prepend=True, macros=specs)
+    return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="text")
+
+
 class _LatexToUnicode(mw.LatexDecodingMiddleware):
     """bibtexparser's LaTeX decoding with the gaps above filled. `_transform_python_value_string`
     is the hook its base class defines for subclasses (one call per string and name part)."""
 
     def __init__(self, path: Path, max_chars: int) -> None:
-        super().__init__(keep_math_mode=False)  # "$\\alpha$" -> "α": searchable text
+        super().__init__(decoder=_decoder())
         self._path = path
         self._max_chars = max_chars
         self._decoded: dict[str, tuple[str, str]] = {}
@@ -217,7 +236,8 @@ def _paper(entry: Entry, path: Path, settings: CorpusSettings) -> Paper:
     date, precision, year = _date(entry)
     archive = (_text(entry, "archiveprefix") or _text(entry, "eprinttype")).lower()
     eprint = _text(entry, "eprint")
-    arxiv = [f"https://arxiv.org/abs/{eprint}"] if archive == "arxiv" and eprint else []
+    url = _text(entry, "url")
+    arxiv = [f"https://arxiv.org/abs/{eprint}"] if archive == "arxiv" and eprint not in url else []
     abstract = cap_abstract(abstract, f"{path}:{line}", settings)
     venue = _text(entry, "journal") or _text(entry, "journaltitle") or _text(entry, "booktitle")
     return Paper(
@@ -230,7 +250,7 @@ def _paper(entry: Entry, path: Path, settings: CorpusSettings) -> Paper:
         date_precision=precision,  # type: ignore[arg-type]
         year=year,
         abstract=abstract,
-        urls=links([_text(entry, "url"), *arxiv], _text(entry, "doi") or None, abstract),
+        urls=links([url, *arxiv], _text(entry, "doi") or None, abstract),
         venue=venue or None,
         keywords=split_keywords(_text(entry, "keywords")),
         source=f"{path}:{line}",

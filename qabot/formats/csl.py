@@ -113,8 +113,10 @@ def _paper(item: Any, index: int, path: Path, line: int, settings: CorpusSetting
                           "object", line)  # fmt: skip
     raw_id = item.get("citation-key") or item.get("id")
     key = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else ""
-    label = f"{key} (item {index})" if key else f"item {index}"
     title, abstract = _plain(item.get("title")), _plain(item.get("abstract"))
+    # Zotero's ids are item URIs ("http://zotero.org/users/1/items/AB12"): the title reads better.
+    readable = key if key and "/" not in key else title[:60]
+    label = f"{readable} (item {index})" if readable else f"item {index}"
     if not title:
         raise CorpusError(path, f"{label}: no title", line)
     if not abstract:
@@ -122,7 +124,6 @@ def _paper(item: Any, index: int, path: Path, line: int, settings: CorpusSetting
     date, precision, year = _issued(item.get("issued"))
     abstract = cap_abstract(abstract, f"{path}:{line}", settings)
     url, doi = _plain(item.get("URL")), _plain(item.get("DOI"))
-    # Zotero's ids are item URIs ("http://zotero.org/users/1/items/AB12"): a slug reads better.
     paper_id = key if key and "/" not in key else make_paper_id(title)
     return Paper(
         paper_id=paper_id,
