@@ -300,6 +300,7 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
 
     A paper seen again (same id, same DOI, or the same normalised title, in any format) is
     stored once, as first read; files are read in sorted order so the choice is reproducible.
+    One explicit id given to two different texts (without a shared DOI) is an error instead.
     """
     settings = settings or CorpusSettings()
     result = CorpusLoad()
@@ -345,6 +346,7 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
                     by_doi[doi] = record
                 result.papers.append(record)
             elif (first.paper_id == record.paper_id and same_doi is None
+                  and record.paper_id != make_paper_id(record.title)  # a slug: same title
                   and first.content_hash() != record.content_hash()):  # fmt: skip
                 path_s, _, line = record.source.rpartition(":")
                 reject(CorpusError(

@@ -13,7 +13,7 @@ from langchain_core.embeddings import Embeddings
 from qabot import QABot
 from qabot.errors import IndexMismatchError, IngestLockedError
 from qabot.index import ingest
-from qabot.store import make_chroma_client, open_snapshot, read_manifest
+from qabot.store import generation_dir, make_chroma_client, open_snapshot, read_manifest
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -265,3 +265,26 @@ def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Em
     report = ingest(make_settings(store_copy), embeddings)
     assert not report.up_to_date and report.embedded == 0, "rebuilt from reused vectors"
     assert bot.ask("What is the Boltzmann policy distribution?").citations
+
+
+def test_a_paper_table_from_before_venue_and_keywords_reads_then_upgrades(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
+    """An index written before Paper had `venue` and `keywords` still answers, and the next
+    ingest rewrites its tables without embedding anything again."""
+    settings = make_settings(store_copy, llm="extractive")
+    table = generation_dir(store_copy, read_manifest(store_copy).generation) / "papers.jsonl"
+    old = [json.loads(line) for line in table.read_text("utf-8").splitlines()]
+    for record in old:
+        del record["venue"], record["keywords"]
+    table.write_text("".join(json.dumps(r) + "\n" for r in old), "utf-8")
+
+    answer = QABot(settings, embeddings=embeddings).ask("What is the Boltzmann policy distribution?")
+    assert answer.citations and answer.citations[0].venue is None
+
+    counting = CountingEmbeddings(embeddings)
+    report = ingest(settings, counting)
+    assert not report.up_to_date and counting.texts == 0 and report.reused == report.chunks
+    upgraded = generation_dir(store_copy, report.generation) / "papers.jsonl"
+    assert all('"venue":null,"keywords":[]' in line for line in upgraded.read_text("utf-8").splitlines())
+    assert ingest(settings, counting).up_to_date

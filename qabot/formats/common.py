@@ -48,7 +48,9 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(path, "is not valid UTF-8 text (binary file?)", line) from exc
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        raise CorpusError(path, f"is not valid UTF-8 text (byte 0x{data[exc.start]:02x} at column "
+                          f"{column}): re-save it as UTF-8, or is it a binary file?", line) from exc
 
 
 def cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
