@@ -194,6 +194,22 @@ def test_a_key_used_twice_keeps_the_first(tmp_path: Path) -> None:
                                      "file; this one is skipped")  # fmt: skip
 
 
+@pytest.mark.parametrize("entry, message", [
+    ("@article{twice,\n  title = {One},\n  title = {Two},\n  abstract = {A}\n}\n",
+     "twice: field(s) title given twice"),
+    ("@article{commas, title = {T}, abstract = {A}, author = {Smith, John, Jr, Extra}}\n",
+     "commas: cannot be read: Cannot split the following name `Smith, John, Jr, Extra`"),
+    ("@misc{bare}\n", "bare: no title"),
+    ("@comment{ an { unclosed comment\n", "@comment: entry cannot be parsed"),
+], ids=["field-twice", "name-with-too-many-commas", "no-fields", "unclosed-comment"])  # fmt: skip
+def test_a_bad_entry_is_one_error_and_the_next_one_is_read(tmp_path: Path, entry: str,
+                                                           message: str) -> None:  # fmt: skip
+    path = write(tmp_path, "refs.bib", entry + bib_entry("next", title="The next one"))
+    result = load(path)
+    assert [p.paper_id for p in result.papers] == ["next"]
+    assert str(result.errors[0]).startswith(f"{path}:1: {message}")
+
+
 @pytest.mark.parametrize("content, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
      "looks like a binary file (NUL bytes); expected UTF-8 text"),

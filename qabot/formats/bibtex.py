@@ -176,18 +176,19 @@ def _block_error(block: ParsingFailedBlock, path: Path) -> CorpusError:
         reason = f"entry key {block.key!r} is used twice in this file; this one is skipped"
     elif isinstance(block, DuplicateFieldKeyBlock):
         reason = f"field(s) {', '.join(sorted(block.duplicate_keys))} given twice"
-    elif isinstance(block, MiddlewareErrorBlock):
-        reason = f"cannot be decoded ({block.error})"
+    elif isinstance(block, MiddlewareErrorBlock):  # e.g. a name with too many commas
+        reason = f"cannot be read: {' '.join(str(block.error).split())}"
     else:
         why = getattr(block.error, "abort_reason", str(block.error)).strip()
         reason = (f"entry cannot be parsed: {why} (unbalanced braces or a missing comma?); "
                   "reading resumed at the next entry")  # fmt: skip
-    return CorpusError(path, f"{key}: {reason}" if key else reason, line)
+    return CorpusError(path, f"{key}: {reason}", line)
 
 
 def _raw_key(raw: str | None) -> str:
-    match = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)", raw or "")
-    return match[1] if match else ""
+    """The entry key of a block that failed to parse, else its type ("@comment")."""
+    match = re.match(r"\s*(@\w+)\s*[{(]\s*(?:([^,\s{}]+)\s*,)?", raw or "")
+    return (match[2] or match[1]) if match else "(unreadable block)"
 
 
 def _text(entry: Entry, key: str) -> str:

@@ -112,7 +112,11 @@ def links(urls: list[str], doi: str | None, abstract: str) -> list[str]:
             out.append(doi_url(url) or url)
         elif url.startswith(("http://", "https://")):
             out.append(url)
-    return list(dict.fromkeys(u for u in [*out, *find_urls(abstract)] if u))
+    unique: dict[str, str] = {}  # DOIs compare case-insensitively; other URLs do not
+    for url in [*out, *find_urls(abstract)]:
+        if url:
+            unique.setdefault(url.lower() if DOI_URL.match(url) else url, url)
+    return list(unique.values())
 
 
 def arxiv_category(value: str | None) -> str | None:
