@@ -1,10 +1,11 @@
-"""Corpus parsing: profile pages and JSONL paper files into `Paper` and `Profile` records.
+"""Corpus parsing: profile pages, JSONL and bibliographies into `Paper` and `Profile` records.
 
 A corpus is a file or a folder holding any number of:
 - profile pages (`*.txt`): a researcher's name and figures, then one block per paper;
-- JSONL files (`*.jsonl`): one paper per line (schema in the README);
+- JSONL files (`*.jsonl`): one paper per line;
 - bibliographies: BibTeX (`*.bib`), CSL-JSON (`*.json`) and RIS (`*.ris`), read by
   `qabot.formats`.
+Every format and its fields: docs/formats.md.
 
 Malformed records raise or are reported as `CorpusError`s naming the file and line. In the default
 mode they are skipped and counted; with `strict=True` the first one fails the load.
