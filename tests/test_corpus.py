@@ -220,3 +220,17 @@ def test_a_cut_mid_abstract_is_warned_about(tmp_path: Path, caplog: pytest.LogCa
     with caplog.at_level("WARNING"):
         load_corpus(path)
     assert "ends mid-sentence" in caplog.text and "cut.txt:19" in caplog.text
+
+
+def test_jsonl_takes_venue_keywords_and_doi(write_jsonl: Callable[..., Path]) -> None:
+    path = write_jsonl([
+        paper_record(1, venue="Journal  of Violins", keywords="strings, bows", doi="doi:10.5555/V.1",
+                     url="https://example.org/v1"),
+        paper_record(2, doi="not a doi"),
+    ])  # fmt: skip
+    result = load_corpus(path)
+    (paper,) = result.papers
+    assert (paper.venue, paper.keywords) == ("Journal of Violins", ["strings", "bows"])
+    assert paper.urls == ["https://doi.org/10.5555/V.1", "https://example.org/v1"]
+    assert paper.doi == "10.5555/v.1"
+    assert str(result.errors[0]) == f"{path}:2: 'doi' must look like 10.1234/abc, got 'not a doi'"
