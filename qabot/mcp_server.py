@@ -1,0 +1,355 @@
+"""qabot as an MCP server: three tools, defined once, served over stdio and over HTTP.
+
+`PortfolioTools` holds the tools (`ask`, `search`, `portfolio_statistics`) as typed methods whose
+parameters carry their descriptions (`Annotated[..., Field(description=...)]`). Two adapters
+serve them without restating anything:
+
+- `stdio_server` registers them on the official SDK's FastMCP (`qabot mcp`), which builds the
+  JSON schemas from the annotations and returns the records as structured content;
+- `add_gradio_tools` registers them as Gradio API endpoints, which Gradio's own MCP support
+  publishes at `/gradio_api/mcp/` (`qabot serve --mcp`). Gradio reads parameter descriptions
+  from an "Args:" docstring, so the adapter writes one from the same annotations, and returns
+  the record as JSON text (Gradio's MCP layer turns return values into text).
+
+Every call is independent: the tools take no history and keep nothing between calls. A
+`QABotError` (an empty question, a missing index) becomes an MCP tool error with its message;
+anything else is logged with its traceback and reported as a one-line internal error.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import inspect
+import json
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any, get_type_hints
+
+import anyio
+import gradio as gr
+from mcp.server.fastmcp import FastMCP
+from pydantic import BaseModel, Field
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from qabot.bot import QABot
+from qabot.errors import QABotError
+
+log = logging.getLogger(__name__)
+
+SERVER_NAME = "qabot"
+INSTRUCTIONS = (
+    "qabot answers questions about one researcher's (or group's) publication portfolio. Use "
+    "`ask` for a cited answer, `search` to list the papers that match a topic, and "
+    "`portfolio_statistics` for exact counts (papers per year, category, co-authors). Every "
+    "claim in an `ask` answer carries a [n] marker resolved in its citations; when the papers "
+    "do not cover a question the answer says so (abstained = true)."
+)
+INTERNAL_ERROR = "qabot failed while answering (an internal error; the details are in its log)."
+LISTED_MAX = 50  # titles listed in portfolio_statistics; the counts cover all of them
+
+# Parameters, each described once; both transports publish these descriptions.
+Question = Annotated[str, Field(description="The question, in natural language.")]
+YearFrom = Annotated[int | None, Field(description="Only papers published in or after this year.")]
+YearTo = Annotated[int | None, Field(description="Only papers published in or before this year.")]
+Categories = Annotated[list[str] | None, Field(
+    description='Only papers in these arXiv categories, e.g. ["LG", "RO"] or ["cs.CL"].')]
+Author = Annotated[str | None, Field(
+    description="Only papers with an author whose name contains this text (case-insensitive).")]
+HasCode = Annotated[bool | None, Field(
+    description="true: only papers that link their code; false: only papers that do not.")]
+K = Annotated[int, Field(ge=1, le=50, description="How many papers to return (1-50).")]
+
+
+class CitedPassage(BaseModel):
+    """A `[n]` marker of the answer, resolved to the paper and the passage it rests on."""
+
+    number: int = Field(description="The n of the [n] marker in the answer text.")
+    paper_id: str
+    title: str
+    year: int | None
+    url: str | None
+    passage: str = Field(description="The passage of the paper shown to the answerer as [n].")
+
+
+class AskResult(BaseModel):
+    """What the `ask` tool returns."""
+
+    question: str
+    answer: str = Field(description="The answer, with [n] markers that `citations` resolve.")
+    abstained: bool = Field(description="True when the portfolio does not cover the question.")
+    citations: list[CitedPassage]
+    answerer: str = Field(description="Which backend wrote the answer (openai:..., extractive).")
+
+
+class FoundPaper(BaseModel):
+    """One paper of a `search` result, best first."""
+
+    rank: int
+    paper_id: str
+    title: str
+    year: int | None
+    authors: str
+    category: str | None
+    has_code: bool
+    url: str | None
+    score: float = Field(description="Fused dense + BM25 rank score; higher is better.")
+    passage: str = Field(description="The paper's passage that best matches the question.")
+
+
+class SearchResult(BaseModel):
+    """What the `search` tool returns."""
+
+    question: str
+    papers: list[FoundPaper]
+
+
+class NamedCount(BaseModel):
+    name: str
+    papers: int
+
+
+class PortfolioStatistics(BaseModel):
+    """What the `portfolio_statistics` tool returns: exact figures from the paper metadata."""
+
+    researchers: list[str] = Field(description="The profiles the portfolio was built from.")
+    papers_indexed: int
+    papers_stated: int | None = Field(description="What the profiles claim, when they say.")
+    counts_by_year: dict[str, int]
+    counts_by_category: dict[str, int]
+    counts_by_affiliation: dict[str, int]
+    top_coauthors: list[NamedCount] = Field(description="Listed authors only (see truncated).")
+    truncated_author_lists: int = Field(description='Papers whose author list ends "et al.".')
+    papers_with_code: int
+    papers_with_code_titles: list[str] = Field(description=f"At most {LISTED_MAX} titles.")
+    earliest: str | None
+    latest: str | None
+    undated: int
+    themes: list[NamedCount] = Field(description="Main themes (k-means over paper embeddings).")
+
+
+class PortfolioTools:
+    """The MCP tools over one bot. Stateless: each call stands alone."""
+
+    def __init__(self, bot: QABot, concurrency: int | None = None) -> None:
+        self.bot = bot
+        # Tool calls bypass the page's queue, so they get the same limit of their own.
+        self._slots = threading.BoundedSemaphore(concurrency or bot.settings.app.concurrency)
+
+    def ask(self, question: Question, year_from: YearFrom = None, year_to: YearTo = None,
+            categories: Categories = None, author: Author = None,
+            has_code: HasCode = None) -> AskResult:  # fmt: skip
+        """Answer a question from the researcher's papers. Every claim is cited as [n] and the
+        citations give each cited paper and passage; when the papers do not cover the question
+        the answer says so and `abstained` is true. Filters narrow the papers used."""
+        filters = _filters(year_from, year_to, categories, author, has_code)
+        with self._slots:
+            answer = self.bot.ask(question, **filters)
+        return AskResult(
+            question=answer.question, answer=answer.answer, abstained=answer.abstained,
+            answerer=answer.answerer,
+            citations=[
+                CitedPassage(number=c.number, paper_id=c.paper_id, title=c.title, year=c.year,
+                             url=c.url, passage=c.text)  # fmt: skip
+                for c in answer.citations
+            ],
+        )  # fmt: skip
+
+    def search(self, question: Question, k: K = 5, year_from: YearFrom = None,
+               year_to: YearTo = None, categories: Categories = None, author: Author = None,
+               has_code: HasCode = None) -> SearchResult:  # fmt: skip
+        """List the papers that best match a question (hybrid dense + keyword search), best
+        first, each with its best-matching passage. No answer is written."""
+        filters = _filters(year_from, year_to, categories, author, has_code)
+        with self._slots:
+            hits = self.bot.search(question, k=k, **filters)
+        return SearchResult(question=question, papers=[
+            FoundPaper(
+                rank=n, paper_id=h.paper_id, title=h.title, year=h.year, authors=h.authors,
+                category=h.category, has_code=h.has_code, url=h.url, score=round(h.score, 6),
+                passage=h.evidence[0].text if h.evidence else "",
+            )
+            for n, h in enumerate(hits, 1)
+        ])  # fmt: skip
+
+    def portfolio_statistics(self) -> PortfolioStatistics:
+        """Exact statistics of the whole portfolio from its metadata: papers per year, per
+        arXiv category and per affiliation, top co-authors, papers with code, the earliest and
+        latest paper, and the main themes. Use it for counting questions."""
+        with self._slots:
+            report = self.bot.portfolio()
+        return PortfolioStatistics(
+            researchers=[p.name for p in report.profiles],
+            papers_indexed=report.papers_indexed, papers_stated=report.papers_stated,
+            counts_by_year={str(y): n for y, n in report.counts_by_year.items()},
+            counts_by_category=report.counts_by_category,
+            counts_by_affiliation=report.counts_by_affiliation,
+            top_coauthors=[NamedCount(name=a.name, papers=a.papers) for a in report.top_coauthors],
+            truncated_author_lists=report.truncated_author_lists,
+            papers_with_code=len(report.papers_with_code),
+            papers_with_code_titles=report.papers_with_code[:LISTED_MAX],
+            earliest=report.earliest, latest=report.latest, undated=report.undated,
+            themes=[NamedCount(name=t.label, papers=len(t.paper_ids)) for t in report.topics],
+        )  # fmt: skip
+
+    def tools(self) -> list[Callable[..., BaseModel]]:
+        return [self.ask, self.search, self.portfolio_statistics]
+
+
+def _filters(year_from: int | None, year_to: int | None, categories: list[str] | None,
+             author: str | None, has_code: bool | None) -> dict[str, Any]:  # fmt: skip
+    # `None` means "not set", so only given filters reach `Filters` (which names a bad one).
+    given = {"year_from": year_from, "year_to": year_to, "categories": categories,
+             "author": author, "has_code": has_code}  # fmt: skip
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def tool_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A qabot error keeps its message; anything else is logged and reported in one line,
+    so a client never sees a traceback or internal details."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QABotError:
+            raise
+        except Exception as exc:
+            log.exception("MCP tool %s failed", fn.__name__)
+            raise QABotError(INTERNAL_ERROR) from exc
+
+    return call
+
+
+# -- stdio (official SDK) -----------------------------------------------------------------------
+
+
+def threaded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` (blocking) as a coroutine run in a worker thread: FastMCP calls a plain function on
+    its event loop, which would stall every other request for the length of an answer."""
+    checked = tool_errors(fn)
+
+    @functools.wraps(fn)
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        return await anyio.to_thread.run_sync(functools.partial(checked, *args, **kwargs))
+
+    return call
+
+
+def stdio_server(bot: QABot) -> FastMCP:
+    """A FastMCP server with the tools; `.run("stdio")` serves it on stdin/stdout."""
+    server = FastMCP(SERVER_NAME, instructions=INSTRUCTIONS)
+    for tool in PortfolioTools(bot).tools():
+        server.add_tool(threaded(tool), name=tool.__name__, structured_output=True)
+    return server
+
+
+# -- HTTP (Gradio's MCP support) ----------------------------------------------------------------
+
+
+def gradio_docstring(fn: Callable[..., Any]) -> str:
+    """The tool's description plus an "Args:" section built from its parameter annotations:
+    the form Gradio reads parameter descriptions from."""
+    hints = get_type_hints(fn, include_extras=True)
+    lines = [inspect.cleandoc(fn.__doc__ or ""), "", "Args:"]
+    for name in inspect.signature(fn).parameters:
+        described = [m.description for m in getattr(hints[name], "__metadata__", ())
+                     if getattr(m, "description", None)]  # fmt: skip
+        lines.append(f"    {name}: {described[0] if described else name}")
+    return "\n".join(lines if len(lines) > 3 else lines[:1])
+
+
+class GradioToolError(gr.Error):
+    """A `gr.Error` whose text is just the message: Gradio's MCP layer reports `str(error)`,
+    which for `gr.Error` is the message's repr, quotes and all."""
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def gradio_endpoint(fn: Callable[..., BaseModel]) -> Callable[..., str]:
+    """`fn` as a Gradio API function: the same signature, the record as JSON text, and a qabot
+    error as `gr.Error` (whose message Gradio passes on; other errors it hides)."""
+    checked = tool_errors(fn)
+
+    @functools.wraps(fn)
+    def endpoint(*args: Any, **kwargs: Any) -> str:
+        try:
+            result = checked(*args, **kwargs)
+        except QABotError as exc:
+            raise GradioToolError(str(exc), print_exception=False) from None
+        return json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
+
+    hints = get_type_hints(fn)
+    endpoint.__annotations__ = {**{k: v for k, v in hints.items() if k != "return"}, "return": str}
+    endpoint.__signature__ = inspect.signature(fn).replace(return_annotation=str)  # type: ignore[attr-defined]
+    endpoint.__doc__ = gradio_docstring(fn)
+    del endpoint.__wrapped__  # type: ignore[attr-defined]  # Gradio must see this signature
+    return endpoint
+
+
+def hidden_from_mcp(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` as an API endpoint that Gradio's MCP server does not list as a tool (it lists only
+    functions whose `_mcp_type` is unset or "tool"): the page's `/chat` endpoint stays an API,
+    while MCP clients see exactly the tools `qabot mcp` serves."""
+
+    @functools.wraps(fn)
+    def endpoint(*args: Any, **kwargs: Any) -> Any:
+        yield from fn(*args, **kwargs)
+
+    endpoint._mcp_type = "api"  # type: ignore[attr-defined]
+    return endpoint
+
+
+MCP_PATH = re.compile(r"/gradio_api/mcp(?:/|$)")
+
+
+class MCPBasicAuth:
+    """ASGI middleware: with the page behind a login, the MCP paths ask for the same user and
+    password as HTTP Basic credentials.
+
+    Gradio 6 mounts its MCP server outside its login: without this, anyone who can reach the
+    port could list the tools and call those that skip the queue (tests/test_mcp_server.py
+    shows both). MCP clients send the credentials as an `Authorization: Basic ...` header."""
+
+    def __init__(self, app: ASGIApp, user: str, password: str) -> None:
+        self.app = app
+        self.user = user.encode()
+        self.password = password.encode()
+
+    def allowed(self, scope: Scope) -> bool:
+        header = dict(scope.get("headers", [])).get(b"authorization", b"")
+        scheme, _, token = header.partition(b" ")
+        if scheme.lower() != b"basic":
+            return False
+        try:
+            user, _, password = base64.b64decode(token, validate=True).partition(b":")
+        except ValueError:
+            return False
+        # Both compared, always: no early exit that times which one was wrong.
+        return secrets.compare_digest(user, self.user) & secrets.compare_digest(
+            password, self.password
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and MCP_PATH.search(scope["path"]) and not self.allowed(scope):
+            response = PlainTextResponse(
+                "MCP on this server needs the page's user and password (HTTP Basic auth).",
+                status_code=401, headers={"WWW-Authenticate": 'Basic realm="qabot MCP"'},
+            )  # fmt: skip
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def add_gradio_tools(bot: QABot) -> None:
+    """Register the tools as API endpoints of the Blocks being built (call inside it).
+
+    They skip the page's queue (`queue=False`): Gradio then calls them in-process for MCP
+    instead of through an HTTP client of its own server."""
+    for tool in PortfolioTools(bot).tools():
+        gr.api(gradio_endpoint(tool), api_name=tool.__name__, queue=False)

@@ -1,0 +1,281 @@
+"""The MCP server: the same three tools over stdio (`qabot mcp`) and over HTTP (`serve --mcp`),
+driven by the official `mcp` client."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.memory import create_connected_server_and_client_session
+from mcp.types import CallToolResult
+from pydantic import SecretStr
+
+from qabot import QABot
+from qabot.mcp_server import PortfolioTools, gradio_docstring, stdio_server
+from qabot.models import Filters
+from qabot.ui import launch
+from tests.conftest import BPD_ID, ROOT, make_settings
+
+BPD_Q = "What is the Boltzmann policy distribution?"
+TOOLS = {"ask", "search", "portfolio_statistics"}
+TIMEOUT = 120  # seconds for one whole client session
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(session: Callable[[], Awaitable[Any]]) -> Any:
+    return asyncio.run(asyncio.wait_for(session(), TIMEOUT))
+
+
+def record(result: CallToolResult) -> dict[str, Any]:
+    """The tool's record: the text content is its JSON on both transports."""
+    assert not result.isError, result.content
+    return json.loads(result.content[0].text)  # type: ignore[union-attr]
+
+
+async def exercise(session: ClientSession) -> dict[str, Any]:
+    """What every transport must do: list the tools, answer with the cited paper, refuse bad
+    calls with the error's message."""
+    await session.initialize()
+    listed = {t.name: t for t in (await session.list_tools()).tools}
+    ask = await session.call_tool("ask", {"question": BPD_Q})
+    filtered = await session.call_tool("search", {"question": "reward hacking", "k": 3,
+                                                  "year_from": 2024})  # fmt: skip
+    empty = await session.call_tool("ask", {"question": "   "})
+    bad_filter = await session.call_tool("search", {"question": "robots", "year_from": "soon"})
+    stats = await session.call_tool("portfolio_statistics", {})
+    return {"tools": listed, "ask": ask, "search": filtered, "empty": empty,
+            "bad_filter": bad_filter, "stats": stats}  # fmt: skip
+
+
+def check(got: dict[str, Any]) -> None:
+    tools = got["tools"]
+    assert set(tools) == TOOLS, "exactly the three tools, no UI endpoint among them"
+    for name in ("ask", "search"):
+        props = tools[name].inputSchema["properties"]
+        assert set(Filters.model_fields) <= set(props), f"{name} takes every filter"
+        assert all(p.get("description") for p in props.values()), f"{name}: described params"
+        assert tools[name].inputSchema["required"] == ["question"]
+    assert "cited" in tools["ask"].description
+
+    answer = record(got["ask"])
+    assert not answer["abstained"]
+    cited = answer["citations"][0]
+    assert cited["paper_id"] == BPD_ID and cited["number"] == 1 and "[1]" in answer["answer"]
+    assert cited["year"] == 2022 and "url" in cited
+    assert "Boltzmann" in cited["passage"]
+
+    papers = record(got["search"])["papers"]
+    assert 1 <= len(papers) <= 3 and all(p["year"] >= 2024 for p in papers)
+    assert "reward hacking" in papers[0]["title"].lower()
+
+    assert got["empty"].isError
+    assert "The question is empty" in got["empty"].content[0].text
+    assert "Traceback" not in got["empty"].content[0].text
+    # FastMCP names the parameter; Gradio's server quotes the value its schema rejects.
+    bad = got["bad_filter"].content[0].text
+    assert got["bad_filter"].isError and ("year_from" in bad or "'soon'" in bad), bad
+
+    stats = record(got["stats"])
+    assert stats["papers_indexed"] == 50 and stats["researchers"] == ["Anca Dragan"]
+
+
+# -- the tools themselves -------------------------------------------------------------------
+
+
+def test_filter_parameters_follow_filters() -> None:
+    """A filter added to `Filters` must reach the MCP tools too (this fails until it does)."""
+    for tool in ("ask", "search"):
+        params = set(getattr(PortfolioTools, tool).__code__.co_varnames[1:])
+        assert set(Filters.model_fields) <= params, f"{tool} lacks a filter parameter"
+
+
+def test_gradio_docstring_carries_parameter_descriptions(extractive_bot: QABot) -> None:
+    doc = gradio_docstring(PortfolioTools(extractive_bot).search)
+    assert doc.startswith("List the papers that best match")
+    assert "    k: How many papers to return (1-50)." in doc
+    assert "    author: Only papers with an author whose name contains" in doc
+
+
+def test_tools_keep_no_state_between_calls(extractive_bot: QABot) -> None:
+    """A follow-up means nothing to the tools: there is no history to resolve "it" against."""
+    tools = PortfolioTools(extractive_bot)
+    first = tools.ask(BPD_Q)
+    again = tools.ask(BPD_Q)
+    assert first == again
+    follow_up = tools.ask("Who wrote it?")
+    assert follow_up.question == "Who wrote it?"
+    assert BPD_ID not in [c.paper_id for c in follow_up.citations[:1]] or follow_up.abstained
+
+
+def test_stdio_tools_in_memory(extractive_bot: QABot) -> None:
+    """The FastMCP server with the official client over in-memory streams (fast)."""
+
+    async def session() -> dict[str, Any]:
+        server = stdio_server(extractive_bot)._mcp_server
+        async with create_connected_server_and_client_session(server) as client:
+            return await exercise(client)
+
+    got = run(session)
+    check(got)
+    assert got["ask"].structuredContent["citations"][0]["paper_id"] == BPD_ID, (
+        "stdio also returns the record as structured content"
+    )
+    assert got["tools"]["ask"].outputSchema["properties"]["citations"]
+
+
+def test_unexpected_failure_is_one_line(extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(extractive_bot, "search", broken)
+
+    async def session() -> CallToolResult:
+        async with create_connected_server_and_client_session(
+            stdio_server(extractive_bot)._mcp_server
+        ) as client:  # fmt: skip
+            await client.initialize()
+            return await client.call_tool("search", {"question": "robots"})
+
+    result = run(session)
+    assert result.isError and "internal error" in result.content[0].text
+    assert "secret internal detail" not in result.content[0].text
+    assert "secret internal detail" in caplog.text, "the details go to the log"
+
+
+def test_missing_index_is_a_tool_error(tmp_path: Path, embeddings: Any) -> None:
+    bot = QABot(make_settings(tmp_path / "empty", llm="extractive"), embeddings=embeddings,
+                auto_ingest=False)  # fmt: skip
+
+    async def session() -> CallToolResult:
+        async with create_connected_server_and_client_session(
+            stdio_server(bot)._mcp_server
+        ) as client:  # fmt: skip
+            await client.initialize()
+            return await client.call_tool("ask", {"question": BPD_Q})
+
+    result = run(session)
+    assert result.isError and "No index in" in result.content[0].text
+    assert "Run `qabot ingest` first." in result.content[0].text
+
+
+# -- over HTTP: Gradio's MCP server ---------------------------------------------------------
+
+
+def _app_settings(bot: QABot, **app: Any) -> Any:
+    return bot.settings.model_copy(
+        update={"app": bot.settings.app.model_copy(update={"port": free_port(), **app})}
+    )
+
+
+@pytest.fixture(scope="module")
+def mcp_url(extractive_bot: QABot) -> Iterator[str]:
+    demo, url = launch(_app_settings(extractive_bot, mcp=True), bot=extractive_bot, block=False)
+    yield url + "gradio_api/mcp/"
+    demo.close()
+
+
+def test_http_tools(mcp_url: str) -> None:
+    assert mcp_url.startswith("http://127.0.0.1:"), "loopback by default"
+
+    async def session() -> dict[str, Any]:
+        async with streamable_http_client(mcp_url) as (read, write, _):
+            async with ClientSession(read, write) as client:
+                return await exercise(client)
+
+    check(run(session))
+
+
+def test_http_mcp_is_off_by_default(extractive_bot: QABot) -> None:
+    demo, url = launch(_app_settings(extractive_bot), bot=extractive_bot, block=False)
+    try:
+        assert httpx.post(url + "gradio_api/mcp/", json={}, timeout=30).status_code == 404
+    finally:
+        demo.close()
+
+
+def test_http_mcp_behind_the_page_login(extractive_bot: QABot) -> None:
+    """Gradio's login does not cover /gradio_api/mcp/; the same credentials do, as Basic auth."""
+    settings = _app_settings(extractive_bot, mcp=True, auth_user="ada",
+                             auth_password=SecretStr("s3cret"))  # fmt: skip
+    demo, url = launch(settings, bot=extractive_bot, block=False)
+    mcp_url = url + "gradio_api/mcp/"
+
+    def basic(user: str, password: str) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+    try:
+        for headers in ({}, basic("ada", "wrong"), basic("eve", "s3cret")):
+            for path in ("", "sse", "schema"):
+                response = httpx.get(mcp_url + path, headers=headers, timeout=30)
+                assert response.status_code == 401, (path, headers)
+            refused = httpx.post(mcp_url, headers=headers, timeout=30, json={
+                "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "portfolio_statistics", "arguments": {}}})  # fmt: skip
+            assert refused.status_code == 401 and "Basic" in refused.headers["www-authenticate"]
+
+        async def session() -> CallToolResult:
+            http = create_mcp_http_client(auth=httpx.BasicAuth("ada", "s3cret"))
+            async with http, streamable_http_client(mcp_url, http_client=http) as (r, w, _):
+                async with ClientSession(r, w) as client:
+                    await client.initialize()
+                    return await client.call_tool("ask", {"question": BPD_Q})
+
+        assert record(run(session))["citations"][0]["paper_id"] == BPD_ID
+        # The page itself keeps Gradio's own login.
+        assert httpx.post(url + "gradio_api/call/ask", json={"data": [BPD_Q]},
+                          timeout=30).status_code == 401  # fmt: skip
+    finally:
+        demo.close()
+
+
+# -- over stdio: `qabot mcp` as a desktop client starts it ----------------------------------
+
+
+@pytest.mark.slow
+def test_stdio_command(bundled_store: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "QABOT_STORE": str(bundled_store), "QABOT_CORPUS": str(ROOT / "corpus"),
+           "QABOT_LLM": "extractive", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    params = StdioServerParameters(command=sys.executable, args=["-m", "qabot", "mcp"], env=env,
+                                   cwd=str(tmp_path))  # fmt: skip
+
+    async def session() -> dict[str, Any]:
+        with (tmp_path / "stderr.log").open("w") as errlog:
+            async with stdio_client(params, errlog=errlog) as (read, write):
+                async with ClientSession(read, write) as client:
+                    return await exercise(client)
+
+    got = run(session)
+    check(got)
+    assert got["ask"].structuredContent["citations"][0]["paper_id"] == BPD_ID
+
+
+@pytest.mark.slow
+def test_stdio_command_without_index_fails_in_one_line(tmp_path: Path) -> None:
+    """A missing corpus is said once on stderr; the client sees the server end, not hang."""
+    env = {**os.environ, "QABOT_STORE": str(tmp_path / "none"),
+           "QABOT_CORPUS": str(tmp_path / "missing"), "HF_HUB_OFFLINE": "1",
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "qabot", "mcp"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert done.returncode == 1 and done.stdout == ""
+    assert "Traceback" not in done.stderr and "Error:" in done.stderr
