@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from qabot import mcp_server
+from qabot import mcp_gradio
 from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
@@ -303,9 +303,9 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
         # trash button must forget the hidden history too, or follow-ups would use it.
         new_chat.click(lambda: ([], []), None, [chatbot, history], api_visibility="private")
         chatbot.clear(lambda: [], None, history, api_visibility="private")
-        gr.api(mcp_server.hidden_from_mcp(service.chat), api_name="chat")
+        gr.api(mcp_gradio.hidden_from_mcp(service.chat), api_name="chat")
         if mcp:
-            mcp_server.add_gradio_tools(bot)
+            mcp_gradio.add_gradio_tools(bot)
     return demo
 
 
@@ -324,7 +324,7 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).
     middleware = []
     if auth and settings.app.mcp:
-        middleware.append(Middleware(mcp_server.MCPBasicAuth, user=auth[0], password=auth[1]))
+        middleware.append(Middleware(mcp_gradio.MCPBasicAuth, user=auth[0], password=auth[1]))
     _, url, _ = demo.launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME") or settings.app.host,
         server_port=int(os.environ.get("GRADIO_SERVER_PORT") or settings.app.port),
