@@ -17,16 +17,18 @@ anything else is logged with its traceback and reported as a one-line internal e
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_type_hints
 
 import anyio
 from pydantic import BaseModel, Field
 
 from qabot.bot import QABot
-from qabot.errors import QABotError
+from qabot.errors import QABotError, QuestionError
+from qabot.models import Filters
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import FastMCP
@@ -46,15 +48,16 @@ LISTED_MAX = 50  # titles listed in portfolio_statistics; the counts cover all o
 
 # Parameters, each described once; both transports publish these descriptions.
 Question = Annotated[str, Field(description="The question, in natural language.")]
-YearFrom = Annotated[int | None, Field(description="Only papers published in or after this year.")]
-YearTo = Annotated[int | None, Field(description="Only papers published in or before this year.")]
-Categories = Annotated[list[str] | None, Field(
-    description='Only papers in these arXiv categories, e.g. ["LG", "RO"] or ["cs.CL"].')]
-Author = Annotated[str | None, Field(
-    description="Only papers with an author whose name contains this text (case-insensitive).")]
-HasCode = Annotated[bool | None, Field(
-    description="true: only papers that link their code; false: only papers that do not.")]
 K = Annotated[int, Field(ge=1, le=50, description="How many papers to return (1-50).")]
+# The filter parameters are `Filters`' fields (see `filter_parameters`): a filter added there is
+# offered by the tools too. These say more than the model's own field descriptions.
+FILTER_HELP = {
+    "year_from": "Only papers published in or after this year.",
+    "year_to": "Only papers published in or before this year.",
+    "categories": 'Only papers in these arXiv categories, e.g. ["LG", "RO"] or ["cs.CL"].',
+    "author": "Only papers with an author whose name contains this text (case-insensitive).",
+    "has_code": "true: only papers that link their code; false: only papers that do not.",
+}
 
 
 class CitedPassage(BaseModel):
@@ -132,15 +135,12 @@ class PortfolioTools:
         # Tool calls bypass the page's queue, so they get the same limit of their own.
         self._slots = threading.BoundedSemaphore(concurrency or bot.settings.app.concurrency)
 
-    def ask(self, question: Question, year_from: YearFrom = None, year_to: YearTo = None,
-            categories: Categories = None, author: Author = None,
-            has_code: HasCode = None) -> AskResult:  # fmt: skip
+    def ask(self, question: Question, **filters: Any) -> AskResult:
         """Answer a question from the researcher's papers. Every claim is cited as [n] and the
         citations give each cited paper and passage; when the papers do not cover the question
         the answer says so and `abstained` is true. Filters narrow the papers used."""
-        filters = _filters(year_from, year_to, categories, author, has_code)
         with self._slots:
-            answer = self.bot.ask(question, **filters)
+            answer = self.bot.ask(question, **given(filters))
         return AskResult(
             question=answer.question, answer=answer.answer, abstained=answer.abstained,
             answerer=answer.answerer,
@@ -151,14 +151,11 @@ class PortfolioTools:
             ],
         )  # fmt: skip
 
-    def search(self, question: Question, k: K = 5, year_from: YearFrom = None,
-               year_to: YearTo = None, categories: Categories = None, author: Author = None,
-               has_code: HasCode = None) -> SearchResult:  # fmt: skip
+    def search(self, question: Question, k: K = 5, **filters: Any) -> SearchResult:
         """List the papers that best match a question (hybrid dense + keyword search), best
         first, each with its best-matching passage. No answer is written."""
-        filters = _filters(year_from, year_to, categories, author, has_code)
         with self._slots:
-            hits = self.bot.search(question, k=k, **filters)
+            hits = self.bot.search(question, k=k, **given(filters))
         return SearchResult(question=question, papers=[
             FoundPaper(
                 rank=n, paper_id=h.paper_id, title=h.title, year=h.year, authors=h.authors,
@@ -189,15 +186,56 @@ class PortfolioTools:
         )  # fmt: skip
 
     def tools(self) -> list[Callable[..., BaseModel]]:
-        return [self.ask, self.search, self.portfolio_statistics]
+        """The tools as plain functions with complete signatures (filters spelled out), the
+        form both FastMCP and Gradio build schemas from."""
+        return [with_filter_parameters(self.ask), with_filter_parameters(self.search),
+                self.portfolio_statistics]  # fmt: skip
 
 
-def _filters(year_from: int | None, year_to: int | None, categories: list[str] | None,
-             author: str | None, has_code: bool | None) -> dict[str, Any]:  # fmt: skip
+def given(filters: dict[str, Any]) -> dict[str, Any]:
     # `None` means "not set", so only given filters reach `Filters` (which names a bad one).
-    given = {"year_from": year_from, "year_to": year_to, "categories": categories,
-             "author": author, "has_code": has_code}  # fmt: skip
-    return {name: value for name, value in given.items() if value is not None}
+    return {name: value for name, value in filters.items() if value is not None}
+
+
+def filter_parameters() -> list[inspect.Parameter]:
+    """One optional parameter per `Filters` field, typed and described."""
+    params = []
+    for name, field in Filters.model_fields.items():
+        kind = field.annotation if _accepts_none(field.annotation) else field.annotation | None
+        help_text = FILTER_HELP.get(name) or field.description or f"Only papers matching {name}."
+        params.append(inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+            annotation=Annotated[kind, Field(description=help_text)],
+        ))  # fmt: skip
+    return params
+
+
+def _accepts_none(annotation: Any) -> bool:
+    return type(None) in get_args(annotation)
+
+
+def with_filter_parameters(method: Callable[..., BaseModel]) -> Callable[..., BaseModel]:
+    """`method(question, ..., **filters)` as a function whose signature lists every filter.
+
+    Gradio calls a tool with positional arguments and FastMCP with keywords; both work."""
+    hints = get_type_hints(method, include_extras=True)
+    own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(method).parameters.values()
+           if p.kind is not inspect.Parameter.VAR_KEYWORD]  # fmt: skip
+    signature = inspect.Signature([*own, *filter_parameters()], return_annotation=hints["return"])
+
+    def tool(*args: Any, **kwargs: Any) -> BaseModel:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:  # an unknown parameter, say: the caller's mistake
+            raise QuestionError(f"{method.__name__}: {exc}") from None
+        return method(**bound.arguments)
+
+    tool.__name__ = tool.__qualname__ = method.__name__
+    tool.__doc__ = method.__doc__
+    tool.__signature__ = signature  # type: ignore[attr-defined]
+    tool.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    tool.__annotations__["return"] = signature.return_annotation
+    return tool
 
 
 def tool_errors(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -24,7 +24,7 @@ from tests.test_mcp_server import BPD_Q, check, exercise, free_port, record, run
 
 
 def test_gradio_docstring_carries_parameter_descriptions(extractive_bot: QABot) -> None:
-    doc = gradio_docstring(PortfolioTools(extractive_bot).search)
+    doc = gradio_docstring(PortfolioTools(extractive_bot).tools()[1])
     assert doc.startswith("List the papers that best match")
     assert "    k: How many papers to return (1-50)." in doc
     assert "    author: Only papers with an author whose name contains" in doc

@@ -4,6 +4,7 @@ over HTTP in test_mcp_gradio.py."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import socket
@@ -19,7 +20,7 @@ from mcp.client.stdio import stdio_client
 from mcp.shared.memory import create_connected_server_and_client_session
 from mcp.types import CallToolResult
 
-from qabot import QABot
+from qabot import QABot, QuestionError
 from qabot.mcp_server import PortfolioTools, stdio_server
 from qabot.models import Filters
 from tests.conftest import BPD_ID, ROOT, make_settings
@@ -65,7 +66,7 @@ def check(got: dict[str, Any]) -> None:
     assert set(tools) == TOOLS, "exactly the three tools, no UI endpoint among them"
     for name in ("ask", "search"):
         props = tools[name].inputSchema["properties"]
-        assert set(Filters.model_fields) <= set(props), f"{name} takes every filter"
+        assert set(props) >= set(Filters.model_fields), f"{name} takes every filter"
         assert all(p.get("description") for p in props.values()), f"{name}: described params"
         assert tools[name].inputSchema["required"] == ["question"]
     assert "cited" in tools["ask"].description
@@ -95,11 +96,17 @@ def check(got: dict[str, Any]) -> None:
 # -- the tools themselves -------------------------------------------------------------------
 
 
-def test_filter_parameters_follow_filters() -> None:
-    """A filter added to `Filters` must reach the MCP tools too (this fails until it does)."""
-    for tool in ("ask", "search"):
-        params = set(getattr(PortfolioTools, tool).__code__.co_varnames[1:])
-        assert set(Filters.model_fields) <= params, f"{tool} lacks a filter parameter"
+def test_filter_parameters_are_the_filters(extractive_bot: QABot) -> None:
+    """The tools offer every `Filters` field, so a filter added there reaches MCP clients."""
+    ask, search, stats = PortfolioTools(extractive_bot).tools()
+    assert list(inspect.signature(ask).parameters) == ["question", *Filters.model_fields]
+    assert list(inspect.signature(search).parameters) == ["question", "k", *Filters.model_fields]
+    assert not inspect.signature(stats).parameters
+    by_keyword = ask(BPD_Q, year_to=2021)
+    by_position = ask(BPD_Q, None, 2021)  # as Gradio calls it
+    assert by_keyword == by_position and BPD_ID not in [c.paper_id for c in by_keyword.citations]
+    with pytest.raises(QuestionError, match="unexpected keyword argument 'year'"):
+        ask(BPD_Q, year=2021)
 
 
 def test_tools_keep_no_state_between_calls(extractive_bot: QABot) -> None:
