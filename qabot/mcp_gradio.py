@@ -4,7 +4,8 @@ Gradio publishes every public API endpoint of a Blocks as an MCP tool. `add_grad
 registers `qabot.mcp_server.PortfolioTools` as such endpoints without restating them: the same
 signatures, and an "Args:" docstring (where Gradio reads parameter descriptions) written from
 the same annotations. Gradio's MCP layer returns a tool's value as text, so the record goes out
-as JSON text, the same JSON `qabot mcp` sends.
+as JSON text, the same JSON `qabot mcp` sends; `add_structured_content` also hands it to clients
+as structured content, as `qabot mcp` does.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import base64
 import functools
 import inspect
 import json
+import logging
 import re
 import secrets
 from collections.abc import Callable
 from typing import Any, get_type_hints
 
 import gradio as gr
+from mcp import types
 from pydantic import BaseModel
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -26,6 +29,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from qabot.bot import QABot
 from qabot.errors import QABotError
 from qabot.mcp_server import PortfolioTools, tool_errors
+
+log = logging.getLogger(__name__)
 
 
 def gradio_docstring(fn: Callable[..., Any]) -> str:
@@ -130,3 +135,32 @@ def add_gradio_tools(bot: QABot) -> None:
     instead of through an HTTP client of its own server."""
     for tool in PortfolioTools(bot).tools():
         gr.api(gradio_endpoint(tool), api_name=tool.__name__, queue=False)
+
+
+def add_structured_content(demo: gr.Blocks) -> None:
+    """Have the launched app's MCP server return each tool's JSON record as structured content
+    too. Gradio 6 sends only text (its `structured_output` wraps the text blocks instead), so
+    its tools/call handler, an ordinary handler of the `mcp` SDK's server, is wrapped."""
+    server = getattr(getattr(demo, "mcp_server_obj", None), "mcp_server", None)
+    handlers = getattr(server, "request_handlers", {})
+    call = handlers.get(types.CallToolRequest)
+    if call is None:
+        log.warning("Gradio's MCP server has no tools/call handler to wrap: tools will return "
+                    "their records as JSON text only")  # fmt: skip
+        return
+
+    async def call_with_structure(request: types.CallToolRequest) -> types.ServerResult:
+        response = await call(request)
+        result = response.root
+        if (isinstance(result, types.CallToolResult) and not result.isError
+                and result.structuredContent is None and len(result.content) == 1
+                and isinstance(result.content[0], types.TextContent)):  # fmt: skip
+            try:
+                record = json.loads(result.content[0].text)
+            except ValueError:
+                return response
+            if isinstance(record, dict):
+                result.structuredContent = record
+        return response
+
+    handlers[types.CallToolRequest] = call_with_structure

@@ -332,4 +332,6 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
         show_error=False, quiet=not block, mcp_server=settings.app.mcp,
         app_kwargs={"middleware": middleware},
     )  # fmt: skip
+    if settings.app.mcp:
+        mcp_gradio.add_structured_content(demo)
     return demo, url
