@@ -1,7 +1,8 @@
 """qabot as an MCP server: three tools, defined once, served over stdio and over HTTP.
 
 `PortfolioTools` holds the tools (`ask`, `search`, `portfolio_statistics`) as typed methods whose
-parameters carry their descriptions (`Annotated[..., Field(description=...)]`). Two adapters
+parameters carry their descriptions (`Annotated[..., Field(description=...)]`); the filter
+parameters are derived from `Filters`, so every filter the bot knows is offered. Two adapters
 serve them without restating anything:
 
 - `stdio_server` registers them on the official SDK's FastMCP (`qabot mcp`), which builds the
