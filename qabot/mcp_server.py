@@ -69,6 +69,7 @@ class CitedPassage(BaseModel):
     title: str
     year: int | None
     url: str | None
+    venue: str | None = Field(default=None, description="Journal or proceedings, if known.")
     passage: str = Field(description="The passage of the paper shown to the answerer as [n].")
 
 
@@ -93,6 +94,7 @@ class FoundPaper(BaseModel):
     category: str | None
     has_code: bool
     url: str | None
+    venue: str | None = Field(default=None, description="Journal or proceedings, if known.")
     score: float = Field(description="Fused dense + BM25 rank score; higher is better.")
     passage: str = Field(description="The paper's passage that best matches the question.")
 
@@ -147,7 +149,7 @@ class PortfolioTools:
             answerer=answer.answerer,
             citations=[
                 CitedPassage(number=c.number, paper_id=c.paper_id, title=c.title, year=c.year,
-                             url=c.url, passage=c.text)  # fmt: skip
+                             url=c.url, venue=c.venue, passage=c.text)  # fmt: skip
                 for c in answer.citations
             ],
         )  # fmt: skip
@@ -160,7 +162,8 @@ class PortfolioTools:
         return SearchResult(question=question, papers=[
             FoundPaper(
                 rank=n, paper_id=h.paper_id, title=h.title, year=h.year, authors=h.authors,
-                category=h.category, has_code=h.has_code, url=h.url, score=round(h.score, 6),
+                category=h.category, has_code=h.has_code, url=h.url, venue=h.venue,
+                score=round(h.score, 6),
                 passage=h.evidence[0].text if h.evidence else "",
             )
             for n, h in enumerate(hits, 1)

@@ -44,7 +44,7 @@ def hit_document(hit: SearchHit) -> Document:
         page_content=passage, id=hit.paper_id,
         metadata={
             "paper_id": hit.paper_id, "title": hit.title, "year": hit.year,
-            "authors": hit.authors, "url": hit.url, "category": hit.category,
+            "authors": hit.authors, "url": hit.url, "venue": hit.venue, "category": hit.category,
             "has_code": hit.has_code, "score": hit.score, "relevance": hit.relevance,
         },
     )  # fmt: skip
