@@ -6,6 +6,7 @@ Docstrings here are the `--help` text.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
 import os
@@ -18,12 +19,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.index import IngestReport
 from qabot.models import Answer
+from qabot.questions import make_filters, no_match_text
 from qabot.store import describe_store, load_manifest
 
 app = typer.Typer(
@@ -38,6 +41,12 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+
+
+def print_error(message: str) -> None:
+    """One line on stderr; the message is plain text ("[1]" in it is not markup)."""
+    err.print(Text.assemble(("Error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
 
 
 def friendly(func: F) -> F:
@@ -48,7 +57,7 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except QABotError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            print_error(str(exc))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Interrupted.")
@@ -77,10 +86,7 @@ def options(
 
 
 def cli_settings(ctx: typer.Context, **extra: Any) -> Settings:
-    try:
-        return Settings(**(ctx.obj or {}), **extra)
-    except Exception as exc:  # pydantic's ValidationError: show it as a settings problem
-        raise QABotError(f"Invalid settings: {exc}") from exc
+    return Settings(**(ctx.obj or {}), **extra)  # a bad value raises a one-line ConfigError
 
 
 def _progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
@@ -171,21 +177,30 @@ def search(
     mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
 ) -> None:  # fmt: skip
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
-    if mode not in ("hybrid", "dense", "lexical"):
-        raise QABotError(f"--mode must be hybrid, dense or lexical, not {mode!r}")
-    hits = open_bot(ctx).search(
-        question, k=k, mode=mode, **_filters(year_from, year_to, category, author, has_code)  # type: ignore[arg-type]
-    )
+    bot = open_bot(ctx)
+    filters = _filters(year_from, year_to, category, author, has_code)
+    hits = bot.search(question, k=k, mode=mode, **filters)  # type: ignore[arg-type]
     if as_json:
         out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
         return
     if not hits:
-        out.print("No paper matches these filters.")
+        out.print(_no_hits(bot, mode, filters), highlight=False, markup=False)
         return
     table = Table("#", "score", "year", "title", "authors")
     for n, hit in enumerate(hits, 1):
         table.add_row(str(n), f"{hit.score:.4f}", str(hit.year or ""), hit.title, hit.authors)
     out.print(table)
+
+
+def _no_hits(bot: QABot, mode: str, filters: dict[str, Any]) -> str:
+    """Why a search found nothing: the filters, or the question itself."""
+    chosen = make_filters(filters)
+    if not chosen.is_empty() and bot.matching_papers(**filters) == 0:
+        return no_match_text(chosen)
+    within = " within these filters" if not chosen.is_empty() else ""
+    if mode == "lexical":
+        return f"No paper contains any word of the question{within} (lexical search)."
+    return f"No paper matches the question{within}."
 
 
 def _print_sources(answer: Answer) -> None:
@@ -241,11 +256,18 @@ def chat(ctx: typer.Context) -> None:
     bot = open_bot(ctx)
     history: list[dict[str, str]] = []
     err.print(f"qabot chat ({bot.answerer} answerer). /new starts over, /quit leaves.")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # An undecodable byte arrives as a surrogate escape, which the question cleaning
+        # repairs, instead of a UnicodeDecodeError that would end the session.
+        sys.stdin.reconfigure(errors="surrogateescape")
     while True:
         try:
             question = input("you> ").strip()
         except EOFError:
             break
+        except UnicodeDecodeError as exc:  # a stream that cannot be reconfigured
+            print_error(f"that line is not valid text ({exc.reason}); type it again.")
+            continue
         if question in ("/quit", "/exit"):
             break
         if question == "/new":
@@ -257,10 +279,15 @@ def chat(ctx: typer.Context) -> None:
         try:
             answer = _stream_answer(bot, question, history)
         except QABotError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            print_error(str(exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
+            log.info("unexpected error while answering %r", question[:200], exc_info=True)
+            print_error(f"something went wrong while answering ({type(exc).__name__}); the "
+                        "session goes on. Run with -v for details.")  # fmt: skip
             continue
         _print_sources(answer)
-        history += [{"role": "user", "content": question},
+        history += [{"role": "user", "content": answer.question},
                     {"role": "assistant", "content": answer.answer}]  # fmt: skip
 
 
