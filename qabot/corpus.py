@@ -216,7 +216,7 @@ def _parse_block(
     if not authors:
         raise CorpusError(path, f"paper {title!r} has an empty authors line", lineno + 2)
     year = int(header["year"]) if header["year"] else settings.snapshot_year
-    _check_year(year, "year", path, lineno, settings)
+    _check_year(year, f"{lines[start].strip()!r}: year", path, lineno, settings)
     title = _cap_title(title, f"{path}:{lineno + 1}", settings)
     try:
         date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))

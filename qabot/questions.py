@@ -90,7 +90,7 @@ def check_options(**values: Any) -> Options:
     try:
         return Options(**values)
     except ValidationError as exc:
-        raise QuestionError(f"Invalid {validation_summary(exc, _parameter)}.") from exc
+        raise QuestionError(f"Invalid parameter: {validation_summary(exc, _parameter)}.") from exc
 
 
 def clean_history(history: list[Turn] | None) -> list[dict[str, str]]:
