@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 from typing import Any
 
+import pytest
 from pydantic import BaseModel
 
 from qabot import ConfigError, Settings

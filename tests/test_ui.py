@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import socket
@@ -9,16 +10,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AuthenticationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from gradio_client.exceptions import AuthenticationError
 from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
 from qabot import QABot
-from qabot.ui import FAILURE, ChatService, header_markdown, highlight, launch, md_escape, portfolio_view
+from qabot.ui import (
+    FAILURE,
+    ChatService,
+    header_markdown,
+    highlight,
+    launch,
+    md_escape,
+    portfolio_view,
+)
 from tests.conftest import make_settings
 
 BPD_Q = "What is the Boltzmann policy distribution?"
@@ -289,5 +299,11 @@ def test_chat_endpoint_reports_a_bad_filter_and_bad_unicode(served: str) -> None
     client = Client(served, verbose=False)
     reply = client.predict(BPD_Q, year_from="abc", api_name="/chat")
     assert reply.startswith("Error: Invalid filter: year_from"), reply
-    reply = client.predict("reward \ud800 hacking", api_name="/chat")
+    # gradio_client refuses to send a lone surrogate; JSON over plain HTTP carries it escaped.
+    body = json.dumps({"data": ["reward \ud800 hacking", [], None, None, None, None, False]})
+    event = httpx.post(f"{served.rstrip('/')}/gradio_api/call/chat", content=body,
+                       headers={"content-type": "application/json"}, timeout=60).json()  # fmt: skip
+    events = httpx.get(f"{served.rstrip('/')}/gradio_api/call/chat/{event['event_id']}", timeout=120).text
+    assert "event: complete" in events, events
+    reply = json.loads(events.split("event: complete\ndata: ", 1)[1].splitlines()[0])[0]
     assert "Sources:" in reply and not reply.startswith("Error"), reply
