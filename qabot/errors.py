@@ -91,6 +91,7 @@ _NO_INPUT = {"missing", "model_type", "model_attributes_type"}
 _MESSAGE_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
 _PHRASES = [
     (re.compile(r"^input should be "), "must be "),
+    (re.compile(r", got a number with a fractional part$"), ", not a fraction"),
     (re.compile(r"^extra inputs are not permitted$"), "is not a known name"),
     (re.compile(r"greater than or equal to"), "≥"),
     (re.compile(r"less than or equal to"), "≤"),
