@@ -312,8 +312,8 @@ def _variable(loc: tuple[Any, ...]) -> str:
     if not loc:
         return ""
     head = str(loc[0])
-    if head.isupper():  # an alias such as OPENAI_BASE_URL
-        return head
+    if head.isupper() or head not in Settings.model_fields:  # OPENAI_BASE_URL, or a .env key
+        return head.upper()
     return "__".join([f"QABOT_{head.upper()}", *(str(part).upper() for part in loc[1:])])
 
 

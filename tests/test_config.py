@@ -123,3 +123,12 @@ def test_chroma_server_from_host_port_and_ssl(monkeypatch: pytest.MonkeyPatch) -
     assert Settings().chroma_url == "https://chroma.internal:443"
     monkeypatch.setenv("QABOT_CHROMA_URL", "http://other:9000")
     assert Settings().chroma_url == "http://other:9000", "an explicit URL wins"
+
+
+def test_a_misspelt_dotenv_key_is_named_as_written(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("QABOT_RETREIVAL__K=3\nFOO=1\n")
+    with pytest.raises(ConfigError) as info:
+        Settings()  # the test runs in tmp_path (conftest)
+    message = str(info.value)
+    assert "QABOT_RETREIVAL__K is not a known setting (did you mean QABOT_RETRIEVAL__K?)" in message
+    assert "; FOO is not a known setting" in message and "\n" not in message
