@@ -107,7 +107,7 @@ class IndexSettings(_Group):
         default=500,
         ge=100,
         le=20_000,
-        description="Characters per chunk (chosen by measurement, README).",
+        description="Characters per chunk (chosen by measurement, docs/measurements.md).",
     )
     chunk_overlap: int = Field(
         default=120,
@@ -151,7 +151,7 @@ class RetrievalSettings(_Group):
         le=1.0,
         description="Abstain when the best dense cosine similarity is below this, unless the "
         "question names a term the retrieved papers contain (calibrated on "
-        "tests/data/retrieval_questions.jsonl, see README).",
+        "tests/data/retrieval_questions.jsonl, see docs/measurements.md).",
     )
     evidence_per_paper: int = Field(
         default=2, ge=1, le=20, description="Best chunks kept per paper."
@@ -330,5 +330,5 @@ def settings_problem(exc: ValidationError) -> str:
         else:
             problems.append(describe_error(error, var))
     return (f"Invalid settings: {'; '.join(dict.fromkeys(problems))}. Fix the variable (in the "
-            "environment or .env), or unset it to use the default; the README lists every "
+            "environment or .env), or unset it to use the default; docs/configuration.md lists every "
             "setting.")
