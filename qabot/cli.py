@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from qabot.bot import QABot
 from qabot.config import Settings
@@ -29,7 +30,33 @@ from qabot.models import Answer
 from qabot.questions import make_filters, no_match_text
 from qabot.store import describe_store, load_manifest
 
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (a value typer cannot parse, such as `-k abc`, or an unknown option) as one
+    line naming the option, exit 1, like every other bad value; not a usage box."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.TyperException as exc:  # typer's own click: UsageError, BadParameter, ...
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `qabot` alone: the help text
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(2)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" See `{ctx.command_path} --help`." if ctx is not None else ""
+            message = exc.format_message().rstrip()
+            print_error(f"{message}{'' if message.endswith(('.', '?', '!')) else '.'}{hint}")
+            sys.exit(1)
+        except typer.Abort:
+            err.print("Aborted.")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
     "Typical use: `qabot ingest` once, then `qabot ask \"what has this group done on reward "
     "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.md and docs/configuration.md.",

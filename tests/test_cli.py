@@ -180,6 +180,9 @@ def test_eval_rejects_a_bad_dataset_line(env: dict[str, str], tmp_path: Path) ->
     (["search", "--mode", "bogus", "reward hacking"], "mode must be 'hybrid', 'dense' or 'lexical'"),
     (["ask", "--year-from", "3000000000", "reward hacking"], "year_from must be ≤ 9999"),
     (["search", "--year-to", "-300", "reward hacking"], "year_to must be ≥ 1"),
+    (["search", "-k", "abc", "reward hacking"], "Invalid value for '-k'"),
+    (["search", "--year-from", "1.5", "reward hacking"], "Invalid value for '--year-from'"),
+    (["search", "--bogus", "reward hacking"], "No such option: --bogus"),
 ])  # fmt: skip
 def test_bad_option_values_are_one_line(env: dict[str, str], args: list[str], named: str) -> None:
     result = runner.invoke(app, args)
@@ -190,10 +193,11 @@ def test_bad_option_values_are_one_line(env: dict[str, str], args: list[str], na
 
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(k=st.integers(-10**12, 10**12), year=st.integers(-10**12, 10**12),
+@given(k=st.one_of(st.integers(-10**12, 10**12), st.text(max_size=4)),
+       year=st.one_of(st.integers(-10**12, 10**12), st.text(max_size=4)),
        mode=st.sampled_from(["hybrid", "dense", "lexical", "bogus", ""]),
        category=st.text("ABCXYZ.", max_size=4))  # fmt: skip
-def test_any_option_values_give_hits_or_one_error_line(env: dict[str, str], k: int, year: int,
+def test_any_option_values_give_hits_or_one_error_line(env: dict[str, str], k: object, year: object,
                                                        mode: str, category: str) -> None:  # fmt: skip
     args = ["search", "-k", str(k), "--year-from", str(year), "--mode", mode, "-c", category,
             "reward hacking"]  # fmt: skip
