@@ -9,6 +9,7 @@ all of them.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import unicodedata
@@ -112,12 +113,20 @@ def _clean_value(value: Any) -> Any:
 
 def make_filters(filters: dict[str, Any]) -> Filters:
     """Filters from keyword arguments, with a clear error for a misspelt or mistyped one."""
+    names = list(Filters.model_fields)
+    unknown = [name for name in filters if name not in names]
+    if unknown:
+        hints = []
+        for name in unknown:
+            guess = difflib.get_close_matches(str(name), names, n=1)
+            hints.append(f"{name} is not a filter" + (f" (did you mean {guess[0]}?)" if guess else ""))
+        raise QuestionError(f"Invalid filter: {'; '.join(hints)}. The filters are {', '.join(names)}.")
     try:
         return Filters(**{name: _clean_value(value) for name, value in filters.items()})
     except ValidationError as exc:
-        names = ", ".join(Filters.model_fields)
         raise QuestionError(
-            f"Invalid filter: {validation_summary(exc, _parameter)}. The filters are {names}."
+            f"Invalid filter: {validation_summary(exc, _parameter)}. The filters are "
+            f"{', '.join(names)}."
         ) from exc
 
 
