@@ -196,6 +196,11 @@ class AppSettings(_Group):
     max_queue: int = Field(
         default=128, ge=1, le=100_000, description="Waiting requests before refusing."
     )
+    mcp: bool = Field(
+        default=False,
+        description="Also serve the MCP tools (ask, search, portfolio_statistics) at "
+        "/gradio_api/mcp/ (streamable HTTP), on the same host and port as the page.",
+    )
 
 
 class Settings(BaseSettings):
