@@ -12,7 +12,7 @@ So ingest records each file's size and xxh3-128 digest, and they are compared:
 
 xxh3 is a non-cryptographic hash: it detects damage, not tampering, at about 4 GB/s (a
 100k-paper generation, ~250 MB, verifies in well under a second once the files are cached).
-It sits below the store (it imports only errors and lexical).
+It sits below the store (it imports only qabot.errors).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import xxhash
 from pydantic import BaseModel
 
 from qabot.errors import IndexCorruptError
-from qabot.lexical import LexicalIndex
 
 CHUNK = 1 << 20
 
@@ -129,6 +128,9 @@ def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
 NOT_DIGESTED_AT_OPEN = frozenset(
     {"papers.jsonl", "lexical/data.csc.index.npy", "lexical/indices.csc.index.npy"}
 )
+# Derived from the paper table and cheap to derive again: damage makes the reader recompute it
+# (IndexSnapshot.summary) and ingest rewrite it, rather than failing the index.
+DERIVED = frozenset({"summary.json"})
 LOCAL_FILES = ".files.json"  # a replica's own record of the tables it rebuilt (qabot.replica)
 
 
@@ -149,13 +151,10 @@ def recorded_files(folder: Path, files: dict[str, FileSum]) -> dict[str, FileSum
     return files
 
 
-def check_on_open(folder: Path, files: dict[str, FileSum], lexical: LexicalIndex) -> list[FileProblem]:
-    """The checks cheap enough for every open: each file's size, the digests of the files
-    opening reads whole anyway, and the consistency of the BM25 arrays."""
-    problems = [
-        problem for name, want in files.items()
-        if (problem := check_file(folder, name, want, content=name not in NOT_DIGESTED_AT_OPEN))
+def check_on_open(folder: Path, files: dict[str, FileSum]) -> list[FileProblem]:
+    """The file checks cheap enough for every open: each file's size, and the digests of the
+    files opening reads whole anyway (LexicalIndex.inconsistency checks the BM25 arrays)."""
+    return [
+        problem for name, want in files.items() if name not in DERIVED
+        and (problem := check_file(folder, name, want, content=name not in NOT_DIGESTED_AT_OPEN))
     ]  # fmt: skip
-    if not problems and (reason := lexical.inconsistency()):
-        problems.append(FileProblem("lexical/", "structure", reason))
-    return problems

@@ -24,9 +24,11 @@ from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from qabot.checksums import (
+    DERIVED,
     LOCAL_FILES,
     FileProblem,
     FileSum,
+    check_file,
     check_files,
     digest_file,
     fingerprint,
@@ -218,7 +220,9 @@ def _ingest_locked(
         embedding_function=None,  # Chroma's default downloads a model; we always bring vectors
     )
     try:
-        reused, vectors = _write_vectors(settings, client, old, model, collection, chunks,
+        # Vectors are reused by the chunk table's content keys: never from a damaged table.
+        source = None if any(p.path == "chunks.json" for p in damage) else old
+        reused, vectors = _write_vectors(settings, client, source, model, collection, chunks,
                                          embeddings, progress)  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
         _write_tables(folder, loaded.papers, chunks)
@@ -257,7 +261,7 @@ def _verify(settings: Settings, old: Manifest) -> list[FileProblem]:
         files = recorded_files(folder, old.files)
     except IndexCorruptError as exc:
         return [FileProblem(LOCAL_FILES, "checksum", str(exc))]
-    return check_files(folder, files, content=True)
+    return [p for p in check_files(folder, files, content=True) if p.path not in DERIVED]
 
 
 def _open_for_ingest(settings: Settings, rebuild: bool) -> Any:
@@ -383,9 +387,11 @@ def _repair_summary(settings: Settings, client: Any, old: Manifest, papers: list
     """A live generation whose summary another version of qabot computed differently gets a
     good one (and its checksum re-recorded); without it every start-up parses the paper table."""
     folder = generation_dir(settings.store, old.generation)
+    recorded = old.files.get(SUMMARY_FILE)
     try:
         written = IndexSummary.model_validate_json((folder / SUMMARY_FILE).read_text("utf-8"))
-        if written == summarize(papers):
+        intact = recorded is None or check_file(folder, SUMMARY_FILE, recorded, content=True) is None
+        if written == summarize(papers) and intact:
             return
     except (OSError, ValueError):
         pass

@@ -34,7 +34,14 @@ from urllib.parse import urlparse
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
-from qabot.checksums import FileSum, check_bytes, check_on_open, files_damaged, recorded_files
+from qabot.checksums import (
+    FileProblem,
+    FileSum,
+    check_bytes,
+    check_on_open,
+    files_damaged,
+    recorded_files,
+)
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile
@@ -329,8 +336,10 @@ class IndexSnapshot:
         """Paper count, year span, categories and frequent authors, without parsing papers."""
         if self._summary is None:
             try:
-                summary = IndexSummary.model_validate_json(
-                    (self.folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+                data = (self.folder / SUMMARY_FILE).read_bytes()
+                if check_bytes(SUMMARY_FILE, data, self.recorded):
+                    raise ValueError("summary does not match its checksum")
+                summary = IndexSummary.model_validate_json(data)
                 if summary.papers != self.manifest.papers:
                     raise ValueError("summary does not match the manifest")
             except (OSError, ValueError):  # written by an older version, or damaged: recompute
@@ -376,7 +385,12 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
             from qabot.replica import materialize
 
             materialize(folder, manifest, collection)  # another machine wrote this generation
+        recorded = recorded_files(folder, manifest.files)
+        if problems := check_on_open(folder, recorded):  # before parsing: name the damaged file
+            raise files_damaged(where, problems)
         chunks, lexical = open_lexical(folder)
+        if reason := lexical.inconsistency():
+            raise files_damaged(where, [FileProblem("lexical/", "structure", reason)])
         if not (folder / "papers.jsonl").is_file():
             raise FileNotFoundError(folder / "papers.jsonl")  # parsed on first use, see IndexSnapshot
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
@@ -389,9 +403,6 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         raise
     except Exception as exc:  # noqa: BLE001 - any failure here means the index is unusable
         raise damaged(where, exc) from exc
-    recorded = recorded_files(folder, manifest.files)
-    if problems := check_on_open(folder, recorded, lexical):
-        raise files_damaged(where, problems)
     if len(chunks["ids"]) != manifest.chunks:
         raise IndexCorruptError(
             f"The index in {where} lists {len(chunks['ids'])} chunks but its manifest says "
