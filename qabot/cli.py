@@ -280,9 +280,12 @@ def check(ctx: typer.Context, as_json: AsJson = False) -> None:
     reports Chroma segment folders that nothing uses any more.
 
     Almost every problem is fixed by `qabot ingest`: it repairs a damaged generation by
-    rebuilding it (vectors are reused, nothing is re-embedded). A damaged Chroma database
-    needs `qabot ingest --rebuild`, which moves it aside and re-embeds. `qabot check`
-    changes nothing itself (Chroma, when it opens its database, still writes to it).
+    rebuilding it, reusing the stored vectors (unless the chunk table that maps them is the
+    damaged file). A damaged Chroma database needs `qabot ingest --rebuild`, which moves it
+    aside and re-embeds. `qabot check` changes nothing itself (Chroma, when it opens its
+    database, still writes to it).
+
+    Example: `qabot check --json || qabot ingest`
     """
     result = check_index(cli_settings(ctx))
     if as_json:
