@@ -29,6 +29,7 @@ from qabot.checksums import check_files, recorded_files
 from qabot.config import Settings
 from qabot.errors import IndexStoreError
 from qabot.store import (
+    COLLECTION_PREFIX,
     Manifest,
     describe_store,
     generation_dir,
@@ -151,6 +152,15 @@ def check_index(settings: Settings) -> IndexCheck:
     _check_files(settings, manifest, result)
     if client is not None:
         _check_chroma(client, manifest, result)
+        keep = {COLLECTION_PREFIX + g for g in [*manifest.history, manifest.generation]}
+        try:
+            names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        except Exception:  # noqa: BLE001 - already reported by _check_chroma if it matters
+            names = set()
+        if stale := sorted(n for n in names if n.startswith(COLLECTION_PREFIX) and n not in keep):
+            result.notes.append(f"{len(stale)} Chroma collection(s) of killed ingests or pruned "
+                                f"generations ({', '.join(stale[:3])}); the next `qabot ingest` "
+                                "removes them.")  # fmt: skip
     orphans = orphan_segments(settings)
     if orphans:
         size = sum(_folder_size(f) for f in orphans) / 1e6

@@ -175,6 +175,7 @@ def test_segment_folders_of_pruned_generations_and_killed_ingests_are_removed(
     (chroma / "notes").mkdir()
     before = {f.name for f in segment_folders(chroma)}
     assert len(before) == 3
+    assert any("qabot-19990101T000000-dead00" in note for note in check_index(settings).notes)
     corpus = chroma.parent.parent / "corpus"
     corpus.mkdir()
     settings = settings.model_copy(update={"corpus": corpus})
