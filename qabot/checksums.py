@@ -123,11 +123,12 @@ def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
     )
 
 
-# Read only in part when opening (memory-mapped), or parsed on first use: their sizes are
-# checked at open, their content by `qabot ingest`, `qabot check` and (papers) first use.
-NOT_DIGESTED_AT_OPEN = frozenset(
-    {"papers.jsonl", "lexical/data.csc.index.npy", "lexical/indices.csc.index.npy"}
-)
+# Read only in part when opening (memory-mapped): their sizes are checked at open, their
+# content by `qabot ingest` and `qabot check`.
+NOT_DIGESTED_AT_OPEN = frozenset({"lexical/data.csc.index.npy", "lexical/indices.csc.index.npy"})
+# Parsed on first use, not at open (a served page does not need it): only its presence is
+# checked at open; its size and content when it is read (IndexSnapshot.papers).
+LAZY = frozenset({"papers.jsonl"})
 # Derived from the paper table and cheap to derive again: damage makes the reader recompute it
 # (IndexSnapshot.summary) and ingest rewrite it, rather than failing the index.
 DERIVED = frozenset({"summary.json"})
@@ -154,7 +155,14 @@ def recorded_files(folder: Path, files: dict[str, FileSum]) -> dict[str, FileSum
 def check_on_open(folder: Path, files: dict[str, FileSum]) -> list[FileProblem]:
     """The file checks cheap enough for every open: each file's size, and the digests of the
     files opening reads whole anyway (LexicalIndex.inconsistency checks the BM25 arrays)."""
-    return [
-        problem for name, want in files.items() if name not in DERIVED
-        and (problem := check_file(folder, name, want, content=name not in NOT_DIGESTED_AT_OPEN))
-    ]  # fmt: skip
+    problems = []
+    for name, want in files.items():
+        if name in DERIVED:
+            continue
+        if name in LAZY:
+            if not (folder / name).is_file():
+                problems.append(FileProblem(name, "missing", "missing"))
+            continue
+        if problem := check_file(folder, name, want, content=name not in NOT_DIGESTED_AT_OPEN):
+            problems.append(problem)
+    return problems

@@ -238,10 +238,10 @@ def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, d
 
 
 @pytest.mark.parametrize(("damage", "message"), [
-    ("truncated", r"papers.jsonl: \d+ bytes, recorded \d+"),  # found by its size at open
+    ("truncated", r"papers.jsonl: \d+ bytes, recorded \d+"),  # found when first parsed
     ("garbage", r"papers.jsonl: \d+ bytes, recorded \d+"),
-    ("deleted", "papers.jsonl: missing"),
-    ("same size", "papers.jsonl: content changed"),  # found by its checksum when first parsed
+    ("deleted", "papers.jsonl: missing"),  # found at open
+    ("same size", "papers.jsonl: content changed"),
 ])  # fmt: skip
 def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Embeddings,
                                                 damage: str, message: str) -> None:  # fmt: skip
@@ -261,7 +261,7 @@ def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Em
     with pytest.raises(IndexCorruptError, match=message) as caught:
         bot.ask("What is the Boltzmann policy distribution?")
     assert "Run `qabot ingest` to repair it" in str(caught.value)
-    if damage == "same size":  # (the others already fail at open)
+    if damage != "deleted":  # (a missing table already fails at open)
         path.unlink()  # the failure is remembered, not re-read for every question
         with pytest.raises(IndexCorruptError, match=message):
             bot.ask("What is the Boltzmann policy distribution?")
