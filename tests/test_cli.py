@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import qabot.ui
 from qabot.cli import app
 from tests.conftest import BPD_ID, CORPUS, paper_record
 
@@ -198,3 +199,20 @@ def test_check_help_teaches_what_it_verifies_and_the_fixes() -> None:
     assert result.exit_code == 0
     for words in ("checksum", "qabot ingest", "--rebuild", "Exit code", "--json"):
         assert words in result.output, words
+
+
+@pytest.mark.parametrize(("flag", "variable", "expected"), [
+    pytest.param([], None, False, id="off-by-default"),
+    pytest.param(["--mcp"], None, True, id="flag"),
+    pytest.param([], "true", True, id="environment"),
+    pytest.param(["--no-mcp"], "true", False, id="flag-beats-environment"),
+])  # fmt: skip
+def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
+                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    seen = []
+    monkeypatch.setattr(qabot.ui, "launch", lambda settings, share: seen.append(settings))
+    if variable:
+        monkeypatch.setenv("QABOT_APP__MCP", variable)
+    result = runner.invoke(app, ["serve", *flag])
+    assert result.exit_code == 0, result.output
+    assert seen[0].app.mcp is expected
