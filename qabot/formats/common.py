@@ -6,6 +6,7 @@ import graph stays one-way.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import logging
@@ -37,12 +38,24 @@ TRUNCATION_NAMES = {"others", "et al", "et al.", "et. al.", "etal"}
 
 
 def read_text(path: Path) -> str:
-    """The file as UTF-8 text; a binary or mis-encoded file is a `CorpusError`."""
+    """The file as text: UTF-8, or UTF-16/32 with a byte-order mark; anything else (binary,
+    UTF-16 without a mark, Latin-1) is a `CorpusError` saying what it looks like."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
+    for bom, encoding in _BOMS:  # a byte-order mark says exactly how the text is encoded
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count("\n".encode(encoding)) + 1
+                raise CorpusError(path, f"is not valid {encoding.upper()} text despite its "
+                                  "byte-order mark", line) from exc  # fmt: skip
     if b"\x00" in data[:65536]:
+        if (utf16 := _looks_utf16(data[:65536])) is not None:
+            raise CorpusError(path, f"looks like UTF-16{utf16} text without a byte-order mark; "
+                              "save it as UTF-8 (or as UTF-16 with a BOM)")  # fmt: skip
         raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
     try:
         return data.decode("utf-8-sig")
@@ -51,6 +64,28 @@ def read_text(path: Path) -> str:
         column = exc.start - data.rfind(b"\n", 0, exc.start)
         raise CorpusError(path, f"is not valid UTF-8 text (byte 0x{data[exc.start]:02x} at column "
                           f"{column}): re-save it as UTF-8, or is it a binary file?", line) from exc
+
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)  # fmt: skip
+
+
+def _looks_utf16(head: bytes) -> str | None:
+    """"LE" or "BE" if the bytes read as mostly-ASCII UTF-16 (a NUL in every other byte)."""
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, name, encoding in ((odd, "LE", "utf-16-le"), (even, "BE", "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return f" ({name})"
+    return None
 
 
 def cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
