@@ -100,6 +100,21 @@ def _check_year(year: int, what: str, path: Path, lineno: int, settings: CorpusS
         )  # fmt: skip
 
 
+def _vetted(record: Paper | CorpusError, settings: CorpusSettings) -> Paper | CorpusError:
+    """A bibliography record held to the rules profile pages and JSONL follow here: a
+    plausible year, a capped title."""
+    if isinstance(record, CorpusError):
+        return record
+    path, _, line = record.source.rpartition(":")
+    if record.year is not None:
+        try:
+            _check_year(record.year, "year", Path(path), int(line), settings)
+        except CorpusError as exc:
+            return exc
+    title = _cap_title(record.title, record.source, settings)
+    return record if title == record.title else record.model_copy(update={"title": title})
+
+
 # --------------------------------------------------------------------------- profile pages
 
 
@@ -378,8 +393,10 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
                 result.profiles.append(profile)
                 records: list[Paper | CorpusError] = [*papers, *errors]
             else:
-                reader = parse_jsonl if suffix in JSONL_SUFFIXES else READERS[suffix]
-                records = list(reader(path, settings))
+                if suffix in JSONL_SUFFIXES:
+                    records = list(parse_jsonl(path, settings))
+                else:
+                    records = [_vetted(r, settings) for r in READERS[suffix](path, settings)]
         except CorpusError as exc:
             reject(exc)
             continue

@@ -435,3 +435,12 @@ def test_round_trip_from_file_to_cited_answer(
     assert cited.title == paper.title and cited.venue == venue
     card = answer_messages(answer, question, {paper_id: paper})[1]["content"]
     assert venue in card, "the source card shows where it appeared"
+
+
+def test_bibliographies_follow_the_year_range_and_title_cap(tmp_path: Path) -> None:
+    path = write(tmp_path, "refs.bib", bib_entry("typo", year="1066") + bib_entry(
+        "long", title="Long " * 200, year="2020"))  # fmt: skip
+    result = load(path, max_title_chars=300)
+    assert str(result.errors[0]).startswith(f"{path}:1: year 1066 is outside the plausible")
+    (paper,) = result.papers
+    assert len(paper.title) == 300 and paper.title.endswith("…")
