@@ -11,9 +11,16 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
+from qabot.checksums import fingerprint
 from qabot.errors import IndexMismatchError, IngestLockedError
 from qabot.index import ingest
-from qabot.store import generation_dir, make_chroma_client, open_snapshot, read_manifest
+from qabot.store import (
+    generation_dir,
+    make_chroma_client,
+    open_snapshot,
+    read_manifest,
+    write_manifest,
+)
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -276,11 +283,14 @@ def test_a_paper_table_from_before_venue_and_keywords_reads_then_upgrades(
     """An index written before Paper had `venue` and `keywords` still answers, and the next
     ingest rewrites its tables without embedding anything again."""
     settings = make_settings(store_copy, llm="extractive")
-    table = generation_dir(store_copy, read_manifest(store_copy).generation) / "papers.jsonl"
-    old = [json.loads(line) for line in table.read_text("utf-8").splitlines()]
+    manifest = read_manifest(store_copy)
+    folder = generation_dir(store_copy, manifest.generation)
+    old = [json.loads(line) for line in (folder / "papers.jsonl").read_text("utf-8").splitlines()]
     for record in old:
         del record["venue"], record["keywords"]
-    table.write_text("".join(json.dumps(r) + "\n" for r in old), "utf-8")
+    (folder / "papers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in old), "utf-8")
+    # As that version wrote it, checksums included (else it is rightly reported as damaged).
+    write_manifest(store_copy, manifest.model_copy(update={"files": fingerprint(folder)}))
 
     answer = QABot(settings, embeddings=embeddings).ask("What is the Boltzmann policy distribution?")
     assert answer.citations and answer.citations[0].venue is None
