@@ -27,9 +27,10 @@ from qabot.embeddings import embedding_id
 from qabot.errors import IndexMissingError, QABotError, QuestionError
 from qabot.index import IngestReport, Progress, ingest
 from qabot.llms import endpoint_name
-from qabot.models import Answer, Filters, SearchHit
-from qabot.portfolio import Portfolio, PortfolioReport, Topic, find_topics, paper_vectors
+from qabot.models import Answer, Filters, SearchHit, Topic
+from qabot.portfolio import Portfolio, PortfolioReport, find_topics, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
+from qabot.replica import materialize
 from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
 from qabot.store import (
@@ -154,7 +155,8 @@ class QABot:
                     raise IndexMissingError(
                         f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
-                self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings))
+                self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings),
+                                               materialize=materialize)  # fmt: skip
                 self._manifest_mtime = token
                 self._retriever = HybridRetriever(
                     self._snapshot, self.embeddings, self.settings.retrieval,

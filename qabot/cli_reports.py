@@ -1,6 +1,6 @@
 """`qabot stats` and `qabot eval`: reports over the portfolio and over answer quality.
 
-Registered on the main typer app when qabot.cli is imported.
+Registered on the shared typer app (qabot.cli_base) when qabot.cli imports this module.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from qabot.cli import AsJson, app, cli_settings, err, friendly, open_bot, out
+from qabot.cli_base import AsJson, app, cli_settings, err, friendly, open_bot, out
 from qabot.errors import QABotError
 
 

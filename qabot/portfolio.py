@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from qabot.models import Paper, Profile
+from qabot.models import AuthorCount, Filters, Paper, Profile, Topic, paper_matches
 
 
 def _is_initial(token: str) -> bool:
@@ -42,17 +42,6 @@ def name_key(name: str) -> str:
 
 
 LABEL_SAMPLE = 20_000
-
-
-class AuthorCount(BaseModel):
-    name: str = Field(description="The most common spelling in the corpus.")
-    papers: int
-    paper_ids: list[str]
-
-
-class Topic(BaseModel):
-    label: str = Field(description="Most distinctive words of the cluster's titles and abstracts.")
-    paper_ids: list[str]
 
 
 class PortfolioReport(BaseModel):
@@ -165,18 +154,14 @@ class Portfolio:
         return [p for p in self.dated()
                 if (start is None or p.date >= start) and (end is None or p.date <= end)]  # type: ignore[operator]  # fmt: skip
 
-    def select(self, year_from: int | None = None, year_to: int | None = None,
-               categories: list[str] | None = None, author: str | None = None,
-               has_code: bool | None = None) -> list[Paper]:  # fmt: skip
-        """Papers matching every given filter, oldest first."""
-        from qabot.models import Filters
-        from qabot.retrieval import paper_matches
-
-        filters = Filters(year_from=year_from, year_to=year_to, categories=categories,
-                          has_code=has_code)  # fmt: skip
-        chosen = [p for p in self.papers if paper_matches(p, filters)]
-        if author:
-            ids = set(self.papers_by(author))
+    def select(self, filters: Filters | None = None) -> list[Paper]:
+        """Papers matching every filter, oldest first. Authors match as `papers_by` does
+        (name variants are one person); the other filters decide as retrieval does."""
+        filters = filters or Filters()
+        chosen = [p for p in self.papers
+                  if paper_matches(p, filters.model_copy(update={"author": None}))]  # fmt: skip
+        if filters.author:
+            ids = set(self.papers_by(filters.author))
             chosen = [p for p in chosen if p.paper_id in ids]
         return self.chronological(chosen)
 

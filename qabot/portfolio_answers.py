@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from qabot.models import Answer, Citation, Evidence, Paper, SearchHit
-from qabot.portfolio import Portfolio, Topic, name_key
+from qabot.models import Answer, Citation, Evidence, Paper, SearchHit, Topic
+from qabot.portfolio import Portfolio, name_key
 from qabot.router import Route
 
 MAX_LISTED = 60  # longer lists are cut (and say so); counts stay exact
@@ -97,7 +97,7 @@ class StatisticAnswerer:
 
     def _select(self, route: Route) -> list[Paper]:
         f = route.filters
-        return self.pf.select(f.year_from, f.year_to, f.categories, f.author, f.has_code)
+        return self.pf.select(f)
 
     def _count(self, question: str, route: Route) -> Answer:
         papers, total = self._select(route), len(self.pf.papers)

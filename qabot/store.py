@@ -24,7 +24,7 @@ import logging
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +35,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
-from qabot.models import Paper, Profile
-from qabot.portfolio import Topic
+from qabot.models import Paper, Profile, Topic
 
 if TYPE_CHECKING:
     from qabot.config import Settings
@@ -311,8 +310,16 @@ def open_lexical(folder: Path) -> tuple[dict[str, Any], LexicalIndex]:
     return chunks, LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
 
 
-def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None) -> IndexSnapshot:
-    """Open the live generation, checking that it matches the configured embedding model."""
+Materializer = Callable[[Path, Manifest, Any], None]
+
+
+def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None,
+                  materialize: Materializer | None = None) -> IndexSnapshot:  # fmt: skip
+    """Open the live generation, checking that it matches the configured embedding model.
+
+    With a Chroma server, a generation another machine wrote has no local tables yet:
+    `materialize` (qabot.replica's, passed in by the caller because the replica module builds
+    on this one) rebuilds them from the server first."""
     store = settings.store
     where = describe_store(settings)
     client = client or make_chroma_client(settings)
@@ -330,9 +337,7 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
     folder = generation_dir(store, manifest.generation)
     try:
         collection = client.get_collection(manifest.collection)
-        if settings.chroma_url and not (folder / "chunks.json").exists():
-            from qabot.replica import materialize
-
+        if settings.chroma_url and not (folder / "chunks.json").exists() and materialize:
             materialize(folder, manifest, collection)  # another machine wrote this generation
         chunks, lexical = open_lexical(folder)
         if not (folder / "papers.jsonl").is_file():

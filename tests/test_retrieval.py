@@ -13,15 +13,8 @@ from qabot.grounding import (
     reciprocal_rank,
     retrieval_report,
 )
-from qabot.models import Filters
-from qabot.retrieval import (
-    PaperColumns,
-    chroma_where,
-    is_relevant,
-    named_terms,
-    paper_matches,
-    paper_of,
-)
+from qabot.models import Filters, PaperColumns, paper_matches
+from qabot.retrieval import chroma_where, is_relevant, named_terms, paper_of
 from tests.conftest import CORPUS, DATA
 
 QUESTIONS = load_questions(DATA / "retrieval_questions.jsonl")
