@@ -311,6 +311,8 @@ class QABot:
         guard: CitationStreamFilter | None = None
         inputs = {"question": text, "history": to_messages(history),
                   "filters": Filters(**filters), "k": k}  # fmt: skip
+        if route.query and not history:  # a follow-up is condensed first; search for that
+            inputs["query"] = route.query
         # Endpoint failures arrive as LLMError from the chain's guarded model calls.
         for delta in self._chain.stream(inputs):
             for key, value in delta.items():

@@ -42,6 +42,7 @@ def name_key(name: str) -> str:
 
 
 LABEL_SAMPLE = 20_000
+JSONL_SOURCE = "JSONL files"
 
 
 class PortfolioReport(BaseModel):
@@ -49,7 +50,16 @@ class PortfolioReport(BaseModel):
 
     profiles: list[Profile]
     papers_indexed: int
-    papers_stated: int | None = Field(description="Sum of the profiles' stated counts, if any.")
+    papers_stated: int | None = Field(
+        description="The stated paper count of the one indexed profile. With several profiles "
+        "it is None: each states its own (see `profiles`), and they share papers, so a sum "
+        "would mean nothing."
+    )
+    papers_by_source: dict[str, int] = Field(
+        default_factory=dict,
+        description="Indexed papers per source: each profile's name, and \"JSONL files\" for "
+        "papers no profile lists. A paper two profiles list counts for both.",
+    )
     counts_by_year: dict[int, int]
     counts_by_category: dict[str, int]
     counts_by_affiliation: dict[str, int]
@@ -108,6 +118,35 @@ class Portfolio:
         self.display = {k: max(c, key=lambda s: (c[s], len(s))) for k, c in spellings.items()}
         self.owner_keys = {name_key(p.name) for p in profiles}
 
+    # -- profiles (a lab indexes several) ------------------------------------------------------
+
+    def profile(self, name: str) -> Profile | None:
+        """The profile whose owner `name` names: the same person, else a part of the name."""
+        key, needle = name_key(name), name.casefold().strip()
+        return next((p for p in self.profiles if name_key(p.name) == key), None) or next(
+            (p for p in self.profiles if needle and needle in p.name.casefold()), None
+        )
+
+    def scoped(self, name: str) -> Portfolio:
+        """The portfolio of one profile: the papers its page lists, and its figures only."""
+        profile = self.profile(name)
+        if profile is None:
+            return Portfolio([], [])
+        papers = [p for p in self.papers if paper_matches(p, Filters(profile=profile.name))]
+        return Portfolio(papers, [profile])
+
+    def papers_by_source(self) -> dict[str, int]:
+        """Indexed papers per profile, then those from JSONL files (no profile lists them)."""
+        counts = {p.name: 0 for p in self.profiles}
+        jsonl = 0
+        for paper in self.papers:
+            names = paper.profiles or ([paper.profile] if paper.profile else [])
+            listed = [n for n in names if n in counts]
+            for n in listed:
+                counts[n] += 1
+            jsonl += not listed
+        return counts | ({JSONL_SOURCE: jsonl} if jsonl else {})
+
     # -- counts --------------------------------------------------------------------------------
 
     def counts_by_year(self) -> dict[int, int]:
@@ -123,8 +162,8 @@ class Portfolio:
 
     @property
     def papers_stated(self) -> int | None:
-        stated = [p.papers_stated for p in self.profiles if p.papers_stated is not None]
-        return sum(stated) if stated else None
+        """The one profile's stated count; None with several (never a sum, see the report)."""
+        return self.profiles[0].papers_stated if len(self.profiles) == 1 else None
 
     @property
     def truncated_author_lists(self) -> int:
@@ -203,6 +242,7 @@ class Portfolio:
             profiles=self.profiles,
             papers_indexed=len(self.papers),
             papers_stated=self.papers_stated,
+            papers_by_source=self.papers_by_source(),
             counts_by_year=self.counts_by_year(),
             counts_by_category=self.counts_by_category(),
             counts_by_affiliation=self.counts_by_affiliation(),
