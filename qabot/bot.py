@@ -25,6 +25,7 @@ from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finali
 from qabot.config import Settings
 from qabot.embeddings import embedding_id
 from qabot.errors import IndexMissingError, QABotError, QuestionError
+from qabot.followups import resolve_follow_up
 from qabot.index import IngestReport, Progress, ingest
 from qabot.llms import endpoint_name
 from qabot.models import Answer, Filters, SearchHit, Topic
@@ -296,12 +297,18 @@ class QABot:
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         k = filters.pop("k", None) or self.settings.retrieval.k
         given = make_filters(filters).model_dump(exclude_none=True)
-        route = self._route(text)  # already cleaned
+        # "Which of those have code?", "the second one": the papers of the previous answer.
+        follow = resolve_follow_up(text, history, self.snapshot.papers) if history else None
+        asked = follow.question if follow else text
+        route = self._route(asked)  # already cleaned
         # Filters the caller set win over those the router read from the question.
         merged = {**route.filters.model_dump(exclude_none=True), **given}
+        if follow and "paper_ids" not in given:
+            merged["paper_ids"] = follow.paper_ids
         if route.kind == "statistic":
             answer = self._derived()[1].answer(text, route.model_copy(
                 update={"filters": Filters(**merged)}))  # fmt: skip
+            answer = answer.model_copy(update={"standalone_question": asked})
             yield from answer.answer.splitlines(keepends=True)
             yield answer
             return
@@ -309,7 +316,8 @@ class QABot:
         state: dict[str, Any] = {}
         pieces: list[str] = []
         guard: CitationStreamFilter | None = None
-        inputs = {"question": text, "history": to_messages(history),
+        # A resolved follow-up is standalone already: condensing it again could lose the paper.
+        inputs = {"question": asked, "history": [] if follow else to_messages(history),
                   "filters": Filters(**filters), "k": k}  # fmt: skip
         if route.query and not history:  # a follow-up is condensed first; search for that
             inputs["query"] = route.query
@@ -329,6 +337,8 @@ class QABot:
             yield rest
         state["text"] = "".join(pieces)
         answer = finalize(state, self.answerer)
+        if follow:
+            answer = answer.model_copy(update={"question": text})
         if answer.abstained:
             yield answer.answer
         yield answer

@@ -170,7 +170,7 @@ def chat(ctx: typer.Context) -> None:
             continue
         _print_sources(answer)
         history += [{"role": "user", "content": question},
-                    {"role": "assistant", "content": answer.answer}]  # fmt: skip
+                    {"role": "assistant", "content": answer.transcript()}]  # fmt: skip
 
 
 @app.command()

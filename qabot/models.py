@@ -106,6 +106,10 @@ class Filters(BaseModel):
         default=None, description="Only papers this profile lists (its owner's name, or part of it)."
     )
     has_code: bool | None = None
+    paper_ids: list[str] | None = Field(
+        default=None,
+        description="Only these papers, by id: e.g. the list a follow-up question refers to.",
+    )
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -146,7 +150,7 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         needle = filters.profile.casefold()
         if not any(needle in p.casefold() for p in _profiles_of(paper)):
             return False
-    return True
+    return filters.paper_ids is None or paper.paper_id in filters.paper_ids
 
 
 def _profiles_of(paper: Paper) -> list[str]:
@@ -163,6 +167,7 @@ class PaperColumns:
         self.year = np.array([p.year if p.year is not None else -1 for p in papers], dtype=np.int32)
         self.category = np.array([p.category or "" for p in papers], dtype=object)
         self.has_code = np.array([p.has_code for p in papers], dtype=bool)
+        self.paper_id = np.array([p.paper_id for p in papers], dtype=object)
         # Each name-like field: its distinct values -> the papers that have them. A filter is
         # tested once per distinct value (a few thousand), not once per paper.
         self._values: dict[str, dict[str, list[int]]] = {
@@ -196,12 +201,16 @@ class PaperColumns:
         return self._mask("author", author)
 
     def names_mask(self, filters: Filters) -> np.ndarray | None:
-        """The filters Chroma's metadata cannot express (author, affiliation, profile), or None."""
+        """The filters Chroma's metadata cannot express (author, affiliation, profile, paper
+        ids), or None."""
         keep = None
         for field in ("author", "affiliation", "profile"):
             if query := getattr(filters, field):
                 mask = self._mask(field, query)
                 keep = mask if keep is None else keep & mask
+        if filters.paper_ids is not None:
+            mask = np.isin(self.paper_id, list(filters.paper_ids))
+            keep = mask if keep is None else keep & mask
         return keep
 
     def mask(self, filters: Filters) -> np.ndarray:
@@ -289,3 +298,15 @@ class Answer(BaseModel):
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(mode="json")
+
+    def transcript(self) -> str:
+        """The answer with its numbered source list, as plain text: what the `/chat` endpoint
+        returns and what chat histories keep, so a follow-up ("the second one") can be
+        resolved against the papers even when the answer itself only says [2]."""
+        lines = [self.answer]
+        if self.citations:
+            lines.append("\nSources:")
+            for c in self.citations:
+                url = f" — {c.url}" if c.url else ""
+                lines.append(f"[{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{url}")
+        return "\n".join(lines)

@@ -69,6 +69,9 @@ class StatisticAnswerer:
             parts.append(f"listed on {owner.name if owner else f.profile}'s profile")
         if f.has_code:
             parts.append("that link their code")
+        if f.paper_ids is not None:
+            n = len(f.paper_ids)
+            parts.insert(0, f"among the {n} paper{'s' if n != 1 else ''} of the previous answer")
         return ", ".join(parts)
 
     def _stated(self) -> str:
@@ -96,6 +99,8 @@ class StatisticAnswerer:
                     f"Author statistics cover the listed authors only; "
                     f"{self.pf.truncated_author_lists} of the {len(self.pf.papers)} author lists "
                     "end in “et al.”.")  # fmt: skip
+        elif f.paper_ids is not None:
+            text = f"None in the indexed portfolio: no paper is {self._scope(route)}."
         else:
             years = sorted(self.pf.counts_by_year())
             span = f" (the indexed papers span {years[0]}–{years[-1]})" if years else ""
@@ -126,12 +131,17 @@ class StatisticAnswerer:
         handler = getattr(self, f"_{route.intent or 'list'}")
         return handler(question, route)  # type: ignore[no-any-return]
 
+    def _total(self, route: Route) -> int:
+        """What "n of N" counts against: the previous answer's papers, or all."""
+        ids = route.filters.paper_ids
+        return len(set(ids) & set(self.pf.by_id)) if ids is not None else len(self.pf.papers)
+
     def _select(self, route: Route) -> list[Paper]:
         f = route.filters
         return self.pf.select(f)
 
     def _count(self, question: str, route: Route) -> Answer:
-        papers, total = self._select(route), len(self.pf.papers)
+        papers, total = self._select(route), self._total(route)
         if route.filters.is_empty():
             by_year = ", ".join(f"{y}: {n}" for y, n in self.pf.counts_by_year().items())
             text = f"{total} papers are indexed{self._stated()}. By year: {by_year}."
@@ -147,7 +157,7 @@ class StatisticAnswerer:
         if not papers:
             return self._none(question, route)
         scope = f" {self._scope(route)}" if self._scope(route) else ""
-        text = (f"Indexed papers{scope} ({len(papers)} of {len(self.pf.papers)})."
+        text = (f"Indexed papers{scope} ({len(papers)} of {self._total(route)})."
                 f"{self._author_note(route)}\n{self._listing(papers, summaries)}")  # fmt: skip
         return self._answer(question, text, papers)
 

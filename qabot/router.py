@@ -84,7 +84,7 @@ _FRAME = set(tokenize([
     "available links link release releases new old newer older time ever date dated dates how "
     "there are is was were be been any much when affiliation affiliations institution "
     "institutions universities per each timeline fewest least put fall falls under belong belongs "
-    "classified filed authored produce produced contain contains"
+    "classified filed authored produce produced contain contains those these ones above"
 ])[0])  # fmt: skip
 
 

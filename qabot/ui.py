@@ -97,13 +97,7 @@ def answer_messages(answer: Answer, question: str,
 
 def api_text(answer: Answer) -> str:
     """Plain-text answer with a numbered source list, for the `/chat` API endpoint."""
-    lines = [answer.answer]
-    if answer.citations:
-        lines.append("\nSources:")
-        for c in answer.citations:
-            url = f" — {c.url}" if c.url else ""
-            lines.append(f"[{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{url}")
-    return "\n".join(lines)
+    return answer.transcript()
 
 
 def _filters(year_from: float | None, year_to: float | None, categories: list[str] | None,
@@ -148,7 +142,7 @@ class ChatService:
                     papers = self.bot.portfolio_records().by_id
                     shown += answer_messages(item, item.standalone_question, papers)
                     history = [*history, {"role": "user", "content": message},
-                               {"role": "assistant", "content": item.answer}]  # fmt: skip
+                               {"role": "assistant", "content": item.transcript()}]  # fmt: skip
                     yield "", shown, history
                     return
                 text += item
