@@ -84,8 +84,8 @@ def make_filters(filters: dict[str, Any]) -> Filters:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise QuestionError(
-            f"Invalid filter ({problems}). Filters are year_from, year_to, categories, author "
-            "and has_code."
+            f"Invalid filter ({problems}). Filters are year_from, year_to, categories, author, "
+            "affiliation, profile, has_code and paper_ids."
         ) from exc
 
 
@@ -244,11 +244,22 @@ class QABot:
 
     # -- portfolio statistics -----------------------------------------------------------------
 
-    def portfolio(self, coauthors: int = 10) -> PortfolioReport:
+    def portfolio(self, coauthors: int = 10, profile: str | None = None) -> PortfolioReport:
         """Exact figures over the indexed papers: counts per year, category and affiliation,
-        the top `coauthors` co-authors, papers with code, earliest and latest, main themes."""
-        report = self.portfolio_records().report(coauthors)
-        return report.model_copy(update={"topics": self.topics()})
+        the top `coauthors` co-authors, papers with code, earliest and latest, main themes.
+
+        `profile` (an owner's name) narrows them to the papers that profile lists, with its
+        own stated figures, and co-authors counted without that owner."""
+        records = self.portfolio_records()
+        if profile:
+            if records.profile(profile) is None:
+                names = ", ".join(p.name for p in records.profiles) or "none"
+                raise QuestionError(f"No indexed profile matches {profile!r} (indexed: {names}).")
+            records = records.scoped(profile)
+        topics = [Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in records.by_id])
+                  for t in self.topics()]  # fmt: skip
+        report = records.report(coauthors)
+        return report.model_copy(update={"topics": [t for t in topics if t.paper_ids]})
 
     def portfolio_records(self) -> Portfolio:
         """The `Portfolio` object itself, for statistics beyond the report (papers_by, ...)."""
@@ -278,7 +289,7 @@ class QABot:
     def search(self, question: str, k: int | None = None, *, mode: Mode = "hybrid",
                **filters: Any) -> list[SearchHit]:  # fmt: skip
         """Ranked papers for a question; filters: year_from, year_to, categories, author,
-        has_code."""
+        affiliation, profile, has_code, paper_ids."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         return self.retriever.search(text, k=k, filters=make_filters(filters), mode=mode)
 

@@ -16,10 +16,12 @@ from rich.table import Table
 from qabot import cli_reports  # noqa: F401 - registers `stats` and `eval` on the app
 from qabot.bot import QABot
 from qabot.cli_base import (
+    Affiliation,
     AsJson,
     Author,
     Category,
     HasCode,
+    ProfileName,
     YearFrom,
     YearTo,
     app,
@@ -38,10 +40,12 @@ __all__ = ["app", "main"]
 
 
 def _filters(year_from: int | None, year_to: int | None, category: list[str] | None,
-             author: str | None, has_code: bool) -> dict[str, Any]:  # fmt: skip
+             author: str | None, has_code: bool, affiliation: str | None = None,
+             profile: str | None = None) -> dict[str, Any]:  # fmt: skip
     return {
         "year_from": year_from, "year_to": year_to, "categories": category or None,
-        "author": author, "has_code": True if has_code else None,
+        "author": author, "affiliation": affiliation, "profile": profile,
+        "has_code": True if has_code else None,
     }  # fmt: skip
 
 
@@ -78,12 +82,14 @@ def search(
     year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
     author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
     mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+    affiliation: Affiliation = None, profile: ProfileName = None,
 ) -> None:  # fmt: skip
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
     if mode not in ("hybrid", "dense", "lexical"):
         raise QABotError(f"--mode must be hybrid, dense or lexical, not {mode!r}")
     hits = open_bot(ctx).search(
-        question, k=k, mode=mode, **_filters(year_from, year_to, category, author, has_code)  # type: ignore[arg-type]
+        question, k=k, mode=mode,  # type: ignore[arg-type]
+        **_filters(year_from, year_to, category, author, has_code, affiliation, profile),
     )
     if as_json:
         out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
@@ -124,6 +130,7 @@ def ask(
     question: Annotated[str, typer.Argument(help="Your question about the papers.")],
     year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
     author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
+    affiliation: Affiliation = None, profile: ProfileName = None,
 ) -> None:  # fmt: skip
     """Answer QUESTION from the papers, citing each claim as [n], or say the portfolio
     doesn't cover it.
@@ -131,7 +138,7 @@ def ask(
     Example: `qabot ask --json "What is the Boltzmann policy distribution?"`
     """
     bot = open_bot(ctx)
-    filters = _filters(year_from, year_to, category, author, has_code)
+    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
     if as_json:
         out.print_json(json.dumps(bot.ask(question, **filters).to_json_dict()))
         return

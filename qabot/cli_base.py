@@ -122,6 +122,10 @@ YearTo = Annotated[int | None, typer.Option("--year-to", help="Only papers up to
 Category = Annotated[list[str] | None, typer.Option(
     "--category", "-c", help="Only this arXiv category (LG, CL, RO…); repeat for several.")]
 Author = Annotated[str | None, typer.Option(help="Only papers with an author containing this.")]
+Affiliation = Annotated[str | None, typer.Option(
+    help="Only papers listing this affiliation (DeepMind, Stanford; any part of the name).")]
+ProfileName = Annotated[str | None, typer.Option(
+    "--profile", help="Only papers this profile lists (its owner's name), when a lab indexes several.")]
 HasCode = Annotated[bool, typer.Option("--has-code", help="Only papers that link their code.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 

@@ -76,15 +76,18 @@ class IndexSummary(BaseModel):
     year_max: int | None = None
     categories: list[str] = Field(default_factory=list)
     authors: list[str] = Field(default_factory=list, description="The most listed, by name.")
+    affiliations: list[str] = Field(default_factory=list, description="The most listed.")
 
 
 def summarize(papers: list[Paper]) -> IndexSummary:
     years = [p.year for p in papers if p.year is not None]
     counts = Counter(a for p in papers for a in p.authors)
+    affiliations = Counter(a for p in papers for a in p.affiliations)
     return IndexSummary(
         papers=len(papers), year_min=min(years, default=None), year_max=max(years, default=None),
         categories=sorted({p.category for p in papers if p.category}),
         authors=sorted(a for a, _ in counts.most_common(SUMMARY_AUTHORS)),
+        affiliations=sorted(a for a, _ in affiliations.most_common(SUMMARY_AUTHORS)),
     )  # fmt: skip
 
 

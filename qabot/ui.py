@@ -19,7 +19,8 @@ from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.lexical import tokenize
-from qabot.models import Answer, Citation, Paper
+from qabot.models import Answer, Citation, Paper, Profile
+from qabot.taxonomy import category_label
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +101,22 @@ def api_text(answer: Answer) -> str:
     return answer.transcript()
 
 
+ALL_PROFILES = "All profiles"
+
+
 def _filters(year_from: float | None, year_to: float | None, categories: list[str] | None,
-             author: str | None, has_code: bool, bounds: tuple[int, int]) -> dict[str, Any]:  # fmt: skip
+             author: str | None, has_code: bool, bounds: tuple[int, int],
+             affiliation: str | None = None, profile: str | None = None) -> dict[str, Any]:  # fmt: skip
     # The full slider range means "no year filter", so undated papers stay findable.
     lo, hi = bounds
+    profile = (profile or "").strip()
     return {
         "year_from": int(year_from) if year_from is not None and year_from > lo else None,
         "year_to": int(year_to) if year_to is not None and year_to < hi else None,
         "categories": categories or None,
         "author": (author or "").strip() or None,
+        "affiliation": (affiliation or "").strip() or None,
+        "profile": profile if profile and profile != ALL_PROFILES else None,
         "has_code": True if has_code else None,
     }
 
@@ -127,14 +135,19 @@ class ChatService:
         # A field's portfolio lists 100k+ people; the page offers the most frequent (the box
         # takes any name typed in) instead of shipping every name to the browser.
         self.authors = summary.authors
+        self.affiliations = summary.affiliations
+        # A lab indexes several profiles; the user can narrow the chat to one of them.
+        self.profiles = [p.name for p in bot.snapshot.profiles]
 
     def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, str]],
                 year_from: float | None, year_to: float | None, categories: list[str] | None,
-                author: str | None, has_code: bool,
+                author: str | None, has_code: bool, affiliation: str | None = None,
+                profile: str | None = None,
                 ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, str]]]]:  # fmt: skip
         """Stream one exchange into the chat; errors become a friendly chat message."""
         shown = [*shown, {"role": "user", "content": md_escape(message or "")}]
-        filters = _filters(year_from, year_to, categories, author, has_code, self.bounds)
+        filters = _filters(year_from, year_to, categories, author, has_code, self.bounds,
+                           affiliation, profile)  # fmt: skip
         text = ""
         try:
             for item in self.bot.stream(message, history, **filters):
@@ -156,12 +169,16 @@ class ChatService:
     def chat(self, question: str, history: list[dict[str, str]] | None = None,
              year_from: int | None = None, year_to: int | None = None,
              categories: list[str] | None = None, author: str | None = None,
-             has_code: bool = False) -> Iterator[str]:  # fmt: skip
+             has_code: bool = False, affiliation: str | None = None,
+             profile: str | None = None) -> Iterator[str]:  # fmt: skip
         """Ask the portfolio a question; streams the answer, ending with its numbered sources.
 
-        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}].
+        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}];
+        keep each answer's text as returned (with its source list), so that follow-ups such as
+        "tell me more about the second one" find the papers it listed.
         """
-        filters = _filters(year_from, year_to, categories, author, has_code, (-10**6, 10**6))
+        filters = _filters(year_from, year_to, categories, author, has_code, (-10**6, 10**6),
+                           affiliation, profile)  # fmt: skip
         text = ""
         try:
             for item in self.bot.stream(question, history or [], **filters):
@@ -174,16 +191,28 @@ class ChatService:
             yield f"Error: {exc}"
 
 
+def stated_note(profiles: list[Profile], papers: int) -> str:
+    """Each profile's own stated count, never one sum: a lab's profiles share papers."""
+    if len(profiles) == 1:
+        stated = profiles[0].papers_stated
+        return f" (the profile states {stated})" if stated and stated != papers else ""
+    parts = [f"{md_escape(p.name)}'s profile lists {len(p.paper_ids) or p.papers_listed}"
+             + (f" and states {p.papers_stated}" if p.papers_stated is not None else "")
+             for p in profiles]  # fmt: skip
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def header_markdown(bot: QABot) -> str:
     snapshot = bot.snapshot
     summary = snapshot.summary
     names = [p.name for p in snapshot.profiles]
     who = ", ".join(names) if names else "the indexed papers"
     span = f" · {summary.year_min}–{summary.year_max}" if summary.year_min is not None else ""
-    stated = sum(p.papers_stated or 0 for p in snapshot.profiles)
-    note = f" (the profile states {stated})" if stated and stated != summary.papers else ""
+    note = stated_note(snapshot.profiles, summary.papers)
+    lab = (f" {len(names)} profiles are indexed: pick one under Filters, or ask about one by "
+           "name." if len(names) > 1 else "")  # fmt: skip
     return (f"# qabot · {md_escape(who)}\n"
-            f"**{summary.papers} papers indexed**{note}{span}. Ask about topics, methods "
+            f"**{summary.papers} papers indexed**{note}{span}.{lab} Ask about topics, methods "
             "or findings: every claim cites a paper, or the bot says the portfolio doesn't say.")  # fmt: skip
 
 
@@ -195,14 +224,16 @@ def badge_markdown(bot: QABot) -> str:
     return f"**Answerer:** `{md_escape(bot.answerer)}` via {md_escape(endpoint)}"
 
 
-def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
-    """The Portfolio tab's contents, exact from the metadata."""
+def portfolio_figures(bot: QABot, profile: str | None = None) -> tuple[Any, ...]:
+    """The Portfolio tab's contents, exact from the metadata (one profile's, if given)."""
     import pandas as pd
 
-    report = bot.portfolio()
-    stated = f" (the profile states {report.papers_stated})" if report.papers_stated else ""
+    profile = profile if profile and profile != ALL_PROFILES else None
+    report = bot.portfolio(profile=profile)
+    stated = stated_note(report.profiles, report.papers_indexed)
+    whose = f"{md_escape(report.profiles[0].name)}'s profile: " if profile else ""
     summary = (
-        f"**{report.papers_indexed} papers indexed**{stated}. Earliest: "
+        f"{whose}**{report.papers_indexed} papers indexed**{stated}. Earliest: "
         f"{md_escape(report.earliest or 'n/a')}. Latest: {md_escape(report.latest or 'n/a')}. "
         f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
         "in “et al.”)."
@@ -213,6 +244,8 @@ def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
                          "papers": list(report.counts_by_category.values())})  # fmt: skip
     coauthors = pd.DataFrame([(a.name, a.papers) for a in report.top_coauthors],
                              columns=["co-author", "papers"])  # fmt: skip
+    affiliations = pd.DataFrame(list(report.counts_by_affiliation.items())[:MAX_LISTED],
+                                columns=["affiliation", "papers"])  # fmt: skip
     shown = report.papers_with_code[:MAX_LISTED]
     more = len(report.papers_with_code) - len(shown)
     code = f"**Papers with code** ({len(report.papers_with_code)})\n\n" + "\n".join(
@@ -221,24 +254,29 @@ def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
     themes = "**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
         f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
         for t in report.topics)  # fmt: skip
-    return summary, years, cats, coauthors, code, themes
+    return summary, years, cats, coauthors, affiliations, code, themes
 
 
-def portfolio_view(bot: QABot, cache: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
-    """The tab's contents, computed once per index generation."""
+def portfolio_view(bot: QABot, cache: dict[str, tuple[Any, ...]],
+                   profile: str | None = None) -> tuple[Any, ...]:  # fmt: skip
+    """The tab's contents, computed once per index generation and profile choice."""
     try:
-        generation = bot.snapshot.generation
-        if generation not in cache:
-            cache.clear()
-            cache[generation] = portfolio_figures(bot)
-        return cache[generation]
+        key = f"{bot.snapshot.generation}|{profile or ALL_PROFILES}"
+        if key not in cache:
+            if not any(k.startswith(f"{bot.snapshot.generation}|") for k in cache):
+                cache.clear()  # a new generation: the old figures are stale
+            cache[key] = portfolio_figures(bot, profile)
+        return cache[key]
     except QABotError as exc:  # e.g. a damaged paper table: said on the tab, not a traceback
-        return (f"**Error:** {md_escape(str(exc))}", None, None, None, "", "")
+        return (f"**Error:** {md_escape(str(exc))}", None, None, None, None, "", "")
 
 
 def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
     """Filled when the tab is first opened, not when the page is built: at 100k papers the
     figures take a second or two that the chat page need not wait for."""
+    names = [p.name for p in bot.snapshot.profiles]
+    pick = gr.Dropdown([ALL_PROFILES, *names], value=ALL_PROFILES, label="Profile",
+                       visible=len(names) > 1, elem_id="qabot-portfolio-profile")  # fmt: skip
     summary = gr.Markdown("Loading the portfolio figures…")
     with gr.Row():
         years = gr.BarPlot(None, x="year", y="papers", title="Papers per year", elem_id="qabot-years")
@@ -246,15 +284,19 @@ def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
                           sort="-y", elem_id="qabot-categories")  # fmt: skip
     with gr.Row():
         coauthors = gr.Dataframe(label="Top listed co-authors", interactive=False)
+        affiliations = gr.Dataframe(label="Affiliations (papers listing each)", interactive=False,
+                                    elem_id="qabot-affiliations")  # fmt: skip
         with gr.Column():
             code = gr.Markdown()
             themes = gr.Markdown()
-    cache: dict[str, tuple[Any, ...]] = {}  # per index generation
+    cache: dict[str, tuple[Any, ...]] = {}  # per index generation and profile
 
-    def fill() -> tuple[Any, ...]:
-        return portfolio_view(bot, cache)
+    def fill(profile: str | None) -> tuple[Any, ...]:
+        return portfolio_view(bot, cache, profile)
 
-    tab.select(fill, None, [summary, years, cats, coauthors, code, themes], api_visibility="private")
+    outputs = [summary, years, cats, coauthors, affiliations, code, themes]
+    tab.select(fill, pick, outputs, api_visibility="private")
+    pick.change(fill, pick, outputs, api_visibility="private")
 
 
 def build_ui(bot: QABot) -> gr.Blocks:
@@ -280,14 +322,22 @@ def build_ui(bot: QABot) -> gr.Blocks:
                 with gr.Accordion("Filters", open=True):
                     year_from = gr.Slider(lo, hi, value=lo, step=1, label="From year")
                     year_to = gr.Slider(lo, hi, value=hi, step=1, label="To year")
-                    cats = gr.CheckboxGroup(service.categories, label="Categories")
+                    cats = gr.CheckboxGroup([(category_label(c), c) for c in service.categories],
+                                            label="arXiv categories")  # fmt: skip
                     author = gr.Dropdown(service.authors, value=None, allow_custom_value=True,
                                          label="Author (any part of the name)")  # fmt: skip
+                    affiliation = gr.Dropdown(service.affiliations, value=None,
+                                              allow_custom_value=True,
+                                              label="Affiliation (any part of the name)")  # fmt: skip
+                    profile = gr.Dropdown([ALL_PROFILES, *service.profiles], value=ALL_PROFILES,
+                                          label="Profile", visible=len(service.profiles) > 1,
+                                          elem_id="qabot-profile")  # fmt: skip
                     has_code = gr.Checkbox(False, label="Only papers with code")
         with gr.Tab("Portfolio") as tab:
             portfolio_tab(bot, tab)
         history = gr.State([])
-        inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code]
+        inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code, affiliation,
+                  profile]  # fmt: skip
         for trigger in (box.submit, send.click):
             trigger(service.respond, inputs, [box, chatbot, history], api_visibility="private")
         # A new chat forgets the conversation but keeps a question being typed. The chat's own
