@@ -272,6 +272,9 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     # "with Google DeepMind" names an institution, not an author called Google DeepMind.
     author, is_owner = _author(q.replace(written, " ") if written else q, vocab)
     intent = next((name for name, pattern in _INTENTS if pattern.search(q)), None)
+    if intent == "affiliations" and affiliation:
+        # "How many papers list Berkeley as an affiliation?" counts one, not the ranking.
+        intent = next((n for n, p in _INTENTS if n in ("count", "list") and p.search(q)), "list")
     # In a lab (several profiles) the owner a question names scopes it to that profile; with
     # one profile every paper is the owner's, so naming her filters nothing.
     profile = vocab.profiles.get(name_key(author)) if author and is_owner else None

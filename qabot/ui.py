@@ -192,13 +192,18 @@ class ChatService:
 
 
 def stated_note(profiles: list[Profile], papers: int) -> str:
-    """Each profile's own stated count, never one sum: a lab's profiles share papers."""
-    if len(profiles) == 1:
+    """Where the papers come from, per source: each profile's own listed and stated counts
+    (never one sum: a lab's profiles share papers), and the JSONL files' papers."""
+    listed = {i for p in profiles for i in p.paper_ids}
+    jsonl = papers - len(listed) if listed else 0
+    if len(profiles) == 1 and jsonl <= 0:
         stated = profiles[0].papers_stated
         return f" (the profile states {stated})" if stated and stated != papers else ""
     parts = [f"{md_escape(p.name)}'s profile lists {len(p.paper_ids) or p.papers_listed}"
              + (f" and states {p.papers_stated}" if p.papers_stated is not None else "")
              for p in profiles]  # fmt: skip
+    if jsonl > 0:
+        parts.append(f"{jsonl} from JSONL files")
     return f" ({'; '.join(parts)})" if parts else ""
 
 
