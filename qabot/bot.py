@@ -311,7 +311,7 @@ class QABot:
         # "Which of those have code?", "the second one": the papers of the previous answer.
         follow = resolve_follow_up(text, history, self.snapshot.papers) if history else None
         asked = follow.question if follow else text
-        route = self._route(asked)  # already cleaned
+        route = self._route(follow.route_text if follow else text)  # already cleaned
         # Filters the caller set win over those the router read from the question.
         merged = {**route.filters.model_dump(exclude_none=True), **given}
         if follow and "paper_ids" not in given:

@@ -47,6 +47,12 @@ class FollowUp:
     paper_ids: list[str]
     question: str  # standalone: an ordinal reference replaced by the paper's quoted title
     title: str | None = None  # the one paper an ordinal names
+    # What the router reads: the reference as "it", since a title's words could read as
+    # metadata ("… Dynamics of Human Learning" as an author); the ids already say which paper.
+    route_text: str = ""
+
+    def __post_init__(self) -> None:
+        self.route_text = self.route_text or self.question
 
 
 def previous_papers(history: list[dict[str, str]] | None, papers: list[Paper]) -> list[Paper]:
@@ -81,6 +87,8 @@ def resolve_follow_up(question: str, history: list[dict[str, str]] | None,
         if n == 0 or n > len(listed):
             return None
         paper = listed[n - 1] if n > 0 else listed[-1]
-        text = f"{question[: ordinal.start()]}“{paper.title}”{question[ordinal.end():]}"
-        return FollowUp(paper_ids=[paper.paper_id], question=" ".join(text.split()), title=paper.title)
+        before, after = question[: ordinal.start()], question[ordinal.end() :]
+        return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                        question=" ".join(f"{before}“{paper.title}”{after}".split()),
+                        route_text=" ".join(f"{before}it{after}".split()))  # fmt: skip
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
