@@ -121,7 +121,9 @@ class Filters(BaseModel):
         return value
 
     def is_empty(self) -> bool:
-        return not any(v not in (None, [], "") for v in self.model_dump().values())
+        # An empty `paper_ids` is a filter that lets nothing through, not "no filter".
+        given = [v for k, v in self.model_dump().items() if k != "paper_ids"]
+        return self.paper_ids is None and not any(v not in (None, [], "") for v in given)
 
 
 # --------------------------------------------------------------------------- the filter decision
