@@ -340,7 +340,12 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
     folder = generation_dir(store, manifest.generation)
     try:
         collection = client.get_collection(manifest.collection)
-        if settings.chroma_url and not (folder / "chunks.json").exists() and materialize:
+        if settings.chroma_url and not (folder / "chunks.json").exists():
+            if materialize is None:
+                raise IndexMissingError(
+                    f"The local tables of index generation {manifest.generation} are not in "
+                    f"{folder}; open the index through QABot, which rebuilds them from the server."
+                )
             materialize(folder, manifest, collection)  # another machine wrote this generation
         chunks, lexical = open_lexical(folder)
         if not (folder / "papers.jsonl").is_file():
