@@ -169,16 +169,16 @@ class ChatService:
     def chat(self, question: str, history: list[dict[str, str]] | None = None,
              year_from: int | None = None, year_to: int | None = None,
              categories: list[str] | None = None, author: str | None = None,
-             has_code: bool = False, affiliation: str | None = None,
-             profile: str | None = None) -> Iterator[str]:  # fmt: skip
+             has_code: bool = False) -> Iterator[str]:  # fmt: skip
         """Ask the portfolio a question; streams the answer, ending with its numbered sources.
 
         `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}];
         keep each answer's text as returned (with its source list), so that follow-ups such as
-        "tell me more about the second one" find the papers it listed.
+        "tell me more about the second one" find the papers it listed. Affiliations and
+        profiles are read from the question ("… with DeepMind"); the endpoint keeps its seven
+        arguments so that plain-HTTP callers' positional lists stay valid.
         """
-        filters = _filters(year_from, year_to, categories, author, has_code, (-10**6, 10**6),
-                           affiliation, profile)  # fmt: skip
+        filters = _filters(year_from, year_to, categories, author, has_code, (-10**6, 10**6))
         text = ""
         try:
             for item in self.bot.stream(question, history or [], **filters):
