@@ -18,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 from qabot.config import RetrievalSettings
 from qabot.errors import IndexStoreError
 from qabot.models import Evidence, Filters, PaperColumns, SearchHit
+from qabot.models import paper_matches as paper_matches  # re-exported: it lived here before
 from qabot.store import IndexSnapshot
 
 log = logging.getLogger(__name__)
