@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import qabot.ui
 from qabot.cli import app
 from tests.conftest import BPD_ID, CORPUS, paper_record
 
@@ -207,3 +208,20 @@ def test_chat_follow_up_refers_to_the_list_just_given(env: dict[str, str]) -> No
     assert result.exit_code == 0, result.output
     assert "Indexed papers among the 2 papers of the previous answer, that link their code" in result.stdout
     assert "On the Utility of Learning about Humans for Human-AI Coordination” (2019):" in result.stdout
+
+
+@pytest.mark.parametrize(("flag", "variable", "expected"), [
+    pytest.param([], None, False, id="off-by-default"),
+    pytest.param(["--mcp"], None, True, id="flag"),
+    pytest.param([], "true", True, id="environment"),
+    pytest.param(["--no-mcp"], "true", False, id="flag-beats-environment"),
+])  # fmt: skip
+def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
+                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    seen = []
+    monkeypatch.setattr(qabot.ui, "launch", lambda settings, share: seen.append(settings))
+    if variable:
+        monkeypatch.setenv("QABOT_APP__MCP", variable)
+    result = runner.invoke(app, ["serve", *flag])
+    assert result.exit_code == 0, result.output
+    assert seen[0].app.mcp is expected
