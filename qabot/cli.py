@@ -6,8 +6,11 @@ Docstrings here are the `--help` text. The app and what commands share live in
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -30,13 +33,16 @@ from qabot.cli_base import (
     friendly,
     open_bot,
     out,
+    print_error,
     print_report,
     progress_ingest,
 )
 from qabot.errors import QABotError
 from qabot.models import Answer
+from qabot.questions import make_filters, no_match_text
 
 __all__ = ["app", "main"]
+log = logging.getLogger(__name__)
 
 
 def _filters(year_from: int | None, year_to: int | None, category: list[str] | None,
@@ -85,22 +91,30 @@ def search(
     affiliation: Affiliation = None, profile: ProfileName = None,
 ) -> None:  # fmt: skip
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
-    if mode not in ("hybrid", "dense", "lexical"):
-        raise QABotError(f"--mode must be hybrid, dense or lexical, not {mode!r}")
-    hits = open_bot(ctx).search(
-        question, k=k, mode=mode,  # type: ignore[arg-type]
-        **_filters(year_from, year_to, category, author, has_code, affiliation, profile),
-    )
+    bot = open_bot(ctx)
+    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
+    hits = bot.search(question, k=k, mode=mode, **filters)  # type: ignore[arg-type]
     if as_json:
         out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
         return
     if not hits:
-        out.print("No paper matches these filters.")
+        out.print(_no_hits(bot, mode, filters), highlight=False, markup=False)
         return
     table = Table("#", "score", "year", "title", "authors")
     for n, hit in enumerate(hits, 1):
         table.add_row(str(n), f"{hit.score:.4f}", str(hit.year or ""), hit.title, hit.authors)
     out.print(table)
+
+
+def _no_hits(bot: QABot, mode: str, filters: dict[str, Any]) -> str:
+    """Why a search found nothing: the filters, or the question itself."""
+    chosen = make_filters(filters)
+    if not chosen.is_empty() and bot.matching_papers(**filters) == 0:
+        return no_match_text(chosen)
+    within = " within these filters" if not chosen.is_empty() else ""
+    if mode == "lexical":
+        return f"No paper contains any word of the question{within} (lexical search)."
+    return f"No paper matches the question{within}."
 
 
 def _print_sources(answer: Answer) -> None:
@@ -157,11 +171,18 @@ def chat(ctx: typer.Context) -> None:
     bot = open_bot(ctx)
     history: list[dict[str, str]] = []
     err.print(f"qabot chat ({bot.answerer} answerer). /new starts over, /quit leaves.")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # An undecodable byte arrives as a surrogate escape, which the question cleaning
+        # repairs, instead of a UnicodeDecodeError that would end the session.
+        sys.stdin.reconfigure(errors="surrogateescape")
     while True:
         try:
             question = input("you> ").strip()
         except EOFError:
             break
+        except UnicodeDecodeError as exc:  # a stream that cannot be reconfigured
+            print_error(f"that line is not valid text ({exc.reason}); type it again.")
+            continue
         if question in ("/quit", "/exit"):
             break
         if question == "/new":
@@ -173,10 +194,15 @@ def chat(ctx: typer.Context) -> None:
         try:
             answer = _stream_answer(bot, question, history)
         except QABotError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            print_error(str(exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
+            log.info("unexpected error while answering %r", question[:200], exc_info=True)
+            print_error(f"something went wrong while answering ({type(exc).__name__}); the "
+                        "session goes on. Run with -v for details.")  # fmt: skip
             continue
         _print_sources(answer)
-        history += [{"role": "user", "content": question},
+        history += [{"role": "user", "content": answer.question},
                     {"role": "assistant", "content": answer.transcript()}]  # fmt: skip
 
 

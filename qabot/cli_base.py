@@ -1,4 +1,4 @@
-"""What every `qabot` command shares: the typer app, consoles, error handling, settings,
+"""What every `qabot` command shares: the typer app, consoles, one-line errors, settings,
 opening the bot, and the filter options.
 
 `qabot.cli` (the main commands) and `qabot.cli_reports` (stats, eval) both build on this
@@ -17,6 +17,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+from typer.core import TyperGroup
 
 from qabot.bot import QABot
 from qabot.config import Settings
@@ -24,7 +26,33 @@ from qabot.errors import QABotError
 from qabot.index import IngestReport
 from qabot.store import describe_store, load_manifest
 
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (a value typer cannot parse, such as `-k abc`, or an unknown option) as one
+    line naming the option, exit 1, like every other bad value; not a usage box."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.TyperException as exc:  # typer's own click: UsageError, BadParameter, ...
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `qabot` alone: the help text
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(2)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" See `{ctx.command_path} --help`." if ctx is not None else ""
+            message = exc.format_message().rstrip()
+            print_error(f"{message}{'' if message.endswith(('.', '?', '!')) else '.'}{hint}")
+            sys.exit(1)
+        except typer.Abort:
+            err.print("Aborted.")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
     "Typical use: `qabot ingest` once, then `qabot ask \"what has this group done on reward "
     "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.md and "
@@ -37,6 +65,12 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+
+
+def print_error(message: str) -> None:
+    """One line on stderr; the message is plain text ("[1]" in it is not markup)."""
+    err.print(Text.assemble(("Error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
 
 
 def friendly(func: F) -> F:
@@ -47,7 +81,7 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except QABotError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            print_error(str(exc))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Interrupted.")
@@ -76,10 +110,7 @@ def options(
 
 
 def cli_settings(ctx: typer.Context, **extra: Any) -> Settings:
-    try:
-        return Settings(**(ctx.obj or {}), **extra)
-    except Exception as exc:  # pydantic's ValidationError: show it as a settings problem
-        raise QABotError(f"Invalid settings: {exc}") from exc
+    return Settings(**(ctx.obj or {}), **extra)  # a bad value raises a one-line ConfigError
 
 
 def progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:

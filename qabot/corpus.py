@@ -115,6 +115,28 @@ def _cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
     return abstract
 
 
+def _cap_title(title: str, where: str, settings: CorpusSettings) -> str:
+    # Capped like abstracts: a 5,000-character title would swamp every chunk it is embedded
+    # with (so the paper is never found) and be printed whole with every citation.
+    if len(title) > settings.max_title_chars:
+        log.warning(
+            "%s: title of %d characters cut to %d (QABOT_PARSING__MAX_TITLE_CHARS)",
+            where, len(title), settings.max_title_chars,
+        )  # fmt: skip
+        return title[: settings.max_title_chars - 1].rstrip() + "…"
+    return title
+
+
+def _check_year(year: int, what: str, path: Path, lineno: int, settings: CorpusSettings) -> None:
+    """Refuse a year no paper can have (-300, 0001, 9999, 3000000000): it is a typo, and an
+    out-of-range number would also break every filtered query on the index."""
+    if not settings.year_min <= year <= settings.year_max:
+        raise CorpusError(
+            path, f"{what} {year} is outside the plausible publication years "
+            f"{settings.year_min}–{settings.year_max} (QABOT_PARSING__YEAR_MIN/YEAR_MAX)", lineno,
+        )  # fmt: skip
+
+
 # --------------------------------------------------------------------------- profile pages
 
 
@@ -194,6 +216,8 @@ def _parse_block(
     if not authors:
         raise CorpusError(path, f"paper {title!r} has an empty authors line", lineno + 2)
     year = int(header["year"]) if header["year"] else settings.snapshot_year
+    _check_year(year, f"{lines[start].strip()!r}: year", path, lineno, settings)
+    title = _cap_title(title, f"{path}:{lineno + 1}", settings)
     try:
         date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))
     except ValueError as exc:
@@ -277,13 +301,17 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
     unknown = sorted(set(record) - _JSONL_FIELDS)
     if unknown:
         log.warning("%s:%d: ignoring unknown fields %s", path, lineno, ", ".join(unknown))
-    title = " ".join(record["title"].split())
+    title = _cap_title(" ".join(record["title"].split()), f"{path}:{lineno}", settings)
     authors, truncated = _str_list(record.get("authors"), "authors", path, lineno)
     affiliations, _ = _str_list(record.get("affiliations"), "affiliations", path, lineno)
     date, precision = _parse_date(record.get("date"), path, lineno)
     year = record.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise CorpusError(path, f"'year' must be an integer, got {year!r}", lineno)
+    if date:
+        _check_year(date.year, f"'date' {record['date']!r}: year", path, lineno, settings)
+    elif year is not None:
+        _check_year(year, "'year'", path, lineno, settings)
     if date and year is not None and date.year != year:
         raise CorpusError(path, f"'year' {year} contradicts 'date' {record['date']}", lineno)
     has_code = record.get("has_code", False)

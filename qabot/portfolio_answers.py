@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from qabot.models import Answer, Citation, Evidence, Paper, SearchHit, Topic
-from qabot.portfolio import JSONL_SOURCE, Portfolio, name_key
+from qabot.portfolio import JSONL_SOURCE, Portfolio, name_key, when_published
 from qabot.router import Route
 from qabot.taxonomy import affiliation_matches, category_label
 
@@ -171,7 +171,7 @@ class StatisticAnswerer:
                 "their papers.")  # fmt: skip
 
     def _earliest(self, question: str, route: Route, latest: bool = False) -> Answer:
-        dated = [p for p in self._select(route) if p.date is not None]
+        dated = [p for p in self._select(route) if when_published(p) is not None]
         if not dated:
             return self._none(question, route)
         paper = dated[-1] if latest else dated[0]

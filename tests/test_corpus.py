@@ -237,3 +237,46 @@ def test_a_lab_stores_shared_papers_once_and_remembers_every_profile(tmp_path: P
     others = set(by_id) - set(jessy.paper_ids)
     assert all(by_id[i].profiles == ["Anca Dragan"] for i in others)
     assert all(by_id[i].profile == "Anca Dragan" for i in by_id), "the first profile stays"
+
+
+@pytest.mark.parametrize("fields", [
+    pytest.param({"year": 3_000_000_000, "date": None}, id="year-3e9"),
+    pytest.param({"year": -300, "date": None}, id="year-negative"),
+    pytest.param({"year": 1850, "date": None}, id="year-before-1900"),
+    pytest.param({"date": "0001-01-01"}, id="date-0001"),
+    pytest.param({"date": "9999-12-31"}, id="date-9999"),
+    pytest.param({"date": "2999"}, id="date-2999"),
+])  # fmt: skip
+def test_implausible_years_are_reported_with_file_and_line(
+    write_jsonl: Callable[..., Path], fields: dict[str, object]
+) -> None:
+    path = write_jsonl([paper_record(1), paper_record(2, **fields)])
+    result = load_corpus(path)
+    assert [p.paper_id for p in result.papers] == ["p1"], "the bad record does not reach the index"
+    message = str(result.errors[0])
+    assert f"{path}:2" in message and "outside the plausible publication years 1900–2100" in message
+
+
+def test_the_plausible_range_is_a_setting(write_jsonl: Callable[..., Path]) -> None:
+    path = write_jsonl([paper_record(1, year=1850, date=None)])
+    assert load_corpus(path, CorpusSettings(year_min=1800)).papers[0].year == 1850
+
+
+def test_an_implausible_profile_year_names_the_line(tmp_path: Path) -> None:
+    text = PROFILE.read_text(encoding="utf-8")
+    first = re.search(r"^([A-Z]{2,4}[A-Z][a-z]{2} \d{1,2}), \d{4}", text, re.M)
+    assert first is not None
+    page = tmp_path / "p.profile.txt"
+    page.write_text(text.replace(first.group(0), f"{first.group(1)}, 0001", 1), encoding="utf-8")
+    _, papers, errors = parse_profile(page, CorpusSettings())
+    line = text[: first.start()].count("\n") + 1
+    assert len(papers) == 49 and f"{page}:{line}" in str(errors[0]) and "0001" in str(errors[0])
+
+
+def test_oversized_title_is_capped(write_jsonl: Callable[..., Path],
+                                   caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    path = write_jsonl([paper_record(1, title="Glaciers " * 600)])
+    with caplog.at_level("WARNING"):
+        paper = load_corpus(path).papers[0]
+    assert len(paper.title) == 300 and paper.title.endswith("…")
+    assert f"{path}:1: title of 5399 characters cut to 300" in caplog.text

@@ -310,3 +310,23 @@ def test_counts_per_source_with_jsonl_papers(tmp_path, write_jsonl) -> None:  # 
     assert "80 papers are indexed" in text
     assert "Anca Dragan's profile states 66 papers and lists 50; 30 come from JSONL files" in text
     assert "only the 80" not in text
+
+
+def test_the_earliest_paper_may_have_only_a_year() -> None:
+    from qabot.models import Paper
+    from qabot.portfolio_answers import StatisticAnswerer
+    from qabot.router import Vocabulary, route_question
+
+    def paper(pid: str, **when: object) -> Paper:
+        return Paper(paper_id=pid, title=f"Paper {pid}", abstract="We study things.", **when)  # type: ignore[arg-type]
+
+    papers = [paper("dated", date=dt.date(2021, 5, 1), date_precision="day", year=2021),
+              paper("year-only", year=2019), paper("newest-year-only", year=2024),
+              paper("undated")]  # fmt: skip
+    pf = Portfolio(papers, [])
+    assert pf.earliest().paper_id == "year-only" and pf.latest().paper_id == "newest-year-only"  # type: ignore[union-attr]
+    assert pf.report(3).undated == 1
+    answerer = StatisticAnswerer(pf, lambda: [])
+    route = route_question("What is the earliest paper?", Vocabulary())
+    answer = answerer.answer("What is the earliest paper?", route)
+    assert "“Paper year-only” (2019)" in answer.answer, answer.answer
