@@ -38,6 +38,7 @@ from qabot.cli_base import (
     progress_ingest,
 )
 from qabot.errors import QABotError
+from qabot.integrity import check_index
 from qabot.models import Answer
 from qabot.questions import make_filters, no_match_text
 
@@ -204,6 +205,42 @@ def chat(ctx: typer.Context) -> None:
         _print_sources(answer)
         history += [{"role": "user", "content": answer.question},
                     {"role": "assistant", "content": answer.transcript()}]  # fmt: skip
+
+
+@app.command()
+@friendly
+def check(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Verify the index and say what is wrong and how to fix it. Exit code 0: healthy; 1: not.
+
+    Compares every file of the live index generation with the size and checksum that
+    `qabot ingest` recorded in manifest.json (bit rot, a stray write, a half-copied folder),
+    checks that the BM25 index is consistent, and that Chroma opens, holds the collection
+    the manifest names with the right number of vectors, and finds a stored vector. It also
+    reports Chroma segment folders that nothing uses any more.
+
+    Almost every problem is fixed by `qabot ingest`: it repairs a damaged generation by
+    rebuilding it, reusing the stored vectors (unless the chunk table that maps them is the
+    damaged file). A damaged Chroma database needs `qabot ingest --rebuild`, which moves it
+    aside and re-embeds. `qabot check` changes nothing itself (Chroma, when it opens its
+    database, still writes to it).
+
+    Example: `qabot check --json || qabot ingest`
+    """
+    result = check_index(cli_settings(ctx))
+    if as_json:
+        out.print_json(json.dumps({**result.model_dump(mode="json"), "ok": result.ok}))
+    else:
+        where = f"{result.store} (generation {result.generation})" if result.generation else result.store
+        for problem in result.problems:
+            out.print(f"[bold red]✗[/] {problem.part}: {problem.what}", highlight=False)
+            out.print(f"    fix: {problem.fix}", highlight=False, markup=False)
+        for note in result.notes:
+            out.print(f"• {note}", highlight=False, markup=False)
+        verdict = "[bold green]OK[/]" if result.ok else f"[bold red]{len(result.problems)} problem(s)[/]"
+        out.print(f"{verdict}: {where}; {result.files_checked} files ({result.bytes_checked / 1e6:.1f} "
+                  f"MB) verified in {result.seconds:.2f} s.", highlight=False)  # fmt: skip
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -133,6 +133,9 @@ def open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = No
 
 
 def print_report(report: IngestReport) -> None:
+    if report.repaired:
+        err.print(f"The live index was damaged ({'; '.join(report.repaired[:3])}"
+                  f"{'; …' if len(report.repaired) > 3 else ''}): rebuilt it.", highlight=False)  # fmt: skip
     if report.up_to_date:
         err.print(f"Index is up to date: {report.papers} papers, {report.chunks} chunks "
                   f"({report.seconds:.2f} s).")  # fmt: skip

@@ -10,9 +10,11 @@ mode they are skipped and counted; with `strict=True` the first one fails the lo
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -96,13 +98,46 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
+    for bom, encoding in _BOMS:  # a byte-order mark says exactly how the text is encoded
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count("\n".encode(encoding)) + 1
+                raise CorpusError(path, f"is not valid {encoding.upper()} text despite its "
+                                  "byte-order mark", line) from exc  # fmt: skip
     if b"\x00" in data[:65536]:
+        if (utf16 := _looks_utf16(data[:65536])) is not None:
+            raise CorpusError(path, f"looks like UTF-16{utf16} text without a byte-order mark; "
+                              "save it as UTF-8 (or as UTF-16 with a BOM)")  # fmt: skip
         raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CorpusError(path, "is not valid UTF-8 text (binary file?)", line) from exc
+
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)  # fmt: skip
+
+
+def _looks_utf16(head: bytes) -> str | None:
+    """"LE" or "BE" if the bytes read as mostly-ASCII UTF-16 (a NUL in every other byte)."""
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, name, encoding in ((odd, "LE", "utf-16-le"), (even, "BE", "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return f" ({name})"
+    return None
 
 
 def _cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
@@ -345,17 +380,38 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
 
 
 def corpus_files(root: Path) -> list[Path]:
-    """The corpus files under `root`, sorted so ids and duplicate handling are reproducible."""
+    """The corpus files under `root`, sorted so ids and duplicate handling are reproducible.
+
+    Symbolic links are followed (a corpus often links in another folder); a link to a folder
+    already being read (a loop, or a second way to the same folder) and a broken link are
+    skipped, each with a warning naming it."""
     if not root.exists():
         raise CorpusError(root, "corpus path does not exist (set QABOT_CORPUS)")
     if root.is_file():
         return [root]
-    files = [
-        p for p in sorted(root.rglob("*"))
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        and not p.name.lower().startswith("readme")
-    ]  # fmt: skip
-    return files
+    files: list[Path] = []
+    seen = {root.resolve()}
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here, real = Path(folder), Path(folder).resolve()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in list(dirs):
+            target = (here / name).resolve()
+            if target in seen or real.is_relative_to(target):
+                log.warning("%s: skipped: a link to the folder %s, which is already read "
+                            "(a loop, or a second link to it)", here / name, target)  # fmt: skip
+                dirs.remove(name)
+            else:
+                seen.add(target)
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or name.lower().startswith("readme"):
+                continue
+            if path.is_symlink() and not path.exists():
+                log.warning("%s: skipped: a broken link (to %s)", path, os.readlink(path))
+                continue
+            if path.is_file():
+                files.append(path)
+    return sorted(files)
 
 
 def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoad:

@@ -104,7 +104,7 @@ def test_chat_keeps_history_for_follow_ups(env: dict[str, str]) -> None:
 def test_help_teaches_the_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "search", "ask", "chat"):
+    for command in ("ingest", "search", "ask", "chat", "check"):
         assert command in result.output
 
 
@@ -210,6 +210,37 @@ def test_chat_follow_up_refers_to_the_list_just_given(env: dict[str, str]) -> No
     assert result.exit_code == 0, result.output
     assert "Indexed papers among the 2 papers of the previous answer, that link their code" in result.stdout
     assert "On the Utility of Learning about Humans for Human-AI Coordination” (2019):" in result.stdout
+
+
+def test_check_passes_a_healthy_index_then_names_damage_and_its_fix(env: dict[str, str],
+                                                                    store_copy: Path) -> None:  # fmt: skip
+    healthy = runner.invoke(app, ["check"])
+    assert healthy.exit_code == 0 and healthy.output.startswith("OK:"), healthy.output
+    assert "files (" in healthy.output and "verified in" in healthy.output
+    manifest = json.loads((store_copy / "manifest.json").read_text())
+    indptr = store_copy / "generations" / manifest["generation"] / "lexical" / "indptr.csc.index.npy"
+    data = indptr.read_bytes()
+    indptr.write_bytes(data[:200] + bytes(len(data) - 200))  # same size, the damage
+    damaged = runner.invoke(app, ["check"])
+    assert damaged.exit_code == 1, damaged.output
+    assert "lexical/indptr.csc.index.npy: content changed" in damaged.output
+    assert "fix: run `qabot ingest`" in damaged.output and "1 problem(s)" in damaged.output
+    as_json = runner.invoke(app, ["check", "--json"])
+    report = json.loads(as_json.output)
+    assert as_json.exit_code == 1 and report["ok"] is False
+    assert report["problems"][0]["part"].endswith("lexical/indptr.csc.index.npy")
+    repaired = runner.invoke(app, ["ingest"])
+    assert repaired.exit_code == 0
+    assert "The live index was damaged (lexical/indptr.csc.index.npy" in repaired.output
+    assert "Index is up to date" not in repaired.output
+    assert runner.invoke(app, ["check"]).exit_code == 0
+
+
+def test_check_help_teaches_what_it_verifies_and_the_fixes() -> None:
+    result = runner.invoke(app, ["check", "--help"])
+    assert result.exit_code == 0
+    for words in ("checksum", "qabot ingest", "--rebuild", "Exit code", "--json"):
+        assert words in result.output, words
 
 
 @pytest.mark.parametrize(("flag", "variable", "expected"), [

@@ -259,11 +259,12 @@ def test_a_damaged_paper_table_is_reported_in_chat_tab_and_log(store_copy: Path,
         bot.warm_up().join(timeout=120)
     failed = [r for r in caplog.records if r.getMessage().startswith("warming up failed")]
     assert failed and failed[0].levelno == logging.ERROR and failed[0].exc_info is None
-    assert "qabot ingest --rebuild" in failed[0].getMessage(), "one clear line, no traceback"
+    assert "papers.jsonl" in failed[0].getMessage() and "Run `qabot ingest` to repair it" in (
+        failed[0].getMessage()), "one clear line naming the file and the fix, no traceback"
     reply = list(service.respond(BPD_Q, [], [], None, None, None, None, False))[-1][1][-1]
     assert reply["content"].startswith("**Error:** The index in") and "damaged" in reply["content"]
     tab = portfolio_view(bot, {})
-    assert tab[0].startswith("**Error:** The index in") and "qabot ingest --rebuild" in tab[0]
+    assert tab[0].startswith("**Error:** The index in") and "qabot ingest\\` to repair" in tab[0]
 
 
 def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
@@ -279,7 +280,7 @@ def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
     done = subprocess.run([sys.executable, str(root / "app.py")], env=env, cwd=root,
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 1
-    assert "is damaged or incomplete" in done.stderr and "qabot ingest --rebuild" in done.stderr
+    assert "is damaged: chunks.json" in done.stderr and "Run `qabot ingest`" in done.stderr
     assert "Traceback" not in done.stderr
 
 
