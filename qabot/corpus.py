@@ -216,6 +216,7 @@ def _parse_block(
         abstract=abstract,
         urls=find_urls(abstract),
         profile=profile,
+        profiles=[profile],
         source=f"{path}:{lineno}",
     )
 
@@ -319,6 +320,7 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
         venue=" ".join(str(record.get("venue") or "").split()) or None,
         keywords=keywords,
         profile=str(record["profile"]) if record.get("profile") else None,
+        profiles=[str(record["profile"])] if record.get("profile") else [],
         source=f"{path}:{lineno}",
     )
 
@@ -380,6 +382,41 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
         log.warning("skipped: %s", error)
         result.errors.append(error)
 
+    def keep(record: Paper) -> str | None:
+        """Store a paper once; returns the id it is stored under (None: rejected)."""
+        doi = record.doi
+        same_doi = by_doi.get(doi) if doi else None
+        first = same_doi or by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
+        if first is None:
+            by_id[record.paper_id] = record
+            by_title[normalise_title(record.title)] = record
+            if doi:
+                by_doi[doi] = record
+            position[record.paper_id] = len(result.papers)
+            result.papers.append(record)
+            return record.paper_id
+        if (first.paper_id == record.paper_id and same_doi is None
+                and record.paper_id != make_paper_id(record.title)  # a slug: same title
+                and first.content_hash() != record.content_hash()):  # fmt: skip
+            path_s, _, line = record.source.rpartition(":")
+            reject(CorpusError(
+                path_s, f"duplicate id {record.paper_id!r} with different content "
+                f"(first seen at {first.source})", int(line) if line.isdigit() else None,
+            ))  # fmt: skip
+            return None
+        log.info("duplicate of %s at %s stored once", first.source, record.source)
+        result.duplicates += 1
+        # A lab's profiles list shared papers: the one record remembers every profile.
+        extra = [p for p in record.profiles if p not in first.profiles]
+        if extra:
+            merged = first.model_copy(update={"profiles": [*first.profiles, *extra]})
+            by_id[first.paper_id] = by_title[normalise_title(first.title)] = merged
+            if first.doi:
+                by_doi[first.doi] = merged
+            result.papers[position[first.paper_id]] = merged
+        return first.paper_id
+
+    position: dict[str, int] = {}
     for path in corpus_files(root):
         suffix = path.suffix.lower()
         if suffix not in SUFFIXES:
@@ -387,6 +424,7 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
                                ".bib (BibTeX), .json (CSL-JSON) or .ris"))  # fmt: skip
             continue
         result.files.append(path)
+        profile: Profile | None = None
         try:
             if suffix in PROFILE_SUFFIXES:
                 profile, papers, errors = parse_profile(path, settings)
@@ -404,24 +442,9 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
             if isinstance(record, CorpusError):
                 reject(record)
                 continue
-            doi = record.doi
-            same_doi = by_doi.get(doi) if doi else None
-            first = same_doi or by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
-            if first is None:
-                by_id[record.paper_id] = record
-                by_title[normalise_title(record.title)] = record
-                if doi:
-                    by_doi[doi] = record
-                result.papers.append(record)
-            elif (first.paper_id == record.paper_id and same_doi is None
-                  and record.paper_id != make_paper_id(record.title)  # a slug: same title
-                  and first.content_hash() != record.content_hash()):  # fmt: skip
-                path_s, _, line = record.source.rpartition(":")
-                reject(CorpusError(
-                    path_s, f"duplicate id {record.paper_id!r} with different content "
-                    f"(first seen at {first.source})", int(line) if line.isdigit() else None,
-                ))  # fmt: skip
-            else:
-                log.info("duplicate of %s at %s stored once", first.source, record.source)
-                result.duplicates += 1
+            stored = keep(record)
+            if profile is not None and stored is not None:
+                profile.paper_ids.append(stored)
+        if profile is not None:
+            profile.paper_ids = list(dict.fromkeys(profile.paper_ids))
     return result
