@@ -22,6 +22,7 @@ Questions without gold papers (unanswerable) are excluded from retrieval metrics
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,23 @@ def recall_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:
     if not gold_set:
         return 0.0
     return len(gold_set & set(ranked[:k])) / len(gold_set)
+
+
+def ndcg_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:
+    """nDCG@k with binary gains, as BEIR reports it (trec_eval's ndcg_cut): DCG of the top k,
+    gain 1 / log2(rank + 1) per relevant result, over the DCG of a perfect ranking."""
+    gold_set = set(gold)
+    if not gold_set:
+        return 0.0
+    seen: set[str] = set()
+    dcg = 0.0
+    for rank, paper_id in enumerate(ranked[:k], 1):
+        # A result listed twice is one result: counting it again would reward duplicates.
+        if paper_id in gold_set and paper_id not in seen:
+            dcg += 1.0 / math.log2(rank + 1)
+        seen.add(paper_id)
+    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(gold_set), k) + 1))
+    return dcg / ideal
 
 
 def reciprocal_rank(ranked: Sequence[str], gold: Iterable[str]) -> float:

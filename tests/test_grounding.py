@@ -4,6 +4,7 @@ that they tell each misbehaving mock apart from the faithful one."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from qabot.grounding import (
     LLMJudge,
     answer_sentences,
     grade_answer,
+    ndcg_at_k,
+    recall_at_k,
 )
 from qabot.llms import MockChatModel
 from qabot.mocks import MOCKS
@@ -92,6 +95,26 @@ def test_metric_definitions_on_a_worked_example() -> None:
     assert g.citation_precision == pytest.approx(1 / 3)
     assert g.faithfulness == pytest.approx(2 / 3), "sentences 1 and 2 are in the passages"
     assert g.unsupported[0][0] == "It won a prize in Paris."
+
+
+def test_ndcg_and_recall_on_a_hand_computed_ranking() -> None:
+    """The BEIR metrics (benchmarks/beir_scifact.py), worked by hand: relevant a, b, c; the
+    ranking finds a at rank 1 and b at rank 3."""
+    ranked, gold = ["a", "x", "b", "y"], {"a", "b", "c"}
+    dcg = 1 / math.log2(2) + 1 / math.log2(4)  # 1.5
+    ideal = 1 / math.log2(2) + 1 / math.log2(3) + 1 / math.log2(4)  # three relevant in the top 3
+    assert ndcg_at_k(ranked, gold, 3) == pytest.approx(dcg / ideal)
+    assert ndcg_at_k(ranked, gold, 3) == pytest.approx(0.703918, abs=1e-6)
+    assert ndcg_at_k(ranked, gold, 10) == pytest.approx(0.703918, abs=1e-6), "the ideal stops at 3"
+    assert ndcg_at_k(ranked, gold, 1) == 1.0, "one slot, filled with a relevant paper"
+    assert ndcg_at_k(["x", "a"], {"a"}, 10) == pytest.approx(1 / math.log2(3))
+    assert ndcg_at_k(["a", "a"], {"a", "b"}, 2) == pytest.approx(1 / (1 + 1 / math.log2(3))), (
+        "a paper listed twice counts once"
+    )
+    assert ndcg_at_k(["x", "y"], {"a"}, 10) == 0.0
+    assert ndcg_at_k(["a"], set(), 10) == 0.0
+    assert recall_at_k(ranked, gold, 2) == pytest.approx(1 / 3)
+    assert recall_at_k(ranked, gold, 100) == pytest.approx(2 / 3)
 
 
 def test_refusals_are_not_graded_and_nothing_is_nan() -> None:
