@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from qabot import mcp_gradio
 from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.lexical import tokenize
 from qabot.models import Answer, Citation, Paper
+from qabot.questions import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,8 @@ CSS = """
               background: var(--block-background-fill); border: 1px solid var(--border-color-primary);}
 mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
 """
-FAILURE = "**Error:** something went wrong on the server while answering; the details are in its log."
+FAILURE_TEXT = "something went wrong on the server while answering; the details are in its log."
+FAILURE = f"**Error:** {FAILURE_TEXT}"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~$])")
 
 
@@ -106,16 +110,25 @@ def api_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _filters(year_from: float | None, year_to: float | None, categories: list[str] | None,
-             author: str | None, has_code: bool, bounds: tuple[int, int]) -> dict[str, Any]:  # fmt: skip
-    # The full slider range means "no year filter", so undated papers stay findable.
-    lo, hi = bounds
+def _filters(year_from: Any, year_to: Any, categories: Any, author: Any, has_code: Any,
+             bounds: tuple[int, int] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The UI's (or an API client's) filter values, passed on as given: `QABot.stream`
+    validates them and names a bad one. Only the UI's own conventions are applied here."""
+
+    def is_number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    if bounds is not None:  # the full slider range means "no year filter": undated stay in
+        lo, hi = bounds
+        year_from = None if is_number(year_from) and year_from <= lo else year_from
+        year_to = None if is_number(year_to) and year_to >= hi else year_to
     return {
-        "year_from": int(year_from) if year_from is not None and year_from > lo else None,
-        "year_to": int(year_to) if year_to is not None and year_to < hi else None,
+        "year_from": year_from,
+        "year_to": year_to,
         "categories": categories or None,
-        "author": (author or "").strip() or None,
-        "has_code": True if has_code else None,
+        "author": author or None,
+        # An unticked box (or false over the API) means "no code filter", not "without code".
+        "has_code": None if has_code in (None, False) else has_code,
     }
 
 
@@ -139,7 +152,7 @@ class ChatService:
                 author: str | None, has_code: bool,
                 ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, str]]]]:  # fmt: skip
         """Stream one exchange into the chat; errors become a friendly chat message."""
-        shown = [*shown, {"role": "user", "content": md_escape(message or "")}]
+        shown = [*shown, {"role": "user", "content": md_escape(clean_text(str(message or "")))}]
         filters = _filters(year_from, year_to, categories, author, has_code, self.bounds)
         text = ""
         try:
@@ -147,7 +160,7 @@ class ChatService:
                 if isinstance(item, Answer):
                     papers = self.bot.portfolio_records().by_id
                     shown += answer_messages(item, item.standalone_question, papers)
-                    history = [*history, {"role": "user", "content": message},
+                    history = [*history, {"role": "user", "content": item.question},
                                {"role": "assistant", "content": item.answer}]  # fmt: skip
                     yield "", shown, history
                     return
@@ -156,7 +169,7 @@ class ChatService:
         except QABotError as exc:
             yield "", [*shown, {"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"}], history
         except Exception:  # the UI must stay usable; the details go to the server log
-            log.exception("unexpected error while answering %r", message[:200])
+            log.exception("unexpected error while answering %r", str(message)[:200])
             yield "", [*shown, {"role": "assistant", "content": FAILURE}], history
 
     def chat(self, question: str, history: list[dict[str, str]] | None = None,
@@ -167,10 +180,10 @@ class ChatService:
 
         `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}].
         """
-        filters = _filters(year_from, year_to, categories, author, has_code, (-10**6, 10**6))
+        filters = _filters(year_from, year_to, categories, author, has_code)
         text = ""
         try:
-            for item in self.bot.stream(question, history or [], **filters):
+            for item in self.bot.stream(question, history, **filters):
                 if isinstance(item, Answer):
                     yield api_text(item)
                     return
@@ -178,6 +191,9 @@ class ChatService:
                 yield text
         except QABotError as exc:
             yield f"Error: {exc}"
+        except Exception:  # the endpoint answers every request; the details go to the log
+            log.exception("unexpected error while answering %r over /chat", str(question)[:200])
+            yield f"Error: {FAILURE_TEXT}"
 
 
 def header_markdown(bot: QABot) -> str:
@@ -263,8 +279,9 @@ def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
     tab.select(fill, None, [summary, years, cats, coauthors, code, themes], api_visibility="private")
 
 
-def build_ui(bot: QABot) -> gr.Blocks:
-    """The whole page. Loads the model and index once; requests reuse them."""
+def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
+    """The whole page. Loads the model and index once; requests reuse them. `mcp`: also
+    register the MCP tools as API endpoints, for Gradio's MCP server to publish."""
     service = ChatService(bot)
     lo, hi = service.bounds
     with gr.Blocks(title="qabot") as demo:
@@ -300,7 +317,9 @@ def build_ui(bot: QABot) -> gr.Blocks:
         # trash button must forget the hidden history too, or follow-ups would use it.
         new_chat.click(lambda: ([], []), None, [chatbot, history], api_visibility="private")
         chatbot.clear(lambda: [], None, history, api_visibility="private")
-        gr.api(service.chat, api_name="chat")
+        gr.api(mcp_gradio.hidden_from_mcp(service.chat), api_name="chat")
+        if mcp:
+            mcp_gradio.add_gradio_tools(bot)
     return demo
 
 
@@ -310,16 +329,23 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings or (bot.settings if bot else Settings())
     bot = bot or QABot(settings)
-    bot.warm_up()  # the model loads while the page is built and served
-    demo = build_ui(bot)
-    demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
+    bot.warm_up()  # the model loads while the page is built and served
+    demo = build_ui(bot, mcp=settings.app.mcp)
+    demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
+    # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).
+    middleware = []
+    if auth and settings.app.mcp:
+        middleware.append(Middleware(mcp_gradio.MCPBasicAuth, user=auth[0], password=auth[1]))
     _, url, _ = demo.launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME") or settings.app.host,
         server_port=int(os.environ.get("GRADIO_SERVER_PORT") or settings.app.port),
         share=share, auth=auth, prevent_thread_lock=not block, theme=gr.themes.Soft(), css=CSS,
-        show_error=False, quiet=not block,
+        show_error=False, quiet=not block, mcp_server=settings.app.mcp,
+        app_kwargs={"middleware": middleware},
     )  # fmt: skip
+    if settings.app.mcp:
+        mcp_gradio.add_structured_content(demo)
     return demo, url

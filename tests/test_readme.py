@@ -84,6 +84,9 @@ RULES: list[tuple[str, str, str]] = [
      "a benchmark (minutes to an hour); benchmarks are never part of the test suite"),
     (r"^qabot serve\b", "skip",
      "serves until stopped: tests/test_ui.py launches the same app and drives it over HTTP"),
+    (r"^qabot mcp\b", "skip",
+     "serves MCP over stdio until its client leaves: tests/test_mcp_server.py drives it with "
+     "the official mcp client"),
     (r"^qabot eval\b", "slow", "scores the 65-question eval set"),
     (r"^(chroma run|export QABOT_CHROMA_URL=)", "skip",
      "needs a Chroma server: tests/test_chroma_server.py runs `chroma run` and these steps"),
@@ -185,6 +188,17 @@ def test_readme_python_api_example_runs(doc_env: Path, capsys: pytest.CaptureFix
     assert "Boltzmann" in capsys.readouterr().out
     assert ns["hits"] and all(h.year >= 2023 and h.has_code for h in ns["hits"]), "filters applied"
     assert ns["report"].counts_by_year
+    ns = _run_python(_example("README.md", "bot.as_retriever("), ns)
+    assert ns["docs"] and len(ns["docs"]) <= 2 and ns["docs"][0].metadata["year"] >= 2023
+    assert isinstance(ns["chain"].invoke("What is Dynalang?"), list)
+
+
+def test_langchain_page_examples_run(doc_env: Path) -> None:
+    """docs/langchain.md's two blocks, the second continuing the first as a reader would."""
+    ns = _run_python(_example("docs/langchain.md", "bot.as_retriever("))
+    assert ns["doc"].page_content and ns["doc"].metadata["paper_id"]
+    ns = _run_python(_example("docs/langchain.md", "bot.as_runnable()"), ns)
+    assert isinstance(ns["answer"], Answer) and len(ns["answers"]) == 2
 
 
 def test_readme_jsonl_example_is_a_valid_paper(tmp_path: Path) -> None:
@@ -202,9 +216,20 @@ def test_eval_set_example_is_a_valid_item() -> None:
     assert item.question in (DATA / "eval_set.jsonl").read_text("utf-8"), "it is the set's own line"
 
 
+MCP_CONFIGS = [e for e in examples("json") if "mcpServers" in e.code]
+
+
+@pytest.mark.parametrize("example", MCP_CONFIGS, ids=[e.where for e in MCP_CONFIGS])
+def test_mcp_client_configs_start_qabot_mcp(example: Example) -> None:
+    server = json.loads(example.code)["mcpServers"]["qabot"]
+    assert server["command"].endswith("/.venv/bin/qabot") and server["args"] == ["mcp"]
+    assert set(server["env"]) <= {"QABOT_CORPUS", "QABOT_STORE"}, "settings qabot reads"
+    Settings(corpus=server["env"]["QABOT_CORPUS"], store=server["env"]["QABOT_STORE"])
+
+
 def test_every_json_example_has_a_check() -> None:
     checked = {_example("README.md", '"abstract"', "json"),
-               _example("docs/evaluation.md", "expected_facts", "json")}  # fmt: skip
+               _example("docs/evaluation.md", "expected_facts", "json"), *MCP_CONFIGS}  # fmt: skip
     unchecked = [e.where for e in examples("json") if e not in checked]
     assert not unchecked, f"JSON examples without a check in tests/test_readme.py: {unchecked}"
 
@@ -212,7 +237,10 @@ def test_every_json_example_has_a_check() -> None:
 def test_every_python_example_has_a_check() -> None:
     checked = {_example("README.md", "bot = QABot()"),
                _example("docs/evaluation.md", "qabot_bot_factory"),
-               _example("docs/web.md", "gradio_client")}  # fmt: skip
+               _example("docs/web.md", "gradio_client"),
+               _example("README.md", "bot.as_retriever("),
+               _example("docs/langchain.md", "bot.as_retriever("),
+               _example("docs/langchain.md", "bot.as_runnable()")}  # fmt: skip
     unchecked = [e.where for e in examples("python") if e not in checked]
     assert not unchecked, f"Python examples without a check in tests/test_readme.py: {unchecked}"
 
