@@ -162,7 +162,7 @@ class QABot:
                 )
                 self._chain = build_chain(
                     self._retriever, self.llm, self.settings.retrieval.min_relevance,
-                    endpoint_name(self.settings),
+                    endpoint_name(self.settings), self.settings.retrieval,
                 )
                 # Statistics and the router's vocabulary are built on first use (or by
                 # warm_up): at 100k papers they take seconds the page need not wait for.
@@ -260,6 +260,10 @@ class QABot:
             self._topics = find_topics(snapshot.papers, paper_vectors(snapshot.collection))
         return self._topics
 
+    def paper_themes(self) -> dict[str, str]:
+        """Paper id -> the label of its theme (`topics`), for survey answers' headings."""
+        return {pid: topic.label for topic in self.topics() for pid in topic.paper_ids}
+
     def route(self, question: str) -> Route:
         """Statistic or retrieval? The LLM decides by tool calling when there is one."""
         return self._route(clean_question(question, self.settings.retrieval.max_question_chars))
@@ -308,7 +312,11 @@ class QABot:
         pieces: list[str] = []
         guard: CitationStreamFilter | None = None
         inputs = {"question": text, "history": to_messages(history),
-                  "filters": Filters(**filters), "k": k}  # fmt: skip
+                  "filters": Filters(**filters), "k": k, "shape": route.shape,
+                  "query": route.query, "chronological": route.chronological,
+                  "sides": route.sides}  # fmt: skip
+        if route.shape == "survey":  # many entries are grouped under the portfolio's themes
+            inputs["themes"] = self.paper_themes()
         # Endpoint failures arrive as LLMError from the chain's guarded model calls.
         for delta in self._chain.stream(inputs):
             for key, value in delta.items():

@@ -22,21 +22,26 @@ from langchain_core.runnables import (
 )
 
 from qabot.errors import LLMError, QABotError
-from qabot.extractive import stream_extractive
+from qabot.config import RetrievalSettings
+from qabot.extractive import compare_lines, stream_extractive, stream_lines, survey_lines
 from qabot.llms import MockChatModel, condense_heuristic, llm_failure
 from qabot.models import Answer, Citation, SearchHit
 from qabot.prompts import (
     ABSTAIN_TEXT,
     ANSWER_PROMPT,
+    COMPARE_PROMPT,
     CONDENSE_PROMPT,
     MODEL_ABSTAIN_MARKER,
+    SURVEY_ORDER,
+    SURVEY_PROMPT,
     neutralise,
 )
-from qabot.retrieval import HybridRetriever, is_relevant
+from qabot.retrieval import HybridRetriever, is_relevant, select_relevant
 from qabot.sources import CITATION, format_sources, marker_numbers, sources_from_hits
 
 log = logging.getLogger(__name__)
 
+COMPARE_PER_SIDE = 3  # papers a comparison cites for one side, at most
 
 
 def answerer_name(llm: BaseChatModel | None) -> str:
@@ -71,8 +76,16 @@ def guarded_stream(llm: BaseChatModel, prompt: Any, endpoint: str,
 
 
 def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relevance: float,
-                endpoint: str = "the configured endpoint") -> Runnable:  # fmt: skip
-    """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int}."""
+                endpoint: str = "the configured endpoint",
+                settings: RetrievalSettings | None = None) -> Runnable:  # fmt: skip
+    """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int}, and
+    optionally the route's "shape" ("focused", "survey", "compare"), "query" (a survey's
+    topic), "chronological", "sides" (a compare's two sides) and "themes" (paper id -> theme).
+
+    Focused: the top k papers. Survey: up to `survey_max` candidates for the topic, of which
+    `select_relevant` keeps the relevant set. Compare: each side searched on its own; a side
+    with no relevant paper is reported in state["missing"]."""
+    settings = settings or retriever.settings
     if llm is None:
         condense: Runnable = RunnableLambda(lambda x: condense_heuristic(x["question"], x["history"]))
     else:
@@ -88,28 +101,73 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
 
         condense = RunnableLambda(rewrite)
 
-    def retrieve(state: dict[str, Any]) -> list[SearchHit]:
-        return retriever.search(state["standalone"], k=state["k"], filters=state["filters"])
+    def survey(query: str, filters: Any) -> tuple[list[SearchHit], list[SearchHit]]:
+        candidates = retriever.search(query, k=settings.survey_max, filters=filters)
+        chosen = select_relevant(candidates, settings.survey_threshold, settings.survey_dense_weight)
+        return candidates, chosen
+
+    def retrieve(state: dict[str, Any]) -> dict[str, Any]:
+        shape = state.get("shape", "focused")
+        # A survey searches for its topic without the framing; a follow-up for the condensed
+        # question (the topic may come from the conversation).
+        query = state["standalone"]
+        if shape == "survey":
+            candidates, hits = survey(state.get("query") or query if not state["history"]
+                                      else query, state["filters"])  # fmt: skip
+            return {"hits": hits, "candidates": candidates, "missing": []}
+        if shape == "compare" and len(state.get("sides") or []) == 2:
+            hits, missing, seen = [], [], set()
+            for side in state["sides"]:
+                candidates, chosen = survey(side, state["filters"])
+                if not is_relevant(side, candidates[: settings.k], min_relevance):
+                    missing.append(side)
+                    continue
+                mine = [h for h in chosen if h.paper_id not in seen][:COMPARE_PER_SIDE]
+                seen.update(h.paper_id for h in mine)
+                hits += mine
+            return {"hits": hits, "candidates": hits, "missing": missing}
+        hits = retriever.search(query, k=state["k"], filters=state["filters"])
+        return {"hits": hits, "candidates": hits, "missing": []}
 
     def gate(state: dict[str, Any]) -> bool:
-        return not is_relevant(state["standalone"], state["hits"], min_relevance)
+        if state.get("shape") == "compare" and state.get("sides"):
+            return not state["hits"]  # each side passed the gate on its own
+        return not is_relevant(state["standalone"], state["candidates"], min_relevance)
 
     def abstain(_: dict[str, Any]) -> Iterator[str]:
         yield ABSTAIN_TEXT
 
     def generate(state: dict[str, Any], config: RunnableConfig) -> Iterator[str]:
         blocks = sources_from_hits(state["hits"])
+        shape, question = state.get("shape", "focused"), state["standalone"]
         if llm is None:
-            yield from stream_extractive(state["standalone"], blocks)
+            if shape == "survey":
+                yield from stream_lines(survey_lines(
+                    state.get("query") or question, blocks,
+                    chronological=bool(state.get("chronological")), themes=state.get("themes"),
+                ))  # fmt: skip
+            elif shape == "compare" and state.get("sides"):
+                yield from stream_lines(compare_lines(question, blocks, state["missing"]))
+            else:
+                yield from stream_extractive(question, blocks)
             return
-        prompt = ANSWER_PROMPT.invoke(
-            {"sources": format_sources(blocks), "question": neutralise(state["standalone"])}
-        )
+        variables = {"sources": format_sources(blocks), "question": neutralise(question)}
+        if shape == "survey":
+            prompt = SURVEY_PROMPT.invoke(
+                {**variables, "order": SURVEY_ORDER[bool(state.get("chronological"))]}
+            )
+        elif shape == "compare" and state.get("sides"):
+            missing = "\n".join(neutralise(side) for side in state["missing"]) or "(none)"
+            prompt = COMPARE_PROMPT.invoke({**variables, "missing": missing})
+        else:
+            prompt = ANSWER_PROMPT.invoke(variables)
         yield from guarded_stream(llm, prompt, endpoint, config)
 
     return (
         RunnablePassthrough.assign(standalone=condense)
-        | RunnablePassthrough.assign(hits=RunnableLambda(retrieve))
+        | RunnablePassthrough.assign(retrieved=RunnableLambda(retrieve))
+        | RunnableLambda(lambda s: {**{k: v for k, v in s.items() if k != "retrieved"},
+                                    **s["retrieved"]})  # fmt: skip
         | RunnablePassthrough.assign(abstain=RunnableLambda(gate))
         | RunnablePassthrough.assign(
             text=RunnableBranch((lambda s: s["abstain"], RunnableLambda(abstain)),

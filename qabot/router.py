@@ -8,6 +8,11 @@ Two implementations behind one `Route` result:
 
 Labels: "statistic" (answered from metadata alone), "retrieval" (top-k search), "mixed" (search
 restricted by metadata the question names, or a metadata list with per-paper summaries).
+
+Shapes decide how broad the answer is: "focused" (one paper or a few, in depth: "what is X?"),
+"survey" (every paper on a topic: "what has she done on X?", "which papers ...", "summarise
+her work on X", "how has her work on X evolved"), "compare" (both sides of "compare A with B",
+"how does A differ from B"), "metadata" (statistics).
 """
 
 from __future__ import annotations
@@ -57,6 +62,28 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
                         r"\bwhat (did|has|have) (she|he|they|\w+ \w+) (publish|published|written)\b",
                         re.I)),
 ]  # fmt: skip
+Shape = Literal["focused", "survey", "compare", "metadata"]
+_SURVEY = re.compile(
+    r"\bwhat (has|have|did|does|do) (she|he|they|this group|the group|this lab|the lab|\w+ \w+) "
+    r"(done|worked|work|published|publish|written|write|studied|study|researched)\b|"
+    r"\b(which|what) (papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
+    r"\boverview\b|\b(her|his|their|the group's|the lab's) (work|research|papers|publications) "
+    r"(on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (on|about)\b|"
+    r"\b(all|every|any) (of )?(her |his |their |the )?(papers|work|publications) (on|about)\b",
+    re.I,
+)  # fmt: skip
+_CHRONOLOGICAL = re.compile(r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* over\b|"
+                            r"\bchanged? over\b|\btrajectory\b", re.I)  # fmt: skip
+# The two sides of a comparison, tried in order. Anchored to how a comparison is asked, so
+# "the visual difference between the start and goal images" stays a focused question.
+_SIDES = [re.compile(p, re.I) for p in (
+    r"^(?:please\s+|can you\s+|could you\s+)?compar\w*\s+(?P<a>.+?)\s+"
+    r"(?:with|to|and|against|versus|vs\.?)\s+(?P<b>.+)",
+    r"^how (?:does|do|did|is|are|was|were)\s+(?P<a>.+?)\s+(?:differ\w*\s+from|compare\s+"
+    r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
+    r"^(?:what|which)\s+(?:is|are|were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
+    r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
+)]  # fmt: skip
 _CODE = re.compile(r"\b(code|github|implementations?|open[- ]source)\b", re.I)
 _YEAR = r"((?:19|20)\d{2})"
 # arXiv's own multi-word names are unambiguous; single words ("robotics") are also research
@@ -93,6 +120,12 @@ class Route(BaseModel):
     intent: Intent | None = None
     filters: Filters = Field(default_factory=Filters)
     author_query: str | None = Field(default=None, description="Author as named in the question.")
+    shape: Shape = "focused"
+    chronological: bool = Field(default=False, description='A survey ordered by year ("evolved").')
+    query: str | None = Field(
+        default=None, description="What a survey searches for: the topic, without the framing."
+    )
+    sides: list[str] = Field(default_factory=list, description="The two things a compare names.")
 
 
 @dataclass
@@ -226,6 +259,36 @@ def topic_words(q: str, author: str | None, categories: list[str] | None = None)
     return {t for t in tokenize([text])[0] if t not in _FRAME and not t.isdigit() and len(t) > 1}
 
 
+def topic_query(q: str, author: str | None) -> str:
+    """The question's words minus its framing, years and author, in order: what a survey
+    searches for ("What has this group done on reward hacking?" -> "reward hacking")."""
+    text = re.sub(re.escape(author), " ", q, flags=re.I) if author else q
+    text = _CHRONOLOGICAL.sub(" ", text)
+    words = re.findall(r"[\w'’.-]*\w", text)
+    keep = [w for w in words
+            if not re.fullmatch(r"(19|20)\d{2}", w) and not set(tokenize([w])[0]) <= _FRAME]  # fmt: skip
+    return " ".join(keep)
+
+
+def compare_sides(q: str) -> list[str]:
+    """["A", "B"] from "compare A with B", "how does A differ from B", "A vs B"; else []."""
+    for pattern in _SIDES:
+        if m := pattern.search(q):
+            sides = [re.sub(r"^(the|a|an)\s+|[?.!\s]+$", "", m[g].strip(), flags=re.I) for g in "ab"]
+            if all(sides):
+                return sides
+    return []
+
+
+def question_shape(q: str) -> tuple[Shape, bool, list[str]]:
+    """(shape, chronological, compare sides) of a question that goes to the papers' text."""
+    if sides := compare_sides(q):
+        return "compare", False, sides
+    if _SURVEY.search(q):
+        return "survey", bool(_CHRONOLOGICAL.search(q)), []
+    return "focused", False, []
+
+
 def route_question(question: str, vocab: Vocabulary) -> Route:
     """Deterministic routing from patterns and the metadata vocabulary."""
     q = " ".join(question.split())
@@ -240,16 +303,19 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     topical = topic_words(q, author, filters.categories)
     if intent in ("figures", "coauthors", "topics", "years", "affiliations"):
         return Route(kind="statistic", label="statistic", intent=intent, filters=filters,  # type: ignore[arg-type]
-                     author_query=author)  # fmt: skip
+                     author_query=author, shape="metadata")  # fmt: skip
     if intent is not None and not topical:
         return Route(kind="statistic", label="mixed" if intent == "summary" else "statistic",
-                     intent=intent, filters=filters, author_query=author)  # type: ignore[arg-type]  # fmt: skip
+                     intent=intent, filters=filters, author_query=author, shape="metadata")  # type: ignore[arg-type]  # fmt: skip
     if intent is None and not topical and not filters.is_empty():
         # "What was published between 2020 and 2022?": metadata names the whole answer.
         return Route(kind="statistic", label="statistic", intent="list", filters=filters,
-                     author_query=author)  # fmt: skip
+                     author_query=author, shape="metadata")  # fmt: skip
+    shape, chronological, sides = question_shape(q)
     return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
-                 filters=filters, author_query=author)  # fmt: skip
+                 filters=filters, author_query=author, shape=shape, chronological=chronological,
+                 query=topic_query(q, author) or None if shape == "survey" else None,
+                 sides=sides)  # fmt: skip
 
 
 class PortfolioStatistic(BaseModel):
@@ -268,7 +334,15 @@ class SearchPapers(BaseModel):
     """Search the papers' abstracts for a topic, method or finding, optionally restricted by
     year, category, author or code availability."""
 
-    query: str
+    query: str = Field(description="What to search for: the topic, without the question's framing.")
+    shape: Literal["focused", "survey", "compare"] = Field(
+        default="focused",
+        description="focused: one thing in depth ('what is X?'). survey: every paper on a topic "
+        "('what has she done on X', 'which papers ...', 'summarise her work on X'). compare: "
+        "two things side by side ('compare A with B', 'how does A differ from B').",
+    )
+    chronological: bool = Field(default=False, description="Survey ordered by year ('how has X evolved').")
+    sides: list[str] | None = Field(default=None, description="compare: the two things compared.")
     year_from: int | None = None
     year_to: int | None = None
     categories: list[str] | None = None
@@ -312,6 +386,18 @@ class LLMRouter:
             filters = filters.model_copy(update={"author": author})
         if call["name"] == "PortfolioStatistic":
             return Route(kind="statistic", label="statistic", intent=args.get("intent", "list"),
-                         filters=filters, author_query=author)  # fmt: skip
+                         filters=filters, author_query=author, shape="metadata")  # fmt: skip
+        # The model's shape when it gave one; the patterns' otherwise (and the sides of a
+        # compare the model named without splitting them).
+        shape, chronological, sides = question_shape(" ".join(question.split()))
+        shape = args.get("shape", shape)
+        if shape not in ("focused", "survey", "compare"):
+            shape = "focused"
+        sides = [str(s) for s in args.get("sides", [])][:2] or sides
+        if shape == "compare" and len(sides) < 2:
+            shape = "focused"
         return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
-                     filters=filters, author_query=author)  # fmt: skip
+                     filters=filters, author_query=author, shape=shape,
+                     chronological=bool(args.get("chronological", chronological)),
+                     query=str(args.get("query") or "") or None if shape == "survey" else None,
+                     sides=sides if shape == "compare" else [])  # fmt: skip
