@@ -21,8 +21,8 @@ from langchain_core.runnables import (
     RunnablePassthrough,
 )
 
-from qabot.errors import LLMError, QABotError
 from qabot.config import RetrievalSettings
+from qabot.errors import LLMError, QABotError
 from qabot.extractive import compare_lines, stream_extractive, stream_lines, survey_lines
 from qabot.llms import MockChatModel, condense_heuristic, llm_failure
 from qabot.models import Answer, Citation, SearchHit
@@ -36,12 +36,18 @@ from qabot.prompts import (
     SURVEY_PROMPT,
     neutralise,
 )
-from qabot.retrieval import HybridRetriever, is_relevant, select_relevant
+from qabot.retrieval import HybridRetriever, is_relevant, named_terms, select_relevant
 from qabot.sources import CITATION, format_sources, marker_numbers, sources_from_hits
 
 log = logging.getLogger(__name__)
 
-COMPARE_PER_SIDE = 3  # papers a comparison cites for one side, at most
+COMPARE_PER_SIDE = 2  # papers a comparison cites for one side, at most
+_EARLIER = re.compile(r"\b(earlier|previous|prior|older|past)\b", re.I)
+
+
+def _names_any(hit: SearchHit, terms: set[str]) -> bool:
+    text = " ".join([hit.title, *(e.text for e in hit.evidence)]).lower()
+    return any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in terms)
 
 
 def answerer_name(llm: BaseChatModel | None) -> str:
@@ -103,8 +109,28 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
 
     def survey(query: str, filters: Any) -> tuple[list[SearchHit], list[SearchHit]]:
         candidates = retriever.search(query, k=settings.survey_max, filters=filters)
-        chosen = select_relevant(candidates, settings.survey_threshold, settings.survey_dense_weight)
+        chosen = select_relevant(candidates, settings.survey_threshold,
+                                 settings.survey_dense_weight, settings.survey_agree)  # fmt: skip
         return candidates, chosen
+
+    def compare_side(side: str, candidates: list[SearchHit], chosen: list[SearchHit],
+                     other: list[SearchHit]) -> list[SearchHit]:  # fmt: skip
+        """A named side is the papers that name it; a described one ("earlier assistance
+        approaches") the relevant papers not on the other side (older ones, for "earlier")."""
+        seen = {h.paper_id for h in other}
+        if terms := named_terms(side):
+            # The papers that name it, the most relevant first; others that merely mention
+            # the word count only when the relevance rule kept them too.
+            naming = [h for h in candidates if h.paper_id not in seen and _names_any(h, terms)]
+            if naming:
+                kept = {h.paper_id for h in chosen}
+                return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept][
+                    :COMPARE_PER_SIDE]
+        mine = [h for h in chosen if h.paper_id not in seen]
+        years = [h.year for h in other if h.year]
+        if _EARLIER.search(side) and years:
+            mine = [h for h in mine if h.year and h.year < min(years)] or mine
+        return mine[:COMPARE_PER_SIDE]
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         shape = state.get("shape", "focused")
@@ -116,15 +142,14 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
                                       else query, state["filters"])  # fmt: skip
             return {"hits": hits, "candidates": candidates, "missing": []}
         if shape == "compare" and len(state.get("sides") or []) == 2:
-            hits, missing, seen = [], [], set()
-            for side in state["sides"]:
+            hits, missing = [], []
+            # A named side first ("AssistanceZero"), so "earlier approaches" can follow it.
+            for side in sorted(state["sides"], key=lambda s: not named_terms(s)):
                 candidates, chosen = survey(side, state["filters"])
                 if not is_relevant(side, candidates[: settings.k], min_relevance):
                     missing.append(side)
                     continue
-                mine = [h for h in chosen if h.paper_id not in seen][:COMPARE_PER_SIDE]
-                seen.update(h.paper_id for h in mine)
-                hits += mine
+                hits += compare_side(side, candidates, chosen, hits)
             return {"hits": hits, "candidates": hits, "missing": missing}
         hits = retriever.search(query, k=state["k"], filters=state["filters"])
         return {"hits": hits, "candidates": hits, "missing": []}

@@ -95,8 +95,13 @@ class RetrievalSettings(_Group):
         "(dense and BM25, see survey_dense_weight) is at least this (tuned, docs/measurements.md).",
     )
     survey_dense_weight: float = Field(
-        default=0.5, ge=0.0, le=1.0,
+        default=0.3, ge=0.0, le=1.0,
         description="Weight of the dense cosine against BM25 in the survey relevance score.",
+    )
+    survey_agree: int = Field(
+        default=3, ge=0,
+        description="A paper that both dense search and BM25 rank in their top this many "
+        "joins a survey answer whatever its score.",
     )
     max_question_chars: int = Field(
         default=2_000, ge=20, description="Longer questions are truncated with a warning."
