@@ -18,7 +18,13 @@ from pydantic import Field
 
 from qabot.errors import LLMError
 from qabot.extractive import compare_lines, extractive_answer, survey_lines
-from qabot.prompts import COMPARE_SYSTEM, CONDENSE_SYSTEM, MODEL_ABSTAIN_MARKER, SURVEY_ORDER, SURVEY_SYSTEM
+from qabot.prompts import (
+    COMPARE_SYSTEM,
+    CONDENSE_SYSTEM,
+    MODEL_ABSTAIN_MARKER,
+    SURVEY_ORDER,
+    SURVEY_SYSTEM,
+)
 from qabot.sources import SourceBlock, parse_prompt
 
 if TYPE_CHECKING:
