@@ -171,7 +171,7 @@ class RetrievalSettings(_Group):
         description="Weight of the dense cosine against BM25 in the survey relevance score.",
     )
     survey_agree: int = Field(
-        default=3, ge=0,
+        default=3, ge=0, le=25,
         description="A paper that both dense search and BM25 rank in their top this many "
         "joins a survey answer whatever its score.",
     )
