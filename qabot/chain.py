@@ -90,8 +90,9 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
                 settings: RetrievalSettings | None = None) -> Runnable:  # fmt: skip
     """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int,
     "deadline": Deadline | None}, and optionally the route's "shape" ("focused", "survey",
-    "compare"), "query" (a survey's topic), "chronological", "sides" (a compare's two sides)
-    and "themes" (paper id -> theme).
+    "compare"), "query" (what to search for instead of the standalone question: a survey's
+    topic, or the question with the names that became filters taken out), "chronological",
+    "sides" (a compare's two sides) and "themes" (paper id -> theme).
 
     Focused: the top k papers. Survey: up to `survey_max` candidates for the topic, of which
     `select_relevant` keeps the relevant set. Compare: each side searched on its own; a side
@@ -142,10 +143,9 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
         shape = state.get("shape", "focused")
         # A survey searches for its topic without the framing; a follow-up for the condensed
         # question (the topic may come from the conversation).
-        query = state["standalone"]
+        query = state.get("query") or state["standalone"]
         if shape == "survey":
-            candidates, hits = survey(state.get("query") or query if not state["history"]
-                                      else query, state["filters"])  # fmt: skip
+            candidates, hits = survey(query, state["filters"])
             return {"hits": hits, "candidates": candidates, "missing": []}
         if shape == "compare" and len(state.get("sides") or []) == 2:
             hits, missing = [], []
@@ -163,7 +163,8 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
     def gate(state: dict[str, Any]) -> bool:
         if state.get("shape") == "compare" and state.get("sides"):
             return not state["hits"]  # each side passed the gate on its own
-        return not is_relevant(state["standalone"], state["candidates"], min_relevance)
+        return not is_relevant(state.get("query") or state["standalone"], state["candidates"],
+                               min_relevance)  # fmt: skip
 
     def abstain(_: dict[str, Any]) -> Iterator[str]:
         yield ABSTAIN_TEXT

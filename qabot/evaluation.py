@@ -4,11 +4,13 @@ An eval set is JSONL, one question per line:
     {"question": "...", "gold_paper_ids": ["..."], "answerable": true,
      "expected_facts": ["16 of 50"], "history": [{"role": "user", "content": "..."}, ...]}
 `gold_paper_ids` drive the retrieval metrics; `expected_facts` (strings the answer must contain)
-drive exact match, used for portfolio statistics; `answerable: false` marks questions the bot
+drive exact match, used for portfolio statistics (with a gold set, the statistic must also cite
+exactly those papers, see `exact_match`); `answerable: false` marks questions the bot
 should refuse. For `kind` "survey" and "compare" the gold papers are the whole relevant *set*,
 and the answer's cited papers are scored against it (coverage, paper precision). `split`
 ("tune" or "holdout") says whether a question was used to choose the survey relevance rule;
-the report gives every metric per kind and per kind/split too. Statistic answers are computed, not generated, so they are graded by exact match
+the report gives every metric per kind and per kind/split too. Statistic answers are computed,
+not generated, so they are graded by exact match
 and left out of the citation and faithfulness averages.
 """
 
@@ -49,6 +51,9 @@ METRICS = [
     "paper_precision",
 ]  # fmt: skip
 SET_KINDS = {"survey", "compare"}  # questions whose gold papers are the whole relevant set
+
+
+METADATA_KINDS = {"statistic", "affiliation", "category"}  # answered exactly from the metadata
 
 
 class EvalItem(BaseModel):
@@ -109,6 +114,17 @@ def _mean(values: list[float | None]) -> float | None:
     return mean(present) if present else None
 
 
+def exact_match(item: EvalItem, text: str, statistic: bool, cited: list[str]) -> bool:
+    """The answer states every expected fact. A statistic, affiliation or category question
+    must also be answered from the metadata (not by searching) and, when it has a gold set,
+    cite exactly the gold papers: no paper missing, none extra."""
+    if item.kind in METADATA_KINDS and not statistic:
+        return False
+    if not all(f.lower() in text.lower() for f in item.expected_facts):
+        return False
+    return not (statistic and item.gold_paper_ids) or set(cited) == set(item.gold_paper_ids)
+
+
 def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
     try:
         answer = bot.ask(item.question, history=item.history or None)
@@ -139,8 +155,8 @@ def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
         metrics["coverage"] = coverage(cited, item.gold_paper_ids)
         metrics["paper_precision"] = paper_precision(cited, item.gold_paper_ids)
     if item.expected_facts:
-        text = answer.answer.lower()
-        metrics["statistics_exact_match"] = float(all(f.lower() in text for f in item.expected_facts))
+        metrics["statistics_exact_match"] = float(exact_match(item, answer.answer, statistic,
+                                                              [c.paper_id for c in answer.citations]))
     return ItemResult(question=item.question, kind=item.kind, split=item.split,
                       answerable=item.answerable, answer=answer.answer,
                       answerer=answer.answerer, refused=refused,

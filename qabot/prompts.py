@@ -118,11 +118,11 @@ papers, which papers (by year, category, author, or with code), co-authors, earl
 paper, papers per year, affiliations, profile figures (h-index, citations), main themes, or a
 summary of a year's papers.
 Call SearchPapers when the question is about a topic, method or finding; put any year, category,
-author or code restriction the question names into its filters. Set its shape: "survey" when
-the question asks for everything on a topic ("what has she done on X", "which papers ...",
-"summarise her work on X", "overview of ...", "how has her work on X evolved", with
-chronological true for the last), "compare" with both sides in `sides` for "compare A with B"
-or "how does A differ from B", else "focused" (one thing in depth: "what is X?").
+author, affiliation or code restriction the question names into its filters. Set its shape:
+"survey" when the question asks for everything on a topic ("what has she done on X", "which
+papers ...", "summarise her work on X", "overview of ...", "how has her work on X evolved",
+with chronological true for the last), "compare" with both sides in `sides` for "compare A
+with B" or "how does A differ from B", else "focused" (one thing in depth: "what is X?").
 The researcher herself is not an author filter: every paper in the portfolio is hers."""
 
 JUDGE_PROMPT = ChatPromptTemplate.from_messages([
