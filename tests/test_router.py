@@ -105,6 +105,151 @@ def test_llm_router_falls_back_when_the_model_fails(vocab: Vocabulary) -> None:
     assert (route.kind, route.intent) == ("statistic", "figures")
 
 
+# -- shapes ----------------------------------------------------------------------------------
+
+SHAPES = [
+    ("What is the Boltzmann policy distribution?", "focused"),
+    ("How does the SQIRL algorithm work?", "focused"),
+    ("Is there a standard testbed for comparing agents that learn from pairwise choices?", "focused"),
+    ("How can a robot match a command to the visual difference between the start and goal images?",
+     "focused"),
+    ("What has this group done on reward hacking?", "survey"),
+    ("What has she done on dialogue agents?", "survey"),
+    ("Which papers model human behaviour?", "survey"),
+    ("Summarize her work on learning from human feedback", "survey"),
+    ("Give me an overview of her work on AI safety", "survey"),
+    ("How has her work on reward learning evolved?", "survey"),
+    ("What did she publish on RLHF in 2024?", "survey"),
+    ("Compare AssistanceZero with earlier assistance approaches", "compare"),
+    ("How does UniMASK differ from FlexiBiT?", "compare"),
+    ("What is the difference between UniMASK and FlexiBiT?", "compare"),
+    ("UniMASK vs FlexiBiT", "compare"),
+    ("How many papers came out in 2024?", "metadata"),
+    ("Which papers came out in 2024?", "metadata"),
+    ("Who does she publish with most?", "metadata"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "shape"), SHAPES, ids=[q[:40] for q, _ in SHAPES])
+def test_question_shape(vocab: Vocabulary, question: str, shape: str) -> None:
+    assert route_question(question, vocab).shape == shape
+
+
+def test_a_survey_searches_for_its_topic_without_the_framing(vocab: Vocabulary) -> None:
+    route = route_question("What has this group done on reward hacking?", vocab)
+    assert route.query == "reward hacking" and not route.chronological
+    route = route_question("How has her work on reward learning evolved?", vocab)
+    assert route.query == "reward learning" and route.chronological
+    route = route_question("What did she publish on RLHF in 2024?", vocab)
+    assert route.query == "RLHF" and route.filters.year_from == 2024
+
+
+@pytest.mark.parametrize(("question", "sides"), [
+    ("Compare AssistanceZero with earlier assistance approaches",
+     ["AssistanceZero", "earlier assistance approaches"]),
+    ("How does UniMASK differ from FlexiBiT?", ["UniMASK", "FlexiBiT"]),
+    ("what are the differences between B-Pref and the acquisition function?",
+     ["B-Pref", "acquisition function"]),
+])  # fmt: skip
+def test_compare_names_both_sides(vocab: Vocabulary, question: str, sides: list[str]) -> None:
+    assert route_question(question, vocab).sides == sides
+
+
+def test_llm_router_takes_the_models_shape(vocab: Vocabulary) -> None:
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
+        "query": "preference learning", "shape": "survey", "chronological": True}})  # fmt: skip
+    route = LLMRouter(model, vocab).route("Tell me about preference learning")
+    assert (route.shape, route.query, route.chronological) == ("survey", "preference learning", True)
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
+        "query": "x", "shape": "compare", "sides": ["UniMASK", "FlexiBiT"]}})  # fmt: skip
+    route = LLMRouter(model, vocab).route("UniMASK or FlexiBiT: which is better?")
+    assert (route.shape, route.sides) == ("compare", ["UniMASK", "FlexiBiT"])
+
+
+def test_llm_router_without_a_shape_uses_the_patterns(vocab: Vocabulary) -> None:
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {"query": "reward hacking"}})
+    route = LLMRouter(model, vocab).route("What has this group done on reward hacking?")
+    assert (route.shape, route.query) == ("survey", "reward hacking")
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {"query": "x", "shape": "compare"}})
+    assert LLMRouter(model, vocab).route("What is Dynalang?").shape == "focused", (
+        "a compare without two sides is answered as a focused question"
+    )
+# -- affiliations, category names, several profiles ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "intent", "filters"),
+    [
+        ("What did she publish with DeepMind?", "statistic", "list", {"affiliation": "deepmind"}),
+        ("Which papers were written at Stanford?", "statistic", "list", {"affiliation": "stanford"}),
+        ("papers with Google DeepMind", "statistic", "list", {"affiliation": "deepmind"}),
+        ("How many papers list Berkeley as an affiliation?", "statistic", "count",
+         {"affiliation": "berkeley"}),
+        ("Which institutions appear most?", "statistic", "affiliations", {}),
+        ("what did she do on safety with DeepMind?", "retrieval", None, {"affiliation": "deepmind"}),
+        ("How many robotics papers are there?", "statistic", "count", {"categories": ["RO"]}),
+        ("How many papers on robotics?", "statistic", "count", {"categories": ["RO"]}),
+        ("How many NLP papers are there?", "statistic", "count", {"categories": ["CL"]}),
+        ("List the machine learning papers", "statistic", "list", {"categories": ["LG"]}),
+        ("Which papers are in computation and language?", "statistic", "list",
+         {"categories": ["CL"]}),
+        ("Papers in the robotics category from 2023", "statistic", "list",
+         {"categories": ["RO"], "year_from": 2023, "year_to": 2023}),
+        # A category name that is the topic of a search stays a topic.
+        ("What has she done on robotics?", "retrieval", None, {}),
+        ("does she have papers on robotics?", "retrieval", None, {}),
+        ("How does machine learning help robots learn from people?", "retrieval", None, {}),
+    ],
+)  # fmt: skip
+def test_affiliations_and_category_names(vocab: Vocabulary, question: str, kind: str,
+                                         intent: str | None, filters: dict[str, Any]) -> None:  # fmt: skip
+    route = route_question(question, vocab)
+    assert (route.kind, route.intent) == (kind, intent), route
+    assert route.filters.model_dump(exclude_none=True) == filters
+
+
+def test_a_name_that_became_a_filter_is_not_searched_for(vocab: Vocabulary) -> None:
+    route = route_question("Which papers did Sergey Levine co-author about dialogue?", vocab)
+    assert route.filters.author == "Sergey Levine"
+    assert route.query is not None and "Levine" not in route.query and "dialogue" in route.query
+
+
+@pytest.fixture(scope="module")
+def lab_vocab(lab_bot: QABot) -> Vocabulary:
+    return Vocabulary.from_portfolio(lab_bot.portfolio_records())
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "profile"),
+    [
+        ("How many papers does Jessy Lin's profile list?", "figures", "Jessy Lin"),
+        ("What has Jessy Lin done on language?", None, "Jessy Lin"),
+        ("Who does Jessy Lin publish with most?", "coauthors", "Jessy Lin"),
+        ("How many papers did Anca Dragan publish in 2024?", "count", "Anca Dragan"),
+        ("How many papers are indexed?", "count", None),
+    ],
+)  # fmt: skip
+def test_in_a_lab_naming_an_owner_scopes_to_her_profile(
+    lab_vocab: Vocabulary, question: str, intent: str | None, profile: str | None
+) -> None:
+    route = route_question(question, lab_vocab)
+    assert route.intent == intent and route.filters.profile == profile, route
+    assert route.filters.author is None, "an owner is a profile, not an author filter"
+
+
+def test_with_one_profile_the_owner_filters_nothing(vocab: Vocabulary) -> None:
+    route = route_question("How many papers did Anca Dragan publish in 2024?", vocab)
+    assert route.filters.profile is None and route.filters.author is None
+
+
+def test_llm_router_passes_affiliations_and_scopes_owners_in_a_lab(lab_vocab: Vocabulary) -> None:
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
+        "query": "language", "author": "Jessy Lin", "affiliation": "DeepMind"}})  # fmt: skip
+    route = LLMRouter(model, lab_vocab).route("What did Jessy Lin do on language at DeepMind?")
+    assert route.filters.affiliation == "DeepMind" and route.filters.profile == "Jessy Lin"
+    assert route.filters.author is None and route.query == "language"
+
+
 @pytest.mark.parametrize(("question", "years"), [
     ("What did she publish in 1800?", (1800, 1800)),
     ("What did she publish in 9999?", (9999, 9999)),
