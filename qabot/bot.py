@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
-from qabot.embeddings import embedding_id
+from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import IndexMissingError, QABotError, QuestionError
 from qabot.index import IngestReport, Progress, ingest
 from qabot.llms import endpoint_name
@@ -154,7 +154,8 @@ class QABot:
                     raise IndexMissingError(
                         f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
-                self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings))
+                self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings),
+                                               backend=embedding_backend(self.embeddings))
                 self._manifest_mtime = token
                 self._retriever = HybridRetriever(
                     self._snapshot, self.embeddings, self.settings.retrieval,

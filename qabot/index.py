@@ -25,10 +25,11 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from qabot.config import Settings
 from qabot.corpus import CorpusLoad, load_corpus
-from qabot.embeddings import embedding_id
+from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
+from qabot.onnx_embeddings import OnnxEmbeddings
 from qabot.portfolio import VectorMeans, find_topics
 from qabot.store import (
     COLLECTION_PREFIX,
@@ -146,6 +147,9 @@ def ingest(
     `wait` overrides how long to wait for another ingest's lock (settings.index.lock_timeout).
     """
     start = time.perf_counter()
+    if isinstance(embeddings, OnnxEmbeddings):
+        # Export now, even when nothing needs embedding, so serving never has to (nor torch).
+        embeddings.load()
     try:
         lock = _lock(settings, wait)
         lock.acquire()
@@ -174,7 +178,7 @@ def _ingest_locked(
     settings: Settings, embeddings: Embeddings, loaded: CorpusLoad, rebuild: bool,
     progress: Progress | None,
 ) -> IngestReport:  # fmt: skip
-    model = embedding_id(embeddings)
+    model, backend = embedding_id(embeddings), embedding_backend(embeddings)
     client = _open_for_ingest(settings, rebuild)
     try:
         old = None if rebuild else load_manifest(settings, client)
@@ -187,7 +191,8 @@ def _ingest_locked(
                           f"read, {loaded.skipped} record(s) skipped); the index is unchanged")  # fmt: skip
     chunks = chunk_papers(papers, settings, model)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
-    if old and old.profiles == profiles and _unchanged(settings, client, old, papers, model):
+    if (old and old.profiles == profiles and old.embedding_backend == backend
+            and _unchanged(settings, client, old, papers, model)):  # fmt: skip
         _repair_summary(generation_dir(settings.store, old.generation), papers)
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
@@ -199,12 +204,14 @@ def _ingest_locked(
     collection = client.create_collection(
         collection_name,
         configuration={"hnsw": {"space": "cosine"}},
-        metadata={"embedding_model": model, "qabot_generation": generation},
+        metadata={"embedding_model": model, "embedding_backend": backend or "",
+                  "qabot_generation": generation},  # fmt: skip
         embedding_function=None,  # Chroma's default downloads a model; we always bring vectors
     )
     try:
-        reused, vectors = _write_vectors(settings, client, old, model, collection, chunks,
-                                         embeddings, progress)  # fmt: skip
+        same_vectors = old if old and old.embedding_backend == backend else None
+        reused, vectors = _write_vectors(settings, client, same_vectors, model, collection,
+                                         chunks, embeddings, progress)  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
         _write_tables(folder, loaded.papers, chunks)
         _write_topics(folder, loaded.papers, vectors)
@@ -215,6 +222,7 @@ def _ingest_locked(
         history = ([*old.history] if old else []) + [generation]
         manifest = Manifest(
             generation=generation, collection=collection_name, embedding_model=model,
+            embedding_backend=backend,
             chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
             papers=len(papers), chunks=len(chunks),
             history=history[-settings.index.keep_generations :],
