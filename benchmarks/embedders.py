@@ -29,6 +29,7 @@ import logging
 import math
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -66,18 +67,20 @@ def settings_for(backend: str, store: Path, corpus: Path) -> Settings:
     return base.model_copy(update={"index": index})
 
 
-def scifact_corpus() -> Path:
-    """The SciFact abstracts as a qabot JSONL corpus (rewritten only when it changed)."""
-    folder = SCRATCH / "corpus"
+def scifact_corpus(docs: int = 0, split: str = "test") -> Path:
+    """The SciFact abstracts as a qabot JSONL corpus (rewritten only when it changed). `docs`:
+    every document judged for `split` plus seeded random others up to that many (0: all)."""
+    folder = SCRATCH / f"corpus-{docs or 'all'}-{split}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "scifact.jsonl"
-    lines = []
-    for line in (DATA / "corpus.jsonl").read_text("utf-8").splitlines():
-        if line.strip():
-            doc = json.loads(line)
-            lines.append(json.dumps({"id": doc["_id"], "title": doc["title"] or doc["_id"],
-                                     "abstract": doc["text"]}, ensure_ascii=False))  # fmt: skip
-    text = "\n".join(lines) + "\n"
+    rows = [json.loads(x) for x in (DATA / "corpus.jsonl").read_text("utf-8").splitlines() if x.strip()]
+    if docs:
+        judged = set().union(*read_split(split, 0)[1].values())
+        others = [d for d in rows if d["_id"] not in judged]
+        keep = judged | {d["_id"] for d in random.Random(0).sample(others, max(0, docs - len(judged)))}
+        rows = [d for d in rows if d["_id"] in keep]
+    text = "".join(json.dumps({"id": d["_id"], "title": d["title"] or d["_id"], "abstract": d["text"]},
+                              ensure_ascii=False) + "\n" for d in rows)  # fmt: skip
     if not path.exists() or path.read_text("utf-8") != text:
         path.write_text(text, "utf-8")
     return folder
@@ -138,8 +141,9 @@ def own_questions(backend: str) -> dict[str, Any]:
     return {mode: {k: round(v, 4) for k, v in result[mode].items()} for mode in ("dense", "hybrid")}
 
 
-def scifact(backend: str, split: str, limit: int) -> dict[str, Any]:
-    settings = settings_for(backend, SCRATCH / f"store-{backend}", scifact_corpus())
+def scifact(backend: str, split: str, limit: int, docs: int) -> dict[str, Any]:
+    corpus = scifact_corpus(docs, split)
+    settings = settings_for(backend, SCRATCH / f"store-{backend}-{corpus.name}", corpus)
     bot = QABot(settings, auto_ingest=False)
     report = ingest(settings, bot.embeddings)
     queries, qrels = read_split(split, limit)
@@ -179,7 +183,8 @@ def markdown(result: dict[str, Any]) -> str:
     rows = result["backends"]
     lines = [f"# Embedding backends ({result['date']}, {result['machine']})", "",
              f"{result['chunks']} SciFact chunks, {result['rounds']} interleaved rounds; "
-             f"SciFact `{result['split']}` split, {result['scifact_queries']} claims.", "",
+             f"SciFact `{result['split']}` split, {result['scifact_queries']} claims over "
+             f"{result['scifact_docs']} documents.", "",
              "| backend | chunks/s (median, min-max) | vs torch | cosine to torch min / mean "
              "| own hybrid hit@1 / R@5 / MRR | own dense hit@1 / R@5 / MRR | SciFact hybrid nDCG@10 "
              "| SciFact dense nDCG@10 | verdict |",
@@ -206,6 +211,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--split", default="test", choices=["test", "train"])
     parser.add_argument("--scifact-limit", type=int, default=0, help="First N claims only (0: all).")
+    parser.add_argument("--scifact-docs", type=int, default=0,
+                        help="search a subset: the split's judged documents plus seeded random "
+                        "others up to N (0: the whole corpus, 20k chunks per backend)")  # fmt: skip
     parser.add_argument("--no-scifact", action="store_true")
     parser.add_argument("--name", default="embedders")
     args = parser.parse_args()
@@ -219,7 +227,7 @@ def main() -> None:
     rows = speed_and_closeness(backends, texts, args.rounds, settings.index.batch_size * 4)
     result: dict[str, Any] = {
         "chunks": len(texts), "rounds": args.rounds, "split": args.split,
-        "scifact_queries": 0, "backends": rows,
+        "scifact_docs": args.scifact_docs or "all", "scifact_queries": 0, "backends": rows,
     }  # fmt: skip
     for b in backends:
         rows[b]["own"] = own_questions(b)
@@ -227,7 +235,7 @@ def main() -> None:
     write(result, args.name)
     # The fast backends first: SciFact means embedding 20k chunks per backend.
     for b in sorted(backends, key=lambda b: -rows[b]["chunks_per_s"]) if not args.no_scifact else []:
-        rows[b]["scifact"] = scifact(b, args.split, args.scifact_limit)
+        rows[b]["scifact"] = scifact(b, args.split, args.scifact_limit, args.scifact_docs)
         result["scifact_queries"] = rows[b]["scifact"]["queries"]
         log.warning("%s SciFact: %s", b, rows[b]["scifact"])
         write(result, args.name)
