@@ -29,7 +29,7 @@ from qabot.store import describe_store, load_manifest
 app = typer.Typer(
     help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
     "Typical use: `qabot ingest` once, then `qabot ask \"what has this group done on reward "
-    "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.",
+    "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.md and docs/configuration.md.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,

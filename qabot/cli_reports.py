@@ -63,7 +63,7 @@ def stats(
 @friendly
 def eval_(
     ctx: typer.Context,
-    dataset: Annotated[Path, typer.Option(help="Eval set (JSONL); see README for the format.")] = Path("tests/data/eval_set.jsonl"),
+    dataset: Annotated[Path, typer.Option(help="Eval set (JSONL); see docs/evaluation.md for the format.")] = Path("tests/data/eval_set.jsonl"),
     llm_name: Annotated[str | None, typer.Option("--llm", help=(
         "Answerer to evaluate: extractive, openai, mock, or a misbehaving mock "
         "(mock-invent-citation, mock-wrong-source, mock-unsupported-sentence, mock-number-swap, "

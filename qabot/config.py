@@ -67,7 +67,7 @@ class IndexSettings(_Group):
     )
     openai_embedding_model: str = Field(default="text-embedding-3-small")
     chunk_size: int = Field(
-        default=500, ge=100, description="Characters per chunk (chosen by measurement, README)."
+        default=500, ge=100, description="Characters per chunk (chosen by measurement, docs/measurements.md)."
     )
     chunk_overlap: int = Field(default=120, ge=0)
     batch_size: int = Field(default=64, ge=1, description="Texts per embedding call.")
@@ -93,7 +93,7 @@ class RetrievalSettings(_Group):
         default=0.35,
         description="Abstain when the best dense cosine similarity is below this, unless the "
         "question names a term the retrieved papers contain (calibrated on "
-        "tests/data/retrieval_questions.jsonl, see README).",
+        "tests/data/retrieval_questions.jsonl, see docs/measurements.md).",
     )
     evidence_per_paper: int = Field(default=2, ge=1, description="Best chunks kept per paper.")
     max_question_chars: int = Field(

@@ -2,7 +2,7 @@
 
 A corpus is a file or a folder holding any number of:
 - profile pages (`*.txt`): a researcher's name and figures, then one block per paper;
-- JSONL files (`*.jsonl`): one paper per line (schema in the README).
+- JSONL files (`*.jsonl`): one paper per line (schema in docs/formats.md).
 
 Malformed records raise or are reported as `CorpusError`s naming the file and line. In the default
 mode they are skipped and counted; with `strict=True` the first one fails the load.

@@ -109,7 +109,7 @@ def retrieval_report(rankings: Sequence[Sequence[str]], questions: Sequence[Gold
 #   3. every name it mentions (a capitalised word that is not sentence-initial, or an acronym)
 #      appears, and
 #   4. at least `threshold` of its content words (stemmed, stop words removed) appear.
-# The threshold is calibrated on tests/data/support_labels.jsonl (see README).
+# The threshold is calibrated on tests/data/support_labels.jsonl (see docs/evaluation.md).
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\.\d+)?%?")
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,}?)[\"”]")

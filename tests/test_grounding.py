@@ -32,7 +32,7 @@ def test_support_check_accuracy_on_labelled_sentences() -> None:
     accuracy = sum(right) / len(right)
     print(f"support check accuracy {accuracy:.3f} on {len(right)} labelled sentences")
     assert len(LABELS) >= 60
-    assert accuracy >= 0.8, accuracy  # README: 0.838 at the default threshold
+    assert accuracy >= 0.8, accuracy  # docs/evaluation.md: 0.838 at the default threshold
 
 
 @pytest.mark.parametrize("kind", ["number_swap", "unrelated"])

@@ -1,7 +1,7 @@
 """Sixteen parallel chat sessions against the served app: all answered, none crossed.
 
 Marked slow (scripts/test.sh and CI run it). Timings are not asserted here: they are measured
-by benchmarks/ui_load.py and reported in the README.
+by benchmarks/ui_load.py and reported in docs/measurements.md.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def reports(extractive_bot: QABot) -> dict[str, dict[str, float]]:
 
 
 def test_hybrid_meets_the_quality_floor(reports: dict[str, dict[str, float]]) -> None:
-    # Floors sit a little under what the current code measures (README: hit@1 0.80, R@5 0.97).
+    # Floors sit a little under what the current code measures (docs/measurements.md: hit@1 0.80, R@5 0.97).
     hybrid = reports["hybrid"]
     assert hybrid["hit@1"] >= 0.75, reports
     assert hybrid["recall@5"] >= 0.93, reports
