@@ -3,10 +3,13 @@ happens once, and no torch when serving with it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -196,16 +199,22 @@ def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cac
     code = BLOCK_TORCH + f"import runpy\nrunpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')\n"
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
                             text=True, cwd=bundled_store.parent)  # fmt: skip
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True).start()
     try:
-        lines = []
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-            if "warmed up in" in line or "warming up failed" in line or "IMPORTED" in line:
-                break
+        deadline = time.monotonic() + 600
+        served = False
+        while time.monotonic() < deadline and proc.poll() is None:
+            log = "".join(lines)
+            if "warmed up in" in log or "warming up failed" in log or "IMPORTED" in log:
+                with contextlib.suppress(httpx.HTTPError):
+                    served = httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200
+                if served or "warmed up in" not in log:
+                    break
+            time.sleep(0.5)
         log = "".join(lines)
         assert "warmed up in" in log and "IMPORTED" not in log, log[-2000:]
-        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200
+        assert served, "the page is served"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
