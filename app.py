@@ -1,22 +1,28 @@
 """qabot's Gradio app (Hugging Face Spaces convention): `python app.py [--share]`.
 
 Binds 127.0.0.1:7860 unless GRADIO_SERVER_NAME / GRADIO_SERVER_PORT say otherwise. Builds the
-index on first use; needs no API key (offline extractive answers by default).
+index on first use; needs no API key (offline extractive answers by default). `--mcp` (or
+QABOT_APP__MCP=true) also serves the MCP tools at /gradio_api/mcp/.
 """
 
 import argparse
 import logging
 
+from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.ui import launch
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--share", action="store_true", help="Also open a public Gradio link.")
+    parser.add_argument("--mcp", action="store_true", help="Also serve MCP at /gradio_api/mcp/.")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    share = parser.parse_args().share
+    args = parser.parse_args()
     try:
-        launch(share=share)
+        settings = Settings()
+        if args.mcp:
+            settings = settings.model_copy(update={"app": settings.app.model_copy(update={"mcp": True})})
+        launch(settings, share=args.share)
     except QABotError as exc:  # e.g. a damaged index: one clear line, as `qabot serve` prints
         logging.getLogger("qabot").error("%s", exc)
         raise SystemExit(1) from None

@@ -32,6 +32,7 @@ from qabot.portfolio import Portfolio, PortfolioReport, Topic, find_topics, pape
 from qabot.portfolio_answers import StatisticAnswerer
 from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
+from qabot.runnables import AnswerRunnable, QABotRetriever
 from qabot.store import (
     IndexSnapshot,
     describe_store,
@@ -228,9 +229,22 @@ class QABot:
         assert self._retriever is not None
         return self._retriever
 
+    def as_retriever(self, k: int | None = None, **filters: Any) -> QABotRetriever:
+        """qabot's hybrid search as a LangChain retriever: one Document per paper (its best
+        passage; paper_id, title, year, authors, url, category and score in the metadata).
+        `retriever.invoke(q, k=3)` overrides k for one call. Filters as for `search`."""
+        return QABotRetriever(bot=self, k=k, filters=make_filters(filters))
+
+    def as_runnable(self) -> AnswerRunnable:
+        """The whole answer chain as a LangChain Runnable: invoke it with a question, or with
+        {"question", "history", "k", filters...}; it returns an `Answer`, streams the text
+        then the `Answer`, batches, and composes with LCEL (`bot.as_runnable() | ...`)."""
+        return AnswerRunnable(self)
+
     def as_vectorstore(self) -> Any:
         """The live index as a LangChain `VectorStore` (langchain-chroma), for use in other
-        LangChain pipelines: `bot.as_vectorstore().as_retriever()`. Dense search only."""
+        LangChain pipelines: `bot.as_vectorstore().as_retriever()`. Dense search only, with no
+        filters or grouping by paper: `as_retriever()` is qabot's own search."""
         from langchain_chroma import Chroma
 
         return Chroma(

@@ -273,11 +273,15 @@ def serve(
         help="Interface to bind [env GRADIO_SERVER_NAME; default 127.0.0.1].")] = None,
     port: Annotated[int | None, typer.Option(
         help="Port [env GRADIO_SERVER_PORT; default 7860].")] = None,
+    mcp: Annotated[bool | None, typer.Option(
+        "--mcp/--no-mcp", show_default=False,
+        help="Also serve the MCP tools at /gradio_api/mcp/ [env QABOT_APP__MCP; default off].")] = None,
 ) -> None:  # fmt: skip
     """Start the web chat UI (the same app as `python app.py`).
 
     Loads the model and index once (building the index on first use), then serves the chat
-    and its `/chat` API endpoint until interrupted.
+    and its `/chat` API endpoint until interrupted. With `--mcp`, MCP clients reach the tools
+    ask, search and portfolio_statistics at http://HOST:PORT/gradio_api/mcp/ (streamable HTTP).
     """
     from qabot.ui import launch
 
@@ -286,7 +290,28 @@ def serve(
         os.environ["GRADIO_SERVER_NAME"] = host
     if port:
         os.environ["GRADIO_SERVER_PORT"] = str(port)
-    launch(cli_settings(ctx), share=share)
+    settings = cli_settings(ctx)
+    if mcp is not None:  # only an explicit flag overrides the environment
+        settings = settings.model_copy(
+            update={"app": settings.app.model_copy(update={"mcp": mcp})}
+        )
+    launch(settings, share=share)
+
+
+@app.command("mcp")
+@friendly
+def mcp_stdio(ctx: typer.Context) -> None:
+    """Serve the MCP tools over stdio, for MCP clients that start a command (Claude Desktop,
+    Cursor, ...): ask, search and portfolio_statistics.
+
+    The index is opened (or built) before the first request is read; logs go to stderr,
+    stdout carries only the protocol. Over HTTP instead: `qabot serve --mcp`.
+    """
+    from qabot.mcp_server import stdio_server
+
+    bot = open_bot(ctx)
+    bot.warm_up().join()  # the first tool call then answers at once
+    stdio_server(bot).run("stdio")
 
 
 

@@ -120,6 +120,11 @@ class AppSettings(_Group):
         default=4, ge=1, description="Questions answered at once; more wait in the queue."
     )
     max_queue: int = Field(default=128, ge=1, description="Waiting requests before refusing.")
+    mcp: bool = Field(
+        default=False,
+        description="Also serve the MCP tools (ask, search, portfolio_statistics) at "
+        "/gradio_api/mcp/ (streamable HTTP), on the same host and port as the page.",
+    )
 
 
 class Settings(BaseSettings):

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from qabot import mcp_gradio
 from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
@@ -263,8 +265,9 @@ def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
     tab.select(fill, None, [summary, years, cats, coauthors, code, themes], api_visibility="private")
 
 
-def build_ui(bot: QABot) -> gr.Blocks:
-    """The whole page. Loads the model and index once; requests reuse them."""
+def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
+    """The whole page. Loads the model and index once; requests reuse them. `mcp`: also
+    register the MCP tools as API endpoints, for Gradio's MCP server to publish."""
     service = ChatService(bot)
     lo, hi = service.bounds
     with gr.Blocks(title="qabot") as demo:
@@ -300,7 +303,9 @@ def build_ui(bot: QABot) -> gr.Blocks:
         # trash button must forget the hidden history too, or follow-ups would use it.
         new_chat.click(lambda: ([], []), None, [chatbot, history], api_visibility="private")
         chatbot.clear(lambda: [], None, history, api_visibility="private")
-        gr.api(service.chat, api_name="chat")
+        gr.api(mcp_gradio.hidden_from_mcp(service.chat), api_name="chat")
+        if mcp:
+            mcp_gradio.add_gradio_tools(bot)
     return demo
 
 
@@ -310,16 +315,23 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings or (bot.settings if bot else Settings())
     bot = bot or QABot(settings)
-    bot.warm_up()  # the model loads while the page is built and served
-    demo = build_ui(bot)
-    demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
+    bot.warm_up()  # the model loads while the page is built and served
+    demo = build_ui(bot, mcp=settings.app.mcp)
+    demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
+    # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).
+    middleware = []
+    if auth and settings.app.mcp:
+        middleware.append(Middleware(mcp_gradio.MCPBasicAuth, user=auth[0], password=auth[1]))
     _, url, _ = demo.launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME") or settings.app.host,
         server_port=int(os.environ.get("GRADIO_SERVER_PORT") or settings.app.port),
         share=share, auth=auth, prevent_thread_lock=not block, theme=gr.themes.Soft(), css=CSS,
-        show_error=False, quiet=not block,
+        show_error=False, quiet=not block, mcp_server=settings.app.mcp,
+        app_kwargs={"middleware": middleware},
     )  # fmt: skip
+    if settings.app.mcp:
+        mcp_gradio.add_structured_content(demo)
     return demo, url

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import qabot.ui
 from qabot.cli import app
 from tests.conftest import BPD_ID, CORPUS, paper_record
 
@@ -167,3 +168,20 @@ def test_eval_rejects_a_bad_dataset_line(env: dict[str, str], tmp_path: Path) ->
     bad.write_text('{"question": "ok"}\n{"nope": 1}\n')
     result = runner.invoke(app, ["eval", "--dataset", str(bad), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "bad.jsonl:2" in result.output
+
+
+@pytest.mark.parametrize(("flag", "variable", "expected"), [
+    pytest.param([], None, False, id="off-by-default"),
+    pytest.param(["--mcp"], None, True, id="flag"),
+    pytest.param([], "true", True, id="environment"),
+    pytest.param(["--no-mcp"], "true", False, id="flag-beats-environment"),
+])  # fmt: skip
+def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
+                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    seen = []
+    monkeypatch.setattr(qabot.ui, "launch", lambda settings, share: seen.append(settings))
+    if variable:
+        monkeypatch.setenv("QABOT_APP__MCP", variable)
+    result = runner.invoke(app, ["serve", *flag])
+    assert result.exit_code == 0, result.output
+    assert seen[0].app.mcp is expected

@@ -1,0 +1,102 @@
+"""The MCP tools on Gradio's MCP server (`qabot serve --mcp`), driven by the official `mcp`
+client over streamable HTTP, with the same checks as over stdio (test_mcp_server.py)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.types import CallToolResult
+from pydantic import SecretStr
+
+from qabot import QABot
+from qabot.mcp_gradio import gradio_docstring
+from qabot.mcp_server import PortfolioTools
+from qabot.ui import launch
+from tests.conftest import BPD_ID
+from tests.test_mcp_server import BPD_Q, check, exercise, free_port, record, run
+
+
+def test_gradio_docstring_carries_parameter_descriptions(extractive_bot: QABot) -> None:
+    doc = gradio_docstring(PortfolioTools(extractive_bot).tools()[1])
+    assert doc.startswith("List the papers that best match")
+    assert "    k: How many papers to return (1-50)." in doc
+    assert "    author: Only papers with an author whose name contains" in doc
+
+
+# -- over HTTP: Gradio's MCP server ---------------------------------------------------------
+
+
+def _app_settings(bot: QABot, **app: Any) -> Any:
+    return bot.settings.model_copy(
+        update={"app": bot.settings.app.model_copy(update={"port": free_port(), **app})}
+    )
+
+
+@pytest.fixture(scope="module")
+def mcp_url(extractive_bot: QABot) -> Iterator[str]:
+    demo, url = launch(_app_settings(extractive_bot, mcp=True), bot=extractive_bot, block=False)
+    yield url + "gradio_api/mcp/"
+    demo.close()
+
+
+def test_http_tools(mcp_url: str) -> None:
+    assert mcp_url.startswith("http://127.0.0.1:"), "loopback by default"
+
+    async def session() -> dict[str, Any]:
+        async with streamable_http_client(mcp_url) as (read, write, _):
+            async with ClientSession(read, write) as client:
+                return await exercise(client)
+
+    check(run(session))
+
+
+def test_http_mcp_is_off_by_default(extractive_bot: QABot) -> None:
+    demo, url = launch(_app_settings(extractive_bot), bot=extractive_bot, block=False)
+    try:
+        assert httpx.post(url + "gradio_api/mcp/", json={}, timeout=30).status_code == 404
+    finally:
+        demo.close()
+
+
+def test_http_mcp_behind_the_page_login(extractive_bot: QABot) -> None:
+    """Gradio's login does not cover /gradio_api/mcp/; the same credentials do, as Basic auth."""
+    settings = _app_settings(extractive_bot, mcp=True, auth_user="ada",
+                             auth_password=SecretStr("s3cret"))  # fmt: skip
+    demo, url = launch(settings, bot=extractive_bot, block=False)
+    mcp_url = url + "gradio_api/mcp/"
+
+    def basic(user: str, password: str) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+    try:
+        for headers in ({}, basic("ada", "wrong"), basic("eve", "s3cret")):
+            for path in ("", "sse", "schema"):
+                response = httpx.get(mcp_url + path, headers=headers, timeout=30)
+                assert response.status_code == 401, (path, headers)
+            refused = httpx.post(mcp_url, headers=headers, timeout=30, json={
+                "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "portfolio_statistics", "arguments": {}}})  # fmt: skip
+            assert refused.status_code == 401 and "Basic" in refused.headers["www-authenticate"]
+
+        async def session() -> CallToolResult:
+            http = create_mcp_http_client(auth=httpx.BasicAuth("ada", "s3cret"))
+            async with http, streamable_http_client(mcp_url, http_client=http) as (r, w, _):
+                async with ClientSession(r, w) as client:
+                    await client.initialize()
+                    return await client.call_tool("ask", {"question": BPD_Q})
+
+        assert record(run(session))["citations"][0]["paper_id"] == BPD_ID
+        # The page itself keeps Gradio's own login.
+        assert httpx.post(url + "gradio_api/call/ask", json={"data": [BPD_Q]},
+                          timeout=30).status_code == 401  # fmt: skip
+    finally:
+        demo.close()
+
+
