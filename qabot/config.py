@@ -55,7 +55,7 @@ class IndexSettings(_Group):
         description="minilm: bundled all-MiniLM-L6-v2, offline. openai: the OpenAI embeddings API.",
     )
     backend: EmbeddingBackend = Field(
-        default="onnx-fp32",
+        default="onnx-int8",
         description="How the bundled MiniLM runs. onnx-fp32 / onnx-int8: ONNX Runtime, no torch "
         "at serving time (exported once into onnx_cache, which needs torch). torch: "
         "sentence-transformers. Part of the index's identity: changing it means `qabot ingest` "
