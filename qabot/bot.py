@@ -9,27 +9,31 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from pydantic import ValidationError
 
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
 from qabot.embeddings import embedding_backend, embedding_id
-from qabot.errors import IndexMissingError, QABotError, QuestionError
+from qabot.errors import IndexMissingError, QABotError
 from qabot.index import IngestReport, Progress, ingest
-from qabot.llms import endpoint_name
+from qabot.llms import Deadline, endpoint_name
 from qabot.models import Answer, Filters, SearchHit
 from qabot.portfolio import Portfolio, PortfolioReport, Topic, find_topics, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
+from qabot.questions import (
+    check_options,
+    clean_history,
+    clean_question,
+    make_filters,
+    no_match_text,
+)
 from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
 from qabot.runnables import AnswerRunnable, QABotRetriever
@@ -44,28 +48,12 @@ from qabot.store import (
 log = logging.getLogger(__name__)
 
 History = list[dict[str, str]] | None
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def clean_question(question: str, max_chars: int) -> str:
-    """Normalise a user question, or raise QuestionError saying what is wrong with it."""
-    if not isinstance(question, str):
-        raise QuestionError(f"A question must be text, not {type(question).__name__}.")
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", question)).strip()
-    if not text:
-        raise QuestionError("The question is empty. Type a question about the papers.")
-    if not any(unicodedata.category(c)[0] in "LN" for c in text):
-        raise QuestionError("The question has no words in it. Type a question about the papers.")
-    if len(text) > max_chars:
-        log.warning("question of %d characters truncated to %d", len(text), max_chars)
-        text = text[:max_chars]
-    return text
-
-
-def to_messages(history: History) -> list[BaseMessage]:
+def to_messages(history: list[dict[str, str]]) -> list[BaseMessage]:
     """Chat history as `{"role", "content"}` dicts (OpenAI/Gradio style) to LangChain messages."""
     messages: list[BaseMessage] = []
-    for turn in history or []:
+    for turn in history:
         role, content = turn.get("role"), turn.get("content")
         if not isinstance(content, str) or not content.strip():
             continue
@@ -74,18 +62,6 @@ def to_messages(history: History) -> list[BaseMessage]:
         elif role == "assistant":
             messages.append(AIMessage(content))
     return messages
-
-
-def make_filters(filters: dict[str, Any]) -> Filters:
-    """Filters from keyword arguments, with a clear error for a misspelt or mistyped one."""
-    try:
-        return Filters(**filters)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise QuestionError(
-            f"Invalid filter ({problems}). Filters are year_from, year_to, categories, author "
-            "and has_code."
-        ) from exc
 
 
 def _log_progress(done: int, total: int) -> None:
@@ -279,11 +255,23 @@ class QABot:
         """Statistic or retrieval? The LLM decides by tool calling when there is one."""
         return self._route(clean_question(question, self.settings.retrieval.max_question_chars))
 
-    def _route(self, text: str) -> Route:
+    def _route(self, text: str, deadline: Deadline | None = None) -> Route:
         vocab = self._derived()[2]
         if self._router is not None:
-            return self._router.route(text)
+            return self._router.route(text, deadline)
         return route_question(text, vocab)
+
+    def _deadline(self) -> Deadline | None:
+        """One time budget for every model call of a question (QABOT_OPENAI__DEADLINE)."""
+        if self.llm is None:
+            return None
+        return Deadline(self.settings.openai.deadline, endpoint_name(self.settings))
+
+    def matching_papers(self, **filters: Any) -> int:
+        """How many indexed papers pass `filters` (all of them when none is given)."""
+        chosen = make_filters(filters)
+        allowed = self.retriever.allowed(chosen)
+        return self.snapshot.manifest.papers if allowed is None else int(allowed.sum())
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -292,24 +280,29 @@ class QABot:
         """Ranked papers for a question; filters: year_from, year_to, categories, author,
         has_code."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
-        return self.retriever.search(text, k=k, filters=make_filters(filters), mode=mode)
+        options = check_options(k=k, mode=mode)
+        chosen = make_filters(filters)
+        return self.retriever.search(text, k=options.k, filters=chosen, mode=options.mode)
 
-    def ask(self, question: str, history: History = None, **filters: Any) -> Answer:
+    def ask(self, question: str, history: History = None, *, k: int | None = None,
+            **filters: Any) -> Answer:  # fmt: skip
         """Answer with citations (or an abstention). Raises QuestionError, LLMError, ..."""
         answer = None
-        for item in self.stream(question, history, **filters):
+        for item in self.stream(question, history, k=k, **filters):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
         return answer
 
-    def stream(self, question: str, history: History = None,
+    def stream(self, question: str, history: History = None, *, k: int | None = None,
                **filters: Any) -> Iterator[str | Answer]:  # fmt: skip
         """Yield the answer text in pieces, then the complete `Answer` as the last item."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
-        k = filters.pop("k", None) or self.settings.retrieval.k
+        options = check_options(k=k, history=history)
+        k = options.k or self.settings.retrieval.k
         given = make_filters(filters).model_dump(exclude_none=True)
-        route = self._route(text)  # already cleaned
+        deadline = self._deadline()
+        route = self._route(text, deadline)  # already cleaned
         # Filters the caller set win over those the router read from the question.
         merged = {**route.filters.model_dump(exclude_none=True), **given}
         if route.kind == "statistic":
@@ -318,12 +311,21 @@ class QABot:
             yield from answer.answer.splitlines(keepends=True)
             yield answer
             return
-        filters = merged
+        chosen = Filters(**merged)
+        allowed = self.retriever.allowed(chosen)
+        if allowed is not None and not allowed.any():
+            # Said plainly, as `search` says it: "the portfolio doesn't say" would blame the
+            # papers for what the filters did.
+            answer = Answer(question=text, standalone_question=text, answer=no_match_text(chosen),
+                            abstained=True, answerer=self.answerer)  # fmt: skip
+            yield answer.answer
+            yield answer
+            return
         state: dict[str, Any] = {}
         pieces: list[str] = []
         guard: CitationStreamFilter | None = None
-        inputs = {"question": text, "history": to_messages(history),
-                  "filters": Filters(**filters), "k": k}  # fmt: skip
+        inputs = {"question": text, "history": to_messages(clean_history(options.history)),
+                  "filters": chosen, "k": k, "deadline": deadline}  # fmt: skip
         # Endpoint failures arrive as LLMError from the chain's guarded model calls.
         for delta in self._chain.stream(inputs):
             for key, value in delta.items():

@@ -23,7 +23,7 @@ from langchain_core.runnables import (
 
 from qabot.errors import LLMError, QABotError
 from qabot.extractive import stream_extractive
-from qabot.llms import MockChatModel, condense_heuristic, llm_failure
+from qabot.llms import Deadline, MockChatModel, condense_heuristic, llm_failure
 from qabot.models import Answer, Citation, SearchHit
 from qabot.prompts import (
     ABSTAIN_TEXT,
@@ -49,12 +49,16 @@ def answerer_name(llm: BaseChatModel | None) -> str:
 
 
 def guarded_stream(llm: BaseChatModel, prompt: Any, endpoint: str,
-                   config: RunnableConfig | None = None) -> Iterator[str]:  # fmt: skip
+                   config: RunnableConfig | None = None,
+                   deadline: Deadline | None = None) -> Iterator[str]:  # fmt: skip
     """Stream a model's text, turning any endpoint failure into an `LLMError`, and refusing to
-    pass off a stream that stopped before the model said it was finished."""
+    pass off a stream that stopped before the model said it was finished. With a `deadline`,
+    the stream must end before the question's time budget does."""
     finished = False
+    chunks = (deadline.stream(lambda: llm.stream(prompt, config=config)) if deadline
+              else llm.stream(prompt, config=config))  # fmt: skip
     try:
-        for chunk in llm.stream(prompt, config=config):
+        for chunk in chunks:
             if chunk.response_metadata.get("finish_reason"):
                 finished = True
             if chunk.content:
@@ -72,7 +76,8 @@ def guarded_stream(llm: BaseChatModel, prompt: Any, endpoint: str,
 
 def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relevance: float,
                 endpoint: str = "the configured endpoint") -> Runnable:  # fmt: skip
-    """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int}."""
+    """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int,
+    "deadline": Deadline | None}."""
     if llm is None:
         condense: Runnable = RunnableLambda(lambda x: condense_heuristic(x["question"], x["history"]))
     else:
@@ -82,7 +87,8 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
             prompt = CONDENSE_PROMPT.invoke(
                 {"history": state["history"], "question": state["question"]}
             )
-            return _first_line("".join(guarded_stream(llm, prompt, endpoint, config))) or str(
+            pieces = guarded_stream(llm, prompt, endpoint, config, state.get("deadline"))
+            return _first_line("".join(pieces)) or str(
                 state["question"]
             )
 
@@ -105,7 +111,7 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
         prompt = ANSWER_PROMPT.invoke(
             {"sources": format_sources(blocks), "question": neutralise(state["standalone"])}
         )
-        yield from guarded_stream(llm, prompt, endpoint, config)
+        yield from guarded_stream(llm, prompt, endpoint, config, state.get("deadline"))
 
     return (
         RunnablePassthrough.assign(standalone=condense)

@@ -6,6 +6,7 @@ Docstrings here are the `--help` text.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
 import os
@@ -18,15 +19,45 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 
 from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.index import IngestReport
+from qabot.integrity import check_index
 from qabot.models import Answer
+from qabot.questions import make_filters, no_match_text
 from qabot.store import describe_store, load_manifest
 
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (a value typer cannot parse, such as `-k abc`, or an unknown option) as one
+    line naming the option, exit 1, like every other bad value; not a usage box."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.TyperException as exc:  # typer's own click: UsageError, BadParameter, ...
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `qabot` alone: the help text
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(2)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" See `{ctx.command_path} --help`." if ctx is not None else ""
+            message = exc.format_message().rstrip()
+            print_error(f"{message}{'' if message.endswith(('.', '?', '!')) else '.'}{hint}")
+            sys.exit(1)
+        except typer.Abort:
+            err.print("Aborted.")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
     "Typical use: `qabot ingest` once, then `qabot ask \"what has this group done on reward "
     "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.md and docs/configuration.md.",
@@ -38,6 +69,12 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+
+
+def print_error(message: str) -> None:
+    """One line on stderr; the message is plain text ("[1]" in it is not markup)."""
+    err.print(Text.assemble(("Error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
 
 
 def friendly(func: F) -> F:
@@ -48,7 +85,7 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except QABotError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            print_error(str(exc))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Interrupted.")
@@ -77,10 +114,7 @@ def options(
 
 
 def cli_settings(ctx: typer.Context, **extra: Any) -> Settings:
-    try:
-        return Settings(**(ctx.obj or {}), **extra)
-    except Exception as exc:  # pydantic's ValidationError: show it as a settings problem
-        raise QABotError(f"Invalid settings: {exc}") from exc
+    return Settings(**(ctx.obj or {}), **extra)  # a bad value raises a one-line ConfigError
 
 
 def _progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
@@ -103,6 +137,9 @@ def open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = No
 
 
 def _print_report(report: IngestReport) -> None:
+    if report.repaired:
+        err.print(f"The live index was damaged ({'; '.join(report.repaired[:3])}"
+                  f"{'; …' if len(report.repaired) > 3 else ''}): rebuilt it.", highlight=False)  # fmt: skip
     if report.up_to_date:
         err.print(f"Index is up to date: {report.papers} papers, {report.chunks} chunks "
                   f"({report.seconds:.2f} s).")  # fmt: skip
@@ -171,21 +208,30 @@ def search(
     mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
 ) -> None:  # fmt: skip
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
-    if mode not in ("hybrid", "dense", "lexical"):
-        raise QABotError(f"--mode must be hybrid, dense or lexical, not {mode!r}")
-    hits = open_bot(ctx).search(
-        question, k=k, mode=mode, **_filters(year_from, year_to, category, author, has_code)  # type: ignore[arg-type]
-    )
+    bot = open_bot(ctx)
+    filters = _filters(year_from, year_to, category, author, has_code)
+    hits = bot.search(question, k=k, mode=mode, **filters)  # type: ignore[arg-type]
     if as_json:
         out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
         return
     if not hits:
-        out.print("No paper matches these filters.")
+        out.print(_no_hits(bot, mode, filters), highlight=False, markup=False)
         return
     table = Table("#", "score", "year", "title", "authors")
     for n, hit in enumerate(hits, 1):
         table.add_row(str(n), f"{hit.score:.4f}", str(hit.year or ""), hit.title, hit.authors)
     out.print(table)
+
+
+def _no_hits(bot: QABot, mode: str, filters: dict[str, Any]) -> str:
+    """Why a search found nothing: the filters, or the question itself."""
+    chosen = make_filters(filters)
+    if not chosen.is_empty() and bot.matching_papers(**filters) == 0:
+        return no_match_text(chosen)
+    within = " within these filters" if not chosen.is_empty() else ""
+    if mode == "lexical":
+        return f"No paper contains any word of the question{within} (lexical search)."
+    return f"No paper matches the question{within}."
 
 
 def _print_sources(answer: Answer) -> None:
@@ -241,11 +287,18 @@ def chat(ctx: typer.Context) -> None:
     bot = open_bot(ctx)
     history: list[dict[str, str]] = []
     err.print(f"qabot chat ({bot.answerer} answerer). /new starts over, /quit leaves.")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # An undecodable byte arrives as a surrogate escape, which the question cleaning
+        # repairs, instead of a UnicodeDecodeError that would end the session.
+        sys.stdin.reconfigure(errors="surrogateescape")
     while True:
         try:
             question = input("you> ").strip()
         except EOFError:
             break
+        except UnicodeDecodeError as exc:  # a stream that cannot be reconfigured
+            print_error(f"that line is not valid text ({exc.reason}); type it again.")
+            continue
         if question in ("/quit", "/exit"):
             break
         if question == "/new":
@@ -257,11 +310,52 @@ def chat(ctx: typer.Context) -> None:
         try:
             answer = _stream_answer(bot, question, history)
         except QABotError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            print_error(str(exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
+            log.info("unexpected error while answering %r", question[:200], exc_info=True)
+            print_error(f"something went wrong while answering ({type(exc).__name__}); the "
+                        "session goes on. Run with -v for details.")  # fmt: skip
             continue
         _print_sources(answer)
-        history += [{"role": "user", "content": question},
+        history += [{"role": "user", "content": answer.question},
                     {"role": "assistant", "content": answer.answer}]  # fmt: skip
+
+
+@app.command()
+@friendly
+def check(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Verify the index and say what is wrong and how to fix it. Exit code 0: healthy; 1: not.
+
+    Compares every file of the live index generation with the size and checksum that
+    `qabot ingest` recorded in manifest.json (bit rot, a stray write, a half-copied folder),
+    checks that the BM25 index is consistent, and that Chroma opens, holds the collection
+    the manifest names with the right number of vectors, and finds a stored vector. It also
+    reports Chroma segment folders that nothing uses any more.
+
+    Almost every problem is fixed by `qabot ingest`: it repairs a damaged generation by
+    rebuilding it, reusing the stored vectors (unless the chunk table that maps them is the
+    damaged file). A damaged Chroma database needs `qabot ingest --rebuild`, which moves it
+    aside and re-embeds. `qabot check` changes nothing itself (Chroma, when it opens its
+    database, still writes to it).
+
+    Example: `qabot check --json || qabot ingest`
+    """
+    result = check_index(cli_settings(ctx))
+    if as_json:
+        out.print_json(json.dumps({**result.model_dump(mode="json"), "ok": result.ok}))
+    else:
+        where = f"{result.store} (generation {result.generation})" if result.generation else result.store
+        for problem in result.problems:
+            out.print(f"[bold red]✗[/] {problem.part}: {problem.what}", highlight=False)
+            out.print(f"    fix: {problem.fix}", highlight=False, markup=False)
+        for note in result.notes:
+            out.print(f"• {note}", highlight=False, markup=False)
+        verdict = "[bold green]OK[/]" if result.ok else f"[bold red]{len(result.problems)} problem(s)[/]"
+        out.print(f"{verdict}: {where}; {result.files_checked} files ({result.bytes_checked / 1e6:.1f} "
+                  f"MB) verified in {result.seconds:.2f} s.", highlight=False)  # fmt: skip
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @app.command()

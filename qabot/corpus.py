@@ -10,9 +10,11 @@ mode they are skipped and counted; with `strict=True` the first one fails the lo
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -96,13 +98,46 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
+    for bom, encoding in _BOMS:  # a byte-order mark says exactly how the text is encoded
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count("\n".encode(encoding)) + 1
+                raise CorpusError(path, f"is not valid {encoding.upper()} text despite its "
+                                  "byte-order mark", line) from exc  # fmt: skip
     if b"\x00" in data[:65536]:
+        if (utf16 := _looks_utf16(data[:65536])) is not None:
+            raise CorpusError(path, f"looks like UTF-16{utf16} text without a byte-order mark; "
+                              "save it as UTF-8 (or as UTF-16 with a BOM)")  # fmt: skip
         raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CorpusError(path, "is not valid UTF-8 text (binary file?)", line) from exc
+
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)  # fmt: skip
+
+
+def _looks_utf16(head: bytes) -> str | None:
+    """"LE" or "BE" if the bytes read as mostly-ASCII UTF-16 (a NUL in every other byte)."""
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, name, encoding in ((odd, "LE", "utf-16-le"), (even, "BE", "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return f" ({name})"
+    return None
 
 
 def _cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
@@ -113,6 +148,28 @@ def _cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
         )  # fmt: skip
         return abstract[: settings.max_abstract_chars]
     return abstract
+
+
+def _cap_title(title: str, where: str, settings: CorpusSettings) -> str:
+    # Capped like abstracts: a 5,000-character title would swamp every chunk it is embedded
+    # with (so the paper is never found) and be printed whole with every citation.
+    if len(title) > settings.max_title_chars:
+        log.warning(
+            "%s: title of %d characters cut to %d (QABOT_PARSING__MAX_TITLE_CHARS)",
+            where, len(title), settings.max_title_chars,
+        )  # fmt: skip
+        return title[: settings.max_title_chars - 1].rstrip() + "…"
+    return title
+
+
+def _check_year(year: int, what: str, path: Path, lineno: int, settings: CorpusSettings) -> None:
+    """Refuse a year no paper can have (-300, 0001, 9999, 3000000000): it is a typo, and an
+    out-of-range number would also break every filtered query on the index."""
+    if not settings.year_min <= year <= settings.year_max:
+        raise CorpusError(
+            path, f"{what} {year} is outside the plausible publication years "
+            f"{settings.year_min}–{settings.year_max} (QABOT_PARSING__YEAR_MIN/YEAR_MAX)", lineno,
+        )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- profile pages
@@ -194,6 +251,8 @@ def _parse_block(
     if not authors:
         raise CorpusError(path, f"paper {title!r} has an empty authors line", lineno + 2)
     year = int(header["year"]) if header["year"] else settings.snapshot_year
+    _check_year(year, f"{lines[start].strip()!r}: year", path, lineno, settings)
+    title = _cap_title(title, f"{path}:{lineno + 1}", settings)
     try:
         date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))
     except ValueError as exc:
@@ -276,13 +335,17 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
     unknown = sorted(set(record) - _JSONL_FIELDS)
     if unknown:
         log.warning("%s:%d: ignoring unknown fields %s", path, lineno, ", ".join(unknown))
-    title = " ".join(record["title"].split())
+    title = _cap_title(" ".join(record["title"].split()), f"{path}:{lineno}", settings)
     authors, truncated = _str_list(record.get("authors"), "authors", path, lineno)
     affiliations, _ = _str_list(record.get("affiliations"), "affiliations", path, lineno)
     date, precision = _parse_date(record.get("date"), path, lineno)
     year = record.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise CorpusError(path, f"'year' must be an integer, got {year!r}", lineno)
+    if date:
+        _check_year(date.year, f"'date' {record['date']!r}: year", path, lineno, settings)
+    elif year is not None:
+        _check_year(year, "'year'", path, lineno, settings)
     if date and year is not None and date.year != year:
         raise CorpusError(path, f"'year' {year} contradicts 'date' {record['date']}", lineno)
     has_code = record.get("has_code", False)
@@ -315,17 +378,38 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
 
 
 def corpus_files(root: Path) -> list[Path]:
-    """The corpus files under `root`, sorted so ids and duplicate handling are reproducible."""
+    """The corpus files under `root`, sorted so ids and duplicate handling are reproducible.
+
+    Symbolic links are followed (a corpus often links in another folder); a link to a folder
+    already being read (a loop, or a second way to the same folder) and a broken link are
+    skipped, each with a warning naming it."""
     if not root.exists():
         raise CorpusError(root, "corpus path does not exist (set QABOT_CORPUS)")
     if root.is_file():
         return [root]
-    files = [
-        p for p in sorted(root.rglob("*"))
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        and not p.name.lower().startswith("readme")
-    ]  # fmt: skip
-    return files
+    files: list[Path] = []
+    seen = {root.resolve()}
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here, real = Path(folder), Path(folder).resolve()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in list(dirs):
+            target = (here / name).resolve()
+            if target in seen or real.is_relative_to(target):
+                log.warning("%s: skipped: a link to the folder %s, which is already read "
+                            "(a loop, or a second link to it)", here / name, target)  # fmt: skip
+                dirs.remove(name)
+            else:
+                seen.add(target)
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or name.lower().startswith("readme"):
+                continue
+            if path.is_symlink() and not path.exists():
+                log.warning("%s: skipped: a broken link (to %s)", path, os.readlink(path))
+                continue
+            if path.is_file():
+                files.append(path)
+    return sorted(files)
 
 
 def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoad:

@@ -6,7 +6,12 @@ says what to do next. The CLI and the UI convert these at their edges; anything 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 
 class QABotError(Exception):
@@ -54,3 +59,42 @@ class LLMError(QABotError):
 
 class ConfigError(QABotError):
     """A setting is invalid or a needed credential is missing."""
+
+
+def validation_summary(exc: ValidationError, name: Callable[[tuple[Any, ...]], str] | None = None,
+                       ) -> str:  # fmt: skip
+    """pydantic's multi-line report as one line: "k must be ≥ 1 (got -1); mode must be ...".
+
+    `name` turns an error location into the name the user typed (a parameter, an environment
+    variable); by default the location's parts are joined with dots."""
+    name = name or (lambda loc: ".".join(str(part) for part in loc))
+    problems = [describe_error(error, name(tuple(error["loc"]))) for error in exc.errors()]
+    return "; ".join(dict.fromkeys(problems))
+
+
+def describe_error(error: Any, where: str) -> str:
+    """One pydantic error as "where must be ≤ 1 (got 2)", without its documentation URL."""
+    message = _MESSAGE_PREFIX.sub("", error["msg"])
+    if message[:2].istitle():  # "Input should be", not an acronym or a variable's name
+        message = message[0].lower() + message[1:]
+    message = message or "is invalid"
+    for pattern, replacement in _PHRASES:
+        message = pattern.sub(replacement, message)
+    shown = repr(error.get("input"))
+    got = f" (got {shown[:60]}{'…' if len(shown) > 60 else ''})"
+    if "input" not in error or error["type"] in _NO_INPUT or isinstance(error["input"], dict):
+        got = ""
+    return f"{where} {message}{got}" if where else f"{message[0].upper()}{message[1:]}{got}"
+
+
+_NO_INPUT = {"missing", "model_type", "model_attributes_type"}
+_MESSAGE_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
+_PHRASES = [
+    (re.compile(r"^input should be "), "must be "),
+    (re.compile(r", got a number with a fractional part$"), ", not a fraction"),
+    (re.compile(r"^extra inputs are not permitted$"), "is not a known name"),
+    (re.compile(r"greater than or equal to"), "≥"),
+    (re.compile(r"less than or equal to"), "≤"),
+    (re.compile(r"greater than"), ">"),
+    (re.compile(r"less than"), "<"),
+]

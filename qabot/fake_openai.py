@@ -12,7 +12,8 @@ for them, and can be told to fail. Use it to test the real `openai`/`langchain-o
 
 Faults, one per request, in order: "429" (with Retry-After), "500", "hang" (sleeps past any
 sane client timeout), "malformed" (a body that is not JSON), "cut" (a stream that stops halfway
-without finishing), "invent" (an answer citing a source that does not exist). "cut" and
+without finishing), "stall" (a stream that goes silent halfway for `hang_seconds`, then
+finishes), "invent" (an answer citing a source that does not exist). "cut", "stall" and
 "invent" wait for the next answer request (one carrying <sources>), so routing and condensing
 calls pass through untouched.
 """
@@ -35,8 +36,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from qabot.llms import MockChatModel
 from qabot.router import Vocabulary, route_question
 
-FAULTS = {"429", "500", "hang", "malformed", "cut", "invent"}
-ANSWER_FAULTS = {"cut", "invent"}  # they only make sense on an answer, so routing skips them
+FAULTS = {"429", "500", "hang", "malformed", "cut", "stall", "invent"}
+ANSWER_FAULTS = {"cut", "stall", "invent"}  # they only make sense on an answer, so routing skips them
 
 
 def _messages(body: dict[str, Any]) -> list[BaseMessage]:
@@ -120,7 +121,8 @@ class FakeOpenAIServer:
             if fault == "invent":
                 text = text.replace("[1]", "[1][9]", 1) if "[1]" in text else f"{text} [9]"
             if body.get("stream"):
-                return StreamingResponse(self._sse(body, text, cut=fault == "cut"),
+                return StreamingResponse(self._sse(body, text, cut=fault == "cut",
+                                                   stall=fault == "stall"),
                                          media_type="text/event-stream")  # fmt: skip
             return self._completion(body, text, None, "stop")
 
@@ -136,7 +138,8 @@ class FakeOpenAIServer:
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}],
                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}  # fmt: skip
 
-    async def _sse(self, body: dict[str, Any], text: str, cut: bool) -> AsyncIterator[str]:
+    async def _sse(self, body: dict[str, Any], text: str, cut: bool,
+                   stall: bool = False) -> AsyncIterator[str]:  # fmt: skip
         pieces = [p for p in text.split(" ")]
         if cut:
             pieces = pieces[: max(1, len(pieces) // 2)]
@@ -147,7 +150,7 @@ class FakeOpenAIServer:
             if i == 0:
                 delta["role"] = "assistant"
             yield f"data: {json.dumps({**base, 'choices': [{'index': 0, 'delta': delta, 'finish_reason': None}]})}\n\n"
-            await asyncio.sleep(0)
+            await asyncio.sleep(self.hang_seconds if stall and i == len(pieces) // 2 else 0)
         if cut:
             return  # the connection ends with no finish_reason and no [DONE]
         yield f"data: {json.dumps({**base, 'choices': [{'index': 0, 'delta': {}, 'finish_reason': 'stop'}]})}\n\n"

@@ -23,10 +23,22 @@ from filelock import FileLock, Timeout
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from qabot.checksums import (
+    DERIVED,
+    LOCAL_FILES,
+    FileProblem,
+    FileSum,
+    check_file,
+    check_files,
+    digest_file,
+    fingerprint,
+    recorded_files,
+)
 from qabot.config import Settings
 from qabot.corpus import CorpusLoad, load_corpus
 from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
+from qabot.integrity import remove_orphan_segments
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
 from qabot.onnx_embeddings import OnnxEmbeddings
@@ -76,6 +88,7 @@ class IngestReport:
     generation: str = ""
     up_to_date: bool = False
     errors: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # damage found in the live generation
 
 
 def chunk_papers(papers: list[Paper], settings: Settings, model: str) -> list[Chunk]:
@@ -191,9 +204,13 @@ def _ingest_locked(
                           f"read, {loaded.skipped} record(s) skipped); the index is unchanged")  # fmt: skip
     chunks = chunk_papers(papers, settings, model)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
-    if (old and old.profiles == profiles and old.embedding_backend == backend
-            and _unchanged(settings, client, old, papers, model)):  # fmt: skip
-        _repair_summary(generation_dir(settings.store, old.generation), papers)
+    damage = _verify(settings, old) if old else []
+    if damage:
+        log.warning("the live index generation %s is damaged (%s); rebuilding it",
+                    old.generation, "; ".join(map(str, damage)))  # type: ignore[union-attr]  # fmt: skip
+    elif (old and old.profiles == profiles and old.embedding_backend == backend
+          and _unchanged(settings, client, old, papers, model)):  # fmt: skip
+        _repair_summary(settings, client, old, papers)
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
                             up_to_date=True)  # fmt: skip
@@ -209,12 +226,16 @@ def _ingest_locked(
         embedding_function=None,  # Chroma's default downloads a model; we always bring vectors
     )
     try:
-        same_vectors = old if old and old.embedding_backend == backend else None
-        reused, vectors = _write_vectors(settings, client, same_vectors, model, collection,
-                                         chunks, embeddings, progress)  # fmt: skip
+        # Vectors are reused by the chunk table's content keys: never from a damaged table.
+        source = None if any(p.path == "chunks.json" for p in damage) else old
+        if source is not None and source.embedding_backend != backend:
+            source = None  # another backend's vectors are close to these, not the same
+        reused, vectors = _write_vectors(settings, client, source, model, collection, chunks,
+                                         embeddings, progress)  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
         _write_tables(folder, loaded.papers, chunks)
         _write_topics(folder, loaded.papers, vectors)
+        files = fingerprint(folder)  # ~0.1 s per 100k papers: xxh3 of files still in the cache
         if collection.count() != len(chunks):
             raise IndexCorruptError(
                 f"Chroma holds {collection.count()} chunks, expected {len(chunks)}; not switching"
@@ -226,7 +247,7 @@ def _ingest_locked(
             chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
             papers=len(papers), chunks=len(chunks),
             history=history[-settings.index.keep_generations :],
-            profiles=profiles,
+            profiles=profiles, files=files,
         )  # fmt: skip
         save_manifest(settings, manifest, client)
     except BaseException:
@@ -236,7 +257,20 @@ def _ingest_locked(
         raise
     _collect_garbage(settings, client, manifest)
     return IngestReport(papers=len(papers), chunks=len(chunks), embedded=len(chunks) - reused,
-                        reused=reused, generation=generation)  # fmt: skip
+                        reused=reused, generation=generation,
+                        repaired=[str(p) for p in damage])  # fmt: skip
+
+
+def _verify(settings: Settings, old: Manifest) -> list[FileProblem]:
+    """Every recorded checksum of the live generation (all of them: this decides whether
+    the index is "up to date"). An index built before checksums existed counts as undamaged
+    here; `_unchanged` then rebuilds it once so that it gets them."""
+    folder = generation_dir(settings.store, old.generation)
+    try:
+        files = recorded_files(folder, old.files)
+    except IndexCorruptError as exc:
+        return [FileProblem(LOCAL_FILES, "checksum", str(exc))]
+    return [p for p in check_files(folder, files, content=True) if p.path not in DERIVED]
 
 
 def _open_for_ingest(settings: Settings, rebuild: bool) -> Any:
@@ -273,6 +307,9 @@ def _unchanged(settings: Settings, client: Any, old: Manifest, papers: list[Pape
     if (old.embedding_model, old.chunk_size, old.chunk_overlap) != (
         model, settings.index.chunk_size, settings.index.chunk_overlap
     ):
+        return False
+    if not old.files and not settings.chroma_url:
+        log.info("the live generation has no recorded checksums; rebuilding its tables once")
         return False
     path = generation_dir(settings.store, old.generation) / "papers.jsonl"
     try:
@@ -355,17 +392,25 @@ def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None
     LexicalIndex.build([c.embed_text for c in chunks]).save(folder / "lexical")
 
 
-def _repair_summary(folder: Path, papers: list[Paper]) -> None:
-    """A live generation built before summaries existed, or with a damaged one, gets a good
-    one; without it every start-up parses the whole paper table."""
+def _repair_summary(settings: Settings, client: Any, old: Manifest, papers: list[Paper]) -> None:
+    """A live generation whose summary another version of qabot computed differently gets a
+    good one (and its checksum re-recorded); without it every start-up parses the paper table."""
+    folder = generation_dir(settings.store, old.generation)
+    recorded = old.files.get(SUMMARY_FILE)
     try:
         written = IndexSummary.model_validate_json((folder / SUMMARY_FILE).read_text("utf-8"))
-        if written == summarize(papers):
+        intact = recorded is None or check_file(folder, SUMMARY_FILE, recorded, content=True) is None
+        if written == summarize(papers) and intact:
             return
     except (OSError, ValueError):
         pass
     try:
         write_summary(folder, papers)
+        if SUMMARY_FILE in old.files and not (folder / LOCAL_FILES).exists():
+            path = folder / SUMMARY_FILE
+            summary = FileSum(size=path.stat().st_size, xxh3=digest_file(path))
+            files = {**old.files, SUMMARY_FILE: summary}
+            save_manifest(settings, old.model_copy(update={"files": files}), client)
     except OSError as exc:  # the index itself is fine; only start-up stays slower
         log.warning("could not write the page summary in %s: %s", folder, exc)
 
@@ -401,3 +446,4 @@ def _collect_garbage(settings: Settings, client: Any, manifest: Manifest) -> Non
     for generation in sorted(stale - keep):
         log.info("removing old index generation %s", generation)
         _drop_generation(settings, client, generation)
+    remove_orphan_segments(settings)

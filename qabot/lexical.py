@@ -65,6 +65,26 @@ class LexicalIndex:
         retriever = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
         return cls(retriever, size)
 
+    def inconsistency(self) -> str | None:
+        """Why the loaded BM25 arrays cannot be a valid index, or None.
+
+        Costs one pass over `indptr` (one entry per vocabulary term), never the big memory-mapped
+        arrays, so it runs on every open. A damaged `indptr` otherwise loads fine and makes every
+        lexical search silently find nothing."""
+        scores = getattr(self._bm25, "scores", None)
+        if not isinstance(scores, dict) or "indptr" not in scores:
+            return None  # not a bm25s layout this check knows
+        indptr, data = np.asarray(scores["indptr"]), scores["data"]
+        if len(indptr) == 0 or indptr[0] != 0:
+            return "its indptr array does not start at 0"
+        if np.any(np.diff(indptr) < 0):
+            return "its indptr array is not ascending"
+        if int(indptr[-1]) != len(data) or len(scores["indices"]) != len(data):
+            return f"its indptr array ends at {int(indptr[-1])}, but it holds {len(data)} scores"
+        if scores.get("num_docs", self.size) != self.size:
+            return f"it indexes {scores['num_docs']} chunks, the chunk table lists {self.size}"
+        return None
+
     def top(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Positions and scores of the best `n` chunks with a positive score, best first."""
         tokens = tokenize([query])[0]

@@ -6,9 +6,13 @@ The extractive answerer is not a chat model; `make_llm` returns None for it and 
 
 from __future__ import annotations
 
+import contextvars
+import queue
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -110,6 +114,78 @@ def llm_failure(exc: Exception, endpoint: str) -> LLMError:
         "and that OPENAI_BASE_URL, OPENAI_API_KEY and QABOT_OPENAI__MODEL are right, or set "
         "QABOT_LLM=extractive to answer without an LLM."
     )
+
+
+T = TypeVar("T")
+
+
+class Deadline:
+    """One time budget for every model call a question makes: routing, condensing and the
+    answer, each with the client's own retries and backoff, streaming included.
+
+    The client's per-request timeout restarts on every retry and on every streamed chunk, so
+    an endpoint that accepts the connection and never answers took timeout × tries (127 s by
+    default) to report. Calls run in a worker thread that the caller stops waiting for when
+    the budget is spent; the worker ends by itself when the client gives up."""
+
+    def __init__(self, seconds: float, endpoint: str) -> None:
+        self.seconds = seconds
+        self.endpoint = endpoint
+        self.end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def expired(self) -> LLMError:
+        return LLMError(
+            f"The language model at {self.endpoint} did not finish answering within the "
+            f"question's deadline of {self.seconds:g} s (QABOT_OPENAI__DEADLINE). Check that the "
+            "server is running and not overloaded, raise the deadline for a slow local model, "
+            "or set QABOT_LLM=extractive to answer without an LLM."
+        )
+
+    def call(self, func: Callable[[], T]) -> T:
+        """`func()`, or LLMError once the budget is spent."""
+        for item in self.stream(lambda: iter([func()])):
+            return item
+        raise AssertionError("unreachable: the call yielded nothing")  # pragma: no cover
+
+    def stream(self, make: Callable[[], Iterator[T]]) -> Iterator[T]:
+        """The items of `make()` as they come, or LLMError once the budget is spent."""
+        items: queue.Queue[tuple[str, Any]] = queue.Queue()
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for item in make():
+                    items.put(("item", item))
+                    if stop.is_set():  # the caller gave up: close the response early
+                        return
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                items.put(("error", exc))
+            else:
+                items.put(("done", None))
+
+        # A copy of the caller's context keeps LangChain's callbacks and tracing attached.
+        context = contextvars.copy_context()
+        threading.Thread(target=context.run, args=(produce,), daemon=True,
+                         name="qabot-llm-call").start()  # fmt: skip
+        try:
+            while True:
+                left = self.remaining()
+                if left <= 0:
+                    raise self.expired()
+                try:
+                    kind, value = items.get(timeout=left)
+                except queue.Empty:
+                    raise self.expired() from None
+                if kind == "error":
+                    raise value
+                if kind == "done":
+                    return
+                yield value
+        finally:
+            stop.set()
 
 
 def endpoint_name(settings: Settings) -> str:

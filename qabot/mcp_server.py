@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 from qabot.bot import QABot
 from qabot.errors import QABotError, QuestionError
 from qabot.models import Filters
+from qabot.questions import clean_text
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import FastMCP
@@ -157,7 +158,8 @@ class PortfolioTools:
         first, each with its best-matching passage. No answer is written."""
         with self._slots:
             hits = self.bot.search(question, k=k, **given(filters))
-        return SearchResult(question=question, papers=[
+        # The question as the search saw it: a lone surrogate would break the JSON reply.
+        return SearchResult(question=clean_text(question), papers=[
             FoundPaper(
                 rank=n, paper_id=h.paper_id, title=h.title, year=h.year, authors=h.authors,
                 category=h.category, has_code=h.has_code, url=h.url, score=round(h.score, 6),

@@ -7,9 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+
+def _not_bool(value: object) -> object:
+    # pydantic takes True for 1; a flag where a number belongs is a caller's mistake.
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true/false")
+    return value
+
+
+# A whole number: 2020 and 2020.0 pass, 1.5, "abc", NaN and True do not.
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+# A year a question or filter may name: any four-digit year. Only 1..9999 fit a date, and
+# larger numbers must not reach numpy's int columns or Chroma's int64 metadata.
+FilterYear = Annotated[Whole, Field(ge=1, le=9999)]
 
 
 class Paper(BaseModel):
@@ -86,8 +100,8 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: FilterYear | None = None
+    year_to: FilterYear | None = None
     categories: list[str] | None = None
     author: str | None = Field(default=None, description="Case-insensitive substring.")
     has_code: bool | None = None
@@ -97,9 +111,17 @@ class Filters(BaseModel):
     def _categories(cls, value: object) -> object:
         if isinstance(value, str):
             value = [value]
-        if isinstance(value, list):
-            return [normalise_category(v) for v in value if isinstance(v, str) and v.strip()] or None
+        if isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError("must be category codes such as LG or CL")
+            return [normalise_category(v) for v in value if v.strip()] or None
         return value
+
+    @field_validator("author", mode="after")
+    @classmethod
+    def _author(cls, value: str | None) -> str | None:
+        # "  " would match no name at all; an empty box means no author filter.
+        return value.strip() or None if value is not None else None
 
     def is_empty(self) -> bool:
         return not any(v not in (None, [], "") for v in self.model_dump().values())

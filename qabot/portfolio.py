@@ -41,6 +41,14 @@ def name_key(name: str) -> str:
     return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"
 
 
+def when_published(paper: Paper) -> dt.date | None:
+    """The paper's date, else the first day of its year (a JSONL record may give only a
+    year), else None."""
+    if paper.date is not None:
+        return paper.date
+    return dt.date(paper.year, 1, 1) if paper.year is not None and 1 <= paper.year <= 9999 else None
+
+
 LABEL_SAMPLE = 20_000
 
 
@@ -147,11 +155,18 @@ class Portfolio:
         return self.chronological([p for p in self.papers if p.has_code])
 
     def chronological(self, papers: list[Paper]) -> list[Paper]:
-        """Oldest first; undated papers last, by title."""
-        return sorted(papers, key=lambda p: (p.date is None, p.date or dt.date.max, p.title))
+        """Oldest first; undated papers last, by title. A paper known only by its year sorts
+        at the start of that year."""
+
+        def key(p: Paper) -> tuple[bool, dt.date, str]:
+            when = when_published(p)
+            return when is None, when or dt.date.max, p.title
+
+        return sorted(papers, key=key)
 
     def dated(self) -> list[Paper]:
-        return self.chronological([p for p in self.papers if p.date is not None])
+        """Papers with a date or at least a year, oldest first."""
+        return self.chronological([p for p in self.papers if when_published(p) is not None])
 
     def earliest(self) -> Paper | None:
         dated = self.dated()
@@ -163,7 +178,8 @@ class Portfolio:
 
     def in_range(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Paper]:
         return [p for p in self.dated()
-                if (start is None or p.date >= start) and (end is None or p.date <= end)]  # type: ignore[operator]  # fmt: skip
+                if (start is None or when_published(p) >= start)  # type: ignore[operator]
+                and (end is None or when_published(p) <= end)]  # type: ignore[operator]  # fmt: skip
 
     def select(self, year_from: int | None = None, year_to: int | None = None,
                categories: list[str] | None = None, author: str | None = None,
@@ -224,9 +240,9 @@ class Portfolio:
             papers_with_code=[p.title for p in self.with_code()],
             top_coauthors=self.coauthors(coauthors),
             truncated_author_lists=self.truncated_author_lists,
-            earliest=f"{first.title} ({first.date})" if first else None,
-            latest=f"{last.title} ({last.date})" if last else None,
-            undated=sum(p.date is None for p in self.papers),
+            earliest=f"{first.title} ({first.date or first.year})" if first else None,
+            latest=f"{last.title} ({last.date or last.year})" if last else None,
+            undated=sum(when_published(p) is None for p in self.papers),
         )
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from qabot.models import Answer, Citation, Evidence, Paper, SearchHit
-from qabot.portfolio import Portfolio, Topic, name_key
+from qabot.portfolio import Portfolio, Topic, name_key, when_published
 from qabot.router import Route
 
 MAX_LISTED = 60  # longer lists are cut (and say so); counts stay exact
@@ -130,7 +130,7 @@ class StatisticAnswerer:
                 "their papers.")  # fmt: skip
 
     def _earliest(self, question: str, route: Route, latest: bool = False) -> Answer:
-        dated = [p for p in self._select(route) if p.date is not None]
+        dated = [p for p in self._select(route) if when_published(p) is not None]
         if not dated:
             return self._none(question, route)
         paper = dated[-1] if latest else dated[0]

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from qabot.checksums import LOCAL_FILES, fingerprint
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
 from qabot.store import write_paper_table
@@ -56,6 +57,10 @@ def materialize(folder: Path, manifest: Any, collection: Any) -> None:
         }), "utf-8")  # fmt: skip
         titles = {p.paper_id: p.title for p in papers}
         LexicalIndex.build([f"{titles[metas[c]['paper_id']]}\n\n{docs[c]}" for c in ids]).save(tmp / "lexical")
+        # These tables differ byte for byte from the ingesting machine's (whose checksums the
+        # manifest holds), so the replica records its own.
+        (tmp / LOCAL_FILES).write_text(
+            json.dumps({name: f.model_dump() for name, f in fingerprint(tmp).items()}), "utf-8")
         try:
             os.rename(tmp, folder)
         except OSError:  # another replica finished first; its tables are the same

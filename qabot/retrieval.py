@@ -53,7 +53,7 @@ class PaperColumns:
 
     def __init__(self, papers: list[Paper]) -> None:
         self.size = len(papers)
-        self.year = np.array([p.year if p.year is not None else -1 for p in papers], dtype=np.int32)
+        self.year = np.array([p.year if p.year is not None else -1 for p in papers], dtype=np.int64)
         self.category = np.array([p.category or "" for p in papers], dtype=object)
         self.has_code = np.array([p.has_code for p in papers], dtype=bool)
         self._by_name: dict[str, list[int]] = defaultdict(list)  # casefolded author -> papers

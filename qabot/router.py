@@ -22,8 +22,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from qabot.errors import LLMError
 from qabot.lexical import tokenize
-from qabot.llms import llm_failure
+from qabot.llms import Deadline, llm_failure
 from qabot.models import Filters
 from qabot.portfolio import Portfolio, name_key
 from qabot.prompts import ROUTER_SYSTEM
@@ -58,7 +59,9 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
                         re.I)),
 ]  # fmt: skip
 _CODE = re.compile(r"\b(code|github|implementations?|open[- ]source)\b", re.I)
-_YEAR = r"((?:19|20)\d{2})"
+# Any four-digit year, so "in 1800" or "in 9999" becomes a filter that matches nothing instead
+# of being ignored (which listed every paper). Not part of a longer number or a decimal.
+_YEAR = r"(?<![\d.,])([1-9]\d{3})(?![\d]|[.,]\d)"
 # arXiv's own multi-word names are unambiguous; single words ("robotics") are also research
 # topics, so they count as a category only when the question says "category" or "arXiv".
 _CATEGORY_NAMES = {
@@ -156,7 +159,7 @@ def _years(q: str) -> tuple[int | None, int | None]:
     if m := re.search(rf"\bbetween {_YEAR} and {_YEAR}\b|\bfrom {_YEAR} (?:to|through|until) {_YEAR}\b|\b{_YEAR}\s*[-–]\s*{_YEAR}\b", q):  # noqa: E501
         years = [int(y) for y in m.groups() if y]
         return min(years), max(years)
-    if m := re.search(r"\b((?:19|20)\d{2})\s*[-–]\s*(\d{2})\b(?!\d)", q):  # "2023-24"
+    if m := re.search(rf"\b{_YEAR}\s*[-–]\s*(\d{{2}})\b(?!\d)", q):  # "2023-24"
         start = int(m.group(1))
         end = start // 100 * 100 + int(m.group(2))
         return min(start, end), max(start, end)
@@ -214,7 +217,7 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
 
 def topic_words(q: str, author: str | None, categories: list[str] | None = None) -> set[str]:
     """Content words left once the request's framing, years, names and categories are out."""
-    text = re.sub(r"\b(19|20)\d{2}\b", " ", q)
+    text = re.sub(rf"\b{_YEAR}\b", " ", q)
     for code in categories or []:
         text = re.sub(rf"\b(?:cs|stat|eess|math)\.{code}\b", " ", text, flags=re.I)
         text = re.sub(rf"(?<![\w-]){code}(?![\w-])", " ", text)
@@ -287,11 +290,17 @@ class LLMRouter:
         except NotImplementedError:
             self.bound = None
 
-    def route(self, question: str) -> Route:
+    def route(self, question: str, deadline: Deadline | None = None) -> Route:
         if self.bound is None:
             return route_question(question, self.vocab)
+        prompt = [SystemMessage(ROUTER_SYSTEM), HumanMessage(question)]
         try:
-            message = self.bound.invoke([SystemMessage(ROUTER_SYSTEM), HumanMessage(question)])
+            if deadline is None:
+                message = self.bound.invoke(prompt)
+            else:
+                message = deadline.call(lambda: self.bound.invoke(prompt))
+        except LLMError:  # the question's deadline is spent: answering would fail too
+            raise
         except Exception as exc:
             # An endpoint that is down will fail the answer too: say so now, once.
             if {c.__module__.split(".")[0] for c in type(exc).__mro__} & _CLIENT_MODULES:

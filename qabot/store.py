@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import logging
 import os
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -33,6 +34,14 @@ from urllib.parse import urlparse
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from qabot.checksums import (
+    FileProblem,
+    FileSum,
+    check_bytes,
+    check_on_open,
+    files_damaged,
+    recorded_files,
+)
 from qabot.embeddings import MINILM_ID
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
@@ -71,6 +80,10 @@ class Manifest(BaseModel):
     created_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     history: list[str] = Field(default_factory=list, description="Kept generations, newest last.")
     profiles: list[dict[str, Any]] = Field(default_factory=list, description="Profile records.")
+    files: dict[str, FileSum] = Field(
+        default_factory=dict,
+        description="Size and checksum of every file of the generation folder (qabot.checksums).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -188,10 +201,38 @@ def make_chroma_client(settings: Settings) -> Any:
     path = settings.store / "chroma"
     if not (path / "chroma.sqlite3").exists():
         forget_cached_client(path)  # deleted since this process last opened it, or new
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(path), settings=chromadb.Settings(anonymized_telemetry=False)
-    )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(
+            path=str(path), settings=chromadb.Settings(anonymized_telemetry=False)
+        )
+    except Exception as exc:  # noqa: BLE001 - chromadb raises InternalError, OSError, ...
+        reason = unwritable_reason(path)
+        if reason is None:
+            raise
+        raise IndexStoreError(
+            f"The index in {settings.store}/ is read-only ({reason}), and Chroma writes to its "
+            "folder even to answer a question (it records a lock row in chroma.sqlite3 on every "
+            f"open). Make {path}/ writable again (`chattr -R -i`, `chmod -R u+w`), or copy the "
+            "store to a writable folder and point QABOT_STORE at the copy."
+        ) from exc
+
+
+def unwritable_reason(path: Path) -> str | None:
+    """Why Chroma cannot write in `path` (its database file or the folder), or None.
+
+    Asked only after Chroma failed to open, so the probe file costs nothing on the normal path.
+    Permission bits alone do not tell: root ignores them but not the immutable flag."""
+    for probe in (path / "chroma.sqlite3", path):
+        try:
+            if probe.is_dir():
+                with tempfile.TemporaryFile(dir=probe):
+                    pass
+            elif probe.exists():
+                os.close(os.open(probe, os.O_WRONLY | os.O_APPEND))
+        except OSError as exc:
+            return f"{exc.strerror or type(exc).__name__}: {probe}"
+    return None
 
 
 def load_manifest(settings: Settings, client: Any | None = None) -> Manifest | None:
@@ -251,6 +292,7 @@ class IndexSnapshot:
     folder: Path
     where: str  # the store, as error messages name it
     topics: list[Topic] | None = None  # computed at ingest; None: compute on first use
+    recorded: dict[str, FileSum] = field(default_factory=dict)  # see recorded_files
     _papers: list[Paper] | None = field(default=None, repr=False)
     _papers_error: IndexCorruptError | None = field(default=None, repr=False)
     _paper_index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -285,9 +327,16 @@ class IndexSnapshot:
 
     def _read_papers(self) -> list[Paper]:
         try:
-            lines = read_lines(self.folder / "papers.jsonl")
+            data = (self.folder / "papers.jsonl").read_bytes()
+        except OSError as exc:
+            raise damaged(self.where, exc) from exc
+        # Verified as it is read: parsing costs far more than the digest.
+        if problem := check_bytes("papers.jsonl", data, self.recorded):
+            raise files_damaged(self.where, [problem])
+        try:
+            lines = [line.rstrip("\r") for line in data.decode("utf-8").split("\n")]
             papers = [Paper.model_validate_json(line) for line in lines if line.strip()]
-        except (OSError, ValueError) as exc:  # ValidationError is a ValueError
+        except ValueError as exc:  # ValidationError and UnicodeDecodeError are ValueErrors
             raise damaged(self.where, exc) from exc
         if len(papers) != self.manifest.papers:
             raise IndexCorruptError(
@@ -301,8 +350,10 @@ class IndexSnapshot:
         """Paper count, year span, categories and frequent authors, without parsing papers."""
         if self._summary is None:
             try:
-                summary = IndexSummary.model_validate_json(
-                    (self.folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+                data = (self.folder / SUMMARY_FILE).read_bytes()
+                if check_bytes(SUMMARY_FILE, data, self.recorded):
+                    raise ValueError("summary does not match its checksum")
+                summary = IndexSummary.model_validate_json(data)
                 if summary.papers != self.manifest.papers:
                     raise ValueError("summary does not match the manifest")
             except (OSError, ValueError):  # written by an older version, or damaged: recompute
@@ -358,7 +409,12 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
             from qabot.replica import materialize
 
             materialize(folder, manifest, collection)  # another machine wrote this generation
+        recorded = recorded_files(folder, manifest.files)
+        if problems := check_on_open(folder, recorded):  # before parsing: name the damaged file
+            raise files_damaged(where, problems)
         chunks, lexical = open_lexical(folder)
+        if reason := lexical.inconsistency():
+            raise files_damaged(where, [FileProblem("lexical/", "structure", reason)])
         if not (folder / "papers.jsonl").is_file():
             raise FileNotFoundError(folder / "papers.jsonl")  # parsed on first use, see IndexSnapshot
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
@@ -386,4 +442,5 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         folder=folder,
         where=where,
         topics=topics,
+        recorded=recorded,
     )

@@ -22,6 +22,7 @@ from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.lexical import tokenize
 from qabot.models import Answer, Citation, Paper
+from qabot.questions import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ CSS = """
               background: var(--block-background-fill); border: 1px solid var(--border-color-primary);}
 mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
 """
-FAILURE = "**Error:** something went wrong on the server while answering; the details are in its log."
+FAILURE_TEXT = "something went wrong on the server while answering; the details are in its log."
+FAILURE = f"**Error:** {FAILURE_TEXT}"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~$])")
 
 
@@ -108,16 +110,25 @@ def api_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _filters(year_from: float | None, year_to: float | None, categories: list[str] | None,
-             author: str | None, has_code: bool, bounds: tuple[int, int]) -> dict[str, Any]:  # fmt: skip
-    # The full slider range means "no year filter", so undated papers stay findable.
-    lo, hi = bounds
+def _filters(year_from: Any, year_to: Any, categories: Any, author: Any, has_code: Any,
+             bounds: tuple[int, int] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The UI's (or an API client's) filter values, passed on as given: `QABot.stream`
+    validates them and names a bad one. Only the UI's own conventions are applied here."""
+
+    def is_number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    if bounds is not None:  # the full slider range means "no year filter": undated stay in
+        lo, hi = bounds
+        year_from = None if is_number(year_from) and year_from <= lo else year_from
+        year_to = None if is_number(year_to) and year_to >= hi else year_to
     return {
-        "year_from": int(year_from) if year_from is not None and year_from > lo else None,
-        "year_to": int(year_to) if year_to is not None and year_to < hi else None,
+        "year_from": year_from,
+        "year_to": year_to,
         "categories": categories or None,
-        "author": (author or "").strip() or None,
-        "has_code": True if has_code else None,
+        "author": author or None,
+        # An unticked box (or false over the API) means "no code filter", not "without code".
+        "has_code": None if has_code in (None, False) else has_code,
     }
 
 
@@ -141,7 +152,7 @@ class ChatService:
                 author: str | None, has_code: bool,
                 ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, str]]]]:  # fmt: skip
         """Stream one exchange into the chat; errors become a friendly chat message."""
-        shown = [*shown, {"role": "user", "content": md_escape(message or "")}]
+        shown = [*shown, {"role": "user", "content": md_escape(clean_text(str(message or "")))}]
         filters = _filters(year_from, year_to, categories, author, has_code, self.bounds)
         text = ""
         try:
@@ -149,7 +160,7 @@ class ChatService:
                 if isinstance(item, Answer):
                     papers = self.bot.portfolio_records().by_id
                     shown += answer_messages(item, item.standalone_question, papers)
-                    history = [*history, {"role": "user", "content": message},
+                    history = [*history, {"role": "user", "content": item.question},
                                {"role": "assistant", "content": item.answer}]  # fmt: skip
                     yield "", shown, history
                     return
@@ -158,7 +169,7 @@ class ChatService:
         except QABotError as exc:
             yield "", [*shown, {"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"}], history
         except Exception:  # the UI must stay usable; the details go to the server log
-            log.exception("unexpected error while answering %r", message[:200])
+            log.exception("unexpected error while answering %r", str(message)[:200])
             yield "", [*shown, {"role": "assistant", "content": FAILURE}], history
 
     def chat(self, question: str, history: list[dict[str, str]] | None = None,
@@ -169,10 +180,10 @@ class ChatService:
 
         `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}].
         """
-        filters = _filters(year_from, year_to, categories, author, has_code, (-10**6, 10**6))
+        filters = _filters(year_from, year_to, categories, author, has_code)
         text = ""
         try:
-            for item in self.bot.stream(question, history or [], **filters):
+            for item in self.bot.stream(question, history, **filters):
                 if isinstance(item, Answer):
                     yield api_text(item)
                     return
@@ -180,6 +191,9 @@ class ChatService:
                 yield text
         except QABotError as exc:
             yield f"Error: {exc}"
+        except Exception:  # the endpoint answers every request; the details go to the log
+            log.exception("unexpected error while answering %r over /chat", str(question)[:200])
+            yield f"Error: {FAILURE_TEXT}"
 
 
 def header_markdown(bot: QABot) -> str:

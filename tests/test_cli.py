@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import qabot.ui
@@ -102,7 +104,7 @@ def test_chat_keeps_history_for_follow_ups(env: dict[str, str]) -> None:
 def test_help_teaches_the_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "search", "ask", "chat"):
+    for command in ("ingest", "search", "ask", "chat", "check"):
         assert command in result.output
 
 
@@ -170,6 +172,37 @@ def test_eval_rejects_a_bad_dataset_line(env: dict[str, str], tmp_path: Path) ->
     assert result.exit_code == 1 and "bad.jsonl:2" in result.output
 
 
+def test_check_passes_a_healthy_index_then_names_damage_and_its_fix(env: dict[str, str],
+                                                                    store_copy: Path) -> None:  # fmt: skip
+    healthy = runner.invoke(app, ["check"])
+    assert healthy.exit_code == 0 and healthy.output.startswith("OK:"), healthy.output
+    assert "files (" in healthy.output and "verified in" in healthy.output
+    manifest = json.loads((store_copy / "manifest.json").read_text())
+    indptr = store_copy / "generations" / manifest["generation"] / "lexical" / "indptr.csc.index.npy"
+    data = indptr.read_bytes()
+    indptr.write_bytes(data[:200] + bytes(len(data) - 200))  # same size, the damage
+    damaged = runner.invoke(app, ["check"])
+    assert damaged.exit_code == 1, damaged.output
+    assert "lexical/indptr.csc.index.npy: content changed" in damaged.output
+    assert "fix: run `qabot ingest`" in damaged.output and "1 problem(s)" in damaged.output
+    as_json = runner.invoke(app, ["check", "--json"])
+    report = json.loads(as_json.output)
+    assert as_json.exit_code == 1 and report["ok"] is False
+    assert report["problems"][0]["part"].endswith("lexical/indptr.csc.index.npy")
+    repaired = runner.invoke(app, ["ingest"])
+    assert repaired.exit_code == 0
+    assert "The live index was damaged (lexical/indptr.csc.index.npy" in repaired.output
+    assert "Index is up to date" not in repaired.output
+    assert runner.invoke(app, ["check"]).exit_code == 0
+
+
+def test_check_help_teaches_what_it_verifies_and_the_fixes() -> None:
+    result = runner.invoke(app, ["check", "--help"])
+    assert result.exit_code == 0
+    for words in ("checksum", "qabot ingest", "--rebuild", "Exit code", "--json"):
+        assert words in result.output, words
+
+
 @pytest.mark.parametrize(("flag", "variable", "expected"), [
     pytest.param([], None, False, id="off-by-default"),
     pytest.param(["--mcp"], None, True, id="flag"),
@@ -185,3 +218,81 @@ def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
     result = runner.invoke(app, ["serve", *flag])
     assert result.exit_code == 0, result.output
     assert seen[0].app.mcp is expected
+
+
+# -- bad values at the boundary: one line, exit 1 -----------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["search", "-k", "-1", "reward hacking"], "k must be ≥ 1 (got -1)"),
+    (["search", "-k", "0", "reward hacking"], "k must be ≥ 1 (got 0)"),
+    (["search", "--mode", "bogus", "reward hacking"], "mode must be 'hybrid', 'dense' or 'lexical'"),
+    (["ask", "--year-from", "3000000000", "reward hacking"], "year_from must be ≤ 9999"),
+    (["search", "--year-to", "-300", "reward hacking"], "year_to must be ≥ 1"),
+    (["search", "-k", "abc", "reward hacking"], "Invalid value for '-k'"),
+    (["search", "--year-from", "1.5", "reward hacking"], "Invalid value for '--year-from'"),
+    (["search", "--bogus", "reward hacking"], "No such option: --bogus"),
+])  # fmt: skip
+def test_bad_option_values_are_one_line(env: dict[str, str], args: list[str], named: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and named in result.output, result.output
+    assert result.output.startswith("Error: ")
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(k=st.one_of(st.integers(-10**12, 10**12), st.text(max_size=4)),
+       year=st.one_of(st.integers(-10**12, 10**12), st.text(max_size=4)),
+       mode=st.sampled_from(["hybrid", "dense", "lexical", "bogus", ""]),
+       category=st.text("ABCXYZ.", max_size=4))  # fmt: skip
+def test_any_option_values_give_hits_or_one_error_line(env: dict[str, str], k: object, year: object,
+                                                       mode: str, category: str) -> None:  # fmt: skip
+    args = ["search", "-k", str(k), "--year-from", str(year), "--mode", mode, "-c", category,
+            "reward hacking"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+
+
+def test_invalid_unicode_on_the_command_line_is_repaired(env: dict[str, str]) -> None:
+    # Python hands the byte 0xff of `qabot ask $'reward \xff hacking'` over as "\udcff".
+    result = runner.invoke(app, ["ask", "reward \udcff hacking"])
+    assert result.exit_code == 0, result.output
+    assert "[1]" in result.stdout
+
+
+def test_chat_survives_a_line_that_is_not_utf8(env: dict[str, str]) -> None:
+    lines = b"reward \xff hacking\nWhat is the Boltzmann policy distribution?\n/quit\n"
+    result = runner.invoke(app, ["chat"], input=lines)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("[1]") >= 2, "both lines are answered"
+
+
+@pytest.mark.parametrize("filters", [
+    ["--year-from", "2025", "--year-to", "2020"],
+    ["--category", "ZZ"],
+    ["--author", "Nobody Atall"],
+])  # fmt: skip
+def test_ask_says_when_the_filters_match_no_paper(env: dict[str, str], filters: list[str]) -> None:
+    for command in ("ask", "search"):
+        result = runner.invoke(app, [command, *filters, "What is reward hacking?"])
+        assert result.exit_code == 0, result.output
+        assert "No indexed paper matches these filters (" in result.stdout, result.stdout
+
+
+def test_an_empty_lexical_search_does_not_blame_filters(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["search", "--mode", "lexical", "zzzxqv"])
+    assert result.exit_code == 0
+    assert "filter" not in result.stdout and "No paper contains any word" in result.stdout
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(env: dict[str, str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setenv("QABOT_RETRIEVAL__MIN_RELEVANCE", "2")
+    result = runner.invoke(app, ["ask", "What is reward hacking?"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1, result.output
+    assert "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≤ 1 (got '2')" in result.output

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel
 
-from qabot import Settings
+from qabot import ConfigError, Settings
 from qabot.llms import MockChatModel
 
 
@@ -44,16 +45,75 @@ def test_openai_backend_is_configured_from_settings(monkeypatch: pytest.MonkeyPa
 
 
 def test_unknown_settings_are_rejected() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConfigError) as info:
         Settings(retrieval={"kk": 3})
+    assert "QABOT_RETRIEVAL__KK is not a known setting (did you mean QABOT_RETRIEVAL__K?)" in str(
+        info.value
+    )
 
 
-def test_misspelt_variables_are_named(monkeypatch: pytest.MonkeyPatch,
-                                      caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
-    monkeypatch.setenv("QABOT_RETREIVAL__K", "3")
+@pytest.mark.parametrize(("var", "meant"), [
+    ("QABOT_RETREIVAL__K", "QABOT_RETRIEVAL__K"),
+    ("QABOT_RETREIVAL__MIN_RELEVANCE", "QABOT_RETRIEVAL__MIN_RELEVANCE"),
+    ("QABOT_INDX__CHUNK_SIZE", "QABOT_INDEX__CHUNK_SIZE"),
+])  # fmt: skip
+def test_misspelt_variables_name_the_key_that_was_meant(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, var: str, meant: str
+) -> None:
+    monkeypatch.setenv(var, "3")
     with caplog.at_level("WARNING"):
         Settings()
-    assert "ignoring unknown setting QABOT_RETREIVAL__K (did you mean QABOT_RETRIEVAL?)" in caplog.text
+    assert f"ignoring unknown setting {var} (did you mean {meant}?)" in caplog.text
+
+
+def test_a_misspelt_key_inside_a_group_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QABOT_RETRIEVAL__MIN_RELEVENCE", "0.2")
+    with pytest.raises(ConfigError, match="did you mean QABOT_RETRIEVAL__MIN_RELEVANCE"):
+        Settings()
+
+
+def _numeric_fields() -> list[tuple[str, Any]]:
+    fields = [(f"QABOT_{n.upper()}", f) for n, f in Settings.model_fields.items()
+              if f.annotation in (int, float)]  # fmt: skip
+    for group, field in Settings.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            fields += [(f"QABOT_{group.upper()}__{n.upper()}", f)
+                       for n, f in field.annotation.model_fields.items()
+                       if f.annotation in (int, float)]  # fmt: skip
+    return fields
+
+
+@pytest.mark.parametrize(("var", "field"), _numeric_fields(), ids=[v for v, _ in _numeric_fields()])
+def test_every_numeric_setting_is_bounded(monkeypatch: pytest.MonkeyPatch, var: str,
+                                          field: Any) -> None:  # fmt: skip
+    bounds = {type(m).__name__ for m in field.metadata}
+    assert bounds & {"Ge", "Gt"} and bounds & {"Le", "Lt"}, f"{var} needs a lower and upper bound"
+    for value in ("-1e12", "1e12", "abc"):
+        monkeypatch.setenv(var, value)
+        with pytest.raises(ConfigError) as info:
+            Settings()
+        message = str(info.value)
+        assert var in message and "\n" not in message and "pydantic.dev" not in message, message
+        assert "unset it" in message, "the line says how to fix it"
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"QABOT_RETRIEVAL__MIN_RELEVANCE": "2"}, "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≤ 1"),
+    ({"QABOT_RETRIEVAL__MIN_RELEVANCE": "-0.5"}, "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≥ 0"),
+    ({"QABOT_INDEX__CHUNK_OVERLAP": "400", "QABOT_INDEX__CHUNK_SIZE": "200"},
+     "QABOT_INDEX__CHUNK_OVERLAP (400) must be smaller than QABOT_INDEX__CHUNK_SIZE (200)"),
+    ({"QABOT_PARSING__YEAR_MIN": "2000", "QABOT_PARSING__YEAR_MAX": "1990"},
+     "QABOT_PARSING__YEAR_MIN (2000) must not be after QABOT_PARSING__YEAR_MAX (1990)"),
+    ({"QABOT_PARSING__SNAPSHOT_YEAR": "1950", "QABOT_PARSING__YEAR_MIN": "1990"},
+     "QABOT_PARSING__SNAPSHOT_YEAR (1950) must lie within"),
+])  # fmt: skip
+def test_cross_field_and_range_checks_are_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                   env: dict[str, str], named: str) -> None:  # fmt: skip
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    with pytest.raises(ConfigError) as info:
+        Settings()
+    assert named in str(info.value) and "\n" not in str(info.value)
 
 
 def test_chroma_server_from_host_port_and_ssl(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,3 +123,12 @@ def test_chroma_server_from_host_port_and_ssl(monkeypatch: pytest.MonkeyPatch) -
     assert Settings().chroma_url == "https://chroma.internal:443"
     monkeypatch.setenv("QABOT_CHROMA_URL", "http://other:9000")
     assert Settings().chroma_url == "http://other:9000", "an explicit URL wins"
+
+
+def test_a_misspelt_dotenv_key_is_named_as_written(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("QABOT_RETREIVAL__K=3\nFOO=1\n")
+    with pytest.raises(ConfigError) as info:
+        Settings()  # the test runs in tmp_path (conftest)
+    message = str(info.value)
+    assert "QABOT_RETREIVAL__K is not a known setting (did you mean QABOT_RETRIEVAL__K?)" in message
+    assert "; FOO is not a known setting" in message and "\n" not in message

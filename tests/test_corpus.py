@@ -185,6 +185,54 @@ def test_binary_and_unknown_files_are_reported(tmp_path: Path) -> None:
     assert "notes.pdf: unsupported file type" in messages
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_decoded(write_jsonl: Callable[..., Path], tmp_path: Path,
+                                                encoding: str) -> None:  # fmt: skip
+    utf8 = write_jsonl([paper_record(1, title="Über glaciers — naïve"), paper_record(2)])
+    folder = tmp_path / "encoded"
+    folder.mkdir()
+    mark = b"\xfe\xff" if encoding == "utf-16-be" else b""  # that codec writes no mark itself
+    (folder / "papers.jsonl").write_bytes(mark + utf8.read_text("utf-8").encode(encoding))
+    (folder / "dragan.txt").write_bytes(mark + PROFILE.read_text("utf-8").encode(encoding))
+    result = load_corpus(folder)
+    assert result.errors == []
+    assert len(result.papers) == 52 and "Über glaciers — naïve" in {p.title for p in result.papers}
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-16-le", "LE"), ("utf-16-be", "BE")])
+def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(
+    write_jsonl: Callable[..., Path], encoding: str, name: str
+) -> None:
+    path = write_jsonl([paper_record(1)])
+    path.write_bytes(path.read_text("utf-8").encode(encoding))  # no BOM
+    errors = load_corpus(path).errors
+    assert len(errors) == 1 and "binary" not in str(errors[0])
+    assert f"looks like UTF-16 ({name}) text without a byte-order mark" in str(errors[0])
+    assert "save it as UTF-8" in str(errors[0])
+
+
+def test_symlinked_folders_are_followed_and_loops_reported(
+    write_jsonl: Callable[..., Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    write_jsonl([paper_record(1)], folder=corpus)
+    write_jsonl([paper_record(2)], folder=elsewhere / "deeper")
+    (corpus / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "deeper" / "back-up").symlink_to(tmp_path, target_is_directory=True)  # a loop
+    (corpus / "again").symlink_to(elsewhere / "deeper", target_is_directory=True)  # read already
+    (corpus / "gone.jsonl").symlink_to(tmp_path / "missing.jsonl")
+    (corpus / "also.jsonl").symlink_to(elsewhere / "deeper" / "papers.jsonl")  # a file link
+    with caplog.at_level("WARNING", logger="qabot.corpus"):
+        result = load_corpus(corpus)
+    assert sorted(p.paper_id for p in result.papers) == ["p1", "p2"], "the linked folder is read"
+    assert result.duplicates == 1, "a file reached twice is stored once"
+    warnings = [r.getMessage() for r in caplog.records]
+    assert any("back-up: skipped: a link to the folder" in w and "loop" in w for w in warnings)
+    assert any("gone.jsonl: skipped: a broken link" in w for w in warnings)
+    assert len([w for w in warnings if "skipped" in w]) == 3, warnings
+    assert not any("elsewhere/deeper/back-up" in str(f) for f in result.files)
+
+
 def test_missing_corpus_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="corpus path does not exist"):
         load_corpus(tmp_path / "nope")
@@ -220,3 +268,46 @@ def test_a_cut_mid_abstract_is_warned_about(tmp_path: Path, caplog: pytest.LogCa
     with caplog.at_level("WARNING"):
         load_corpus(path)
     assert "ends mid-sentence" in caplog.text and "cut.txt:19" in caplog.text
+
+
+@pytest.mark.parametrize("fields", [
+    pytest.param({"year": 3_000_000_000, "date": None}, id="year-3e9"),
+    pytest.param({"year": -300, "date": None}, id="year-negative"),
+    pytest.param({"year": 1850, "date": None}, id="year-before-1900"),
+    pytest.param({"date": "0001-01-01"}, id="date-0001"),
+    pytest.param({"date": "9999-12-31"}, id="date-9999"),
+    pytest.param({"date": "2999"}, id="date-2999"),
+])  # fmt: skip
+def test_implausible_years_are_reported_with_file_and_line(
+    write_jsonl: Callable[..., Path], fields: dict[str, object]
+) -> None:
+    path = write_jsonl([paper_record(1), paper_record(2, **fields)])
+    result = load_corpus(path)
+    assert [p.paper_id for p in result.papers] == ["p1"], "the bad record does not reach the index"
+    message = str(result.errors[0])
+    assert f"{path}:2" in message and "outside the plausible publication years 1900–2100" in message
+
+
+def test_the_plausible_range_is_a_setting(write_jsonl: Callable[..., Path]) -> None:
+    path = write_jsonl([paper_record(1, year=1850, date=None)])
+    assert load_corpus(path, CorpusSettings(year_min=1800)).papers[0].year == 1850
+
+
+def test_an_implausible_profile_year_names_the_line(tmp_path: Path) -> None:
+    text = PROFILE.read_text(encoding="utf-8")
+    first = re.search(r"^([A-Z]{2,4}[A-Z][a-z]{2} \d{1,2}), \d{4}", text, re.M)
+    assert first is not None
+    page = tmp_path / "p.profile.txt"
+    page.write_text(text.replace(first.group(0), f"{first.group(1)}, 0001", 1), encoding="utf-8")
+    _, papers, errors = parse_profile(page, CorpusSettings())
+    line = text[: first.start()].count("\n") + 1
+    assert len(papers) == 49 and f"{page}:{line}" in str(errors[0]) and "0001" in str(errors[0])
+
+
+def test_oversized_title_is_capped(write_jsonl: Callable[..., Path],
+                                   caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    path = write_jsonl([paper_record(1, title="Glaciers " * 600)])
+    with caplog.at_level("WARNING"):
+        paper = load_corpus(path).papers[0]
+    assert len(paper.title) == 300 and paper.title.endswith("…")
+    assert f"{path}:1: title of 5399 characters cut to 300" in caplog.text

@@ -241,9 +241,10 @@ def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, d
 
 
 @pytest.mark.parametrize(("damage", "message"), [
-    ("truncated", "lists 49 papers but its manifest says 50"),
-    ("garbage", "is damaged or incomplete"),
-    ("deleted", "is damaged or incomplete"),
+    ("truncated", r"papers.jsonl: \d+ bytes, recorded \d+"),  # found when first parsed
+    ("garbage", r"papers.jsonl: \d+ bytes, recorded \d+"),
+    ("deleted", "papers.jsonl: missing"),  # found at open
+    ("same size", "papers.jsonl: content changed"),
 ])  # fmt: skip
 def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Embeddings,
                                                 damage: str, message: str) -> None:  # fmt: skip
@@ -255,12 +256,14 @@ def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Em
         path.write_text("\n".join(lines[:-1]) + "\n")
     elif damage == "garbage":
         path.write_text("\n".join([*lines[:-1], '{"paper_id": "x", "title": ']) + "\n")
+    elif damage == "same size":
+        path.write_text(path.read_text().replace("Dragan", "Dragon"))
     else:
         path.unlink()
     bot = QABot(make_settings(store_copy), embeddings=embeddings, auto_ingest=False)
     with pytest.raises(IndexCorruptError, match=message) as caught:
         bot.ask("What is the Boltzmann policy distribution?")
-    assert "qabot ingest --rebuild" in str(caught.value)
+    assert "Run `qabot ingest` to repair it" in str(caught.value)
     if damage != "deleted":  # (a missing table already fails at open)
         path.unlink()  # the failure is remembered, not re-read for every question
         with pytest.raises(IndexCorruptError, match=message):

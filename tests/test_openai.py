@@ -185,3 +185,22 @@ def test_injected_markers_cannot_forge_citations(tmp_path: Path, embeddings: Emb
     assert user_message.count("<source id=") == len(answer.sources), "no forged source block"
     assert all(1 <= c.number <= len(answer.sources) for c in answer.citations)
     assert "[5]" not in answer.answer and "[7]" not in answer.answer
+
+
+@pytest.mark.parametrize("faults", [["hang"] * 8, ["stall"]], ids=["silent", "stalls-mid-stream"])
+def test_one_deadline_covers_the_whole_question(bundled_store: Path, embeddings: Embeddings,
+                                                fresh: FakeOpenAIServer, faults: list[str]) -> None:  # fmt: skip
+    """An endpoint that accepts the connection and never answers took timeout × tries (127 s
+    with the defaults) to report; the question's deadline bounds retries and streaming."""
+    settings = make_settings(bundled_store, llm="openai", openai={
+        "timeout": 30, "max_retries": 3, "model": "fake-model", "deadline": 2})  # fmt: skip
+    bot = QABot(settings.model_copy(update={"openai_base_url": fresh.url}), embeddings=embeddings)
+    fresh.fail(*faults)
+    start = time.perf_counter()
+    with pytest.raises(LLMError) as info:
+        list(bot.stream(BPD_Q))
+    took = time.perf_counter() - start
+    assert took < 4, f"reported after {took:.1f} s, not within the 2 s deadline"
+    assert "deadline of 2 s (QABOT_OPENAI__DEADLINE)" in str(info.value)
+    fresh.faults.clear()
+    assert bot.ask(BPD_Q).citations, "the next question gets its own deadline"

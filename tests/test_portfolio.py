@@ -163,3 +163,23 @@ def test_top_coauthors_cite_every_shared_paper(extractive_bot: QABot) -> None:
     assert len(rows) >= 3, answer.answer  # else the loop below would check nothing
     for name, count, marks in rows[:3]:
         assert len(_re.findall(r"\[\d+\]", marks)) == int(count), (name, count, marks)
+
+
+def test_the_earliest_paper_may_have_only_a_year() -> None:
+    from qabot.models import Paper
+    from qabot.portfolio_answers import StatisticAnswerer
+    from qabot.router import Vocabulary, route_question
+
+    def paper(pid: str, **when: object) -> Paper:
+        return Paper(paper_id=pid, title=f"Paper {pid}", abstract="We study things.", **when)  # type: ignore[arg-type]
+
+    papers = [paper("dated", date=dt.date(2021, 5, 1), date_precision="day", year=2021),
+              paper("year-only", year=2019), paper("newest-year-only", year=2024),
+              paper("undated")]  # fmt: skip
+    pf = Portfolio(papers, [])
+    assert pf.earliest().paper_id == "year-only" and pf.latest().paper_id == "newest-year-only"  # type: ignore[union-attr]
+    assert pf.report(3).undated == 1
+    answerer = StatisticAnswerer(pf, lambda: [])
+    route = route_question("What is the earliest paper?", Vocabulary())
+    answer = answerer.answer("What is the earliest paper?", route)
+    assert "“Paper year-only” (2019)" in answer.answer, answer.answer

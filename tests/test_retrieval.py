@@ -128,7 +128,8 @@ def test_category_filters_ignore_case_and_arxiv_prefixes(tmp_path, embeddings, w
 def test_unknown_filters_are_a_clear_error(extractive_bot: QABot) -> None:
     from qabot import QuestionError
 
-    with pytest.raises(QuestionError, match="Invalid filter .*category.*Filters are year_from"):
+    with pytest.raises(QuestionError, match="Invalid filter: category is not a filter "
+                       r"\(did you mean categories\?\)\. The filters are year_from"):
         extractive_bot.search("robots", category="LG")
 
 

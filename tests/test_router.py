@@ -103,3 +103,24 @@ def test_llm_router_search_with_filters_is_mixed(vocab: Vocabulary) -> None:
 def test_llm_router_falls_back_when_the_model_fails(vocab: Vocabulary) -> None:
     route = LLMRouter(ToolCallingModel(call={"fail": True}), vocab).route("What is her h-index?")
     assert (route.kind, route.intent) == ("statistic", "figures")
+
+
+@pytest.mark.parametrize(("question", "years"), [
+    ("What did she publish in 1800?", (1800, 1800)),
+    ("What did she publish in 9999?", (9999, 9999)),
+    ("Papers between 1750 and 1760?", (1750, 1760)),
+    ("What was published in 2030?", (2030, 2030)),
+    ("Papers since 1066", (1066, None)),
+])  # fmt: skip
+def test_any_four_digit_year_is_understood(vocab: Vocabulary, question: str,
+                                           years: tuple[int, int | None]) -> None:  # fmt: skip
+    route = route_question(question, vocab)
+    assert (route.filters.year_from, route.filters.year_to) == years
+
+
+@pytest.mark.parametrize("question", ["What did she publish in 1800?",
+                                      "What did she publish in 9999?"])  # fmt: skip
+def test_a_year_outside_the_portfolio_lists_nothing(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.answer.startswith("None in the indexed portfolio"), answer.answer
+    assert answer.citations == []

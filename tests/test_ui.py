@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import socket
@@ -9,14 +10,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AuthenticationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
 from qabot import QABot
-from qabot.ui import ChatService, header_markdown, highlight, launch, md_escape, portfolio_view
+from qabot.ui import (
+    FAILURE,
+    ChatService,
+    header_markdown,
+    highlight,
+    launch,
+    md_escape,
+    portfolio_view,
+)
 from tests.conftest import make_settings
 
 BPD_Q = "What is the Boltzmann policy distribution?"
@@ -218,11 +230,12 @@ def test_a_damaged_paper_table_is_reported_in_chat_tab_and_log(store_copy: Path,
         bot.warm_up().join(timeout=120)
     failed = [r for r in caplog.records if r.getMessage().startswith("warming up failed")]
     assert failed and failed[0].levelno == logging.ERROR and failed[0].exc_info is None
-    assert "qabot ingest --rebuild" in failed[0].getMessage(), "one clear line, no traceback"
+    assert "papers.jsonl" in failed[0].getMessage() and "Run `qabot ingest` to repair it" in (
+        failed[0].getMessage()), "one clear line naming the file and the fix, no traceback"
     reply = list(service.respond(BPD_Q, [], [], None, None, None, None, False))[-1][1][-1]
     assert reply["content"].startswith("**Error:** The index in") and "damaged" in reply["content"]
     tab = portfolio_view(bot, {})
-    assert tab[0].startswith("**Error:** The index in") and "qabot ingest --rebuild" in tab[0]
+    assert tab[0].startswith("**Error:** The index in") and "qabot ingest\\` to repair" in tab[0]
 
 
 def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
@@ -238,5 +251,60 @@ def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
     done = subprocess.run([sys.executable, str(root / "app.py")], env=env, cwd=root,
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 1
-    assert "is damaged or incomplete" in done.stderr and "qabot ingest --rebuild" in done.stderr
+    assert "is damaged: chunks.json" in done.stderr and "Run `qabot ingest`" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- bad values at the boundary ---------------------------------------------------------------
+
+ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10),
+                      st.lists(st.one_of(st.text(max_size=6), st.integers()), max_size=3))  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(question=st.one_of(st.sampled_from(["reward \ud800 hacking", BPD_Q]), ANY_VALUE),
+       history=st.one_of(ANY_VALUE, st.lists(ANY_VALUE, max_size=2)),
+       year_from=ANY_VALUE, year_to=ANY_VALUE, categories=ANY_VALUE, author=ANY_VALUE,
+       has_code=ANY_VALUE)  # fmt: skip
+def test_chat_endpoint_answers_or_says_what_is_wrong(
+    service: ChatService, question: Any, history: Any, year_from: Any, year_to: Any,
+    categories: Any, author: Any, has_code: Any,
+) -> None:
+    """Whatever an API client sends, /chat answers or explains; never the generic failure."""
+    *_, last = service.chat(question, history, year_from, year_to, categories, author, has_code)
+    assert isinstance(last, str) and last
+    assert "something went wrong" not in last, last
+    last.encode("utf-8")  # no lone surrogate in the reply either
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(year_from=ANY_VALUE, year_to=ANY_VALUE, author=ANY_VALUE)
+def test_ui_handler_shows_bad_values_as_a_chat_message(service: ChatService, year_from: Any,
+                                                       year_to: Any, author: Any) -> None:  # fmt: skip
+    *_, (box, shown, history) = service.respond("reward \ud800 hacking", [], [], year_from,
+                                                year_to, None, author, False)  # fmt: skip
+    assert FAILURE not in str(shown)
+    assert shown[0]["content"].encode("utf-8") and "\ufffd" in shown[0]["content"]
+
+
+def test_chat_handler_names_the_bad_filter(service: ChatService) -> None:
+    *_, last = service.chat("What is reward hacking?", None, "abc")
+    assert last.startswith("Error: Invalid filter: year_from must be a valid integer"), last
+    *_, last = service.chat("who wrote it?", "not a list")
+    assert last.startswith("Error: Invalid parameter: history"), last
+
+
+def test_chat_endpoint_reports_a_bad_filter_and_bad_unicode(served: str) -> None:
+    client = Client(served, verbose=False)
+    reply = client.predict(BPD_Q, year_from="abc", api_name="/chat")
+    assert reply.startswith("Error: Invalid filter: year_from"), reply
+    # gradio_client refuses to send a lone surrogate; JSON over plain HTTP carries it escaped.
+    body = json.dumps({"data": ["reward \ud800 hacking", [], None, None, None, None, False]})
+    event = httpx.post(f"{served.rstrip('/')}/gradio_api/call/chat", content=body,
+                       headers={"content-type": "application/json"}, timeout=60).json()  # fmt: skip
+    events = httpx.get(f"{served.rstrip('/')}/gradio_api/call/chat/{event['event_id']}", timeout=120).text
+    assert "event: complete" in events, events
+    reply = json.loads(events.split("event: complete\ndata: ", 1)[1].splitlines()[0])[0]
+    assert "Sources:" in reply and not reply.startswith("Error"), reply

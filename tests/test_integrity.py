@@ -1,0 +1,257 @@
+"""Silent damage to an index is found (at open where cheap, always by ingest and `check`) and
+repaired by ingest; Chroma segment folders nobody uses are removed, and only those."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from qabot import QABot, Settings
+from qabot.checksums import fingerprint
+from qabot.errors import IndexCorruptError, IndexStoreError
+from qabot.index import ingest
+from qabot.integrity import check_index, orphan_segments, referenced_segments, segment_folders
+from qabot.store import (
+    forget_cached_client,
+    generation_dir,
+    make_chroma_client,
+    open_snapshot,
+    read_manifest,
+)
+from tests.conftest import make_settings, paper_record
+
+MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Path:
+    """A six-paper index, built once; tests copy it."""
+    root = tmp_path_factory.mktemp("small")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "papers.jsonl").write_text(
+        "".join(json.dumps(paper_record(n)) + "\n" for n in range(6)))
+    ingest(make_settings(root / "store", corpus=corpus), embeddings)
+    return root
+
+
+@pytest.fixture
+def small(small_store: Path, tmp_path: Path) -> Settings:
+    """Settings for a copy of the six-paper index, over the same corpus (papers record their
+    source path, so a copied corpus would be a changed one)."""
+    shutil.copytree(small_store / "store", tmp_path / "store")
+    return make_settings(tmp_path / "store", corpus=small_store / "corpus")
+
+
+def _live(store: Path) -> Path:
+    return generation_dir(store, read_manifest(store).generation)  # type: ignore[union-attr]
+
+
+def _overwrite_keeping_size(path: Path) -> None:
+    """Zero the bytes of the second half of the file: the damage the issue describes."""
+    data = bytearray(path.read_bytes())
+    half = len(data) // 2
+    data[half:] = bytes(len(data) - half) if any(data[half:]) else b"\x01" * (len(data) - half)
+    path.write_bytes(bytes(data))
+
+
+def test_every_file_of_a_generation_is_recorded_in_the_manifest(small: Settings) -> None:
+    manifest = read_manifest(small.store)
+    folder = _live(small.store)
+    assert manifest is not None and manifest.files == fingerprint(folder)
+    assert {"papers.jsonl", "chunks.json", "summary.json", "lexical/indptr.csc.index.npy",
+            "lexical/data.csc.index.npy"} <= set(manifest.files)  # fmt: skip
+
+
+def test_the_issues_example_bm25_indptr_overwritten_keeping_its_size(
+    small: Settings, embeddings: Embeddings
+) -> None:
+    """Before: lexical search found nothing, hybrid ran dense-only, ingest said up to date."""
+    settings = small
+    path = _live(settings.store) / "lexical" / "indptr.csc.index.npy"
+    size = path.stat().st_size
+    _overwrite_keeping_size(path)
+    assert path.stat().st_size == size
+    with pytest.raises(IndexCorruptError, match=r"lexical.*Run `qabot ingest` to repair"):
+        QABot(settings, embeddings=embeddings).search("glaciers", mode="lexical")
+    check = check_index(settings)
+    assert not check.ok and any("indptr" in p.part for p in check.problems), check
+    report = ingest(settings, embeddings)
+    assert not report.up_to_date, "a damaged index is not 'up to date'"
+    assert report.embedded == 0, "the repair reuses the stored vectors"
+    assert any("indptr" in line for line in report.repaired)
+    hits = QABot(settings, embeddings=embeddings).search("glaciers", mode="lexical")
+    assert hits and hits[0].title.startswith("A study of glaciers")
+    assert check_index(settings).ok
+
+
+@pytest.mark.parametrize("name", [
+    "papers.jsonl", "chunks.json", "topics.json", "lexical/params.index.json",
+    "lexical/vocab.index.json", "lexical/indptr.csc.index.npy", "lexical/data.csc.index.npy",
+    "lexical/indices.csc.index.npy",
+])  # fmt: skip
+def test_same_size_damage_to_any_file_is_found_by_ingest_and_check_and_repaired(
+    small: Settings, embeddings: Embeddings, name: str
+) -> None:
+    settings = small
+    before = read_manifest(settings.store)
+    _overwrite_keeping_size(_live(settings.store) / name)
+    check = check_index(settings)
+    assert [p.part.split("/", 1)[1] for p in check.problems] == [name], check.problems
+    assert "qabot ingest" in check.problems[0].fix
+    report = ingest(settings, embeddings)
+    assert not report.up_to_date
+    # The chunk table says which stored vector belongs to which text; without it, re-embed.
+    assert report.embedded == (report.chunks if name == "chunks.json" else 0)
+    assert report.repaired and report.repaired[0].startswith(name)
+    assert read_manifest(settings.store).generation != before.generation  # type: ignore[union-attr]
+    assert check_index(settings).ok
+    assert ingest(settings, embeddings).up_to_date
+
+
+@pytest.mark.parametrize("name", ["chunks.json", "topics.json", "lexical/vocab.index.json",
+                                  "lexical/indptr.csc.index.npy", "lexical/params.index.json"])
+def test_damage_to_the_files_opening_reads_is_refused_at_open(small: Settings, name: str) -> None:
+    _overwrite_keeping_size(_live(small.store) / name)
+    with pytest.raises(IndexCorruptError, match=f"{name}|lexical/"):
+        open_snapshot(small, MODEL)
+
+
+def test_a_damaged_paper_table_is_refused_when_first_parsed(small: Settings) -> None:
+    _overwrite_keeping_size(_live(small.store) / "papers.jsonl")
+    snapshot = open_snapshot(small, MODEL)  # parsed on first use, not at open
+    with pytest.raises(IndexCorruptError, match="papers.jsonl: content changed"):
+        _ = snapshot.papers
+
+
+def test_a_changed_size_is_refused_at_open(small: Settings) -> None:
+    path = _live(small.store) / "lexical" / "data.csc.index.npy"
+    path.write_bytes(path.read_bytes()[:-4])
+    with pytest.raises(IndexCorruptError, match="data.csc.index.npy: .* bytes, recorded"):
+        open_snapshot(small, MODEL)
+
+
+def test_a_damaged_summary_is_recomputed_and_rewritten_not_fatal(small: Settings,
+                                                                 embeddings: Embeddings) -> None:  # fmt: skip
+    settings = small
+    path = _live(settings.store) / "summary.json"
+    good = path.read_text()
+    path.write_text(good.replace("Ada Lovelace", "Ada Lovelacf"))
+    assert "Ada Lovelace" in open_snapshot(settings, MODEL).summary.authors
+    assert ingest(settings, embeddings).up_to_date
+    assert path.read_text() == good and check_index(settings).ok
+
+
+def test_check_reports_a_missing_index_and_a_missing_collection(small: Settings, tmp_path: Path) -> None:
+    missing = check_index(make_settings(tmp_path / "nothing"))
+    assert not missing.ok and "qabot ingest" in missing.problems[0].fix
+    settings = small
+    make_chroma_client(settings).delete_collection(read_manifest(settings.store).collection)  # type: ignore[union-attr]
+    check = check_index(settings)
+    assert not check.ok and "cannot be opened" in check.problems[0].what
+
+
+# ------------------------------------------------------------------ Chroma's leftover folders
+
+
+def test_segment_folders_of_pruned_generations_and_killed_ingests_are_removed(
+    small: Settings, embeddings: Embeddings
+) -> None:
+    settings = small
+    chroma = settings.store / "chroma"
+    client = make_chroma_client(settings)
+    # A killed ingest: its collection got vectors (so a segment folder), then it died.
+    dead = client.create_collection("qabot-19990101T000000-dead00", embedding_function=None)
+    dead.add(ids=["a", "b"], embeddings=[[0.1] * 384, [0.2] * 384])
+    # Somebody else's collection in the same database, and a folder Chroma did not make.
+    other = client.create_collection("not-qabot", embedding_function=None)
+    other.add(ids=["x"], embeddings=[[0.3] * 384])
+    (chroma / "notes").mkdir()
+    before = {f.name for f in segment_folders(chroma)}
+    assert len(before) == 3
+    assert any("qabot-19990101T000000-dead00" in note for note in check_index(settings).notes)
+    corpus = chroma.parent.parent / "corpus"
+    corpus.mkdir()
+    settings = settings.model_copy(update={"corpus": corpus})
+    for n in range(3):  # each changed corpus makes a generation; keep_generations=2 prunes one
+        (corpus / "papers.jsonl").write_text(
+            "".join(json.dumps(paper_record(i + n)) + "\n" for i in range(6)))
+        ingest(settings, embeddings)
+    manifest = read_manifest(settings.store)
+    names = {c.name for c in client.list_collections()}
+    assert names == {"not-qabot", *(f"qabot-{g}" for g in manifest.history)}  # type: ignore[union-attr]
+    folders = {f.name for f in segment_folders(chroma)}
+    assert folders == referenced_segments(chroma) & folders, "no folder without a segment"
+    assert len(folders) == len(manifest.history) + 1, "one per kept generation, plus not-qabot's"  # type: ignore[union-attr]
+    assert len(before & folders) == 1, "of the first three, only not-qabot's folder is left"
+    assert (chroma / "notes").is_dir(), "only Chroma's own segment folders are touched"
+    assert orphan_segments(settings) == []
+    assert QABot(settings, embeddings=embeddings).search("glaciers")
+    assert other.count() == 1
+
+
+# ------------------------------------------------------------------ a read-only store
+
+
+def _immutable_supported(path: Path) -> str | None:
+    probe = path / "probe"
+    probe.write_text("x")
+    try:
+        done = subprocess.run(["chattr", "+i", str(probe)], capture_output=True, text=True)
+    except FileNotFoundError:
+        return "chattr is not installed"
+    if done.returncode != 0:
+        return f"this filesystem has no immutable flag ({done.stderr.strip()})"
+    try:
+        probe.write_text("y")
+    except OSError:
+        return None
+    finally:
+        subprocess.run(["chattr", "-i", str(probe)], check=False)
+        probe.unlink()
+    return "the immutable flag does not stop writes here"
+
+
+@pytest.fixture
+def immutable(tmp_path: Path) -> Callable[[Path], None]:
+    reason = _immutable_supported(tmp_path)
+    if reason:
+        pytest.skip(reason)
+    frozen: list[Path] = []
+
+    def freeze(path: Path) -> None:
+        subprocess.run(["chattr", "-R", "+i", str(path)], check=True)
+        frozen.append(path)
+
+    yield freeze
+    for path in frozen:
+        subprocess.run(["chattr", "-R", "-i", str(path)], check=False)
+
+
+def test_a_read_only_store_is_one_clear_line(small: Settings, embeddings: Embeddings,
+                                             immutable: Callable[[Path], None]) -> None:  # fmt: skip
+    settings = small
+    forget_cached_client(settings.store / "chroma")
+    immutable(settings.store)
+    with pytest.raises(IndexStoreError) as caught:
+        QABot(settings, embeddings=embeddings, auto_ingest=False).ask("What about glaciers?")
+    message = str(caught.value)
+    assert "\n" not in message and str(settings.store) in message
+    assert "read-only" in message and "QABOT_STORE" in message and "chattr -R -i" in message
+
+
+def test_only_chromas_folder_needs_to_be_writable_to_answer(small: Settings, embeddings: Embeddings,
+                                                            immutable: Callable[[Path], None]) -> None:  # fmt: skip
+    """qabot itself writes nothing when answering: its tables and manifest can be frozen."""
+    settings = small.model_copy(update={"llm": "extractive"})
+    immutable(settings.store / "generations")
+    immutable(settings.store / "manifest.json")
+    answer = QABot(settings, embeddings=embeddings).ask("What about glaciers?")
+    assert answer.citations
+    assert check_index(settings).ok
