@@ -21,11 +21,12 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
 from qabot.embeddings import embedding_backend, embedding_id
-from qabot.errors import IndexMissingError, QABotError
+from qabot.errors import IndexMissingError, QABotError, QuestionError
+from qabot.followups import resolve_follow_up
 from qabot.index import IngestReport, Progress, ingest
 from qabot.llms import Deadline, endpoint_name
-from qabot.models import Answer, Filters, SearchHit
-from qabot.portfolio import Portfolio, PortfolioReport, Topic, find_topics, paper_vectors
+from qabot.models import Answer, Filters, SearchHit, Topic
+from qabot.portfolio import Portfolio, PortfolioReport, find_topics, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
 from qabot.questions import (
     check_options,
@@ -34,6 +35,7 @@ from qabot.questions import (
     make_filters,
     no_match_text,
 )
+from qabot.replica import materialize
 from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
 from qabot.runnables import AnswerRunnable, QABotRetriever
@@ -132,7 +134,8 @@ class QABot:
                         f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
                 self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings),
-                                               backend=embedding_backend(self.embeddings))
+                                               materialize=materialize,
+                                               backend=embedding_backend(self.embeddings))  # fmt: skip
                 self._manifest_mtime = token
                 self._retriever = HybridRetriever(
                     self._snapshot, self.embeddings, self.settings.retrieval,
@@ -232,11 +235,22 @@ class QABot:
 
     # -- portfolio statistics -----------------------------------------------------------------
 
-    def portfolio(self, coauthors: int = 10) -> PortfolioReport:
+    def portfolio(self, coauthors: int = 10, profile: str | None = None) -> PortfolioReport:
         """Exact figures over the indexed papers: counts per year, category and affiliation,
-        the top `coauthors` co-authors, papers with code, earliest and latest, main themes."""
-        report = self.portfolio_records().report(coauthors)
-        return report.model_copy(update={"topics": self.topics()})
+        the top `coauthors` co-authors, papers with code, earliest and latest, main themes.
+
+        `profile` (an owner's name) narrows them to the papers that profile lists, with its
+        own stated figures, and co-authors counted without that owner."""
+        records = self.portfolio_records()
+        if profile:
+            if records.profile(profile) is None:
+                names = ", ".join(p.name for p in records.profiles) or "none"
+                raise QuestionError(f"No indexed profile matches {profile!r} (indexed: {names}).")
+            records = records.scoped(profile)
+        topics = [Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in records.by_id])
+                  for t in self.topics()]  # fmt: skip
+        report = records.report(coauthors)
+        return report.model_copy(update={"topics": [t for t in topics if t.paper_ids]})
 
     def portfolio_records(self) -> Portfolio:
         """The `Portfolio` object itself, for statistics beyond the report (papers_by, ...)."""
@@ -278,7 +292,7 @@ class QABot:
     def search(self, question: str, k: int | None = None, *, mode: Mode = "hybrid",
                **filters: Any) -> list[SearchHit]:  # fmt: skip
         """Ranked papers for a question; filters: year_from, year_to, categories, author,
-        has_code."""
+        affiliation, profile, has_code, paper_ids."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         options = check_options(k=k, mode=mode)
         chosen = make_filters(filters)
@@ -302,12 +316,19 @@ class QABot:
         k = options.k or self.settings.retrieval.k
         given = make_filters(filters).model_dump(exclude_none=True)
         deadline = self._deadline()
-        route = self._route(text, deadline)  # already cleaned
+        history = clean_history(options.history)
+        # "Which of those have code?", "the second one": the papers of the previous answer.
+        follow = resolve_follow_up(text, history, self.snapshot.papers) if history else None
+        asked = follow.question if follow else text
+        route = self._route(follow.route_text if follow else text, deadline)  # already cleaned
         # Filters the caller set win over those the router read from the question.
         merged = {**route.filters.model_dump(exclude_none=True), **given}
+        if follow and "paper_ids" not in given:
+            merged["paper_ids"] = follow.paper_ids
         if route.kind == "statistic":
             answer = self._derived()[1].answer(text, route.model_copy(
                 update={"filters": Filters(**merged)}))  # fmt: skip
+            answer = answer.model_copy(update={"standalone_question": asked})
             yield from answer.answer.splitlines(keepends=True)
             yield answer
             return
@@ -324,8 +345,11 @@ class QABot:
         state: dict[str, Any] = {}
         pieces: list[str] = []
         guard: CitationStreamFilter | None = None
-        inputs = {"question": text, "history": to_messages(clean_history(options.history)),
+        # A resolved follow-up is standalone already: condensing it again could lose the paper.
+        inputs = {"question": asked, "history": [] if follow else to_messages(history),
                   "filters": chosen, "k": k, "deadline": deadline}  # fmt: skip
+        if route.query and not history:  # a follow-up is condensed first; search for that
+            inputs["query"] = route.query
         # Endpoint failures arrive as LLMError from the chain's guarded model calls.
         for delta in self._chain.stream(inputs):
             for key, value in delta.items():
@@ -342,6 +366,8 @@ class QABot:
             yield rest
         state["text"] = "".join(pieces)
         answer = finalize(state, self.answerer)
+        if follow:
+            answer = answer.model_copy(update={"question": text})
         if answer.abstained:
             yield answer.answer
         yield answer

@@ -77,7 +77,8 @@ def guarded_stream(llm: BaseChatModel, prompt: Any, endpoint: str,
 def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relevance: float,
                 endpoint: str = "the configured endpoint") -> Runnable:  # fmt: skip
     """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int,
-    "deadline": Deadline | None}."""
+    "deadline": Deadline | None} and optionally "query": what to search for instead of the
+    standalone question (the router's, with the names that became filters taken out)."""
     if llm is None:
         condense: Runnable = RunnableLambda(lambda x: condense_heuristic(x["question"], x["history"]))
     else:
@@ -95,10 +96,12 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
         condense = RunnableLambda(rewrite)
 
     def retrieve(state: dict[str, Any]) -> list[SearchHit]:
-        return retriever.search(state["standalone"], k=state["k"], filters=state["filters"])
+        query = state.get("query") or state["standalone"]
+        return retriever.search(query, k=state["k"], filters=state["filters"])
 
     def gate(state: dict[str, Any]) -> bool:
-        return not is_relevant(state["standalone"], state["hits"], min_relevance)
+        return not is_relevant(state.get("query") or state["standalone"], state["hits"],
+                               min_relevance)  # fmt: skip
 
     def abstain(_: dict[str, Any]) -> Iterator[str]:
         yield ABSTAIN_TEXT

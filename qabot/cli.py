@@ -1,176 +1,59 @@
 """The `qabot` command line: ingest, search, ask and chat over a publication portfolio.
 
-Docstrings here are the `--help` text.
+Docstrings here are the `--help` text. The app and what commands share live in
+`qabot.cli_base`; `qabot stats` and `qabot eval` in `qabot.cli_reports`.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from rich.text import Text
-from typer.core import TyperGroup
 
+from qabot import cli_reports  # noqa: F401 - registers `stats` and `eval` on the app
 from qabot.bot import QABot
-from qabot.config import Settings
+from qabot.cli_base import (
+    Affiliation,
+    AsJson,
+    Author,
+    Category,
+    HasCode,
+    ProfileName,
+    YearFrom,
+    YearTo,
+    app,
+    cli_settings,
+    err,
+    friendly,
+    open_bot,
+    out,
+    print_error,
+    print_report,
+    progress_ingest,
+)
 from qabot.errors import QABotError
-from qabot.index import IngestReport
 from qabot.integrity import check_index
 from qabot.models import Answer
 from qabot.questions import make_filters, no_match_text
-from qabot.store import describe_store, load_manifest
 
-
-class OneLineErrors(TyperGroup):
-    """Usage errors (a value typer cannot parse, such as `-k abc`, or an unknown option) as one
-    line naming the option, exit 1, like every other bad value; not a usage box."""
-
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
-        except typer.TyperException as exc:  # typer's own click: UsageError, BadParameter, ...
-            if type(exc).__name__ == "NoArgsIsHelpError":  # `qabot` alone: the help text
-                exc.show()  # type: ignore[attr-defined]
-                sys.exit(2)
-            ctx = getattr(exc, "ctx", None)
-            hint = f" See `{ctx.command_path} --help`." if ctx is not None else ""
-            message = exc.format_message().rstrip()
-            print_error(f"{message}{'' if message.endswith(('.', '?', '!')) else '.'}{hint}")
-            sys.exit(1)
-        except typer.Abort:
-            err.print("Aborted.")
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-app = typer.Typer(
-    cls=OneLineErrors,
-    help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
-    "Typical use: `qabot ingest` once, then `qabot ask \"what has this group done on reward "
-    "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.md and docs/configuration.md.",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
-    pretty_exceptions_enable=False,
-)
-# soft_wrap: let the terminal wrap, so file:line references stay on one line.
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["app", "main"]
 log = logging.getLogger(__name__)
 
 
-def print_error(message: str) -> None:
-    """One line on stderr; the message is plain text ("[1]" in it is not markup)."""
-    err.print(Text.assemble(("Error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
-
-
-def friendly(func: F) -> F:
-    """Turn qabot errors into a one-line message and exit code 1, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except QABotError as exc:
-            print_error(str(exc))
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            err.print("Interrupted.")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@app.callback()
-def options(
-    ctx: typer.Context,
-    corpus: Annotated[Path | None, typer.Option(help="Corpus file or folder [env QABOT_CORPUS].")] = None,
-    store: Annotated[Path | None, typer.Option(help="Index folder [env QABOT_STORE].")] = None,
-    llm: Annotated[str | None, typer.Option(
-        help="Answerer: auto, openai, extractive or mock [env QABOT_LLM].")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
-) -> None:  # fmt: skip
-    """Shared options; they override the environment for this run."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    overrides = {k: v for k, v in {"corpus": corpus, "store": store, "llm": llm}.items() if v}
-    ctx.obj = overrides
-
-
-def cli_settings(ctx: typer.Context, **extra: Any) -> Settings:
-    return Settings(**(ctx.obj or {}), **extra)  # a bad value raises a one-line ConfigError
-
-
-def _progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
-    with Progress(
-        TextColumn("Embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("embed", total=None)
-        return bot.ingest(rebuild=rebuild, progress=lambda d, t: bar.update(task, completed=d, total=t))
-
-
-def open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = None) -> QABot:
-    """A bot whose index exists, building it first (and saying so) when it does not."""
-    bot = QABot(settings or cli_settings(ctx), llm=llm, auto_ingest=False)
-    if load_manifest(bot.settings) is None:
-        err.print(f"No index in {describe_store(bot.settings)} yet: building it from "
-                  f"{bot.settings.corpus} first.")  # fmt: skip
-        _print_report(_progress_ingest(bot))
-    return bot
-
-
-def _print_report(report: IngestReport) -> None:
-    if report.repaired:
-        err.print(f"The live index was damaged ({'; '.join(report.repaired[:3])}"
-                  f"{'; …' if len(report.repaired) > 3 else ''}): rebuilt it.", highlight=False)  # fmt: skip
-    if report.up_to_date:
-        err.print(f"Index is up to date: {report.papers} papers, {report.chunks} chunks "
-                  f"({report.seconds:.2f} s).")  # fmt: skip
-    else:
-        err.print(
-            f"Indexed {report.papers} papers as {report.chunks} chunks ({report.embedded} "
-            f"embedded, {report.reused} reused) in {report.seconds:.1f} s."
-        )
-    err.print(f"Skipped {report.skipped} malformed record(s); {report.duplicates} "
-              "duplicate(s) stored once.")  # fmt: skip
-    for line in report.errors[:10]:
-        err.print(f"  - {line}", highlight=False)
-    if len(report.errors) > 10:
-        err.print(f"  … and {len(report.errors) - 10} more (see the warnings above).")
-
-
 def _filters(year_from: int | None, year_to: int | None, category: list[str] | None,
-             author: str | None, has_code: bool) -> dict[str, Any]:  # fmt: skip
+             author: str | None, has_code: bool, affiliation: str | None = None,
+             profile: str | None = None) -> dict[str, Any]:  # fmt: skip
     return {
         "year_from": year_from, "year_to": year_to, "categories": category or None,
-        "author": author, "has_code": True if has_code else None,
+        "author": author, "affiliation": affiliation, "profile": profile,
+        "has_code": True if has_code else None,
     }  # fmt: skip
-
-
-YearFrom = Annotated[int | None, typer.Option("--year-from", help="Only papers from this year on.")]
-YearTo = Annotated[int | None, typer.Option("--year-to", help="Only papers up to this year.")]
-Category = Annotated[list[str] | None, typer.Option(
-    "--category", "-c", help="Only this arXiv category (LG, CL, RO…); repeat for several.")]
-Author = Annotated[str | None, typer.Option(help="Only papers with an author containing this.")]
-HasCode = Annotated[bool, typer.Option("--has-code", help="Only papers that link their code.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 @app.command()
@@ -194,7 +77,7 @@ def ingest(
             update={"parsing": settings.parsing.model_copy(update={"strict": strict})}
         )
     bot = QABot(settings, auto_ingest=False)
-    _print_report(_progress_ingest(bot, rebuild=rebuild))
+    print_report(progress_ingest(bot, rebuild=rebuild))
 
 
 @app.command()
@@ -206,10 +89,11 @@ def search(
     year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
     author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
     mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+    affiliation: Affiliation = None, profile: ProfileName = None,
 ) -> None:  # fmt: skip
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
     bot = open_bot(ctx)
-    filters = _filters(year_from, year_to, category, author, has_code)
+    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
     hits = bot.search(question, k=k, mode=mode, **filters)  # type: ignore[arg-type]
     if as_json:
         out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
@@ -261,6 +145,7 @@ def ask(
     question: Annotated[str, typer.Argument(help="Your question about the papers.")],
     year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
     author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
+    affiliation: Affiliation = None, profile: ProfileName = None,
 ) -> None:  # fmt: skip
     """Answer QUESTION from the papers, citing each claim as [n], or say the portfolio
     doesn't cover it.
@@ -268,7 +153,7 @@ def ask(
     Example: `qabot ask --json "What is the Boltzmann policy distribution?"`
     """
     bot = open_bot(ctx)
-    filters = _filters(year_from, year_to, category, author, has_code)
+    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
     if as_json:
         out.print_json(json.dumps(bot.ask(question, **filters).to_json_dict()))
         return
@@ -319,7 +204,7 @@ def chat(ctx: typer.Context) -> None:
             continue
         _print_sources(answer)
         history += [{"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": answer.answer}]  # fmt: skip
+                    {"role": "assistant", "content": answer.transcript()}]  # fmt: skip
 
 
 @app.command()
@@ -408,10 +293,5 @@ def mcp_stdio(ctx: typer.Context) -> None:
     stdio_server(bot).run("stdio")
 
 
-
 def main() -> None:
     app()
-
-
-# Reporting commands live in their own module; importing it registers them on `app`.
-from qabot import cli_reports  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """`qabot stats` and `qabot eval`: reports over the portfolio and over answer quality.
 
-Registered on the main typer app when qabot.cli is imported.
+Registered on the shared typer app (qabot.cli_base) when qabot.cli imports this module.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from qabot.cli import AsJson, app, cli_settings, err, friendly, open_bot, out
+from qabot.cli_base import AsJson, ProfileName, app, cli_settings, err, friendly, open_bot, out
 from qabot.errors import QABotError
+from qabot.portfolio import PortfolioReport
 
 
 @app.command()
@@ -24,21 +25,23 @@ def stats(
     ctx: typer.Context,
     as_json: AsJson = False,
     coauthors: Annotated[int, typer.Option(help="How many top co-authors to show.")] = 10,
+    profile: ProfileName = None,
 ) -> None:
-    """Exact portfolio figures from the metadata: papers per year and category, top
-    co-authors, papers with code, earliest and latest paper, and the main themes.
+    """Exact portfolio figures from the metadata: papers per year, category and affiliation,
+    top co-authors, papers with code, earliest and latest paper, and the main themes.
 
     Co-author counts cover the listed authors only (lists ending in "et al." are partial).
+    With several profiles (a lab), `--profile NAME` gives one profile's figures.
     """
-    report = open_bot(ctx).portfolio(coauthors)
+    report = open_bot(ctx).portfolio(coauthors, profile=profile)
     if as_json:
         out.print_json(report.model_dump_json())
         return
-    stated = f" (profile states {report.papers_stated})" if report.papers_stated else ""
-    out.print(f"[bold]{report.papers_indexed} papers indexed[/]{stated}; "
-              f"{report.truncated_author_lists} author lists end in \"et al.\".")  # fmt: skip
+    out.print(f"[bold]{report.papers_indexed} papers indexed[/]{sources_note(report)}; "
+              f"{report.truncated_author_lists} author lists end in \"et al.\".", highlight=False)  # fmt: skip
     for title, counts in (("Papers per year", report.counts_by_year),
-                          ("Papers per category", report.counts_by_category)):  # fmt: skip
+                          ("Papers per category", report.counts_by_category),
+                          ("Papers per affiliation", report.counts_by_affiliation)):  # fmt: skip
         table = Table(title=title, title_justify="left")
         table.add_column("")
         table.add_column("papers", justify="right")
@@ -57,6 +60,19 @@ def stats(
     for topic in report.topics:
         n = len(topic.paper_ids)
         out.print(f"  - {topic.label}: {n} paper{'s' if n > 1 else ''}", markup=False)
+
+
+def sources_note(report: PortfolioReport) -> str:
+    """Where the papers come from, per source; several profiles' stated counts are never
+    added up (they share papers)."""
+    if report.papers_stated is not None and len(report.papers_by_source) <= 1:
+        return f" (profile states {report.papers_stated})"
+    parts = []
+    for name, n in report.papers_by_source.items():
+        profile = next((p for p in report.profiles if p.name == name), None)
+        stated = f", states {profile.papers_stated}" if profile and profile.papers_stated else ""
+        parts.append(f"{name}: {n}{stated}" if profile else f"{name}: {n}")
+    return f" ({'; '.join(parts)})" if len(parts) > 1 else ""
 
 
 @app.command(name="eval")

@@ -273,6 +273,7 @@ def _parse_block(
         abstract=abstract,
         urls=find_urls(abstract),
         profile=profile,
+        profiles=[profile],
         source=f"{path}:{lineno}",
     )
 
@@ -370,6 +371,7 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
         abstract=abstract,
         urls=list(dict.fromkeys(url_field + find_urls(abstract))),
         profile=str(record["profile"]) if record.get("profile") else None,
+        profiles=[str(record["profile"])] if record.get("profile") else [],
         source=f"{path}:{lineno}",
     )
 
@@ -425,12 +427,40 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
         log.warning("skipped: %s", error)
         result.errors.append(error)
 
+    def keep(record: Paper) -> str | None:
+        """Store a paper once; returns the id it is stored under (None: rejected)."""
+        first = by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
+        if first is None:
+            by_id[record.paper_id] = record
+            by_title[normalise_title(record.title)] = record
+            position[record.paper_id] = len(result.papers)
+            result.papers.append(record)
+            return record.paper_id
+        if first.paper_id == record.paper_id and first.content_hash() != record.content_hash():
+            path_s, _, line = record.source.rpartition(":")
+            reject(CorpusError(
+                path_s, f"duplicate id {record.paper_id!r} with different content "
+                f"(first seen at {first.source})", int(line) if line.isdigit() else None,
+            ))  # fmt: skip
+            return None
+        log.info("duplicate of %s at %s stored once", first.source, record.source)
+        result.duplicates += 1
+        # A lab's profiles list shared papers: the one record remembers every profile.
+        extra = [p for p in record.profiles if p not in first.profiles]
+        if extra:
+            merged = first.model_copy(update={"profiles": [*first.profiles, *extra]})
+            by_id[first.paper_id] = by_title[normalise_title(first.title)] = merged
+            result.papers[position[first.paper_id]] = merged
+        return first.paper_id
+
+    position: dict[str, int] = {}
     for path in corpus_files(root):
         suffix = path.suffix.lower()
         if suffix not in PROFILE_SUFFIXES | JSONL_SUFFIXES:
             reject(CorpusError(path, "unsupported file type; expected a .txt profile or .jsonl"))
             continue
         result.files.append(path)
+        profile: Profile | None = None
         try:
             if suffix in JSONL_SUFFIXES:
                 records: list[Paper | CorpusError] = list(parse_jsonl(path, settings))
@@ -445,18 +475,9 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
             if isinstance(record, CorpusError):
                 reject(record)
                 continue
-            first = by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
-            if first is None:
-                by_id[record.paper_id] = record
-                by_title[normalise_title(record.title)] = record
-                result.papers.append(record)
-            elif first.paper_id == record.paper_id and first.content_hash() != record.content_hash():
-                path_s, _, line = record.source.rpartition(":")
-                reject(CorpusError(
-                    path_s, f"duplicate id {record.paper_id!r} with different content "
-                    f"(first seen at {first.source})", int(line) if line.isdigit() else None,
-                ))  # fmt: skip
-            else:
-                log.info("duplicate of %s at %s stored once", first.source, record.source)
-                result.duplicates += 1
+            stored = keep(record)
+            if profile is not None and stored is not None:
+                profile.paper_ids.append(stored)
+        if profile is not None:
+            profile.paper_ids = list(dict.fromkeys(profile.paper_ids))
     return result

@@ -4,7 +4,8 @@ An eval set is JSONL, one question per line:
     {"question": "...", "gold_paper_ids": ["..."], "answerable": true,
      "expected_facts": ["16 of 50"], "history": [{"role": "user", "content": "..."}, ...]}
 `gold_paper_ids` drive the retrieval metrics; `expected_facts` (strings the answer must contain)
-drive exact match, used for portfolio statistics; `answerable: false` marks questions the bot
+drive exact match, used for portfolio statistics (with a gold set, the statistic must also cite
+exactly those papers, see `exact_match`); `answerable: false` marks questions the bot
 should refuse. Statistic answers are computed, not generated, so they are graded by exact match
 and left out of the citation and faithfulness averages.
 """
@@ -42,6 +43,9 @@ METRICS = [
     "citation_validity_before_cleanup", "citation_precision", "citation_recall", "faithfulness",
     "abstention_precision", "abstention_accuracy", "statistics_exact_match",
 ]  # fmt: skip
+
+
+METADATA_KINDS = {"statistic", "affiliation", "category"}  # answered exactly from the metadata
 
 
 class EvalItem(BaseModel):
@@ -97,6 +101,17 @@ def _mean(values: list[float | None]) -> float | None:
     return mean(present) if present else None
 
 
+def exact_match(item: EvalItem, text: str, statistic: bool, cited: list[str]) -> bool:
+    """The answer states every expected fact. A statistic, affiliation or category question
+    must also be answered from the metadata (not by searching) and, when it has a gold set,
+    cite exactly the gold papers: no paper missing, none extra."""
+    if item.kind in METADATA_KINDS and not statistic:
+        return False
+    if not all(f.lower() in text.lower() for f in item.expected_facts):
+        return False
+    return not (statistic and item.gold_paper_ids) or set(cited) == set(item.gold_paper_ids)
+
+
 def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
     try:
         answer = bot.ask(item.question, history=item.history or None)
@@ -123,8 +138,8 @@ def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
         )
         unsupported = grading.unsupported
     if item.expected_facts:
-        text = answer.answer.lower()
-        metrics["statistics_exact_match"] = float(all(f.lower() in text for f in item.expected_facts))
+        metrics["statistics_exact_match"] = float(exact_match(item, answer.answer, statistic,
+                                                              [c.paper_id for c in answer.citations]))
     return ItemResult(question=item.question, kind=item.kind, answerable=item.answerable,
                       answer=answer.answer, answerer=answer.answerer, refused=refused,
                       sources=ranked, cited=[c.paper_id for c in answer.citations],

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from qabot.taxonomy import affiliation_matches
 
 
 def _not_bool(value: object) -> object:
@@ -49,6 +53,10 @@ class Paper(BaseModel):
     abstract: str
     urls: list[str] = Field(default_factory=list)
     profile: str | None = Field(default=None, description="Name of the profile that lists it.")
+    profiles: list[str] = Field(
+        default_factory=list,
+        description="Every profile that lists it (a lab's profiles share papers); `profile` is the first.",
+    )
     source: str = Field(default="", description="File (and line) the record was read from.")
 
     @property
@@ -87,6 +95,7 @@ class Profile(BaseModel):
     papers_listed: int = Field(default=0, description="Papers actually listed and parsed.")
     citations: int | None = None
     figures: dict[str, str] = Field(default_factory=dict, description="Other figures, verbatim.")
+    paper_ids: list[str] = Field(default_factory=list, description="Ids of the papers it lists.")
     source: str = ""
 
 
@@ -104,7 +113,17 @@ class Filters(BaseModel):
     year_to: FilterYear | None = None
     categories: list[str] | None = None
     author: str | None = Field(default=None, description="Case-insensitive substring.")
+    affiliation: str | None = Field(
+        default=None, description='An institution, or part of its name ("DeepMind", "stanford").'
+    )
+    profile: str | None = Field(
+        default=None, description="Only papers this profile lists (its owner's name, or part of it)."
+    )
     has_code: bool | None = None
+    paper_ids: list[str] | None = Field(
+        default=None,
+        description="Only these papers, by id: e.g. the list a follow-up question refers to.",
+    )
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -124,7 +143,128 @@ class Filters(BaseModel):
         return value.strip() or None if value is not None else None
 
     def is_empty(self) -> bool:
-        return not any(v not in (None, [], "") for v in self.model_dump().values())
+        # An empty `paper_ids` is a filter that lets nothing through, not "no filter".
+        given = [v for k, v in self.model_dump().items() if k != "paper_ids"]
+        return self.paper_ids is None and not any(v not in (None, [], "") for v in given)
+
+
+# --------------------------------------------------------------------------- the filter decision
+# Below retrieval and the portfolio statistics, which both decide "does this paper pass?".
+
+
+def paper_matches(paper: Paper, filters: Filters) -> bool:
+    """Does `paper` pass every filter? `PaperColumns.mask` decides the same for many at once."""
+    if filters.year_from is not None and (paper.year is None or paper.year < filters.year_from):
+        return False
+    if filters.year_to is not None and (paper.year is None or paper.year > filters.year_to):
+        return False
+    if filters.categories and paper.category not in filters.categories:
+        return False
+    if filters.has_code is not None and paper.has_code != filters.has_code:
+        return False
+    if filters.author:
+        needle = filters.author.casefold()
+        if not any(needle in a.casefold() for a in paper.authors):
+            return False
+    if filters.affiliation and not any(
+        affiliation_matches(filters.affiliation, a) for a in paper.affiliations
+    ):
+        return False
+    if filters.profile:
+        needle = filters.profile.casefold()
+        if not any(needle in p.casefold() for p in _profiles_of(paper)):
+            return False
+    return filters.paper_ids is None or paper.paper_id in filters.paper_ids
+
+
+def _profiles_of(paper: Paper) -> list[str]:
+    # Papers indexed before `profiles` existed carry only `profile`.
+    return paper.profiles or ([paper.profile] if paper.profile else [])
+
+
+class PaperColumns:
+    """A snapshot's filterable fields as arrays, so a filter over 100k papers is a few numpy
+    operations rather than 100k Python calls on every filtered question."""
+
+    def __init__(self, papers: list[Paper]) -> None:
+        self.size = len(papers)
+        self.year = np.array([p.year if p.year is not None else -1 for p in papers], dtype=np.int64)
+        self.category = np.array([p.category or "" for p in papers], dtype=object)
+        self.has_code = np.array([p.has_code for p in papers], dtype=bool)
+        self.paper_id = np.array([p.paper_id for p in papers], dtype=object)
+        # Each name-like field: its distinct values -> the papers that have them. A filter is
+        # tested once per distinct value (a few thousand), not once per paper.
+        self._values: dict[str, dict[str, list[int]]] = {
+            "author": defaultdict(list), "affiliation": defaultdict(list),
+            "profile": defaultdict(list),
+        }  # fmt: skip
+        for i, paper in enumerate(papers):
+            for name in {a.casefold() for a in paper.authors}:
+                self._values["author"][name].append(i)
+            for name in set(paper.affiliations):
+                self._values["affiliation"][name].append(i)
+            for name in {p.casefold() for p in _profiles_of(paper)}:
+                self._values["profile"][name].append(i)
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
+
+    def _mask(self, field: str, query: str) -> np.ndarray:
+        needle = query.casefold()
+        if (mask := self._masks.get((field, needle))) is None:
+            mask = np.zeros(self.size, dtype=bool)
+            for value, rows in self._values[field].items():
+                hit = (affiliation_matches(query, value) if field == "affiliation"
+                       else needle in value)  # fmt: skip
+                if hit:
+                    mask[rows] = True
+            if len(self._masks) > 256:  # a small cache: the UI offers the same names
+                self._masks.clear()
+            self._masks[(field, needle)] = mask
+        return mask
+
+    def author_mask(self, author: str) -> np.ndarray:
+        return self._mask("author", author)
+
+    def names_mask(self, filters: Filters) -> np.ndarray | None:
+        """The filters Chroma's metadata cannot express (author, affiliation, profile, paper
+        ids), or None."""
+        keep = None
+        for field in ("author", "affiliation", "profile"):
+            if query := getattr(filters, field):
+                mask = self._mask(field, query)
+                keep = mask if keep is None else keep & mask
+        if filters.paper_ids is not None:
+            mask = np.isin(self.paper_id, list(filters.paper_ids))
+            keep = mask if keep is None else keep & mask
+        return keep
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        """Which papers pass, the same decision as `paper_matches`."""
+        keep = np.ones(self.size, dtype=bool)
+        if filters.year_from is not None:
+            keep &= self.year >= filters.year_from  # an unknown year (-1) fails
+        if filters.year_to is not None:
+            keep &= (self.year >= 0) & (self.year <= filters.year_to)
+        if filters.categories:
+            keep &= np.isin(self.category, list(filters.categories))
+        if filters.has_code is not None:
+            keep &= self.has_code == filters.has_code
+        if (names := self.names_mask(filters)) is not None:
+            keep &= names
+        return keep
+
+
+# --------------------------------------------------------------------------- portfolio records
+
+
+class AuthorCount(BaseModel):
+    name: str = Field(description="The most common spelling in the corpus.")
+    papers: int
+    paper_ids: list[str]
+
+
+class Topic(BaseModel):
+    label: str = Field(description="Most distinctive words of the cluster's titles and abstracts.")
+    paper_ids: list[str]
 
 
 class Evidence(BaseModel):
@@ -182,3 +322,15 @@ class Answer(BaseModel):
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(mode="json")
+
+    def transcript(self) -> str:
+        """The answer with its numbered source list, as plain text: what the `/chat` endpoint
+        returns and what chat histories keep, so a follow-up ("the second one") can be
+        resolved against the papers even when the answer itself only says [2]."""
+        lines = [self.answer]
+        if self.citations:
+            lines.append("\nSources:")
+            for c in self.citations:
+                url = f" — {c.url}" if c.url else ""
+                lines.append(f"[{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{url}")
+        return "\n".join(lines)

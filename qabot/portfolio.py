@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from qabot.models import Paper, Profile
+from qabot.models import AuthorCount, Filters, Paper, Profile, Topic, paper_matches
 
 
 def _is_initial(token: str) -> bool:
@@ -50,17 +50,7 @@ def when_published(paper: Paper) -> dt.date | None:
 
 
 LABEL_SAMPLE = 20_000
-
-
-class AuthorCount(BaseModel):
-    name: str = Field(description="The most common spelling in the corpus.")
-    papers: int
-    paper_ids: list[str]
-
-
-class Topic(BaseModel):
-    label: str = Field(description="Most distinctive words of the cluster's titles and abstracts.")
-    paper_ids: list[str]
+JSONL_SOURCE = "JSONL files"
 
 
 class PortfolioReport(BaseModel):
@@ -68,7 +58,16 @@ class PortfolioReport(BaseModel):
 
     profiles: list[Profile]
     papers_indexed: int
-    papers_stated: int | None = Field(description="Sum of the profiles' stated counts, if any.")
+    papers_stated: int | None = Field(
+        description="The stated paper count of the one indexed profile. With several profiles "
+        "it is None: each states its own (see `profiles`), and they share papers, so a sum "
+        "would mean nothing."
+    )
+    papers_by_source: dict[str, int] = Field(
+        default_factory=dict,
+        description="Indexed papers per source: each profile's name, and \"JSONL files\" for "
+        "papers no profile lists. A paper two profiles list counts for both.",
+    )
     counts_by_year: dict[int, int]
     counts_by_category: dict[str, int]
     counts_by_affiliation: dict[str, int]
@@ -127,6 +126,35 @@ class Portfolio:
         self.display = {k: max(c, key=lambda s: (c[s], len(s))) for k, c in spellings.items()}
         self.owner_keys = {name_key(p.name) for p in profiles}
 
+    # -- profiles (a lab indexes several) ------------------------------------------------------
+
+    def profile(self, name: str) -> Profile | None:
+        """The profile whose owner `name` names: the same person, else a part of the name."""
+        key, needle = name_key(name), name.casefold().strip()
+        return next((p for p in self.profiles if name_key(p.name) == key), None) or next(
+            (p for p in self.profiles if needle and needle in p.name.casefold()), None
+        )
+
+    def scoped(self, name: str) -> Portfolio:
+        """The portfolio of one profile: the papers its page lists, and its figures only."""
+        profile = self.profile(name)
+        if profile is None:
+            return Portfolio([], [])
+        papers = [p for p in self.papers if paper_matches(p, Filters(profile=profile.name))]
+        return Portfolio(papers, [profile])
+
+    def papers_by_source(self) -> dict[str, int]:
+        """Indexed papers per profile, then those from JSONL files (no profile lists them)."""
+        counts = {p.name: 0 for p in self.profiles}
+        jsonl = 0
+        for paper in self.papers:
+            names = paper.profiles or ([paper.profile] if paper.profile else [])
+            listed = [n for n in names if n in counts]
+            for n in listed:
+                counts[n] += 1
+            jsonl += not listed
+        return counts | ({JSONL_SOURCE: jsonl} if jsonl else {})
+
     # -- counts --------------------------------------------------------------------------------
 
     def counts_by_year(self) -> dict[int, int]:
@@ -142,8 +170,8 @@ class Portfolio:
 
     @property
     def papers_stated(self) -> int | None:
-        stated = [p.papers_stated for p in self.profiles if p.papers_stated is not None]
-        return sum(stated) if stated else None
+        """The one profile's stated count; None with several (never a sum, see the report)."""
+        return self.profiles[0].papers_stated if len(self.profiles) == 1 else None
 
     @property
     def truncated_author_lists(self) -> int:
@@ -181,18 +209,14 @@ class Portfolio:
                 if (start is None or when_published(p) >= start)  # type: ignore[operator]
                 and (end is None or when_published(p) <= end)]  # type: ignore[operator]  # fmt: skip
 
-    def select(self, year_from: int | None = None, year_to: int | None = None,
-               categories: list[str] | None = None, author: str | None = None,
-               has_code: bool | None = None) -> list[Paper]:  # fmt: skip
-        """Papers matching every given filter, oldest first."""
-        from qabot.models import Filters
-        from qabot.retrieval import paper_matches
-
-        filters = Filters(year_from=year_from, year_to=year_to, categories=categories,
-                          has_code=has_code)  # fmt: skip
-        chosen = [p for p in self.papers if paper_matches(p, filters)]
-        if author:
-            ids = set(self.papers_by(author))
+    def select(self, filters: Filters | None = None) -> list[Paper]:
+        """Papers matching every filter, oldest first. Authors match as `papers_by` does
+        (name variants are one person); the other filters decide as retrieval does."""
+        filters = filters or Filters()
+        chosen = [p for p in self.papers
+                  if paper_matches(p, filters.model_copy(update={"author": None}))]  # fmt: skip
+        if filters.author:
+            ids = set(self.papers_by(filters.author))
             chosen = [p for p in chosen if p.paper_id in ids]
         return self.chronological(chosen)
 
@@ -234,6 +258,7 @@ class Portfolio:
             profiles=self.profiles,
             papers_indexed=len(self.papers),
             papers_stated=self.papers_stated,
+            papers_by_source=self.papers_by_source(),
             counts_by_year=self.counts_by_year(),
             counts_by_category=self.counts_by_category(),
             counts_by_affiliation=self.counts_by_affiliation(),

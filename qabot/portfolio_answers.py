@@ -7,9 +7,10 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from qabot.models import Answer, Citation, Evidence, Paper, SearchHit
-from qabot.portfolio import Portfolio, Topic, name_key, when_published
+from qabot.models import Answer, Citation, Evidence, Paper, SearchHit, Topic
+from qabot.portfolio import JSONL_SOURCE, Portfolio, name_key, when_published
 from qabot.router import Route
+from qabot.taxonomy import affiliation_matches, category_label
 
 MAX_LISTED = 60  # longer lists are cut (and say so); counts stay exact
 _CUE = re.compile(r"\bwe (propose|introduce|present|show|find|develop|study|release)", re.I)
@@ -53,19 +54,43 @@ class StatisticAnswerer:
             parts.append(f"up to {f.year_to}")
         if f.categories:
             many = len(f.categories) > 1
-            parts.append(f"in the {' or '.join(f.categories)} categor{'ies' if many else 'y'}")
+            labels = " or ".join(category_label(c) for c in f.categories)
+            parts.append(f"in the arXiv categor{'ies' if many else 'y'} {labels}")
         if f.author:
             names = sorted({self.pf.display[k] for k in self.pf.author_keys(f.author)})
             parts.append(f"listing {' or '.join(names) or f.author} as an author")
+        if f.affiliation:
+            listed = sorted({a for p in self.pf.papers for a in p.affiliations
+                             if affiliation_matches(f.affiliation, a)})  # fmt: skip
+            parts.append(f"listing {' or '.join(listed)} as an affiliation" if listed
+                         else f"listing an affiliation that matches “{f.affiliation}”")  # fmt: skip
+        if f.profile:
+            owner = self.pf.profile(f.profile)
+            parts.append(f"listed on {owner.name if owner else f.profile}'s profile")
         if f.has_code:
             parts.append("that link their code")
+        if f.paper_ids is not None:
+            n = len(f.paper_ids)
+            parts.insert(0, f"among the {n} paper{'s' if n != 1 else ''} of the previous answer")
         return ", ".join(parts)
 
     def _stated(self) -> str:
-        stated, n = self.pf.papers_stated, len(self.pf.papers)
-        if stated and stated != n:
-            return f" (the profile states {stated} papers; only the {n} it lists are indexed)"
-        return ""
+        """Where the indexed papers come from, per source: each profile's own stated and listed
+        counts (never summed: a lab's profiles share papers) and the JSONL files'."""
+        sources, n = self.pf.papers_by_source(), len(self.pf.papers)
+        profiles = self.pf.profiles
+        if len(profiles) == 1 and JSONL_SOURCE not in sources:
+            stated = profiles[0].papers_stated
+            if stated and stated != n:
+                return f" (the profile states {stated} papers; only the {n} it lists are indexed)"
+            return ""
+        parts = []
+        for p in profiles:
+            stated = f"states {p.papers_stated} papers and " if p.papers_stated is not None else ""
+            parts.append(f"{p.name}'s profile {stated}lists {sources.get(p.name, 0)}")
+        if JSONL_SOURCE in sources:
+            parts.append(f"{sources[JSONL_SOURCE]} come from JSONL files")
+        return f" ({'; '.join(parts)})" if parts else ""
 
     def _none(self, question: str, route: Route) -> Answer:
         f = route.filters
@@ -74,6 +99,8 @@ class StatisticAnswerer:
                     f"Author statistics cover the listed authors only; "
                     f"{self.pf.truncated_author_lists} of the {len(self.pf.papers)} author lists "
                     "end in “et al.”.")  # fmt: skip
+        elif f.paper_ids is not None:
+            text = f"None in the indexed portfolio: no paper is {self._scope(route)}."
         else:
             years = sorted(self.pf.counts_by_year())
             span = f" (the indexed papers span {years[0]}–{years[-1]})" if years else ""
@@ -92,15 +119,29 @@ class StatisticAnswerer:
     # -- intents -----------------------------------------------------------------------------
 
     def answer(self, question: str, route: Route) -> Answer:
+        if route.filters.profile and len(self.pf.profiles) > 1:
+            # A lab: the question names one profile's owner, so every count, figure and
+            # co-author is that profile's.
+            scoped = self.pf.scoped(route.filters.profile)
+            if not scoped.profiles:
+                names = ", ".join(p.name for p in self.pf.profiles)
+                return self._answer(question, f"None in the indexed portfolio: no indexed profile "
+                                    f"matches “{route.filters.profile}” (indexed: {names}).", [])  # fmt: skip
+            return StatisticAnswerer(scoped, self.topics).answer(question, route)
         handler = getattr(self, f"_{route.intent or 'list'}")
         return handler(question, route)  # type: ignore[no-any-return]
 
+    def _total(self, route: Route) -> int:
+        """What "n of N" counts against: the previous answer's papers, or all."""
+        ids = route.filters.paper_ids
+        return len(set(ids) & set(self.pf.by_id)) if ids is not None else len(self.pf.papers)
+
     def _select(self, route: Route) -> list[Paper]:
         f = route.filters
-        return self.pf.select(f.year_from, f.year_to, f.categories, f.author, f.has_code)
+        return self.pf.select(f)
 
     def _count(self, question: str, route: Route) -> Answer:
-        papers, total = self._select(route), len(self.pf.papers)
+        papers, total = self._select(route), self._total(route)
         if route.filters.is_empty():
             by_year = ", ".join(f"{y}: {n}" for y, n in self.pf.counts_by_year().items())
             text = f"{total} papers are indexed{self._stated()}. By year: {by_year}."
@@ -116,7 +157,7 @@ class StatisticAnswerer:
         if not papers:
             return self._none(question, route)
         scope = f" {self._scope(route)}" if self._scope(route) else ""
-        text = (f"Indexed papers{scope} ({len(papers)} of {len(self.pf.papers)})."
+        text = (f"Indexed papers{scope} ({len(papers)} of {self._total(route)})."
                 f"{self._author_note(route)}\n{self._listing(papers, summaries)}")  # fmt: skip
         return self._answer(question, text, papers)
 
@@ -187,8 +228,11 @@ class StatisticAnswerer:
         for rank, key in enumerate(top):
             # The top three are cited in full; the rest are named with their counts only.
             marks = "".join(f"[{number[p.paper_id]}]" for p in shared[key]) if rank < 3 else ""
-            rows.append(f"{self.pf.display[key]} ({counts[key]} papers{' ' + marks if marks else ''})")
-        whose = f"{route.filters.author}'s" if route.filters.author else "The"
+            papers_word = "paper" if counts[key] == 1 else "papers"
+            rows.append(f"{self.pf.display[key]} ({counts[key]} {papers_word}{' ' + marks if marks else ''})")
+        owner = self.pf.profiles[0].name if route.filters.profile and self.pf.profiles else None
+        named = route.filters.author or owner
+        whose = f"{named}'s" if named else "The"
         truncated = sum(p.authors_truncated for p in papers)
         text = (f"{whose} most frequent listed co-authors{' ' + self._scope(route) if route.filters.year_from else ''}: "
                 f"{'; '.join(rows)}. These counts cover the listed authors only: {truncated} of the "
@@ -196,7 +240,10 @@ class StatisticAnswerer:
         return self._answer(question, text, cited)
 
     def _topics(self, question: str, route: Route) -> Answer:
-        topics = self.topics()
+        # Themes are found over the whole index; a profile's are those of its papers.
+        topics = [Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in self.pf.by_id])
+                  for t in self.topics()]  # fmt: skip
+        topics = [t for t in topics if t.paper_ids]
         if not topics:
             return self._none(question, route)
         cited: list[Paper] = []

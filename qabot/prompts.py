@@ -68,7 +68,7 @@ papers, which papers (by year, category, author, or with code), co-authors, earl
 paper, papers per year, affiliations, profile figures (h-index, citations), main themes, or a
 summary of a year's papers.
 Call SearchPapers when the question is about a topic, method or finding; put any year, category,
-author or code restriction the question names into its filters.
+author, affiliation or code restriction the question names into its filters.
 The researcher herself is not an author filter: every paper in the portfolio is hers."""
 
 JUDGE_PROMPT = ChatPromptTemplate.from_messages([

@@ -17,7 +17,8 @@ from langchain_core.embeddings import Embeddings
 
 from qabot.config import RetrievalSettings
 from qabot.errors import IndexStoreError
-from qabot.models import Evidence, Filters, Paper, SearchHit
+from qabot.models import Evidence, Filters, PaperColumns, SearchHit
+from qabot.models import paper_matches as paper_matches  # re-exported: it lived here before
 from qabot.store import IndexSnapshot
 
 log = logging.getLogger(__name__)
@@ -29,65 +30,6 @@ Mode = Literal["hybrid", "dense", "lexical"]
 OVERFETCH_MAX = 2000
 IDS_MAX = 20_000
 EXACT_MAX = 256  # allowed chunks scored directly from their vectors
-
-
-def paper_matches(paper: Paper, filters: Filters) -> bool:
-    if filters.year_from is not None and (paper.year is None or paper.year < filters.year_from):
-        return False
-    if filters.year_to is not None and (paper.year is None or paper.year > filters.year_to):
-        return False
-    if filters.categories and paper.category not in filters.categories:
-        return False
-    if filters.has_code is not None and paper.has_code != filters.has_code:
-        return False
-    if filters.author:
-        needle = filters.author.casefold()
-        if not any(needle in a.casefold() for a in paper.authors):
-            return False
-    return True
-
-
-class PaperColumns:
-    """A snapshot's filterable fields as arrays, so a filter over 100k papers is a few numpy
-    operations rather than 100k Python calls on every filtered question."""
-
-    def __init__(self, papers: list[Paper]) -> None:
-        self.size = len(papers)
-        self.year = np.array([p.year if p.year is not None else -1 for p in papers], dtype=np.int64)
-        self.category = np.array([p.category or "" for p in papers], dtype=object)
-        self.has_code = np.array([p.has_code for p in papers], dtype=bool)
-        self._by_name: dict[str, list[int]] = defaultdict(list)  # casefolded author -> papers
-        for i, paper in enumerate(papers):
-            for name in {a.casefold() for a in paper.authors}:
-                self._by_name[name].append(i)
-        self._author_masks: dict[str, np.ndarray] = {}
-
-    def author_mask(self, author: str) -> np.ndarray:
-        needle = author.casefold()
-        if (mask := self._author_masks.get(needle)) is None:
-            mask = np.zeros(self.size, dtype=bool)
-            for name, rows in self._by_name.items():
-                if needle in name:
-                    mask[rows] = True
-            if len(self._author_masks) > 256:  # a small cache: the UI offers the same names
-                self._author_masks.clear()
-            self._author_masks[needle] = mask
-        return mask
-
-    def mask(self, filters: Filters) -> np.ndarray:
-        """Which papers pass, the same decision as `paper_matches`."""
-        keep = np.ones(self.size, dtype=bool)
-        if filters.year_from is not None:
-            keep &= self.year >= filters.year_from  # an unknown year (-1) fails
-        if filters.year_to is not None:
-            keep &= (self.year >= 0) & (self.year <= filters.year_to)
-        if filters.categories:
-            keep &= np.isin(self.category, list(filters.categories))
-        if filters.has_code is not None:
-            keep &= self.has_code == filters.has_code
-        if filters.author:
-            keep &= self.author_mask(filters.author)
-        return keep
 
 
 class HybridRetriever:
@@ -251,8 +193,9 @@ class HybridRetriever:
 
 def chroma_where(filters: Filters, snapshot: IndexSnapshot,
                  columns: PaperColumns | None = None) -> dict[str, Any] | None:  # fmt: skip
-    """Filters as a Chroma `where`, for scopes too broad to send as ids. Authors become ids,
-    matched as the filter mask matches them (`columns`: the retriever's, if built)."""
+    """Filters as a Chroma `where`, for scopes too broad to send as ids. Authors, affiliations
+    and profiles become ids, matched as the filter mask matches them (`columns`: the
+    retriever's, if built)."""
     clauses: list[dict[str, Any]] = []
     if filters.year_from is not None:
         clauses.append({"year": {"$gte": filters.year_from}})
@@ -263,9 +206,9 @@ def chroma_where(filters: Filters, snapshot: IndexSnapshot,
         clauses.append({"category": {"$in": sorted(set(filters.categories))}})
     if filters.has_code is not None:
         clauses.append({"has_code": filters.has_code})
-    if filters.author:
-        rows = (columns or PaperColumns(snapshot.papers)).author_mask(filters.author)
-        ids = [snapshot.papers[i].paper_id for i in np.flatnonzero(rows)]
+    names = (columns or PaperColumns(snapshot.papers)).names_mask(filters)
+    if names is not None:  # authors, affiliations and profiles are not Chroma metadata
+        ids = [snapshot.papers[i].paper_id for i in np.flatnonzero(names)]
         clauses.append({"paper_id": {"$in": ids}})
     if not clauses:
         return None

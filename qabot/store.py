@@ -25,7 +25,7 @@ import os
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,8 +45,7 @@ from qabot.checksums import (
 from qabot.embeddings import MINILM_ID
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
-from qabot.models import Paper, Profile
-from qabot.portfolio import Topic
+from qabot.models import Paper, Profile, Topic
 
 if TYPE_CHECKING:
     from qabot.config import Settings
@@ -104,15 +103,18 @@ class IndexSummary(BaseModel):
     year_max: int | None = None
     categories: list[str] = Field(default_factory=list)
     authors: list[str] = Field(default_factory=list, description="The most listed, by name.")
+    affiliations: list[str] = Field(default_factory=list, description="The most listed.")
 
 
 def summarize(papers: list[Paper]) -> IndexSummary:
     years = [p.year for p in papers if p.year is not None]
     counts = Counter(a for p in papers for a in p.authors)
+    affiliations = Counter(a for p in papers for a in p.affiliations)
     return IndexSummary(
         papers=len(papers), year_min=min(years, default=None), year_max=max(years, default=None),
         categories=sorted({p.category for p in papers if p.category}),
         authors=sorted(a for a, _ in counts.most_common(SUMMARY_AUTHORS)),
+        affiliations=sorted(a for a, _ in affiliations.most_common(SUMMARY_AUTHORS)),
     )  # fmt: skip
 
 
@@ -376,10 +378,18 @@ def open_lexical(folder: Path) -> tuple[dict[str, Any], LexicalIndex]:
     return chunks, LexicalIndex.load(folder / "lexical", size=len(chunks["ids"]))
 
 
-def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None, *,
+Materializer = Callable[[Path, Manifest, Any], None]
+
+
+def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None,
+                  materialize: Materializer | None = None, *,
                   backend: str | None = LEGACY_BACKEND) -> IndexSnapshot:  # fmt: skip
     """Open the live generation, checking that it matches the configured embedding model and
-    the backend that runs it (`embedding_backend()` of the query embeddings)."""
+    the backend that runs it (`embedding_backend()` of the query embeddings).
+
+    With a Chroma server, a generation another machine wrote has no local tables yet:
+    `materialize` (qabot.replica's, passed in by the caller because the replica module builds
+    on this one) rebuilds them from the server first."""
     store = settings.store
     where = describe_store(settings)
     client = client or make_chroma_client(settings)
@@ -406,8 +416,11 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
     try:
         collection = client.get_collection(manifest.collection)
         if settings.chroma_url and not (folder / "chunks.json").exists():
-            from qabot.replica import materialize
-
+            if materialize is None:
+                raise IndexMissingError(
+                    f"The local tables of index generation {manifest.generation} are not in "
+                    f"{folder}; open the index through QABot, which rebuilds them from the server."
+                )
             materialize(folder, manifest, collection)  # another machine wrote this generation
         recorded = recorded_files(folder, manifest.files)
         if problems := check_on_open(folder, recorded):  # before parsing: name the damaged file

@@ -21,8 +21,9 @@ from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.errors import QABotError
 from qabot.lexical import tokenize
-from qabot.models import Answer, Citation, Paper
+from qabot.models import Answer, Citation, Paper, Profile
 from qabot.questions import clean_text
+from qabot.taxonomy import category_label
 
 log = logging.getLogger(__name__)
 
@@ -101,17 +102,15 @@ def answer_messages(answer: Answer, question: str,
 
 def api_text(answer: Answer) -> str:
     """Plain-text answer with a numbered source list, for the `/chat` API endpoint."""
-    lines = [answer.answer]
-    if answer.citations:
-        lines.append("\nSources:")
-        for c in answer.citations:
-            url = f" — {c.url}" if c.url else ""
-            lines.append(f"[{c.number}] {c.title} ({c.year or 'n.d.'}) — {c.authors}{url}")
-    return "\n".join(lines)
+    return answer.transcript()
+
+
+ALL_PROFILES = "All profiles"
 
 
 def _filters(year_from: Any, year_to: Any, categories: Any, author: Any, has_code: Any,
-             bounds: tuple[int, int] | None = None) -> dict[str, Any]:  # fmt: skip
+             bounds: tuple[int, int] | None = None, affiliation: Any = None,
+             profile: Any = None) -> dict[str, Any]:  # fmt: skip
     """The UI's (or an API client's) filter values, passed on as given: `QABot.stream`
     validates them and names a bad one. Only the UI's own conventions are applied here."""
 
@@ -127,6 +126,8 @@ def _filters(year_from: Any, year_to: Any, categories: Any, author: Any, has_cod
         "year_to": year_to,
         "categories": categories or None,
         "author": author or None,
+        "affiliation": (affiliation.strip() or None) if isinstance(affiliation, str) else affiliation,
+        "profile": profile if profile and profile != ALL_PROFILES else None,
         # An unticked box (or false over the API) means "no code filter", not "without code".
         "has_code": None if has_code in (None, False) else has_code,
     }
@@ -146,14 +147,19 @@ class ChatService:
         # A field's portfolio lists 100k+ people; the page offers the most frequent (the box
         # takes any name typed in) instead of shipping every name to the browser.
         self.authors = summary.authors
+        self.affiliations = summary.affiliations
+        # A lab indexes several profiles; the user can narrow the chat to one of them.
+        self.profiles = [p.name for p in bot.snapshot.profiles]
 
     def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, str]],
                 year_from: float | None, year_to: float | None, categories: list[str] | None,
-                author: str | None, has_code: bool,
+                author: str | None, has_code: bool, affiliation: str | None = None,
+                profile: str | None = None,
                 ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, str]]]]:  # fmt: skip
         """Stream one exchange into the chat; errors become a friendly chat message."""
         shown = [*shown, {"role": "user", "content": md_escape(clean_text(str(message or "")))}]
-        filters = _filters(year_from, year_to, categories, author, has_code, self.bounds)
+        filters = _filters(year_from, year_to, categories, author, has_code, self.bounds,
+                           affiliation, profile)  # fmt: skip
         text = ""
         try:
             for item in self.bot.stream(message, history, **filters):
@@ -161,7 +167,7 @@ class ChatService:
                     papers = self.bot.portfolio_records().by_id
                     shown += answer_messages(item, item.standalone_question, papers)
                     history = [*history, {"role": "user", "content": item.question},
-                               {"role": "assistant", "content": item.answer}]  # fmt: skip
+                               {"role": "assistant", "content": item.transcript()}]  # fmt: skip
                     yield "", shown, history
                     return
                 text += item
@@ -178,7 +184,11 @@ class ChatService:
              has_code: bool = False) -> Iterator[str]:  # fmt: skip
         """Ask the portfolio a question; streams the answer, ending with its numbered sources.
 
-        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}].
+        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}];
+        keep each answer's text as returned (with its source list), so that follow-ups such as
+        "tell me more about the second one" find the papers it listed. Affiliations and
+        profiles are read from the question ("… with DeepMind"); the endpoint keeps its seven
+        arguments so that plain-HTTP callers' positional lists stay valid.
         """
         filters = _filters(year_from, year_to, categories, author, has_code)
         text = ""
@@ -196,16 +206,33 @@ class ChatService:
             yield f"Error: {FAILURE_TEXT}"
 
 
+def stated_note(profiles: list[Profile], papers: int) -> str:
+    """Where the papers come from, per source: each profile's own listed and stated counts
+    (never one sum: a lab's profiles share papers), and the JSONL files' papers."""
+    listed = {i for p in profiles for i in p.paper_ids}
+    jsonl = papers - len(listed) if listed else 0
+    if len(profiles) == 1 and jsonl <= 0:
+        stated = profiles[0].papers_stated
+        return f" (the profile states {stated})" if stated and stated != papers else ""
+    parts = [f"{md_escape(p.name)}'s profile lists {len(p.paper_ids) or p.papers_listed}"
+             + (f" and states {p.papers_stated}" if p.papers_stated is not None else "")
+             for p in profiles]  # fmt: skip
+    if jsonl > 0:
+        parts.append(f"{jsonl} from JSONL files")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def header_markdown(bot: QABot) -> str:
     snapshot = bot.snapshot
     summary = snapshot.summary
     names = [p.name for p in snapshot.profiles]
     who = ", ".join(names) if names else "the indexed papers"
     span = f" · {summary.year_min}–{summary.year_max}" if summary.year_min is not None else ""
-    stated = sum(p.papers_stated or 0 for p in snapshot.profiles)
-    note = f" (the profile states {stated})" if stated and stated != summary.papers else ""
+    note = stated_note(snapshot.profiles, summary.papers)
+    lab = (f" {len(names)} profiles are indexed: pick one under Filters, or ask about one by "
+           "name." if len(names) > 1 else "")  # fmt: skip
     return (f"# qabot · {md_escape(who)}\n"
-            f"**{summary.papers} papers indexed**{note}{span}. Ask about topics, methods "
+            f"**{summary.papers} papers indexed**{note}{span}.{lab} Ask about topics, methods "
             "or findings: every claim cites a paper, or the bot says the portfolio doesn't say.")  # fmt: skip
 
 
@@ -217,14 +244,16 @@ def badge_markdown(bot: QABot) -> str:
     return f"**Answerer:** `{md_escape(bot.answerer)}` via {md_escape(endpoint)}"
 
 
-def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
-    """The Portfolio tab's contents, exact from the metadata."""
+def portfolio_figures(bot: QABot, profile: str | None = None) -> tuple[Any, ...]:
+    """The Portfolio tab's contents, exact from the metadata (one profile's, if given)."""
     import pandas as pd
 
-    report = bot.portfolio()
-    stated = f" (the profile states {report.papers_stated})" if report.papers_stated else ""
+    profile = profile if profile and profile != ALL_PROFILES else None
+    report = bot.portfolio(profile=profile)
+    stated = stated_note(report.profiles, report.papers_indexed)
+    whose = f"{md_escape(report.profiles[0].name)}'s profile: " if profile else ""
     summary = (
-        f"**{report.papers_indexed} papers indexed**{stated}. Earliest: "
+        f"{whose}**{report.papers_indexed} papers indexed**{stated}. Earliest: "
         f"{md_escape(report.earliest or 'n/a')}. Latest: {md_escape(report.latest or 'n/a')}. "
         f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
         "in “et al.”)."
@@ -235,6 +264,8 @@ def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
                          "papers": list(report.counts_by_category.values())})  # fmt: skip
     coauthors = pd.DataFrame([(a.name, a.papers) for a in report.top_coauthors],
                              columns=["co-author", "papers"])  # fmt: skip
+    affiliations = pd.DataFrame(list(report.counts_by_affiliation.items())[:MAX_LISTED],
+                                columns=["affiliation", "papers"])  # fmt: skip
     shown = report.papers_with_code[:MAX_LISTED]
     more = len(report.papers_with_code) - len(shown)
     code = f"**Papers with code** ({len(report.papers_with_code)})\n\n" + "\n".join(
@@ -243,24 +274,29 @@ def portfolio_figures(bot: QABot) -> tuple[Any, ...]:
     themes = "**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
         f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
         for t in report.topics)  # fmt: skip
-    return summary, years, cats, coauthors, code, themes
+    return summary, years, cats, coauthors, affiliations, code, themes
 
 
-def portfolio_view(bot: QABot, cache: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
-    """The tab's contents, computed once per index generation."""
+def portfolio_view(bot: QABot, cache: dict[str, tuple[Any, ...]],
+                   profile: str | None = None) -> tuple[Any, ...]:  # fmt: skip
+    """The tab's contents, computed once per index generation and profile choice."""
     try:
-        generation = bot.snapshot.generation
-        if generation not in cache:
-            cache.clear()
-            cache[generation] = portfolio_figures(bot)
-        return cache[generation]
+        key = f"{bot.snapshot.generation}|{profile or ALL_PROFILES}"
+        if key not in cache:
+            if not any(k.startswith(f"{bot.snapshot.generation}|") for k in cache):
+                cache.clear()  # a new generation: the old figures are stale
+            cache[key] = portfolio_figures(bot, profile)
+        return cache[key]
     except QABotError as exc:  # e.g. a damaged paper table: said on the tab, not a traceback
-        return (f"**Error:** {md_escape(str(exc))}", None, None, None, "", "")
+        return (f"**Error:** {md_escape(str(exc))}", None, None, None, None, "", "")
 
 
 def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
     """Filled when the tab is first opened, not when the page is built: at 100k papers the
     figures take a second or two that the chat page need not wait for."""
+    names = [p.name for p in bot.snapshot.profiles]
+    pick = gr.Dropdown([ALL_PROFILES, *names], value=ALL_PROFILES, label="Profile",
+                       visible=len(names) > 1, elem_id="qabot-portfolio-profile")  # fmt: skip
     summary = gr.Markdown("Loading the portfolio figures…")
     with gr.Row():
         years = gr.BarPlot(None, x="year", y="papers", title="Papers per year", elem_id="qabot-years")
@@ -268,15 +304,19 @@ def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
                           sort="-y", elem_id="qabot-categories")  # fmt: skip
     with gr.Row():
         coauthors = gr.Dataframe(label="Top listed co-authors", interactive=False)
+        affiliations = gr.Dataframe(label="Affiliations (papers listing each)", interactive=False,
+                                    elem_id="qabot-affiliations")  # fmt: skip
         with gr.Column():
             code = gr.Markdown()
             themes = gr.Markdown()
-    cache: dict[str, tuple[Any, ...]] = {}  # per index generation
+    cache: dict[str, tuple[Any, ...]] = {}  # per index generation and profile
 
-    def fill() -> tuple[Any, ...]:
-        return portfolio_view(bot, cache)
+    def fill(profile: str | None) -> tuple[Any, ...]:
+        return portfolio_view(bot, cache, profile)
 
-    tab.select(fill, None, [summary, years, cats, coauthors, code, themes], api_visibility="private")
+    outputs = [summary, years, cats, coauthors, affiliations, code, themes]
+    tab.select(fill, pick, outputs, api_visibility="private")
+    pick.change(fill, pick, outputs, api_visibility="private")
 
 
 def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
@@ -303,14 +343,22 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
                 with gr.Accordion("Filters", open=True):
                     year_from = gr.Slider(lo, hi, value=lo, step=1, label="From year")
                     year_to = gr.Slider(lo, hi, value=hi, step=1, label="To year")
-                    cats = gr.CheckboxGroup(service.categories, label="Categories")
+                    cats = gr.CheckboxGroup([(category_label(c), c) for c in service.categories],
+                                            label="arXiv categories")  # fmt: skip
                     author = gr.Dropdown(service.authors, value=None, allow_custom_value=True,
                                          label="Author (any part of the name)")  # fmt: skip
+                    affiliation = gr.Dropdown(service.affiliations, value=None,
+                                              allow_custom_value=True,
+                                              label="Affiliation (any part of the name)")  # fmt: skip
+                    profile = gr.Dropdown([ALL_PROFILES, *service.profiles], value=ALL_PROFILES,
+                                          label="Profile", visible=len(service.profiles) > 1,
+                                          elem_id="qabot-profile")  # fmt: skip
                     has_code = gr.Checkbox(False, label="Only papers with code")
         with gr.Tab("Portfolio") as tab:
             portfolio_tab(bot, tab)
         history = gr.State([])
-        inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code]
+        inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code, affiliation,
+                  profile]  # fmt: skip
         for trigger in (box.submit, send.click):
             trigger(service.respond, inputs, [box, chatbot, history], api_visibility="private")
         # A new chat forgets the conversation but keeps a question being typed. The chat's own

@@ -26,6 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 PROFILE = CORPUS / "anca-dragan.profile.txt"
 DATA = Path(__file__).resolve().parent / "data"
+# A second profile page in the same format, for a lab portfolio: Jessy Lin's page, listing 11
+# of the seed's papers. A test fixture: its figures are made up, and it is not in corpus/.
+LAB_PROFILE = DATA / "jessy-lin.profile.txt"
 BPD_ID = "the-boltzmann-policy-distribution-accounting-for-system-beea56f0"
 
 
@@ -88,6 +91,27 @@ def store_copy(bundled_store: Path, tmp_path: Path) -> Path:
 def extractive_bot(bundled_store: Path, embeddings: Embeddings) -> QABot:
     """A read-only bot over the bundled index with the offline extractive answerer."""
     return QABot(make_settings(bundled_store, llm="extractive"), embeddings=embeddings)
+
+
+@pytest.fixture(scope="session")
+def lab_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A lab: the seed profile plus Jessy Lin's (11 papers, all shared with the seed)."""
+    folder = tmp_path_factory.mktemp("lab") / "corpus"
+    folder.mkdir()
+    shutil.copy(PROFILE, folder)
+    shutil.copy(LAB_PROFILE, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def lab_bot(bundled_store: Path, lab_corpus: Path, embeddings: SentenceTransformerEmbeddings,
+            tmp_path_factory: pytest.TempPathFactory) -> QABot:  # fmt: skip
+    """A read-only extractive bot over the lab; its index reuses the bundled one's vectors."""
+    store = tmp_path_factory.mktemp("lab-store") / "vectorstore"
+    shutil.copytree(bundled_store, store)
+    settings = make_settings(store, corpus=lab_corpus, llm="extractive")
+    ingest(settings, embeddings)
+    return QABot(settings, embeddings=embeddings)
 
 
 @pytest.fixture

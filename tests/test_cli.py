@@ -172,6 +172,46 @@ def test_eval_rejects_a_bad_dataset_line(env: dict[str, str], tmp_path: Path) ->
     assert result.exit_code == 1 and "bad.jsonl:2" in result.output
 
 
+def _affiliations() -> dict[str, list[str]]:
+    from qabot.corpus import load_corpus
+
+    return {p.paper_id: p.affiliations for p in load_corpus(CORPUS).papers}
+
+
+def test_search_and_ask_take_an_affiliation(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["search", "--json", "-k", "10", "--affiliation", "DeepMind",
+                                 "language models"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    affiliations = _affiliations()
+    assert hits and all("deepmind" in affiliations[h["paper_id"]] for h in hits)
+    result = runner.invoke(app, ["ask", "--json", "--affiliation", "stanford",
+                                 "How can robots follow language instructions?"])  # fmt: skip
+    data = json.loads(result.stdout)
+    assert data["sources"] and all("stanford" in affiliations[s["paper_id"]] for s in data["sources"])
+
+
+def test_stats_per_profile_in_a_lab(lab_bot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QABOT_STORE", str(lab_bot.settings.store))
+    monkeypatch.setenv("QABOT_CORPUS", str(lab_bot.settings.corpus))
+    table = runner.invoke(app, ["stats"])
+    assert table.exit_code == 0, table.output
+    assert "Anca Dragan: 50, states 66; Jessy Lin: 11, states 11" in table.stdout
+    assert "Papers per affiliation" in table.stdout and "77" not in table.stdout
+    one = json.loads(runner.invoke(app, ["stats", "--json", "--profile", "Jessy Lin"]).stdout)
+    assert one["papers_indexed"] == 11 and one["papers_stated"] == 11
+    bad = runner.invoke(app, ["stats", "--profile", "Nobody"])
+    assert bad.exit_code == 1 and "No indexed profile matches 'Nobody'" in bad.output
+
+
+def test_chat_follow_up_refers_to_the_list_just_given(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["chat"], input="Which papers came out in 2019?\n"
+                           "which of those have code?\ntell me more about the second one\n/quit\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Indexed papers among the 2 papers of the previous answer, that link their code" in result.stdout
+    assert "On the Utility of Learning about Humans for Human-AI Coordination” (2019):" in result.stdout
+
+
 def test_check_passes_a_healthy_index_then_names_damage_and_its_fix(env: dict[str, str],
                                                                     store_copy: Path) -> None:  # fmt: skip
     healthy = runner.invoke(app, ["check"])

@@ -13,7 +13,7 @@ import pytest
 from qabot.config import CorpusSettings
 from qabot.corpus import load_corpus, make_paper_id, parse_profile
 from qabot.errors import CorpusError
-from tests.conftest import PROFILE, paper_record
+from tests.conftest import LAB_PROFILE, PROFILE, paper_record
 
 
 def _by_title(papers, title):  # type: ignore[no-untyped-def]
@@ -268,6 +268,23 @@ def test_a_cut_mid_abstract_is_warned_about(tmp_path: Path, caplog: pytest.LogCa
     with caplog.at_level("WARNING"):
         load_corpus(path)
     assert "ends mid-sentence" in caplog.text and "cut.txt:19" in caplog.text
+
+
+def test_a_lab_stores_shared_papers_once_and_remembers_every_profile(tmp_path: Path) -> None:
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    for page in (PROFILE, LAB_PROFILE):
+        (folder / page.name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    loaded = load_corpus(folder)
+    assert len(loaded.papers) == 50 and loaded.duplicates == 11
+    anca, jessy = loaded.profiles
+    assert (anca.name, len(anca.paper_ids), anca.papers_stated) == ("Anca Dragan", 50, 66)
+    assert (jessy.name, len(jessy.paper_ids), jessy.papers_stated) == ("Jessy Lin", 11, 11)
+    by_id = {p.paper_id: p for p in loaded.papers}
+    assert all(by_id[i].profiles == ["Anca Dragan", "Jessy Lin"] for i in jessy.paper_ids)
+    others = set(by_id) - set(jessy.paper_ids)
+    assert all(by_id[i].profiles == ["Anca Dragan"] for i in others)
+    assert all(by_id[i].profile == "Anca Dragan" for i in by_id), "the first profile stays"
 
 
 @pytest.mark.parametrize("fields", [

@@ -13,8 +13,12 @@ from collections import Counter
 import pytest
 
 from qabot import QABot
+from qabot.corpus import load_corpus
+from qabot.errors import QuestionError
 from qabot.portfolio import Portfolio, name_key, paper_vectors
-from tests.conftest import PROFILE
+from qabot.portfolio_answers import StatisticAnswerer
+from qabot.router import Vocabulary, route_question
+from tests.conftest import LAB_PROFILE, PROFILE, paper_record
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -28,8 +32,9 @@ def raw_blocks() -> list[dict[str, object]]:
         if not m:
             continue
         year = int(m[4] or 2026)
-        names = lines[i + 3].split(" · ")[0]
+        names, _, affiliations = lines[i + 3].partition(" · ")
         out.append({
+            "affiliations": [a.strip() for a in affiliations.split(",") if a.strip()],
             "truncated": names.endswith(" et al."),
             "year": year, "date": dt.date(year, MONTHS.index(m[2]) + 1, int(m[3])),
             "code": bool(m[5]), "title": lines[i + 1], "category": m[1],
@@ -163,6 +168,148 @@ def test_top_coauthors_cite_every_shared_paper(extractive_bot: QABot) -> None:
     assert len(rows) >= 3, answer.answer  # else the loop below would check nothing
     for name, count, marks in rows[:3]:
         assert len(_re.findall(r"\[\d+\]", marks)) == int(count), (name, count, marks)
+
+
+# -- affiliations and category names -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "affiliation"),
+    [("What did she publish with DeepMind?", "deepmind"),
+     ("Which papers were written at Stanford?", "stanford"),
+     ("papers with Google DeepMind", "deepmind"),
+     ("How many papers list Berkeley as an affiliation?", "berkeley")],
+)  # fmt: skip
+def test_affiliation_questions_list_exactly_its_papers(extractive_bot: QABot, question: str,
+                                                       affiliation: str) -> None:  # fmt: skip
+    answer = extractive_bot.ask(question)
+    expected = {r["title"] for r in RAW if affiliation in r["affiliations"]}  # type: ignore[operator]
+    assert answer.answerer == "portfolio" and len(expected) >= 2
+    assert {c.title for c in answer.citations} == expected, answer.answer
+    assert f"{len(expected)} of 50" in answer.answer
+
+
+def test_deepmind_has_six_papers_and_stanford_two() -> None:
+    """The figures the issue names, counted from the raw file."""
+    assert sum("deepmind" in r["affiliations"] for r in RAW) == 6  # type: ignore[operator]
+    assert sum("stanford" in r["affiliations"] for r in RAW) == 2  # type: ignore[operator]
+
+
+def test_which_institutions_appear_most(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Which institutions appear most?")
+    counts = Counter(a for r in RAW for a in r["affiliations"])  # type: ignore[attr-defined]
+    top, n = counts.most_common(1)[0]
+    assert answer.answerer == "portfolio" and f"{top} ({n})" in answer.answer
+    assert extractive_bot.portfolio().counts_by_affiliation == dict(
+        sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))  # fmt: skip
+
+
+def test_a_topic_within_an_affiliation_searches_only_its_papers(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("what did she do on safety with DeepMind?")
+    deepmind = {r["title"] for r in RAW if "deepmind" in r["affiliations"]}  # type: ignore[operator]
+    assert not answer.abstained and answer.sources
+    assert {s.title for s in answer.sources} <= deepmind
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "label"),
+    [("How many robotics papers are there?", "RO", "RO (Robotics)"),
+     ("How many NLP papers are there?", "CL", "CL (Computation and Language)"),
+     ("How many papers in computers and society?", "CY", "CY (Computers and Society)")],
+)  # fmt: skip
+def test_category_names_are_exact_statistics(extractive_bot: QABot, question: str, code: str,
+                                             label: str) -> None:  # fmt: skip
+    answer = extractive_bot.ask(question)
+    expected = [r for r in RAW if r["category"] == code]
+    assert answer.answerer == "portfolio", answer.answer
+    assert f"{label}: {len(expected)} of 50" in answer.answer
+    assert {c.title for c in answer.citations} == {r["title"] for r in expected}
+
+
+def test_robotics_has_five_papers(extractive_bot: QABot) -> None:
+    assert sum(r["category"] == "RO" for r in RAW) == 5
+    assert "RO (Robotics): 5 of 50" in extractive_bot.ask("How many robotics papers are there?").answer
+
+
+def test_a_co_author_topic_question_searches_his_papers(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Which papers did Sergey Levine co-author about dialogue?")
+    assert not answer.abstained, answer.answer
+    assert all("Sergey Levine" in s.authors for s in answer.sources)
+    assert any("Dialogue" in c.title for c in answer.citations)
+
+
+# -- several profiles (a lab) ------------------------------------------------------------------
+
+JESSY = {ln for n, ln in enumerate(LAB_PROFILE.read_text().splitlines())
+         if n and re.fullmatch(r"[A-Z]{2}[A-Z][a-z]{2} \d+(?:, \d{4})?(?:Code)?",
+                               LAB_PROFILE.read_text().splitlines()[n - 1])}  # fmt: skip
+
+
+def test_the_lab_fixture_lists_eleven_seed_papers() -> None:
+    assert len(JESSY) == 11 and {r["title"] for r in RAW} >= JESSY
+
+
+def test_a_profile_owner_is_asked_about_her_own_figures(lab_bot: QABot) -> None:
+    answer = lab_bot.ask("How many papers does Jessy Lin's profile list?")
+    assert answer.answerer == "portfolio"
+    assert "Jessy Lin's profile states" in answer.answer and "11 papers" in answer.answer
+    assert "Anca" not in answer.answer and "77" not in answer.answer and "66" not in answer.answer
+
+
+def test_counts_are_per_profile_never_summed(lab_bot: QABot) -> None:
+    answer = lab_bot.ask("How many papers are indexed?")
+    assert "50 papers are indexed" in answer.answer
+    assert "Anca Dragan's profile states 66 papers and lists 50" in answer.answer
+    assert "Jessy Lin's profile states 11 papers and lists 11" in answer.answer
+    assert "77" not in answer.answer and "the profile states" not in answer.answer
+    report = lab_bot.portfolio()
+    assert report.papers_stated is None, "two profiles: no single stated count"
+    assert report.papers_by_source == {"Anca Dragan": 50, "Jessy Lin": 11}
+
+
+def test_a_profile_scoped_count(lab_bot: QABot) -> None:
+    answer = lab_bot.ask("How many papers did Jessy Lin publish in 2022?")
+    expected = {r["title"] for r in RAW if r["year"] == 2022 and r["title"] in JESSY}
+    assert {c.title for c in answer.citations} == expected
+    assert f"{len(expected)} of 11" in answer.answer
+
+
+def test_coauthors_are_relative_to_the_owner_named(lab_bot: QABot) -> None:
+    answer = lab_bot.ask("Who does Jessy Lin publish with most?")
+    assert answer.answerer == "portfolio"
+    assert "Jessy Lin (" not in answer.answer, "the owner is not her own co-author"
+    listed = Counter(a for r in RAW if r["title"] in JESSY for a in r["authors"]  # type: ignore[attr-defined]
+                     if a != "Jessy Lin")  # fmt: skip
+    top, n = listed.most_common(1)[0]
+    assert f"{top} ({n} papers" in answer.answer, answer.answer
+    assert "Anca Dragan (" in answer.answer, "the other profile's owner is a co-author here"
+    report = lab_bot.portfolio(profile="Jessy Lin")
+    assert report.papers_indexed == 11 and report.papers_stated == 11
+    assert "Jessy Lin" not in {a.name for a in report.top_coauthors}
+    with pytest.raises(QuestionError, match="Jessy Lin"):
+        lab_bot.portfolio(profile="Nobody Here")
+
+
+def test_a_profile_owner_topic_question_does_not_abstain(lab_bot: QABot) -> None:
+    answer = lab_bot.ask("What has Jessy Lin done on language?")
+    assert not answer.abstained, answer.answer
+    assert answer.citations and {c.title for c in answer.citations} <= JESSY
+    assert {s.title for s in answer.sources} <= JESSY, "only her profile's papers are searched"
+
+
+def test_counts_per_source_with_jsonl_papers(tmp_path, write_jsonl) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, class 9: a profile plus JSONL papers."""
+    folder = tmp_path / "corpus"
+    write_jsonl([paper_record(n) for n in range(30)], folder=folder)
+    (folder / "anca-dragan.profile.txt").write_text(PROFILE.read_text())
+    loaded = load_corpus(folder)
+    portfolio = Portfolio(loaded.papers, loaded.profiles)
+    vocab = Vocabulary.from_portfolio(portfolio)
+    question = "How many papers are indexed?"
+    text = StatisticAnswerer(portfolio, list).answer(question, route_question(question, vocab)).answer
+    assert "80 papers are indexed" in text
+    assert "Anca Dragan's profile states 66 papers and lists 50; 30 come from JSONL files" in text
+    assert "only the 80" not in text
 
 
 def test_the_earliest_paper_may_have_only_a_year() -> None:

@@ -13,16 +13,9 @@ from qabot.grounding import (
     reciprocal_rank,
     retrieval_report,
 )
-from qabot.models import Filters
-from qabot.retrieval import (
-    PaperColumns,
-    chroma_where,
-    is_relevant,
-    named_terms,
-    paper_matches,
-    paper_of,
-)
-from tests.conftest import CORPUS, DATA
+from qabot.models import Filters, PaperColumns, paper_matches
+from qabot.retrieval import chroma_where, is_relevant, named_terms, paper_of
+from tests.conftest import BPD_ID, CORPUS, DATA
 
 QUESTIONS = load_questions(DATA / "retrieval_questions.jsonl")
 ANSWERABLE = [q for q in QUESTIONS if q.answerable]
@@ -143,6 +136,13 @@ FILTER_CASES = [
     Filters(author="dragan"),
     Filters(author="Stuart Russell", year_from=2020),
     Filters(author="nobody by this name"),
+    Filters(affiliation="DeepMind"),
+    Filters(affiliation="Google DeepMind", year_from=2024),
+    Filters(affiliation="berkeley", author="Micah Carroll"),
+    Filters(affiliation="nowhere university"),
+    Filters(profile="anca"),
+    Filters(paper_ids=["learning-to-model-the-world-with-language", BPD_ID]),
+    Filters(paper_ids=[]),
 ]
 
 

@@ -105,6 +105,82 @@ def test_llm_router_falls_back_when_the_model_fails(vocab: Vocabulary) -> None:
     assert (route.kind, route.intent) == ("statistic", "figures")
 
 
+# -- affiliations, category names, several profiles ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "intent", "filters"),
+    [
+        ("What did she publish with DeepMind?", "statistic", "list", {"affiliation": "deepmind"}),
+        ("Which papers were written at Stanford?", "statistic", "list", {"affiliation": "stanford"}),
+        ("papers with Google DeepMind", "statistic", "list", {"affiliation": "deepmind"}),
+        ("How many papers list Berkeley as an affiliation?", "statistic", "count",
+         {"affiliation": "berkeley"}),
+        ("Which institutions appear most?", "statistic", "affiliations", {}),
+        ("what did she do on safety with DeepMind?", "retrieval", None, {"affiliation": "deepmind"}),
+        ("How many robotics papers are there?", "statistic", "count", {"categories": ["RO"]}),
+        ("How many papers on robotics?", "statistic", "count", {"categories": ["RO"]}),
+        ("How many NLP papers are there?", "statistic", "count", {"categories": ["CL"]}),
+        ("List the machine learning papers", "statistic", "list", {"categories": ["LG"]}),
+        ("Which papers are in computation and language?", "statistic", "list",
+         {"categories": ["CL"]}),
+        ("Papers in the robotics category from 2023", "statistic", "list",
+         {"categories": ["RO"], "year_from": 2023, "year_to": 2023}),
+        # A category name that is the topic of a search stays a topic.
+        ("What has she done on robotics?", "retrieval", None, {}),
+        ("does she have papers on robotics?", "retrieval", None, {}),
+        ("How does machine learning help robots learn from people?", "retrieval", None, {}),
+    ],
+)  # fmt: skip
+def test_affiliations_and_category_names(vocab: Vocabulary, question: str, kind: str,
+                                         intent: str | None, filters: dict[str, Any]) -> None:  # fmt: skip
+    route = route_question(question, vocab)
+    assert (route.kind, route.intent) == (kind, intent), route
+    assert route.filters.model_dump(exclude_none=True) == filters
+
+
+def test_a_name_that_became_a_filter_is_not_searched_for(vocab: Vocabulary) -> None:
+    route = route_question("Which papers did Sergey Levine co-author about dialogue?", vocab)
+    assert route.filters.author == "Sergey Levine"
+    assert route.query is not None and "Levine" not in route.query and "dialogue" in route.query
+
+
+@pytest.fixture(scope="module")
+def lab_vocab(lab_bot: QABot) -> Vocabulary:
+    return Vocabulary.from_portfolio(lab_bot.portfolio_records())
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "profile"),
+    [
+        ("How many papers does Jessy Lin's profile list?", "figures", "Jessy Lin"),
+        ("What has Jessy Lin done on language?", None, "Jessy Lin"),
+        ("Who does Jessy Lin publish with most?", "coauthors", "Jessy Lin"),
+        ("How many papers did Anca Dragan publish in 2024?", "count", "Anca Dragan"),
+        ("How many papers are indexed?", "count", None),
+    ],
+)  # fmt: skip
+def test_in_a_lab_naming_an_owner_scopes_to_her_profile(
+    lab_vocab: Vocabulary, question: str, intent: str | None, profile: str | None
+) -> None:
+    route = route_question(question, lab_vocab)
+    assert route.intent == intent and route.filters.profile == profile, route
+    assert route.filters.author is None, "an owner is a profile, not an author filter"
+
+
+def test_with_one_profile_the_owner_filters_nothing(vocab: Vocabulary) -> None:
+    route = route_question("How many papers did Anca Dragan publish in 2024?", vocab)
+    assert route.filters.profile is None and route.filters.author is None
+
+
+def test_llm_router_passes_affiliations_and_scopes_owners_in_a_lab(lab_vocab: Vocabulary) -> None:
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
+        "query": "language", "author": "Jessy Lin", "affiliation": "DeepMind"}})  # fmt: skip
+    route = LLMRouter(model, lab_vocab).route("What did Jessy Lin do on language at DeepMind?")
+    assert route.filters.affiliation == "DeepMind" and route.filters.profile == "Jessy Lin"
+    assert route.filters.author is None and route.query == "language"
+
+
 @pytest.mark.parametrize(("question", "years"), [
     ("What did she publish in 1800?", (1800, 1800)),
     ("What did she publish in 9999?", (9999, 9999)),

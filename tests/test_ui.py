@@ -27,6 +27,7 @@ from qabot.ui import (
     highlight,
     launch,
     md_escape,
+    portfolio_figures,
     portfolio_view,
 )
 from tests.conftest import make_settings
@@ -127,6 +128,34 @@ def test_escaping_makes_markup_inert() -> None:
     assert "<" not in escaped and "![" not in escaped and "](" not in escaped.replace("\\]", "")
     marked = highlight("Reward <b>hacking</b> happens", "reward hacking")
     assert marked == "<mark>Reward</mark> &lt;b&gt;<mark>hacking</mark>&lt;/b&gt; happens"
+
+
+def test_ui_affiliation_filter_reaches_retrieval(service: ChatService) -> None:
+    *_, (_, shown, _) = service.respond("language models", [], [], None, None, None, None, False,
+                                        "DeepMind")  # fmt: skip
+    cards = [m for m in shown if m.get("metadata")]
+    papers = {p.title: p for p in service.bot.snapshot.papers}
+    assert cards and "deepmind" in service.affiliations
+    for card in cards:
+        title = card["metadata"]["title"].split("] ", 1)[1].replace("\\", "")
+        assert "deepmind" in papers[title].affiliations
+
+
+def test_a_lab_header_and_profile_picker(lab_bot: QABot) -> None:
+    header = header_markdown(lab_bot)
+    assert "Anca Dragan, Jessy Lin" in header and "2 profiles are indexed" in header
+    assert "Anca Dragan's profile lists 50 and states 66" in header
+    assert "Jessy Lin's profile lists 11 and states 11" in header and "77" not in header
+    service = ChatService(lab_bot)
+    assert service.profiles == ["Anca Dragan", "Jessy Lin"]
+    *_, (_, shown, _) = service.respond("How many papers are indexed?", [], [], None, None, None,
+                                        None, False, None, "Jessy Lin")  # fmt: skip
+    assert "listed on Jessy Lin's profile: 11 of 11" in shown[1]["content"]
+    summary, *_, affiliations, _, _ = portfolio_figures(lab_bot, "Jessy Lin")
+    assert summary.startswith("Jessy Lin's profile: **11 papers indexed**")
+    assert dict(zip(affiliations["affiliation"], affiliations["papers"], strict=True))["deepmind"] == 3
+    everyone = portfolio_figures(lab_bot, "All profiles")[0]
+    assert "**50 papers indexed** (Anca Dragan's profile lists 50" in everyone
 
 
 def test_header_shows_profile_count_and_span(extractive_bot: QABot) -> None:

@@ -1,0 +1,120 @@
+"""Follow-ups that point into the previous list: "tell me more about the second one",
+"which of those have code?", resolved from the history the API, CLI and UI pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from qabot import QABot
+from qabot.followups import previous_papers, resolve_follow_up
+from qabot.models import Paper
+
+PAPERS = [
+    Paper(paper_id=f"p{n}", title=title, abstract="An abstract.", has_code=n % 2 == 0)
+    for n, title in enumerate(["Alpha Paper on Reward Models", "Beta Study of Dialogue Agents",
+                               "Gamma Results for Robot Learning"], 1)  # fmt: skip
+]
+
+
+def history(answer: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": "Which papers …?"}, {"role": "assistant", "content": answer}]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param("Papers (2 of 3).\n- “Beta Study of Dialogue Agents” (2023) [1]\n"
+                     "- “Gamma Results for Robot Learning” (2024) [2]", id="list-lines"),
+        pytest.param("Dialogue agents [1] and robots [2].\n\nSources:\n"
+                     "[1] Beta Study of Dialogue Agents (2023) — A. Author\n"
+                     "[2] Gamma Results for Robot Learning (n.d.) — B. Author", id="source-list"),
+        pytest.param("“Beta Study of Dialogue Agents” (2023): text [1]. “Gamma Results for Robot "
+                     "Learning” (2024): more [2].", id="quoted-titles"),
+    ],
+)  # fmt: skip
+def test_the_previous_papers_are_recovered_in_order(answer: str) -> None:
+    assert [p.paper_id for p in previous_papers(history(answer), PAPERS)] == ["p2", "p3"]
+
+
+def test_titles_that_are_not_indexed_are_ignored() -> None:
+    answer = "- “Some Paper Nobody Indexed” (2020) [1]\n- “Alpha Paper on Reward Models” [2]"
+    assert [p.paper_id for p in previous_papers(history(answer), PAPERS)] == ["p1"]
+    assert previous_papers([{"role": "assistant", "content": "No list here."}], PAPERS) == []
+    assert previous_papers(None, PAPERS) == [] and previous_papers(["junk"], PAPERS) == []  # type: ignore[list-item]
+
+
+LIST = history("- “Alpha Paper on Reward Models” [1]\n- “Beta Study of Dialogue Agents” [2]\n"
+               "- “Gamma Results for Robot Learning” [3]")
+
+
+@pytest.mark.parametrize(
+    ("question", "paper"),
+    [("tell me more about the second one", "p2"), ("What about the 3rd paper?", "p3"),
+     ("and the last one?", "p3"), ("more on number 1 please", "p1"), ("explain #2", "p2"),
+     ("who wrote the first of those?", "p1")],
+)  # fmt: skip
+def test_an_ordinal_names_one_paper_by_its_title(question: str, paper: str) -> None:
+    follow = resolve_follow_up(question, LIST, PAPERS)
+    assert follow is not None and follow.paper_ids == [paper]
+    title = next(p.title for p in PAPERS if p.paper_id == paper)
+    assert f"“{title}”" in follow.question
+
+
+@pytest.mark.parametrize(
+    "question", ["which of those have code?", "Which of these are from 2024?",
+                 "any of those papers about robots?", "summarise these papers"],
+)  # fmt: skip
+def test_a_set_reference_keeps_all_the_listed_papers(question: str) -> None:
+    follow = resolve_follow_up(question, LIST, PAPERS)
+    assert follow is not None and follow.paper_ids == ["p1", "p2", "p3"]
+    assert follow.question == question
+
+
+@pytest.mark.parametrize(
+    ("question", "hist"),
+    [("tell me more about the fifth one", LIST),  # beyond the list
+     ("What is the first paper on reward hacking?", []),  # no conversation yet
+     ("What is reward hacking?", LIST)],  # no reference at all
+)  # fmt: skip
+def test_no_follow_up_without_a_reference_into_a_list(question: str, hist: list[dict[str, str]]) -> None:
+    assert resolve_follow_up(question, hist, PAPERS) is None
+
+
+# -- through the bot, with the history the API takes ------------------------------------------
+
+
+def test_which_of_those_have_code_filters_the_list_just_given(extractive_bot: QABot) -> None:
+    first = extractive_bot.ask("Which papers came out in 2019?")
+    listed = [c.paper_id for c in first.citations]
+    assert len(listed) == 2
+    turns = [{"role": "user", "content": first.question},
+             {"role": "assistant", "content": first.answer}]  # the answer text alone is enough
+    answer = extractive_bot.ask("which of those have code?", history=turns)
+    papers = extractive_bot.portfolio_records().by_id
+    expected = {i for i in listed if papers[i].has_code}
+    assert answer.answerer == "portfolio", answer.answer
+    assert {c.paper_id for c in answer.citations} == expected and expected
+    assert "previous answer" in answer.answer and answer.question == "which of those have code?"
+
+
+def test_tell_me_more_about_the_second_one_answers_about_that_paper(extractive_bot: QABot) -> None:
+    first = extractive_bot.ask("What did she publish with DeepMind?")
+    second = first.citations[1]
+    turns = [{"role": "user", "content": first.question},
+             {"role": "assistant", "content": first.transcript()}]
+    answer = extractive_bot.ask("tell me more about the second one", history=turns)
+    assert not answer.abstained, answer.answer
+    assert {c.paper_id for c in answer.citations} == {second.paper_id}
+    assert {s.paper_id for s in answer.sources} == {second.paper_id}, "only that paper is searched"
+    assert second.title in answer.standalone_question
+
+
+def test_an_answer_that_only_cites_numbers_is_resolved_through_its_transcript(
+    extractive_bot: QABot,
+) -> None:
+    first = extractive_bot.ask("How can robots learn what people want from their feedback?")
+    assert len(first.citations) >= 1
+    turns = [{"role": "user", "content": first.question},
+             {"role": "assistant", "content": first.transcript()}]
+    answer = extractive_bot.ask("tell me more about the first one", history=turns)
+    assert [c.paper_id for c in answer.citations] == [first.citations[0].paper_id]
