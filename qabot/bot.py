@@ -20,7 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
-from qabot.embeddings import embedding_id
+from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import IndexMissingError, QABotError, QuestionError
 from qabot.followups import resolve_follow_up
 from qabot.index import IngestReport, Progress, ingest
@@ -134,7 +134,8 @@ class QABot:
                         f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
                 self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings),
-                                               materialize=materialize)  # fmt: skip
+                                               materialize=materialize,
+                                               backend=embedding_backend(self.embeddings))  # fmt: skip
                 self._manifest_mtime = token
                 self._retriever = HybridRetriever(
                     self._snapshot, self.embeddings, self.settings.retrieval,

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LLMName = Literal["auto", "openai", "extractive", "mock"]
+EmbeddingBackend = Literal["onnx-fp32", "onnx-int8", "torch"]
 
 
 class _Group(BaseModel):
@@ -101,6 +102,17 @@ class IndexSettings(_Group):
     embedding: Literal["minilm", "openai"] = Field(
         default="minilm",
         description="minilm: bundled all-MiniLM-L6-v2, offline. openai: the OpenAI embeddings API.",
+    )
+    backend: EmbeddingBackend = Field(
+        default="onnx-int8",
+        description="How the bundled MiniLM runs. onnx-fp32 / onnx-int8: ONNX Runtime, no torch "
+        "at serving time (exported once into onnx_cache, which needs torch). torch: "
+        "sentence-transformers. Part of the index's identity: changing it means `qabot ingest` "
+        "re-embeds. The default was chosen by measurement (docs/measurements.md).",
+    )
+    onnx_cache: Path | None = Field(
+        default=None,
+        description="Folder of the exported ONNX models. Unset: `onnx/` inside QABOT_STORE.",
     )
     openai_embedding_model: str = Field(default="text-embedding-3-small")
     chunk_size: int = Field(
@@ -290,6 +302,11 @@ class Settings(BaseSettings):
             if var.startswith("QABOT_") and var.upper() not in known:
                 log.warning("ignoring unknown setting %s%s", var, _did_you_mean(var))
         return self
+
+    @property
+    def onnx_cache(self) -> Path:
+        """Where exported ONNX models live (QABOT_INDEX__ONNX_CACHE, else inside the store)."""
+        return self.index.onnx_cache or self.store / "onnx"
 
     @property
     def resolved_llm(self) -> str:
