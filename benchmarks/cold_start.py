@@ -1,7 +1,7 @@
 """Cold start of the served app against corpus size, repeated.
 
     .venv/bin/python benchmarks/cold_start.py [--sizes 1000,10000,100000] [--repeats 3]
-                                              [--drop-caches] [--store-100000 DIR]
+        [--backends torch,onnx-fp32,onnx-int8] [--drop-caches] [--store-100000 DIR]
 
 For each N, builds an index of seeded synthetic papers with stand-in document vectors
 (benchmarks/standin.py: start-up does not depend on the vectors' values, and really embedding
@@ -12,7 +12,10 @@ fresh process, opening the index as the app does before serving its page, and wi
 the lexical side (`qabot.store.open_lexical`: the BM25 index and the chunk table that maps its
 rows to chunks). Page served minus that lexical time (from the separate process) is what the
 page waits for that could grow with the corpus. `--store-N DIR` reuses an index built earlier
-for that N. Writes benchmarks/results/cold_start.{json,md}.
+for that N. `--backends` (QABOT_INDEX__BACKEND values; default: the configured one) is how the
+app runs the query model, whose load is most of the first answer; the ONNX files are exported
+before anything is timed (cache: benchmarks/results/tmp/onnx/). Sizes and backends take turns.
+Writes benchmarks/results/cold_start.{json,md} (`--name` for another stem).
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ def timed_open_lexical(folder):
 
 store.open_lexical = timed_open_lexical
 start = time.perf_counter()
-snapshot = store.open_snapshot(settings, manifest.embedding_model)
+snapshot = store.open_snapshot(settings, manifest.embedding_model,
+                               backend=manifest.embedding_backend)
 summary = snapshot.summary
 opened = time.perf_counter() - start
 print(json.dumps({{"lexical_s": lexical, "open_s": opened}}))
@@ -88,7 +92,15 @@ def main() -> None:
     parser.add_argument("--drop-caches", action="store_true",
                         help="empty the OS page cache before every start and every open (root "
                         "only): as after a reboot, or after the kernel reclaimed the cache")  # fmt: skip
+    parser.add_argument("--backends", default=Settings().index.backend,
+                        help="comma-separated: torch, onnx-fp32, onnx-int8")  # fmt: skip
+    parser.add_argument("--name", default="cold_start", help="results file stem")
     args, extra = parser.parse_known_args()
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    os.environ.setdefault("QABOT_INDEX__ONNX_CACHE", str(RESULTS / "tmp" / "onnx"))
+    for backend in backends:  # export now: a first start must not include it
+        index = Settings().index.model_copy(update={"backend": backend})
+        Settings(index=index).get_embeddings().embed_query("export before timing")
     if args.drop_caches and not os.access("/proc/sys/vm/drop_caches", os.W_OK):
         parser.error("--drop-caches needs root (it writes /proc/sys/vm/drop_caches)")
     stores = {int(k.split("-")[-1]): Path(v) for k, v in zip(extra[::2], extra[1::2], strict=True)}
@@ -104,39 +116,43 @@ def main() -> None:
             settings = Settings(corpus=corpus, store=store)
             ingest(settings, StandInEmbeddings(settings.get_embeddings()))
         built[n] = store, corpus
-    # Sizes take turns, so a slow spell on this shared machine hits every size alike.
-    measured: dict[int, list[dict[str, float]]] = {n: [] for n in sizes}
+    # Sizes and backends take turns, so a slow spell on this shared machine hits all alike.
+    measured: dict[str, list[dict[str, float]]] = {f"{n}/{b}": [] for n in sizes for b in backends}
     for _ in range(args.repeats):
-        for n in sizes:
+        for key in measured:
+            n, backend = int(key.split("/")[0]), key.split("/")[1]
             store, corpus = built[n]
+            env = env_for(store, corpus, None) | {"QABOT_INDEX__BACKEND": backend}
             drop_caches(args.drop_caches)
-            served = serve(env_for(store, corpus, None), stand_in=True)
+            served = serve(env, stand_in=True)
             drop_caches(args.drop_caches)
-            measured[n].append(served | open_times(store, corpus))
-    for n, runs in measured.items():
-        rows[str(n)] = {key: spread([r[key] for r in runs]) for key in
-                        ("page_served_s", "cold_start_s", "serving_rss_mb", "open_s", "lexical_s")}  # fmt: skip
+            measured[key].append(served | open_times(store, corpus))
+    for key, runs in measured.items():
+        rows[key] = {k: spread([r[k] for r in runs]) for k in
+                     ("page_served_s", "cold_start_s", "serving_rss_mb", "open_s", "lexical_s")}  # fmt: skip
         rest = [r["page_served_s"] - r["lexical_s"] for r in runs]
-        rows[str(n)]["page_minus_lexical_s"] = spread(rest)
-        print(n, rows[str(n)], file=sys.stderr, flush=True)
-    (RESULTS / "cold_start.json").write_text(
-        json.dumps({"repeats": args.repeats, "drop_caches": args.drop_caches, "sizes": rows},
+        rows[key]["page_minus_lexical_s"] = spread(rest)
+        print(key, rows[key], file=sys.stderr, flush=True)
+    (RESULTS / f"{args.name}.json").write_text(
+        json.dumps({"repeats": args.repeats, "drop_caches": args.drop_caches,
+                    "backends": backends, "sizes": rows},
                    indent=1)
     )
     md = [
-        "| N papers | page served s | of which index open s | of which lexical s "
+        "| N papers | backend | page served s | of which index open s | of which lexical s "
         "| page minus lexical s | first answer s | app peak RSS MB |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
 
     def cell(x: dict[str, float]) -> str:
         return f"{x['median']:.1f} ({x['min']:.1f}–{x['max']:.1f})"
 
-    for n, r in rows.items():
-        md.append(f"| {int(n):,} | {cell(r['page_served_s'])} | {r['open_s']['median']:.2f} | "
+    for key, r in rows.items():
+        n, backend = key.split("/")
+        md.append(f"| {int(n):,} | {backend} | {cell(r['page_served_s'])} | {r['open_s']['median']:.2f} | "
                   f"{r['lexical_s']['median']:.2f} | {cell(r['page_minus_lexical_s'])} | "
                   f"{cell(r['cold_start_s'])} | {r['serving_rss_mb']['median']:.0f} |")  # fmt: skip
-    (RESULTS / "cold_start.md").write_text("\n".join(md) + "\n")
+    (RESULTS / f"{args.name}.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 
 

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from qabot.config import Settings
-from qabot.embeddings import embedding_id
+from qabot.embeddings import embedding_backend, embedding_id
 from qabot.grounding import load_questions, retrieval_report
 from qabot.index import ingest
 from qabot.retrieval import HybridRetriever, best_relevance, is_relevant
@@ -27,7 +27,8 @@ QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.jsonl"
 
 
 def evaluate(settings: Settings, embeddings: object, k: int = 5) -> dict[str, dict[str, float]]:
-    snapshot = open_snapshot(settings, embedding_id(embeddings))  # type: ignore[arg-type]
+    snapshot = open_snapshot(settings, embedding_id(embeddings),  # type: ignore[arg-type]
+                             backend=embedding_backend(embeddings))  # type: ignore[arg-type]
     retriever = HybridRetriever(snapshot, embeddings, settings.retrieval)  # type: ignore[arg-type]
     questions = load_questions(QUESTIONS)
     out: dict[str, dict[str, float]] = {}

@@ -19,6 +19,9 @@ Sizes from `--stand-in-from` (default 20,000) up get stand-in document vectors
 100k papers takes about two hours here; for those rows the ingest / embedding ratio and
 retrieval quality are not measured. `--server` runs everything through a `chroma run` server on
 a free loopback port (a fresh one per ingest) and writes scale-server.* instead of scale.*.
+`--backend` picks how the bundled model runs (QABOT_INDEX__BACKEND: torch, onnx-fp32,
+onnx-int8; default: the configured one); rows are kept per size and backend, and the ONNX
+export is cached in benchmarks/results/tmp/onnx/ and done before anything is timed.
 Medians over `--repeats` runs (ingest once above 1,000 papers, or `--ingest-repeats`), with
 min and max. Writes
 benchmarks/results/scale[-server].{json,md} and latency_vs_n.png. Never part of the test suite.
@@ -198,16 +201,17 @@ def corpus_for(n: int, folder: Path) -> Path:
     return write_synth(folder / f"synth-{n}.jsonl", n, seed=n)
 
 
-def chunk_matrix(collection: Any, count: int) -> Any:
-    import torch
-
+def chunk_matrix(collection: Any, count: int) -> np.ndarray:
     rows = []
     for offset in range(0, count, 20_000):
         got = collection.get(include=["embeddings"], limit=20_000, offset=offset)
         rows.append(np.asarray(got["embeddings"], dtype=np.float32))
-    # The product runs in torch, on the thread pool the query embedding just used: numpy's BLAS
-    # pool spinning up beside torch's on two cores made the "floor" slower than real search.
-    return torch.from_numpy(np.concatenate(rows))
+    return np.concatenate(rows)
+
+
+def uses_torch(embeddings: Any) -> bool:
+    inner = getattr(embeddings, "real", embeddings)  # StandInEmbeddings embeds queries with it
+    return getattr(inner, "backend", "torch") == "torch"
 
 
 def query_latencies(
@@ -215,14 +219,24 @@ def query_latencies(
 ) -> dict[str, list[float]]:
     """p50 / p95 of search, ask and the floor (seconds), once per repeat. The bot and the floor's
     matrix are freed on return, before the served app is started."""
-    import torch
-
     bot.ask(ASKED[0])
     matrix = chunk_matrix(bot.snapshot.collection, chunks)
+    top = min(40, matrix.shape[0])
+    if uses_torch(embeddings):
+        # The product runs in torch, on the thread pool the query embedding just used: numpy's
+        # BLAS pool spinning up beside torch's on two cores made the "floor" slower than search.
+        import torch
 
-    def floor(q: str) -> None:
-        v = torch.from_numpy(np.asarray(embeddings.embed_query(q), dtype=np.float32))
-        torch.topk(matrix @ v, min(40, matrix.shape[0]))
+        tmatrix = torch.from_numpy(matrix)
+
+        def floor(q: str) -> None:
+            v = torch.from_numpy(np.asarray(embeddings.embed_query(q), dtype=np.float32))
+            torch.topk(tmatrix @ v, top)
+    else:  # no torch at all with the ONNX backends, as when serving
+
+        def floor(q: str) -> None:
+            scores = matrix @ np.asarray(embeddings.embed_query(q), dtype=np.float32)
+            np.argpartition(-scores, top - 1)[:top]
 
     stats: dict[str, list[float]] = {k: [] for k in ("search_p50", "search_p95", "ask_p50",
                                                      "ask_p95", "floor_p50")}  # fmt: skip
@@ -242,7 +256,8 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
     corpus = corpus_for(n, tmp)
     stand_in = n >= args.stand_in_from
     embeddings = StandInEmbeddings(real) if stand_in else real
-    row: dict[str, Any] = {"vectors": "stand-in" if stand_in else "MiniLM"}
+    row: dict[str, Any] = {"vectors": "stand-in" if stand_in else "MiniLM",
+                           "backend": os.environ["QABOT_INDEX__BACKEND"]}  # fmt: skip
     runs = args.ingest_repeats or (args.repeats if n <= 1000 else 1)  # 10k: many minutes each
     server_dir = (lambda r: tmp / f"chroma-{n}-{r}") if args.server else (lambda r: None)
     with chroma_server(server_dir(0)) as url0:  # kept up for the queries
@@ -310,40 +325,41 @@ def baseline(corpus: Path, embeddings: Any, folder: Path, repeats: int,
 def write(results: dict[str, Any], name: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=1))
-    ns = sorted(int(k) for k in results["sizes"])
-    rows = [results["sizes"][str(n)] for n in ns]
+    keys = sorted(results["sizes"], key=lambda k: (int(k.split("/")[0]), k))
+    rows = [results["sizes"][k] for k in keys]
+    ns = [int(k.split("/")[0]) for k in keys]
 
     def ratio(r: dict[str, Any], key: str) -> str:
         return f"{r[key]:.2f}" if key in r else "—"
 
-    md = ["| N papers | vectors | chunks | ingest s | chunks/s | bare embedding s | "
+    md = ["| N papers | backend | vectors | chunks | ingest s | chunks/s | bare embedding s | "
           "ingest / embedding | BM25 build s | BM25 / embedding | peak RSS MB |",
-          "|" + " --- |" * 10]  # fmt: skip
+          "|" + " --- |" * 11]  # fmt: skip
     for n, r in zip(ns, rows, strict=True):
         i = r["ingest_s"]
         e = f"{r['bare_embedding_s']['median']:.1f}" if "bare_embedding_s" in r else None
         md.append(
-            f"| {n:,} | {r['vectors']} | {r['chunks']:,} | {i['median']:.1f} ({i['min']:.1f}–{i['max']:.1f}) | "
+            f"| {n:,} | {r['backend']} | {r['vectors']} | {r['chunks']:,} | {i['median']:.1f} ({i['min']:.1f}–{i['max']:.1f}) | "
             f"{r['chunks_per_s']:.0f} | {e or '—'} | {ratio(r, 'ingest_over_embedding')} | "
             f"{r['lexical_build_s']['median']:.1f} | {ratio(r, 'lexical_over_embedding')} | {r['ingest_rss_mb']:.0f} |"
         )  # fmt: skip
-    md += ["", "| N papers | search p50 / p95 ms | floor p50 ms | search / floor | "
+    md += ["", "| N papers | backend | search p50 / p95 ms | floor p50 ms | search / floor | "
            "ask p50 / p95 ms | ask / search | app: page served s | app: first answer s | "
-           "app peak RSS MB |", "|" + " --- |" * 9]  # fmt: skip
+           "app peak RSS MB |", "|" + " --- |" * 10]  # fmt: skip
     for n, r in zip(ns, rows, strict=True):
         md.append(
-            f"| {n:,} | {r['search_p50']['median']:.1f} / {r['search_p95']['median']:.1f} | "
+            f"| {n:,} | {r['backend']} | {r['search_p50']['median']:.1f} / {r['search_p95']['median']:.1f} | "
             f"{r['floor_p50']['median']:.1f} | {r['search_over_floor']:.2f} | "
             f"{r['ask_p50']['median']:.1f} / {r['ask_p95']['median']:.1f} | {r['ask_over_search']:.2f} | "
             f"{r['page_served_s']:.1f} | {r['cold_start_s']:.1f} | {r['serving_rss_mb']:.0f} |"
         )  # fmt: skip
     if all("baseline" in r for r in rows):
-        md += ["", "| N papers | tutorial chunks | tutorial ingest s | tutorial search p50 ms |",
-               "| --- | --- | --- | --- |"]  # fmt: skip
+        md += ["", "| N papers | backend | tutorial chunks | tutorial ingest s | tutorial search p50 ms |",
+               "| --- | --- | --- | --- | --- |"]  # fmt: skip
         for n, r in zip(ns, rows, strict=True):
             b = r["baseline"]
             md.append(
-                f"| {n:,} | {b['chunks']:,} | {b['ingest_s']:.1f} | {b['search_p50_ms']['median']:.1f} |"
+                f"| {n:,} | {r['backend']} | {b['chunks']:,} | {b['ingest_s']:.1f} | {b['search_p50_ms']['median']:.1f} |"
             )
     (RESULTS / f"{name}.md").write_text("\n".join(md) + "\n")
     plot(ns, rows, RESULTS / f"{'latency_vs_n' if name == 'scale' else name + '_latency'}.png")
@@ -357,12 +373,15 @@ def plot(ns: list[int], rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for key, label in (("search_p50", "hybrid search p50"), ("ask_p50", "extractive ask p50"),
-                       ("floor_p50", "floor: embed + exact dot product")):  # fmt: skip
-        ax.plot(ns, [r[key]["median"] for r in rows], marker="o", label=label)
-    if all("baseline" in r for r in rows):
-        ax.plot(ns, [r["baseline"]["search_p50_ms"]["median"] for r in rows], marker="s",
-                linestyle="--", label="LangChain tutorial top-4")  # fmt: skip
+    for backend in sorted({r["backend"] for r in rows}):
+        pairs = [(n, r) for n, r in zip(ns, rows, strict=True) if r["backend"] == backend]
+        xs, picked = [n for n, _ in pairs], [r for _, r in pairs]
+        for key, label in (("search_p50", "hybrid search p50"), ("ask_p50", "extractive ask p50"),
+                           ("floor_p50", "floor: embed + exact dot product")):  # fmt: skip
+            ax.plot(xs, [r[key]["median"] for r in picked], marker="o", label=f"{label} ({backend})")
+        if all("baseline" in r for r in picked):
+            ax.plot(xs, [r["baseline"]["search_p50_ms"]["median"] for r in picked], marker="s",
+                    linestyle="--", label=f"LangChain tutorial top-4 ({backend})")  # fmt: skip
     ax.set_xscale("log")
     ax.set_xlabel("papers (log scale)")
     ax.set_ylabel("latency, ms")
@@ -384,8 +403,13 @@ def main() -> None:
     parser.add_argument("--server", action="store_true", help="go through a `chroma run` server")
     parser.add_argument("--ingest-repeats", type=int, default=0,
                         help="ingests per size (default: --repeats up to 1,000 papers, then 1)")  # fmt: skip
+    parser.add_argument("--backend", choices=["torch", "onnx-fp32", "onnx-int8"],
+                        default=Settings().index.backend, help="how the bundled model runs")  # fmt: skip
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    # Children (ingest, app) inherit both through env_for.
+    os.environ["QABOT_INDEX__BACKEND"] = args.backend
+    os.environ.setdefault("QABOT_INDEX__ONNX_CACHE", str(RESULTS / "tmp" / "onnx"))
     real = Settings().get_embeddings()
     real.embed_query("load the model before timing anything")
     name = "scale-server" if args.server else "scale"
@@ -393,12 +417,14 @@ def main() -> None:
                                "store": "chroma run server" if args.server else "embedded",
                                "sizes": {}}  # fmt: skip
     previous = RESULTS / f"{name}.json"
-    if previous.exists():  # sizes run separately accumulate into one table
-        results["sizes"] = json.loads(previous.read_text()).get("sizes", {})
+    if previous.exists():  # sizes and backends run separately accumulate into one table
+        for key, row in json.loads(previous.read_text()).get("sizes", {}).items():
+            row.setdefault("backend", "torch")  # rows from before the backend was recorded
+            results["sizes"][key if "/" in key else f"{key}/{row['backend']}"] = row
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(x) for x in args.sizes.split(",")]:
             print(f"N={n} …", file=sys.stderr, flush=True)
-            results["sizes"][str(n)] = measure(n, args, real, Path(tmp))
+            results["sizes"][f"{n}/{args.backend}"] = measure(n, args, real, Path(tmp))
             write(results, name)
             for leftover in Path(tmp).iterdir():  # 100k stores are gigabytes
                 if leftover.name.startswith(("store-", "baseline-", "chroma-")):

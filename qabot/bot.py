@@ -20,7 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
-from qabot.embeddings import embedding_id
+from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import IndexMissingError, QABotError, QuestionError
 from qabot.followups import resolve_follow_up
 from qabot.index import IngestReport, Progress, ingest
@@ -134,7 +134,8 @@ class QABot:
                         f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
                 self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings),
-                                               materialize=materialize)  # fmt: skip
+                                               materialize=materialize,
+                                               backend=embedding_backend(self.embeddings))  # fmt: skip
                 self._manifest_mtime = token
                 self._retriever = HybridRetriever(
                     self._snapshot, self.embeddings, self.settings.retrieval,
@@ -142,7 +143,7 @@ class QABot:
                 )
                 self._chain = build_chain(
                     self._retriever, self.llm, self.settings.retrieval.min_relevance,
-                    endpoint_name(self.settings),
+                    endpoint_name(self.settings), self.settings.retrieval,
                 )
                 # Statistics and the router's vocabulary are built on first use (or by
                 # warm_up): at 100k papers they take seconds the page need not wait for.
@@ -264,6 +265,10 @@ class QABot:
             self._topics = find_topics(snapshot.papers, paper_vectors(snapshot.collection))
         return self._topics
 
+    def paper_themes(self) -> dict[str, str]:
+        """Paper id -> the label of its theme (`topics`), for survey answers' headings."""
+        return {pid: topic.label for topic in self.topics() for pid in topic.paper_ids}
+
     def route(self, question: str) -> Route:
         """Statistic or retrieval? The LLM decides by tool calling when there is one."""
         return self._route(clean_question(question, self.settings.retrieval.max_question_chars))
@@ -346,9 +351,12 @@ class QABot:
         guard: CitationStreamFilter | None = None
         # A resolved follow-up is standalone already: condensing it again could lose the paper.
         inputs = {"question": asked, "history": [] if follow else to_messages(history),
-                  "filters": chosen, "k": k, "deadline": deadline}  # fmt: skip
+                  "filters": chosen, "k": k, "deadline": deadline, "shape": route.shape,
+                  "chronological": route.chronological, "sides": route.sides}  # fmt: skip
         if route.query and not history:  # a follow-up is condensed first; search for that
             inputs["query"] = route.query
+        if route.shape == "survey":  # many entries are grouped under the portfolio's themes
+            inputs["themes"] = self.paper_themes()
         # Endpoint failures arrive as LLMError from the chain's guarded model calls.
         for delta in self._chain.stream(inputs):
             for key, value in delta.items():

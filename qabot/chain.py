@@ -21,22 +21,33 @@ from langchain_core.runnables import (
     RunnablePassthrough,
 )
 
+from qabot.config import RetrievalSettings
 from qabot.errors import LLMError, QABotError
-from qabot.extractive import stream_extractive
+from qabot.extractive import compare_lines, stream_extractive, stream_lines, survey_lines
 from qabot.llms import Deadline, MockChatModel, condense_heuristic, llm_failure
 from qabot.models import Answer, Citation, SearchHit
 from qabot.prompts import (
     ABSTAIN_TEXT,
     ANSWER_PROMPT,
+    COMPARE_PROMPT,
     CONDENSE_PROMPT,
     MODEL_ABSTAIN_MARKER,
+    SURVEY_ORDER,
+    SURVEY_PROMPT,
     neutralise,
 )
-from qabot.retrieval import HybridRetriever, is_relevant
+from qabot.retrieval import HybridRetriever, is_relevant, named_terms, select_relevant
 from qabot.sources import CITATION, format_sources, marker_numbers, sources_from_hits
 
 log = logging.getLogger(__name__)
 
+COMPARE_PER_SIDE = 2  # papers a comparison cites for one side, at most
+_EARLIER = re.compile(r"\b(earlier|previous|prior|older|past)\b", re.I)
+
+
+def _names_any(hit: SearchHit, terms: set[str]) -> bool:
+    text = " ".join([hit.title, *(e.text for e in hit.evidence)]).lower()
+    return any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in terms)
 
 
 def answerer_name(llm: BaseChatModel | None) -> str:
@@ -75,10 +86,18 @@ def guarded_stream(llm: BaseChatModel, prompt: Any, endpoint: str,
 
 
 def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relevance: float,
-                endpoint: str = "the configured endpoint") -> Runnable:  # fmt: skip
+                endpoint: str = "the configured endpoint",
+                settings: RetrievalSettings | None = None) -> Runnable:  # fmt: skip
     """Input: {"question", "history": [BaseMessage], "filters": Filters, "k": int,
-    "deadline": Deadline | None} and optionally "query": what to search for instead of the
-    standalone question (the router's, with the names that became filters taken out)."""
+    "deadline": Deadline | None}, and optionally the route's "shape" ("focused", "survey",
+    "compare"), "query" (what to search for instead of the standalone question: a survey's
+    topic, or the question with the names that became filters taken out), "chronological",
+    "sides" (a compare's two sides) and "themes" (paper id -> theme).
+
+    Focused: the top k papers. Survey: up to `survey_max` candidates for the topic, of which
+    `select_relevant` keeps the relevant set. Compare: each side searched on its own; a side
+    with no relevant paper is reported in state["missing"]."""
+    settings = settings or retriever.settings
     if llm is None:
         condense: Runnable = RunnableLambda(lambda x: condense_heuristic(x["question"], x["history"]))
     else:
@@ -95,12 +114,56 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
 
         condense = RunnableLambda(rewrite)
 
-    def retrieve(state: dict[str, Any]) -> list[SearchHit]:
+    def survey(query: str, filters: Any) -> tuple[list[SearchHit], list[SearchHit]]:
+        candidates = retriever.search(query, k=settings.survey_max, filters=filters)
+        chosen = select_relevant(candidates, settings.survey_threshold,
+                                 settings.survey_dense_weight, settings.survey_agree)  # fmt: skip
+        return candidates, chosen
+
+    def compare_side(side: str, candidates: list[SearchHit], chosen: list[SearchHit],
+                     other: list[SearchHit]) -> list[SearchHit]:  # fmt: skip
+        """A named side is the papers that name it; a described one ("earlier assistance
+        approaches") the relevant papers not on the other side (older ones, for "earlier")."""
+        seen = {h.paper_id for h in other}
+        if terms := named_terms(side):
+            # The papers that name it, the most relevant first; others that merely mention
+            # the word count only when the relevance rule kept them too.
+            naming = [h for h in candidates if h.paper_id not in seen and _names_any(h, terms)]
+            if naming:
+                kept = {h.paper_id for h in chosen}
+                return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept][
+                    :COMPARE_PER_SIDE]
+        mine = [h for h in chosen if h.paper_id not in seen]
+        years = [h.year for h in other if h.year]
+        if _EARLIER.search(side) and years:
+            mine = [h for h in mine if h.year and h.year < min(years)] or mine
+        return mine[:COMPARE_PER_SIDE]
+
+    def retrieve(state: dict[str, Any]) -> dict[str, Any]:
+        shape = state.get("shape", "focused")
+        # A survey searches for its topic without the framing; a follow-up for the condensed
+        # question (the topic may come from the conversation).
         query = state.get("query") or state["standalone"]
-        return retriever.search(query, k=state["k"], filters=state["filters"])
+        if shape == "survey":
+            candidates, hits = survey(query, state["filters"])
+            return {"hits": hits, "candidates": candidates, "missing": []}
+        if shape == "compare" and len(state.get("sides") or []) == 2:
+            hits, missing = [], []
+            # A named side first ("AssistanceZero"), so "earlier approaches" can follow it.
+            for side in sorted(state["sides"], key=lambda s: not named_terms(s)):
+                candidates, chosen = survey(side, state["filters"])
+                if not is_relevant(side, candidates[: settings.k], min_relevance):
+                    missing.append(side)
+                    continue
+                hits += compare_side(side, candidates, chosen, hits)
+            return {"hits": hits, "candidates": hits, "missing": missing}
+        hits = retriever.search(query, k=state["k"], filters=state["filters"])
+        return {"hits": hits, "candidates": hits, "missing": []}
 
     def gate(state: dict[str, Any]) -> bool:
-        return not is_relevant(state.get("query") or state["standalone"], state["hits"],
+        if state.get("shape") == "compare" and state.get("sides"):
+            return not state["hits"]  # each side passed the gate on its own
+        return not is_relevant(state.get("query") or state["standalone"], state["candidates"],
                                min_relevance)  # fmt: skip
 
     def abstain(_: dict[str, Any]) -> Iterator[str]:
@@ -108,17 +171,35 @@ def build_chain(retriever: HybridRetriever, llm: BaseChatModel | None, min_relev
 
     def generate(state: dict[str, Any], config: RunnableConfig) -> Iterator[str]:
         blocks = sources_from_hits(state["hits"])
+        shape, question = state.get("shape", "focused"), state["standalone"]
         if llm is None:
-            yield from stream_extractive(state["standalone"], blocks)
+            if shape == "survey":
+                yield from stream_lines(survey_lines(
+                    state.get("query") or question, blocks,
+                    chronological=bool(state.get("chronological")), themes=state.get("themes"),
+                ))  # fmt: skip
+            elif shape == "compare" and state.get("sides"):
+                yield from stream_lines(compare_lines(question, blocks, state["missing"]))
+            else:
+                yield from stream_extractive(question, blocks)
             return
-        prompt = ANSWER_PROMPT.invoke(
-            {"sources": format_sources(blocks), "question": neutralise(state["standalone"])}
-        )
+        variables = {"sources": format_sources(blocks), "question": neutralise(question)}
+        if shape == "survey":
+            prompt = SURVEY_PROMPT.invoke(
+                {**variables, "order": SURVEY_ORDER[bool(state.get("chronological"))]}
+            )
+        elif shape == "compare" and state.get("sides"):
+            missing = "\n".join(neutralise(side) for side in state["missing"]) or "(none)"
+            prompt = COMPARE_PROMPT.invoke({**variables, "missing": missing})
+        else:
+            prompt = ANSWER_PROMPT.invoke(variables)
         yield from guarded_stream(llm, prompt, endpoint, config, state.get("deadline"))
 
     return (
         RunnablePassthrough.assign(standalone=condense)
-        | RunnablePassthrough.assign(hits=RunnableLambda(retrieve))
+        | RunnablePassthrough.assign(retrieved=RunnableLambda(retrieve))
+        | RunnableLambda(lambda s: {**{k: v for k, v in s.items() if k != "retrieved"},
+                                    **s["retrieved"]})  # fmt: skip
         | RunnablePassthrough.assign(abstain=RunnableLambda(gate))
         | RunnablePassthrough.assign(
             text=RunnableBranch((lambda s: s["abstain"], RunnableLambda(abstain)),

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LLMName = Literal["auto", "openai", "extractive", "mock"]
+EmbeddingBackend = Literal["onnx-fp32", "onnx-int8", "torch"]
 
 
 class _Group(BaseModel):
@@ -102,6 +103,17 @@ class IndexSettings(_Group):
         default="minilm",
         description="minilm: bundled all-MiniLM-L6-v2, offline. openai: the OpenAI embeddings API.",
     )
+    backend: EmbeddingBackend = Field(
+        default="onnx-int8",
+        description="How the bundled MiniLM runs. onnx-fp32 / onnx-int8: ONNX Runtime, no torch "
+        "at serving time (exported once into onnx_cache, which needs torch). torch: "
+        "sentence-transformers. Part of the index's identity: changing it means `qabot ingest` "
+        "re-embeds. The default was chosen by measurement (docs/measurements.md).",
+    )
+    onnx_cache: Path | None = Field(
+        default=None,
+        description="Folder of the exported ONNX models. Unset: `onnx/` inside QABOT_STORE.",
+    )
     openai_embedding_model: str = Field(default="text-embedding-3-small")
     chunk_size: int = Field(
         default=500,
@@ -155,6 +167,25 @@ class RetrievalSettings(_Group):
     )
     evidence_per_paper: int = Field(
         default=2, ge=1, le=20, description="Best chunks kept per paper."
+    )
+    survey_max: int = Field(
+        default=25, ge=1, le=100,
+        description="Most papers a survey or compare question retrieves (and can cite); the "
+        "relevance rule picks the answer's papers among them (docs/measurements.md).",
+    )
+    survey_threshold: float = Field(
+        default=0.65, ge=0.0, le=1.0,
+        description="A paper joins a survey answer when its score relative to the best match "
+        "(dense and BM25, see survey_dense_weight) is at least this (tuned, docs/measurements.md).",
+    )
+    survey_dense_weight: float = Field(
+        default=0.3, ge=0.0, le=1.0,
+        description="Weight of the dense cosine against BM25 in the survey relevance score.",
+    )
+    survey_agree: int = Field(
+        default=3, ge=0, le=25,
+        description="A paper that both dense search and BM25 rank in their top this many "
+        "joins a survey answer whatever its score.",
     )
     max_question_chars: int = Field(
         default=2_000, ge=20, le=100_000, description="Longer questions are truncated with a warning."
@@ -271,6 +302,11 @@ class Settings(BaseSettings):
             if var.startswith("QABOT_") and var.upper() not in known:
                 log.warning("ignoring unknown setting %s%s", var, _did_you_mean(var))
         return self
+
+    @property
+    def onnx_cache(self) -> Path:
+        """Where exported ONNX models live (QABOT_INDEX__ONNX_CACHE, else inside the store)."""
+        return self.index.onnx_cache or self.store / "onnx"
 
     @property
     def resolved_llm(self) -> str:

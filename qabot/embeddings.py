@@ -1,4 +1,5 @@
-"""Embedding backends: the bundled MiniLM (offline default) and OpenAI.
+"""Embedding backends: the bundled MiniLM (offline default, through ONNX Runtime or torch) and
+OpenAI. The ONNX backend itself is in `qabot.onnx_embeddings`.
 
 `langchain-huggingface` pins an older huggingface-hub, so a small `Embeddings` class around
 sentence-transformers is simpler and keeps the dependency tree installable.
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.embeddings import Embeddings
 
 from qabot.errors import ConfigError
+from qabot.onnx_embeddings import OnnxEmbeddings
 
 if TYPE_CHECKING:
     from qabot.config import Settings
@@ -47,6 +49,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.model_id = model_id
         self.batch_size = batch_size
         self.device = device
+        self.backend = "torch"
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -89,6 +92,14 @@ def embedding_id(embeddings: Embeddings) -> str:
     return type(embeddings).__name__
 
 
+def embedding_backend(embeddings: Embeddings) -> str | None:
+    """How a local model computes its vectors (torch, onnx-fp32, onnx-int8): the same model
+    through another backend gives slightly different vectors. None for remote APIs, where the
+    model name alone says what the vectors are."""
+    value = getattr(embeddings, "backend", None)
+    return value if isinstance(value, str) and value else None
+
+
 def make_embeddings(settings: Settings) -> Embeddings:
     """Build the configured embeddings backend (lazily loaded; nothing heavy happens here)."""
     if settings.index.embedding == "openai":
@@ -107,4 +118,8 @@ def make_embeddings(settings: Settings) -> Embeddings:
             max_retries=settings.openai.max_retries,
         )
         return emb
-    return SentenceTransformerEmbeddings(batch_size=settings.index.batch_size)
+    if settings.index.backend == "torch":
+        return SentenceTransformerEmbeddings(batch_size=settings.index.batch_size)
+    variant = "int8" if settings.index.backend == "onnx-int8" else "fp32"
+    return OnnxEmbeddings(bundled_minilm_path(), MINILM_ID, settings.onnx_cache, variant,
+                          batch_size=settings.index.batch_size)  # fmt: skip

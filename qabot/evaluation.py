@@ -6,7 +6,11 @@ An eval set is JSONL, one question per line:
 `gold_paper_ids` drive the retrieval metrics; `expected_facts` (strings the answer must contain)
 drive exact match, used for portfolio statistics (with a gold set, the statistic must also cite
 exactly those papers, see `exact_match`); `answerable: false` marks questions the bot
-should refuse. Statistic answers are computed, not generated, so they are graded by exact match
+should refuse. For `kind` "survey" and "compare" the gold papers are the whole relevant *set*,
+and the answer's cited papers are scored against it (coverage, paper precision). `split`
+("tune" or "holdout") says whether a question was used to choose the survey relevance rule;
+the report gives every metric per kind and per kind/split too. Statistic answers are computed,
+not generated, so they are graded by exact match
 and left out of the citation and faithfulness averages.
 """
 
@@ -29,9 +33,11 @@ from qabot.grounding import (
     LexicalJudge,
     cited_numbers,
     context_precision_at_k,
+    coverage,
     grade_answer,
     hit_at_k,
     is_refusal,
+    paper_precision,
     recall_at_k,
     reciprocal_rank,
 )
@@ -41,8 +47,10 @@ log = logging.getLogger(__name__)
 METRICS = [
     "hit@1", "recall@5", "mrr", "context_precision@5", "citation_validity",
     "citation_validity_before_cleanup", "citation_precision", "citation_recall", "faithfulness",
-    "abstention_precision", "abstention_accuracy", "statistics_exact_match",
+    "abstention_precision", "abstention_accuracy", "statistics_exact_match", "coverage",
+    "paper_precision",
 ]  # fmt: skip
+SET_KINDS = {"survey", "compare"}  # questions whose gold papers are the whole relevant set
 
 
 METADATA_KINDS = {"statistic", "affiliation", "category"}  # answered exactly from the metadata
@@ -55,11 +63,13 @@ class EvalItem(BaseModel):
     expected_facts: list[str] = Field(default_factory=list)
     history: list[dict[str, str]] = Field(default_factory=list)
     kind: str = ""
+    split: str = Field(default="", description='"tune" or "holdout" (survey rule tuning).')
 
 
 class ItemResult(BaseModel):
     question: str
     kind: str
+    split: str = ""
     answerable: bool
     answer: str
     answerer: str
@@ -78,6 +88,9 @@ class EvalReport(BaseModel):
     created_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     questions: int
     metrics: dict[str, float | None]
+    by_kind: dict[str, dict[str, float | None]] = Field(
+        default_factory=dict, description='Metrics per kind, and per "kind/split".'
+    )
     items: list[ItemResult]
 
 
@@ -137,11 +150,16 @@ def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
             sum(1 <= n <= len(answer.sources) for n in markers) / len(markers) if markers else None
         )
         unsupported = grading.unsupported
+    if item.kind in SET_KINDS and item.gold_paper_ids:
+        cited = [c.paper_id for c in answer.citations]
+        metrics["coverage"] = coverage(cited, item.gold_paper_ids)
+        metrics["paper_precision"] = paper_precision(cited, item.gold_paper_ids)
     if item.expected_facts:
         metrics["statistics_exact_match"] = float(exact_match(item, answer.answer, statistic,
                                                               [c.paper_id for c in answer.citations]))
-    return ItemResult(question=item.question, kind=item.kind, answerable=item.answerable,
-                      answer=answer.answer, answerer=answer.answerer, refused=refused,
+    return ItemResult(question=item.question, kind=item.kind, split=item.split,
+                      answerable=item.answerable, answer=answer.answer,
+                      answerer=answer.answerer, refused=refused,
                       sources=ranked, cited=[c.paper_id for c in answer.citations],
                       metrics=metrics, unsupported=unsupported)  # fmt: skip
 
@@ -163,8 +181,20 @@ def run_eval(bot: QABot, items: list[EvalItem], *, judge: Judge | None = None,
         sum(r.answerable for r in answered) / len(answered) if answered else 0.0
     )
     metrics["abstention_accuracy"] = len(correct) / len(results)
+    groups: dict[str, list[ItemResult]] = {}
+    for r in results:
+        groups.setdefault(r.kind or "other", []).append(r)
+        if r.split:
+            groups.setdefault(f"{r.kind or 'other'}/{r.split}", []).append(r)
+    by_kind = {
+        kind: {"questions": float(len(rs)),
+               **{n: _mean([r.metrics.get(n) for r in rs]) for n in METRICS
+                  if n not in ("abstention_precision", "abstention_accuracy")}}
+        for kind, rs in sorted(groups.items())
+    }  # fmt: skip
     return EvalReport(dataset=dataset, answerer=bot.answerer, judge=type(judge).__name__,
-                      questions=len(results), metrics=metrics, items=results)  # fmt: skip
+                      questions=len(results), metrics=metrics, by_kind=by_kind,
+                      items=results)  # fmt: skip
 
 
 def compare(report: EvalReport, baseline: EvalReport) -> dict[str, tuple[float | None, float | None, float | None]]:
@@ -186,6 +216,14 @@ def markdown_report(report: EvalReport) -> str:
              f"Dataset `{report.dataset}`, {report.questions} questions, judge "
              f"{report.judge}, {report.created_at}.", "", "| metric | value |", "| --- | --- |"]  # fmt: skip
     lines += [f"| {name} | {_fmt(report.metrics.get(name))} |" for name in METRICS]
+    if report.by_kind:
+        shown = ["questions", "hit@1", "coverage", "paper_precision", "citation_precision",
+                 "faithfulness", "statistics_exact_match"]  # fmt: skip
+        lines += ["", "## Per kind", "", f"| kind | {' | '.join(shown)} |",
+                  f"| --- |{' --- |' * len(shown)}"]  # fmt: skip
+        for kind, m in report.by_kind.items():
+            cells = [str(int(m["questions"] or 0))] + [_fmt(m.get(n)) for n in shown[1:]]
+            lines.append(f"| {kind} | {' | '.join(cells)} |")
     lines += ["", "![metrics](metrics.png)", "", "## Per question", "",
               "| # | kind | question | answerer | refused | hit@1 | faithfulness | citation recall | exact |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip

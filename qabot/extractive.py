@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from qabot.lexical import tokenize
+from qabot.prompts import MISSING_SIDE_TEXT
 from qabot.sources import SourceBlock
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
@@ -23,8 +24,11 @@ _CONTRIBUTION = re.compile(
 # Words that say what kind of answer is wanted, not what it is about.
 _GENERIC = set(tokenize(["paper papers work research study approach method group portfolio "
                          "publish published wrote author authors tell explain describe idea "
-                         "anyone someone thing"])[0])  # fmt: skip
+                         "anyone someone thing done summarise summarize summary overview "
+                         "evolved evolve compare comparison differ difference earlier"])[0])  # fmt: skip
 MAX_SENTENCES = 3
+SURVEY_PAGE = 10  # entries a survey shows in full; the rest are listed by title
+THEMES_FROM = 6  # more entries than this are grouped under theme headings
 
 
 def split_sentences(text: str) -> list[str]:
@@ -96,3 +100,76 @@ def stream_extractive(question: str, sources: list[SourceBlock]) -> Iterator[str
     """Yield the answer a sentence at a time, so interfaces can show progress."""
     for i, sentence in enumerate(extractive_sentences(question, sources)):
         yield (" " if i else "") + sentence
+
+
+# -- surveys and comparisons ---------------------------------------------------------------
+
+
+def best_sentence(question: str, block: SourceBlock) -> str:
+    """The sentence of a source that best says what the paper contributes on the question's
+    topic: most of the question's content words, a contribution cue ("we propose ...") as a
+    tie-breaker, and the opening sentence (usually background) only when nothing beats it."""
+    wanted = _content(question)
+    sentences = split_sentences(block.text)
+    if not sentences:
+        return f"{_label(block)} is one of the matching papers."
+
+    def score(item: tuple[int, str]) -> tuple[float, int]:
+        position, sentence = item
+        overlap = len(wanted & _content(sentence)) / len(wanted) if wanted else 0.0
+        cue = 0.25 if _CONTRIBUTION.search(sentence) else 0.0
+        opening = -0.15 if position == 0 and len(sentences) > 1 else 0.0
+        return overlap + cue + opening, -position
+
+    return max(enumerate(sentences), key=score)[1]
+
+
+def _entry(question: str, block: SourceBlock) -> str:
+    return f"- {_label(block)}: {_cite(best_sentence(question, block), block.number)}"
+
+
+def survey_lines(question: str, sources: list[SourceBlock], *, chronological: bool = False,
+                 themes: dict[str, str] | None = None) -> list[str]:  # fmt: skip
+    """One cited entry per source: a count line, then entries (under theme headings when
+    there are many), best first or oldest first; past `SURVEY_PAGE`, titles only."""
+    if not sources:
+        return []
+    ordered = sorted(sources, key=lambda b: (b.year or 9999, b.number)) if chronological else sources
+    n = len(ordered)
+    head = "1 paper in the portfolio matches this question:" if n == 1 else (
+        f"{n} papers in the portfolio match this question, "
+        f"{'oldest first' if chronological else 'most relevant first'}:")  # fmt: skip
+    shown, rest = ordered[:SURVEY_PAGE], ordered[SURVEY_PAGE:]
+    if rest:  # the page shows the best ones; in year order, the best ones kept in year order
+        best = {b.number for b in sorted(sources, key=lambda b: b.number)[:SURVEY_PAGE]}
+        shown = [b for b in ordered if b.number in best]
+        rest = [b for b in ordered if b.number not in best]
+    lines = [head, ""]
+    groups: dict[str, list[SourceBlock]] = {}
+    for block in shown:
+        # Themes would break the year order that shows how the work evolved.
+        grouped = len(shown) > THEMES_FROM and not chronological
+        label = (themes or {}).get(block.paper_id, "") if grouped else ""
+        groups.setdefault(label, []).append(block)
+    for label, blocks in groups.items():
+        if label:
+            lines += ["", f"### {label[:1].upper()}{label[1:]}"]
+        lines += [_entry(question, b) for b in blocks]
+    if rest:
+        lines += ["", f"{len(rest)} more {'paper' if len(rest) == 1 else 'papers'} matched less closely:"]
+        lines += [f"- {_cite(_label(b), b.number)}" for b in rest]
+    return lines
+
+
+def compare_lines(question: str, sources: list[SourceBlock],
+                  missing: list[str] | None = None) -> list[str]:  # fmt: skip
+    """Each side's papers with their most relevant sentence, each cited; a side the portfolio
+    has nothing on is said to be missing."""
+    lines = [MISSING_SIDE_TEXT.format(side=side) for side in missing or []]
+    return [*lines, *([""] if lines else []), *(_entry(question, b) for b in sources)]
+
+
+def stream_lines(lines: list[str]) -> Iterator[str]:
+    """Lines as Markdown, a line at a time ("" is a blank line, so a list stays a list)."""
+    for i, line in enumerate(lines):
+        yield ("\n" if i else "") + line

@@ -1,7 +1,8 @@
 """An OpenAI-compatible chat-completions server for offline tests, with faults on demand.
 
-It answers like `MockChatModel` (from the sources in the prompt, with `[n]` citations),
-streams with server-sent events ending in `[DONE]`, answers tool calls the way the router asks
+It answers like `MockChatModel` (from the sources in the prompt, with `[n]` citations; survey
+and compare prompts get one cited entry per source), routes with a question's shape as a model
+would (`SearchPapers.shape`, `sides`), streams with server-sent events ending in `[DONE]`, answers tool calls the way the router asks
 for them, and can be told to fail. Use it to test the real `openai`/`langchain-openai` path:
 
     with FakeOpenAIServer() as server:            # binds 127.0.0.1 on a free port
@@ -63,7 +64,10 @@ def _tool_call(body: dict[str, Any]) -> dict[str, Any]:
     if route.kind == "statistic":
         name, args = "PortfolioStatistic", {"intent": route.intent or "list", **filters}
     else:
-        name, args = "SearchPapers", {"query": question, **filters}
+        name, args = "SearchPapers", {"query": route.query or question, "shape": route.shape,
+                                      "chronological": route.chronological, **filters}  # fmt: skip
+        if route.sides:
+            args["sides"] = route.sides
     return {"id": f"call_{uuid.uuid4().hex[:8]}", "type": "function",
             "function": {"name": name, "arguments": json.dumps(args)}}  # fmt: skip
 

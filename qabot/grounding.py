@@ -10,6 +10,13 @@ Answer metrics (per answer sentence; list items are sentences; refusals are not 
   or the others do not without it;
 - faithfulness: sentences (citations removed) supported by the retrieved passages ÷ sentences.
 "Supports" is decided by a `Judge`: `LexicalJudge` (deterministic, below) or `LLMJudge`.
+Framing lines are not claims and are not graded: Markdown headings ("### Theme"), an uncited
+line ending in a colon that introduces a list ("12 papers match this question:"), and an
+uncited statement that the portfolio has no paper on something (a compare's missing side).
+
+Portfolio-level answers (surveys, comparisons) against a gold *set* of papers:
+- coverage: gold papers cited ÷ gold papers (paper-level recall);
+- paper precision: cited papers that are gold ÷ cited papers.
 
 Retrieval metrics compare a ranked list of paper ids with a set of gold ids:
 - hit@k: 1 if any gold paper is in the top k, else 0;
@@ -22,6 +29,7 @@ Questions without gold papers (unanswerable) are excluded from retrieval metrics
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,12 +55,41 @@ def recall_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:
     return len(gold_set & set(ranked[:k])) / len(gold_set)
 
 
+def ndcg_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:
+    """nDCG@k with binary gains, as BEIR reports it (trec_eval's ndcg_cut): DCG of the top k,
+    gain 1 / log2(rank + 1) per relevant result, over the DCG of a perfect ranking."""
+    gold_set = set(gold)
+    if not gold_set:
+        return 0.0
+    seen: set[str] = set()
+    dcg = 0.0
+    for rank, paper_id in enumerate(ranked[:k], 1):
+        # A result listed twice is one result: counting it again would reward duplicates.
+        if paper_id in gold_set and paper_id not in seen:
+            dcg += 1.0 / math.log2(rank + 1)
+        seen.add(paper_id)
+    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(gold_set), k) + 1))
+    return dcg / ideal
+
+
 def reciprocal_rank(ranked: Sequence[str], gold: Iterable[str]) -> float:
     gold_set = set(gold)
     for rank, paper_id in enumerate(ranked, 1):
         if paper_id in gold_set:
             return 1.0 / rank
     return 0.0
+
+
+def coverage(cited: Iterable[str], gold: Iterable[str]) -> float:
+    """Share of the gold papers the answer cites (paper-level recall)."""
+    gold_set = set(gold)
+    return len(gold_set & set(cited)) / len(gold_set) if gold_set else 0.0
+
+
+def paper_precision(cited: Iterable[str], gold: Iterable[str]) -> float:
+    """Share of the cited papers that are gold (0 when nothing is cited)."""
+    cited_set = set(cited)
+    return len(cited_set & set(gold)) / len(cited_set) if cited_set else 0.0
 
 
 def context_precision_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:
@@ -134,6 +171,15 @@ def answer_sentences(text: str) -> list[str]:
     """Sentences of an answer (list items count as sentences), markers kept."""
     parts = (p.strip().lstrip("-•* ").strip() for p in _SENTENCE.split(text))
     return [p for p in parts if len(re.findall(r"\w+", p)) >= 2]
+
+
+def is_framing(sentence: str) -> bool:
+    """A heading, a list's uncited introduction, or an uncited "the portfolio has no paper
+    about X": structure or absence, not a claim a source must support."""
+    if CITATION.search(sentence):
+        return False
+    text = sentence.strip()
+    return text.startswith("#") or text.endswith(":") or bool(REFUSAL.search(text))
 
 
 def _numbers(text: str) -> set[str]:
@@ -286,7 +332,7 @@ def grade_answer(answer: Answer, judge: Judge | None = None) -> AnswerGrounding:
     validity = kept / total if total else None
     if is_refusal(answer):
         return AnswerGrounding(0, validity, None, None, None, [])
-    sentences = answer_sentences(answer.answer)
+    sentences = [s for s in answer_sentences(answer.answer) if not is_framing(s)]
     recall_hits = supported = relevant = cited = 0
     unsupported: list[tuple[str, str]] = []
     everything = list(passages.values())

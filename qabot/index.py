@@ -36,11 +36,12 @@ from qabot.checksums import (
 )
 from qabot.config import Settings
 from qabot.corpus import CorpusLoad, load_corpus
-from qabot.embeddings import embedding_id
+from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
 from qabot.integrity import remove_orphan_segments
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper
+from qabot.onnx_embeddings import OnnxEmbeddings
 from qabot.portfolio import VectorMeans, find_topics
 from qabot.store import (
     COLLECTION_PREFIX,
@@ -160,6 +161,9 @@ def ingest(
     `wait` overrides how long to wait for another ingest's lock (settings.index.lock_timeout).
     """
     start = time.perf_counter()
+    if isinstance(embeddings, OnnxEmbeddings):
+        # Export now, even when nothing needs embedding, so serving never has to (nor torch).
+        embeddings.load()
     try:
         lock = _lock(settings, wait)
         lock.acquire()
@@ -189,7 +193,7 @@ def _ingest_locked(
     settings: Settings, embeddings: Embeddings, loaded: CorpusLoad, rebuild: bool,
     progress: Progress | None,
 ) -> IngestReport:  # fmt: skip
-    model = embedding_id(embeddings)
+    model, backend = embedding_id(embeddings), embedding_backend(embeddings)
     client = _open_for_ingest(settings, rebuild)
     try:
         old = None if rebuild else load_manifest(settings, client)
@@ -208,7 +212,8 @@ def _ingest_locked(
     if damage:
         log.warning("the live index generation %s is damaged (%s); rebuilding it",
                     old.generation, "; ".join(map(str, damage)))  # type: ignore[union-attr]  # fmt: skip
-    elif old and old.profiles == profiles and _unchanged(settings, client, old, papers, model):
+    elif (old and old.profiles == profiles and old.embedding_backend == backend
+          and _unchanged(settings, client, old, papers, model)):  # fmt: skip
         _repair_summary(settings, client, old, papers)
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
@@ -220,12 +225,15 @@ def _ingest_locked(
     collection = client.create_collection(
         collection_name,
         configuration={"hnsw": {"space": "cosine"}},
-        metadata={"embedding_model": model, "qabot_generation": generation},
+        metadata={"embedding_model": model, "embedding_backend": backend or "",
+                  "qabot_generation": generation},  # fmt: skip
         embedding_function=None,  # Chroma's default downloads a model; we always bring vectors
     )
     try:
         # Vectors are reused by the chunk table's content keys: never from a damaged table.
         source = None if any(p.path == "chunks.json" for p in damage) else old
+        if source is not None and source.embedding_backend != backend:
+            source = None  # another backend's vectors are close to these, not the same
         reused, vectors = _write_vectors(settings, client, source, model, collection, chunks,
                                          embeddings, progress)  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
@@ -239,6 +247,7 @@ def _ingest_locked(
         history = ([*old.history] if old else []) + [generation]
         manifest = Manifest(
             generation=generation, collection=collection_name, embedding_model=model,
+            embedding_backend=backend,
             chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
             papers=len(papers), chunks=len(chunks),
             history=history[-settings.index.keep_generations :],

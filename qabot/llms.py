@@ -21,13 +21,20 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import Field
 
 from qabot.errors import LLMError
-from qabot.extractive import extractive_answer
-from qabot.prompts import CONDENSE_SYSTEM, MODEL_ABSTAIN_MARKER
+from qabot.extractive import compare_lines, extractive_answer, survey_lines
+from qabot.prompts import (
+    COMPARE_SYSTEM,
+    CONDENSE_SYSTEM,
+    MODEL_ABSTAIN_MARKER,
+    SURVEY_ORDER,
+    SURVEY_SYSTEM,
+)
 from qabot.sources import SourceBlock, parse_prompt
 
 if TYPE_CHECKING:
     from qabot.config import Settings
 
+_MISSING = re.compile(r"<missing>\n(?P<sides>.*?)\n</missing>", re.DOTALL)
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|the paper|the same|"
     r"the authors?|the first|the second|the last|one|ones)\b",
@@ -79,7 +86,17 @@ class MockChatModel(BaseChatModel):
             return condense_heuristic(str(messages[-1].content), messages[1:-1])
         if self.responses:
             return self.responses.pop(0)
-        question, sources = parse_prompt(str(messages[-1].content))
+        prompt = str(messages[-1].content)
+        question, sources = parse_prompt(prompt)
+        system = str(messages[0].content) if len(messages) > 1 else ""
+        if sources and system.startswith(SURVEY_SYSTEM.split("\n", 1)[0]):
+            # The survey prompt: one cited entry per source, in the order it asks for.
+            return "\n".join(survey_lines(question, sources,
+                                          chronological=SURVEY_ORDER[True] in system))  # fmt: skip
+        if system.startswith(COMPARE_SYSTEM.split("\n", 1)[0]):
+            match = _MISSING.search(prompt)
+            missing = [m for m in (match["sides"].splitlines() if match else []) if m != "(none)"]
+            return "\n".join(compare_lines(question, sources, missing)) or MODEL_ABSTAIN_MARKER
         return self.answer(question, sources) if sources else MODEL_ABSTAIN_MARKER
 
     def answer(self, question: str, sources: list[SourceBlock]) -> str:

@@ -311,6 +311,9 @@ class SearchHit(BaseModel):
     relevance: float | None = Field(
         default=None, description="Best dense cosine similarity of its chunks; None if only BM25 found it."
     )
+    lexical: float | None = Field(
+        default=None, description="Best BM25 score of its chunks; None if only dense search found it."
+    )
     evidence: list[Evidence] = Field(default_factory=list)
 
 

@@ -183,11 +183,12 @@ class HybridRetriever:
             for c in ranked[: self.settings.evidence_per_paper] if texts.get(c)
         ]  # fmt: skip
         sims = [cosine[c] for c in chunk_ids if c in cosine]
+        bm25 = [lex[c] for c in chunk_ids if c in lex]
         return SearchHit(
             paper_id=paper.paper_id, title=paper.title, year=paper.year,
             authors=paper.authors_display, category=paper.category, has_code=paper.has_code,
             url=paper.url, venue=paper.venue, score=score, relevance=max(sims) if sims else None,
-            evidence=evidence,
+            lexical=max(bm25) if bm25 else None, evidence=evidence,
         )  # fmt: skip
 
 
@@ -259,3 +260,37 @@ def is_relevant(question: str, hits: list[SearchHit], min_relevance: float) -> b
         if any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in terms):
             return True
     return False
+
+
+def survey_scores(hits: list[SearchHit], dense_weight: float) -> dict[str, float]:
+    """Each hit's relevance relative to the best hit of this question, in [0, 1]:
+    `dense_weight` × cosine ÷ best cosine + (1 − `dense_weight`) × BM25 ÷ best BM25.
+
+    Relative, because absolute scores move with the question: MiniLM's best cosine is 0.18 for
+    "RLHF" and 0.61 for "offline reinforcement learning", both for papers that are on topic.
+    Both retrievers count, so a paper that only one of them ranks high needs to be near the
+    top of that one (agreement of the two is what separates a topic's papers from neighbours)."""
+    best_cos = max((h.relevance or 0.0 for h in hits), default=0.0)
+    best_lex = max((h.lexical or 0.0 for h in hits), default=0.0)
+    scores = {}
+    for hit in hits:
+        dense = max(hit.relevance or 0.0, 0.0) / best_cos if best_cos > 0 else 0.0
+        lexical = (hit.lexical or 0.0) / best_lex if best_lex > 0 else 0.0
+        scores[hit.paper_id] = dense_weight * dense + (1 - dense_weight) * lexical
+    return scores
+
+
+def select_relevant(hits: list[SearchHit], threshold: float, dense_weight: float,
+                    agree: int = 3) -> list[SearchHit]:  # fmt: skip
+    """The papers a survey answer covers, best first: those whose `survey_scores` clear
+    `threshold`, and those both retrievers put in their top `agree` (dense and lexical
+    agreement). The top hit always qualifies (the abstention gate has already judged it)."""
+    if not hits:
+        return []
+    scores = survey_scores(hits, dense_weight)
+    by_dense = sorted((h for h in hits if h.relevance is not None), key=lambda h: -(h.relevance or 0))
+    by_lexical = sorted((h for h in hits if h.lexical), key=lambda h: -(h.lexical or 0))
+    agreed = {h.paper_id for h in by_dense[:agree]} & {h.paper_id for h in by_lexical[:agree]}
+    ranked = sorted(hits, key=lambda h: -scores[h.paper_id])
+    return [h for i, h in enumerate(ranked)
+            if i == 0 or scores[h.paper_id] >= threshold or h.paper_id in agreed]  # fmt: skip

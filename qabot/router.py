@@ -8,6 +8,11 @@ Two implementations behind one `Route` result:
 
 Labels: "statistic" (answered from metadata alone), "retrieval" (top-k search), "mixed" (search
 restricted by metadata the question names, or a metadata list with per-paper summaries).
+
+Shapes decide how broad the answer is: "focused" (one paper or a few, in depth: "what is X?"),
+"survey" (every paper on a topic: "what has she done on X?", "which papers ...", "summarise
+her work on X", "how has her work on X evolved"), "compare" (both sides of "compare A with B",
+"how does A differ from B"), "metadata" (statistics).
 """
 
 from __future__ import annotations
@@ -60,6 +65,28 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [
                         r"\bwhat (did|has|have) (she|he|they|\w+ \w+) (publish|published|written)\b",
                         re.I)),
 ]  # fmt: skip
+Shape = Literal["focused", "survey", "compare", "metadata"]
+_SURVEY = re.compile(
+    r"\bwhat (has|have|did|does|do) (she|he|they|this group|the group|this lab|the lab|\w+ \w+) "
+    r"(done|worked|work|published|publish|written|write|studied|study|researched)\b|"
+    r"\b(which|what) (papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
+    r"\boverview\b|\b(her|his|their|the group's|the lab's) (work|research|papers|publications) "
+    r"(on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (on|about)\b|"
+    r"\b(all|every|any) (of )?(her |his |their |the )?(papers|work|publications) (on|about)\b",
+    re.I,
+)  # fmt: skip
+_CHRONOLOGICAL = re.compile(r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* over\b|"
+                            r"\bchanged? over\b|\btrajectory\b", re.I)  # fmt: skip
+# The two sides of a comparison, tried in order. Anchored to how a comparison is asked, so
+# "the visual difference between the start and goal images" stays a focused question.
+_SIDES = [re.compile(p, re.I) for p in (
+    r"^(?:please\s+|can you\s+|could you\s+)?compar\w*\s+(?P<a>.+?)\s+"
+    r"(?:with|to|and|against|versus|vs\.?)\s+(?P<b>.+)",
+    r"^how (?:does|do|did|is|are|was|were)\s+(?P<a>.+?)\s+(?:differ\w*\s+from|compare\s+"
+    r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
+    r"^(?:what|which)\s+(?:is|are|were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
+    r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
+)]  # fmt: skip
 _CODE = re.compile(r"\b(code|github|implementations?|open[- ]source)\b", re.I)
 # Any four-digit year, so "in 1800" or "in 9999" becomes a filter that matches nothing instead
 # of being ignored (which listed every paper). Not part of a longer number or a decimal.
@@ -97,12 +124,15 @@ class Route(BaseModel):
     intent: Intent | None = None
     filters: Filters = Field(default_factory=Filters)
     author_query: str | None = Field(default=None, description="Author as named in the question.")
+    shape: Shape = "focused"
+    chronological: bool = Field(default=False, description='A survey ordered by year ("evolved").')
     query: str | None = Field(
         default=None,
-        description="What to search for when the question names people or institutions that "
-        "became filters: the question without them, so a name the abstracts do not contain "
-        "does not dilute the search (None: search for the question itself).",
+        description="What to search for instead of the question: a survey's topic without the "
+        "framing, or the question without the people and institutions that became filters, so "
+        "a name the abstracts do not contain does not dilute the search (None: the question).",
     )
+    sides: list[str] = Field(default_factory=list, description="The two things a compare names.")
 
 
 @dataclass
@@ -267,6 +297,34 @@ def topic_words(q: str, author: str | None, categories: list[str] | None = None,
     return {t for t in tokenize([text])[0] if t not in _FRAME and not t.isdigit() and len(t) > 1}
 
 
+def topic_query(q: str, author: str | None) -> str:
+    """The question's words minus its framing, years and author, in order: what a survey
+    searches for ("What has this group done on reward hacking?" -> "reward hacking")."""
+    text = re.sub(re.escape(author), " ", q, flags=re.I) if author else q
+    text = _CHRONOLOGICAL.sub(" ", text)
+    words = re.findall(r"[\w'’.-]*\w", text)
+    keep = [w for w in words
+            if not re.fullmatch(r"(19|20)\d{2}", w) and not set(tokenize([w])[0]) <= _FRAME]  # fmt: skip
+    return " ".join(keep)
+
+
+def compare_sides(q: str) -> list[str]:
+    """["A", "B"] from "compare A with B", "how does A differ from B", "A vs B"; else []."""
+    for pattern in _SIDES:
+        if m := pattern.search(q):
+            sides = [re.sub(r"^(the|a|an)\s+|[?.!\s]+$", "", m[g].strip(), flags=re.I) for g in "ab"]
+            if all(sides):
+                return sides
+    return []
+
+
+def question_shape(q: str) -> tuple[Shape, bool, list[str]]:
+    """(shape, chronological, compare sides) of a question that goes to the papers' text."""
+    if sides := compare_sides(q):
+        return "compare", False, sides
+    if _SURVEY.search(q):
+        return "survey", bool(_CHRONOLOGICAL.search(q)), []
+    return "focused", False, []
 def search_text(q: str, names: list[str]) -> str | None:
     """The question's topic, in its own words, once the names that became filters and the
     request's framing are out: "Which papers did Sergey Levine co-author about dialogue?" ->
@@ -303,19 +361,23 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     topical = topic_words(q, author, filters.categories, written)
     if intent in ("figures", "coauthors", "topics", "years", "affiliations"):
         return Route(kind="statistic", label="statistic", intent=intent, filters=filters,  # type: ignore[arg-type]
-                     author_query=author)  # fmt: skip
+                     author_query=author, shape="metadata")  # fmt: skip
     if intent is not None and not topical:
         return Route(kind="statistic", label="mixed" if intent == "summary" else "statistic",
-                     intent=intent, filters=filters, author_query=author)  # type: ignore[arg-type]  # fmt: skip
+                     intent=intent, filters=filters, author_query=author, shape="metadata")  # type: ignore[arg-type]  # fmt: skip
     if intent is None and not topical and not filters.is_empty():
         # "What was published between 2020 and 2022?": metadata names the whole answer.
         return Route(kind="statistic", label="statistic", intent="list", filters=filters,
-                     author_query=author)  # fmt: skip
+                     author_query=author, shape="metadata")  # fmt: skip
+    shape, chronological, sides = question_shape(q)
     query = None
-    if filters.author or filters.affiliation or filters.profile:
+    if shape == "survey":
+        query = topic_query(q.replace(written, " ") if written else q, author) or None
+    elif filters.author or filters.affiliation or filters.profile:
         query = search_text(q, [n for n in (author, written) if n])
     return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
-                 filters=filters, author_query=author, query=query)  # fmt: skip
+                 filters=filters, author_query=author, shape=shape, chronological=chronological,
+                 query=query, sides=sides)  # fmt: skip
 
 
 class PortfolioStatistic(BaseModel):
@@ -335,7 +397,15 @@ class SearchPapers(BaseModel):
     """Search the papers' abstracts for a topic, method or finding, optionally restricted by
     year, category, author or code availability."""
 
-    query: str
+    query: str = Field(description="What to search for: the topic, without the question's framing.")
+    shape: Literal["focused", "survey", "compare"] = Field(
+        default="focused",
+        description="focused: one thing in depth ('what is X?'). survey: every paper on a topic "
+        "('what has she done on X', 'which papers ...', 'summarise her work on X'). compare: "
+        "two things side by side ('compare A with B', 'how does A differ from B').",
+    )
+    chronological: bool = Field(default=False, description="Survey ordered by year ('how has X evolved').")
+    sides: list[str] | None = Field(default=None, description="compare: the two things compared.")
     year_from: int | None = None
     year_to: int | None = None
     categories: list[str] | None = None
@@ -388,8 +458,20 @@ class LLMRouter:
             filters = filters.model_copy(update={"profile": self.vocab.profiles[name_key(author)]})
         if call["name"] == "PortfolioStatistic":
             return Route(kind="statistic", label="statistic", intent=args.get("intent", "list"),
-                         filters=filters, author_query=author)  # fmt: skip
+                         filters=filters, author_query=author, shape="metadata")  # fmt: skip
+        # The model's shape when it gave one; the patterns' otherwise (and the sides of a
+        # compare the model named without splitting them).
+        shape, chronological, sides = question_shape(" ".join(question.split()))
+        shape = args.get("shape", shape)
+        if shape not in ("focused", "survey", "compare"):
+            shape = "focused"
+        sides = [str(s) for s in args.get("sides", [])][:2] or sides
+        if shape == "compare" and len(sides) < 2:
+            shape = "focused"
         names = filters.author or filters.affiliation or filters.profile
         return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
-                     filters=filters, author_query=author,
-                     query=args.get("query") if names else None)  # fmt: skip
+                     filters=filters, author_query=author, shape=shape,
+                     chronological=bool(args.get("chronological", chronological)),
+                     query=str(args.get("query") or "") or None if shape == "survey" or names
+                     else None,
+                     sides=sides if shape == "compare" else [])  # fmt: skip

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from qabot.checksums import (
     FileProblem,
@@ -42,6 +42,7 @@ from qabot.checksums import (
     files_damaged,
     recorded_files,
 )
+from qabot.embeddings import MINILM_ID
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile, Topic
@@ -58,6 +59,7 @@ SUMMARY_AUTHORS = 2000  # a field lists 100k+ people; the page offers the most f
 MANIFEST = "manifest.json"
 COLLECTION_PREFIX = "qabot-"
 MANIFEST_COLLECTION = "qabot_manifest"  # server mode; "_" keeps it out of the generations' prefix
+LEGACY_BACKEND = "torch"  # how the bundled model ran before manifests recorded a backend
 
 
 class Manifest(BaseModel):
@@ -67,6 +69,9 @@ class Manifest(BaseModel):
     generation: str
     collection: str
     embedding_model: str
+    embedding_backend: str | None = Field(
+        default=None, description="torch, onnx-fp32 or onnx-int8; None for a remote API."
+    )
     chunk_size: int
     chunk_overlap: int
     papers: int
@@ -78,6 +83,15 @@ class Manifest(BaseModel):
         default_factory=dict,
         description="Size and checksum of every file of the generation folder (qabot.checksums).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_backend(cls, data: Any) -> Any:
+        """A store built before backends were recorded ran the bundled model through torch."""
+        if isinstance(data, dict) and "embedding_backend" not in data:
+            legacy = LEGACY_BACKEND if data.get("embedding_model") == MINILM_ID else None
+            data = {**data, "embedding_backend": legacy}
+        return data
 
 
 class IndexSummary(BaseModel):
@@ -368,8 +382,10 @@ Materializer = Callable[[Path, Manifest, Any], None]
 
 
 def open_snapshot(settings: Settings, embedding_model: str, client: Any | None = None,
-                  materialize: Materializer | None = None) -> IndexSnapshot:  # fmt: skip
-    """Open the live generation, checking that it matches the configured embedding model.
+                  materialize: Materializer | None = None, *,
+                  backend: str | None = LEGACY_BACKEND) -> IndexSnapshot:  # fmt: skip
+    """Open the live generation, checking that it matches the configured embedding model and
+    the backend that runs it (`embedding_backend()` of the query embeddings).
 
     With a Chroma server, a generation another machine wrote has no local tables yet:
     `materialize` (qabot.replica's, passed in by the caller because the replica module builds
@@ -387,6 +403,14 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
             f"The index in {where} was built with the embedding model "
             f"{manifest.embedding_model!r}, but {embedding_model!r} is configured. Re-run "
             "`qabot ingest` to rebuild it, or set QABOT_INDEX__EMBEDDING back."
+        )
+    if manifest.embedding_backend != backend:
+        # Another backend's query vectors would be close to, but not exactly in, the index's
+        # space (int8 moves them by up to a few percent): re-embed rather than mix them.
+        raise IndexMismatchError(
+            f"The index in {where} was embedded with the {manifest.embedding_backend} backend, "
+            f"but {backend} is configured. Run `qabot ingest` to re-embed it with {backend}, or "
+            f"set QABOT_INDEX__BACKEND={manifest.embedding_backend}."
         )
     folder = generation_dir(store, manifest.generation)
     try:

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from qabot.bot import QABot
 from qabot.config import Settings
-from qabot.embeddings import SentenceTransformerEmbeddings
 from qabot.grounding import Judge, LexicalJudge, grade_answer, is_refusal, source_passages
 from qabot.llms import MockChatModel
 from qabot.mocks import MOCKS
@@ -81,8 +81,15 @@ def assert_abstains(answer: Answer) -> None:
 
 
 @pytest.fixture(scope="session")
-def qabot_embeddings() -> SentenceTransformerEmbeddings:
-    return SentenceTransformerEmbeddings()
+def qabot_embeddings(tmp_path_factory: pytest.TempPathFactory) -> Embeddings:
+    """The configured embeddings (by default the bundled MiniLM through ONNX Runtime, exported
+    once per session unless QABOT_INDEX__ONNX_CACHE names a cache to reuse)."""
+    settings = Settings()
+    if settings.index.onnx_cache is None:
+        cache = tmp_path_factory.mktemp("qabot-onnx")
+        settings = settings.model_copy(
+            update={"index": settings.index.model_copy(update={"onnx_cache": cache})})
+    return settings.get_embeddings()
 
 
 @pytest.fixture
@@ -92,7 +99,7 @@ def qabot_mock_llm() -> MockChatModel:
 
 @pytest.fixture
 def qabot_bot_factory(tmp_path_factory: pytest.TempPathFactory,
-                      qabot_embeddings: SentenceTransformerEmbeddings) -> Callable[..., QABot]:  # fmt: skip
+                      qabot_embeddings: Embeddings) -> Callable[..., QABot]:  # fmt: skip
     """Build bots over temporary indexes; each call gets its own store folder."""
 
     def factory(corpus: str | Path, llm: BaseChatModel | None = None, **settings: Any) -> QABot:

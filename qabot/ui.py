@@ -91,10 +91,25 @@ def _card(c: Citation, answer: Answer, question: str, opened: bool,
     }
 
 
+# A survey answer's structure: theme headings and list items keep their Markdown; the text
+# after them is escaped like any other answer text.
+_STRUCTURE = re.compile(r"^(#{1,4} |- )")
+
+
+def answer_markdown(text: str) -> str:
+    """Answer text as inert Markdown, except that lines opening with a heading ("### ") or a
+    list item ("- ") render as such, so a survey answer reads as a list."""
+    lines = []
+    for line in text.split("\n"):
+        m = _STRUCTURE.match(line)
+        lines.append(m.group(1) + md_escape(line[m.end():]) if m else md_escape(line))
+    return "\n".join(lines)
+
+
 def answer_messages(answer: Answer, question: str,
                     papers: dict[str, Paper] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """The answer bubble, then one collapsible source card per cited paper (the first open)."""
-    text = md_escape(answer.answer)
+    text = answer_markdown(answer.answer)
     if answer.abstained:
         text = f"*{text}*"
     cards = [_card(c, answer, question, i == 0, papers or {})
@@ -173,7 +188,7 @@ class ChatService:
                     yield "", shown, history
                     return
                 text += item
-                yield "", [*shown, {"role": "assistant", "content": md_escape(text)}], history
+                yield "", [*shown, {"role": "assistant", "content": answer_markdown(text)}], history
         except QABotError as exc:
             yield "", [*shown, {"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"}], history
         except Exception:  # the UI must stay usable; the details go to the server log

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real offline MiniLM, real Chroma in tmp folders, and a mock chat model.
+"""Shared fixtures: the real offline MiniLM (through the default backend, ONNX Runtime, exported
+once per session), real Chroma in tmp folders, and a mock chat model.
 
 Nothing here touches the repository's own `vectorstore/` or the network.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.embeddings import Embeddings
 
 from qabot import QABot, Settings
 from qabot.corpus import load_corpus
@@ -30,20 +32,33 @@ LAB_PROFILE = DATA / "jessy-lin.profile.txt"
 BPD_ID = "the-boltzmann-policy-distribution-accounting-for-system-beea56f0"
 
 
+@pytest.fixture(scope="session")
+def onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ONNX export per test session, shared by every test's settings."""
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, onnx_cache: Path) -> None:
     """No test sees the developer's QABOT_*/OPENAI_* variables or .env file."""
     import os
 
     for name in list(os.environ):
         if name.startswith(("QABOT_", "OPENAI_")):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("QABOT_INDEX__ONNX_CACHE", str(onnx_cache))
     monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")
-def embeddings() -> SentenceTransformerEmbeddings:
-    """The bundled MiniLM, loaded once per test session (offline)."""
+def embeddings(onnx_cache: Path) -> Embeddings:
+    """The bundled MiniLM through the default backend, loaded once per test session (offline)."""
+    return Settings(index={"onnx_cache": onnx_cache}).get_embeddings()  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def torch_embeddings() -> SentenceTransformerEmbeddings:
+    """sentence-transformers itself: the reference the other backends are checked against."""
     return SentenceTransformerEmbeddings()
 
 
@@ -58,7 +73,7 @@ def make_settings(store: Path, corpus: Path = CORPUS, **extra: Any) -> Settings:
 
 @pytest.fixture(scope="session")
 def bundled_store(tmp_path_factory: pytest.TempPathFactory,
-                  embeddings: SentenceTransformerEmbeddings) -> Path:  # fmt: skip
+                  embeddings: Embeddings) -> Path:  # fmt: skip
     """An index of the bundled corpus, built once; tests copy it before writing to it."""
     store = tmp_path_factory.mktemp("bundled") / "vectorstore"
     ingest(make_settings(store), embeddings)
@@ -73,7 +88,7 @@ def store_copy(bundled_store: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def extractive_bot(bundled_store: Path, embeddings: SentenceTransformerEmbeddings) -> QABot:
+def extractive_bot(bundled_store: Path, embeddings: Embeddings) -> QABot:
     """A read-only bot over the bundled index with the offline extractive answerer."""
     return QABot(make_settings(bundled_store, llm="extractive"), embeddings=embeddings)
 
@@ -105,7 +120,7 @@ def mock_llm() -> MockChatModel:
 
 
 @pytest.fixture
-def mock_bot(bundled_store: Path, embeddings: SentenceTransformerEmbeddings,
+def mock_bot(bundled_store: Path, embeddings: Embeddings,
              mock_llm: MockChatModel) -> QABot:  # fmt: skip
     return QABot(make_settings(bundled_store, llm="mock"), llm=mock_llm, embeddings=embeddings)
 

@@ -128,3 +128,19 @@ def test_portfolio_tab_shows_the_plots(page) -> None:  # type: ignore[no-untyped
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "ui-portfolio.png"), full_page=True)
     page.get_by_role("tab", name="Chat").click()
+
+
+def test_a_survey_answer_reads_as_a_list_with_a_card_per_paper(page) -> None:  # type: ignore[no-untyped-def]
+    _ask(page, "Which papers study recommender systems?")
+    chat = page.locator("#qabot-chat")
+    chat.get_by_text("papers in the portfolio match this question").first.wait_for(timeout=30_000)
+    chat.get_by_text("[1] ", exact=False).first.wait_for(timeout=30_000)
+    bubble = chat.locator(".message-row").nth(1)
+    items = bubble.locator("li")
+    assert items.count() >= 2, "each paper is a list item"
+    assert "Recommender Systems" in items.first.inner_text()
+    cards = chat.locator(".thought-group")
+    assert cards.count() == items.count(), "one source card per listed paper"
+    assert chat.locator(".thought-group .title.expanded").count() == 1, "the first card starts open"
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "ui-survey.png"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from qabot import Answer, QABot
 from qabot.chain import CitationStreamFilter, parse_citations
 from qabot.llms import MockChatModel, condense_heuristic
@@ -139,3 +141,87 @@ def test_markers_inside_an_abstract_never_become_citations(tmp_path, embeddings,
     answer = bot.ask("Do violins resonate as reported?")
     assert "as reported in (2)" in answer.answer and "(5)" in answer.answer
     assert [c.number for c in answer.citations] == [1]
+
+
+# -- shapes: surveys and comparisons ---------------------------------------------------------
+
+def _cited_titles(answer: Answer) -> set[str]:
+    return {c.title.split(":")[0] for c in answer.citations}
+
+
+def _entries(answer: Answer) -> list[str]:
+    return [line for line in answer.answer.splitlines() if line.startswith("- ")]
+
+
+def test_a_survey_cites_every_relevant_paper_as_its_own_entry(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Which papers study recommender systems?")
+    assert {"Estimating and Penalizing Induced Preference Shifts in Recommender Systems",
+            "CTRL-Rec"} <= _cited_titles(answer)  # fmt: skip
+    entries = _entries(answer)
+    assert len(entries) == len(answer.citations), "one entry per cited paper"
+    assert answer.answer.startswith(f"{len(entries)} papers in the portfolio match this question")
+    for c in answer.citations:
+        entry = next(e for e in entries if f"[{c.number}]" in e)
+        assert entry.startswith(f"- “{c.title}” ({c.year}): ")
+
+
+def test_issue_reproductions_cover_more_than_the_top_paper(extractive_bot: QABot) -> None:
+    feedback = _cited_titles(extractive_bot.ask("Summarize her work on learning from human feedback"))
+    assert {"Time-Efficient Reward Learning via Visually Assisted Cluster Ranking",
+            "Learning Optimal Advantage from Preferences and Mistaking it for Reward",
+            "When Your AIs Deceive You", "On Targeted Manipulation and Deception when Optimizing "
+            "LLMs for User Feedback"} <= feedback  # fmt: skip
+    rlhf = extractive_bot.ask("What did she publish on RLHF in 2024?")
+    assert {"Correlated Proxies", "When Your AIs Deceive You"} <= _cited_titles(rlhf)
+    assert {c.year for c in rlhf.citations} == {2024}
+    compare = extractive_bot.ask("Compare AssistanceZero with earlier assistance approaches")
+    assert _cited_titles(compare) == {"AssistanceZero", "Learning to Assist Humans without "
+                                      "Inferring Rewards"}, "both sides, and only earlier work"  # fmt: skip
+
+
+def test_how_work_evolved_is_told_oldest_first(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("How has her work on reward learning evolved?")
+    years = [c.year for e in _entries(answer) for c in answer.citations if f"[{c.number}]" in e]
+    assert "oldest first" in answer.answer.splitlines()[0]
+    page = years[:10]  # the full entries; any rest is listed by title after them
+    assert page == sorted(page) and len(set(page)) > 2
+
+
+def test_a_focused_question_gets_no_survey_list(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask(BPD_QUESTION)
+    assert answer.citations[0].paper_id == BPD_ID
+    assert not _entries(answer) and "papers in the portfolio match" not in answer.answer
+
+
+def test_a_comparison_says_which_side_the_portfolio_lacks(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Compare Dynalang with AlphaFold")
+    assert answer.answer.startswith("The portfolio has no paper about AlphaFold.")
+    assert _cited_titles(answer) == {"Learning to Model the World with Language"}
+    assert extractive_bot.ask("Compare sourdough starters with AlphaFold").abstained
+
+
+def test_the_mock_gets_the_survey_prompt_with_every_selected_source(mock_bot: QABot,
+                                                                    mock_llm: MockChatModel) -> None:  # fmt: skip
+    answer = mock_bot.ask("Which papers study recommender systems? Cite [7] too")
+    prompt = mock_llm.prompts[-1]
+    assert "ALL the papers of the portfolio" in prompt and "most relevant first" in prompt
+    assert len(re.findall(r'<source id="\d+">', prompt)) == len(answer.sources) >= 2
+    assert "Cite (7) too" in prompt, "the question is neutralised as in a focused answer"
+    assert len(_entries(answer)) == len(answer.citations) == len(answer.sources)
+
+
+def test_invented_markers_are_dropped_from_a_survey(mock_bot: QABot, mock_llm: MockChatModel) -> None:
+    mock_llm.enqueue("2 papers match:\n- “A” (2022): Recommenders shift preferences [1].\n"
+                     "- “B”: It was invented on Mars [42].")  # fmt: skip
+    answer = mock_bot.ask("Which papers study recommender systems?")
+    assert "[42]" not in answer.answer and answer.dropped_citations == [42]
+    assert [c.number for c in answer.citations] == [1]
+
+
+def test_the_mock_gets_the_compare_prompt_naming_the_missing_side(mock_bot: QABot,
+                                                                  mock_llm: MockChatModel) -> None:  # fmt: skip
+    answer = mock_bot.ask("Compare Dynalang with AlphaFold")
+    prompt = mock_llm.prompts[-1]
+    assert "You compare two things" in prompt and "<missing>\nAlphaFold\n</missing>" in prompt
+    assert answer.answer.startswith("The portfolio has no paper about AlphaFold.")
+    assert answer.citations and not answer.abstained

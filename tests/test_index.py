@@ -12,6 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
 from qabot.checksums import fingerprint
+from qabot.config import IndexSettings
 from qabot.errors import IndexMismatchError, IngestLockedError
 from qabot.index import ingest
 from qabot.store import (
@@ -24,6 +25,7 @@ from qabot.store import (
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+BACKEND = IndexSettings().backend  # what the `embeddings` fixture runs
 
 
 class CountingEmbeddings(Embeddings):
@@ -32,6 +34,7 @@ class CountingEmbeddings(Embeddings):
     def __init__(self, inner: Embeddings, fail_after: int | None = None) -> None:
         self.inner, self.fail_after, self.calls, self.texts = inner, fail_after, 0, 0
         self.model_id = MODEL
+        self.backend = getattr(inner, "backend", None)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if self.fail_after is not None and self.calls >= self.fail_after:
@@ -51,7 +54,7 @@ def _count(settings) -> int:  # type: ignore[no-untyped-def]
 
 def test_chunks_carry_metadata_and_are_in_cosine_space(bundled_store: Path) -> None:
     settings = make_settings(bundled_store)
-    snapshot = open_snapshot(settings, MODEL)
+    snapshot = open_snapshot(settings, MODEL, backend=BACKEND)
     collection = snapshot.collection
     assert collection.configuration["hnsw"]["space"] == "cosine"
     assert collection.metadata["embedding_model"] == MODEL
@@ -88,7 +91,7 @@ def test_ingest_is_incremental(tmp_path: Path, embeddings: Embeddings,
     write_jsonl(records)
     counting.texts = 0
     second = ingest(settings, counting)
-    snapshot = open_snapshot(settings, MODEL)
+    snapshot = open_snapshot(settings, MODEL, backend=BACKEND)
     ids = {p.paper_id for p in snapshot.papers}
     assert ids == {"p0", "p1", "p2", "p3", "p9"}, "removed papers are deleted, new ones added"
     chunks_p1_p9 = sum(1 for c in snapshot.chunk_ids if c.split("::")[0] in {"p1", "p9"})
@@ -232,14 +235,14 @@ def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, d
     settings = make_settings(store_copy)
     path = _live_folder(store_copy) / SUMMARY_FILE
     written = IndexSummary.model_validate_json(path.read_text())
-    snapshot = open_snapshot(settings, MODEL)
+    snapshot = open_snapshot(settings, MODEL, backend=BACKEND)
     assert written == summarize(snapshot.papers) and written.papers == 50
     assert (written.year_min, written.year_max) == (2019, 2026) and "Anca Dragan" in written.authors
     path.write_text({"deleted": "", "garbage": '{"papers": 50, "year_min": "x"}',
                      "stale": written.model_copy(update={"papers": 49}).model_dump_json()}[damage])
     if damage == "deleted":
         path.unlink()
-    assert open_snapshot(settings, MODEL).summary == written, "an older or damaged generation"
+    assert open_snapshot(settings, MODEL, backend=BACKEND).summary == written, "an older or damaged generation"
     assert ingest(settings, embeddings).up_to_date and path.is_file(), "an ingest repairs it"
     assert IndexSummary.model_validate_json(path.read_text()) == written
 
@@ -301,3 +304,64 @@ def test_a_paper_table_from_before_venue_and_keywords_reads_then_upgrades(
     upgraded = generation_dir(store_copy, report.generation) / "papers.jsonl"
     assert all('"venue":null,"keywords":[]' in line for line in upgraded.read_text("utf-8").splitlines())
     assert ingest(settings, counting).up_to_date
+
+
+class RelabelledEmbeddings(CountingEmbeddings):
+    """The same vectors under another backend's name: what matters here is the bookkeeping."""
+
+    def __init__(self, inner: Embeddings, backend: str | None) -> None:
+        super().__init__(inner)
+        self.backend = backend
+
+
+def test_the_manifest_records_model_and_backend(bundled_store: Path) -> None:
+    manifest = read_manifest(bundled_store)
+    assert (manifest.embedding_model, manifest.embedding_backend) == (MODEL, BACKEND)
+
+
+def test_queries_refuse_an_index_built_with_another_backend(store_copy: Path) -> None:
+    other = "torch" if BACKEND != "torch" else "onnx-int8"
+    with pytest.raises(IndexMismatchError) as info:
+        open_snapshot(make_settings(store_copy), MODEL, backend=other)
+    message = str(info.value)
+    assert f"{BACKEND} backend" in message and other in message
+    assert "`qabot ingest`" in message and f"QABOT_INDEX__BACKEND={BACKEND}" in message
+
+
+def test_an_ingest_with_another_backend_re_embeds_everything(store_copy: Path,
+                                                             embeddings: Embeddings) -> None:  # fmt: skip
+    settings = make_settings(store_copy)
+    other = RelabelledEmbeddings(embeddings, "onnx-int8" if BACKEND != "onnx-int8" else "torch")
+    report = ingest(settings, other)
+    assert not report.up_to_date and report.reused == 0, "no vector of another backend is kept"
+    assert other.texts == report.chunks == report.embedded
+    assert read_manifest(settings.store).embedding_backend == other.backend
+    open_snapshot(settings, MODEL, backend=other.backend)  # now it opens with the new backend
+
+
+def test_a_store_from_before_backends_were_recorded_is_read_as_torch(store_copy: Path) -> None:
+    path = store_copy / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    del data["embedding_backend"]
+    path.write_text(json.dumps(data), "utf-8")
+    assert read_manifest(store_copy).embedding_backend == "torch"
+    snapshot = open_snapshot(make_settings(store_copy), MODEL, backend="torch")
+    assert snapshot.manifest.papers == 50, "it opens with the backend that built it"
+    if BACKEND != "torch":
+        with pytest.raises(IndexMismatchError, match="Run `qabot ingest` to re-embed"):
+            QABot(make_settings(store_copy), auto_ingest=False).search("robots")
+
+
+def test_a_remote_model_records_no_backend(tmp_path: Path, embeddings: Embeddings,
+                                          write_jsonl: Callable[..., Path]) -> None:  # fmt: skip
+    write_jsonl([paper_record(n) for n in range(2)])
+    remote = RelabelledEmbeddings(embeddings, None)
+    remote.model_id = "text-embedding-3-small"
+    settings = make_settings(tmp_path / "store", corpus=tmp_path / "corpus")
+    ingest(settings, remote)
+    path = settings.store / "manifest.json"
+    assert json.loads(path.read_text("utf-8"))["embedding_backend"] is None
+    data = json.loads(path.read_text("utf-8"))
+    del data["embedding_backend"]  # an OpenAI store from before backends were recorded
+    path.write_text(json.dumps(data), "utf-8")
+    open_snapshot(settings, "text-embedding-3-small", backend=None)

@@ -27,6 +27,7 @@ from qabot.store import (
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+BACKEND = Settings().index.backend  # what the `embeddings` fixture runs
 
 
 @pytest.fixture(scope="module")
@@ -120,12 +121,12 @@ def test_same_size_damage_to_any_file_is_found_by_ingest_and_check_and_repaired(
 def test_damage_to_the_files_opening_reads_is_refused_at_open(small: Settings, name: str) -> None:
     _overwrite_keeping_size(_live(small.store) / name)
     with pytest.raises(IndexCorruptError, match=f"{name}|lexical/"):
-        open_snapshot(small, MODEL)
+        open_snapshot(small, MODEL, backend=BACKEND)
 
 
 def test_a_damaged_paper_table_is_refused_when_first_parsed(small: Settings) -> None:
     _overwrite_keeping_size(_live(small.store) / "papers.jsonl")
-    snapshot = open_snapshot(small, MODEL)  # parsed on first use, not at open
+    snapshot = open_snapshot(small, MODEL, backend=BACKEND)  # parsed on first use, not at open
     with pytest.raises(IndexCorruptError, match="papers.jsonl: content changed"):
         _ = snapshot.papers
 
@@ -134,7 +135,7 @@ def test_a_changed_size_is_refused_at_open(small: Settings) -> None:
     path = _live(small.store) / "lexical" / "data.csc.index.npy"
     path.write_bytes(path.read_bytes()[:-4])
     with pytest.raises(IndexCorruptError, match="data.csc.index.npy: .* bytes, recorded"):
-        open_snapshot(small, MODEL)
+        open_snapshot(small, MODEL, backend=BACKEND)
 
 
 def test_a_damaged_summary_is_recomputed_and_rewritten_not_fatal(small: Settings,
@@ -143,7 +144,7 @@ def test_a_damaged_summary_is_recomputed_and_rewritten_not_fatal(small: Settings
     path = _live(settings.store) / "summary.json"
     good = path.read_text()
     path.write_text(good.replace("Ada Lovelace", "Ada Lovelacf"))
-    assert "Ada Lovelace" in open_snapshot(settings, MODEL).summary.authors
+    assert "Ada Lovelace" in open_snapshot(settings, MODEL, backend=BACKEND).summary.authors
     assert ingest(settings, embeddings).up_to_date
     assert path.read_text() == good and check_index(settings).ok
 

@@ -187,6 +187,33 @@ def test_injected_markers_cannot_forge_citations(tmp_path: Path, embeddings: Emb
     assert "[5]" not in answer.answer and "[7]" not in answer.answer
 
 
+def test_a_survey_through_the_endpoint_routes_and_prompts_for_every_paper(
+        bot: QABot, fresh: FakeOpenAIServer) -> None:  # fmt: skip
+    route = bot.route("Which papers study recommender systems?")
+    assert (route.shape, route.query) == ("survey", "study recommender systems"), (
+        "the endpoint's tool call carries the shape and the topic")
+    answer = bot.ask("Which papers study recommender systems?")
+    request = json.dumps(_answer_requests(fresh)[0])
+    assert "ALL the papers of the portfolio" in request, "the survey prompt"
+    assert len(answer.citations) == len(answer.sources) >= 2, "every paper sent is cited"
+    assert answer.answer.startswith(f"{len(answer.sources)} papers in the portfolio match")
+
+
+def test_a_comparison_through_the_endpoint_cites_both_sides(bot: QABot, fresh: FakeOpenAIServer) -> None:
+    answer = bot.ask("Compare AssistanceZero with earlier assistance approaches")
+    assert "You compare two things" in json.dumps(_answer_requests(fresh)[0])
+    assert {c.title.split(":")[0] for c in answer.citations} == {
+        "AssistanceZero", "Learning to Assist Humans without Inferring Rewards"}  # fmt: skip
+    missing = bot.ask("Compare Dynalang with AlphaFold")
+    assert missing.answer.startswith("The portfolio has no paper about AlphaFold.")
+
+
+def test_invented_citations_in_a_survey_are_dropped(bot: QABot, fresh: FakeOpenAIServer) -> None:
+    fresh.fail("invent")
+    answer = bot.ask("Which papers study recommender systems?")
+    assert answer.dropped_citations == [9] and "[9]" not in answer.answer
+
+
 @pytest.mark.parametrize("faults", [["hang"] * 8, ["stall"]], ids=["silent", "stalls-mid-stream"])
 def test_one_deadline_covers_the_whole_question(bundled_store: Path, embeddings: Embeddings,
                                                 fresh: FakeOpenAIServer, faults: list[str]) -> None:  # fmt: skip

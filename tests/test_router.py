@@ -105,6 +105,75 @@ def test_llm_router_falls_back_when_the_model_fails(vocab: Vocabulary) -> None:
     assert (route.kind, route.intent) == ("statistic", "figures")
 
 
+# -- shapes ----------------------------------------------------------------------------------
+
+SHAPES = [
+    ("What is the Boltzmann policy distribution?", "focused"),
+    ("How does the SQIRL algorithm work?", "focused"),
+    ("Is there a standard testbed for comparing agents that learn from pairwise choices?", "focused"),
+    ("How can a robot match a command to the visual difference between the start and goal images?",
+     "focused"),
+    ("What has this group done on reward hacking?", "survey"),
+    ("What has she done on dialogue agents?", "survey"),
+    ("Which papers model human behaviour?", "survey"),
+    ("Summarize her work on learning from human feedback", "survey"),
+    ("Give me an overview of her work on AI safety", "survey"),
+    ("How has her work on reward learning evolved?", "survey"),
+    ("What did she publish on RLHF in 2024?", "survey"),
+    ("Compare AssistanceZero with earlier assistance approaches", "compare"),
+    ("How does UniMASK differ from FlexiBiT?", "compare"),
+    ("What is the difference between UniMASK and FlexiBiT?", "compare"),
+    ("UniMASK vs FlexiBiT", "compare"),
+    ("How many papers came out in 2024?", "metadata"),
+    ("Which papers came out in 2024?", "metadata"),
+    ("Who does she publish with most?", "metadata"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "shape"), SHAPES, ids=[q[:40] for q, _ in SHAPES])
+def test_question_shape(vocab: Vocabulary, question: str, shape: str) -> None:
+    assert route_question(question, vocab).shape == shape
+
+
+def test_a_survey_searches_for_its_topic_without_the_framing(vocab: Vocabulary) -> None:
+    route = route_question("What has this group done on reward hacking?", vocab)
+    assert route.query == "reward hacking" and not route.chronological
+    route = route_question("How has her work on reward learning evolved?", vocab)
+    assert route.query == "reward learning" and route.chronological
+    route = route_question("What did she publish on RLHF in 2024?", vocab)
+    assert route.query == "RLHF" and route.filters.year_from == 2024
+
+
+@pytest.mark.parametrize(("question", "sides"), [
+    ("Compare AssistanceZero with earlier assistance approaches",
+     ["AssistanceZero", "earlier assistance approaches"]),
+    ("How does UniMASK differ from FlexiBiT?", ["UniMASK", "FlexiBiT"]),
+    ("what are the differences between B-Pref and the acquisition function?",
+     ["B-Pref", "acquisition function"]),
+])  # fmt: skip
+def test_compare_names_both_sides(vocab: Vocabulary, question: str, sides: list[str]) -> None:
+    assert route_question(question, vocab).sides == sides
+
+
+def test_llm_router_takes_the_models_shape(vocab: Vocabulary) -> None:
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
+        "query": "preference learning", "shape": "survey", "chronological": True}})  # fmt: skip
+    route = LLMRouter(model, vocab).route("Tell me about preference learning")
+    assert (route.shape, route.query, route.chronological) == ("survey", "preference learning", True)
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
+        "query": "x", "shape": "compare", "sides": ["UniMASK", "FlexiBiT"]}})  # fmt: skip
+    route = LLMRouter(model, vocab).route("UniMASK or FlexiBiT: which is better?")
+    assert (route.shape, route.sides) == ("compare", ["UniMASK", "FlexiBiT"])
+
+
+def test_llm_router_without_a_shape_uses_the_patterns(vocab: Vocabulary) -> None:
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {"query": "reward hacking"}})
+    route = LLMRouter(model, vocab).route("What has this group done on reward hacking?")
+    assert (route.shape, route.query) == ("survey", "reward hacking")
+    model = ToolCallingModel(call={"name": "SearchPapers", "args": {"query": "x", "shape": "compare"}})
+    assert LLMRouter(model, vocab).route("What is Dynalang?").shape == "focused", (
+        "a compare without two sides is answered as a focused question"
+    )
 # -- affiliations, category names, several profiles ------------------------------------------
 
 

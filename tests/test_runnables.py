@@ -20,6 +20,7 @@ from qabot import QABot
 from qabot.embeddings import SentenceTransformerEmbeddings
 from qabot.errors import QuestionError
 from qabot.models import Answer
+from qabot.onnx_embeddings import OnnxEmbeddings
 from qabot.runnables import QABotRetriever
 from tests.conftest import BPD_ID
 
@@ -57,18 +58,31 @@ class TestRetrieverStandard(RetrieversIntegrationTests):
 
 
 class TestEmbeddingsStandard(EmbeddingsIntegrationTests):
-    """`EmbeddingsIntegrationTests` against the bundled MiniLM embeddings. Every test applies."""
+    """`EmbeddingsIntegrationTests` against the bundled MiniLM through the default (ONNX)
+    backend. Every test applies."""
+
+    @property
+    def embeddings_class(self) -> type[OnnxEmbeddings]:
+        return OnnxEmbeddings
+
+    @pytest.fixture
+    def model(self, embeddings: OnnxEmbeddings) -> OnnxEmbeddings:
+        # The session's instance of the same class: loading the model once per test would
+        # add seconds each and test nothing more.
+        assert type(embeddings) is self.embeddings_class
+        return embeddings
+
+
+class TestTorchEmbeddingsStandard(EmbeddingsIntegrationTests):
+    """The same standard tests against the `torch` backend (sentence-transformers)."""
 
     @property
     def embeddings_class(self) -> type[SentenceTransformerEmbeddings]:
         return SentenceTransformerEmbeddings
 
     @pytest.fixture
-    def model(self, embeddings: SentenceTransformerEmbeddings) -> SentenceTransformerEmbeddings:
-        # The session's instance of the same class: loading the model once per test would
-        # add seconds each and test nothing more.
-        assert type(embeddings) is self.embeddings_class
-        return embeddings
+    def model(self, torch_embeddings: SentenceTransformerEmbeddings) -> SentenceTransformerEmbeddings:
+        return torch_embeddings
 
 
 # -- as_retriever ---------------------------------------------------------------------------

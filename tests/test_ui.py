@@ -284,6 +284,17 @@ def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_a_survey_renders_as_a_list_with_its_text_escaped() -> None:
+    from qabot.ui import answer_markdown
+
+    text = "2 papers match:\n\n### Reward, learning\n- “A <b>x</b>” (2020): Uses *stars* [1].\n- Next [2]."
+    rendered = answer_markdown(text)
+    lines = rendered.split("\n")
+    assert lines[2] == "### Reward, learning" and lines[3].startswith("- “A &lt;b&gt;x&lt;/b&gt;”")
+    assert "\\*stars\\*" in lines[3] and "\\[1\\]" in lines[3], "inline markup stays inert"
+    assert answer_markdown("#hashtag [1]") == "\\#hashtag \\[1\\]", "only '### ' opens a heading"
+
+
 # -- bad values at the boundary ---------------------------------------------------------------
 
 ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10),

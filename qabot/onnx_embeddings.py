@@ -1,0 +1,256 @@
+"""The bundled MiniLM through ONNX Runtime: no torch at serving time, and an int8 variant.
+
+The ONNX files are exported once from the bundled weights (which needs torch and `onnx`, the
+set-up dependencies) into a cache folder, on first use or by `qabot ingest`. Serving then needs
+only `onnxruntime` and `tokenizers`, which chromadb already depends on.
+
+What is exported is the whole sentence-transformers pipeline after tokenising: the transformer,
+sentence-transformers' own Pooling (mean over the attention mask) and Normalize modules, traced
+into one graph. So pooling and normalisation are sentence-transformers', not a re-implementation,
+and the fp32 file gives the same vectors (cosine >= 0.999, tested).
+
+Cache layout (`QABOT_INDEX__ONNX_CACHE`, default `<store>/onnx/`):
+
+    <model>-<key>/model-fp32.onnx   exported from the bundled weights
+    <model>-<key>/model-int8.onnx   the fp32 file with dynamic int8 MatMul weights
+    <model>-<key>/.export.lock      one exporting process at a time
+
+`<key>` changes with the weights or the export recipe, so a new model or recipe never reads an
+old file. Each file is written under a temporary name and renamed into place only once it has
+been checked, so an export that fails or is killed leaves nothing a later run would load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from filelock import FileLock
+from langchain_core.embeddings import Embeddings
+
+from qabot.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+Variant = Literal["fp32", "int8"]
+# Bump when the export or quantisation recipe changes: it is part of the cache key.
+RECIPE = "st-pipeline-opset17/int8-dynamic-matmul-per-channel/v1"
+OPSET = 17
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# Checked before a file is renamed into place: a broken export must never be cached.
+PROBE = ["Bayesian inverse reinforcement learning from human demonstrations.",
+         "A robot learns what people want by watching them.", "x"]  # fmt: skip
+MIN_PROBE_COSINE = {"fp32": 0.999, "int8": 0.95}
+
+
+def model_key(model_path: Path) -> str:
+    """A cache folder name that changes when the weights or the export recipe do. Sizes and
+    modification times stand in for the content: hashing 90 MB would slow every start-up."""
+    digest = hashlib.sha256(RECIPE.encode())
+    for name in sorted(os.listdir(model_path)):
+        path = model_path / name
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return f"{model_path.parent.name or 'model'}-{digest.hexdigest()[:12]}"
+
+
+def onnx_file(cache: Path, model_path: Path, variant: Variant) -> Path:
+    return cache / model_key(model_path) / f"model-{variant}.onnx"
+
+
+def ensure_exported(cache: Path, model_path: Path, variant: Variant) -> Path:
+    """The cached ONNX file of `variant`, exported (and quantised) first if it is missing."""
+    target = onnx_file(cache, model_path, variant)
+    if target.is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(target.parent / ".export.lock")):
+            if target.is_file():  # another process exported it while this one waited
+                return target
+            _remove_leftovers(target.parent)
+            fp32 = onnx_file(cache, model_path, "fp32")
+            if not fp32.is_file():
+                _atomic(fp32, lambda tmp: _export_fp32(model_path, tmp))
+            if variant == "int8":
+                _atomic(target, lambda tmp: _quantize_int8(fp32, model_path, tmp))
+    except ImportError as exc:
+        raise ConfigError(
+            f"Exporting the embedding model to ONNX needs torch and onnx ({exc.name} is missing):"
+            " install them (scripts/setup.sh does), or copy an exported cache into "
+            f"{cache}/, or set QABOT_INDEX__BACKEND=torch."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot write the ONNX model cache in {cache}/ ({exc.strerror or type(exc).__name__}"
+            "). Point QABOT_INDEX__ONNX_CACHE at a writable folder, or set "
+            "QABOT_INDEX__BACKEND=torch."
+        ) from exc
+    return target
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files of an export that was killed (only ever removed under the lock)."""
+    for path in folder.glob(".*.onnx.tmp*"):
+        log.info("removing %s, left by an interrupted export", path)
+        path.unlink(missing_ok=True)
+
+
+def _atomic(target: Path, write: Any) -> None:
+    """Run `write(tmp)` (which checks what it wrote) and only then rename it to `target`."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; replicas run as other users
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _check(path: Path, model_path: Path, want: np.ndarray, minimum: float) -> None:
+    """The written file is a valid model whose vectors of the probe texts match `want`."""
+    import onnx
+
+    onnx.checker.check_model(str(path))
+    got = encode(open_session(path), load_tokenizer(model_path), PROBE, len(PROBE))
+    cosine = float(np.min(np.sum(got * want, axis=1)))
+    if cosine < minimum:
+        raise ConfigError(
+            f"The exported {path.name} gives vectors unlike the reference (cosine {cosine:.4f}"
+            f" < {minimum}); not caching it. Set QABOT_INDEX__BACKEND=torch and report this."
+        )
+
+
+def _export_fp32(model_path: Path, out: Path) -> None:
+    """Trace sentence-transformers' modules (transformer, Pooling, Normalize) into one graph,
+    and check it against sentence-transformers itself."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    log.warning("exporting the embedding model to ONNX in %s (once; needs torch)", out.parent)
+    model = SentenceTransformer(str(model_path), device="cpu").eval()
+
+    class Pipeline(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            features = {"input_ids": input_ids, "attention_mask": attention_mask,
+                        "token_type_ids": token_type_ids}  # fmt: skip
+            return self.model(features)["sentence_embedding"]
+
+    sample = model.tokenizer(PROBE, padding=True, truncation=True, return_tensors="pt")
+    dynamic = {name: {0: "batch", 1: "tokens"} for name in INPUTS}
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # tracer notes about Python branches in Pooling
+        torch.onnx.export(
+            Pipeline().eval(), tuple(sample[name] for name in INPUTS), str(out),
+            input_names=list(INPUTS), output_names=["sentence_embedding"],
+            dynamic_axes={**dynamic, "sentence_embedding": {0: "batch"}},
+            opset_version=OPSET, dynamo=False,  # the dynamo exporter needs onnxscript too
+        )  # fmt: skip
+    want = np.asarray(model.encode(PROBE, normalize_embeddings=True))
+    _check(out, model_path, want, MIN_PROBE_COSINE["fp32"])
+
+
+def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
+    """Dynamic int8 weights for the MatMuls with a constant weight matrix, one scale per output
+    channel; activations are quantised per batch at run time, so no calibration set is needed.
+    Per-tensor scales cost far more accuracy (docs/measurements.md)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    log.warning("quantising the ONNX embedding model to int8 (once)")
+    quantize_dynamic(
+        str(fp32), str(out), op_types_to_quantize=["MatMul"], per_channel=True,
+        weight_type=QuantType.QInt8, extra_options={"MatMulConstBOnly": True},
+    )  # fmt: skip
+    want = encode(open_session(fp32), load_tokenizer(model_path), PROBE, len(PROBE))
+    _check(out, model_path, want, MIN_PROBE_COSINE["int8"])
+
+
+class OnnxEmbeddings(Embeddings):
+    """Normalised MiniLM embeddings from ONNX Runtime, exported on first use if needed."""
+
+    def __init__(self, model_path: str | Path, model_id: str, cache: Path,
+                 variant: Variant = "fp32", batch_size: int = 64) -> None:  # fmt: skip
+        self.cache = Path(cache)
+        self.variant: Variant = variant
+        self.backend = f"onnx-{variant}"
+        self.model_path = Path(model_path)
+        self.model_id = model_id
+        self.batch_size = batch_size
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Export if needed, then open the session and the tokenizer (idempotent)."""
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is None:
+                file = ensure_exported(self.cache, self.model_path, self.variant)
+                log.info("loading embedding model %s (%s) from %s", self.model_id, self.backend, file)
+                self._tokenizer = load_tokenizer(self.model_path)
+                self._session = open_session(file)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.load()
+        return encode(self._session, self._tokenizer, texts, self.batch_size).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def load_tokenizer(model_path: Path) -> Any:
+    """The bundled tokenizer.json, truncating and padding as sentence-transformers does: its
+    `max_seq_length` (256 here), not the 128 written in tokenizer.json, and padding to the
+    longest text of the batch rather than to a fixed length."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    config = json.loads((model_path / "sentence_bert_config.json").read_text("utf-8"))
+    tokenizer.enable_truncation(max_length=int(config["max_seq_length"]))
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+    return tokenizer
+
+
+def open_session(file: Path) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # its notices about unused initialisers are noise
+    return ort.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
+
+
+def encode(session: Any, tokenizer: Any, texts: list[str], batch_size: int) -> np.ndarray:
+    """Batches of similar length (as sentence-transformers sorts them), so little is padding."""
+    out = np.zeros((len(texts), 0), dtype=np.float32)
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    for start in range(0, len(texts), batch_size):
+        rows = order[start : start + batch_size]
+        encoded = tokenizer.encode_batch([texts[i] for i in rows])
+        feed = {
+            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
+        }
+        vectors = session.run(None, feed)[0]
+        if out.shape[1] == 0:
+            out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        out[rows] = vectors
+    return out

@@ -1,0 +1,220 @@
+"""The ONNX Runtime backend: same vectors as sentence-transformers, an export that is atomic and
+happens once, and no torch when serving with it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from qabot import onnx_embeddings as ox
+from qabot.config import Settings
+from qabot.corpus import load_corpus
+from qabot.embeddings import MINILM_ID, bundled_minilm_path
+from qabot.errors import ConfigError
+from qabot.index import chunk_papers
+from tests.conftest import CORPUS, DATA
+from tests.test_ui import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = Path(bundled_minilm_path())
+
+
+def sample_texts() -> list[str]:
+    """Chunks as ingest embeds them, questions as queries arrive, and texts longer than the
+    model's 256 tokens (truncation) or a single character."""
+    settings = Settings()
+    chunks = [c.embed_text for c in chunk_papers(load_corpus(CORPUS).papers, settings, "m")]
+    questions = [json.loads(x)["question"] for x in
+                 (DATA / "retrieval_questions.jsonl").read_text("utf-8").splitlines() if x.strip()]  # fmt: skip
+    long = [" ".join(chunks[i : i + 6]) for i in range(0, 60, 6)]
+    return chunks + questions + long + ["x", "Ünïcödé — 中文 text ✓"]
+
+
+def cosines(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
+    x, y = np.asarray(a), np.asarray(b)
+    return np.sum(x * y, axis=1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
+
+
+# ---------------------------------------------------------------- the export, without torch
+
+
+def fake_export(model_path: Path, out: Path) -> None:
+    out.write_bytes(b"onnx")
+
+
+def test_an_export_that_fails_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def half_then_crash(model_path: Path, out: Path) -> None:
+        out.write_bytes(b"half a model")
+        raise RuntimeError("killed mid-export")
+
+    monkeypatch.setattr(ox, "_export_fp32", half_then_crash)
+    with pytest.raises(RuntimeError, match="killed mid-export"):
+        ox.ensure_exported(tmp_path, MODEL, "fp32")
+    folder = ox.onnx_file(tmp_path, MODEL, "fp32").parent
+    assert [p.name for p in folder.iterdir()] == [".export.lock"], "no model, no temporary file"
+
+
+def test_an_export_that_fails_its_check_is_not_cached(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    def wrong_vectors(model_path: Path, out: Path) -> None:
+        out.write_bytes(b"a model giving other vectors")
+        raise ConfigError("The exported model-fp32.onnx gives vectors unlike the reference")
+
+    monkeypatch.setattr(ox, "_export_fp32", wrong_vectors)
+    with pytest.raises(ConfigError, match="unlike the reference"):
+        ox.ensure_exported(tmp_path, MODEL, "fp32")
+    assert not ox.onnx_file(tmp_path, MODEL, "fp32").exists()
+
+
+def test_leftovers_of_a_killed_export_are_removed_and_never_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = ox.onnx_file(tmp_path, MODEL, "fp32").parent
+    folder.mkdir(parents=True)
+    leftover = folder / ".model-fp32.onnx.tmpab12cd"
+    leftover.write_bytes(b"half")
+    monkeypatch.setattr(ox, "_export_fp32", fake_export)
+    path = ox.ensure_exported(tmp_path, MODEL, "fp32")
+    assert path.read_bytes() == b"onnx" and not leftover.exists()
+    assert oct(path.stat().st_mode & 0o777) == "0o644", "readable by replicas run as other users"
+
+
+def test_the_export_runs_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(ox, "_export_fp32", lambda m, out: (calls.append("fp32"), fake_export(m, out)))
+    monkeypatch.setattr(ox, "_quantize_int8", lambda f, m, out: (calls.append("int8"), fake_export(m, out)))
+    ox.ensure_exported(tmp_path, MODEL, "int8")
+    ox.ensure_exported(tmp_path, MODEL, "int8")
+    ox.ensure_exported(tmp_path, MODEL, "fp32")
+    assert calls == ["fp32", "int8"], "int8 is made from the cached fp32 file, each once"
+
+
+def test_the_cache_key_changes_with_the_weights_and_the_recipe(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.safetensors").write_bytes(b"weights")
+    first = ox.model_key(model)
+    (model / "model.safetensors").write_bytes(b"other weights")
+    assert ox.model_key(model) != first
+    second = ox.model_key(model)
+    monkeypatch.setattr(ox, "RECIPE", "another recipe")
+    assert ox.model_key(model) != second
+
+
+def test_an_unwritable_cache_is_a_one_line_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ConfigError, match="QABOT_INDEX__ONNX_CACHE") as info:
+        ox.ensure_exported(blocker / "cache", MODEL, "fp32")
+    assert "\n" not in str(info.value)
+
+
+def test_settings_choose_the_backend_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QABOT_INDEX__ONNX_CACHE")  # set by conftest for every other test
+    default = Settings(store=tmp_path / "store")
+    assert default.onnx_cache == tmp_path / "store" / "onnx"
+    int8 = Settings(store=tmp_path, index={"backend": "onnx-int8", "onnx_cache": tmp_path / "c"})  # type: ignore[arg-type]
+    emb = int8.get_embeddings()
+    assert (emb.backend, emb.model_id, emb.cache) == ("onnx-int8", MINILM_ID, tmp_path / "c")  # type: ignore[attr-defined]
+    assert Settings(index={"backend": "torch"}).get_embeddings().backend == "torch"  # type: ignore[arg-type, attr-defined]
+
+
+# ---------------------------------------------------------------- the real export (needs torch)
+
+
+@pytest.mark.slow
+def test_fp32_onnx_vectors_are_sentence_transformers_vectors(onnx_cache: Path, torch_embeddings) -> None:  # type: ignore[no-untyped-def]
+    texts = sample_texts()
+    onnx = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "fp32")
+    cos = cosines(onnx.embed_documents(texts), torch_embeddings.embed_documents(texts))
+    assert cos.min() >= 0.999, f"worst text: {texts[int(cos.argmin())][:80]!r} ({cos.min():.5f})"
+    assert np.allclose(np.linalg.norm(onnx.embed_documents(texts[:5]), axis=1), 1, atol=1e-5)
+    assert np.allclose(onnx.embed_query(texts[3]), onnx.embed_documents(texts[:5])[3], atol=1e-5), (
+        "a text's vector does not depend on the batch it is padded with")
+
+
+@pytest.mark.slow
+def test_int8_vectors_stay_close(onnx_cache: Path, torch_embeddings) -> None:  # type: ignore[no-untyped-def]
+    texts = sample_texts()
+    int8 = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "int8")
+    cos = cosines(int8.embed_documents(texts), torch_embeddings.embed_documents(texts))
+    assert cos.min() >= 0.97 and cos.mean() >= 0.99, (cos.min(), cos.mean())
+
+
+# ---------------------------------------------------------------- no torch when serving
+
+BLOCK_TORCH = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"torch", "transformers", "sentence_transformers"}:
+            print("IMPORTED " + name, file=sys.stderr, flush=True)
+            raise ImportError("torch is blocked while serving: " + name)
+sys.meta_path.insert(0, Block())
+"""
+
+
+def serving_env(store: Path, onnx_cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QABOT_", "OPENAI_"))}
+    return env | {"QABOT_STORE": str(store), "QABOT_CORPUS": str(CORPUS), "HF_HUB_OFFLINE": "1",
+                  "QABOT_INDEX__ONNX_CACHE": str(onnx_cache), "PYTHONPATH": str(ROOT),
+                  "GRADIO_ANALYTICS_ENABLED": "False"}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_qabot_ask_and_search_never_import_torch(bundled_store: Path, onnx_cache: Path) -> None:
+    assert Settings().index.backend.startswith("onnx"), "the default backend is ONNX"
+    env = serving_env(bundled_store, onnx_cache)
+    code = BLOCK_TORCH + (
+        "import sys\nfrom qabot.cli import main\nsys.argv = ['qabot'] + sys.argv[1:]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "loaded = {m for m in sys.modules if m.split('.')[0] in "
+        "{'torch', 'transformers', 'sentence_transformers'}}\n"
+        "print('LOADED', sorted(loaded), file=sys.stderr)\n"
+    )  # fmt: skip
+    for args in (["ask", "--json", "What is the Boltzmann policy distribution?"],
+                 ["search", "--json", "human feedback"]):  # fmt: skip
+        done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
+                              text=True, timeout=300, cwd=bundled_store.parent)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "IMPORTED" not in done.stderr and "LOADED []" in done.stderr, done.stderr[-2000:]
+        assert json.loads(done.stdout), "it answered"
+
+
+@pytest.mark.slow
+def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cache: Path) -> None:
+    port = free_port()
+    env = serving_env(bundled_store, onnx_cache) | {"GRADIO_SERVER_PORT": str(port)}
+    code = BLOCK_TORCH + f"import runpy\nrunpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')\n"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
+                            text=True, cwd=bundled_store.parent)  # fmt: skip
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 600
+        served = False
+        while time.monotonic() < deadline and proc.poll() is None:
+            log = "".join(lines)
+            if "warmed up in" in log or "warming up failed" in log or "IMPORTED" in log:
+                with contextlib.suppress(httpx.HTTPError):
+                    served = httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200
+                if served or "warmed up in" not in log:
+                    break
+            time.sleep(0.5)
+        log = "".join(lines)
+        assert "warmed up in" in log and "IMPORTED" not in log, log[-2000:]
+        assert served, "the page is served"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
