@@ -131,16 +131,21 @@ def test_portfolio_tab_shows_the_plots(page) -> None:  # type: ignore[no-untyped
 
 
 def test_a_survey_answer_reads_as_a_list_with_a_card_per_paper(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect  # optional dependency, like the page fixture's
+
     _ask(page, "Which papers study recommender systems?")
     chat = page.locator("#qabot-chat")
     chat.get_by_text("papers in the portfolio match this question").first.wait_for(timeout=30_000)
     chat.get_by_text("[1] ", exact=False).first.wait_for(timeout=30_000)
+    # The cards arrive with the final message, a moment after the streamed text: wait for them
+    # before counting, so the list is complete too.
+    cards = chat.locator(".thought-group")
+    cards.first.wait_for(timeout=30_000)
     bubble = chat.locator(".message-row").nth(1)
     items = bubble.locator("li")
     assert items.count() >= 2, "each paper is a list item"
     assert "Recommender Systems" in items.first.inner_text()
-    cards = chat.locator(".thought-group")
-    assert cards.count() == items.count(), "one source card per listed paper"
+    expect(cards, "one source card per listed paper").to_have_count(items.count(), timeout=30_000)
     assert chat.locator(".thought-group .title.expanded").count() == 1, "the first card starts open"
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "ui-survey.png"))
