@@ -50,7 +50,8 @@ def when_published(paper: Paper) -> dt.date | None:
 
 
 LABEL_SAMPLE = 20_000
-JSONL_SOURCE = "JSONL files"
+# Papers no profile lists: JSONL, BibTeX, CSL-JSON or RIS files.
+JSONL_SOURCE = "paper files"
 
 
 class PortfolioReport(BaseModel):
@@ -65,7 +66,7 @@ class PortfolioReport(BaseModel):
     )
     papers_by_source: dict[str, int] = Field(
         default_factory=dict,
-        description="Indexed papers per source: each profile's name, and \"JSONL files\" for "
+        description="Indexed papers per source: each profile's name, and \"paper files\" (JSONL, BibTeX, CSL-JSON, RIS) for "
         "papers no profile lists. A paper two profiles list counts for both.",
     )
     counts_by_year: dict[int, int]
@@ -144,7 +145,7 @@ class Portfolio:
         return Portfolio(papers, [profile])
 
     def papers_by_source(self) -> dict[str, int]:
-        """Indexed papers per profile, then those from JSONL files (no profile lists them)."""
+        """Indexed papers per profile, then those from paper files (no profile lists them)."""
         counts = {p.name: 0 for p in self.profiles}
         jsonl = 0
         for paper in self.papers:

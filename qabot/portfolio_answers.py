@@ -78,7 +78,7 @@ class StatisticAnswerer:
 
     def _stated(self) -> str:
         """Where the indexed papers come from, per source: each profile's own stated and listed
-        counts (never summed: a lab's profiles share papers) and the JSONL files'."""
+        counts (never summed: a lab's profiles share papers) and the paper files'."""
         sources, n = self.pf.papers_by_source(), len(self.pf.papers)
         profiles = self.pf.profiles
         if len(profiles) == 1 and JSONL_SOURCE not in sources:
@@ -91,7 +91,7 @@ class StatisticAnswerer:
             stated = f"states {p.papers_stated} papers and " if p.papers_stated is not None else ""
             parts.append(f"{p.name}'s profile {stated}lists {sources.get(p.name, 0)}")
         if JSONL_SOURCE in sources:
-            parts.append(f"{sources[JSONL_SOURCE]} come from JSONL files")
+            parts.append(f"{sources[JSONL_SOURCE]} come from paper files")
         return f" ({'; '.join(parts)})" if parts else ""
 
     def _none(self, question: str, route: Route) -> Answer:

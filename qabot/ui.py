@@ -225,7 +225,7 @@ class ChatService:
 
 def stated_note(profiles: list[Profile], papers: int) -> str:
     """Where the papers come from, per source: each profile's own listed and stated counts
-    (never one sum: a lab's profiles share papers), and the JSONL files' papers."""
+    (never one sum: a lab's profiles share papers), and the paper files' papers (JSONL, BibTeX, CSL-JSON, RIS)."""
     listed = {i for p in profiles for i in p.paper_ids}
     jsonl = papers - len(listed) if listed else 0
     if len(profiles) == 1 and jsonl <= 0:
@@ -235,7 +235,7 @@ def stated_note(profiles: list[Profile], papers: int) -> str:
              + (f" and states {p.papers_stated}" if p.papers_stated is not None else "")
              for p in profiles]  # fmt: skip
     if jsonl > 0:
-        parts.append(f"{jsonl} from JSONL files")
+        parts.append(f"{jsonl} from paper files")
     return f" ({'; '.join(parts)})" if parts else ""
 
 

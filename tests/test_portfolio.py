@@ -308,7 +308,7 @@ def test_counts_per_source_with_jsonl_papers(tmp_path, write_jsonl) -> None:  # 
     question = "How many papers are indexed?"
     text = StatisticAnswerer(portfolio, list).answer(question, route_question(question, vocab)).answer
     assert "80 papers are indexed" in text
-    assert "Anca Dragan's profile states 66 papers and lists 50; 30 come from JSONL files" in text
+    assert "Anca Dragan's profile states 66 papers and lists 50; 30 come from paper files" in text
     assert "only the 80" not in text
 
 
@@ -330,3 +330,21 @@ def test_the_earliest_paper_may_have_only_a_year() -> None:
     route = route_question("What is the earliest paper?", Vocabulary())
     answer = answerer.answer("What is the earliest paper?", route)
     assert "“Paper year-only” (2019)" in answer.answer, answer.answer
+
+
+def test_counts_per_source_with_bibtex_papers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Papers from a bibliography are counted as paper files, not called JSONL."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "anca-dragan.profile.txt").write_text(PROFILE.read_text())
+    (folder / "refs.bib").write_text(
+        "@article{lee2021,\n  title = {Grounded Widgets for Robots},\n"
+        "  author = {Lee, Ann and Kim, Bo},\n  year = {2021},\n"
+        "  abstract = {We study grounded widgets for robot learning.}\n}\n", "utf-8")
+    loaded = load_corpus(folder)
+    portfolio = Portfolio(loaded.papers, loaded.profiles)
+    question = "How many papers are indexed?"
+    route = route_question(question, Vocabulary.from_portfolio(portfolio))
+    text = StatisticAnswerer(portfolio, list).answer(question, route).answer
+    assert "51 papers are indexed" in text
+    assert "lists 50; 1 come from paper files" in text and "JSONL" not in text
