@@ -173,10 +173,17 @@ def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     log.warning("quantising the ONNX embedding model to int8 (once)")
-    quantize_dynamic(
-        str(fp32), str(out), op_types_to_quantize=["MatMul"], per_channel=True,
-        weight_type=QuantType.QInt8, extra_options={"MatMulConstBOnly": True},
-    )  # fmt: skip
+    # onnxruntime's quantiser logs a line per tensor at INFO on the root logger (hundreds of
+    # "Quantization parameters ... not specified"), which buried the app's own start-up lines;
+    # it is a one-off step under the export lock, so INFO is muted just for it.
+    logging.disable(logging.INFO)
+    try:
+        quantize_dynamic(
+            str(fp32), str(out), op_types_to_quantize=["MatMul"], per_channel=True,
+            weight_type=QuantType.QInt8, extra_options={"MatMulConstBOnly": True},
+        )  # fmt: skip
+    finally:
+        logging.disable(logging.NOTSET)
     want = encode(open_session(fp32), load_tokenizer(model_path), PROBE, len(PROBE))
     _check(out, model_path, want, MIN_PROBE_COSINE["int8"])
 
