@@ -28,6 +28,7 @@ from qabot.errors import CorpusError, NoAbstractError
 from qabot.formats import READERS
 from qabot.formats.common import (
     cap_abstract,
+    cap_title,
     doi_url,
     find_urls,
     make_paper_id,
@@ -78,18 +79,6 @@ class CorpusLoad:
         return sum(isinstance(e, NoAbstractError) for e in self.errors)
 
 
-def _cap_title(title: str, where: str, settings: CorpusSettings) -> str:
-    # Capped like abstracts: a 5,000-character title would swamp every chunk it is embedded
-    # with (so the paper is never found) and be printed whole with every citation.
-    if len(title) > settings.max_title_chars:
-        log.warning(
-            "%s: title of %d characters cut to %d (QABOT_PARSING__MAX_TITLE_CHARS)",
-            where, len(title), settings.max_title_chars,
-        )  # fmt: skip
-        return title[: settings.max_title_chars - 1].rstrip() + "…"
-    return title
-
-
 def _check_year(year: int, what: str, path: Path, lineno: int, settings: CorpusSettings) -> None:
     """Refuse a year no paper can have (-300, 0001, 9999, 3000000000): it is a typo, and an
     out-of-range number would also break every filtered query on the index."""
@@ -111,7 +100,7 @@ def _vetted(record: Paper | CorpusError, settings: CorpusSettings) -> Paper | Co
             _check_year(record.year, "year", Path(path), int(line), settings)
         except CorpusError as exc:
             return exc
-    title = _cap_title(record.title, record.source, settings)
+    title = cap_title(record.title, record.source, settings)
     return record if title == record.title else record.model_copy(update={"title": title})
 
 
@@ -195,7 +184,7 @@ def _parse_block(
         raise CorpusError(path, f"paper {title!r} has an empty authors line", lineno + 2)
     year = int(header["year"]) if header["year"] else settings.snapshot_year
     _check_year(year, f"{lines[start].strip()!r}: year", path, lineno, settings)
-    title = _cap_title(title, f"{path}:{lineno + 1}", settings)
+    title = cap_title(title, f"{path}:{lineno + 1}", settings)
     try:
         date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))
     except ValueError as exc:
@@ -279,7 +268,7 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
     unknown = sorted(set(record) - _JSONL_FIELDS)
     if unknown:
         log.warning("%s:%d: ignoring unknown fields %s", path, lineno, ", ".join(unknown))
-    title = _cap_title(" ".join(record["title"].split()), f"{path}:{lineno}", settings)
+    title = cap_title(" ".join(record["title"].split()), f"{path}:{lineno}", settings)
     authors, truncated = _str_list(record.get("authors"), "authors", path, lineno)
     affiliations, _ = _str_list(record.get("affiliations"), "affiliations", path, lineno)
     date, precision = _parse_date(record.get("date"), path, lineno)

@@ -88,14 +88,24 @@ def _looks_utf16(head: bytes) -> str | None:
     return None
 
 
+def _cap(text: str, what: str, where: str, limit: int, variable: str, mark: str = "") -> str:
+    """`text` cut to `limit` characters (the last one `mark` when given), with a warning."""
+    if len(text) <= limit:
+        return text
+    log.warning("%s: %s of %d characters cut to %d (%s)", where, what, len(text), limit, variable)
+    return text[: limit - len(mark)].rstrip() + mark if mark else text[:limit]
+
+
 def cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
-    if len(abstract) > settings.max_abstract_chars:
-        log.warning(
-            "%s: abstract of %d characters cut to %d (QABOT_PARSING__MAX_ABSTRACT_CHARS)",
-            where, len(abstract), settings.max_abstract_chars,
-        )  # fmt: skip
-        return abstract[: settings.max_abstract_chars]
-    return abstract
+    return _cap(abstract, "abstract", where, settings.max_abstract_chars,
+                "QABOT_PARSING__MAX_ABSTRACT_CHARS")  # fmt: skip
+
+
+def cap_title(title: str, where: str, settings: CorpusSettings) -> str:
+    # Capped like abstracts: a 5,000-character title would swamp every chunk it is embedded
+    # with (so the paper is never found) and be printed whole with every citation.
+    return _cap(title, "title", where, settings.max_title_chars,
+                "QABOT_PARSING__MAX_TITLE_CHARS", mark="…")  # fmt: skip
 
 
 def normalise_title(title: str) -> str:
