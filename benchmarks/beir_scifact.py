@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
 
 from qabot import QABot, Settings  # noqa: E402
-from qabot.embeddings import embedding_id  # noqa: E402
+from qabot.embeddings import embedding_backend, embedding_id  # noqa: E402
 from qabot.grounding import ndcg_at_k, recall_at_k  # noqa: E402
 
 log = logging.getLogger("beir_scifact")
@@ -108,10 +108,11 @@ def write_corpus(corpus: list[dict[str, Any]], folder: Path) -> Path:
     return path
 
 
-def store_name(settings: Settings, model: str) -> str:
-    """One scratch store per embedding model and chunking, so comparing backends never
-    re-embeds the other's store."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", Path(model).name).strip("-").lower() or "model"
+def store_name(settings: Settings, model: str, backend: str | None = None) -> str:
+    """One scratch store per embedding model, backend and chunking, so comparing backends never
+    re-embeds the other's store (and never trips the store's backend check)."""
+    name = Path(model).name + (f"-{backend}" if backend else "")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "model"
     return f"store-{slug}-{settings.index.chunk_size}-{settings.index.chunk_overlap}"
 
 
@@ -149,11 +150,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise DatasetError(f"{data}: no {args.split} query has a judgement")
 
     corpus_dir = write_corpus(corpus, args.scratch / "corpus")
-    # The scratch store is named after the embedding model, which needs the settings first.
+    # The scratch store is named after the embedding model and backend, which need the settings.
     probe = Settings(corpus=corpus_dir, store=args.scratch / "store", llm="extractive")
     embeddings = probe.get_embeddings()
     model = embedding_id(embeddings)
-    settings = probe.model_copy(update={"store": args.scratch / store_name(probe, model)})
+    settings = probe.model_copy(update={"store": args.scratch / store_name(probe, model, embedding_backend(embeddings))})
     bot = QABot(settings, embeddings=embeddings, auto_ingest=False)
 
     with progress_bar() as bar:
