@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from typing import Any
@@ -20,7 +21,7 @@ from qabot.models import AuthorCount, Filters, Paper, Profile, Topic, paper_matc
 
 
 def _is_initial(token: str) -> bool:
-    """"j" or "j." (a middle initial)."""
+    """ "j" or "j." (a middle initial)."""
     return "a" <= token[0] <= "z" and (len(token) == 1 or (len(token) == 2 and token[1] == "."))
 
 
@@ -66,7 +67,7 @@ class PortfolioReport(BaseModel):
     )
     papers_by_source: dict[str, int] = Field(
         default_factory=dict,
-        description="Indexed papers per source: each profile's name, and \"paper files\" (JSONL, BibTeX, CSL-JSON, RIS) for "
+        description='Indexed papers per source: each profile\'s name, and "paper files" (JSONL, BibTeX, CSL-JSON, RIS) for '
         "papers no profile lists. A paper two profiles list counts for both.",
     )
     counts_by_year: dict[int, int]
@@ -272,7 +273,38 @@ class Portfolio:
         )
 
 
-def find_topics(papers: list[Paper], vectors: dict[str, np.ndarray], max_topics: int = 8) -> list[Topic]:
+# Words that head no theme in a portfolio of papers, whatever the field.
+_GENERIC = frozenset({
+    "approach", "approaches", "based", "data", "example", "introduce", "large", "learning",
+    "method", "methods", "model", "models", "new", "paper", "performance", "propose", "results",
+    "show", "task", "tasks", "use", "using", "work",
+})  # fmt: skip
+
+
+def _label(scored: list[tuple[str, float]], size: int = 3) -> str:
+    """A theme's heading from its c-TF-IDF terms: the best `size` that share no word, where a
+    two-word phrase counts double (it is rarer than its words, and "human feedback" says more
+    than "human") and takes the place of a word of it already taken."""
+    ranked = sorted(((t, w * (2 if " " in t else 1)) for t, w in scored), key=lambda x: -x[1])
+    taken: list[tuple[str, set[str]]] = []
+    for term, _ in ranked:
+        words = {w.rstrip("s") for w in re.split(r"[\s-]+", term)}  # "preference(s)" is one
+        if term in _GENERIC or words <= {w.rstrip("s") for w in _GENERIC}:
+            continue
+        clash = [i for i, (_, used) in enumerate(taken) if used & words]
+        if not clash:
+            taken.append((term, words))
+        elif " " in term and len(clash) == 1 and " " not in taken[clash[0]][0]:
+            taken[clash[0]] = (term, words)  # "human" -> "human feedback"
+        if len(taken) == size:
+            break
+    label = ", ".join(t for t, _ in taken)
+    return label[:1].upper() + label[1:]
+
+
+def find_topics(
+    papers: list[Paper], vectors: dict[str, np.ndarray], max_topics: int = 8
+) -> list[Topic]:
     """Main themes: k-means over paper embeddings (mean of chunk vectors), k chosen by
     silhouette, each cluster labelled by its most distinctive words (class-based TF-IDF)."""
     from sklearn.cluster import KMeans, MiniBatchKMeans
@@ -304,7 +336,9 @@ def find_topics(papers: list[Paper], vectors: dict[str, np.ndarray], max_topics:
     if len(ids) > LABEL_SAMPLE:
         rows = np.sort(np.random.default_rng(0).choice(len(ids), LABEL_SAMPLE, replace=False))
     texts = [f"{by_id[ids[r]].title}. {by_id[ids[r]].abstract}" for r in rows]
-    vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")
+    # Two-word phrases too: "human feedback" names a theme where "human" and "feedback" do not.
+    vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2,
+                                 token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")  # fmt: skip
     counts = vectorizer.fit_transform(texts)  # sparse: a dense papers x words table is GBs
     words = vectorizer.get_feature_names_out()
     sampled = labels[rows]
@@ -317,8 +351,10 @@ def find_topics(papers: list[Paper], vectors: dict[str, np.ndarray], max_topics:
     idf = np.log(1 + average_words / (1 + per_class.sum(axis=0)))
     topics = []
     for c in range(per_class.shape[0]):
-        top = [words[j] for j in np.argsort(-(tf[c] * idf))[:4]]
         members = [ids[j] for j in np.flatnonzero(labels == c)]
-        topics.append(Topic(label=", ".join(top), paper_ids=members))
+        scores = tf[c] * idf
+        best = np.argsort(-scores)[:40]
+        topics.append(Topic(label=_label([(words[j], float(scores[j])) for j in best]),
+                            paper_ids=members))  # fmt: skip
     topics.sort(key=lambda t: (-len(t.paper_ids), t.label))
     return topics
