@@ -336,8 +336,10 @@ def find_topics(
     if len(ids) > LABEL_SAMPLE:
         rows = np.sort(np.random.default_rng(0).choice(len(ids), LABEL_SAMPLE, replace=False))
     texts = [f"{by_id[ids[r]].title}. {by_id[ids[r]].abstract}" for r in rows]
-    # Two-word phrases too: "human feedback" names a theme where "human" and "feedback" do not.
-    vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2,
+    # Two-word phrases too: "human feedback" names a theme where "human" and "feedback" do not
+    # (a phrase only one paper uses is noise, unless there are too few papers to repeat one).
+    vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2),
+                                 min_df=2 if len(texts) >= 20 else 1,
                                  token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")  # fmt: skip
     counts = vectorizer.fit_transform(texts)  # sparse: a dense papers x words table is GBs
     words = vectorizer.get_feature_names_out()
