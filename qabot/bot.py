@@ -89,6 +89,7 @@ class QABot:
         self.auto_ingest = auto_ingest
         self._lock = threading.Lock()
         self._derived_lock = threading.Lock()
+        self._vocab_lock = threading.Lock()  # taken before _derived_lock, never after
         self._snapshot: IndexSnapshot | None = None
         self._manifest_mtime: object = None
         self._checked = 0.0
@@ -98,6 +99,8 @@ class QABot:
         self._statistics: StatisticAnswerer | None = None
         self._router: LLMRouter | None = None
         self._vocab: Vocabulary | None = None
+        self._derived_for: IndexSnapshot | None = None  # the snapshot they were built from
+        self._vocab_for: IndexSnapshot | None = None
         self._topics: list[Topic] | None = None
 
     # -- index -------------------------------------------------------------------------------
@@ -151,25 +154,36 @@ class QABot:
                 self._topics = None
             return self._snapshot
 
-    def _derived(self) -> tuple[Portfolio, StatisticAnswerer, Vocabulary]:
-        """The live generation's statistics, statistic answerer and router vocabulary."""
+    def _derived(self) -> tuple[Portfolio, StatisticAnswerer]:
+        """The live generation's statistics and statistic answerer, built from every paper on
+        first use (a statistic question, or warm_up in the background)."""
         snapshot = self.snapshot
         with self._derived_lock:  # not the snapshot lock: building must not stall queries
-            if self._portfolio is None or self._portfolio.papers is not snapshot.papers:
+            if self._portfolio is None or self._derived_for is not snapshot:
                 portfolio = Portfolio(snapshot.papers, snapshot.profiles)
-                self._vocab = Vocabulary.from_portfolio(portfolio)
                 self._statistics = StatisticAnswerer(portfolio, self.topics)
+                self._portfolio, self._derived_for = portfolio, snapshot
+            assert self._statistics is not None
+            return self._portfolio, self._statistics
+
+    def _vocabulary(self) -> Vocabulary:
+        """The router's vocabulary of the live generation: as ingest saved it, or (an index of
+        an older version) built from the portfolio. Every question is routed with it, so the
+        first one must not wait for the statistics: they have their own lock."""
+        snapshot = self.snapshot
+        with self._vocab_lock:
+            if self._vocab is None or self._vocab_for is not snapshot:
+                vocab = snapshot.vocabulary() or Vocabulary.from_portfolio(self._derived()[0])
                 self._router = (
-                    LLMRouter(self.llm, self._vocab, endpoint_name(self.settings))
+                    LLMRouter(self.llm, vocab, endpoint_name(self.settings))
                     if self.llm is not None else None
                 )  # fmt: skip
-                self._portfolio = portfolio
-            assert self._statistics is not None and self._vocab is not None
-            return self._portfolio, self._statistics, self._vocab
+                self._vocab, self._vocab_for = vocab, snapshot
+            return self._vocab
 
     def warm_up(self) -> threading.Thread:
-        """Load the embedding model, Chroma's vector index, the paper table and the statistics
-        in a background thread, so a server can take requests meanwhile (the first question
+        """Load the embedding model, Chroma's vector index, the paper table, the router's
+        vocabulary and the statistics in a background thread, so a server can take requests meanwhile (the first question
         waits for what is still loading). Failures are only logged: the first question
         reports them properly."""
 
@@ -190,8 +204,11 @@ class QABot:
                 t = step("vector index", t)
                 _ = snapshot.papers
                 t = step("paper table", t)
+                self._vocabulary()
+                t = step("router vocabulary", t)
+                # Last: only statistic questions need it, and it makes every paper a `Paper`.
                 self._derived()
-                step("statistics and router vocabulary", t)
+                step("statistics", t)
                 log.info("warmed up in %.1f s: %s", time.perf_counter() - start, ", ".join(took))
             except QABotError as exc:  # e.g. a damaged index: the first question reports it too
                 log.error("warming up failed: %s", exc)
@@ -274,7 +291,7 @@ class QABot:
         return self._route(clean_question(question, self.settings.retrieval.max_question_chars))
 
     def _route(self, text: str, deadline: Deadline | None = None) -> Route:
-        vocab = self._derived()[2]
+        vocab = self._vocabulary()
         if self._router is not None:
             return self._router.route(text, deadline)
         return route_question(text, vocab)

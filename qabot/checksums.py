@@ -128,10 +128,10 @@ def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
 NOT_DIGESTED_AT_OPEN = frozenset({"lexical/data.csc.index.npy", "lexical/indices.csc.index.npy"})
 # Parsed on first use, not at open (a served page does not need it): only its presence is
 # checked at open; its size and content when it is read (IndexSnapshot.papers).
-LAZY = frozenset({"papers.jsonl"})
+LAZY = frozenset({"papers.parquet", "papers.jsonl"})  # papers.jsonl: older generations
 # Derived from the paper table and cheap to derive again: damage makes the reader recompute it
 # (IndexSnapshot.summary) and ingest rewrite it, rather than failing the index.
-DERIVED = frozenset({"summary.json"})
+DERIVED = frozenset({"summary.json", "vocabulary.json"})
 LOCAL_FILES = ".files.json"  # a replica's own record of the tables it rebuilt (qabot.replica)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import secrets
 import shutil
 import time
@@ -30,7 +31,7 @@ from qabot.checksums import (
     FileSum,
     check_file,
     check_files,
-    digest_file,
+    digest_bytes,
     fingerprint,
     recorded_files,
 )
@@ -40,25 +41,26 @@ from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
 from qabot.integrity import remove_orphan_segments
 from qabot.lexical import LexicalIndex
-from qabot.models import Paper
+from qabot.models import Paper, Profile
 from qabot.onnx_embeddings import OnnxEmbeddings
+from qabot.paper_table import PAPER_TABLE
 from qabot.portfolio import VectorMeans, find_topics
 from qabot.store import (
     COLLECTION_PREFIX,
     SUMMARY_FILE,
     TOPICS_FILE,
-    IndexSummary,
+    VOCABULARY_FILE,
     Manifest,
     forget_cached_client,
     generation_dir,
     load_manifest,
     make_chroma_client,
-    read_lines,
+    read_paper_table,
     save_manifest,
     summarize,
     write_paper_table,
-    write_summary,
 )
+from qabot.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +216,7 @@ def _ingest_locked(
                     old.generation, "; ".join(map(str, damage)))  # type: ignore[union-attr]  # fmt: skip
     elif (old and old.profiles == profiles and old.embedding_backend == backend
           and _unchanged(settings, client, old, papers, model)):  # fmt: skip
-        _repair_summary(settings, client, old, papers)
+        _repair_derived(settings, client, old, papers, loaded.profiles)
         _collect_garbage(settings, client, old)
         return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
                             up_to_date=True)  # fmt: skip
@@ -237,7 +239,7 @@ def _ingest_locked(
         reused, vectors = _write_vectors(settings, client, source, model, collection, chunks,
                                          embeddings, progress)  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
-        _write_tables(folder, loaded.papers, chunks)
+        _write_tables(folder, loaded.papers, loaded.profiles, chunks)
         _write_topics(folder, loaded.papers, vectors)
         files = fingerprint(folder)  # ~0.1 s per 100k papers: xxh3 of files still in the cache
         if collection.count() != len(chunks):
@@ -302,10 +304,6 @@ def _open_for_ingest(settings: Settings, rebuild: bool) -> Any:
         return make_chroma_client(settings)
 
 
-def _paper_lines(papers: list[Paper]) -> list[str]:
-    return [p.model_dump_json() for p in papers]
-
-
 def _unchanged(settings: Settings, client: Any, old: Manifest, papers: list[Paper],
                model: str) -> bool:  # fmt: skip
     if (old.embedding_model, old.chunk_size, old.chunk_overlap) != (
@@ -315,11 +313,19 @@ def _unchanged(settings: Settings, client: Any, old: Manifest, papers: list[Pape
     if not old.files and not settings.chroma_url:
         log.info("the live generation has no recorded checksums; rebuilding its tables once")
         return False
-    path = generation_dir(settings.store, old.generation) / "papers.jsonl"
+    folder = generation_dir(settings.store, old.generation)
+    if not (folder / PAPER_TABLE).exists():
+        # An older generation's papers.jsonl (or a replica that never wrote this generation):
+        # its tables are rebuilt, the vectors reused.
+        log.info("rewriting the tables of index generation %s (Parquet paper table)", old.generation)
+        return False
     try:
-        same = [ln for ln in read_lines(path) if ln] == _paper_lines(papers)
-    except OSError:
-        return False  # e.g. a replica that never wrote this generation: rebuild from here
+        stored = read_paper_table(folder)
+        same = len(stored) == len(papers) and all(
+            a.model_dump_json() == b.model_dump_json() for a, b in zip(stored, papers, strict=True)
+        )
+    except (OSError, ValueError):
+        return False
     # The tables alone are not the index: the vectors must still be there too.
     try:
         return same and client.get_collection(old.collection).count() == old.chunks
@@ -385,9 +391,10 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
     return len(reuse), means.means()
 
 
-def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None:
+def _write_tables(folder: Any, papers: list[Paper], profiles: list[Profile],
+                  chunks: list[Chunk]) -> None:  # fmt: skip
     position = {p.paper_id: i for i, p in enumerate(papers)}
-    write_paper_table(folder, papers, _paper_lines(papers))
+    write_paper_table(folder, papers, profiles)
     (folder / "chunks.json").write_text(json.dumps({
         "ids": [c.id for c in chunks],
         "paper": [position[c.paper_id] for c in chunks],
@@ -396,27 +403,32 @@ def _write_tables(folder: Any, papers: list[Paper], chunks: list[Chunk]) -> None
     LexicalIndex.build([c.embed_text for c in chunks]).save(folder / "lexical")
 
 
-def _repair_summary(settings: Settings, client: Any, old: Manifest, papers: list[Paper]) -> None:
-    """A live generation whose summary another version of qabot computed differently gets a
-    good one (and its checksum re-recorded); without it every start-up parses the paper table."""
+def _repair_derived(settings: Settings, client: Any, old: Manifest, papers: list[Paper],
+                    profiles: list[Profile]) -> None:  # fmt: skip
+    """A live generation whose summary or router vocabulary is missing, damaged or computed
+    differently by another version of qabot gets good ones (their checksums re-recorded);
+    without them every start-up derives both from all the papers."""
     folder = generation_dir(settings.store, old.generation)
-    recorded = old.files.get(SUMMARY_FILE)
-    try:
-        written = IndexSummary.model_validate_json((folder / SUMMARY_FILE).read_text("utf-8"))
-        intact = recorded is None or check_file(folder, SUMMARY_FILE, recorded, content=True) is None
-        if written == summarize(papers) and intact:
-            return
-    except (OSError, ValueError):
-        pass
-    try:
-        write_summary(folder, papers)
-        if SUMMARY_FILE in old.files and not (folder / LOCAL_FILES).exists():
-            path = folder / SUMMARY_FILE
-            summary = FileSum(size=path.stat().st_size, xxh3=digest_file(path))
-            files = {**old.files, SUMMARY_FILE: summary}
-            save_manifest(settings, old.model_copy(update={"files": files}), client)
-    except OSError as exc:  # the index itself is fine; only start-up stays slower
-        log.warning("could not write the page summary in %s: %s", folder, exc)
+    fresh = {SUMMARY_FILE: summarize(papers).model_dump_json().encode(),
+             VOCABULARY_FILE: Vocabulary.from_papers(papers, profiles).to_json()}  # fmt: skip
+    updated: dict[str, FileSum] = {}
+    for name, data in fresh.items():
+        path, recorded = folder / name, old.files.get(name)
+        try:
+            if path.read_bytes() == data and (recorded is None or check_file(
+                    folder, name, recorded, content=True) is None):  # fmt: skip
+                continue
+        except OSError:
+            pass
+        try:
+            tmp = folder / f".{name}.{os.getpid()}"  # atomically: the generation is live
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+            updated[name] = FileSum(size=len(data), xxh3=digest_bytes(data))
+        except OSError as exc:  # the index itself is fine; only start-up stays slower
+            log.warning("could not write %s in %s: %s", name, folder, exc)
+    if updated and not (folder / LOCAL_FILES).exists():  # a replica records its own
+        save_manifest(settings, old.model_copy(update={"files": {**old.files, **updated}}), client)
 
 
 def _write_topics(folder: Path, papers: list[Paper], vectors: dict[str, np.ndarray]) -> None:

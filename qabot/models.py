@@ -9,7 +9,8 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from typing import Annotated, Literal
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -205,24 +206,31 @@ class PaperColumns:
     """A snapshot's filterable fields as arrays, so a filter over 100k papers is a few numpy
     operations rather than 100k Python calls on every filtered question."""
 
-    def __init__(self, papers: list[Paper]) -> None:
+    def __init__(self, papers: Sequence[Paper]) -> None:
         self.size = len(papers)
-        self.year = np.array([p.year if p.year is not None else -1 for p in papers], dtype=np.int64)
-        self.category = np.array([p.category or "" for p in papers], dtype=object)
-        self.has_code = np.array([p.has_code for p in papers], dtype=bool)
-        self.paper_id = np.array([p.paper_id for p in papers], dtype=object)
+        # A stored paper table hands over its columns (qabot.paper_table): no `Paper` is made.
+        column: Callable[[str], list[Any]] = getattr(papers, "column", None) or (
+            lambda name: [getattr(p, name) for p in papers]
+        )
+        self.year = np.array([y if y is not None else -1 for y in column("year")], dtype=np.int64)
+        self.category = np.array([c or "" for c in column("category")], dtype=object)
+        self.has_code = np.array(column("has_code"), dtype=bool)
+        self.paper_id = np.array(column("paper_id"), dtype=object)
         # Each name-like field: its distinct values -> the papers that have them. A filter is
         # tested once per distinct value (a few thousand), not once per paper.
         self._values: dict[str, dict[str, list[int]]] = {
             "author": defaultdict(list), "affiliation": defaultdict(list),
             "profile": defaultdict(list),
         }  # fmt: skip
-        for i, paper in enumerate(papers):
-            for name in {a.casefold() for a in paper.authors}:
+        rows = zip(column("authors"), column("affiliations"), column("profiles"),
+                   column("profile"), strict=True)  # fmt: skip
+        for i, (authors, affiliations, profiles, profile) in enumerate(rows):
+            for name in {a.casefold() for a in authors}:
                 self._values["author"][name].append(i)
-            for name in set(paper.affiliations):
+            for name in set(affiliations):
                 self._values["affiliation"][name].append(i)
-            for name in {p.casefold() for p in _profiles_of(paper)}:
+            # Papers indexed before `profiles` existed carry only `profile`.
+            for name in {p.casefold() for p in profiles or ([profile] if profile else [])}:
                 self._values["profile"][name].append(i)
         self._masks: dict[tuple[str, str], np.ndarray] = {}
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from qabot.checksums import LOCAL_FILES, fingerprint
 from qabot.lexical import LexicalIndex
-from qabot.models import Paper
+from qabot.models import Paper, Profile
 from qabot.store import write_paper_table
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ BATCH = 5000
 
 
 def materialize(folder: Path, manifest: Any, collection: Any) -> None:
-    """Write papers.jsonl (and its summary), chunks.json and lexical/ for `manifest`'s
+    """Write the paper table (with its summary and vocabulary), chunks.json and lexical/ for `manifest`'s
     generation into `folder`."""
     log.warning("building the local tables of index generation %s from the Chroma server",
                 manifest.generation)  # fmt: skip
@@ -49,7 +49,7 @@ def materialize(folder: Path, manifest: Any, collection: Any) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        write_paper_table(tmp, papers)
+        write_paper_table(tmp, papers, [Profile.model_validate(p) for p in manifest.profiles])
         (tmp / "chunks.json").write_text(json.dumps({
             "ids": ids,
             "paper": [position[metas[c]["paper_id"]] for c in ids],

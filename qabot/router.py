@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -31,9 +29,10 @@ from qabot.errors import LLMError
 from qabot.lexical import tokenize
 from qabot.llms import Deadline, llm_failure
 from qabot.models import Filters
-from qabot.portfolio import Portfolio, name_key
+from qabot.portfolio import name_key
 from qabot.prompts import ROUTER_SYSTEM
 from qabot.taxonomy import AFFILIATION_ALIASES, category_names
+from qabot.vocabulary import WORDS, Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -135,72 +134,6 @@ class Route(BaseModel):
     sides: list[str] = Field(default_factory=list, description="The two things a compare names.")
 
 
-@dataclass
-class Vocabulary:
-    """Metadata names the router can recognise in a question."""
-
-    authors: dict[str, str] = field(default_factory=dict)  # lower-case variant -> name key
-    owners: set[str] = field(default_factory=set)
-    categories: set[str] = field(default_factory=set)
-    last_names: dict[str, str] = field(default_factory=dict)  # unambiguous surname -> name key
-    # How a question may name an affiliation (lower case) -> the affiliation as papers list it.
-    affiliations: dict[str, str] = field(default_factory=dict)
-    profiles: dict[str, str] = field(default_factory=dict)  # owner's name key -> profile name
-
-    def __post_init__(self) -> None:
-        self.index()
-
-    def index(self) -> None:
-        """Look-ups by a name's last word: a question names few words, a field's portfolio
-        hundreds of thousands of authors, so each question checks only the names whose last
-        word it contains instead of running a pattern per name."""
-        self.keys = set(self.authors.values())
-        self._variants: dict[str, list[str]] = defaultdict(list)
-        for variant in self.authors:
-            if " " in variant and (words := _WORDS.findall(variant)):
-                self._variants[words[-1]].append(variant)
-        self._last: dict[str, list[str]] = defaultdict(list)
-        for last in self.last_names:  # insertion order is the order names are tried in
-            if words := _WORDS.findall(last):
-                self._last[words[-1]].append(last)
-
-    def variants_in(self, words: set[str]) -> list[str]:
-        """Multi-word variants whose last word is in `words` (lower case), longest first."""
-        found = {v for w in words for v in self._variants.get(w, ())}
-        return sorted(found, key=lambda v: (-len(v), v))
-
-    def last_names_in(self, words: set[str]) -> list[str]:
-        order = {n: i for i, n in enumerate(self.last_names)} if words else {}
-        found = {n for w in words for n in self._last.get(w, ())}
-        return sorted(found, key=order.__getitem__)
-
-    @classmethod
-    def from_portfolio(cls, portfolio: Portfolio) -> Vocabulary:
-        vocab = cls(owners=portfolio.owner_keys,
-                    categories={p.category for p in portfolio.papers if p.category})  # fmt: skip
-        last_names: dict[str, set[str]] = {}
-        for paper in portfolio.papers:
-            for author in paper.authors:
-                key = name_key(author)
-                vocab.authors[author.lower()] = key
-                vocab.authors[key] = key
-                last = author.split()[-1]
-                if len(last) >= 4:
-                    last_names.setdefault(last, set()).add(key)
-        for profile in portfolio.profiles:
-            vocab.authors.setdefault(profile.name.lower(), name_key(profile.name))
-            vocab.profiles[name_key(profile.name)] = profile.name
-        listed = {a for p in portfolio.papers for a in p.affiliations}
-        for affiliation in listed:
-            for form in (affiliation, affiliation.replace("-", " ")):
-                vocab.affiliations[form.lower()] = affiliation
-        vocab.affiliations |= {k: v for k, v in AFFILIATION_ALIASES.items() if v in listed}
-        # A bare last name counts only when capitalised and unambiguous ("Russell", not "Lin").
-        vocab.last_names = {n: next(iter(k)) for n, k in last_names.items() if len(k) == 1}
-        vocab.index()
-        return vocab
-
-
 def _years(q: str) -> tuple[int | None, int | None]:
     if m := re.search(rf"\bbetween {_YEAR} and {_YEAR}\b|\bfrom {_YEAR} (?:to|through|until) {_YEAR}\b|\b{_YEAR}\s*[-–]\s*{_YEAR}\b", q):  # noqa: E501
         years = [int(y) for y in m.groups() if y]
@@ -251,7 +184,6 @@ def _affiliation(q: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
     return None, None
 
 
-_WORDS = re.compile(r"\w+")
 _NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}")
 # Phrases that make a capitalised name an author even when no paper lists it.
 _AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|co-?author|papers?|work)"
@@ -260,7 +192,7 @@ _AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|\b{name}(?:'s|’s)?\s+(?
 def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
     """(author name as written, is it the profile owner?), known names first."""
     lower = q.lower()
-    for variant in vocab.variants_in(set(_WORDS.findall(lower))):
+    for variant in vocab.variants_in(set(WORDS.findall(lower))):
         if re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", lower):
             key = vocab.authors[variant]
             start = lower.index(variant)
@@ -272,7 +204,7 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
             return name, key in vocab.owners
         if re.search(_AUTHOR_CUE.format(name=re.escape(name)), q):
             return name, False  # named as an author, but no paper lists them
-    for last in vocab.last_names_in(set(_WORDS.findall(q))):
+    for last in vocab.last_names_in(set(WORDS.findall(q))):
         key = vocab.last_names[last]
         if re.search(rf"(?<!\w){re.escape(last)}(?!\w)", q) and q.strip().split()[0] != last:
             full = re.search(rf"(?:[A-Z][\w'’-]+\s+){{0,2}}{re.escape(last)}", q)

@@ -3,7 +3,8 @@
 Layout of the store folder (default `vectorstore/`):
 
     chroma/                  Chroma's persistent data (one collection per generation)
-    generations/<name>/      papers.jsonl, chunks.json, lexical/ (BM25), summary.json, topics.json
+    generations/<name>/      papers.parquet, chunks.json, lexical/ (BM25), summary.json,
+                             topics.json, vocabulary.json
     manifest.json            which generation is live; written last, atomically
 
 With QABOT_CHROMA_URL the vectors and the manifest live on the Chroma server (the manifest as
@@ -25,7 +26,7 @@ import os
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,15 @@ from qabot.embeddings import MINILM_ID
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile, Topic
+from qabot.paper_table import (
+    LEGACY_PAPER_TABLE,
+    PAPER_TABLE,
+    PaperTable,
+    read_legacy,
+    read_table,
+    write_table,
+)
+from qabot.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from qabot.config import Settings
@@ -53,6 +63,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TOPICS_FILE = "topics.json"
+VOCABULARY_FILE = "vocabulary.json"
 SUMMARY_FILE = "summary.json"
 SUMMARY_AUTHORS = 2000  # a field lists 100k+ people; the page offers the most frequent
 
@@ -118,11 +129,19 @@ def summarize(papers: list[Paper]) -> IndexSummary:
     )  # fmt: skip
 
 
-def write_paper_table(folder: Path, papers: list[Paper], lines: Iterable[str] | None = None) -> None:
-    """papers.jsonl and its summary (`lines`: the papers already serialised, if at hand)."""
-    lines = lines if lines is not None else (p.model_dump_json() for p in papers)
-    (folder / "papers.jsonl").write_text("".join(f"{line}\n" for line in lines), "utf-8")
+def write_paper_table(folder: Path, papers: list[Paper], profiles: list[Profile]) -> None:
+    """The paper table (Parquet), its summary and the router's vocabulary: what a start-up
+    would otherwise derive from every paper before answering."""
+    write_table(folder / PAPER_TABLE, papers)
     write_summary(folder, papers)
+    Vocabulary.from_papers(papers, profiles).save(folder / VOCABULARY_FILE)
+
+
+def read_paper_table(folder: Path) -> PaperTable:
+    """A generation's papers, from whichever table it has (raises OSError, ValueError)."""
+    if (folder / PAPER_TABLE).exists() or not (folder / LEGACY_PAPER_TABLE).exists():
+        return read_table((folder / PAPER_TABLE).read_bytes())
+    return read_legacy((folder / LEGACY_PAPER_TABLE).read_bytes())
 
 
 def write_summary(folder: Path, papers: list[Paper]) -> None:
@@ -270,18 +289,12 @@ def manifest_token(settings: Settings) -> object:
     return manifest.generation if manifest else None
 
 
-def read_lines(path: Path) -> list[str]:
-    """Lines split on newlines only: str.splitlines() would also split inside JSON strings
-    holding U+2028 and other Unicode line separators."""
-    return [line.rstrip("\r") for line in path.read_text(encoding="utf-8").split("\n")]
-
-
 @dataclass
 class IndexSnapshot:
     """One completed, opened generation: everything a query needs, each part loaded once.
 
-    The paper table is parsed on first use, not at open: at 100k papers parsing takes seconds,
-    and a served page needs only the summary (the warm-up thread parses it meanwhile). So a
+    The paper table is read on first use, not at open (a served page needs only the summary),
+    and its rows become `Paper`s one by one as questions cite them (qabot.paper_table). So a
     damaged table is reported by the first question, not at start-up. The generation's folder
     outlives the snapshot's switch: ingest keeps the last `keep_generations` of them."""
 
@@ -295,7 +308,7 @@ class IndexSnapshot:
     where: str  # the store, as error messages name it
     topics: list[Topic] | None = None  # computed at ingest; None: compute on first use
     recorded: dict[str, FileSum] = field(default_factory=dict)  # see recorded_files
-    _papers: list[Paper] | None = field(default=None, repr=False)
+    _papers: PaperTable | None = field(default=None, repr=False)
     _papers_error: IndexCorruptError | None = field(default=None, repr=False)
     _paper_index: dict[str, int] = field(default_factory=dict, repr=False)
     _summary: IndexSummary | None = field(default=None, repr=False)
@@ -306,7 +319,7 @@ class IndexSnapshot:
         return self.manifest.generation
 
     @property
-    def papers(self) -> list[Paper]:
+    def papers(self) -> PaperTable:
         if self._papers is None:
             with self._lock:
                 if self._papers_error is not None:  # reported once parsed; not re-read per question
@@ -317,7 +330,7 @@ class IndexSnapshot:
                     except IndexCorruptError as exc:
                         self._papers_error = exc
                         raise
-                    self._paper_index = {p.paper_id: i for i, p in enumerate(papers)}
+                    self._paper_index = {pid: i for i, pid in enumerate(papers.paper_ids)}
                     self._papers = papers  # last: other threads check it without the lock
         return self._papers
 
@@ -327,18 +340,18 @@ class IndexSnapshot:
         _ = self.papers
         return self._paper_index
 
-    def _read_papers(self) -> list[Paper]:
+    def _read_papers(self) -> PaperTable:
+        name = PAPER_TABLE if (self.folder / PAPER_TABLE).exists() else LEGACY_PAPER_TABLE
         try:
-            data = (self.folder / "papers.jsonl").read_bytes()
+            data = (self.folder / name).read_bytes()
         except OSError as exc:
             raise damaged(self.where, exc) from exc
-        # Verified as it is read: parsing costs far more than the digest.
-        if problem := check_bytes("papers.jsonl", data, self.recorded):
+        # Verified as it is read: reading costs more than the digest.
+        if problem := check_bytes(name, data, self.recorded):
             raise files_damaged(self.where, [problem])
         try:
-            lines = [line.rstrip("\r") for line in data.decode("utf-8").split("\n")]
-            papers = [Paper.model_validate_json(line) for line in lines if line.strip()]
-        except ValueError as exc:  # ValidationError and UnicodeDecodeError are ValueErrors
+            papers = read_table(data) if name == PAPER_TABLE else read_legacy(data)
+        except (ValueError, KeyError, TypeError) as exc:
             raise damaged(self.where, exc) from exc
         if len(papers) != self.manifest.papers:
             raise IndexCorruptError(
@@ -346,6 +359,21 @@ class IndexSnapshot:
                 f"{self.manifest.papers}. Run `qabot ingest --rebuild`."
             )
         return papers
+
+    def vocabulary(self) -> Vocabulary | None:
+        """The router's vocabulary as ingest saved it (None: not saved, by an older version, or
+        damaged; the caller then builds it from the papers)."""
+        path = self.folder / VOCABULARY_FILE
+        try:
+            data = path.read_bytes()
+            if check_bytes(VOCABULARY_FILE, data, self.recorded):
+                raise ValueError("content does not match its checksum")
+            return Vocabulary.from_json(data)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("rebuilding the router vocabulary of %s (%s)", self.folder, exc)
+            return None
 
     @property
     def summary(self) -> IndexSummary:
@@ -428,8 +456,8 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         chunks, lexical = open_lexical(folder)
         if reason := lexical.inconsistency():
             raise files_damaged(where, [FileProblem("lexical/", "structure", reason)])
-        if not (folder / "papers.jsonl").is_file():
-            raise FileNotFoundError(folder / "papers.jsonl")  # parsed on first use, see IndexSnapshot
+        if not ((folder / PAPER_TABLE).is_file() or (folder / LEGACY_PAPER_TABLE).is_file()):
+            raise FileNotFoundError(folder / PAPER_TABLE)  # read on first use, see IndexSnapshot
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
         topics_file = folder / TOPICS_FILE
         topics = (

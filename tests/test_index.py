@@ -20,6 +20,7 @@ from qabot.store import (
     make_chroma_client,
     open_snapshot,
     read_manifest,
+    read_paper_table,
     write_manifest,
 )
 from tests.conftest import make_settings, paper_record
@@ -248,23 +249,25 @@ def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, d
 
 
 @pytest.mark.parametrize(("damage", "message"), [
-    ("truncated", r"papers.jsonl: \d+ bytes, recorded \d+"),  # found when first parsed
-    ("garbage", r"papers.jsonl: \d+ bytes, recorded \d+"),
-    ("deleted", "papers.jsonl: missing"),  # found at open
-    ("same size", "papers.jsonl: content changed"),
+    ("truncated", r"papers.parquet: \d+ bytes, recorded \d+"),  # found when first read
+    ("garbage", r"papers.parquet: \d+ bytes, recorded \d+"),
+    ("deleted", "papers.parquet: missing"),  # found at open
+    ("same size", "papers.parquet: content changed"),
 ])  # fmt: skip
 def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Embeddings,
                                                 damage: str, message: str) -> None:  # fmt: skip
     from qabot.errors import IndexCorruptError
 
-    path = _live_folder(store_copy) / "papers.jsonl"
-    lines = path.read_text().splitlines()
+    path = _live_folder(store_copy) / "papers.parquet"
+    data = path.read_bytes()
     if damage == "truncated":
-        path.write_text("\n".join(lines[:-1]) + "\n")
+        path.write_bytes(data[:-200])
     elif damage == "garbage":
-        path.write_text("\n".join([*lines[:-1], '{"paper_id": "x", "title": ']) + "\n")
-    elif damage == "same size":
-        path.write_text(path.read_text().replace("Dragan", "Dragon"))
+        path.write_bytes(data + b'{"paper_id": "x", "title": ')
+    elif damage == "same size":  # a stray write inside the column data
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 8])
+                         + data[middle + 8 :])  # fmt: skip
     else:
         path.unlink()
     bot = QABot(make_settings(store_copy), embeddings=embeddings, auto_ingest=False)
@@ -288,21 +291,28 @@ def test_a_paper_table_from_before_venue_and_keywords_reads_then_upgrades(
     settings = make_settings(store_copy, llm="extractive")
     manifest = read_manifest(store_copy)
     folder = generation_dir(store_copy, manifest.generation)
-    old = [json.loads(line) for line in (folder / "papers.jsonl").read_text("utf-8").splitlines()]
+    # That version wrote papers.jsonl, one JSON object per line, and no vocabulary.
+    old = [json.loads(p.model_dump_json()) for p in read_paper_table(folder)]
     for record in old:
         del record["venue"], record["keywords"]
     (folder / "papers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in old), "utf-8")
+    (folder / "papers.parquet").unlink()
+    (folder / "vocabulary.json").unlink()
     # As that version wrote it, checksums included (else it is rightly reported as damaged).
     write_manifest(store_copy, manifest.model_copy(update={"files": fingerprint(folder)}))
 
-    answer = QABot(settings, embeddings=embeddings).ask("What is the Boltzmann policy distribution?")
+    bot = QABot(settings, embeddings=embeddings)
+    answer = bot.ask("What is the Boltzmann policy distribution?")
     assert answer.citations and answer.citations[0].venue is None
+    assert bot.ask("How many papers came out in 2024?").answerer == "portfolio"
 
     counting = CountingEmbeddings(embeddings)
     report = ingest(settings, counting)
     assert not report.up_to_date and counting.texts == 0 and report.reused == report.chunks
-    upgraded = generation_dir(store_copy, report.generation) / "papers.jsonl"
-    assert all('"venue":null,"keywords":[]' in line for line in upgraded.read_text("utf-8").splitlines())
+    upgraded = generation_dir(store_copy, report.generation)
+    assert not (upgraded / "papers.jsonl").exists() and (upgraded / "vocabulary.json").is_file()
+    papers = read_paper_table(upgraded)
+    assert len(papers) == len(old) and all(p.venue is None and p.keywords == [] for p in papers)
     assert ingest(settings, counting).up_to_date
 
 

@@ -66,7 +66,8 @@ def test_every_file_of_a_generation_is_recorded_in_the_manifest(small: Settings)
     manifest = read_manifest(small.store)
     folder = _live(small.store)
     assert manifest is not None and manifest.files == fingerprint(folder)
-    assert {"papers.jsonl", "chunks.json", "summary.json", "lexical/indptr.csc.index.npy",
+    assert {"papers.parquet", "chunks.json", "summary.json", "vocabulary.json",
+            "lexical/indptr.csc.index.npy",
             "lexical/data.csc.index.npy"} <= set(manifest.files)  # fmt: skip
 
 
@@ -93,7 +94,7 @@ def test_the_issues_example_bm25_indptr_overwritten_keeping_its_size(
 
 
 @pytest.mark.parametrize("name", [
-    "papers.jsonl", "chunks.json", "topics.json", "lexical/params.index.json",
+    "papers.parquet", "chunks.json", "topics.json", "lexical/params.index.json",
     "lexical/vocab.index.json", "lexical/indptr.csc.index.npy", "lexical/data.csc.index.npy",
     "lexical/indices.csc.index.npy",
 ])  # fmt: skip
@@ -125,9 +126,9 @@ def test_damage_to_the_files_opening_reads_is_refused_at_open(small: Settings, n
 
 
 def test_a_damaged_paper_table_is_refused_when_first_parsed(small: Settings) -> None:
-    _overwrite_keeping_size(_live(small.store) / "papers.jsonl")
+    _overwrite_keeping_size(_live(small.store) / "papers.parquet")
     snapshot = open_snapshot(small, MODEL, backend=BACKEND)  # parsed on first use, not at open
-    with pytest.raises(IndexCorruptError, match="papers.jsonl: content changed"):
+    with pytest.raises(IndexCorruptError, match="papers.parquet: content changed"):
         _ = snapshot.papers
 
 

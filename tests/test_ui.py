@@ -251,15 +251,15 @@ def test_a_damaged_paper_table_is_reported_in_chat_tab_and_log(store_copy: Path,
     import json
 
     manifest = json.loads((store_copy / "manifest.json").read_text())
-    table = store_copy / "generations" / manifest["generation"] / "papers.jsonl"
-    table.write_text(table.read_text().replace('"title"', '"tit', 1))
+    table = store_copy / "generations" / manifest["generation"] / "papers.parquet"
+    table.write_bytes(table.read_bytes()[:-100])
     bot = QABot(make_settings(store_copy), embeddings=embeddings, auto_ingest=False)
     service = ChatService(bot)
     with caplog.at_level(logging.INFO, logger="qabot"):
         bot.warm_up().join(timeout=120)
     failed = [r for r in caplog.records if r.getMessage().startswith("warming up failed")]
     assert failed and failed[0].levelno == logging.ERROR and failed[0].exc_info is None
-    assert "papers.jsonl" in failed[0].getMessage() and "Run `qabot ingest` to repair it" in (
+    assert "papers.parquet" in failed[0].getMessage() and "Run `qabot ingest` to repair it" in (
         failed[0].getMessage()), "one clear line naming the file and the fix, no traceback"
     reply = list(service.respond(BPD_Q, [], [], None, None, None, None, False))[-1][1][-1]
     assert reply["content"].startswith("**Error:** The index in") and "damaged" in reply["content"]

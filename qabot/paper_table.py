@@ -1,0 +1,126 @@
+"""The paper table of an index generation, stored as Parquet and read back as columns.
+
+At 100k papers, validating 100k JSON lines into `Paper` models took seconds of every start-up,
+before the first question could be answered. The table is columnar now (Apache Parquet through
+pyarrow, not a layout of our own): reading it is one call, and a `Paper` is made from its row
+only when something asks for that paper. A question needs the two dozen papers it cites; the
+statistics that need all of them build them in the background (`QABot.warm_up`).
+
+Generations written before this (papers.jsonl, one JSON object per line) still read, through
+the same `PaperTable`; the next `qabot ingest` rewrites them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+from qabot.models import Paper
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pyarrow as pa
+
+PAPER_TABLE = "papers.parquet"
+LEGACY_PAPER_TABLE = "papers.jsonl"  # generations written before the Parquet table
+
+
+def schema() -> pa.Schema:
+    """The table's columns: one per `Paper` field (tests/test_paper_table.py checks that every
+    field has one, so a new field cannot be silently dropped at ingest)."""
+    import pyarrow as pa
+
+    text, texts = pa.string(), pa.list_(pa.string())
+    return pa.schema([
+        ("paper_id", text), ("title", text), ("authors", texts), ("authors_truncated", pa.bool_()),
+        ("affiliations", texts), ("category", text), ("date", pa.date32()),
+        ("date_precision", text), ("date_inferred", pa.bool_()), ("year", pa.int64()),
+        ("has_code", pa.bool_()), ("abstract", text), ("urls", texts), ("venue", text),
+        ("keywords", texts), ("profile", text), ("profiles", texts), ("source", text),
+    ])  # fmt: skip
+
+
+def write_table(path: Path, papers: Iterable[Paper]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [p.model_dump() for p in papers]
+    # Row groups of 20k papers: a 100k table is still read in one call, with bounded memory
+    # while writing.
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema()), path, row_group_size=20_000)
+
+
+def read_table(data: bytes) -> PaperTable:
+    """The Parquet table in `data` (already read and checksummed by the caller). Raises
+    ValueError when it is not a readable paper table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError) as exc:
+        raise ValueError(f"unreadable Parquet ({exc})") from exc
+    if "paper_id" not in table.column_names:
+        raise ValueError("no paper_id column")
+    return PaperTable(table.to_pydict())
+
+
+def read_legacy(data: bytes) -> PaperTable:
+    """A papers.jsonl table of an older generation. Raises ValueError (pydantic's
+    ValidationError and UnicodeDecodeError are ValueErrors)."""
+    # Split on newlines only: str.splitlines() would also split inside JSON strings that hold
+    # U+2028 and other Unicode line separators.
+    lines = [line.rstrip("\r") for line in data.decode("utf-8").split("\n")]
+    return PaperTable.of([Paper.model_validate_json(line) for line in lines if line.strip()])
+
+
+class PaperTable(Sequence[Paper]):
+    """The papers of one generation, in table order: columns, each row made a `Paper` when
+    first asked for (and kept). Iterating makes them all; `paper_ids` does not."""
+
+    def __init__(self, columns: dict[str, list[Any]]) -> None:
+        fields = Paper.model_fields
+        # Columns of a newer version that this one does not know are left out; fields that an
+        # older table lacks take their defaults.
+        self._columns = {name: values for name, values in columns.items() if name in fields}
+        self.paper_ids: list[str] = list(columns["paper_id"])
+        self._rows: list[Paper | None] = [None] * len(self.paper_ids)
+
+    @classmethod
+    def of(cls, papers: list[Paper]) -> PaperTable:
+        table = cls({"paper_id": [p.paper_id for p in papers]})
+        table._rows = list(papers)
+        return table
+
+    def __len__(self) -> int:
+        return len(self.paper_ids)
+
+    def column(self, name: str) -> list[Any]:
+        """One field of every paper, without making any `Paper` (filters, statistics)."""
+        if name in self._columns:
+            return self._columns[name]
+        if self._rows and all(row is not None for row in self._rows):  # a table `of` Papers
+            return [getattr(row, name) for row in self._rows]
+        field = Paper.model_fields[name]  # a column an older table lacks: its default
+        return [field.get_default(call_default_factory=True) for _ in self._rows]
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        paper = self._rows[index]
+        if paper is None:
+            # Validated when it was ingested and checksummed when it was read: construct, do
+            # not validate again (that is what made start-up slow).
+            paper = Paper.model_construct(**{k: v[index] for k, v in self._columns.items()})
+            self._rows[index] = paper  # a race only makes an equal Paper twice
+        return paper
+
+    def __iter__(self) -> Iterator[Paper]:
+        for i in range(len(self.paper_ids)):
+            yield self[i]
