@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 PAPER_TABLE = "papers.parquet"
 LEGACY_PAPER_TABLE = "papers.jsonl"  # generations written before the Parquet table
+ROWS = 20_000  # papers per row group, and per batch when writing
 
 
 def schema() -> pa.Schema:
@@ -46,12 +47,16 @@ def write_table(path: Path, papers: Iterable[Paper]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    papers = list(papers)
-    # Columns of references to the papers' own values: a dict per paper (`model_dump`) cost
-    # ~300 MB more at the peak of a 100k-paper ingest.
-    columns = {name: [getattr(p, name) for p in papers] for name in schema().names}
-    # Row groups of 20k papers: a 100k table is still read in one call.
-    pq.write_table(pa.Table.from_pydict(columns, schema=schema()), path, row_group_size=20_000)
+    papers, table_schema = list(papers), schema()
+    # Written ROWS papers at a time (one row group each; the table is still read in one call),
+    # from columns of references to the papers' own values: converting 100k papers at once,
+    # or a dict per paper (`model_dump`), cost several hundred MB at the peak of an ingest.
+    with pq.ParquetWriter(path, table_schema) as writer:
+        for start in range(0, len(papers), ROWS):
+            part = papers[start : start + ROWS]
+            columns = {name: [getattr(p, name) for p in part] for name in table_schema.names}
+            writer.write_table(pa.Table.from_pydict(columns, schema=table_schema))
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed memory otherwise
 
 
 def read_table(data: bytes) -> PaperTable:
