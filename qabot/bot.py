@@ -89,7 +89,7 @@ class QABot:
         self.auto_ingest = auto_ingest
         self._lock = threading.Lock()
         self._derived_lock = threading.Lock()
-        self._vocab_lock = threading.Lock()  # taken before _derived_lock, never after
+        self._vocab_lock = threading.Lock()  # the router's vocabulary: not behind the statistics
         self._snapshot: IndexSnapshot | None = None
         self._manifest_mtime: object = None
         self._checked = 0.0
@@ -168,12 +168,13 @@ class QABot:
 
     def _vocabulary(self) -> Vocabulary:
         """The router's vocabulary of the live generation: as ingest saved it, or (an index of
-        an older version) built from the portfolio. Every question is routed with it, so the
-        first one must not wait for the statistics: they have their own lock."""
+        an older version) built from its papers. Every question is routed with it, so the first
+        one must not wait for the statistics: they have their own lock."""
         snapshot = self.snapshot
         with self._vocab_lock:
             if self._vocab is None or self._vocab_for is not snapshot:
-                vocab = snapshot.vocabulary() or Vocabulary.from_portfolio(self._derived()[0])
+                vocab = snapshot.vocabulary() or Vocabulary.from_papers(snapshot.papers,
+                                                                        snapshot.profiles)  # fmt: skip
                 self._router = (
                     LLMRouter(self.llm, vocab, endpoint_name(self.settings))
                     if self.llm is not None else None
@@ -183,9 +184,9 @@ class QABot:
 
     def warm_up(self) -> threading.Thread:
         """Load the embedding model, Chroma's vector index, the paper table, the router's
-        vocabulary and the statistics in a background thread, so a server can take requests meanwhile (the first question
-        waits for what is still loading). Failures are only logged: the first question
-        reports them properly."""
+        vocabulary and the statistics in a background thread, so a server can take requests
+        meanwhile (the first question waits for what is still loading). Failures are only
+        logged: the first question reports them properly."""
 
         def run() -> None:
             took: list[str] = []

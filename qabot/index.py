@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import secrets
 import shutil
 import time
@@ -47,20 +46,18 @@ from qabot.paper_table import PAPER_TABLE
 from qabot.portfolio import VectorMeans, find_topics
 from qabot.store import (
     COLLECTION_PREFIX,
-    SUMMARY_FILE,
     TOPICS_FILE,
-    VOCABULARY_FILE,
     Manifest,
+    derived_files,
     forget_cached_client,
     generation_dir,
     load_manifest,
     make_chroma_client,
     read_paper_table,
+    replace_file,
     save_manifest,
-    summarize,
     write_paper_table,
 )
-from qabot.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -327,13 +324,11 @@ def _unchanged(settings: Settings, client: Any, old: Manifest, papers: list[Pape
     if not (folder / PAPER_TABLE).exists():
         # An older generation's papers.jsonl (or a replica that never wrote this generation):
         # its tables are rebuilt, the vectors reused.
-        log.info("rewriting the tables of index generation %s (Parquet paper table)", old.generation)
+        log.info("index generation %s has no Parquet paper table; rewriting its tables",
+                 old.generation)  # fmt: skip
         return False
     try:
-        stored = read_paper_table(folder)
-        same = len(stored) == len(papers) and all(
-            a.model_dump_json() == b.model_dump_json() for a, b in zip(stored, papers, strict=True)
-        )
+        same = list(read_paper_table(folder)) == papers  # field by field, as pydantic compares
     except (OSError, ValueError):
         return False
     # The tables alone are not the index: the vectors must still be there too.
@@ -419,10 +414,8 @@ def _repair_derived(settings: Settings, client: Any, old: Manifest, papers: list
     differently by another version of qabot gets good ones (their checksums re-recorded);
     without them every start-up derives both from all the papers."""
     folder = generation_dir(settings.store, old.generation)
-    fresh = {SUMMARY_FILE: summarize(papers).model_dump_json().encode(),
-             VOCABULARY_FILE: Vocabulary.from_papers(papers, profiles).to_json()}  # fmt: skip
     updated: dict[str, FileSum] = {}
-    for name, data in fresh.items():
+    for name, data in derived_files(papers, profiles).items():
         path, recorded = folder / name, old.files.get(name)
         try:
             if path.read_bytes() == data and (recorded is None or check_file(
@@ -431,9 +424,7 @@ def _repair_derived(settings: Settings, client: Any, old: Manifest, papers: list
         except OSError:
             pass
         try:
-            tmp = folder / f".{name}.{os.getpid()}"  # atomically: the generation is live
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            replace_file(path, data)
             updated[name] = FileSum(size=len(data), xxh3=digest_bytes(data))
         except OSError as exc:  # the index itself is fine; only start-up stays slower
             log.warning("could not write %s in %s: %s", name, folder, exc)

@@ -192,14 +192,14 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         return False
     if filters.profile:
         needle = filters.profile.casefold()
-        if not any(needle in p.casefold() for p in _profiles_of(paper)):
+        if not any(needle in p.casefold() for p in _profiles_of(paper.profiles, paper.profile)):
             return False
     return filters.paper_ids is None or paper.paper_id in filters.paper_ids
 
 
-def _profiles_of(paper: Paper) -> list[str]:
-    # Papers indexed before `profiles` existed carry only `profile`.
-    return paper.profiles or ([paper.profile] if paper.profile else [])
+def _profiles_of(profiles: list[str], profile: str | None) -> list[str]:
+    """A paper's profiles: papers indexed before `profiles` existed carry only `profile`."""
+    return profiles or ([profile] if profile else [])
 
 
 class PaperColumns:
@@ -229,8 +229,7 @@ class PaperColumns:
                 self._values["author"][name].append(i)
             for name in set(affiliations):
                 self._values["affiliation"][name].append(i)
-            # Papers indexed before `profiles` existed carry only `profile`.
-            for name in {p.casefold() for p in profiles or ([profile] if profile else [])}:
+            for name in {p.casefold() for p in _profiles_of(profiles, profile)}:
                 self._values["profile"][name].append(i)
         self._masks: dict[tuple[str, str], np.ndarray] = {}
 

@@ -74,6 +74,19 @@ def read_table(data: bytes) -> PaperTable:
     return PaperTable(table.to_pydict())
 
 
+def table_file(folder: Path) -> str:
+    """The name of the paper table a generation folder has: the Parquet one, unless only the
+    older papers.jsonl is there."""
+    legacy = not (folder / PAPER_TABLE).exists() and (folder / LEGACY_PAPER_TABLE).exists()
+    return LEGACY_PAPER_TABLE if legacy else PAPER_TABLE
+
+
+def parse(name: str, data: bytes) -> PaperTable:
+    """The table in `data`, read as the file `name` (`table_file`) is written. Raises
+    ValueError for a table that is not readable."""
+    return read_table(data) if name == PAPER_TABLE else read_legacy(data)
+
+
 def read_legacy(data: bytes) -> PaperTable:
     """A papers.jsonl table of an older generation. Raises ValueError (pydantic's
     ValidationError and UnicodeDecodeError are ValueErrors)."""

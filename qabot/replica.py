@@ -28,8 +28,8 @@ BATCH = 5000
 
 
 def materialize(folder: Path, manifest: Any, collection: Any) -> None:
-    """Write the paper table (with its summary and vocabulary), chunks.json and lexical/ for `manifest`'s
-    generation into `folder`."""
+    """Write the paper table (with its summary and vocabulary), chunks.json and lexical/ for
+    `manifest`'s generation into `folder`."""
     log.warning("building the local tables of index generation %s from the Chroma server",
                 manifest.generation)  # fmt: skip
     docs: dict[str, str] = {}

@@ -48,11 +48,10 @@ from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingErro
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile, Topic
 from qabot.paper_table import (
-    LEGACY_PAPER_TABLE,
     PAPER_TABLE,
     PaperTable,
-    read_legacy,
-    read_table,
+    parse,
+    table_file,
     write_table,
 )
 from qabot.vocabulary import Vocabulary
@@ -133,22 +132,28 @@ def write_paper_table(folder: Path, papers: list[Paper], profiles: list[Profile]
     """The paper table (Parquet), its summary and the router's vocabulary: what a start-up
     would otherwise derive from every paper before answering."""
     write_table(folder / PAPER_TABLE, papers)
-    write_summary(folder, papers)
-    Vocabulary.from_papers(papers, profiles).save(folder / VOCABULARY_FILE)
+    for name, data in derived_files(papers, profiles).items():
+        replace_file(folder / name, data)
+
+
+def derived_files(papers: list[Paper], profiles: list[Profile]) -> dict[str, bytes]:
+    """The contents of the files derived from the paper table: the page summary and the
+    router's vocabulary (`qabot ingest` rewrites a live generation's when they differ)."""
+    return {SUMMARY_FILE: summarize(papers).model_dump_json().encode(),
+            VOCABULARY_FILE: Vocabulary.from_papers(papers, profiles).to_json()}  # fmt: skip
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `path` atomically: a derived file may be rewritten in a live generation."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def read_paper_table(folder: Path) -> PaperTable:
     """A generation's papers, from whichever table it has (raises OSError, ValueError)."""
-    if (folder / PAPER_TABLE).exists() or not (folder / LEGACY_PAPER_TABLE).exists():
-        return read_table((folder / PAPER_TABLE).read_bytes())
-    return read_legacy((folder / LEGACY_PAPER_TABLE).read_bytes())
-
-
-def write_summary(folder: Path, papers: list[Paper]) -> None:
-    """Atomically, as it may be added to a live generation built before summaries existed."""
-    tmp = folder / f".{SUMMARY_FILE}.{os.getpid()}"
-    tmp.write_text(summarize(papers).model_dump_json(), "utf-8")
-    os.replace(tmp, folder / SUMMARY_FILE)
+    name = table_file(folder)
+    return parse(name, (folder / name).read_bytes())
 
 
 def generation_dir(store: Path, generation: str) -> Path:
@@ -341,7 +346,7 @@ class IndexSnapshot:
         return self._paper_index
 
     def _read_papers(self) -> PaperTable:
-        name = PAPER_TABLE if (self.folder / PAPER_TABLE).exists() else LEGACY_PAPER_TABLE
+        name = table_file(self.folder)
         try:
             data = (self.folder / name).read_bytes()
         except OSError as exc:
@@ -350,7 +355,7 @@ class IndexSnapshot:
         if problem := check_bytes(name, data, self.recorded):
             raise files_damaged(self.where, [problem])
         try:
-            papers = read_table(data) if name == PAPER_TABLE else read_legacy(data)
+            papers = parse(name, data)
         except (ValueError, KeyError, TypeError) as exc:
             raise damaged(self.where, exc) from exc
         if len(papers) != self.manifest.papers:
@@ -456,7 +461,7 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         chunks, lexical = open_lexical(folder)
         if reason := lexical.inconsistency():
             raise files_damaged(where, [FileProblem("lexical/", "structure", reason)])
-        if not ((folder / PAPER_TABLE).is_file() or (folder / LEGACY_PAPER_TABLE).is_file()):
+        if not (folder / table_file(folder)).is_file():
             raise FileNotFoundError(folder / PAPER_TABLE)  # read on first use, see IndexSnapshot
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
         topics_file = folder / TOPICS_FILE
