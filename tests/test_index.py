@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -123,9 +124,44 @@ def test_a_crash_mid_ingest_leaves_the_old_index_answering(
         "glaciers observations")] == before  # fmt: skip
     names = {c.name for c in make_chroma_client(settings).list_collections()}
     assert names == {manifest_before.collection}, "the half-built collection was removed"
+    assert not [t for t in threading.enumerate() if t.name == "qabot-chroma-writer"]
     # The next ingest completes and switches.
     report = ingest(settings, embeddings)
     assert report.generation != manifest_before.generation
+
+
+def test_a_failed_chroma_write_fails_the_ingest_and_keeps_the_old_index(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Chroma's writes run in a thread beside the embedding: its error must still reach the
+    caller, stop the ingest, and leave no thread behind."""
+    from chromadb.api.models.Collection import Collection
+
+    corpus = tmp_path / "corpus"
+    write_jsonl([paper_record(n) for n in range(40)])
+    settings = make_settings(tmp_path / "store", corpus=corpus, index={"batch_size": 1})
+    ingest(settings, embeddings)
+    manifest_before = read_manifest(settings.store)
+    write_jsonl([paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(40)])
+    real_add, calls = Collection.add, []
+
+    def failing_add(self: Collection, *args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("simulated: Chroma failed to write vectors")
+        real_add(self, *args, **kwargs)
+
+    monkeypatch.setattr(Collection, "add", failing_add)
+    counting = CountingEmbeddings(embeddings)
+    with pytest.raises(RuntimeError, match="Chroma failed to write"):
+        ingest(settings, counting)
+    batches = -(-manifest_before.chunks // 4)  # batch_size 1: 4 chunks per write
+    assert counting.calls < batches - 2, "the ingest stopped soon after the failed write"
+    assert read_manifest(settings.store) == manifest_before, "the live index was not switched"
+    assert not [t for t in threading.enumerate() if t.name == "qabot-chroma-writer"]
+    monkeypatch.setattr(Collection, "add", real_add)
+    assert ingest(settings, embeddings).generation != manifest_before.generation
 
 
 def test_leftovers_of_a_killed_ingest_are_cleaned_up(store_copy: Path, embeddings: Embeddings) -> None:

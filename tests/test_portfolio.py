@@ -10,12 +10,13 @@ import datetime as dt
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from qabot import QABot
 from qabot.corpus import load_corpus
 from qabot.errors import QuestionError
-from qabot.portfolio import Portfolio, name_key, paper_vectors
+from qabot.portfolio import Portfolio, VectorMeans, name_key, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
 from qabot.router import Vocabulary, route_question
 from tests.conftest import LAB_PROFILE, PROFILE, paper_record
@@ -100,6 +101,26 @@ def test_report_keeps_stated_and_indexed_apart(extractive_bot: QABot) -> None:
     assert report.papers_indexed == 50 and report.papers_stated == 66
     assert report.truncated_author_lists == sum(bool(r["truncated"]) for r in RAW) == 39
     assert sum(report.counts_by_year.values()) == 50
+
+
+def test_paper_means_are_one_matrix_in_the_papers_order() -> None:
+    rng = np.random.default_rng(0)
+    vectors = {pid: rng.standard_normal((n, 4)).astype(np.float32)
+               for pid, n in [("a", 3), ("b", 1), ("c", 2), ("z", 1)]}  # fmt: skip
+    means = VectorMeans(["c", "a", "b", "never"])  # "never" gets no chunk; "z" is not named
+    arrivals = [(pid, v) for pid, rows in vectors.items() for v in rows]
+    for pid, v in reversed(arrivals):  # any order, as the ingest embeds longest first
+        means.add(pid, v)
+    result = means.means()
+    assert result.ids == ["c", "a", "b", "z"]
+    for pid, rows in vectors.items():
+        np.testing.assert_allclose(result[pid], rows.mean(axis=0), rtol=1e-5)
+    assert result.rows(result.ids) is result.matrix, "k-means gets the matrix, not a copy"
+    np.testing.assert_allclose(result.rows(["b", "c"]), result.matrix[[2, 0]])
+    mixed = VectorMeans()
+    mixed.add("a", np.zeros(4))
+    with pytest.raises(ValueError, match="dimensions"):
+        mixed.add("b", np.zeros(5))
 
 
 def test_topics_partition_the_papers_and_are_stable(extractive_bot: QABot) -> None:
