@@ -40,11 +40,13 @@ from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
 from qabot.runnables import AnswerRunnable, QABotRetriever
 from qabot.store import (
+    IndexOverview,
     IndexSnapshot,
     describe_store,
     make_chroma_client,
     manifest_token,
     open_snapshot,
+    read_overview,
 )
 
 log = logging.getLogger(__name__)
@@ -153,6 +155,20 @@ class QABot:
                 self._portfolio = self._statistics = self._vocab = self._router = None
                 self._topics = None
             return self._snapshot
+
+    def overview(self) -> IndexOverview:
+        """Paper count, year span, categories, frequent authors and profiles: what a page shows.
+        Read from the store's small files when nothing is open yet, so a server's page need
+        not wait for Chroma and the chunk table (warm_up opens them meanwhile); the same
+        refusals as opening the index (another model or backend, damaged files)."""
+        if self._snapshot is None:
+            found = read_overview(self.settings, embedding_id(self.embeddings),
+                                  backend=embedding_backend(self.embeddings))  # fmt: skip
+            if found is not None:
+                return found
+        snapshot = self.snapshot  # a Chroma server, no index yet (built here), an old summary
+        return IndexOverview(manifest=snapshot.manifest, summary=snapshot.summary,
+                             profiles=snapshot.profiles)  # fmt: skip
 
     def _derived(self) -> tuple[Portfolio, StatisticAnswerer]:
         """The live generation's statistics and statistic answerer, built from every paper on

@@ -384,17 +384,75 @@ class IndexSnapshot:
     def summary(self) -> IndexSummary:
         """Paper count, year span, categories and frequent authors, without parsing papers."""
         if self._summary is None:
-            try:
-                data = (self.folder / SUMMARY_FILE).read_bytes()
-                if check_bytes(SUMMARY_FILE, data, self.recorded):
-                    raise ValueError("summary does not match its checksum")
-                summary = IndexSummary.model_validate_json(data)
-                if summary.papers != self.manifest.papers:
-                    raise ValueError("summary does not match the manifest")
-            except (OSError, ValueError):  # written by an older version, or damaged: recompute
-                summary = summarize(self.papers)
-            self._summary = summary
+            summary = read_summary(self.folder, self.manifest, self.recorded)
+            # Written by an older version, or damaged: recomputed from the papers.
+            self._summary = summary or summarize(self.papers)
         return self._summary
+
+
+def read_summary(folder: Path, manifest: Manifest, recorded: dict[str, FileSum]) -> IndexSummary | None:
+    """The summary ingest wrote, or None when it is missing, damaged or not this generation's."""
+    try:
+        data = (folder / SUMMARY_FILE).read_bytes()
+        if check_bytes(SUMMARY_FILE, data, recorded):
+            return None
+        summary = IndexSummary.model_validate_json(data)
+    except (OSError, ValueError):
+        return None
+    return summary if summary.papers == manifest.papers else None
+
+
+@dataclass(frozen=True)
+class IndexOverview:
+    """What the page shows of the index (its header, the filters' choices)."""
+
+    manifest: Manifest
+    summary: IndexSummary
+    profiles: list[Profile]
+
+
+def read_overview(settings: Settings, embedding_model: str,
+                  backend: str | None = LEGACY_BACKEND) -> IndexOverview | None:  # fmt: skip
+    """The overview of a local store from its small files alone: no Chroma, no chunk table,
+    so the app can serve its page while the index loads behind it (at start-up, importing and
+    opening Chroma is most of a second). The same refusals as `open_snapshot` for another
+    model or backend, or for damaged files. None when only opening the index can tell (a
+    Chroma server holds the manifest; no index yet; no usable summary)."""
+    if settings.chroma_url:
+        return None
+    manifest = read_manifest(settings.store)
+    if manifest is None:
+        return None
+    where = describe_store(settings)
+    check_manifest(manifest, where, embedding_model, backend)
+    folder = generation_dir(settings.store, manifest.generation)
+    recorded = recorded_files(folder, manifest.files)
+    if problems := check_on_open(folder, recorded):
+        raise files_damaged(where, problems)
+    summary = read_summary(folder, manifest, recorded)
+    if summary is None:
+        return None
+    profiles = [Profile.model_validate(p) for p in manifest.profiles]
+    return IndexOverview(manifest=manifest, summary=summary, profiles=profiles)
+
+
+def check_manifest(manifest: Manifest, where: str, embedding_model: str,
+                   backend: str | None) -> None:  # fmt: skip
+    """Refuse an index built with another embedding model, or run through another backend."""
+    if manifest.embedding_model != embedding_model:
+        raise IndexMismatchError(
+            f"The index in {where} was built with the embedding model "
+            f"{manifest.embedding_model!r}, but {embedding_model!r} is configured. Re-run "
+            "`qabot ingest` to rebuild it, or set QABOT_INDEX__EMBEDDING back."
+        )
+    if manifest.embedding_backend != backend:
+        # Another backend's query vectors would be close to, but not exactly in, the index's
+        # space (int8 moves them by up to a few percent): re-embed rather than mix them.
+        raise IndexMismatchError(
+            f"The index in {where} was embedded with the {manifest.embedding_backend} backend, "
+            f"but {backend} is configured. Run `qabot ingest` to re-embed it with {backend}, or "
+            f"set QABOT_INDEX__BACKEND={manifest.embedding_backend}."
+        )
 
 
 def damaged(where: str, exc: BaseException) -> IndexCorruptError:
@@ -431,20 +489,7 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         raise IndexMissingError(
             f"No index in {where}. Run `qabot ingest` to build it from {settings.corpus}."
         )
-    if manifest.embedding_model != embedding_model:
-        raise IndexMismatchError(
-            f"The index in {where} was built with the embedding model "
-            f"{manifest.embedding_model!r}, but {embedding_model!r} is configured. Re-run "
-            "`qabot ingest` to rebuild it, or set QABOT_INDEX__EMBEDDING back."
-        )
-    if manifest.embedding_backend != backend:
-        # Another backend's query vectors would be close to, but not exactly in, the index's
-        # space (int8 moves them by up to a few percent): re-embed rather than mix them.
-        raise IndexMismatchError(
-            f"The index in {where} was embedded with the {manifest.embedding_backend} backend, "
-            f"but {backend} is configured. Run `qabot ingest` to re-embed it with {backend}, or "
-            f"set QABOT_INDEX__BACKEND={manifest.embedding_backend}."
-        )
+    check_manifest(manifest, where, embedding_model, backend)
     folder = generation_dir(store, manifest.generation)
     try:
         collection = client.get_collection(manifest.collection)

@@ -23,6 +23,7 @@ from qabot.errors import QABotError
 from qabot.lexical import tokenize
 from qabot.models import Answer, Citation, Paper, Profile
 from qabot.questions import clean_text
+from qabot.store import IndexOverview
 from qabot.taxonomy import category_label
 
 log = logging.getLogger(__name__)
@@ -155,9 +156,10 @@ class ChatService:
 
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
-        # Opens (or builds) the index once, at start-up. The summary is written at ingest, so
-        # the page does not wait for the paper table to be parsed.
-        summary = bot.snapshot.summary
+        # The summary is written at ingest, so the page waits neither for the paper table nor
+        # (with a local store) for Chroma; with no index yet, this builds it.
+        self.overview = overview = bot.overview()
+        summary = overview.summary
         lo, hi = summary.year_min, summary.year_max
         self.bounds = (lo, hi) if lo is not None and hi is not None else (1900, 2100)
         self.categories = summary.categories
@@ -166,7 +168,7 @@ class ChatService:
         self.authors = summary.authors
         self.affiliations = summary.affiliations
         # A lab indexes several profiles; the user can narrow the chat to one of them.
-        self.profiles = [p.name for p in bot.snapshot.profiles]
+        self.profiles = [p.name for p in overview.profiles]
 
     def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, str]],
                 year_from: float | None, year_to: float | None, categories: list[str] | None,
@@ -239,13 +241,13 @@ def stated_note(profiles: list[Profile], papers: int) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def header_markdown(bot: QABot) -> str:
-    snapshot = bot.snapshot
-    summary = snapshot.summary
-    names = [p.name for p in snapshot.profiles]
+def header_markdown(bot: QABot, overview: IndexOverview | None = None) -> str:
+    overview = overview or bot.overview()
+    summary = overview.summary
+    names = [p.name for p in overview.profiles]
     who = ", ".join(names) if names else "the indexed papers"
     span = f" · {summary.year_min}–{summary.year_max}" if summary.year_min is not None else ""
-    note = stated_note(snapshot.profiles, summary.papers)
+    note = stated_note(overview.profiles, summary.papers)
     lab = (f" {len(names)} profiles are indexed: pick one under Filters, or ask about one by "
            "name." if len(names) > 1 else "")  # fmt: skip
     return (f"# qabot · {md_escape(who)}\n"
@@ -308,10 +310,10 @@ def portfolio_view(bot: QABot, cache: dict[str, tuple[Any, ...]],
         return (f"**Error:** {md_escape(str(exc))}", None, None, None, None, "", "")
 
 
-def portfolio_tab(bot: QABot, tab: gr.Tab) -> None:
+def portfolio_tab(bot: QABot, tab: gr.Tab, names: list[str]) -> None:
     """Filled when the tab is first opened, not when the page is built: at 100k papers the
-    figures take a second or two that the chat page need not wait for."""
-    names = [p.name for p in bot.snapshot.profiles]
+    figures take a second or two that the chat page need not wait for. `names`: the
+    profiles."""
     pick = gr.Dropdown([ALL_PROFILES, *names], value=ALL_PROFILES, label="Profile",
                        visible=len(names) > 1, elem_id="qabot-portfolio-profile")  # fmt: skip
     summary = gr.Markdown("Loading the portfolio figures…")
@@ -342,7 +344,7 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
     service = ChatService(bot)
     lo, hi = service.bounds
     with gr.Blocks(title="qabot") as demo:
-        gr.Markdown(header_markdown(bot))
+        gr.Markdown(header_markdown(bot, service.overview))
         with gr.Tab("Chat"), gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Conversation", height=560, buttons=["copy"],
@@ -372,7 +374,7 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
                                           elem_id="qabot-profile")  # fmt: skip
                     has_code = gr.Checkbox(False, label="Only papers with code")
         with gr.Tab("Portfolio") as tab:
-            portfolio_tab(bot, tab)
+            portfolio_tab(bot, tab, service.profiles)
         history = gr.State([])
         inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code, affiliation,
                   profile]  # fmt: skip

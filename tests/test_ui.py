@@ -348,3 +348,61 @@ def test_chat_endpoint_reports_a_bad_filter_and_bad_unicode(served: str) -> None
     assert "event: complete" in events, events
     reply = json.loads(events.split("event: complete\ndata: ", 1)[1].splitlines()[0])[0]
     assert "Sources:" in reply and not reply.startswith("Error"), reply
+
+
+# -- the page before the index is open ---------------------------------------------------------
+
+
+def test_the_page_is_built_from_the_summary_without_opening_chroma(bundled_store: Path) -> None:
+    """In a fresh process, as the app starts: building the whole page reads the manifest and
+    the summary only; Chroma (most of a second to import and open) is left to the warm-up."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom qabot import QABot, Settings\nfrom qabot.ui import build_ui\n"
+        "bot = QABot(Settings())\nbuild_ui(bot)\n"
+        "print('CHROMA', 'chromadb' in sys.modules, 'OPENED', bot._snapshot is not None)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QABOT_")}
+    env |= {"QABOT_STORE": str(bundled_store), "GRADIO_ANALYTICS_ENABLED": "False"}
+    root = Path(__file__).parent.parent
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "CHROMA False OPENED False" in done.stdout, done.stdout
+
+
+def test_the_overview_agrees_with_the_open_index(store_copy: Path, embeddings: Embeddings) -> None:
+    from qabot.store import SUMMARY_FILE, generation_dir, read_manifest
+
+    early = QABot(make_settings(store_copy), embeddings=embeddings).overview()
+    bot = QABot(make_settings(store_copy), embeddings=embeddings)
+    snapshot = bot.snapshot
+    assert (early.summary, early.profiles) == (snapshot.summary, snapshot.profiles)
+    assert early.manifest == snapshot.manifest
+    # No usable summary (an older version's index, say): the overview opens the index.
+    manifest = read_manifest(store_copy)
+    assert manifest is not None
+    (generation_dir(store_copy, manifest.generation) / SUMMARY_FILE).write_text("{}")
+    fresh = QABot(make_settings(store_copy), embeddings=embeddings)
+    assert fresh.overview().summary == snapshot.summary and fresh._snapshot is not None
+
+
+def test_the_overview_refuses_what_opening_refuses(store_copy: Path, embeddings: Embeddings) -> None:
+    from qabot.embeddings import embedding_backend, embedding_id
+    from qabot.errors import IndexCorruptError, IndexMismatchError
+    from qabot.store import generation_dir, read_manifest, read_overview
+
+    settings = make_settings(store_copy)
+    other = "torch" if embedding_backend(embeddings) != "torch" else "onnx-int8"
+    with pytest.raises(IndexMismatchError, match=f"but {other} is configured"):
+        read_overview(settings, embedding_id(embeddings), backend=other)
+    with pytest.raises(IndexMismatchError, match="embedding model"):
+        read_overview(settings, "another/model", backend=embedding_backend(embeddings))
+    manifest = read_manifest(store_copy)
+    assert manifest is not None
+    (generation_dir(store_copy, manifest.generation) / "chunks.json").write_text("{not json")
+    with pytest.raises(IndexCorruptError, match="is damaged: chunks.json"):
+        QABot(make_settings(store_copy), embeddings=embeddings).overview()
