@@ -399,7 +399,6 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
-    bot.warm_up()  # the model loads while the page is built and served
     demo = build_ui(bot, mcp=settings.app.mcp)
     demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).
@@ -409,10 +408,16 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     _, url, _ = demo.launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME") or settings.app.host,
         server_port=int(os.environ.get("GRADIO_SERVER_PORT") or settings.app.port),
-        share=share, auth=auth, prevent_thread_lock=not block, theme=gr.themes.Soft(), css=CSS,
+        share=share, auth=auth, prevent_thread_lock=True, theme=gr.themes.Soft(), css=CSS,
         show_error=False, quiet=not block, mcp_server=settings.app.mcp,
         app_kwargs={"middleware": middleware},
     )  # fmt: skip
+    # The model and the index load once the page is up, not while it is built: loading is
+    # Python work too, and beside the page's build it delayed the page (one GIL) more than
+    # it hastened the first answer. See docs/measurements.md, "Cold start".
+    bot.warm_up()
     if settings.app.mcp:
         mcp_gradio.add_structured_content(demo)
+    if block:  # only now: before, a blocking launch never reached the lines above
+        demo.block_thread()
     return demo, url

@@ -57,6 +57,37 @@ def test_http_tools(mcp_url: str) -> None:
     check(run(session))
 
 
+def test_a_blocking_launch_warms_up_and_adds_structured_content_before_it_blocks(
+    extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python app.py --mcp` launches blocking: what follows the launch must run first."""
+    import gradio as gr
+    from mcp import types
+
+    seen: dict[str, Any] = {}
+
+    def block_thread(demo: gr.Blocks) -> None:  # returns at once instead of serving forever
+        server = demo.mcp_server_obj.mcp_server  # type: ignore[attr-defined]
+        seen["handler"] = server.request_handlers[types.CallToolRequest].__name__
+        seen["warming"] = warming.call_count
+
+    warming = _Counter(extractive_bot.warm_up)
+    monkeypatch.setattr(gr.Blocks, "block_thread", block_thread)
+    monkeypatch.setattr(extractive_bot, "warm_up", warming)
+    demo, _ = launch(_app_settings(extractive_bot, mcp=True), bot=extractive_bot, block=True)
+    demo.close()
+    assert seen == {"handler": "call_with_structure", "warming": 1}
+
+
+class _Counter:
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.call_count = inner, 0
+
+    def __call__(self) -> Any:
+        self.call_count += 1
+        return self.inner()
+
+
 def test_http_mcp_is_off_by_default(extractive_bot: QABot) -> None:
     demo, url = launch(_app_settings(extractive_bot), bot=extractive_bot, block=False)
     try:
