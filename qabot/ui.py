@@ -399,6 +399,7 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
+    bot.warm_up()  # the model and the index load while the page is built and served
     demo = build_ui(bot, mcp=settings.app.mcp)
     demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).
@@ -412,10 +413,6 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
         show_error=False, quiet=not block, mcp_server=settings.app.mcp,
         app_kwargs={"middleware": middleware},
     )  # fmt: skip
-    # The model and the index load once the page is up, not while it is built: loading is
-    # Python work too, and beside the page's build it delayed the page (one GIL) more than
-    # it hastened the first answer. See docs/measurements.md, "Cold start".
-    bot.warm_up()
     if settings.app.mcp:
         mcp_gradio.add_structured_content(demo)
     if block:  # only now: before, a blocking launch never reached the lines above
