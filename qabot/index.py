@@ -425,6 +425,7 @@ class _ChromaWriter:
         self._collection, self._max_batch = collection, max_batch
         self._queue: queue.Queue[tuple[list[Chunk], list[Any]] | None] = queue.Queue(depth)
         self._error: BaseException | None = None
+        self._cancelled = False
         self._thread = threading.Thread(target=self._run, name="qabot-chroma-writer", daemon=True)
 
     def __enter__(self) -> _ChromaWriter:
@@ -432,6 +433,8 @@ class _ChromaWriter:
         return self
 
     def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        if kind is not None:  # the ingest failed: batches still queued need not be written
+            self._cancelled = True
         self._queue.put(None)
         self._thread.join()
         if self._error is not None and kind is None:
@@ -447,7 +450,7 @@ class _ChromaWriter:
     def _run(self) -> None:
         # Keeps taking items after a failure, so that the embedding side never blocks on put().
         while (item := self._queue.get()) is not None:
-            if self._error is not None:
+            if self._error is not None or self._cancelled:
                 continue
             part, vectors = item
             try:

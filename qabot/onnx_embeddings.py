@@ -241,6 +241,10 @@ def open_session(file: Path) -> Any:
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # its notices about unused initialisers are noise
+    # No memory pattern: it plans one buffer per input shape, and batches of texts come in
+    # every length. Over 1,024 chunks in batches of 64 the embedding's added peak was 273 MB
+    # without it against 342-374 MB with it, at the same speed and with identical vectors.
+    options.enable_mem_pattern = False
     return ort.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
 
 

@@ -415,10 +415,12 @@ def read_overview(settings: Settings, embedding_model: str,
                   backend: str | None = LEGACY_BACKEND) -> IndexOverview | None:  # fmt: skip
     """The overview of a local store from its small files alone: no Chroma, no chunk table,
     so the app can serve its page while the index loads behind it (at start-up, importing and
-    opening Chroma is most of a second). The same refusals as `open_snapshot` for another
-    model or backend, or for damaged files. None when only opening the index can tell (a
-    Chroma server holds the manifest; no index yet; no usable summary)."""
-    if settings.chroma_url:
+    opening Chroma is most of a second). It refuses what `open_snapshot` refuses before
+    parsing anything: another model or backend, files of the wrong size or checksum. Damage
+    only parsing finds (an inconsistent BM25 index, say) is reported by the warm-up's log and
+    the first question instead. None when only opening the index can tell: a Chroma server
+    holds the manifest, there is no index (or no Chroma database) yet, no usable summary."""
+    if settings.chroma_url or not (settings.store / "chroma" / "chroma.sqlite3").is_file():
         return None
     manifest = read_manifest(settings.store)
     if manifest is None:
@@ -432,7 +434,10 @@ def read_overview(settings: Settings, embedding_model: str,
     summary = read_summary(folder, manifest, recorded)
     if summary is None:
         return None
-    profiles = [Profile.model_validate(p) for p in manifest.profiles]
+    try:
+        profiles = [Profile.model_validate(p) for p in manifest.profiles]
+    except ValueError as exc:  # pydantic's ValidationError is one
+        raise damaged(where, exc) from exc
     return IndexOverview(manifest=manifest, summary=summary, profiles=profiles)
 
 

@@ -139,11 +139,11 @@ def test_a_failed_chroma_write_fails_the_ingest_and_keeps_the_old_index(
     from chromadb.api.models.Collection import Collection
 
     corpus = tmp_path / "corpus"
-    write_jsonl([paper_record(n) for n in range(40)])
+    write_jsonl([paper_record(n) for n in range(80)])
     settings = make_settings(tmp_path / "store", corpus=corpus, index={"batch_size": 1})
     ingest(settings, embeddings)
     manifest_before = read_manifest(settings.store)
-    write_jsonl([paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(40)])
+    write_jsonl([paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(80)])
     real_add, calls = Collection.add, []
 
     def failing_add(self: Collection, *args: Any, **kwargs: Any) -> None:
@@ -157,7 +157,9 @@ def test_a_failed_chroma_write_fails_the_ingest_and_keeps_the_old_index(
     with pytest.raises(RuntimeError, match="Chroma failed to write"):
         ingest(settings, counting)
     batches = -(-manifest_before.chunks // 4)  # batch_size 1: 4 chunks per write
-    assert counting.calls < batches - 2, "the ingest stopped soon after the failed write"
+    # The failed write's batch and the one before it, the queue's 3, the one being embedded,
+    # and one more should the writer thread be scheduled late.
+    assert counting.calls <= 7 < batches, "the ingest stopped soon after the failed write"
     assert read_manifest(settings.store) == manifest_before, "the live index was not switched"
     assert not [t for t in threading.enumerate() if t.name == "qabot-chroma-writer"]
     monkeypatch.setattr(Collection, "add", real_add)

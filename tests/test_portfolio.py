@@ -109,7 +109,7 @@ def test_paper_means_are_one_matrix_in_the_papers_order() -> None:
                for pid, n in [("a", 3), ("b", 1), ("c", 2), ("z", 1)]}  # fmt: skip
     means = VectorMeans(["c", "a", "b", "never"])  # "never" gets no chunk; "z" is not named
     arrivals = [(pid, v) for pid, rows in vectors.items() for v in rows]
-    for pid, v in reversed(arrivals):  # any order, as the ingest embeds longest first
+    for pid, v in reversed(arrivals):  # in any order
         means.add(pid, v)
     result = means.means()
     assert result.ids == ["c", "a", "b", "z"]
@@ -117,6 +117,13 @@ def test_paper_means_are_one_matrix_in_the_papers_order() -> None:
         np.testing.assert_allclose(result[pid], rows.mean(axis=0), rtol=1e-5)
     assert result.rows(result.ids) is result.matrix, "k-means gets the matrix, not a copy"
     np.testing.assert_allclose(result.rows(["b", "c"]), result.matrix[[2, 0]])
+    empty = VectorMeans(["a", "b"]).means()
+    assert len(empty) == 0 and "a" not in empty, "named papers without chunks: no vectors"
+    grown = VectorMeans()
+    for n in range(3000):  # past the first allocation of 1,024 rows
+        grown.add(f"p{n}", np.full(4, n, dtype=np.float32))
+    spent = grown.means()
+    assert spent.matrix.shape == (3000, 4) and spent["p2999"][0] == 2999
     mixed = VectorMeans()
     mixed.add("a", np.zeros(4))
     with pytest.raises(ValueError, match="dimensions"):

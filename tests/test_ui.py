@@ -403,6 +403,14 @@ def test_the_overview_refuses_what_opening_refuses(store_copy: Path, embeddings:
         read_overview(settings, "another/model", backend=embedding_backend(embeddings))
     manifest = read_manifest(store_copy)
     assert manifest is not None
+    bad = manifest.model_copy(update={"profiles": [{"name": 42}]})
+    (store_copy / "manifest.json").write_text(bad.model_dump_json())
+    with pytest.raises(IndexCorruptError, match="damaged"):
+        read_overview(settings, embedding_id(embeddings), backend=embedding_backend(embeddings))
+    (store_copy / "manifest.json").write_text(manifest.model_dump_json())
     (generation_dir(store_copy, manifest.generation) / "chunks.json").write_text("{not json")
     with pytest.raises(IndexCorruptError, match="is damaged: chunks.json"):
         QABot(make_settings(store_copy), embeddings=embeddings).overview()
+    # Without a Chroma database only opening the index can say what is wrong (or rebuild it).
+    shutil.rmtree(store_copy / "chroma")
+    assert read_overview(settings, embedding_id(embeddings), embedding_backend(embeddings)) is None
