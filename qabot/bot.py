@@ -159,8 +159,9 @@ class QABot:
     def overview(self) -> IndexOverview:
         """Paper count, year span, categories, frequent authors and profiles: what a page shows.
         Read from the store's small files when nothing is open yet, so a server's page need
-        not wait for Chroma and the chunk table (warm_up opens them meanwhile); the same
-        refusals as opening the index (another model or backend, damaged files)."""
+        not wait for Chroma and the chunk table (warm_up opens them meanwhile). It refuses
+        another model or backend and files of the wrong size or checksum, as opening does;
+        damage only parsing finds shows at the first question (see `read_overview`)."""
         if self._snapshot is None:
             found = read_overview(self.settings, embedding_id(self.embeddings),
                                   backend=embedding_backend(self.embeddings))  # fmt: skip

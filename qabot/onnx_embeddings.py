@@ -243,7 +243,8 @@ def open_session(file: Path) -> Any:
     options.log_severity_level = 3  # its notices about unused initialisers are noise
     # No memory pattern: it plans one buffer per input shape, and batches of texts come in
     # every length. Over 1,024 chunks in batches of 64 the embedding's added peak was 273 MB
-    # without it against 342-374 MB with it, at the same speed and with identical vectors.
+    # without it against 342-374 MB with it, with identical vectors and no speed difference
+    # beyond the noise (one run each, on a busy machine).
     options.enable_mem_pattern = False
     return ort.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
 
