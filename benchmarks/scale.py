@@ -97,10 +97,10 @@ if not {stand_in!r}:
     emb.embed_documents(timed)
     out["embed_s"] = (time.perf_counter() - start) * len(texts) / len(timed)
     out["embed_sampled"] = len(timed)
-    # The floor at the ingest's own batches: windows of batch_size * 4 chunks in the papers'
-    # order, each sorted by length by the embedder. Ingest cannot sort the whole corpus: int8's
-    # vectors depend on their batch mates (qabot.index._write_vectors). The same share of
-    # windows, seeded, when sampling.
+    # The floor at the ingest's own windows of batch_size * 4 chunks, in the papers' order
+    # (qabot.index._write_vectors). With the ONNX backend, which embeds each text alone, it
+    # should match the one-call floor; with torch, each window pads its own batches. The same
+    # share of windows, seeded, when sampling.
     window = max(s.index.batch_size, 1) * 4
     starts = list(range(0, len(texts), window))
     if 0 < sample < len(texts):

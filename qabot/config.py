@@ -127,7 +127,20 @@ class IndexSettings(_Group):
         le=19_999,
         description="Characters shared by neighbouring chunks (< chunk_size).",
     )
-    batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per embedding call.")
+    batch_size: int = Field(
+        default=64,
+        ge=1,
+        le=4096,
+        description="Texts per embedding call with the torch backend; ingest embeds and writes "
+        "windows of 4x this many chunks with any backend.",
+    )
+    embed_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Texts the ONNX backend embeds at once, each on one core. Unset: the cores "
+        "this process may use.",
+    )
     keep_generations: int = Field(
         default=2,
         ge=1,

@@ -122,4 +122,4 @@ def make_embeddings(settings: Settings) -> Embeddings:
         return SentenceTransformerEmbeddings(batch_size=settings.index.batch_size)
     variant = "int8" if settings.index.backend == "onnx-int8" else "fp32"
     return OnnxEmbeddings(bundled_minilm_path(), MINILM_ID, settings.onnx_cache, variant,
-                          batch_size=settings.index.batch_size)  # fmt: skip
+                          threads=settings.index.embed_threads)  # fmt: skip

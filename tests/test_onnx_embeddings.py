@@ -152,6 +152,20 @@ def test_int8_vectors_stay_close(onnx_cache: Path, torch_embeddings) -> None:  #
     assert cos.min() >= 0.97 and cos.mean() >= 0.99, (cos.min(), cos.mean())
 
 
+@pytest.mark.slow
+def test_an_int8_vector_does_not_depend_on_its_batch_or_threads(onnx_cache: Path) -> None:
+    """int8 scales each run's activations by their range, so texts padded into one batch
+    changed each other's vectors; each text runs alone, so ingest and a query agree exactly."""
+    texts = sample_texts()[:60]
+    pooled = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "int8", threads=2)
+    serial = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "int8", threads=1)
+    together = np.asarray(pooled.embed_documents(texts))
+    assert np.array_equal(together, np.asarray(pooled.embed_documents(texts[::-1]))[::-1])
+    assert np.array_equal(together, np.asarray(serial.embed_documents(texts)))
+    assert np.array_equal(together[:8], np.asarray([pooled.embed_query(t) for t in texts[:8]]))
+    assert pooled.embed_documents([]) == []
+
+
 # ---------------------------------------------------------------- no torch when serving
 
 BLOCK_TORCH = """
