@@ -5,7 +5,7 @@
 
 For each N, builds an index of seeded synthetic papers with stand-in document vectors
 (benchmarks/standin.py: start-up does not depend on the vectors' values, and really embedding
-100k papers takes two hours here), then starts the app `--repeats` times (sizes taking turns)
+100k papers takes most of an hour here), then starts the app `--repeats` times (sizes taking turns)
 and measures process start → page served (index loaded) and → first answer over HTTP, and
 peak RSS after 20 answers (the same `serve` as benchmarks/scale.py). It also times, in a
 fresh process, opening the index as the app does before serving its page, and within that open

@@ -16,7 +16,7 @@ bundled abstracts' sentences, tests/synth.py) it measures, on one machine in one
   query latency and, on the bundled corpus, its retrieval quality on the question set.
 Sizes from `--stand-in-from` (default 20,000) up get stand-in document vectors
 (benchmarks/standin.py: real query embedding, cheap document vectors), because really embedding
-100k papers takes about two hours here; for those rows the ingest / embedding ratio and
+100k papers takes most of an hour here; for those rows the ingest / embedding ratio and
 retrieval quality are not measured. `--server` runs everything through a `chroma run` server on
 a free loopback port (a fresh one per ingest) and writes scale-server.* instead of scale.*.
 `--backend` picks how the bundled model runs (QABOT_INDEX__BACKEND: torch, onnx-fp32,

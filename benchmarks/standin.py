@@ -1,6 +1,6 @@
 """Stand-in document vectors for corpus sizes whose real embedding would not fit a run.
 
-Embedding 100,000 synthetic papers (about 320,000 chunks) with MiniLM takes about two hours on
+Embedding 100,000 synthetic papers (about 320,000 chunks) with MiniLM takes most of an hour on
 this 2-core machine. What the scale benchmark needs at that size is the serving side: Chroma's
 HNSW over 320k vectors, BM25 over 320k chunks, the paper table, memory, cold start. So at such
 sizes documents get cheap vectors with the same shape and a similar structure (a sum of fixed
