@@ -394,6 +394,9 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
            block: bool = True) -> tuple[gr.Blocks, str]:  # fmt: skip
     """Build and serve the UI on loopback (or GRADIO_SERVER_NAME/PORT). Returns (app, url)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # Gradio wraps every event in a matplotlib backend switch; unless a backend is named,
+    # asking for it imports pyplot, which cost the first answer 0.8 s from a cold disk.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     settings = settings or (bot.settings if bot else Settings())
     bot = bot or QABot(settings)
     auth = None

@@ -179,6 +179,17 @@ sys.meta_path.insert(0, Block())
 """
 
 
+# Gradio wraps each event in a matplotlib backend switch, which imports pyplot (0.8 s of the
+# first answer from a cold disk) unless a backend is named: `launch` names one.
+WATCH_PYPLOT = """
+class WatchPyplot:
+    def find_spec(self, name, path=None, target=None):
+        if name == "matplotlib.pyplot":
+            print("IMPORTED " + name, file=sys.stderr, flush=True)
+sys.meta_path.insert(0, WatchPyplot())
+"""
+
+
 def serving_env(store: Path, onnx_cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QABOT_", "OPENAI_"))}
     return env | {"QABOT_STORE": str(store), "QABOT_CORPUS": str(CORPUS), "HF_HUB_OFFLINE": "1",
@@ -210,7 +221,8 @@ def test_qabot_ask_and_search_never_import_torch(bundled_store: Path, onnx_cache
 def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cache: Path) -> None:
     port = free_port()
     env = serving_env(bundled_store, onnx_cache) | {"GRADIO_SERVER_PORT": str(port)}
-    code = BLOCK_TORCH + f"import runpy\nrunpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')\n"
+    code = (BLOCK_TORCH + WATCH_PYPLOT
+            + f"import runpy\nrunpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')\n")  # fmt: skip
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
                             text=True, cwd=bundled_store.parent)  # fmt: skip
     lines: list[str] = []
@@ -226,9 +238,14 @@ def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cac
                 if served or "warmed up in" not in log:
                     break
             time.sleep(0.5)
+        assert served, "the page is served"
+        url = f"http://127.0.0.1:{port}/"
+        event = httpx.post(f"{url}gradio_api/call/chat", timeout=60,
+                           json={"data": ["What is the Boltzmann policy distribution?", None, None,
+                                          None, None, None, False]}).json()["event_id"]  # fmt: skip
+        assert "event: complete" in httpx.get(f"{url}gradio_api/call/chat/{event}", timeout=120).text
         log = "".join(lines)
         assert "warmed up in" in log and "IMPORTED" not in log, log[-2000:]
-        assert served, "the page is served"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
