@@ -13,7 +13,7 @@ the same `PaperTable`; the next `qabot ingest` rewrites them.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from qabot.models import Paper
@@ -71,7 +71,17 @@ def read_table(data: bytes) -> PaperTable:
         raise ValueError(f"unreadable Parquet ({exc})") from exc
     if "paper_id" not in table.column_names:
         raise ValueError("no paper_id column")
-    return PaperTable(table.to_pydict())
+    return PaperTable({name: table.column(name) for name in table.column_names})
+
+
+def _as_list(values: Sequence[Any]) -> list[Any]:
+    to_pylist = getattr(values, "to_pylist", None)  # an Arrow array
+    return to_pylist() if to_pylist is not None else list(values)  # type: ignore[no-any-return]
+
+
+def _item(values: Sequence[Any], index: int) -> Any:
+    value = values[index]
+    return value.as_py() if hasattr(value, "as_py") else value  # an Arrow scalar
 
 
 def table_file(folder: Path) -> str:
@@ -100,12 +110,16 @@ class PaperTable(Sequence[Paper]):
     """The papers of one generation, in table order: columns, each row made a `Paper` when
     first asked for (and kept). Iterating makes them all; `paper_ids` does not."""
 
-    def __init__(self, columns: dict[str, list[Any]]) -> None:
+    def __init__(self, columns: Mapping[str, Sequence[Any]]) -> None:
+        """`columns`: lists, or Arrow arrays (from the Parquet file), which become lists only
+        when a whole column is asked for: converting all of them took a second of the first
+        answer at 100k papers, which needs only the rows it cites."""
         fields = Paper.model_fields
         # Columns of a newer version that this one does not know are left out; fields that an
         # older table lacks take their defaults.
         self._columns = {name: values for name, values in columns.items() if name in fields}
-        self.paper_ids: list[str] = list(columns["paper_id"])
+        self.paper_ids: list[str] = _as_list(columns["paper_id"])
+        self._columns["paper_id"] = self.paper_ids
         self._rows: list[Paper | None] = [None] * len(self.paper_ids)
 
     @classmethod
@@ -120,7 +134,10 @@ class PaperTable(Sequence[Paper]):
     def column(self, name: str) -> list[Any]:
         """One field of every paper, without making any `Paper` (filters, statistics)."""
         if name in self._columns:
-            return self._columns[name]
+            values = self._columns[name]
+            if not isinstance(values, list):  # an Arrow array: converted once, then kept
+                values = self._columns[name] = _as_list(values)
+            return values
         if self._rows and all(row is not None for row in self._rows):  # a table `of` Papers
             return [getattr(row, name) for row in self._rows]
         field = Paper.model_fields[name]  # a column an older table lacks: its default
@@ -137,7 +154,7 @@ class PaperTable(Sequence[Paper]):
         if paper is None:
             # Validated when it was ingested and checksummed when it was read: construct, do
             # not validate again (that is what made start-up slow).
-            paper = Paper.model_construct(**{k: v[index] for k, v in self._columns.items()})
+            paper = Paper.model_construct(**{k: _item(v, index) for k, v in self._columns.items()})
             self._rows[index] = paper  # a race only makes an equal Paper twice
         return paper
 
