@@ -159,5 +159,10 @@ class PaperTable(Sequence[Paper]):
         return paper
 
     def __iter__(self) -> Iterator[Paper]:
+        # Every row is wanted (the statistics): convert whole columns first, since making 100k
+        # papers from Arrow scalars is 2.7x slower than from lists, and once every column is a
+        # list the Arrow buffers are freed.
+        for name in list(self._columns):
+            self.column(name)
         for i in range(len(self.paper_ids)):
             yield self[i]

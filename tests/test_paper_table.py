@@ -60,6 +60,8 @@ def test_columns_stay_arrow_until_a_whole_one_is_asked_for(tmp_path: Path) -> No
     assert table.column("authors") == [p.authors for p in PAPERS]
     assert isinstance(table._columns["authors"], list), "converted once, then kept"
     assert table.column("date") == [p.date for p in PAPERS]
+    assert [p.model_dump() for p in table] == [p.model_dump() for p in PAPERS]
+    assert all(isinstance(v, list) for v in table._columns.values()), "iterating converts all"
 
 
 def test_unreadable_bytes_are_a_value_error() -> None:
