@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from qabot.bot import QABot
-from qabot.errors import CorpusError, QABotError
+from qabot.errors import CorpusError, IndexStoreError, QABotError
 from qabot.grounding import (
     Judge,
     LexicalJudge,
@@ -97,7 +97,13 @@ class EvalReport(BaseModel):
 def load_dataset(path: Path) -> list[EvalItem]:
     """Read an eval set; a bad line is an error naming the file and line."""
     items = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # the default is relative to the repository
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+        raise CorpusError(path, f"cannot read the eval set ({why}); pass --dataset, or run "
+                          "from the repository, where tests/data/eval_set.jsonl is") from exc  # fmt: skip
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -128,6 +134,8 @@ def exact_match(item: EvalItem, text: str, statistic: bool, cited: list[str]) ->
 def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
     try:
         answer = bot.ask(item.question, history=item.history or None)
+    except IndexStoreError:
+        raise  # no index, or one refused: every question would fail alike; not a score
     except QABotError as exc:
         return ItemResult(question=item.question, kind=item.kind, answerable=item.answerable,
                           answer="", answerer=bot.answerer, refused=True, sources=[], cited=[],

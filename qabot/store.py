@@ -80,7 +80,8 @@ class Manifest(BaseModel):
     collection: str
     embedding_model: str
     embedding_backend: str | None = Field(
-        default=None, description="torch, onnx-fp32 or onnx-int8; None for a remote API."
+        default=None, description="torch, onnx-fp32 or onnx-int8:<recipe> (onnx-int8 alone: "
+        "the first recipe); None for a remote API."
     )
     chunk_size: int
     chunk_overlap: int
@@ -453,11 +454,24 @@ def check_manifest(manifest: Manifest, where: str, embedding_model: str,
     if manifest.embedding_backend != backend:
         # Another backend's query vectors would be close to, but not exactly in, the index's
         # space (int8 moves them by up to a few percent): re-embed rather than mix them.
+        setting = backend_setting(backend)
+        if setting == backend_setting(manifest.embedding_backend):  # another int8 recipe
+            raise IndexMismatchError(
+                f"The index in {where} was embedded with another {setting} recipe "
+                f"({manifest.embedding_backend}) than this qabot's ({backend}). Run `qabot "
+                "ingest` to re-embed it, or set QABOT_INDEX__BACKEND=onnx-fp32 and re-embed "
+                "with that."
+            )
         raise IndexMismatchError(
             f"The index in {where} was embedded with the {manifest.embedding_backend} backend, "
-            f"but {backend} is configured. Run `qabot ingest` to re-embed it with {backend}, or "
-            f"set QABOT_INDEX__BACKEND={manifest.embedding_backend}."
+            f"but {setting} is configured. Run `qabot ingest` to re-embed it with {setting}, or "
+            f"set QABOT_INDEX__BACKEND={backend_setting(manifest.embedding_backend)}."
         )
+
+
+def backend_setting(backend: str | None) -> str | None:
+    """The QABOT_INDEX__BACKEND value of a recorded backend: "onnx-int8:2" -> "onnx-int8"."""
+    return backend.split(":", 1)[0] if backend else backend
 
 
 def damaged(where: str, exc: BaseException) -> IndexCorruptError:

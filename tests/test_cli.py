@@ -165,6 +165,24 @@ def test_eval_writes_reports_and_compares(env: dict[str, str], tmp_path: Path) -
     assert "baseline" in second.stdout and "delta" in second.stdout and "-0." in second.stdout
 
 
+def test_eval_stops_on_an_index_it_cannot_use(env: dict[str, str], store_copy: Path,
+                                              tmp_path: Path) -> None:  # fmt: skip
+    """A refused index is one error, not a report in which every question failed alike."""
+    manifest = store_copy / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text("utf-8")),
+                                    "embedding_backend": "another-backend"}), "utf-8")  # fmt: skip
+    data = Path(__file__).parent / "data" / "eval_set.jsonl"
+    result = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "another-backend backend" in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+
+
+def test_eval_names_a_missing_dataset(env: dict[str, str], tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", "--dataset", str(tmp_path / "none.jsonl")])
+    assert result.exit_code == 1 and "none.jsonl" in result.output and "--dataset" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_eval_rejects_a_bad_dataset_line(env: dict[str, str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"question": "ok"}\n{"nope": 1}\n')

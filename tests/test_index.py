@@ -13,7 +13,8 @@ from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
 from qabot.checksums import fingerprint
-from qabot.config import IndexSettings
+from qabot.config import Settings
+from qabot.embeddings import embedding_backend
 from qabot.errors import IndexMismatchError, IngestLockedError
 from qabot.index import ingest
 from qabot.store import (
@@ -27,7 +28,9 @@ from qabot.store import (
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-BACKEND = IndexSettings().backend  # what the `embeddings` fixture runs
+# What the `embeddings` fixture runs, as an index records it ("onnx-int8:2"), and as it is set.
+BACKEND = embedding_backend(Settings().get_embeddings())
+BACKEND_SETTING = Settings().index.backend
 
 
 class CountingEmbeddings(Embeddings):
@@ -373,7 +376,26 @@ def test_queries_refuse_an_index_built_with_another_backend(store_copy: Path) ->
         open_snapshot(make_settings(store_copy), MODEL, backend=other)
     message = str(info.value)
     assert f"{BACKEND} backend" in message and other in message
-    assert "`qabot ingest`" in message and f"QABOT_INDEX__BACKEND={BACKEND}" in message
+    assert "`qabot ingest`" in message and f"QABOT_INDEX__BACKEND={BACKEND_SETTING}" in message
+
+
+def test_an_index_of_an_earlier_int8_recipe_is_refused_then_re_embedded(store_copy: Path,
+                                                                        embeddings: Embeddings) -> None:  # fmt: skip
+    """The int8 recipe is part of the backend an index records: a store embedded with the first
+    recipe (recorded as plain "onnx-int8") is not queried with another recipe's vectors."""
+    path = store_copy / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**data, "embedding_backend": "onnx-int8"}), "utf-8")
+    settings = make_settings(store_copy)
+    with pytest.raises(IndexMismatchError) as info:
+        open_snapshot(settings, MODEL, backend="onnx-int8:2")
+    message = str(info.value)
+    assert "another onnx-int8 recipe (onnx-int8)" in message and "`qabot ingest`" in message, message
+    assert "QABOT_INDEX__BACKEND=onnx-int8" not in message, "setting it again would not help"
+    newer = RelabelledEmbeddings(embeddings, "onnx-int8:2")
+    report = ingest(settings, newer)
+    assert not report.up_to_date and report.reused == 0, "no vector of the old recipe is kept"
+    open_snapshot(settings, MODEL, backend="onnx-int8:2")
 
 
 def test_an_ingest_with_another_backend_re_embeds_everything(store_copy: Path,

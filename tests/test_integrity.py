@@ -14,6 +14,7 @@ from langchain_core.embeddings import Embeddings
 
 from qabot import QABot, Settings
 from qabot.checksums import fingerprint
+from qabot.embeddings import embedding_backend
 from qabot.errors import IndexCorruptError, IndexStoreError
 from qabot.index import ingest
 from qabot.integrity import check_index, orphan_segments, referenced_segments, segment_folders
@@ -27,7 +28,7 @@ from qabot.store import (
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-BACKEND = Settings().index.backend  # what the `embeddings` fixture runs
+BACKEND = embedding_backend(Settings().get_embeddings())  # as an index records the fixture's
 
 
 @pytest.fixture(scope="module")

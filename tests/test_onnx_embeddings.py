@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -112,6 +113,23 @@ def test_the_cache_key_changes_with_the_weights_and_the_recipe(tmp_path: Path,
     assert ox.model_key(model) != second
 
 
+def test_int8_keeps_the_first_feed_forward_down_projection_in_fp32() -> None:
+    """Found by the weight's shape (wide to narrow), the first in graph order; none is none."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    def graph(shapes: list[tuple[int, int]]) -> Any:
+        nodes, weights, x = [], [], "x"
+        for i, (rows, cols) in enumerate(shapes):
+            weights.append(numpy_helper.from_array(np.zeros((rows, cols), np.float32), f"w{i}"))
+            nodes.append(helper.make_node("MatMul", [x, f"w{i}"], [f"y{i}"], name=f"mm{i}"))
+            x = f"y{i}"
+        io = [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in ("x", x)]
+        return helper.make_model(helper.make_graph(nodes, "g", io[:1], io[1:], weights))
+
+    assert ox.fp32_matmuls(graph([(4, 4), (4, 16), (16, 4), (4, 16), (16, 4)])) == ["mm2"]
+    assert ox.fp32_matmuls(graph([(4, 4), (4, 16)])) == []
+
+
 def test_an_unwritable_cache_is_a_one_line_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -126,7 +144,7 @@ def test_settings_choose_the_backend_and_cache(tmp_path: Path, monkeypatch: pyte
     assert default.onnx_cache == tmp_path / "store" / "onnx"
     int8 = Settings(store=tmp_path, index={"backend": "onnx-int8", "onnx_cache": tmp_path / "c"})  # type: ignore[arg-type]
     emb = int8.get_embeddings()
-    assert (emb.backend, emb.model_id, emb.cache) == ("onnx-int8", MINILM_ID, tmp_path / "c")  # type: ignore[attr-defined]
+    assert (emb.backend, emb.model_id, emb.cache) == ("onnx-int8:2", MINILM_ID, tmp_path / "c")  # type: ignore[attr-defined]
     assert Settings(index={"backend": "torch"}).get_embeddings().backend == "torch"  # type: ignore[arg-type, attr-defined]
 
 
