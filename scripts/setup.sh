@@ -17,3 +17,7 @@ extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
 echo "==> installing qabot${extra}"
 .venv/bin/pip install --quiet -e ".${extra}"
+# qabot's own bytecode, written once here: where PYTHONDONTWRITEBYTECODE is set (as on the
+# development machine), Python would otherwise compile every qabot module from source at each
+# start, and the editable install leaves them uncompiled.
+.venv/bin/python -m compileall -q qabot app.py >/dev/null
