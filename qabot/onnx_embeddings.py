@@ -207,8 +207,11 @@ def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
     log.warning("quantising the ONNX embedding model to int8 (once)")
     # onnxruntime's quantiser logs a line per tensor at INFO on the root logger (hundreds of
     # "Quantization parameters ... not specified"), which buried the app's own start-up lines;
-    # it is a one-off step under the export lock, so INFO is muted just for it.
+    # it is a one-off step under the export lock, so INFO is muted just for it. Its one warning,
+    # advice to the quantiser's caller to pre-process the graph, is not for qabot's users.
     logging.disable(logging.INFO)
+    advice = _DropMessage("Please consider to run pre-processing")
+    logging.getLogger().addFilter(advice)
     try:
         quantize_dynamic(
             str(fp32), str(out), op_types_to_quantize=["MatMul"], per_channel=True,
@@ -217,8 +220,18 @@ def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
         )  # fmt: skip
     finally:
         logging.disable(logging.NOTSET)
+        logging.getLogger().removeFilter(advice)
     want = encode(open_session(fp32), load_tokenizer(model_path), PROBE)
     _check(out, model_path, want, MIN_PROBE_COSINE["int8"])
+
+
+class _DropMessage(logging.Filter):
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.prefix)
 
 
 class OnnxEmbeddings(Embeddings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -128,6 +129,28 @@ def test_int8_keeps_the_first_feed_forward_down_projection_in_fp32() -> None:
 
     assert ox.fp32_matmuls(graph([(4, 4), (4, 16), (16, 4), (4, 16), (16, 4)])) == ["mm2"]
     assert ox.fp32_matmuls(graph([(4, 4), (4, 16)])) == []
+
+
+def test_the_quantisers_advice_to_its_caller_is_not_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    import onnx
+    import onnxruntime.quantization as quantization
+
+    def quantize(src: str, out: str, **options: Any) -> None:
+        assert options["nodes_to_exclude"] == ["the first down-projection"]
+        logging.warning("Please consider to run pre-processing before quantization. See ...")
+        logging.warning("a warning that matters")
+        Path(out).write_bytes(b"int8")
+
+    monkeypatch.setattr(quantization, "quantize_dynamic", quantize)
+    monkeypatch.setattr(onnx, "load", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ox, "fp32_matmuls", lambda model: ["the first down-projection"])
+    for name in ("encode", "open_session", "load_tokenizer", "_check"):
+        monkeypatch.setattr(ox, name, lambda *args, **kwargs: None)
+    ox._quantize_int8(tmp_path / "model-fp32.onnx", MODEL, tmp_path / "model-int8.onnx")
+    shown = [r.getMessage() for r in caplog.records]
+    assert "a warning that matters" in shown and not any("pre-processing" in m for m in shown)
+    assert not logging.getLogger().filters, "the filter is removed again"
 
 
 def test_an_unwritable_cache_is_a_one_line_error(tmp_path: Path) -> None:
