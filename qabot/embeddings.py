@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.embeddings import Embeddings
 
 from qabot.errors import ConfigError
-from qabot.onnx_embeddings import OnnxEmbeddings
+from qabot.onnx_embeddings import BACKEND_IDS, OnnxEmbeddings
 
 if TYPE_CHECKING:
     from qabot.config import Settings
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+# The backends this version can embed with, as an index records them: what an index recorded
+# otherwise (an earlier int8 recipe, say) no setting of this version can query.
+CURRENT_BACKENDS = frozenset({"torch", *BACKEND_IDS.values()})
 
 
 def bundled_minilm_path() -> str:

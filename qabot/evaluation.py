@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from qabot.bot import QABot
-from qabot.errors import CorpusError, IndexStoreError, QABotError
+from qabot.errors import ConfigError, CorpusError, IndexStoreError, QABotError
 from qabot.grounding import (
     Judge,
     LexicalJudge,
@@ -101,8 +101,9 @@ def load_dataset(path: Path) -> list[EvalItem]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # the default is relative to the repository
         why = getattr(exc, "strerror", None) or type(exc).__name__
-        raise CorpusError(path, f"cannot read the eval set ({why}); pass --dataset, or run "
-                          "from the repository, where tests/data/eval_set.jsonl is") from exc  # fmt: skip
+        raise CorpusError(path, f"cannot read the eval set ({why}); a relative path is read from "
+                          "the current folder (the default is the repository's "
+                          "tests/data/eval_set.jsonl)") from exc  # fmt: skip
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -134,8 +135,8 @@ def exact_match(item: EvalItem, text: str, statistic: bool, cited: list[str]) ->
 def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
     try:
         answer = bot.ask(item.question, history=item.history or None)
-    except IndexStoreError:
-        raise  # no index, or one refused: every question would fail alike; not a score
+    except (IndexStoreError, ConfigError):
+        raise  # no index, one refused, a model that cannot load: every question would fail alike
     except QABotError as exc:
         return ItemResult(question=item.question, kind=item.kind, answerable=item.answerable,
                           answer="", answerer=bot.answerer, refused=True, sources=[], cited=[],

@@ -12,12 +12,14 @@ and the fp32 file gives the same vectors (cosine >= 0.999, tested).
 Cache layout (`QABOT_INDEX__ONNX_CACHE`, default `<store>/onnx/`):
 
     <model>-<key>/model-fp32.onnx   exported from the bundled weights
-    <model>-<key>/model-int8.onnx   the fp32 file with dynamic int8 MatMul weights (all but
-                                    the first layer's feed-forward down-projection)
+    <model>-<key>/model-int8-r2.onnx  the fp32 file with dynamic int8 MatMul weights (all
+                                    but the first layer's feed-forward down-projection)
     <model>-<key>/.export.lock      one exporting process at a time
 
-`<key>` changes with the weights or the export recipe, so a new model or recipe never reads an
-old file. Each file is written under a temporary name and renamed into place only once it has
+`<key>` changes with the weights or the export recipe, and the int8 file's name with its
+quantisation recipe (`INT8_REVISION`), so a new model or recipe never reads an old file; a new
+int8 recipe is made from the cached fp32 file, which needs `onnx` but not torch, and replaces
+the earlier int8 file. Each file is written under a temporary name and renamed into place only once it has
 been checked, so an export that fails or is killed leaves nothing a later run would load.
 """
 
@@ -43,13 +45,16 @@ from qabot.errors import ConfigError
 log = logging.getLogger(__name__)
 
 Variant = Literal["fp32", "int8"]
-# Bump when the export or quantisation recipe changes: it is part of the cache key.
-RECIPE = "st-pipeline-opset17/int8-dynamic-matmul-per-channel-first-ffn-down-fp32/v2"
-# What an index records as the backend of its vectors (`Manifest.embedding_backend`). int8's
-# revision moves with its quantisation recipe, so an index embedded with an earlier recipe is
+# Bump when the export changes: it is part of the cache folder's name. (It still names int8's
+# first recipe because both files were once keyed by this one string; keeping it keeps the fp32
+# files exported before, so a new int8 recipe is made from them without torch.)
+RECIPE = "st-pipeline-opset17/int8-dynamic-matmul-per-channel/v1"
+# Bump when the quantisation changes: it names the int8 file, and it is part of the backend an
+# index records (`Manifest.embedding_backend`), so an index embedded with an earlier recipe is
 # re-embedded by `qabot ingest`, and refused until then, rather than queried with vectors of
 # another quantisation. A plain "onnx-int8" is the first recipe (every constant MatMul int8).
-BACKEND_IDS: dict[Variant, str] = {"fp32": "onnx-fp32", "int8": "onnx-int8:2"}
+INT8_REVISION = 2
+BACKEND_IDS: dict[Variant, str] = {"fp32": "onnx-fp32", "int8": f"onnx-int8:{INT8_REVISION}"}
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # Checked before a file is renamed into place: a broken export must never be cached.
@@ -71,7 +76,8 @@ def model_key(model_path: Path) -> str:
 
 
 def onnx_file(cache: Path, model_path: Path, variant: Variant) -> Path:
-    return cache / model_key(model_path) / f"model-{variant}.onnx"
+    name = "model-fp32.onnx" if variant == "fp32" else f"model-int8-r{INT8_REVISION}.onnx"
+    return cache / model_key(model_path) / name
 
 
 def ensure_exported(cache: Path, model_path: Path, variant: Variant) -> Path:
@@ -90,6 +96,7 @@ def ensure_exported(cache: Path, model_path: Path, variant: Variant) -> Path:
                 _atomic(fp32, lambda tmp: _export_fp32(model_path, tmp))
             if variant == "int8":
                 _atomic(target, lambda tmp: _quantize_int8(fp32, model_path, tmp))
+                _remove_earlier_int8(target.parent)
     except ImportError as exc:
         raise ConfigError(
             f"Exporting the embedding model to ONNX needs torch and onnx ({exc.name} is missing):"
@@ -110,6 +117,17 @@ def _remove_leftovers(folder: Path) -> None:
     for path in folder.glob(".*.onnx.tmp*"):
         log.info("removing %s, left by an interrupted export", path)
         path.unlink(missing_ok=True)
+
+
+def _remove_earlier_int8(folder: Path) -> None:
+    """Earlier recipes' int8 files (only older ones: a newer qabot sharing the cache keeps its
+    own). Best effort: the new file is in place, and a file another user owns may stay."""
+    older = ["model-int8.onnx", *(f"model-int8-r{n}.onnx" for n in range(2, INT8_REVISION))]
+    for name in older:
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove %s, an earlier int8 recipe's file: %s", folder / name, exc)
 
 
 def _atomic(target: Path, write: Any) -> None:
@@ -186,8 +204,19 @@ def fp32_matmuls(model: Any) -> list[str]:
     for node in model.graph.node:
         shape = weights.get(node.input[1]) if node.op_type == "MatMul" and len(node.input) > 1 else None
         if shape and len(shape) == 2 and shape[0] > shape[1]:
-            return [node.name]
+            # The quantiser excludes nodes by name: an unnamed one cannot be excluded alone.
+            return [node.name] if node.name else []
     return []
+
+
+def float_matmuls(model: Any) -> list[str]:
+    """The MatMuls whose weight is still a float matrix: after quantising, exactly the ones
+    `fp32_matmuls` named, or the file is not the recipe it is cached as."""
+    from onnx import TensorProto
+
+    floats = {w.name for w in model.graph.initializer if w.data_type == TensorProto.FLOAT}
+    return [n.name for n in model.graph.node
+            if n.op_type == "MatMul" and len(n.input) > 1 and n.input[1] in floats]  # fmt: skip
 
 
 def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
@@ -201,8 +230,8 @@ def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
 
     keep = fp32_matmuls(onnx.load(str(fp32), load_external_data=False))
     if not keep:  # an export this recipe does not know: refuse rather than cache a guess
-        raise ConfigError(f"{fp32}: no feed-forward down-projection found to keep in fp32; "
-                          "set QABOT_INDEX__BACKEND=onnx-fp32 and report this.")  # fmt: skip
+        raise ConfigError(f"{fp32}: no named feed-forward down-projection found to keep in "
+                          "fp32; set QABOT_INDEX__BACKEND=onnx-fp32 and report this.")  # fmt: skip
 
     log.warning("quantising the ONNX embedding model to int8 (once)")
     # onnxruntime's quantiser logs a line per tensor at INFO on the root logger (hundreds of
@@ -221,6 +250,10 @@ def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
     finally:
         logging.disable(logging.NOTSET)
         logging.getLogger().removeFilter(advice)
+    left = float_matmuls(onnx.load(str(out)))
+    if left != keep:
+        raise ConfigError(f"quantising {fp32.name} left {left} in fp32, not {keep}; not caching "
+                          "it. Set QABOT_INDEX__BACKEND=onnx-fp32 and report this.")  # fmt: skip
     want = encode(open_session(fp32), load_tokenizer(model_path), PROBE)
     _check(out, model_path, want, MIN_PROBE_COSINE["int8"])
 

@@ -43,7 +43,7 @@ from qabot.checksums import (
     files_damaged,
     recorded_files,
 )
-from qabot.embeddings import MINILM_ID
+from qabot.embeddings import CURRENT_BACKENDS, MINILM_ID
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile, Topic
@@ -462,10 +462,14 @@ def check_manifest(manifest: Manifest, where: str, embedding_model: str,
                 "ingest` to re-embed it, or set QABOT_INDEX__BACKEND=onnx-fp32 and re-embed "
                 "with that."
             )
+        if manifest.embedding_backend in CURRENT_BACKENDS:
+            instead = f", or set QABOT_INDEX__BACKEND={backend_setting(manifest.embedding_backend)}."
+        else:  # an earlier int8 recipe: setting onnx-int8 would be refused as above
+            instead = "; no setting of this qabot can query it as it is."
         raise IndexMismatchError(
             f"The index in {where} was embedded with the {manifest.embedding_backend} backend, "
-            f"but {setting} is configured. Run `qabot ingest` to re-embed it with {setting}, or "
-            f"set QABOT_INDEX__BACKEND={backend_setting(manifest.embedding_backend)}."
+            f"but {setting} is configured. Run `qabot ingest` to re-embed it with {setting}"
+            + instead
         )
 
 

@@ -20,4 +20,4 @@ echo "==> installing qabot${extra}"
 # qabot's own bytecode, written once here: where PYTHONDONTWRITEBYTECODE is set (as on the
 # development machine), Python would otherwise compile every qabot module from source at each
 # start, and the editable install leaves them uncompiled.
-.venv/bin/python -m compileall -q qabot app.py >/dev/null
+.venv/bin/python -m compileall -q qabot app.py

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import qabot.bot
 import qabot.ui
 from qabot.cli import app
 from tests.conftest import BPD_ID, CORPUS, paper_record
@@ -177,9 +178,24 @@ def test_eval_stops_on_an_index_it_cannot_use(env: dict[str, str], store_copy: P
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()
 
 
+def test_eval_stops_when_the_model_cannot_load(env: dict[str, str], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from qabot.errors import ConfigError
+
+    def cannot_load(*args: object, **kwargs: object) -> None:
+        raise ConfigError("Exporting the embedding model to ONNX needs torch and onnx")
+
+    monkeypatch.setattr(qabot.bot.QABot, "ask", cannot_load)
+    data = Path(__file__).parent / "data" / "eval_set.jsonl"
+    result = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "needs torch and onnx" in result.output, result.output
+    assert not (tmp_path / "o").exists(), "no report in which every question failed alike"
+
+
 def test_eval_names_a_missing_dataset(env: dict[str, str], tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--dataset", str(tmp_path / "none.jsonl")])
-    assert result.exit_code == 1 and "none.jsonl" in result.output and "--dataset" in result.output
+    assert result.exit_code == 1 and "none.jsonl" in result.output and "eval_set.jsonl" in result.output
+    assert "--dataset" not in result.output, "it was passed: the advice was wrong"
     assert "Traceback" not in result.output
 
 

@@ -376,7 +376,19 @@ def test_queries_refuse_an_index_built_with_another_backend(store_copy: Path) ->
         open_snapshot(make_settings(store_copy), MODEL, backend=other)
     message = str(info.value)
     assert f"{BACKEND} backend" in message and other in message
-    assert "`qabot ingest`" in message and f"QABOT_INDEX__BACKEND={BACKEND_SETTING}" in message
+    assert "`qabot ingest`" in message and f"QABOT_INDEX__BACKEND={BACKEND_SETTING}." in message
+
+
+def test_an_earlier_int8_recipe_is_not_offered_as_a_setting(store_copy: Path) -> None:
+    """Recorded "onnx-int8" (recipe 1) with torch configured: setting onnx-int8 would only be
+    refused again, so the message says re-embedding is the way."""
+    path = store_copy / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**data, "embedding_backend": "onnx-int8"}), "utf-8")
+    with pytest.raises(IndexMismatchError) as info:
+        open_snapshot(make_settings(store_copy), MODEL, backend="torch")
+    message = str(info.value)
+    assert "`qabot ingest`" in message and "QABOT_INDEX__BACKEND=" not in message, message
 
 
 def test_an_index_of_an_earlier_int8_recipe_is_refused_then_re_embedded(store_copy: Path,

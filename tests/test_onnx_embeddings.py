@@ -129,6 +129,46 @@ def test_int8_keeps_the_first_feed_forward_down_projection_in_fp32() -> None:
 
     assert ox.fp32_matmuls(graph([(4, 4), (4, 16), (16, 4), (4, 16), (16, 4)])) == ["mm2"]
     assert ox.fp32_matmuls(graph([(4, 4), (4, 16)])) == []
+    unnamed = graph([(4, 16), (16, 4)])
+    unnamed.graph.node[1].name = ""
+    assert ox.fp32_matmuls(unnamed) == [], "the quantiser could not exclude it alone"
+    assert ox.float_matmuls(unnamed) == ["mm0", ""]
+    unnamed.graph.initializer[0].data_type = TensorProto.INT8  # a quantised weight
+    assert ox.float_matmuls(unnamed) == [""]
+
+
+def test_a_new_int8_recipe_is_made_from_the_cached_fp32_file(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """An upgrade that changes only the quantisation needs no torch, and the earlier int8
+    file goes."""
+    folder = ox.onnx_file(tmp_path, MODEL, "fp32").parent
+    folder.mkdir(parents=True)
+    (folder / "model-fp32.onnx").write_bytes(b"fp32")
+    (folder / "model-int8.onnx").write_bytes(b"recipe 1")
+    newer = folder / f"model-int8-r{ox.INT8_REVISION + 1}.onnx"  # a newer qabot sharing the cache
+    newer.write_bytes(b"recipe 3")
+    monkeypatch.setattr(ox, "_export_fp32", lambda m, out: pytest.fail("exported again"))
+    monkeypatch.setattr(ox, "_quantize_int8", lambda f, m, out: fake_export(m, out))
+    path = ox.ensure_exported(tmp_path, MODEL, "int8")
+    assert path.name == f"model-int8-r{ox.INT8_REVISION}.onnx" and path.read_bytes() == b"onnx"
+    assert sorted(p.name for p in folder.glob("*.onnx")) == ["model-fp32.onnx", path.name, newer.name]
+
+
+def test_an_int8_file_that_is_not_the_recipe_is_not_cached(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import onnx
+    import onnxruntime.quantization as quantization
+
+    monkeypatch.setattr(quantization, "quantize_dynamic", lambda src, out, **o: Path(out).write_bytes(b"x"))
+    monkeypatch.setattr(onnx, "load", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ox, "fp32_matmuls", lambda model: ["the first down-projection"])
+    monkeypatch.setattr(ox, "float_matmuls", lambda model: [])  # everything quantised after all
+    folder = ox.onnx_file(tmp_path, MODEL, "fp32").parent
+    folder.mkdir(parents=True)
+    (folder / "model-fp32.onnx").write_bytes(b"fp32")
+    with pytest.raises(ConfigError, match="not caching it"):
+        ox.ensure_exported(tmp_path, MODEL, "int8")
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".onnx") == ["model-fp32.onnx"]
 
 
 def test_the_quantisers_advice_to_its_caller_is_not_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -145,6 +185,7 @@ def test_the_quantisers_advice_to_its_caller_is_not_shown(tmp_path: Path, monkey
     monkeypatch.setattr(quantization, "quantize_dynamic", quantize)
     monkeypatch.setattr(onnx, "load", lambda *args, **kwargs: None)
     monkeypatch.setattr(ox, "fp32_matmuls", lambda model: ["the first down-projection"])
+    monkeypatch.setattr(ox, "float_matmuls", lambda model: ["the first down-projection"])
     for name in ("encode", "open_session", "load_tokenizer", "_check"):
         monkeypatch.setattr(ox, name, lambda *args, **kwargs: None)
     ox._quantize_int8(tmp_path / "model-fp32.onnx", MODEL, tmp_path / "model-int8.onnx")
@@ -191,6 +232,17 @@ def test_int8_vectors_stay_close(onnx_cache: Path, torch_embeddings) -> None:  #
     int8 = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "int8")
     cos = cosines(int8.embed_documents(texts), torch_embeddings.embed_documents(texts))
     assert cos.min() >= 0.97 and cos.mean() >= 0.99, (cos.min(), cos.mean())
+
+
+@pytest.mark.slow
+def test_int8_keeps_exactly_the_first_down_projection_in_fp32(onnx_cache: Path) -> None:
+    import onnx
+
+    int8 = ox.ensure_exported(onnx_cache, MODEL, "int8")
+    left = ox.float_matmuls(onnx.load(str(int8)))
+    chosen = ox.fp32_matmuls(onnx.load(str(ox.onnx_file(onnx_cache, MODEL, "fp32"))))
+    assert len(left) == 1 and left == chosen, (left, chosen)
+    assert "layer.0/" in left[0], "the first layer's (torch 2.13's exporter names it so)"
 
 
 @pytest.mark.slow
