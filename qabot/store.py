@@ -43,7 +43,7 @@ from qabot.checksums import (
     files_damaged,
     recorded_files,
 )
-from qabot.embeddings import CURRENT_BACKENDS, MINILM_ID
+from qabot.embeddings import CURRENT_BACKENDS, MINILM_ID, backend_setting
 from qabot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexStoreError
 from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile, Topic
@@ -471,11 +471,6 @@ def check_manifest(manifest: Manifest, where: str, embedding_model: str,
             f"but {setting} is configured. Run `qabot ingest` to re-embed it with {setting}"
             + instead
         )
-
-
-def backend_setting(backend: str | None) -> str | None:
-    """The QABOT_INDEX__BACKEND value of a recorded backend: "onnx-int8:2" -> "onnx-int8"."""
-    return backend.split(":", 1)[0] if backend else backend
 
 
 def damaged(where: str, exc: BaseException) -> IndexCorruptError:
