@@ -38,7 +38,7 @@ from qabot.questions import (
 from qabot.replica import materialize
 from qabot.retrieval import HybridRetriever, Mode
 from qabot.router import LLMRouter, Route, Vocabulary, route_question
-from qabot.runnables import AnswerRunnable, QABotRetriever
+from qabot.runnables import AnswerRunnable, PassageCollection, QABotRetriever
 from qabot.store import (
     IndexOverview,
     IndexSnapshot,
@@ -258,12 +258,21 @@ class QABot:
     def as_vectorstore(self) -> Any:
         """The live index as a LangChain `VectorStore` (langchain-chroma), for use in other
         LangChain pipelines: `bot.as_vectorstore().as_retriever()`. Dense search only, with no
-        filters or grouping by paper: `as_retriever()` is qabot's own search."""
+        filters or grouping by paper: `as_retriever()` is qabot's own search. A local index
+        keeps its chunk texts in qabot's tables, not in Chroma; this store's reads fill them in."""
         from langchain_chroma import Chroma
 
-        return Chroma(
+        snapshot = self.snapshot
+
+        class QABotChroma(Chroma):
+            @property
+            def _collection(self) -> Any:
+                collection = super()._collection
+                return collection if snapshot.passages is None else PassageCollection(collection, snapshot)
+
+        return QABotChroma(
             client=make_chroma_client(self.settings),
-            collection_name=self.snapshot.manifest.collection,
+            collection_name=snapshot.manifest.collection,
             embedding_function=self.embeddings,
             create_collection_if_not_exists=False,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import itertools
 import json
 import logging
 import queue
@@ -46,6 +47,7 @@ from qabot.lexical import LexicalIndex
 from qabot.models import Paper, Profile
 from qabot.onnx_embeddings import OnnxEmbeddings
 from qabot.paper_table import PAPER_TABLE
+from qabot.passages import IN_CHROMA, IN_TABLE, spans
 from qabot.portfolio import PaperVectors, VectorMeans, find_topics
 from qabot.store import (
     COLLECTION_PREFIX,
@@ -100,8 +102,11 @@ class IngestReport:
     repaired: list[str] = field(default_factory=list)  # damage found in the live generation
 
 
-def chunk_papers(papers: list[Paper], settings: Settings, model: str) -> list[Chunk]:
-    """Split each abstract into chunks carrying the paper metadata that filters need."""
+def chunk_papers(papers: list[Paper], settings: Settings, model: str,
+                 records: bool = True) -> list[Chunk]:  # fmt: skip
+    """Split each abstract into chunks carrying the paper metadata that filters need, and with
+    `records` (a Chroma server: see qabot.passages) the title, authors and the paper's whole
+    record, which a replica rebuilds its tables from."""
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=settings.index.chunk_size,
         chunk_overlap=settings.index.chunk_overlap,
@@ -111,21 +116,22 @@ def chunk_papers(papers: list[Paper], settings: Settings, model: str) -> list[Ch
     chunks: list[Chunk] = []
     config = f"{model}|{settings.index.chunk_size}|{settings.index.chunk_overlap}"
     for paper in papers:
-        authors, digest = paper.authors_display, paper.content_hash()  # once per paper
+        digest = paper.content_hash()  # once per paper
+        authors = paper.authors_display if records else ""
         for number, text in enumerate(splitter.split_text(paper.abstract)):
             meta: dict[str, Any] = {
                 "paper_id": paper.paper_id,
-                "title": paper.title,
-                "authors": authors,
                 "chunk": number,
                 "has_code": paper.has_code,
             }
+            if records:
+                meta["title"], meta["authors"] = paper.title, authors
             # Chroma metadata cannot hold None; a missing key simply fails year/category filters.
             if paper.year is not None:
                 meta["year"] = paper.year
             if paper.category:
                 meta["category"] = paper.category
-            if number == 0:
+            if number == 0 and records:
                 # The whole record rides on the first chunk, so a replica can rebuild the paper
                 # table from a Chroma server alone (qabot.replica).
                 meta["paper_json"] = paper.model_dump_json()
@@ -215,7 +221,10 @@ def _ingest_locked(
                 "none: export from Zotero, which fetches them)" if loaded.no_abstract else "")
         raise CorpusError(settings.corpus, f"no papers to index ({len(loaded.files)} file(s) "
                           f"read, {loaded.skipped} record(s) skipped{hint}); the index is unchanged")  # fmt: skip
-    chunks = chunk_papers(papers, settings, model)
+    # A Chroma server keeps the chunk texts and paper records for replicas; a local store keeps
+    # them in its own tables only (qabot.passages).
+    passages = IN_CHROMA if settings.chroma_url else IN_TABLE
+    chunks = chunk_papers(papers, settings, model, records=passages == IN_CHROMA)
     chunks_count = len(chunks)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
     damage = _verify(settings, old) if old else []
@@ -223,6 +232,7 @@ def _ingest_locked(
         log.warning("the live index generation %s is damaged (%s); rebuilding it",
                     old.generation, "; ".join(map(str, damage)))  # type: ignore[union-attr]  # fmt: skip
     elif (old and old.profiles == profiles and old.embedding_backend == backend
+          and old.passages == passages
           and _unchanged(settings, client, old, papers, model)):  # fmt: skip
         _repair_derived(settings, client, old, papers, loaded.profiles)
         _collect_garbage(settings, client, old)
@@ -250,7 +260,7 @@ def _ingest_locked(
         folder.mkdir(parents=True, exist_ok=True)
         _write_tables(folder, loaded.papers, loaded.profiles, chunks)
         reused, vectors = _write_vectors(settings, client, source, model, collection, chunks,
-                                         embeddings, progress)  # fmt: skip
+                                         embeddings, progress, passages == IN_CHROMA)  # fmt: skip
         # The chunks (~400 MB at 100k papers) are done with: freed before the themes' k-means,
         # which is the ingest's peak, on top of what Chroma holds.
         del chunks
@@ -269,7 +279,7 @@ def _ingest_locked(
             chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
             papers=len(papers), chunks=chunks_count,
             history=history[-settings.index.keep_generations :],
-            profiles=profiles, files=files,
+            profiles=profiles, files=files, passages=passages,
         )  # fmt: skip
         save_manifest(settings, manifest, client)
     except BaseException:
@@ -387,7 +397,7 @@ def _read_chunk_table(settings: Settings, manifest: Manifest) -> list[dict[str, 
 
 def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model: str,
                    collection: Any, chunks: list[Chunk], embeddings: Embeddings,
-                   progress: Progress | None) -> tuple[int, PaperVectors]:  # fmt: skip
+                   progress: Progress | None, documents: bool) -> tuple[int, PaperVectors]:  # fmt: skip
     """Embed (or reuse) and add all chunks in batches. Returns how many vectors were reused,
     and each paper's mean chunk vector (for the themes, while the vectors are at hand)."""
     reuse = _old_vectors(client, old, model, settings, chunks)
@@ -397,7 +407,7 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
     # in flight stays small. The ONNX backend embeds each text alone, so a chunk's vector does
     # not depend on its window (torch's batches pad, which changes nothing in fp32).
     done = 0
-    with _ChromaWriter(collection, client.get_max_batch_size()) as writer:
+    with _ChromaWriter(collection, client.get_max_batch_size(), documents) as writer:
         for i in range(0, len(chunks), batch):
             part = chunks[i : i + batch]
             todo = [c for c in part if c.id not in reuse]
@@ -419,8 +429,8 @@ class _ChromaWriter:
     the embedding leaves a core idle. The queue is short: a failed write stops the ingest at
     the next batch, and an interrupted one waits for at most a few batches in flight."""
 
-    def __init__(self, collection: Any, max_batch: int, depth: int = 3) -> None:
-        self._collection, self._max_batch = collection, max_batch
+    def __init__(self, collection: Any, max_batch: int, documents: bool, depth: int = 3) -> None:
+        self._collection, self._max_batch, self._documents = collection, max_batch, documents
         self._queue: queue.Queue[tuple[list[Chunk], list[Any]] | None] = queue.Queue(depth)
         self._error: BaseException | None = None
         self._cancelled = False
@@ -457,7 +467,7 @@ class _ChromaWriter:
                     self._collection.add(
                         ids=[c.id for c in rows],
                         embeddings=vectors[j : j + self._max_batch],
-                        documents=[c.text for c in rows],
+                        documents=[c.text for c in rows] if self._documents else None,
                         metadatas=[c.metadata for c in rows],
                     )
             except BaseException as exc:  # noqa: BLE001 - handed to the ingest's own thread
@@ -468,10 +478,26 @@ def _write_tables(folder: Any, papers: list[Paper], profiles: list[Profile],
                   chunks: list[Chunk]) -> None:  # fmt: skip
     position = {p.paper_id: i for i, p in enumerate(papers)}
     write_paper_table(folder, papers, profiles)
+    # Where each chunk's text sits in its abstract (qabot.passages): a local store's Chroma
+    # holds no texts. Written for every store; the manifest says which one is read.
+    starts: list[int] = []
+    ends: list[int] = []
+    verbatim: dict[int, str] = {}
+    row = 0
+    for paper_id, group in itertools.groupby(chunks, key=lambda c: c.paper_id):
+        texts = [c.text for c in group]
+        first, last, kept = spans(papers[position[paper_id]].abstract, texts)
+        starts += first
+        ends += last
+        verbatim.update({row + i: text for i, text in kept.items()})
+        row += len(texts)
     (folder / "chunks.json").write_text(json.dumps({
         "ids": [c.id for c in chunks],
         "paper": [position[c.paper_id] for c in chunks],
         "keys": [c.content_key for c in chunks],
+        "start": starts,
+        "end": ends,
+        "verbatim": verbatim,
     }), "utf-8")  # fmt: skip
     LexicalIndex.build([c.embed_text for c in chunks]).save(folder / "lexical")
 

@@ -143,6 +143,14 @@ class PaperTable(Sequence[Paper]):
         field = Paper.model_fields[name]  # a column an older table lacks: its default
         return [field.get_default(call_default_factory=True) for _ in self._rows]
 
+    def value(self, name: str, index: int) -> Any:
+        """One field of one paper, without making it a `Paper` (a chunk's text is a span of
+        its paper's abstract: qabot.passages)."""
+        row = self._rows[index]
+        if row is None and name in self._columns:
+            return _item(self._columns[name], index)
+        return getattr(self[index], name)
+
     @overload
     def __getitem__(self, index: int) -> Paper: ...
     @overload

@@ -62,34 +62,54 @@ class HybridRetriever:
 
     def _dense_query(self, vector: list[float], n: int, documents: bool = True,
                      **scope: Any) -> list[tuple[str, float, str]]:  # fmt: skip
-        include = ["documents", "distances"] if documents else ["distances"]
+        in_chroma = documents and self.snapshot.passages is None
+        include = ["documents", "distances"] if in_chroma else ["distances"]
         result = self._chroma("query", query_embeddings=[vector], n_results=max(1, n),
                               include=include, **scope)  # fmt: skip
-        texts = result["documents"][0] if documents else [""] * len(result["ids"][0])
+        ids = result["ids"][0]
+        if in_chroma:
+            texts = [doc or "" for doc in result["documents"][0]]
+        elif documents:
+            found = self._texts(ids)
+            texts = [found.get(cid, "") for cid in ids]
+        else:
+            texts = [""] * len(ids)
         # Cosine space: distance = 1 - cosine similarity.
         return [
             (cid, 1.0 - float(dist), doc)
-            for cid, dist, doc in zip(result["ids"][0], result["distances"][0], texts, strict=True)
+            for cid, dist, doc in zip(ids, result["distances"][0], texts, strict=True)
         ]
+
+    def _texts(self, chunk_ids: list[str]) -> dict[str, str]:
+        """Chunk id -> text: from qabot's own tables, or Chroma's documents (a server, or an
+        index built before the tables kept them; qabot.passages)."""
+        if not chunk_ids:
+            return {}
+        found = self.snapshot.passage_texts(chunk_ids)
+        if found is not None:
+            return found
+        got = self._chroma("get", ids=chunk_ids, include=["documents"])
+        return {cid: doc or "" for cid, doc in zip(got["ids"], got["documents"], strict=True)}
 
     def _exact(self, vector: list[float], rows: np.ndarray, n: int) -> list[tuple[str, float, str]]:
         """Score a handful of allowed chunks directly: HNSW restricted to a few points of a
         large graph wanders through most of it (0.3 s for 6 of 326k chunks, measured)."""
         ids = [self.snapshot.chunk_ids[i] for i in rows]
-        got = self._chroma("get", ids=ids, include=["embeddings", "documents"])
+        in_chroma = self.snapshot.passages is None  # then the texts come in the same call
+        got = self._chroma("get", ids=ids, include=["embeddings", "documents"] if in_chroma
+                           else ["embeddings"])  # fmt: skip
         matrix = np.asarray(got["embeddings"], dtype=np.float32)
         query = np.asarray(vector, dtype=np.float32)
         # Same measure as Chroma's cosine space, so the gate and evidence order are unchanged.
         sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
         order = np.argsort(-sims, kind="stable")[:n]
-        return [(got["ids"][i], float(sims[i]), got["documents"][i] or "") for i in order]
+        texts = (dict(zip(got["ids"], got["documents"], strict=True)) if in_chroma
+                 else self._texts([got["ids"][i] for i in order]))  # fmt: skip
+        return [(got["ids"][i], float(sims[i]), texts.get(got["ids"][i]) or "") for i in order]
 
     def _with_documents(self, rows: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
-        if not rows:
-            return rows
-        got = self._chroma("get", ids=[cid for cid, _, _ in rows], include=["documents"])
-        texts = dict(zip(got["ids"], got["documents"], strict=True))
-        return [(cid, sim, texts.get(cid) or "") for cid, sim, _ in rows]
+        texts = self._texts([cid for cid, _, _ in rows])
+        return [(cid, sim, texts.get(cid, "")) for cid, sim, _ in rows]
 
     def allowed(self, filters: Filters) -> np.ndarray | None:
         """Which papers `filters` let through (None: all), decided once per question."""
@@ -163,9 +183,7 @@ class HybridRetriever:
         texts = {cid: text for cid, _, text in dense}
         lex_score = dict(lexical)
         missing = [cid for cid, _ in lexical if cid not in texts and paper_of(cid) in top]
-        if missing:
-            got = self._chroma("get", ids=missing, include=["documents"])
-            texts.update(zip(got["ids"], got["documents"], strict=True))
+        texts.update(self._texts(missing))
         chunk_ids: dict[str, list[str]] = defaultdict(list)
         for cid in [*cosine, *lex_score]:
             pid = paper_of(cid)

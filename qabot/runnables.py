@@ -148,3 +148,40 @@ class AnswerRunnable(Runnable[str | dict[str, Any], Answer]):
     def stream(self, input: str | dict[str, Any], config: RunnableConfig | None = None,
                **kwargs: Any) -> Iterator[Any]:  # fmt: skip
         yield from self.transform(iter([input]), config, **kwargs)
+
+
+class PassageCollection:
+    """A Chroma collection whose reads carry each chunk's text, title and authors from qabot's
+    tables, for `QABot.as_vectorstore()`: a local index gives Chroma only vectors and filter
+    metadata (qabot.passages), and langchain-chroma drops results without a document.
+    Everything else, writes included, goes to the collection itself."""
+
+    def __init__(self, collection: Any, snapshot: Any) -> None:
+        self._collection, self._snapshot = collection, snapshot
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+    def _fill(self, ids: list[str], documents: list[Any] | None, metadatas: list[Any] | None) -> None:
+        missing = [cid for i, cid in enumerate(ids) if documents is not None and documents[i] is None]
+        texts = (self._snapshot.passage_texts(missing) or {}) if missing else {}
+        papers, index = self._snapshot.papers, self._snapshot.paper_index
+        for i, cid in enumerate(ids):
+            if documents is not None and documents[i] is None:
+                documents[i] = texts.get(cid)
+            meta = metadatas[i] if metadatas is not None else None
+            if meta is not None and "title" not in meta and meta.get("paper_id") in index:
+                paper = papers[index[meta["paper_id"]]]
+                meta.update(title=paper.title, authors=paper.authors_display)
+
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._collection.query(*args, **kwargs)
+        for n, ids in enumerate(result["ids"]):
+            self._fill(ids, (result.get("documents") or [None] * (n + 1))[n],
+                       (result.get("metadatas") or [None] * (n + 1))[n])  # fmt: skip
+        return result
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._collection.get(*args, **kwargs)
+        self._fill(result["ids"], result.get("documents"), result.get("metadatas"))
+        return result

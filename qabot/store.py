@@ -54,6 +54,7 @@ from qabot.paper_table import (
     table_file,
     write_table,
 )
+from qabot.passages import IN_CHROMA, IN_TABLE, Passages
 from qabot.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -93,6 +94,11 @@ class Manifest(BaseModel):
     files: dict[str, FileSum] = Field(
         default_factory=dict,
         description="Size and checksum of every file of the generation folder (qabot.checksums).",
+    )
+    passages: str = Field(
+        default=IN_CHROMA, description=f"Where the chunk texts are: {IN_CHROMA!r} (Chroma "
+        f"documents: a server, and stores built before {IN_TABLE!r} existed) or {IN_TABLE!r} "
+        "(spans of the paper table's abstracts, in chunks.json; qabot.passages)."
     )
 
     @model_validator(mode="before")
@@ -313,6 +319,7 @@ class IndexSnapshot:
     folder: Path
     where: str  # the store, as error messages name it
     topics: list[Topic] | None = None  # computed at ingest; None: compute on first use
+    passages: Passages | None = None  # the chunk texts, when Chroma does not hold them
     recorded: dict[str, FileSum] = field(default_factory=dict)  # see recorded_files
     _papers: PaperTable | None = field(default=None, repr=False)
     _papers_error: IndexCorruptError | None = field(default=None, repr=False)
@@ -345,6 +352,15 @@ class IndexSnapshot:
         """Paper id -> position in `papers`."""
         _ = self.papers
         return self._paper_index
+
+    def passage_texts(self, chunk_ids: list[str]) -> dict[str, str] | None:
+        """Chunk id -> text, read from the chunk table's spans and the paper table; None when
+        the texts are Chroma's documents instead (ask the collection)."""
+        if self.passages is None:
+            return None
+        papers = self.papers
+        return self.passages.texts(chunk_ids, self.paper_index,
+                                   lambda row: papers.value("abstract", row))  # fmt: skip
 
     def _read_papers(self) -> PaperTable:
         name = table_file(self.folder)
@@ -526,6 +542,16 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
             raise files_damaged(where, [FileProblem("lexical/", "structure", reason)])
         if not (folder / table_file(folder)).is_file():
             raise FileNotFoundError(folder / PAPER_TABLE)  # read on first use, see IndexSnapshot
+        chunk_paper, passages = np.asarray(chunks["paper"], dtype=np.int32), None
+        if manifest.passages == IN_TABLE:
+            passages = Passages(chunks["ids"], chunk_paper, chunks["start"], chunks["end"],
+                                chunks.get("verbatim", {}))  # fmt: skip
+        elif manifest.passages != IN_CHROMA:
+            raise IndexMismatchError(
+                f"The index in {where} keeps its chunk texts as {manifest.passages!r}, which "
+                "this version of qabot cannot read. Upgrade qabot, or run `qabot ingest "
+                "--rebuild`."
+            )
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
         topics_file = folder / TOPICS_FILE
         topics = (
@@ -546,10 +572,11 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         collection=collection,
         lexical=lexical,
         chunk_ids=chunks["ids"],
-        chunk_paper=np.asarray(chunks["paper"], dtype=np.int32),
+        chunk_paper=chunk_paper,
         profiles=profiles,
         folder=folder,
         where=where,
         topics=topics,
         recorded=recorded,
+        passages=passages,
     )

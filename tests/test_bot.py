@@ -76,10 +76,22 @@ def test_filters_pass_through_ask(extractive_bot: QABot) -> None:
 
 
 def test_the_index_is_usable_as_a_langchain_vectorstore(extractive_bot: QABot) -> None:
-    docs = extractive_bot.as_vectorstore().similarity_search(
-        "What is the Boltzmann policy distribution?", k=1
-    )
+    store = extractive_bot.as_vectorstore()
+    docs = store.similarity_search("What is the Boltzmann policy distribution?", k=1)
     assert docs[0].metadata["paper_id"] == BPD_ID
+    # Chroma holds no texts, titles or authors of a local index: the store's reads fill them
+    # in from qabot's tables (langchain-chroma would drop a result without a document).
+    snapshot = extractive_bot.snapshot
+    assert snapshot.passages is not None
+    passage = snapshot.passage_texts([docs[0].id])[docs[0].id]
+    assert docs[0].page_content == passage and passage in snapshot.papers[
+        snapshot.paper_index[BPD_ID]].abstract  # fmt: skip
+    assert docs[0].metadata["title"].startswith("The Boltzmann Policy Distribution")
+    assert docs[0].metadata["authors"] == "Cassidy Laidlaw, Anca Dragan"
+    got = store.get(ids=[docs[0].id])
+    assert got["documents"] == [passage] and got["metadatas"][0]["chunk"] >= 0
+    retrieved = store.as_retriever(search_kwargs={"k": 3}).invoke("reward hacking")
+    assert len(retrieved) == 3 and all(d.page_content for d in retrieved)
 
 
 def test_warm_up_loads_in_the_background_and_builds_a_missing_index_once(

@@ -21,6 +21,7 @@ from qabot import IndexStoreError, QABot
 from qabot.cli import app
 from qabot.evaluation import EvalItem, run_eval
 from qabot.index import ingest
+from qabot.passages import IN_CHROMA
 from qabot.store import load_manifest
 from qabot.ui import ChatService
 from tests.conftest import BPD_ID, make_settings
@@ -73,6 +74,12 @@ def test_ingest_and_ask_through_the_server(chroma: str, served_store: Path,
     bot = QABot(settings, embeddings=embeddings)
     answer = bot.ask(BPD_Q)
     assert answer.citations[0].paper_id == BPD_ID
+    # The server keeps the chunk texts and paper records, which other replicas rebuild from.
+    assert bot.snapshot.manifest.passages == IN_CHROMA and bot.snapshot.passages is None
+    got = bot.snapshot.collection.get(ids=[f"{BPD_ID}::0"], include=["documents", "metadatas"])
+    assert got["documents"][0] and got["documents"][0] in bot.snapshot.papers[
+        bot.snapshot.paper_index[BPD_ID]].abstract  # fmt: skip
+    assert "paper_json" in got["metadatas"][0] and "title" in got["metadatas"][0]
     assert ingest(settings, embeddings).up_to_date, "idempotent on the server too"
 
 

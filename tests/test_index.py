@@ -16,7 +16,8 @@ from qabot.checksums import fingerprint
 from qabot.config import Settings
 from qabot.embeddings import embedding_backend
 from qabot.errors import IndexMismatchError, IngestLockedError
-from qabot.index import ingest
+from qabot.index import chunk_papers, ingest
+from qabot.passages import IN_CHROMA, IN_TABLE, spans
 from qabot.store import (
     generation_dir,
     make_chroma_client,
@@ -64,11 +65,29 @@ def test_chunks_carry_metadata_and_are_in_cosine_space(bundled_store: Path) -> N
     assert collection.configuration["hnsw"]["space"] == "cosine"
     assert collection.metadata["embedding_model"] == MODEL
     got = collection.get(ids=[snapshot.chunk_ids[0]], include=["metadatas", "documents"])
-    meta = got["metadatas"][0]
-    assert set(meta) >= {"paper_id", "title", "year", "category", "authors", "chunk"}
+    # A local store gives Chroma vectors and filter metadata only; the texts are spans of the
+    # paper table's abstracts (qabot.passages).
+    assert set(got["metadatas"][0]) == {"paper_id", "year", "category", "has_code", "chunk"}
+    assert got["documents"] == [None] and snapshot.manifest.passages == IN_TABLE
     assert snapshot.manifest.papers == 50
     assert snapshot.manifest.chunks == collection.count() == len(snapshot.chunk_ids)
-    assert len(got["documents"][0]) <= settings.index.chunk_size
+
+
+def test_passages_are_the_chunk_texts(bundled_store: Path) -> None:
+    settings = make_settings(bundled_store)
+    snapshot = open_snapshot(settings, MODEL, backend=BACKEND)
+    papers = list(snapshot.papers)
+    chunks = {c.id: c.text for c in chunk_papers(papers, settings, MODEL)}
+    texts = snapshot.passage_texts(snapshot.chunk_ids)
+    assert texts == chunks, "every chunk's text read back from its span, exactly"
+    assert max(map(len, texts.values())) <= settings.index.chunk_size
+    assert snapshot.passage_texts(["no-such-paper::0", f"{papers[0].paper_id}::99"]) == {}
+
+
+def test_spans_keep_a_text_that_is_not_a_piece_of_the_abstract() -> None:
+    starts, ends, verbatim = spans("abc def. ghi", ["abc def.", "def. ghi", "joined text", ""])
+    assert (starts, ends) == ([0, 4, -1, -1], [8, 12, -1, -1])
+    assert verbatim == {2: "joined text", 3: ""}
 
 
 def test_ingest_is_idempotent(store_copy: Path, embeddings: Embeddings) -> None:
@@ -447,3 +466,50 @@ def test_a_remote_model_records_no_backend(tmp_path: Path, embeddings: Embedding
     del data["embedding_backend"]  # an OpenAI store from before backends were recorded
     path.write_text(json.dumps(data), "utf-8")
     open_snapshot(settings, "text-embedding-3-small", backend=None)
+
+
+def test_a_store_with_texts_in_chroma_still_answers_and_the_next_ingest_moves_them(
+        tmp_path: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """An index built before the chunk texts left Chroma (as a Chroma server's still are):
+    its documents answer, and the next ingest writes a lean generation from its vectors."""
+    settings = make_settings(tmp_path / "store")
+    monkeypatch.setattr("qabot.index.IN_TABLE", IN_CHROMA)  # how ingest wrote every store before
+    ingest(settings, embeddings)
+    monkeypatch.undo()
+    path = settings.store / "manifest.json"
+    data = json.loads(path.read_text())
+    assert data.pop("passages") == IN_CHROMA
+    path.write_text(json.dumps(data))  # and without the field, as older versions wrote it
+    old = open_snapshot(settings, MODEL, backend=BACKEND)
+    assert old.passages is None and old.manifest.passages == IN_CHROMA
+    got = old.collection.get(ids=[old.chunk_ids[0]], include=["documents", "metadatas"])
+    assert got["documents"][0] and "paper_json" in got["metadatas"][0], "what a replica reads"
+    question = "What is the Boltzmann policy distribution?"
+    before = QABot(settings, embeddings=embeddings).search(question, k=3)
+    assert before and all(e.text for h in before for e in h.evidence)
+    counting = CountingEmbeddings(embeddings)
+    report = ingest(settings, counting)
+    assert not report.up_to_date and counting.texts == 0 and report.reused == report.chunks
+    new = open_snapshot(settings, MODEL, backend=BACKEND)
+    assert new.manifest.passages == IN_TABLE and new.generation != old.generation
+    assert QABot(settings, embeddings=embeddings).search(question, k=3) == before
+
+
+def test_an_unknown_passage_store_is_refused(store_copy: Path) -> None:
+    path = store_copy / "manifest.json"
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps(data | {"passages": "parquet-v9"}))
+    with pytest.raises(IndexMismatchError, match="keeps its chunk texts as 'parquet-v9'"):
+        open_snapshot(make_settings(store_copy), MODEL, backend=BACKEND)
+
+
+def test_a_damaged_span_table_is_reported(store_copy: Path) -> None:
+    from qabot.errors import IndexCorruptError
+
+    manifest = read_manifest(store_copy)
+    folder = store_copy / "generations" / manifest.generation
+    table = json.loads((folder / "chunks.json").read_text())
+    del table["start"]
+    (folder / "chunks.json").write_text(json.dumps(table))
+    with pytest.raises(IndexCorruptError):
+        open_snapshot(make_settings(store_copy), MODEL, backend=BACKEND)
