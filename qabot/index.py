@@ -228,6 +228,10 @@ def _ingest_locked(
     chunks_count = len(chunks)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
     damage = _verify(settings, old) if old else []
+    if old and not damage and old.passages != passages:
+        log.warning("writing a new index generation: %s keeps its chunk texts as %s, this "
+                    "version as %s (unchanged chunks keep their vectors)", old.generation,
+                    old.passages, passages)  # fmt: skip
     if damage:
         log.warning("the live index generation %s is damaged (%s); rebuilding it",
                     old.generation, "; ".join(map(str, damage)))  # type: ignore[union-attr]  # fmt: skip

@@ -23,11 +23,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from qabot.checksums import check_files, recorded_files
 from qabot.config import Settings
 from qabot.errors import IndexStoreError
+from qabot.passages import IN_CHROMA, IN_TABLE, Passages
 from qabot.store import (
     COLLECTION_PREFIX,
     Manifest,
@@ -199,9 +201,21 @@ def _check_files(settings: Settings, manifest: Manifest, result: IndexCheck) -> 
             chunks, lexical = open_lexical(folder)
             reason = lexical.inconsistency()
         except Exception as exc:  # noqa: BLE001 - any failure means the tables are unusable
-            reason = f"cannot be loaded ({type(exc).__name__}: {exc})"
+            chunks, reason = None, f"cannot be loaded ({type(exc).__name__}: {exc})"
         if reason:
             result.problems.append(Problem(part=f"{folder.name}/lexical/", what=reason, fix=fix))
+        if chunks is not None and manifest.passages == IN_TABLE:
+            try:  # the chunk texts' spans, as opening the index reads them
+                Passages(chunks["ids"], np.asarray(chunks["paper"], dtype=np.int32),
+                         chunks["start"], chunks["end"], chunks.get("verbatim", {}))  # fmt: skip
+            except Exception as exc:  # noqa: BLE001
+                result.problems.append(Problem(
+                    part=f"{folder.name}/chunks.json", fix=fix,
+                    what=f"its chunk text spans cannot be read ({type(exc).__name__}: {exc})"))  # fmt: skip
+    if manifest.passages == IN_CHROMA and not settings.chroma_url:
+        result.notes.append("this local index keeps its chunk texts in Chroma, as qabot did "
+                            "before; the next `qabot ingest` rewrites it leaner from its "
+                            "vectors, without embedding anything.")  # fmt: skip
 
 
 def _check_chroma(client: Any, manifest: Manifest, result: IndexCheck) -> None:

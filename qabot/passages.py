@@ -56,18 +56,24 @@ class Passages:
         self.starts = np.asarray(starts, dtype=np.int64)
         self.ends = np.asarray(ends, dtype=np.int64)
         self.verbatim = {int(row): text for row, text in verbatim.items()}  # JSON keys are text
+        # Cheap checks that make a writer's mistake a damaged index, not empty passages.
+        spanless = set(np.flatnonzero(self.starts < 0).tolist())
+        if spanless != set(self.verbatim) or bool(np.any(self.ends < self.starts)):
+            raise ValueError("the chunk table's spans and stored texts do not agree")
         # Chunks are written in the papers' order, so a chunk's row is found by bisecting the
         # paper column: no id -> row dict of 326k entries (tens of MB) at 100k papers.
         self._sorted = bool(len(chunk_paper) == 0 or np.all(np.diff(chunk_paper) >= 0))
         self._rows: dict[str, int] | None = None
 
     def _row(self, chunk_id: str, paper_index: Mapping[str, int]) -> int | None:
-        paper_id, _, number = chunk_id.rpartition("::")
-        paper = paper_index.get(paper_id)
-        if self._sorted and paper is not None and number.isdigit():
+        if self._sorted:
+            paper_id, _, number = chunk_id.rpartition("::")
+            paper = paper_index.get(paper_id)
+            if paper is None or not (number.isascii() and number.isdigit()):
+                return None
             row = int(np.searchsorted(self.chunk_paper, paper)) + int(number)
-            if row < len(self.chunk_ids) and self.chunk_ids[row] == chunk_id:
-                return row
+            ok = row < len(self.chunk_ids) and self.chunk_ids[row] == chunk_id
+            return row if ok else None
         if self._rows is None:  # not in the papers' order: a table no ingest of ours writes
             self._rows = {cid: i for i, cid in enumerate(self.chunk_ids)}
         return self._rows.get(chunk_id)

@@ -460,7 +460,13 @@ def read_overview(settings: Settings, embedding_model: str,
 
 def check_manifest(manifest: Manifest, where: str, embedding_model: str,
                    backend: str | None) -> None:  # fmt: skip
-    """Refuse an index built with another embedding model, or run through another backend."""
+    """Refuse an index built with another embedding model, or run through another backend,
+    or whose chunk texts are kept in a way this version cannot read."""
+    if manifest.passages not in (IN_CHROMA, IN_TABLE):
+        raise IndexMismatchError(
+            f"The index in {where} keeps its chunk texts as {manifest.passages!r}, which this "
+            "version of qabot cannot read. Upgrade qabot, or run `qabot ingest --rebuild`."
+        )
     if manifest.embedding_model != embedding_model:
         raise IndexMismatchError(
             f"The index in {where} was built with the embedding model "
@@ -546,12 +552,6 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
         if manifest.passages == IN_TABLE:
             passages = Passages(chunks["ids"], chunk_paper, chunks["start"], chunks["end"],
                                 chunks.get("verbatim", {}))  # fmt: skip
-        elif manifest.passages != IN_CHROMA:
-            raise IndexMismatchError(
-                f"The index in {where} keeps its chunk texts as {manifest.passages!r}, which "
-                "this version of qabot cannot read. Upgrade qabot, or run `qabot ingest "
-                "--rebuild`."
-            )
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
         topics_file = folder / TOPICS_FILE
         topics = (

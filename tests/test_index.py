@@ -8,16 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
-from qabot.checksums import fingerprint
+from qabot.checksums import FileSum, fingerprint
 from qabot.config import Settings
 from qabot.embeddings import embedding_backend
 from qabot.errors import IndexMismatchError, IngestLockedError
 from qabot.index import chunk_papers, ingest
-from qabot.passages import IN_CHROMA, IN_TABLE, spans
+from qabot.passages import IN_CHROMA, IN_TABLE, Passages, spans
 from qabot.store import (
     generation_dir,
     make_chroma_client,
@@ -503,13 +504,40 @@ def test_an_unknown_passage_store_is_refused(store_copy: Path) -> None:
         open_snapshot(make_settings(store_copy), MODEL, backend=BACKEND)
 
 
-def test_a_damaged_span_table_is_reported(store_copy: Path) -> None:
+@pytest.mark.parametrize("damage", ["no-starts", "short", "spanless-without-text"])
+def test_a_damaged_span_table_is_reported(store_copy: Path, damage: str) -> None:
+    """Damage the checksums miss (a writer's mistake, recorded as written) is a clear error."""
+    from qabot.checksums import digest_bytes
     from qabot.errors import IndexCorruptError
 
     manifest = read_manifest(store_copy)
+    assert manifest is not None
     folder = store_copy / "generations" / manifest.generation
     table = json.loads((folder / "chunks.json").read_text())
-    del table["start"]
-    (folder / "chunks.json").write_text(json.dumps(table))
-    with pytest.raises(IndexCorruptError):
+    if damage == "no-starts":
+        del table["start"]
+    elif damage == "short":
+        table["end"] = table["end"][:-1]
+    else:
+        table["start"][3] = table["end"][3] = -1
+    data = json.dumps(table).encode()
+    (folder / "chunks.json").write_bytes(data)
+    files = manifest.files | {"chunks.json": FileSum(size=len(data), xxh3=digest_bytes(data))}
+    (store_copy / "manifest.json").write_text(manifest.model_copy(update={"files": files}).model_dump_json())
+    with pytest.raises(IndexCorruptError, match="damaged or incomplete"):
         open_snapshot(make_settings(store_copy), MODEL, backend=BACKEND)
+
+
+def test_passages_read_stored_texts_and_tables_in_any_order() -> None:
+    abstracts = ["Alpha beta. Gamma delta.", "Epsilon zeta."]
+    ids = ["b::0", "a::0", "a::1"]
+    paper = np.asarray([1, 0, 0], dtype=np.int32)  # not in the papers' order
+    passages = Passages(ids, paper, [0, 0, -1], [13, 11, -1], {"2": "stored as it is"})
+    index = {"a": 0, "b": 1}
+    got = passages.texts([*ids, "a::7", "c::0"], index, abstracts.__getitem__)
+    assert got == {"b::0": "Epsilon zeta.", "a::0": "Alpha beta.", "a::1": "stored as it is"}
+    ordered = Passages(["a::0", "a::1", "b::0"], np.asarray([0, 0, 1]), [0, -1, 0], [11, -1, 13],
+                       {"1": "kept"})  # fmt: skip
+    assert ordered.texts(["b::0", "a::1", "a::²", "b::1"], index, abstracts.__getitem__) == {
+        "b::0": "Epsilon zeta.", "a::1": "kept"}  # fmt: skip
+    assert ordered._rows is None, "no id -> row dict for a table in the papers' order"

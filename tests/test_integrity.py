@@ -160,6 +160,29 @@ def test_check_reports_a_missing_index_and_a_missing_collection(small: Settings,
     assert not check.ok and "cannot be opened" in check.problems[0].what
 
 
+def test_check_reads_the_chunk_text_spans_and_notes_a_store_with_texts_in_chroma(
+        small: Settings) -> None:  # fmt: skip
+    from qabot.checksums import FileSum, digest_bytes
+    from qabot.passages import IN_CHROMA
+
+    assert check_index(small).ok and not any("Chroma, as qabot did" in n for n in check_index(small).notes)
+    manifest = read_manifest(small.store)
+    assert manifest is not None
+    table = json.loads((_live(small.store) / "chunks.json").read_text())
+    table["end"][0] = -5  # a writer's mistake, recorded as written: checksums cannot see it
+    data = json.dumps(table).encode()
+    (_live(small.store) / "chunks.json").write_bytes(data)
+    files = manifest.files | {"chunks.json": FileSum(size=len(data), xxh3=digest_bytes(data))}
+    (small.store / "manifest.json").write_text(
+        manifest.model_copy(update={"files": files}).model_dump_json())
+    check = check_index(small)
+    assert not check.ok and check.problems[0].part.endswith("chunks.json")
+    assert "spans cannot be read" in check.problems[0].what
+    older = manifest.model_copy(update={"files": files, "passages": IN_CHROMA})
+    (small.store / "manifest.json").write_text(older.model_dump_json())
+    assert any("the next `qabot ingest` rewrites it" in n for n in check_index(small).notes)
+
+
 # ------------------------------------------------------------------ Chroma's leftover folders
 
 
