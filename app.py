@@ -10,7 +10,7 @@ import logging
 
 from qabot.config import Settings
 from qabot.errors import QABotError
-from qabot.ui import launch
+from qabot.webapp import serve  # imports Gradio only once the index is loading
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
@@ -22,7 +22,7 @@ if __name__ == "__main__":
         settings = Settings()
         if args.mcp:
             settings = settings.model_copy(update={"app": settings.app.model_copy(update={"mcp": True})})
-        launch(settings, share=args.share)
+        serve(settings, share=args.share)
     except QABotError as exc:  # e.g. a damaged index: one clear line, as `qabot serve` prints
         logging.getLogger("qabot").error("%s", exc)
         raise SystemExit(1) from None

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/cold_start.py [--sizes 1000,10000,100000] [--repeats 3]
         [--backends torch,onnx-fp32,onnx-int8] [--drop-caches] [--store-100000 DIR]
+        [--real-vectors]
 
 For each N, builds an index of seeded synthetic papers with stand-in document vectors
 (benchmarks/standin.py: start-up does not depend on the vectors' values, and really embedding
@@ -12,7 +13,8 @@ fresh process, opening the index as the app does before serving its page, and wi
 the lexical side (`qabot.store.open_lexical`: the BM25 index and the chunk table that maps its
 rows to chunks). Page served minus that lexical time (from the separate process) is what the
 page waits for that could grow with the corpus. `--store-N DIR` reuses an index built earlier
-for that N. `--backends` (QABOT_INDEX__BACKEND values; default: the configured one) is how the
+for that N; with `--real-vectors` those indexes hold the bundled model's real vectors (a
+real ingest), and the app starts as `python app.py`. `--backends` (QABOT_INDEX__BACKEND values; default: the configured one) is how the
 app runs the query model, whose load is most of the first answer; the ONNX files are exported
 before anything is timed (cache: benchmarks/results/tmp/onnx/). Sizes and backends take turns.
 Writes benchmarks/results/cold_start.{json,md} (`--name` for another stem).
@@ -95,6 +97,10 @@ def main() -> None:
     parser.add_argument("--backends", default=Settings().index.backend,
                         help="comma-separated: torch, onnx-fp32, onnx-int8")  # fmt: skip
     parser.add_argument("--name", default="cold_start", help="results file stem")
+    parser.add_argument("--real-vectors", action="store_true",
+                        help="the --store-N indexes hold real vectors of the configured model "
+                        "(a real ingest, e.g. benchmarks/scale.py's): the app is started as "
+                        "`python app.py`, not with stand-in query vectors")  # fmt: skip
     args, extra = parser.parse_known_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     os.environ.setdefault("QABOT_INDEX__ONNX_CACHE", str(RESULTS / "tmp" / "onnx"))
@@ -124,7 +130,7 @@ def main() -> None:
             store, corpus = built[n]
             env = env_for(store, corpus, None) | {"QABOT_INDEX__BACKEND": backend}
             drop_caches(args.drop_caches)
-            served = serve(env, stand_in=True)
+            served = serve(env, stand_in=not args.real_vectors)
             drop_caches(args.drop_caches)
             measured[key].append(served | open_times(store, corpus))
     for key, runs in measured.items():

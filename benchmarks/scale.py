@@ -122,10 +122,10 @@ APP_CHILD = """
 import sys
 sys.path.insert(0, {bench!r})
 from qabot import QABot, Settings
-from qabot.ui import launch
+from qabot.webapp import serve
 from standin import StandInEmbeddings
 s = Settings()
-launch(s, bot=QABot(s, embeddings=StandInEmbeddings(s.get_embeddings())))
+serve(s, bot=QABot(s, embeddings=StandInEmbeddings(s.get_embeddings())))
 """
 
 

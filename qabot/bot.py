@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 
 History = list[dict[str, str]] | None
 
+# The longest a deferred warm-up waits before building the statistics anyway (seconds).
+STATISTICS_DEFERRAL_MAX = 60.0
+
 
 def to_messages(history: list[dict[str, str]]) -> list[BaseMessage]:
     """Chat history as `{"role", "content"}` dicts (OpenAI/Gradio style) to LangChain messages."""
@@ -104,6 +107,10 @@ class QABot:
         self._derived_for: IndexSnapshot | None = None  # the snapshot they were built from
         self._vocab_for: IndexSnapshot | None = None
         self._topics: list[Topic] | None = None
+        self._warm_lock = threading.Lock()
+        self._warming: threading.Thread | None = None
+        self._statistics_go = threading.Event()
+        self._warm_stop = threading.Event()
 
     # -- index -------------------------------------------------------------------------------
 
@@ -199,43 +206,71 @@ class QABot:
                 self._vocab, self._vocab_for = vocab, snapshot
             return self._vocab
 
-    def warm_up(self) -> threading.Thread:
+    def warm_up(self, *, defer_statistics: bool = False) -> threading.Thread:
         """Load the embedding model, Chroma's vector index, the paper table, the router's
         vocabulary and the statistics in a background thread, so a server can take requests
         meanwhile (the first question waits for what is still loading). Failures are only
-        logged: the first question reports them properly."""
+        logged: the first question reports them properly. While a warm-up runs, calling this
+        again returns its thread.
 
-        def run() -> None:
-            took: list[str] = []
+        `defer_statistics`: the statistics wait until a first question has been answered (or
+        a minute has passed). At 100k papers they are seconds of Python, which only statistic
+        questions need (such a question builds them itself if it comes first); run beside a
+        server that is still starting, or beside its first answer, they hold the GIL those
+        need (docs/measurements.md, "Cold start")."""
+        with self._warm_lock:
+            if not defer_statistics:
+                self._statistics_go.set()
+            if self._warming is not None and self._warming.is_alive():
+                return self._warming
 
-            def step(name: str, start: float) -> float:
-                now = time.perf_counter()
-                took.append(f"{name} {now - start:.1f} s")
-                return now
+            def run() -> None:
+                took: list[str] = []
 
-            try:
-                start = t = time.perf_counter()
-                vector = self.embeddings.embed_query("warm up")
-                t = step("embedding model", t)
-                snapshot = self.snapshot
-                snapshot.collection.query(query_embeddings=[vector], n_results=1, include=[])
-                t = step("vector index", t)
-                _ = snapshot.papers
-                t = step("paper table", t)
-                self._vocabulary()
-                t = step("router vocabulary", t)
-                # Last: only statistic questions need it, and it makes every paper a `Paper`.
-                self._derived()
-                step("statistics", t)
-                log.info("warmed up in %.1f s: %s", time.perf_counter() - start, ", ".join(took))
-            except QABotError as exc:  # e.g. a damaged index: the first question reports it too
-                log.error("warming up failed: %s", exc)
-            except Exception:  # noqa: BLE001 - warming is best effort
-                log.warning("warming up failed; the first question will retry", exc_info=True)
+                def step(name: str, start: float) -> float:
+                    now = time.perf_counter()
+                    took.append(f"{name} {now - start:.1f} s")
+                    return now
 
-        thread = threading.Thread(target=run, name="qabot-warm-up", daemon=True)
-        thread.start()
-        return thread
+                try:
+                    start = t = time.perf_counter()
+                    vector = self.embeddings.embed_query("warm up")
+                    t = step("embedding model", t)
+                    snapshot = self.snapshot
+                    snapshot.collection.query(query_embeddings=[vector], n_results=1, include=[])
+                    t = step("vector index", t)
+                    _ = snapshot.papers
+                    t = step("paper table", t)
+                    self._vocabulary()
+                    t = step("router vocabulary", t)
+                    log.info("ready to answer after %.1f s: %s", time.perf_counter() - start,
+                             ", ".join(took))  # fmt: skip
+                    # Last: only statistic questions need it, and it makes every paper a `Paper`.
+                    self._statistics_go.wait(timeout=STATISTICS_DEFERRAL_MAX)
+                    if self._warm_stop.is_set():
+                        return
+                    t = time.perf_counter()
+                    self._derived()
+                    step("statistics", t)
+                    log.info("warmed up in %.1f s: %s", time.perf_counter() - start, ", ".join(took))
+                except QABotError as exc:  # e.g. a damaged index: the first question reports it
+                    log.error("warming up failed: %s", exc)
+                except Exception:  # noqa: BLE001 - warming is best effort
+                    log.warning("warming up failed; the first question will retry", exc_info=True)
+
+            self._warm_stop.clear()
+            self._warming = threading.Thread(target=run, name="qabot-warm-up", daemon=True)
+            self._warming.start()
+            return self._warming
+
+    def stop_warm_up(self, timeout: float = 60.0) -> None:
+        """Skip what a warm-up has not started yet and wait for the step it is in. For a server
+        that fails or is stopped while warming up: a daemon thread still inside ONNX Runtime's
+        or Chroma's native code when the interpreter exits aborts the process."""
+        self._warm_stop.set()
+        self._statistics_go.set()
+        if self._warming is not None:
+            self._warming.join(timeout)
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -359,6 +394,13 @@ class QABot:
     def stream(self, question: str, history: History = None, *, k: int | None = None,
                **filters: Any) -> Iterator[str | Answer]:  # fmt: skip
         """Yield the answer text in pieces, then the complete `Answer` as the last item."""
+        try:
+            yield from self._stream(question, history, k=k, **filters)
+        finally:  # a first question is done with: a deferred warm-up may build the statistics
+            self._statistics_go.set()
+
+    def _stream(self, question: str, history: History, *, k: int | None,
+                **filters: Any) -> Iterator[str | Answer]:  # fmt: skip
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         options = check_options(k=k, history=history)
         k = options.k or self.settings.retrieval.k

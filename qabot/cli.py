@@ -263,7 +263,7 @@ def serve(
     and its `/chat` API endpoint until interrupted. With `--mcp`, MCP clients reach the tools
     ask, search and portfolio_statistics at http://HOST:PORT/gradio_api/mcp/ (streamable HTTP).
     """
-    from qabot.ui import launch
+    from qabot.webapp import serve as serve_app
 
     # Explicit options beat the environment, which `launch` reads before the settings.
     if host:
@@ -275,7 +275,7 @@ def serve(
         settings = settings.model_copy(
             update={"app": settings.app.model_copy(update={"mcp": mcp})}
         )
-    launch(settings, share=share)
+    serve_app(settings, share=share)
 
 
 @app.command("mcp")

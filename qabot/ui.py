@@ -402,7 +402,9 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
-    bot.warm_up()  # the model and the index load while the page is built and served
+    # The model and the index load while the page is built and served (qabot.webapp starts this
+    # before importing Gradio); the statistics only after the first answer.
+    bot.warm_up(defer_statistics=True)
     demo = build_ui(bot, mcp=settings.app.mcp)
     demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,38 @@ def test_the_index_is_usable_as_a_langchain_vectorstore(extractive_bot: QABot) -
     assert len(retrieved) == 3 and all(d.page_content for d in retrieved)
 
 
+def test_a_deferred_warm_up_builds_the_statistics_after_the_first_answer(
+        bundled_store: Path, embeddings: Embeddings) -> None:  # fmt: skip
+    """What a server does at start-up: the index loads at once, the statistics (seconds of
+    Python at 100k papers) once a first question is answered, unless a statistic one comes
+    first."""
+    bot = QABot(make_settings(bundled_store), embeddings=embeddings)
+    thread = bot.warm_up(defer_statistics=True)
+    assert bot.warm_up(defer_statistics=True) is thread, "one warm-up at a time"
+    deadline = time.monotonic() + 120
+    while bot._vocab is None and time.monotonic() < deadline:  # ready to answer
+        time.sleep(0.02)
+    time.sleep(0.3)
+    assert bot._vocab is not None and bot._portfolio is None and thread.is_alive()
+    assert bot.ask("What is the Boltzmann policy distribution?").citations[0].paper_id == BPD_ID
+    thread.join(timeout=120)
+    assert not thread.is_alive() and bot._portfolio is not None
+    assert bot.warm_up() is not thread, "a finished warm-up can run again"
+
+
+def test_a_statistic_question_does_not_wait_for_a_deferred_warm_up(
+        bundled_store: Path, embeddings: Embeddings) -> None:  # fmt: skip
+    bot = QABot(make_settings(bundled_store), embeddings=embeddings)
+    thread = bot.warm_up(defer_statistics=True)
+    start = time.monotonic()
+    answer = bot.ask("How many papers are there?")
+    assert answer.answerer == "portfolio" and "50" in answer.answer
+    assert time.monotonic() - start < 30 and thread.is_alive(), "built for the question itself"
+    bot.warm_up()  # an undeferred call releases the waiting one
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+
+
 def test_warm_up_loads_in_the_background_and_builds_a_missing_index_once(
     tmp_path: Path, embeddings: Embeddings, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -109,3 +142,13 @@ def test_warm_up_loads_in_the_background_and_builds_a_missing_index_once(
     builds = [r for r in caplog.records if "building it from" in r.getMessage()]
     assert len(builds) == 1, "one thread builds the index, the other waits for it"
     assert bot.ask("What is the Boltzmann policy distribution?").citations[0].paper_id == BPD_ID
+
+
+def test_stopping_a_warm_up_skips_the_deferred_statistics(bundled_store: Path,
+                                                          embeddings: Embeddings) -> None:  # fmt: skip
+    bot = QABot(make_settings(bundled_store), embeddings=embeddings)
+    thread = bot.warm_up(defer_statistics=True)
+    start = time.monotonic()
+    bot.stop_warm_up()
+    assert not thread.is_alive() and time.monotonic() - start < 30
+    assert bot._portfolio is None, "stopped before the statistics"

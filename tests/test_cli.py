@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import qabot.bot
-import qabot.ui
+import qabot.webapp
 from qabot.cli import app
 from tests.conftest import BPD_ID, CORPUS, paper_record
 
@@ -286,7 +286,7 @@ def test_check_help_teaches_what_it_verifies_and_the_fixes() -> None:
 def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     seen = []
-    monkeypatch.setattr(qabot.ui, "launch", lambda settings, share: seen.append(settings))
+    monkeypatch.setattr(qabot.webapp, "serve", lambda settings, share: seen.append(settings))
     if variable:
         monkeypatch.setenv("QABOT_APP__MCP", variable)
     result = runner.invoke(app, ["serve", *flag])

@@ -83,9 +83,9 @@ class _Counter:
     def __init__(self, inner: Any) -> None:
         self.inner, self.call_count = inner, 0
 
-    def __call__(self) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.call_count += 1
-        return self.inner()
+        return self.inner(*args, **kwargs)
 
 
 def test_http_mcp_is_off_by_default(extractive_bot: QABot) -> None:
