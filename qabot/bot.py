@@ -25,7 +25,7 @@ from qabot.errors import IndexMissingError, QABotError, QuestionError
 from qabot.followups import resolve_follow_up
 from qabot.index import IngestReport, Progress, ingest
 from qabot.llms import Deadline, endpoint_name
-from qabot.models import Answer, Filters, SearchHit, Topic
+from qabot.models import Answer, Filters, Paper, SearchHit, Topic
 from qabot.portfolio import Portfolio, PortfolioReport, find_topics, paper_vectors
 from qabot.portfolio_answers import StatisticAnswerer
 from qabot.questions import (
@@ -236,11 +236,17 @@ class QABot:
                     start = t = time.perf_counter()
                     vector = self.embeddings.embed_query("warm up")
                     t = step("embedding model", t)
+                    if self._warm_stop.is_set():
+                        return
                     snapshot = self.snapshot
                     snapshot.collection.query(query_embeddings=[vector], n_results=1, include=[])
                     t = step("vector index", t)
+                    if self._warm_stop.is_set():
+                        return
                     _ = snapshot.papers
                     t = step("paper table", t)
+                    if self._warm_stop.is_set():
+                        return
                     self._vocabulary()
                     t = step("router vocabulary", t)
                     log.info("ready to answer after %.1f s: %s", time.perf_counter() - start,
@@ -252,7 +258,7 @@ class QABot:
                     t = time.perf_counter()
                     self._derived()
                     step("statistics", t)
-                    log.info("warmed up in %.1f s: %s", time.perf_counter() - start, ", ".join(took))
+                    log.info("statistics built in %s", took[-1].removeprefix("statistics "))
                 except QABotError as exc:  # e.g. a damaged index: the first question reports it
                     log.error("warming up failed: %s", exc)
                 except Exception:  # noqa: BLE001 - warming is best effort
@@ -269,8 +275,12 @@ class QABot:
         or Chroma's native code when the interpreter exits aborts the process."""
         self._warm_stop.set()
         self._statistics_go.set()
-        if self._warming is not None:
-            self._warming.join(timeout)
+        thread = self._warming
+        if thread is None or thread is threading.current_thread() or not thread.is_alive():
+            return
+        log.warning("waiting up to %.0f s for the warm-up to finish its step (it may be "
+                    "building the index)", timeout)  # fmt: skip
+        thread.join(timeout)
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -330,6 +340,12 @@ class QABot:
                   for t in self.topics()]  # fmt: skip
         report = records.report(coauthors)
         return report.model_copy(update={"topics": [t for t in topics if t.paper_ids]})
+
+    def papers_by_id(self, paper_ids: list[str]) -> dict[str, Paper]:
+        """These papers' records (those the index has), without building the statistics."""
+        snapshot = self.snapshot
+        index = snapshot.paper_index
+        return {pid: snapshot.papers[index[pid]] for pid in paper_ids if pid in index}
 
     def portfolio_records(self) -> Portfolio:
         """The `Portfolio` object itself, for statistics beyond the report (papers_by, ...)."""

@@ -183,7 +183,9 @@ class ChatService:
         try:
             for item in self.bot.stream(message, history, **filters):
                 if isinstance(item, Answer):
-                    papers = self.bot.portfolio_records().by_id
+                    # The cited papers' records, not the statistics: those are built after
+                    # the first answer (QABot.warm_up), not inside it.
+                    papers = self.bot.papers_by_id([c.paper_id for c in item.citations])
                     shown += answer_messages(item, item.standalone_question, papers)
                     history = [*history, {"role": "user", "content": item.question},
                                {"role": "assistant", "content": item.transcript()}]  # fmt: skip
@@ -391,8 +393,9 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
 
 
 def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot | None = None,
-           block: bool = True) -> tuple[gr.Blocks, str]:  # fmt: skip
-    """Build and serve the UI on loopback (or GRADIO_SERVER_NAME/PORT). Returns (app, url)."""
+           block: bool = True, warm: bool = True) -> tuple[gr.Blocks, str]:  # fmt: skip
+    """Build and serve the UI on loopback (or GRADIO_SERVER_NAME/PORT). Returns (app, url).
+    `warm=False`: the caller started the bot's warm-up already (qabot.webapp.serve)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     # Gradio wraps every event in a matplotlib backend switch; unless a backend is named,
     # asking for it imports pyplot, which cost the first answer 0.8 s from a cold disk.
@@ -402,9 +405,8 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
-    # The model and the index load while the page is built and served (qabot.webapp starts this
-    # before importing Gradio); the statistics only after the first answer.
-    bot.warm_up(defer_statistics=True)
+    if warm:  # the model and the index load while the page is built and served
+        bot.warm_up(defer_statistics=True)  # the statistics only after the first answer
     demo = build_ui(bot, mcp=settings.app.mcp)
     demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).

@@ -23,6 +23,6 @@ def serve(settings: Settings | None = None, *, share: bool = False,
     try:
         from qabot.ui import launch  # only now: the warm-up runs while Gradio is imported
 
-        launch(settings, share=share, bot=bot)
+        launch(settings, share=share, bot=bot, warm=False)
     finally:  # served until stopped, a damaged index, Ctrl-C: exit once the warm-up is out of C
         bot.stop_warm_up()

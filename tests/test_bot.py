@@ -96,10 +96,11 @@ def test_the_index_is_usable_as_a_langchain_vectorstore(extractive_bot: QABot) -
 
 
 def test_a_deferred_warm_up_builds_the_statistics_after_the_first_answer(
-        bundled_store: Path, embeddings: Embeddings) -> None:  # fmt: skip
+        bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """What a server does at start-up: the index loads at once, the statistics (seconds of
     Python at 100k papers) once a first question is answered, unless a statistic one comes
     first."""
+    monkeypatch.setattr("qabot.bot.STATISTICS_DEFERRAL_MAX", 600.0)  # only the answer releases
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     assert bot.warm_up(defer_statistics=True) is thread, "one warm-up at a time"
@@ -108,23 +109,39 @@ def test_a_deferred_warm_up_builds_the_statistics_after_the_first_answer(
         time.sleep(0.02)
     time.sleep(0.3)
     assert bot._vocab is not None and bot._portfolio is None and thread.is_alive()
-    assert bot.ask("What is the Boltzmann policy distribution?").citations[0].paper_id == BPD_ID
-    thread.join(timeout=120)
+    answer = bot.ask("What is the Boltzmann policy distribution?")
+    assert answer.citations[0].paper_id == BPD_ID
+    assert bot.papers_by_id([BPD_ID, "no-such-paper"])[BPD_ID].title == answer.citations[0].title
+    thread.join(timeout=60)
     assert not thread.is_alive() and bot._portfolio is not None
-    assert bot.warm_up() is not thread, "a finished warm-up can run again"
+    again = bot.warm_up()
+    assert again is not thread, "a finished warm-up can run again"
+    again.join(timeout=60)
 
 
 def test_a_statistic_question_does_not_wait_for_a_deferred_warm_up(
-        bundled_store: Path, embeddings: Embeddings) -> None:  # fmt: skip
+        bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr("qabot.bot.STATISTICS_DEFERRAL_MAX", 600.0)
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     start = time.monotonic()
     answer = bot.ask("How many papers are there?")
     assert answer.answerer == "portfolio" and "50" in answer.answer
-    assert time.monotonic() - start < 30 and thread.is_alive(), "built for the question itself"
-    bot.warm_up()  # an undeferred call releases the waiting one
-    thread.join(timeout=120)
-    assert not thread.is_alive()
+    assert time.monotonic() - start < 30
+    built = bot._portfolio
+    assert built is not None, "built for the question itself"
+    thread.join(timeout=60)
+    assert not thread.is_alive() and bot._portfolio is built, "the warm-up reuses them"
+
+
+def test_an_undeferred_warm_up_call_releases_a_waiting_one(
+        bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr("qabot.bot.STATISTICS_DEFERRAL_MAX", 600.0)
+    bot = QABot(make_settings(bundled_store), embeddings=embeddings)
+    thread = bot.warm_up(defer_statistics=True)
+    assert bot.warm_up() is thread
+    thread.join(timeout=60)
+    assert not thread.is_alive() and bot._portfolio is not None
 
 
 def test_warm_up_loads_in_the_background_and_builds_a_missing_index_once(

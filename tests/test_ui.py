@@ -76,6 +76,17 @@ def test_respond_streams_and_ends_with_cards(service: ChatService) -> None:
                        {"role": "assistant", "content": history[1]["content"]}]  # fmt: skip
 
 
+def test_a_chat_answer_does_not_build_the_statistics(bundled_store: Path,
+                                                     embeddings: Embeddings) -> None:  # fmt: skip
+    """The cards need the cited papers only: the statistics (seconds at 100k papers) are
+    built after a server's first answer, not inside it."""
+    bot = QABot(make_settings(bundled_store), embeddings=embeddings)
+    *_, (_, shown, _) = ChatService(bot).respond(BPD_Q, [], [], None, None, None, None, False)
+    cards = [m for m in shown if m.get("metadata")]
+    assert "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · AI" in cards[0]["content"]
+    assert bot._portfolio is None
+
+
 def test_follow_up_in_the_ui_uses_history(service: ChatService) -> None:
     *_, (_, shown, history) = service.respond(BPD_Q, [], [], None, None, None, None, False)
     *_, (_, shown, _) = service.respond("who wrote it?", shown, history, None, None, None,
