@@ -265,6 +265,8 @@ class QABot:
                     log.warning("warming up failed; the first question will retry", exc_info=True)
 
             self._warm_stop.clear()
+            if defer_statistics:  # a new deferral: a question answered before does not count
+                self._statistics_go.clear()
             self._warming = threading.Thread(target=run, name="qabot-warm-up", daemon=True)
             self._warming.start()
             return self._warming
