@@ -57,6 +57,10 @@ History = list[dict[str, str]] | None
 STATISTICS_DEFERRAL_MAX = 60.0
 
 
+class _WarmUpStopped(Exception):
+    """`QABot.stop_warm_up` was called: the warm-up skips its remaining steps."""
+
+
 def to_messages(history: list[dict[str, str]]) -> list[BaseMessage]:
     """Chat history as `{"role", "content"}` dicts (OpenAI/Gradio style) to LangChain messages."""
     messages: list[BaseMessage] = []
@@ -228,37 +232,34 @@ class QABot:
                 took: list[str] = []
 
                 def step(name: str, start: float) -> float:
+                    """Time a finished step; stop here if `stop_warm_up` was called."""
                     now = time.perf_counter()
                     took.append(f"{name} {now - start:.1f} s")
+                    if self._warm_stop.is_set():
+                        raise _WarmUpStopped
                     return now
 
                 try:
                     start = t = time.perf_counter()
                     vector = self.embeddings.embed_query("warm up")
                     t = step("embedding model", t)
-                    if self._warm_stop.is_set():
-                        return
                     snapshot = self.snapshot
                     snapshot.collection.query(query_embeddings=[vector], n_results=1, include=[])
                     t = step("vector index", t)
-                    if self._warm_stop.is_set():
-                        return
                     _ = snapshot.papers
                     t = step("paper table", t)
-                    if self._warm_stop.is_set():
-                        return
                     self._vocabulary()
-                    t = step("router vocabulary", t)
+                    step("router vocabulary", t)
                     log.info("ready to answer after %.1f s: %s", time.perf_counter() - start,
                              ", ".join(took))  # fmt: skip
                     # Last: only statistic questions need it, and it makes every paper a `Paper`.
                     self._statistics_go.wait(timeout=STATISTICS_DEFERRAL_MAX)
-                    if self._warm_stop.is_set():
-                        return
-                    t = time.perf_counter()
+                    t = step("waiting for a first answer", time.perf_counter())
                     self._derived()
                     step("statistics", t)
                     log.info("statistics built in %s", took[-1].removeprefix("statistics "))
+                except _WarmUpStopped:
+                    log.debug("warm-up stopped after: %s", ", ".join(took))
                 except QABotError as exc:  # e.g. a damaged index: the first question reports it
                     log.error("warming up failed: %s", exc)
                 except Exception:  # noqa: BLE001 - warming is best effort
@@ -280,9 +281,11 @@ class QABot:
         thread = self._warming
         if thread is None or thread is threading.current_thread() or not thread.is_alive():
             return
-        log.warning("waiting up to %.0f s for the warm-up to finish its step (it may be "
-                    "building the index)", timeout)  # fmt: skip
-        thread.join(timeout)
+        thread.join(min(timeout, 1.0))  # a warm-up between steps stops at once
+        if thread.is_alive():  # inside a step: loading, or building a missing index
+            log.warning("waiting up to %.0f s for the warm-up to finish its step (it may be "
+                        "building the index)", timeout)  # fmt: skip
+            thread.join(max(timeout - 1.0, 0.0))
 
     @property
     def retriever(self) -> HybridRetriever:

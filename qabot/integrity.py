@@ -23,7 +23,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from qabot.checksums import check_files, recorded_files
@@ -206,8 +205,7 @@ def _check_files(settings: Settings, manifest: Manifest, result: IndexCheck) -> 
             result.problems.append(Problem(part=f"{folder.name}/lexical/", what=reason, fix=fix))
         if chunks is not None and manifest.passages == IN_TABLE:
             try:  # the chunk texts' spans, as opening the index reads them
-                Passages(chunks["ids"], np.asarray(chunks["paper"], dtype=np.int32),
-                         chunks["start"], chunks["end"], chunks.get("verbatim", {}))  # fmt: skip
+                Passages.from_chunk_table(chunks)
             except Exception as exc:  # noqa: BLE001
                 result.problems.append(Problem(
                     part=f"{folder.name}/chunks.json", fix=fix,

@@ -15,11 +15,13 @@ the two a generation does (`Manifest.passages`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 IN_CHROMA = "chroma"  # chunk texts are Chroma documents (a server; indexes built before this)
 IN_TABLE = "chunk-table"  # spans of the abstracts, in chunks.json (a local store)
+
 
 def spans(abstract: str, texts: Sequence[str]) -> tuple[list[int], list[int], dict[int, str]]:
     """Where each of a paper's chunk texts sits in its abstract: start and end offsets, in
@@ -65,6 +67,17 @@ class Passages:
         self._sorted = bool(len(chunk_paper) == 0 or np.all(np.diff(chunk_paper) >= 0))
         self._rows: dict[str, int] | None = None
 
+    @classmethod
+    def from_chunk_table(cls, table: Mapping[str, Any],
+                         chunk_paper: np.ndarray | None = None) -> Passages:  # fmt: skip
+        """The spans recorded in a generation's chunks.json (as parsed); `chunk_paper`, its
+        "paper" column as an array, if the caller has it already. Raises KeyError or
+        ValueError for a table without consistent spans."""
+        if chunk_paper is None:
+            chunk_paper = np.asarray(table["paper"], dtype=np.int32)
+        return cls(table["ids"], chunk_paper, table["start"], table["end"],
+                   table.get("verbatim", {}))  # fmt: skip
+
     def _row(self, chunk_id: str, paper_index: Mapping[str, int]) -> int | None:
         if self._sorted:
             paper_id, _, number = chunk_id.rpartition("::")
@@ -91,4 +104,3 @@ class Passages:
             else:
                 out[chunk_id] = abstract(int(self.chunk_paper[row]))[self.starts[row] : self.ends[row]]
         return out
-

@@ -550,8 +550,7 @@ def open_snapshot(settings: Settings, embedding_model: str, client: Any | None =
             raise FileNotFoundError(folder / PAPER_TABLE)  # read on first use, see IndexSnapshot
         chunk_paper, passages = np.asarray(chunks["paper"], dtype=np.int32), None
         if manifest.passages == IN_TABLE:
-            passages = Passages(chunks["ids"], chunk_paper, chunks["start"], chunks["end"],
-                                chunks.get("verbatim", {}))  # fmt: skip
+            passages = Passages.from_chunk_table(chunks, chunk_paper)
         profiles = [Profile.model_validate(p) for p in manifest.profiles]
         topics_file = folder / TOPICS_FILE
         topics = (
