@@ -4,8 +4,11 @@
     answer = QABot().ask("What is the Boltzmann policy distribution?")
 """
 
-from qabot.bot import QABot
-from qabot.config import Settings
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from qabot.errors import (
     ConfigError,
     CorpusError,
@@ -18,7 +21,28 @@ from qabot.errors import (
     QABotError,
     QuestionError,
 )
-from qabot.models import Answer, Citation, Filters, Paper, Profile, SearchHit
+
+# Imported on first use, so that `import qabot.config` (app.py's first import) does not import
+# the whole bot: the web app starts reading its code files ahead before that (qabot.prefetch).
+_LAZY = {
+    "QABot": "qabot.bot", "Settings": "qabot.config", "Answer": "qabot.models",
+    "Citation": "qabot.models", "Filters": "qabot.models", "Paper": "qabot.models",
+    "Profile": "qabot.models", "SearchHit": "qabot.models",
+}  # fmt: skip
+
+if TYPE_CHECKING:
+    from qabot.bot import QABot
+    from qabot.config import Settings
+    from qabot.models import Answer, Citation, Filters, Paper, Profile, SearchHit
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'qabot' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Answer", "Citation", "ConfigError", "CorpusError", "Filters", "IndexCorruptError",

@@ -12,22 +12,16 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.embeddings import Embeddings
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-
-from qabot.chain import CitationStreamFilter, answerer_name, build_chain, finalize
 from qabot.config import Settings
 from qabot.embeddings import embedding_backend, embedding_id
 from qabot.errors import IndexMissingError, QABotError, QuestionError
 from qabot.followups import resolve_follow_up
 from qabot.index import IngestReport, Progress, ingest
-from qabot.llms import Deadline, endpoint_name
 from qabot.models import Answer, Filters, Paper, SearchHit, Topic
 from qabot.portfolio import Portfolio, PortfolioReport, find_topics, paper_vectors
-from qabot.portfolio_answers import StatisticAnswerer
 from qabot.questions import (
     check_options,
     clean_history,
@@ -37,17 +31,31 @@ from qabot.questions import (
 )
 from qabot.replica import materialize
 from qabot.retrieval import HybridRetriever, Mode
-from qabot.router import LLMRouter, Route, Vocabulary, route_question
-from qabot.runnables import AnswerRunnable, PassageCollection, QABotRetriever
 from qabot.store import (
     IndexOverview,
     IndexSnapshot,
     describe_store,
+    live_collection,
     make_chroma_client,
     manifest_token,
     open_snapshot,
     read_overview,
 )
+from qabot.vocabulary import Vocabulary
+
+# The answering side (the chain, the chat models, the router, the LangChain adapters) is
+# imported where it is first used. LangChain's chat-model base imports LangSmith's run trees:
+# 0.4-0.5 s of Python that a served page, which only needs the index's summary, would wait
+# for (docs/measurements.md, "Cold start"). tests/test_webapp.py keeps it off that path.
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
+
+    from qabot.llms import Deadline
+    from qabot.portfolio_answers import StatisticAnswerer
+    from qabot.router import LLMRouter, Route
+    from qabot.runnables import AnswerRunnable, QABotRetriever
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,8 @@ class _WarmUpStopped(Exception):
 
 def to_messages(history: list[dict[str, str]]) -> list[BaseMessage]:
     """Chat history as `{"role", "content"}` dicts (OpenAI/Gradio style) to LangChain messages."""
+    from langchain_core.messages import AIMessage, HumanMessage
+
     messages: list[BaseMessage] = []
     for turn in history:
         role, content = turn.get("role"), turn.get("content")
@@ -73,6 +83,15 @@ def to_messages(history: list[dict[str, str]]) -> list[BaseMessage]:
         elif role == "assistant":
             messages.append(AIMessage(content))
     return messages
+
+
+def _answerer_name(llm: BaseChatModel | None) -> str:
+    """The answerer's name for pages and results; the extractive one needs no LangChain."""
+    if llm is None:
+        return "extractive"
+    from qabot.chain import answerer_name
+
+    return answerer_name(llm)
 
 
 def _log_progress(done: int, total: int) -> None:
@@ -94,7 +113,7 @@ class QABot:
         self.settings = settings or Settings()
         self.embeddings = embeddings or self.settings.get_embeddings()
         self.llm = llm if llm is not None else self.settings.get_llm()
-        self.answerer = answerer_name(self.llm)
+        self.answerer = _answerer_name(self.llm)
         self.auto_ingest = auto_ingest
         self._lock = threading.Lock()
         self._derived_lock = threading.Lock()
@@ -115,6 +134,7 @@ class QABot:
         self._warming: threading.Thread | None = None
         self._statistics_go = threading.Event()
         self._warm_stop = threading.Event()
+        self.warmed = threading.Event()  # a warm-up has loaded what questions need
 
     # -- index -------------------------------------------------------------------------------
 
@@ -157,6 +177,9 @@ class QABot:
                     self._snapshot, self.embeddings, self.settings.retrieval,
                     describe_store(self.settings),
                 )
+                from qabot.chain import build_chain
+                from qabot.llms import endpoint_name
+
                 self._chain = build_chain(
                     self._retriever, self.llm, self.settings.retrieval.min_relevance,
                     endpoint_name(self.settings), self.settings.retrieval,
@@ -189,6 +212,8 @@ class QABot:
         with self._derived_lock:  # not the snapshot lock: building must not stall queries
             if self._portfolio is None or self._derived_for is not snapshot:
                 portfolio = Portfolio(snapshot.papers, snapshot.profiles)
+                from qabot.portfolio_answers import StatisticAnswerer
+
                 self._statistics = StatisticAnswerer(portfolio, self.topics)
                 self._portfolio, self._derived_for = portfolio, snapshot
             assert self._statistics is not None
@@ -203,12 +228,24 @@ class QABot:
             if self._vocab is None or self._vocab_for is not snapshot:
                 vocab = snapshot.vocabulary() or Vocabulary.from_papers(snapshot.papers,
                                                                         snapshot.profiles)  # fmt: skip
+                from qabot.llms import endpoint_name
+                from qabot.router import LLMRouter
+
                 self._router = (
                     LLMRouter(self.llm, vocab, endpoint_name(self.settings))
                     if self.llm is not None else None
                 )  # fmt: skip
                 self._vocab, self._vocab_for = vocab, snapshot
             return self._vocab
+
+    def _live_collection(self) -> Any | None:
+        """The live collection, opened alone, or None (no index yet; or a failure, which
+        opening the whole index then reports properly)."""
+        try:
+            return live_collection(self.settings)
+        except Exception:  # noqa: BLE001 - only a head start: `snapshot` reports it
+            log.debug("opening Chroma's collection ahead of the index failed", exc_info=True)
+            return None
 
     def warm_up(self, *, defer_statistics: bool = False) -> threading.Thread:
         """Load the embedding model, Chroma's vector index, the paper table, the router's
@@ -241,17 +278,35 @@ class QABot:
 
                 try:
                     start = t = time.perf_counter()
-                    vector = self.embeddings.embed_query("warm up")
-                    t = step("embedding model", t)
-                    snapshot = self.snapshot
-                    snapshot.collection.query(query_embeddings=[vector], n_results=1, include=[])
-                    t = step("vector index", t)
-                    _ = snapshot.papers
-                    t = step("paper table", t)
-                    self._vocabulary()
-                    step("router vocabulary", t)
+                    # Two threads, because loading the model and Chroma's HNSW file are native
+                    # calls that release the GIL: they run on the other core while this thread
+                    # opens the rest of the index and parses the paper table and the vocabulary
+                    # (Python). So Chroma's collection is opened first, alone. Leaving the `with`
+                    # waits for both, whatever happens here: a thread still in native code when
+                    # the interpreter exits aborts the process.
+                    with ThreadPoolExecutor(1, thread_name_prefix="qabot-warm-up-native") as pool:
+                        vector = pool.submit(self.embeddings.embed_query, "warm up")
+                        hnsw = None
+                        if self._snapshot is None and (collection := self._live_collection()):
+                            hnsw = pool.submit(lambda: collection.query(
+                                query_embeddings=[vector.result()], n_results=1, include=[]))  # fmt: skip
+                        t = step("Chroma's collection", t)
+                        snapshot = self.snapshot
+                        t = step("opening the index", t)
+                        _ = snapshot.papers
+                        t = step("paper table", t)
+                        self._vocabulary()
+                        t = step("router vocabulary", t)
+                        vector.result()
+                        if hnsw is None:  # already open, or an index built just now
+                            snapshot.collection.query(query_embeddings=[vector.result()],
+                                                      n_results=1, include=[])  # fmt: skip
+                        else:
+                            hnsw.result()
+                    step("embedding model and vector index, beside them", t)
                     log.info("ready to answer after %.1f s: %s", time.perf_counter() - start,
                              ", ".join(took))  # fmt: skip
+                    self.warmed.set()
                     # Last: only statistic questions need it, and it makes every paper a `Paper`.
                     self._statistics_go.wait(timeout=STATISTICS_DEFERRAL_MAX)
                     t = step("waiting for a first answer", time.perf_counter())
@@ -297,12 +352,16 @@ class QABot:
         """qabot's hybrid search as a LangChain retriever: one Document per paper (its best
         passage; paper_id, title, year, authors, url, category and score in the metadata).
         `retriever.invoke(q, k=3)` overrides k for one call. Filters as for `search`."""
+        from qabot.runnables import QABotRetriever
+
         return QABotRetriever(bot=self, k=k, filters=make_filters(filters))
 
     def as_runnable(self) -> AnswerRunnable:
         """The whole answer chain as a LangChain Runnable: invoke it with a question, or with
         {"question", "history", "k", filters...}; it returns an `Answer`, streams the text
         then the `Answer`, batches, and composes with LCEL (`bot.as_runnable() | ...`)."""
+        from qabot.runnables import AnswerRunnable
+
         return AnswerRunnable(self)
 
     def as_vectorstore(self) -> Any:
@@ -311,6 +370,8 @@ class QABot:
         filters or grouping by paper: `as_retriever()` is qabot's own search. A local index
         keeps its chunk texts in qabot's tables, not in Chroma; this store's reads fill them in."""
         from langchain_chroma import Chroma
+
+        from qabot.runnables import PassageCollection
 
         snapshot = self.snapshot
 
@@ -377,12 +438,16 @@ class QABot:
         vocab = self._vocabulary()
         if self._router is not None:
             return self._router.route(text, deadline)
+        from qabot.router import route_question
+
         return route_question(text, vocab)
 
     def _deadline(self) -> Deadline | None:
         """One time budget for every model call of a question (QABOT_OPENAI__DEADLINE)."""
         if self.llm is None:
             return None
+        from qabot.llms import Deadline, endpoint_name
+
         return Deadline(self.settings.openai.deadline, endpoint_name(self.settings))
 
     def matching_papers(self, **filters: Any) -> int:
@@ -422,6 +487,8 @@ class QABot:
 
     def _stream(self, question: str, history: History, *, k: int | None,
                 **filters: Any) -> Iterator[str | Answer]:  # fmt: skip
+        from qabot.chain import CitationStreamFilter, finalize
+
         text = clean_question(question, self.settings.retrieval.max_question_chars)
         options = check_options(k=k, history=history)
         k = options.k or self.settings.retrieval.k

@@ -245,6 +245,12 @@ class AppSettings(_Group):
         description="Also serve the MCP tools (ask, search, portfolio_statistics) at "
         "/gradio_api/mcp/ (streamable HTTP), on the same host and port as the page.",
     )
+    prefetch: bool = Field(
+        default=True,
+        description="At start-up, have the OS read ahead the code files the app loaded last "
+        "time (a list kept in ~/.cache/qabot/; qabot.prefetch): a start from an empty page "
+        "cache then imports from memory.",
+    )
 
 
 class Settings(BaseSettings):
@@ -330,6 +336,8 @@ class Settings(BaseSettings):
 
     def get_llm(self) -> BaseChatModel | None:
         """The chat model for the configured backend; None for the extractive answerer."""
+        if self.resolved_llm == "extractive":  # without importing LangChain's chat models
+            return None
         from qabot.llms import make_llm
 
         return make_llm(self)

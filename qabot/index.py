@@ -25,7 +25,6 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from langchain_core.embeddings import Embeddings
-from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from qabot.checksums import (
     DERIVED,
@@ -107,6 +106,9 @@ def chunk_papers(papers: list[Paper], settings: Settings, model: str,
     """Split each abstract into chunks carrying the paper metadata that filters need, and with
     `records` (a Chroma server: see qabot.passages) the title, authors and the paper's whole
     record, which a replica rebuilds its tables from."""
+    # Here, not at the top: it imports LangChain's messages, which a served page need not wait for.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=settings.index.chunk_size,
         chunk_overlap=settings.index.chunk_overlap,

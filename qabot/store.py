@@ -268,6 +268,19 @@ def unwritable_reason(path: Path) -> str | None:
     return None
 
 
+def live_collection(settings: Settings) -> Any | None:
+    """The live generation's Chroma collection alone, before the rest of the index is opened
+    (for `QABot.warm_up`, which loads its HNSW file on the other core meanwhile); None when
+    there is no index yet. Checks nothing: `open_snapshot` does that, and reports damage. A
+    local store's clients share one Chroma system per folder, so what this loads, the
+    snapshot's client finds loaded."""
+    client = make_chroma_client(settings) if settings.chroma_url else None
+    manifest = load_manifest(settings, client)  # a local store's: no client (none is created)
+    if manifest is None:
+        return None
+    return (client or make_chroma_client(settings)).get_collection(manifest.collection)
+
+
 def load_manifest(settings: Settings, client: Any | None = None) -> Manifest | None:
     """The live manifest: a file in the store folder, or a record on the Chroma server."""
     if not settings.chroma_url:

@@ -395,7 +395,7 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
 def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot | None = None,
            block: bool = True, warm: bool = True) -> tuple[gr.Blocks, str]:  # fmt: skip
     """Build and serve the UI on loopback (or GRADIO_SERVER_NAME/PORT). Returns (app, url).
-    `warm=False`: the caller started the bot's warm-up already (qabot.webapp.serve)."""
+    `warm`: start the bot's warm-up once the server is up (False: the caller sees to it)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     # Gradio wraps every event in a matplotlib backend switch; unless a backend is named,
     # asking for it imports pyplot, which cost the first answer 0.8 s from a cold disk.
@@ -405,8 +405,6 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
-    if warm:  # the model and the index load while the page is built and served
-        bot.warm_up(defer_statistics=True)  # the statistics only after the first answer
     demo = build_ui(bot, mcp=settings.app.mcp)
     demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).
@@ -422,6 +420,8 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     )  # fmt: skip
     if settings.app.mcp:
         mcp_gradio.add_structured_content(demo)
+    if warm:  # only now: see qabot.webapp for why the page goes first
+        bot.warm_up(defer_statistics=True)  # the statistics only after the first answer
     if block:  # only now: before, a blocking launch never reached the lines above
         demo.block_thread()
     return demo, url

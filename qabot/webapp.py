@@ -1,28 +1,54 @@
-"""Starting the web app (`python app.py`, `qabot serve`) so that the index loads while Gradio
-is imported.
+"""Starting the web app (`python app.py`, `qabot serve`): the page first, then the index.
 
-Importing Gradio is seconds of Python before a page can be served (3.4-5.6 s here from an empty
-page cache). The bot's warm-up (the embedding model, Chroma's HNSW file, the paper table) is
-mostly native code and disk reads, which release the GIL, so it is started first and runs
-behind that import. The statistics are Python too, so they wait until the first question has
-been answered (`QABot.warm_up(defer_statistics=True)`). docs/measurements.md, "Cold start", has the figures.
+A cold start is Python on one GIL: importing Gradio (about 3 s here), building and serving
+the page, then opening the index. Work in a second thread does not overlap with that, it takes
+turns with it, so the order decides who waits. Serving the page first and warming up right
+after is the order that keeps the page fast: warming up before Gradio's import made the first
+answer come about 0.6 s sooner but the page 3 s later (docs/measurements.md, "Cold start").
+Three things shorten both:
+- the code files the last start loaded are read ahead by the OS (qabot.prefetch), so the
+  imports do not wait on the disk one file at a time;
+- the page needs only the index's summary and nothing of LangChain's chat models (LangSmith
+  alone is 0.5 s), which tests/test_webapp.py keeps off its path;
+- the warm-up loads the embedding model and Chroma's HNSW file, native calls that release
+  the GIL, on the other core beside its Python steps (`QABot.warm_up`).
 """
 
 from __future__ import annotations
 
-from qabot.bot import QABot
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qabot import prefetch
 from qabot.config import Settings
+
+if TYPE_CHECKING:
+    from qabot.bot import QABot
 
 
 def serve(settings: Settings | None = None, *, share: bool = False,
           bot: QABot | None = None) -> None:  # fmt: skip
-    """Warm the bot up, then import Gradio, build the UI and serve it until interrupted."""
+    """Build the UI, serve it, warm the bot up, and serve until interrupted."""
     settings = settings or (bot.settings if bot else Settings())
-    bot = bot or QABot(settings)
-    bot.warm_up(defer_statistics=True)
-    try:
-        from qabot.ui import launch  # only now: the warm-up runs while Gradio is imported
+    listed = prefetch.list_path()  # now: a test's cache folder is this start's, not a later one's
+    if settings.app.prefetch:
+        prefetch.start_prefetch(listed)  # first: the imports below are what it reads ahead
+    from qabot.bot import QABot
 
-        launch(settings, share=share, bot=bot, warm=False)
+    bot = bot or QABot(settings)
+    if settings.app.prefetch:
+        threading.Thread(target=_record_when_warm, args=(bot, listed),
+                         name="qabot-prefetch-list", daemon=True).start()  # fmt: skip
+    try:
+        from qabot.ui import launch
+
+        launch(settings, share=share, bot=bot)  # warms up once the server is up
     finally:  # served until stopped, a damaged index, Ctrl-C: exit once the warm-up is out of C
         bot.stop_warm_up()
+
+
+def _record_when_warm(bot: QABot, listed: Path) -> None:
+    """The next start's read-ahead list: what this one loaded to serve and answer."""
+    if bot.warmed.wait(timeout=600):
+        prefetch.record(listed)

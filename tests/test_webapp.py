@@ -1,0 +1,126 @@
+"""`qabot.webapp.serve`, behind `python app.py` and `qabot serve`: the page first, then the
+warm-up, and nothing on the page's path that only answering needs (docs/measurements.md,
+"Cold start")."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import httpx
+import pytest
+from langchain_core.embeddings import Embeddings
+
+import qabot.webapp
+from qabot import QABot, prefetch
+from tests.conftest import make_settings
+from tests.test_mcp_server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Imported by answering, not by the page: LangChain's chat-model base (it imports LangSmith's
+# run trees, 0.4-0.5 s), Chroma and the embedding runtimes (the warm-up loads them), torch.
+NOT_FOR_THE_PAGE = [
+    "langchain_core.language_models.chat_models", "langsmith.run_trees", "langchain_text_splitters",
+    "chromadb", "onnxruntime", "torch", "bm25s", "qabot.chain", "qabot.llms", "qabot.router",
+    "qabot.runnables",
+]  # fmt: skip
+
+
+def test_the_page_path_imports_nothing_that_only_answering_needs() -> None:
+    code = ("import json, sys, qabot.ui, qabot.webapp; "
+            f"print(json.dumps([m for m in {NOT_FOR_THE_PAGE!r} if m in sys.modules]))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_app_py_starts_reading_ahead_before_it_imports_the_bot() -> None:
+    """app.py's own imports (settings, errors, webapp) leave the bot, Gradio and LangChain to
+    `serve`, which starts the read-ahead first."""
+    code = ("import runpy, sys; runpy.run_path('app.py', run_name='not_main'); "
+            "print(sorted(m for m in ('qabot.bot', 'gradio', 'langchain_core') if m in sys.modules))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_read_ahead_list_names_the_loaded_code_and_survives_bad_lists(tmp_path: Path) -> None:
+    listed = tmp_path / "cache" / "startup-files.txt"
+    listed.parent.mkdir()
+    stale, recent = listed.parent / ".startup-files-old", listed.parent / ".startup-files-new"
+    stale.write_text(""), recent.write_text("")  # a writer killed mid-way, an hour ago and now
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    prefetch.record(listed)
+    assert not stale.exists() and recent.exists(), "only another writer's old leftovers go"
+    recent.unlink()
+    files = listed.read_text(encoding="utf-8").splitlines()
+    assert any("/gradio/" in f and f.endswith(".pyc") for f in files), "bytecode, not sources"
+    assert any(".so" in f for f in files), "shared libraries too"
+    assert all(os.path.isabs(f) for f in files)
+    assert not list(listed.parent.glob(".startup-files-*")), "no temporary file left"
+    thread = prefetch.start_prefetch(listed)
+    assert thread is not None
+    thread.join(timeout=60)
+    # Stale, relative or binary lines are skipped; no list or an unwritable place is no error.
+    listed.write_bytes(b"relative/file.pyc\n/no/such/file.so\n\xff\xfe\n")
+    assert prefetch.start_prefetch(listed) is None  # not text: no read-ahead
+    listed.write_text("relative/file.pyc\n/no/such/file.so\n", encoding="utf-8")
+    thread = prefetch.start_prefetch(listed)
+    assert thread is not None
+    thread.join(timeout=60)
+    assert prefetch.start_prefetch(tmp_path / "missing.txt") is None
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    prefetch.record(blocker / "startup-files.txt")  # its folder cannot be made: logged, no raise
+
+
+def test_serve_warms_up_once_the_page_is_served_and_stops_the_warm_up_after(
+    bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    settings = make_settings(bundled_store, llm="extractive")
+    settings = settings.model_copy(
+        update={"app": settings.app.model_copy(update={"port": free_port()})}
+    )
+    bot = QABot(settings, embeddings=embeddings)
+    events: list[str] = []
+    real_warm_up, real_stop = bot.warm_up, bot.stop_warm_up
+
+    def warm_up(**kwargs: Any) -> Any:
+        page = httpx.get(f"http://127.0.0.1:{settings.app.port}/", timeout=30)
+        events.append(f"warm-up (page {page.status_code}, {kwargs})")
+        return real_warm_up(**kwargs)
+
+    def block_thread(demo: gr.Blocks) -> None:  # serving: a question over /chat, then stop
+        events.append("serving")
+        thread = bot._warming
+        assert thread is not None and thread.is_alive()
+        assert bot.ask("What is the Boltzmann policy distribution?").citations
+        thread.join(timeout=120)  # the first answer let the deferred statistics go
+        assert not thread.is_alive() and bot._portfolio is not None
+        demo.close()
+
+    def stop_warm_up(timeout: float = 60.0) -> None:
+        events.append("stop")
+        real_stop(timeout)
+
+    monkeypatch.setattr(bot, "warm_up", warm_up)
+    monkeypatch.setattr(bot, "stop_warm_up", stop_warm_up)
+    monkeypatch.setattr(gr.Blocks, "block_thread", block_thread)
+    assert bot._snapshot is None
+    qabot.webapp.serve(settings, bot=bot)
+    assert events == ["warm-up (page 200, {'defer_statistics': True})", "serving", "stop"]
+    listed = prefetch.list_path()  # written for the next start once the bot was warm
+    assert listed.is_relative_to(tmp_path / "cache")
+    deadline = time.monotonic() + 30
+    while not listed.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any("/chromadb/" in f for f in listed.read_text(encoding="utf-8").splitlines())
