@@ -55,6 +55,7 @@ from ui_load import ask_http, free_port  # noqa: E402
 
 from qabot import QABot, Settings  # noqa: E402
 from qabot.grounding import load_questions, retrieval_report  # noqa: E402
+from qabot.index import STAGES  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
 from tests.test_chroma_server import start_chroma  # noqa: E402
 
@@ -84,7 +85,7 @@ if {stand_in!r}:
 start = time.perf_counter()
 report = ingest(s, emb)
 out = {{"ingest_s": time.perf_counter() - start, "rss_mb": hwm(), "chunks": report.chunks,
-        "papers": report.papers}}
+        "papers": report.papers, "stages": report.stages}}
 texts = [c.embed_text for c in chunk_papers(load_corpus(s.corpus).papers, s, "m")]
 if not {stand_in!r}:
     # The floor: one call over every text, so the embedder batches and sorts by length as well
@@ -291,6 +292,14 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
         row["ingest_rss_mb"] = statistics.median(i["rss_mb"] for i in ingests)
         row["lexical_build_s"] = spread([i["lexical_s"] for i in ingests])
         row["chunks_per_s"] = row["chunks"] / row["ingest_s"]["median"]
+        # The ingest's own account of its time (IngestReport.stages), medians over the runs:
+        # timed in the same run, so the machine's drift cannot come between the two figures.
+        row["ingest_stages_s"] = {name: statistics.median(i["stages"].get(name, 0.0) for i in ingests)
+                                  for name in ingests[0]["stages"]}  # fmt: skip
+        if row["ingest_stages_s"].get("embedding"):
+            row["ingest_over_embedding_within"] = (
+                row["ingest_s"]["median"] / row["ingest_stages_s"]["embedding"]
+            )
         if not stand_in:
             row["bare_embedding_s"] = spread([i["embed_s"] for i in ingests])
             row["bare_embedding_sampled"] = ingests[0]["embed_sampled"]
@@ -372,6 +381,15 @@ def write(results: dict[str, Any], name: str) -> None:
             f"{r['chunks_per_s']:.0f} | {e or '—'} | {ratio(r, 'ingest_over_embedding')} | "
             f"{ratio(r, 'ingest_over_batched_embedding')} | {r['lexical_build_s']['median']:.1f} | {ratio(r, 'lexical_over_embedding')} | {r['ingest_rss_mb']:.0f} |"
         )  # fmt: skip
+    md += ["", "Where each ingest's time went (IngestReport.stages, medians; the rest is opening the "
+           "store, checks, checksums and the manifest), and the ingest over its own embedding time:",
+           "", "| N papers | backend | " + " | ".join(f"{name} s" for name in STAGES)
+           + " | ingest / its embedding |", "|" + " --- |" * (len(STAGES) + 3)]  # fmt: skip
+    for n, r in zip(ns, rows, strict=True):
+        stages = r.get("ingest_stages_s", {})
+        md.append(f"| {n:,} | {r['backend']} | "
+                  + " | ".join(f"{stages[name]:.1f}" if name in stages else "—" for name in STAGES)
+                  + f" | {ratio(r, 'ingest_over_embedding_within')} |")  # fmt: skip
     md += ["", "| N papers | backend | search p50 / p95 ms | floor p50 ms | search / floor | "
            "ask p50 / p95 ms | ask / search | app: page served s | app: first answer s | "
            "app peak RSS MB |", "|" + " --- |" * 10]  # fmt: skip

@@ -144,6 +144,10 @@ def print_report(report: IngestReport) -> None:
             f"Indexed {report.papers} papers as {report.chunks} chunks ({report.embedded} "
             f"embedded, {report.reused} reused) in {report.seconds:.1f} s."
         )
+        if report.stages and report.seconds > 0:
+            spent = ", ".join(f"{name} {took:.1f} s ({took / report.seconds:.0%})"
+                              for name, took in report.stages.items())  # fmt: skip
+            err.print(f"Time: {spent}.", highlight=False)
     skipped = f"{report.skipped} malformed record(s)"
     if report.no_abstract:
         skipped = (f"{report.skipped} record(s): {report.no_abstract} without an abstract, "

@@ -18,7 +18,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,22 @@ class IngestReport:
     up_to_date: bool = False
     errors: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)  # damage found in the live generation
+    # Where the seconds went, by stage (`STAGES`, in order); what is left of `seconds` is
+    # opening the store, checks, checksums and the manifest.
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+STAGES = ("reading the corpus", "chunking", "tables and BM25", "embedding",
+          "waiting for Chroma's writes", "themes")  # fmt: skip
+
+
+@contextlib.contextmanager
+def _timed(stages: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
 
 
 def chunk_papers(papers: list[Paper], settings: Settings, model: str,
@@ -191,9 +207,11 @@ def ingest(
         ) from exc
     except OSError as exc:
         raise _unwritable(settings, exc) from exc
+    stages: dict[str, float] = {}
     try:
-        loaded = corpus or load_corpus(settings.corpus, settings.parsing)
-        report = _ingest_locked(settings, embeddings, loaded, rebuild, progress)
+        with _timed(stages, "reading the corpus"):
+            loaded = corpus or load_corpus(settings.corpus, settings.parsing)
+        report = _ingest_locked(settings, embeddings, loaded, rebuild, progress, stages)
         report.skipped, report.duplicates = loaded.skipped, loaded.duplicates
         report.no_abstract = loaded.no_abstract
         report.errors = [str(e) for e in loaded.errors]
@@ -203,12 +221,13 @@ def ingest(
         with contextlib.suppress(Exception):
             lock.release()
     report.seconds = time.perf_counter() - start
+    report.stages = {name: stages[name] for name in STAGES if name in stages}
     return report
 
 
 def _ingest_locked(
     settings: Settings, embeddings: Embeddings, loaded: CorpusLoad, rebuild: bool,
-    progress: Progress | None,
+    progress: Progress | None, stages: dict[str, float],
 ) -> IngestReport:  # fmt: skip
     model, backend = embedding_id(embeddings), embedding_backend(embeddings)
     client = _open_for_ingest(settings, rebuild)
@@ -226,7 +245,8 @@ def _ingest_locked(
     # A Chroma server keeps the chunk texts and paper records for replicas; a local store keeps
     # them in its own tables only (qabot.passages).
     passages = IN_CHROMA if settings.chroma_url else IN_TABLE
-    chunks = chunk_papers(papers, settings, model, records=passages == IN_CHROMA)
+    with _timed(stages, "chunking"):
+        chunks = chunk_papers(papers, settings, model, records=passages == IN_CHROMA)
     chunks_count = len(chunks)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
     damage = _verify(settings, old) if old else []
@@ -264,14 +284,16 @@ def _ingest_locked(
         # 100k papers, and before the vectors that comes on top of the corpus alone, not also
         # of the 1.2 GB that Chroma holds once they are written (peak RSS 3.4 -> 2.7 GB).
         folder.mkdir(parents=True, exist_ok=True)
-        _write_tables(folder, loaded.papers, loaded.profiles, chunks)
+        with _timed(stages, "tables and BM25"):
+            _write_tables(folder, loaded.papers, loaded.profiles, chunks)
         reused, vectors = _write_vectors(settings, client, source, model, collection, chunks,
-                                         embeddings, progress, passages == IN_CHROMA)  # fmt: skip
+                                         embeddings, progress, passages == IN_CHROMA, stages)  # fmt: skip
         # The chunks (~400 MB at 100k papers) are done with: freed before the themes' k-means,
         # which is the ingest's peak, on top of what Chroma holds.
         del chunks
         _release_freed_memory()
-        _write_topics(folder, loaded.papers, vectors)
+        with _timed(stages, "themes"):
+            _write_topics(folder, loaded.papers, vectors)
         del vectors
         files = fingerprint(folder)  # ~0.1 s per 100k papers: xxh3 of files still in the cache
         if collection.count() != chunks_count:
@@ -403,9 +425,12 @@ def _read_chunk_table(settings: Settings, manifest: Manifest) -> list[dict[str, 
 
 def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model: str,
                    collection: Any, chunks: list[Chunk], embeddings: Embeddings,
-                   progress: Progress | None, documents: bool) -> tuple[int, PaperVectors]:  # fmt: skip
+                   progress: Progress | None, documents: bool,
+                   stages: dict[str, float]) -> tuple[int, PaperVectors]:  # fmt: skip
     """Embed (or reuse) and add all chunks in batches. Returns how many vectors were reused,
-    and each paper's mean chunk vector (for the themes, while the vectors are at hand)."""
+    and each paper's mean chunk vector (for the themes, while the vectors are at hand).
+    `stages` gets the time spent embedding, and waiting for the writer thread (a full queue,
+    and the last batches): what Chroma's writes add to the embedding."""
     reuse = _old_vectors(client, old, model, settings, chunks)
     means = VectorMeans(c.paper_id for c in chunks)
     batch = max(settings.index.batch_size, 1) * 4
@@ -417,15 +442,20 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
         for i in range(0, len(chunks), batch):
             part = chunks[i : i + batch]
             todo = [c for c in part if c.id not in reuse]
-            fresh = embeddings.embed_documents([c.embed_text for c in todo]) if todo else []
+            with _timed(stages, "embedding"):
+                fresh = embeddings.embed_documents([c.embed_text for c in todo]) if todo else []
             by_id = dict(zip((c.id for c in todo), fresh, strict=True))
             vectors = [reuse[c.id] if c.id in reuse else by_id[c.id] for c in part]
-            writer.add(part, vectors)
+            with _timed(stages, "waiting for Chroma's writes"):
+                writer.add(part, vectors)
             for c, v in zip(part, vectors, strict=True):
                 means.add(c.paper_id, v)
             done += len(part)
             if progress:
                 progress(done, len(chunks))
+        last_batches = time.perf_counter()  # leaving the `with` waits for the writer to finish
+    waited = stages.get("waiting for Chroma's writes", 0.0)
+    stages["waiting for Chroma's writes"] = waited + time.perf_counter() - last_batches
     return len(reuse), means.means()
 
 

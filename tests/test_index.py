@@ -17,7 +17,7 @@ from qabot.checksums import FileSum, fingerprint
 from qabot.config import Settings
 from qabot.embeddings import embedding_backend
 from qabot.errors import IndexMismatchError, IngestLockedError
-from qabot.index import chunk_papers, ingest
+from qabot.index import STAGES, chunk_papers, ingest
 from qabot.passages import IN_CHROMA, IN_TABLE, Passages, spans
 from qabot.store import (
     generation_dir,
@@ -108,6 +108,12 @@ def test_ingest_is_incremental(tmp_path: Path, embeddings: Embeddings,
     counting = CountingEmbeddings(embeddings)
     first = ingest(settings, counting)
     assert (first.papers, first.embedded, first.reused) == (5, first.chunks, 0)
+    # Where the time went, stage by stage, in order; never more than the whole.
+    assert list(first.stages) == [s for s in STAGES if s in first.stages]
+    assert {"reading the corpus", "chunking", "tables and BM25", "embedding",
+            "waiting for Chroma's writes", "themes"} == set(first.stages)  # fmt: skip
+    assert all(t >= 0 for t in first.stages.values())
+    assert sum(first.stages.values()) <= first.seconds
 
     # Edit p1, delete p4, add p9; change only metadata of p2 (no re-embedding needed).
     records = [paper_record(n) for n in range(4)] + [paper_record(9)]
