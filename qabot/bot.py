@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from qabot.config import Settings
@@ -63,6 +63,19 @@ History = list[dict[str, str]] | None
 
 # The longest a deferred warm-up waits before building the statistics anyway (seconds).
 STATISTICS_DEFERRAL_MAX = 60.0
+
+
+def _loaded_early(job: Future[Any] | None, collection: Any, snapshot: IndexSnapshot) -> bool:
+    """Whether the warm-up's early query loaded the live generation's vector index: not when
+    there was none, it failed, or an ingest switched generations in between."""
+    if job is None or collection.name != snapshot.manifest.collection:
+        return False
+    try:
+        job.result()
+    except Exception:  # noqa: BLE001 - loaded again through the snapshot, which reports it
+        log.debug("the early vector-index load failed", exc_info=True)
+        return False
+    return True
 
 
 class _WarmUpStopped(Exception):
@@ -281,15 +294,13 @@ class QABot:
                     # Two threads, because loading the model and Chroma's HNSW file are native
                     # calls that release the GIL: they run on the other core while this thread
                     # opens the rest of the index and parses the paper table and the vocabulary
-                    # (Python). So Chroma's collection is opened first, alone. Leaving the `with`
-                    # waits for both, whatever happens here: a thread still in native code when
-                    # the interpreter exits aborts the process.
-                    with ThreadPoolExecutor(1, thread_name_prefix="qabot-warm-up-native") as pool:
+                    # (Python). So Chroma's collection is opened first, alone.
+                    pool = ThreadPoolExecutor(1, thread_name_prefix="qabot-warm-up-native")
+                    try:
                         vector = pool.submit(self.embeddings.embed_query, "warm up")
-                        hnsw = None
-                        if self._snapshot is None and (collection := self._live_collection()):
-                            hnsw = pool.submit(lambda: collection.query(
-                                query_embeddings=[vector.result()], n_results=1, include=[]))  # fmt: skip
+                        early = self._live_collection() if self._snapshot is None else None
+                        hnsw = None if early is None else pool.submit(lambda: early.query(
+                            query_embeddings=[vector.result()], n_results=1, include=[]))  # fmt: skip
                         t = step("Chroma's collection", t)
                         snapshot = self.snapshot
                         t = step("opening the index", t)
@@ -298,11 +309,12 @@ class QABot:
                         self._vocabulary()
                         t = step("router vocabulary", t)
                         vector.result()
-                        if hnsw is None:  # already open, or an index built just now
+                        if not _loaded_early(hnsw, early, snapshot):
                             snapshot.collection.query(query_embeddings=[vector.result()],
                                                       n_results=1, include=[])  # fmt: skip
-                        else:
-                            hnsw.result()
+                    finally:  # skip what has not started (stopping, a failure), wait for the
+                        # rest: a thread still in native code when the interpreter exits aborts it
+                        pool.shutdown(wait=True, cancel_futures=True)
                     step("embedding model and vector index, beside them", t)
                     log.info("ready to answer after %.1f s: %s", time.perf_counter() - start,
                              ", ".join(took))  # fmt: skip

@@ -191,11 +191,23 @@ def write_manifest(store: Path, manifest: Manifest) -> None:
     os.replace(tmp, path)
 
 
+# chromadb caches one system per folder and registers it before it has finished starting,
+# without a lock: two threads making a client for one folder at once (the warm-up's head start
+# and a first question) could get a half-started system, and the loser's clean-up stops it for
+# both. Every client of this process is made under this lock.
+_CLIENTS = threading.Lock()
+
+
 def forget_cached_client(path: Path) -> None:
     """Drop chromadb's per-process cached system for `path`.
 
     chromadb keeps one system per folder for the life of the process; after the folder is
     deleted or replaced it would keep using the stale one ("readonly database")."""
+    with _CLIENTS:
+        _forget(path)
+
+
+def _forget(path: Path) -> None:
     from chromadb.api.shared_system_client import SharedSystemClient
 
     for key in (str(path), str(path.resolve())):
@@ -214,6 +226,11 @@ def describe_store(settings: Settings) -> str:
 
 def make_chroma_client(settings: Settings) -> Any:
     """The only place a Chroma client is constructed: a server's, or the local folder's."""
+    with _CLIENTS:
+        return _make_client(settings)
+
+
+def _make_client(settings: Settings) -> Any:
     import chromadb
 
     if settings.chroma_url:
@@ -233,7 +250,7 @@ def make_chroma_client(settings: Settings) -> Any:
             ) from exc
     path = settings.store / "chroma"
     if not (path / "chroma.sqlite3").exists():
-        forget_cached_client(path)  # deleted since this process last opened it, or new
+        _forget(path)  # deleted since this process last opened it, or new
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(

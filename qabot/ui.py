@@ -405,6 +405,8 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
         auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
+    if warm and share:  # launch returns only once the public link is set up: warm up meanwhile
+        bot.warm_up(defer_statistics=True)
     demo = build_ui(bot, mcp=settings.app.mcp)
     demo.queue(default_concurrency_limit=settings.app.concurrency, max_size=settings.app.max_queue)
     # Gradio's login does not cover its MCP path; the same credentials guard it (Basic auth).
@@ -420,7 +422,7 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     )  # fmt: skip
     if settings.app.mcp:
         mcp_gradio.add_structured_content(demo)
-    if warm:  # only now: see qabot.webapp for why the page goes first
+    if warm and not share:  # only now: see qabot.webapp for why the page goes first
         bot.warm_up(defer_statistics=True)  # the statistics only after the first answer
     if block:  # only now: before, a blocking launch never reached the lines above
         demo.block_thread()

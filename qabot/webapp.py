@@ -31,13 +31,14 @@ def serve(settings: Settings | None = None, *, share: bool = False,
           bot: QABot | None = None) -> None:  # fmt: skip
     """Build the UI, serve it, warm the bot up, and serve until interrupted."""
     settings = settings or (bot.settings if bot else Settings())
-    listed = prefetch.list_path()  # now: a test's cache folder is this start's, not a later one's
-    if settings.app.prefetch:
+    # Named now, not when it is written: a test's cache folder is this start's, not a later one's.
+    listed = prefetch.list_path() if settings.app.prefetch else None
+    if listed is not None:
         prefetch.start_prefetch(listed)  # first: the imports below are what it reads ahead
     from qabot.bot import QABot
 
     bot = bot or QABot(settings)
-    if settings.app.prefetch:
+    if listed is not None:
         threading.Thread(target=_record_when_warm, args=(bot, listed),
                          name="qabot-prefetch-list", daemon=True).start()  # fmt: skip
     try:

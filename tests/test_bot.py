@@ -169,3 +169,25 @@ def test_stopping_a_warm_up_skips_the_deferred_statistics(bundled_store: Path,
     bot.stop_warm_up()
     assert not thread.is_alive() and time.monotonic() - start < 30
     assert bot._portfolio is None, "stopped before the statistics"
+
+
+def test_a_warm_up_whose_early_index_load_fails_or_is_stale_loads_the_live_one(
+    bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up opens Chroma's collection ahead of the index and loads its vectors on a
+    second thread; that head start failing, or meeting a generation an ingest has since
+    replaced, must not fail the warm-up."""
+
+    class Stale:
+        name = "qabot_an_old_generation"
+
+        def query(self, **_: object) -> None:
+            raise RuntimeError("this generation was dropped")
+
+    monkeypatch.setattr("qabot.bot.live_collection", lambda settings: Stale())
+    bot = QABot(make_settings(bundled_store), embeddings=embeddings)
+    thread = bot.warm_up(defer_statistics=True)
+    assert bot.warmed.wait(timeout=120), "ready to answer all the same"
+    bot.stop_warm_up()
+    assert not thread.is_alive()
+    assert bot.ask("What is the Boltzmann policy distribution?").citations[0].paper_id == BPD_ID

@@ -124,3 +124,58 @@ def test_serve_warms_up_once_the_page_is_served_and_stops_the_warm_up_after(
     while not listed.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert any("/chromadb/" in f for f in listed.read_text(encoding="utf-8").splitlines())
+
+
+def test_clients_made_at_once_from_two_threads_share_one_working_chroma(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chromadb registers a folder's shared system before it has started, without a lock: the
+    warm-up's head start and a first question making the first client together got a
+    half-started system (and the loser's clean-up stopped it for both)."""
+    import threading
+
+    from chromadb.config import System
+
+    from qabot.store import make_chroma_client
+
+    real_start = System.start
+
+    def slow_start(self: System) -> None:
+        time.sleep(0.5)  # widens the window in which the system is registered but not started
+        real_start(self)
+
+    monkeypatch.setattr(System, "start", slow_start)
+    settings = make_settings(tmp_path / "store")
+    results: list[object] = []
+
+    def make() -> None:
+        try:
+            results.append(make_chroma_client(settings).list_collections())
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            results.append(exc)
+
+    threads = [threading.Thread(target=make) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [[], []]
+
+
+def test_the_read_ahead_skips_fifos_and_odd_lines_and_needs_a_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "a-fifo"
+    os.mkfifo(fifo)
+    listed = tmp_path / "startup-files.txt"
+    listed.write_text(f"{fifo}\n/with/a\0nul.pyc\n{__file__}\n", encoding="utf-8")
+    thread = prefetch.start_prefetch(listed)
+    assert thread is not None
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "opening a FIFO must not block the read-ahead"
+    # No home and no XDG_CACHE_HOME: no list at all, rather than one in a shared folder.
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError)))
+    assert prefetch.list_path() is None
+    assert prefetch.start_prefetch() is None
+    prefetch.record()  # nothing to write to, and no error
