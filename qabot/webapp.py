@@ -36,8 +36,13 @@ def serve(settings: Settings | None = None, *, share: bool = False,
     if listed is not None:
         prefetch.start_prefetch(listed)  # first: the imports below are what it reads ahead
     from qabot.bot import QABot
+    from qabot.store import MANIFEST
 
     bot = bot or QABot(settings)
+    if not settings.chroma_url and not (settings.store / MANIFEST).exists():
+        # No index yet: the page needs its summary, so the first start builds it before the
+        # page. Minutes of embedding, mostly native code: start now, beside Gradio's import.
+        bot.warm_up(defer_statistics=True)
     if listed is not None:
         threading.Thread(target=_record_when_warm, args=(bot, listed),
                          name="qabot-prefetch-list", daemon=True).start()  # fmt: skip

@@ -179,3 +179,32 @@ def test_the_read_ahead_skips_fifos_and_odd_lines_and_needs_a_home(
     assert prefetch.list_path() is None
     assert prefetch.start_prefetch() is None
     prefetch.record()  # nothing to write to, and no error
+
+
+def test_a_first_start_with_no_index_builds_it_while_gradio_is_imported(
+    tmp_path: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page needs the index's summary, so with no index the first start builds it before
+    the page: the warm-up starts that before Gradio's import, not after it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    settings = make_settings(tmp_path / "store", llm="extractive")
+    settings = settings.model_copy(
+        update={"app": settings.app.model_copy(update={"port": free_port()})}
+    )
+    bot = QABot(settings, embeddings=embeddings)
+    events: list[str] = []
+    real_warm_up = bot.warm_up
+
+    def warm_up(**kwargs: Any) -> Any:
+        events.append(f"warm-up, index built: {(settings.store / 'manifest.json').exists()}")
+        return real_warm_up(**kwargs)
+
+    def block_thread(demo: gr.Blocks) -> None:
+        events.append("serving")
+        assert bot.ask("What is the Boltzmann policy distribution?").citations
+        demo.close()
+
+    monkeypatch.setattr(bot, "warm_up", warm_up)
+    monkeypatch.setattr(gr.Blocks, "block_thread", block_thread)
+    qabot.webapp.serve(settings, bot=bot)
+    assert events[0] == "warm-up, index built: False" and "serving" in events
