@@ -308,8 +308,7 @@ class QABot:
                         t = step("paper table", t)
                         self._vocabulary()
                         t = step("router vocabulary", t)
-                        vector.result()
-                        if not _loaded_early(hnsw, early, snapshot):
+                        if not _loaded_early(hnsw, early, snapshot):  # (it waited for the model)
                             snapshot.collection.query(query_embeddings=[vector.result()],
                                                       n_results=1, include=[])  # fmt: skip
                     finally:  # skip what has not started (stopping, a failure), wait for the

@@ -36,10 +36,10 @@ def serve(settings: Settings | None = None, *, share: bool = False,
     if listed is not None:
         prefetch.start_prefetch(listed)  # first: the imports below are what it reads ahead
     from qabot.bot import QABot
-    from qabot.store import MANIFEST
+    from qabot.store import manifest_token
 
     bot = bot or QABot(settings)
-    if not settings.chroma_url and not (settings.store / MANIFEST).exists():
+    if not settings.chroma_url and manifest_token(settings) is None:
         # No index yet: the page needs its summary, so the first start builds it before the
         # page. Minutes of embedding, mostly native code: start now, beside Gradio's import.
         bot.warm_up(defer_statistics=True)
