@@ -1,11 +1,13 @@
 """Starting the web app (`python app.py`, `qabot serve`): the page first, then the index.
 
-A cold start is Python on one GIL: importing Gradio (about 3 s here), building and serving
+A cold start is Python on one GIL: importing Gradio (about 2 s here), building and serving
 the page, then opening the index. Work in a second thread does not overlap with that, it takes
 turns with it, so the order decides who waits. Serving the page first and warming up right
 after is the order that keeps the page fast: warming up before Gradio's import made the first
 answer come about 0.6 s sooner but the page 3 s later (docs/measurements.md, "Cold start").
-Three things shorten both:
+Four things shorten both:
+- Gradio is imported without the type-stub writer it runs at every import (qabot.gradio_import:
+  1.5 s of a 3.3 s import);
 - the code files the last start loaded are read ahead by the OS (qabot.prefetch), so the
   imports do not wait on the disk one file at a time;
 - the page needs only the index's summary and nothing of LangChain's chat models (LangSmith
@@ -20,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qabot import prefetch
+from qabot import gradio_import, prefetch
 from qabot.config import Settings
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ def serve(settings: Settings | None = None, *, share: bool = False,
     listed = prefetch.list_path() if settings.app.prefetch else None
     if listed is not None:
         prefetch.start_prefetch(listed)  # first: the imports below are what it reads ahead
+    gradio_import.skip_stub_writer()  # 1.5 s of Gradio's import that nothing here uses
     from qabot.bot import QABot
     from qabot.store import manifest_token
 

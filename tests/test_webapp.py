@@ -18,7 +18,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 import qabot.webapp
-from qabot import QABot, prefetch
+from qabot import QABot, gradio_import, prefetch
 from tests.conftest import make_settings
 from tests.test_mcp_server import free_port
 
@@ -49,6 +49,32 @@ def test_app_py_starts_reading_ahead_before_it_imports_the_bot() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=True)  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_gradio_is_imported_without_its_stub_writer_and_still_works() -> None:
+    """qabot.gradio_import swaps Gradio's `.pyi` writer for a no-op before any component class
+    is made: in the metaclass's module and in the module that imported it by name."""
+    code = """if True:
+        import inspect, json, sys
+        from qabot import gradio_import
+        first = gradio_import.skip_stub_writer()
+        import qabot.ui  # imports Gradio
+        import gradio.blocks_events as events, gradio.component_meta as meta
+        print(json.dumps({
+            "first": first, "again": gradio_import.skip_stub_writer(),
+            "meta": meta.create_or_modify_pyi is gradio_import._no_stub,
+            "events": events.create_or_modify_pyi is gradio_import._no_stub,
+            "hook_left": any(isinstance(f, gradio_import._Finder) for f in sys.meta_path),
+            "source": "class ComponentMeta" in inspect.getsource(meta),
+            "blocks": qabot.ui.gr.Blocks.__name__,
+        }))
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "first": True, "again": False, "meta": True, "events": True, "hook_left": False,
+        "source": True, "blocks": "Blocks",
+    }  # fmt: skip
 
 
 def test_the_read_ahead_list_names_the_loaded_code_and_survives_bad_lists(tmp_path: Path) -> None:
@@ -115,9 +141,11 @@ def test_serve_warms_up_once_the_page_is_served_and_stops_the_warm_up_after(
     monkeypatch.setattr(bot, "warm_up", warm_up)
     monkeypatch.setattr(bot, "stop_warm_up", stop_warm_up)
     monkeypatch.setattr(gr.Blocks, "block_thread", block_thread)
+    monkeypatch.setattr(gradio_import, "skip_stub_writer", lambda: events.append("no stubs"))
     assert bot._snapshot is None
     qabot.webapp.serve(settings, bot=bot)
-    assert events == ["warm-up (page 200, {'defer_statistics': True})", "serving", "stop"]
+    assert events == ["no stubs", "warm-up (page 200, {'defer_statistics': True})", "serving",
+                      "stop"]  # fmt: skip
     listed = prefetch.list_path()  # written for the next start once the bot was warm
     assert listed.is_relative_to(tmp_path / "cache")
     deadline = time.monotonic() + 30
