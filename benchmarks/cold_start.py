@@ -39,6 +39,7 @@ from scale import RESULTS, env_for, serve, spread  # noqa: E402
 from standin import StandInEmbeddings  # noqa: E402
 
 from qabot import Settings  # noqa: E402
+from qabot.embeddings import embedding_backend  # noqa: E402
 from qabot.index import ingest  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
 
@@ -104,9 +105,12 @@ def main() -> None:
     args, extra = parser.parse_known_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     os.environ.setdefault("QABOT_INDEX__ONNX_CACHE", str(RESULTS / "tmp" / "onnx"))
+    backend_ids = {}  # as an index records them: onnx-int8:2 names the int8 recipe too
     for backend in backends:  # export now: a first start must not include it
         index = Settings().index.model_copy(update={"backend": backend})
-        Settings(index=index).get_embeddings().embed_query("export before timing")
+        embeddings = Settings(index=index).get_embeddings()
+        embeddings.embed_query("export before timing")
+        backend_ids[backend] = embedding_backend(embeddings) or backend
     if args.drop_caches and not os.access("/proc/sys/vm/drop_caches", os.W_OK):
         parser.error("--drop-caches needs root (it writes /proc/sys/vm/drop_caches)")
     stores = {int(k.split("-")[-1]): Path(v) for k, v in zip(extra[::2], extra[1::2], strict=True)}
@@ -141,7 +145,7 @@ def main() -> None:
         print(key, rows[key], file=sys.stderr, flush=True)
     (RESULTS / f"{args.name}.json").write_text(
         json.dumps({"repeats": args.repeats, "drop_caches": args.drop_caches,
-                    "backends": backends, "sizes": rows},
+                    "backends": backends, "backend_ids": backend_ids, "sizes": rows},
                    indent=1)
     )
     md = [
@@ -155,7 +159,7 @@ def main() -> None:
 
     for key, r in rows.items():
         n, backend = key.split("/")
-        md.append(f"| {int(n):,} | {backend} | {cell(r['page_served_s'])} | {r['open_s']['median']:.2f} | "
+        md.append(f"| {int(n):,} | {backend_ids[backend]} | {cell(r['page_served_s'])} | {r['open_s']['median']:.2f} | "
                   f"{r['lexical_s']['median']:.2f} | {cell(r['cold_start_s'])} | {r['serving_rss_mb']['median']:.0f} |")  # fmt: skip
     (RESULTS / f"{args.name}.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))

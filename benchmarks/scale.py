@@ -19,6 +19,9 @@ Sizes from `--stand-in-from` (default 20,000) up get stand-in document vectors
 100k papers takes most of an hour here; for those rows the ingest / embedding ratio and
 retrieval quality are not measured. `--server` runs everything through a `chroma run` server on
 a free loopback port (a fresh one per ingest) and writes scale-server.* instead of scale.*.
+`--floor-before` also times the one-call floor just before each ingest, in a process of its
+own, and reports the ingest against the mean of the floors on both sides: this machine's speed
+drifts by more than the ratio's margin within the hour a 100k ingest takes.
 `--backend` picks how the bundled model runs (QABOT_INDEX__BACKEND: torch, onnx-fp32,
 onnx-int8; default: the configured one); rows are kept per size and backend, and the ONNX
 export is cached in benchmarks/results/tmp/onnx/ and done before anything is timed.
@@ -70,6 +73,7 @@ import json, random, re, sys, time
 sys.path.insert(0, {bench!r})
 from qabot import Settings
 from qabot.corpus import load_corpus
+from qabot.embeddings import embedding_backend
 from qabot.index import chunk_papers, ingest
 from qabot.lexical import LexicalIndex
 
@@ -79,13 +83,16 @@ def hwm():
 s = Settings()
 emb = s.get_embeddings()
 emb.embed_query("load the model before timing anything")
+out = {{"backend_id": embedding_backend(emb)}}
 if {stand_in!r}:
     from standin import StandInEmbeddings
     emb = StandInEmbeddings(emb)
-start = time.perf_counter()
-report = ingest(s, emb)
-out = {{"ingest_s": time.perf_counter() - start, "rss_mb": hwm(), "chunks": report.chunks,
-        "papers": report.papers, "stages": report.stages}}
+report = None
+if {ingest!r}:  # else only the one-call floor (--floor-before)
+    start = time.perf_counter()
+    report = ingest(s, emb)
+    out |= {{"ingest_s": time.perf_counter() - start, "rss_mb": hwm(), "chunks": report.chunks,
+             "papers": report.papers, "stages": report.stages}}
 texts = [c.embed_text for c in chunk_papers(load_corpus(s.corpus).papers, s, "m")]
 if not {stand_in!r}:
     # The floor: one call over every text, so the embedder batches and sorts by length as well
@@ -98,6 +105,7 @@ if not {stand_in!r}:
     emb.embed_documents(timed)
     out["embed_s"] = (time.perf_counter() - start) * len(texts) / len(timed)
     out["embed_sampled"] = len(timed)
+if report is not None and not {stand_in!r}:
     # The floor at the ingest's own windows of batch_size * 4 chunks, in the papers' order
     # (qabot.index._write_vectors). With the ONNX backend, which embeds each text alone, it
     # is within a few percent of the one-call floor (4% slower at 100k: each window ends with
@@ -113,9 +121,10 @@ if not {stand_in!r}:
         emb.embed_documents(texts[i : i + window])
         done += len(texts[i : i + window])
     out["embed_batched_s"] = (time.perf_counter() - start) * len(texts) / done
-start = time.perf_counter()
-LexicalIndex.build(texts)
-out["lexical_s"] = time.perf_counter() - start
+if report is not None:
+    start = time.perf_counter()
+    LexicalIndex.build(texts)
+    out["lexical_s"] = time.perf_counter() - start
 print(json.dumps(out))
 """
 
@@ -171,8 +180,11 @@ def env_for(store: Path, corpus: Path, url: str | None) -> dict[str, str]:
     return env
 
 
-def run_ingest(env: dict[str, str], stand_in: bool, floor_sample: int = 0) -> dict[str, Any]:
-    code = INGEST_CHILD.format(bench=str(BENCH), stand_in=stand_in, floor_sample=floor_sample)
+def run_ingest(env: dict[str, str], stand_in: bool, floor_sample: int = 0,
+               ingest: bool = True) -> dict[str, Any]:  # fmt: skip
+    """One ingest in a fresh process, then its floors; `ingest=False`: only the one-call floor."""
+    code = INGEST_CHILD.format(bench=str(BENCH), stand_in=stand_in, floor_sample=floor_sample,
+                               ingest=ingest)  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=4 * 3600)  # fmt: skip
     if done.returncode:
@@ -281,13 +293,23 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
                            "backend": os.environ["QABOT_INDEX__BACKEND"]}  # fmt: skip
     runs = args.ingest_repeats or (args.repeats if n <= 1000 else 1)  # 10k: many minutes each
     server_dir = (lambda r: tmp / f"chroma-{n}-{r}") if args.server else (lambda r: None)
+
+    def timed_ingest(env: dict[str, str]) -> dict[str, Any]:
+        """An ingest and its floors, with the one-call floor also timed just before it
+        (`--floor-before`): the machine's speed drifts by more than the ratio's margin within
+        an hour here, and floors on both sides of the ingest show by how much."""
+        before = None
+        if args.floor_before and not stand_in:
+            before = run_ingest(env, stand_in, args.floor_sample, ingest=False)["embed_s"]
+        return run_ingest(env, stand_in, args.floor_sample) | {"embed_before_s": before}
+
     with chroma_server(server_dir(0)) as url0:  # kept up for the queries
-        ingests = [run_ingest(env_for(tmp / f"store-{n}-0", corpus, url0), stand_in, args.floor_sample)]
+        ingests = [timed_ingest(env_for(tmp / f"store-{n}-0", corpus, url0))]
         for r in range(1, runs):
             with chroma_server(server_dir(r)) as url:
-                env = env_for(tmp / f"store-{n}-{r}", corpus, url)
-                ingests.append(run_ingest(env, stand_in, args.floor_sample))
-        row |= {"papers": ingests[0]["papers"], "chunks": ingests[0]["chunks"]}
+                ingests.append(timed_ingest(env_for(tmp / f"store-{n}-{r}", corpus, url)))
+        row |= {"papers": ingests[0]["papers"], "chunks": ingests[0]["chunks"],
+                "backend_id": ingests[0]["backend_id"]}  # fmt: skip
         row["ingest_s"] = spread([i["ingest_s"] for i in ingests])
         row["ingest_rss_mb"] = statistics.median(i["rss_mb"] for i in ingests)
         row["lexical_build_s"] = spread([i["lexical_s"] for i in ingests])
@@ -306,6 +328,14 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
             row["ingest_over_embedding"] = (
                 row["ingest_s"]["median"] / row["bare_embedding_s"]["median"]
             )
+            if all(i["embed_before_s"] for i in ingests):
+                row["bare_embedding_before_s"] = spread([i["embed_before_s"] for i in ingests])
+                # after / before: the drift across the ingest; the ratio against both floors
+                row["floor_drift"] = statistics.median(i["embed_s"] / i["embed_before_s"]
+                                                       for i in ingests)  # fmt: skip
+                row["ingest_over_bracketing_floors"] = statistics.median(
+                    2 * i["ingest_s"] / (i["embed_s"] + i["embed_before_s"]) for i in ingests
+                )
             if all("embed_batched_s" in i for i in ingests):
                 row["bare_embedding_batched_s"] = spread([i["embed_batched_s"] for i in ingests])
                 row["ingest_over_batched_embedding"] = (
@@ -368,6 +398,9 @@ def write(results: dict[str, Any], name: str) -> None:
     def ratio(r: dict[str, Any], key: str) -> str:
         return f"{r[key]:.2f}" if key in r else "—"
 
+    def label(r: dict[str, Any]) -> str:  # the backend as the index records it: onnx-int8:2
+        return str(r.get("backend_id") or r["backend"])
+
     md = ["| N papers | backend | vectors | chunks | ingest s | chunks/s | bare embedding s | "
           "ingest / embedding | ingest / embedding in ingest's batches | BM25 build s | "
           "BM25 / embedding | peak RSS MB |", "|" + " --- |" * 12]  # fmt: skip
@@ -377,7 +410,7 @@ def write(results: dict[str, Any], name: str) -> None:
         if e and r.get("bare_embedding_sampled", r["chunks"]) < r["chunks"]:
             e += f" (from {r['bare_embedding_sampled']:,} sampled)"
         md.append(
-            f"| {n:,} | {r['backend']} | {r['vectors']} | {r['chunks']:,} | {i['median']:.1f} ({i['min']:.1f}–{i['max']:.1f}) | "
+            f"| {n:,} | {label(r)} | {r['vectors']} | {r['chunks']:,} | {i['median']:.1f} ({i['min']:.1f}–{i['max']:.1f}) | "
             f"{r['chunks_per_s']:.0f} | {e or '—'} | {ratio(r, 'ingest_over_embedding')} | "
             f"{ratio(r, 'ingest_over_batched_embedding')} | {r['lexical_build_s']['median']:.1f} | {ratio(r, 'lexical_over_embedding')} | {r['ingest_rss_mb']:.0f} |"
         )  # fmt: skip
@@ -387,15 +420,24 @@ def write(results: dict[str, Any], name: str) -> None:
            + " | ingest / its embedding |", "|" + " --- |" * (len(STAGES) + 3)]  # fmt: skip
     for n, r in zip(ns, rows, strict=True):
         stages = r.get("ingest_stages_s", {})
-        md.append(f"| {n:,} | {r['backend']} | "
+        md.append(f"| {n:,} | {label(r)} | "
                   + " | ".join(f"{stages[name]:.1f}" if name in stages else "—" for name in STAGES)
                   + f" | {ratio(r, 'ingest_over_embedding_within')} |")  # fmt: skip
+    bracketed = [(n, r) for n, r in zip(ns, rows, strict=True) if "floor_drift" in r]
+    if bracketed:
+        md += ["", "The one-call floor timed on both sides of the ingest (`--floor-before`):", "",
+               "| N papers | backend | floor before s | floor after s | after / before | "
+               "ingest / mean of the two |", "|" + " --- |" * 6]  # fmt: skip
+        for n, r in bracketed:
+            md.append(f"| {n:,} | {label(r)} | {r['bare_embedding_before_s']['median']:.1f} | "
+                      f"{r['bare_embedding_s']['median']:.1f} | {r['floor_drift']:.2f} | "
+                      f"{r['ingest_over_bracketing_floors']:.2f} |")  # fmt: skip
     md += ["", "| N papers | backend | search p50 / p95 ms | floor p50 ms | search / floor | "
            "ask p50 / p95 ms | ask / search | app: page served s | app: first answer s | "
            "app peak RSS MB |", "|" + " --- |" * 10]  # fmt: skip
     for n, r in zip(ns, rows, strict=True):
         md.append(
-            f"| {n:,} | {r['backend']} | {r['search_p50']['median']:.1f} / {r['search_p95']['median']:.1f} | "
+            f"| {n:,} | {label(r)} | {r['search_p50']['median']:.1f} / {r['search_p95']['median']:.1f} | "
             f"{r['floor_p50']['median']:.1f} | {r['search_over_floor']:.2f} | "
             f"{r['ask_p50']['median']:.1f} / {r['ask_p95']['median']:.1f} | {r['ask_over_search']:.2f} | "
             f"{r['page_served_s']:.1f} | {r['cold_start_s']:.1f} | {r['serving_rss_mb']:.0f} |"
@@ -408,7 +450,7 @@ def write(results: dict[str, Any], name: str) -> None:
                 continue
             b = r["baseline"]
             md.append(
-                f"| {n:,} | {r['backend']} | {b['chunks']:,} | {b['ingest_s']:.1f} | {b['search_p50_ms']['median']:.1f} |"
+                f"| {n:,} | {label(r)} | {b['chunks']:,} | {b['ingest_s']:.1f} | {b['search_p50_ms']['median']:.1f} |"
             )
     (RESULTS / f"{name}.md").write_text("\n".join(md) + "\n")
     plot(ns, rows, RESULTS / f"{'latency_vs_n' if name == 'scale' else name + '_latency'}.png")
@@ -455,6 +497,10 @@ def main() -> None:
     parser.add_argument("--floor-sample", type=int, default=0,
                         help="time the bare-embedding floor on this many sampled chunks and "
                         "scale it to all (default 0: embed every chunk again)")  # fmt: skip
+    parser.add_argument("--floor-before", action="store_true",
+                        help="also time the one-call floor just before each ingest, in a "
+                        "process of its own, and report the ingest against the mean of the "
+                        "floors on both sides (the machine's drift shows as after / before)")  # fmt: skip
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the LangChain tutorial baseline (a second full embedding)")
     parser.add_argument("--backend", choices=["torch", "onnx-fp32", "onnx-int8"],
