@@ -3,9 +3,10 @@
 Every time Gradio is imported, its component metaclass rewrites a `.pyi` type stub beside each
 component's source (`gradio.component_meta.create_or_modify_pyi`, Gradio 6). For each of about
 80 classes it parses the whole source file and the stub with `ast`, renders a Jinja template,
-and writes into site-packages if the stub differs. The stubs are for editors working on Gradio
-itself; nothing reads them at run time. Here that was 1.5 s of a 3.3 s `import gradio` (1.8 s
-without it, warm page cache; docs/measurements.md, "Cold start"), all of it on the page's path.
+and writes into site-packages if the stub differs. The stubs are for type checkers and editors,
+and Gradio's wheel ships them already written; nothing reads them at run time. Here that was
+1.5 s of a 3.3 s `import gradio` (1.8 s without it, warm page cache; docs/measurements.md,
+"Cold start"), all of it on the page's path.
 
 `skip_stub_writer()` swaps the function for a no-op as soon as its module has run, before any
 component class exists (the module that calls it for `gr.Blocks` subclasses imports it by
@@ -84,5 +85,9 @@ class _Loader(importlib.abc.Loader):
         else:
             log.debug("%s has no %s: Gradio imports as it is", MODULE, FUNCTION)
 
-    def __getattr__(self, name: str) -> Any:  # get_source, is_package, ... (inspect uses them)
+    def __getattr__(self, name: str) -> Any:
+        """get_source, is_package, ...: the inner loader's (inspect and pkgutil use them). Not
+        for `inner` itself or dunders, so a copy or pickle of the loader cannot recurse."""
+        if name == "inner" or name.startswith("__"):
+            raise AttributeError(name)
         return getattr(self.inner, name)

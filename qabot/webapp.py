@@ -18,6 +18,7 @@ Four things shorten both:
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ from qabot.config import Settings
 if TYPE_CHECKING:
     from qabot.bot import QABot
 
+log = logging.getLogger(__name__)
+
 
 def serve(settings: Settings | None = None, *, share: bool = False,
           bot: QABot | None = None) -> None:  # fmt: skip
@@ -37,7 +40,9 @@ def serve(settings: Settings | None = None, *, share: bool = False,
     listed = prefetch.list_path() if settings.app.prefetch else None
     if listed is not None:
         prefetch.start_prefetch(listed)  # first: the imports below are what it reads ahead
-    gradio_import.skip_stub_writer()  # 1.5 s of Gradio's import that nothing here uses
+    if not gradio_import.skip_stub_writer():  # 1.5 s of Gradio's import that nothing here uses
+        log.info("Gradio was imported before serve(), with the type-stub writer it runs at "
+                 "every import (about 1.5 s of the start; qabot.gradio_import)")  # fmt: skip
     from qabot.bot import QABot
     from qabot.store import manifest_token
 

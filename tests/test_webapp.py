@@ -51,30 +51,68 @@ def test_app_py_starts_reading_ahead_before_it_imports_the_bot() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_gradio_is_imported_without_its_stub_writer_and_still_works() -> None:
+@pytest.mark.parametrize("hooked", [True, False], ids=["skipped", "as-gradio-ships"])
+def test_gradio_is_imported_without_its_stub_writer_and_still_works(hooked: bool) -> None:
     """qabot.gradio_import swaps Gradio's `.pyi` writer for a no-op before any component class
-    is made: in the metaclass's module and in the module that imported it by name."""
-    code = """if True:
-        import inspect, json, sys
+    is made. The writer parses each component's source with `ast.get_source_segment` (nothing
+    else in Gradio calls it), so counting those calls shows whether it ran; Gradio as it ships
+    is the control."""
+    code = f"""if True:
+        import ast, json, sys
+        calls = []
+        real = ast.get_source_segment
+        ast.get_source_segment = lambda *a, **k: calls.append(1) or real(*a, **k)
         from qabot import gradio_import
-        first = gradio_import.skip_stub_writer()
-        import qabot.ui  # imports Gradio
+        first = gradio_import.skip_stub_writer() if {hooked!r} else None
+        import gradio as gr
         import gradio.blocks_events as events, gradio.component_meta as meta
-        print(json.dumps({
-            "first": first, "again": gradio_import.skip_stub_writer(),
-            "meta": meta.create_or_modify_pyi is gradio_import._no_stub,
-            "events": events.create_or_modify_pyi is gradio_import._no_stub,
+        with gr.Blocks() as demo:  # still works: components, an event, its function
+            box, out = gr.Textbox(), gr.Textbox()
+            box.submit(lambda s: s.upper(), box, out)
+        print(json.dumps({{
+            "first": first, "again": gradio_import.skip_stub_writer(), "parsed": len(calls),
+            "skipped": [f.create_or_modify_pyi is gradio_import._no_stub for f in (meta, events)],
             "hook_left": any(isinstance(f, gradio_import._Finder) for f in sys.meta_path),
-            "source": "class ComponentMeta" in inspect.getsource(meta),
-            "blocks": qabot.ui.gr.Blocks.__name__,
-        }))
+            "event": [fn.fn("abc") for fn in demo.fns.values()],
+        }}))
     """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=True)  # fmt: skip
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
-        "first": True, "again": False, "meta": True, "events": True, "hook_left": False,
-        "source": True, "blocks": "Blocks",
-    }  # fmt: skip
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["again"] is False and got["hook_left"] is False and got["event"] == ["ABC"]
+    if hooked:
+        assert got["first"] is True and got["parsed"] == 0 and got["skipped"] == [True, True]
+    else:
+        assert got["parsed"] > 50 and got["skipped"] == [False, False]
+
+
+def test_serve_skips_the_stub_writer_after_the_cli_and_app_py_imports(tmp_path: Path) -> None:
+    """Nothing `qabot serve` or `python app.py` imports before `serve` loads Gradio, so the
+    swap in `serve` is in time (it returns False, and logs, when it is not)."""
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "manifest.json").write_text("{}")  # an index exists: no first build to start
+    code = f"""if True:
+        import json, runpy, sys, threading, types
+        import qabot.cli  # what `qabot serve` has imported when it calls serve
+        runpy.run_path("app.py", run_name="not_main")  # and what app.py has
+        from qabot import gradio_import
+        from qabot.config import Settings
+        from qabot.webapp import serve
+        returned = []
+        real = gradio_import.skip_stub_writer
+        gradio_import.skip_stub_writer = lambda: returned.append(real()) or returned[-1]
+        ui = types.ModuleType("qabot.ui")  # the page itself is not the point here
+        ui.launch = lambda settings, share, bot: returned.append("launch")
+        sys.modules["qabot.ui"] = ui
+        bot = types.SimpleNamespace(warmed=threading.Event(), stop_warm_up=lambda: None)
+        settings = Settings(store={str(store)!r}).model_copy(update={{"app": Settings().app.model_copy(update={{"prefetch": False}})}})
+        serve(settings, bot=bot)
+        print(json.dumps(returned))
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [True, "launch"]
 
 
 def test_the_read_ahead_list_names_the_loaded_code_and_survives_bad_lists(tmp_path: Path) -> None:
