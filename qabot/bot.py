@@ -107,13 +107,6 @@ def _answerer_name(llm: BaseChatModel | None) -> str:
     return answerer_name(llm)
 
 
-def _log_progress(done: int, total: int) -> None:
-    """Progress of an automatic first ingest, for logs (the CLI shows a bar instead)."""
-    step = max(total // 10, 1)
-    if done == total or done // step != (done - 1) // step:
-        log.warning("building the index: %d/%d chunks embedded", done, total)
-
-
 class QABot:
     """Question answering over the indexed portfolio.
 
@@ -143,6 +136,7 @@ class QABot:
         self._derived_for: IndexSnapshot | None = None  # the snapshot they were built from
         self._vocab_for: IndexSnapshot | None = None
         self._topics: list[Topic] | None = None
+        self._themes: tuple[list[Topic], dict[str, str]] | None = None  # see paper_themes
         self._warm_lock = threading.Lock()
         self._warming: threading.Thread | None = None
         self._statistics_go = threading.Event()
@@ -164,6 +158,17 @@ class QABot:
         self._checked = now
         return manifest_token(self.settings)
 
+    def _build_progress(self, done: int, total: int) -> None:
+        """Progress of an automatic first ingest, for logs (the CLI shows a bar instead). A
+        warm-up that was stopped (a server shutting down, Ctrl-C) ends its build at the next
+        batch rather than minutes later: the ingest removes what it wrote, and the next start
+        builds again."""
+        if self._warm_stop.is_set() and threading.current_thread() is self._warming:
+            raise _WarmUpStopped
+        step = max(total // 10, 1)
+        if done == total or done // step != (done - 1) // step:
+            log.warning("building the index: %d/%d chunks embedded", done, total)
+
     @property
     def snapshot(self) -> IndexSnapshot:
         """The live index generation, reopened when the manifest changes."""
@@ -176,7 +181,8 @@ class QABot:
                     log.warning("No index in %s yet: building it from %s first.",
                                 describe_store(self.settings), self.settings.corpus)  # fmt: skip
                     # Wait for another process that may be building it right now.
-                    ingest(self.settings, self.embeddings, progress=_log_progress, wait=600)
+                    ingest(self.settings, self.embeddings, progress=self._build_progress,
+                           wait=600)  # fmt: skip
                     token = manifest_token(self.settings)
                 if token is None:
                     raise IndexMissingError(
@@ -200,7 +206,7 @@ class QABot:
                 # Statistics and the router's vocabulary are built on first use (or by
                 # warm_up): at 100k papers they take seconds the page need not wait for.
                 self._portfolio = self._statistics = self._vocab = self._router = None
-                self._topics = None
+                self._topics = self._themes = None
             return self._snapshot
 
     def overview(self) -> IndexOverview:
@@ -348,9 +354,8 @@ class QABot:
         if thread is None or thread is threading.current_thread() or not thread.is_alive():
             return
         thread.join(min(timeout, 1.0))  # a warm-up between steps stops at once
-        if thread.is_alive():  # inside a step: loading, or building a missing index
-            log.warning("waiting up to %.0f s for the warm-up to finish its step (it may be "
-                        "building the index)", timeout)  # fmt: skip
+        if thread.is_alive():  # inside a step: loading, or a build's batch
+            log.warning("waiting up to %.0f s for the warm-up to finish its step", timeout)
             thread.join(max(timeout - 1.0, 0.0))
 
     @property
@@ -438,8 +443,13 @@ class QABot:
         return self._topics
 
     def paper_themes(self) -> dict[str, str]:
-        """Paper id -> the label of its theme (`topics`), for survey answers' headings."""
-        return {pid: topic.label for topic in self.topics() for pid in topic.paper_ids}
+        """Paper id -> the label of its theme (`topics`), for survey answers' headings. Made
+        once per set of themes (a dict of every paper: at 100k papers too much to rebuild for
+        each survey question) and shared, so callers must not change it."""
+        topics, made = self.topics(), self._themes
+        if made is None or made[0] is not topics:
+            made = self._themes = (topics, {pid: t.label for t in topics for pid in t.paper_ids})
+        return made[1]
 
     def route(self, question: str) -> Route:
         """Statistic or retrieval? The LLM decides by tool calling when there is one."""

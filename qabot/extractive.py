@@ -8,7 +8,7 @@ authors and year lines), followed by that source's `[n]`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from qabot.lexical import tokenize
 from qabot.prompts import MISSING_SIDE_TEXT
@@ -129,7 +129,7 @@ def _entry(question: str, block: SourceBlock) -> str:
 
 
 def survey_lines(question: str, sources: list[SourceBlock], *, chronological: bool = False,
-                 themes: dict[str, str] | None = None) -> list[str]:  # fmt: skip
+                 themes: Mapping[str, str] | None = None) -> list[str]:  # fmt: skip
     """One cited entry per source: a count line, then entries (under theme headings when
     there are many), best first or oldest first; past `SURVEY_PAGE`, titles only."""
     if not sources:

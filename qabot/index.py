@@ -104,8 +104,8 @@ class IngestReport:
     stages: dict[str, float] = field(default_factory=dict)
 
 
-STAGES = ("reading the corpus", "chunking", "tables and BM25", "embedding",
-          "waiting for Chroma's writes", "themes")  # fmt: skip
+WAITING = "waiting for Chroma's writes"
+STAGES = ("reading the corpus", "chunking", "tables and BM25", "embedding", WAITING, "themes")
 
 
 @contextlib.contextmanager
@@ -446,7 +446,7 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
                 fresh = embeddings.embed_documents([c.embed_text for c in todo]) if todo else []
             by_id = dict(zip((c.id for c in todo), fresh, strict=True))
             vectors = [reuse[c.id] if c.id in reuse else by_id[c.id] for c in part]
-            with _timed(stages, "waiting for Chroma's writes"):
+            with _timed(stages, WAITING):
                 writer.add(part, vectors)
             for c, v in zip(part, vectors, strict=True):
                 means.add(c.paper_id, v)
@@ -454,8 +454,7 @@ def _write_vectors(settings: Settings, client: Any, old: Manifest | None, model:
             if progress:
                 progress(done, len(chunks))
         last_batches = time.perf_counter()  # leaving the `with` waits for the writer to finish
-    waited = stages.get("waiting for Chroma's writes", 0.0)
-    stages["waiting for Chroma's writes"] = waited + time.perf_counter() - last_batches
+    stages[WAITING] = stages.get(WAITING, 0.0) + time.perf_counter() - last_batches
     return len(reuse), means.means()
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 IN_CHROMA = "chroma"  # chunk texts are Chroma documents (a server; indexes built before this)
 IN_TABLE = "chunk-table"  # spans of the abstracts, in chunks.json (a local store)
+KINDS = (IN_CHROMA, IN_TABLE)  # what this version reads; a newer one may write others
 
 
 def spans(abstract: str, texts: Sequence[str]) -> tuple[list[int], list[int], dict[int, str]]:

@@ -55,6 +55,7 @@ from qabot.paper_table import (
     write_table,
 )
 from qabot.passages import IN_CHROMA, IN_TABLE, Passages
+from qabot.passages import KINDS as PASSAGE_KINDS
 from qabot.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -492,7 +493,7 @@ def check_manifest(manifest: Manifest, where: str, embedding_model: str,
                    backend: str | None) -> None:  # fmt: skip
     """Refuse an index built with another embedding model, or run through another backend,
     or whose chunk texts are kept in a way this version cannot read."""
-    if manifest.passages not in (IN_CHROMA, IN_TABLE):
+    if manifest.passages not in PASSAGE_KINDS:
         raise IndexMismatchError(
             f"The index in {where} keeps its chunk texts as {manifest.passages!r}, which this "
             "version of qabot cannot read. Upgrade qabot, or run `qabot ingest --rebuild`."

@@ -171,6 +171,35 @@ def test_stopping_a_warm_up_skips_the_deferred_statistics(bundled_store: Path,
     assert bot._portfolio is None, "stopped before the statistics"
 
 
+def test_stopping_a_warm_up_that_builds_the_index_ends_the_build_at_its_next_batch(
+    tmp_path: Path, embeddings: Embeddings
+) -> None:
+    """Ctrl-C on a first start: the server does not wait for the whole build, and nothing
+    half-built goes live."""
+
+    class Slow(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            time.sleep(0.3)
+            return embeddings.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return embeddings.embed_query(text)
+
+    settings = make_settings(tmp_path / "store")
+    settings = settings.model_copy(update={"index": settings.index.model_copy(
+        update={"batch_size": 2})})  # windows of 8 chunks: about 7 s for the 180  # fmt: skip
+    bot = QABot(settings, embeddings=Slow())
+    thread = bot.warm_up()
+    time.sleep(1.0)
+    assert thread.is_alive(), "still building"
+    start = time.monotonic()
+    bot.stop_warm_up()
+    assert not thread.is_alive() and time.monotonic() - start < 3
+    assert read_manifest(settings.store) is None, "nothing half-built is live"
+    later = QABot(settings, embeddings=embeddings)  # the next start builds it
+    assert later.ask("What is the Boltzmann policy distribution?").citations[0].paper_id == BPD_ID
+
+
 def test_a_warm_up_whose_early_index_load_fails_or_is_stale_loads_the_live_one(
     bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -160,7 +160,7 @@ def test_check_reports_a_missing_index_and_a_missing_collection(small: Settings,
     assert not check.ok and "cannot be opened" in check.problems[0].what
 
 
-def test_check_reads_the_chunk_text_spans_and_notes_a_store_with_texts_in_chroma(
+def test_check_reads_the_chunk_text_spans_and_notes_a_store_with_texts_in_chroma_or_unknown(
         small: Settings) -> None:  # fmt: skip
     from qabot.checksums import FileSum, digest_bytes
     from qabot.passages import IN_CHROMA
@@ -181,6 +181,11 @@ def test_check_reads_the_chunk_text_spans_and_notes_a_store_with_texts_in_chroma
     older = manifest.model_copy(update={"files": files, "passages": IN_CHROMA})
     (small.store / "manifest.json").write_text(older.model_dump_json())
     assert any("the next `qabot ingest` rewrites it" in n for n in check_index(small).notes)
+    newer = manifest.model_copy(update={"files": files, "passages": "parquet-v9"})
+    (small.store / "manifest.json").write_text(newer.model_dump_json())
+    check = check_index(small)  # a newer qabot's store: this one cannot read its chunk texts
+    assert [p.part for p in check.problems] == ["manifest.json"]
+    assert "'parquet-v9'" in check.problems[0].what and "upgrade qabot" in check.problems[0].fix
 
 
 # ------------------------------------------------------------------ Chroma's leftover folders

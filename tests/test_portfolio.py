@@ -139,6 +139,19 @@ def test_topics_partition_the_papers_and_are_stable(extractive_bot: QABot) -> No
     assert extractive_bot.portfolio_records().topics(vectors) == topics, "deterministic"
 
 
+def test_paper_themes_are_made_once_per_set_of_themes(extractive_bot: QABot) -> None:
+    themes = extractive_bot.paper_themes()
+    assert len(themes) == 50 and set(themes.values()) == {t.label for t in extractive_bot.topics()}
+    assert extractive_bot.paper_themes() is themes, "not rebuilt for every survey question"
+    first = extractive_bot.topics()
+    try:  # themes of another generation (what a re-ingest gives): made again
+        extractive_bot._topics = [t.model_copy(update={"label": "Other"}) for t in first]
+        assert set(extractive_bot.paper_themes().values()) == {"Other"}
+    finally:
+        extractive_bot._topics = first
+    assert extractive_bot.paper_themes() == themes
+
+
 # -- answers ---------------------------------------------------------------------------------
 
 
