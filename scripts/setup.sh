@@ -9,14 +9,26 @@ if [ ! -x .venv/bin/python ]; then
     echo "==> creating .venv"
     "$PYTHON" -m venv .venv
 fi
-if ! .venv/bin/python -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null; then
+# The installed version, read from its metadata: importing torch to ask would take seconds.
+if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('torch').split('+')[0] != '2.13.0')" 2>/dev/null; then
     echo "==> installing torch 2.13.0 (CPU)"
     .venv/bin/pip install --quiet "torch==2.13.0"
 fi
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
-echo "==> installing qabot${extra}"
-.venv/bin/pip install --quiet -e ".${extra}"
+# pip takes about 10 s to find that nothing is missing, at every `scripts/run.sh`. So each
+# install records what it installed: pyproject.toml's digest and the extras. It is skipped
+# while pyproject.toml is unchanged (a dev install also covers a plain one) and qabot is there.
+stamp=.venv/.qabot-installed
+digest=$(.venv/bin/python -c "import hashlib; print(hashlib.sha256(open('pyproject.toml', 'rb').read()).hexdigest())")
+if [ -f "$stamp" ] && { grep -qxF "$digest ${extra:-[]}" "$stamp" || { [ -z "$extra" ] && grep -qxF "$digest [dev]" "$stamp"; }; } \
+        && .venv/bin/python -I -c "import importlib.metadata as m; m.version('qabot')" 2>/dev/null; then
+    echo "==> qabot${extra} is installed (pyproject.toml unchanged since; delete $stamp to reinstall)"
+else
+    echo "==> installing qabot${extra}"
+    .venv/bin/pip install --quiet -e ".${extra}"
+    echo "$digest ${extra:-[]}" >> "$stamp"
+fi
 # qabot's own bytecode, written once here: where PYTHONDONTWRITEBYTECODE is set (as on the
 # development machine), Python would otherwise compile every qabot module from source at each
 # start, and the editable install leaves them uncompiled.
