@@ -27,11 +27,13 @@ from pydantic import BaseModel, Field
 
 from qabot.checksums import check_files, recorded_files
 from qabot.config import Settings
-from qabot.errors import IndexStoreError
-from qabot.passages import IN_CHROMA, IN_TABLE, KINDS, Passages
+from qabot.errors import IndexMismatchError, IndexStoreError
+from qabot.passages import IN_CHROMA, IN_TABLE, Passages
 from qabot.store import (
     COLLECTION_PREFIX,
+    PASSAGES_FIX,
     Manifest,
+    check_passages,
     describe_store,
     generation_dir,
     load_manifest,
@@ -151,11 +153,10 @@ def check_index(settings: Settings) -> IndexCheck:
         return result
     result.generation = manifest.generation
     _check_files(settings, manifest, result)
-    if manifest.passages not in KINDS:  # written by a newer qabot: opening refuses it too
-        result.problems.append(Problem(
-            part="manifest.json", fix="upgrade qabot, or run `qabot ingest --rebuild`",
-            what=f"the chunk texts are kept as {manifest.passages!r}, which this version of "
-            "qabot cannot read"))  # fmt: skip
+    try:  # written by a newer qabot: opening refuses it, with the same message
+        check_passages(manifest, result.store)
+    except IndexMismatchError as exc:
+        result.problems.append(Problem(part="manifest.json", what=str(exc), fix=PASSAGES_FIX))
     if client is not None:
         _check_chroma(client, manifest, result)
         keep = {COLLECTION_PREFIX + g for g in [*manifest.history, manifest.generation]}

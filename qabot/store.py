@@ -489,15 +489,24 @@ def read_overview(settings: Settings, embedding_model: str,
     return IndexOverview(manifest=manifest, summary=summary, profiles=profiles)
 
 
+def check_passages(manifest: Manifest, where: str) -> None:
+    """Refuse an index whose chunk texts are kept in a way this version cannot read (written
+    by a newer qabot). `qabot check` reports it with this message too."""
+    if manifest.passages not in PASSAGE_KINDS:
+        raise IndexMismatchError(
+            f"The index in {where} keeps its chunk texts as {manifest.passages!r}, which this "
+            f"version of qabot cannot read: {PASSAGES_FIX}."
+        )
+
+
+PASSAGES_FIX = "upgrade qabot, or run `qabot ingest --rebuild`"
+
+
 def check_manifest(manifest: Manifest, where: str, embedding_model: str,
                    backend: str | None) -> None:  # fmt: skip
     """Refuse an index built with another embedding model, or run through another backend,
     or whose chunk texts are kept in a way this version cannot read."""
-    if manifest.passages not in PASSAGE_KINDS:
-        raise IndexMismatchError(
-            f"The index in {where} keeps its chunk texts as {manifest.passages!r}, which this "
-            "version of qabot cannot read. Upgrade qabot, or run `qabot ingest --rebuild`."
-        )
+    check_passages(manifest, where)
     if manifest.embedding_model != embedding_model:
         raise IndexMismatchError(
             f"The index in {where} was built with the embedding model "
