@@ -10,7 +10,7 @@ import logging
 
 from qabot.config import Settings
 from qabot.errors import QABotError
-from qabot.webapp import serve  # light: Gradio and the bot are imported by serve()
+from qabot.interfaces.web.serving import serve  # light: Gradio and the bot are imported by serve()
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)

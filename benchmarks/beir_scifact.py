@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
 
 from qabot import QABot, Settings  # noqa: E402
-from qabot.embeddings import embedding_backend, embedding_id  # noqa: E402
-from qabot.grounding import ndcg_at_k, recall_at_k  # noqa: E402
+from qabot.embeddings.factory import embedding_backend, embedding_id  # noqa: E402
+from qabot.evaluation.grounding import ndcg_at_k, recall_at_k  # noqa: E402
 
 log = logging.getLogger("beir_scifact")
 

@@ -10,7 +10,7 @@ For each N, builds an index of seeded synthetic papers with stand-in document ve
 and measures process start → page served (index loaded) and → first answer over HTTP, and
 peak RSS after 20 answers (the same `serve` as benchmarks/scale.py). It also times, in a
 fresh process, opening the index, and within that open the lexical side
-(`qabot.store.open_lexical`: the BM25 index and the chunk table that maps its rows to chunks):
+(`qabot.index.snapshot.open_lexical`: the BM25 index and the chunk table that maps its rows to chunks):
 what grows with the corpus. The page no longer waits for either (the warm-up opens the index
 once the page is served, qabot.webapp); the first answer does. `--store-N DIR` reuses an index built earlier
 for that N; with `--real-vectors` those indexes hold the bundled model's real vectors (a
@@ -39,16 +39,17 @@ from scale import RESULTS, env_for, serve, spread  # noqa: E402
 from standin import StandInEmbeddings  # noqa: E402
 
 from qabot import Settings  # noqa: E402
-from qabot.embeddings import embedding_backend  # noqa: E402
-from qabot.index import ingest  # noqa: E402
+from qabot.embeddings.factory import embedding_backend  # noqa: E402
+from qabot.ingest.build import ingest  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
 
 OPEN_CHILD = """
 import json, time
-import qabot.store as store
+import qabot.index.snapshot as store
 from qabot import Settings
+from qabot.index.manifest import read_manifest
 settings = Settings()
-manifest = store.read_manifest(settings.store)
+manifest = read_manifest(settings.store)
 lexical = 0.0
 real_open_lexical = store.open_lexical
 

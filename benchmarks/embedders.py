@@ -47,8 +47,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from retrieval_quality import evaluate  # noqa: E402
 
 from qabot import QABot, Settings  # noqa: E402
-from qabot.corpus import load_corpus  # noqa: E402
-from qabot.index import chunk_papers, ingest  # noqa: E402
+from qabot.ingest.build import ingest  # noqa: E402
+from qabot.ingest.chunking import chunk_papers  # noqa: E402
+from qabot.ingest.corpus import load_corpus  # noqa: E402
 
 RESULTS = BENCH / "results"
 SCRATCH = RESULTS / "tmp" / "embedders"

@@ -29,11 +29,11 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from standin import StandInEmbeddings  # noqa: E402
 
-import qabot.retrieval as retrieval  # noqa: E402
+import qabot.retrieval.hybrid as retrieval  # noqa: E402
 from qabot import QABot, Settings  # noqa: E402
-from qabot.grounding import load_questions  # noqa: E402
-from qabot.index import ingest  # noqa: E402
-from qabot.models import Filters  # noqa: E402
+from qabot.domain.filters import Filters  # noqa: E402
+from qabot.evaluation.grounding import load_questions  # noqa: E402
+from qabot.ingest.build import ingest  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"

@@ -16,11 +16,12 @@ import tempfile
 from pathlib import Path
 
 from qabot.config import Settings
-from qabot.embeddings import embedding_backend, embedding_id
-from qabot.grounding import load_questions, retrieval_report
-from qabot.index import ingest
-from qabot.retrieval import HybridRetriever, best_relevance, is_relevant
-from qabot.store import open_snapshot
+from qabot.embeddings.factory import embedding_backend, embedding_id
+from qabot.evaluation.grounding import load_questions, retrieval_report
+from qabot.index.snapshot import open_snapshot
+from qabot.ingest.build import ingest
+from qabot.retrieval.hybrid import HybridRetriever
+from qabot.retrieval.relevance import best_relevance, is_relevant
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.jsonl"

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qabot import QABot, Settings  # noqa: E402
-from qabot.router import Vocabulary, route_question  # noqa: E402
+from qabot.answering.router import route_question  # noqa: E402
+from qabot.index.vocabulary import Vocabulary  # noqa: E402
 
 
 def main() -> None:

@@ -57,8 +57,8 @@ from standin import StandInEmbeddings  # noqa: E402
 from ui_load import ask_http, free_port  # noqa: E402
 
 from qabot import QABot, Settings  # noqa: E402
-from qabot.grounding import load_questions, retrieval_report  # noqa: E402
-from qabot.index import STAGES  # noqa: E402
+from qabot.evaluation.grounding import load_questions, retrieval_report  # noqa: E402
+from qabot.ingest.build import STAGES  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
 from tests.test_chroma_server import start_chroma  # noqa: E402
 
@@ -72,10 +72,11 @@ INGEST_CHILD = """
 import json, random, re, sys, time
 sys.path.insert(0, {bench!r})
 from qabot import Settings
-from qabot.corpus import load_corpus
-from qabot.embeddings import embedding_backend
-from qabot.index import chunk_papers, ingest
-from qabot.lexical import LexicalIndex
+from qabot.ingest.corpus import load_corpus
+from qabot.embeddings.factory import embedding_backend
+from qabot.ingest.chunking import chunk_papers
+from qabot.ingest.build import ingest
+from qabot.index.lexical import LexicalIndex
 
 def hwm():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
@@ -107,7 +108,7 @@ if not {stand_in!r}:
     out["embed_sampled"] = len(timed)
 if report is not None and not {stand_in!r}:
     # The floor at the ingest's own windows of batch_size * 4 chunks, in the papers' order
-    # (qabot.index._write_vectors). With the ONNX backend, which embeds each text alone, it
+    # (qabot.ingest.build._write_vectors). With the ONNX backend, which embeds each text alone, it
     # is within a few percent of the one-call floor (4% slower at 100k: each window ends with
     # its last text running alone on one core); with torch, each window pads its own batches.
     # The same share of windows, seeded, when sampling.
@@ -132,7 +133,7 @@ APP_CHILD = """
 import sys
 sys.path.insert(0, {bench!r})
 from qabot import QABot, Settings
-from qabot.webapp import serve
+from qabot.interfaces.web.serving import serve
 from standin import StandInEmbeddings
 s = Settings()
 serve(s, bot=QABot(s, embeddings=StandInEmbeddings(s.get_embeddings())))
@@ -234,11 +235,10 @@ def corpus_for(n: int, folder: Path) -> Path:
     return write_synth(folder / f"synth-{n}.jsonl", n, seed=n)
 
 
-def chunk_matrix(collection: Any, count: int) -> np.ndarray:
+def chunk_matrix(vectors: Any, count: int) -> np.ndarray:
     rows = []
     for offset in range(0, count, 20_000):
-        got = collection.get(include=["embeddings"], limit=20_000, offset=offset)
-        rows.append(np.asarray(got["embeddings"], dtype=np.float32))
+        rows.append(vectors.get(limit=20_000, offset=offset, vectors=True).vectors)
     return np.concatenate(rows)
 
 
@@ -253,7 +253,7 @@ def query_latencies(
     """p50 / p95 of search, ask and the floor (seconds), once per repeat. The bot and the floor's
     matrix are freed on return, before the served app is started."""
     bot.ask(ASKED[0])
-    matrix = chunk_matrix(bot.snapshot.collection, chunks)
+    matrix = chunk_matrix(bot.snapshot.vectors, chunks)
     top = min(40, matrix.shape[0])
     if uses_torch(embeddings):
         # The product runs in torch, on the thread pool the query embedding just used: numpy's
@@ -365,7 +365,7 @@ def baseline(corpus: Path, embeddings: Any, folder: Path, repeats: int,
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from qabot.corpus import load_corpus
+    from qabot.ingest.corpus import load_corpus
 
     papers = load_corpus(corpus).papers
     docs = [Document(page_content=p.abstract, metadata={"paper_id": p.paper_id}) for p in papers]

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qabot.grounding import DEFAULT_SUPPORT_THRESHOLD, LexicalJudge  # noqa: E402
+from qabot.evaluation.grounding import DEFAULT_SUPPORT_THRESHOLD, LexicalJudge  # noqa: E402
 
 
 def main() -> None:

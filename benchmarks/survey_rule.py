@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qabot import QABot, Settings  # noqa: E402
+from qabot.answering.router import route_question  # noqa: E402
 from qabot.config import RetrievalSettings  # noqa: E402
-from qabot.models import SearchHit  # noqa: E402
-from qabot.retrieval import select_relevant  # noqa: E402
-from qabot.router import route_question  # noqa: E402
+from qabot.domain.records import SearchHit  # noqa: E402
+from qabot.retrieval.relevance import select_relevant  # noqa: E402
 
 Candidates = list[tuple[dict[str, object], list[SearchHit]]]
 
@@ -52,7 +52,7 @@ def main() -> None:
     defaults = RetrievalSettings()
     with tempfile.TemporaryDirectory() as tmp:
         bot = QABot(Settings(corpus=ROOT / "corpus", store=Path(tmp), llm="extractive"))
-        vocab = bot._derived()[2]
+        vocab = bot.live.vocabulary()
         cands: Candidates = []
         for item in surveys:
             route = route_question(item["question"], vocab)

@@ -34,7 +34,7 @@ import httpx  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
 from qabot import Settings  # noqa: E402
-from qabot.index import ingest  # noqa: E402
+from qabot.ingest.build import ingest  # noqa: E402
 from tests.load import QUESTIONS, run_load  # noqa: E402
 
 

@@ -25,15 +25,17 @@ from qabot.errors import (
 # Imported on first use, so that `import qabot.config` (app.py's first import) does not import
 # the whole bot: the web app starts reading its code files ahead before that (qabot.prefetch).
 _LAZY = {
-    "QABot": "qabot.bot", "Settings": "qabot.config", "Answer": "qabot.models",
-    "Citation": "qabot.models", "Filters": "qabot.models", "Paper": "qabot.models",
-    "Profile": "qabot.models", "SearchHit": "qabot.models",
+    "QABot": "qabot.bot", "Settings": "qabot.config", "Answer": "qabot.domain.records",
+    "Citation": "qabot.domain.records", "Filters": "qabot.domain.filters",
+    "Paper": "qabot.domain.records", "Profile": "qabot.domain.records",
+    "SearchHit": "qabot.domain.records",
 }  # fmt: skip
 
 if TYPE_CHECKING:
     from qabot.bot import QABot
     from qabot.config import Settings
-    from qabot.models import Answer, Citation, Filters, Paper, Profile, SearchHit
+    from qabot.domain.filters import Filters
+    from qabot.domain.records import Answer, Citation, Paper, Profile, SearchHit
 
 
 def __getattr__(name: str) -> Any:

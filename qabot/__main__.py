@@ -1,5 +1,5 @@
 """`python -m qabot …` is the `qabot` command."""
 
-from qabot.cli import main
+from qabot.interfaces.cli import main
 
 main()

@@ -16,11 +16,11 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot, Settings
-from qabot.corpus import load_corpus
-from qabot.embeddings import SentenceTransformerEmbeddings
-from qabot.index import ingest
-from qabot.llms import MockChatModel
-from qabot.models import Paper
+from qabot.domain.records import Paper
+from qabot.embeddings.factory import SentenceTransformerEmbeddings
+from qabot.ingest.build import ingest
+from qabot.ingest.corpus import load_corpus
+from qabot.testing.mock_llm import MockChatModel
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -9,7 +9,7 @@ import random
 import re
 from pathlib import Path
 
-from qabot.corpus import load_corpus
+from qabot.ingest.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

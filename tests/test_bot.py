@@ -11,8 +11,8 @@ from langchain_core.embeddings import Embeddings
 
 from qabot import IndexMissingError, QABot, QuestionError
 from qabot.bot import clean_question
-from qabot.index import ingest
-from qabot.store import read_manifest
+from qabot.index.manifest import read_manifest
+from qabot.ingest.build import ingest
 from tests.conftest import BPD_ID, make_settings
 
 
@@ -100,20 +100,20 @@ def test_a_deferred_warm_up_builds_the_statistics_after_the_first_answer(
     """What a server does at start-up: the index loads at once, the statistics (seconds of
     Python at 100k papers) once a first question is answered, unless a statistic one comes
     first."""
-    monkeypatch.setattr("qabot.bot.STATISTICS_DEFERRAL_MAX", 600.0)  # only the answer releases
+    monkeypatch.setattr("qabot.bot.warmup.STATISTICS_DEFERRAL_MAX", 600.0)  # only the answer releases
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     assert bot.warm_up(defer_statistics=True) is thread, "one warm-up at a time"
     deadline = time.monotonic() + 120
-    while bot._vocab is None and time.monotonic() < deadline:  # ready to answer
+    while not bot.live.has_vocabulary and time.monotonic() < deadline:  # ready to answer
         time.sleep(0.02)
     time.sleep(0.3)
-    assert bot._vocab is not None and bot._portfolio is None and thread.is_alive()
+    assert bot.live.has_vocabulary and not bot.live.has_statistics and thread.is_alive()
     answer = bot.ask("What is the Boltzmann policy distribution?")
     assert answer.citations[0].paper_id == BPD_ID
     assert bot.papers_by_id([BPD_ID, "no-such-paper"])[BPD_ID].title == answer.citations[0].title
     thread.join(timeout=60)
-    assert not thread.is_alive() and bot._portfolio is not None
+    assert not thread.is_alive() and bot.live.has_statistics
     again = bot.warm_up()
     assert again is not thread, "a finished warm-up can run again"
     again.join(timeout=60)
@@ -121,27 +121,27 @@ def test_a_deferred_warm_up_builds_the_statistics_after_the_first_answer(
 
 def test_a_statistic_question_does_not_wait_for_a_deferred_warm_up(
         bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    monkeypatch.setattr("qabot.bot.STATISTICS_DEFERRAL_MAX", 600.0)
+    monkeypatch.setattr("qabot.bot.warmup.STATISTICS_DEFERRAL_MAX", 600.0)
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     start = time.monotonic()
     answer = bot.ask("How many papers are there?")
     assert answer.answerer == "portfolio" and "50" in answer.answer
     assert time.monotonic() - start < 30
-    built = bot._portfolio
+    built = bot.live.built_portfolio
     assert built is not None, "built for the question itself"
     thread.join(timeout=60)
-    assert not thread.is_alive() and bot._portfolio is built, "the warm-up reuses them"
+    assert not thread.is_alive() and bot.live.built_portfolio is built, "the warm-up reuses them"
 
 
 def test_an_undeferred_warm_up_call_releases_a_waiting_one(
         bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    monkeypatch.setattr("qabot.bot.STATISTICS_DEFERRAL_MAX", 600.0)
+    monkeypatch.setattr("qabot.bot.warmup.STATISTICS_DEFERRAL_MAX", 600.0)
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     assert bot.warm_up() is thread
     thread.join(timeout=60)
-    assert not thread.is_alive() and bot._portfolio is not None
+    assert not thread.is_alive() and bot.live.has_statistics
 
 
 def test_warm_up_loads_in_the_background_and_builds_a_missing_index_once(
@@ -168,7 +168,7 @@ def test_stopping_a_warm_up_skips_the_deferred_statistics(bundled_store: Path,
     start = time.monotonic()
     bot.stop_warm_up()
     assert not thread.is_alive() and time.monotonic() - start < 30
-    assert bot._portfolio is None, "stopped before the statistics"
+    assert not bot.live.has_statistics, "stopped before the statistics"
 
 
 def test_stopping_a_warm_up_that_builds_the_index_ends_the_build_at_its_next_batch(
@@ -210,10 +210,10 @@ def test_a_warm_up_whose_early_index_load_fails_or_is_stale_loads_the_live_one(
     class Stale:
         name = "qabot_an_old_generation"
 
-        def query(self, **_: object) -> None:
+        def query(self, *_: object, **__: object) -> None:
             raise RuntimeError("this generation was dropped")
 
-    monkeypatch.setattr("qabot.bot.live_collection", lambda settings: Stale())
+    monkeypatch.setattr("qabot.bot.warmup.live_vectors", lambda settings: Stale())
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     assert bot.warmed.wait(timeout=120), "ready to answer all the same"

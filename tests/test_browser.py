@@ -17,7 +17,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
-from qabot.ui import launch
+from qabot.interfaces.web.ui import launch
 from tests.conftest import PROFILE, ROOT, make_settings
 from tests.test_ui import free_port
 

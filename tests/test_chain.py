@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from qabot import Answer, QABot
-from qabot.chain import CitationStreamFilter, parse_citations
-from qabot.llms import MockChatModel, condense_heuristic
-from qabot.models import SearchHit
-from qabot.prompts import ABSTAIN_TEXT, CONDENSE_SYSTEM
+from qabot.answering.citations import CitationStreamFilter, parse_citations
+from qabot.answering.followups import condense_heuristic
+from qabot.answering.prompts import ABSTAIN_TEXT, CONDENSE_SYSTEM
+from qabot.domain.records import SearchHit
+from qabot.testing.mock_llm import MockChatModel
 from tests.conftest import BPD_ID
 
 BPD_QUESTION = "What is the Boltzmann policy distribution?"

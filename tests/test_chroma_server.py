@@ -18,12 +18,12 @@ from langchain_core.embeddings import Embeddings
 from typer.testing import CliRunner
 
 from qabot import IndexStoreError, QABot
-from qabot.cli import app
-from qabot.evaluation import EvalItem, run_eval
-from qabot.index import ingest
-from qabot.passages import IN_CHROMA
-from qabot.store import load_manifest
-from qabot.ui import ChatService
+from qabot.evaluation.runner import EvalItem, run_eval
+from qabot.index.manifest import load_manifest
+from qabot.index.passages import IN_CHROMA
+from qabot.ingest.build import ingest
+from qabot.interfaces.cli.base import app
+from qabot.interfaces.web.ui import ChatService
 from tests.conftest import BPD_ID, make_settings
 from tests.test_ui import free_port
 
@@ -76,7 +76,7 @@ def test_ingest_and_ask_through_the_server(chroma: str, served_store: Path,
     assert answer.citations[0].paper_id == BPD_ID
     # The server keeps the chunk texts and paper records, which other replicas rebuild from.
     assert bot.snapshot.manifest.passages == IN_CHROMA and bot.snapshot.passages is None
-    got = bot.snapshot.collection.get(ids=[f"{BPD_ID}::0"], include=["documents", "metadatas"])
+    got = bot.snapshot.vectors.collection.get(ids=[f"{BPD_ID}::0"], include=["documents", "metadatas"])
     assert got["documents"][0] and got["documents"][0] in bot.snapshot.papers[
         bot.snapshot.paper_index[BPD_ID]].abstract  # fmt: skip
     assert "paper_json" in got["metadatas"][0] and "title" in got["metadatas"][0]

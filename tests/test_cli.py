@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import qabot.bot
-import qabot.webapp
-from qabot.cli import app
+import qabot.interfaces.web.serving
+from qabot.interfaces.cli.base import app
 from tests.conftest import BPD_ID, CORPUS, paper_record
 
 runner = CliRunner()
@@ -209,7 +209,7 @@ def test_eval_rejects_a_bad_dataset_line(env: dict[str, str], tmp_path: Path) ->
 
 
 def _affiliations() -> dict[str, list[str]]:
-    from qabot.corpus import load_corpus
+    from qabot.ingest.corpus import load_corpus
 
     return {p.paper_id: p.affiliations for p in load_corpus(CORPUS).papers}
 
@@ -288,7 +288,7 @@ def test_check_help_teaches_what_it_verifies_and_the_fixes() -> None:
 def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     seen = []
-    monkeypatch.setattr(qabot.webapp, "serve", lambda settings, share: seen.append(settings))
+    monkeypatch.setattr(qabot.interfaces.web.serving, "serve", lambda settings, share: seen.append(settings))
     if variable:
         monkeypatch.setenv("QABOT_APP__MCP", variable)
     result = runner.invoke(app, ["serve", *flag])

@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from qabot import ConfigError, Settings
-from qabot.llms import MockChatModel
+from qabot.testing.mock_llm import MockChatModel
 
 
 def test_defaults() -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from qabot.config import CorpusSettings
-from qabot.corpus import load_corpus, make_paper_id, parse_profile
 from qabot.errors import CorpusError
+from qabot.ingest.corpus import load_corpus, parse_profile
+from qabot.ingest.formats.common import make_paper_id
 from tests.conftest import LAB_PROFILE, PROFILE, paper_record
 
 
@@ -222,7 +223,7 @@ def test_symlinked_folders_are_followed_and_loops_reported(
     (corpus / "again").symlink_to(elsewhere / "deeper", target_is_directory=True)  # read already
     (corpus / "gone.jsonl").symlink_to(tmp_path / "missing.jsonl")
     (corpus / "also.jsonl").symlink_to(elsewhere / "deeper" / "papers.jsonl")  # a file link
-    with caplog.at_level("WARNING", logger="qabot.corpus"):
+    with caplog.at_level("WARNING", logger="qabot.ingest.corpus"):
         result = load_corpus(corpus)
     assert sorted(p.paper_id for p in result.papers) == ["p1", "p2"], "the linked folder is read"
     assert result.duplicates == 1, "a file reached twice is stored once"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qabot.evaluation import EvalItem, exact_match, load_dataset
+from qabot.evaluation.runner import EvalItem, exact_match, load_dataset
 from tests.conftest import DATA
 
 ITEM = EvalItem(question="Which papers were written at Stanford?", gold_paper_ids=["a", "b"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qabot.extractive import (
+from qabot.answering.extractive import (
     SURVEY_PAGE,
     THEMES_FROM,
     best_sentence,
@@ -14,7 +14,7 @@ from qabot.extractive import (
     split_sentences,
     survey_lines,
 )
-from qabot.sources import SourceBlock
+from qabot.answering.sources import SourceBlock
 
 SOURCES = [
     SourceBlock(1, "a", "Robots That Ask", "Ann Lee, Bo Chen", 2023,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from qabot import QABot
-from qabot.followups import previous_papers, resolve_follow_up
-from qabot.models import Paper
+from qabot.answering.followups import previous_papers, resolve_follow_up
+from qabot.domain.records import Paper
 
 PAPERS = [
     Paper(paper_id=f"p{n}", title=title, abstract="An abstract.", has_code=n % 2 == 0)

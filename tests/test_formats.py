@@ -14,14 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from qabot import QABot
-from qabot.cli import app
 from qabot.config import CorpusSettings
-from qabot.corpus import CorpusLoad, load_corpus
-from qabot.embeddings import SentenceTransformerEmbeddings
+from qabot.domain.records import Paper
+from qabot.embeddings.factory import SentenceTransformerEmbeddings
 from qabot.errors import CorpusError, NoAbstractError
-from qabot.formats import parse_bibtex
-from qabot.models import Paper
-from qabot.ui import answer_messages
+from qabot.ingest.corpus import CorpusLoad, load_corpus
+from qabot.ingest.formats import parse_bibtex
+from qabot.interfaces.cli.base import app
+from qabot.interfaces.web.ui import answer_messages
 from tests.conftest import DATA, make_settings
 
 FORMATS = DATA / "formats"

@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qabot.chain import parse_citations
+from qabot.answering.citations import parse_citations
 from qabot.config import CorpusSettings
-from qabot.corpus import parse_profile
+from qabot.domain.records import SearchHit
 from qabot.errors import CorpusError
-from qabot.models import SearchHit
+from qabot.ingest.corpus import parse_profile
 from tests.conftest import PROFILE
 
 HEADERS = st.sampled_from(["LGNov 20, 2022Code", "CLJan 9", "ROFeb 30, 2024", "AIApr", "", "·"])

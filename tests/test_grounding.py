@@ -11,8 +11,8 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
-from qabot.evaluation import EvalReport, load_dataset, run_eval
-from qabot.grounding import (
+from qabot.domain.records import Answer, Citation, Evidence, SearchHit
+from qabot.evaluation.grounding import (
     DEFAULT_SUPPORT_THRESHOLD,
     LexicalJudge,
     LLMJudge,
@@ -24,9 +24,9 @@ from qabot.grounding import (
     paper_precision,
     recall_at_k,
 )
-from qabot.llms import MockChatModel
-from qabot.mocks import MOCKS
-from qabot.models import Answer, Citation, Evidence, SearchHit
+from qabot.evaluation.runner import EvalReport, load_dataset, run_eval
+from qabot.testing.misbehaving import MOCKS
+from qabot.testing.mock_llm import MockChatModel
 from tests.conftest import DATA, make_settings
 
 LABELS = [json.loads(x) for x in (DATA / "support_labels.jsonl").read_text().splitlines() if x.strip()]

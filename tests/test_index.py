@@ -13,20 +13,17 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
-from qabot.checksums import FileSum, fingerprint
 from qabot.config import Settings
-from qabot.embeddings import embedding_backend
+from qabot.embeddings.factory import embedding_backend
 from qabot.errors import IndexMismatchError, IngestLockedError
-from qabot.index import STAGES, chunk_papers, ingest
-from qabot.passages import IN_CHROMA, IN_TABLE, Passages, spans
-from qabot.store import (
-    generation_dir,
-    make_chroma_client,
-    open_snapshot,
-    read_manifest,
-    read_paper_table,
-    write_manifest,
-)
+from qabot.index.checksums import FileSum, fingerprint
+from qabot.index.layout import generation_dir
+from qabot.index.manifest import read_manifest, write_manifest
+from qabot.index.passages import IN_CHROMA, IN_TABLE, Passages, spans
+from qabot.index.snapshot import open_snapshot
+from qabot.index.tables import read_paper_table
+from qabot.ingest.build import STAGES, ingest
+from qabot.ingest.chunking import chunk_papers
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -56,13 +53,13 @@ class CountingEmbeddings(Embeddings):
 
 def _count(settings) -> int:  # type: ignore[no-untyped-def]
     manifest = read_manifest(settings.store)
-    return make_chroma_client(settings).get_collection(manifest.collection).count()
+    return settings.get_vector_store().open(manifest.collection).count()
 
 
 def test_chunks_carry_metadata_and_are_in_cosine_space(bundled_store: Path) -> None:
     settings = make_settings(bundled_store)
     snapshot = open_snapshot(settings, MODEL, backend=BACKEND)
-    collection = snapshot.collection
+    collection = snapshot.vectors.collection  # Chroma's own, to check how it was made
     assert collection.configuration["hnsw"]["space"] == "cosine"
     assert collection.metadata["embedding_model"] == MODEL
     got = collection.get(ids=[snapshot.chunk_ids[0]], include=["metadatas", "documents"])
@@ -128,8 +125,8 @@ def test_ingest_is_incremental(tmp_path: Path, embeddings: Embeddings,
     chunks_p1_p9 = sum(1 for c in snapshot.chunk_ids if c.split("::")[0] in {"p1", "p9"})
     assert counting.texts == second.embedded == chunks_p1_p9, "only changed or new text embedded"
     assert second.reused == second.chunks - chunks_p1_p9
-    assert snapshot.collection.count() == second.chunks
-    meta = snapshot.collection.get(ids=["p2::0"], include=["metadatas"])["metadatas"][0]
+    assert snapshot.vectors.count() == second.chunks
+    meta = snapshot.vectors.get(["p2::0"], metadatas=True).metadatas[0]
     assert meta["category"] == "RO", "metadata changes are applied to reused vectors"
 
 
@@ -151,7 +148,7 @@ def test_a_crash_mid_ingest_leaves_the_old_index_answering(
     assert read_manifest(settings.store) == manifest_before, "the live index was not switched"
     assert [h.paper_id for h in QABot(settings, embeddings=embeddings).search(
         "glaciers observations")] == before  # fmt: skip
-    names = {c.name for c in make_chroma_client(settings).list_collections()}
+    names = settings.get_vector_store().names()
     assert names == {manifest_before.collection}, "the half-built collection was removed"
     assert not [t for t in threading.enumerate() if t.name == "qabot-chroma-writer"]
     # The next ingest completes and switches.
@@ -197,12 +194,11 @@ def test_a_failed_chroma_write_fails_the_ingest_and_keeps_the_old_index(
 
 def test_leftovers_of_a_killed_ingest_are_cleaned_up(store_copy: Path, embeddings: Embeddings) -> None:
     settings = make_settings(store_copy)
-    client = make_chroma_client(settings)
-    client.create_collection("qabot-19990101T000000-dead00", embedding_function=None)
+    store = settings.get_vector_store()
+    store.create("qabot-19990101T000000-dead00", {})
     (store_copy / "generations" / "19990101T000000-dead00").mkdir()
     ingest(settings, embeddings)
-    names = {c.name for c in client.list_collections()}
-    assert "qabot-19990101T000000-dead00" not in names
+    assert "qabot-19990101T000000-dead00" not in store.names()
     assert not (store_copy / "generations" / "19990101T000000-dead00").exists()
 
 
@@ -263,7 +259,7 @@ def test_a_deleted_chroma_folder_is_rebuilt_not_up_to_date(store_copy: Path,
 def test_a_corrupt_database_is_reported_then_rebuilt_on_request(store_copy: Path,
                                                                 embeddings: Embeddings) -> None:  # fmt: skip
     from qabot.errors import IndexCorruptError
-    from qabot.store import forget_cached_client
+    from qabot.index.chroma import forget_cached_client
 
     forget_cached_client(store_copy / "chroma")
     (store_copy / "chroma" / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
@@ -290,7 +286,7 @@ def test_a_changed_profile_figure_is_picked_up(tmp_path: Path, embeddings: Embed
 
 
 def _live_folder(store: Path) -> Path:
-    from qabot.store import generation_dir
+    from qabot.index.layout import generation_dir
 
     return generation_dir(store, read_manifest(store).generation)  # type: ignore[union-attr]
 
@@ -298,10 +294,11 @@ def _live_folder(store: Path) -> Path:
 @pytest.mark.parametrize("damage", ["deleted", "garbage", "stale"])
 def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, damage: str,
                                                               embeddings: Embeddings) -> None:  # fmt: skip
-    from qabot.store import SUMMARY_FILE, IndexSummary, summarize
+    from qabot.index.layout import SUMMARY
+    from qabot.index.tables import IndexSummary, summarize
 
     settings = make_settings(store_copy)
-    path = _live_folder(store_copy) / SUMMARY_FILE
+    path = _live_folder(store_copy) / SUMMARY
     written = IndexSummary.model_validate_json(path.read_text())
     snapshot = open_snapshot(settings, MODEL, backend=BACKEND)
     assert written == summarize(snapshot.papers) and written.papers == 50
@@ -480,7 +477,7 @@ def test_a_store_with_texts_in_chroma_still_answers_and_the_next_ingest_moves_th
     """An index built before the chunk texts left Chroma (as a Chroma server's still are):
     its documents answer, and the next ingest writes a lean generation from its vectors."""
     settings = make_settings(tmp_path / "store")
-    monkeypatch.setattr("qabot.index.IN_TABLE", IN_CHROMA)  # how ingest wrote every store before
+    monkeypatch.setattr("qabot.ingest.build.IN_TABLE", IN_CHROMA)  # how ingest wrote every store before
     ingest(settings, embeddings)
     monkeypatch.undo()
     path = settings.store / "manifest.json"
@@ -489,7 +486,7 @@ def test_a_store_with_texts_in_chroma_still_answers_and_the_next_ingest_moves_th
     path.write_text(json.dumps(data))  # and without the field, as older versions wrote it
     old = open_snapshot(settings, MODEL, backend=BACKEND)
     assert old.passages is None and old.manifest.passages == IN_CHROMA
-    got = old.collection.get(ids=[old.chunk_ids[0]], include=["documents", "metadatas"])
+    got = old.vectors.collection.get(ids=[old.chunk_ids[0]], include=["documents", "metadatas"])
     assert got["documents"][0] and "paper_json" in got["metadatas"][0], "what a replica reads"
     question = "What is the Boltzmann policy distribution?"
     before = QABot(settings, embeddings=embeddings).search(question, k=3)
@@ -513,8 +510,8 @@ def test_an_unknown_passage_store_is_refused(store_copy: Path) -> None:
 @pytest.mark.parametrize("damage", ["no-starts", "short", "spanless-without-text"])
 def test_a_damaged_span_table_is_reported(store_copy: Path, damage: str) -> None:
     """Damage the checksums miss (a writer's mistake, recorded as written) is a clear error."""
-    from qabot.checksums import digest_bytes
     from qabot.errors import IndexCorruptError
+    from qabot.index.checksums import digest_bytes
 
     manifest = read_manifest(store_copy)
     assert manifest is not None

@@ -13,18 +13,15 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot, Settings
-from qabot.checksums import fingerprint
-from qabot.embeddings import embedding_backend
+from qabot.embeddings.factory import embedding_backend
 from qabot.errors import IndexCorruptError, IndexStoreError
-from qabot.index import ingest
-from qabot.integrity import check_index, orphan_segments, referenced_segments, segment_folders
-from qabot.store import (
-    forget_cached_client,
-    generation_dir,
-    make_chroma_client,
-    open_snapshot,
-    read_manifest,
-)
+from qabot.index.checksums import fingerprint
+from qabot.index.chroma import _referenced_segments, _segment_folders, forget_cached_client
+from qabot.index.integrity import check_index
+from qabot.index.layout import generation_dir
+from qabot.index.manifest import read_manifest
+from qabot.index.snapshot import open_snapshot
+from qabot.ingest.build import ingest
 from tests.conftest import make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -155,15 +152,15 @@ def test_check_reports_a_missing_index_and_a_missing_collection(small: Settings,
     missing = check_index(make_settings(tmp_path / "nothing"))
     assert not missing.ok and "qabot ingest" in missing.problems[0].fix
     settings = small
-    make_chroma_client(settings).delete_collection(read_manifest(settings.store).collection)  # type: ignore[union-attr]
+    settings.get_vector_store().drop(read_manifest(settings.store).collection)  # type: ignore[union-attr]
     check = check_index(settings)
     assert not check.ok and "cannot be opened" in check.problems[0].what
 
 
 def test_check_reads_the_chunk_text_spans_and_notes_a_store_with_texts_in_chroma_or_unknown(
         small: Settings) -> None:  # fmt: skip
-    from qabot.checksums import FileSum, digest_bytes
-    from qabot.passages import IN_CHROMA
+    from qabot.index.checksums import FileSum, digest_bytes
+    from qabot.index.passages import IN_CHROMA
 
     assert check_index(small).ok and not any("Chroma, as qabot did" in n for n in check_index(small).notes)
     manifest = read_manifest(small.store)
@@ -196,7 +193,7 @@ def test_segment_folders_of_pruned_generations_and_killed_ingests_are_removed(
 ) -> None:
     settings = small
     chroma = settings.store / "chroma"
-    client = make_chroma_client(settings)
+    client = settings.get_vector_store().client  # Chroma's own client: foreign collections
     # A killed ingest: its collection got vectors (so a segment folder), then it died.
     dead = client.create_collection("qabot-19990101T000000-dead00", embedding_function=None)
     dead.add(ids=["a", "b"], embeddings=[[0.1] * 384, [0.2] * 384])
@@ -204,7 +201,7 @@ def test_segment_folders_of_pruned_generations_and_killed_ingests_are_removed(
     other = client.create_collection("not-qabot", embedding_function=None)
     other.add(ids=["x"], embeddings=[[0.3] * 384])
     (chroma / "notes").mkdir()
-    before = {f.name for f in segment_folders(chroma)}
+    before = {f.name for f in _segment_folders(chroma)}
     assert len(before) == 3
     assert any("qabot-19990101T000000-dead00" in note for note in check_index(settings).notes)
     corpus = chroma.parent.parent / "corpus"
@@ -217,12 +214,12 @@ def test_segment_folders_of_pruned_generations_and_killed_ingests_are_removed(
     manifest = read_manifest(settings.store)
     names = {c.name for c in client.list_collections()}
     assert names == {"not-qabot", *(f"qabot-{g}" for g in manifest.history)}  # type: ignore[union-attr]
-    folders = {f.name for f in segment_folders(chroma)}
-    assert folders == referenced_segments(chroma) & folders, "no folder without a segment"
+    folders = {f.name for f in _segment_folders(chroma)}
+    assert folders == _referenced_segments(chroma) & folders, "no folder without a segment"
     assert len(folders) == len(manifest.history) + 1, "one per kept generation, plus not-qabot's"  # type: ignore[union-attr]
     assert len(before & folders) == 1, "of the first three, only not-qabot's folder is left"
     assert (chroma / "notes").is_dir(), "only Chroma's own segment folders are touched"
-    assert orphan_segments(settings) == []
+    assert settings.get_vector_store().leftovers() == []
     assert QABot(settings, embeddings=embeddings).search("glaciers")
     assert other.count() == 1
 

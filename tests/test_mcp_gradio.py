@@ -16,9 +16,9 @@ from mcp.types import CallToolResult
 from pydantic import SecretStr
 
 from qabot import QABot
-from qabot.mcp_gradio import gradio_docstring
-from qabot.mcp_server import PortfolioTools
-from qabot.ui import launch
+from qabot.interfaces.mcp.gradio import gradio_docstring
+from qabot.interfaces.mcp.server import PortfolioTools
+from qabot.interfaces.web.ui import launch
 from tests.conftest import BPD_ID
 from tests.test_mcp_server import BPD_Q, check, exercise, free_port, record, run
 

@@ -21,8 +21,8 @@ from mcp.shared.memory import create_connected_server_and_client_session
 from mcp.types import CallToolResult
 
 from qabot import QABot, QuestionError
-from qabot.mcp_server import PortfolioTools, stdio_server
-from qabot.models import Filters
+from qabot.domain.filters import Filters
+from qabot.interfaces.mcp.server import PortfolioTools, stdio_server
 from tests.conftest import BPD_ID, ROOT, make_settings
 
 BPD_Q = "What is the Boltzmann policy distribution?"

@@ -18,12 +18,12 @@ import httpx
 import numpy as np
 import pytest
 
-from qabot import onnx_embeddings as ox
 from qabot.config import Settings
-from qabot.corpus import load_corpus
-from qabot.embeddings import MINILM_ID, bundled_minilm_path
+from qabot.embeddings import onnx as ox
+from qabot.embeddings.factory import MINILM_ID, bundled_minilm_path
 from qabot.errors import ConfigError
-from qabot.index import chunk_papers
+from qabot.ingest.chunking import chunk_papers
+from qabot.ingest.corpus import load_corpus
 from tests.conftest import CORPUS, DATA
 from tests.test_ui import free_port
 
@@ -295,7 +295,7 @@ def test_qabot_ask_and_search_never_import_torch(bundled_store: Path, onnx_cache
     assert Settings().index.backend.startswith("onnx"), "the default backend is ONNX"
     env = serving_env(bundled_store, onnx_cache)
     code = BLOCK_TORCH + (
-        "import sys\nfrom qabot.cli import main\nsys.argv = ['qabot'] + sys.argv[1:]\n"
+        "import sys\nfrom qabot.interfaces.cli import main\nsys.argv = ['qabot'] + sys.argv[1:]\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "loaded = {m for m in sys.modules if m.split('.')[0] in "
         "{'torch', 'transformers', 'sentence_transformers'}}\n"
@@ -338,7 +338,7 @@ def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cac
                            json={"data": ["What is the Boltzmann policy distribution?", None, None,
                                           None, None, None, False]}).json()["event_id"]  # fmt: skip
         assert "event: complete" in httpx.get(f"{url}gradio_api/call/chat/{event}", timeout=120).text
-        # The first answer releases the deferred statistics (qabot.webapp.serve).
+        # The first answer releases the deferred statistics (qabot.interfaces.web.serving.serve).
         while time.monotonic() < deadline and "statistics built in" not in "".join(lines):
             time.sleep(0.2)
         log = "".join(lines)

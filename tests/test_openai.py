@@ -16,10 +16,10 @@ from langchain_core.embeddings import Embeddings
 from typer.testing import CliRunner
 
 from qabot import LLMError, QABot, Settings
-from qabot.cli import app
-from qabot.evaluation import EvalItem, run_eval
-from qabot.fake_openai import FakeOpenAIServer
-from qabot.ui import ChatService
+from qabot.evaluation.runner import EvalItem, run_eval
+from qabot.interfaces.cli.base import app
+from qabot.interfaces.web.ui import ChatService
+from qabot.testing.fake_openai import FakeOpenAIServer
 from tests.conftest import BPD_ID, make_settings, paper_record
 
 BPD_Q = "What is the Boltzmann policy distribution?"

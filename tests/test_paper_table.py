@@ -11,11 +11,13 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
-from qabot.index import ingest
-from qabot.models import Paper, Profile
-from qabot.paper_table import PaperTable, read_table, schema, write_table
-from qabot.store import generation_dir, read_manifest, read_paper_table
-from qabot.vocabulary import Vocabulary
+from qabot.domain.records import Paper, Profile
+from qabot.index.layout import generation_dir
+from qabot.index.manifest import read_manifest
+from qabot.index.paper_table import PaperTable, read_table, schema, write_table
+from qabot.index.tables import read_paper_table
+from qabot.index.vocabulary import Vocabulary
+from qabot.ingest.build import ingest
 from tests.conftest import make_settings
 
 PAPERS = [
@@ -99,7 +101,7 @@ def test_the_first_answer_needs_neither_every_paper_nor_the_statistics(
     assert answer.citations
     made = sum(row is not None for row in bot.snapshot.papers._rows)
     assert 0 < made < len(bot.snapshot.papers), "only the papers the question touched"
-    assert bot._portfolio is None, "routed with the saved vocabulary"
+    assert not bot.live.has_statistics, "routed with the saved vocabulary"
     assert bot.ask("How many papers came out in 2024?").answerer == "portfolio"
 
 
@@ -111,7 +113,7 @@ def test_a_damaged_vocabulary_is_rebuilt_and_repaired(
     good = path.read_bytes()
     path.write_bytes(good.replace(b"dragan", b"dragon"))  # same size, other content
     bot = QABot(settings, embeddings=embeddings, auto_ingest=False)
-    with caplog.at_level(logging.WARNING, logger="qabot.store"):
+    with caplog.at_level(logging.WARNING, logger="qabot.index.snapshot"):
         route = bot.route("Which papers did Micah Carroll write in 2024?")
     assert route.filters.author and "carroll" in route.filters.author.lower()
     assert "rebuilding the router vocabulary" in caplog.text
@@ -125,7 +127,7 @@ def test_ingest_writes_no_jsonl_table(store_copy: Path) -> None:
 
 
 def test_filters_are_read_from_the_columns(tmp_path: Path) -> None:
-    from qabot.models import Filters, PaperColumns
+    from qabot.domain.filters import Filters, PaperColumns
 
     write_table(tmp_path / "papers.parquet", PAPERS)
     table = read_table((tmp_path / "papers.parquet").read_bytes())

@@ -14,11 +14,17 @@ import numpy as np
 import pytest
 
 from qabot import QABot
-from qabot.corpus import load_corpus
+from qabot.answering.route import Route
+from qabot.answering.router import route_question
+from qabot.answering.shapes import SHAPES, StatisticShape
+from qabot.answering.shapes.statistics import answer_statistic
+from qabot.domain.names import name_key
+from qabot.domain.records import Answer
 from qabot.errors import QuestionError
-from qabot.portfolio import Portfolio, VectorMeans, name_key, paper_vectors
-from qabot.portfolio_answers import StatisticAnswerer
-from qabot.router import Vocabulary, route_question
+from qabot.index.vocabulary import Vocabulary
+from qabot.ingest.corpus import load_corpus
+from qabot.portfolio.statistics import Portfolio
+from qabot.portfolio.themes import VectorMeans
 from tests.conftest import LAB_PROFILE, PROFILE, paper_record
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -135,7 +141,7 @@ def test_topics_partition_the_papers_and_are_stable(extractive_bot: QABot) -> No
     ids = [i for t in topics for i in t.paper_ids]
     assert len(ids) == len(set(ids)) == 50, "every paper in exactly one theme"
     assert 4 <= len(topics) <= 8 and all(t.label for t in topics)
-    vectors = paper_vectors(extractive_bot.snapshot.collection)
+    vectors = extractive_bot.snapshot.paper_vectors()
     assert extractive_bot.portfolio_records().topics(vectors) == topics, "deterministic"
 
 
@@ -145,14 +151,21 @@ def test_paper_themes_are_made_once_per_set_of_themes(extractive_bot: QABot) -> 
     assert extractive_bot.paper_themes() is themes, "not rebuilt for every survey question"
     first = extractive_bot.topics()
     try:  # themes of another generation (what a re-ingest gives): made again
-        extractive_bot._topics = [t.model_copy(update={"label": "Other"}) for t in first]
+        extractive_bot.live.set_topics([t.model_copy(update={"label": "Other"}) for t in first])
         assert set(extractive_bot.paper_themes().values()) == {"Other"}
     finally:
-        extractive_bot._topics = first
+        extractive_bot.live.set_topics(first)
     assert extractive_bot.paper_themes() == themes
 
 
 # -- answers ---------------------------------------------------------------------------------
+
+
+def _statistic(portfolio: Portfolio, question: str, route: Route) -> Answer:
+    """The routed statistic shape's answer, with no themes."""
+    shape = SHAPES[route.shape_name]
+    assert isinstance(shape, StatisticShape), route
+    return answer_statistic(shape, question, route, portfolio, list)
 
 
 @pytest.mark.parametrize(
@@ -347,16 +360,16 @@ def test_counts_per_source_with_jsonl_papers(tmp_path, write_jsonl) -> None:  # 
     portfolio = Portfolio(loaded.papers, loaded.profiles)
     vocab = Vocabulary.from_portfolio(portfolio)
     question = "How many papers are indexed?"
-    text = StatisticAnswerer(portfolio, list).answer(question, route_question(question, vocab)).answer
+    text = _statistic(portfolio, question, route_question(question, vocab)).answer
     assert "80 papers are indexed" in text
     assert "Anca Dragan's profile states 66 papers and lists 50; 30 come from paper files" in text
     assert "only the 80" not in text
 
 
 def test_the_earliest_paper_may_have_only_a_year() -> None:
-    from qabot.models import Paper
-    from qabot.portfolio_answers import StatisticAnswerer
-    from qabot.router import Vocabulary, route_question
+    from qabot.answering.router import route_question
+    from qabot.domain.records import Paper
+    from qabot.index.vocabulary import Vocabulary
 
     def paper(pid: str, **when: object) -> Paper:
         return Paper(paper_id=pid, title=f"Paper {pid}", abstract="We study things.", **when)  # type: ignore[arg-type]
@@ -367,9 +380,8 @@ def test_the_earliest_paper_may_have_only_a_year() -> None:
     pf = Portfolio(papers, [])
     assert pf.earliest().paper_id == "year-only" and pf.latest().paper_id == "newest-year-only"  # type: ignore[union-attr]
     assert pf.report(3).undated == 1
-    answerer = StatisticAnswerer(pf, lambda: [])
     route = route_question("What is the earliest paper?", Vocabulary())
-    answer = answerer.answer("What is the earliest paper?", route)
+    answer = _statistic(pf, "What is the earliest paper?", route)
     assert "“Paper year-only” (2019)" in answer.answer, answer.answer
 
 
@@ -386,6 +398,6 @@ def test_counts_per_source_with_bibtex_papers(tmp_path) -> None:  # type: ignore
     portfolio = Portfolio(loaded.papers, loaded.profiles)
     question = "How many papers are indexed?"
     route = route_question(question, Vocabulary.from_portfolio(portfolio))
-    text = StatisticAnswerer(portfolio, list).answer(question, route).answer
+    text = _statistic(portfolio, question, route).answer
     assert "51 papers are indexed" in text
     assert "lists 50; 1 come from paper files" in text and "JSONL" not in text

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, HumanMessage
 
-from qabot.models import Evidence, SearchHit
-from qabot.prompts import (
+from qabot.answering.prompts import (
     ANSWER_PROMPT,
     COMPARE_PROMPT,
     CONDENSE_PROMPT,
@@ -13,7 +12,9 @@ from qabot.prompts import (
     SURVEY_PROMPT,
     neutralise,
 )
-from qabot.sources import format_sources, parse_prompt, sources_from_hits
+from qabot.answering.sources import format_sources, sources_from_hits
+from qabot.domain.records import Evidence, SearchHit
+from qabot.testing.mock_llm import parse_prompt
 
 
 def test_answer_prompt_variables_are_exactly_sources_and_question() -> None:

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qabot import QABot, QuestionError
-from qabot.models import Answer, Filters
-from qabot.questions import clean_question, clean_text, make_filters
+from qabot.domain.filters import Filters
+from qabot.domain.questions import clean_question, clean_text, make_filters
+from qabot.domain.records import Answer
 
 # Any JSON-ish value a caller (or an API client) might send where a number or name belongs.
 ANY = st.one_of(

@@ -24,10 +24,10 @@ from langchain_core.embeddings import Embeddings
 from typer.testing import CliRunner
 
 from qabot import Answer, QABot, Settings
-from qabot.cli import app
-from qabot.corpus import load_corpus
-from qabot.evaluation import EvalItem
-from qabot.ui import launch
+from qabot.evaluation.runner import EvalItem
+from qabot.ingest.corpus import load_corpus
+from qabot.interfaces.cli.base import app
+from qabot.interfaces.web.ui import launch
 from tests.conftest import CORPUS, DATA, ROOT
 from tests.test_ui import free_port
 

@@ -18,10 +18,10 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import Answer, IndexStoreError, QABot, QuestionError
-from qabot.corpus import load_corpus
-from qabot.index import ingest
-from qabot.store import read_manifest
-from qabot.ui import ChatService
+from qabot.index.manifest import read_manifest
+from qabot.ingest.build import ingest
+from qabot.ingest.corpus import load_corpus
+from qabot.interfaces.web.ui import ChatService
 from tests.conftest import CORPUS, ROOT, make_settings, paper_record
 from tests.synth import write_synth
 
@@ -92,7 +92,7 @@ def test_a_permission_error_is_named(store_copy: Path, embeddings: Embeddings,
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", str(store_copy / "generations"))
 
-    monkeypatch.setattr("qabot.index._write_tables", refuse)
+    monkeypatch.setattr("qabot.ingest.build._write_tables", refuse)
     before = read_manifest(store_copy)
     settings = make_settings(store_copy, corpus=CORPUS, index={"chunk_size": 400})
     with pytest.raises(IndexStoreError, match="Permission denied"):

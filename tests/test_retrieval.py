@@ -5,16 +5,18 @@ from __future__ import annotations
 import pytest
 
 from qabot import QABot
-from qabot.corpus import load_corpus
-from qabot.grounding import (
+from qabot.domain.filters import Filters, PaperColumns, paper_matches
+from qabot.evaluation.grounding import (
     hit_at_k,
     load_questions,
     recall_at_k,
     reciprocal_rank,
     retrieval_report,
 )
-from qabot.models import Filters, PaperColumns, paper_matches
-from qabot.retrieval import chroma_where, is_relevant, named_terms, paper_of
+from qabot.index.chunk_table import paper_of
+from qabot.ingest.corpus import load_corpus
+from qabot.retrieval.hybrid import vector_filter
+from qabot.retrieval.relevance import is_relevant, named_terms
 from tests.conftest import BPD_ID, CORPUS, DATA
 
 QUESTIONS = load_questions(DATA / "retrieval_questions.jsonl")
@@ -159,7 +161,7 @@ def test_every_filtered_dense_path_matches_chromas_own_filter(
     extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch, path: str, filters: Filters
 ) -> None:
     """Exact scoring, over-fetching, an id scope and Chroma's `where`: four ways to one answer."""
-    import qabot.retrieval as retrieval
+    import qabot.retrieval.hybrid as retrieval
 
     if path != "exact":
         monkeypatch.setattr(retrieval, "EXACT_MAX", 0)
@@ -170,7 +172,7 @@ def test_every_filtered_dense_path_matches_chromas_own_filter(
     retriever = extractive_bot.retriever
     question = "How can robots learn what people want from their feedback?"
     got = retriever.dense(question, 8, filters)
-    where = chroma_where(filters, extractive_bot.snapshot)
+    where = vector_filter(filters, extractive_bot.snapshot)
     allowed = sum(PaperColumns(extractive_bot.snapshot.papers).mask(filters)[extractive_bot.snapshot.chunk_paper])
     if allowed == 0:
         assert got == []

@@ -18,7 +18,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from qabot import QABot
-from qabot.router import LLMRouter, Vocabulary, route_question
+from qabot.answering.router import LLMRouter, route_question
+from qabot.index.vocabulary import Vocabulary
 from tests.conftest import DATA
 
 

@@ -17,11 +17,11 @@ from langchain_tests.integration_tests import (
 )
 
 from qabot import QABot
-from qabot.embeddings import SentenceTransformerEmbeddings
+from qabot.domain.records import Answer
+from qabot.embeddings.factory import SentenceTransformerEmbeddings
+from qabot.embeddings.onnx import OnnxEmbeddings
 from qabot.errors import QuestionError
-from qabot.models import Answer
-from qabot.onnx_embeddings import OnnxEmbeddings
-from qabot.runnables import QABotRetriever
+from qabot.interfaces.langchain import QABotRetriever
 from tests.conftest import BPD_ID
 
 BPD_Q = "What is the Boltzmann policy distribution?"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qabot.corpus import load_corpus
-from qabot.taxonomy import (
+from qabot.domain.taxonomy import (
     ARXIV_CATEGORIES,
     affiliation_matches,
     category_label,
     category_name,
     category_names,
 )
+from qabot.ingest.corpus import load_corpus
 from tests.conftest import CORPUS
 
 

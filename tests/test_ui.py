@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
 from qabot import QABot
-from qabot.ui import (
+from qabot.interfaces.web.ui import (
     FAILURE,
     ChatService,
     header_markdown,
@@ -84,7 +84,7 @@ def test_a_chat_answer_does_not_build_the_statistics(bundled_store: Path,
     *_, (_, shown, _) = ChatService(bot).respond(BPD_Q, [], [], None, None, None, None, False)
     cards = [m for m in shown if m.get("metadata")]
     assert "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · AI" in cards[0]["content"]
-    assert bot._portfolio is None
+    assert not bot.live.has_statistics
 
 
 def test_follow_up_in_the_ui_uses_history(service: ChatService) -> None:
@@ -179,7 +179,7 @@ def test_the_page_needs_no_parsed_paper_table(store_copy: Path, embeddings: Embe
                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """At 100k papers parsing the table takes seconds, so the page is built from the summary
     written at ingest and the paper table is parsed by the warm-up thread instead."""
-    from qabot.store import IndexSnapshot
+    from qabot.index.snapshot import IndexSnapshot
 
     def refuse(self: IndexSnapshot) -> None:
         raise AssertionError("the paper table was parsed while building the page")
@@ -296,7 +296,7 @@ def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
 
 
 def test_a_survey_renders_as_a_list_with_its_text_escaped() -> None:
-    from qabot.ui import answer_markdown
+    from qabot.interfaces.web.ui import answer_markdown
 
     text = "2 papers match:\n\n### Reward, learning\n- “A <b>x</b>” (2020): Uses *stars* [1].\n- Next [2]."
     rendered = answer_markdown(text)
@@ -372,9 +372,9 @@ def test_the_page_is_built_from_the_summary_without_opening_chroma(bundled_store
     import sys
 
     code = (
-        "import sys\nfrom qabot import QABot, Settings\nfrom qabot.ui import build_ui\n"
+        "import sys\nfrom qabot import QABot, Settings\nfrom qabot.interfaces.web.ui import build_ui\n"
         "bot = QABot(Settings())\nbuild_ui(bot)\n"
-        "print('CHROMA', 'chromadb' in sys.modules, 'OPENED', bot._snapshot is not None)\n"
+        "print('CHROMA', 'chromadb' in sys.modules, 'OPENED', bot.live.opened is not None)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("QABOT_")}
     env |= {"QABOT_STORE": str(bundled_store), "GRADIO_ANALYTICS_ENABLED": "False"}
@@ -386,7 +386,8 @@ def test_the_page_is_built_from_the_summary_without_opening_chroma(bundled_store
 
 
 def test_the_overview_agrees_with_the_open_index(store_copy: Path, embeddings: Embeddings) -> None:
-    from qabot.store import SUMMARY_FILE, generation_dir, read_manifest
+    from qabot.index.layout import SUMMARY, generation_dir
+    from qabot.index.manifest import read_manifest
 
     early = QABot(make_settings(store_copy), embeddings=embeddings).overview()
     bot = QABot(make_settings(store_copy), embeddings=embeddings)
@@ -396,15 +397,17 @@ def test_the_overview_agrees_with_the_open_index(store_copy: Path, embeddings: E
     # No usable summary (an older version's index, say): the overview opens the index.
     manifest = read_manifest(store_copy)
     assert manifest is not None
-    (generation_dir(store_copy, manifest.generation) / SUMMARY_FILE).write_text("{}")
+    (generation_dir(store_copy, manifest.generation) / SUMMARY).write_text("{}")
     fresh = QABot(make_settings(store_copy), embeddings=embeddings)
-    assert fresh.overview().summary == snapshot.summary and fresh._snapshot is not None
+    assert fresh.overview().summary == snapshot.summary and fresh.live.opened is not None
 
 
 def test_the_overview_refuses_what_opening_refuses(store_copy: Path, embeddings: Embeddings) -> None:
-    from qabot.embeddings import embedding_backend, embedding_id
+    from qabot.embeddings.factory import embedding_backend, embedding_id
     from qabot.errors import IndexCorruptError, IndexMismatchError
-    from qabot.store import generation_dir, read_manifest, read_overview
+    from qabot.index.layout import generation_dir
+    from qabot.index.manifest import read_manifest
+    from qabot.index.snapshot import read_overview
 
     settings = make_settings(store_copy)
     other = "torch" if embedding_backend(embeddings) != "torch" else "onnx-int8"

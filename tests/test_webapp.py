@@ -1,4 +1,4 @@
-"""`qabot.webapp.serve`, behind `python app.py` and `qabot serve`: the page first, then the
+"""`qabot.interfaces.web.serving.serve`, behind `python app.py` and `qabot serve`: the page first, then the
 warm-up, and nothing on the page's path that only answering needs (docs/measurements.md,
 "Cold start")."""
 
@@ -17,8 +17,9 @@ import httpx
 import pytest
 from langchain_core.embeddings import Embeddings
 
-import qabot.webapp
-from qabot import QABot, gradio_import, prefetch
+import qabot.interfaces.web.serving
+from qabot import QABot
+from qabot.interfaces.web import gradio_import, prefetch
 from tests.conftest import make_settings
 from tests.test_mcp_server import free_port
 
@@ -28,13 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # run trees, 0.4-0.5 s), Chroma and the embedding runtimes (the warm-up loads them), torch.
 NOT_FOR_THE_PAGE = [
     "langchain_core.language_models.chat_models", "langsmith.run_trees", "langchain_text_splitters",
-    "chromadb", "onnxruntime", "torch", "bm25s", "qabot.chain", "qabot.llms", "qabot.router",
-    "qabot.runnables",
+    "chromadb", "onnxruntime", "torch", "bm25s", "qabot.answering.chain", "qabot.answering.llm",
+    "qabot.answering.router", "qabot.interfaces.langchain",
 ]  # fmt: skip
 
 
 def test_the_page_path_imports_nothing_that_only_answering_needs() -> None:
-    code = ("import json, sys, qabot.ui, qabot.webapp; "
+    code = ("import json, sys, qabot.interfaces.web.ui, qabot.interfaces.web.serving; "
             f"print(json.dumps([m for m in {NOT_FOR_THE_PAGE!r} if m in sys.modules]))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=True)  # fmt: skip
@@ -62,7 +63,7 @@ def test_gradio_is_imported_without_its_stub_writer_and_still_works(hooked: bool
         calls = []
         real = ast.get_source_segment
         ast.get_source_segment = lambda *a, **k: calls.append(1) or real(*a, **k)
-        from qabot import gradio_import
+        from qabot.interfaces.web import gradio_import
         first = gradio_import.skip_stub_writer() if {hooked!r} else None
         import gradio as gr
         import gradio.blocks_events as events, gradio.component_meta as meta
@@ -94,17 +95,17 @@ def test_serve_skips_the_stub_writer_after_the_cli_and_app_py_imports(tmp_path: 
     (store / "manifest.json").write_text("{}")  # an index exists: no first build to start
     code = f"""if True:
         import json, runpy, sys, threading, types
-        import qabot.cli  # what `qabot serve` has imported when it calls serve
+        import qabot.interfaces.cli  # what `qabot serve` has imported when it calls serve
         runpy.run_path("app.py", run_name="not_main")  # and what app.py has
-        from qabot import gradio_import
+        from qabot.interfaces.web import gradio_import
         from qabot.config import Settings
-        from qabot.webapp import serve
+        from qabot.interfaces.web.serving import serve
         returned = []
         real = gradio_import.skip_stub_writer
         gradio_import.skip_stub_writer = lambda: returned.append(real()) or returned[-1]
-        ui = types.ModuleType("qabot.ui")  # the page itself is not the point here
+        ui = types.ModuleType("qabot.interfaces.web.ui")  # the page itself is not the point here
         ui.launch = lambda settings, share, bot: returned.append("launch")
-        sys.modules["qabot.ui"] = ui
+        sys.modules["qabot.interfaces.web.ui"] = ui
         bot = types.SimpleNamespace(warmed=threading.Event(), stop_warm_up=lambda: None)
         settings = Settings(store={str(store)!r}).model_copy(update={{"app": Settings().app.model_copy(update={{"prefetch": False}})}})
         serve(settings, bot=bot)
@@ -165,11 +166,11 @@ def test_serve_warms_up_once_the_page_is_served_and_stops_the_warm_up_after(
 
     def block_thread(demo: gr.Blocks) -> None:  # serving: a question over /chat, then stop
         events.append("serving")
-        thread = bot._warming
+        thread = bot.warm.thread
         assert thread is not None and thread.is_alive()
         assert bot.ask("What is the Boltzmann policy distribution?").citations
         thread.join(timeout=120)  # the first answer let the deferred statistics go
-        assert not thread.is_alive() and bot._portfolio is not None
+        assert not thread.is_alive() and bot.live.has_statistics
         demo.close()
 
     def stop_warm_up(timeout: float = 60.0) -> None:
@@ -180,8 +181,8 @@ def test_serve_warms_up_once_the_page_is_served_and_stops_the_warm_up_after(
     monkeypatch.setattr(bot, "stop_warm_up", stop_warm_up)
     monkeypatch.setattr(gr.Blocks, "block_thread", block_thread)
     monkeypatch.setattr(gradio_import, "skip_stub_writer", lambda: events.append("no stubs"))
-    assert bot._snapshot is None
-    qabot.webapp.serve(settings, bot=bot)
+    assert bot.live.opened is None
+    qabot.interfaces.web.serving.serve(settings, bot=bot)
     assert events == ["no stubs", "warm-up (page 200, {'defer_statistics': True})", "serving",
                       "stop"]  # fmt: skip
     listed = prefetch.list_path()  # written for the next start once the bot was warm
@@ -202,7 +203,6 @@ def test_clients_made_at_once_from_two_threads_share_one_working_chroma(
 
     from chromadb.config import System
 
-    from qabot.store import make_chroma_client
 
     real_start = System.start
 
@@ -216,7 +216,7 @@ def test_clients_made_at_once_from_two_threads_share_one_working_chroma(
 
     def make() -> None:
         try:
-            results.append(make_chroma_client(settings).list_collections())
+            results.append(settings.get_vector_store().names())
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             results.append(exc)
 
@@ -225,7 +225,7 @@ def test_clients_made_at_once_from_two_threads_share_one_working_chroma(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert results == [[], []]
+    assert results == [set(), set()]
 
 
 def test_the_read_ahead_skips_fifos_and_odd_lines_and_needs_a_home(
@@ -272,5 +272,5 @@ def test_a_first_start_with_no_index_builds_it_while_gradio_is_imported(
 
     monkeypatch.setattr(bot, "warm_up", warm_up)
     monkeypatch.setattr(gr.Blocks, "block_thread", block_thread)
-    qabot.webapp.serve(settings, bot=bot)
+    qabot.interfaces.web.serving.serve(settings, bot=bot)
     assert events[0] == "warm-up, index built: False" and "serving" in events

@@ -1,0 +1,175 @@
+"""The extractive answerer: no LLM, only sentences copied from the sources, each cited.
+
+It is the offline default and the brain of the mock chat model. It never writes a claim of its
+own: every sentence it returns is a sentence of a source abstract (or the source's own title,
+authors and year lines), followed by that source's `[n]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from qabot.answering.prompts import MISSING_SIDE_TEXT
+from qabot.answering.sources import SourceBlock
+from qabot.index.lexical import tokenize
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
+_WHO = re.compile(r"\b(who\b.*\b(wrote|write|author|authored|behind)|authors?\b|written by)", re.I)
+_WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)
+_CONTRIBUTION = re.compile(
+    r"\bwe (propose|introduce|present|show|find|develop|study|formali[sz]e|argue|demonstrate)",
+    re.I,
+)
+# Words that say what kind of answer is wanted, not what it is about.
+_GENERIC = set(tokenize(["paper papers work research study approach method group portfolio "
+                         "publish published wrote author authors tell explain describe idea "
+                         "anyone someone thing done summarise summarize summary overview "
+                         "evolved evolve compare comparison differ difference earlier"])[0])  # fmt: skip
+MAX_SENTENCES = 3
+SURVEY_PAGE = 10  # entries a survey shows in full; the rest are listed by title
+THEMES_FROM = 6  # more entries than this are grouped under theme headings
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = (s.strip() for chunk in text.split(" … ") for s in _SENTENCE_END.split(chunk))
+    return [s for s in parts if len(s) > 20]
+
+
+def _content(text: str) -> set[str]:
+    return set(tokenize([text])[0]) - _GENERIC
+
+
+def _cite(sentence: str, number: int) -> str:
+    sentence = sentence.rstrip()
+    if sentence[-1:] in ".!?":
+        return f"{sentence[:-1]} [{number}]{sentence[-1]}"
+    return f"{sentence} [{number}]."
+
+
+def _label(block: SourceBlock) -> str:
+    year = f" ({block.year})" if block.year else ""
+    return f"“{block.title}”{year}"
+
+
+def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]:
+    """The cited sentences of the answer, in order. Empty when there are no sources."""
+    if not sources:
+        return []
+    top = sources[0]
+    if _WHO.search(question):
+        return [_cite(f"{_label(top)} is by {top.authors}.", top.number)]
+    if _WHEN.search(question) and top.year:
+        return [_cite(f"{_label(top)} dates from {top.year}.", top.number)]
+
+    wanted = _content(question)
+    scored: list[tuple[float, float, int, str, SourceBlock]] = []
+    for rank, block in enumerate(sources):
+        for position, sentence in enumerate(split_sentences(block.text)):
+            overlap = len(wanted & _content(sentence)) / len(wanted) if wanted else 0.0
+            cue = 0.1 if _CONTRIBUTION.search(sentence) else 0.0
+            # Earlier sources were ranked more relevant; the prior breaks ties toward them.
+            scored.append((overlap + cue + 0.2 / (rank + 1), overlap, position, sentence, block))
+    first = [s for s in scored if s[4] is top]
+    if not first:
+        return [_cite(f"{_label(top)} is the closest match in the portfolio.", top.number)]
+    best = max(first, key=lambda s: (s[0], -s[2]))
+    chosen = [best]
+    for item in sorted(scored, key=lambda s: -s[0]):
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        threshold = 0.34 if item[4] is top else 0.75
+        if item is not best and item[1] >= threshold and item[3] not in {c[3] for c in chosen}:
+            chosen.append(item)
+    # Keep each source's sentences together and in the abstract's own order.
+    chosen.sort(key=lambda s: (s[4].number, s[2]))
+    out: list[str] = []
+    seen: set[int] = set()
+    for _, _, _, sentence, block in chosen:
+        prefix = "" if block.number in seen else f"{_label(block)}: "
+        seen.add(block.number)
+        out.append(prefix + _cite(sentence, block.number))
+    return out
+
+
+def extractive_answer(question: str, sources: list[SourceBlock]) -> str:
+    return " ".join(extractive_sentences(question, sources))
+
+
+def stream_extractive(question: str, sources: list[SourceBlock]) -> Iterator[str]:
+    """Yield the answer a sentence at a time, so interfaces can show progress."""
+    for i, sentence in enumerate(extractive_sentences(question, sources)):
+        yield (" " if i else "") + sentence
+
+
+# -- surveys and comparisons ---------------------------------------------------------------
+
+
+def best_sentence(question: str, block: SourceBlock) -> str:
+    """The sentence of a source that best says what the paper contributes on the question's
+    topic: most of the question's content words, a contribution cue ("we propose ...") as a
+    tie-breaker, and the opening sentence (usually background) only when nothing beats it."""
+    wanted = _content(question)
+    sentences = split_sentences(block.text)
+    if not sentences:
+        return f"{_label(block)} is one of the matching papers."
+
+    def score(item: tuple[int, str]) -> tuple[float, int]:
+        position, sentence = item
+        overlap = len(wanted & _content(sentence)) / len(wanted) if wanted else 0.0
+        cue = 0.25 if _CONTRIBUTION.search(sentence) else 0.0
+        opening = -0.15 if position == 0 and len(sentences) > 1 else 0.0
+        return overlap + cue + opening, -position
+
+    return max(enumerate(sentences), key=score)[1]
+
+
+def _entry(question: str, block: SourceBlock) -> str:
+    return f"- {_label(block)}: {_cite(best_sentence(question, block), block.number)}"
+
+
+def survey_lines(question: str, sources: list[SourceBlock], *, chronological: bool = False,
+                 themes: Mapping[str, str] | None = None) -> list[str]:  # fmt: skip
+    """One cited entry per source: a count line, then entries (under theme headings when
+    there are many), best first or oldest first; past `SURVEY_PAGE`, titles only."""
+    if not sources:
+        return []
+    ordered = sorted(sources, key=lambda b: (b.year or 9999, b.number)) if chronological else sources
+    n = len(ordered)
+    head = "1 paper in the portfolio matches this question:" if n == 1 else (
+        f"{n} papers in the portfolio match this question, "
+        f"{'oldest first' if chronological else 'most relevant first'}:")  # fmt: skip
+    shown, rest = ordered[:SURVEY_PAGE], ordered[SURVEY_PAGE:]
+    if rest:  # the page shows the best ones; in year order, the best ones kept in year order
+        best = {b.number for b in sorted(sources, key=lambda b: b.number)[:SURVEY_PAGE]}
+        shown = [b for b in ordered if b.number in best]
+        rest = [b for b in ordered if b.number not in best]
+    lines = [head, ""]
+    groups: dict[str, list[SourceBlock]] = {}
+    for block in shown:
+        # Themes would break the year order that shows how the work evolved.
+        grouped = len(shown) > THEMES_FROM and not chronological
+        label = (themes or {}).get(block.paper_id, "") if grouped else ""
+        groups.setdefault(label, []).append(block)
+    for label, blocks in groups.items():
+        if label:
+            lines += ["", f"### {label[:1].upper()}{label[1:]}"]
+        lines += [_entry(question, b) for b in blocks]
+    if rest:
+        lines += ["", f"{len(rest)} more {'paper' if len(rest) == 1 else 'papers'} matched less closely:"]
+        lines += [f"- {_cite(_label(b), b.number)}" for b in rest]
+    return lines
+
+
+def compare_lines(question: str, sources: list[SourceBlock],
+                  missing: list[str] | None = None) -> list[str]:  # fmt: skip
+    """Each side's papers with their most relevant sentence, each cited; a side the portfolio
+    has nothing on is said to be missing."""
+    lines = [MISSING_SIDE_TEXT.format(side=side) for side in missing or []]
+    return [*lines, *([""] if lines else []), *(_entry(question, b) for b in sources)]
+
+
+def stream_lines(lines: list[str]) -> Iterator[str]:
+    """Lines as Markdown, a line at a time ("" is a blank line, so a list stays a list)."""
+    for i, line in enumerate(lines):
+        yield ("\n" if i else "") + line

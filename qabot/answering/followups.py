@@ -1,0 +1,125 @@
+"""Follow-ups that point into the list just given: "tell me more about the second one",
+"which of those have code?".
+
+The conversation arrives as `{"role", "content"}` dicts (the API's, the CLI chat's and the web
+chat's history alike), so the previous answer's papers are recovered from its text, in order:
+1. its list lines, `- “Title” (date) [n]` (statistic and survey lists);
+2. else its numbered source list, `[n] Title (year) — authors` (what `Answer.transcript()`,
+   the `/chat` endpoint and the chat histories keep, so an answer that only says [2] works);
+3. else the titles it quotes, “Title”, in order of first appearance.
+Titles are matched against the paper table, so nothing a user typed can name a paper that is
+not indexed. The reference then becomes a filter on those papers' ids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from langchain_core.messages import BaseMessage, HumanMessage
+
+from qabot.domain.names import normalise_title
+from qabot.domain.records import Paper
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "last": -1,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    rf"\b(?:the\s+)?(?P<word>{'|'.join(_ORDINALS)}|\d+th)\s+(?:one|paper|result|item|entry|"
+    r"publication|of (?:those|these|them))\b|\b(?:paper|number|no\.|item|source)\s*#?\s*(?P<num>\d{1,2})\b"
+    r"|(?<!\w)#(?P<hash>\d{1,2})\b",
+    re.I,
+)
+_SET = re.compile(
+    r"\b(?:of|among|from)\s+(?:those|these|them|the above|that list|this list)\b|"
+    r"\b(?:those|these)\s+(?:papers|ones|publications|results)\b|"
+    r"\bwhich of (?:those|these|them)\b",
+    re.I,
+)
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
+# "[2] Title (Venue, 2021) — Authors": the venue is optional and may hold one level of brackets.
+_SOURCE_LINE = re.compile(
+    r"^\[(?P<n>\d+)\]\s+(?P<title>.+?)\s+\((?:(?:[^()\n]|\([^()\n]*\))*,\s)?(?:\d{4}|n\.d\.)\)(?:\s+—|$)",
+    re.M,
+)
+_QUOTED = re.compile(r"“(?P<title>[^”]{8,})”")
+
+
+@dataclass
+class FollowUp:
+    """A question that refers to the previous answer's papers."""
+
+    paper_ids: list[str]
+    question: str  # standalone: an ordinal reference replaced by the paper's quoted title
+    title: str | None = None  # the one paper an ordinal names
+    # What the router reads: the reference as "it", since a title's words could read as
+    # metadata ("… Dynamics of Human Learning" as an author); the ids already say which paper.
+    route_text: str = ""
+
+    def __post_init__(self) -> None:
+        self.route_text = self.route_text or self.question
+
+
+def previous_papers(history: list[dict[str, str]] | None, papers: list[Paper]) -> list[Paper]:
+    """The papers of the last assistant turn, in the order it gave them."""
+    last = next((t.get("content") for t in reversed(history or [])
+                 if isinstance(t, dict) and t.get("role") == "assistant"), None)  # fmt: skip
+    if not isinstance(last, str) or not last.strip():
+        return []
+    by_title = {normalise_title(p.title): p for p in papers}
+    for pattern in (_LIST_LINE, _SOURCE_LINE, _QUOTED):
+        found = [by_title.get(normalise_title(m.group("title"))) for m in pattern.finditer(last)]
+        ordered = list(dict.fromkeys(p.paper_id for p in found if p is not None))
+        if ordered:
+            by_id = {p.paper_id: p for p in papers}
+            return [by_id[i] for i in ordered]
+    return []
+
+
+def resolve_follow_up(question: str, history: list[dict[str, str]] | None,
+                      papers: list[Paper]) -> FollowUp | None:  # fmt: skip
+    """A `FollowUp` when `question` points into the previous answer's list, else None."""
+    ordinal, subset = _ORDINAL.search(question), _SET.search(question)
+    if not (ordinal or subset) or not history:
+        return None
+    listed = previous_papers(history, papers)
+    if not listed:
+        return None
+    if ordinal:
+        word = (ordinal.group("word") or "").lower()
+        n = _ORDINALS.get(word) or int(ordinal.group("num") or ordinal.group("hash") or
+                                       re.sub(r"\D", "", word) or 0)  # fmt: skip
+        if n == 0 or n > len(listed):
+            return None
+        paper = listed[n - 1] if n > 0 else listed[-1]
+        before, after = question[: ordinal.start()], question[ordinal.end() :]
+        return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                        question=" ".join(f"{before}“{paper.title}”{after}".split()),
+                        route_text=" ".join(f"{before}it{after}".split()))  # fmt: skip
+    return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
+
+
+_ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|the paper|the same|"
+    r"the authors?|the first|the second|the last|one|ones)\b",
+    re.I,
+)
+
+
+def _leans_on_context(question: str) -> bool:
+    return bool(_ANAPHORA.search(question)) or len(re.findall(r"\w+", question)) <= 4
+
+
+def condense_heuristic(question: str, history: list[BaseMessage]) -> str:
+    """Deterministic follow-up resolution: prepend the conversation's topic (its last
+    self-contained user question) when this one leans on it ("who wrote it?", then "when was
+    it published?"), so retrieval sees the topic. Used without an LLM and by the mock."""
+    topic = None
+    for message in history:
+        text = str(message.content) if isinstance(message, HumanMessage) else ""
+        if text and (topic is None or not _leans_on_context(text)):
+            topic = text
+    if topic is None or not _leans_on_context(question):
+        return question
+    return f"{topic} {question}"

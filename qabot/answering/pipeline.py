@@ -1,0 +1,119 @@
+"""One question, from what the caller passed to the `Answer`: check the input, resolve a
+follow-up against the previous answer, route to a registered shape, merge the filters, and run
+the shape (a statistic from the metadata, or the answer chain over the papers' text).
+
+`QABot.stream` calls `answer_stream` with the live index (qabot.bot.live), reached through the
+`Live` protocol so that this module needs nothing above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from qabot.answering.chain import AnswerChain
+from qabot.answering.followups import resolve_follow_up
+from qabot.answering.llm import Deadline
+from qabot.answering.route import Route
+from qabot.answering.shapes import SHAPES, StatisticShape, TextShape
+from qabot.answering.shapes.statistics import answer_statistic
+from qabot.answering.state import AnswerState
+from qabot.config.groups import RetrievalSettings
+from qabot.domain.filters import Filters
+from qabot.domain.questions import (
+    check_options,
+    clean_history,
+    clean_question,
+    make_filters,
+    no_match_text,
+)
+from qabot.domain.records import Answer, Topic
+from qabot.index.snapshot import IndexSnapshot
+from qabot.portfolio.statistics import Portfolio
+from qabot.retrieval.hybrid import HybridRetriever
+
+
+class Live(Protocol):
+    """What answering reads from the live index (qabot.bot.live.LiveIndex)."""
+
+    @property
+    def snapshot(self) -> IndexSnapshot: ...
+
+    @property
+    def retriever(self) -> HybridRetriever: ...
+
+    @property
+    def chain(self) -> AnswerChain: ...
+
+    def route(self, text: str, deadline: Deadline | None = None) -> Route: ...
+
+    def portfolio(self) -> Portfolio: ...
+
+    def topics(self) -> list[Topic]: ...
+
+    def paper_themes(self) -> dict[str, str]: ...
+
+
+def to_messages(history: list[dict[str, Any]]) -> list[BaseMessage]:
+    """Chat history as `{"role", "content"}` dicts (OpenAI/Gradio style) to LangChain messages."""
+    messages: list[BaseMessage] = []
+    for turn in history:
+        role, content = turn.get("role"), turn.get("content")
+        if not isinstance(content, str) or not content.strip():
+            continue
+        if role == "user":
+            messages.append(HumanMessage(content))
+        elif role == "assistant":
+            messages.append(AIMessage(content))
+    return messages
+
+
+def answer_stream(live: Live, settings: RetrievalSettings, answerer: str, question: str,
+                  history: Any, k: int | None, filters: Mapping[str, Any],
+                  deadline: Callable[[], Deadline | None]) -> Iterator[str | Answer]:  # fmt: skip
+    """The answer to `question` in pieces, then the `Answer`. Raises QuestionError for bad
+    input, LLMError when the model fails, IndexStoreError when the index does."""
+    text = clean_question(question, settings.max_question_chars)
+    options = check_options(k=k, history=history)
+    k = options.k or settings.k
+    given = make_filters(dict(filters)).model_dump(exclude_none=True)
+    budget = deadline()
+    turns = clean_history(options.history)
+    # "Which of those have code?", "the second one": the papers of the previous answer.
+    follow = resolve_follow_up(text, turns, live.snapshot.papers) if turns else None
+    route = live.route(follow.route_text if follow else text, budget)  # already cleaned
+    # Filters the caller set win over those the router read from the question.
+    merged = {**route.filters.model_dump(exclude_none=True), **given}
+    if follow and "paper_ids" not in given:
+        merged["paper_ids"] = follow.paper_ids
+    chosen = Filters(**merged)
+    shape = SHAPES[route.shape_name]
+    if isinstance(shape, StatisticShape):
+        asked = follow.question if follow else text
+        answer = answer_statistic(shape, text, route.model_copy(update={"filters": chosen}),
+                                  live.portfolio(), live.topics)  # fmt: skip
+        answer = answer.model_copy(update={"standalone_question": asked})
+        yield from answer.answer.splitlines(keepends=True)
+        yield answer
+        return
+    assert isinstance(shape, TextShape)
+    allowed = live.retriever.allowed(chosen)
+    if allowed is not None and not allowed.any():
+        # Said plainly, as `search` says it: "the portfolio doesn't say" would blame the
+        # papers for what the filters did.
+        answer = Answer(question=text, standalone_question=text, answer=no_match_text(chosen),
+                        abstained=True, answerer=answerer)  # fmt: skip
+        yield answer.answer
+        yield answer
+        return
+    state = AnswerState(
+        question=text, asked=follow.question if follow else text, route=route, shape=shape,
+        # A resolved follow-up is standalone already: condensing it again could lose the paper.
+        history=[] if follow else to_messages(turns), filters=chosen, k=k, deadline=budget,
+        # A follow-up is condensed first, and searched for as condensed.
+        query=route.query if not turns else None,
+        themes=live.paper_themes() if shape.groups_by_theme else None,
+    )  # fmt: skip
+    yield from live.chain.stream(state)

@@ -1,0 +1,105 @@
+"""Compare: both sides of "compare A with B" / "how does A differ from B", each searched on its
+own; a side the portfolio has nothing on is said to be missing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from langchain_core.prompts import ChatPromptTemplate
+
+from qabot.answering.extractive import compare_lines, stream_lines
+from qabot.answering.prompts import COMPARE_PROMPT, neutralise
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.survey import relevant_set
+from qabot.answering.sources import SourceBlock
+from qabot.domain.records import SearchHit
+from qabot.retrieval.relevance import is_relevant, named_terms
+
+if TYPE_CHECKING:
+    from langchain_core.prompt_values import PromptValue
+
+    from qabot.answering.state import AnswerState
+
+PER_SIDE = 2  # papers a comparison cites for one side, at most
+_EARLIER = re.compile(r"\b(earlier|previous|prior|older|past)\b", re.I)
+# The two sides of a comparison, tried in order. Anchored to how a comparison is asked, so
+# "the visual difference between the start and goal images" stays a focused question.
+_SIDES = [re.compile(p, re.I) for p in (
+    r"^(?:please\s+|can you\s+|could you\s+)?compar\w*\s+(?P<a>.+?)\s+"
+    r"(?:with|to|and|against|versus|vs\.?)\s+(?P<b>.+)",
+    r"^how (?:does|do|did|is|are|was|were)\s+(?P<a>.+?)\s+(?:differ\w*\s+from|compare\s+"
+    r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
+    r"^(?:what|which)\s+(?:is|are|were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
+    r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
+)]  # fmt: skip
+
+
+def compare_sides(q: str) -> list[str]:
+    """["A", "B"] from "compare A with B", "how does A differ from B", "A vs B"; else []."""
+    for pattern in _SIDES:
+        if m := pattern.search(q):
+            sides = [re.sub(r"^(the|a|an)\s+|[?.!\s]+$", "", m[g].strip(), flags=re.I) for g in "ab"]
+            if all(sides):
+                return sides
+    return []
+
+
+def _names_any(hit: SearchHit, terms: set[str]) -> bool:
+    text = " ".join([hit.title, *(e.text for e in hit.evidence)]).lower()
+    return any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in terms)
+
+
+def _side(side: str, candidates: list[SearchHit], chosen: list[SearchHit],
+          other: list[SearchHit]) -> list[SearchHit]:  # fmt: skip
+    """A named side is the papers that name it; a described one ("earlier assistance
+    approaches") the relevant papers not on the other side (older ones, for "earlier")."""
+    seen = {h.paper_id for h in other}
+    if terms := named_terms(side):
+        # The papers that name it, the most relevant first; others that merely mention the
+        # word count only when the relevance rule kept them too.
+        naming = [h for h in candidates if h.paper_id not in seen and _names_any(h, terms)]
+        if naming:
+            kept = {h.paper_id for h in chosen}
+            return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept][:PER_SIDE]
+    mine = [h for h in chosen if h.paper_id not in seen]
+    years = [h.year for h in other if h.year]
+    if _EARLIER.search(side) and years:
+        mine = [h for h in mine if h.year and h.year < min(years)] or mine
+    return mine[:PER_SIDE]
+
+
+class Compare(TextShape):
+    name: ClassVar[str] = "compare"
+    description: ClassVar[str] = ("two things side by side ('compare A with B', 'how does A "
+                                  "differ from B'), with both sides in `sides`")  # fmt: skip
+    max_tokens: ClassVar[int] = 700
+    needs_sides: ClassVar[bool] = True
+    prompt_template: ClassVar[ChatPromptTemplate] = COMPARE_PROMPT
+
+    def detect(self, question: str) -> Detected | None:
+        sides = compare_sides(question)
+        return Detected(sides=tuple(sides)) if sides else None
+
+    def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
+        hits: list[SearchHit] = []
+        missing: list[str] = []
+        # A named side first ("AssistanceZero"), so "earlier approaches" can follow it.
+        for side in sorted(state.route.sides, key=lambda s: not named_terms(s)):
+            candidates, chosen = relevant_set(side, state.filters, ctx)
+            if not is_relevant(side, candidates[: ctx.settings.k], ctx.settings.min_relevance):
+                missing.append(side)
+                continue
+            hits += _side(side, candidates, chosen, hits)
+        return Retrieved(hits=hits, candidates=hits, missing=missing)
+
+    def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
+        return not state.hits  # each side passed the gate on its own
+
+    def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
+        yield from stream_lines(compare_lines(state.standalone, sources, state.missing))
+
+    def prompt(self, state: AnswerState, sources: list[SourceBlock]) -> PromptValue:
+        missing = "\n".join(neutralise(side) for side in state.missing) or "(none)"
+        return self.prompt_template.invoke({**self.prompt_variables(state, sources), "missing": missing})

@@ -1,0 +1,387 @@
+"""The statistic shapes: questions answered exactly from the metadata, one class per kind
+("how many …", "who does she publish with most?", "which papers from 2024?"). Each answer's
+citations are the papers counted or listed; every number comes from `Portfolio`, nothing from
+a model. Each class carries the pattern the deterministic router recognises it by."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import ClassVar
+
+from qabot.answering.route import Route
+from qabot.answering.shapes.base import StatisticShape
+from qabot.domain.names import name_key
+from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Topic
+from qabot.domain.taxonomy import affiliation_matches, category_label
+from qabot.portfolio.statistics import JSONL_SOURCE, Portfolio, when_published
+
+MAX_LISTED = 60  # longer lists are cut (and say so); counts stay exact
+_CUE = re.compile(r"\bwe (propose|introduce|present|show|find|develop|study|release)", re.I)
+
+
+def _opening(paper: Paper, chars: int = 400) -> str:
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", paper.abstract)
+    return next((s for s in sentences if _CUE.search(s)), sentences[0])[:chars]
+
+
+class Facts:
+    """What every statistic answer is built from: the portfolio's records and themes, with the
+    wording they share (the filters in words, where the counts come from, "none")."""
+
+    def __init__(self, portfolio: Portfolio, topics: Callable[[], list[Topic]]) -> None:
+        self.pf = portfolio
+        self.topics = topics
+
+    def cite(self, question: str, text: str, papers: list[Paper]) -> Answer:
+        hits = [SearchHit(paper_id=p.paper_id, title=p.title, year=p.year,
+                          authors=p.authors_display, category=p.category, has_code=p.has_code,
+                          url=p.url, venue=p.venue, score=1.0,
+                          evidence=[Evidence(chunk=0, text=_opening(p))])
+                for p in papers]  # fmt: skip
+        citations = [Citation(number=n, paper_id=h.paper_id, title=h.title, year=h.year,
+                              authors=h.authors, url=h.url, venue=h.venue,
+                              text=h.evidence[0].text)
+                     for n, h in enumerate(hits, 1) if f"[{n}]" in text]  # fmt: skip
+        return Answer(question=question, standalone_question=question, answer=text,
+                      citations=citations, sources=hits, answerer="portfolio")  # fmt: skip
+
+    def scope(self, route: Route) -> str:
+        """The filters in words: "from 2024, in the LG category, that link their code"."""
+        f, parts = route.filters, []
+        if f.year_from is not None and f.year_from == f.year_to:
+            parts.append(f"from {f.year_from}")
+        elif f.year_from is not None and f.year_to is not None:
+            parts.append(f"from {f.year_from} to {f.year_to}")
+        elif f.year_from is not None:
+            parts.append(f"from {f.year_from} on")
+        elif f.year_to is not None:
+            parts.append(f"up to {f.year_to}")
+        if f.categories:
+            many = len(f.categories) > 1
+            labels = " or ".join(category_label(c) for c in f.categories)
+            parts.append(f"in the arXiv categor{'ies' if many else 'y'} {labels}")
+        if f.author:
+            names = sorted({self.pf.display[k] for k in self.pf.author_keys(f.author)})
+            parts.append(f"listing {' or '.join(names) or f.author} as an author")
+        if f.affiliation:
+            listed = sorted({a for p in self.pf.papers for a in p.affiliations
+                             if affiliation_matches(f.affiliation, a)})  # fmt: skip
+            parts.append(f"listing {' or '.join(listed)} as an affiliation" if listed
+                         else f"listing an affiliation that matches “{f.affiliation}”")  # fmt: skip
+        if f.profile:
+            owner = self.pf.profile(f.profile)
+            parts.append(f"listed on {owner.name if owner else f.profile}'s profile")
+        if f.has_code:
+            parts.append("that link their code")
+        if f.paper_ids is not None:
+            n = len(f.paper_ids)
+            parts.insert(0, f"among the {n} paper{'s' if n != 1 else ''} of the previous answer")
+        return ", ".join(parts)
+
+    def stated(self) -> str:
+        """Where the indexed papers come from, per source: each profile's own stated and listed
+        counts (never summed: a lab's profiles share papers) and the paper files'."""
+        sources, n = self.pf.papers_by_source(), len(self.pf.papers)
+        profiles = self.pf.profiles
+        if len(profiles) == 1 and JSONL_SOURCE not in sources:
+            stated = profiles[0].papers_stated
+            if stated and stated != n:
+                return f" (the profile states {stated} papers; only the {n} it lists are indexed)"
+            return ""
+        parts = []
+        for p in profiles:
+            stated = f"states {p.papers_stated} papers and " if p.papers_stated is not None else ""
+            parts.append(f"{p.name}'s profile {stated}lists {sources.get(p.name, 0)}")
+        if JSONL_SOURCE in sources:
+            parts.append(f"{sources[JSONL_SOURCE]} come from paper files")
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    def none(self, question: str, route: Route) -> Answer:
+        f = route.filters
+        if f.author and not self.pf.author_keys(f.author):
+            text = (f"None in the indexed portfolio: no listed author matches “{f.author}”. "
+                    f"Author statistics cover the listed authors only; "
+                    f"{self.pf.truncated_author_lists} of the {len(self.pf.papers)} author lists "
+                    "end in “et al.”.")  # fmt: skip
+        elif f.paper_ids is not None:
+            text = f"None in the indexed portfolio: no paper is {self.scope(route)}."
+        else:
+            years = sorted(self.pf.counts_by_year())
+            span = f" (the indexed papers span {years[0]}–{years[-1]})" if years else ""
+            text = f"None in the indexed portfolio: no indexed paper is {self.scope(route)}{span}."
+        return self.cite(question, text, [])
+
+    def listing(self, papers: list[Paper], summaries: bool = False) -> str:
+        lines = []
+        for n, p in enumerate(papers[:MAX_LISTED], 1):
+            line = f"- “{p.title}” ({p.display_date}) [{n}]"
+            lines.append(f"{line}: {_opening(p, 300)}" if summaries else line)
+        if len(papers) > MAX_LISTED:
+            lines.append(f"- … and {len(papers) - MAX_LISTED} more (see `qabot stats --json`).")
+        return "\n".join(lines)
+
+    def total(self, route: Route) -> int:
+        """What "n of N" counts against: the previous answer's papers, or all."""
+        ids = route.filters.paper_ids
+        return len(set(ids) & set(self.pf.by_id)) if ids is not None else len(self.pf.papers)
+
+    def select(self, route: Route) -> list[Paper]:
+        f = route.filters
+        return self.pf.select(f)
+
+    def author_note(self, route: Route) -> str:
+        if not route.filters.author:
+            return ""
+        return (" Listed authors only: author lists that end in “et al.” may hide more of "
+                "their papers.")  # fmt: skip
+
+
+class Figures(StatisticShape):
+    name: ClassVar[str] = "figures"
+    description: ClassVar[str] = "the profile's own figures: h-index, citations, stated paper count"
+    whole_portfolio: ClassVar[bool] = True
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"h-?index|\bcitations?\b|\bcited\b|\bnovelty\b|\bai score\b|"
+        r"\bpapers? (does|do) [^?]{1,40}?\bprofile\b|\bprofiles? (lists?|states?|says?|shows?|claims?)\b", re.I)  # fmt: skip
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        if not facts.pf.profiles:
+            return facts.cite(question, "None in the indexed portfolio: no profile page with "
+                                "figures is indexed (JSONL papers carry none).", [])  # fmt: skip
+        parts = []
+        for p in facts.pf.profiles:
+            stated_facts = [f"an h-index of {p.h_index}" if p.h_index is not None else None,
+                     f"{p.citations:,} citations" if p.citations is not None else None,
+                     f"{p.papers_stated} papers" if p.papers_stated is not None else None]  # fmt: skip
+            stated = ", ".join(f for f in stated_facts if f) or "no figures"
+            extra = "; ".join(f"{k} {v}" for k, v in p.figures.items() if v)
+            parts.append(f"{p.name}'s profile states {stated}"
+                         + (f" (also: {extra})" if extra else "")
+                         + f"; {p.papers_listed} of its papers are listed on the page and indexed.")  # fmt: skip
+        return facts.cite(question, " ".join(parts), [])
+
+
+class Coauthors(StatisticShape):
+    name: ClassVar[str] = "coauthors"
+    description: ClassVar[str] = "the most frequent co-authors"
+    whole_portfolio: ClassVar[bool] = True
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
+        r"\bwho\b[^?]*\b(co-?author|collaborat\w*)|\bcollaborators\b|"
+        r"\bwho\b[^?]*\b(publish|work|write|wrote)\w*\s+(the\s+)?(most\s+)?"
+        r"(often\s+)?with\b|\bwho\b.*\bwith\b.*\bmost\b", re.I)  # fmt: skip
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        papers = facts.select(route)
+        exclude = set(facts.pf.owner_keys)
+        if route.filters.author:
+            exclude |= set(facts.pf.author_keys(route.filters.author))
+            if not facts.pf.author_keys(route.filters.author):
+                return facts.none(question, route)
+        counts: Counter[str] = Counter()
+        shared: dict[str, list[Paper]] = {}
+        for paper in papers:
+            for author in dict.fromkeys(paper.authors):
+                key = name_key(author)
+                if key not in exclude:
+                    counts[key] += 1
+                    shared.setdefault(key, []).append(paper)
+        if not counts:
+            return facts.none(question, route)
+        top = sorted(counts, key=lambda k: (-counts[k], facts.pf.display[k]))[:5]
+        cited: list[Paper] = []
+        for key in top[:3]:
+            cited += [p for p in shared[key] if p not in cited]
+        number = {p.paper_id: n for n, p in enumerate(cited, 1)}
+        rows = []
+        for rank, key in enumerate(top):
+            # The top three are cited in full; the rest are named with their counts only.
+            marks = "".join(f"[{number[p.paper_id]}]" for p in shared[key]) if rank < 3 else ""
+            papers_word = "paper" if counts[key] == 1 else "papers"
+            rows.append(f"{facts.pf.display[key]} ({counts[key]} {papers_word}{' ' + marks if marks else ''})")
+        owner = facts.pf.profiles[0].name if route.filters.profile and facts.pf.profiles else None
+        named = route.filters.author or owner
+        whose = f"{named}'s" if named else "The"
+        truncated = sum(p.authors_truncated for p in papers)
+        text = (f"{whose} most frequent listed co-authors{' ' + facts.scope(route) if route.filters.year_from else ''}: "
+                f"{'; '.join(rows)}. These counts cover the listed authors only: {truncated} of the "
+                f"{len(papers)} author lists end in “et al.”, so they are lower bounds.")  # fmt: skip
+        return facts.cite(question, text, cited)
+
+
+class Affiliations(StatisticShape):
+    name: ClassVar[str] = "affiliations"
+    description: ClassVar[str] = "the affiliations the papers list, ranked"
+    whole_portfolio: ClassVar[bool] = True
+    ranks_affiliations: ClassVar[bool] = True
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\baffiliations?\b|\binstitutions?\b|\buniversities\b", re.I)  # fmt: skip
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        papers = facts.select(route)
+        counts: Counter[str] = Counter(a for p in papers for a in dict.fromkeys(p.affiliations))
+        if not counts:
+            return facts.cite(question, "None in the indexed portfolio: no indexed paper "
+                                "lists an affiliation.", [])  # fmt: skip
+        top = sorted(counts, key=lambda a: (-counts[a], a))[:8]
+        first = [p for p in papers if top[0] in p.affiliations]
+        marks = "".join(f"[{n}]" for n in range(1, len(first) + 1))
+        rows = "; ".join(f"{a} ({counts[a]})" for a in top)
+        listed = sum(bool(p.affiliations) for p in papers)
+        text = (f"Affiliations by number of papers: {rows}. The most frequent, {top[0]}, is on "
+                f"{counts[top[0]]} papers {marks}. Only {listed} of the {len(papers)} papers "
+                "list affiliations at all.")  # fmt: skip
+        return facts.cite(question, text, first)
+
+
+class Years(StatisticShape):
+    name: ClassVar[str] = "years"
+    description: ClassVar[str] = "papers per year, and the busiest year"
+    whole_portfolio: ClassVar[bool] = True
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(which|what) year\b[^?]*\b(most|fewest|least)\b|\bper year\b|"
+        r"\bby year\b|\beach year\b|\bover the years\b|\btimeline\b", re.I)  # fmt: skip
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        papers = facts.select(route)
+        counts: Counter[int] = Counter(p.year for p in papers if p.year is not None)
+        if not counts:
+            return facts.none(question, route)
+        peak = max(counts.values())
+        best = sorted(y for y, n in counts.items() if n == peak)
+        top = [p for p in papers if p.year in best]
+        by_year = ", ".join(f"{y}: {counts[y]}" for y in sorted(counts))
+        scope = f" {facts.scope(route)}" if facts.scope(route) else ""
+        marks = "".join(f"[{n}]" for n in range(1, len(top) + 1))
+        text = (f"Indexed papers per year{scope}: {by_year}{facts.stated()}. The most were in "
+                f"{' and '.join(map(str, best))} ({peak} papers {marks}).")  # fmt: skip
+        return facts.cite(question, text, top)
+
+
+class Topics(StatisticShape):
+    name: ClassVar[str] = "topics"
+    description: ClassVar[str] = "the portfolio's main themes"
+    whole_portfolio: ClassVar[bool] = True
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(themes?|topics|research areas|areas of (her |his |their )?research|"
+        r"research agenda)\b|\bwhat (does|do) (she|he|they|the group|this group|"
+        r"the lab) (mainly |mostly )?(work on|research|study)\b", re.I)  # fmt: skip
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        # Themes are found over the whole index; a profile's are those of its papers.
+        topics = [Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in facts.pf.by_id])
+                  for t in facts.topics()]  # fmt: skip
+        topics = [t for t in topics if t.paper_ids]
+        if not topics:
+            return facts.none(question, route)
+        cited: list[Paper] = []
+        rows = []
+        for t in topics:
+            marks = []
+            for pid in t.paper_ids[:3]:
+                cited.append(facts.pf.by_id[pid])
+                marks.append(f"“{facts.pf.by_id[pid].title}” [{len(cited)}]")
+            n = len(t.paper_ids)
+            rows.append(f"- {t.label} ({n} paper{'s' if n > 1 else ''}), e.g. {'; '.join(marks)}")
+        text = ("Main themes of the indexed papers (k-means clusters of the paper embeddings, "
+                "named by their most distinctive words):\n" + "\n".join(rows))  # fmt: skip
+        return facts.cite(question, text, cited)
+
+
+class Earliest(StatisticShape):
+    name: ClassVar[str] = "earliest"
+    description: ClassVar[str] = "the earliest paper"
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(earliest|oldest|first)\b", re.I)  # fmt: skip
+    latest: ClassVar[bool] = False
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        dated = [p for p in facts.select(route) if when_published(p) is not None]
+        if not dated:
+            return facts.none(question, route)
+        paper = dated[-1] if self.latest else dated[0]
+        which = self.name
+        scope = f" {facts.scope(route)}" if facts.scope(route) else ""
+        text = f"The {which} indexed paper{scope} is “{paper.title}” ({paper.display_date}) [1]."
+        if paper.date_inferred:
+            text += (f" Its date was printed without a year; {paper.year} is the profile's "
+                     "snapshot year.")  # fmt: skip
+        return facts.cite(question, text, [paper])
+
+
+class Latest(Earliest):
+    name: ClassVar[str] = "latest"
+    description: ClassVar[str] = "the latest paper"
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(latest|newest|most recent)\b", re.I)  # fmt: skip
+    latest: ClassVar[bool] = True
+
+
+class Count(StatisticShape):
+    name: ClassVar[str] = "count"
+    description: ClassVar[str] = "how many papers (match)"
+    bare_categories: ClassVar[bool] = True
+    lists_papers: ClassVar[bool] = True
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)  # fmt: skip
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        papers, total = facts.select(route), facts.total(route)
+        if route.filters.is_empty():
+            by_year = ", ".join(f"{y}: {n}" for y, n in facts.pf.counts_by_year().items())
+            text = f"{total} papers are indexed{facts.stated()}. By year: {by_year}."
+            return facts.cite(question, text, [])
+        if not papers:
+            return facts.none(question, route)
+        text = (f"Indexed papers {facts.scope(route)}: {len(papers)} of {total}{facts.stated()}."
+                f"{facts.author_note(route)}\n{facts.listing(papers)}")  # fmt: skip
+        return facts.cite(question, text, papers)
+
+
+class List(StatisticShape):
+    name: ClassVar[str] = "list"
+    description: ClassVar[str] = "the matching papers"
+    lists_papers: ClassVar[bool] = True
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\blist\b|\bshow (me )?\b|\b(which|what)\b[^?.]*\b(papers|publications)\b|"
+        r"\ball (of )?(the |her |his |their )?(papers|publications|work)\b|"
+        r"\beverything\b|\bpapers (by|from|with|in|that)\b|"
+        r"\bwhat (did|has|have) (she|he|they|\w+ \w+) (publish|published|written)\b", re.I)  # fmt: skip
+    summaries: ClassVar[bool] = False
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        papers = facts.select(route)
+        if not papers:
+            return facts.none(question, route)
+        scope = f" {facts.scope(route)}" if facts.scope(route) else ""
+        text = (f"Indexed papers{scope} ({len(papers)} of {facts.total(route)})."
+                f"{facts.author_note(route)}\n{facts.listing(papers, self.summaries)}")  # fmt: skip
+        return facts.cite(question, text, papers)
+
+
+class Summary(List):
+    name: ClassVar[str] = "summary"
+    description: ClassVar[str] = "the matching papers, each with its contribution sentence"
+    label: ClassVar[str] = "mixed"
+    lists_papers: ClassVar[bool] = False
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\bsummari[sz]e|\bsummary of\b|\boverview of\b", re.I)  # fmt: skip
+    summaries: ClassVar[bool] = True
+
+
+
+def answer_statistic(shape: StatisticShape, question: str, route: Route, portfolio: Portfolio,
+                     topics: Callable[[], list[Topic]]) -> Answer:  # fmt: skip
+    """`shape`'s exact answer. In a lab (several profiles) a question naming one profile's owner
+    is about that profile: every count, figure and co-author is that profile's."""
+    if route.filters.profile and len(portfolio.profiles) > 1:
+        scoped = portfolio.scoped(route.filters.profile)
+        if not scoped.profiles:
+            names = ", ".join(p.name for p in portfolio.profiles)
+            return Facts(portfolio, topics).cite(question, "None in the indexed portfolio: no indexed "
+                                                 f"profile matches “{route.filters.profile}” "
+                                                 f"(indexed: {names}).", [])  # fmt: skip
+        portfolio = scoped
+    return shape.answer(question, route, Facts(portfolio, topics))

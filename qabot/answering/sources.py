@@ -1,0 +1,43 @@
+"""Numbered sources: built from search hits and rendered into the prompt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qabot.answering.prompts import SOURCE_TEMPLATE, neutralise
+from qabot.domain.records import SearchHit
+
+
+@dataclass(frozen=True)
+class SourceBlock:
+    number: int
+    paper_id: str
+    title: str
+    authors: str
+    year: int | None
+    text: str
+
+
+def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
+    """Source n is the n-th hit; its text is the paper's best chunks, in evidence order.
+
+    Text is neutralised here, once, for every answerer: an abstract saying "see [2]" must not
+    become a citation of source 2, whether an LLM or the extractive answerer quotes it."""
+    return [
+        SourceBlock(
+            number=n, paper_id=h.paper_id, title=neutralise(h.title),
+            authors=neutralise(h.authors), year=h.year,
+            text=neutralise(" … ".join(e.text for e in h.evidence)),
+        )  # fmt: skip
+        for n, h in enumerate(hits, 1)
+    ]
+
+
+def format_sources(blocks: list[SourceBlock]) -> str:
+    return "\n\n".join(
+        SOURCE_TEMPLATE.format(
+            number=b.number, title=b.title, authors=b.authors,
+            year=b.year if b.year is not None else "unknown", text=b.text,
+        )  # fmt: skip
+        for b in blocks
+    )

@@ -1,0 +1,199 @@
+"""The one settings object for the whole bot, read from `QABOT_*` variables and `.env`.
+
+Nested groups use a double underscore: `QABOT_RETRIEVAL__K=8`, `QABOT_INDEX__CHUNK_SIZE=600`.
+The OpenAI credentials keep their usual names (`OPENAI_API_KEY`, `OPENAI_BASE_URL`) so a shell
+already set up for the OpenAI SDK works unchanged.
+
+The `get_*` factories are the only places that construct models and stores; they import lazily,
+so importing qabot stays cheap and does no work.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from qabot.config.groups import (
+    AppSettings,
+    CorpusSettings,
+    IndexSettings,
+    LLMName,
+    OpenAISettings,
+    RetrievalSettings,
+    _Group,
+)
+from qabot.errors import ConfigError, describe_error
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+
+    from qabot.index.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+class Settings(BaseSettings):
+    """Everything configurable. Every field has a default; secrets stay in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QABOT_",
+        env_file=".env",
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,
+    )
+
+    corpus: Path = Field(
+        default=Path("corpus"), description="Corpus file or folder (profiles and JSONL)."
+    )
+    store: Path = Field(default=Path("vectorstore"), description="Folder of the persisted index.")
+    llm: LLMName = Field(
+        default="auto",
+        description="Answer backend. auto = openai when OPENAI_API_KEY is set, else extractive.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "QABOT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QABOT_OPENAI_BASE_URL")
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="http(s)://host:port of a Chroma server (`chroma run`). Unset: a local "
+        "Chroma folder inside QABOT_STORE. With a server, the store folder keeps only a cache "
+        "of the paper table and BM25 index, rebuilt from the server when missing.",
+    )
+    chroma_host: str | None = Field(
+        default=None, description="A Chroma server's host, when QABOT_CHROMA_URL is not given."
+    )
+    chroma_port: int = Field(default=8000, ge=1, le=65535, description="With QABOT_CHROMA_HOST.")
+    chroma_ssl: bool = Field(default=False, description="With QABOT_CHROMA_HOST: use https.")
+    parsing: CorpusSettings = Field(default_factory=CorpusSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    app: AppSettings = Field(default_factory=AppSettings)
+
+    def __init__(self, **values: Any) -> None:
+        # Every way of building settings (CLI, QABot(), the UI, app.py) reports a bad value as
+        # one line naming the variable, not pydantic's multi-line text with a URL.
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise ConfigError(settings_problem(exc)) from exc
+
+    @model_validator(mode="after")
+    def _compose_chroma_url(self) -> Settings:
+        # Host, port and ssl are the form container platforms hand out; one URL is what every
+        # other part of qabot reads.
+        if self.chroma_url is None and self.chroma_host:
+            scheme = "https" if self.chroma_ssl else "http"
+            self.chroma_url = f"{scheme}://{self.chroma_host}:{self.chroma_port}"
+        return self
+
+    @model_validator(mode="after")
+    def _warn_unknown_variables(self) -> Settings:
+        """pydantic-settings ignores unknown environment variables; a typo such as
+        QABOT_RETREIVAL__K would silently do nothing, so name it and the key it resembles."""
+        known = setting_names()
+        for var in os.environ:
+            if var.startswith("QABOT_") and var.upper() not in known:
+                log.warning("ignoring unknown setting %s%s", var, _did_you_mean(var))
+        return self
+
+    @property
+    def onnx_cache(self) -> Path:
+        """Where exported ONNX models live (QABOT_INDEX__ONNX_CACHE, else inside the store)."""
+        return self.index.onnx_cache or self.store / "onnx"
+
+    @property
+    def resolved_llm(self) -> str:
+        """The backend `auto` stands for, decided from the credentials present."""
+        if self.llm != "auto":
+            return self.llm
+        return "openai" if self.openai_api_key or self.openai_base_url else "extractive"
+
+    def get_llm(self) -> BaseChatModel | None:
+        """The chat model for the configured backend; None for the extractive answerer."""
+        backend = self.resolved_llm
+        if backend == "extractive":  # without importing LangChain's chat models
+            return None
+        if backend == "mock":
+            from qabot.testing.mock_llm import MockChatModel
+
+            return MockChatModel()
+        from qabot.answering.llm import make_openai_chat
+
+        return make_openai_chat(self)
+
+    def get_vector_store(self) -> VectorStore:
+        """The vector store: the Chroma server of QABOT_CHROMA_URL, else the local Chroma folder
+        in QABOT_STORE (qabot.index.chroma; another store goes behind the same Protocol)."""
+        from qabot.index.chroma import ChromaStore
+
+        return ChromaStore.from_settings(self)
+
+    def get_embeddings(self) -> Embeddings:
+        from qabot.embeddings.factory import make_embeddings
+
+        return make_embeddings(self)
+
+
+def setting_names() -> set[str]:
+    """Every environment variable that sets something: QABOT_STORE, QABOT_RETRIEVAL__K, ..."""
+    names: set[str] = set()
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(choice).upper() for choice in alias.choices)
+            continue
+        group = field.annotation
+        if isinstance(group, type) and issubclass(group, _Group):
+            names.update(f"QABOT_{name.upper()}__{sub.upper()}" for sub in group.model_fields)
+        names.add(f"QABOT_{name.upper()}")
+    return names
+
+
+def _did_you_mean(var: str) -> str:
+    """" (did you mean QABOT_RETRIEVAL__MIN_RELEVANCE?)": the full key, not just its group."""
+    guess = difflib.get_close_matches(var.upper(), sorted(setting_names()), n=1, cutoff=0.6)
+    return f" (did you mean {guess[0]}?)" if guess else ""
+
+
+def _variable(loc: tuple[Any, ...]) -> str:
+    """An error location as the environment variable that sets it."""
+    if not loc:
+        return ""
+    head = str(loc[0])
+    if head.isupper() or head not in Settings.model_fields:  # OPENAI_BASE_URL, or a .env key
+        return head.upper()
+    return "__".join([f"QABOT_{head.upper()}", *(str(part).upper() for part in loc[1:])])
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """A settings ValidationError as one line that names each variable and says how to fix it."""
+    problems = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        var = _variable(loc)
+        if error["type"] == "extra_forbidden":
+            problems.append(f"{var} is not a known setting{_did_you_mean(var)}")
+        elif error["type"] == "value_error" and len(loc) <= 1:
+            problems.append(describe_error(error, ""))  # a cross-field check names its keys
+        else:
+            problems.append(describe_error(error, var))
+    return (f"Invalid settings: {'; '.join(dict.fromkeys(problems))}. Fix the variable (in the "
+            "environment or .env), or unset it to use the default; docs/configuration.md lists every "
+            "setting.")

@@ -1,0 +1,180 @@
+"""Metadata filters and the one decision "does this paper pass?", for one paper
+(`paper_matches`) or for many at once (`PaperColumns`). Below retrieval and the portfolio
+statistics, which both decide it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from qabot.domain.records import Paper, normalise_category
+from qabot.domain.taxonomy import affiliation_matches
+
+
+def _not_bool(value: object) -> object:
+    # pydantic takes True for 1; a flag where a number belongs is a caller's mistake.
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true/false")
+    return value
+
+
+# A whole number: 2020 and 2020.0 pass, 1.5, "abc", NaN and True do not.
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+# A year a question or filter may name: any four-digit year. Only 1..9999 fit a date, and
+# larger numbers must not reach numpy's int columns or Chroma's int64 metadata.
+FilterYear = Annotated[Whole, Field(ge=1, le=9999)]
+
+
+class Filters(BaseModel):
+    """Metadata filters shared by search and ask. All are optional and combine with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year_from: FilterYear | None = None
+    year_to: FilterYear | None = None
+    categories: list[str] | None = None
+    author: str | None = Field(default=None, description="Case-insensitive substring.")
+    affiliation: str | None = Field(
+        default=None, description='An institution, or part of its name ("DeepMind", "stanford").'
+    )
+    profile: str | None = Field(
+        default=None, description="Only papers this profile lists (its owner's name, or part of it)."
+    )
+    has_code: bool | None = None
+    paper_ids: list[str] | None = Field(
+        default=None,
+        description="Only these papers, by id: e.g. the list a follow-up question refers to.",
+    )
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _categories(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError("must be category codes such as LG or CL")
+            return [normalise_category(v) for v in value if v.strip()] or None
+        return value
+
+    @field_validator("author", mode="after")
+    @classmethod
+    def _author(cls, value: str | None) -> str | None:
+        # "  " would match no name at all; an empty box means no author filter.
+        return value.strip() or None if value is not None else None
+
+    def is_empty(self) -> bool:
+        # An empty `paper_ids` is a filter that lets nothing through, not "no filter".
+        given = [v for k, v in self.model_dump().items() if k != "paper_ids"]
+        return self.paper_ids is None and not any(v not in (None, [], "") for v in given)
+
+
+def paper_matches(paper: Paper, filters: Filters) -> bool:
+    """Does `paper` pass every filter? `PaperColumns.mask` decides the same for many at once."""
+    if filters.year_from is not None and (paper.year is None or paper.year < filters.year_from):
+        return False
+    if filters.year_to is not None and (paper.year is None or paper.year > filters.year_to):
+        return False
+    if filters.categories and paper.category not in filters.categories:
+        return False
+    if filters.has_code is not None and paper.has_code != filters.has_code:
+        return False
+    if filters.author:
+        needle = filters.author.casefold()
+        if not any(needle in a.casefold() for a in paper.authors):
+            return False
+    if filters.affiliation and not any(
+        affiliation_matches(filters.affiliation, a) for a in paper.affiliations
+    ):
+        return False
+    if filters.profile:
+        needle = filters.profile.casefold()
+        if not any(needle in p.casefold() for p in _profiles_of(paper.profiles, paper.profile)):
+            return False
+    return filters.paper_ids is None or paper.paper_id in filters.paper_ids
+
+
+def _profiles_of(profiles: list[str], profile: str | None) -> list[str]:
+    """A paper's profiles: papers indexed before `profiles` existed carry only `profile`."""
+    return profiles or ([profile] if profile else [])
+
+
+class PaperColumns:
+    """A snapshot's filterable fields as arrays, so a filter over 100k papers is a few numpy
+    operations rather than 100k Python calls on every filtered question."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.size = len(papers)
+        # A stored paper table hands over its columns (qabot.paper_table): no `Paper` is made.
+        column: Callable[[str], list[Any]] = getattr(papers, "column", None) or (
+            lambda name: [getattr(p, name) for p in papers]
+        )
+        self.year = np.array([y if y is not None else -1 for y in column("year")], dtype=np.int64)
+        self.category = np.array([c or "" for c in column("category")], dtype=object)
+        self.has_code = np.array(column("has_code"), dtype=bool)
+        self.paper_id = np.array(column("paper_id"), dtype=object)
+        # Each name-like field: its distinct values -> the papers that have them. A filter is
+        # tested once per distinct value (a few thousand), not once per paper.
+        self._values: dict[str, dict[str, list[int]]] = {
+            "author": defaultdict(list), "affiliation": defaultdict(list),
+            "profile": defaultdict(list),
+        }  # fmt: skip
+        rows = zip(column("authors"), column("affiliations"), column("profiles"),
+                   column("profile"), strict=True)  # fmt: skip
+        for i, (authors, affiliations, profiles, profile) in enumerate(rows):
+            for name in {a.casefold() for a in authors}:
+                self._values["author"][name].append(i)
+            for name in set(affiliations):
+                self._values["affiliation"][name].append(i)
+            for name in {p.casefold() for p in _profiles_of(profiles, profile)}:
+                self._values["profile"][name].append(i)
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
+
+    def _mask(self, field: str, query: str) -> np.ndarray:
+        needle = query.casefold()
+        if (mask := self._masks.get((field, needle))) is None:
+            mask = np.zeros(self.size, dtype=bool)
+            for value, rows in self._values[field].items():
+                hit = (affiliation_matches(query, value) if field == "affiliation"
+                       else needle in value)  # fmt: skip
+                if hit:
+                    mask[rows] = True
+            if len(self._masks) > 256:  # a small cache: the UI offers the same names
+                self._masks.clear()
+            self._masks[(field, needle)] = mask
+        return mask
+
+    def author_mask(self, author: str) -> np.ndarray:
+        return self._mask("author", author)
+
+    def names_mask(self, filters: Filters) -> np.ndarray | None:
+        """The filters Chroma's metadata cannot express (author, affiliation, profile, paper
+        ids), or None."""
+        keep = None
+        for field in ("author", "affiliation", "profile"):
+            if query := getattr(filters, field):
+                mask = self._mask(field, query)
+                keep = mask if keep is None else keep & mask
+        if filters.paper_ids is not None:
+            mask = np.isin(self.paper_id, list(filters.paper_ids))
+            keep = mask if keep is None else keep & mask
+        return keep
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        """Which papers pass, the same decision as `paper_matches`."""
+        keep = np.ones(self.size, dtype=bool)
+        if filters.year_from is not None:
+            keep &= self.year >= filters.year_from  # an unknown year (-1) fails
+        if filters.year_to is not None:
+            keep &= (self.year >= 0) & (self.year <= filters.year_to)
+        if filters.categories:
+            keep &= np.isin(self.category, list(filters.categories))
+        if filters.has_code is not None:
+            keep &= self.has_code == filters.has_code
+        if (names := self.names_mask(filters)) is not None:
+            keep &= names
+        return keep

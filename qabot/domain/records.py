@@ -1,0 +1,191 @@
+"""Structured records: papers and profiles in, answers and citations out.
+
+The UI, CLI and tests render these; nothing in qabot returns bare strings for results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# A DOI link as the bibliography readers write it (https://doi.org/10.x/y); dx.doi.org too.
+DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\.\S+)$", re.IGNORECASE)
+
+
+class Paper(BaseModel):
+    """One paper of the portfolio, as parsed from a profile page, a JSONL line or a
+    bibliography entry (BibTeX, CSL-JSON, RIS).
+
+    Fields added later have defaults, so a paper table written by an older version still
+    reads; the next ingest rewrites it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    paper_id: str = Field(description="Stable id: the JSONL `id`, else a slug of the title.")
+    title: str
+    authors: list[str] = Field(default_factory=list, description="Listed authors, in order.")
+    authors_truncated: bool = Field(
+        default=False, description='True when the source list ended in "et al.".'
+    )
+    affiliations: list[str] = Field(default_factory=list)
+    category: str | None = Field(default=None, description="arXiv-style code such as LG or CL.")
+    date: dt.date | None = None
+    date_precision: Literal["day", "month", "year"] | None = None
+    date_inferred: bool = Field(
+        default=False, description="True when the year was not printed and came from settings."
+    )
+    year: int | None = None
+    has_code: bool = False
+    abstract: str
+    urls: list[str] = Field(default_factory=list, description="Links; a DOI as https://doi.org/...")
+    venue: str | None = Field(default=None, description="Journal or proceedings it appeared in.")
+    keywords: list[str] = Field(default_factory=list, description="Keywords from the source.")
+    profile: str | None = Field(default=None, description="Name of the profile that lists it.")
+    profiles: list[str] = Field(
+        default_factory=list,
+        description="Every profile that lists it (a lab's profiles share papers); `profile` is the first.",
+    )
+    source: str = Field(default="", description="File (and line) the record was read from.")
+
+    @property
+    def authors_display(self) -> str:
+        """Authors joined for display, keeping the truncation visible."""
+        text = ", ".join(self.authors) if self.authors else "unknown authors"
+        return f"{text} et al." if self.authors_truncated else text
+
+    @property
+    def url(self) -> str | None:
+        return self.urls[0] if self.urls else None
+
+    @property
+    def doi(self) -> str | None:
+        """The DOI (lower-cased, as DOIs compare) of its first doi.org link, if any."""
+        for url in self.urls:
+            match = DOI_URL.match(url)
+            if match:
+                return match["doi"].lower()
+        return None
+
+    @property
+    def display_date(self) -> str:
+        """"Jul 31, 2024", "Mar 2024" or "2024", as precise as the source was."""
+        if self.date is None:
+            return str(self.year) if self.year else "undated"
+        if self.date_precision == "year":
+            return str(self.date.year)
+        if self.date_precision == "month":
+            return self.date.strftime("%b %Y")
+        return f"{self.date.strftime('%b')} {self.date.day}, {self.date.year}"
+
+    def content_hash(self) -> str:
+        """Hash of the text that is embedded: a change here means re-embedding."""
+        return hashlib.sha1(f"{self.title}\x00{self.abstract}".encode()).hexdigest()
+
+
+class Profile(BaseModel):
+    """Profile-level figures as printed on the page. `papers_stated` may exceed what is listed."""
+
+    name: str
+    primary_category: str | None = None
+    h_index: int | None = None
+    papers_stated: int | None = Field(default=None, description="Paper count the page claims.")
+    papers_listed: int = Field(default=0, description="Papers actually listed and parsed.")
+    citations: int | None = None
+    figures: dict[str, str] = Field(default_factory=dict, description="Other figures, verbatim.")
+    paper_ids: list[str] = Field(default_factory=list, description="Ids of the papers it lists.")
+    source: str = ""
+
+
+def normalise_category(code: str) -> str:
+    """arXiv codes as the profile pages print them: "cs.LG" / "lg" -> "LG", "stat.ML" -> "ML"."""
+    return code.strip().rsplit(".", 1)[-1].upper()
+
+
+class AuthorCount(BaseModel):
+    name: str = Field(description="The most common spelling in the corpus.")
+    papers: int
+    paper_ids: list[str]
+
+
+class Topic(BaseModel):
+    label: str = Field(description="Most distinctive words of the cluster's titles and abstracts.")
+    paper_ids: list[str]
+
+
+class Evidence(BaseModel):
+    """One chunk of a paper that matched the query."""
+
+    chunk: int
+    text: str
+    score: float | None = Field(
+        default=None, description="Dense cosine similarity; None when only BM25 matched it."
+    )
+
+
+class SearchHit(BaseModel):
+    """A retrieved paper with its best chunks as evidence."""
+
+    paper_id: str
+    title: str
+    year: int | None = None
+    authors: str = ""
+    category: str | None = None
+    has_code: bool = False
+    url: str | None = None
+    venue: str | None = None
+    score: float = Field(description="Fused rank score (reciprocal rank fusion); higher is better.")
+    relevance: float | None = Field(
+        default=None, description="Best dense cosine similarity of its chunks; None if only BM25 found it."
+    )
+    lexical: float | None = Field(
+        default=None, description="Best BM25 score of its chunks; None if only dense search found it."
+    )
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Citation(BaseModel):
+    """A `[n]` marker in an answer, resolved to the paper and passage it points at."""
+
+    number: int
+    paper_id: str
+    title: str
+    year: int | None = None
+    authors: str = ""
+    url: str | None = None
+    venue: str | None = None
+    text: str = Field(description="The supporting passage shown to the model as source n.")
+
+
+class Answer(BaseModel):
+    """What `QABot.ask` returns; `answer` keeps the `[n]` markers that `citations` resolve."""
+
+    question: str
+    standalone_question: str = Field(description="The question after follow-up condensing.")
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    sources: list[SearchHit] = Field(default_factory=list)
+    abstained: bool = False
+    answerer: str = Field(description="Which backend answered: openai, extractive, mock, ...")
+    dropped_citations: list[int] = Field(
+        default_factory=list, description="Markers removed because they pointed at no source."
+    )
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(mode="json")
+
+    def transcript(self) -> str:
+        """The answer with its numbered source list, as plain text: what the `/chat` endpoint
+        returns and what chat histories keep, so a follow-up ("the second one") can be
+        resolved against the papers even when the answer itself only says [2]."""
+        lines = [self.answer]
+        if self.citations:
+            lines.append("\nSources:")
+            for c in self.citations:
+                url = f" — {c.url}" if c.url else ""
+                venue = f"{c.venue}, " if c.venue else ""
+                lines.append(f"[{c.number}] {c.title} ({venue}{c.year or 'n.d.'}) — {c.authors}{url}")
+        return "\n".join(lines)

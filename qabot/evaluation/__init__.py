@@ -1,0 +1,1 @@
+"""Evaluation: grounding metrics and judges (`grounding`), and eval runs and reports (`runner`)."""

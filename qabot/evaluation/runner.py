@@ -1,0 +1,285 @@
+"""Evaluation runs: an eval set through a bot, scored with `qabot.grounding`, written as a report.
+
+An eval set is JSONL, one question per line:
+    {"question": "...", "gold_paper_ids": ["..."], "answerable": true,
+     "expected_facts": ["16 of 50"], "history": [{"role": "user", "content": "..."}, ...]}
+`gold_paper_ids` drive the retrieval metrics; `expected_facts` (strings the answer must contain)
+drive exact match, used for portfolio statistics (with a gold set, the statistic must also cite
+exactly those papers, see `exact_match`); `answerable: false` marks questions the bot
+should refuse. For `kind` "survey" and "compare" the gold papers are the whole relevant *set*,
+and the answer's cited papers are scored against it (coverage, paper precision). `split`
+("tune" or "holdout") says whether a question was used to choose the survey relevance rule;
+the report gives every metric per kind and per kind/split too. Statistic answers are computed,
+not generated, so they are graded by exact match
+and left out of the citation and faithfulness averages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from qabot.bot import QABot
+from qabot.errors import ConfigError, CorpusError, IndexStoreError, QABotError
+from qabot.evaluation.grounding import (
+    Judge,
+    LexicalJudge,
+    cited_numbers,
+    context_precision_at_k,
+    coverage,
+    grade_answer,
+    hit_at_k,
+    is_refusal,
+    paper_precision,
+    recall_at_k,
+    reciprocal_rank,
+)
+
+log = logging.getLogger(__name__)
+
+METRICS = [
+    "hit@1", "recall@5", "mrr", "context_precision@5", "citation_validity",
+    "citation_validity_before_cleanup", "citation_precision", "citation_recall", "faithfulness",
+    "abstention_precision", "abstention_accuracy", "statistics_exact_match", "coverage",
+    "paper_precision",
+]  # fmt: skip
+SET_KINDS = {"survey", "compare"}  # questions whose gold papers are the whole relevant set
+
+
+METADATA_KINDS = {"statistic", "affiliation", "category"}  # answered exactly from the metadata
+
+
+class EvalItem(BaseModel):
+    question: str
+    gold_paper_ids: list[str] = Field(default_factory=list)
+    answerable: bool = True
+    expected_facts: list[str] = Field(default_factory=list)
+    history: list[dict[str, str]] = Field(default_factory=list)
+    kind: str = ""
+    split: str = Field(default="", description='"tune" or "holdout" (survey rule tuning).')
+
+
+class ItemResult(BaseModel):
+    question: str
+    kind: str
+    split: str = ""
+    answerable: bool
+    answer: str
+    answerer: str
+    refused: bool
+    sources: list[str]
+    cited: list[str]
+    metrics: dict[str, float | None]
+    unsupported: list[tuple[str, str]] = Field(default_factory=list)
+    error: str | None = None
+
+
+class EvalReport(BaseModel):
+    dataset: str
+    answerer: str
+    judge: str
+    created_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
+    questions: int
+    metrics: dict[str, float | None]
+    by_kind: dict[str, dict[str, float | None]] = Field(
+        default_factory=dict, description='Metrics per kind, and per "kind/split".'
+    )
+    items: list[ItemResult]
+
+
+def load_dataset(path: Path) -> list[EvalItem]:
+    """Read an eval set; a bad line is an error naming the file and line."""
+    items = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # the default is relative to the repository
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+        raise CorpusError(path, f"cannot read the eval set ({why}); a relative path is read from "
+                          "the current folder (the default is the repository's "
+                          "tests/data/eval_set.jsonl)") from exc  # fmt: skip
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append(EvalItem.model_validate_json(line))
+        except ValidationError as exc:
+            raise CorpusError(path, f"not an eval item: {exc.errors()[0]['msg']}", lineno) from exc
+    if not items:
+        raise CorpusError(path, "the eval set is empty")
+    return items
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return mean(present) if present else None
+
+
+def exact_match(item: EvalItem, text: str, statistic: bool, cited: list[str]) -> bool:
+    """The answer states every expected fact. A statistic, affiliation or category question
+    must also be answered from the metadata (not by searching) and, when it has a gold set,
+    cite exactly the gold papers: no paper missing, none extra."""
+    if item.kind in METADATA_KINDS and not statistic:
+        return False
+    if not all(f.lower() in text.lower() for f in item.expected_facts):
+        return False
+    return not (statistic and item.gold_paper_ids) or set(cited) == set(item.gold_paper_ids)
+
+
+def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
+    try:
+        answer = bot.ask(item.question, history=item.history or None)
+    except (IndexStoreError, ConfigError):
+        raise  # no index, one refused, a model that cannot load: every question would fail alike
+    except QABotError as exc:
+        return ItemResult(question=item.question, kind=item.kind, answerable=item.answerable,
+                          answer="", answerer=bot.answerer, refused=True, sources=[], cited=[],
+                          metrics={}, error=str(exc))  # fmt: skip
+    refused = is_refusal(answer)
+    ranked = [s.paper_id for s in answer.sources]
+    metrics: dict[str, float | None] = {}
+    statistic = answer.answerer == "portfolio"
+    if item.gold_paper_ids and not statistic:
+        gold = item.gold_paper_ids
+        metrics |= {"hit@1": hit_at_k(ranked, gold, 1), "recall@5": recall_at_k(ranked, gold, 5),
+                    "mrr": reciprocal_rank(ranked, gold),
+                    "context_precision@5": context_precision_at_k(ranked, gold, 5)}  # fmt: skip
+    unsupported: list[tuple[str, str]] = []
+    if not statistic and not refused:
+        grading = grade_answer(answer, judge)
+        metrics |= {k: v for k, v in grading.as_dict().items() if k != "sentences"}
+        markers = cited_numbers(answer.answer)
+        metrics["citation_validity"] = (
+            sum(1 <= n <= len(answer.sources) for n in markers) / len(markers) if markers else None
+        )
+        unsupported = grading.unsupported
+    if item.kind in SET_KINDS and item.gold_paper_ids:
+        cited = [c.paper_id for c in answer.citations]
+        metrics["coverage"] = coverage(cited, item.gold_paper_ids)
+        metrics["paper_precision"] = paper_precision(cited, item.gold_paper_ids)
+    if item.expected_facts:
+        metrics["statistics_exact_match"] = float(exact_match(item, answer.answer, statistic,
+                                                              [c.paper_id for c in answer.citations]))
+    return ItemResult(question=item.question, kind=item.kind, split=item.split,
+                      answerable=item.answerable, answer=answer.answer,
+                      answerer=answer.answerer, refused=refused,
+                      sources=ranked, cited=[c.paper_id for c in answer.citations],
+                      metrics=metrics, unsupported=unsupported)  # fmt: skip
+
+
+def run_eval(bot: QABot, items: list[EvalItem], *, judge: Judge | None = None,
+             dataset: str = "", progress: Callable[[int, int], None] | None = None) -> EvalReport:  # fmt: skip
+    """Ask every question and score the answers. Deterministic for deterministic answerers."""
+    judge = judge or LexicalJudge()
+    results = []
+    for n, item in enumerate(items, 1):
+        results.append(_grade(item, bot, judge))
+        if progress:
+            progress(n, len(items))
+    metrics = {name: _mean([r.metrics.get(name) for r in results]) for name in METRICS}
+    answered = [r for r in results if not r.refused]
+    correct = [r for r in results if r.answerable != r.refused]
+    # Never NaN: with nothing answered there is nothing to credit, so precision is 0.
+    metrics["abstention_precision"] = (
+        sum(r.answerable for r in answered) / len(answered) if answered else 0.0
+    )
+    metrics["abstention_accuracy"] = len(correct) / len(results)
+    groups: dict[str, list[ItemResult]] = {}
+    for r in results:
+        groups.setdefault(r.kind or "other", []).append(r)
+        if r.split:
+            groups.setdefault(f"{r.kind or 'other'}/{r.split}", []).append(r)
+    by_kind = {
+        kind: {"questions": float(len(rs)),
+               **{n: _mean([r.metrics.get(n) for r in rs]) for n in METRICS
+                  if n not in ("abstention_precision", "abstention_accuracy")}}
+        for kind, rs in sorted(groups.items())
+    }  # fmt: skip
+    return EvalReport(dataset=dataset, answerer=bot.answerer, judge=type(judge).__name__,
+                      questions=len(results), metrics=metrics, by_kind=by_kind,
+                      items=results)  # fmt: skip
+
+
+def compare(report: EvalReport, baseline: EvalReport) -> dict[str, tuple[float | None, float | None, float | None]]:
+    """metric -> (this run, baseline, this - baseline)."""
+    out = {}
+    for name in METRICS:
+        ours, theirs = report.metrics.get(name), baseline.metrics.get(name)
+        delta = ours - theirs if ours is not None and theirs is not None else None
+        out[name] = (ours, theirs, delta)
+    return out
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def markdown_report(report: EvalReport) -> str:
+    lines = [f"# qabot eval: {report.answerer}", "",
+             f"Dataset `{report.dataset}`, {report.questions} questions, judge "
+             f"{report.judge}, {report.created_at}.", "", "| metric | value |", "| --- | --- |"]  # fmt: skip
+    lines += [f"| {name} | {_fmt(report.metrics.get(name))} |" for name in METRICS]
+    if report.by_kind:
+        shown = ["questions", "hit@1", "coverage", "paper_precision", "citation_precision",
+                 "faithfulness", "statistics_exact_match"]  # fmt: skip
+        lines += ["", "## Per kind", "", f"| kind | {' | '.join(shown)} |",
+                  f"| --- |{' --- |' * len(shown)}"]  # fmt: skip
+        for kind, m in report.by_kind.items():
+            cells = [str(int(m["questions"] or 0))] + [_fmt(m.get(n)) for n in shown[1:]]
+            lines.append(f"| {kind} | {' | '.join(cells)} |")
+    lines += ["", "![metrics](metrics.png)", "", "## Per question", "",
+              "| # | kind | question | answerer | refused | hit@1 | faithfulness | citation recall | exact |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    for n, r in enumerate(report.items, 1):
+        q = r.question.replace("|", "\\|")[:80]
+        m = r.metrics
+        lines.append(f"| {n} | {r.kind} | {q} | {r.answerer} | {'yes' if r.refused else 'no'} | "
+                     f"{_fmt(m.get('hit@1'))} | {_fmt(m.get('faithfulness'))} | "
+                     f"{_fmt(m.get('citation_recall'))} | {_fmt(m.get('statistics_exact_match'))} |")  # fmt: skip
+    problems = [(r, s, why) for r in report.items for s, why in r.unsupported]
+    if problems:
+        lines += ["", "## Unsupported sentences", ""]
+        lines += [f"- *{r.question}* — “{s}” ({why})" for r, s, why in problems]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: EvalReport, out: Path) -> list[Path]:
+    """report.json, report.md and metrics.png in `out`."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display here; and never a GUI window from a CLI
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.json", out / "report.md", out / "metrics.png"]
+    paths[0].write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    paths[1].write_text(markdown_report(report), encoding="utf-8")
+    names = [n for n in METRICS if report.metrics.get(n) is not None]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(names) + 1.2))
+    ax.barh(names, [report.metrics[n] for n in names], color="#6366f1")  # type: ignore[misc]
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_title(f"qabot eval: {report.answerer} ({report.questions} questions)")
+    for i, name in enumerate(names):
+        ax.text(min(report.metrics[name] + 0.01, 0.9), i, _fmt(report.metrics[name]), va="center")  # type: ignore[operator]
+    fig.tight_layout()
+    fig.savefig(paths[2], dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def load_report(path: Path) -> EvalReport:
+    try:
+        return EvalReport.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, json.JSONDecodeError) as exc:
+        raise CorpusError(path, f"not a qabot eval report.json ({type(exc).__name__})") from exc
+
+
+def metrics_json(report: EvalReport) -> dict[str, Any]:
+    return {"answerer": report.answerer, "questions": report.questions, **report.metrics}

@@ -1,0 +1,439 @@
+"""Corpus parsing: profile pages, JSONL and bibliographies into `Paper` and `Profile` records.
+
+A corpus is a file or a folder holding any number of:
+- profile pages (`*.txt`): a researcher's name and figures, then one block per paper;
+- JSONL files (`*.jsonl`): one paper per line;
+- bibliographies: BibTeX (`*.bib`), CSL-JSON (`*.json`) and RIS (`*.ris`), read by
+  `qabot.formats`.
+Every format and its fields: docs/formats.md.
+
+Malformed records raise or are reported as `CorpusError`s naming the file and line. In the default
+mode they are skipped and counted; with `strict=True` the first one fails the load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qabot.config.groups import CorpusSettings
+from qabot.domain.names import normalise_title
+from qabot.domain.records import Paper, Profile, normalise_category
+from qabot.errors import CorpusError, NoAbstractError
+from qabot.ingest.formats import READERS
+from qabot.ingest.formats.common import (
+    cap_abstract,
+    cap_title,
+    doi_url,
+    find_urls,
+    make_paper_id,
+    read_text,
+    split_authors,
+)
+
+log = logging.getLogger(__name__)
+
+_MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+# "LGNov 20, 2022Code": category, month, day, optional year, optional code badge, glued together
+# because the page was copied as text from a web layout.
+_PAPER_HEADER = re.compile(
+    r"^(?P<cat>[A-Z]{2,4})(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"(?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?P<code>Code)?$"
+)
+_PARTIAL_HEADER = re.compile(r"^[A-Z]{2,4}(?:[A-Z][a-z]{0,2}(?: \d{0,2}(?:,(?: \d{0,4})?)?)?)?$")
+_FIGURE_KEY_FIRST = re.compile(r"^(?P<key>[A-Za-z][A-Za-z \-]*?)\s*(?P<val>\d[\d,.]*%?)$")
+_FIGURE_VALUE_FIRST = re.compile(r"^(?P<val>\d[\d,]*)\s*(?P<key>[A-Za-z][A-Za-z ]*)$")
+_JSONL_FIELDS = {
+    "id", "title", "abstract", "authors", "date", "year", "category",
+    "affiliations", "url", "has_code", "profile", "venue", "keywords", "doi",
+}  # fmt: skip
+PROFILE_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUFFIXES = PROFILE_SUFFIXES | JSONL_SUFFIXES | set(READERS)
+
+
+@dataclass
+class CorpusLoad:
+    """Everything read from a corpus path, with what was skipped and why."""
+
+    papers: list[Paper] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)
+    errors: list[CorpusError] = field(default_factory=list)
+    duplicates: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.errors)
+
+    @property
+    def no_abstract(self) -> int:
+        """Skipped bibliography entries that had no abstract (a subset of `skipped`)."""
+        return sum(isinstance(e, NoAbstractError) for e in self.errors)
+
+
+def _check_year(year: int, what: str, path: Path, lineno: int, settings: CorpusSettings) -> None:
+    """Refuse a year no paper can have (-300, 0001, 9999, 3000000000): it is a typo, and an
+    out-of-range number would also break every filtered query on the index."""
+    if not settings.year_min <= year <= settings.year_max:
+        raise CorpusError(
+            path, f"{what} {year} is outside the plausible publication years "
+            f"{settings.year_min}–{settings.year_max} (QABOT_PARSING__YEAR_MIN/YEAR_MAX)", lineno,
+        )  # fmt: skip
+
+
+def _vetted(record: Paper | CorpusError, settings: CorpusSettings) -> Paper | CorpusError:
+    """A bibliography record held to the rules profile pages and JSONL follow here: a
+    plausible year, a capped title."""
+    if isinstance(record, CorpusError):
+        return record
+    path, _, line = record.source.rpartition(":")
+    if record.year is not None:
+        try:
+            _check_year(record.year, "year", Path(path), int(line), settings)
+        except CorpusError as exc:
+            return exc
+    title = cap_title(record.title, record.source, settings)
+    return record if title == record.title else record.model_copy(update={"title": title})
+
+
+# --------------------------------------------------------------------------- profile pages
+
+
+def parse_profile(
+    path: Path, settings: CorpusSettings, text: str | None = None
+) -> tuple[Profile, list[Paper], list[CorpusError]]:
+    """Parse a profile page. Returns the profile, its papers, and the blocks that failed."""
+    text = read_text(path) if text is None else text
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    headers = [i for i, line in enumerate(lines) if _PAPER_HEADER.match(line.strip())]
+    head = [ln.strip() for ln in lines[: headers[0] if headers else len(lines)] if ln.strip()]
+    if not head:
+        raise CorpusError(path, "empty profile: expected the researcher's name on line 1", 1)
+    profile = _parse_profile_head(head, path)
+    if not headers:
+        raise CorpusError(
+            path, "no paper blocks found (expected lines like 'LGNov 20, 2022Code')", 1
+        )
+    papers: list[Paper] = []
+    errors: list[CorpusError] = []
+    end_of_file = len(lines)
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+    if last > headers[-1] and _PARTIAL_HEADER.match(lines[last].strip()):
+        # A file cut inside a header line would otherwise glue "AIApr" onto the last abstract.
+        errors.append(CorpusError(path, f"ends with an incomplete paper header "
+                                  f"{lines[last].strip()!r} (truncated file?)", last + 1))  # fmt: skip
+        end_of_file = last
+    for n, start in enumerate(headers):
+        end = headers[n + 1] if n + 1 < len(headers) else end_of_file
+        try:
+            papers.append(_parse_block(lines, start, end, path, profile.name, settings))
+        except CorpusError as exc:
+            errors.append(exc)
+    if papers and not re.search(r"[.!?)\]\"'”]$", papers[-1].abstract):
+        log.warning("%s: the last abstract ends mid-sentence (%r); the file may be truncated",
+                    papers[-1].source, papers[-1].abstract[-40:])  # fmt: skip
+    profile.papers_listed = len(papers)
+    return profile, papers, errors
+
+
+def _parse_profile_head(head: list[str], path: Path) -> Profile:
+    profile = Profile(name=head[0], source=str(path))
+    for line in head[1:]:
+        if re.fullmatch(r"[A-Z]{2,4}", line):
+            profile.primary_category = line
+            continue
+        match = _FIGURE_VALUE_FIRST.match(line) or _FIGURE_KEY_FIRST.match(line)
+        if not match:
+            profile.figures[line] = ""
+            continue
+        key, val = match["key"].strip().lower(), match["val"]
+        number = int(val.replace(",", "")) if re.fullmatch(r"[\d,]+", val) else None
+        if key == "h-index":
+            profile.h_index = number
+        elif key == "papers":
+            profile.papers_stated = number if profile.papers_stated is None else profile.papers_stated
+        elif key == "citations":
+            profile.citations = number
+        else:
+            profile.figures[match["key"].strip()] = val
+    return profile
+
+
+def _parse_block(
+    lines: list[str], start: int, end: int, path: Path, profile: str, settings: CorpusSettings
+) -> Paper:
+    lineno = start + 1
+    header = _PAPER_HEADER.match(lines[start].strip())
+    assert header is not None  # start indices come from matching this pattern
+    parts = [ln.strip() for ln in lines[start + 1 : end] if ln.strip()]
+    if len(parts) < 3:
+        missing = ["title", "authors line", "abstract"][len(parts)]
+        raise CorpusError(path, f"paper block has no {missing} (truncated file?)", lineno)
+    title, author_line, abstract = parts[0], parts[1], " ".join(parts[2:])
+    names, _, affils = author_line.partition(" · ")
+    authors, truncated = split_authors(names)
+    if not authors:
+        raise CorpusError(path, f"paper {title!r} has an empty authors line", lineno + 2)
+    year = int(header["year"]) if header["year"] else settings.snapshot_year
+    _check_year(year, f"{lines[start].strip()!r}: year", path, lineno, settings)
+    title = cap_title(title, f"{path}:{lineno + 1}", settings)
+    try:
+        date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))
+    except ValueError as exc:
+        raise CorpusError(path, f"invalid date in {lines[start].strip()!r}: {exc}", lineno) from exc
+    abstract = cap_abstract(abstract, f"{path}:{lineno}", settings)
+    return Paper(
+        paper_id=make_paper_id(title),
+        title=title,
+        authors=authors,
+        authors_truncated=truncated,
+        affiliations=[a.strip() for a in affils.split(",") if a.strip()],
+        category=header["cat"],
+        date=date,
+        date_precision="day",
+        date_inferred=header["year"] is None,
+        year=year,
+        has_code=header["code"] is not None,
+        abstract=abstract,
+        urls=find_urls(abstract),
+        profile=profile,
+        profiles=[profile],
+        source=f"{path}:{lineno}",
+    )
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+def parse_jsonl(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusError]:
+    """Yield a Paper per valid line and a CorpusError per malformed one, in file order."""
+    text = read_text(path)
+    # Split on "\n" only: splitlines() would also break inside strings holding U+2028.
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield CorpusError(path, f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
+            continue
+        try:
+            yield _paper_from_record(record, path, lineno, settings)
+        except CorpusError as exc:
+            yield exc
+
+
+def _str_list(value: Any, name: str, path: Path, lineno: int) -> tuple[list[str], bool]:
+    if value is None:
+        return [], False
+    if isinstance(value, str):
+        return split_authors(value) if name == "authors" else (
+            [v.strip() for v in value.split(",") if v.strip()], False
+        )
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = [v.strip() for v in value if v.strip()]
+        truncated = bool(items) and name == "authors" and items[-1].lower().rstrip(".") == "et al"
+        return (items[:-1] if truncated else items), truncated
+    raise CorpusError(path, f"'{name}' must be a list of strings or a comma string", lineno)
+
+
+def _parse_date(value: Any, path: Path, lineno: int) -> tuple[dt.date | None, str | None]:
+    if value is None or value == "":
+        return None, None
+    text = str(value).strip()
+    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+        try:
+            return dt.datetime.strptime(text, fmt).date(), precision
+        except ValueError:
+            continue
+    raise CorpusError(path, f"'date' must be YYYY-MM-DD, YYYY-MM or YYYY, got {text!r}", lineno)
+
+
+def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSettings) -> Paper:
+    if not isinstance(record, dict):
+        raise CorpusError(path, f"expected a JSON object, got {type(record).__name__}", lineno)
+    for key in ("title", "abstract"):
+        value = record.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problem = "is missing" if value is None else "must be a non-empty string"
+            raise CorpusError(path, f"required field '{key}' {problem}", lineno)
+    unknown = sorted(set(record) - _JSONL_FIELDS)
+    if unknown:
+        log.warning("%s:%d: ignoring unknown fields %s", path, lineno, ", ".join(unknown))
+    title = cap_title(" ".join(record["title"].split()), f"{path}:{lineno}", settings)
+    authors, truncated = _str_list(record.get("authors"), "authors", path, lineno)
+    affiliations, _ = _str_list(record.get("affiliations"), "affiliations", path, lineno)
+    date, precision = _parse_date(record.get("date"), path, lineno)
+    year = record.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise CorpusError(path, f"'year' must be an integer, got {year!r}", lineno)
+    if date:
+        _check_year(date.year, f"'date' {record['date']!r}: year", path, lineno, settings)
+    elif year is not None:
+        _check_year(year, "'year'", path, lineno, settings)
+    if date and year is not None and date.year != year:
+        raise CorpusError(path, f"'year' {year} contradicts 'date' {record['date']}", lineno)
+    has_code = record.get("has_code", False)
+    if not isinstance(has_code, bool):
+        raise CorpusError(path, f"'has_code' must be true or false, got {has_code!r}", lineno)
+    for key in ("id", "category", "profile", "venue", "doi"):
+        if record.get(key) is not None and not isinstance(record[key], (str, int)):
+            raise CorpusError(path, f"'{key}' must be a string", lineno)
+    url_field, _ = _str_list(record.get("url"), "url", path, lineno)
+    keywords, _ = _str_list(record.get("keywords"), "keywords", path, lineno)
+    doi = str(record["doi"]) if record.get("doi") else None
+    if doi and not doi_url(doi):
+        raise CorpusError(path, f"'doi' must look like 10.1234/abc, got {doi!r}", lineno)
+    abstract = cap_abstract(" ".join(record["abstract"].split()), f"{path}:{lineno}", settings)
+    return Paper(
+        paper_id=str(record["id"]).strip() if record.get("id") not in (None, "") else make_paper_id(title),
+        title=title,
+        authors=authors,
+        authors_truncated=truncated,
+        affiliations=affiliations,
+        category=normalise_category(str(record["category"])) if record.get("category") else None,
+        date=date,
+        date_precision=precision,  # type: ignore[arg-type]
+        year=date.year if date else year,
+        has_code=has_code,
+        abstract=abstract,
+        urls=list(dict.fromkeys([*([doi_url(doi)] if doi else []), *url_field, *find_urls(abstract)])),
+        venue=" ".join(str(record.get("venue") or "").split()) or None,
+        keywords=keywords,
+        profile=str(record["profile"]) if record.get("profile") else None,
+        profiles=[str(record["profile"])] if record.get("profile") else [],
+        source=f"{path}:{lineno}",
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """The corpus files under `root`, sorted so ids and duplicate handling are reproducible.
+
+    Symbolic links are followed (a corpus often links in another folder); a link to a folder
+    already being read (a loop, or a second way to the same folder) and a broken link are
+    skipped, each with a warning naming it."""
+    if not root.exists():
+        raise CorpusError(root, "corpus path does not exist (set QABOT_CORPUS)")
+    if root.is_file():
+        return [root]
+    files: list[Path] = []
+    seen = {root.resolve()}
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here, real = Path(folder), Path(folder).resolve()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in list(dirs):
+            target = (here / name).resolve()
+            if target in seen or real.is_relative_to(target):
+                log.warning("%s: skipped: a link to the folder %s, which is already read "
+                            "(a loop, or a second link to it)", here / name, target)  # fmt: skip
+                dirs.remove(name)
+            else:
+                seen.add(target)
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or name.lower().startswith("readme"):
+                continue
+            if path.is_symlink() and not path.exists():
+                log.warning("%s: skipped: a broken link (to %s)", path, os.readlink(path))
+                continue
+            if path.is_file():
+                files.append(path)
+    return sorted(files)
+
+
+def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoad:
+    """Read every profile, JSONL and bibliography file under `root` into deduplicated papers.
+
+    A paper seen again (same id, same DOI, or the same normalised title, in any format) is
+    stored once, as first read; files are read in sorted order so the choice is reproducible.
+    One explicit id given to two different texts (without a shared DOI) is an error instead.
+    """
+    settings = settings or CorpusSettings()
+    result = CorpusLoad()
+    by_id: dict[str, Paper] = {}
+    by_title: dict[str, Paper] = {}
+    by_doi: dict[str, Paper] = {}
+
+    def reject(error: CorpusError) -> None:
+        if settings.strict:
+            raise error
+        log.warning("skipped: %s", error)
+        result.errors.append(error)
+
+    def keep(record: Paper) -> str | None:
+        """Store a paper once; returns the id it is stored under (None: rejected)."""
+        doi = record.doi
+        same_doi = by_doi.get(doi) if doi else None
+        first = same_doi or by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
+        if first is None:
+            by_id[record.paper_id] = record
+            by_title[normalise_title(record.title)] = record
+            if doi:
+                by_doi[doi] = record
+            position[record.paper_id] = len(result.papers)
+            result.papers.append(record)
+            return record.paper_id
+        if (first.paper_id == record.paper_id and same_doi is None
+                and record.paper_id != make_paper_id(record.title)  # a slug: same title
+                and first.content_hash() != record.content_hash()):  # fmt: skip
+            path_s, _, line = record.source.rpartition(":")
+            reject(CorpusError(
+                path_s, f"duplicate id {record.paper_id!r} with different content "
+                f"(first seen at {first.source})", int(line) if line.isdigit() else None,
+            ))  # fmt: skip
+            return None
+        log.info("duplicate of %s at %s stored once", first.source, record.source)
+        result.duplicates += 1
+        # A lab's profiles list shared papers: the one record remembers every profile.
+        extra = [p for p in record.profiles if p not in first.profiles]
+        if extra:
+            merged = first.model_copy(update={"profiles": [*first.profiles, *extra]})
+            by_id[first.paper_id] = by_title[normalise_title(first.title)] = merged
+            if first.doi:
+                by_doi[first.doi] = merged
+            result.papers[position[first.paper_id]] = merged
+        return first.paper_id
+
+    position: dict[str, int] = {}
+    for path in corpus_files(root):
+        suffix = path.suffix.lower()
+        if suffix not in SUFFIXES:
+            reject(CorpusError(path, "unsupported file type; expected a .txt profile, .jsonl, "
+                               ".bib (BibTeX), .json (CSL-JSON) or .ris"))  # fmt: skip
+            continue
+        result.files.append(path)
+        profile: Profile | None = None
+        try:
+            if suffix in PROFILE_SUFFIXES:
+                profile, papers, errors = parse_profile(path, settings)
+                result.profiles.append(profile)
+                records: list[Paper | CorpusError] = [*papers, *errors]
+            else:
+                if suffix in JSONL_SUFFIXES:
+                    records = list(parse_jsonl(path, settings))
+                else:
+                    records = [_vetted(r, settings) for r in READERS[suffix](path, settings)]
+        except CorpusError as exc:
+            reject(exc)
+            continue
+        for record in records:
+            if isinstance(record, CorpusError):
+                reject(record)
+                continue
+            stored = keep(record)
+            if profile is not None and stored is not None:
+                profile.paper_ids.append(stored)
+        if profile is not None:
+            profile.paper_ids = list(dict.fromkeys(profile.paper_ids))
+    return result

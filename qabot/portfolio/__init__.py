@@ -1,0 +1,1 @@
+"""Portfolio statistics and themes, computed exactly from the parsed records and vectors."""

@@ -1,0 +1,222 @@
+"""Portfolio statistics computed exactly from the parsed `Paper` and `Profile` records.
+
+Top-k retrieval cannot count, list or rank a whole portfolio, so these questions are answered
+from metadata. Author statistics cover the *listed* authors only: a list that ends in "et al."
+is partial, and every figure that depends on authors says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from pydantic import BaseModel, Field
+
+from qabot.domain.filters import Filters, paper_matches
+from qabot.domain.names import name_key
+from qabot.domain.records import AuthorCount, Paper, Profile, Topic
+from qabot.portfolio.themes import PaperVectors, find_topics
+
+
+def when_published(paper: Paper) -> dt.date | None:
+    """The paper's date, else the first day of its year (a JSONL record may give only a
+    year), else None."""
+    if paper.date is not None:
+        return paper.date
+    return dt.date(paper.year, 1, 1) if paper.year is not None and 1 <= paper.year <= 9999 else None
+
+# Papers no profile lists: JSONL, BibTeX, CSL-JSON or RIS files.
+JSONL_SOURCE = "paper files"
+
+
+class PortfolioReport(BaseModel):
+    """What `bot.portfolio()` and `qabot stats --json` return."""
+
+    profiles: list[Profile]
+    papers_indexed: int
+    papers_stated: int | None = Field(
+        description="The stated paper count of the one indexed profile. With several profiles "
+        "it is None: each states its own (see `profiles`), and they share papers, so a sum "
+        "would mean nothing."
+    )
+    papers_by_source: dict[str, int] = Field(
+        default_factory=dict,
+        description='Indexed papers per source: each profile\'s name, and "paper files" (JSONL, BibTeX, CSL-JSON, RIS) for '
+        "papers no profile lists. A paper two profiles list counts for both.",
+    )
+    counts_by_year: dict[int, int]
+    counts_by_category: dict[str, int]
+    counts_by_affiliation: dict[str, int]
+    papers_with_code: list[str] = Field(description="Titles of the papers that link their code.")
+    top_coauthors: list[AuthorCount]
+    truncated_author_lists: int = Field(description='Papers whose author list ends in "et al.".')
+    earliest: str | None
+    latest: str | None
+    undated: int
+    topics: list[Topic] = Field(default_factory=list, description="Main themes (k-means).")
+
+
+class Portfolio:
+    """Exact statistics over one index generation's papers."""
+
+    def __init__(self, papers: list[Paper], profiles: list[Profile]) -> None:
+        self.papers = papers
+        self.profiles = profiles
+        self.by_id = {p.paper_id: p for p in papers}
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        self._author_papers: dict[str, list[str]] = defaultdict(list)
+        for paper in papers:
+            keys: set[str] = set()  # two spellings of one name on a paper count it once
+            for author in dict.fromkeys(paper.authors):
+                key = name_key(author)
+                spellings[key][author] += 1
+                if key not in keys:
+                    keys.add(key)
+                    self._author_papers[key].append(paper.paper_id)
+        # The most common spelling names the person; ties go to the fuller form.
+        self.display = {k: max(c, key=lambda s: (c[s], len(s))) for k, c in spellings.items()}
+        self.owner_keys = {name_key(p.name) for p in profiles}
+
+    # -- profiles (a lab indexes several) ------------------------------------------------------
+
+    def profile(self, name: str) -> Profile | None:
+        """The profile whose owner `name` names: the same person, else a part of the name."""
+        key, needle = name_key(name), name.casefold().strip()
+        return next((p for p in self.profiles if name_key(p.name) == key), None) or next(
+            (p for p in self.profiles if needle and needle in p.name.casefold()), None
+        )
+
+    def scoped(self, name: str) -> Portfolio:
+        """The portfolio of one profile: the papers its page lists, and its figures only."""
+        profile = self.profile(name)
+        if profile is None:
+            return Portfolio([], [])
+        papers = [p for p in self.papers if paper_matches(p, Filters(profile=profile.name))]
+        return Portfolio(papers, [profile])
+
+    def papers_by_source(self) -> dict[str, int]:
+        """Indexed papers per profile, then those from paper files (no profile lists them)."""
+        counts = {p.name: 0 for p in self.profiles}
+        jsonl = 0
+        for paper in self.papers:
+            names = paper.profiles or ([paper.profile] if paper.profile else [])
+            listed = [n for n in names if n in counts]
+            for n in listed:
+                counts[n] += 1
+            jsonl += not listed
+        return counts | ({JSONL_SOURCE: jsonl} if jsonl else {})
+
+    # -- counts --------------------------------------------------------------------------------
+
+    def counts_by_year(self) -> dict[int, int]:
+        return dict(sorted(Counter(p.year for p in self.papers if p.year is not None).items()))
+
+    def counts_by_category(self) -> dict[str, int]:
+        counts = Counter(p.category for p in self.papers if p.category)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def counts_by_affiliation(self) -> dict[str, int]:
+        counts = Counter(a for p in self.papers for a in dict.fromkeys(p.affiliations))
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def papers_stated(self) -> int | None:
+        """The one profile's stated count; None with several (never a sum, see the report)."""
+        return self.profiles[0].papers_stated if len(self.profiles) == 1 else None
+
+    @property
+    def truncated_author_lists(self) -> int:
+        return sum(p.authors_truncated for p in self.papers)
+
+    # -- selections ----------------------------------------------------------------------------
+
+    def with_code(self) -> list[Paper]:
+        return self.chronological([p for p in self.papers if p.has_code])
+
+    def chronological(self, papers: list[Paper]) -> list[Paper]:
+        """Oldest first; undated papers last, by title. A paper known only by its year sorts
+        at the start of that year."""
+
+        def key(p: Paper) -> tuple[bool, dt.date, str]:
+            when = when_published(p)
+            return when is None, when or dt.date.max, p.title
+
+        return sorted(papers, key=key)
+
+    def dated(self) -> list[Paper]:
+        """Papers with a date or at least a year, oldest first."""
+        return self.chronological([p for p in self.papers if when_published(p) is not None])
+
+    def earliest(self) -> Paper | None:
+        dated = self.dated()
+        return dated[0] if dated else None
+
+    def latest(self) -> Paper | None:
+        dated = self.dated()
+        return dated[-1] if dated else None
+
+    def in_range(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Paper]:
+        return [p for p in self.dated()
+                if (start is None or when_published(p) >= start)  # type: ignore[operator]
+                and (end is None or when_published(p) <= end)]  # type: ignore[operator]  # fmt: skip
+
+    def select(self, filters: Filters | None = None) -> list[Paper]:
+        """Papers matching every filter, oldest first. Authors match as `papers_by` does
+        (name variants are one person); the other filters decide as retrieval does."""
+        filters = filters or Filters()
+        chosen = [p for p in self.papers
+                  if paper_matches(p, filters.model_copy(update={"author": None}))]  # fmt: skip
+        if filters.author:
+            ids = set(self.papers_by(filters.author))
+            chosen = [p for p in chosen if p.paper_id in ids]
+        return self.chronological(chosen)
+
+    # -- authors -------------------------------------------------------------------------------
+
+    def author_keys(self, query: str) -> list[str]:
+        """Author identities matching a name: exact variant first, else a name part."""
+        key = name_key(query)
+        if key in self._author_papers:
+            return [key]
+        needle = query.casefold().strip()
+        return sorted(k for k, shown in self.display.items()
+                      if needle and (needle in shown.casefold() or needle in k))  # fmt: skip
+
+    def papers_by(self, author: str) -> list[str]:
+        ids: dict[str, None] = {}  # ordered and O(1) membership: an author may have thousands
+        for key in self.author_keys(author):
+            ids.update(dict.fromkeys(self._author_papers[key]))
+        return list(ids)
+
+    def coauthors(self, limit: int | None = 10, exclude_owner: bool = True) -> list[AuthorCount]:
+        """Listed co-authors by number of shared papers (the profile owner left out)."""
+        keys = [k for k in self._author_papers if not (exclude_owner and k in self.owner_keys)]
+        # Rank on plain tuples and build records for the top only: a field has 100k+ authors.
+        keys.sort(key=lambda k: (-len(self._author_papers[k]), self.display[k]))
+        return [AuthorCount(name=self.display[k], papers=len(self._author_papers[k]),
+                            paper_ids=self._author_papers[k]) for k in keys[: limit or None]]  # fmt: skip
+
+    # -- topics --------------------------------------------------------------------------------
+
+    def topics(self, vectors: PaperVectors, max_topics: int = 8) -> list[Topic]:
+        return find_topics(self.papers, vectors, max_topics)
+
+    # -- report --------------------------------------------------------------------------------
+
+    def report(self, coauthors: int = 10) -> PortfolioReport:
+        first, last = self.earliest(), self.latest()
+        return PortfolioReport(
+            profiles=self.profiles,
+            papers_indexed=len(self.papers),
+            papers_stated=self.papers_stated,
+            papers_by_source=self.papers_by_source(),
+            counts_by_year=self.counts_by_year(),
+            counts_by_category=self.counts_by_category(),
+            counts_by_affiliation=self.counts_by_affiliation(),
+            papers_with_code=[p.title for p in self.with_code()],
+            top_coauthors=self.coauthors(coauthors),
+            truncated_author_lists=self.truncated_author_lists,
+            earliest=f"{first.title} ({first.date or first.year})" if first else None,
+            latest=f"{last.title} ({last.date or last.year})" if last else None,
+            undated=sum(when_published(p) is None for p in self.papers),
+        )
