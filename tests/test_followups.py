@@ -122,3 +122,42 @@ def test_an_answer_that_only_cites_numbers_is_resolved_through_its_transcript(
              {"role": "assistant", "content": first.transcript()}]
     answer = extractive_bot.ask("tell me more about the first one", history=turns)
     assert [c.paper_id for c in answer.citations] == [first.citations[0].paper_id]
+
+
+# -- citations kept as data ------------------------------------------------------------------
+
+
+def test_a_turn_that_carries_its_citations_is_read_from_them_not_its_text() -> None:
+    """Structured history: the papers are the turn's `citations`, whatever its text says."""
+    turn = {"role": "assistant", "content": "- “Alpha Paper on Reward Models” [1]",
+            "citations": ["p3", "p2", "missing-id", "p3"]}  # fmt: skip
+    assert [p.paper_id for p in previous_papers([turn], PAPERS)] == ["p3", "p2"]
+    follow = resolve_follow_up("tell me more about the first one", [turn], PAPERS)
+    assert follow is not None and follow.paper_ids == ["p3"], "the text's list is not consulted"
+    nothing = {"role": "assistant", "content": "- “Alpha Paper on Reward Models” [1]", "citations": []}
+    assert previous_papers([nothing], PAPERS) == [], "an empty citation list means no papers"
+
+
+def test_an_answer_as_a_turn_lists_its_papers_in_reading_order() -> None:
+    from qabot.domain.records import Answer, Citation
+
+    answer = Answer(question="q", standalone_question="q", answerer="extractive",
+                    answer="Gamma [3]; alpha [1], and again [3]; beta [2, 3].",
+                    citations=[Citation(number=n, paper_id=f"p{n}", title=f"T{n}", text="x")
+                               for n in (1, 2, 3)])  # fmt: skip
+    turn = answer.as_turn()
+    assert turn["role"] == "assistant" and turn["citations"] == ["p3", "p1", "p2"]
+    assert turn["content"] == answer.transcript(), "text-only callers keep the same content"
+
+
+def test_follow_ups_through_the_api_use_the_turns_citations(extractive_bot: QABot) -> None:
+    """The turn's text names no paper the text fallback could find; its citations do."""
+    first = extractive_bot.ask("Which papers study recommender systems?")
+    turn = first.as_turn()
+    opaque = {**turn, "content": "(an answer kept by a client that rewrote its text)"}
+    history = [{"role": "user", "content": first.question}, opaque]
+    second = extractive_bot.ask("tell me more about the second one", history)
+    assert [c.paper_id for c in second.citations] == [turn["citations"][1]]  # type: ignore[index]
+    text_only = [{"role": "user", "content": first.question},
+                 {"role": "assistant", "content": "(an answer kept by a client that rewrote its text)"}]
+    assert extractive_bot.ask("tell me more about the second one", text_only).citations != second.citations

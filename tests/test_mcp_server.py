@@ -100,7 +100,7 @@ def check(got: dict[str, Any]) -> None:
 def test_filter_parameters_are_the_filters(extractive_bot: QABot) -> None:
     """The tools offer every `Filters` field, so a filter added there reaches MCP clients."""
     ask, search, stats = PortfolioTools(extractive_bot).tools()
-    assert list(inspect.signature(ask).parameters) == ["question", *Filters.model_fields]
+    assert list(inspect.signature(ask).parameters) == ["question", *Filters.model_fields, "history"]
     assert list(inspect.signature(search).parameters) == ["question", "k", *Filters.model_fields]
     assert not inspect.signature(stats).parameters
     by_keyword = ask(BPD_Q, year_to=2021)
@@ -111,7 +111,7 @@ def test_filter_parameters_are_the_filters(extractive_bot: QABot) -> None:
 
 
 def test_tools_keep_no_state_between_calls(extractive_bot: QABot) -> None:
-    """A follow-up means nothing to the tools: there is no history to resolve "it" against."""
+    """A follow-up means nothing to the tools without a history: they keep none themselves."""
     tools = PortfolioTools(extractive_bot)
     first = tools.ask(BPD_Q)
     again = tools.ask(BPD_Q)
@@ -119,6 +119,18 @@ def test_tools_keep_no_state_between_calls(extractive_bot: QABot) -> None:
     follow_up = tools.ask("Who wrote it?")
     assert follow_up.question == "Who wrote it?"
     assert BPD_ID not in [c.paper_id for c in follow_up.citations[:1]] or follow_up.abstained
+
+
+def test_ask_takes_a_history_whose_turns_carry_their_citations(extractive_bot: QABot) -> None:
+    tools = PortfolioTools(extractive_bot)
+    first = tools.ask("Which papers study recommender systems?")
+    cited = [c.paper_id for c in first.citations]
+    history = [{"role": "user", "content": first.question},
+               {"role": "assistant", "content": first.answer, "citations": cited}]  # fmt: skip
+    second = tools.ask("tell me more about the second one", history=history)
+    assert [c.paper_id for c in second.citations] == [cited[1]]
+    with pytest.raises(QuestionError, match="history"):
+        tools.tools()[0]("Who wrote it?", history=[{"content": "no role"}])
 
 
 def test_stdio_tools_in_memory(extractive_bot: QABot) -> None:

@@ -4,7 +4,6 @@ internals the adapter relies on (qabot.index.chroma, "CHROMA INTERNALS")."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,24 +13,22 @@ from qabot.index.chroma import ChromaStore, check_internals
 from qabot.testing.vector_store import VectorStoreContract
 from tests.test_chroma_server import start_chroma
 
-_servers = itertools.count()
-
-
 class TestLocalChroma(VectorStoreContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> ChromaStore:
         return ChromaStore(path=tmp_path / "chroma")
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    proc, url = start_chroma(tmp_path_factory.mktemp("contract-server"))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
 @pytest.mark.slow
 class TestChromaServer(VectorStoreContract):
-    @pytest.fixture(scope="class")
-    def server(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-        proc, url = start_chroma(tmp_path_factory.mktemp("contract-server"))
-        yield url
-        proc.terminate()
-        proc.wait(timeout=20)
-
     @pytest.fixture
     def store(self, server: str) -> Iterator[ChromaStore]:
         store = ChromaStore(url=server)

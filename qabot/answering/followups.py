@@ -2,19 +2,22 @@
 "which of those have code?".
 
 The conversation arrives as `{"role", "content"}` dicts (the API's, the CLI chat's and the web
-chat's history alike), so the previous answer's papers are recovered from its text, in order:
+chat's history alike). An assistant turn made by `Answer.as_turn()` carries the papers it cited
+as data (`citations`: paper ids in reading order), and those are the previous answer's papers.
+For a turn kept as text only, they are recovered from its text, in order:
 1. its list lines, `- “Title” (date) [n]` (statistic and survey lists);
 2. else its numbered source list, `[n] Title (year) — authors` (what `Answer.transcript()`,
-   the `/chat` endpoint and the chat histories keep, so an answer that only says [2] works);
+   the `/chat` endpoint and text-only histories keep, so an answer that only says [2] works);
 3. else the titles it quotes, “Title”, in order of first appearance.
-Titles are matched against the paper table, so nothing a user typed can name a paper that is
-not indexed. The reference then becomes a filter on those papers' ids.
+The reference then becomes a filter on those papers' ids.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
@@ -61,15 +64,31 @@ class FollowUp:
         self.route_text = self.route_text or self.question
 
 
-def previous_papers(history: list[dict[str, str]] | None, papers: list[Paper]) -> list[Paper]:
-    """The papers of the last assistant turn, in the order it gave them."""
-    last = next((t.get("content") for t in reversed(history or [])
+def previous_papers(history: list[dict[str, Any]] | None, papers: Sequence[Paper],
+                    index: Mapping[str, int] | None = None) -> list[Paper]:  # fmt: skip
+    """The papers of the last assistant turn, in the order it gave them: its `citations`
+    (paper ids, as `Answer.as_turn()` keeps them); for a turn kept as text only, the titles
+    its text lists (`_text_papers`). `index`: paper id -> position in `papers`."""
+    last = next((t for t in reversed(history or [])
                  if isinstance(t, dict) and t.get("role") == "assistant"), None)  # fmt: skip
-    if not isinstance(last, str) or not last.strip():
+    if last is None:
         return []
+    cited = last.get("citations")
+    if isinstance(cited, list):
+        if index is None:
+            index = {p.paper_id: i for i, p in enumerate(papers)}
+        return [papers[index[pid]] for pid in dict.fromkeys(cited) if pid in index]
+    content = last.get("content")
+    return _text_papers(content, papers) if isinstance(content, str) and content.strip() else []
+
+
+def _text_papers(text: str, papers: Sequence[Paper]) -> list[Paper]:
+    """For history kept as text only (callers that have nothing else): the papers of its list
+    lines, else of its numbered source list, else the titles it quotes. Titles are matched
+    against the paper table, so nothing a user typed can name a paper that is not indexed."""
     by_title = {normalise_title(p.title): p for p in papers}
     for pattern in (_LIST_LINE, _SOURCE_LINE, _QUOTED):
-        found = [by_title.get(normalise_title(m.group("title"))) for m in pattern.finditer(last)]
+        found = [by_title.get(normalise_title(m.group("title"))) for m in pattern.finditer(text)]
         ordered = list(dict.fromkeys(p.paper_id for p in found if p is not None))
         if ordered:
             by_id = {p.paper_id: p for p in papers}
@@ -77,13 +96,14 @@ def previous_papers(history: list[dict[str, str]] | None, papers: list[Paper]) -
     return []
 
 
-def resolve_follow_up(question: str, history: list[dict[str, str]] | None,
-                      papers: list[Paper]) -> FollowUp | None:  # fmt: skip
+def resolve_follow_up(question: str, history: list[dict[str, Any]] | None,
+                      papers: Sequence[Paper],
+                      index: Mapping[str, int] | None = None) -> FollowUp | None:  # fmt: skip
     """A `FollowUp` when `question` points into the previous answer's list, else None."""
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not (ordinal or subset) or not history:
         return None
-    listed = previous_papers(history, papers)
+    listed = previous_papers(history, papers, index)
     if not listed:
         return None
     if ordinal:

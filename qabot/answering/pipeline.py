@@ -82,7 +82,8 @@ def answer_stream(live: Live, settings: RetrievalSettings, answerer: str, questi
     budget = deadline()
     turns = clean_history(options.history)
     # "Which of those have code?", "the second one": the papers of the previous answer.
-    follow = resolve_follow_up(text, turns, live.snapshot.papers) if turns else None
+    snapshot = live.snapshot
+    follow = resolve_follow_up(text, turns, snapshot.papers, snapshot.paper_index) if turns else None
     route = live.route(follow.route_text if follow else text, budget)  # already cleaned
     # Filters the caller set win over those the router read from the question.
     merged = {**route.filters.model_dump(exclude_none=True), **given}

@@ -61,12 +61,17 @@ def clean_question(question: object, max_chars: int) -> str:
 
 class Turn(BaseModel):
     """One message of a chat history, OpenAI/Gradio style. Gradio adds keys of its own
-    (metadata, options), which are kept; content that is not text (a file) is skipped later."""
+    (metadata, options), which are kept; content that is not text (a file) is skipped later.
+    An assistant turn may carry the papers it cited (`Answer.as_turn()`), in reading order, so
+    that a follow-up ("the second one", "which of those …") finds them without reading the
+    answer's text."""
 
     model_config = ConfigDict(extra="allow")
 
     role: str
     content: Any = None
+    citations: list[str] | None = Field(default=None, description="Paper ids the turn cited, "
+                                        "in reading order (assistant turns).")
 
 
 class Options(BaseModel):
@@ -95,13 +100,18 @@ def check_options(**values: Any) -> Options:
         raise QuestionError(f"Invalid parameter: {validation_summary(exc, _parameter)}.") from exc
 
 
-def clean_history(history: list[Turn] | None) -> list[dict[str, str]]:
-    """The validated history as plain `{"role", "content"}` dicts with clean text."""
-    return [
-        {"role": turn.role, "content": clean_text(turn.content)}
-        for turn in history or []
-        if isinstance(turn.content, str)
-    ]
+def clean_history(history: list[Turn] | None) -> list[dict[str, Any]]:
+    """The validated history as `{"role", "content"}` dicts with clean text, and each turn's
+    `citations` when it has them."""
+    cleaned: list[dict[str, Any]] = []
+    for turn in history or []:
+        if not isinstance(turn.content, str):
+            continue
+        entry: dict[str, Any] = {"role": turn.role, "content": clean_text(turn.content)}
+        if turn.citations is not None:
+            entry["citations"] = [clean_text(c) for c in turn.citations]
+        cleaned.append(entry)
+    return cleaned
 
 
 def _clean_value(value: Any) -> Any:

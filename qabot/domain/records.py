@@ -12,6 +12,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# A citation marker's number as answers write it: "[1]", or each of a group "[1, 2]" / "[1; 3]".
+_MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def marker_order(text: str) -> list[int]:
+    """The source numbers of the `[n]` markers in `text`, in order of first appearance."""
+    numbers = (int(n) for m in _MARKER_GROUP.finditer(text) for n in re.split(r"\s*[,;]\s*", m[1]))
+    return list(dict.fromkeys(numbers))
+
+
 # A DOI link as the bibliography readers write it (https://doi.org/10.x/y); dx.doi.org too.
 DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\.\S+)$", re.IGNORECASE)
 
@@ -176,6 +186,21 @@ class Answer(BaseModel):
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(mode="json")
+
+    def cited_paper_ids(self) -> list[str]:
+        """The cited papers in reading order: by where their first `[n]` marker stands."""
+        by_number = {c.number: c.paper_id for c in self.citations}
+        ordered = [by_number[n] for n in marker_order(self.answer) if n in by_number]
+        ordered += [c.paper_id for c in self.citations]  # any marker the text lost
+        return list(dict.fromkeys(ordered))
+
+    def as_turn(self) -> dict[str, object]:
+        """This answer as a chat-history turn that keeps its citations as data: the content is
+        `transcript()` (for a model condensing a follow-up, and for callers that keep text
+        only), and `citations` the cited papers' ids in reading order, which follow-ups such
+        as "tell me more about the second one" resolve against."""
+        return {"role": "assistant", "content": self.transcript(),
+                "citations": self.cited_paper_ids()}  # fmt: skip
 
     def transcript(self) -> str:
         """The answer with its numbered source list, as plain text: what the `/chat` endpoint

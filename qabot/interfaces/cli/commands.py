@@ -126,7 +126,7 @@ def _print_sources(answer: Answer) -> None:
                   highlight=False, markup=False)  # fmt: skip
 
 
-def _stream_answer(bot: QABot, question: str, history: list[dict[str, str]] | None,
+def _stream_answer(bot: QABot, question: str, history: list[dict[str, Any]] | None,
                    **filters: Any) -> Answer:  # fmt: skip
     answer: Answer | None = None
     for item in bot.stream(question, history, **filters):
@@ -171,7 +171,7 @@ def chat(ctx: typer.Context) -> None:
     Type /new to start over, /quit (or Ctrl-D) to leave.
     """
     bot = open_bot(ctx)
-    history: list[dict[str, str]] = []
+    history: list[dict[str, Any]] = []
     err.print(f"qabot chat ({bot.answerer} answerer). /new starts over, /quit leaves.")
     if isinstance(sys.stdin, io.TextIOWrapper):
         # An undecodable byte arrives as a surrogate escape, which the question cleaning
@@ -204,8 +204,7 @@ def chat(ctx: typer.Context) -> None:
                         "session goes on. Run with -v for details.")  # fmt: skip
             continue
         _print_sources(answer)
-        history += [{"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": answer.transcript()}]  # fmt: skip
+        history += [{"role": "user", "content": answer.question}, answer.as_turn()]
 
 
 @app.command()

@@ -10,7 +10,9 @@ serve them without restating anything:
 - `qabot.mcp_gradio` registers them as Gradio API endpoints, which Gradio's own MCP support
   publishes at `/gradio_api/mcp/` (`qabot serve --mcp`).
 
-Every call is independent: the tools take no history and keep nothing between calls. A
+Every call is independent: the tools keep nothing between calls. `ask` takes the conversation
+so far as an optional `history`, whose assistant turns carry the papers they cited as data
+(`citations`: paper ids), so a client can ask follow-ups ("who wrote it?", "the second one"). A
 `QABotError` (an empty question, a missing index) becomes an MCP tool error with its message;
 anything else is logged with its traceback and reported as a one-line internal error.
 """
@@ -51,6 +53,11 @@ LISTED_MAX = 50  # titles listed in portfolio_statistics; the counts cover all o
 # Parameters, each described once; both transports publish these descriptions.
 Question = Annotated[str, Field(description="The question, in natural language.")]
 K = Annotated[int, Field(ge=1, le=50, description="How many papers to return (1-50).")]
+History = Annotated[list[dict[str, Any]] | None, Field(description=(
+    "The conversation so far, oldest first, for follow-up questions: "
+    '{"role": "user", "content": "<question>"} and {"role": "assistant", "content": "<answer>", '
+    '"citations": ["<paper_id>", ...]} (the previous result\'s citations\' paper ids, in order).'
+))]  # fmt: skip
 # The filter parameters are `Filters`' fields (see `filter_parameters`): a filter added there is
 # offered by the tools too. These say more than the model's own field descriptions.
 FILTER_HELP = {
@@ -139,12 +146,13 @@ class PortfolioTools:
         # Tool calls bypass the page's queue, so they get the same limit of their own.
         self._slots = threading.BoundedSemaphore(concurrency or bot.settings.app.concurrency)
 
-    def ask(self, question: Question, **filters: Any) -> AskResult:
+    def ask(self, question: Question, history: History = None, **filters: Any) -> AskResult:
         """Answer a question from the researcher's papers. Every claim is cited as [n] and the
         citations give each cited paper and passage; when the papers do not cover the question
-        the answer says so and `abstained` is true. Filters narrow the papers used."""
+        the answer says so and `abstained` is true. Filters narrow the papers used; `history`
+        makes it a follow-up of earlier turns."""
         with self._slots:
-            answer = self.bot.ask(question, **given(filters))
+            answer = self.bot.ask(question, history, **given(filters))
         return AskResult(
             question=answer.question, answer=answer.answer, abstained=answer.abstained,
             answerer=answer.answerer,
@@ -223,11 +231,16 @@ def _accepts_none(annotation: Any) -> bool:
 def with_filter_parameters(method: Callable[..., BaseModel]) -> Callable[..., BaseModel]:
     """`method(question, ..., **filters)` as a function whose signature lists every filter.
 
-    Gradio calls a tool with positional arguments and FastMCP with keywords; both work."""
+    Gradio calls a tool with positional arguments and FastMCP with keywords; both work. Own
+    parameters with a default of None (`history`) come after the filters, so that positional
+    callers of the tools published before them keep their places."""
     hints = get_type_hints(method, include_extras=True)
     own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(method).parameters.values()
            if p.kind is not inspect.Parameter.VAR_KEYWORD]  # fmt: skip
-    signature = inspect.Signature([*own, *filter_parameters()], return_annotation=hints["return"])
+    first = [p for p in own if p.default is not None]
+    last = [p for p in own if p.default is None]
+    signature = inspect.Signature([*first, *filter_parameters(), *last],
+                                  return_annotation=hints["return"])  # fmt: skip
 
     def tool(*args: Any, **kwargs: Any) -> BaseModel:
         try:

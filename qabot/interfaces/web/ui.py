@@ -170,12 +170,13 @@ class ChatService:
         # A lab indexes several profiles; the user can narrow the chat to one of them.
         self.profiles = [p.name for p in overview.profiles]
 
-    def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, str]],
+    def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, Any]],
                 year_from: float | None, year_to: float | None, categories: list[str] | None,
                 author: str | None, has_code: bool, affiliation: str | None = None,
                 profile: str | None = None,
-                ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, str]]]]:  # fmt: skip
-        """Stream one exchange into the chat; errors become a friendly chat message."""
+                ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:  # fmt: skip
+        """Stream one exchange into the chat; errors become a friendly chat message. `history`
+        (the page's hidden state) keeps each answer as `Answer.as_turn()`, citations as data."""
         shown = [*shown, {"role": "user", "content": md_escape(clean_text(str(message or "")))}]
         filters = _filters(year_from, year_to, categories, author, has_code, self.bounds,
                            affiliation, profile)  # fmt: skip
@@ -187,8 +188,7 @@ class ChatService:
                     # the first answer (QABot.warm_up), not inside it.
                     papers = self.bot.papers_by_id([c.paper_id for c in item.citations])
                     shown += answer_messages(item, item.standalone_question, papers)
-                    history = [*history, {"role": "user", "content": item.question},
-                               {"role": "assistant", "content": item.transcript()}]  # fmt: skip
+                    history = [*history, {"role": "user", "content": item.question}, item.as_turn()]
                     yield "", shown, history
                     return
                 text += item
@@ -199,7 +199,7 @@ class ChatService:
             log.exception("unexpected error while answering %r", str(message)[:200])
             yield "", [*shown, {"role": "assistant", "content": FAILURE}], history
 
-    def chat(self, question: str, history: list[dict[str, str]] | None = None,
+    def chat(self, question: str, history: list[dict[str, Any]] | None = None,
              year_from: int | None = None, year_to: int | None = None,
              categories: list[str] | None = None, author: str | None = None,
              has_code: bool = False) -> Iterator[str]:  # fmt: skip
@@ -207,7 +207,8 @@ class ChatService:
 
         `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}];
         keep each answer's text as returned (with its source list), so that follow-ups such as
-        "tell me more about the second one" find the papers it listed. Affiliations and
+        "tell me more about the second one" find the papers it listed; an assistant turn may
+        also carry them as data, "citations": [paper ids in reading order]. Affiliations and
         profiles are read from the question ("… with DeepMind"); the endpoint keeps its seven
         arguments so that plain-HTTP callers' positional lists stay valid.
         """
