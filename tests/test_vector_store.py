@@ -13,6 +13,7 @@ from qabot.index.chroma import ChromaStore, check_internals
 from qabot.testing.vector_store import VectorStoreContract
 from tests.test_chroma_server import start_chroma
 
+
 class TestLocalChroma(VectorStoreContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> ChromaStore:
