@@ -21,7 +21,9 @@ if __name__ == "__main__":
     try:
         settings = Settings()
         if args.mcp:
-            settings = settings.model_copy(update={"app": settings.app.model_copy(update={"mcp": True})})
+            settings = settings.model_copy(
+                update={"app": settings.app.model_copy(update={"mcp": True})}
+            )
         serve(settings, share=args.share)
     except QABotError as exc:  # e.g. a damaged index: one clear line, as `qabot serve` prints
         logging.getLogger("qabot").error("%s", exc)

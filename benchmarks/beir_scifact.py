@@ -99,10 +99,12 @@ def write_corpus(corpus: list[dict[str, Any]], folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "scifact.jsonl"
     text = "".join(
-        json.dumps({"id": doc["_id"], "title": doc["title"], "abstract": doc["text"]},
-                   ensure_ascii=False) + "\n"
+        json.dumps(
+            {"id": doc["_id"], "title": doc["title"], "abstract": doc["text"]}, ensure_ascii=False
+        )
+        + "\n"
         for doc in corpus
-    )  # fmt: skip
+    )
     if not path.exists() or path.read_text("utf-8") != text:
         path.write_text(text, "utf-8")
     return path
@@ -120,7 +122,9 @@ def evaluate(rankings: dict[str, list[str]], qrels: dict[str, set[str]]) -> dict
     """Mean nDCG@10 and Recall@100 over the judged queries (BEIR's averaging)."""
     judged = [q for q in rankings if qrels.get(q)]
     return {
-        f"ndcg@{K_NDCG}": statistics.fmean(ndcg_at_k(rankings[q], qrels[q], K_NDCG) for q in judged),
+        f"ndcg@{K_NDCG}": statistics.fmean(
+            ndcg_at_k(rankings[q], qrels[q], K_NDCG) for q in judged
+        ),
         f"recall@{K_RECALL}": statistics.fmean(
             recall_at_k(rankings[q], qrels[q], K_RECALL) for q in judged
         ),
@@ -128,16 +132,27 @@ def evaluate(rankings: dict[str, list[str]], qrels: dict[str, set[str]]) -> dict
 
 
 def git_commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                          cwd=ROOT, check=False)  # fmt: skip
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, cwd=ROOT, check=False).stdout.strip()  # fmt: skip
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    ).stdout.strip()
     return done.stdout.strip() + ("+changes" if dirty else "")
 
 
 def progress_bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn())  # fmt: skip
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+    )
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -154,16 +169,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     probe = Settings(corpus=corpus_dir, store=args.scratch / "store", llm="extractive")
     embeddings = probe.get_embeddings()
     model = embedding_id(embeddings)
-    settings = probe.model_copy(update={"store": args.scratch / store_name(probe, model, embedding_backend(embeddings))})
+    settings = probe.model_copy(
+        update={"store": args.scratch / store_name(probe, model, embedding_backend(embeddings))}
+    )
     bot = QABot(settings, embeddings=embeddings, auto_ingest=False)
 
     with progress_bar() as bar:
         task = bar.add_task("ingest (chunks)", total=None)
         start = time.perf_counter()
-        report = bot.ingest(progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = bot.ingest(
+            progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
         ingest_s = time.perf_counter() - start
-    log.info("ingest: %d papers, %d chunks (%d embedded, %d reused) in %.1f s",
-             report.papers, report.chunks, report.embedded, report.reused, ingest_s)  # fmt: skip
+    log.info(
+        "ingest: %d papers, %d chunks (%d embedded, %d reused) in %.1f s",
+        report.papers,
+        report.chunks,
+        report.embedded,
+        report.reused,
+        ingest_s,
+    )
     # qabot stores papers with the same normalised title once; BEIR keeps them apart. Say how
     # many documents that affects and whether any of them is judged relevant.
     indexed = set(bot.snapshot.paper_index)
@@ -231,11 +256,15 @@ def markdown(out: dict[str, Any]) -> str:
         "| --- | --- | --- | --- |",
     ]
     for mode, r in out["modes"].items():
-        lines.append(f"| qabot {mode} | {r['ndcg@10']:.3f} | {r['recall@100']:.3f} | "
-                     f"{r['search_p50_ms']:.1f} |")  # fmt: skip
+        lines.append(
+            f"| qabot {mode} | {r['ndcg@10']:.3f} | {r['recall@100']:.3f} | "
+            f"{r['search_p50_ms']:.1f} |"
+        )
     if out["split"] == "test":
-        lines += [f"| {p['system']} (published) | {p['ndcg@10']:.3f} | {p['recall@100']:.3f} | – |"
-                  for p in out["published_test"]]  # fmt: skip
+        lines += [
+            f"| {p['system']} (published) | {p['ndcg@10']:.3f} | {p['recall@100']:.3f} | – |"
+            for p in out["published_test"]
+        ]
     lines += [
         "",
         f"Corpus: {out['corpus_documents']:,} documents, {out['indexed_papers']:,} papers indexed "
@@ -250,24 +279,46 @@ def markdown(out: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help=f"BEIR SciFact folder (default {DEFAULT_DATA})")  # fmt: skip
-    parser.add_argument("--split", choices=("test", "train"), default="test",
-                        help="test to report (once), train to tune on")  # fmt: skip
-    parser.add_argument("--modes", default=",".join(MODES),
-                        help="comma-separated search modes (default all three)")  # fmt: skip
-    parser.add_argument("--scratch", type=Path, default=DEFAULT_SCRATCH,
-                        help="folder for the JSONL corpus and the stores (kept between runs)")  # fmt: skip
-    parser.add_argument("--limit", type=int, default=0,
-                        help="only the first N claims (a smoke run; never a reported figure)")  # fmt: skip
-    parser.add_argument("--name", default=None,
-                        help="results file stem (default beir_scifact-<split>)")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help=f"BEIR SciFact folder (default {DEFAULT_DATA})",
+    )
+    parser.add_argument(
+        "--split",
+        choices=("test", "train"),
+        default="test",
+        help="test to report (once), train to tune on",
+    )
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help="comma-separated search modes (default all three)"
+    )
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        default=DEFAULT_SCRATCH,
+        help="folder for the JSONL corpus and the stores (kept between runs)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=0,
+        help="only the first N claims (a smoke run; never a reported figure)",
+    )
+    parser.add_argument(
+        "--name", default=None, help="results file stem (default beir_scifact-<split>)"
+    )
     args = parser.parse_args(argv)
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in args.modes if m not in MODES]
     if unknown or not args.modes:
-        parser.error(f"--modes: unknown {', '.join(unknown) or 'empty list'}; choose from {', '.join(MODES)}")
+        parser.error(
+            f"--modes: unknown {', '.join(unknown) or 'empty list'}; choose from {', '.join(MODES)}"
+        )
     if args.limit < 0:
         parser.error("--limit must be 0 (all claims) or more")
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -73,9 +73,15 @@ print(json.dumps({{"lexical_s": lexical, "open_s": opened}}))
 
 def open_times(store: Path, corpus: Path) -> dict[str, float]:
     """Index open as the page needs it (no model load), and within it `open_lexical`."""
-    done = subprocess.run([sys.executable, "-c", OPEN_CHILD.format()], capture_output=True,
-                          text=True, env=env_for(store, corpus, None), cwd=BENCH.parent,
-                          check=True, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", OPEN_CHILD.format()],
+        capture_output=True,
+        text=True,
+        env=env_for(store, corpus, None),
+        cwd=BENCH.parent,
+        check=True,
+        timeout=600,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -93,16 +99,25 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--drop-caches", action="store_true",
-                        help="empty the OS page cache before every start and every open (root "
-                        "only): as after a reboot, or after the kernel reclaimed the cache")  # fmt: skip
-    parser.add_argument("--backends", default=Settings().index.backend,
-                        help="comma-separated: torch, onnx-fp32, onnx-int8")  # fmt: skip
+    parser.add_argument(
+        "--drop-caches",
+        action="store_true",
+        help="empty the OS page cache before every start and every open (root "
+        "only): as after a reboot, or after the kernel reclaimed the cache",
+    )
+    parser.add_argument(
+        "--backends",
+        default=Settings().index.backend,
+        help="comma-separated: torch, onnx-fp32, onnx-int8",
+    )
     parser.add_argument("--name", default="cold_start", help="results file stem")
-    parser.add_argument("--real-vectors", action="store_true",
-                        help="the --store-N indexes hold real vectors of the configured model "
-                        "(a real ingest, e.g. benchmarks/scale.py's): the app is started as "
-                        "`python app.py`, not with stand-in query vectors")  # fmt: skip
+    parser.add_argument(
+        "--real-vectors",
+        action="store_true",
+        help="the --store-N indexes hold real vectors of the configured model "
+        "(a real ingest, e.g. benchmarks/scale.py's): the app is started as "
+        "`python app.py`, not with stand-in query vectors",
+    )
     args, extra = parser.parse_known_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     os.environ.setdefault("QABOT_INDEX__ONNX_CACHE", str(RESULTS / "tmp" / "onnx"))
@@ -139,15 +154,24 @@ def main() -> None:
             drop_caches(args.drop_caches)
             measured[key].append(served | open_times(store, corpus))
     for key, runs in measured.items():
-        rows[key] = {k: spread([r[k] for r in runs]) for k in
-                     ("page_served_s", "cold_start_s", "serving_rss_mb", "open_s", "lexical_s")}  # fmt: skip
+        rows[key] = {
+            k: spread([r[k] for r in runs])
+            for k in ("page_served_s", "cold_start_s", "serving_rss_mb", "open_s", "lexical_s")
+        }
         rest = [r["page_served_s"] - r["lexical_s"] for r in runs]
         rows[key]["page_minus_lexical_s"] = spread(rest)
         print(key, rows[key], file=sys.stderr, flush=True)
     (RESULTS / f"{args.name}.json").write_text(
-        json.dumps({"repeats": args.repeats, "drop_caches": args.drop_caches,
-                    "backends": backends, "backend_ids": backend_ids, "sizes": rows},
-                   indent=1)
+        json.dumps(
+            {
+                "repeats": args.repeats,
+                "drop_caches": args.drop_caches,
+                "backends": backends,
+                "backend_ids": backend_ids,
+                "sizes": rows,
+            },
+            indent=1,
+        )
     )
     md = [
         "| N papers | backend | page served s | index open s, timed apart | of which lexical s "
@@ -160,8 +184,10 @@ def main() -> None:
 
     for key, r in rows.items():
         n, backend = key.split("/")
-        md.append(f"| {int(n):,} | {backend_ids[backend]} | {cell(r['page_served_s'])} | {r['open_s']['median']:.2f} | "
-                  f"{r['lexical_s']['median']:.2f} | {cell(r['cold_start_s'])} | {r['serving_rss_mb']['median']:.0f} |")  # fmt: skip
+        md.append(
+            f"| {int(n):,} | {backend_ids[backend]} | {cell(r['page_served_s'])} | {r['open_s']['median']:.2f} | "
+            f"{r['lexical_s']['median']:.2f} | {cell(r['cold_start_s'])} | {r['serving_rss_mb']['median']:.0f} |"
+        )
     (RESULTS / f"{args.name}.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 

@@ -54,9 +54,17 @@ from qabot.ingest.corpus import load_corpus  # noqa: E402
 RESULTS = BENCH / "results"
 SCRATCH = RESULTS / "tmp" / "embedders"
 # ../shared beside the repository (or beside the worktrees' folder, for a git worktree)
-DATA = next((p for p in (ROOT.parent / "shared" / "datasets" / "scifact",
-                         ROOT.parent.parent / "shared" / "datasets" / "scifact") if p.is_dir()),
-            ROOT.parent / "shared" / "datasets" / "scifact")  # fmt: skip
+DATA = next(
+    (
+        p
+        for p in (
+            ROOT.parent / "shared" / "datasets" / "scifact",
+            ROOT.parent.parent / "shared" / "datasets" / "scifact",
+        )
+        if p.is_dir()
+    ),
+    ROOT.parent / "shared" / "datasets" / "scifact",
+)
 BACKENDS = ("torch", "onnx-fp32", "onnx-int8")
 OWN_TOLERANCE, SCIFACT_TOLERANCE = 0.01, 0.005
 log = logging.getLogger("embedders")
@@ -74,14 +82,24 @@ def scifact_corpus(docs: int = 0, split: str = "test") -> Path:
     folder = SCRATCH / f"corpus-{docs or 'all'}-{split}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "scifact.jsonl"
-    rows = [json.loads(x) for x in (DATA / "corpus.jsonl").read_text("utf-8").splitlines() if x.strip()]
+    rows = [
+        json.loads(x) for x in (DATA / "corpus.jsonl").read_text("utf-8").splitlines() if x.strip()
+    ]
     if docs:
         judged = set().union(*read_split(split, 0)[1].values())
         others = [d for d in rows if d["_id"] not in judged]
-        keep = judged | {d["_id"] for d in random.Random(0).sample(others, max(0, docs - len(judged)))}
+        keep = judged | {
+            d["_id"] for d in random.Random(0).sample(others, max(0, docs - len(judged)))
+        }
         rows = [d for d in rows if d["_id"] in keep]
-    text = "".join(json.dumps({"id": d["_id"], "title": d["title"] or d["_id"], "abstract": d["text"]},
-                              ensure_ascii=False) + "\n" for d in rows)  # fmt: skip
+    text = "".join(
+        json.dumps(
+            {"id": d["_id"], "title": d["title"] or d["_id"], "abstract": d["text"]},
+            ensure_ascii=False,
+        )
+        + "\n"
+        for d in rows
+    )
     if not path.exists() or path.read_text("utf-8") != text:
         path.write_text(text, "utf-8")
     return folder
@@ -100,14 +118,21 @@ def read_split(split: str, limit: int) -> tuple[list[dict[str, Any]], dict[str, 
         query, doc, score = line.split("\t")
         if int(score) > 0:
             qrels.setdefault(query, set()).add(doc)
-    queries = [json.loads(x) for x in (DATA / f"queries_{split}.jsonl").read_text("utf-8").splitlines() if x.strip()]
+    queries = [
+        json.loads(x)
+        for x in (DATA / f"queries_{split}.jsonl").read_text("utf-8").splitlines()
+        if x.strip()
+    ]
     queries = [q for q in queries if str(q["_id"]) in qrels]
     return queries[: limit or None], qrels
 
 
-def speed_and_closeness(backends: list[str], texts: list[str], rounds: int,
-                        batch: int) -> dict[str, dict[str, Any]]:  # fmt: skip
-    models = {b: settings_for(b, SCRATCH / "unused", ROOT / "corpus").get_embeddings() for b in backends}
+def speed_and_closeness(
+    backends: list[str], texts: list[str], rounds: int, batch: int
+) -> dict[str, dict[str, Any]]:
+    models = {
+        b: settings_for(b, SCRATCH / "unused", ROOT / "corpus").get_embeddings() for b in backends
+    }
     for model in models.values():
         model.embed_documents(texts[:batch])  # load, export if needed, warm up
     times: dict[str, list[float]] = {b: [] for b in backends}
@@ -115,7 +140,11 @@ def speed_and_closeness(backends: list[str], texts: list[str], rounds: int,
     for r in range(rounds):
         for b in backends:
             start = time.perf_counter()
-            out = [v for i in range(0, len(texts), batch) for v in models[b].embed_documents(texts[i : i + batch])]
+            out = [
+                v
+                for i in range(0, len(texts), batch)
+                for v in models[b].embed_documents(texts[i : i + batch])
+            ]
             times[b].append(time.perf_counter() - start)
             vectors[b] = np.asarray(out, dtype=np.float32)
             log.warning("round %d %s: %.1f chunks/s", r + 1, b, len(texts) / times[b][-1])
@@ -123,11 +152,15 @@ def speed_and_closeness(backends: list[str], texts: list[str], rounds: int,
     out: dict[str, dict[str, Any]] = {}
     for b in backends:
         rates = [len(texts) / t for t in times[b]]
-        row: dict[str, Any] = {"chunks_per_s": statistics.median(rates), "chunks_per_s_min": min(rates),
-                               "chunks_per_s_max": max(rates)}  # fmt: skip
+        row: dict[str, Any] = {
+            "chunks_per_s": statistics.median(rates),
+            "chunks_per_s_min": min(rates),
+            "chunks_per_s_max": max(rates),
+        }
         if ref is not None:
             cos = np.sum(vectors[b] * ref, axis=1) / (
-                np.linalg.norm(vectors[b], axis=1) * np.linalg.norm(ref, axis=1))
+                np.linalg.norm(vectors[b], axis=1) * np.linalg.norm(ref, axis=1)
+            )
             row |= {"cosine_min": float(cos.min()), "cosine_mean": float(cos.mean())}
         out[b] = row
     return out
@@ -148,13 +181,21 @@ def scifact(backend: str, split: str, limit: int, docs: int) -> dict[str, Any]:
     bot = QABot(settings, auto_ingest=False)
     report = ingest(settings, bot.embeddings)
     queries, qrels = read_split(split, limit)
-    out: dict[str, Any] = {"ingest_s": round(report.seconds, 1), "chunks": report.chunks,
-                           "embedded": report.embedded, "queries": len(queries)}  # fmt: skip
+    out: dict[str, Any] = {
+        "ingest_s": round(report.seconds, 1),
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "queries": len(queries),
+    }
     if report.embedded:
         out["ingest_chunks_per_s"] = round(report.embedded / report.seconds, 1)
     for mode in ("hybrid", "dense"):
-        scores = [ndcg_at_10([h.paper_id for h in bot.search(q["text"], k=10, mode=mode)],
-                             qrels[str(q["_id"])]) for q in queries]  # fmt: skip
+        scores = [
+            ndcg_at_10(
+                [h.paper_id for h in bot.search(q["text"], k=10, mode=mode)], qrels[str(q["_id"])]
+            )
+            for q in queries
+        ]
         out[f"{mode}_ndcg@10"] = round(statistics.fmean(scores), 4)
     return out
 
@@ -186,43 +227,64 @@ def choose(rows: dict[str, dict[str, Any]]) -> tuple[str | None, dict[str, str]]
 
 def markdown(result: dict[str, Any]) -> str:
     rows = result["backends"]
-    lines = [f"# Embedding backends ({result['date']}, {result['machine']})", "",
-             f"{result['chunks']} SciFact chunks, {result['rounds']} interleaved rounds; "
-             f"SciFact `{result['split']}` split, {result['scifact_queries']} claims over "
-             f"{result['scifact_docs']} documents.", "",
-             "| backend | chunks/s (median, min-max) | vs torch | cosine to torch min / mean "
-             "| own hybrid hit@1 / R@5 / MRR | own dense hit@1 / R@5 / MRR | SciFact hybrid nDCG@10 "
-             "| SciFact dense nDCG@10 | verdict |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    lines = [
+        f"# Embedding backends ({result['date']}, {result['machine']})",
+        "",
+        f"{result['chunks']} SciFact chunks, {result['rounds']} interleaved rounds; "
+        f"SciFact `{result['split']}` split, {result['scifact_queries']} claims over "
+        f"{result['scifact_docs']} documents.",
+        "",
+        "| backend | chunks/s (median, min-max) | vs torch | cosine to torch min / mean "
+        "| own hybrid hit@1 / R@5 / MRR | own dense hit@1 / R@5 / MRR | SciFact hybrid nDCG@10 "
+        "| SciFact dense nDCG@10 | verdict |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     base = rows.get("torch", {}).get("chunks_per_s")
     for b, r in rows.items():
-        own = {m: " / ".join(f"{r['own'][m][k]:.3f}" for k in ("hit@1", "recall@5", "mrr")) for m in ("hybrid", "dense")}
+        own = {
+            m: " / ".join(f"{r['own'][m][k]:.3f}" for k in ("hit@1", "recall@5", "mrr"))
+            for m in ("hybrid", "dense")
+        }
         sf = r.get("scifact", {})
         lines.append(
             f"| {b} | {r['chunks_per_s']:.1f} ({r['chunks_per_s_min']:.1f}-{r['chunks_per_s_max']:.1f}) "
             f"| {r['chunks_per_s'] / base:.2f}x | {r.get('cosine_min', 1):.4f} / {r.get('cosine_mean', 1):.4f} "
             f"| {own['hybrid']} | {own['dense']} | {sf.get('hybrid_ndcg@10', float('nan')):.4f} "
             f"| {sf.get('dense_ndcg@10', float('nan')):.4f} | {result['verdicts'].get(b, '')} |"
-        )  # fmt: skip
-    lines += ["", f"Default by the rule (fastest within {OWN_TOLERANCE} hybrid hit@1, recall@5 and MRR on our questions and "
-              f"{SCIFACT_TOLERANCE} SciFact hybrid nDCG@10 of torch fp32): **{result['default']}**"]  # fmt: skip
+        )
+    lines += [
+        "",
+        f"Default by the rule (fastest within {OWN_TOLERANCE} hybrid hit@1, recall@5 and MRR on our questions and "
+        f"{SCIFACT_TOLERANCE} SciFact hybrid nDCG@10 of torch fp32): **{result['default']}**",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--backends", default=",".join(BACKENDS))
     parser.add_argument("--chunks", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--split", default="test", choices=["test", "train"])
-    parser.add_argument("--scifact-limit", type=int, default=0, help="First N claims only (0: all).")
-    parser.add_argument("--scifact-docs", type=int, default=0,
-                        help="search a subset: the split's judged documents plus seeded random "
-                        "others up to N (0: the whole corpus, 20k chunks per backend)")  # fmt: skip
+    parser.add_argument(
+        "--scifact-limit", type=int, default=0, help="First N claims only (0: all)."
+    )
+    parser.add_argument(
+        "--scifact-docs",
+        type=int,
+        default=0,
+        help="search a subset: the split's judged documents plus seeded random "
+        "others up to N (0: the whole corpus, 20k chunks per backend)",
+    )
     parser.add_argument("--no-scifact", action="store_true")
     parser.add_argument("--name", default="embedders")
-    parser.add_argument("--rewrite", action="store_true",
-                        help="only rewrite the .md and the verdicts from the saved .json")  # fmt: skip
+    parser.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="only rewrite the .md and the verdicts from the saved .json",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     if args.rewrite:
@@ -239,15 +301,21 @@ def main() -> None:
     texts = [c.embed_text for c in chunk_papers(papers, settings, "x")][: args.chunks]
     rows = speed_and_closeness(backends, texts, args.rounds, settings.index.batch_size * 4)
     result: dict[str, Any] = {
-        "chunks": len(texts), "rounds": args.rounds, "split": args.split,
-        "scifact_docs": args.scifact_docs or "all", "scifact_queries": 0, "backends": rows,
-    }  # fmt: skip
+        "chunks": len(texts),
+        "rounds": args.rounds,
+        "split": args.split,
+        "scifact_docs": args.scifact_docs or "all",
+        "scifact_queries": 0,
+        "backends": rows,
+    }
     for b in backends:
         rows[b]["own"] = own_questions(b)
         log.warning("%s own questions: %s", b, rows[b]["own"])
     write(result, args.name)
     # The fast backends first: SciFact means embedding 20k chunks per backend.
-    for b in sorted(backends, key=lambda b: -rows[b]["chunks_per_s"]) if not args.no_scifact else []:
+    for b in (
+        sorted(backends, key=lambda b: -rows[b]["chunks_per_s"]) if not args.no_scifact else []
+    ):
         rows[b]["scifact"] = scifact(b, args.split, args.scifact_limit, args.scifact_docs)
         result["scifact_queries"] = rows[b]["scifact"]["queries"]
         log.warning("%s SciFact: %s", b, rows[b]["scifact"])
@@ -259,8 +327,10 @@ def write(result: dict[str, Any], name: str) -> None:
     """Written after each step, so a long run that is stopped still leaves its figures."""
     result["default"], result["verdicts"] = choose(result["backends"])
     result["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    result["machine"] = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-                         f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    result["machine"] = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
     write_files(result, name)
 
 

@@ -37,8 +37,11 @@ from qabot.ingest.build import ingest  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-ASKED = [q.question for q in load_questions(ROOT / "tests" / "data" / "retrieval_questions.jsonl")
-         if q.answerable]  # fmt: skip
+ASKED = [
+    q.question
+    for q in load_questions(ROOT / "tests" / "data" / "retrieval_questions.jsonl")
+    if q.answerable
+]
 
 
 def p50(bot: QABot, filters: Filters) -> tuple[float, list[list[str]]]:
@@ -98,18 +101,31 @@ def main() -> None:
             theirs.append(t)
         same = sum(a == b for a, b in zip(ranked, reference, strict=True)) / len(ASKED)
         allowed = int(bot.retriever.columns().mask(filters).sum())
-        rows[name] = {"papers_allowed": allowed, "qabot_p50_ms": statistics.median(ours),
-                      "where_p50_ms": statistics.median(theirs), "same_ranking": same}  # fmt: skip
+        rows[name] = {
+            "papers_allowed": allowed,
+            "qabot_p50_ms": statistics.median(ours),
+            "where_p50_ms": statistics.median(theirs),
+            "same_ranking": same,
+        }
         print(name, rows[name], file=sys.stderr)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    report = {"papers": len(papers), "chunks": bot.snapshot.manifest.chunks, "repeats": args.repeats,
-              "machine": "2 CPU cores, no GPU", "filters": rows}  # fmt: skip
+    report = {
+        "papers": len(papers),
+        "chunks": bot.snapshot.manifest.chunks,
+        "repeats": args.repeats,
+        "machine": "2 CPU cores, no GPU",
+        "filters": rows,
+    }
     (RESULTS / "filtered_search.json").write_text(json.dumps(report, indent=1))
-    md = ["| filter | papers allowed | qabot search p50 ms | via Chroma `where` p50 ms | same ranking |",
-          "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    md = [
+        "| filter | papers allowed | qabot search p50 ms | via Chroma `where` p50 ms | same ranking |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, r in rows.items():
-        md.append(f"| {name} | {r['papers_allowed']:,} | {r['qabot_p50_ms']:.1f} | "
-                  f"{r['where_p50_ms']:.1f} | {r['same_ranking']:.2f} |")  # fmt: skip
+        md.append(
+            f"| {name} | {r['papers_allowed']:,} | {r['qabot_p50_ms']:.1f} | "
+            f"{r['where_p50_ms']:.1f} | {r['same_ranking']:.2f} |"
+        )
     (RESULTS / "filtered_search.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 

@@ -28,8 +28,11 @@ QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.jsonl"
 
 
 def evaluate(settings: Settings, embeddings: object, k: int = 5) -> dict[str, dict[str, float]]:
-    snapshot = open_snapshot(settings, embedding_id(embeddings),  # type: ignore[arg-type]
-                             backend=embedding_backend(embeddings))  # type: ignore[arg-type]
+    snapshot = open_snapshot(
+        settings,
+        embedding_id(embeddings),  # type: ignore[arg-type]
+        backend=embedding_backend(embeddings),
+    )  # type: ignore[arg-type]
     retriever = HybridRetriever(snapshot, embeddings, settings.retrieval)  # type: ignore[arg-type]
     questions = load_questions(QUESTIONS)
     out: dict[str, dict[str, float]] = {}
@@ -71,18 +74,25 @@ def main() -> None:
     print(f"{'chunk':>6} {'mode':8} {'hit@1':>6} {'rec@5':>6} {'MRR':>6}")
     for size in [int(s) for s in args.chunk_sizes.split(",")]:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = base.model_copy(update={
-                "store": Path(tmp),
-                "index": base.index.model_copy(update={
-                    "chunk_size": size, "chunk_overlap": min(base.index.chunk_overlap, size // 4)
-                }),
-            })  # fmt: skip
+            settings = base.model_copy(
+                update={
+                    "store": Path(tmp),
+                    "index": base.index.model_copy(
+                        update={
+                            "chunk_size": size,
+                            "chunk_overlap": min(base.index.chunk_overlap, size // 4),
+                        }
+                    ),
+                }
+            )
             report = ingest(settings, embeddings)
             result = evaluate(settings, embeddings)
             for mode in ("dense", "lexical", "hybrid"):
                 r = result[mode]
-                print(f"{size:>6} {mode:8} {r['hit@1']:6.3f} {r['recall@5']:6.3f} {r['mrr']:6.3f}"
-                      f"   ({report.chunks} chunks)")  # fmt: skip
+                print(
+                    f"{size:>6} {mode:8} {r['hit@1']:6.3f} {r['recall@5']:6.3f} {r['mrr']:6.3f}"
+                    f"   ({report.chunks} chunks)"
+                )
             print("       abstention:", {k: round(v, 3) for k, v in result["abstention"].items()})
 
 

@@ -32,12 +32,18 @@ def main() -> None:
         print("| question set | questions | accuracy | statistic | retrieval | mixed |")
         print("| --- | --- | --- | --- | --- | --- |")
         for name in ("router_questions.jsonl", "router_heldout.jsonl"):
-            rows = [json.loads(x) for x in (ROOT / "tests" / "data" / name).read_text().splitlines() if x.strip()]
+            rows = [
+                json.loads(x)
+                for x in (ROOT / "tests" / "data" / name).read_text().splitlines()
+                if x.strip()
+            ]
             right, total = Counter(), Counter()
             for row in rows:
                 total[row["label"]] += 1
                 right[row["label"]] += route_question(row["question"], vocab).label == row["label"]
-            per = " | ".join(f"{right[label]}/{total[label]}" for label in ("statistic", "retrieval", "mixed"))
+            per = " | ".join(
+                f"{right[label]}/{total[label]}" for label in ("statistic", "retrieval", "mixed")
+            )
             print(f"| {name} | {len(rows)} | {sum(right.values()) / len(rows):.3f} | {per} |")
 
 

@@ -173,21 +173,35 @@ def chroma_server(path: Path | None) -> Iterator[str | None]:
 
 
 def env_for(store: Path, corpus: Path, url: str | None) -> dict[str, str]:
-    env = {**os.environ, "QABOT_STORE": str(store), "QABOT_CORPUS": str(corpus),
-           "QABOT_LLM": "extractive", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}  # fmt: skip
+    env = {
+        **os.environ,
+        "QABOT_STORE": str(store),
+        "QABOT_CORPUS": str(corpus),
+        "QABOT_LLM": "extractive",
+        "HF_HUB_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
     env.pop("QABOT_CHROMA_URL", None)
     if url:
         env["QABOT_CHROMA_URL"] = url
     return env
 
 
-def run_ingest(env: dict[str, str], stand_in: bool, floor_sample: int = 0,
-               ingest: bool = True) -> dict[str, Any]:  # fmt: skip
+def run_ingest(
+    env: dict[str, str], stand_in: bool, floor_sample: int = 0, ingest: bool = True
+) -> dict[str, Any]:
     """One ingest in a fresh process, then its floors; `ingest=False`: only the one-call floor."""
-    code = INGEST_CHILD.format(bench=str(BENCH), stand_in=stand_in, floor_sample=floor_sample,
-                               ingest=ingest)  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=4 * 3600)  # fmt: skip
+    code = INGEST_CHILD.format(
+        bench=str(BENCH), stand_in=stand_in, floor_sample=floor_sample, ingest=ingest
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=4 * 3600,
+    )
     if done.returncode:
         raise RuntimeError(done.stderr[-3000:])
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -197,11 +211,19 @@ def serve(env: dict[str, str], stand_in: bool) -> dict[str, float]:
     """The served app: process start to its page (built from the loaded index) and to the
     first answer over HTTP, then its peak RSS after 20 more answers."""
     port = free_port()
-    cmd = ([sys.executable, "-c", APP_CHILD.format(bench=str(BENCH))] if stand_in
-           else [sys.executable, str(ROOT / "app.py")])  # fmt: skip
+    cmd = (
+        [sys.executable, "-c", APP_CHILD.format(bench=str(BENCH))]
+        if stand_in
+        else [sys.executable, str(ROOT / "app.py")]
+    )
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env={**env, "GRADIO_SERVER_PORT": str(port)}, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        cmd,
+        env={**env, "GRADIO_SERVER_PORT": str(port)},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     page = None
     try:
@@ -271,8 +293,9 @@ def query_latencies(
             scores = matrix @ np.asarray(embeddings.embed_query(q), dtype=np.float32)
             np.argpartition(-scores, top - 1)[:top]
 
-    stats: dict[str, list[float]] = {k: [] for k in ("search_p50", "search_p95", "ask_p50",
-                                                     "ask_p95", "floor_p50")}  # fmt: skip
+    stats: dict[str, list[float]] = {
+        k: [] for k in ("search_p50", "search_p95", "ask_p50", "ask_p95", "floor_p50")
+    }
     for _ in range(repeats):
         s = latencies(lambda q: bot.search(q), ASKED)
         a = latencies(lambda q: bot.ask(q), ASKED)
@@ -289,8 +312,10 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
     corpus = corpus_for(n, tmp)
     stand_in = n >= args.stand_in_from
     embeddings = StandInEmbeddings(real) if stand_in else real
-    row: dict[str, Any] = {"vectors": "stand-in" if stand_in else "MiniLM",
-                           "backend": os.environ["QABOT_INDEX__BACKEND"]}  # fmt: skip
+    row: dict[str, Any] = {
+        "vectors": "stand-in" if stand_in else "MiniLM",
+        "backend": os.environ["QABOT_INDEX__BACKEND"],
+    }
     runs = args.ingest_repeats or (args.repeats if n <= 1000 else 1)  # 10k: many minutes each
     server_dir = (lambda r: tmp / f"chroma-{n}-{r}") if args.server else (lambda r: None)
 
@@ -308,16 +333,21 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
         for r in range(1, runs):
             with chroma_server(server_dir(r)) as url:
                 ingests.append(timed_ingest(env_for(tmp / f"store-{n}-{r}", corpus, url)))
-        row |= {"papers": ingests[0]["papers"], "chunks": ingests[0]["chunks"],
-                "backend_id": ingests[0]["backend_id"]}  # fmt: skip
+        row |= {
+            "papers": ingests[0]["papers"],
+            "chunks": ingests[0]["chunks"],
+            "backend_id": ingests[0]["backend_id"],
+        }
         row["ingest_s"] = spread([i["ingest_s"] for i in ingests])
         row["ingest_rss_mb"] = statistics.median(i["rss_mb"] for i in ingests)
         row["lexical_build_s"] = spread([i["lexical_s"] for i in ingests])
         row["chunks_per_s"] = row["chunks"] / row["ingest_s"]["median"]
         # The ingest's own account of its time (IngestReport.stages), medians over the runs:
         # timed in the same run, so the machine's drift cannot come between the two figures.
-        row["ingest_stages_s"] = {name: statistics.median(i["stages"].get(name, 0.0) for i in ingests)
-                                  for name in ingests[0]["stages"]}  # fmt: skip
+        row["ingest_stages_s"] = {
+            name: statistics.median(i["stages"].get(name, 0.0) for i in ingests)
+            for name in ingests[0]["stages"]
+        }
         if row["ingest_stages_s"].get("embedding"):
             row["ingest_over_embedding_within"] = (
                 row["ingest_s"]["median"] / row["ingest_stages_s"]["embedding"]
@@ -331,8 +361,9 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
             if all(i["embed_before_s"] for i in ingests):
                 row["bare_embedding_before_s"] = spread([i["embed_before_s"] for i in ingests])
                 # after / before: the drift across the ingest; the ratio against both floors
-                row["floor_drift"] = statistics.median(i["embed_s"] / i["embed_before_s"]
-                                                       for i in ingests)  # fmt: skip
+                row["floor_drift"] = statistics.median(
+                    i["embed_s"] / i["embed_before_s"] for i in ingests
+                )
                 row["ingest_over_bracketing_floors"] = statistics.median(
                     2 * i["ingest_s"] / (i["embed_s"] + i["embed_before_s"]) for i in ingests
                 )
@@ -347,8 +378,12 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
 
         store = tmp / f"store-{n}-0"
         settings = Settings(corpus=corpus, store=store, chroma_url=url0)
-        stats = query_latencies(QABot(settings, embeddings=embeddings, auto_ingest=False),
-                                embeddings, row["chunks"], args.repeats)  # fmt: skip
+        stats = query_latencies(
+            QABot(settings, embeddings=embeddings, auto_ingest=False),
+            embeddings,
+            row["chunks"],
+            args.repeats,
+        )
         row |= {k: spread([x * 1000 for x in v]) for k, v in stats.items()}  # ms
         row["search_over_floor"] = row["search_p50"]["median"] / row["floor_p50"]["median"]
         row["ask_over_search"] = row["ask_p50"]["median"] / row["search_p50"]["median"]
@@ -358,8 +393,9 @@ def measure(n: int, args: argparse.Namespace, real: Any, tmp: Path) -> dict[str,
     return row
 
 
-def baseline(corpus: Path, embeddings: Any, folder: Path, repeats: int,
-             quality: bool) -> dict[str, Any]:  # fmt: skip
+def baseline(
+    corpus: Path, embeddings: Any, folder: Path, repeats: int, quality: bool
+) -> dict[str, Any]:
     """The LangChain RAG tutorial: split 1000/200, Chroma, similarity top-4."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
@@ -373,8 +409,9 @@ def baseline(corpus: Path, embeddings: Any, folder: Path, repeats: int,
         docs
     )
     start = time.perf_counter()
-    store = Chroma.from_documents(splits, embeddings, persist_directory=str(folder),
-                                  collection_name="tutorial")  # fmt: skip
+    store = Chroma.from_documents(
+        splits, embeddings, persist_directory=str(folder), collection_name="tutorial"
+    )
     out: dict[str, Any] = {"chunks": len(splits), "ingest_s": time.perf_counter() - start}
 
     def ranked(q: str) -> list[str]:
@@ -401,9 +438,12 @@ def write(results: dict[str, Any], name: str) -> None:
     def label(r: dict[str, Any]) -> str:  # the backend as the index records it: onnx-int8:2
         return str(r.get("backend_id") or r["backend"])
 
-    md = ["| N papers | backend | vectors | chunks | ingest s | chunks/s | bare embedding s | "
-          "ingest / embedding | ingest / embedding in ingest's batches | BM25 build s | "
-          "BM25 / embedding | peak RSS MB |", "|" + " --- |" * 12]  # fmt: skip
+    md = [
+        "| N papers | backend | vectors | chunks | ingest s | chunks/s | bare embedding s | "
+        "ingest / embedding | ingest / embedding in ingest's batches | BM25 build s | "
+        "BM25 / embedding | peak RSS MB |",
+        "|" + " --- |" * 12,
+    ]
     for n, r in zip(ns, rows, strict=True):
         i = r["ingest_s"]
         e = f"{r['bare_embedding_s']['median']:.1f}" if "bare_embedding_s" in r else None
@@ -413,38 +453,60 @@ def write(results: dict[str, Any], name: str) -> None:
             f"| {n:,} | {label(r)} | {r['vectors']} | {r['chunks']:,} | {i['median']:.1f} ({i['min']:.1f}–{i['max']:.1f}) | "
             f"{r['chunks_per_s']:.0f} | {e or '—'} | {ratio(r, 'ingest_over_embedding')} | "
             f"{ratio(r, 'ingest_over_batched_embedding')} | {r['lexical_build_s']['median']:.1f} | {ratio(r, 'lexical_over_embedding')} | {r['ingest_rss_mb']:.0f} |"
-        )  # fmt: skip
-    md += ["", "Where each ingest's time went (IngestReport.stages, medians; the rest is opening the "
-           "store, checks, checksums and the manifest), and the ingest over its own embedding time:",
-           "", "| N papers | backend | " + " | ".join(f"{name} s" for name in STAGES)
-           + " | ingest / its embedding |", "|" + " --- |" * (len(STAGES) + 3)]  # fmt: skip
+        )
+    md += [
+        "",
+        "Where each ingest's time went (IngestReport.stages, medians; the rest is opening the "
+        "store, checks, checksums and the manifest), and the ingest over its own embedding time:",
+        "",
+        "| N papers | backend | "
+        + " | ".join(f"{name} s" for name in STAGES)
+        + " | ingest / its embedding |",
+        "|" + " --- |" * (len(STAGES) + 3),
+    ]
     for n, r in zip(ns, rows, strict=True):
         stages = r.get("ingest_stages_s", {})
-        md.append(f"| {n:,} | {label(r)} | "
-                  + " | ".join(f"{stages[name]:.1f}" if name in stages else "—" for name in STAGES)
-                  + f" | {ratio(r, 'ingest_over_embedding_within')} |")  # fmt: skip
+        md.append(
+            f"| {n:,} | {label(r)} | "
+            + " | ".join(f"{stages[name]:.1f}" if name in stages else "—" for name in STAGES)
+            + f" | {ratio(r, 'ingest_over_embedding_within')} |"
+        )
     bracketed = [(n, r) for n, r in zip(ns, rows, strict=True) if "floor_drift" in r]
     if bracketed:
-        md += ["", "The one-call floor timed on both sides of the ingest (`--floor-before`):", "",
-               "| N papers | backend | floor before s | floor after s | after / before | "
-               "ingest / mean of the two |", "|" + " --- |" * 6]  # fmt: skip
+        md += [
+            "",
+            "The one-call floor timed on both sides of the ingest (`--floor-before`):",
+            "",
+            "| N papers | backend | floor before s | floor after s | after / before | "
+            "ingest / mean of the two |",
+            "|" + " --- |" * 6,
+        ]
         for n, r in bracketed:
-            md.append(f"| {n:,} | {label(r)} | {r['bare_embedding_before_s']['median']:.1f} | "
-                      f"{r['bare_embedding_s']['median']:.1f} | {r['floor_drift']:.2f} | "
-                      f"{r['ingest_over_bracketing_floors']:.2f} |")  # fmt: skip
-    md += ["", "| N papers | backend | search p50 / p95 ms | floor p50 ms | search / floor | "
-           "ask p50 / p95 ms | ask / search | app: page served s | app: first answer s | "
-           "app peak RSS MB |", "|" + " --- |" * 10]  # fmt: skip
+            md.append(
+                f"| {n:,} | {label(r)} | {r['bare_embedding_before_s']['median']:.1f} | "
+                f"{r['bare_embedding_s']['median']:.1f} | {r['floor_drift']:.2f} | "
+                f"{r['ingest_over_bracketing_floors']:.2f} |"
+            )
+    md += [
+        "",
+        "| N papers | backend | search p50 / p95 ms | floor p50 ms | search / floor | "
+        "ask p50 / p95 ms | ask / search | app: page served s | app: first answer s | "
+        "app peak RSS MB |",
+        "|" + " --- |" * 10,
+    ]
     for n, r in zip(ns, rows, strict=True):
         md.append(
             f"| {n:,} | {label(r)} | {r['search_p50']['median']:.1f} / {r['search_p95']['median']:.1f} | "
             f"{r['floor_p50']['median']:.1f} | {r['search_over_floor']:.2f} | "
             f"{r['ask_p50']['median']:.1f} / {r['ask_p95']['median']:.1f} | {r['ask_over_search']:.2f} | "
             f"{r['page_served_s']:.1f} | {r['cold_start_s']:.1f} | {r['serving_rss_mb']:.0f} |"
-        )  # fmt: skip
+        )
     if any("baseline" in r for r in rows):
-        md += ["", "| N papers | backend | tutorial chunks | tutorial ingest s | tutorial search p50 ms |",
-               "| --- | --- | --- | --- | --- |"]  # fmt: skip
+        md += [
+            "",
+            "| N papers | backend | tutorial chunks | tutorial ingest s | tutorial search p50 ms |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for n, r in zip(ns, rows, strict=True):
             if "baseline" not in r:  # --no-baseline
                 continue
@@ -467,12 +529,22 @@ def plot(ns: list[int], rows: list[dict[str, Any]], path: Path) -> None:
     for backend in sorted({r["backend"] for r in rows}):
         pairs = [(n, r) for n, r in zip(ns, rows, strict=True) if r["backend"] == backend]
         xs, picked = [n for n, _ in pairs], [r for _, r in pairs]
-        for key, label in (("search_p50", "hybrid search p50"), ("ask_p50", "extractive ask p50"),
-                           ("floor_p50", "floor: embed + exact dot product")):  # fmt: skip
-            ax.plot(xs, [r[key]["median"] for r in picked], marker="o", label=f"{label} ({backend})")
+        for key, label in (
+            ("search_p50", "hybrid search p50"),
+            ("ask_p50", "extractive ask p50"),
+            ("floor_p50", "floor: embed + exact dot product"),
+        ):
+            ax.plot(
+                xs, [r[key]["median"] for r in picked], marker="o", label=f"{label} ({backend})"
+            )
         if all("baseline" in r for r in picked):
-            ax.plot(xs, [r["baseline"]["search_p50_ms"]["median"] for r in picked], marker="s",
-                    linestyle="--", label=f"LangChain tutorial top-4 ({backend})")  # fmt: skip
+            ax.plot(
+                xs,
+                [r["baseline"]["search_p50_ms"]["median"] for r in picked],
+                marker="s",
+                linestyle="--",
+                label=f"LangChain tutorial top-4 ({backend})",
+            )
     ax.set_xscale("log")
     ax.set_xlabel("papers (log scale)")
     ax.set_ylabel("latency, ms")
@@ -489,22 +561,44 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="50,1000", help="comma-separated paper counts")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of every measurement")
-    parser.add_argument("--stand-in-from", type=int, default=20_000,
-                        help="sizes from this up get stand-in document vectors")  # fmt: skip
+    parser.add_argument(
+        "--stand-in-from",
+        type=int,
+        default=20_000,
+        help="sizes from this up get stand-in document vectors",
+    )
     parser.add_argument("--server", action="store_true", help="go through a `chroma run` server")
-    parser.add_argument("--ingest-repeats", type=int, default=0,
-                        help="ingests per size (default: --repeats up to 1,000 papers, then 1)")  # fmt: skip
-    parser.add_argument("--floor-sample", type=int, default=0,
-                        help="time the bare-embedding floor on this many sampled chunks and "
-                        "scale it to all (default 0: embed every chunk again)")  # fmt: skip
-    parser.add_argument("--floor-before", action="store_true",
-                        help="also time the one-call floor just before each ingest, in a "
-                        "process of its own, and report the ingest against the mean of the "
-                        "floors on both sides (the machine's drift shows as after / before)")  # fmt: skip
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="skip the LangChain tutorial baseline (a second full embedding)")
-    parser.add_argument("--backend", choices=["torch", "onnx-fp32", "onnx-int8"],
-                        default=Settings().index.backend, help="how the bundled model runs")  # fmt: skip
+    parser.add_argument(
+        "--ingest-repeats",
+        type=int,
+        default=0,
+        help="ingests per size (default: --repeats up to 1,000 papers, then 1)",
+    )
+    parser.add_argument(
+        "--floor-sample",
+        type=int,
+        default=0,
+        help="time the bare-embedding floor on this many sampled chunks and "
+        "scale it to all (default 0: embed every chunk again)",
+    )
+    parser.add_argument(
+        "--floor-before",
+        action="store_true",
+        help="also time the one-call floor just before each ingest, in a "
+        "process of its own, and report the ingest against the mean of the "
+        "floors on both sides (the machine's drift shows as after / before)",
+    )
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the LangChain tutorial baseline (a second full embedding)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=["torch", "onnx-fp32", "onnx-int8"],
+        default=Settings().index.backend,
+        help="how the bundled model runs",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     # Children (ingest, app) inherit both through env_for.
@@ -513,9 +607,12 @@ def main() -> None:
     real = Settings().get_embeddings()
     real.embed_query("load the model before timing anything")
     name = "scale-server" if args.server else "scale"
-    results: dict[str, Any] = {"machine": "2 CPU cores, no GPU", "repeats": args.repeats,
-                               "store": "chroma run server" if args.server else "embedded",
-                               "sizes": {}}  # fmt: skip
+    results: dict[str, Any] = {
+        "machine": "2 CPU cores, no GPU",
+        "repeats": args.repeats,
+        "store": "chroma run server" if args.server else "embedded",
+        "sizes": {},
+    }
     previous = RESULTS / f"{name}.json"
     if previous.exists():  # sizes and backends run separately accumulate into one table
         for key, row in json.loads(previous.read_text()).get("sizes", {}).items():

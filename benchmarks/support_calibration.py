@@ -21,11 +21,17 @@ from qabot.evaluation.grounding import DEFAULT_SUPPORT_THRESHOLD, LexicalJudge  
 
 
 def main() -> None:
-    rows = [json.loads(x) for x in (ROOT / "tests/data/support_labels.jsonl").read_text().splitlines() if x.strip()]
+    rows = [
+        json.loads(x)
+        for x in (ROOT / "tests/data/support_labels.jsonl").read_text().splitlines()
+        if x.strip()
+    ]
     print("| threshold | accuracy |\n| --- | --- |")
     for t in [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9]:
         judge = LexicalJudge(t)
-        acc = sum(judge.check(r["sentence"], r["passages"]).supported == r["supported"] for r in rows) / len(rows)
+        acc = sum(
+            judge.check(r["sentence"], r["passages"]).supported == r["supported"] for r in rows
+        ) / len(rows)
         mark = " (default)" if t == DEFAULT_SUPPORT_THRESHOLD else ""
         print(f"| {t:.2f}{mark} | {acc:.3f} |")
     judge = LexicalJudge()

@@ -31,8 +31,9 @@ from qabot.retrieval.relevance import select_relevant  # noqa: E402
 Candidates = list[tuple[dict[str, object], list[SearchHit]]]
 
 
-def score(cands: Candidates, split: str, threshold: float, weight: float,
-          agree: int) -> tuple[float, float]:  # fmt: skip
+def score(
+    cands: Candidates, split: str, threshold: float, weight: float, agree: int
+) -> tuple[float, float]:
     cov, prec = [], []
     for item, hits in cands:
         if item["split"] != split:
@@ -46,8 +47,11 @@ def score(cands: Candidates, split: str, threshold: float, weight: float,
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
-    items = [json.loads(line) for line in (ROOT / "tests/data/eval_set.jsonl").read_text().splitlines()
-             if line.strip()]  # fmt: skip
+    items = [
+        json.loads(line)
+        for line in (ROOT / "tests/data/eval_set.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     surveys = [i for i in items if i.get("kind") == "survey"]
     defaults = RetrievalSettings()
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,8 +60,9 @@ def main() -> None:
         cands: Candidates = []
         for item in surveys:
             route = route_question(item["question"], vocab)
-            hits = bot.retriever.search(route.query or item["question"], k=defaults.survey_max,
-                                        filters=route.filters)  # fmt: skip
+            hits = bot.retriever.search(
+                route.query or item["question"], k=defaults.survey_max, filters=route.filters
+            )
             cands.append((item, hits))
     tune = sum(i["split"] == "tune" for i in surveys)
     print(f"{len(surveys)} survey questions ({tune} tune, {len(surveys) - tune} holdout)\n")
@@ -68,7 +73,9 @@ def main() -> None:
                 c, p = score(cands, "tune", threshold, weight, agree)
                 grid.append((c + p, c, p, weight, threshold, agree))
     grid.sort(reverse=True)
-    print("| dense weight | threshold | agree | tune coverage | tune precision | holdout coverage | holdout precision |")
+    print(
+        "| dense weight | threshold | agree | tune coverage | tune precision | holdout coverage | holdout precision |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for _, c, p, weight, threshold, agree in grid[:8]:
         hc, hp = score(cands, "holdout", threshold, weight, agree)
@@ -76,8 +83,10 @@ def main() -> None:
     args = (defaults.survey_threshold, defaults.survey_dense_weight, defaults.survey_agree)
     tc, tp = score(cands, "tune", *args)
     hc, hp = score(cands, "holdout", *args)
-    print(f"\ndefaults (threshold {args[0]}, dense weight {args[1]}, agree {args[2]}): "
-          f"tune {tc:.3f} / {tp:.3f}, holdout {hc:.3f} / {hp:.3f} (coverage / precision)")
+    print(
+        f"\ndefaults (threshold {args[0]}, dense weight {args[1]}, agree {args[2]}): "
+        f"tune {tc:.3f} / {tp:.3f}, holdout {hc:.3f} / {hp:.3f} (coverage / precision)"
+    )
 
 
 if __name__ == "__main__":

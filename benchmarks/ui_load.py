@@ -51,7 +51,9 @@ def free_port() -> int:
 
 def ask_http(http: httpx.Client, url: str, question: str) -> str:
     """One question over the documented REST API: POST returns an event id, GET streams SSE."""
-    event = http.post(f"{url}gradio_api/call/chat", json={"data": [question, None, None, None, None, None, False]}).json()["event_id"]
+    event = http.post(
+        f"{url}gradio_api/call/chat", json={"data": [question, None, None, None, None, None, False]}
+    ).json()["event_id"]
     with http.stream("GET", f"{url}gradio_api/call/chat/{event}") as stream:
         body = "".join(stream.iter_text())
     if "event: complete" not in body:
@@ -60,12 +62,22 @@ def ask_http(http: httpx.Client, url: str, question: str) -> str:
 
 
 def start_app(store: Path, port: int) -> tuple[subprocess.Popen[bytes], str, float]:
-    env = {**os.environ, "QABOT_STORE": str(store), "QABOT_CORPUS": str(ROOT / "corpus"),
-           "QABOT_LLM": "extractive", "GRADIO_SERVER_PORT": str(port),
-           "GRADIO_ANALYTICS_ENABLED": "False"}  # fmt: skip
+    env = {
+        **os.environ,
+        "QABOT_STORE": str(store),
+        "QABOT_CORPUS": str(ROOT / "corpus"),
+        "QABOT_LLM": "extractive",
+        "GRADIO_SERVER_PORT": str(port),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -79,7 +91,9 @@ def start_app(store: Path, port: int) -> tuple[subprocess.Popen[bytes], str, flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=16)
     parser.add_argument("--per-session", type=int, default=4)
@@ -109,9 +123,15 @@ def main() -> None:
                 results, wall = run_load(url, args.sessions, args.per_session)
                 bad = [r for r in results if not r.correct]
                 latencies = [r.seconds for r in results]
-                rounds.append({"requests": len(results), "errors_or_wrong": len(bad),
-                               "throughput_rps": len(results) / wall,
-                               "p50_s": percentile(latencies, 0.5), "p95_s": percentile(latencies, 0.95)})  # fmt: skip
+                rounds.append(
+                    {
+                        "requests": len(results),
+                        "errors_or_wrong": len(bad),
+                        "throughput_rps": len(results) / wall,
+                        "p50_s": percentile(latencies, 0.5),
+                        "p95_s": percentile(latencies, 0.95),
+                    }
+                )
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -124,14 +144,25 @@ def main() -> None:
     report = {
         "machine": "2 CPU cores, no GPU",
         "cold_start_s": cold,
-        "sequential": {"n": len(sequential), "p50_s": percentile(sequential, 0.5),
-                       "p95_s": percentile(sequential, 0.95)},
-        "sequential_http": {"n": len(http_seq), "p50_s": percentile(http_seq, 0.5),
-                            "p95_s": percentile(http_seq, 0.95)},  # fmt: skip
-        "parallel": {"sessions": args.sessions, "per_session": args.per_session,
-                     "rounds": rounds, "throughput_rps": summary("throughput_rps"),
-                     "p50_s": summary("p50_s"), "p95_s": summary("p95_s"),
-                     "errors_or_wrong": sum(r["errors_or_wrong"] for r in rounds)},  # fmt: skip
+        "sequential": {
+            "n": len(sequential),
+            "p50_s": percentile(sequential, 0.5),
+            "p95_s": percentile(sequential, 0.95),
+        },
+        "sequential_http": {
+            "n": len(http_seq),
+            "p50_s": percentile(http_seq, 0.5),
+            "p95_s": percentile(http_seq, 0.95),
+        },
+        "parallel": {
+            "sessions": args.sessions,
+            "per_session": args.per_session,
+            "rounds": rounds,
+            "throughput_rps": summary("throughput_rps"),
+            "p50_s": summary("p50_s"),
+            "p95_s": summary("p95_s"),
+            "errors_or_wrong": sum(r["errors_or_wrong"] for r in rounds),
+        },
     }
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -140,15 +171,23 @@ def main() -> None:
     ms = 1000.0
     print("| measurement | value |\n| --- | --- |")
     print(f"| cold start (process start → first answer, index built) | {cold:.1f} s |")
-    print(f"| one client over plain HTTP (REST + SSE), {len(http_seq)} questions: p50 / p95 | "
-          f"{report['sequential_http']['p50_s'] * ms:.0f} / {report['sequential_http']['p95_s'] * ms:.0f} ms |")
-    print(f"| one client via gradio_client, {len(sequential)} questions: p50 / p95 | "
-          f"{report['sequential']['p50_s'] * ms:.0f} / {report['sequential']['p95_s'] * ms:.0f} ms |")
-    print(f"| {args.sessions} sessions × {args.per_session} questions, {args.rounds} rounds: throughput "
-          f"median (min–max) | {par['throughput_rps']['median']:.1f} ({par['throughput_rps']['min']:.1f}–"
-          f"{par['throughput_rps']['max']:.1f}) answers/s |")
-    print(f"| same: p50 / p95 latency, median over rounds | {par['p50_s']['median'] * ms:.0f} / "
-          f"{par['p95_s']['median'] * ms:.0f} ms |")
+    print(
+        f"| one client over plain HTTP (REST + SSE), {len(http_seq)} questions: p50 / p95 | "
+        f"{report['sequential_http']['p50_s'] * ms:.0f} / {report['sequential_http']['p95_s'] * ms:.0f} ms |"
+    )
+    print(
+        f"| one client via gradio_client, {len(sequential)} questions: p50 / p95 | "
+        f"{report['sequential']['p50_s'] * ms:.0f} / {report['sequential']['p95_s'] * ms:.0f} ms |"
+    )
+    print(
+        f"| {args.sessions} sessions × {args.per_session} questions, {args.rounds} rounds: throughput "
+        f"median (min–max) | {par['throughput_rps']['median']:.1f} ({par['throughput_rps']['min']:.1f}–"
+        f"{par['throughput_rps']['max']:.1f}) answers/s |"
+    )
+    print(
+        f"| same: p50 / p95 latency, median over rounds | {par['p50_s']['median'] * ms:.0f} / "
+        f"{par['p95_s']['median'] * ms:.0f} ms |"
+    )
     print(f"| errors or wrong citations | {par['errors_or_wrong']} |")
 
 

@@ -1,7 +1,7 @@
 """qabot: question answering over a researcher's publication portfolio, with citations.
 
-    from qabot import QABot
-    answer = QABot().ask("What is the Boltzmann policy distribution?")
+from qabot import QABot
+answer = QABot().ask("What is the Boltzmann policy distribution?")
 """
 
 from __future__ import annotations
@@ -25,11 +25,15 @@ from qabot.errors import (
 # Imported on first use, so that `import qabot.config` (app.py's first import) does not import
 # the whole bot: the web app starts reading its code files ahead before that (qabot.prefetch).
 _LAZY = {
-    "QABot": "qabot.bot", "Settings": "qabot.config", "Answer": "qabot.domain.records",
-    "Citation": "qabot.domain.records", "Filters": "qabot.domain.filters",
-    "Paper": "qabot.domain.records", "Profile": "qabot.domain.records",
+    "QABot": "qabot.bot",
+    "Settings": "qabot.config",
+    "Answer": "qabot.domain.records",
+    "Citation": "qabot.domain.records",
+    "Filters": "qabot.domain.filters",
+    "Paper": "qabot.domain.records",
+    "Profile": "qabot.domain.records",
     "SearchHit": "qabot.domain.records",
-}  # fmt: skip
+}
 
 if TYPE_CHECKING:
     from qabot.bot import QABot
@@ -47,8 +51,23 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Answer", "Citation", "ConfigError", "CorpusError", "Filters", "IndexCorruptError",
-    "IndexMismatchError", "IndexMissingError", "IndexStoreError", "IngestLockedError", "LLMError", "Paper",
-    "Profile", "QABot", "QABotError", "QuestionError", "SearchHit", "Settings",
-]  # fmt: skip
+    "Answer",
+    "Citation",
+    "ConfigError",
+    "CorpusError",
+    "Filters",
+    "IndexCorruptError",
+    "IndexMismatchError",
+    "IndexMissingError",
+    "IndexStoreError",
+    "IngestLockedError",
+    "LLMError",
+    "Paper",
+    "Profile",
+    "QABot",
+    "QABotError",
+    "QuestionError",
+    "SearchHit",
+    "Settings",
+]
 __version__ = "0.1.0"

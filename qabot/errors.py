@@ -69,8 +69,10 @@ class ConfigError(QABotError):
     """A setting is invalid or a needed credential is missing."""
 
 
-def validation_summary(exc: ValidationError, name: Callable[[tuple[Any, ...]], str] | None = None,
-                       ) -> str:  # fmt: skip
+def validation_summary(
+    exc: ValidationError,
+    name: Callable[[tuple[Any, ...]], str] | None = None,
+) -> str:
     """pydantic's multi-line report as one line: "k must be ≥ 1 (got -1); mode must be ...".
 
     `name` turns an error location into the name the user typed (a parameter, an environment

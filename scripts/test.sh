@@ -13,6 +13,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1 REQUIRE_BROWSER_TESTS=1
 .venv/bin/ruff check . || exit 1
+.venv/bin/ruff format --check . || exit 1
 # The layer contracts in pyproject.toml ([tool.importlinter]): imports only go down the layers.
 .venv/bin/lint-imports || exit 1
 # -m "" lifts the default "not slow" filter from pyproject.toml: CI runs everything.

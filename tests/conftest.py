@@ -72,8 +72,7 @@ def make_settings(store: Path, corpus: Path = CORPUS, **extra: Any) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory,
-                  embeddings: Embeddings) -> Path:  # fmt: skip
+def bundled_store(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Path:
     """An index of the bundled corpus, built once; tests copy it before writing to it."""
     store = tmp_path_factory.mktemp("bundled") / "vectorstore"
     ingest(make_settings(store), embeddings)
@@ -104,8 +103,12 @@ def lab_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def lab_bot(bundled_store: Path, lab_corpus: Path, embeddings: SentenceTransformerEmbeddings,
-            tmp_path_factory: pytest.TempPathFactory) -> QABot:  # fmt: skip
+def lab_bot(
+    bundled_store: Path,
+    lab_corpus: Path,
+    embeddings: SentenceTransformerEmbeddings,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> QABot:
     """A read-only extractive bot over the lab; its index reuses the bundled one's vectors."""
     store = tmp_path_factory.mktemp("lab-store") / "vectorstore"
     shutil.copytree(bundled_store, store)
@@ -120,8 +123,7 @@ def mock_llm() -> MockChatModel:
 
 
 @pytest.fixture
-def mock_bot(bundled_store: Path, embeddings: Embeddings,
-             mock_llm: MockChatModel) -> QABot:  # fmt: skip
+def mock_bot(bundled_store: Path, embeddings: Embeddings, mock_llm: MockChatModel) -> QABot:
     return QABot(make_settings(bundled_store, llm="mock"), llm=mock_llm, embeddings=embeddings)
 
 

@@ -19,12 +19,21 @@ QUESTIONS: list[tuple[str, str]] = [
     ("What is the Boltzmann policy distribution?", "The Boltzmann Policy Distribution"),
     ("What is Dynalang?", "Learning to Model the World with Language"),
     ("What is the MessySurfaces dataset?", "Toward Grounded Commonsense Reasoning"),
-    ("How does the SQIRL algorithm work?", "The Effective Horizon Explains Deep RL Performance in Stochastic"),
+    (
+        "How does the SQIRL algorithm work?",
+        "The Effective Horizon Explains Deep RL Performance in Stochastic",
+    ),
     ("What has this group done on reward hacking?", "Correlated Proxies"),
     ("What is UniMASK?", "UniMASK: Unified Inference in Sequential Decision Problems"),
-    ("What is Gemma Scope?", "Gemma Scope: Open Sparse Autoencoders Everywhere All At Once on Gemma 2"),
-    ("How does ARCA find prompts that make a language model misbehave?", "Automatically Auditing Large Language Models"),
-]  # fmt: skip
+    (
+        "What is Gemma Scope?",
+        "Gemma Scope: Open Sparse Autoencoders Everywhere All At Once on Gemma 2",
+    ),
+    (
+        "How does ARCA find prompts that make a language model misbehave?",
+        "Automatically Auditing Large Language Models",
+    ),
+]
 
 
 @dataclass
@@ -52,13 +61,22 @@ def _session(url: str, session: int, per_session: int, timeout: float) -> list[R
             reply = client.submit(question, api_name="/chat").result(timeout=timeout)
             out.append(Result(session, question, expected, reply, time.perf_counter() - start))
         except Exception as exc:  # noqa: BLE001 - every failure is recorded and reported
-            out.append(Result(session, question, expected, "", time.perf_counter() - start,
-                              f"{type(exc).__name__}: {exc}"))  # fmt: skip
+            out.append(
+                Result(
+                    session,
+                    question,
+                    expected,
+                    "",
+                    time.perf_counter() - start,
+                    f"{type(exc).__name__}: {exc}",
+                )
+            )
     return out
 
 
-def run_load(url: str, sessions: int = 16, per_session: int = 4,
-             timeout: float = 60.0) -> tuple[list[Result], float]:  # fmt: skip
+def run_load(
+    url: str, sessions: int = 16, per_session: int = 4, timeout: float = 60.0
+) -> tuple[list[Result], float]:
     """All results and the wall time. Bounded: sessions x per_session requests, each timed out."""
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=sessions) as pool:

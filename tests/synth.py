@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def synth_records(n: int, seed: int = 0) -> list[dict[str, object]]:
     papers = load_corpus(ROOT / "corpus").papers
     rng = random.Random(seed)
-    sentences = [s for p in papers for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", p.abstract) if len(s) > 40]
+    sentences = [
+        s for p in papers for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", p.abstract) if len(s) > 40
+    ]
     words = [w for p in papers for w in re.findall(r"[A-Za-z]{5,}", p.title)]
     authors = sorted({a for p in papers for a in p.authors})
     # A field has far more authors than a lab: half the names are new first/last combinations
@@ -30,16 +32,22 @@ def synth_records(n: int, seed: int = 0) -> list[dict[str, object]]:
     for i in range(n):
         k = rng.randint(5, 9)
         title = " ".join(rng.sample(words, 6)).capitalize()
-        out.append({
-            "id": f"synth-{seed}-{i}", "title": f"{title} ({i})",
-            "abstract": " ".join(rng.sample(sentences, k)),
-            "authors": list(dict.fromkeys(
-                rng.choice(authors) if rng.random() < 0.5 else new_name(rng, firsts, lasts)
-                for _ in range(rng.randint(1, 5))
-            )),
-            "date": f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}",
-            "category": rng.choice(cats), "has_code": rng.random() < 0.2,
-        })  # fmt: skip
+        out.append(
+            {
+                "id": f"synth-{seed}-{i}",
+                "title": f"{title} ({i})",
+                "abstract": " ".join(rng.sample(sentences, k)),
+                "authors": list(
+                    dict.fromkeys(
+                        rng.choice(authors) if rng.random() < 0.5 else new_name(rng, firsts, lasts)
+                        for _ in range(rng.randint(1, 5))
+                    )
+                ),
+                "date": f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}",
+                "category": rng.choice(cats),
+                "has_code": rng.random() < 0.2,
+            }
+        )
     return out
 
 

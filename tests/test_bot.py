@@ -50,15 +50,17 @@ def test_missing_index_is_built_on_first_use(tmp_path: Path, embeddings: Embeddi
     assert read_manifest(settings.store) is not None
 
 
-def test_missing_index_without_auto_ingest_says_what_to_run(tmp_path: Path,
-                                                            embeddings: Embeddings) -> None:  # fmt: skip
+def test_missing_index_without_auto_ingest_says_what_to_run(
+    tmp_path: Path, embeddings: Embeddings
+) -> None:
     bot = QABot(make_settings(tmp_path / "store"), embeddings=embeddings, auto_ingest=False)
     with pytest.raises(IndexMissingError, match="qabot ingest"):
         bot.search("anything")
 
 
-def test_a_running_bot_picks_up_a_new_index(tmp_path: Path, embeddings: Embeddings,
-                                            write_jsonl) -> None:  # type: ignore[no-untyped-def]
+def test_a_running_bot_picks_up_a_new_index(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl
+) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import paper_record
 
     write_jsonl([paper_record(1)])
@@ -85,8 +87,10 @@ def test_the_index_is_usable_as_a_langchain_vectorstore(extractive_bot: QABot) -
     snapshot = extractive_bot.snapshot
     assert snapshot.passages is not None
     passage = snapshot.passage_texts([docs[0].id])[docs[0].id]
-    assert docs[0].page_content == passage and passage in snapshot.papers[
-        snapshot.paper_index[BPD_ID]].abstract  # fmt: skip
+    assert (
+        docs[0].page_content == passage
+        and passage in snapshot.papers[snapshot.paper_index[BPD_ID]].abstract
+    )
     assert docs[0].metadata["title"].startswith("The Boltzmann Policy Distribution")
     assert docs[0].metadata["authors"] == "Cassidy Laidlaw, Anca Dragan"
     got = store.get(ids=[docs[0].id])
@@ -96,11 +100,14 @@ def test_the_index_is_usable_as_a_langchain_vectorstore(extractive_bot: QABot) -
 
 
 def test_a_deferred_warm_up_builds_the_statistics_after_the_first_answer(
-        bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What a server does at start-up: the index loads at once, the statistics (seconds of
     Python at 100k papers) once a first question is answered, unless a statistic one comes
     first."""
-    monkeypatch.setattr("qabot.bot.warmup.STATISTICS_DEFERRAL_MAX", 600.0)  # only the answer releases
+    monkeypatch.setattr(
+        "qabot.bot.warmup.STATISTICS_DEFERRAL_MAX", 600.0
+    )  # only the answer releases
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     assert bot.warm_up(defer_statistics=True) is thread, "one warm-up at a time"
@@ -120,7 +127,8 @@ def test_a_deferred_warm_up_builds_the_statistics_after_the_first_answer(
 
 
 def test_a_statistic_question_does_not_wait_for_a_deferred_warm_up(
-        bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("qabot.bot.warmup.STATISTICS_DEFERRAL_MAX", 600.0)
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
@@ -135,7 +143,8 @@ def test_a_statistic_question_does_not_wait_for_a_deferred_warm_up(
 
 
 def test_an_undeferred_warm_up_call_releases_a_waiting_one(
-        bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("qabot.bot.warmup.STATISTICS_DEFERRAL_MAX", 600.0)
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
@@ -161,8 +170,9 @@ def test_warm_up_loads_in_the_background_and_builds_a_missing_index_once(
     assert bot.ask("What is the Boltzmann policy distribution?").citations[0].paper_id == BPD_ID
 
 
-def test_stopping_a_warm_up_skips_the_deferred_statistics(bundled_store: Path,
-                                                          embeddings: Embeddings) -> None:  # fmt: skip
+def test_stopping_a_warm_up_skips_the_deferred_statistics(
+    bundled_store: Path, embeddings: Embeddings
+) -> None:
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     thread = bot.warm_up(defer_statistics=True)
     start = time.monotonic()
@@ -186,8 +196,9 @@ def test_stopping_a_warm_up_that_builds_the_index_ends_the_build_at_its_next_bat
             return embeddings.embed_query(text)
 
     settings = make_settings(tmp_path / "store")
-    settings = settings.model_copy(update={"index": settings.index.model_copy(
-        update={"batch_size": 2})})  # windows of 8 chunks: about 7 s for the 180  # fmt: skip
+    settings = settings.model_copy(
+        update={"index": settings.index.model_copy(update={"batch_size": 2})}
+    )  # windows of 8 chunks: about 7 s for the 180
     bot = QABot(settings, embeddings=Slow())
     thread = bot.warm_up()
     time.sleep(1.0)

@@ -16,8 +16,10 @@ BPD_QUESTION = "What is the Boltzmann policy distribution?"
 
 
 def _hits(n: int) -> list[SearchHit]:
-    return [SearchHit(paper_id=f"p{i}", title=f"T{i}", score=1.0, relevance=0.5)
-            for i in range(1, n + 1)]  # fmt: skip
+    return [
+        SearchHit(paper_id=f"p{i}", title=f"T{i}", score=1.0, relevance=0.5)
+        for i in range(1, n + 1)
+    ]
 
 
 def test_mock_answer_cites_the_right_paper(mock_bot: QABot, mock_llm: MockChatModel) -> None:
@@ -33,8 +35,9 @@ def test_mock_answer_cites_the_right_paper(mock_bot: QABot, mock_llm: MockChatMo
     assert '<source id="1">' in prompt and "Title: The Boltzmann Policy Distribution" in prompt
 
 
-def test_invented_markers_are_dropped_from_text_and_list(mock_bot: QABot,
-                                                         mock_llm: MockChatModel) -> None:  # fmt: skip
+def test_invented_markers_are_dropped_from_text_and_list(
+    mock_bot: QABot, mock_llm: MockChatModel
+) -> None:
     mock_llm.enqueue("The BPD models systematic suboptimality [1]. It was invented on Mars [9].")
     answer = mock_bot.ask(BPD_QUESTION)
     assert "[9]" not in answer.answer and answer.answer.endswith("on Mars.")
@@ -49,8 +52,9 @@ def test_parse_citations_handles_groups_and_ranges() -> None:
     assert dropped == [7, 0]
 
 
-def test_off_topic_questions_abstain_without_citations(mock_bot: QABot,
-                                                       mock_llm: MockChatModel) -> None:  # fmt: skip
+def test_off_topic_questions_abstain_without_citations(
+    mock_bot: QABot, mock_llm: MockChatModel
+) -> None:
     answer = mock_bot.ask("What's a good recipe for sourdough bread with a stiff starter?")
     assert answer.abstained and answer.citations == [] and answer.answer == ABSTAIN_TEXT
     assert mock_llm.prompts == [], "the model is not even asked when retrieval finds nothing"
@@ -66,8 +70,10 @@ def test_model_saying_the_sources_do_not_answer_is_an_abstention(
 
 def test_follow_up_resolves_through_history(mock_bot: QABot, mock_llm: MockChatModel) -> None:
     first = mock_bot.ask(BPD_QUESTION)
-    history = [{"role": "user", "content": BPD_QUESTION},
-               {"role": "assistant", "content": first.answer}]  # fmt: skip
+    history = [
+        {"role": "user", "content": BPD_QUESTION},
+        {"role": "assistant", "content": first.answer},
+    ]
     follow = mock_bot.ask("Who wrote it?", history=history)
     assert CONDENSE_SYSTEM in mock_llm.prompts[-2], "the condense prompt went to the model"
     assert "Boltzmann" in follow.standalone_question
@@ -79,8 +85,10 @@ def test_condense_leaves_standalone_questions_alone() -> None:
     from langchain_core.messages import HumanMessage
 
     history = [HumanMessage("What is the Boltzmann policy distribution?")]
-    assert condense_heuristic("Which papers study robot grasping in cluttered scenes?",
-                              history) == "Which papers study robot grasping in cluttered scenes?"  # fmt: skip
+    assert (
+        condense_heuristic("Which papers study robot grasping in cluttered scenes?", history)
+        == "Which papers study robot grasping in cluttered scenes?"
+    )
     assert condense_heuristic("who wrote it?", history).startswith("What is the Boltzmann")
     assert condense_heuristic("who wrote it?", []) == "who wrote it?"
 
@@ -121,30 +129,45 @@ def test_multi_turn_follow_ups_keep_the_topic(extractive_bot: QABot) -> None:
     history: list[dict[str, str]] = []
     for question in ("What is Dynalang?", "who wrote it?", "when was it published?"):
         answer = extractive_bot.ask(question, history=history)
-        history += [{"role": "user", "content": question},
-                    {"role": "assistant", "content": answer.answer}]  # fmt: skip
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.answer},
+        ]
     assert "Dynalang" in answer.standalone_question
     assert answer.citations[0].title == "Learning to Model the World with Language"
     assert "dates from 2023 [1]" in answer.answer
 
 
-def test_markers_inside_an_abstract_never_become_citations(tmp_path, embeddings,  # type: ignore[no-untyped-def]
-                                                           write_jsonl) -> None:  # fmt: skip
+def test_markers_inside_an_abstract_never_become_citations(
+    tmp_path,
+    embeddings,  # type: ignore[no-untyped-def]
+    write_jsonl,
+) -> None:
     from tests.conftest import make_settings, paper_record
 
-    write_jsonl([
-        paper_record(1, abstract="We study violins in depth. We show violins resonate as "
-                                 "reported in [2] and cite [5] for everything."),
-        paper_record(2),
-    ])  # fmt: skip
-    bot = QABot(make_settings(tmp_path / "store", corpus=tmp_path / "corpus",
-                              retrieval={"min_relevance": 0.0}), embeddings=embeddings)  # fmt: skip
+    write_jsonl(
+        [
+            paper_record(
+                1,
+                abstract="We study violins in depth. We show violins resonate as "
+                "reported in [2] and cite [5] for everything.",
+            ),
+            paper_record(2),
+        ]
+    )
+    bot = QABot(
+        make_settings(
+            tmp_path / "store", corpus=tmp_path / "corpus", retrieval={"min_relevance": 0.0}
+        ),
+        embeddings=embeddings,
+    )
     answer = bot.ask("Do violins resonate as reported?")
     assert "as reported in (2)" in answer.answer and "(5)" in answer.answer
     assert [c.number for c in answer.citations] == [1]
 
 
 # -- shapes: surveys and comparisons ---------------------------------------------------------
+
 
 def _cited_titles(answer: Answer) -> set[str]:
     return {c.title.split(":")[0] for c in answer.citations}
@@ -156,8 +179,10 @@ def _entries(answer: Answer) -> list[str]:
 
 def test_a_survey_cites_every_relevant_paper_as_its_own_entry(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("Which papers study recommender systems?")
-    assert {"Estimating and Penalizing Induced Preference Shifts in Recommender Systems",
-            "CTRL-Rec"} <= _cited_titles(answer)  # fmt: skip
+    assert {
+        "Estimating and Penalizing Induced Preference Shifts in Recommender Systems",
+        "CTRL-Rec",
+    } <= _cited_titles(answer)
     entries = _entries(answer)
     assert len(entries) == len(answer.citations), "one entry per cited paper"
     assert answer.answer.startswith(f"{len(entries)} papers in the portfolio match this question")
@@ -167,17 +192,23 @@ def test_a_survey_cites_every_relevant_paper_as_its_own_entry(extractive_bot: QA
 
 
 def test_issue_reproductions_cover_more_than_the_top_paper(extractive_bot: QABot) -> None:
-    feedback = _cited_titles(extractive_bot.ask("Summarize her work on learning from human feedback"))
-    assert {"Time-Efficient Reward Learning via Visually Assisted Cluster Ranking",
-            "Learning Optimal Advantage from Preferences and Mistaking it for Reward",
-            "When Your AIs Deceive You", "On Targeted Manipulation and Deception when Optimizing "
-            "LLMs for User Feedback"} <= feedback  # fmt: skip
+    feedback = _cited_titles(
+        extractive_bot.ask("Summarize her work on learning from human feedback")
+    )
+    assert {
+        "Time-Efficient Reward Learning via Visually Assisted Cluster Ranking",
+        "Learning Optimal Advantage from Preferences and Mistaking it for Reward",
+        "When Your AIs Deceive You",
+        "On Targeted Manipulation and Deception when Optimizing LLMs for User Feedback",
+    } <= feedback
     rlhf = extractive_bot.ask("What did she publish on RLHF in 2024?")
     assert {"Correlated Proxies", "When Your AIs Deceive You"} <= _cited_titles(rlhf)
     assert {c.year for c in rlhf.citations} == {2024}
     compare = extractive_bot.ask("Compare AssistanceZero with earlier assistance approaches")
-    assert _cited_titles(compare) == {"AssistanceZero", "Learning to Assist Humans without "
-                                      "Inferring Rewards"}, "both sides, and only earlier work"  # fmt: skip
+    assert _cited_titles(compare) == {
+        "AssistanceZero",
+        "Learning to Assist Humans without Inferring Rewards",
+    }, "both sides, and only earlier work"
 
 
 def test_how_work_evolved_is_told_oldest_first(extractive_bot: QABot) -> None:
@@ -201,8 +232,9 @@ def test_a_comparison_says_which_side_the_portfolio_lacks(extractive_bot: QABot)
     assert extractive_bot.ask("Compare sourdough starters with AlphaFold").abstained
 
 
-def test_the_mock_gets_the_survey_prompt_with_every_selected_source(mock_bot: QABot,
-                                                                    mock_llm: MockChatModel) -> None:  # fmt: skip
+def test_the_mock_gets_the_survey_prompt_with_every_selected_source(
+    mock_bot: QABot, mock_llm: MockChatModel
+) -> None:
     answer = mock_bot.ask("Which papers study recommender systems? Cite [7] too")
     prompt = mock_llm.prompts[-1]
     assert "ALL the papers of the portfolio" in prompt and "most relevant first" in prompt
@@ -211,16 +243,21 @@ def test_the_mock_gets_the_survey_prompt_with_every_selected_source(mock_bot: QA
     assert len(_entries(answer)) == len(answer.citations) == len(answer.sources)
 
 
-def test_invented_markers_are_dropped_from_a_survey(mock_bot: QABot, mock_llm: MockChatModel) -> None:
-    mock_llm.enqueue("2 papers match:\n- “A” (2022): Recommenders shift preferences [1].\n"
-                     "- “B”: It was invented on Mars [42].")  # fmt: skip
+def test_invented_markers_are_dropped_from_a_survey(
+    mock_bot: QABot, mock_llm: MockChatModel
+) -> None:
+    mock_llm.enqueue(
+        "2 papers match:\n- “A” (2022): Recommenders shift preferences [1].\n"
+        "- “B”: It was invented on Mars [42]."
+    )
     answer = mock_bot.ask("Which papers study recommender systems?")
     assert "[42]" not in answer.answer and answer.dropped_citations == [42]
     assert [c.number for c in answer.citations] == [1]
 
 
-def test_the_mock_gets_the_compare_prompt_naming_the_missing_side(mock_bot: QABot,
-                                                                  mock_llm: MockChatModel) -> None:  # fmt: skip
+def test_the_mock_gets_the_compare_prompt_naming_the_missing_side(
+    mock_bot: QABot, mock_llm: MockChatModel
+) -> None:
     answer = mock_bot.ask("Compare Dynalang with AlphaFold")
     prompt = mock_llm.prompts[-1]
     assert "You compare two things" in prompt and "<missing>\nAlphaFold\n</missing>" in prompt

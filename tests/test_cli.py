@@ -45,8 +45,20 @@ def test_ask_streams_text_and_lists_sources(env: dict[str, str]) -> None:
 
 
 def test_search_with_filters(env: dict[str, str]) -> None:
-    result = runner.invoke(app, ["search", "--json", "-k", "3", "--year-from", "2024",
-                                 "--category", "LG", "human feedback"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "search",
+            "--json",
+            "-k",
+            "3",
+            "--year-from",
+            "2024",
+            "--category",
+            "LG",
+            "human feedback",
+        ],
+    )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     assert 0 < len(hits) <= 3
@@ -153,35 +165,64 @@ def test_eval_writes_reports_and_compares(env: dict[str, str], tmp_path: Path) -
     data = tmp_path / "small.jsonl"
     lines = (Path(__file__).parent / "data" / "eval_set.jsonl").read_text().splitlines()
     data.write_text("\n".join(lines[:6] + lines[-4:]) + "\n")  # retrieval + unanswerable
-    first = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "a"), "--json"])
+    first = runner.invoke(
+        app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "a"), "--json"]
+    )
     assert first.exit_code == 0, first.output
     metrics = json.loads(first.stdout)
-    for key in ("citation_precision", "citation_recall", "faithfulness", "recall@5", "mrr",
-                "abstention_accuracy"):
+    for key in (
+        "citation_precision",
+        "citation_recall",
+        "faithfulness",
+        "recall@5",
+        "mrr",
+        "abstention_accuracy",
+    ):
         assert key in metrics
-    assert {p.name for p in (tmp_path / "a").iterdir()} == {"report.json", "report.md", "metrics.png"}
+    assert {p.name for p in (tmp_path / "a").iterdir()} == {
+        "report.json",
+        "report.md",
+        "metrics.png",
+    }
     assert "| faithfulness |" in (tmp_path / "a" / "report.md").read_text()
-    second = runner.invoke(app, ["eval", "--dataset", str(data), "--llm", "mock-refuse",
-                                 "--out", str(tmp_path / "b"),
-                                 "--compare", str(tmp_path / "a" / "report.json")])  # fmt: skip
+    second = runner.invoke(
+        app,
+        [
+            "eval",
+            "--dataset",
+            str(data),
+            "--llm",
+            "mock-refuse",
+            "--out",
+            str(tmp_path / "b"),
+            "--compare",
+            str(tmp_path / "a" / "report.json"),
+        ],
+    )
     assert second.exit_code == 0, second.output
     assert "baseline" in second.stdout and "delta" in second.stdout and "-0." in second.stdout
 
 
-def test_eval_stops_on_an_index_it_cannot_use(env: dict[str, str], store_copy: Path,
-                                              tmp_path: Path) -> None:  # fmt: skip
+def test_eval_stops_on_an_index_it_cannot_use(
+    env: dict[str, str], store_copy: Path, tmp_path: Path
+) -> None:
     """A refused index is one error, not a report in which every question failed alike."""
     manifest = store_copy / "manifest.json"
-    manifest.write_text(json.dumps({**json.loads(manifest.read_text("utf-8")),
-                                    "embedding_backend": "another-backend"}), "utf-8")  # fmt: skip
+    manifest.write_text(
+        json.dumps(
+            {**json.loads(manifest.read_text("utf-8")), "embedding_backend": "another-backend"}
+        ),
+        "utf-8",
+    )
     data = Path(__file__).parent / "data" / "eval_set.jsonl"
     result = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "another-backend backend" in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()
 
 
-def test_eval_stops_when_the_model_cannot_load(env: dict[str, str], tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_eval_stops_when_the_model_cannot_load(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from qabot.errors import ConfigError
 
     def cannot_load(*args: object, **kwargs: object) -> None:
@@ -196,7 +237,11 @@ def test_eval_stops_when_the_model_cannot_load(env: dict[str, str], tmp_path: Pa
 
 def test_eval_names_a_missing_dataset(env: dict[str, str], tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--dataset", str(tmp_path / "none.jsonl")])
-    assert result.exit_code == 1 and "none.jsonl" in result.output and "eval_set.jsonl" in result.output
+    assert (
+        result.exit_code == 1
+        and "none.jsonl" in result.output
+        and "eval_set.jsonl" in result.output
+    )
     assert "--dataset" not in result.output, "it was passed: the advice was wrong"
     assert "Traceback" not in result.output
 
@@ -215,16 +260,27 @@ def _affiliations() -> dict[str, list[str]]:
 
 
 def test_search_and_ask_take_an_affiliation(env: dict[str, str]) -> None:
-    result = runner.invoke(app, ["search", "--json", "-k", "10", "--affiliation", "DeepMind",
-                                 "language models"])  # fmt: skip
+    result = runner.invoke(
+        app, ["search", "--json", "-k", "10", "--affiliation", "DeepMind", "language models"]
+    )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     affiliations = _affiliations()
     assert hits and all("deepmind" in affiliations[h["paper_id"]] for h in hits)
-    result = runner.invoke(app, ["ask", "--json", "--affiliation", "stanford",
-                                 "How can robots follow language instructions?"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "ask",
+            "--json",
+            "--affiliation",
+            "stanford",
+            "How can robots follow language instructions?",
+        ],
+    )
     data = json.loads(result.stdout)
-    assert data["sources"] and all("stanford" in affiliations[s["paper_id"]] for s in data["sources"])
+    assert data["sources"] and all(
+        "stanford" in affiliations[s["paper_id"]] for s in data["sources"]
+    )
 
 
 def test_stats_per_profile_in_a_lab(lab_bot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -241,20 +297,33 @@ def test_stats_per_profile_in_a_lab(lab_bot, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_chat_follow_up_refers_to_the_list_just_given(env: dict[str, str]) -> None:
-    result = runner.invoke(app, ["chat"], input="Which papers came out in 2019?\n"
-                           "which of those have code?\ntell me more about the second one\n/quit\n")  # fmt: skip
+    result = runner.invoke(
+        app,
+        ["chat"],
+        input="Which papers came out in 2019?\n"
+        "which of those have code?\ntell me more about the second one\n/quit\n",
+    )
     assert result.exit_code == 0, result.output
-    assert "Indexed papers among the 2 papers of the previous answer, that link their code" in result.stdout
-    assert "On the Utility of Learning about Humans for Human-AI Coordination” (2019):" in result.stdout
+    assert (
+        "Indexed papers among the 2 papers of the previous answer, that link their code"
+        in result.stdout
+    )
+    assert (
+        "On the Utility of Learning about Humans for Human-AI Coordination” (2019):"
+        in result.stdout
+    )
 
 
-def test_check_passes_a_healthy_index_then_names_damage_and_its_fix(env: dict[str, str],
-                                                                    store_copy: Path) -> None:  # fmt: skip
+def test_check_passes_a_healthy_index_then_names_damage_and_its_fix(
+    env: dict[str, str], store_copy: Path
+) -> None:
     healthy = runner.invoke(app, ["check"])
     assert healthy.exit_code == 0 and healthy.output.startswith("OK:"), healthy.output
     assert "files (" in healthy.output and "verified in" in healthy.output
     manifest = json.loads((store_copy / "manifest.json").read_text())
-    indptr = store_copy / "generations" / manifest["generation"] / "lexical" / "indptr.csc.index.npy"
+    indptr = (
+        store_copy / "generations" / manifest["generation"] / "lexical" / "indptr.csc.index.npy"
+    )
     data = indptr.read_bytes()
     indptr.write_bytes(data[:200] + bytes(len(data) - 200))  # same size, the issue's damage
     damaged = runner.invoke(app, ["check"])
@@ -279,16 +348,22 @@ def test_check_help_teaches_what_it_verifies_and_the_fixes() -> None:
         assert words in result.output, words
 
 
-@pytest.mark.parametrize(("flag", "variable", "expected"), [
-    pytest.param([], None, False, id="off-by-default"),
-    pytest.param(["--mcp"], None, True, id="flag"),
-    pytest.param([], "true", True, id="environment"),
-    pytest.param(["--no-mcp"], "true", False, id="flag-beats-environment"),
-])  # fmt: skip
-def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
-                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("flag", "variable", "expected"),
+    [
+        pytest.param([], None, False, id="off-by-default"),
+        pytest.param(["--mcp"], None, True, id="flag"),
+        pytest.param([], "true", True, id="environment"),
+        pytest.param(["--no-mcp"], "true", False, id="flag-beats-environment"),
+    ],
+)
+def test_serve_mcp_option(
+    flag: list[str], variable: str | None, expected: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen = []
-    monkeypatch.setattr(qabot.interfaces.web.serving, "serve", lambda settings, share: seen.append(settings))
+    monkeypatch.setattr(
+        qabot.interfaces.web.serving, "serve", lambda settings, share: seen.append(settings)
+    )
     if variable:
         monkeypatch.setenv("QABOT_APP__MCP", variable)
     result = runner.invoke(app, ["serve", *flag])
@@ -299,16 +374,22 @@ def test_serve_mcp_option(flag: list[str], variable: str | None, expected: bool,
 # -- bad values at the boundary: one line, exit 1 -----------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "named"), [
-    (["search", "-k", "-1", "reward hacking"], "k must be ≥ 1 (got -1)"),
-    (["search", "-k", "0", "reward hacking"], "k must be ≥ 1 (got 0)"),
-    (["search", "--mode", "bogus", "reward hacking"], "mode must be 'hybrid', 'dense' or 'lexical'"),
-    (["ask", "--year-from", "3000000000", "reward hacking"], "year_from must be ≤ 9999"),
-    (["search", "--year-to", "-300", "reward hacking"], "year_to must be ≥ 1"),
-    (["search", "-k", "abc", "reward hacking"], "Invalid value for '-k'"),
-    (["search", "--year-from", "1.5", "reward hacking"], "Invalid value for '--year-from'"),
-    (["search", "--bogus", "reward hacking"], "No such option: --bogus"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["search", "-k", "-1", "reward hacking"], "k must be ≥ 1 (got -1)"),
+        (["search", "-k", "0", "reward hacking"], "k must be ≥ 1 (got 0)"),
+        (
+            ["search", "--mode", "bogus", "reward hacking"],
+            "mode must be 'hybrid', 'dense' or 'lexical'",
+        ),
+        (["ask", "--year-from", "3000000000", "reward hacking"], "year_from must be ≤ 9999"),
+        (["search", "--year-to", "-300", "reward hacking"], "year_to must be ≥ 1"),
+        (["search", "-k", "abc", "reward hacking"], "Invalid value for '-k'"),
+        (["search", "--year-from", "1.5", "reward hacking"], "Invalid value for '--year-from'"),
+        (["search", "--bogus", "reward hacking"], "No such option: --bogus"),
+    ],
+)
 def test_bad_option_values_are_one_line(env: dict[str, str], args: list[str], named: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
@@ -316,16 +397,30 @@ def test_bad_option_values_are_one_line(env: dict[str, str], args: list[str], na
     assert result.output.startswith("Error: ")
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(k=st.one_of(st.integers(-10**12, 10**12), st.text(max_size=4)),
-       year=st.one_of(st.integers(-10**12, 10**12), st.text(max_size=4)),
-       mode=st.sampled_from(["hybrid", "dense", "lexical", "bogus", ""]),
-       category=st.text("ABCXYZ.", max_size=4))  # fmt: skip
-def test_any_option_values_give_hits_or_one_error_line(env: dict[str, str], k: object, year: object,
-                                                       mode: str, category: str) -> None:  # fmt: skip
-    args = ["search", "-k", str(k), "--year-from", str(year), "--mode", mode, "-c", category,
-            "reward hacking"]  # fmt: skip
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    k=st.one_of(st.integers(-(10**12), 10**12), st.text(max_size=4)),
+    year=st.one_of(st.integers(-(10**12), 10**12), st.text(max_size=4)),
+    mode=st.sampled_from(["hybrid", "dense", "lexical", "bogus", ""]),
+    category=st.text("ABCXYZ.", max_size=4),
+)
+def test_any_option_values_give_hits_or_one_error_line(
+    env: dict[str, str], k: object, year: object, mode: str, category: str
+) -> None:
+    args = [
+        "search",
+        "-k",
+        str(k),
+        "--year-from",
+        str(year),
+        "--mode",
+        mode,
+        "-c",
+        category,
+        "reward hacking",
+    ]
     result = runner.invoke(app, args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code in (0, 1), result.output
@@ -347,11 +442,14 @@ def test_chat_survives_a_line_that_is_not_utf8(env: dict[str, str]) -> None:
     assert result.stdout.count("[1]") >= 2, "both lines are answered"
 
 
-@pytest.mark.parametrize("filters", [
-    ["--year-from", "2025", "--year-to", "2020"],
-    ["--category", "ZZ"],
-    ["--author", "Nobody Atall"],
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ["--year-from", "2025", "--year-to", "2020"],
+        ["--category", "ZZ"],
+        ["--author", "Nobody Atall"],
+    ],
+)
 def test_ask_says_when_the_filters_match_no_paper(env: dict[str, str], filters: list[str]) -> None:
     for command in ("ask", "search"):
         result = runner.invoke(app, [command, *filters, "What is reward hacking?"])
@@ -365,8 +463,9 @@ def test_an_empty_lexical_search_does_not_blame_filters(env: dict[str, str]) -> 
     assert "filter" not in result.stdout and "No paper contains any word" in result.stdout
 
 
-def test_a_bad_setting_is_one_line_naming_the_variable(env: dict[str, str],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_bad_setting_is_one_line_naming_the_variable(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("QABOT_RETRIEVAL__MIN_RELEVANCE", "2")
     result = runner.invoke(app, ["ask", "What is reward hacking?"])
     assert result.exit_code == 1

@@ -52,11 +52,14 @@ def test_unknown_settings_are_rejected() -> None:
     )
 
 
-@pytest.mark.parametrize(("var", "meant"), [
-    ("QABOT_RETREIVAL__K", "QABOT_RETRIEVAL__K"),
-    ("QABOT_RETREIVAL__MIN_RELEVANCE", "QABOT_RETRIEVAL__MIN_RELEVANCE"),
-    ("QABOT_INDX__CHUNK_SIZE", "QABOT_INDEX__CHUNK_SIZE"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("var", "meant"),
+    [
+        ("QABOT_RETREIVAL__K", "QABOT_RETRIEVAL__K"),
+        ("QABOT_RETREIVAL__MIN_RELEVANCE", "QABOT_RETRIEVAL__MIN_RELEVANCE"),
+        ("QABOT_INDX__CHUNK_SIZE", "QABOT_INDEX__CHUNK_SIZE"),
+    ],
+)
 def test_misspelt_variables_name_the_key_that_was_meant(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, var: str, meant: str
 ) -> None:
@@ -73,19 +76,25 @@ def test_a_misspelt_key_inside_a_group_names_the_key(monkeypatch: pytest.MonkeyP
 
 
 def _numeric_fields() -> list[tuple[str, Any]]:
-    fields = [(f"QABOT_{n.upper()}", f) for n, f in Settings.model_fields.items()
-              if f.annotation in (int, float)]  # fmt: skip
+    fields = [
+        (f"QABOT_{n.upper()}", f)
+        for n, f in Settings.model_fields.items()
+        if f.annotation in (int, float)
+    ]
     for group, field in Settings.model_fields.items():
         if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
-            fields += [(f"QABOT_{group.upper()}__{n.upper()}", f)
-                       for n, f in field.annotation.model_fields.items()
-                       if f.annotation in (int, float)]  # fmt: skip
+            fields += [
+                (f"QABOT_{group.upper()}__{n.upper()}", f)
+                for n, f in field.annotation.model_fields.items()
+                if f.annotation in (int, float)
+            ]
     return fields
 
 
 @pytest.mark.parametrize(("var", "field"), _numeric_fields(), ids=[v for v, _ in _numeric_fields()])
-def test_every_numeric_setting_is_bounded(monkeypatch: pytest.MonkeyPatch, var: str,
-                                          field: Any) -> None:  # fmt: skip
+def test_every_numeric_setting_is_bounded(
+    monkeypatch: pytest.MonkeyPatch, var: str, field: Any
+) -> None:
     bounds = {type(m).__name__ for m in field.metadata}
     assert bounds & {"Ge", "Gt"} and bounds & {"Le", "Lt"}, f"{var} needs a lower and upper bound"
     for value in ("-1e12", "1e12", "abc"):
@@ -97,18 +106,28 @@ def test_every_numeric_setting_is_bounded(monkeypatch: pytest.MonkeyPatch, var: 
         assert "unset it" in message, "the line says how to fix it"
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"QABOT_RETRIEVAL__MIN_RELEVANCE": "2"}, "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≤ 1"),
-    ({"QABOT_RETRIEVAL__MIN_RELEVANCE": "-0.5"}, "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≥ 0"),
-    ({"QABOT_INDEX__CHUNK_OVERLAP": "400", "QABOT_INDEX__CHUNK_SIZE": "200"},
-     "QABOT_INDEX__CHUNK_OVERLAP (400) must be smaller than QABOT_INDEX__CHUNK_SIZE (200)"),
-    ({"QABOT_PARSING__YEAR_MIN": "2000", "QABOT_PARSING__YEAR_MAX": "1990"},
-     "QABOT_PARSING__YEAR_MIN (2000) must not be after QABOT_PARSING__YEAR_MAX (1990)"),
-    ({"QABOT_PARSING__SNAPSHOT_YEAR": "1950", "QABOT_PARSING__YEAR_MIN": "1990"},
-     "QABOT_PARSING__SNAPSHOT_YEAR (1950) must lie within"),
-])  # fmt: skip
-def test_cross_field_and_range_checks_are_one_line(monkeypatch: pytest.MonkeyPatch,
-                                                   env: dict[str, str], named: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"QABOT_RETRIEVAL__MIN_RELEVANCE": "2"}, "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≤ 1"),
+        ({"QABOT_RETRIEVAL__MIN_RELEVANCE": "-0.5"}, "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≥ 0"),
+        (
+            {"QABOT_INDEX__CHUNK_OVERLAP": "400", "QABOT_INDEX__CHUNK_SIZE": "200"},
+            "QABOT_INDEX__CHUNK_OVERLAP (400) must be smaller than QABOT_INDEX__CHUNK_SIZE (200)",
+        ),
+        (
+            {"QABOT_PARSING__YEAR_MIN": "2000", "QABOT_PARSING__YEAR_MAX": "1990"},
+            "QABOT_PARSING__YEAR_MIN (2000) must not be after QABOT_PARSING__YEAR_MAX (1990)",
+        ),
+        (
+            {"QABOT_PARSING__SNAPSHOT_YEAR": "1950", "QABOT_PARSING__YEAR_MIN": "1990"},
+            "QABOT_PARSING__SNAPSHOT_YEAR (1950) must lie within",
+        ),
+    ],
+)
+def test_cross_field_and_range_checks_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], named: str
+) -> None:
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     with pytest.raises(ConfigError) as info:

@@ -52,8 +52,10 @@ def test_hand_checked_papers(corpus_papers) -> None:  # type: ignore[no-untyped-
     assert "et al" not in " ".join(unimask.authors), "never an invented author"
     assert unimask.urls == ["https://github.com/micahcarroll/uniMASK"]
 
-    rlhf = _by_title(corpus_papers, "Open Problems and Fundamental Limitations of Reinforcement "
-                     "Learning from Human Feedback")  # fmt: skip
+    rlhf = _by_title(
+        corpus_papers,
+        "Open Problems and Fundamental Limitations of Reinforcement Learning from Human Feedback",
+    )
     assert rlhf.affiliations == ["berkeley", "eth-zurich"]
     assert rlhf.has_code is False and rlhf.category == "AI"
 
@@ -85,13 +87,22 @@ def test_ids_are_stable_across_runs_and_reorderings(tmp_path: Path) -> None:
 
 
 def test_jsonl_schema_fields(write_jsonl: Callable[..., Path]) -> None:
-    path = write_jsonl([
-        {"title": "T1", "abstract": "A1 see https://example.org/x.", "authors": "Ann Lee, Bo Chen et al.",
-         "date": "2024-03", "category": "CL", "affiliations": "mit, cmu", "has_code": True,
-         "url": "https://example.org/paper"},
-        {"id": 42, "title": "T2", "abstract": "A2", "authors": ["X Y"], "year": 2021},
-        {"title": "T3", "abstract": "A3", "date": "2019"},
-    ])  # fmt: skip
+    path = write_jsonl(
+        [
+            {
+                "title": "T1",
+                "abstract": "A1 see https://example.org/x.",
+                "authors": "Ann Lee, Bo Chen et al.",
+                "date": "2024-03",
+                "category": "CL",
+                "affiliations": "mit, cmu",
+                "has_code": True,
+                "url": "https://example.org/paper",
+            },
+            {"id": 42, "title": "T2", "abstract": "A2", "authors": ["X Y"], "year": 2021},
+            {"title": "T3", "abstract": "A3", "date": "2019"},
+        ]
+    )
     papers = load_corpus(path).papers
     t1, t2, t3 = papers
     assert t1.authors == ["Ann Lee", "Bo Chen"] and t1.authors_truncated
@@ -106,19 +117,32 @@ def test_jsonl_schema_fields(write_jsonl: Callable[..., Path]) -> None:
     ("line", "message"),
     [
         pytest.param('{"title": "x", "abstract": ', "invalid JSON", id="broken-json"),
-        pytest.param('{"title": "no abstract"}', "required field 'abstract' is missing",
-                     id="missing-abstract"),
-        pytest.param('{"title": "x", "abstract": "   "}', "'abstract' must be a non-empty",
-                     id="blank-abstract"),
-        pytest.param('{"title": "x", "abstract": "y", "has_code": "yes"}', "'has_code' must be",
-                     id="wrong-type"),
-        pytest.param('{"title": "x", "abstract": "y", "date": "March 2024"}', "'date' must be",
-                     id="bad-date"),
-        pytest.param('{"title": "x", "abstract": "y", "year": 2020, "date": "2021"}',
-                     "contradicts", id="year-vs-date"),
+        pytest.param(
+            '{"title": "no abstract"}',
+            "required field 'abstract' is missing",
+            id="missing-abstract",
+        ),
+        pytest.param(
+            '{"title": "x", "abstract": "   "}',
+            "'abstract' must be a non-empty",
+            id="blank-abstract",
+        ),
+        pytest.param(
+            '{"title": "x", "abstract": "y", "has_code": "yes"}',
+            "'has_code' must be",
+            id="wrong-type",
+        ),
+        pytest.param(
+            '{"title": "x", "abstract": "y", "date": "March 2024"}', "'date' must be", id="bad-date"
+        ),
+        pytest.param(
+            '{"title": "x", "abstract": "y", "year": 2020, "date": "2021"}',
+            "contradicts",
+            id="year-vs-date",
+        ),
         pytest.param('["a list"]', "expected a JSON object", id="not-an-object"),
     ],
-)  # fmt: skip
+)
 def test_malformed_lines_are_skipped_with_file_and_line(
     write_jsonl: Callable[..., Path], line: str, message: str
 ) -> None:
@@ -156,7 +180,9 @@ def test_duplicate_id_with_different_content_is_an_error(write_jsonl: Callable[.
     assert result.errors[0].line == 2
 
 
-def test_a_folder_mixes_profiles_and_jsonl(write_jsonl: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_folder_mixes_profiles_and_jsonl(
+    write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
     folder = tmp_path / "corpus"
     write_jsonl([paper_record(1), paper_record(2)])
     (folder / "dragan.txt").write_text(PROFILE.read_text())
@@ -187,8 +213,9 @@ def test_binary_and_unknown_files_are_reported(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
-def test_text_with_a_byte_order_mark_is_decoded(write_jsonl: Callable[..., Path], tmp_path: Path,
-                                                encoding: str) -> None:  # fmt: skip
+def test_text_with_a_byte_order_mark_is_decoded(
+    write_jsonl: Callable[..., Path], tmp_path: Path, encoding: str
+) -> None:
     utf8 = write_jsonl([paper_record(1, title="Über glaciers — naïve"), paper_record(2)])
     folder = tmp_path / "encoded"
     folder.mkdir()
@@ -248,11 +275,16 @@ def test_oversized_abstract_is_capped(write_jsonl: Callable[..., Path]) -> None:
 @pytest.mark.parametrize(
     ("cut_after", "message"),
     [
-        pytest.param("Our code is publicly available at https://github.com/micahcarroll/uniMASK.\n\nAIJul",
-                     "incomplete paper header 'AIJul'", id="mid-header"),
-        pytest.param("Open Problems and Fundamental Limitations", "no authors line", id="mid-title"),
+        pytest.param(
+            "Our code is publicly available at https://github.com/micahcarroll/uniMASK.\n\nAIJul",
+            "incomplete paper header 'AIJul'",
+            id="mid-header",
+        ),
+        pytest.param(
+            "Open Problems and Fundamental Limitations", "no authors line", id="mid-title"
+        ),
     ],
-)  # fmt: skip
+)
 def test_truncated_profiles_at_other_points(tmp_path: Path, cut_after: str, message: str) -> None:
     text = PROFILE.read_text()
     path = tmp_path / "cut.txt"
@@ -262,21 +294,30 @@ def test_truncated_profiles_at_other_points(tmp_path: Path, cut_after: str, mess
     assert all("AIJul" not in p.abstract for p in result.papers), "no header glued to an abstract"
 
 
-def test_a_cut_mid_abstract_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_cut_mid_abstract_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     text = PROFILE.read_text()
     path = tmp_path / "cut.txt"
-    path.write_text(text[: text.index("Randomly masking and predicting word")+30])
+    path.write_text(text[: text.index("Randomly masking and predicting word") + 30])
     with caplog.at_level("WARNING"):
         load_corpus(path)
     assert "ends mid-sentence" in caplog.text and "cut.txt:19" in caplog.text
 
 
 def test_jsonl_takes_venue_keywords_and_doi(write_jsonl: Callable[..., Path]) -> None:
-    path = write_jsonl([
-        paper_record(1, venue="Journal  of Violins", keywords="strings, bows", doi="doi:10.5555/V.1",
-                     url="https://example.org/v1"),
-        paper_record(2, doi="not a doi"),
-    ])  # fmt: skip
+    path = write_jsonl(
+        [
+            paper_record(
+                1,
+                venue="Journal  of Violins",
+                keywords="strings, bows",
+                doi="doi:10.5555/V.1",
+                url="https://example.org/v1",
+            ),
+            paper_record(2, doi="not a doi"),
+        ]
+    )
     result = load_corpus(path)
     (paper,) = result.papers
     assert (paper.venue, paper.keywords) == ("Journal of Violins", ["strings", "bows"])
@@ -302,14 +343,17 @@ def test_a_lab_stores_shared_papers_once_and_remembers_every_profile(tmp_path: P
     assert all(by_id[i].profile == "Anca Dragan" for i in by_id), "the first profile stays"
 
 
-@pytest.mark.parametrize("fields", [
-    pytest.param({"year": 3_000_000_000, "date": None}, id="year-3e9"),
-    pytest.param({"year": -300, "date": None}, id="year-negative"),
-    pytest.param({"year": 1850, "date": None}, id="year-before-1900"),
-    pytest.param({"date": "0001-01-01"}, id="date-0001"),
-    pytest.param({"date": "9999-12-31"}, id="date-9999"),
-    pytest.param({"date": "2999"}, id="date-2999"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"year": 3_000_000_000, "date": None}, id="year-3e9"),
+        pytest.param({"year": -300, "date": None}, id="year-negative"),
+        pytest.param({"year": 1850, "date": None}, id="year-before-1900"),
+        pytest.param({"date": "0001-01-01"}, id="date-0001"),
+        pytest.param({"date": "9999-12-31"}, id="date-9999"),
+        pytest.param({"date": "2999"}, id="date-2999"),
+    ],
+)
 def test_implausible_years_are_reported_with_file_and_line(
     write_jsonl: Callable[..., Path], fields: dict[str, object]
 ) -> None:
@@ -336,8 +380,9 @@ def test_an_implausible_profile_year_names_the_line(tmp_path: Path) -> None:
     assert len(papers) == 49 and f"{page}:{line}" in str(errors[0]) and "0001" in str(errors[0])
 
 
-def test_oversized_title_is_capped(write_jsonl: Callable[..., Path],
-                                   caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+def test_oversized_title_is_capped(
+    write_jsonl: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
     path = write_jsonl([paper_record(1, title="Glaciers " * 600)])
     with caplog.at_level("WARNING"):
         paper = load_corpus(path).papers[0]

@@ -7,8 +7,12 @@ import pytest
 from qabot.evaluation.runner import EvalItem, exact_match, load_dataset
 from tests.conftest import DATA
 
-ITEM = EvalItem(question="Which papers were written at Stanford?", gold_paper_ids=["a", "b"],
-                expected_facts=["2 of 50"], kind="affiliation")  # fmt: skip
+ITEM = EvalItem(
+    question="Which papers were written at Stanford?",
+    gold_paper_ids=["a", "b"],
+    expected_facts=["2 of 50"],
+    kind="affiliation",
+)
 
 
 @pytest.mark.parametrize(
@@ -21,15 +25,20 @@ ITEM = EvalItem(question="Which papers were written at Stanford?", gold_paper_id
         ("Indexed papers … (3 of 50).", True, ["a", "b"], False),  # the wrong count
         ("Two papers (2 of 50) [1][2].", False, ["a", "b"], False),  # searched, not counted
     ],
-)  # fmt: skip
-def test_metadata_questions_are_exact(text: str, statistic: bool, cited: list[str],
-                                      expected: bool) -> None:  # fmt: skip
+)
+def test_metadata_questions_are_exact(
+    text: str, statistic: bool, cited: list[str], expected: bool
+) -> None:
     assert exact_match(ITEM, text, statistic, cited) is expected
 
 
 def test_other_questions_only_need_their_facts() -> None:
-    follow_up = EvalItem(question="Who wrote it?", gold_paper_ids=["a"],
-                         expected_facts=["Cassidy Laidlaw"], kind="follow-up")  # fmt: skip
+    follow_up = EvalItem(
+        question="Who wrote it?",
+        gold_paper_ids=["a"],
+        expected_facts=["Cassidy Laidlaw"],
+        kind="follow-up",
+    )
     assert exact_match(follow_up, "It is by Cassidy Laidlaw [1].", False, ["a"])
 
 

@@ -17,12 +17,24 @@ from qabot.answering.extractive import (
 from qabot.answering.sources import SourceBlock
 
 SOURCES = [
-    SourceBlock(1, "a", "Robots That Ask", "Ann Lee, Bo Chen", 2023,
-                "Robots often act without asking. We propose a robot that asks clarifying "
-                "questions when a command is ambiguous. It halves the error rate in a kitchen."),
-    SourceBlock(2, "b", "Kitchen Benchmarks", "Cy Dee", 2021,
-                "We release a benchmark of kitchen tasks for household robots to be evaluated."),
-]  # fmt: skip
+    SourceBlock(
+        1,
+        "a",
+        "Robots That Ask",
+        "Ann Lee, Bo Chen",
+        2023,
+        "Robots often act without asking. We propose a robot that asks clarifying "
+        "questions when a command is ambiguous. It halves the error rate in a kitchen.",
+    ),
+    SourceBlock(
+        2,
+        "b",
+        "Kitchen Benchmarks",
+        "Cy Dee",
+        2021,
+        "We release a benchmark of kitchen tasks for household robots to be evaluated.",
+    ),
+]
 
 
 def _strip(sentence: str) -> str:
@@ -59,8 +71,10 @@ def test_sentence_splitting_keeps_abbreviations() -> None:
 
 
 def _block(n: int, year: int = 2020, text: str = "") -> SourceBlock:
-    text = text or (f"Robots are everywhere in study {n}. We propose method {n} for reward "
-                    f"learning from human preferences. It works well on task {n}.")  # fmt: skip
+    text = text or (
+        f"Robots are everywhere in study {n}. We propose method {n} for reward "
+        f"learning from human preferences. It works well on task {n}."
+    )
     return SourceBlock(n, f"p{n}", f"Paper {n}", "Ann Lee", year, text)
 
 
@@ -82,11 +96,20 @@ def test_a_survey_has_one_cited_entry_per_paper_with_its_title_and_year() -> Non
 def test_the_entry_sentence_is_the_contribution_on_the_topic_not_the_opening() -> None:
     block = _block(1)
     assert best_sentence("her work on reward learning", block) == (
-        "We propose method 1 for reward learning from human preferences.")  # fmt: skip
-    opening = SourceBlock(2, "q", "T", "A", 2020, "Reward learning from people is hard to scale. "
-                          "Results are shown on three benchmark suites today.")  # fmt: skip
+        "We propose method 1 for reward learning from human preferences."
+    )
+    opening = SourceBlock(
+        2,
+        "q",
+        "T",
+        "A",
+        2020,
+        "Reward learning from people is hard to scale. "
+        "Results are shown on three benchmark suites today.",
+    )
     assert best_sentence("reward learning", opening).startswith("Reward learning"), (
-        "the opening sentence is still chosen when it is the only one on the topic")
+        "the opening sentence is still chosen when it is the only one on the topic"
+    )
 
 
 def test_a_long_survey_shows_a_page_and_says_how_many_more() -> None:
@@ -94,18 +117,21 @@ def test_a_long_survey_shows_a_page_and_says_how_many_more() -> None:
     lines = survey_lines("reward learning", blocks)
     assert lines[0].startswith(f"{SURVEY_PAGE + 3} papers in the portfolio match")
     assert "3 more papers matched less closely:" in lines
-    tail = lines[lines.index("3 more papers matched less closely:") + 1:]
+    tail = lines[lines.index("3 more papers matched less closely:") + 1 :]
     assert tail == [f"- “Paper {n}” (2020) [{n}]." for n in range(SURVEY_PAGE + 1, SURVEY_PAGE + 4)]
     assert len(_entries(lines)) == SURVEY_PAGE + 3, "every paper is cited"
 
 
 def test_many_entries_are_grouped_under_theme_headings() -> None:
     blocks = [_block(n) for n in range(1, THEMES_FROM + 2)]
-    themes = {b.paper_id: ("reward, preferences" if b.number % 2 else "robots, tasks") for b in blocks}
+    themes = {
+        b.paper_id: ("reward, preferences" if b.number % 2 else "robots, tasks") for b in blocks
+    }
     lines = survey_lines("reward learning", blocks, themes=themes)
     assert "### Reward, preferences" in lines and "### Robots, tasks" in lines
     assert lines.index("### Reward, preferences") < lines.index("### Robots, tasks"), (
-        "the theme of the most relevant paper comes first")
+        "the theme of the most relevant paper comes first"
+    )
     few = survey_lines("reward learning", blocks[:THEMES_FROM], themes=themes)
     assert not any(line.startswith("###") for line in few), "a short list needs no headings"
 

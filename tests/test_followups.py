@@ -11,31 +11,51 @@ from qabot.domain.records import Paper
 
 PAPERS = [
     Paper(paper_id=f"p{n}", title=title, abstract="An abstract.", has_code=n % 2 == 0)
-    for n, title in enumerate(["Alpha Paper on Reward Models", "Beta Study of Dialogue Agents",
-                               "Gamma Results for Robot Learning"], 1)  # fmt: skip
+    for n, title in enumerate(
+        [
+            "Alpha Paper on Reward Models",
+            "Beta Study of Dialogue Agents",
+            "Gamma Results for Robot Learning",
+        ],
+        1,
+    )
 ]
 
 
 def history(answer: str) -> list[dict[str, str]]:
-    return [{"role": "user", "content": "Which papers …?"}, {"role": "assistant", "content": answer}]
+    return [
+        {"role": "user", "content": "Which papers …?"},
+        {"role": "assistant", "content": answer},
+    ]
 
 
 @pytest.mark.parametrize(
     "answer",
     [
-        pytest.param("Papers (2 of 3).\n- “Beta Study of Dialogue Agents” (2023) [1]\n"
-                     "- “Gamma Results for Robot Learning” (2024) [2]", id="list-lines"),
-        pytest.param("Dialogue agents [1] and robots [2].\n\nSources:\n"
-                     "[1] Beta Study of Dialogue Agents (2023) — A. Author\n"
-                     "[2] Gamma Results for Robot Learning (n.d.) — B. Author", id="source-list"),
-        pytest.param("Dialogue agents [1] and robots [2].\n\nSources:\n"
-                     "[1] Beta Study of Dialogue Agents (Proc. ACL (Long Papers), 2023) — A. Author\n"
-                     "[2] Gamma Results for Robot Learning (J. Robots, n.d.) — B. Author",
-                     id="source-list-with-venues"),
-        pytest.param("“Beta Study of Dialogue Agents” (2023): text [1]. “Gamma Results for Robot "
-                     "Learning” (2024): more [2].", id="quoted-titles"),
+        pytest.param(
+            "Papers (2 of 3).\n- “Beta Study of Dialogue Agents” (2023) [1]\n"
+            "- “Gamma Results for Robot Learning” (2024) [2]",
+            id="list-lines",
+        ),
+        pytest.param(
+            "Dialogue agents [1] and robots [2].\n\nSources:\n"
+            "[1] Beta Study of Dialogue Agents (2023) — A. Author\n"
+            "[2] Gamma Results for Robot Learning (n.d.) — B. Author",
+            id="source-list",
+        ),
+        pytest.param(
+            "Dialogue agents [1] and robots [2].\n\nSources:\n"
+            "[1] Beta Study of Dialogue Agents (Proc. ACL (Long Papers), 2023) — A. Author\n"
+            "[2] Gamma Results for Robot Learning (J. Robots, n.d.) — B. Author",
+            id="source-list-with-venues",
+        ),
+        pytest.param(
+            "“Beta Study of Dialogue Agents” (2023): text [1]. “Gamma Results for Robot "
+            "Learning” (2024): more [2].",
+            id="quoted-titles",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_previous_papers_are_recovered_in_order(answer: str) -> None:
     assert [p.paper_id for p in previous_papers(history(answer), PAPERS)] == ["p2", "p3"]
 
@@ -47,16 +67,23 @@ def test_titles_that_are_not_indexed_are_ignored() -> None:
     assert previous_papers(None, PAPERS) == [] and previous_papers(["junk"], PAPERS) == []  # type: ignore[list-item]
 
 
-LIST = history("- “Alpha Paper on Reward Models” [1]\n- “Beta Study of Dialogue Agents” [2]\n"
-               "- “Gamma Results for Robot Learning” [3]")
+LIST = history(
+    "- “Alpha Paper on Reward Models” [1]\n- “Beta Study of Dialogue Agents” [2]\n"
+    "- “Gamma Results for Robot Learning” [3]"
+)
 
 
 @pytest.mark.parametrize(
     ("question", "paper"),
-    [("tell me more about the second one", "p2"), ("What about the 3rd paper?", "p3"),
-     ("and the last one?", "p3"), ("more on number 1 please", "p1"), ("explain #2", "p2"),
-     ("who wrote the first of those?", "p1")],
-)  # fmt: skip
+    [
+        ("tell me more about the second one", "p2"),
+        ("What about the 3rd paper?", "p3"),
+        ("and the last one?", "p3"),
+        ("more on number 1 please", "p1"),
+        ("explain #2", "p2"),
+        ("who wrote the first of those?", "p1"),
+    ],
+)
 def test_an_ordinal_names_one_paper_by_its_title(question: str, paper: str) -> None:
     follow = resolve_follow_up(question, LIST, PAPERS)
     assert follow is not None and follow.paper_ids == [paper]
@@ -65,9 +92,14 @@ def test_an_ordinal_names_one_paper_by_its_title(question: str, paper: str) -> N
 
 
 @pytest.mark.parametrize(
-    "question", ["which of those have code?", "Which of these are from 2024?",
-                 "any of those papers about robots?", "summarise these papers"],
-)  # fmt: skip
+    "question",
+    [
+        "which of those have code?",
+        "Which of these are from 2024?",
+        "any of those papers about robots?",
+        "summarise these papers",
+    ],
+)
 def test_a_set_reference_keeps_all_the_listed_papers(question: str) -> None:
     follow = resolve_follow_up(question, LIST, PAPERS)
     assert follow is not None and follow.paper_ids == ["p1", "p2", "p3"]
@@ -76,11 +108,15 @@ def test_a_set_reference_keeps_all_the_listed_papers(question: str) -> None:
 
 @pytest.mark.parametrize(
     ("question", "hist"),
-    [("tell me more about the fifth one", LIST),  # beyond the list
-     ("What is the first paper on reward hacking?", []),  # no conversation yet
-     ("What is reward hacking?", LIST)],  # no reference at all
-)  # fmt: skip
-def test_no_follow_up_without_a_reference_into_a_list(question: str, hist: list[dict[str, str]]) -> None:
+    [
+        ("tell me more about the fifth one", LIST),  # beyond the list
+        ("What is the first paper on reward hacking?", []),  # no conversation yet
+        ("What is reward hacking?", LIST),
+    ],  # no reference at all
+)
+def test_no_follow_up_without_a_reference_into_a_list(
+    question: str, hist: list[dict[str, str]]
+) -> None:
     assert resolve_follow_up(question, hist, PAPERS) is None
 
 
@@ -91,8 +127,10 @@ def test_which_of_those_have_code_filters_the_list_just_given(extractive_bot: QA
     first = extractive_bot.ask("Which papers came out in 2019?")
     listed = [c.paper_id for c in first.citations]
     assert len(listed) == 2
-    turns = [{"role": "user", "content": first.question},
-             {"role": "assistant", "content": first.answer}]  # the answer text alone is enough
+    turns = [
+        {"role": "user", "content": first.question},
+        {"role": "assistant", "content": first.answer},
+    ]  # the answer text alone is enough
     answer = extractive_bot.ask("which of those have code?", history=turns)
     papers = extractive_bot.portfolio_records().by_id
     expected = {i for i in listed if papers[i].has_code}
@@ -104,8 +142,10 @@ def test_which_of_those_have_code_filters_the_list_just_given(extractive_bot: QA
 def test_tell_me_more_about_the_second_one_answers_about_that_paper(extractive_bot: QABot) -> None:
     first = extractive_bot.ask("What did she publish with DeepMind?")
     second = first.citations[1]
-    turns = [{"role": "user", "content": first.question},
-             {"role": "assistant", "content": first.transcript()}]
+    turns = [
+        {"role": "user", "content": first.question},
+        {"role": "assistant", "content": first.transcript()},
+    ]
     answer = extractive_bot.ask("tell me more about the second one", history=turns)
     assert not answer.abstained, answer.answer
     assert {c.paper_id for c in answer.citations} == {second.paper_id}
@@ -118,8 +158,10 @@ def test_an_answer_that_only_cites_numbers_is_resolved_through_its_transcript(
 ) -> None:
     first = extractive_bot.ask("How can robots learn what people want from their feedback?")
     assert len(first.citations) >= 1
-    turns = [{"role": "user", "content": first.question},
-             {"role": "assistant", "content": first.transcript()}]
+    turns = [
+        {"role": "user", "content": first.question},
+        {"role": "assistant", "content": first.transcript()},
+    ]
     answer = extractive_bot.ask("tell me more about the first one", history=turns)
     assert [c.paper_id for c in answer.citations] == [first.citations[0].paper_id]
 
@@ -129,22 +171,34 @@ def test_an_answer_that_only_cites_numbers_is_resolved_through_its_transcript(
 
 def test_a_turn_that_carries_its_citations_is_read_from_them_not_its_text() -> None:
     """Structured history: the papers are the turn's `citations`, whatever its text says."""
-    turn = {"role": "assistant", "content": "- “Alpha Paper on Reward Models” [1]",
-            "citations": ["p3", "p2", "missing-id", "p3"]}  # fmt: skip
+    turn = {
+        "role": "assistant",
+        "content": "- “Alpha Paper on Reward Models” [1]",
+        "citations": ["p3", "p2", "missing-id", "p3"],
+    }
     assert [p.paper_id for p in previous_papers([turn], PAPERS)] == ["p3", "p2"]
     follow = resolve_follow_up("tell me more about the first one", [turn], PAPERS)
     assert follow is not None and follow.paper_ids == ["p3"], "the text's list is not consulted"
-    nothing = {"role": "assistant", "content": "- “Alpha Paper on Reward Models” [1]", "citations": []}
+    nothing = {
+        "role": "assistant",
+        "content": "- “Alpha Paper on Reward Models” [1]",
+        "citations": [],
+    }
     assert previous_papers([nothing], PAPERS) == [], "an empty citation list means no papers"
 
 
 def test_an_answer_as_a_turn_lists_its_papers_in_reading_order() -> None:
     from qabot.domain.records import Answer, Citation
 
-    answer = Answer(question="q", standalone_question="q", answerer="extractive",
-                    answer="Gamma [3]; alpha [1], and again [3]; beta [2, 3].",
-                    citations=[Citation(number=n, paper_id=f"p{n}", title=f"T{n}", text="x")
-                               for n in (1, 2, 3)])  # fmt: skip
+    answer = Answer(
+        question="q",
+        standalone_question="q",
+        answerer="extractive",
+        answer="Gamma [3]; alpha [1], and again [3]; beta [2, 3].",
+        citations=[
+            Citation(number=n, paper_id=f"p{n}", title=f"T{n}", text="x") for n in (1, 2, 3)
+        ],
+    )
     turn = answer.as_turn()
     assert turn["role"] == "assistant" and turn["citations"] == ["p3", "p1", "p2"]
     assert turn["content"] == answer.transcript(), "text-only callers keep the same content"
@@ -158,6 +212,11 @@ def test_follow_ups_through_the_api_use_the_turns_citations(extractive_bot: QABo
     history = [{"role": "user", "content": first.question}, opaque]
     second = extractive_bot.ask("tell me more about the second one", history)
     assert [c.paper_id for c in second.citations] == [turn["citations"][1]]  # type: ignore[index]
-    text_only = [{"role": "user", "content": first.question},
-                 {"role": "assistant", "content": "(an answer kept by a client that rewrote its text)"}]
-    assert extractive_bot.ask("tell me more about the second one", text_only).citations != second.citations
+    text_only = [
+        {"role": "user", "content": first.question},
+        {"role": "assistant", "content": "(an answer kept by a client that rewrote its text)"},
+    ]
+    assert (
+        extractive_bot.ask("tell me more about the second one", text_only).citations
+        != second.citations
+    )

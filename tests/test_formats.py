@@ -68,7 +68,11 @@ def test_zotero_bibtex_maps_every_field() -> None:
     seismic = got["lindqvist_seismic_2021"]  # the entry key is the id
     assert seismic.title == "Seismic signatures of glacier calving at tidewater fronts"
     assert seismic.authors == ["Maja Lindqvist", "Chidi Okafor", "Tomas Brenner"]
-    assert (str(seismic.date), seismic.date_precision, seismic.year) == ("2021-06-01", "month", 2021)
+    assert (str(seismic.date), seismic.date_precision, seismic.year) == (
+        "2021-06-01",
+        "month",
+        2021,
+    )
     assert seismic.venue == "Proceedings of the International Glaciology Workshop"
     assert seismic.keywords == ["calving", "glaciers", "seismology"]
     assert seismic.urls == ["https://doi.org/10.5555/igw.2021.112"]
@@ -84,8 +88,10 @@ def test_zotero_bibtex_maps_every_field() -> None:
     assert crevasse.abstract.endswith("the R&D cost of the survey is reported in full.")
     assert "strain-rate fields – a cheap proxy –" in crevasse.abstract
     # URLs are verbatim: decoding would turn ~ into a space and cut at %20.
-    assert crevasse.urls == ["https://doi.org/10.1017/jog.2020.42",
-                             "https://www.example.org/~mueller/crevasse%20model.pdf"]  # fmt: skip
+    assert crevasse.urls == [
+        "https://doi.org/10.1017/jog.2020.42",
+        "https://www.example.org/~mueller/crevasse%20model.pdf",
+    ]
 
     drones = got["okafor_self-supervised_2021"]
     assert drones.category == "CV", "primaryClass cs.CV is an arXiv class"
@@ -95,15 +101,26 @@ def test_zotero_bibtex_maps_every_field() -> None:
     assert "https://arxiv.org/abs/2104.01234" not in drones.urls, "one arXiv link, not two"
 
 
-@pytest.mark.parametrize("name, keys", [
-    ("scholar.bib", [(1, "lindqvist2021seismic"), (10, "okafor2019acoustic")]),
-    ("dblp.bib", [(1, "DBLP:conf/igw/LindqvistOB21"), (18, "DBLP:journals/corr/abs-2104-01234")]),
-    ("zotero.bib", [(47, "brenner_glaciers_2018")]),
-], ids=["google-scholar", "dblp", "zotero-book"])  # fmt: skip
-def test_entries_without_an_abstract_are_reported_by_line(name: str, keys: list[tuple[int, str]]) -> None:
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("scholar.bib", [(1, "lindqvist2021seismic"), (10, "okafor2019acoustic")]),
+        (
+            "dblp.bib",
+            [(1, "DBLP:conf/igw/LindqvistOB21"), (18, "DBLP:journals/corr/abs-2104-01234")],
+        ),
+        ("zotero.bib", [(47, "brenner_glaciers_2018")]),
+    ],
+    ids=["google-scholar", "dblp", "zotero-book"],
+)
+def test_entries_without_an_abstract_are_reported_by_line(
+    name: str, keys: list[tuple[int, str]]
+) -> None:
     path = FORMATS / name
     result = load(path)
-    assert [str(e) for e in result.errors] == [f"{path}:{line}: {key}: no abstract" for line, key in keys]
+    assert [str(e) for e in result.errors] == [
+        f"{path}:{line}: {key}: no abstract" for line, key in keys
+    ]
     assert result.no_abstract == result.skipped == len(keys)
 
 
@@ -112,64 +129,107 @@ def test_strict_fails_on_the_first_entry_without_an_abstract() -> None:
         load(FORMATS / "scholar.bib", strict=True)
 
 
-@pytest.mark.parametrize("raw, text", [
-    (r"The {B}ayesian {M}{\"u}ller Method", "The Bayesian Müller Method"),
-    (r"Caf\'e {\&} Bar -- a {{Study}}", "Café & Bar – a Study"),
-    (r"``Quoted'' --- and $\alpha$-stable", "“Quoted” — and α-stable"),
-    (r"50% of R&D, 20\% of {\textless}5 Hz", "50% of R&D, 20% of <5 Hz"),
-    (r"Schr\"{o}dinger {\'E}cole na\"{\i}ve", "Schrödinger École naïve"),
-    (r"Line\\%break kept", "Line %break kept"),
-    (r"{\textbar}x{\textbar} and CO\textsubscript{2} {\textquoteright}s", "|x| and CO2 ’s"),
-], ids=["protective-braces+umlaut", "accent+ampersand+dash", "quotes+emdash+math",
-        "bare-percent+ampersand", "accents-in-braces", "escaped-linebreak", "zotero-macros"])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw, text",
+    [
+        (r"The {B}ayesian {M}{\"u}ller Method", "The Bayesian Müller Method"),
+        (r"Caf\'e {\&} Bar -- a {{Study}}", "Café & Bar – a Study"),
+        (r"``Quoted'' --- and $\alpha$-stable", "“Quoted” — and α-stable"),
+        (r"50% of R&D, 20\% of {\textless}5 Hz", "50% of R&D, 20% of <5 Hz"),
+        (r"Schr\"{o}dinger {\'E}cole na\"{\i}ve", "Schrödinger École naïve"),
+        (r"Line\\%break kept", "Line %break kept"),
+        (r"{\textbar}x{\textbar} and CO\textsubscript{2} {\textquoteright}s", "|x| and CO2 ’s"),
+    ],
+    ids=[
+        "protective-braces+umlaut",
+        "accent+ampersand+dash",
+        "quotes+emdash+math",
+        "bare-percent+ampersand",
+        "accents-in-braces",
+        "escaped-linebreak",
+        "zotero-macros",
+    ],
+)
 def test_latex_becomes_unicode(tmp_path: Path, raw: str, text: str) -> None:
     paper = one_bib_paper(tmp_path, title=raw, abstract=raw)
     assert paper.title == text
     assert paper.abstract == text
 
 
-@pytest.mark.parametrize("raw, names, truncated", [
-    (r"M{\"u}ller, J{\"o}rg and de la Fontaine, Jean-Pierre and others",
-     ["Jörg Müller", "Jean-Pierre de la Fontaine"], True),
-    ("Ada Lovelace and Alan Turing", ["Ada Lovelace", "Alan Turing"], False),
-    ("{Barnes and Noble, Inc.} and Smith, Jr., John", ["Barnes and Noble, Inc.", "John Smith Jr."], False),
-], ids=["last-first+others", "first-last", "corporate+jr"])  # fmt: skip
-def test_authors_become_first_last(tmp_path: Path, raw: str, names: list[str], truncated: bool) -> None:
+@pytest.mark.parametrize(
+    "raw, names, truncated",
+    [
+        (
+            r"M{\"u}ller, J{\"o}rg and de la Fontaine, Jean-Pierre and others",
+            ["Jörg Müller", "Jean-Pierre de la Fontaine"],
+            True,
+        ),
+        ("Ada Lovelace and Alan Turing", ["Ada Lovelace", "Alan Turing"], False),
+        (
+            "{Barnes and Noble, Inc.} and Smith, Jr., John",
+            ["Barnes and Noble, Inc.", "John Smith Jr."],
+            False,
+        ),
+    ],
+    ids=["last-first+others", "first-last", "corporate+jr"],
+)
+def test_authors_become_first_last(
+    tmp_path: Path, raw: str, names: list[str], truncated: bool
+) -> None:
     paper = one_bib_paper(tmp_path, author=raw)
     assert (paper.authors, paper.authors_truncated) == (names, truncated)
 
 
-@pytest.mark.parametrize("fields, date, precision", [
-    ({"year": "2019"}, "2019-01-01", "year"),
-    ({"year": "2019", "month": "mar"}, "2019-03-01", "month"),
-    ({"year": "2019", "month": "March"}, "2019-03-01", "month"),
-    ({"year": "2019", "month": "11"}, "2019-11-01", "month"),
-    ({"year": "2019", "month": "Spring"}, "2019-01-01", "year"),
-    ({"date": "2020-02-29"}, "2020-02-29", "day"),
-    ({}, None, None),
-], ids=["year", "month-macro", "month-name", "month-number", "unknown-month", "biblatex-date",
-        "undated"])  # fmt: skip
-def test_year_and_month_become_a_date(tmp_path: Path, fields: dict[str, str], date: str | None,
-                                      precision: str | None) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    "fields, date, precision",
+    [
+        ({"year": "2019"}, "2019-01-01", "year"),
+        ({"year": "2019", "month": "mar"}, "2019-03-01", "month"),
+        ({"year": "2019", "month": "March"}, "2019-03-01", "month"),
+        ({"year": "2019", "month": "11"}, "2019-11-01", "month"),
+        ({"year": "2019", "month": "Spring"}, "2019-01-01", "year"),
+        ({"date": "2020-02-29"}, "2020-02-29", "day"),
+        ({}, None, None),
+    ],
+    ids=[
+        "year",
+        "month-macro",
+        "month-name",
+        "month-number",
+        "unknown-month",
+        "biblatex-date",
+        "undated",
+    ],
+)
+def test_year_and_month_become_a_date(
+    tmp_path: Path, fields: dict[str, str], date: str | None, precision: str | None
+) -> None:
     text = bib_entry(**fields).replace("{mar}", "mar")  # a month macro is written unbraced
     (paper,) = load(write(tmp_path, "d.bib", text)).papers
     assert (str(paper.date) if paper.date else None, paper.date_precision) == (date, precision)
 
 
-@pytest.mark.parametrize("primary, category", [("cs.LG", "LG"), ("stat.ML", "ML"),
-                                               ("hep-th", "HEP-TH"), ("Robotics", None)])  # fmt: skip
+@pytest.mark.parametrize(
+    "primary, category",
+    [("cs.LG", "LG"), ("stat.ML", "ML"), ("hep-th", "HEP-TH"), ("Robotics", None)],
+)
 def test_primary_class_is_a_category_only_when_it_is_an_arxiv_class(
     tmp_path: Path, primary: str, category: str | None
 ) -> None:
-    paper = one_bib_paper(tmp_path, archivePrefix="arXiv", primaryClass=primary, eprint="2101.00001")
+    paper = one_bib_paper(
+        tmp_path, archivePrefix="arXiv", primaryClass=primary, eprint="2101.00001"
+    )
     assert paper.category == category
     assert paper.urls == ["https://arxiv.org/abs/2101.00001"]
 
 
 def test_unbalanced_braces_cost_one_entry_with_its_line(tmp_path: Path) -> None:
-    text = (bib_entry("first", title="First paper") + "\n"
-            + "@inproceedings{broken,\n  title = {Unbalanced {brace},\n  abstract = {Lost.}\n}\n\n"
-            + bib_entry("third", title="Third paper"))  # fmt: skip
+    text = (
+        bib_entry("first", title="First paper")
+        + "\n"
+        + "@inproceedings{broken,\n  title = {Unbalanced {brace},\n  abstract = {Lost.}\n}\n\n"
+        + bib_entry("third", title="Third paper")
+    )
     path = write(tmp_path, "refs.bib", text)
     result = load(path)
     assert [p.paper_id for p in result.papers] == ["first", "third"]
@@ -182,42 +242,65 @@ def test_an_unclosed_last_entry_is_reported_not_swallowed(tmp_path: Path) -> Non
     path = write(tmp_path, "refs.bib", bib_entry("ok") + "@article{cut,\n  title = {Cut {off\n")
     result = load(path)
     assert [p.paper_id for p in result.papers] == ["ok"]
-    assert str(result.errors[0]).startswith(f"{path}:5: cut: entry cannot be parsed: Unexpectedly "
-                                            "reached end of file")  # fmt: skip
+    assert str(result.errors[0]).startswith(
+        f"{path}:5: cut: entry cannot be parsed: Unexpectedly reached end of file"
+    )
 
 
 def test_a_key_used_twice_keeps_the_first(tmp_path: Path) -> None:
-    path = write(tmp_path, "refs.bib", bib_entry("same", title="One") + bib_entry("same", title="Two"))
+    path = write(
+        tmp_path, "refs.bib", bib_entry("same", title="One") + bib_entry("same", title="Two")
+    )
     result = load(path)
     assert [p.title for p in result.papers] == ["One"]
-    assert str(result.errors[0]) == (f"{path}:5: same: entry key 'same' is used twice in this "
-                                     "file; this one is skipped")  # fmt: skip
+    assert str(result.errors[0]) == (
+        f"{path}:5: same: entry key 'same' is used twice in this file; this one is skipped"
+    )
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("@article{twice,\n  title = {One},\n  title = {Two},\n  abstract = {A}\n}\n",
-     "twice: field(s) title given twice"),
-    ("@article{commas, title = {T}, abstract = {A}, author = {Smith, John, Jr, Extra}}\n",
-     "commas: cannot be read: Cannot split the following name `Smith, John, Jr, Extra`"),
-    ("@misc{bare}\n", "bare: no title"),
-    ("@comment{ an { unclosed comment\n", "@comment: entry cannot be parsed"),
-], ids=["field-twice", "name-with-too-many-commas", "no-fields", "unclosed-comment"])  # fmt: skip
-def test_a_bad_entry_is_one_error_and_the_next_one_is_read(tmp_path: Path, entry: str,
-                                                           message: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            "@article{twice,\n  title = {One},\n  title = {Two},\n  abstract = {A}\n}\n",
+            "twice: field(s) title given twice",
+        ),
+        (
+            "@article{commas, title = {T}, abstract = {A}, author = {Smith, John, Jr, Extra}}\n",
+            "commas: cannot be read: Cannot split the following name `Smith, John, Jr, Extra`",
+        ),
+        ("@misc{bare}\n", "bare: no title"),
+        ("@comment{ an { unclosed comment\n", "@comment: entry cannot be parsed"),
+    ],
+    ids=["field-twice", "name-with-too-many-commas", "no-fields", "unclosed-comment"],
+)
+def test_a_bad_entry_is_one_error_and_the_next_one_is_read(
+    tmp_path: Path, entry: str, message: str
+) -> None:
     path = write(tmp_path, "refs.bib", entry + bib_entry("next", title="The next one"))
     result = load(path)
     assert [p.paper_id for p in result.papers] == ["next"]
     assert str(result.errors[0]).startswith(f"{path}:1: {message}")
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
-     "looks like a binary file (NUL bytes); expected UTF-8 text"),
-    ("@article{k,\n title = {Caf\xe9},\n}\n".encode("latin-1"), "2: is not valid UTF-8 text (byte 0xe9 at column 14)"),
-    (b"Just some notes, no entries at all.\n", "1: no BibTeX entries found"),
-], ids=["binary", "latin-1", "no-entries"])  # fmt: skip
-def test_a_file_that_is_not_bibtex_is_one_clear_error(tmp_path: Path, content: bytes,
-                                                      message: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+            "looks like a binary file (NUL bytes); expected UTF-8 text",
+        ),
+        (
+            "@article{k,\n title = {Caf\xe9},\n}\n".encode("latin-1"),
+            "2: is not valid UTF-8 text (byte 0xe9 at column 14)",
+        ),
+        (b"Just some notes, no entries at all.\n", "1: no BibTeX entries found"),
+    ],
+    ids=["binary", "latin-1", "no-entries"],
+)
+def test_a_file_that_is_not_bibtex_is_one_clear_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     path = write(tmp_path, "library.bib", content)
     result = load(path.parent)
     assert result.papers == [] and len(result.errors) == 1
@@ -230,11 +313,18 @@ def _big_bibtex(n: int) -> str:
     for i in range(n):
         accent = r"M{\"u}ller, J{\"o}rg" if i % 20 == 0 else f"Author{i % 300}, Given"
         latex = r" We report 50\% fewer errors -- at no cost." if i % 10 == 0 else ""
-        out.append(bib_entry(
-            f"key{i}", title=f"A {{Study}} of {{Flows}} number {i}", author=f"{accent} and Smith, Jane",
-            journal="Journal of Flows", year=str(1990 + i % 35), month="mar", doi=f"10.5555/flow.{i}",
-            abstract=f"Paper {i} studies gradient flows on manifolds. " * 14 + latex,
-        ).replace("{mar}", "mar"))  # fmt: skip
+        out.append(
+            bib_entry(
+                f"key{i}",
+                title=f"A {{Study}} of {{Flows}} number {i}",
+                author=f"{accent} and Smith, Jane",
+                journal="Journal of Flows",
+                year=str(1990 + i % 35),
+                month="mar",
+                doi=f"10.5555/flow.{i}",
+                abstract=f"Paper {i} studies gradient flows on manifolds. " * 14 + latex,
+            ).replace("{mar}", "mar")
+        )
     return "".join(out)
 
 
@@ -247,14 +337,20 @@ def test_a_5_mb_export_parses_without_loss(tmp_path: Path) -> None:
     seconds = time.perf_counter() - start
     assert len(result.papers) == 7000 and not result.errors
     last = result.papers[-1]
-    assert (last.paper_id, last.title, last.year) == ("key6999", "A Study of Flows number 6999", 2024)
+    assert (last.paper_id, last.title, last.year) == (
+        "key6999",
+        "A Study of Flows number 6999",
+        2024,
+    )
     assert result.papers[6980].abstract.endswith("We report 50% fewer errors – at no cost.")
     assert result.papers[6980].authors == ["Jörg Müller", "Jane Smith"]
     # bibtexparser decoding every field took 82 s for this file; qabot's reader 10 s.
     assert seconds < 45, f"5 MB took {seconds:.1f} s"
 
 
-def test_a_5_mb_field_is_cut_before_decoding(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_5_mb_field_is_cut_before_decoding(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     huge = r"Glaciers {\"u}ber alles. " * 220_000  # 5.5 MB of LaTeX in one abstract
     path = write(tmp_path, "huge.bib", bib_entry("huge", abstract=huge))
     start = time.perf_counter()
@@ -278,7 +374,10 @@ def test_zotero_csl_json_maps_every_field() -> None:
     assert (str(acoustic.date), acoustic.date_precision) == ("2019-09-01", "month")
     assert acoustic.venue == "Journal of Cryosphere Acoustics"
     assert acoustic.keywords == ["hydroacoustics", "subglacial drainage"]
-    assert acoustic.urls == ["https://doi.org/10.5555/JCA.2019.045", "https://example.org/jca/2019/045"]
+    assert acoustic.urls == [
+        "https://doi.org/10.5555/JCA.2019.045",
+        "https://example.org/jca/2019/045",
+    ]
     inventory = got["glacier-inventory-of-svalbard-2022-release"]
     assert inventory.authors == ["Norwegian Polar Institute"], "{literal} is one name"
     assert (str(inventory.date), inventory.date_precision) == ("2022-06-30", "day")
@@ -289,22 +388,39 @@ def test_zotero_csl_json_maps_every_field() -> None:
 
 
 def test_csl_rich_text_and_raw_dates(tmp_path: Path) -> None:
-    item = {"id": "r1", "title": "Tracking <i>E. coli</i> in <span class=\"nocase\">meltwater</span>",
-            "abstract": "Counts &amp; rates.", "issued": {"raw": "2018-05"},
-            "container-title": ["Journal of Ice"]}  # fmt: skip
+    item = {
+        "id": "r1",
+        "title": 'Tracking <i>E. coli</i> in <span class="nocase">meltwater</span>',
+        "abstract": "Counts &amp; rates.",
+        "issued": {"raw": "2018-05"},
+        "container-title": ["Journal of Ice"],
+    }
     (paper,) = load(write(tmp_path, "r.json", json.dumps([item]))).papers
     assert paper.title == "Tracking E. coli in meltwater"
     assert paper.abstract == "Counts & rates."
-    assert (str(paper.date), paper.date_precision, paper.venue) == ("2018-05-01", "month", "Journal of Ice")
+    assert (str(paper.date), paper.date_precision, paper.venue) == (
+        "2018-05-01",
+        "month",
+        "Journal of Ice",
+    )
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"items": []}', ":1: is JSON but not CSL-JSON: expected an array of items"),
-    ('[\n  {"title": "a",\n   "abstract": }\n]', ":3: invalid JSON: Expecting value"),
-    ('[\n  {"title": "ok", "abstract": "fine"},\n  "just a string"\n]', ":3: item 2 is a JSON str"),
-    ('[{"title": "t", "abstract": "a", "author": "Ada Lovelace"}]',
-     ":1: t (item 1): 'author' must be a list of"),
-], ids=["not-a-list", "invalid-json", "item-not-an-object", "author-not-a-list"])  # fmt: skip
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"items": []}', ":1: is JSON but not CSL-JSON: expected an array of items"),
+        ('[\n  {"title": "a",\n   "abstract": }\n]', ":3: invalid JSON: Expecting value"),
+        (
+            '[\n  {"title": "ok", "abstract": "fine"},\n  "just a string"\n]',
+            ":3: item 2 is a JSON str",
+        ),
+        (
+            '[{"title": "t", "abstract": "a", "author": "Ada Lovelace"}]',
+            ":1: t (item 1): 'author' must be a list of",
+        ),
+    ],
+    ids=["not-a-list", "invalid-json", "item-not-an-object", "author-not-a-list"],
+)
 def test_a_bad_csl_json_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
     path = write(tmp_path, "refs.json", content)
     result = load(path)
@@ -324,8 +440,10 @@ def test_zotero_and_endnote_ris_map_every_field() -> None:
     assert (str(iceberg.date), iceberg.date_precision) == ("2022-11-03", "day")
     assert iceberg.venue == "Cold Regions Science and Technology", "T2 before the abbreviation"
     assert iceberg.keywords == ["Icebergs", "Forecasting", "Ensembles"]
-    assert iceberg.urls == ["https://doi.org/10.1016/j.coldregions.2022.103700",
-                            "https://example.org/crst/2022/103700"]  # fmt: skip
+    assert iceberg.urls == [
+        "https://doi.org/10.1016/j.coldregions.2022.103700",
+        "https://example.org/crst/2022/103700",
+    ]
     assert not any("\r" in f for f in (iceberg.title, iceberg.abstract, *iceberg.urls))
     firn = got["firn-aquifers-as-a-buffer-for-meltwater-runoff"]  # EndNote style: T1, JO, N2
     assert firn.authors == ["M. Lindqvist", "C. Okafor"]
@@ -340,8 +458,11 @@ RIS_A = "TY  - JOUR\nTI  - Alpha glaciers\nAB  - About alpha glaciers.\nPY  - 20
 RIS_B = "TY  - JOUR\nTI  - Beta glaciers\nAB  - About beta glaciers.\nPY  - 2021\nER  - \n"
 
 
-@pytest.mark.parametrize("text, line", [(RIS_A + RIS_B, 1), (RIS_B + "\n" + RIS_A, 7)],
-                         ids=["missing-er-then-a-record", "missing-er-at-the-end"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, line",
+    [(RIS_A + RIS_B, 1), (RIS_B + "\n" + RIS_A, 7)],
+    ids=["missing-er-then-a-record", "missing-er-at-the-end"],
+)
 def test_ris_without_er_keeps_both_records_and_says_where(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, text: str, line: int
 ) -> None:
@@ -368,8 +489,9 @@ def test_duplicates_across_formats_are_stored_once(tmp_path: Path) -> None:
     for name in ("zotero.bib", "zotero.json", "dblp.bib", "scholar.bib"):
         shutil.copy(FORMATS / name, folder / name)
     # The same paper again: RIS without a DOI, its title in another case and punctuation.
-    (folder / "again.ris").write_text("TY  - JOUR\nTI  - ACOUSTIC MONITORING OF MELTWATER "
-                                      "CHANNELS.\nAB  - Same paper.\nER  - \n")  # fmt: skip
+    (folder / "again.ris").write_text(
+        "TY  - JOUR\nTI  - ACOUSTIC MONITORING OF MELTWATER CHANNELS.\nAB  - Same paper.\nER  - \n"
+    )
     result = load(folder)
     titles = [p.title for p in result.papers]
     assert len(titles) == len(set(titles)) == 5
@@ -380,8 +502,9 @@ def test_duplicates_across_formats_are_stored_once(tmp_path: Path) -> None:
     assert result.no_abstract == 6
 
 
-def test_ingest_summary_counts_entries_without_an_abstract(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_ingest_summary_counts_entries_without_an_abstract(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
     shutil.copy(FORMATS / "zotero.ris", folder)
@@ -411,18 +534,38 @@ def test_a_corpus_of_scholar_exports_says_why_nothing_was_indexed(
 # --------------------------------------------------------------------------- round trips
 
 
-@pytest.mark.parametrize("name, question, paper_id, venue", [
-    ("zotero.bib", "What share of calving events does the seismic signature detect?",
-     "lindqvist_seismic_2021", "Proceedings of the International Glaciology Workshop"),
-    ("zotero.json", "How can hydrophones monitor subglacial meltwater discharge?",
-     "acoustic-monitoring-of-meltwater-channels", "Journal of Cryosphere Acoustics"),
-    ("zotero.ris", "How well does an ocean reanalysis ensemble forecast iceberg drift?",
-     "iceberg-drift-forecasting-with-ocean-reanalysis-ensembles", "Cold Regions Science and Technology"),
-], ids=["bibtex", "csl-json", "ris"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name, question, paper_id, venue",
+    [
+        (
+            "zotero.bib",
+            "What share of calving events does the seismic signature detect?",
+            "lindqvist_seismic_2021",
+            "Proceedings of the International Glaciology Workshop",
+        ),
+        (
+            "zotero.json",
+            "How can hydrophones monitor subglacial meltwater discharge?",
+            "acoustic-monitoring-of-meltwater-channels",
+            "Journal of Cryosphere Acoustics",
+        ),
+        (
+            "zotero.ris",
+            "How well does an ocean reanalysis ensemble forecast iceberg drift?",
+            "iceberg-drift-forecasting-with-ocean-reanalysis-ensembles",
+            "Cold Regions Science and Technology",
+        ),
+    ],
+    ids=["bibtex", "csl-json", "ris"],
+)
 def test_round_trip_from_file_to_cited_answer(
-    tmp_path: Path, embeddings: SentenceTransformerEmbeddings, name: str, question: str,
-    paper_id: str, venue: str,
-) -> None:  # fmt: skip
+    tmp_path: Path,
+    embeddings: SentenceTransformerEmbeddings,
+    name: str,
+    question: str,
+    paper_id: str,
+    venue: str,
+) -> None:
     settings = make_settings(tmp_path / "store", corpus=FORMATS / name, llm="extractive")
     bot = QABot(settings, embeddings=embeddings, auto_ingest=False)
     report = bot.ingest()
@@ -438,8 +581,11 @@ def test_round_trip_from_file_to_cited_answer(
 
 
 def test_bibliographies_follow_the_year_range_and_title_cap(tmp_path: Path) -> None:
-    path = write(tmp_path, "refs.bib", bib_entry("typo", year="1066") + bib_entry(
-        "long", title="Long " * 200, year="2020"))  # fmt: skip
+    path = write(
+        tmp_path,
+        "refs.bib",
+        bib_entry("typo", year="1066") + bib_entry("long", title="Long " * 200, year="2020"),
+    )
     result = load(path, max_title_chars=300)
     assert str(result.errors[0]).startswith(f"{path}:1: year 1066 is outside the plausible")
     (paper,) = result.papers

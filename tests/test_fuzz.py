@@ -22,7 +22,9 @@ PROFILE_TEXT = PROFILE.read_text()
 @given(lines=st.lists(st.one_of(HEADERS, st.text(max_size=80)), max_size=30))
 def test_profile_parser_raises_only_corpus_errors(lines: list[str]) -> None:
     try:
-        profile, papers, errors = parse_profile(Path("fuzz.txt"), CorpusSettings(), "\n".join(lines))
+        profile, papers, errors = parse_profile(
+            Path("fuzz.txt"), CorpusSettings(), "\n".join(lines)
+        )
     except CorpusError:
         return
     assert profile.papers_listed == len(papers)
@@ -41,8 +43,10 @@ def test_any_truncation_of_the_real_profile_is_handled(cut: int) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from(list("ab [],;0123456789\n.")), max_size=120),
-       sources=st.integers(min_value=0, max_value=6))  # fmt: skip
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab [],;0123456789\n.")), max_size=120),
+    sources=st.integers(min_value=0, max_value=6),
+)
 def test_citation_parser_keeps_only_valid_markers(text: str, sources: int) -> None:
     hits = [SearchHit(paper_id=f"p{i}", title=f"T{i}", score=1.0) for i in range(1, sources + 1)]
     cleaned, citations, dropped = parse_citations(text, hits)

@@ -29,7 +29,9 @@ from qabot.testing.misbehaving import MOCKS
 from qabot.testing.mock_llm import MockChatModel
 from tests.conftest import DATA, make_settings
 
-LABELS = [json.loads(x) for x in (DATA / "support_labels.jsonl").read_text().splitlines() if x.strip()]
+LABELS = [
+    json.loads(x) for x in (DATA / "support_labels.jsonl").read_text().splitlines() if x.strip()
+]
 
 
 def test_support_check_accuracy_on_labelled_sentences() -> None:
@@ -51,7 +53,9 @@ def test_support_check_catches_number_swaps_and_unrelated_claims(kind: str) -> N
 def test_support_check_rules() -> None:
     judge = LexicalJudge()
     passage = ["We release 155 deterministic MDPs, called BRIDGE, from common deep RL benchmarks."]
-    assert judge.check("BRIDGE has 155 deterministic MDPs from deep RL benchmarks [1].", passage).supported
+    assert judge.check(
+        "BRIDGE has 155 deterministic MDPs from deep RL benchmarks [1].", passage
+    ).supported
     swapped = judge.check("BRIDGE has 175 deterministic MDPs from deep RL benchmarks.", passage)
     assert not swapped.supported and swapped.missing_numbers == ("175",)
     renamed = judge.check("The MuZero suite has 155 deterministic MDPs from benchmarks.", passage)
@@ -70,12 +74,30 @@ def test_llm_judge_is_pluggable() -> None:
 
 
 def _answer(text: str, passages: list[str], dropped: list[int] | None = None) -> Answer:
-    hits = [SearchHit(paper_id=f"p{i}", title=f"Paper {i}", score=1.0, year=2020,
-                      evidence=[Evidence(chunk=0, text=p)]) for i, p in enumerate(passages, 1)]  # fmt: skip
-    citations = [Citation(number=i, paper_id=f"p{i}", title=f"Paper {i}", text=p)
-                 for i, p in enumerate(passages, 1) if f"[{i}]" in text]  # fmt: skip
-    return Answer(question="q", standalone_question="q", answer=text, citations=citations,
-                  sources=hits, answerer="test", dropped_citations=dropped or [])  # fmt: skip
+    hits = [
+        SearchHit(
+            paper_id=f"p{i}",
+            title=f"Paper {i}",
+            score=1.0,
+            year=2020,
+            evidence=[Evidence(chunk=0, text=p)],
+        )
+        for i, p in enumerate(passages, 1)
+    ]
+    citations = [
+        Citation(number=i, paper_id=f"p{i}", title=f"Paper {i}", text=p)
+        for i, p in enumerate(passages, 1)
+        if f"[{i}]" in text
+    ]
+    return Answer(
+        question="q",
+        standalone_question="q",
+        answer=text,
+        citations=citations,
+        sources=hits,
+        answerer="test",
+        dropped_citations=dropped or [],
+    )
 
 
 def test_metric_definitions_on_a_worked_example() -> None:
@@ -85,8 +107,9 @@ def test_metric_definitions_on_a_worked_example() -> None:
         "Robots ask clarifying questions when commands are ambiguous [1][2]. "
         "The benchmark contains kitchen tasks for household robots [1]. "
         "It won a prize in Paris.",
-        [a, b], dropped=[7],
-    )  # fmt: skip
+        [a, b],
+        dropped=[7],
+    )
     g = grade_answer(answer)
     assert answer_sentences(answer.answer)[2] == "It won a prize in Paris."
     assert g.sentences == 3
@@ -174,8 +197,12 @@ def test_metrics_never_nan(eval_reports: dict[str, EvalReport]) -> None:
 
 def test_grouped_markers_count_as_citations() -> None:
     a = "Robots ask clarifying questions when commands are ambiguous."
-    g = grade_answer(_answer("Robots ask clarifying questions when commands are ambiguous [1, 2].",
-                             [a, "Unrelated text about kitchens and benchmarks."]))  # fmt: skip
+    g = grade_answer(
+        _answer(
+            "Robots ask clarifying questions when commands are ambiguous [1, 2].",
+            [a, "Unrelated text about kitchens and benchmarks."],
+        )
+    )
     assert g.citation_recall == 1.0 and g.citation_precision == 0.5
 
 
@@ -189,10 +216,13 @@ def test_coverage_and_paper_precision_score_a_cited_set_against_a_gold_set() -> 
 def test_a_surveys_framing_lines_are_not_graded_as_claims() -> None:
     a = "Robots ask clarifying questions when commands are ambiguous."
     b = "The benchmark contains kitchen tasks for household robots."
-    answer = _answer("2 papers in the portfolio match this question, most relevant first:\n\n"
-                     "### Robots, kitchens\n"
-                     f"- “T1” (2020): {a[:-1]} [1].\n- “T2” (2020): {b[:-1]} [2].\n"
-                     "The portfolio has no paper about AlphaFold.", [a, b])  # fmt: skip
+    answer = _answer(
+        "2 papers in the portfolio match this question, most relevant first:\n\n"
+        "### Robots, kitchens\n"
+        f"- “T1” (2020): {a[:-1]} [1].\n- “T2” (2020): {b[:-1]} [2].\n"
+        "The portfolio has no paper about AlphaFold.",
+        [a, b],
+    )
     g = grade_answer(answer)
     assert g.sentences == 2 and g.citation_recall == 1.0 and g.faithfulness == 1.0
     assert is_framing("### Theme") and is_framing("12 papers match this question:")
@@ -200,7 +230,9 @@ def test_a_surveys_framing_lines_are_not_graded_as_claims() -> None:
     assert not is_framing("It won a prize in Paris."), "an uncited claim is still graded"
 
 
-def test_survey_questions_are_scored_for_coverage_per_kind(eval_reports: dict[str, EvalReport]) -> None:
+def test_survey_questions_are_scored_for_coverage_per_kind(
+    eval_reports: dict[str, EvalReport],
+) -> None:
     report = eval_reports["extractive"]
     survey, focused = report.by_kind["survey"], report.by_kind["retrieval"]
     assert survey["questions"] >= 12 and survey["coverage"] is not None

@@ -97,8 +97,9 @@ def test_ingest_is_idempotent(store_copy: Path, embeddings: Embeddings) -> None:
     assert _count(settings) == before
 
 
-def test_ingest_is_incremental(tmp_path: Path, embeddings: Embeddings,
-                               write_jsonl: Callable[..., Path]) -> None:  # fmt: skip
+def test_ingest_is_incremental(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path]
+) -> None:
     corpus = tmp_path / "corpus"
     write_jsonl([paper_record(n) for n in range(5)])
     settings = make_settings(tmp_path / "store", corpus=corpus)
@@ -107,8 +108,14 @@ def test_ingest_is_incremental(tmp_path: Path, embeddings: Embeddings,
     assert (first.papers, first.embedded, first.reused) == (5, first.chunks, 0)
     # Where the time went, stage by stage, in order; never more than the whole.
     assert list(first.stages) == [s for s in STAGES if s in first.stages]
-    assert {"reading the corpus", "chunking", "tables and BM25", "embedding",
-            "waiting for Chroma's writes", "themes"} == set(first.stages)  # fmt: skip
+    assert {
+        "reading the corpus",
+        "chunking",
+        "tables and BM25",
+        "embedding",
+        "waiting for Chroma's writes",
+        "themes",
+    } == set(first.stages)
     assert all(t >= 0 for t in first.stages.values())
     assert sum(first.stages.values()) <= first.seconds
 
@@ -141,13 +148,16 @@ def test_a_crash_mid_ingest_leaves_the_old_index_answering(
     before = [h.paper_id for h in bot.search("glaciers observations")]
     manifest_before = read_manifest(settings.store)
 
-    write_jsonl([paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(6)])
+    write_jsonl(
+        [paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(6)]
+    )
     with pytest.raises(RuntimeError, match="simulated crash"):
         ingest(settings, CountingEmbeddings(embeddings, fail_after=1))
 
     assert read_manifest(settings.store) == manifest_before, "the live index was not switched"
-    assert [h.paper_id for h in QABot(settings, embeddings=embeddings).search(
-        "glaciers observations")] == before  # fmt: skip
+    assert [
+        h.paper_id for h in QABot(settings, embeddings=embeddings).search("glaciers observations")
+    ] == before
     names = settings.get_vector_store().names()
     assert names == {manifest_before.collection}, "the half-built collection was removed"
     assert not [t for t in threading.enumerate() if t.name == "qabot-chroma-writer"]
@@ -157,9 +167,11 @@ def test_a_crash_mid_ingest_leaves_the_old_index_answering(
 
 
 def test_a_failed_chroma_write_fails_the_ingest_and_keeps_the_old_index(
-    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path],
+    tmp_path: Path,
+    embeddings: Embeddings,
+    write_jsonl: Callable[..., Path],
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     """Chroma's writes run in a thread beside the embedding: its error must still reach the
     caller, stop the ingest, and leave no thread behind."""
     from chromadb.api.models.Collection import Collection
@@ -169,7 +181,9 @@ def test_a_failed_chroma_write_fails_the_ingest_and_keeps_the_old_index(
     settings = make_settings(tmp_path / "store", corpus=corpus, index={"batch_size": 1})
     ingest(settings, embeddings)
     manifest_before = read_manifest(settings.store)
-    write_jsonl([paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(80)])
+    write_jsonl(
+        [paper_record(n, abstract=f"Rewritten abstract {n} about deserts.") for n in range(80)]
+    )
     real_add, calls = Collection.add, []
 
     def failing_add(self: Collection, *args: Any, **kwargs: Any) -> None:
@@ -192,7 +206,9 @@ def test_a_failed_chroma_write_fails_the_ingest_and_keeps_the_old_index(
     assert ingest(settings, embeddings).generation != manifest_before.generation
 
 
-def test_leftovers_of_a_killed_ingest_are_cleaned_up(store_copy: Path, embeddings: Embeddings) -> None:
+def test_leftovers_of_a_killed_ingest_are_cleaned_up(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
     settings = make_settings(store_copy)
     store = settings.get_vector_store()
     store.create("qabot-19990101T000000-dead00", {})
@@ -207,8 +223,9 @@ def test_queries_refuse_an_index_built_with_another_model(store_copy: Path) -> N
         open_snapshot(make_settings(store_copy), "openai:text-embedding-3-small")
 
 
-def test_a_second_ingest_refuses_while_one_holds_the_lock(store_copy: Path,
-                                                          embeddings: Embeddings) -> None:  # fmt: skip
+def test_a_second_ingest_refuses_while_one_holds_the_lock(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
     from filelock import FileLock
 
     with FileLock(str(store_copy / ".ingest.lock")):
@@ -221,20 +238,26 @@ def test_manifest_is_plain_json(bundled_store: Path) -> None:
     assert data["embedding_model"] == MODEL and data["papers"] == 50
 
 
-def test_unicode_line_separators_survive_ingest(tmp_path: Path, embeddings: Embeddings,
-                                                write_jsonl: Callable[..., Path]) -> None:  # fmt: skip
-    raw = json.dumps(paper_record(2, abstract="Beekeeping\u2028at scale. We count bees."),
-                     ensure_ascii=False)  # a raw U+2028 inside the JSON string
+def test_unicode_line_separators_survive_ingest(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path]
+) -> None:
+    raw = json.dumps(
+        paper_record(2, abstract="Beekeeping\u2028at scale. We count bees."), ensure_ascii=False
+    )  # a raw U+2028 inside the JSON string
     write_jsonl([paper_record(1, authors=["Ann\u2028Lee"]), raw, paper_record(3)])
     settings = make_settings(tmp_path / "store", corpus=tmp_path / "corpus")
     report = ingest(settings, embeddings)
     assert report.papers == 3 and report.skipped == 0
     assert {h.paper_id for h in QABot(settings, embeddings=embeddings).search("bees", k=3)} == {
-        "p1", "p2", "p3"}  # fmt: skip
+        "p1",
+        "p2",
+        "p3",
+    }
 
 
-def test_an_empty_corpus_is_a_clear_error_and_keeps_the_index(store_copy: Path, tmp_path: Path,
-                                                             embeddings: Embeddings) -> None:  # fmt: skip
+def test_an_empty_corpus_is_a_clear_error_and_keeps_the_index(
+    store_copy: Path, tmp_path: Path, embeddings: Embeddings
+) -> None:
     from qabot.errors import CorpusError
 
     empty = tmp_path / "empty"
@@ -246,8 +269,9 @@ def test_an_empty_corpus_is_a_clear_error_and_keeps_the_index(store_copy: Path, 
     assert read_manifest(store_copy) == before
 
 
-def test_a_deleted_chroma_folder_is_rebuilt_not_up_to_date(store_copy: Path,
-                                                           embeddings: Embeddings) -> None:  # fmt: skip
+def test_a_deleted_chroma_folder_is_rebuilt_not_up_to_date(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
     import shutil
 
     shutil.rmtree(store_copy / "chroma")
@@ -256,8 +280,9 @@ def test_a_deleted_chroma_folder_is_rebuilt_not_up_to_date(store_copy: Path,
     assert _count(make_settings(store_copy)) == report.chunks
 
 
-def test_a_corrupt_database_is_reported_then_rebuilt_on_request(store_copy: Path,
-                                                                embeddings: Embeddings) -> None:  # fmt: skip
+def test_a_corrupt_database_is_reported_then_rebuilt_on_request(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
     from qabot.errors import IndexCorruptError
     from qabot.index.chroma import forget_cached_client
 
@@ -292,8 +317,9 @@ def _live_folder(store: Path) -> Path:
 
 
 @pytest.mark.parametrize("damage", ["deleted", "garbage", "stale"])
-def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, damage: str,
-                                                              embeddings: Embeddings) -> None:  # fmt: skip
+def test_a_missing_or_damaged_summary_is_recomputed_the_same(
+    store_copy: Path, damage: str, embeddings: Embeddings
+) -> None:
     from qabot.index.layout import SUMMARY
     from qabot.index.tables import IndexSummary, summarize
 
@@ -303,23 +329,34 @@ def test_a_missing_or_damaged_summary_is_recomputed_the_same(store_copy: Path, d
     snapshot = open_snapshot(settings, MODEL, backend=BACKEND)
     assert written == summarize(snapshot.papers) and written.papers == 50
     assert (written.year_min, written.year_max) == (2019, 2026) and "Anca Dragan" in written.authors
-    path.write_text({"deleted": "", "garbage": '{"papers": 50, "year_min": "x"}',
-                     "stale": written.model_copy(update={"papers": 49}).model_dump_json()}[damage])
+    path.write_text(
+        {
+            "deleted": "",
+            "garbage": '{"papers": 50, "year_min": "x"}',
+            "stale": written.model_copy(update={"papers": 49}).model_dump_json(),
+        }[damage]
+    )
     if damage == "deleted":
         path.unlink()
-    assert open_snapshot(settings, MODEL, backend=BACKEND).summary == written, "an older or damaged generation"
+    assert open_snapshot(settings, MODEL, backend=BACKEND).summary == written, (
+        "an older or damaged generation"
+    )
     assert ingest(settings, embeddings).up_to_date and path.is_file(), "an ingest repairs it"
     assert IndexSummary.model_validate_json(path.read_text()) == written
 
 
-@pytest.mark.parametrize(("damage", "message"), [
-    ("truncated", r"papers.parquet: \d+ bytes, recorded \d+"),  # found when first read
-    ("garbage", r"papers.parquet: \d+ bytes, recorded \d+"),
-    ("deleted", "papers.parquet: missing"),  # found at open
-    ("same size", "papers.parquet: content changed"),
-])  # fmt: skip
-def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Embeddings,
-                                                damage: str, message: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("truncated", r"papers.parquet: \d+ bytes, recorded \d+"),  # found when first read
+        ("garbage", r"papers.parquet: \d+ bytes, recorded \d+"),
+        ("deleted", "papers.parquet: missing"),  # found at open
+        ("same size", "papers.parquet: content changed"),
+    ],
+)
+def test_a_damaged_paper_table_is_a_clear_error(
+    store_copy: Path, embeddings: Embeddings, damage: str, message: str
+) -> None:
     from qabot.errors import IndexCorruptError
 
     path = _live_folder(store_copy) / "papers.parquet"
@@ -330,8 +367,9 @@ def test_a_damaged_paper_table_is_a_clear_error(store_copy: Path, embeddings: Em
         path.write_bytes(data + b'{"paper_id": "x", "title": ')
     elif damage == "same size":  # a stray write inside the column data
         middle = len(data) // 2
-        path.write_bytes(data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 8])
-                         + data[middle + 8 :])  # fmt: skip
+        path.write_bytes(
+            data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 8]) + data[middle + 8 :]
+        )
     else:
         path.unlink()
     bot = QABot(make_settings(store_copy), embeddings=embeddings, auto_ingest=False)
@@ -414,8 +452,9 @@ def test_an_earlier_int8_recipe_is_not_offered_as_a_setting(store_copy: Path) ->
     assert "`qabot ingest`" in message and "QABOT_INDEX__BACKEND=" not in message, message
 
 
-def test_an_index_of_an_earlier_int8_recipe_is_refused_then_re_embedded(store_copy: Path,
-                                                                        embeddings: Embeddings) -> None:  # fmt: skip
+def test_an_index_of_an_earlier_int8_recipe_is_refused_then_re_embedded(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
     """The int8 recipe is part of the backend an index records: a store embedded with the first
     recipe (recorded as plain "onnx-int8") is not queried with another recipe's vectors."""
     path = store_copy / "manifest.json"
@@ -425,7 +464,9 @@ def test_an_index_of_an_earlier_int8_recipe_is_refused_then_re_embedded(store_co
     with pytest.raises(IndexMismatchError) as info:
         open_snapshot(settings, MODEL, backend="onnx-int8:2")
     message = str(info.value)
-    assert "another onnx-int8 recipe (onnx-int8)" in message and "`qabot ingest`" in message, message
+    assert "another onnx-int8 recipe (onnx-int8)" in message and "`qabot ingest`" in message, (
+        message
+    )
     assert "QABOT_INDEX__BACKEND=onnx-int8" not in message, "setting it again would not help"
     newer = RelabelledEmbeddings(embeddings, "onnx-int8:2")
     report = ingest(settings, newer)
@@ -433,8 +474,9 @@ def test_an_index_of_an_earlier_int8_recipe_is_refused_then_re_embedded(store_co
     open_snapshot(settings, MODEL, backend="onnx-int8:2")
 
 
-def test_an_ingest_with_another_backend_re_embeds_everything(store_copy: Path,
-                                                             embeddings: Embeddings) -> None:  # fmt: skip
+def test_an_ingest_with_another_backend_re_embeds_everything(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
     settings = make_settings(store_copy)
     other = RelabelledEmbeddings(embeddings, "onnx-int8" if BACKEND != "onnx-int8" else "torch")
     report = ingest(settings, other)
@@ -457,8 +499,9 @@ def test_a_store_from_before_backends_were_recorded_is_read_as_torch(store_copy:
             QABot(make_settings(store_copy), auto_ingest=False).search("robots")
 
 
-def test_a_remote_model_records_no_backend(tmp_path: Path, embeddings: Embeddings,
-                                          write_jsonl: Callable[..., Path]) -> None:  # fmt: skip
+def test_a_remote_model_records_no_backend(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path]
+) -> None:
     write_jsonl([paper_record(n) for n in range(2)])
     remote = RelabelledEmbeddings(embeddings, None)
     remote.model_id = "text-embedding-3-small"
@@ -473,11 +516,14 @@ def test_a_remote_model_records_no_backend(tmp_path: Path, embeddings: Embedding
 
 
 def test_a_store_with_texts_in_chroma_still_answers_and_the_next_ingest_moves_them(
-        tmp_path: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    tmp_path: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An index built before the chunk texts left Chroma (as a Chroma server's still are):
     its documents answer, and the next ingest writes a lean generation from its vectors."""
     settings = make_settings(tmp_path / "store")
-    monkeypatch.setattr("qabot.ingest.build.IN_TABLE", IN_CHROMA)  # how ingest wrote every store before
+    monkeypatch.setattr(
+        "qabot.ingest.build.IN_TABLE", IN_CHROMA
+    )  # how ingest wrote every store before
     ingest(settings, embeddings)
     monkeypatch.undo()
     path = settings.store / "manifest.json"
@@ -526,7 +572,9 @@ def test_a_damaged_span_table_is_reported(store_copy: Path, damage: str) -> None
     data = json.dumps(table).encode()
     (folder / "chunks.json").write_bytes(data)
     files = manifest.files | {"chunks.json": FileSum(size=len(data), xxh3=digest_bytes(data))}
-    (store_copy / "manifest.json").write_text(manifest.model_copy(update={"files": files}).model_dump_json())
+    (store_copy / "manifest.json").write_text(
+        manifest.model_copy(update={"files": files}).model_dump_json()
+    )
     with pytest.raises(IndexCorruptError, match="damaged or incomplete"):
         open_snapshot(make_settings(store_copy), MODEL, backend=BACKEND)
 
@@ -539,8 +587,11 @@ def test_passages_read_stored_texts_and_tables_in_any_order() -> None:
     index = {"a": 0, "b": 1}
     got = passages.texts([*ids, "a::7", "c::0"], index, abstracts.__getitem__)
     assert got == {"b::0": "Epsilon zeta.", "a::0": "Alpha beta.", "a::1": "stored as it is"}
-    ordered = Passages(["a::0", "a::1", "b::0"], np.asarray([0, 0, 1]), [0, -1, 0], [11, -1, 13],
-                       {"1": "kept"})  # fmt: skip
+    ordered = Passages(
+        ["a::0", "a::1", "b::0"], np.asarray([0, 0, 1]), [0, -1, 0], [11, -1, 13], {"1": "kept"}
+    )
     assert ordered.texts(["b::0", "a::1", "a::²", "b::1"], index, abstracts.__getitem__) == {
-        "b::0": "Epsilon zeta.", "a::1": "kept"}  # fmt: skip
+        "b::0": "Epsilon zeta.",
+        "a::1": "kept",
+    }
     assert ordered._rows is None, "no id -> row dict for a table in the papers' order"

@@ -35,7 +35,8 @@ def small_store(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "papers.jsonl").write_text(
-        "".join(json.dumps(paper_record(n)) + "\n" for n in range(6)))
+        "".join(json.dumps(paper_record(n)) + "\n" for n in range(6))
+    )
     ingest(make_settings(root / "store", corpus=corpus), embeddings)
     return root
 
@@ -64,9 +65,14 @@ def test_every_file_of_a_generation_is_recorded_in_the_manifest(small: Settings)
     manifest = read_manifest(small.store)
     folder = _live(small.store)
     assert manifest is not None and manifest.files == fingerprint(folder)
-    assert {"papers.parquet", "chunks.json", "summary.json", "vocabulary.json",
-            "lexical/indptr.csc.index.npy",
-            "lexical/data.csc.index.npy"} <= set(manifest.files)  # fmt: skip
+    assert {
+        "papers.parquet",
+        "chunks.json",
+        "summary.json",
+        "vocabulary.json",
+        "lexical/indptr.csc.index.npy",
+        "lexical/data.csc.index.npy",
+    } <= set(manifest.files)
 
 
 def test_the_issues_example_bm25_indptr_overwritten_keeping_its_size(
@@ -91,11 +97,19 @@ def test_the_issues_example_bm25_indptr_overwritten_keeping_its_size(
     assert check_index(settings).ok
 
 
-@pytest.mark.parametrize("name", [
-    "papers.parquet", "chunks.json", "topics.json", "lexical/params.index.json",
-    "lexical/vocab.index.json", "lexical/indptr.csc.index.npy", "lexical/data.csc.index.npy",
-    "lexical/indices.csc.index.npy",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "papers.parquet",
+        "chunks.json",
+        "topics.json",
+        "lexical/params.index.json",
+        "lexical/vocab.index.json",
+        "lexical/indptr.csc.index.npy",
+        "lexical/data.csc.index.npy",
+        "lexical/indices.csc.index.npy",
+    ],
+)
 def test_same_size_damage_to_any_file_is_found_by_ingest_and_check_and_repaired(
     small: Settings, embeddings: Embeddings, name: str
 ) -> None:
@@ -115,8 +129,16 @@ def test_same_size_damage_to_any_file_is_found_by_ingest_and_check_and_repaired(
     assert ingest(settings, embeddings).up_to_date
 
 
-@pytest.mark.parametrize("name", ["chunks.json", "topics.json", "lexical/vocab.index.json",
-                                  "lexical/indptr.csc.index.npy", "lexical/params.index.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "chunks.json",
+        "topics.json",
+        "lexical/vocab.index.json",
+        "lexical/indptr.csc.index.npy",
+        "lexical/params.index.json",
+    ],
+)
 def test_damage_to_the_files_opening_reads_is_refused_at_open(small: Settings, name: str) -> None:
     _overwrite_keeping_size(_live(small.store) / name)
     with pytest.raises(IndexCorruptError, match=f"{name}|lexical/"):
@@ -137,8 +159,9 @@ def test_a_changed_size_is_refused_at_open(small: Settings) -> None:
         open_snapshot(small, MODEL, backend=BACKEND)
 
 
-def test_a_damaged_summary_is_recomputed_and_rewritten_not_fatal(small: Settings,
-                                                                 embeddings: Embeddings) -> None:  # fmt: skip
+def test_a_damaged_summary_is_recomputed_and_rewritten_not_fatal(
+    small: Settings, embeddings: Embeddings
+) -> None:
     settings = small
     path = _live(settings.store) / "summary.json"
     good = path.read_text()
@@ -148,7 +171,9 @@ def test_a_damaged_summary_is_recomputed_and_rewritten_not_fatal(small: Settings
     assert path.read_text() == good and check_index(settings).ok
 
 
-def test_check_reports_a_missing_index_and_a_missing_collection(small: Settings, tmp_path: Path) -> None:
+def test_check_reports_a_missing_index_and_a_missing_collection(
+    small: Settings, tmp_path: Path
+) -> None:
     missing = check_index(make_settings(tmp_path / "nothing"))
     assert not missing.ok and "qabot ingest" in missing.problems[0].fix
     settings = small
@@ -158,11 +183,14 @@ def test_check_reports_a_missing_index_and_a_missing_collection(small: Settings,
 
 
 def test_check_reads_the_chunk_text_spans_and_notes_a_store_with_texts_in_chroma_or_unknown(
-        small: Settings) -> None:  # fmt: skip
+    small: Settings,
+) -> None:
     from qabot.index.checksums import FileSum, digest_bytes
     from qabot.index.passages import IN_CHROMA
 
-    assert check_index(small).ok and not any("Chroma, as qabot did" in n for n in check_index(small).notes)
+    assert check_index(small).ok and not any(
+        "Chroma, as qabot did" in n for n in check_index(small).notes
+    )
     manifest = read_manifest(small.store)
     assert manifest is not None
     table = json.loads((_live(small.store) / "chunks.json").read_text())
@@ -171,7 +199,8 @@ def test_check_reads_the_chunk_text_spans_and_notes_a_store_with_texts_in_chroma
     (_live(small.store) / "chunks.json").write_bytes(data)
     files = manifest.files | {"chunks.json": FileSum(size=len(data), xxh3=digest_bytes(data))}
     (small.store / "manifest.json").write_text(
-        manifest.model_copy(update={"files": files}).model_dump_json())
+        manifest.model_copy(update={"files": files}).model_dump_json()
+    )
     check = check_index(small)
     assert not check.ok and check.problems[0].part.endswith("chunks.json")
     assert "spans cannot be read" in check.problems[0].what
@@ -209,7 +238,8 @@ def test_segment_folders_of_pruned_generations_and_killed_ingests_are_removed(
     settings = settings.model_copy(update={"corpus": corpus})
     for n in range(3):  # each changed corpus makes a generation; keep_generations=2 prunes one
         (corpus / "papers.jsonl").write_text(
-            "".join(json.dumps(paper_record(i + n)) + "\n" for i in range(6)))
+            "".join(json.dumps(paper_record(i + n)) + "\n" for i in range(6))
+        )
         ingest(settings, embeddings)
     manifest = read_manifest(settings.store)
     names = {c.name for c in client.list_collections()}
@@ -262,8 +292,9 @@ def immutable(tmp_path: Path) -> Callable[[Path], None]:
         subprocess.run(["chattr", "-R", "-i", str(path)], check=False)
 
 
-def test_a_read_only_store_is_one_clear_line(small: Settings, embeddings: Embeddings,
-                                             immutable: Callable[[Path], None]) -> None:  # fmt: skip
+def test_a_read_only_store_is_one_clear_line(
+    small: Settings, embeddings: Embeddings, immutable: Callable[[Path], None]
+) -> None:
     settings = small
     forget_cached_client(settings.store / "chroma")
     immutable(settings.store)
@@ -274,8 +305,9 @@ def test_a_read_only_store_is_one_clear_line(small: Settings, embeddings: Embedd
     assert "read-only" in message and "QABOT_STORE" in message and "chattr -R -i" in message
 
 
-def test_only_chromas_folder_needs_to_be_writable_to_answer(small: Settings, embeddings: Embeddings,
-                                                            immutable: Callable[[Path], None]) -> None:  # fmt: skip
+def test_only_chromas_folder_needs_to_be_writable_to_answer(
+    small: Settings, embeddings: Embeddings, immutable: Callable[[Path], None]
+) -> None:
     """qabot itself writes nothing when answering: its tables and manifest can be frozen."""
     settings = small.model_copy(update={"llm": "extractive"})
     immutable(settings.store / "generations")

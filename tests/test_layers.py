@@ -17,16 +17,24 @@ def _contract() -> dict:
 
 
 def test_the_import_graph_keeps_the_layer_contract() -> None:
-    done = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_every_module_of_qabot_is_in_a_layer() -> None:
     """A module outside every layer would be free of the contract: each module must be a layer
     or inside one (package __init__ files that only re-export are listed as exempt)."""
-    layers = [name.strip() for layer in _contract()["layers"]
-              for name in layer.replace("|", ":").split(":")]
+    layers = [
+        name.strip()
+        for layer in _contract()["layers"]
+        for name in layer.replace("|", ":").split(":")
+    ]
     exempt = {"qabot", "qabot.config", "qabot.evaluation", "qabot.testing", "qabot.interfaces"}
     loose = []
     for path in (ROOT / "qabot").rglob("*.py"):

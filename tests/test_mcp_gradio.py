@@ -98,22 +98,33 @@ def test_http_mcp_is_off_by_default(extractive_bot: QABot) -> None:
 
 def test_http_mcp_behind_the_page_login(extractive_bot: QABot) -> None:
     """Gradio's login does not cover /gradio_api/mcp/; the same credentials do, as Basic auth."""
-    settings = _app_settings(extractive_bot, mcp=True, auth_user="ada",
-                             auth_password=SecretStr("s3cret"))  # fmt: skip
+    settings = _app_settings(
+        extractive_bot, mcp=True, auth_user="ada", auth_password=SecretStr("s3cret")
+    )
     demo, url = launch(settings, bot=extractive_bot, block=False)
     mcp_url = url + "gradio_api/mcp/"
 
     def basic(user: str, password: str) -> dict[str, str]:
-        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+        return {
+            "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        }
 
     try:
         for headers in ({}, basic("ada", "wrong"), basic("eve", "s3cret")):
             for path in ("", "sse", "schema"):
                 response = httpx.get(mcp_url + path, headers=headers, timeout=30)
                 assert response.status_code == 401, (path, headers)
-            refused = httpx.post(mcp_url, headers=headers, timeout=30, json={
-                "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                "params": {"name": "portfolio_statistics", "arguments": {}}})  # fmt: skip
+            refused = httpx.post(
+                mcp_url,
+                headers=headers,
+                timeout=30,
+                json={
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "tools/call",
+                    "params": {"name": "portfolio_statistics", "arguments": {}},
+                },
+            )
             assert refused.status_code == 401 and "Basic" in refused.headers["www-authenticate"]
 
         async def session() -> CallToolResult:
@@ -125,9 +136,9 @@ def test_http_mcp_behind_the_page_login(extractive_bot: QABot) -> None:
 
         assert record(run(session))["citations"][0]["paper_id"] == BPD_ID
         # The page itself keeps Gradio's own login.
-        assert httpx.post(url + "gradio_api/call/ask", json={"data": [BPD_Q]},
-                          timeout=30).status_code == 401  # fmt: skip
+        assert (
+            httpx.post(url + "gradio_api/call/ask", json={"data": [BPD_Q]}, timeout=30).status_code
+            == 401
+        )
     finally:
         demo.close()
-
-

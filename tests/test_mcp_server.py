@@ -52,13 +52,20 @@ async def exercise(session: ClientSession) -> dict[str, Any]:
     await session.initialize()
     listed = {t.name: t for t in (await session.list_tools()).tools}
     ask = await session.call_tool("ask", {"question": BPD_Q})
-    filtered = await session.call_tool("search", {"question": "reward hacking", "k": 3,
-                                                  "year_from": 2024})  # fmt: skip
+    filtered = await session.call_tool(
+        "search", {"question": "reward hacking", "k": 3, "year_from": 2024}
+    )
     empty = await session.call_tool("ask", {"question": "   "})
     bad_filter = await session.call_tool("search", {"question": "robots", "year_from": "soon"})
     stats = await session.call_tool("portfolio_statistics", {})
-    return {"tools": listed, "ask": ask, "search": filtered, "empty": empty,
-            "bad_filter": bad_filter, "stats": stats}  # fmt: skip
+    return {
+        "tools": listed,
+        "ask": ask,
+        "search": filtered,
+        "empty": empty,
+        "bad_filter": bad_filter,
+        "stats": stats,
+    }
 
 
 def check(got: dict[str, Any]) -> None:
@@ -125,8 +132,10 @@ def test_ask_takes_a_history_whose_turns_carry_their_citations(extractive_bot: Q
     tools = PortfolioTools(extractive_bot)
     first = tools.ask("Which papers study recommender systems?")
     cited = [c.paper_id for c in first.citations]
-    history = [{"role": "user", "content": first.question},
-               {"role": "assistant", "content": first.answer, "citations": cited}]  # fmt: skip
+    history = [
+        {"role": "user", "content": first.question},
+        {"role": "assistant", "content": first.answer, "citations": cited},
+    ]
     second = tools.ask("tell me more about the second one", history=history)
     assert [c.paper_id for c in second.citations] == [cited[1]]
     with pytest.raises(QuestionError, match="history"):
@@ -146,8 +155,9 @@ def test_stdio_tools_in_memory(extractive_bot: QABot) -> None:
     assert got["tools"]["ask"].outputSchema["properties"]["citations"]
 
 
-def test_unexpected_failure_is_one_line(extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch,
-                                        caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+def test_unexpected_failure_is_one_line(
+    extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("secret internal detail")
 
@@ -156,7 +166,7 @@ def test_unexpected_failure_is_one_line(extractive_bot: QABot, monkeypatch: pyte
     async def session() -> CallToolResult:
         async with create_connected_server_and_client_session(
             stdio_server(extractive_bot)._mcp_server
-        ) as client:  # fmt: skip
+        ) as client:
             await client.initialize()
             return await client.call_tool("search", {"question": "robots"})
 
@@ -167,13 +177,16 @@ def test_unexpected_failure_is_one_line(extractive_bot: QABot, monkeypatch: pyte
 
 
 def test_missing_index_is_a_tool_error(tmp_path: Path, embeddings: Any) -> None:
-    bot = QABot(make_settings(tmp_path / "empty", llm="extractive"), embeddings=embeddings,
-                auto_ingest=False)  # fmt: skip
+    bot = QABot(
+        make_settings(tmp_path / "empty", llm="extractive"),
+        embeddings=embeddings,
+        auto_ingest=False,
+    )
 
     async def session() -> CallToolResult:
         async with create_connected_server_and_client_session(
             stdio_server(bot)._mcp_server
-        ) as client:  # fmt: skip
+        ) as client:
             await client.initialize()
             return await client.call_tool("ask", {"question": BPD_Q})
 
@@ -187,10 +200,17 @@ def test_missing_index_is_a_tool_error(tmp_path: Path, embeddings: Any) -> None:
 
 @pytest.mark.slow
 def test_stdio_command(bundled_store: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "QABOT_STORE": str(bundled_store), "QABOT_CORPUS": str(ROOT / "corpus"),
-           "QABOT_LLM": "extractive", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}  # fmt: skip
-    params = StdioServerParameters(command=sys.executable, args=["-m", "qabot", "mcp"], env=env,
-                                   cwd=str(tmp_path))  # fmt: skip
+    env = {
+        **os.environ,
+        "QABOT_STORE": str(bundled_store),
+        "QABOT_CORPUS": str(ROOT / "corpus"),
+        "QABOT_LLM": "extractive",
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "qabot", "mcp"], env=env, cwd=str(tmp_path)
+    )
 
     async def session() -> dict[str, Any]:
         with (tmp_path / "stderr.log").open("w") as errlog:
@@ -204,10 +224,21 @@ def test_stdio_command(bundled_store: Path, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_stdio_command_without_index_fails_in_one_line(tmp_path: Path) -> None:
     """A missing corpus is said once on stderr; the client sees the server end, not hang."""
-    env = {**os.environ, "QABOT_STORE": str(tmp_path / "none"),
-           "QABOT_CORPUS": str(tmp_path / "missing"), "HF_HUB_OFFLINE": "1",
-           "PYTHONPATH": str(ROOT)}  # fmt: skip
-    done = subprocess.run([sys.executable, "-m", "qabot", "mcp"], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)  # fmt: skip
+    env = {
+        **os.environ,
+        "QABOT_STORE": str(tmp_path / "none"),
+        "QABOT_CORPUS": str(tmp_path / "missing"),
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "qabot", "mcp"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 1 and done.stdout == ""
     assert "Traceback" not in done.stderr and "Error:" in done.stderr

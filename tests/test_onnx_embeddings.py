@@ -36,8 +36,11 @@ def sample_texts() -> list[str]:
     model's 256 tokens (truncation) or a single character."""
     settings = Settings()
     chunks = [c.embed_text for c in chunk_papers(load_corpus(CORPUS).papers, settings, "m")]
-    questions = [json.loads(x)["question"] for x in
-                 (DATA / "retrieval_questions.jsonl").read_text("utf-8").splitlines() if x.strip()]  # fmt: skip
+    questions = [
+        json.loads(x)["question"]
+        for x in (DATA / "retrieval_questions.jsonl").read_text("utf-8").splitlines()
+        if x.strip()
+    ]
     long = [" ".join(chunks[i : i + 6]) for i in range(0, 60, 6)]
     return chunks + questions + long + ["x", "Ünïcödé — 中文 text ✓"]
 
@@ -54,7 +57,9 @@ def fake_export(model_path: Path, out: Path) -> None:
     out.write_bytes(b"onnx")
 
 
-def test_an_export_that_fails_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_export_that_fails_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def half_then_crash(model_path: Path, out: Path) -> None:
         out.write_bytes(b"half a model")
         raise RuntimeError("killed mid-export")
@@ -66,8 +71,9 @@ def test_an_export_that_fails_leaves_nothing(tmp_path: Path, monkeypatch: pytest
     assert [p.name for p in folder.iterdir()] == [".export.lock"], "no model, no temporary file"
 
 
-def test_an_export_that_fails_its_check_is_not_cached(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_an_export_that_fails_its_check_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def wrong_vectors(model_path: Path, out: Path) -> None:
         out.write_bytes(b"a model giving other vectors")
         raise ConfigError("The exported model-fp32.onnx gives vectors unlike the reference")
@@ -93,16 +99,21 @@ def test_leftovers_of_a_killed_export_are_removed_and_never_loaded(
 
 def test_the_export_runs_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(ox, "_export_fp32", lambda m, out: (calls.append("fp32"), fake_export(m, out)))
-    monkeypatch.setattr(ox, "_quantize_int8", lambda f, m, out: (calls.append("int8"), fake_export(m, out)))
+    monkeypatch.setattr(
+        ox, "_export_fp32", lambda m, out: (calls.append("fp32"), fake_export(m, out))
+    )
+    monkeypatch.setattr(
+        ox, "_quantize_int8", lambda f, m, out: (calls.append("int8"), fake_export(m, out))
+    )
     ox.ensure_exported(tmp_path, MODEL, "int8")
     ox.ensure_exported(tmp_path, MODEL, "int8")
     ox.ensure_exported(tmp_path, MODEL, "fp32")
     assert calls == ["fp32", "int8"], "int8 is made from the cached fp32 file, each once"
 
 
-def test_the_cache_key_changes_with_the_weights_and_the_recipe(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_the_cache_key_changes_with_the_weights_and_the_recipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     model = tmp_path / "model"
     model.mkdir()
     (model / "model.safetensors").write_bytes(b"weights")
@@ -137,8 +148,9 @@ def test_int8_keeps_the_first_feed_forward_down_projection_in_fp32() -> None:
     assert ox.float_matmuls(unnamed) == [""]
 
 
-def test_a_new_int8_recipe_is_made_from_the_cached_fp32_file(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_new_int8_recipe_is_made_from_the_cached_fp32_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An upgrade that changes only the quantisation needs no torch, and the earlier int8
     file goes."""
     folder = ox.onnx_file(tmp_path, MODEL, "fp32").parent
@@ -151,15 +163,22 @@ def test_a_new_int8_recipe_is_made_from_the_cached_fp32_file(tmp_path: Path,
     monkeypatch.setattr(ox, "_quantize_int8", lambda f, m, out: fake_export(m, out))
     path = ox.ensure_exported(tmp_path, MODEL, "int8")
     assert path.name == f"model-int8-r{ox.INT8_REVISION}.onnx" and path.read_bytes() == b"onnx"
-    assert sorted(p.name for p in folder.glob("*.onnx")) == ["model-fp32.onnx", path.name, newer.name]
+    assert sorted(p.name for p in folder.glob("*.onnx")) == [
+        "model-fp32.onnx",
+        path.name,
+        newer.name,
+    ]
 
 
-def test_an_int8_file_that_is_not_the_recipe_is_not_cached(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_an_int8_file_that_is_not_the_recipe_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import onnx
     import onnxruntime.quantization as quantization
 
-    monkeypatch.setattr(quantization, "quantize_dynamic", lambda src, out, **o: Path(out).write_bytes(b"x"))
+    monkeypatch.setattr(
+        quantization, "quantize_dynamic", lambda src, out, **o: Path(out).write_bytes(b"x")
+    )
     monkeypatch.setattr(onnx, "load", lambda *args, **kwargs: None)
     monkeypatch.setattr(ox, "fp32_matmuls", lambda model: ["the first down-projection"])
     monkeypatch.setattr(ox, "float_matmuls", lambda model: [])  # everything quantised after all
@@ -171,8 +190,9 @@ def test_an_int8_file_that_is_not_the_recipe_is_not_cached(tmp_path: Path,
     assert sorted(p.name for p in folder.iterdir() if p.suffix == ".onnx") == ["model-fp32.onnx"]
 
 
-def test_the_quantisers_advice_to_its_caller_is_not_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+def test_the_quantisers_advice_to_its_caller_is_not_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     import onnx
     import onnxruntime.quantization as quantization
 
@@ -202,7 +222,9 @@ def test_an_unwritable_cache_is_a_one_line_error(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
 
 
-def test_settings_choose_the_backend_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_choose_the_backend_and_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("QABOT_INDEX__ONNX_CACHE")  # set by conftest for every other test
     default = Settings(store=tmp_path / "store")
     assert default.onnx_cache == tmp_path / "store" / "onnx"
@@ -216,14 +238,17 @@ def test_settings_choose_the_backend_and_cache(tmp_path: Path, monkeypatch: pyte
 
 
 @pytest.mark.slow
-def test_fp32_onnx_vectors_are_sentence_transformers_vectors(onnx_cache: Path, torch_embeddings) -> None:  # type: ignore[no-untyped-def]
+def test_fp32_onnx_vectors_are_sentence_transformers_vectors(
+    onnx_cache: Path, torch_embeddings
+) -> None:  # type: ignore[no-untyped-def]
     texts = sample_texts()
     onnx = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "fp32")
     cos = cosines(onnx.embed_documents(texts), torch_embeddings.embed_documents(texts))
     assert cos.min() >= 0.999, f"worst text: {texts[int(cos.argmin())][:80]!r} ({cos.min():.5f})"
     assert np.allclose(np.linalg.norm(onnx.embed_documents(texts[:5]), axis=1), 1, atol=1e-5)
     assert np.allclose(onnx.embed_query(texts[3]), onnx.embed_documents(texts[:5])[3], atol=1e-5), (
-        "a text's vector does not depend on the batch it is padded with")
+        "a text's vector does not depend on the batch it is padded with"
+    )
 
 
 @pytest.mark.slow
@@ -285,9 +310,14 @@ sys.meta_path.insert(0, WatchPyplot())
 
 def serving_env(store: Path, onnx_cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QABOT_", "OPENAI_"))}
-    return env | {"QABOT_STORE": str(store), "QABOT_CORPUS": str(CORPUS), "HF_HUB_OFFLINE": "1",
-                  "QABOT_INDEX__ONNX_CACHE": str(onnx_cache), "PYTHONPATH": str(ROOT),
-                  "GRADIO_ANALYTICS_ENABLED": "False"}  # fmt: skip
+    return env | {
+        "QABOT_STORE": str(store),
+        "QABOT_CORPUS": str(CORPUS),
+        "HF_HUB_OFFLINE": "1",
+        "QABOT_INDEX__ONNX_CACHE": str(onnx_cache),
+        "PYTHONPATH": str(ROOT),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
 
 
 @pytest.mark.slow
@@ -300,11 +330,19 @@ def test_qabot_ask_and_search_never_import_torch(bundled_store: Path, onnx_cache
         "loaded = {m for m in sys.modules if m.split('.')[0] in "
         "{'torch', 'transformers', 'sentence_transformers'}}\n"
         "print('LOADED', sorted(loaded), file=sys.stderr)\n"
-    )  # fmt: skip
-    for args in (["ask", "--json", "What is the Boltzmann policy distribution?"],
-                 ["search", "--json", "human feedback"]):  # fmt: skip
-        done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
-                              text=True, timeout=300, cwd=bundled_store.parent)  # fmt: skip
+    )
+    for args in (
+        ["ask", "--json", "What is the Boltzmann policy distribution?"],
+        ["search", "--json", "human feedback"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=bundled_store.parent,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert "IMPORTED" not in done.stderr and "LOADED []" in done.stderr, done.stderr[-2000:]
         assert json.loads(done.stdout), "it answered"
@@ -315,10 +353,18 @@ def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cac
     port = free_port()
     env = serving_env(bundled_store, onnx_cache) | {"GRADIO_SERVER_PORT": str(port)}
     env.pop("MPLBACKEND", None)  # what the app sets itself, so the pyplot check means something
-    code = (BLOCK_TORCH + WATCH_PYPLOT
-            + f"import runpy\nrunpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')\n")  # fmt: skip
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
-                            text=True, cwd=bundled_store.parent)  # fmt: skip
+    code = (
+        BLOCK_TORCH
+        + WATCH_PYPLOT
+        + f"import runpy\nrunpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=bundled_store.parent,
+    )
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True).start()
     try:
@@ -334,10 +380,24 @@ def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cac
             time.sleep(0.5)
         assert served, "the page is served"
         url = f"http://127.0.0.1:{port}/"
-        event = httpx.post(f"{url}gradio_api/call/chat", timeout=60,
-                           json={"data": ["What is the Boltzmann policy distribution?", None, None,
-                                          None, None, None, False]}).json()["event_id"]  # fmt: skip
-        assert "event: complete" in httpx.get(f"{url}gradio_api/call/chat/{event}", timeout=120).text
+        event = httpx.post(
+            f"{url}gradio_api/call/chat",
+            timeout=60,
+            json={
+                "data": [
+                    "What is the Boltzmann policy distribution?",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    False,
+                ]
+            },
+        ).json()["event_id"]
+        assert (
+            "event: complete" in httpx.get(f"{url}gradio_api/call/chat/{event}", timeout=120).text
+        )
         # The first answer releases the deferred statistics (qabot.interfaces.web.serving.serve).
         while time.monotonic() < deadline and "statistics built in" not in "".join(lines):
             time.sleep(0.2)

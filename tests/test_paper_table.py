@@ -21,14 +21,27 @@ from qabot.ingest.build import ingest
 from tests.conftest import make_settings
 
 PAPERS = [
-    Paper(paper_id="a", title="Full", authors=["Ada Lovelace", "Alan M. Turing"],
-          authors_truncated=True, affiliations=["deepmind"], category="LG",
-          date=dt.date(2024, 3, 1), date_precision="month", year=2024, has_code=True,
-          abstract="An abstract with\u2028a line separator.", urls=["https://doi.org/10.1/x"],
-          venue="NeurIPS", keywords=["k"], profile="Ada Lovelace", profiles=["Ada Lovelace"],
-          source="profile.txt:12"),
+    Paper(
+        paper_id="a",
+        title="Full",
+        authors=["Ada Lovelace", "Alan M. Turing"],
+        authors_truncated=True,
+        affiliations=["deepmind"],
+        category="LG",
+        date=dt.date(2024, 3, 1),
+        date_precision="month",
+        year=2024,
+        has_code=True,
+        abstract="An abstract with\u2028a line separator.",
+        urls=["https://doi.org/10.1/x"],
+        venue="NeurIPS",
+        keywords=["k"],
+        profile="Ada Lovelace",
+        profiles=["Ada Lovelace"],
+        source="profile.txt:12",
+    ),
     Paper(paper_id="b", title="Sparse", abstract="Nothing else is known.", date_inferred=True),
-]  # fmt: skip
+]
 
 
 def test_every_paper_field_has_a_column() -> None:
@@ -82,10 +95,21 @@ def test_the_saved_vocabulary_is_the_built_one() -> None:
     profiles = [Profile(name="Ada Lovelace")]
     built = Vocabulary.from_papers(PAPERS, profiles)
     loaded = Vocabulary.from_json(built.to_json())
-    assert (loaded.authors, loaded.owners, loaded.categories, loaded.last_names,
-            loaded.affiliations, loaded.profiles) == (built.authors, built.owners, built.categories,
-                                                      built.last_names, built.affiliations,
-                                                      built.profiles)  # fmt: skip
+    assert (
+        loaded.authors,
+        loaded.owners,
+        loaded.categories,
+        loaded.last_names,
+        loaded.affiliations,
+        loaded.profiles,
+    ) == (
+        built.authors,
+        built.owners,
+        built.categories,
+        built.last_names,
+        built.affiliations,
+        built.profiles,
+    )
     words = {"turing", "lovelace", "ada"}
     assert loaded.variants_in(words) == built.variants_in(words) != []
     assert loaded.last_names_in({"Turing"}) == built.last_names_in({"Turing"}) == ["Turing"]
@@ -134,6 +158,11 @@ def test_filters_are_read_from_the_columns(tmp_path: Path) -> None:
     columns = PaperColumns(table)
     assert all(row is None for row in table._rows), "no Paper made for a filter"
     from_papers = PaperColumns(list(PAPERS))
-    for filters in (Filters(year_from=2024), Filters(author="turing"), Filters(has_code=True),
-                    Filters(affiliation="DeepMind"), Filters(profile="ada")):  # fmt: skip
+    for filters in (
+        Filters(year_from=2024),
+        Filters(author="turing"),
+        Filters(has_code=True),
+        Filters(affiliation="DeepMind"),
+        Filters(profile="ada"),
+    ):
         assert columns.mask(filters).tolist() == from_papers.mask(filters).tolist() == [True, False]

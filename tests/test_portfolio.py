@@ -40,13 +40,18 @@ def raw_blocks() -> list[dict[str, object]]:
             continue
         year = int(m[4] or 2026)
         names, _, affiliations = lines[i + 3].partition(" · ")
-        out.append({
-            "affiliations": [a.strip() for a in affiliations.split(",") if a.strip()],
-            "truncated": names.endswith(" et al."),
-            "year": year, "date": dt.date(year, MONTHS.index(m[2]) + 1, int(m[3])),
-            "code": bool(m[5]), "title": lines[i + 1], "category": m[1],
-            "authors": [n.strip() for n in names.removesuffix(" et al.").split(",")],
-        })  # fmt: skip
+        out.append(
+            {
+                "affiliations": [a.strip() for a in affiliations.split(",") if a.strip()],
+                "truncated": names.endswith(" et al."),
+                "year": year,
+                "date": dt.date(year, MONTHS.index(m[2]) + 1, int(m[3])),
+                "code": bool(m[5]),
+                "title": lines[i + 1],
+                "category": m[1],
+                "authors": [n.strip() for n in names.removesuffix(" et al.").split(",")],
+            }
+        )
     return out
 
 
@@ -111,8 +116,10 @@ def test_report_keeps_stated_and_indexed_apart(extractive_bot: QABot) -> None:
 
 def test_paper_means_are_one_matrix_in_the_papers_order() -> None:
     rng = np.random.default_rng(0)
-    vectors = {pid: rng.standard_normal((n, 4)).astype(np.float32)
-               for pid, n in [("a", 3), ("b", 1), ("c", 2), ("z", 1)]}  # fmt: skip
+    vectors = {
+        pid: rng.standard_normal((n, 4)).astype(np.float32)
+        for pid, n in [("a", 3), ("b", 1), ("c", 2), ("z", 1)]
+    }
     means = VectorMeans(["c", "a", "b", "never"])  # "never" gets no chunk; "z" is not named
     arrivals = [(pid, v) for pid, rows in vectors.items() for v in rows]
     for pid, v in reversed(arrivals):  # in any order
@@ -172,14 +179,20 @@ def _statistic(portfolio: Portfolio, question: str, route: Route) -> Answer:
     ("question", "expected"),
     [
         pytest.param("How many papers came out in 2024?", "16 of 50", id="count-2024"),
-        pytest.param("How many papers are indexed?", "50 papers are indexed (the profile states 66",
-                     id="count-all"),
+        pytest.param(
+            "How many papers are indexed?",
+            "50 papers are indexed (the profile states 66",
+            id="count-all",
+        ),
         pytest.param("Who does she publish with most?", "Micah Carroll (8 papers", id="coauthor"),
         pytest.param("What is her h-index?", "h-index of 117", id="h-index"),
-        pytest.param("What is the earliest paper?", "Preferences Implicit in the State of the World",
-                     id="earliest"),
+        pytest.param(
+            "What is the earliest paper?",
+            "Preferences Implicit in the State of the World",
+            id="earliest",
+        ),
     ],
-)  # fmt: skip
+)
 def test_statistic_answers_are_exact(extractive_bot: QABot, question: str, expected: str) -> None:
     answer = extractive_bot.ask(question)
     assert answer.answerer == "portfolio" and not answer.abstained
@@ -207,7 +220,7 @@ def test_mixed_question_is_retrieval_with_a_year_filter(extractive_bot: QABot) -
 @pytest.mark.parametrize(
     "question",
     ["Papers by Yann LeCun?", "How many papers from 2012?", "Which papers did John Doe co-author?"],
-)  # fmt: skip
+)
 def test_absent_authors_and_years_get_none(extractive_bot: QABot, question: str) -> None:
     answer = extractive_bot.ask(question)
     assert answer.answer.startswith("None in the indexed portfolio"), answer.answer
@@ -229,13 +242,16 @@ def test_top_coauthors_cite_every_shared_paper(extractive_bot: QABot) -> None:
 
 @pytest.mark.parametrize(
     ("question", "affiliation"),
-    [("What did she publish with DeepMind?", "deepmind"),
-     ("Which papers were written at Stanford?", "stanford"),
-     ("papers with Google DeepMind", "deepmind"),
-     ("How many papers list Berkeley as an affiliation?", "berkeley")],
-)  # fmt: skip
-def test_affiliation_questions_list_exactly_its_papers(extractive_bot: QABot, question: str,
-                                                       affiliation: str) -> None:  # fmt: skip
+    [
+        ("What did she publish with DeepMind?", "deepmind"),
+        ("Which papers were written at Stanford?", "stanford"),
+        ("papers with Google DeepMind", "deepmind"),
+        ("How many papers list Berkeley as an affiliation?", "berkeley"),
+    ],
+)
+def test_affiliation_questions_list_exactly_its_papers(
+    extractive_bot: QABot, question: str, affiliation: str
+) -> None:
     answer = extractive_bot.ask(question)
     expected = {r["title"] for r in RAW if affiliation in r["affiliations"]}  # type: ignore[operator]
     assert answer.answerer == "portfolio" and len(expected) >= 2
@@ -255,7 +271,8 @@ def test_which_institutions_appear_most(extractive_bot: QABot) -> None:
     top, n = counts.most_common(1)[0]
     assert answer.answerer == "portfolio" and f"{top} ({n})" in answer.answer
     assert extractive_bot.portfolio().counts_by_affiliation == dict(
-        sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))  # fmt: skip
+        sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
 
 
 def test_a_topic_within_an_affiliation_searches_only_its_papers(extractive_bot: QABot) -> None:
@@ -267,12 +284,15 @@ def test_a_topic_within_an_affiliation_searches_only_its_papers(extractive_bot: 
 
 @pytest.mark.parametrize(
     ("question", "code", "label"),
-    [("How many robotics papers are there?", "RO", "RO (Robotics)"),
-     ("How many NLP papers are there?", "CL", "CL (Computation and Language)"),
-     ("How many papers in computers and society?", "CY", "CY (Computers and Society)")],
-)  # fmt: skip
-def test_category_names_are_exact_statistics(extractive_bot: QABot, question: str, code: str,
-                                             label: str) -> None:  # fmt: skip
+    [
+        ("How many robotics papers are there?", "RO", "RO (Robotics)"),
+        ("How many NLP papers are there?", "CL", "CL (Computation and Language)"),
+        ("How many papers in computers and society?", "CY", "CY (Computers and Society)"),
+    ],
+)
+def test_category_names_are_exact_statistics(
+    extractive_bot: QABot, question: str, code: str, label: str
+) -> None:
     answer = extractive_bot.ask(question)
     expected = [r for r in RAW if r["category"] == code]
     assert answer.answerer == "portfolio", answer.answer
@@ -282,7 +302,9 @@ def test_category_names_are_exact_statistics(extractive_bot: QABot, question: st
 
 def test_robotics_has_five_papers(extractive_bot: QABot) -> None:
     assert sum(r["category"] == "RO" for r in RAW) == 5
-    assert "RO (Robotics): 5 of 50" in extractive_bot.ask("How many robotics papers are there?").answer
+    assert (
+        "RO (Robotics): 5 of 50" in extractive_bot.ask("How many robotics papers are there?").answer
+    )
 
 
 def test_a_co_author_topic_question_searches_his_papers(extractive_bot: QABot) -> None:
@@ -294,9 +316,15 @@ def test_a_co_author_topic_question_searches_his_papers(extractive_bot: QABot) -
 
 # -- several profiles (a lab) ------------------------------------------------------------------
 
-JESSY = {ln for n, ln in enumerate(LAB_PROFILE.read_text().splitlines())
-         if n and re.fullmatch(r"[A-Z]{2}[A-Z][a-z]{2} \d+(?:, \d{4})?(?:Code)?",
-                               LAB_PROFILE.read_text().splitlines()[n - 1])}  # fmt: skip
+JESSY = {
+    ln
+    for n, ln in enumerate(LAB_PROFILE.read_text().splitlines())
+    if n
+    and re.fullmatch(
+        r"[A-Z]{2}[A-Z][a-z]{2} \d+(?:, \d{4})?(?:Code)?",
+        LAB_PROFILE.read_text().splitlines()[n - 1],
+    )
+}
 
 
 def test_the_lab_fixture_lists_eleven_seed_papers() -> None:
@@ -332,8 +360,13 @@ def test_coauthors_are_relative_to_the_owner_named(lab_bot: QABot) -> None:
     answer = lab_bot.ask("Who does Jessy Lin publish with most?")
     assert answer.answerer == "portfolio"
     assert "Jessy Lin (" not in answer.answer, "the owner is not her own co-author"
-    listed = Counter(a for r in RAW if r["title"] in JESSY for a in r["authors"]  # type: ignore[attr-defined]
-                     if a != "Jessy Lin")  # fmt: skip
+    listed = Counter(
+        a
+        for r in RAW
+        if r["title"] in JESSY
+        for a in r["authors"]  # type: ignore[attr-defined]
+        if a != "Jessy Lin"
+    )
     top, n = listed.most_common(1)[0]
     assert f"{top} ({n} papers" in answer.answer, answer.answer
     assert "Anca Dragan (" in answer.answer, "the other profile's owner is a co-author here"
@@ -374,9 +407,12 @@ def test_the_earliest_paper_may_have_only_a_year() -> None:
     def paper(pid: str, **when: object) -> Paper:
         return Paper(paper_id=pid, title=f"Paper {pid}", abstract="We study things.", **when)  # type: ignore[arg-type]
 
-    papers = [paper("dated", date=dt.date(2021, 5, 1), date_precision="day", year=2021),
-              paper("year-only", year=2019), paper("newest-year-only", year=2024),
-              paper("undated")]  # fmt: skip
+    papers = [
+        paper("dated", date=dt.date(2021, 5, 1), date_precision="day", year=2021),
+        paper("year-only", year=2019),
+        paper("newest-year-only", year=2024),
+        paper("undated"),
+    ]
     pf = Portfolio(papers, [])
     assert pf.earliest().paper_id == "year-only" and pf.latest().paper_id == "newest-year-only"  # type: ignore[union-attr]
     assert pf.report(3).undated == 1
@@ -393,7 +429,9 @@ def test_counts_per_source_with_bibtex_papers(tmp_path) -> None:  # type: ignore
     (folder / "refs.bib").write_text(
         "@article{lee2021,\n  title = {Grounded Widgets for Robots},\n"
         "  author = {Lee, Ann and Kim, Bo},\n  year = {2021},\n"
-        "  abstract = {We study grounded widgets for robot learning.}\n}\n", "utf-8")
+        "  abstract = {We study grounded widgets for robot learning.}\n}\n",
+        "utf-8",
+    )
     loaded = load_corpus(folder)
     portfolio = Portfolio(loaded.papers, loaded.profiles)
     question = "How many papers are indexed?"

@@ -38,8 +38,15 @@ def test_neutralise_defuses_markers_and_tags() -> None:
 
 
 def test_sources_round_trip_through_the_prompt() -> None:
-    hit = SearchHit(paper_id="p", title="A [3] title", score=1, relevance=0.5, year=2020,
-                    authors="Ann", evidence=[Evidence(chunk=0, text="Text. </source> [2]")])  # fmt: skip
+    hit = SearchHit(
+        paper_id="p",
+        title="A [3] title",
+        score=1,
+        relevance=0.5,
+        year=2020,
+        authors="Ann",
+        evidence=[Evidence(chunk=0, text="Text. </source> [2]")],
+    )
     rendered = ANSWER_PROMPT.format(
         sources=format_sources(sources_from_hits([hit])), question=neutralise("Q [7]?")
     )

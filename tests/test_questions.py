@@ -17,33 +17,64 @@ from qabot.domain.records import Answer
 
 # Any JSON-ish value a caller (or an API client) might send where a number or name belongs.
 ANY = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=12),
     st.lists(st.one_of(st.text(max_size=8), st.integers()), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
-)  # fmt: skip
-YEARS = st.one_of(st.integers(-10**12, 10**12), st.integers(1990, 2030), ANY)
-FILTERS = st.fixed_dictionaries({}, optional={
-    "year_from": YEARS, "year_to": YEARS, "categories": ANY, "author": ANY, "has_code": ANY,
-    "bogus": ANY,
-})  # fmt: skip
-HISTORY = st.one_of(ANY, st.lists(st.one_of(ANY, st.fixed_dictionaries(
-    {"role": st.sampled_from(["user", "assistant", "system"]), "content": ANY}
-)), max_size=3))  # fmt: skip
-QUESTION = st.one_of(
-    st.builds(lambda a, bad, b: f"{a}{bad}{b}", st.sampled_from(["reward ", "robots ", ""]),
-              st.sampled_from(["\ud800", "\udcff", "\udcc3\udca9", "", "\x00"]),
-              st.sampled_from(["hacking", " policy", ""])),
+)
+YEARS = st.one_of(st.integers(-(10**12), 10**12), st.integers(1990, 2030), ANY)
+FILTERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "year_from": YEARS,
+        "year_to": YEARS,
+        "categories": ANY,
+        "author": ANY,
+        "has_code": ANY,
+        "bogus": ANY,
+    },
+)
+HISTORY = st.one_of(
     ANY,
-)  # fmt: skip
-FAST = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+    st.lists(
+        st.one_of(
+            ANY,
+            st.fixed_dictionaries(
+                {"role": st.sampled_from(["user", "assistant", "system"]), "content": ANY}
+            ),
+        ),
+        max_size=3,
+    ),
+)
+QUESTION = st.one_of(
+    st.builds(
+        lambda a, bad, b: f"{a}{bad}{b}",
+        st.sampled_from(["reward ", "robots ", ""]),
+        st.sampled_from(["\ud800", "\udcff", "\udcc3\udca9", "", "\x00"]),
+        st.sampled_from(["hacking", " policy", ""]),
+    ),
+    ANY,
+)
+FAST = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @FAST
-@given(question=QUESTION, k=st.one_of(st.integers(-5, 120), ANY),
-       mode=st.one_of(st.sampled_from(["hybrid", "dense", "lexical"]), ANY), filters=FILTERS)  # fmt: skip
-def test_search_gives_hits_or_a_question_error(extractive_bot: QABot, question: Any, k: Any,
-                                                mode: Any, filters: dict[str, Any]) -> None:  # fmt: skip
+@given(
+    question=QUESTION,
+    k=st.one_of(st.integers(-5, 120), ANY),
+    mode=st.one_of(st.sampled_from(["hybrid", "dense", "lexical"]), ANY),
+    filters=FILTERS,
+)
+def test_search_gives_hits_or_a_question_error(
+    extractive_bot: QABot, question: Any, k: Any, mode: Any, filters: dict[str, Any]
+) -> None:
     try:
         hits = extractive_bot.search(question, k=k, mode=mode, **filters)
     except QuestionError as exc:
@@ -67,36 +98,52 @@ def test_ask_and_stream_give_an_answer_or_a_question_error(
     answer.model_dump_json()  # valid Unicode all the way: JSON and terminals can carry it
 
 
-@pytest.mark.parametrize(("call", "named"), [
-    pytest.param(lambda b: b.search("reward hacking", k=1.5), "k", id="fractional-k"),
-    pytest.param(lambda b: b.search("reward hacking", k=-1), "k", id="negative-k"),
-    pytest.param(lambda b: b.search("reward hacking", k=0), "k", id="zero-k"),
-    pytest.param(lambda b: b.search("reward hacking", k=True), "k", id="bool-k"),
-    pytest.param(lambda b: b.search("reward hacking", mode="bogus"), "mode", id="bogus-mode"),
-    pytest.param(lambda b: b.ask("who wrote it?", history="not a list"), "history",
-                 id="history-not-a-list"),
-    pytest.param(lambda b: b.ask("who wrote it?", history=[{"content": "hi"}]), "history[0].role",
-                 id="history-without-role"),
-    pytest.param(lambda b: b.ask("reward hacking", year_from="abc"), "year_from", id="year-text"),
-    pytest.param(lambda b: b.ask("reward hacking", year_to=3_000_000_000), "year_to",
-                 id="year-overflow"),
-    pytest.param(lambda b: b.ask("reward hacking", categories=[5]), "categories",
-                 id="category-number"),
-    pytest.param(lambda b: b.ask("reward hacking", yaer_from=2020), "yaer_from", id="misspelt"),
-    pytest.param(lambda b: b.ask(42), "question", id="question-number"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        pytest.param(lambda b: b.search("reward hacking", k=1.5), "k", id="fractional-k"),
+        pytest.param(lambda b: b.search("reward hacking", k=-1), "k", id="negative-k"),
+        pytest.param(lambda b: b.search("reward hacking", k=0), "k", id="zero-k"),
+        pytest.param(lambda b: b.search("reward hacking", k=True), "k", id="bool-k"),
+        pytest.param(lambda b: b.search("reward hacking", mode="bogus"), "mode", id="bogus-mode"),
+        pytest.param(
+            lambda b: b.ask("who wrote it?", history="not a list"),
+            "history",
+            id="history-not-a-list",
+        ),
+        pytest.param(
+            lambda b: b.ask("who wrote it?", history=[{"content": "hi"}]),
+            "history[0].role",
+            id="history-without-role",
+        ),
+        pytest.param(
+            lambda b: b.ask("reward hacking", year_from="abc"), "year_from", id="year-text"
+        ),
+        pytest.param(
+            lambda b: b.ask("reward hacking", year_to=3_000_000_000), "year_to", id="year-overflow"
+        ),
+        pytest.param(
+            lambda b: b.ask("reward hacking", categories=[5]), "categories", id="category-number"
+        ),
+        pytest.param(lambda b: b.ask("reward hacking", yaer_from=2020), "yaer_from", id="misspelt"),
+        pytest.param(lambda b: b.ask(42), "question", id="question-number"),
+    ],
+)
 def test_bad_values_name_the_parameter(extractive_bot: QABot, call: Any, named: str) -> None:
     with pytest.raises(QuestionError) as info:
         call(extractive_bot)
     assert named in str(info.value), f"the message names {named}: {info.value}"
 
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("reward \ud800 hacking", "reward \ufffd hacking"),  # a lone surrogate, as JSON can carry
-    ("reward \udcff hacking", "reward \ufffd hacking"),  # the byte 0xff from argv or stdin
-    ("caf\udcc3\udca9", "café"),  # UTF-8 bytes that were escaped are decoded
-    ("plain text", "plain text"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("reward \ud800 hacking", "reward \ufffd hacking"),  # a lone surrogate, as JSON can carry
+        ("reward \udcff hacking", "reward \ufffd hacking"),  # the byte 0xff from argv or stdin
+        ("caf\udcc3\udca9", "café"),  # UTF-8 bytes that were escaped are decoded
+        ("plain text", "plain text"),
+    ],
+)
 def test_invalid_unicode_is_repaired(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
     assert clean_question(raw, 100).encode("utf-8")
@@ -117,8 +164,11 @@ def test_filters_are_validated_by_the_model_so_new_fields_are_covered() -> None:
 
 
 def test_filters_that_match_nothing_say_so(extractive_bot: QABot) -> None:
-    for filters in ({"year_from": 2025, "year_to": 2020}, {"categories": ["ZZ"]},
-                    {"author": "Nobody Atall"}):  # fmt: skip
+    for filters in (
+        {"year_from": 2025, "year_to": 2020},
+        {"categories": ["ZZ"]},
+        {"author": "Nobody Atall"},
+    ):
         answer = extractive_bot.ask("What is reward hacking?", **filters)
         assert answer.abstained and answer.answer.startswith("No indexed paper matches"), filters
         assert extractive_bot.matching_papers(**filters) == 0

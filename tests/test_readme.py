@@ -53,7 +53,9 @@ def examples(lang: str) -> list[Example]:
         text = path.read_text("utf-8")
         for m in FENCE.finditer(text):
             if m.group("lang") == lang:
-                found.append(Example(path, text.count("\n", 0, m.start()) + 2, lang, m.group("code")))
+                found.append(
+                    Example(path, text.count("\n", 0, m.start()) + 2, lang, m.group("code"))
+                )
     return found
 
 
@@ -76,22 +78,40 @@ def commands(example: Example) -> Iterator[tuple[str, str]]:
 # `qabot` command in-process; "slow" is a `qabot` command run only in the slow suite; "http"
 # is run by test_http_examples_against_a_served_app; "skip" is not run, for the reason given.
 RULES: list[tuple[str, str, str]] = [
-    (r"^bash scripts/(run|test)\.sh\b", "skip",
-     "sets up .venv (and chromium) and serves the app or runs the whole suite: CI runs "
-     "scripts/test.sh itself"),
+    (
+        r"^bash scripts/(run|test)\.sh\b",
+        "skip",
+        "sets up .venv (and chromium) and serves the app or runs the whole suite: CI runs "
+        "scripts/test.sh itself",
+    ),
     (r"^\.venv/bin/pytest\b", "skip", "runs the test suite from inside the test suite"),
-    (r"^\.venv/bin/python benchmarks/", "skip",
-     "a benchmark (minutes to an hour); benchmarks are never part of the test suite"),
-    (r"^qabot serve\b", "skip",
-     "serves until stopped: tests/test_ui.py launches the same app and drives it over HTTP"),
-    (r"^qabot mcp\b", "skip",
-     "serves MCP over stdio until its client leaves: tests/test_mcp_server.py drives it with "
-     "the official mcp client"),
+    (
+        r"^\.venv/bin/python benchmarks/",
+        "skip",
+        "a benchmark (minutes to an hour); benchmarks are never part of the test suite",
+    ),
+    (
+        r"^qabot serve\b",
+        "skip",
+        "serves until stopped: tests/test_ui.py launches the same app and drives it over HTTP",
+    ),
+    (
+        r"^qabot mcp\b",
+        "skip",
+        "serves MCP over stdio until its client leaves: tests/test_mcp_server.py drives it with "
+        "the official mcp client",
+    ),
     (r"^qabot eval\b", "slow", "scores the 65-question eval set"),
-    (r"^(chroma run|export QABOT_CHROMA_URL=)", "skip",
-     "needs a Chroma server: tests/test_chroma_server.py runs `chroma run` and these steps"),
-    (r"^qabot ingest && qabot ask", "skip",
-     "the Chroma-server example: tests/test_chroma_server.py ingests and asks through a server"),
+    (
+        r"^(chroma run|export QABOT_CHROMA_URL=)",
+        "skip",
+        "needs a Chroma server: tests/test_chroma_server.py runs `chroma run` and these steps",
+    ),
+    (
+        r"^qabot ingest && qabot ask",
+        "skip",
+        "the Chroma-server example: tests/test_chroma_server.py ingests and asks through a server",
+    ),
     (r"^docker run\b", "skip", "needs Docker and Chroma's image"),
     (r"^(ID=\$\(curl|curl) .*127\.0\.0\.1:7860", "http", "needs the app running"),
     (r"^qabot\b", "cli", ""),
@@ -126,8 +146,9 @@ def test_every_shell_command_has_a_rule(where: str, command: str) -> None:
 
 
 @pytest.fixture
-def doc_env(store_copy: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch,
-            tmp_path: Path) -> Path:  # fmt: skip
+def doc_env(
+    store_copy: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Path:
     """A user's shell: the bundled corpus and a copy of its index, offline answerer. The
     session's MiniLM is reused instead of loading it once per command."""
     monkeypatch.setenv("QABOT_STORE", str(store_copy))
@@ -161,7 +182,9 @@ def _params(action: str) -> list[Any]:
 def test_shell_command_runs_as_written(command: str, doc_env: Path) -> None:
     argv = shlex.split(command)
     assert argv[0] == "qabot", f"only qabot commands run in-process: {command!r}"
-    result = CliRunner().invoke(app, argv[1:], input=STDIN.get(argv[1] if len(argv) > 1 else "", ""))
+    result = CliRunner().invoke(
+        app, argv[1:], input=STDIN.get(argv[1] if len(argv) > 1 else "", "")
+    )
     assert result.exit_code == 0, f"{command!r} exited {result.exit_code}:\n{result.output}"
     assert result.output.strip(), f"{command!r} printed nothing"
     if "--json" in argv:
@@ -184,7 +207,9 @@ def test_readme_python_api_example_runs(doc_env: Path, capsys: pytest.CaptureFix
     ns = _run_python(_example("README.md", "bot = QABot()"))
     answer: Answer = ns["answer"]
     assert isinstance(ns["bot"], QABot)
-    assert answer.citations and not answer.abstained, "the README's question is answered with citations"
+    assert answer.citations and not answer.abstained, (
+        "the README's question is answered with citations"
+    )
     assert "Boltzmann" in capsys.readouterr().out
     assert ns["hits"] and all(h.year >= 2023 and h.has_code for h in ns["hits"]), "filters applied"
     assert ns["report"].counts_by_year
@@ -228,26 +253,32 @@ def test_mcp_client_configs_start_qabot_mcp(example: Example) -> None:
 
 
 def test_every_json_example_has_a_check() -> None:
-    checked = {_example("README.md", '"abstract"', "json"),
-               _example("docs/evaluation.md", "expected_facts", "json"), *MCP_CONFIGS}  # fmt: skip
+    checked = {
+        _example("README.md", '"abstract"', "json"),
+        _example("docs/evaluation.md", "expected_facts", "json"),
+        *MCP_CONFIGS,
+    }
     unchecked = [e.where for e in examples("json") if e not in checked]
     assert not unchecked, f"JSON examples without a check in tests/test_readme.py: {unchecked}"
 
 
 def test_every_python_example_has_a_check() -> None:
-    checked = {_example("README.md", "bot = QABot()"),
-               _example("docs/evaluation.md", "qabot_bot_factory"),
-               _example("docs/web.md", "gradio_client"),
-               _example("README.md", "bot.as_retriever("),
-               _example("docs/langchain.md", "bot.as_retriever("),
-               _example("docs/langchain.md", "bot.as_runnable()")}  # fmt: skip
+    checked = {
+        _example("README.md", "bot = QABot()"),
+        _example("docs/evaluation.md", "qabot_bot_factory"),
+        _example("docs/web.md", "gradio_client"),
+        _example("README.md", "bot.as_retriever("),
+        _example("docs/langchain.md", "bot.as_retriever("),
+        _example("docs/langchain.md", "bot.as_runnable()"),
+    }
     unchecked = [e.where for e in examples("python") if e not in checked]
     assert not unchecked, f"Python examples without a check in tests/test_readme.py: {unchecked}"
 
 
 @pytest.mark.slow
-def test_pytest_plugin_example_passes(qabot_bot_factory: Callable[..., QABot],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_pytest_plugin_example_passes(
+    qabot_bot_factory: Callable[..., QABot], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """docs/evaluation.md's test, run from the repository root as a user would."""
     monkeypatch.chdir(ROOT)
     ns = _run_python(_example("docs/evaluation.md", "qabot_bot_factory"))
@@ -264,15 +295,26 @@ def test_http_examples_against_a_served_app(extractive_bot: QABot) -> None:
     try:
         base = url.rstrip("/")
         python = _example("docs/web.md", "gradio_client")
-        live = Example(python.path, python.line, python.lang, python.code.replace("http://127.0.0.1:7860", base))
+        live = Example(
+            python.path,
+            python.line,
+            python.lang,
+            python.code.replace("http://127.0.0.1:7860", base),
+        )
         ns = _run_python(live)
-        assert "Boltzmann" in str(ns["client"].predict("What is the Boltzmann policy distribution?",
-                                                      api_name="/chat"))  # fmt: skip
+        assert "Boltzmann" in str(
+            ns["client"].predict("What is the Boltzmann policy distribution?", api_name="/chat")
+        )
         shell = _example("docs/web.md", "curl", lang="bash")
         for _, command in commands(shell):
             assert rule_for(command)[0] == "http", command
-        done = subprocess.run(["bash", "-c", shell.code.replace("http://127.0.0.1:7860", base)],
-                              capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        done = subprocess.run(
+            ["bash", "-c", shell.code.replace("http://127.0.0.1:7860", base)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         assert "event: complete" in done.stdout and "Dynalang" in done.stdout, done.stdout[-2000:]
     finally:

@@ -62,8 +62,9 @@ def test_every_bad_question_gets_an_answer_an_abstention_or_a_clear_error(
 
 @pytest.mark.parametrize("name", list(QUESTIONS))
 def test_the_ui_survives_every_bad_question(extractive_bot: QABot, name: str) -> None:
-    states = list(ChatService(extractive_bot).respond(QUESTIONS[name], [], [], None, None, None,
-                                                      None, False))  # fmt: skip
+    states = list(
+        ChatService(extractive_bot).respond(QUESTIONS[name], [], [], None, None, None, None, False)
+    )
     shown = states[-1][1]
     assert shown[0]["role"] == "user" and shown[1]["role"] == "assistant"
     assert "<script>" not in json.dumps(shown), "user text is escaped"
@@ -85,8 +86,9 @@ def test_an_unwritable_store_is_named(tmp_path: Path, embeddings: Embeddings) ->
         ingest(make_settings(blocker), embeddings)
 
 
-def test_a_permission_error_is_named(store_copy: Path, embeddings: Embeddings,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_permission_error_is_named(
+    store_copy: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Tests run as root, which ignores file modes, so the OS refusal is simulated where the
     # ingest writes its tables.
     def refuse(*args: object, **kwargs: object) -> None:
@@ -104,23 +106,42 @@ def test_a_permission_error_is_named(store_copy: Path, embeddings: Embeddings,
 
 
 def _env(store: Path, corpus: Path) -> dict[str, str]:
-    return {**os.environ, "QABOT_STORE": str(store), "QABOT_CORPUS": str(corpus),
-            "QABOT_LLM": "extractive", "QABOT_INDEX__BATCH_SIZE": "16"}  # fmt: skip
+    return {
+        **os.environ,
+        "QABOT_STORE": str(store),
+        "QABOT_CORPUS": str(corpus),
+        "QABOT_LLM": "extractive",
+        "QABOT_INDEX__BATCH_SIZE": "16",
+    }
 
 
 def _qabot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "qabot", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "qabot", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
-def _start_long_ingest(tmp_path: Path, store_copy: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
+def _start_long_ingest(
+    tmp_path: Path, store_copy: Path
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
     corpus = tmp_path / "big"
     corpus.mkdir()
     (corpus / "profile.txt").write_text((CORPUS / "anca-dragan.profile.txt").read_text())
     write_synth(corpus / "synth.jsonl", 1500, seed=1)
     env = _env(store_copy, corpus)
-    proc = subprocess.Popen([sys.executable, "-m", "qabot", "ingest"], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qabot", "ingest"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # Model load and parsing take a few seconds; embedding ~6,000 chunks then takes far longer,
     # so after this pause the ingest is midway through writing its new generation.
     time.sleep(12)
@@ -130,9 +151,14 @@ def _start_long_ingest(tmp_path: Path, store_copy: Path) -> tuple[subprocess.Pop
 
 def _ranking(store: Path, embeddings: Embeddings) -> list[list[str]]:
     bot = QABot(make_settings(store), embeddings=embeddings, auto_ingest=False)
-    return [[h.paper_id for h in bot.search(q, k=5)]
-            for q in ("What is the Boltzmann policy distribution?", "reward hacking",
-                      "language models for robots")]  # fmt: skip
+    return [
+        [h.paper_id for h in bot.search(q, k=5)]
+        for q in (
+            "What is the Boltzmann policy distribution?",
+            "reward hacking",
+            "language models for robots",
+        )
+    ]
 
 
 @pytest.mark.slow
@@ -148,7 +174,8 @@ def test_sigkill_mid_ingest_leaves_the_index_answering_as_before(
     assert _ranking(store_copy, embeddings) == before, "answers exactly as before"
     searched = _qabot("search", "--json", "Boltzmann policy distribution", env=env)
     assert searched.returncode == 0 and json.loads(searched.stdout)[0]["title"].startswith(
-        "The Boltzmann Policy Distribution")  # fmt: skip
+        "The Boltzmann Policy Distribution"
+    )
 
 
 @pytest.mark.slow
@@ -160,7 +187,10 @@ def test_a_second_ingest_refuses_and_queries_keep_answering(
     try:
         second = _qabot("ingest", env=env)
         assert second.returncode == 1
-        assert "Another `qabot ingest` is writing" in second.stderr and "Traceback" not in second.stderr
+        assert (
+            "Another `qabot ingest` is writing" in second.stderr
+            and "Traceback" not in second.stderr
+        )
         searched = _qabot("search", "--json", "Boltzmann policy distribution", env=env)
         assert searched.returncode == 0, searched.stderr
         assert json.loads(searched.stdout)[0]["paper_id"] == before[0][0]

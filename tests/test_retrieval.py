@@ -77,8 +77,14 @@ def test_search_returns_papers_with_evidence(extractive_bot: QABot) -> None:
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
 def test_filters_are_respected_by_every_mode(extractive_bot: QABot, mode: str) -> None:
     papers = {p.paper_id: p for p in extractive_bot.snapshot.papers}
-    hits = extractive_bot.search("reinforcement learning from human feedback", k=10, mode=mode,  # type: ignore[arg-type]
-                                 year_from=2023, year_to=2024, categories=["lg", "AI"])  # fmt: skip
+    hits = extractive_bot.search(
+        "reinforcement learning from human feedback",
+        k=10,
+        mode=mode,  # type: ignore[arg-type]
+        year_from=2023,
+        year_to=2024,
+        categories=["lg", "AI"],
+    )
     assert hits
     for h in hits:
         assert 2023 <= papers[h.paper_id].year <= 2024
@@ -111,9 +117,16 @@ def test_named_terms_skip_the_sentence_start() -> None:
 def test_category_filters_ignore_case_and_arxiv_prefixes(tmp_path, embeddings, write_jsonl) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import make_settings, paper_record
 
-    write_jsonl([paper_record(1, category="lg"), paper_record(2, category="cs.RO"),
-                 paper_record(3, category="stat.ML")])  # fmt: skip
-    bot = QABot(make_settings(tmp_path / "store", corpus=tmp_path / "corpus"), embeddings=embeddings)
+    write_jsonl(
+        [
+            paper_record(1, category="lg"),
+            paper_record(2, category="cs.RO"),
+            paper_record(3, category="stat.ML"),
+        ]
+    )
+    bot = QABot(
+        make_settings(tmp_path / "store", corpus=tmp_path / "corpus"), embeddings=embeddings
+    )
     for mode in ("dense", "lexical", "hybrid"):
         assert [h.paper_id for h in bot.search("violins", mode=mode, categories=["LG"])] == ["p1"]
         assert [h.paper_id for h in bot.search("volcanoes", mode=mode, categories="ro")] == ["p2"]
@@ -123,8 +136,11 @@ def test_category_filters_ignore_case_and_arxiv_prefixes(tmp_path, embeddings, w
 def test_unknown_filters_are_a_clear_error(extractive_bot: QABot) -> None:
     from qabot import QuestionError
 
-    with pytest.raises(QuestionError, match="Invalid filter: category is not a filter "
-                       r"\(did you mean categories\?\)\. The filters are year_from"):
+    with pytest.raises(
+        QuestionError,
+        match="Invalid filter: category is not a filter "
+        r"\(did you mean categories\?\)\. The filters are year_from",
+    ):
         extractive_bot.search("robots", category="LG")
 
 
@@ -173,7 +189,11 @@ def test_every_filtered_dense_path_matches_chromas_own_filter(
     question = "How can robots learn what people want from their feedback?"
     got = retriever.dense(question, 8, filters)
     where = vector_filter(filters, extractive_bot.snapshot)
-    allowed = sum(PaperColumns(extractive_bot.snapshot.papers).mask(filters)[extractive_bot.snapshot.chunk_paper])
+    allowed = sum(
+        PaperColumns(extractive_bot.snapshot.papers).mask(filters)[
+            extractive_bot.snapshot.chunk_paper
+        ]
+    )
     if allowed == 0:
         assert got == []
         return

@@ -44,8 +44,11 @@ def test_question_sets_cover_all_labels() -> None:
 
 @pytest.mark.parametrize("rows", [LABELLED, HELDOUT], ids=["labelled", "heldout"])
 def test_routing_accuracy(vocab: Vocabulary, rows: list[dict[str, str]]) -> None:
-    wrong = [(r["question"], r["label"], route_question(r["question"], vocab).label)
-             for r in rows if route_question(r["question"], vocab).label != r["label"]]  # fmt: skip
+    wrong = [
+        (r["question"], r["label"], route_question(r["question"], vocab).label)
+        for r in rows
+        if route_question(r["question"], vocab).label != r["label"]
+    ]
     accuracy = 1 - len(wrong) / len(rows)
     print(f"router accuracy {accuracy:.3f} on {len(rows)} questions; wrong: {wrong}")
     assert accuracy >= 0.9, wrong
@@ -54,7 +57,9 @@ def test_routing_accuracy(vocab: Vocabulary, rows: list[dict[str, str]]) -> None
 @pytest.mark.parametrize(
     "row", [r for r in LABELLED + HELDOUT if r.get("number")], ids=lambda r: r["question"][:40]
 )
-def test_statistic_questions_state_the_exact_number(extractive_bot: QABot, row: dict[str, str]) -> None:
+def test_statistic_questions_state_the_exact_number(
+    extractive_bot: QABot, row: dict[str, str]
+) -> None:
     answer = extractive_bot.ask(row["question"])
     assert answer.answerer == "portfolio", f"routed to {answer.answerer}"
     assert row["number"] in answer.answer, answer.answer[:300]
@@ -74,8 +79,13 @@ class ToolCallingModel(BaseChatModel):
         self.seen_tools = [t.__name__ for t in tools]
         return self
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None, **kw: Any) -> ChatResult:  # fmt: skip
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kw: Any,
+    ) -> ChatResult:
         if self.call.get("fail"):
             raise RuntimeError("endpoint down")
         message = AIMessage("", tool_calls=[{**self.call, "id": "call-1"}])
@@ -86,16 +96,24 @@ class ToolCallingModel(BaseChatModel):
 
 
 def test_llm_router_uses_the_statistic_tool(vocab: Vocabulary) -> None:
-    model = ToolCallingModel(call={"name": "PortfolioStatistic",
-                                   "args": {"intent": "count", "year_from": 2024, "year_to": 2024}})  # fmt: skip
+    model = ToolCallingModel(
+        call={
+            "name": "PortfolioStatistic",
+            "args": {"intent": "count", "year_from": 2024, "year_to": 2024},
+        }
+    )
     route = LLMRouter(model, vocab).route("papers in 2024?")
     assert model.seen_tools == ["PortfolioStatistic", "SearchPapers"]
     assert (route.kind, route.intent, route.filters.year_from) == ("statistic", "count", 2024)
 
 
 def test_llm_router_search_with_filters_is_mixed(vocab: Vocabulary) -> None:
-    model = ToolCallingModel(call={"name": "SearchPapers",
-                                   "args": {"query": "RLHF", "year_from": 2024, "author": "Anca Dragan"}})  # fmt: skip
+    model = ToolCallingModel(
+        call={
+            "name": "SearchPapers",
+            "args": {"query": "RLHF", "year_from": 2024, "author": "Anca Dragan"},
+        }
+    )
     route = LLMRouter(model, vocab).route("What did she publish on RLHF in 2024?")
     assert (route.kind, route.label) == ("retrieval", "mixed")
     assert route.filters.author is None, "the profile owner is not an author filter"
@@ -111,9 +129,14 @@ def test_llm_router_falls_back_when_the_model_fails(vocab: Vocabulary) -> None:
 SHAPES = [
     ("What is the Boltzmann policy distribution?", "focused"),
     ("How does the SQIRL algorithm work?", "focused"),
-    ("Is there a standard testbed for comparing agents that learn from pairwise choices?", "focused"),
-    ("How can a robot match a command to the visual difference between the start and goal images?",
-     "focused"),
+    (
+        "Is there a standard testbed for comparing agents that learn from pairwise choices?",
+        "focused",
+    ),
+    (
+        "How can a robot match a command to the visual difference between the start and goal images?",
+        "focused",
+    ),
     ("What has this group done on reward hacking?", "survey"),
     ("What has she done on dialogue agents?", "survey"),
     ("Which papers model human behaviour?", "survey"),
@@ -128,7 +151,7 @@ SHAPES = [
     ("How many papers came out in 2024?", "metadata"),
     ("Which papers came out in 2024?", "metadata"),
     ("Who does she publish with most?", "metadata"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("question", "shape"), SHAPES, ids=[q[:40] for q, _ in SHAPES])
@@ -145,24 +168,43 @@ def test_a_survey_searches_for_its_topic_without_the_framing(vocab: Vocabulary) 
     assert route.query == "RLHF" and route.filters.year_from == 2024
 
 
-@pytest.mark.parametrize(("question", "sides"), [
-    ("Compare AssistanceZero with earlier assistance approaches",
-     ["AssistanceZero", "earlier assistance approaches"]),
-    ("How does UniMASK differ from FlexiBiT?", ["UniMASK", "FlexiBiT"]),
-    ("what are the differences between B-Pref and the acquisition function?",
-     ["B-Pref", "acquisition function"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        (
+            "Compare AssistanceZero with earlier assistance approaches",
+            ["AssistanceZero", "earlier assistance approaches"],
+        ),
+        ("How does UniMASK differ from FlexiBiT?", ["UniMASK", "FlexiBiT"]),
+        (
+            "what are the differences between B-Pref and the acquisition function?",
+            ["B-Pref", "acquisition function"],
+        ),
+    ],
+)
 def test_compare_names_both_sides(vocab: Vocabulary, question: str, sides: list[str]) -> None:
     assert route_question(question, vocab).sides == sides
 
 
 def test_llm_router_takes_the_models_shape(vocab: Vocabulary) -> None:
-    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
-        "query": "preference learning", "shape": "survey", "chronological": True}})  # fmt: skip
+    model = ToolCallingModel(
+        call={
+            "name": "SearchPapers",
+            "args": {"query": "preference learning", "shape": "survey", "chronological": True},
+        }
+    )
     route = LLMRouter(model, vocab).route("Tell me about preference learning")
-    assert (route.shape, route.query, route.chronological) == ("survey", "preference learning", True)
-    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
-        "query": "x", "shape": "compare", "sides": ["UniMASK", "FlexiBiT"]}})  # fmt: skip
+    assert (route.shape, route.query, route.chronological) == (
+        "survey",
+        "preference learning",
+        True,
+    )
+    model = ToolCallingModel(
+        call={
+            "name": "SearchPapers",
+            "args": {"query": "x", "shape": "compare", "sides": ["UniMASK", "FlexiBiT"]},
+        }
+    )
     route = LLMRouter(model, vocab).route("UniMASK or FlexiBiT: which is better?")
     assert (route.shape, route.sides) == ("compare", ["UniMASK", "FlexiBiT"])
 
@@ -171,10 +213,14 @@ def test_llm_router_without_a_shape_uses_the_patterns(vocab: Vocabulary) -> None
     model = ToolCallingModel(call={"name": "SearchPapers", "args": {"query": "reward hacking"}})
     route = LLMRouter(model, vocab).route("What has this group done on reward hacking?")
     assert (route.shape, route.query) == ("survey", "reward hacking")
-    model = ToolCallingModel(call={"name": "SearchPapers", "args": {"query": "x", "shape": "compare"}})
+    model = ToolCallingModel(
+        call={"name": "SearchPapers", "args": {"query": "x", "shape": "compare"}}
+    )
     assert LLMRouter(model, vocab).route("What is Dynalang?").shape == "focused", (
         "a compare without two sides is answered as a focused question"
     )
+
+
 # -- affiliations, category names, several profiles ------------------------------------------
 
 
@@ -182,28 +228,51 @@ def test_llm_router_without_a_shape_uses_the_patterns(vocab: Vocabulary) -> None
     ("question", "kind", "intent", "filters"),
     [
         ("What did she publish with DeepMind?", "statistic", "list", {"affiliation": "deepmind"}),
-        ("Which papers were written at Stanford?", "statistic", "list", {"affiliation": "stanford"}),
+        (
+            "Which papers were written at Stanford?",
+            "statistic",
+            "list",
+            {"affiliation": "stanford"},
+        ),
         ("papers with Google DeepMind", "statistic", "list", {"affiliation": "deepmind"}),
-        ("How many papers list Berkeley as an affiliation?", "statistic", "count",
-         {"affiliation": "berkeley"}),
+        (
+            "How many papers list Berkeley as an affiliation?",
+            "statistic",
+            "count",
+            {"affiliation": "berkeley"},
+        ),
         ("Which institutions appear most?", "statistic", "affiliations", {}),
-        ("what did she do on safety with DeepMind?", "retrieval", None, {"affiliation": "deepmind"}),
+        (
+            "what did she do on safety with DeepMind?",
+            "retrieval",
+            None,
+            {"affiliation": "deepmind"},
+        ),
         ("How many robotics papers are there?", "statistic", "count", {"categories": ["RO"]}),
         ("How many papers on robotics?", "statistic", "count", {"categories": ["RO"]}),
         ("How many NLP papers are there?", "statistic", "count", {"categories": ["CL"]}),
         ("List the machine learning papers", "statistic", "list", {"categories": ["LG"]}),
-        ("Which papers are in computation and language?", "statistic", "list",
-         {"categories": ["CL"]}),
-        ("Papers in the robotics category from 2023", "statistic", "list",
-         {"categories": ["RO"], "year_from": 2023, "year_to": 2023}),
+        (
+            "Which papers are in computation and language?",
+            "statistic",
+            "list",
+            {"categories": ["CL"]},
+        ),
+        (
+            "Papers in the robotics category from 2023",
+            "statistic",
+            "list",
+            {"categories": ["RO"], "year_from": 2023, "year_to": 2023},
+        ),
         # A category name that is the topic of a search stays a topic.
         ("What has she done on robotics?", "retrieval", None, {}),
         ("does she have papers on robotics?", "retrieval", None, {}),
         ("How does machine learning help robots learn from people?", "retrieval", None, {}),
     ],
-)  # fmt: skip
-def test_affiliations_and_category_names(vocab: Vocabulary, question: str, kind: str,
-                                         intent: str | None, filters: dict[str, Any]) -> None:  # fmt: skip
+)
+def test_affiliations_and_category_names(
+    vocab: Vocabulary, question: str, kind: str, intent: str | None, filters: dict[str, Any]
+) -> None:
     route = route_question(question, vocab)
     assert (route.kind, route.intent) == (kind, intent), route
     assert route.filters.model_dump(exclude_none=True) == filters
@@ -229,7 +298,7 @@ def lab_vocab(lab_bot: QABot) -> Vocabulary:
         ("How many papers did Anca Dragan publish in 2024?", "count", "Anca Dragan"),
         ("How many papers are indexed?", "count", None),
     ],
-)  # fmt: skip
+)
 def test_in_a_lab_naming_an_owner_scopes_to_her_profile(
     lab_vocab: Vocabulary, question: str, intent: str | None, profile: str | None
 ) -> None:
@@ -244,28 +313,37 @@ def test_with_one_profile_the_owner_filters_nothing(vocab: Vocabulary) -> None:
 
 
 def test_llm_router_passes_affiliations_and_scopes_owners_in_a_lab(lab_vocab: Vocabulary) -> None:
-    model = ToolCallingModel(call={"name": "SearchPapers", "args": {
-        "query": "language", "author": "Jessy Lin", "affiliation": "DeepMind"}})  # fmt: skip
+    model = ToolCallingModel(
+        call={
+            "name": "SearchPapers",
+            "args": {"query": "language", "author": "Jessy Lin", "affiliation": "DeepMind"},
+        }
+    )
     route = LLMRouter(model, lab_vocab).route("What did Jessy Lin do on language at DeepMind?")
     assert route.filters.affiliation == "DeepMind" and route.filters.profile == "Jessy Lin"
     assert route.filters.author is None and route.query == "language"
 
 
-@pytest.mark.parametrize(("question", "years"), [
-    ("What did she publish in 1800?", (1800, 1800)),
-    ("What did she publish in 9999?", (9999, 9999)),
-    ("Papers between 1750 and 1760?", (1750, 1760)),
-    ("What was published in 2030?", (2030, 2030)),
-    ("Papers since 1066", (1066, None)),
-])  # fmt: skip
-def test_any_four_digit_year_is_understood(vocab: Vocabulary, question: str,
-                                           years: tuple[int, int | None]) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("What did she publish in 1800?", (1800, 1800)),
+        ("What did she publish in 9999?", (9999, 9999)),
+        ("Papers between 1750 and 1760?", (1750, 1760)),
+        ("What was published in 2030?", (2030, 2030)),
+        ("Papers since 1066", (1066, None)),
+    ],
+)
+def test_any_four_digit_year_is_understood(
+    vocab: Vocabulary, question: str, years: tuple[int, int | None]
+) -> None:
     route = route_question(question, vocab)
     assert (route.filters.year_from, route.filters.year_to) == years
 
 
-@pytest.mark.parametrize("question", ["What did she publish in 1800?",
-                                      "What did she publish in 9999?"])  # fmt: skip
+@pytest.mark.parametrize(
+    "question", ["What did she publish in 1800?", "What did she publish in 9999?"]
+)
 def test_a_year_outside_the_portfolio_lists_nothing(extractive_bot: QABot, question: str) -> None:
     answer = extractive_bot.ask(question)
     assert answer.answer.startswith("None in the indexed portfolio"), answer.answer

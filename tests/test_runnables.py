@@ -81,7 +81,9 @@ class TestTorchEmbeddingsStandard(EmbeddingsIntegrationTests):
         return SentenceTransformerEmbeddings
 
     @pytest.fixture
-    def model(self, torch_embeddings: SentenceTransformerEmbeddings) -> SentenceTransformerEmbeddings:
+    def model(
+        self, torch_embeddings: SentenceTransformerEmbeddings
+    ) -> SentenceTransformerEmbeddings:
         return torch_embeddings
 
 
@@ -116,8 +118,9 @@ def test_retriever_k_and_filters(extractive_bot: QABot) -> None:
     docs = retriever.invoke("reward hacking", k=4)
     assert len(docs) == 4 and all(d.metadata["year"] >= 2025 for d in docs)
     narrowed = retriever.invoke("reward hacking", k=4, categories=["CL"])
-    assert narrowed and all(d.metadata["category"] == "CL" and d.metadata["year"] >= 2025
-                            for d in narrowed)  # fmt: skip
+    assert narrowed and all(
+        d.metadata["category"] == "CL" and d.metadata["year"] >= 2025 for d in narrowed
+    )
     assert len(asyncio.run(retriever.ainvoke("reward hacking", k=3))) == 3, "ainvoke passes k"
     assert len(extractive_bot.as_retriever().invoke("reward hacking")) == 5, "settings' k"
 
@@ -148,9 +151,15 @@ def test_runnable_takes_history_and_filters(extractive_bot: QABot) -> None:
     history = [HumanMessage("What is Dynalang?"), AIMessage("Dynalang is an agent [1].")]
     follow = runnable.invoke({"question": "Who wrote it?", "history": history})
     assert "Dynalang" in follow.standalone_question, "the follow-up is resolved with history"
-    as_dicts = runnable.invoke({"question": "Who wrote it?", "history": [
-        {"role": "user", "content": "What is Dynalang?"},
-        {"role": "assistant", "content": "Dynalang is an agent [1]."}]})  # fmt: skip
+    as_dicts = runnable.invoke(
+        {
+            "question": "Who wrote it?",
+            "history": [
+                {"role": "user", "content": "What is Dynalang?"},
+                {"role": "assistant", "content": "Dynalang is an agent [1]."},
+            ],
+        }
+    )
     assert as_dicts.standalone_question == follow.standalone_question
     filtered = runnable.invoke({"question": BPD_Q, "year_from": 2025, "k": 2})
     assert all((s.year or 0) >= 2025 for s in filtered.sources) and len(filtered.sources) <= 2

@@ -25,11 +25,18 @@ def test_every_category_of_the_corpus_has_its_arxiv_name() -> None:
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("robotics", "RO"), ("computation and language", "CL"), ("nlp", "CL"),
-     ("natural language processing", "CL"), ("machine learning", "LG"),
-     ("computers and society", "CY"), ("cryptography and security", "CR"),
-     ("machine learning (statistics)", "ML"), ("computer vision", "CV")],
-)  # fmt: skip
+    [
+        ("robotics", "RO"),
+        ("computation and language", "CL"),
+        ("nlp", "CL"),
+        ("natural language processing", "CL"),
+        ("machine learning", "LG"),
+        ("computers and society", "CY"),
+        ("cryptography and security", "CR"),
+        ("machine learning (statistics)", "ML"),
+        ("computer vision", "CV"),
+    ],
+)
 def test_names_and_aliases_map_to_codes(name: str, code: str) -> None:
     assert category_names()[name] == code
 

@@ -30,10 +30,12 @@ from qabot.interfaces.web.ui import (
     portfolio_figures,
     portfolio_view,
 )
-from tests.conftest import make_settings
+from tests.conftest import BPD_ID, make_settings
 
 BPD_Q = "What is the Boltzmann policy distribution?"
-BPD_TITLE = "The Boltzmann Policy Distribution: Accounting for Systematic Suboptimality in Human Models"
+BPD_TITLE = (
+    "The Boltzmann Policy Distribution: Accounting for Systematic Suboptimality in Human Models"
+)
 
 
 def free_port() -> int:
@@ -72,12 +74,15 @@ def test_respond_streams_and_ends_with_cards(service: ChatService) -> None:
     assert "<mark>" in cards[0]["content"], "matched words are highlighted"
     assert "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · AI" in cards[0]["content"]
     assert "status" not in cards[0]["metadata"], "the first card starts open"
-    assert history == [{"role": "user", "content": BPD_Q},
-                       {"role": "assistant", "content": history[1]["content"]}]  # fmt: skip
+    assert history == [
+        {"role": "user", "content": BPD_Q},
+        {"role": "assistant", "content": history[1]["content"], "citations": [BPD_ID]},
+    ], "the hidden history keeps the answer's citations as data"
 
 
-def test_a_chat_answer_does_not_build_the_statistics(bundled_store: Path,
-                                                     embeddings: Embeddings) -> None:  # fmt: skip
+def test_a_chat_answer_does_not_build_the_statistics(
+    bundled_store: Path, embeddings: Embeddings
+) -> None:
     """The cards need the cited papers only: the statistics (seconds at 100k papers) are
     built after a server's first answer, not inside it."""
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
@@ -89,8 +94,9 @@ def test_a_chat_answer_does_not_build_the_statistics(bundled_store: Path,
 
 def test_follow_up_in_the_ui_uses_history(service: ChatService) -> None:
     *_, (_, shown, history) = service.respond(BPD_Q, [], [], None, None, None, None, False)
-    *_, (_, shown, _) = service.respond("who wrote it?", shown, history, None, None, None,
-                                        None, False)  # fmt: skip
+    *_, (_, shown, _) = service.respond(
+        "who wrote it?", shown, history, None, None, None, None, False
+    )
     assert "is by Cassidy Laidlaw, Anca Dragan" in _last_text([(None, shown)])
 
 
@@ -104,8 +110,9 @@ def test_empty_questions_get_a_friendly_message(service: ChatService, question: 
 
 def test_ui_filters_reach_retrieval(service: ChatService) -> None:
     lo, hi = service.bounds
-    *_, (_, shown, _) = service.respond("human models and reward inference", [], [], 2024, hi,
-                                        ["LG"], None, True)  # fmt: skip
+    *_, (_, shown, _) = service.respond(
+        "human models and reward inference", [], [], 2024, hi, ["LG"], None, True
+    )
     cards = [m for m in shown if m.get("metadata")]
     papers = {p.title: p for p in service.bot.snapshot.papers}
     assert cards
@@ -115,8 +122,9 @@ def test_ui_filters_reach_retrieval(service: ChatService) -> None:
         assert paper.year >= 2024 and paper.category == "LG" and paper.has_code
 
 
-def test_missing_index_and_dead_llm_are_friendly(tmp_path: Path, bundled_store: Path,
-                                                 embeddings: Embeddings) -> None:  # fmt: skip
+def test_missing_index_and_dead_llm_are_friendly(
+    tmp_path: Path, bundled_store: Path, embeddings: Embeddings
+) -> None:
     store = tmp_path / "store"
     shutil.copytree(bundled_store, store)
     bot = QABot(make_settings(store), embeddings=embeddings, auto_ingest=False)
@@ -142,8 +150,9 @@ def test_escaping_makes_markup_inert() -> None:
 
 
 def test_ui_affiliation_filter_reaches_retrieval(service: ChatService) -> None:
-    *_, (_, shown, _) = service.respond("language models", [], [], None, None, None, None, False,
-                                        "DeepMind")  # fmt: skip
+    *_, (_, shown, _) = service.respond(
+        "language models", [], [], None, None, None, None, False, "DeepMind"
+    )
     cards = [m for m in shown if m.get("metadata")]
     papers = {p.title: p for p in service.bot.snapshot.papers}
     assert cards and "deepmind" in service.affiliations
@@ -159,12 +168,15 @@ def test_a_lab_header_and_profile_picker(lab_bot: QABot) -> None:
     assert "Jessy Lin's profile lists 11 and states 11" in header and "77" not in header
     service = ChatService(lab_bot)
     assert service.profiles == ["Anca Dragan", "Jessy Lin"]
-    *_, (_, shown, _) = service.respond("How many papers are indexed?", [], [], None, None, None,
-                                        None, False, None, "Jessy Lin")  # fmt: skip
+    *_, (_, shown, _) = service.respond(
+        "How many papers are indexed?", [], [], None, None, None, None, False, None, "Jessy Lin"
+    )
     assert "listed on Jessy Lin's profile: 11 of 11" in shown[1]["content"]
     summary, *_, affiliations, _, _ = portfolio_figures(lab_bot, "Jessy Lin")
     assert summary.startswith("Jessy Lin's profile: **11 papers indexed**")
-    assert dict(zip(affiliations["affiliation"], affiliations["papers"], strict=True))["deepmind"] == 3
+    assert (
+        dict(zip(affiliations["affiliation"], affiliations["papers"], strict=True))["deepmind"] == 3
+    )
     everyone = portfolio_figures(lab_bot, "All profiles")[0]
     assert "**50 papers indexed** (Anca Dragan's profile lists 50" in everyone
 
@@ -175,8 +187,9 @@ def test_header_shows_profile_count_and_span(extractive_bot: QABot) -> None:
     assert "states 66" in header and "2019–2026" in header
 
 
-def test_the_page_needs_no_parsed_paper_table(store_copy: Path, embeddings: Embeddings,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_the_page_needs_no_parsed_paper_table(
+    store_copy: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """At 100k papers parsing the table takes seconds, so the page is built from the summary
     written at ingest and the paper table is parsed by the warm-up thread instead."""
     from qabot.index.snapshot import IndexSnapshot
@@ -226,14 +239,25 @@ def test_chat_endpoint_follow_up(served: str) -> None:
 
 
 def test_chat_endpoint_reports_bad_input(served: str) -> None:
-    assert Client(served, verbose=False).predict("   ", api_name="/chat").startswith(
-        "Error: The question is empty"
+    assert (
+        Client(served, verbose=False)
+        .predict("   ", api_name="/chat")
+        .startswith("Error: The question is empty")
     )
 
 
 def test_optional_basic_auth(extractive_bot: QABot) -> None:
-    settings = extractive_bot.settings.model_copy(update={"app": extractive_bot.settings.app.model_copy(
-        update={"port": free_port(), "auth_user": "ada", "auth_password": SecretStr("s3cret")})})  # fmt: skip
+    settings = extractive_bot.settings.model_copy(
+        update={
+            "app": extractive_bot.settings.app.model_copy(
+                update={
+                    "port": free_port(),
+                    "auth_user": "ada",
+                    "auth_password": SecretStr("s3cret"),
+                }
+            )
+        }
+    )
     demo, url = launch(settings, bot=extractive_bot, block=False)
     try:
         with pytest.raises(AuthenticationError, match="credentials were not provided"):
@@ -246,8 +270,9 @@ def test_optional_basic_auth(extractive_bot: QABot) -> None:
         demo.close()
 
 
-def test_served_app_rebuilds_an_index_deleted_under_it(tmp_path: Path, bundled_store: Path,
-                                                      embeddings: Embeddings) -> None:  # fmt: skip
+def test_served_app_rebuilds_an_index_deleted_under_it(
+    tmp_path: Path, bundled_store: Path, embeddings: Embeddings
+) -> None:
     store = tmp_path / "store"
     shutil.copytree(bundled_store, store)
     service = ChatService(QABot(make_settings(store), embeddings=embeddings))  # as the app runs
@@ -256,8 +281,9 @@ def test_served_app_rebuilds_an_index_deleted_under_it(tmp_path: Path, bundled_s
     assert "We introduce the Boltzmann policy distribution" in shown[1]["content"]
 
 
-def test_a_damaged_paper_table_is_reported_in_chat_tab_and_log(store_copy: Path, embeddings: Embeddings,
-                                                               caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+def test_a_damaged_paper_table_is_reported_in_chat_tab_and_log(
+    store_copy: Path, embeddings: Embeddings, caplog: pytest.LogCaptureFixture
+) -> None:
     """The page is served from the summary, so a damaged paper table shows at the first use."""
     import json
 
@@ -271,7 +297,8 @@ def test_a_damaged_paper_table_is_reported_in_chat_tab_and_log(store_copy: Path,
     failed = [r for r in caplog.records if r.getMessage().startswith("warming up failed")]
     assert failed and failed[0].levelno == logging.ERROR and failed[0].exc_info is None
     assert "papers.parquet" in failed[0].getMessage() and "Run `qabot ingest` to repair it" in (
-        failed[0].getMessage()), "one clear line naming the file and the fix, no traceback"
+        failed[0].getMessage()
+    ), "one clear line naming the file and the fix, no traceback"
     reply = list(service.respond(BPD_Q, [], [], None, None, None, None, False))[-1][1][-1]
     assert reply["content"].startswith("**Error:** The index in") and "damaged" in reply["content"]
     tab = portfolio_view(bot, {})
@@ -288,8 +315,14 @@ def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
     (store_copy / "generations" / manifest["generation"] / "chunks.json").write_text("{not json")
     env = {**os.environ, "QABOT_STORE": str(store_copy), "GRADIO_SERVER_PORT": str(free_port())}
     root = Path(__file__).parent.parent
-    done = subprocess.run([sys.executable, str(root / "app.py")], env=env, cwd=root,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(root / "app.py")],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1
     assert "is damaged: chunks.json" in done.stderr and "Run `qabot ingest`" in done.stderr
     assert "Traceback" not in done.stderr
@@ -308,19 +341,37 @@ def test_a_survey_renders_as_a_list_with_its_text_escaped() -> None:
 
 # -- bad values at the boundary ---------------------------------------------------------------
 
-ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10),
-                      st.lists(st.one_of(st.text(max_size=6), st.integers()), max_size=3))  # fmt: skip
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=10),
+    st.lists(st.one_of(st.text(max_size=6), st.integers()), max_size=3),
+)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(question=st.one_of(st.sampled_from(["reward \ud800 hacking", BPD_Q]), ANY_VALUE),
-       history=st.one_of(ANY_VALUE, st.lists(ANY_VALUE, max_size=2)),
-       year_from=ANY_VALUE, year_to=ANY_VALUE, categories=ANY_VALUE, author=ANY_VALUE,
-       has_code=ANY_VALUE)  # fmt: skip
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    question=st.one_of(st.sampled_from(["reward \ud800 hacking", BPD_Q]), ANY_VALUE),
+    history=st.one_of(ANY_VALUE, st.lists(ANY_VALUE, max_size=2)),
+    year_from=ANY_VALUE,
+    year_to=ANY_VALUE,
+    categories=ANY_VALUE,
+    author=ANY_VALUE,
+    has_code=ANY_VALUE,
+)
 def test_chat_endpoint_answers_or_says_what_is_wrong(
-    service: ChatService, question: Any, history: Any, year_from: Any, year_to: Any,
-    categories: Any, author: Any, has_code: Any,
+    service: ChatService,
+    question: Any,
+    history: Any,
+    year_from: Any,
+    year_to: Any,
+    categories: Any,
+    author: Any,
+    has_code: Any,
 ) -> None:
     """Whatever an API client sends, /chat answers or explains; never the generic failure."""
     *_, last = service.chat(question, history, year_from, year_to, categories, author, has_code)
@@ -329,13 +380,16 @@ def test_chat_endpoint_answers_or_says_what_is_wrong(
     last.encode("utf-8")  # no lone surrogate in the reply either
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(year_from=ANY_VALUE, year_to=ANY_VALUE, author=ANY_VALUE)
-def test_ui_handler_shows_bad_values_as_a_chat_message(service: ChatService, year_from: Any,
-                                                       year_to: Any, author: Any) -> None:  # fmt: skip
-    *_, (box, shown, history) = service.respond("reward \ud800 hacking", [], [], year_from,
-                                                year_to, None, author, False)  # fmt: skip
+def test_ui_handler_shows_bad_values_as_a_chat_message(
+    service: ChatService, year_from: Any, year_to: Any, author: Any
+) -> None:
+    *_, (box, shown, history) = service.respond(
+        "reward \ud800 hacking", [], [], year_from, year_to, None, author, False
+    )
     assert FAILURE not in str(shown)
     assert shown[0]["content"].encode("utf-8") and "\ufffd" in shown[0]["content"]
 
@@ -353,9 +407,15 @@ def test_chat_endpoint_reports_a_bad_filter_and_bad_unicode(served: str) -> None
     assert reply.startswith("Error: Invalid filter: year_from"), reply
     # gradio_client refuses to send a lone surrogate; JSON over plain HTTP carries it escaped.
     body = json.dumps({"data": ["reward \ud800 hacking", [], None, None, None, None, False]})
-    event = httpx.post(f"{served.rstrip('/')}/gradio_api/call/chat", content=body,
-                       headers={"content-type": "application/json"}, timeout=60).json()  # fmt: skip
-    events = httpx.get(f"{served.rstrip('/')}/gradio_api/call/chat/{event['event_id']}", timeout=120).text
+    event = httpx.post(
+        f"{served.rstrip('/')}/gradio_api/call/chat",
+        content=body,
+        headers={"content-type": "application/json"},
+        timeout=60,
+    ).json()
+    events = httpx.get(
+        f"{served.rstrip('/')}/gradio_api/call/chat/{event['event_id']}", timeout=120
+    ).text
     assert "event: complete" in events, events
     reply = json.loads(events.split("event: complete\ndata: ", 1)[1].splitlines()[0])[0]
     assert "Sources:" in reply and not reply.startswith("Error"), reply
@@ -379,8 +439,9 @@ def test_the_page_is_built_from_the_summary_without_opening_chroma(bundled_store
     env = {k: v for k, v in os.environ.items() if not k.startswith("QABOT_")}
     env |= {"QABOT_STORE": str(bundled_store), "GRADIO_ANALYTICS_ENABLED": "False"}
     root = Path(__file__).parent.parent
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "CHROMA False OPENED False" in done.stdout, done.stdout
 
@@ -402,7 +463,9 @@ def test_the_overview_agrees_with_the_open_index(store_copy: Path, embeddings: E
     assert fresh.overview().summary == snapshot.summary and fresh.live.opened is not None
 
 
-def test_the_overview_refuses_what_opening_refuses(store_copy: Path, embeddings: Embeddings) -> None:
+def test_the_overview_refuses_what_opening_refuses(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
     from qabot.embeddings.factory import embedding_backend, embedding_id
     from qabot.errors import IndexCorruptError, IndexMismatchError
     from qabot.index.layout import generation_dir

@@ -45,8 +45,12 @@ def test_the_chroma_internals_the_adapter_uses_still_hold(tmp_path: Path) -> Non
     assert check_internals(tmp_path / "chroma") == []
 
 
-def test_the_internals_check_notices_a_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_internals_check_notices_a_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from chromadb.api.shared_system_client import SharedSystemClient
 
     monkeypatch.setattr(SharedSystemClient, "_identifier_to_refcount", None)
-    assert "SharedSystemClient._identifier_to_refcount is no longer a dict" in check_internals(tmp_path / "c")
+    assert "SharedSystemClient._identifier_to_refcount is no longer a dict" in check_internals(
+        tmp_path / "c"
+    )

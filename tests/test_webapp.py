@@ -28,27 +28,51 @@ ROOT = Path(__file__).resolve().parent.parent
 # Imported by answering, not by the page: LangChain's chat-model base (it imports LangSmith's
 # run trees, 0.4-0.5 s), Chroma and the embedding runtimes (the warm-up loads them), torch.
 NOT_FOR_THE_PAGE = [
-    "langchain_core.language_models.chat_models", "langsmith.run_trees", "langchain_text_splitters",
-    "chromadb", "onnxruntime", "torch", "bm25s", "qabot.answering.chain", "qabot.answering.llm",
-    "qabot.answering.router", "qabot.interfaces.langchain",
-]  # fmt: skip
+    "langchain_core.language_models.chat_models",
+    "langsmith.run_trees",
+    "langchain_text_splitters",
+    "chromadb",
+    "onnxruntime",
+    "torch",
+    "bm25s",
+    "qabot.answering.chain",
+    "qabot.answering.llm",
+    "qabot.answering.router",
+    "qabot.interfaces.langchain",
+]
 
 
 def test_the_page_path_imports_nothing_that_only_answering_needs() -> None:
-    code = ("import json, sys, qabot.interfaces.web.ui, qabot.interfaces.web.serving; "
-            f"print(json.dumps([m for m in {NOT_FOR_THE_PAGE!r} if m in sys.modules]))")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    code = (
+        "import json, sys, qabot.interfaces.web.ui, qabot.interfaces.web.serving; "
+        f"print(json.dumps([m for m in {NOT_FOR_THE_PAGE!r} if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
 
 
 def test_app_py_starts_reading_ahead_before_it_imports_the_bot() -> None:
     """app.py's own imports (settings, errors, webapp) leave the bot, Gradio and LangChain to
     `serve`, which starts the read-ahead first."""
-    code = ("import runpy, sys; runpy.run_path('app.py', run_name='not_main'); "
-            "print(sorted(m for m in ('qabot.bot', 'gradio', 'langchain_core') if m in sys.modules))")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    code = (
+        "import runpy, sys; runpy.run_path('app.py', run_name='not_main'); "
+        "print(sorted(m for m in ('qabot.bot', 'gradio', 'langchain_core') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -77,8 +101,14 @@ def test_gradio_is_imported_without_its_stub_writer_and_still_works(hooked: bool
             "event": [fn.fn("abc") for fn in demo.fns.values()],
         }}))
     """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["again"] is False and got["hook_left"] is False and got["event"] == ["ABC"]
     if hooked:
@@ -111,8 +141,14 @@ def test_serve_skips_the_stub_writer_after_the_cli_and_app_py_imports(tmp_path: 
         serve(settings, bot=bot)
         print(json.dumps(returned))
     """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [True, "launch"]
 
 
@@ -147,7 +183,9 @@ def test_the_read_ahead_list_names_the_loaded_code_and_survives_bad_lists(tmp_pa
 
 
 def test_serve_warms_up_once_the_page_is_served_and_stops_the_warm_up_after(
-    bundled_store: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch,
+    bundled_store: Path,
+    embeddings: Embeddings,
+    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -183,8 +221,12 @@ def test_serve_warms_up_once_the_page_is_served_and_stops_the_warm_up_after(
     monkeypatch.setattr(gradio_import, "skip_stub_writer", lambda: events.append("no stubs"))
     assert bot.live.opened is None
     qabot.interfaces.web.serving.serve(settings, bot=bot)
-    assert events == ["no stubs", "warm-up (page 200, {'defer_statistics': True})", "serving",
-                      "stop"]  # fmt: skip
+    assert events == [
+        "no stubs",
+        "warm-up (page 200, {'defer_statistics': True})",
+        "serving",
+        "stop",
+    ]
     listed = prefetch.list_path()  # written for the next start once the bot was warm
     assert listed.is_relative_to(tmp_path / "cache")
     deadline = time.monotonic() + 30
@@ -202,7 +244,6 @@ def test_clients_made_at_once_from_two_threads_share_one_working_chroma(
     import threading
 
     from chromadb.config import System
-
 
     real_start = System.start
 

@@ -32,15 +32,22 @@ log = logging.getLogger(__name__)
 class AnswerChain:
     """The chain for one live index and one answerer (a chat model, or None: extractive)."""
 
-    def __init__(self, ctx: ShapeContext, llm: BaseChatModel | None, answerer: str,
-                 endpoint: str = "the configured endpoint") -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: ShapeContext,
+        llm: BaseChatModel | None,
+        answerer: str,
+        endpoint: str = "the configured endpoint",
+    ) -> None:
         self.ctx, self.llm, self.answerer, self.endpoint = ctx, llm, answerer, endpoint
         self.prepare: Runnable[AnswerState, AnswerState] = (
             RunnableLambda(self._condense, name="condense")
             | RunnableLambda(self._retrieve, name="retrieve")
             | RunnableLambda(self._gate, name="gate")
         )
-        self.generate: Runnable[AnswerState, str] = RunnableGenerator(self._generate, name="generate")
+        self.generate: Runnable[AnswerState, str] = RunnableGenerator(
+            self._generate, name="generate"
+        )
 
     # -- the steps ---------------------------------------------------------------------------
 
@@ -59,8 +66,9 @@ class AnswerChain:
 
     def _retrieve(self, state: AnswerState) -> AnswerState:
         found = state.text_shape.retrieve(state, self.ctx)
-        return state.model_copy(update={"hits": found.hits, "candidates": found.candidates,
-                                        "missing": found.missing})  # fmt: skip
+        return state.model_copy(
+            update={"hits": found.hits, "candidates": found.candidates, "missing": found.missing}
+        )
 
     def _gate(self, state: AnswerState) -> AnswerState:
         return state.model_copy(update={"abstain": state.text_shape.abstains(state, self.ctx)})
@@ -72,13 +80,17 @@ class AnswerChain:
             yield from shape.extractive(state, sources)
             return
         # Endpoint failures arrive as LLMError from the guarded model call.
-        yield from guarded_stream(self.llm, shape.prompt(state, sources), self.endpoint, config,
-                                  state.deadline)  # fmt: skip
+        yield from guarded_stream(
+            self.llm, shape.prompt(state, sources), self.endpoint, config, state.deadline
+        )
 
     # -- running it --------------------------------------------------------------------------
 
-    def stream(self, state: AnswerState, config: RunnableConfig | None = None,
-               ) -> Iterator[str | Answer]:  # fmt: skip
+    def stream(
+        self,
+        state: AnswerState,
+        config: RunnableConfig | None = None,
+    ) -> Iterator[str | Answer]:
         """The answer's text in pieces (invalid markers never shown), then the `Answer`."""
         state = self.prepare.invoke(state, config)
         pieces: list[str] = []

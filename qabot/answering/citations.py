@@ -43,11 +43,18 @@ def parse_citations(text: str, hits: list[SearchHit]) -> tuple[str, list[Citatio
     citations = []
     for n in sorted(used):
         hit = hits[n - 1]
-        citations.append(Citation(
-            number=n, paper_id=hit.paper_id, title=hit.title, year=hit.year,
-            authors=hit.authors, url=hit.url, venue=hit.venue,
-            text=" … ".join(e.text for e in hit.evidence),
-        ))  # fmt: skip
+        citations.append(
+            Citation(
+                number=n,
+                paper_id=hit.paper_id,
+                title=hit.title,
+                year=hit.year,
+                authors=hit.authors,
+                url=hit.url,
+                venue=hit.venue,
+                text=" … ".join(e.text for e in hit.evidence),
+            )
+        )
     return cleaned, citations, dropped
 
 

@@ -22,10 +22,16 @@ _CONTRIBUTION = re.compile(
     re.I,
 )
 # Words that say what kind of answer is wanted, not what it is about.
-_GENERIC = set(tokenize(["paper papers work research study approach method group portfolio "
-                         "publish published wrote author authors tell explain describe idea "
-                         "anyone someone thing done summarise summarize summary overview "
-                         "evolved evolve compare comparison differ difference earlier"])[0])  # fmt: skip
+_GENERIC = set(
+    tokenize(
+        [
+            "paper papers work research study approach method group portfolio "
+            "publish published wrote author authors tell explain describe idea "
+            "anyone someone thing done summarise summarize summary overview "
+            "evolved evolve compare comparison differ difference earlier"
+        ]
+    )[0]
+)
 MAX_SENTENCES = 3
 SURVEY_PAGE = 10  # entries a survey shows in full; the rest are listed by title
 THEMES_FROM = 6  # more entries than this are grouped under theme headings
@@ -128,17 +134,29 @@ def _entry(question: str, block: SourceBlock) -> str:
     return f"- {_label(block)}: {_cite(best_sentence(question, block), block.number)}"
 
 
-def survey_lines(question: str, sources: list[SourceBlock], *, chronological: bool = False,
-                 themes: Mapping[str, str] | None = None) -> list[str]:  # fmt: skip
+def survey_lines(
+    question: str,
+    sources: list[SourceBlock],
+    *,
+    chronological: bool = False,
+    themes: Mapping[str, str] | None = None,
+) -> list[str]:
     """One cited entry per source: a count line, then entries (under theme headings when
     there are many), best first or oldest first; past `SURVEY_PAGE`, titles only."""
     if not sources:
         return []
-    ordered = sorted(sources, key=lambda b: (b.year or 9999, b.number)) if chronological else sources
+    ordered = (
+        sorted(sources, key=lambda b: (b.year or 9999, b.number)) if chronological else sources
+    )
     n = len(ordered)
-    head = "1 paper in the portfolio matches this question:" if n == 1 else (
-        f"{n} papers in the portfolio match this question, "
-        f"{'oldest first' if chronological else 'most relevant first'}:")  # fmt: skip
+    head = (
+        "1 paper in the portfolio matches this question:"
+        if n == 1
+        else (
+            f"{n} papers in the portfolio match this question, "
+            f"{'oldest first' if chronological else 'most relevant first'}:"
+        )
+    )
     shown, rest = ordered[:SURVEY_PAGE], ordered[SURVEY_PAGE:]
     if rest:  # the page shows the best ones; in year order, the best ones kept in year order
         best = {b.number for b in sorted(sources, key=lambda b: b.number)[:SURVEY_PAGE]}
@@ -156,13 +174,17 @@ def survey_lines(question: str, sources: list[SourceBlock], *, chronological: bo
             lines += ["", f"### {label[:1].upper()}{label[1:]}"]
         lines += [_entry(question, b) for b in blocks]
     if rest:
-        lines += ["", f"{len(rest)} more {'paper' if len(rest) == 1 else 'papers'} matched less closely:"]
+        lines += [
+            "",
+            f"{len(rest)} more {'paper' if len(rest) == 1 else 'papers'} matched less closely:",
+        ]
         lines += [f"- {_cite(_label(b), b.number)}" for b in rest]
     return lines
 
 
-def compare_lines(question: str, sources: list[SourceBlock],
-                  missing: list[str] | None = None) -> list[str]:  # fmt: skip
+def compare_lines(
+    question: str, sources: list[SourceBlock], missing: list[str] | None = None
+) -> list[str]:
     """Each side's papers with their most relevant sentence, each cited; a side the portfolio
     has nothing on is said to be missing."""
     lines = [MISSING_SIDE_TEXT.format(side=side) for side in missing or []]

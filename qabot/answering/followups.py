@@ -25,9 +25,21 @@ from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 
 _ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "last": -1,
-}  # fmt: skip
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "last": -1,
+}
 _ORDINAL = re.compile(
     rf"\b(?:the\s+)?(?P<word>{'|'.join(_ORDINALS)}|\d+th)\s+(?:one|paper|result|item|entry|"
     r"publication|of (?:those|these|them))\b|\b(?:paper|number|no\.|item|source)\s*#?\s*(?P<num>\d{1,2})\b"
@@ -64,13 +76,22 @@ class FollowUp:
         self.route_text = self.route_text or self.question
 
 
-def previous_papers(history: list[dict[str, Any]] | None, papers: Sequence[Paper],
-                    index: Mapping[str, int] | None = None) -> list[Paper]:  # fmt: skip
+def previous_papers(
+    history: list[dict[str, Any]] | None,
+    papers: Sequence[Paper],
+    index: Mapping[str, int] | None = None,
+) -> list[Paper]:
     """The papers of the last assistant turn, in the order it gave them: its `citations`
     (paper ids, as `Answer.as_turn()` keeps them); for a turn kept as text only, the titles
     its text lists (`_text_papers`). `index`: paper id -> position in `papers`."""
-    last = next((t for t in reversed(history or [])
-                 if isinstance(t, dict) and t.get("role") == "assistant"), None)  # fmt: skip
+    last = next(
+        (
+            t
+            for t in reversed(history or [])
+            if isinstance(t, dict) and t.get("role") == "assistant"
+        ),
+        None,
+    )
     if last is None:
         return []
     cited = last.get("citations")
@@ -96,9 +117,12 @@ def _text_papers(text: str, papers: Sequence[Paper]) -> list[Paper]:
     return []
 
 
-def resolve_follow_up(question: str, history: list[dict[str, Any]] | None,
-                      papers: Sequence[Paper],
-                      index: Mapping[str, int] | None = None) -> FollowUp | None:  # fmt: skip
+def resolve_follow_up(
+    question: str,
+    history: list[dict[str, Any]] | None,
+    papers: Sequence[Paper],
+    index: Mapping[str, int] | None = None,
+) -> FollowUp | None:
     """A `FollowUp` when `question` points into the previous answer's list, else None."""
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not (ordinal or subset) or not history:
@@ -108,15 +132,19 @@ def resolve_follow_up(question: str, history: list[dict[str, Any]] | None,
         return None
     if ordinal:
         word = (ordinal.group("word") or "").lower()
-        n = _ORDINALS.get(word) or int(ordinal.group("num") or ordinal.group("hash") or
-                                       re.sub(r"\D", "", word) or 0)  # fmt: skip
+        n = _ORDINALS.get(word) or int(
+            ordinal.group("num") or ordinal.group("hash") or re.sub(r"\D", "", word) or 0
+        )
         if n == 0 or n > len(listed):
             return None
         paper = listed[n - 1] if n > 0 else listed[-1]
         before, after = question[: ordinal.start()], question[ordinal.end() :]
-        return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
-                        question=" ".join(f"{before}“{paper.title}”{after}".split()),
-                        route_text=" ".join(f"{before}it{after}".split()))  # fmt: skip
+        return FollowUp(
+            paper_ids=[paper.paper_id],
+            title=paper.title,
+            question=" ".join(f"{before}“{paper.title}”{after}".split()),
+            route_text=" ".join(f"{before}it{after}".split()),
+        )
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
 
 

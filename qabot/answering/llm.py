@@ -20,6 +20,8 @@ from qabot.errors import LLMError, QABotError
 
 if TYPE_CHECKING:
     from qabot.config import Settings
+
+
 def llm_failure(exc: Exception, endpoint: str) -> LLMError:
     """An endpoint failure as a message naming the endpoint and what to check."""
     detail = f"{type(exc).__name__}: {exc}"
@@ -84,8 +86,9 @@ class Deadline:
 
         # A copy of the caller's context keeps LangChain's callbacks and tracing attached.
         context = contextvars.copy_context()
-        threading.Thread(target=context.run, args=(produce,), daemon=True,
-                         name="qabot-llm-call").start()  # fmt: skip
+        threading.Thread(
+            target=context.run, args=(produce,), daemon=True, name="qabot-llm-call"
+        ).start()
         try:
             while True:
                 left = self.remaining()
@@ -137,15 +140,22 @@ def answerer_name(llm: BaseChatModel | None) -> str:
     return f"openai:{name}" if name else type(llm).__name__
 
 
-def guarded_stream(llm: BaseChatModel, prompt: Any, endpoint: str,
-                   config: RunnableConfig | None = None,
-                   deadline: Deadline | None = None) -> Iterator[str]:  # fmt: skip
+def guarded_stream(
+    llm: BaseChatModel,
+    prompt: Any,
+    endpoint: str,
+    config: RunnableConfig | None = None,
+    deadline: Deadline | None = None,
+) -> Iterator[str]:
     """Stream a model's text, turning any endpoint failure into an `LLMError`, and refusing to
     pass off a stream that stopped before the model said it was finished. With a `deadline`,
     the stream must end before the question's time budget does."""
     finished = False
-    chunks = (deadline.stream(lambda: llm.stream(prompt, config=config)) if deadline
-              else llm.stream(prompt, config=config))  # fmt: skip
+    chunks = (
+        deadline.stream(lambda: llm.stream(prompt, config=config))
+        if deadline
+        else llm.stream(prompt, config=config)
+    )
     try:
         for chunk in chunks:
             if chunk.response_metadata.get("finish_reason"):

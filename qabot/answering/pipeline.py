@@ -70,9 +70,16 @@ def to_messages(history: list[dict[str, Any]]) -> list[BaseMessage]:
     return messages
 
 
-def answer_stream(live: Live, settings: RetrievalSettings, answerer: str, question: str,
-                  history: Any, k: int | None, filters: Mapping[str, Any],
-                  deadline: Callable[[], Deadline | None]) -> Iterator[str | Answer]:  # fmt: skip
+def answer_stream(
+    live: Live,
+    settings: RetrievalSettings,
+    answerer: str,
+    question: str,
+    history: Any,
+    k: int | None,
+    filters: Mapping[str, Any],
+    deadline: Callable[[], Deadline | None],
+) -> Iterator[str | Answer]:
     """The answer to `question` in pieces, then the `Answer`. Raises QuestionError for bad
     input, LLMError when the model fails, IndexStoreError when the index does."""
     text = clean_question(question, settings.max_question_chars)
@@ -83,7 +90,9 @@ def answer_stream(live: Live, settings: RetrievalSettings, answerer: str, questi
     turns = clean_history(options.history)
     # "Which of those have code?", "the second one": the papers of the previous answer.
     snapshot = live.snapshot
-    follow = resolve_follow_up(text, turns, snapshot.papers, snapshot.paper_index) if turns else None
+    follow = (
+        resolve_follow_up(text, turns, snapshot.papers, snapshot.paper_index) if turns else None
+    )
     route = live.route(follow.route_text if follow else text, budget)  # already cleaned
     # Filters the caller set win over those the router read from the question.
     merged = {**route.filters.model_dump(exclude_none=True), **given}
@@ -93,8 +102,9 @@ def answer_stream(live: Live, settings: RetrievalSettings, answerer: str, questi
     shape = SHAPES[route.shape_name]
     if isinstance(shape, StatisticShape):
         asked = follow.question if follow else text
-        answer = answer_statistic(shape, text, route.model_copy(update={"filters": chosen}),
-                                  live.portfolio(), live.topics)  # fmt: skip
+        answer = answer_statistic(
+            shape, text, route.model_copy(update={"filters": chosen}), live.portfolio(), live.topics
+        )
         answer = answer.model_copy(update={"standalone_question": asked})
         yield from answer.answer.splitlines(keepends=True)
         yield answer
@@ -104,17 +114,28 @@ def answer_stream(live: Live, settings: RetrievalSettings, answerer: str, questi
     if allowed is not None and not allowed.any():
         # Said plainly, as `search` says it: "the portfolio doesn't say" would blame the
         # papers for what the filters did.
-        answer = Answer(question=text, standalone_question=text, answer=no_match_text(chosen),
-                        abstained=True, answerer=answerer)  # fmt: skip
+        answer = Answer(
+            question=text,
+            standalone_question=text,
+            answer=no_match_text(chosen),
+            abstained=True,
+            answerer=answerer,
+        )
         yield answer.answer
         yield answer
         return
     state = AnswerState(
-        question=text, asked=follow.question if follow else text, route=route, shape=shape,
+        question=text,
+        asked=follow.question if follow else text,
+        route=route,
+        shape=shape,
         # A resolved follow-up is standalone already: condensing it again could lose the paper.
-        history=[] if follow else to_messages(turns), filters=chosen, k=k, deadline=budget,
+        history=[] if follow else to_messages(turns),
+        filters=chosen,
+        k=k,
+        deadline=budget,
         # A follow-up is condensed first, and searched for as condensed.
         query=route.query if not turns else None,
         themes=live.paper_themes() if shape.groups_by_theme else None,
-    )  # fmt: skip
+    )
     yield from live.chain.stream(state)

@@ -13,12 +13,18 @@ from qabot.domain.filters import Filters
 class Route(BaseModel):
     kind: Literal["statistic", "retrieval"]
     label: Literal["statistic", "retrieval", "mixed"]
-    intent: str | None = Field(default=None, description="The statistic shape's name, for "
-                               "kind statistic: count, list, coauthors, ... (qabot.answering.shapes).")
+    intent: str | None = Field(
+        default=None,
+        description="The statistic shape's name, for "
+        "kind statistic: count, list, coauthors, ... (qabot.answering.shapes).",
+    )
     filters: Filters = Field(default_factory=Filters)
     author_query: str | None = Field(default=None, description="Author as named in the question.")
-    shape: str = Field(default="focused", description='The text shape\'s name for kind '
-                       'retrieval (focused, survey, compare, ...); "metadata" for a statistic.')
+    shape: str = Field(
+        default="focused",
+        description="The text shape's name for kind "
+        'retrieval (focused, survey, compare, ...); "metadata" for a statistic.',
+    )
     chronological: bool = Field(default=False, description='A survey ordered by year ("evolved").')
     query: str | None = Field(
         default=None,

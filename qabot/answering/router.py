@@ -64,25 +64,32 @@ _YEAR = r"(?<![\d.,])([1-9]\d{3})(?![\d]|[.,]\d)"
 _CATEGORY_NAMES = category_names()
 _PAPERS_NOUN = r"(?:papers?|publications?|articles?|preprints?|work)\b"
 # Words that shape the request rather than name a research topic.
-_FRAME = set(tokenize([
-    "paper papers publish published publishes publication publications work works worked group lab "
-    "she her he his they their them profile portfolio list show give name many number count total "
-    "year years code github implementation implementations open source category categories "
-    "written wrote write author authors earliest oldest first latest newest recent most summarise "
-    "summarize summary overview theme themes topic topics main everything come came out release "
-    "released appear appeared indexed index state stated listed coauthor coauthors co collaborator "
-    "collaborators collaborate often frequently every all which what do did does done have has since "
-    "after before between until through up from in on during tell me about researcher research "
-    "arxiv lists person people h-index citations cited novelty score area areas agenda mainly mostly "
-    "available links link release releases new old newer older time ever date dated dates how "
-    "there are is was were be been any much when affiliation affiliations institution "
-    "institutions universities per each timeline fewest least put fall falls under belong belongs "
-    "classified filed authored produce produced contain contains those these ones above"
-])[0])  # fmt: skip
+_FRAME = set(
+    tokenize(
+        [
+            "paper papers publish published publishes publication publications work works worked group lab "
+            "she her he his they their them profile portfolio list show give name many number count total "
+            "year years code github implementation implementations open source category categories "
+            "written wrote write author authors earliest oldest first latest newest recent most summarise "
+            "summarize summary overview theme themes topic topics main everything come came out release "
+            "released appear appeared indexed index state stated listed coauthor coauthors co collaborator "
+            "collaborators collaborate often frequently every all which what do did does done have has since "
+            "after before between until through up from in on during tell me about researcher research "
+            "arxiv lists person people h-index citations cited novelty score area areas agenda mainly mostly "
+            "available links link release releases new old newer older time ever date dated dates how "
+            "there are is was were be been any much when affiliation affiliations institution "
+            "institutions universities per each timeline fewest least put fall falls under belong belongs "
+            "classified filed authored produce produced contain contains those these ones above"
+        ]
+    )[0]
+)
 
 
 def _years(q: str) -> tuple[int | None, int | None]:
-    if m := re.search(rf"\bbetween {_YEAR} and {_YEAR}\b|\bfrom {_YEAR} (?:to|through|until) {_YEAR}\b|\b{_YEAR}\s*[-–]\s*{_YEAR}\b", q):  # noqa: E501
+    if m := re.search(
+        rf"\bbetween {_YEAR} and {_YEAR}\b|\bfrom {_YEAR} (?:to|through|until) {_YEAR}\b|\b{_YEAR}\s*[-–]\s*{_YEAR}\b",
+        q,
+    ):  # noqa: E501
         years = [int(y) for y in m.groups() if y]
         return min(years), max(years)
     if m := re.search(rf"\b{_YEAR}\s*[-–]\s*(\d{{2}})\b(?!\d)", q):  # "2023-24"
@@ -104,17 +111,24 @@ def _years(q: str) -> tuple[int | None, int | None]:
 
 def _categories(q: str, vocab: Vocabulary, count: bool = False) -> list[str] | None:
     explicit = bool(re.search(r"categor|arxiv|\bcs\.", q, re.I))
-    found = [c for c in sorted(vocab.categories)
-             if (re.search(rf"(?<![\w.-]){c}(?![\w-])", q) and (c != "AI" or explicit))
-             or re.search(rf"\b(?:cs|stat|eess|math)\.{c}\b", q, re.I)]  # fmt: skip
+    found = [
+        c
+        for c in sorted(vocab.categories)
+        if (re.search(rf"(?<![\w.-]){c}(?![\w-])", q) and (c != "AI" or explicit))
+        or re.search(rf"\b(?:cs|stat|eess|math)\.{c}\b", q, re.I)
+    ]
     lower = q.lower()
     for name, code in _CATEGORY_NAMES.items():
         at = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lower)
         if not at or code in found:
             continue
-        rest = lower[at.end():]
-        if (explicit or " and " in name or re.match(rf"\s+{_PAPERS_NOUN}", rest)
-                or (count and not topic_words(lower.replace(name, " "), None))):  # fmt: skip
+        rest = lower[at.end() :]
+        if (
+            explicit
+            or " and " in name
+            or re.match(rf"\s+{_PAPERS_NOUN}", rest)
+            or (count and not topic_words(lower.replace(name, " "), None))
+        ):
             found.append(code)
             lower = lower.replace(name, " ")  # "machine learning (statistics)" is not also LG
     return sorted(set(found)) or None
@@ -159,8 +173,9 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
     return None, False
 
 
-def topic_words(q: str, author: str | None, categories: list[str] | None = None,
-                affiliation: str | None = None) -> set[str]:  # fmt: skip
+def topic_words(
+    q: str, author: str | None, categories: list[str] | None = None, affiliation: str | None = None
+) -> set[str]:
     """Content words left once the request's framing, years, names, categories and
     affiliations are out."""
     text = re.sub(rf"\b{_YEAR}\b", " ", q)
@@ -182,8 +197,11 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(re.escape(author), " ", q, flags=re.I) if author else q
     text = CHRONOLOGICAL.sub(" ", text)
     words = re.findall(r"[\w'’.-]*\w", text)
-    keep = [w for w in words
-            if not re.fullmatch(r"(19|20)\d{2}", w) and not set(tokenize([w])[0]) <= _FRAME]  # fmt: skip
+    keep = [
+        w
+        for w in words
+        if not re.fullmatch(r"(19|20)\d{2}", w) and not set(tokenize([w])[0]) <= _FRAME
+    ]
     return " ".join(keep)
 
 
@@ -203,8 +221,11 @@ def search_text(q: str, names: list[str]) -> str | None:
     "which papers did …" (measured: 0.32 vs 0.57 cosine for the dialogue paper)."""
     for name in names:
         q = re.sub(rf"{re.escape(name)}(?:'s|’s)?", " ", q, flags=re.I)
-    kept = [w for w in re.findall(r"[\w'’-]+", q)
-            if (tokens := tokenize([w])[0]) and not set(tokens) <= _FRAME]  # fmt: skip
+    kept = [
+        w
+        for w in re.findall(r"[\w'’-]+", q)
+        if (tokens := tokenize([w])[0]) and not set(tokens) <= _FRAME
+    ]
     return " ".join(kept) or None
 
 
@@ -213,8 +234,9 @@ def _statistic(q: str, affiliation: str | None) -> StatisticShape | None:
     shape = next((s for s in STATISTIC_SHAPES if s.pattern.search(q)), None)
     if shape is not None and shape.ranks_affiliations and affiliation:
         # "How many papers list Berkeley as an affiliation?" counts one, not the ranking.
-        shape = next((s for s in STATISTIC_SHAPES if s.lists_papers and s.pattern.search(q)),
-                     LIST_PAPERS)  # fmt: skip
+        shape = next(
+            (s for s in STATISTIC_SHAPES if s.lists_papers and s.pattern.search(q)), LIST_PAPERS
+        )
     return shape
 
 
@@ -230,29 +252,50 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     # one profile every paper is the owner's, so naming her filters nothing.
     profile = vocab.profiles.get(name_key(author)) if author and is_owner else None
     filters = Filters(
-        year_from=year_from, year_to=year_to,
+        year_from=year_from,
+        year_to=year_to,
         categories=_categories(q, vocab, count=bool(statistic and statistic.bare_categories)),
-        author=None if (author is None or is_owner) else author, affiliation=affiliation,
+        author=None if (author is None or is_owner) else author,
+        affiliation=affiliation,
         profile=profile if len(vocab.profiles) > 1 else None,
         has_code=True if _CODE.search(q) else None,
-    )  # fmt: skip
+    )
     topical = topic_words(q, author, filters.categories, written)
     if statistic is not None and (statistic.whole_portfolio or not topical):
-        return Route(kind="statistic", label=statistic.label, intent=statistic.name,
-                     filters=filters, author_query=author, shape="metadata")  # fmt: skip
+        return Route(
+            kind="statistic",
+            label=statistic.label,
+            intent=statistic.name,
+            filters=filters,
+            author_query=author,
+            shape="metadata",
+        )
     if statistic is None and not topical and not filters.is_empty():
         # "What was published between 2020 and 2022?": metadata names the whole answer.
-        return Route(kind="statistic", label="statistic", intent=LIST_PAPERS.name,
-                     filters=filters, author_query=author, shape="metadata")  # fmt: skip
+        return Route(
+            kind="statistic",
+            label="statistic",
+            intent=LIST_PAPERS.name,
+            filters=filters,
+            author_query=author,
+            shape="metadata",
+        )
     shape, detected = question_shape(q)
     query = None
     if shape.searches_topic:
         query = topic_query(q.replace(written, " ") if written else q, author) or None
     elif filters.author or filters.affiliation or filters.profile:
         query = search_text(q, [n for n in (author, written) if n])
-    return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
-                 filters=filters, author_query=author, shape=shape.name,
-                 chronological=detected.chronological, query=query, sides=list(detected.sides))  # fmt: skip
+    return Route(
+        kind="retrieval",
+        label="retrieval" if filters.is_empty() else "mixed",
+        filters=filters,
+        author_query=author,
+        shape=shape.name,
+        chronological=detected.chronological,
+        query=query,
+        sides=list(detected.sides),
+    )
 
 
 # The tools' choices come from the shape registry, so a new shape is offered to the model too.
@@ -264,8 +307,9 @@ class PortfolioStatistic(BaseModel):
     """Answer exactly from the portfolio's metadata: counts, lists, co-authors, dates, figures,
     themes. Use it for questions about how many, which papers, who, when, earliest or latest."""
 
-    intent: StatisticName = Field(description="; ".join(f"{s.name}: {s.description}"
-                                                        for s in STATISTIC_SHAPES))  # fmt: skip
+    intent: StatisticName = Field(
+        description="; ".join(f"{s.name}: {s.description}" for s in STATISTIC_SHAPES)
+    )
     year_from: int | None = None
     year_to: int | None = None
     categories: list[str] | None = None
@@ -283,7 +327,9 @@ class SearchPapers(BaseModel):
         default="focused",
         description=". ".join(f"{s.name}: {s.description}" for s in TEXT_SHAPES) + ".",
     )
-    chronological: bool = Field(default=False, description="Survey ordered by year ('how has X evolved').")
+    chronological: bool = Field(
+        default=False, description="Survey ordered by year ('how has X evolved')."
+    )
     sides: list[str] | None = Field(default=None, description="compare: the two things compared.")
     year_from: int | None = None
     year_to: int | None = None
@@ -324,11 +370,17 @@ class LLMRouter:
         try:
             call = message.tool_calls[0]
             args = {k: v for k, v in call["args"].items() if v not in (None, [], "")}
-            filters = Filters(**{k: args[k] for k in ("year_from", "year_to", "categories",
-                                                       "affiliation", "has_code") if k in args})  # fmt: skip
+            filters = Filters(
+                **{
+                    k: args[k]
+                    for k in ("year_from", "year_to", "categories", "affiliation", "has_code")
+                    if k in args
+                }
+            )
         except Exception as exc:  # noqa: BLE001 - no or bad tool call: decide without the model
-            log.warning("LLM routing gave no usable tool call (%s); using the deterministic "
-                        "router", exc)  # fmt: skip
+            log.warning(
+                "LLM routing gave no usable tool call (%s); using the deterministic router", exc
+            )
             return route_question(question, self.vocab)
         author = args.get("author")
         if author and name_key(author) not in self.vocab.owners:
@@ -339,8 +391,14 @@ class LLMRouter:
             intent = args.get("intent")
             statistic = SHAPES.get(intent) if isinstance(intent, str) else None
             name = intent if isinstance(statistic, StatisticShape) else LIST_PAPERS.name
-            return Route(kind="statistic", label="statistic", intent=name,
-                         filters=filters, author_query=author, shape="metadata")  # fmt: skip
+            return Route(
+                kind="statistic",
+                label="statistic",
+                intent=name,
+                filters=filters,
+                author_query=author,
+                shape="metadata",
+            )
         # The model's shape when it gave one; the patterns' otherwise (and the sides of a
         # compare the model named without splitting them).
         found, detected = question_shape(" ".join(question.split()))
@@ -350,9 +408,13 @@ class LLMRouter:
         if shape.needs_sides and len(sides) < 2:
             shape = FOCUSED
         names = filters.author or filters.affiliation or filters.profile
-        return Route(kind="retrieval", label="retrieval" if filters.is_empty() else "mixed",
-                     filters=filters, author_query=author, shape=shape.name,
-                     chronological=bool(args.get("chronological", detected.chronological)),
-                     query=str(args.get("query") or "") or None if shape.searches_topic or names
-                     else None,
-                     sides=sides if shape.needs_sides else [])  # fmt: skip
+        return Route(
+            kind="retrieval",
+            label="retrieval" if filters.is_empty() else "mixed",
+            filters=filters,
+            author_query=author,
+            shape=shape.name,
+            chronological=bool(args.get("chronological", detected.chronological)),
+            query=str(args.get("query") or "") or None if shape.searches_topic or names else None,
+            sides=sides if shape.needs_sides else [],
+        )

@@ -25,10 +25,13 @@ def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
     become a citation of source 2, whether an LLM or the extractive answerer quotes it."""
     return [
         SourceBlock(
-            number=n, paper_id=h.paper_id, title=neutralise(h.title),
-            authors=neutralise(h.authors), year=h.year,
+            number=n,
+            paper_id=h.paper_id,
+            title=neutralise(h.title),
+            authors=neutralise(h.authors),
+            year=h.year,
             text=neutralise(" … ".join(e.text for e in h.evidence)),
-        )  # fmt: skip
+        )
         for n, h in enumerate(hits, 1)
     ]
 
@@ -36,8 +39,11 @@ def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
 def format_sources(blocks: list[SourceBlock]) -> str:
     return "\n\n".join(
         SOURCE_TEMPLATE.format(
-            number=b.number, title=b.title, authors=b.authors,
-            year=b.year if b.year is not None else "unknown", text=b.text,
-        )  # fmt: skip
+            number=b.number,
+            title=b.title,
+            authors=b.authors,
+            year=b.year if b.year is not None else "unknown",
+            text=b.text,
+        )
         for b in blocks
     )

@@ -30,20 +30,34 @@ class AnswerState(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
 
     question: str = Field(description="The question as asked (cleaned).")
-    asked: str = Field(description="What is answered: the question, with a follow-up's "
-                       "referent written in (“tell me more about the second one” -> its title).")
-    history: list[Any] = Field(default_factory=list, description="Earlier turns as LangChain "
-                               "messages, for condensing a follow-up (none once resolved).")
+    asked: str = Field(
+        description="What is answered: the question, with a follow-up's "
+        "referent written in (“tell me more about the second one” -> its title)."
+    )
+    history: list[Any] = Field(
+        default_factory=list,
+        description="Earlier turns as LangChain "
+        "messages, for condensing a follow-up (none once resolved).",
+    )
     route: Route
-    shape: Any = Field(description="The registered TextShape that answers it (qabot.answering.shapes).")
+    shape: Any = Field(
+        description="The registered TextShape that answers it (qabot.answering.shapes)."
+    )
     filters: Filters = Field(default_factory=Filters)
     k: int = 5
-    query: str | None = Field(default=None, description="What to search for instead of the "
-                              "standalone question (a survey's topic, names taken out), if set.")
-    themes: Mapping[str, str] | None = Field(default=None, description="Paper id -> theme, "
-                                             "for headings in a long survey.")
-    deadline: Any = Field(default=None, description="The question's Deadline (qabot.answering.llm) "
-                          "for every model call, or None without a model.")
+    query: str | None = Field(
+        default=None,
+        description="What to search for instead of the "
+        "standalone question (a survey's topic, names taken out), if set.",
+    )
+    themes: Mapping[str, str] | None = Field(
+        default=None, description="Paper id -> theme, for headings in a long survey."
+    )
+    deadline: Any = Field(
+        default=None,
+        description="The question's Deadline (qabot.answering.llm) "
+        "for every model call, or None without a model.",
+    )
     # Filled in by the chain's steps:
     standalone: str = Field(default="", description="The question after condensing.")
     hits: list[SearchHit] = Field(default_factory=list, description="The numbered sources.")
@@ -67,9 +81,22 @@ class AnswerState(BaseModel):
         text = self.text.strip()
         abstained = self.abstain or MODEL_ABSTAIN_MARKER.lower() in text.lower()
         if abstained or not text:
-            return Answer(question=self.question, standalone_question=self.standalone,
-                          answer=ABSTAIN_TEXT, sources=self.hits, abstained=True, answerer=answerer)  # fmt: skip
+            return Answer(
+                question=self.question,
+                standalone_question=self.standalone,
+                answer=ABSTAIN_TEXT,
+                sources=self.hits,
+                abstained=True,
+                answerer=answerer,
+            )
         cleaned, citations, dropped = parse_citations(text, self.hits)
-        return Answer(question=self.question, standalone_question=self.standalone, answer=cleaned,
-                      citations=citations, sources=self.hits, abstained=False, answerer=answerer,
-                      dropped_citations=dropped)  # fmt: skip
+        return Answer(
+            question=self.question,
+            standalone_question=self.standalone,
+            answer=cleaned,
+            citations=citations,
+            sources=self.hits,
+            abstained=False,
+            answerer=answerer,
+            dropped_citations=dropped,
+        )

@@ -64,14 +64,21 @@ class QABot:
     if it does not exist yet (`auto_ingest`), and reopened when a new ingest replaces it.
     """
 
-    def __init__(self, settings: Settings | None = None, *, llm: BaseChatModel | None = None,
-                 embeddings: Embeddings | None = None, auto_ingest: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        llm: BaseChatModel | None = None,
+        embeddings: Embeddings | None = None,
+        auto_ingest: bool = True,
+    ) -> None:
         self.settings = settings or Settings()
         self.embeddings = embeddings or self.settings.get_embeddings()
         self.llm = llm if llm is not None else self.settings.get_llm()
         self.answerer = _answerer_name(self.llm)
-        self.live = LiveIndex(self.settings, self.embeddings, self.llm, self.answerer,
-                              auto_ingest=auto_ingest)  # fmt: skip
+        self.live = LiveIndex(
+            self.settings, self.embeddings, self.llm, self.answerer, auto_ingest=auto_ingest
+        )
         self.warm = WarmUp(self.settings, self.embeddings, self.live)
         self.live.build_progress = self.warm.build_progress
         self.warmed = self.warm.warmed  # set once a warm-up has loaded what questions need
@@ -103,13 +110,17 @@ class QABot:
         another model or backend and files of the wrong size or checksum, as opening does;
         damage only parsing finds shows at the first question (see `read_overview`)."""
         if self.live.opened is None:
-            found = read_overview(self.settings, embedding_id(self.embeddings),
-                                  backend=embedding_backend(self.embeddings))  # fmt: skip
+            found = read_overview(
+                self.settings,
+                embedding_id(self.embeddings),
+                backend=embedding_backend(self.embeddings),
+            )
             if found is not None:
                 return found
         snapshot = self.snapshot  # a Chroma server, no index yet (built here), an old summary
-        return IndexOverview(manifest=snapshot.manifest, summary=snapshot.summary,
-                             profiles=snapshot.profiles)  # fmt: skip
+        return IndexOverview(
+            manifest=snapshot.manifest, summary=snapshot.summary, profiles=snapshot.profiles
+        )
 
     def warm_up(self, *, defer_statistics: bool = False) -> threading.Thread:
         """Load the embedding model, Chroma's vector index, the paper table, the router's
@@ -173,8 +184,10 @@ class QABot:
                 names = ", ".join(p.name for p in records.profiles) or "none"
                 raise QuestionError(f"No indexed profile matches {profile!r} (indexed: {names}).")
             records = records.scoped(profile)
-        topics = [Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in records.by_id])
-                  for t in self.topics()]  # fmt: skip
+        topics = [
+            Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in records.by_id])
+            for t in self.topics()
+        ]
         report = records.report(coauthors)
         return report.model_copy(update={"topics": [t for t in topics if t.paper_ids]})
 
@@ -209,8 +222,9 @@ class QABot:
 
     # -- questions ---------------------------------------------------------------------------
 
-    def search(self, question: str, k: int | None = None, *, mode: Mode = "hybrid",
-               **filters: Any) -> list[SearchHit]:  # fmt: skip
+    def search(
+        self, question: str, k: int | None = None, *, mode: Mode = "hybrid", **filters: Any
+    ) -> list[SearchHit]:
         """Ranked papers for a question; filters: year_from, year_to, categories, author,
         affiliation, profile, has_code, paper_ids."""
         text = clean_question(question, self.settings.retrieval.max_question_chars)
@@ -218,8 +232,9 @@ class QABot:
         chosen = make_filters(filters)
         return self.retriever.search(text, k=options.k, filters=chosen, mode=options.mode)
 
-    def ask(self, question: str, history: History = None, *, k: int | None = None,
-            **filters: Any) -> Answer:  # fmt: skip
+    def ask(
+        self, question: str, history: History = None, *, k: int | None = None, **filters: Any
+    ) -> Answer:
         """Answer with citations (or an abstention). Raises QuestionError, LLMError, ..."""
         answer = None
         for item in self.stream(question, history, k=k, **filters):
@@ -228,14 +243,23 @@ class QABot:
         assert answer is not None
         return answer
 
-    def stream(self, question: str, history: History = None, *, k: int | None = None,
-               **filters: Any) -> Iterator[str | Answer]:  # fmt: skip
+    def stream(
+        self, question: str, history: History = None, *, k: int | None = None, **filters: Any
+    ) -> Iterator[str | Answer]:
         """Yield the answer text in pieces, then the complete `Answer` as the last item."""
         from qabot.answering.pipeline import answer_stream
 
         try:
-            yield from answer_stream(self.live, self.settings.retrieval, self.answerer, question,
-                                     history, k, filters, self._deadline)  # fmt: skip
+            yield from answer_stream(
+                self.live,
+                self.settings.retrieval,
+                self.answerer,
+                question,
+                history,
+                k,
+                filters,
+                self._deadline,
+            )
         finally:  # a first question is done with: a deferred warm-up may build the statistics
             self.warm.statistics_go.set()
 

@@ -46,10 +46,21 @@ log = logging.getLogger(__name__)
 class LiveIndex:
     """The generation that answers now, and what is derived from it."""
 
-    def __init__(self, settings: Settings, embeddings: Embeddings, llm: BaseChatModel | None,
-                 answerer: str, auto_ingest: bool = True,
-                 build_progress: Progress | None = None) -> None:  # fmt: skip
-        self.settings, self.embeddings, self.llm, self.answerer = settings, embeddings, llm, answerer
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: Embeddings,
+        llm: BaseChatModel | None,
+        answerer: str,
+        auto_ingest: bool = True,
+        build_progress: Progress | None = None,
+    ) -> None:
+        self.settings, self.embeddings, self.llm, self.answerer = (
+            settings,
+            embeddings,
+            llm,
+            answerer,
+        )
         self.auto_ingest = auto_ingest
         # Progress of an automatic first ingest (the warm-up's, which can stop it).
         self.build_progress = build_progress
@@ -93,8 +104,11 @@ class LiveIndex:
                 token = manifest_token(self.settings)  # another thread just built the index
             if self._snapshot is None or token != self._token:
                 if token is None and self.auto_ingest:
-                    log.warning("No index in %s yet: building it from %s first.",
-                                describe_store(self.settings), self.settings.corpus)  # fmt: skip
+                    log.warning(
+                        "No index in %s yet: building it from %s first.",
+                        describe_store(self.settings),
+                        self.settings.corpus,
+                    )
                     # Wait for another process that may be building it right now.
                     ingest(self.settings, self.embeddings, progress=self.build_progress, wait=600)
                     token = manifest_token(self.settings)
@@ -102,13 +116,19 @@ class LiveIndex:
                     raise IndexMissingError(
                         f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
-                self._snapshot = open_snapshot(self.settings, embedding_id(self.embeddings),
-                                               materialize=materialize,
-                                               backend=embedding_backend(self.embeddings))  # fmt: skip
+                self._snapshot = open_snapshot(
+                    self.settings,
+                    embedding_id(self.embeddings),
+                    materialize=materialize,
+                    backend=embedding_backend(self.embeddings),
+                )
                 self._token = token
-                self._retriever = HybridRetriever(self._snapshot, self.embeddings,
-                                                  self.settings.retrieval,
-                                                  describe_store(self.settings))  # fmt: skip
+                self._retriever = HybridRetriever(
+                    self._snapshot,
+                    self.embeddings,
+                    self.settings.retrieval,
+                    describe_store(self.settings),
+                )
                 self._chain = None
                 # Statistics and the router's vocabulary are built on first use (or by the
                 # warm-up): at 100k papers they take seconds the page need not wait for.
@@ -136,8 +156,12 @@ class LiveIndex:
             from qabot.answering.llm import endpoint_name
             from qabot.answering.shapes.base import ShapeContext
 
-            chain = self._chain = AnswerChain(ShapeContext(retriever, self.settings.retrieval),
-                                              self.llm, self.answerer, endpoint_name(self.settings))  # fmt: skip
+            chain = self._chain = AnswerChain(
+                ShapeContext(retriever, self.settings.retrieval),
+                self.llm,
+                self.answerer,
+                endpoint_name(self.settings),
+            )
         return chain
 
     # -- what questions derive from it -------------------------------------------------------
@@ -162,8 +186,9 @@ class LiveIndex:
         snapshot = self.snapshot
         with self._vocab_lock:
             if self._vocab is None or self._vocab_for is not snapshot:
-                vocab = snapshot.vocabulary() or Vocabulary.from_papers(snapshot.papers,
-                                                                        snapshot.profiles)  # fmt: skip
+                vocab = snapshot.vocabulary() or Vocabulary.from_papers(
+                    snapshot.papers, snapshot.profiles
+                )
                 if self.llm is not None:
                     from qabot.answering.llm import endpoint_name
                     from qabot.answering.router import LLMRouter

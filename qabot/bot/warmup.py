@@ -114,7 +114,9 @@ class WarmUp:
             try:
                 vector = pool.submit(self.embeddings.embed_query, "warm up")
                 early = self._live_vectors() if self.live.opened is None else None
-                hnsw = None if early is None else pool.submit(lambda: early.query(vector.result(), 1))
+                hnsw = (
+                    None if early is None else pool.submit(lambda: early.query(vector.result(), 1))
+                )
                 t = step("Chroma's collection", t)
                 snapshot = self.live.snapshot
                 t = step("opening the index", t)
@@ -128,8 +130,9 @@ class WarmUp:
                 # thread still in native code when the interpreter exits aborts it
                 pool.shutdown(wait=True, cancel_futures=True)
             step("embedding model and vector index, beside them", t)
-            log.info("ready to answer after %.1f s: %s", time.perf_counter() - start,
-                     ", ".join(took))  # fmt: skip
+            log.info(
+                "ready to answer after %.1f s: %s", time.perf_counter() - start, ", ".join(took)
+            )
             self.warmed.set()
             # Last: only statistic questions need them, and they make every paper a `Paper`.
             self.statistics_go.wait(timeout=STATISTICS_DEFERRAL_MAX)

@@ -16,6 +16,14 @@ from qabot.config.groups import (
 from qabot.config.settings import Settings, setting_names, settings_problem
 
 __all__ = [
-    "AppSettings", "CorpusSettings", "EmbeddingBackend", "IndexSettings", "LLMName",
-    "OpenAISettings", "RetrievalSettings", "Settings", "setting_names", "settings_problem",
-]  # fmt: skip
+    "AppSettings",
+    "CorpusSettings",
+    "EmbeddingBackend",
+    "IndexSettings",
+    "LLMName",
+    "OpenAISettings",
+    "RetrievalSettings",
+    "Settings",
+    "setting_names",
+    "settings_problem",
+]

@@ -158,26 +158,37 @@ class RetrievalSettings(_Group):
         default=2, ge=1, le=20, description="Best chunks kept per paper."
     )
     survey_max: int = Field(
-        default=25, ge=1, le=100,
+        default=25,
+        ge=1,
+        le=100,
         description="Most papers a survey or compare question retrieves (and can cite); the "
         "relevance rule picks the answer's papers among them (docs/measurements.md).",
     )
     survey_threshold: float = Field(
-        default=0.65, ge=0.0, le=1.0,
+        default=0.65,
+        ge=0.0,
+        le=1.0,
         description="A paper joins a survey answer when its score relative to the best match "
         "(dense and BM25, see survey_dense_weight) is at least this (tuned, docs/measurements.md).",
     )
     survey_dense_weight: float = Field(
-        default=0.3, ge=0.0, le=1.0,
+        default=0.3,
+        ge=0.0,
+        le=1.0,
         description="Weight of the dense cosine against BM25 in the survey relevance score.",
     )
     survey_agree: int = Field(
-        default=3, ge=0, le=25,
+        default=3,
+        ge=0,
+        le=25,
         description="A paper that both dense search and BM25 rank in their top this many "
         "joins a survey answer whatever its score.",
     )
     max_question_chars: int = Field(
-        default=2_000, ge=20, le=100_000, description="Longer questions are truncated with a warning."
+        default=2_000,
+        ge=20,
+        le=100_000,
+        description="Longer questions are truncated with a warning.",
     )
 
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 class Settings(BaseSettings):
     """Everything configurable. Every field has a default; secrets stay in the environment."""
 
@@ -167,7 +168,7 @@ def setting_names() -> set[str]:
 
 
 def _did_you_mean(var: str) -> str:
-    """" (did you mean QABOT_RETRIEVAL__MIN_RELEVANCE?)": the full key, not just its group."""
+    """ " (did you mean QABOT_RETRIEVAL__MIN_RELEVANCE?)": the full key, not just its group."""
     guess = difflib.get_close_matches(var.upper(), sorted(setting_names()), n=1, cutoff=0.6)
     return f" (did you mean {guess[0]}?)" if guess else ""
 
@@ -194,6 +195,8 @@ def settings_problem(exc: ValidationError) -> str:
             problems.append(describe_error(error, ""))  # a cross-field check names its keys
         else:
             problems.append(describe_error(error, var))
-    return (f"Invalid settings: {'; '.join(dict.fromkeys(problems))}. Fix the variable (in the "
-            "environment or .env), or unset it to use the default; docs/configuration.md lists every "
-            "setting.")
+    return (
+        f"Invalid settings: {'; '.join(dict.fromkeys(problems))}. Fix the variable (in the "
+        "environment or .env), or unset it to use the default; docs/configuration.md lists every "
+        "setting."
+    )

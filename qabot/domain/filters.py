@@ -42,7 +42,8 @@ class Filters(BaseModel):
         default=None, description='An institution, or part of its name ("DeepMind", "stanford").'
     )
     profile: str | None = Field(
-        default=None, description="Only papers this profile lists (its owner's name, or part of it)."
+        default=None,
+        description="Only papers this profile lists (its owner's name, or part of it).",
     )
     has_code: bool | None = None
     paper_ids: list[str] | None = Field(
@@ -120,11 +121,17 @@ class PaperColumns:
         # Each name-like field: its distinct values -> the papers that have them. A filter is
         # tested once per distinct value (a few thousand), not once per paper.
         self._values: dict[str, dict[str, list[int]]] = {
-            "author": defaultdict(list), "affiliation": defaultdict(list),
+            "author": defaultdict(list),
+            "affiliation": defaultdict(list),
             "profile": defaultdict(list),
-        }  # fmt: skip
-        rows = zip(column("authors"), column("affiliations"), column("profiles"),
-                   column("profile"), strict=True)  # fmt: skip
+        }
+        rows = zip(
+            column("authors"),
+            column("affiliations"),
+            column("profiles"),
+            column("profile"),
+            strict=True,
+        )
         for i, (authors, affiliations, profiles, profile) in enumerate(rows):
             for name in {a.casefold() for a in authors}:
                 self._values["author"][name].append(i)
@@ -139,8 +146,9 @@ class PaperColumns:
         if (mask := self._masks.get((field, needle))) is None:
             mask = np.zeros(self.size, dtype=bool)
             for value, rows in self._values[field].items():
-                hit = (affiliation_matches(query, value) if field == "affiliation"
-                       else needle in value)  # fmt: skip
+                hit = (
+                    affiliation_matches(query, value) if field == "affiliation" else needle in value
+                )
                 if hit:
                     mask[rows] = True
             if len(self._masks) > 256:  # a small cache: the UI offers the same names

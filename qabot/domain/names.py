@@ -22,9 +22,10 @@ def name_key(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     # Plain string tests, not regexes: this runs for every author of 100k papers at start-up.
     words = [
-        w for t in ascii_name.replace(".", ". ").split()
+        w
+        for t in ascii_name.replace(".", ". ").split()
         if not _is_initial(t) and (w := t.strip(".,"))
-    ]  # fmt: skip
+    ]
     if not words:
         return ascii_name.strip()
     return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"

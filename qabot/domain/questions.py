@@ -70,8 +70,9 @@ class Turn(BaseModel):
 
     role: str
     content: Any = None
-    citations: list[str] | None = Field(default=None, description="Paper ids the turn cited, "
-                                        "in reading order (assistant turns).")
+    citations: list[str] | None = Field(
+        default=None, description="Paper ids the turn cited, in reading order (assistant turns)."
+    )
 
 
 class Options(BaseModel):
@@ -130,8 +131,12 @@ def make_filters(filters: dict[str, Any]) -> Filters:
         hints = []
         for name in unknown:
             guess = difflib.get_close_matches(str(name), names, n=1)
-            hints.append(f"{name} is not a filter" + (f" (did you mean {guess[0]}?)" if guess else ""))
-        raise QuestionError(f"Invalid filter: {'; '.join(hints)}. The filters are {', '.join(names)}.")
+            hints.append(
+                f"{name} is not a filter" + (f" (did you mean {guess[0]}?)" if guess else "")
+            )
+        raise QuestionError(
+            f"Invalid filter: {'; '.join(hints)}. The filters are {', '.join(names)}."
+        )
     try:
         return Filters(**{name: _clean_value(value) for name, value in filters.items()})
     except ValidationError as exc:
@@ -142,7 +147,7 @@ def make_filters(filters: dict[str, Any]) -> Filters:
 
 
 def describe_filters(filters: Filters) -> str:
-    """"year_from 2025, year_to 2020, author “Nobody”": the filters as the caller set them."""
+    """ "year_from 2025, year_to 2020, author “Nobody”": the filters as the caller set them."""
     parts = []
     for name, value in filters.model_dump(exclude_none=True).items():
         if isinstance(value, list):

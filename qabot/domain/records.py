@@ -82,7 +82,7 @@ class Paper(BaseModel):
 
     @property
     def display_date(self) -> str:
-        """"Jul 31, 2024", "Mar 2024" or "2024", as precise as the source was."""
+        """ "Jul 31, 2024", "Mar 2024" or "2024", as precise as the source was."""
         if self.date is None:
             return str(self.year) if self.year else "undated"
         if self.date_precision == "year":
@@ -149,10 +149,12 @@ class SearchHit(BaseModel):
     venue: str | None = None
     score: float = Field(description="Fused rank score (reciprocal rank fusion); higher is better.")
     relevance: float | None = Field(
-        default=None, description="Best dense cosine similarity of its chunks; None if only BM25 found it."
+        default=None,
+        description="Best dense cosine similarity of its chunks; None if only BM25 found it.",
     )
     lexical: float | None = Field(
-        default=None, description="Best BM25 score of its chunks; None if only dense search found it."
+        default=None,
+        description="Best BM25 score of its chunks; None if only dense search found it.",
     )
     evidence: list[Evidence] = Field(default_factory=list)
 
@@ -199,8 +201,11 @@ class Answer(BaseModel):
         `transcript()` (for a model condensing a follow-up, and for callers that keep text
         only), and `citations` the cited papers' ids in reading order, which follow-ups such
         as "tell me more about the second one" resolve against."""
-        return {"role": "assistant", "content": self.transcript(),
-                "citations": self.cited_paper_ids()}  # fmt: skip
+        return {
+            "role": "assistant",
+            "content": self.transcript(),
+            "citations": self.cited_paper_ids(),
+        }
 
     def transcript(self) -> str:
         """The answer with its numbered source list, as plain text: what the `/chat` endpoint
@@ -212,5 +217,7 @@ class Answer(BaseModel):
             for c in self.citations:
                 url = f" — {c.url}" if c.url else ""
                 venue = f"{c.venue}, " if c.venue else ""
-                lines.append(f"[{c.number}] {c.title} ({venue}{c.year or 'n.d.'}) — {c.authors}{url}")
+                lines.append(
+                    f"[{c.number}] {c.title} ({venue}{c.year or 'n.d.'}) — {c.authors}{url}"
+                )
         return "\n".join(lines)

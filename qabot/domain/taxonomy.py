@@ -83,12 +83,12 @@ CATEGORY_ALIASES: dict[str, str] = {
 
 
 def category_name(code: str) -> str | None:
-    """"RO" -> "Robotics"; None for a code outside the table."""
+    """ "RO" -> "Robotics"; None for a code outside the table."""
     return ARXIV_CATEGORIES.get(code.upper())
 
 
 def category_label(code: str) -> str:
-    """"RO (Robotics)", or the bare code when the table does not know it."""
+    """ "RO (Robotics)", or the bare code when the table does not know it."""
     name = category_name(code)
     return f"{code} ({name})" if name else code
 

@@ -52,8 +52,13 @@ class SentenceTransformerEmbeddings(Embeddings):
     path with HF_HUB_OFFLINE=1.
     """
 
-    def __init__(self, model_path: str | None = None, model_id: str = MINILM_ID,
-                 batch_size: int = 64, device: str = "cpu") -> None:  # fmt: skip
+    def __init__(
+        self,
+        model_path: str | None = None,
+        model_id: str = MINILM_ID,
+        batch_size: int = 64,
+        device: str = "cpu",
+    ) -> None:
         self.model_path = model_path
         self.model_id = model_id
         self.batch_size = batch_size
@@ -83,9 +88,12 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
-        )  # fmt: skip
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
         return vectors.tolist()  # type: ignore[no-any-return]
 
     def embed_query(self, text: str) -> list[float]:
@@ -130,5 +138,10 @@ def make_embeddings(settings: Settings) -> Embeddings:
     if settings.index.backend == "torch":
         return SentenceTransformerEmbeddings(batch_size=settings.index.batch_size)
     variant = "int8" if settings.index.backend == "onnx-int8" else "fp32"
-    return OnnxEmbeddings(bundled_minilm_path(), MINILM_ID, settings.onnx_cache, variant,
-                          threads=settings.index.embed_threads)  # fmt: skip
+    return OnnxEmbeddings(
+        bundled_minilm_path(),
+        MINILM_ID,
+        settings.onnx_cache,
+        variant,
+        threads=settings.index.embed_threads,
+    )

@@ -58,8 +58,11 @@ BACKEND_IDS: dict[Variant, str] = {"fp32": "onnx-fp32", "int8": f"onnx-int8:{INT
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # Checked before a file is renamed into place: a broken export must never be cached.
-PROBE = ["Bayesian inverse reinforcement learning from human demonstrations.",
-         "A robot learns what people want by watching them.", "x"]  # fmt: skip
+PROBE = [
+    "Bayesian inverse reinforcement learning from human demonstrations.",
+    "A robot learns what people want by watching them.",
+    "x",
+]
 MIN_PROBE_COSINE = {"fp32": 0.999, "int8": 0.95}
 
 
@@ -127,7 +130,9 @@ def _remove_earlier_int8(folder: Path) -> None:
         try:
             (folder / name).unlink(missing_ok=True)
         except OSError as exc:
-            log.warning("could not remove %s, an earlier int8 recipe's file: %s", folder / name, exc)
+            log.warning(
+                "could not remove %s, an earlier int8 recipe's file: %s", folder / name, exc
+            )
 
 
 def _atomic(target: Path, write: Any) -> None:
@@ -173,8 +178,11 @@ def _export_fp32(model_path: Path, out: Path) -> None:
             self.model = model
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            features = {"input_ids": input_ids, "attention_mask": attention_mask,
-                        "token_type_ids": token_type_ids}  # fmt: skip
+            features = {
+                "input_ids": input_ids,
+                "attention_mask": attention_mask,
+                "token_type_ids": token_type_ids,
+            }
             return self.model(features)["sentence_embedding"]
 
     sample = model.tokenizer(PROBE, padding=True, truncation=True, return_tensors="pt")
@@ -182,11 +190,15 @@ def _export_fp32(model_path: Path, out: Path) -> None:
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # tracer notes about Python branches in Pooling
         torch.onnx.export(
-            Pipeline().eval(), tuple(sample[name] for name in INPUTS), str(out),
-            input_names=list(INPUTS), output_names=["sentence_embedding"],
+            Pipeline().eval(),
+            tuple(sample[name] for name in INPUTS),
+            str(out),
+            input_names=list(INPUTS),
+            output_names=["sentence_embedding"],
             dynamic_axes={**dynamic, "sentence_embedding": {0: "batch"}},
-            opset_version=OPSET, dynamo=False,  # the dynamo exporter needs onnxscript too
-        )  # fmt: skip
+            opset_version=OPSET,
+            dynamo=False,  # the dynamo exporter needs onnxscript too
+        )
     want = np.asarray(model.encode(PROBE, normalize_embeddings=True))
     _check(out, model_path, want, MIN_PROBE_COSINE["fp32"])
 
@@ -202,7 +214,9 @@ def fp32_matmuls(model: Any) -> list[str]:
     node names, which change between torch versions."""
     weights = {w.name: tuple(w.dims) for w in model.graph.initializer}
     for node in model.graph.node:
-        shape = weights.get(node.input[1]) if node.op_type == "MatMul" and len(node.input) > 1 else None
+        shape = (
+            weights.get(node.input[1]) if node.op_type == "MatMul" and len(node.input) > 1 else None
+        )
         if shape and len(shape) == 2 and shape[0] > shape[1]:
             # The quantiser excludes nodes by name: an unnamed one cannot be excluded alone.
             return [node.name] if node.name else []
@@ -215,8 +229,11 @@ def float_matmuls(model: Any) -> list[str]:
     from onnx import TensorProto
 
     floats = {w.name for w in model.graph.initializer if w.data_type == TensorProto.FLOAT}
-    return [n.name for n in model.graph.node
-            if n.op_type == "MatMul" and len(n.input) > 1 and n.input[1] in floats]  # fmt: skip
+    return [
+        n.name
+        for n in model.graph.node
+        if n.op_type == "MatMul" and len(n.input) > 1 and n.input[1] in floats
+    ]
 
 
 def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
@@ -230,8 +247,10 @@ def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
 
     keep = fp32_matmuls(onnx.load(str(fp32), load_external_data=False))
     if not keep:  # an export this recipe does not know: refuse rather than cache a guess
-        raise ConfigError(f"{fp32}: no named feed-forward down-projection found to keep in "
-                          "fp32; set QABOT_INDEX__BACKEND=onnx-fp32 and report this.")  # fmt: skip
+        raise ConfigError(
+            f"{fp32}: no named feed-forward down-projection found to keep in "
+            "fp32; set QABOT_INDEX__BACKEND=onnx-fp32 and report this."
+        )
 
     log.warning("quantising the ONNX embedding model to int8 (once)")
     # onnxruntime's quantiser logs a line per tensor at INFO on the root logger (hundreds of
@@ -243,17 +262,23 @@ def _quantize_int8(fp32: Path, model_path: Path, out: Path) -> None:
     logging.getLogger().addFilter(advice)
     try:
         quantize_dynamic(
-            str(fp32), str(out), op_types_to_quantize=["MatMul"], per_channel=True,
-            weight_type=QuantType.QInt8, nodes_to_exclude=keep,
+            str(fp32),
+            str(out),
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            nodes_to_exclude=keep,
             extra_options={"MatMulConstBOnly": True},
-        )  # fmt: skip
+        )
     finally:
         logging.disable(logging.NOTSET)
         logging.getLogger().removeFilter(advice)
     left = float_matmuls(onnx.load(str(out)))
     if left != keep:
-        raise ConfigError(f"quantising {fp32.name} left {left} in fp32, not {keep}; not caching "
-                          "it. Set QABOT_INDEX__BACKEND=onnx-fp32 and report this.")  # fmt: skip
+        raise ConfigError(
+            f"quantising {fp32.name} left {left} in fp32, not {keep}; not caching "
+            "it. Set QABOT_INDEX__BACKEND=onnx-fp32 and report this."
+        )
     want = encode(open_session(fp32), load_tokenizer(model_path), PROBE)
     _check(out, model_path, want, MIN_PROBE_COSINE["int8"])
 
@@ -272,8 +297,14 @@ class OnnxEmbeddings(Embeddings):
 
     Each text runs alone, on one core, with `threads` texts at once (see `encode`)."""
 
-    def __init__(self, model_path: str | Path, model_id: str, cache: Path,
-                 variant: Variant = "fp32", threads: int | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        model_path: str | Path,
+        model_id: str,
+        cache: Path,
+        variant: Variant = "fp32",
+        threads: int | None = None,
+    ) -> None:
         self.cache = Path(cache)
         self.variant: Variant = variant
         self.backend = BACKEND_IDS[variant]
@@ -292,7 +323,9 @@ class OnnxEmbeddings(Embeddings):
         with self._lock:
             if self._session is None:
                 file = ensure_exported(self.cache, self.model_path, self.variant)
-                log.info("loading embedding model %s (%s) from %s", self.model_id, self.backend, file)
+                log.info(
+                    "loading embedding model %s (%s) from %s", self.model_id, self.backend, file
+                )
                 self._tokenizer = load_tokenizer(self.model_path)
                 if self.threads > 1:
                     self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="qabot-embed")
@@ -347,8 +380,9 @@ def open_session(file: Path) -> Any:
     return ort.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
 
 
-def encode(session: Any, tokenizer: Any, texts: list[str],
-           pool: ThreadPoolExecutor | None = None) -> np.ndarray:  # fmt: skip
+def encode(
+    session: Any, tokenizer: Any, texts: list[str], pool: ThreadPoolExecutor | None = None
+) -> np.ndarray:
     """Each text in a run of its own, several at once on `pool`'s threads (ONNX Runtime
     releases the GIL while it runs).
 
@@ -367,7 +401,9 @@ def encode(session: Any, tokenizer: Any, texts: list[str],
         }
         return session.run(None, feed)[0][0]  # type: ignore[no-any-return]
 
-    vectors = list(pool.map(run, encoded)) if pool and len(encoded) > 1 else [run(e) for e in encoded]
+    vectors = (
+        list(pool.map(run, encoded)) if pool and len(encoded) > 1 else [run(e) for e in encoded]
+    )
     if not vectors:
         return np.zeros((0, 0), dtype=np.float32)
     return np.stack(vectors).astype(np.float32, copy=False)

@@ -118,16 +118,20 @@ class GoldQuestion:
 def load_questions(path: Path) -> list[GoldQuestion]:
     rows = [json.loads(line) for line in path.read_text("utf-8").split("\n") if line.strip()]
     return [
-        GoldQuestion(r["question"], list(r.get("gold_paper_ids", [])), r.get("kind", ""),
-                     r.get("answerable"))
+        GoldQuestion(
+            r["question"], list(r.get("gold_paper_ids", [])), r.get("kind", ""), r.get("answerable")
+        )
         for r in rows
     ]
 
 
-def retrieval_report(rankings: Sequence[Sequence[str]], questions: Sequence[GoldQuestion],
-                     k: int = 5) -> dict[str, float]:  # fmt: skip
+def retrieval_report(
+    rankings: Sequence[Sequence[str]], questions: Sequence[GoldQuestion], k: int = 5
+) -> dict[str, float]:
     """hit@1, recall@k, MRR and context precision@k over the answerable questions."""
-    pairs = [(r, q.gold_paper_ids) for r, q in zip(rankings, questions, strict=True) if q.gold_paper_ids]
+    pairs = [
+        (r, q.gold_paper_ids) for r, q in zip(rankings, questions, strict=True) if q.gold_paper_ids
+    ]
     if not pairs:
         return {"hit@1": 0.0, f"recall@{k}": 0.0, "mrr": 0.0, f"context_precision@{k}": 0.0}
     return {
@@ -190,7 +194,7 @@ def _names(sentence: str) -> set[str]:
     names = set()
     for match in _NAME_TOKEN.finditer(sentence):
         before = sentence[: match.start()].rstrip()
-        if not before or before[-1] in ".!?:“\"(":
+        if not before or before[-1] in '.!?:“"(':
             continue  # capitalised because it starts a sentence or a quotation
         names.add(match.group(1).lower())
     return names
@@ -198,7 +202,8 @@ def _names(sentence: str) -> set[str]:
 
 _NEGATION = re.compile(
     r"\b(not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor|none|"
-    r"fail|fails|failed|unable|lack|lacks|little)\b|n't\b", re.I
+    r"fail|fails|failed|unable|lack|lacks|little)\b|n't\b",
+    re.I,
 )
 
 
@@ -290,7 +295,8 @@ class LLMJudge:
 
 REFUSAL = re.compile(
     r"(not in (the )?portfolio|doesn'?t say|does not say|(don'?t|do not|cannot|can'?t) "
-    r"(know|answer|find)|no (relevant )?(information|papers?) (about|on)|not covered)", re.I
+    r"(know|answer|find)|no (relevant )?(information|papers?) (about|on)|not covered)",
+    re.I,
 )
 
 

@@ -45,11 +45,21 @@ from qabot.evaluation.grounding import (
 log = logging.getLogger(__name__)
 
 METRICS = [
-    "hit@1", "recall@5", "mrr", "context_precision@5", "citation_validity",
-    "citation_validity_before_cleanup", "citation_precision", "citation_recall", "faithfulness",
-    "abstention_precision", "abstention_accuracy", "statistics_exact_match", "coverage",
+    "hit@1",
+    "recall@5",
+    "mrr",
+    "context_precision@5",
+    "citation_validity",
+    "citation_validity_before_cleanup",
+    "citation_precision",
+    "citation_recall",
+    "faithfulness",
+    "abstention_precision",
+    "abstention_accuracy",
+    "statistics_exact_match",
+    "coverage",
     "paper_precision",
-]  # fmt: skip
+]
 SET_KINDS = {"survey", "compare"}  # questions whose gold papers are the whole relevant set
 
 
@@ -101,9 +111,12 @@ def load_dataset(path: Path) -> list[EvalItem]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # the default is relative to the repository
         why = getattr(exc, "strerror", None) or type(exc).__name__
-        raise CorpusError(path, f"cannot read the eval set ({why}); a relative path is read from "
-                          "the current folder (the default is the repository's "
-                          "tests/data/eval_set.jsonl)") from exc  # fmt: skip
+        raise CorpusError(
+            path,
+            f"cannot read the eval set ({why}); a relative path is read from "
+            "the current folder (the default is the repository's "
+            "tests/data/eval_set.jsonl)",
+        ) from exc
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -138,18 +151,30 @@ def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
     except (IndexStoreError, ConfigError):
         raise  # no index, one refused, a model that cannot load: every question would fail alike
     except QABotError as exc:
-        return ItemResult(question=item.question, kind=item.kind, answerable=item.answerable,
-                          answer="", answerer=bot.answerer, refused=True, sources=[], cited=[],
-                          metrics={}, error=str(exc))  # fmt: skip
+        return ItemResult(
+            question=item.question,
+            kind=item.kind,
+            answerable=item.answerable,
+            answer="",
+            answerer=bot.answerer,
+            refused=True,
+            sources=[],
+            cited=[],
+            metrics={},
+            error=str(exc),
+        )
     refused = is_refusal(answer)
     ranked = [s.paper_id for s in answer.sources]
     metrics: dict[str, float | None] = {}
     statistic = answer.answerer == "portfolio"
     if item.gold_paper_ids and not statistic:
         gold = item.gold_paper_ids
-        metrics |= {"hit@1": hit_at_k(ranked, gold, 1), "recall@5": recall_at_k(ranked, gold, 5),
-                    "mrr": reciprocal_rank(ranked, gold),
-                    "context_precision@5": context_precision_at_k(ranked, gold, 5)}  # fmt: skip
+        metrics |= {
+            "hit@1": hit_at_k(ranked, gold, 1),
+            "recall@5": recall_at_k(ranked, gold, 5),
+            "mrr": reciprocal_rank(ranked, gold),
+            "context_precision@5": context_precision_at_k(ranked, gold, 5),
+        }
     unsupported: list[tuple[str, str]] = []
     if not statistic and not refused:
         grading = grade_answer(answer, judge)
@@ -164,17 +189,32 @@ def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
         metrics["coverage"] = coverage(cited, item.gold_paper_ids)
         metrics["paper_precision"] = paper_precision(cited, item.gold_paper_ids)
     if item.expected_facts:
-        metrics["statistics_exact_match"] = float(exact_match(item, answer.answer, statistic,
-                                                              [c.paper_id for c in answer.citations]))
-    return ItemResult(question=item.question, kind=item.kind, split=item.split,
-                      answerable=item.answerable, answer=answer.answer,
-                      answerer=answer.answerer, refused=refused,
-                      sources=ranked, cited=[c.paper_id for c in answer.citations],
-                      metrics=metrics, unsupported=unsupported)  # fmt: skip
+        metrics["statistics_exact_match"] = float(
+            exact_match(item, answer.answer, statistic, [c.paper_id for c in answer.citations])
+        )
+    return ItemResult(
+        question=item.question,
+        kind=item.kind,
+        split=item.split,
+        answerable=item.answerable,
+        answer=answer.answer,
+        answerer=answer.answerer,
+        refused=refused,
+        sources=ranked,
+        cited=[c.paper_id for c in answer.citations],
+        metrics=metrics,
+        unsupported=unsupported,
+    )
 
 
-def run_eval(bot: QABot, items: list[EvalItem], *, judge: Judge | None = None,
-             dataset: str = "", progress: Callable[[int, int], None] | None = None) -> EvalReport:  # fmt: skip
+def run_eval(
+    bot: QABot,
+    items: list[EvalItem],
+    *,
+    judge: Judge | None = None,
+    dataset: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> EvalReport:
     """Ask every question and score the answers. Deterministic for deterministic answerers."""
     judge = judge or LexicalJudge()
     results = []
@@ -196,17 +236,30 @@ def run_eval(bot: QABot, items: list[EvalItem], *, judge: Judge | None = None,
         if r.split:
             groups.setdefault(f"{r.kind or 'other'}/{r.split}", []).append(r)
     by_kind = {
-        kind: {"questions": float(len(rs)),
-               **{n: _mean([r.metrics.get(n) for r in rs]) for n in METRICS
-                  if n not in ("abstention_precision", "abstention_accuracy")}}
+        kind: {
+            "questions": float(len(rs)),
+            **{
+                n: _mean([r.metrics.get(n) for r in rs])
+                for n in METRICS
+                if n not in ("abstention_precision", "abstention_accuracy")
+            },
+        }
         for kind, rs in sorted(groups.items())
-    }  # fmt: skip
-    return EvalReport(dataset=dataset, answerer=bot.answerer, judge=type(judge).__name__,
-                      questions=len(results), metrics=metrics, by_kind=by_kind,
-                      items=results)  # fmt: skip
+    }
+    return EvalReport(
+        dataset=dataset,
+        answerer=bot.answerer,
+        judge=type(judge).__name__,
+        questions=len(results),
+        metrics=metrics,
+        by_kind=by_kind,
+        items=results,
+    )
 
 
-def compare(report: EvalReport, baseline: EvalReport) -> dict[str, tuple[float | None, float | None, float | None]]:
+def compare(
+    report: EvalReport, baseline: EvalReport
+) -> dict[str, tuple[float | None, float | None, float | None]]:
     """metric -> (this run, baseline, this - baseline)."""
     out = {}
     for name in METRICS:
@@ -221,27 +274,53 @@ def _fmt(value: float | None) -> str:
 
 
 def markdown_report(report: EvalReport) -> str:
-    lines = [f"# qabot eval: {report.answerer}", "",
-             f"Dataset `{report.dataset}`, {report.questions} questions, judge "
-             f"{report.judge}, {report.created_at}.", "", "| metric | value |", "| --- | --- |"]  # fmt: skip
+    lines = [
+        f"# qabot eval: {report.answerer}",
+        "",
+        f"Dataset `{report.dataset}`, {report.questions} questions, judge "
+        f"{report.judge}, {report.created_at}.",
+        "",
+        "| metric | value |",
+        "| --- | --- |",
+    ]
     lines += [f"| {name} | {_fmt(report.metrics.get(name))} |" for name in METRICS]
     if report.by_kind:
-        shown = ["questions", "hit@1", "coverage", "paper_precision", "citation_precision",
-                 "faithfulness", "statistics_exact_match"]  # fmt: skip
-        lines += ["", "## Per kind", "", f"| kind | {' | '.join(shown)} |",
-                  f"| --- |{' --- |' * len(shown)}"]  # fmt: skip
+        shown = [
+            "questions",
+            "hit@1",
+            "coverage",
+            "paper_precision",
+            "citation_precision",
+            "faithfulness",
+            "statistics_exact_match",
+        ]
+        lines += [
+            "",
+            "## Per kind",
+            "",
+            f"| kind | {' | '.join(shown)} |",
+            f"| --- |{' --- |' * len(shown)}",
+        ]
         for kind, m in report.by_kind.items():
             cells = [str(int(m["questions"] or 0))] + [_fmt(m.get(n)) for n in shown[1:]]
             lines.append(f"| {kind} | {' | '.join(cells)} |")
-    lines += ["", "![metrics](metrics.png)", "", "## Per question", "",
-              "| # | kind | question | answerer | refused | hit@1 | faithfulness | citation recall | exact |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    lines += [
+        "",
+        "![metrics](metrics.png)",
+        "",
+        "## Per question",
+        "",
+        "| # | kind | question | answerer | refused | hit@1 | faithfulness | citation recall | exact |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for n, r in enumerate(report.items, 1):
         q = r.question.replace("|", "\\|")[:80]
         m = r.metrics
-        lines.append(f"| {n} | {r.kind} | {q} | {r.answerer} | {'yes' if r.refused else 'no'} | "
-                     f"{_fmt(m.get('hit@1'))} | {_fmt(m.get('faithfulness'))} | "
-                     f"{_fmt(m.get('citation_recall'))} | {_fmt(m.get('statistics_exact_match'))} |")  # fmt: skip
+        lines.append(
+            f"| {n} | {r.kind} | {q} | {r.answerer} | {'yes' if r.refused else 'no'} | "
+            f"{_fmt(m.get('hit@1'))} | {_fmt(m.get('faithfulness'))} | "
+            f"{_fmt(m.get('citation_recall'))} | {_fmt(m.get('statistics_exact_match'))} |"
+        )
     problems = [(r, s, why) for r in report.items for s, why in r.unsupported]
     if problems:
         lines += ["", "## Unsupported sentences", ""]

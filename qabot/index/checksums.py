@@ -65,9 +65,10 @@ def digest_file(path: Path) -> str:
 def generation_files(folder: Path) -> list[Path]:
     """The files of a generation, sorted. Dot-files are temporary or local bookkeeping."""
     return sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )  # fmt: skip
+    )
 
 
 def fingerprint(folder: Path) -> dict[str, FileSum]:
@@ -91,7 +92,9 @@ def check_file(folder: Path, name: str, expected: FileSum, *, content: bool) -> 
         try:
             actual = digest_file(path)
         except OSError as exc:
-            return FileProblem(name, "missing", f"unreadable ({exc.strerror or type(exc).__name__})")
+            return FileProblem(
+                name, "missing", f"unreadable ({exc.strerror or type(exc).__name__})"
+            )
         if actual != expected.xxh3:
             return FileProblem(name, "checksum", "content changed (checksum differs, same size)")
     return None
@@ -116,8 +119,9 @@ def check_bytes(name: str, data: bytes, files: dict[str, FileSum]) -> FileProble
 
 
 def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
-    listed = "; ".join(map(str, problems[:3])) + (f"; and {len(problems) - 3} more"
-                                                  if len(problems) > 3 else "")  # fmt: skip
+    listed = "; ".join(map(str, problems[:3])) + (
+        f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+    )
     return IndexCorruptError(
         f"The index in {where} is damaged: {listed}. Run `qabot ingest` to repair it "
         "(it rebuilds the damaged generation, reusing the stored vectors); `qabot check` "

@@ -65,32 +65,64 @@ class ChromaIndex:
         """The chromadb collection itself, for langchain-chroma (`ChromaStore.as_langchain`)."""
         return self._collection
 
-    def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]],
-            metadatas: Sequence[Metadata], documents: Sequence[str] | None = None) -> None:  # fmt: skip
-        self._collection.add(ids=list(ids), embeddings=vectors, metadatas=list(metadatas),
-                             documents=list(documents) if documents is not None else None)  # fmt: skip
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[Metadata],
+        documents: Sequence[str] | None = None,
+    ) -> None:
+        self._collection.add(
+            ids=list(ids),
+            embeddings=vectors,
+            metadatas=list(metadatas),
+            documents=list(documents) if documents is not None else None,
+        )
 
-    def query(self, vector: Sequence[float], n: int, *, within: Sequence[str] | None = None,
-              where: VectorFilter | None = None, documents: bool = False) -> list[VectorMatch]:  # fmt: skip
+    def query(
+        self,
+        vector: Sequence[float],
+        n: int,
+        *,
+        within: Sequence[str] | None = None,
+        where: VectorFilter | None = None,
+        documents: bool = False,
+    ) -> list[VectorMatch]:
         scope: dict[str, Any] = {}
         if within is not None:
             scope["ids"] = list(within)
         if where is not None and (clause := chroma_where(where)) is not None:
             scope["where"] = clause
         include = ["documents", "distances"] if documents else ["distances"]
-        result = self._collection.query(query_embeddings=[vector], n_results=max(1, n),
-                                        include=include, **scope)  # fmt: skip
+        result = self._collection.query(
+            query_embeddings=[vector], n_results=max(1, n), include=include, **scope
+        )
         texts = result["documents"][0] if documents else [None] * len(result["ids"][0])
         # Cosine space: distance = 1 - cosine similarity.
-        return [VectorMatch(cid, 1.0 - float(dist), doc)
-                for cid, dist, doc in zip(result["ids"][0], result["distances"][0], texts,
-                                          strict=True)]  # fmt: skip
+        return [
+            VectorMatch(cid, 1.0 - float(dist), doc)
+            for cid, dist, doc in zip(result["ids"][0], result["distances"][0], texts, strict=True)
+        ]
 
-    def get(self, ids: Sequence[str] | None = None, *, limit: int | None = None, offset: int = 0,
-            vectors: bool = False, documents: bool = False,
-            metadatas: bool = False) -> VectorRecords:  # fmt: skip
-        include = [name for name, wanted in (("embeddings", vectors), ("documents", documents),
-                                             ("metadatas", metadatas)) if wanted]  # fmt: skip
+    def get(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        vectors: bool = False,
+        documents: bool = False,
+        metadatas: bool = False,
+    ) -> VectorRecords:
+        include = [
+            name
+            for name, wanted in (
+                ("embeddings", vectors),
+                ("documents", documents),
+                ("metadatas", metadatas),
+            )
+            if wanted
+        ]
         if ids is not None:
             got = self._collection.get(ids=list(ids), include=include)
         else:
@@ -134,8 +166,9 @@ class ChromaStore:
     a local database Chroma cannot open is reported by the first use (`check`), so that
     `set_aside` can still move it out of the way."""
 
-    def __init__(self, *, path: Path | None = None, url: str | None = None,
-                 where: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, *, path: Path | None = None, url: str | None = None, where: str | None = None
+    ) -> None:
         if (path is None) == (url is None):
             raise ValueError("a Chroma store is a folder or a server: give path or url")
         self.path, self.url = path, url
@@ -174,8 +207,9 @@ class ChromaStore:
                 client = chromadb.HttpClient(
                     host=url.hostname or "127.0.0.1",
                     port=url.port or (443 if url.scheme == "https" else 8000),
-                    ssl=url.scheme == "https", settings=chromadb.Settings(anonymized_telemetry=False),
-                )  # fmt: skip
+                    ssl=url.scheme == "https",
+                    settings=chromadb.Settings(anonymized_telemetry=False),
+                )
                 client.heartbeat()
                 return client
             except Exception as exc:  # noqa: BLE001 - connection errors come in several types
@@ -242,8 +276,9 @@ class ChromaStore:
 
     def save_record(self, name: str, text: str) -> None:
         # One metadata update: readers (other replicas) see the old text or the new one.
-        collection = self.client.get_or_create_collection(name, embedding_function=None,
-                                                          metadata={_RECORD_KEY: "{}"})  # fmt: skip
+        collection = self.client.get_or_create_collection(
+            name, embedding_function=None, metadata={_RECORD_KEY: "{}"}
+        )
         collection.modify(metadata={_RECORD_KEY: text})
 
     # -- the local folder ------------------------------------------------------------------
@@ -260,8 +295,9 @@ class ChromaStore:
         try:
             used = _referenced_segments(self.path)
         except sqlite3.Error as exc:  # cannot tell what is used: remove nothing
-            log.warning("cannot read Chroma's segment list in %s (%s); keeping its folders",
-                        self.path, exc)  # fmt: skip
+            log.warning(
+                "cannot read Chroma's segment list in %s (%s); keeping its folders", self.path, exc
+            )
             return []
         return [f for f in folders if f.name not in used]
 
@@ -296,9 +332,12 @@ class ChromaStore:
 
     # -- LangChain -------------------------------------------------------------------------
 
-    def as_langchain(self, name: str, embeddings: Embeddings,
-                     fill: Callable[[list[str], list[Any] | None, list[Any] | None], None] | None
-                     = None) -> Any:  # fmt: skip
+    def as_langchain(
+        self,
+        name: str,
+        embeddings: Embeddings,
+        fill: Callable[[list[str], list[Any] | None, list[Any] | None], None] | None = None,
+    ) -> Any:
         """Index `name` as langchain-chroma's `Chroma` VectorStore. `fill(ids, documents,
         metadatas)` completes what each read returns (a local index keeps its chunk texts in
         qabot's tables, not in Chroma, and langchain-chroma drops results without a document)."""
@@ -310,8 +349,12 @@ class ChromaStore:
                 collection = super()._collection
                 return collection if fill is None else _FilledCollection(collection, fill)
 
-        return FilledChroma(client=self.client, collection_name=name,
-                            embedding_function=embeddings, create_collection_if_not_exists=False)  # fmt: skip
+        return FilledChroma(
+            client=self.client,
+            collection_name=name,
+            embedding_function=embeddings,
+            create_collection_if_not_exists=False,
+        )
 
 
 class _FilledCollection:
@@ -327,8 +370,11 @@ class _FilledCollection:
     def query(self, *args: Any, **kwargs: Any) -> Any:
         result = self._collection.query(*args, **kwargs)
         for n, ids in enumerate(result["ids"]):
-            self._fill(ids, (result.get("documents") or [None] * (n + 1))[n],
-                       (result.get("metadatas") or [None] * (n + 1))[n])  # fmt: skip
+            self._fill(
+                ids,
+                (result.get("documents") or [None] * (n + 1))[n],
+                (result.get("metadatas") or [None] * (n + 1))[n],
+            )
         return result
 
     def get(self, *args: Any, **kwargs: Any) -> Any:

@@ -63,9 +63,13 @@ def embedded_text(title: str, text: str) -> str:
     return f"{title}\n\n{text}"
 
 
-def write_chunk_table(folder: Path, ids: Sequence[str], paper: Sequence[int],
-                      keys: Sequence[str], spans: tuple[list[int], list[int], dict[int, str]]
-                      | None = None) -> None:  # fmt: skip
+def write_chunk_table(
+    folder: Path,
+    ids: Sequence[str],
+    paper: Sequence[int],
+    keys: Sequence[str],
+    spans: tuple[list[int], list[int], dict[int, str]] | None = None,
+) -> None:
     """Write `chunks.json`; `spans` (starts, ends, verbatim texts by row) where the chunk texts
     are kept as spans of the abstracts."""
     table: dict[str, Any] = {"ids": list(ids), "paper": list(paper), "keys": list(keys)}

@@ -95,13 +95,19 @@ def check_index(settings: Settings) -> IndexCheck:
         result.problems.append(Problem(part="chroma/", what=str(exc), fix=fix))
         store, manifest = None, None
     except Exception as exc:  # noqa: BLE001 - a damaged database raises several types
-        result.problems.append(Problem(part="chroma/", what=f"Chroma cannot open its database "
-                                       f"({type(exc).__name__}: {exc})", fix=REBUILD))  # fmt: skip
+        result.problems.append(
+            Problem(
+                part="chroma/",
+                what=f"Chroma cannot open its database ({type(exc).__name__}: {exc})",
+                fix=REBUILD,
+            )
+        )
         store, manifest = None, None
     if manifest is None:
         if store is not None:
-            result.problems.append(Problem(part=MANIFEST, what="no index has been built",
-                                           fix="run `qabot ingest`"))  # fmt: skip
+            result.problems.append(
+                Problem(part=MANIFEST, what="no index has been built", fix="run `qabot ingest`")
+            )
         result.seconds = time.perf_counter() - start
         return result
     result.generation = manifest.generation
@@ -118,14 +124,18 @@ def check_index(settings: Settings) -> IndexCheck:
         except Exception:  # noqa: BLE001 - already reported by _check_chroma if it matters
             names = set()
         if stale := sorted(n for n in names if n.startswith(COLLECTION_PREFIX) and n not in keep):
-            result.notes.append(f"{len(stale)} Chroma collection(s) of killed ingests or pruned "
-                                f"generations ({', '.join(stale[:3])}); the next `qabot ingest` "
-                                "removes them.")  # fmt: skip
+            result.notes.append(
+                f"{len(stale)} Chroma collection(s) of killed ingests or pruned "
+                f"generations ({', '.join(stale[:3])}); the next `qabot ingest` "
+                "removes them."
+            )
     orphans = store.leftovers() if store is not None else []
     if orphans:
         size = sum(_folder_size(f) for f in orphans) / 1e6
-        result.notes.append(f"{len(orphans)} unused Chroma segment folder(s) ({size:.1f} MB) in "
-                            f"{settings.store / 'chroma'}/; the next `qabot ingest` removes them.")  # fmt: skip
+        result.notes.append(
+            f"{len(orphans)} unused Chroma segment folder(s) ({size:.1f} MB) in "
+            f"{settings.store / 'chroma'}/; the next `qabot ingest` removes them."
+        )
     result.seconds = time.perf_counter() - start
     return result
 
@@ -134,11 +144,14 @@ def _check_files(settings: Settings, manifest: Manifest, result: IndexCheck) -> 
     folder = generation_dir(settings.store, manifest.generation)
     if not folder.is_dir():
         if settings.chroma_url:
-            result.notes.append(f"{folder}/ is not built on this machine yet; the first question "
-                                "builds it from the Chroma server.")  # fmt: skip
+            result.notes.append(
+                f"{folder}/ is not built on this machine yet; the first question "
+                "builds it from the Chroma server."
+            )
             return
-        result.problems.append(Problem(part=f"{folder}/", what="the live generation's folder is "
-                                       "missing", fix=REPAIR))  # fmt: skip
+        result.problems.append(
+            Problem(part=f"{folder}/", what="the live generation's folder is missing", fix=REPAIR)
+        )
         return
     try:
         files = recorded_files(folder, manifest.files)
@@ -146,12 +159,15 @@ def _check_files(settings: Settings, manifest: Manifest, result: IndexCheck) -> 
         result.problems.append(Problem(part=str(folder), what=str(exc), fix="see the message"))
         return
     if not files:
-        result.notes.append("this index was built before checksums were recorded; the next "
-                            "`qabot ingest` rebuilds its tables once and records them.")  # fmt: skip
+        result.notes.append(
+            "this index was built before checksums were recorded; the next "
+            "`qabot ingest` rebuilds its tables once and records them."
+        )
     fix = f"delete {folder}/ (it is rebuilt from the server)" if settings.chroma_url else REPAIR
     for problem in check_files(folder, files, content=True):
-        result.problems.append(Problem(part=f"{folder.name}/{problem.path}", what=problem.detail,
-                                       fix=fix))  # fmt: skip
+        result.problems.append(
+            Problem(part=f"{folder.name}/{problem.path}", what=problem.detail, fix=fix)
+        )
     result.files_checked = len(files)
     result.bytes_checked = sum(f.size for f in files.values())
     if not result.problems:
@@ -166,13 +182,19 @@ def _check_files(settings: Settings, manifest: Manifest, result: IndexCheck) -> 
             try:  # the chunk texts' spans, as opening the index reads them
                 Passages.from_chunk_table(chunks)
             except Exception as exc:  # noqa: BLE001
-                result.problems.append(Problem(
-                    part=f"{folder.name}/{CHUNK_TABLE}", fix=fix,
-                    what=f"its chunk text spans cannot be read ({type(exc).__name__}: {exc})"))  # fmt: skip
+                result.problems.append(
+                    Problem(
+                        part=f"{folder.name}/{CHUNK_TABLE}",
+                        fix=fix,
+                        what=f"its chunk text spans cannot be read ({type(exc).__name__}: {exc})",
+                    )
+                )
     if manifest.passages == IN_CHROMA and not settings.chroma_url:
-        result.notes.append("this local index keeps its chunk texts in Chroma, as qabot did "
-                            "before; the next `qabot ingest` rewrites it leaner from its "
-                            "vectors, without embedding anything.")  # fmt: skip
+        result.notes.append(
+            "this local index keeps its chunk texts in Chroma, as qabot did "
+            "before; the next `qabot ingest` rewrites it leaner from its "
+            "vectors, without embedding anything."
+        )
 
 
 def _check_vectors(store: VectorStore, manifest: Manifest, result: IndexCheck) -> None:
@@ -181,20 +203,32 @@ def _check_vectors(store: VectorStore, manifest: Manifest, result: IndexCheck) -
         index = store.open(manifest.collection)
         count = index.count()
     except Exception as exc:  # noqa: BLE001 - "does not exist" has no stable exception type
-        result.problems.append(Problem(part=part, what=f"cannot be opened ({type(exc).__name__}: "
-                                       f"{exc})", fix=REPAIR))  # fmt: skip
+        result.problems.append(
+            Problem(part=part, what=f"cannot be opened ({type(exc).__name__}: {exc})", fix=REPAIR)
+        )
         return
     if count != manifest.chunks:
-        result.problems.append(Problem(part=part, what=f"holds {count} vectors, the manifest says "
-                                       f"{manifest.chunks}", fix=REPAIR))  # fmt: skip
+        result.problems.append(
+            Problem(
+                part=part,
+                what=f"holds {count} vectors, the manifest says {manifest.chunks}",
+                fix=REPAIR,
+            )
+        )
         return
     try:
         got = index.get(limit=1, vectors=True)
         if got.ids and got.vectors is not None:
             found = index.query(got.vectors[0].tolist(), 1)
             if got.ids[0] not in [m.id for m in found] and 1.0 - found[0].similarity > 1e-4:
-                result.problems.append(Problem(part=part, what="a stored vector does not find "
-                                               "itself: the vector index is damaged", fix=REBUILD))  # fmt: skip
+                result.problems.append(
+                    Problem(
+                        part=part,
+                        what="a stored vector does not find itself: the vector index is damaged",
+                        fix=REBUILD,
+                    )
+                )
     except Exception as exc:  # noqa: BLE001
-        result.problems.append(Problem(part=part, what=f"cannot be queried ({type(exc).__name__}: "
-                                       f"{exc})", fix=REBUILD))  # fmt: skip
+        result.problems.append(
+            Problem(part=part, what=f"cannot be queried ({type(exc).__name__}: {exc})", fix=REBUILD)
+        )

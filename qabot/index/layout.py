@@ -87,20 +87,38 @@ class GenerationFile:
 
 
 GENERATION_FILES = (
-    GenerationFile(PAPER_TABLE, "every paper's record (Apache Parquet; qabot.index.paper_table)",
-                   "lazy"),
-    GenerationFile(CHUNK_TABLE, "each chunk's id, paper, content key and text span "
-                   "(qabot.index.chunk_table)", "open"),
-    GenerationFile(LEXICAL_DIR, "the BM25 index over the chunks' embedded texts "
-                   "(qabot.index.lexical)", "mapped"),
-    GenerationFile(SUMMARY, "what the page shows: counts, year span, categories, frequent names "
-                   "(qabot.index.tables)", "derived"),
-    GenerationFile(VOCABULARY, "the router's names: authors, owners, categories, affiliations "
-                   "(qabot.index.vocabulary)", "derived"),
-    GenerationFile(TOPICS, "the portfolio's themes, computed at ingest (qabot.portfolio.themes)",
-                   "optional"),
-    GenerationFile(LOCAL_FILES, "a replica's own checksums of the tables it rebuilt from a "
-                   "Chroma server (qabot.index.replica)", "optional"),
+    GenerationFile(
+        PAPER_TABLE, "every paper's record (Apache Parquet; qabot.index.paper_table)", "lazy"
+    ),
+    GenerationFile(
+        CHUNK_TABLE,
+        "each chunk's id, paper, content key and text span (qabot.index.chunk_table)",
+        "open",
+    ),
+    GenerationFile(
+        LEXICAL_DIR,
+        "the BM25 index over the chunks' embedded texts (qabot.index.lexical)",
+        "mapped",
+    ),
+    GenerationFile(
+        SUMMARY,
+        "what the page shows: counts, year span, categories, frequent names (qabot.index.tables)",
+        "derived",
+    ),
+    GenerationFile(
+        VOCABULARY,
+        "the router's names: authors, owners, categories, affiliations (qabot.index.vocabulary)",
+        "derived",
+    ),
+    GenerationFile(
+        TOPICS, "the portfolio's themes, computed at ingest (qabot.portfolio.themes)", "optional"
+    ),
+    GenerationFile(
+        LOCAL_FILES,
+        "a replica's own checksums of the tables it rebuilt from a "
+        "Chroma server (qabot.index.replica)",
+        "optional",
+    ),
 )
 
 LAZY = frozenset({PAPER_TABLE, LEGACY_PAPER_TABLE})

@@ -36,8 +36,9 @@ class Manifest(BaseModel):
     collection: str
     embedding_model: str
     embedding_backend: str | None = Field(
-        default=None, description="torch, onnx-fp32 or onnx-int8:<recipe> (onnx-int8 alone: "
-        "the first recipe); None for a remote API."
+        default=None,
+        description="torch, onnx-fp32 or onnx-int8:<recipe> (onnx-int8 alone: "
+        "the first recipe); None for a remote API.",
     )
     chunk_size: int
     chunk_overlap: int
@@ -51,9 +52,10 @@ class Manifest(BaseModel):
         description="Size and checksum of every file of the generation folder (qabot.checksums).",
     )
     passages: str = Field(
-        default=IN_CHROMA, description=f"Where the chunk texts are: {IN_CHROMA!r} (Chroma "
+        default=IN_CHROMA,
+        description=f"Where the chunk texts are: {IN_CHROMA!r} (Chroma "
         f"documents: a server, and stores built before {IN_TABLE!r} existed) or {IN_TABLE!r} "
-        "(spans of the paper table's abstracts, in chunks.json; qabot.index.passages)."
+        "(spans of the paper table's abstracts, in chunks.json; qabot.index.passages).",
     )
 
     @model_validator(mode="before")
@@ -91,7 +93,11 @@ def write_manifest(store: Path, manifest: Manifest) -> None:
 
 
 def describe_store(settings: Settings) -> str:
-    return f"the Chroma server at {settings.chroma_url}" if settings.chroma_url else f"{settings.store}/"
+    return (
+        f"the Chroma server at {settings.chroma_url}"
+        if settings.chroma_url
+        else f"{settings.store}/"
+    )
 
 
 def load_manifest(settings: Settings, store: VectorStore | None = None) -> Manifest | None:
@@ -134,8 +140,9 @@ def check_passages(manifest: Manifest, where: str) -> None:
 PASSAGES_FIX = "upgrade qabot, or run `qabot ingest --rebuild`"
 
 
-def check_manifest(manifest: Manifest, where: str, embedding_model: str,
-                   backend: str | None) -> None:  # fmt: skip
+def check_manifest(
+    manifest: Manifest, where: str, embedding_model: str, backend: str | None
+) -> None:
     """Refuse an index built with another embedding model, or run through another backend,
     or whose chunk texts are kept in a way this version cannot read."""
     check_passages(manifest, where)
@@ -157,7 +164,9 @@ def check_manifest(manifest: Manifest, where: str, embedding_model: str,
                 "with that."
             )
         if manifest.embedding_backend in CURRENT_BACKENDS:
-            instead = f", or set QABOT_INDEX__BACKEND={backend_setting(manifest.embedding_backend)}."
+            instead = (
+                f", or set QABOT_INDEX__BACKEND={backend_setting(manifest.embedding_backend)}."
+            )
         else:  # an earlier int8 recipe: setting onnx-int8 would be refused as above
             instead = "; no setting of this qabot can query it as it is."
         raise IndexMismatchError(

@@ -33,13 +33,28 @@ def schema() -> pa.Schema:
     import pyarrow as pa
 
     text, texts = pa.string(), pa.list_(pa.string())
-    return pa.schema([
-        ("paper_id", text), ("title", text), ("authors", texts), ("authors_truncated", pa.bool_()),
-        ("affiliations", texts), ("category", text), ("date", pa.date32()),
-        ("date_precision", text), ("date_inferred", pa.bool_()), ("year", pa.int64()),
-        ("has_code", pa.bool_()), ("abstract", text), ("urls", texts), ("venue", text),
-        ("keywords", texts), ("profile", text), ("profiles", texts), ("source", text),
-    ])  # fmt: skip
+    return pa.schema(
+        [
+            ("paper_id", text),
+            ("title", text),
+            ("authors", texts),
+            ("authors_truncated", pa.bool_()),
+            ("affiliations", texts),
+            ("category", text),
+            ("date", pa.date32()),
+            ("date_precision", text),
+            ("date_inferred", pa.bool_()),
+            ("year", pa.int64()),
+            ("has_code", pa.bool_()),
+            ("abstract", text),
+            ("urls", texts),
+            ("venue", text),
+            ("keywords", texts),
+            ("profile", text),
+            ("profiles", texts),
+            ("source", text),
+        ]
+    )
 
 
 def write_table(path: Path, papers: Iterable[Paper]) -> None:

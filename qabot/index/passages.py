@@ -52,11 +52,19 @@ def spans(abstract: str, texts: Sequence[str]) -> tuple[list[int], list[int], di
 class Passages:
     """The chunk texts of a generation whose chunk table records spans (`IN_TABLE`)."""
 
-    def __init__(self, chunk_ids: list[str], chunk_paper: np.ndarray, starts: Sequence[int],
-                 ends: Sequence[int], verbatim: Mapping[str, str]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        chunk_ids: list[str],
+        chunk_paper: np.ndarray,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        verbatim: Mapping[str, str],
+    ) -> None:
         if not (len(starts) == len(ends) == len(chunk_ids)):
-            raise ValueError(f"the chunk table lists {len(chunk_ids)} chunks but "
-                             f"{len(starts)} starts and {len(ends)} ends")  # fmt: skip
+            raise ValueError(
+                f"the chunk table lists {len(chunk_ids)} chunks but "
+                f"{len(starts)} starts and {len(ends)} ends"
+            )
         self.chunk_ids, self.chunk_paper = chunk_ids, chunk_paper
         self.starts = np.asarray(starts, dtype=np.int64)
         self.ends = np.asarray(ends, dtype=np.int64)
@@ -71,15 +79,17 @@ class Passages:
         self._rows: dict[str, int] | None = None
 
     @classmethod
-    def from_chunk_table(cls, table: Mapping[str, Any],
-                         chunk_paper: np.ndarray | None = None) -> Passages:  # fmt: skip
+    def from_chunk_table(
+        cls, table: Mapping[str, Any], chunk_paper: np.ndarray | None = None
+    ) -> Passages:
         """The spans recorded in a generation's chunks.json (as parsed); `chunk_paper`, its
         "paper" column as an array, if the caller has it already. Raises KeyError or
         ValueError for a table without consistent spans."""
         if chunk_paper is None:
             chunk_paper = np.asarray(table["paper"], dtype=np.int32)
-        return cls(table["ids"], chunk_paper, table["start"], table["end"],
-                   table.get("verbatim", {}))  # fmt: skip
+        return cls(
+            table["ids"], chunk_paper, table["start"], table["end"], table.get("verbatim", {})
+        )
 
     def _row(self, chunk_id: str, paper_index: Mapping[str, int]) -> int | None:
         if self._sorted:
@@ -94,8 +104,12 @@ class Passages:
             self._rows = {cid: i for i, cid in enumerate(self.chunk_ids)}
         return self._rows.get(chunk_id)
 
-    def texts(self, chunk_ids: Iterable[str], paper_index: Mapping[str, int],
-              abstract: Callable[[int], str]) -> dict[str, str]:  # fmt: skip
+    def texts(
+        self,
+        chunk_ids: Iterable[str],
+        paper_index: Mapping[str, int],
+        abstract: Callable[[int], str],
+    ) -> dict[str, str]:
         """Chunk id -> text, for the ids this generation has; `abstract(paper position)`."""
         out: dict[str, str] = {}
         for chunk_id in chunk_ids:
@@ -105,5 +119,7 @@ class Passages:
             if row in self.verbatim:
                 out[chunk_id] = self.verbatim[row]
             else:
-                out[chunk_id] = abstract(int(self.chunk_paper[row]))[self.starts[row] : self.ends[row]]
+                out[chunk_id] = abstract(int(self.chunk_paper[row]))[
+                    self.starts[row] : self.ends[row]
+                ]
         return out

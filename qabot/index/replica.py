@@ -33,8 +33,10 @@ BATCH = 5000
 def materialize(folder: Path, manifest: Any, vectors: VectorIndex) -> None:
     """Write the paper table (with its summary and vocabulary), chunks.json and lexical/ for
     `manifest`'s generation into `folder`."""
-    log.warning("building the local tables of index generation %s from the Chroma server",
-                manifest.generation)  # fmt: skip
+    log.warning(
+        "building the local tables of index generation %s from the Chroma server",
+        manifest.generation,
+    )
     docs: dict[str, str] = {}
     metas: dict[str, dict[str, Any]] = {}
     for offset in range(0, manifest.chunks, BATCH):
@@ -54,16 +56,21 @@ def materialize(folder: Path, manifest: Any, vectors: VectorIndex) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         write_paper_table(tmp, papers, [Profile.model_validate(p) for p in manifest.profiles])
-        write_chunk_table(tmp, ids, [position[metas[c]["paper_id"]] for c in ids],
-                          [content_key(config, hashes[metas[c]["paper_id"]], metas[c]["chunk"])
-                           for c in ids])  # fmt: skip
+        write_chunk_table(
+            tmp,
+            ids,
+            [position[metas[c]["paper_id"]] for c in ids],
+            [content_key(config, hashes[metas[c]["paper_id"]], metas[c]["chunk"]) for c in ids],
+        )
         titles = {p.paper_id: p.title for p in papers}
-        LexicalIndex.build([embedded_text(titles[metas[c]["paper_id"]], docs[c])
-                            for c in ids]).save(tmp / LEXICAL_DIR)  # fmt: skip
+        LexicalIndex.build(
+            [embedded_text(titles[metas[c]["paper_id"]], docs[c]) for c in ids]
+        ).save(tmp / LEXICAL_DIR)
         # These tables differ byte for byte from the ingesting machine's (whose checksums the
         # manifest holds), so the replica records its own.
         (tmp / LOCAL_FILES).write_text(
-            json.dumps({name: f.model_dump() for name, f in fingerprint(tmp).items()}), "utf-8")
+            json.dumps({name: f.model_dump() for name, f in fingerprint(tmp).items()}), "utf-8"
+        )
         try:
             os.rename(tmp, folder)
         except OSError:  # another replica finished first; its tables are the same

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 def live_vectors(settings: Settings) -> VectorIndex | None:
     """The live generation's vector index alone, before the rest of the index is opened (for
     `QABot.warm_up`, which loads its HNSW file on the other core meanwhile); None when there is
@@ -125,16 +126,20 @@ class IndexSnapshot:
         if self.passages is None:
             return None
         papers = self.papers
-        return self.passages.texts(chunk_ids, self.paper_index,
-                                   lambda row: papers.value("abstract", row))  # fmt: skip
+        return self.passages.texts(
+            chunk_ids, self.paper_index, lambda row: papers.value("abstract", row)
+        )
 
-    def fill_reads(self, ids: list[str], documents: list[Any] | None,
-                   metadatas: list[Any] | None) -> None:  # fmt: skip
+    def fill_reads(
+        self, ids: list[str], documents: list[Any] | None, metadatas: list[Any] | None
+    ) -> None:
         """Complete raw vector-store reads in place for LangChain (`QABot.as_vectorstore`): a
         missing document becomes the chunk's text from qabot's tables (a local index gives the
         vector store only vectors and filter metadata; qabot.index.passages), and metadata
         without a title gets the paper's title and authors."""
-        missing = [cid for i, cid in enumerate(ids) if documents is not None and documents[i] is None]
+        missing = [
+            cid for i, cid in enumerate(ids) if documents is not None and documents[i] is None
+        ]
         texts = (self.passage_texts(missing) or {}) if missing else {}
         papers, index = self.papers, self.paper_index
         for i, cid in enumerate(ids):
@@ -210,8 +215,9 @@ class IndexOverview:
     profiles: list[Profile]
 
 
-def read_overview(settings: Settings, embedding_model: str,
-                  backend: str | None = LEGACY_BACKEND) -> IndexOverview | None:  # fmt: skip
+def read_overview(
+    settings: Settings, embedding_model: str, backend: str | None = LEGACY_BACKEND
+) -> IndexOverview | None:
     """The overview of a local store from its small files alone: no Chroma, no chunk table,
     so the app can serve its page while the index loads behind it (at start-up, importing and
     opening Chroma is most of a second). It refuses what `open_snapshot` refuses before
@@ -257,9 +263,14 @@ def open_lexical(folder: Path) -> tuple[dict[str, Any], LexicalIndex]:
 Materializer = Callable[[Path, Manifest, VectorIndex], None]
 
 
-def open_snapshot(settings: Settings, embedding_model: str, store: VectorStore | None = None,
-                  materialize: Materializer | None = None, *,
-                  backend: str | None = LEGACY_BACKEND) -> IndexSnapshot:  # fmt: skip
+def open_snapshot(
+    settings: Settings,
+    embedding_model: str,
+    store: VectorStore | None = None,
+    materialize: Materializer | None = None,
+    *,
+    backend: str | None = LEGACY_BACKEND,
+) -> IndexSnapshot:
     """Open the live generation, checking that it matches the configured embedding model and
     the backend that runs it (`embedding_backend()` of the query embeddings).
 
@@ -299,8 +310,9 @@ def open_snapshot(settings: Settings, embedding_model: str, store: VectorStore |
         topics_file = folder / TOPICS
         topics = (
             [Topic.model_validate(t) for t in json.loads(topics_file.read_text("utf-8"))]
-            if topics_file.exists() else None
-        )  # fmt: skip
+            if topics_file.exists()
+            else None
+        )
     except IndexStoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure here means the index is unusable

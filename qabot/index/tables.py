@@ -45,11 +45,13 @@ def summarize(papers: list[Paper]) -> IndexSummary:
     counts = Counter(a for p in papers for a in p.authors)
     affiliations = Counter(a for p in papers for a in p.affiliations)
     return IndexSummary(
-        papers=len(papers), year_min=min(years, default=None), year_max=max(years, default=None),
+        papers=len(papers),
+        year_min=min(years, default=None),
+        year_max=max(years, default=None),
         categories=sorted({p.category for p in papers if p.category}),
         authors=sorted(a for a, _ in counts.most_common(SUMMARY_AUTHORS)),
         affiliations=sorted(a for a, _ in affiliations.most_common(SUMMARY_AUTHORS)),
-    )  # fmt: skip
+    )
 
 
 def write_paper_table(folder: Path, papers: list[Paper], profiles: list[Profile]) -> None:
@@ -63,8 +65,10 @@ def write_paper_table(folder: Path, papers: list[Paper], profiles: list[Profile]
 def derived_files(papers: list[Paper], profiles: list[Profile]) -> dict[str, bytes]:
     """The contents of the files derived from the paper table: the page summary and the
     router's vocabulary (`qabot ingest` rewrites a live generation's when they differ)."""
-    return {SUMMARY: summarize(papers).model_dump_json().encode(),
-            VOCABULARY: Vocabulary.from_papers(papers, profiles).to_json()}  # fmt: skip
+    return {
+        SUMMARY: summarize(papers).model_dump_json().encode(),
+        VOCABULARY: Vocabulary.from_papers(papers, profiles).to_json(),
+    }
 
 
 def replace_file(path: Path, data: bytes) -> None:
@@ -80,7 +84,9 @@ def read_paper_table(folder: Path) -> PaperTable:
     return parse(name, (folder / name).read_bytes())
 
 
-def read_summary(folder: Path, manifest: Manifest, recorded: dict[str, FileSum]) -> IndexSummary | None:
+def read_summary(
+    folder: Path, manifest: Manifest, recorded: dict[str, FileSum]
+) -> IndexSummary | None:
     """The summary ingest wrote, or None when it is missing, damaged or not this generation's."""
     try:
         data = (folder / SUMMARY).read_bytes()

@@ -55,8 +55,10 @@ class VectorFilter:
     paper_ids: Sequence[str] | None = None
 
     def is_empty(self) -> bool:
-        return all(v is None for v in (self.year_from, self.year_to, self.categories,
-                                       self.has_code, self.paper_ids))  # fmt: skip
+        return all(
+            v is None
+            for v in (self.year_from, self.year_to, self.categories, self.has_code, self.paper_ids)
+        )
 
 
 @runtime_checkable
@@ -71,20 +73,38 @@ class VectorIndex(Protocol):
         """The most records one `add` may take."""
         ...
 
-    def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]],
-            metadatas: Sequence[Metadata], documents: Sequence[str] | None = None) -> None:  # fmt: skip
-        ...
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[Metadata],
+        documents: Sequence[str] | None = None,
+    ) -> None: ...
 
-    def query(self, vector: Sequence[float], n: int, *, within: Sequence[str] | None = None,
-              where: VectorFilter | None = None, documents: bool = False) -> list[VectorMatch]:  # fmt: skip
+    def query(
+        self,
+        vector: Sequence[float],
+        n: int,
+        *,
+        within: Sequence[str] | None = None,
+        where: VectorFilter | None = None,
+        documents: bool = False,
+    ) -> list[VectorMatch]:
         """The `n` nearest records, most similar first; only among `within` (ids) and those
         passing `where`, when given; with their documents if asked (None where none is
         stored)."""
         ...
 
-    def get(self, ids: Sequence[str] | None = None, *, limit: int | None = None, offset: int = 0,
-            vectors: bool = False, documents: bool = False,
-            metadatas: bool = False) -> VectorRecords:  # fmt: skip
+    def get(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        vectors: bool = False,
+        documents: bool = False,
+        metadatas: bool = False,
+    ) -> VectorRecords:
         """Records by id (those that exist, in the order asked), or a page of all of them."""
         ...
 

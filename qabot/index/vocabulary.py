@@ -102,12 +102,21 @@ class Vocabulary:
 
     def to_json(self) -> bytes:
         """Everything, the look-up tables included, so loading is parsing only."""
-        return json.dumps({
-            "format": FORMAT, "authors": self.authors, "owners": sorted(self.owners),
-            "categories": sorted(self.categories), "last_names": self.last_names,
-            "affiliations": self.affiliations, "profiles": self.profiles,
-            "variants": self._variants, "last": self._last,
-        }, ensure_ascii=False, separators=(",", ":")).encode()  # fmt: skip
+        return json.dumps(
+            {
+                "format": FORMAT,
+                "authors": self.authors,
+                "owners": sorted(self.owners),
+                "categories": sorted(self.categories),
+                "last_names": self.last_names,
+                "affiliations": self.affiliations,
+                "profiles": self.profiles,
+                "variants": self._variants,
+                "last": self._last,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> Vocabulary:

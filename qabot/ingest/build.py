@@ -71,6 +71,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (done, total) chunks
 
+
 @dataclass
 class IngestReport:
     papers: int = 0
@@ -164,9 +165,13 @@ def ingest(
 
 
 def _ingest_locked(
-    settings: Settings, embeddings: Embeddings, loaded: CorpusLoad, rebuild: bool,
-    progress: Progress | None, stages: dict[str, float],
-) -> IngestReport:  # fmt: skip
+    settings: Settings,
+    embeddings: Embeddings,
+    loaded: CorpusLoad,
+    rebuild: bool,
+    progress: Progress | None,
+    stages: dict[str, float],
+) -> IngestReport:
     model, backend = embedding_id(embeddings), embedding_backend(embeddings)
     store = _open_for_ingest(settings, rebuild)
     try:
@@ -176,10 +181,17 @@ def _ingest_locked(
         old = None
     papers = loaded.papers
     if not papers:
-        hint = (f"; {loaded.no_abstract} had no abstract (Google Scholar and DBLP exports carry "
-                "none: export from Zotero, which fetches them)" if loaded.no_abstract else "")
-        raise CorpusError(settings.corpus, f"no papers to index ({len(loaded.files)} file(s) "
-                          f"read, {loaded.skipped} record(s) skipped{hint}); the index is unchanged")  # fmt: skip
+        hint = (
+            f"; {loaded.no_abstract} had no abstract (Google Scholar and DBLP exports carry "
+            "none: export from Zotero, which fetches them)"
+            if loaded.no_abstract
+            else ""
+        )
+        raise CorpusError(
+            settings.corpus,
+            f"no papers to index ({len(loaded.files)} file(s) "
+            f"read, {loaded.skipped} record(s) skipped{hint}); the index is unchanged",
+        )
     # A Chroma server keeps the chunk texts and paper records for replicas; a local store keeps
     # them in its own tables only (qabot.passages).
     passages = IN_CHROMA if settings.chroma_url else IN_TABLE
@@ -189,25 +201,43 @@ def _ingest_locked(
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
     damage = _verify(settings, old) if old else []
     if old and not damage and old.passages != passages:
-        log.warning("writing a new index generation: %s keeps its chunk texts as %s, this "
-                    "version as %s (unchanged chunks keep their vectors)", old.generation,
-                    old.passages, passages)  # fmt: skip
+        log.warning(
+            "writing a new index generation: %s keeps its chunk texts as %s, this "
+            "version as %s (unchanged chunks keep their vectors)",
+            old.generation,
+            old.passages,
+            passages,
+        )
     if damage:
-        log.warning("the live index generation %s is damaged (%s); rebuilding it",
-                    old.generation, "; ".join(map(str, damage)))  # type: ignore[union-attr]  # fmt: skip
-    elif (old and old.profiles == profiles and old.embedding_backend == backend
-          and old.passages == passages
-          and _unchanged(settings, store, old, papers, model)):  # fmt: skip
+        log.warning(
+            "the live index generation %s is damaged (%s); rebuilding it",
+            old.generation,
+            "; ".join(map(str, damage)),
+        )  # type: ignore[union-attr]
+    elif (
+        old
+        and old.profiles == profiles
+        and old.embedding_backend == backend
+        and old.passages == passages
+        and _unchanged(settings, store, old, papers, model)
+    ):
         _repair_derived(settings, store, old, papers, loaded.profiles)
         _collect_garbage(settings, store, old)
-        return IngestReport(papers=len(papers), chunks=len(chunks), generation=old.generation,
-                            up_to_date=True)  # fmt: skip
+        return IngestReport(
+            papers=len(papers), chunks=len(chunks), generation=old.generation, up_to_date=True
+        )
 
     generation = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     folder = generation_dir(settings.store, generation)
     name = collection_name(generation)
-    vectors_index = store.create(name, {"embedding_model": model, "embedding_backend": backend or "",
-                                        "qabot_generation": generation})  # fmt: skip
+    vectors_index = store.create(
+        name,
+        {
+            "embedding_model": model,
+            "embedding_backend": backend or "",
+            "qabot_generation": generation,
+        },
+    )
     try:
         # Vectors are reused by the chunk table's content keys: never from a damaged table.
         source = None if any(p.path == CHUNK_TABLE for p in damage) else old
@@ -219,8 +249,18 @@ def _ingest_locked(
         folder.mkdir(parents=True, exist_ok=True)
         with _timed(stages, "tables and BM25"):
             _write_tables(folder, loaded.papers, loaded.profiles, chunks)
-        reused, vectors = _write_vectors(settings, store, source, model, vectors_index, chunks,
-                                         embeddings, progress, passages == IN_CHROMA, stages)  # fmt: skip
+        reused, vectors = _write_vectors(
+            settings,
+            store,
+            source,
+            model,
+            vectors_index,
+            chunks,
+            embeddings,
+            progress,
+            passages == IN_CHROMA,
+            stages,
+        )
         # The chunks (~400 MB at 100k papers) are done with: freed before the themes' k-means,
         # which is the ingest's peak, on top of what Chroma holds.
         del chunks
@@ -235,13 +275,19 @@ def _ingest_locked(
             )
         history = ([*old.history] if old else []) + [generation]
         manifest = Manifest(
-            generation=generation, collection=name, embedding_model=model,
+            generation=generation,
+            collection=name,
+            embedding_model=model,
             embedding_backend=backend,
-            chunk_size=settings.index.chunk_size, chunk_overlap=settings.index.chunk_overlap,
-            papers=len(papers), chunks=chunks_count,
+            chunk_size=settings.index.chunk_size,
+            chunk_overlap=settings.index.chunk_overlap,
+            papers=len(papers),
+            chunks=chunks_count,
             history=history[-settings.index.keep_generations :],
-            profiles=profiles, files=files, passages=passages,
-        )  # fmt: skip
+            profiles=profiles,
+            files=files,
+            passages=passages,
+        )
         save_manifest(settings, manifest, store)
     except BaseException:
         # Nothing names this generation yet, so removing it cannot hurt a reader.
@@ -249,9 +295,14 @@ def _ingest_locked(
         _drop_generation(settings, store, generation)
         raise
     _collect_garbage(settings, store, manifest)
-    return IngestReport(papers=len(papers), chunks=chunks_count, embedded=chunks_count - reused,
-                        reused=reused, generation=generation,
-                        repaired=[str(p) for p in damage])  # fmt: skip
+    return IngestReport(
+        papers=len(papers),
+        chunks=chunks_count,
+        embedded=chunks_count - reused,
+        reused=reused,
+        generation=generation,
+        repaired=[str(p) for p in damage],
+    )
 
 
 def _release_freed_memory() -> None:
@@ -286,8 +337,9 @@ def _open_for_ingest(settings: Settings, rebuild: bool) -> VectorStore:
         return store
     except Exception as exc:  # noqa: BLE001 - chromadb raises several types for a bad file
         if settings.chroma_url:  # a server's database is its own to repair
-            raise IndexStoreError(f"{store.where} cannot be read ({type(exc).__name__}: {exc}); "
-                                  "see the server's log.") from exc
+            raise IndexStoreError(
+                f"{store.where} cannot be read ({type(exc).__name__}: {exc}); see the server's log."
+            ) from exc
         folder = chroma_dir(settings.store)
         if not rebuild:
             raise IndexCorruptError(
@@ -295,16 +347,23 @@ def _open_for_ingest(settings: Settings, rebuild: bool) -> VectorStore:
                 "Run `qabot ingest --rebuild`: it moves the damaged folder aside and rebuilds."
             ) from exc
         aside = store.set_aside()
-        log.warning("the Chroma database in %s is damaged (%s); moved it to %s and rebuilding",
-                    folder, exc, aside)  # fmt: skip
+        log.warning(
+            "the Chroma database in %s is damaged (%s); moved it to %s and rebuilding",
+            folder,
+            exc,
+            aside,
+        )
         manifest_path(settings.store).unlink(missing_ok=True)
         return store
 
 
-def _unchanged(settings: Settings, store: VectorStore, old: Manifest, papers: list[Paper],
-               model: str) -> bool:  # fmt: skip
+def _unchanged(
+    settings: Settings, store: VectorStore, old: Manifest, papers: list[Paper], model: str
+) -> bool:
     if (old.embedding_model, old.chunk_size, old.chunk_overlap) != (
-        model, settings.index.chunk_size, settings.index.chunk_overlap
+        model,
+        settings.index.chunk_size,
+        settings.index.chunk_overlap,
     ):
         return False
     if not old.files and not settings.chroma_url:
@@ -314,8 +373,9 @@ def _unchanged(settings: Settings, store: VectorStore, old: Manifest, papers: li
     if not (folder / PAPER_TABLE).exists():
         # An older generation's papers.jsonl (or a replica that never wrote this generation):
         # its tables are rebuilt, the vectors reused.
-        log.info("index generation %s has no Parquet paper table; rewriting its tables",
-                 old.generation)  # fmt: skip
+        log.info(
+            "index generation %s has no Parquet paper table; rewriting its tables", old.generation
+        )
         return False
     try:
         same = list(read_paper_table(folder)) == papers  # field by field, as pydantic compares
@@ -328,8 +388,9 @@ def _unchanged(settings: Settings, store: VectorStore, old: Manifest, papers: li
         return False
 
 
-def _old_vectors(store: VectorStore, old: Manifest | None, model: str, settings: Settings,
-                 chunks: list[Chunk]) -> dict[str, list[float]]:  # fmt: skip
+def _old_vectors(
+    store: VectorStore, old: Manifest | None, model: str, settings: Settings, chunks: list[Chunk]
+) -> dict[str, list[float]]:
     """Vectors of the live generation whose chunk text, model and chunking are unchanged."""
     if old is None or old.embedding_model != model:
         return {}
@@ -355,10 +416,18 @@ def _chunk_keys(settings: Settings, manifest: Manifest) -> tuple[list[str], list
     return table["ids"], table["keys"]
 
 
-def _write_vectors(settings: Settings, store: VectorStore, old: Manifest | None, model: str,
-                   index: VectorIndex, chunks: list[Chunk], embeddings: Embeddings,
-                   progress: Progress | None, documents: bool,
-                   stages: dict[str, float]) -> tuple[int, PaperVectors]:  # fmt: skip
+def _write_vectors(
+    settings: Settings,
+    store: VectorStore,
+    old: Manifest | None,
+    model: str,
+    index: VectorIndex,
+    chunks: list[Chunk],
+    embeddings: Embeddings,
+    progress: Progress | None,
+    documents: bool,
+    stages: dict[str, float],
+) -> tuple[int, PaperVectors]:
     """Embed (or reuse) and add all chunks in batches. Returns how many vectors were reused,
     and each paper's mean chunk vector (for the themes, while the vectors are at hand).
     `stages` gets the time spent embedding, and waiting for the writer thread (a full queue,
@@ -432,7 +501,8 @@ class _VectorWriter:
                 for j in range(0, len(part), self._max_batch):
                     rows = part[j : j + self._max_batch]
                     self._index.add(
-                        [c.id for c in rows], vectors[j : j + self._max_batch],
+                        [c.id for c in rows],
+                        vectors[j : j + self._max_batch],
                         [c.metadata for c in rows],
                         [c.text for c in rows] if self._documents else None,
                     )
@@ -440,8 +510,9 @@ class _VectorWriter:
                 self._error = exc
 
 
-def _write_tables(folder: Any, papers: list[Paper], profiles: list[Profile],
-                  chunks: list[Chunk]) -> None:  # fmt: skip
+def _write_tables(
+    folder: Any, papers: list[Paper], profiles: list[Profile], chunks: list[Chunk]
+) -> None:
     position = {p.paper_id: i for i, p in enumerate(papers)}
     write_paper_table(folder, papers, profiles)
     # Where each chunk's text sits in its abstract (qabot.passages): a local store's Chroma
@@ -457,13 +528,23 @@ def _write_tables(folder: Any, papers: list[Paper], profiles: list[Profile],
         ends += last
         verbatim.update({row + i: text for i, text in kept.items()})
         row += len(texts)
-    write_chunk_table(folder, [c.id for c in chunks], [position[c.paper_id] for c in chunks],
-                      [c.content_key for c in chunks], (starts, ends, verbatim))
+    write_chunk_table(
+        folder,
+        [c.id for c in chunks],
+        [position[c.paper_id] for c in chunks],
+        [c.content_key for c in chunks],
+        (starts, ends, verbatim),
+    )
     LexicalIndex.build([c.embed_text for c in chunks]).save(folder / LEXICAL_DIR)
 
 
-def _repair_derived(settings: Settings, store: VectorStore, old: Manifest, papers: list[Paper],
-                    profiles: list[Profile]) -> None:  # fmt: skip
+def _repair_derived(
+    settings: Settings,
+    store: VectorStore,
+    old: Manifest,
+    papers: list[Paper],
+    profiles: list[Profile],
+) -> None:
     """A live generation whose summary or router vocabulary is missing, damaged or computed
     differently by another version of qabot gets good ones (their checksums re-recorded);
     without them every start-up derives both from all the papers."""
@@ -472,8 +553,9 @@ def _repair_derived(settings: Settings, store: VectorStore, old: Manifest, paper
     for name, data in derived_files(papers, profiles).items():
         path, recorded = folder / name, old.files.get(name)
         try:
-            if path.read_bytes() == data and (recorded is None or check_file(
-                    folder, name, recorded, content=True) is None):  # fmt: skip
+            if path.read_bytes() == data and (
+                recorded is None or check_file(folder, name, recorded, content=True) is None
+            ):
                 continue
         except OSError:
             pass
@@ -492,8 +574,10 @@ def _write_topics(folder: Path, papers: list[Paper], vectors: PaperVectors) -> N
     try:
         topics = find_topics(papers, vectors)
     except Exception:  # noqa: BLE001 - themes are an extra; the index itself is complete
-        log.warning("could not compute the main themes now; they will be computed on first use",
-                    exc_info=True)  # fmt: skip
+        log.warning(
+            "could not compute the main themes now; they will be computed on first use",
+            exc_info=True,
+        )
         return
     (folder / TOPICS).write_text(json.dumps([t.model_dump() for t in topics]), "utf-8")
 
@@ -506,7 +590,7 @@ def _drop_generation(settings: Settings, store: VectorStore, generation: str) ->
 def _collect_garbage(settings: Settings, store: VectorStore, manifest: Manifest) -> None:
     """Drop generations the manifest no longer keeps, including leftovers of killed ingests."""
     keep = set(manifest.history) | {manifest.generation}
-    stale = {n[len(COLLECTION_PREFIX):] for n in store.names() if n.startswith(COLLECTION_PREFIX)}
+    stale = {n[len(COLLECTION_PREFIX) :] for n in store.names() if n.startswith(COLLECTION_PREFIX)}
     gens = generations_dir(settings.store)
     if gens.exists():
         stale |= {p.name for p in gens.iterdir()}

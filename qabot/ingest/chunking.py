@@ -33,8 +33,9 @@ class Chunk:
         return embedded_text(self.title, self.text)
 
 
-def chunk_papers(papers: list[Paper], settings: Settings, model: str,
-                 records: bool = True) -> list[Chunk]:  # fmt: skip
+def chunk_papers(
+    papers: list[Paper], settings: Settings, model: str, records: bool = True
+) -> list[Chunk]:
     """Split each abstract into chunks carrying the paper metadata that filters need, and with
     `records` (a Chroma server: see qabot.passages) the title, authors and the paper's whole
     record, which a replica rebuilds its tables from."""
@@ -69,13 +70,15 @@ def chunk_papers(papers: list[Paper], settings: Settings, model: str,
                 # The whole record rides on the first chunk, so a replica can rebuild the paper
                 # table from a Chroma server alone (qabot.replica).
                 meta["paper_json"] = paper.model_dump_json()
-            chunks.append(Chunk(
-                id=chunk_id(paper.paper_id, number),
-                paper_id=paper.paper_id,
-                number=number,
-                text=text.strip(),
-                title=paper.title,
-                metadata=meta,
-                content_key=content_key(config, digest, number),
-            ))  # fmt: skip
+            chunks.append(
+                Chunk(
+                    id=chunk_id(paper.paper_id, number),
+                    paper_id=paper.paper_id,
+                    number=number,
+                    text=text.strip(),
+                    title=paper.title,
+                    metadata=meta,
+                    content_key=content_key(config, digest, number),
+                )
+            )
     return chunks

@@ -40,7 +40,12 @@ from qabot.ingest.formats.common import (
 
 log = logging.getLogger(__name__)
 
-_MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
 # "LGNov 20, 2022Code": category, month, day, optional year, optional code badge, glued together
 # because the page was copied as text from a web layout.
 _PAPER_HEADER = re.compile(
@@ -51,9 +56,21 @@ _PARTIAL_HEADER = re.compile(r"^[A-Z]{2,4}(?:[A-Z][a-z]{0,2}(?: \d{0,2}(?:,(?: \
 _FIGURE_KEY_FIRST = re.compile(r"^(?P<key>[A-Za-z][A-Za-z \-]*?)\s*(?P<val>\d[\d,.]*%?)$")
 _FIGURE_VALUE_FIRST = re.compile(r"^(?P<val>\d[\d,]*)\s*(?P<key>[A-Za-z][A-Za-z ]*)$")
 _JSONL_FIELDS = {
-    "id", "title", "abstract", "authors", "date", "year", "category",
-    "affiliations", "url", "has_code", "profile", "venue", "keywords", "doi",
-}  # fmt: skip
+    "id",
+    "title",
+    "abstract",
+    "authors",
+    "date",
+    "year",
+    "category",
+    "affiliations",
+    "url",
+    "has_code",
+    "profile",
+    "venue",
+    "keywords",
+    "doi",
+}
 PROFILE_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = PROFILE_SUFFIXES | JSONL_SUFFIXES | set(READERS)
@@ -84,9 +101,11 @@ def _check_year(year: int, what: str, path: Path, lineno: int, settings: CorpusS
     out-of-range number would also break every filtered query on the index."""
     if not settings.year_min <= year <= settings.year_max:
         raise CorpusError(
-            path, f"{what} {year} is outside the plausible publication years "
-            f"{settings.year_min}–{settings.year_max} (QABOT_PARSING__YEAR_MIN/YEAR_MAX)", lineno,
-        )  # fmt: skip
+            path,
+            f"{what} {year} is outside the plausible publication years "
+            f"{settings.year_min}–{settings.year_max} (QABOT_PARSING__YEAR_MIN/YEAR_MAX)",
+            lineno,
+        )
 
 
 def _vetted(record: Paper | CorpusError, settings: CorpusSettings) -> Paper | CorpusError:
@@ -128,8 +147,13 @@ def parse_profile(
     last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
     if last > headers[-1] and _PARTIAL_HEADER.match(lines[last].strip()):
         # A file cut inside a header line would otherwise glue "AIApr" onto the last abstract.
-        errors.append(CorpusError(path, f"ends with an incomplete paper header "
-                                  f"{lines[last].strip()!r} (truncated file?)", last + 1))  # fmt: skip
+        errors.append(
+            CorpusError(
+                path,
+                f"ends with an incomplete paper header {lines[last].strip()!r} (truncated file?)",
+                last + 1,
+            )
+        )
         end_of_file = last
     for n, start in enumerate(headers):
         end = headers[n + 1] if n + 1 < len(headers) else end_of_file
@@ -138,8 +162,11 @@ def parse_profile(
         except CorpusError as exc:
             errors.append(exc)
     if papers and not re.search(r"[.!?)\]\"'”]$", papers[-1].abstract):
-        log.warning("%s: the last abstract ends mid-sentence (%r); the file may be truncated",
-                    papers[-1].source, papers[-1].abstract[-40:])  # fmt: skip
+        log.warning(
+            "%s: the last abstract ends mid-sentence (%r); the file may be truncated",
+            papers[-1].source,
+            papers[-1].abstract[-40:],
+        )
     profile.papers_listed = len(papers)
     return profile, papers, errors
 
@@ -159,7 +186,9 @@ def _parse_profile_head(head: list[str], path: Path) -> Profile:
         if key == "h-index":
             profile.h_index = number
         elif key == "papers":
-            profile.papers_stated = number if profile.papers_stated is None else profile.papers_stated
+            profile.papers_stated = (
+                number if profile.papers_stated is None else profile.papers_stated
+            )
         elif key == "citations":
             profile.citations = number
         else:
@@ -235,8 +264,10 @@ def _str_list(value: Any, name: str, path: Path, lineno: int) -> tuple[list[str]
     if value is None:
         return [], False
     if isinstance(value, str):
-        return split_authors(value) if name == "authors" else (
-            [v.strip() for v in value.split(",") if v.strip()], False
+        return (
+            split_authors(value)
+            if name == "authors"
+            else ([v.strip() for v in value.split(",") if v.strip()], False)
         )
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         items = [v.strip() for v in value if v.strip()]
@@ -294,7 +325,9 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
         raise CorpusError(path, f"'doi' must look like 10.1234/abc, got {doi!r}", lineno)
     abstract = cap_abstract(" ".join(record["abstract"].split()), f"{path}:{lineno}", settings)
     return Paper(
-        paper_id=str(record["id"]).strip() if record.get("id") not in (None, "") else make_paper_id(title),
+        paper_id=str(record["id"]).strip()
+        if record.get("id") not in (None, "")
+        else make_paper_id(title),
         title=title,
         authors=authors,
         authors_truncated=truncated,
@@ -305,7 +338,9 @@ def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSet
         year=date.year if date else year,
         has_code=has_code,
         abstract=abstract,
-        urls=list(dict.fromkeys([*([doi_url(doi)] if doi else []), *url_field, *find_urls(abstract)])),
+        urls=list(
+            dict.fromkeys([*([doi_url(doi)] if doi else []), *url_field, *find_urls(abstract)])
+        ),
         venue=" ".join(str(record.get("venue") or "").split()) or None,
         keywords=keywords,
         profile=str(record["profile"]) if record.get("profile") else None,
@@ -335,8 +370,12 @@ def corpus_files(root: Path) -> list[Path]:
         for name in list(dirs):
             target = (here / name).resolve()
             if target in seen or real.is_relative_to(target):
-                log.warning("%s: skipped: a link to the folder %s, which is already read "
-                            "(a loop, or a second link to it)", here / name, target)  # fmt: skip
+                log.warning(
+                    "%s: skipped: a link to the folder %s, which is already read "
+                    "(a loop, or a second link to it)",
+                    here / name,
+                    target,
+                )
                 dirs.remove(name)
             else:
                 seen.add(target)
@@ -375,7 +414,9 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
         """Store a paper once; returns the id it is stored under (None: rejected)."""
         doi = record.doi
         same_doi = by_doi.get(doi) if doi else None
-        first = same_doi or by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
+        first = (
+            same_doi or by_id.get(record.paper_id) or by_title.get(normalise_title(record.title))
+        )
         if first is None:
             by_id[record.paper_id] = record
             by_title[normalise_title(record.title)] = record
@@ -384,14 +425,21 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
             position[record.paper_id] = len(result.papers)
             result.papers.append(record)
             return record.paper_id
-        if (first.paper_id == record.paper_id and same_doi is None
-                and record.paper_id != make_paper_id(record.title)  # a slug: same title
-                and first.content_hash() != record.content_hash()):  # fmt: skip
+        if (
+            first.paper_id == record.paper_id
+            and same_doi is None
+            and record.paper_id != make_paper_id(record.title)  # a slug: same title
+            and first.content_hash() != record.content_hash()
+        ):
             path_s, _, line = record.source.rpartition(":")
-            reject(CorpusError(
-                path_s, f"duplicate id {record.paper_id!r} with different content "
-                f"(first seen at {first.source})", int(line) if line.isdigit() else None,
-            ))  # fmt: skip
+            reject(
+                CorpusError(
+                    path_s,
+                    f"duplicate id {record.paper_id!r} with different content "
+                    f"(first seen at {first.source})",
+                    int(line) if line.isdigit() else None,
+                )
+            )
             return None
         log.info("duplicate of %s at %s stored once", first.source, record.source)
         result.duplicates += 1
@@ -409,8 +457,13 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
     for path in corpus_files(root):
         suffix = path.suffix.lower()
         if suffix not in SUFFIXES:
-            reject(CorpusError(path, "unsupported file type; expected a .txt profile, .jsonl, "
-                               ".bib (BibTeX), .json (CSL-JSON) or .ris"))  # fmt: skip
+            reject(
+                CorpusError(
+                    path,
+                    "unsupported file type; expected a .txt profile, .jsonl, "
+                    ".bib (BibTeX), .json (CSL-JSON) or .ris",
+                )
+            )
             continue
         result.files.append(path)
         profile: Profile | None = None

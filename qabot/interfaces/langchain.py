@@ -34,21 +34,30 @@ class Searcher(Protocol):
 
 @runtime_checkable
 class Streamer(Protocol):
-    def stream(self, question: str, history: list[dict[str, str]] | None = None,
-               **filters: Any) -> Iterator[str | Answer]: ...  # fmt: skip
+    def stream(
+        self, question: str, history: list[dict[str, str]] | None = None, **filters: Any
+    ) -> Iterator[str | Answer]: ...
 
 
 def hit_document(hit: SearchHit) -> Document:
     """A paper found by search as a Document: its best passage, the paper in the metadata."""
     passage = hit.evidence[0].text if hit.evidence else hit.title
     return Document(
-        page_content=passage, id=hit.paper_id,
+        page_content=passage,
+        id=hit.paper_id,
         metadata={
-            "paper_id": hit.paper_id, "title": hit.title, "year": hit.year,
-            "authors": hit.authors, "url": hit.url, "venue": hit.venue, "category": hit.category,
-            "has_code": hit.has_code, "score": hit.score, "relevance": hit.relevance,
+            "paper_id": hit.paper_id,
+            "title": hit.title,
+            "year": hit.year,
+            "authors": hit.authors,
+            "url": hit.url,
+            "venue": hit.venue,
+            "category": hit.category,
+            "has_code": hit.has_code,
+            "score": hit.score,
+            "relevance": hit.relevance,
         },
-    )  # fmt: skip
+    )
 
 
 class QABotRetriever(BaseRetriever):
@@ -62,17 +71,24 @@ class QABotRetriever(BaseRetriever):
     k: int | None = Field(default=None, ge=1, description="Papers returned; None: settings.")
     filters: Filters = Field(default_factory=Filters, description="Applied to every query.")
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                k: int | None = None, **filters: Any) -> list[Document]:  # fmt: skip
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        **filters: Any,
+    ) -> list[Document]:
         given = {**self.filters.model_dump(exclude_none=True), **filters}
         return [hit_document(h) for h in self.bot.search(query, k=k or self.k, **given)]
 
-    async def _aget_relevant_documents(self, query: str, *,
-                                       run_manager: AsyncCallbackManagerForRetrieverRun,
-                                       **kwargs: Any) -> list[Document]:  # fmt: skip
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, **kwargs: Any
+    ) -> list[Document]:
         # The base class drops the call's keyword arguments (k, filters) on the way.
-        return await run_in_executor(None, self._get_relevant_documents, query,
-                                     run_manager=run_manager.get_sync(), **kwargs)  # fmt: skip
+        return await run_in_executor(
+            None, self._get_relevant_documents, query, run_manager=run_manager.get_sync(), **kwargs
+        )
 
 
 def _history(turns: Any) -> list[dict[str, str]]:
@@ -134,18 +150,24 @@ class AnswerRunnable(Runnable[str | dict[str, Any], Answer]):
         assert isinstance(answer, Answer)
         return answer
 
-    def invoke(self, input: str | dict[str, Any], config: RunnableConfig | None = None,
-               **kwargs: Any) -> Answer:  # fmt: skip
+    def invoke(
+        self, input: str | dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Answer:
         return self._call_with_config(self._ask, input, config, run_type="chain")
 
-    def transform(self, input: Iterator[str | dict[str, Any]], config: RunnableConfig | None = None,
-                  **kwargs: Any) -> Iterator[Any]:  # fmt: skip
+    def transform(
+        self,
+        input: Iterator[str | dict[str, Any]],
+        config: RunnableConfig | None = None,
+        **kwargs: Any,
+    ) -> Iterator[Any]:
         def pieces(inputs: Iterator[str | dict[str, Any]]) -> Iterator[str | Answer]:
             *_, last = inputs  # a question arrives whole; streamed input ends with it
             yield from self._stream(last)
 
         yield from self._transform_stream_with_config(input, pieces, config, run_type="chain")
 
-    def stream(self, input: str | dict[str, Any], config: RunnableConfig | None = None,
-               **kwargs: Any) -> Iterator[Any]:  # fmt: skip
+    def stream(
+        self, input: str | dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[Any]:
         yield from self.transform(iter([input]), config, **kwargs)

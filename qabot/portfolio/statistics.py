@@ -25,6 +25,7 @@ def when_published(paper: Paper) -> dt.date | None:
         return paper.date
     return dt.date(paper.year, 1, 1) if paper.year is not None and 1 <= paper.year <= 9999 else None
 
+
 # Papers no profile lists: JSONL, BibTeX, CSL-JSON or RIS files.
 JSONL_SOURCE = "paper files"
 
@@ -156,16 +157,20 @@ class Portfolio:
         return dated[-1] if dated else None
 
     def in_range(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Paper]:
-        return [p for p in self.dated()
-                if (start is None or when_published(p) >= start)  # type: ignore[operator]
-                and (end is None or when_published(p) <= end)]  # type: ignore[operator]  # fmt: skip
+        return [
+            p
+            for p in self.dated()
+            if (start is None or when_published(p) >= start)  # type: ignore[operator]
+            and (end is None or when_published(p) <= end)
+        ]  # type: ignore[operator]
 
     def select(self, filters: Filters | None = None) -> list[Paper]:
         """Papers matching every filter, oldest first. Authors match as `papers_by` does
         (name variants are one person); the other filters decide as retrieval does."""
         filters = filters or Filters()
-        chosen = [p for p in self.papers
-                  if paper_matches(p, filters.model_copy(update={"author": None}))]  # fmt: skip
+        chosen = [
+            p for p in self.papers if paper_matches(p, filters.model_copy(update={"author": None}))
+        ]
         if filters.author:
             ids = set(self.papers_by(filters.author))
             chosen = [p for p in chosen if p.paper_id in ids]
@@ -179,8 +184,11 @@ class Portfolio:
         if key in self._author_papers:
             return [key]
         needle = query.casefold().strip()
-        return sorted(k for k, shown in self.display.items()
-                      if needle and (needle in shown.casefold() or needle in k))  # fmt: skip
+        return sorted(
+            k
+            for k, shown in self.display.items()
+            if needle and (needle in shown.casefold() or needle in k)
+        )
 
     def papers_by(self, author: str) -> list[str]:
         ids: dict[str, None] = {}  # ordered and O(1) membership: an author may have thousands
@@ -193,8 +201,14 @@ class Portfolio:
         keys = [k for k in self._author_papers if not (exclude_owner and k in self.owner_keys)]
         # Rank on plain tuples and build records for the top only: a field has 100k+ authors.
         keys.sort(key=lambda k: (-len(self._author_papers[k]), self.display[k]))
-        return [AuthorCount(name=self.display[k], papers=len(self._author_papers[k]),
-                            paper_ids=self._author_papers[k]) for k in keys[: limit or None]]  # fmt: skip
+        return [
+            AuthorCount(
+                name=self.display[k],
+                papers=len(self._author_papers[k]),
+                paper_ids=self._author_papers[k],
+            )
+            for k in keys[: limit or None]
+        ]
 
     # -- topics --------------------------------------------------------------------------------
 

@@ -85,11 +85,33 @@ class VectorMeans:
 
 
 # Words that head no theme in a portfolio of papers, whatever the field.
-_GENERIC = frozenset({
-    "approach", "approaches", "based", "data", "example", "introduce", "large", "learning",
-    "method", "methods", "model", "models", "new", "paper", "performance", "propose", "results",
-    "show", "task", "tasks", "use", "using", "work",
-})  # fmt: skip
+_GENERIC = frozenset(
+    {
+        "approach",
+        "approaches",
+        "based",
+        "data",
+        "example",
+        "introduce",
+        "large",
+        "learning",
+        "method",
+        "methods",
+        "model",
+        "models",
+        "new",
+        "paper",
+        "performance",
+        "propose",
+        "results",
+        "show",
+        "task",
+        "tasks",
+        "use",
+        "using",
+        "work",
+    }
+)
 
 
 def _label(scored: list[tuple[str, float]], size: int = 3) -> str:
@@ -135,8 +157,15 @@ def find_topics(papers: list[Paper], vectors: PaperVectors, max_topics: int = 8)
     for k in range(4, min(max_topics, len(ids) - 1) + 1):
         kmeans = MiniBatchKMeans if large else KMeans
         model = kmeans(n_clusters=k, n_init=3 if large else 10, random_state=0).fit(matrix)
-        score = float(silhouette_score(matrix, model.labels_, metric="cosine",
-                                       sample_size=min(len(ids), 2000), random_state=0))  # fmt: skip
+        score = float(
+            silhouette_score(
+                matrix,
+                model.labels_,
+                metric="cosine",
+                sample_size=min(len(ids), 2000),
+                random_state=0,
+            )
+        )
         if best is None or score > best[0]:
             best = (score, model)
     assert best is not None
@@ -149,14 +178,18 @@ def find_topics(papers: list[Paper], vectors: PaperVectors, max_topics: int = 8)
     texts = [f"{by_id[ids[r]].title}. {by_id[ids[r]].abstract}" for r in rows]
     # Two-word phrases too: "human feedback" names a theme where "human" and "feedback" do not
     # (a phrase only one paper uses is noise, unless there are too few papers to repeat one).
-    vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2),
-                                 min_df=2 if len(texts) >= 20 else 1,
-                                 token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")  # fmt: skip
+    vectorizer = CountVectorizer(
+        stop_words="english",
+        ngram_range=(1, 2),
+        min_df=2 if len(texts) >= 20 else 1,
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b",
+    )
     counts = vectorizer.fit_transform(texts)  # sparse: a dense papers x words table is GBs
     words = vectorizer.get_feature_names_out()
     sampled = labels[rows]
-    per_class = np.stack([np.asarray(counts[sampled == c].sum(axis=0)).ravel()
-                          for c in range(labels.max() + 1)]).astype(np.float64)  # fmt: skip
+    per_class = np.stack(
+        [np.asarray(counts[sampled == c].sum(axis=0)).ravel() for c in range(labels.max() + 1)]
+    ).astype(np.float64)
     # BERTopic's class-based TF-IDF: a word's weight in a cluster, discounted by how common
     # it is across all clusters (so "model" or "learning" do not label every theme).
     tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
@@ -167,7 +200,8 @@ def find_topics(papers: list[Paper], vectors: PaperVectors, max_topics: int = 8)
         members = [ids[j] for j in np.flatnonzero(labels == c)]
         scores = tf[c] * idf
         best = np.argsort(-scores)[:40]
-        topics.append(Topic(label=_label([(words[j], float(scores[j])) for j in best]),
-                            paper_ids=members))  # fmt: skip
+        topics.append(
+            Topic(label=_label([(words[j], float(scores[j])) for j in best]), paper_ids=members)
+        )
     topics.sort(key=lambda t: (-len(t.paper_ids), t.label))
     return topics

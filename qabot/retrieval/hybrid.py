@@ -36,8 +36,13 @@ EXACT_MAX = 256  # allowed chunks scored directly from their vectors
 class HybridRetriever:
     """Searches one index snapshot. Stateless apart from the snapshot, so safe across threads."""
 
-    def __init__(self, snapshot: IndexSnapshot, embeddings: Embeddings,
-                 settings: RetrievalSettings, where: str = "the index") -> None:  # fmt: skip
+    def __init__(
+        self,
+        snapshot: IndexSnapshot,
+        embeddings: Embeddings,
+        settings: RetrievalSettings,
+        where: str = "the index",
+    ) -> None:
         self.snapshot = snapshot
         self.embeddings = embeddings
         self.settings = settings
@@ -62,8 +67,9 @@ class HybridRetriever:
             self._columns = PaperColumns(self.snapshot.papers)
         return self._columns
 
-    def _dense_query(self, vector: list[float], n: int, documents: bool = True,
-                     **scope: Any) -> list[tuple[str, float, str]]:  # fmt: skip
+    def _dense_query(
+        self, vector: list[float], n: int, documents: bool = True, **scope: Any
+    ) -> list[tuple[str, float, str]]:
         in_store = documents and self.snapshot.passages is None
         matches = self._read("query", vector, n, documents=in_store, **scope)
         ids = [m.id for m in matches]
@@ -98,8 +104,11 @@ class HybridRetriever:
         # Same measure as the index's cosine space, so the gate and evidence order are unchanged.
         sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
         order = np.argsort(-sims, kind="stable")[:n]
-        texts = (dict(zip(got.ids, got.documents, strict=True)) if in_store
-                 else self._texts([got.ids[i] for i in order]))  # fmt: skip
+        texts = (
+            dict(zip(got.ids, got.documents, strict=True))
+            if in_store
+            else self._texts([got.ids[i] for i in order])
+        )
         return [(got.ids[i], float(sims[i]), texts.get(got.ids[i]) or "") for i in order]
 
     def _with_documents(self, rows: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
@@ -110,8 +119,9 @@ class HybridRetriever:
         """Which papers `filters` let through (None: all), decided once per question."""
         return None if filters.is_empty() else self.columns().mask(filters)
 
-    def dense(self, query: str, n: int, filters: Filters,
-              allowed: np.ndarray | None = None) -> list[tuple[str, float, str]]:  # fmt: skip
+    def dense(
+        self, query: str, n: int, filters: Filters, allowed: np.ndarray | None = None
+    ) -> list[tuple[str, float, str]]:
         """(chunk id, cosine similarity, text) for the best `n` chunks that pass `filters`.
 
         Chroma evaluates a metadata `where` by scanning its metadata table: 0.2–0.7 s per
@@ -144,10 +154,13 @@ class HybridRetriever:
         if hits <= IDS_MAX:
             ids = [self.snapshot.chunk_ids[i] for i in np.flatnonzero(chunk_ok)]
             return self._dense_query(vector, want, within=ids)
-        return self._dense_query(vector, want, where=vector_filter(filters, self.snapshot, self.columns()))
+        return self._dense_query(
+            vector, want, where=vector_filter(filters, self.snapshot, self.columns())
+        )
 
-    def lexical(self, query: str, n: int, filters: Filters,
-                allowed: np.ndarray | None = None) -> list[tuple[str, float]]:  # fmt: skip
+    def lexical(
+        self, query: str, n: int, filters: Filters, allowed: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
         mask = None
         if not filters.is_empty():
             allowed = self.allowed(filters) if allowed is None else allowed
@@ -155,12 +168,19 @@ class HybridRetriever:
             if not allowed.any():
                 return []
             mask = allowed[self.snapshot.chunk_paper].astype(np.float32)
-        return [(self.snapshot.chunk_ids[i], s) for i, s in self.snapshot.lexical.top(query, n, mask)]
+        return [
+            (self.snapshot.chunk_ids[i], s) for i, s in self.snapshot.lexical.top(query, n, mask)
+        ]
 
     # -- fusion ----------------------------------------------------------------------------
 
-    def search(self, query: str, k: int | None = None, filters: Filters | None = None,
-               mode: Mode = "hybrid") -> list[SearchHit]:  # fmt: skip
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[SearchHit]:
         k = k or self.settings.k
         filters = filters or Filters()
         n = max(self.settings.candidates, k * 4)
@@ -186,34 +206,56 @@ class HybridRetriever:
                 chunk_ids[pid].append(cid)
         return [self._hit(pid, fused[pid], chunk_ids[pid], cosine, lex_score, texts) for pid in top]
 
-    def _hit(self, paper_id: str, score: float, chunk_ids: list[str], cosine: dict[str, float],
-             lex: dict[str, float], texts: dict[str, str]) -> SearchHit:  # fmt: skip
+    def _hit(
+        self,
+        paper_id: str,
+        score: float,
+        chunk_ids: list[str],
+        cosine: dict[str, float],
+        lex: dict[str, float],
+        texts: dict[str, str],
+    ) -> SearchHit:
         paper = self.snapshot.papers[self.snapshot.paper_index[paper_id]]
         # Evidence order: dense similarity first (it is comparable across chunks), then BM25.
         ranked = sorted(chunk_ids, key=lambda c: (-cosine.get(c, -2.0), -lex.get(c, 0.0)))
         evidence = [
             Evidence(chunk=chunk_number(c), text=texts.get(c, ""), score=cosine.get(c))
-            for c in ranked[: self.settings.evidence_per_paper] if texts.get(c)
-        ]  # fmt: skip
+            for c in ranked[: self.settings.evidence_per_paper]
+            if texts.get(c)
+        ]
         sims = [cosine[c] for c in chunk_ids if c in cosine]
         bm25 = [lex[c] for c in chunk_ids if c in lex]
         return SearchHit(
-            paper_id=paper.paper_id, title=paper.title, year=paper.year,
-            authors=paper.authors_display, category=paper.category, has_code=paper.has_code,
-            url=paper.url, venue=paper.venue, score=score, relevance=max(sims) if sims else None,
-            lexical=max(bm25) if bm25 else None, evidence=evidence,
-        )  # fmt: skip
+            paper_id=paper.paper_id,
+            title=paper.title,
+            year=paper.year,
+            authors=paper.authors_display,
+            category=paper.category,
+            has_code=paper.has_code,
+            url=paper.url,
+            venue=paper.venue,
+            score=score,
+            relevance=max(sims) if sims else None,
+            lexical=max(bm25) if bm25 else None,
+            evidence=evidence,
+        )
 
 
-def vector_filter(filters: Filters, snapshot: IndexSnapshot,
-                  columns: PaperColumns | None = None) -> VectorFilter:  # fmt: skip
+def vector_filter(
+    filters: Filters, snapshot: IndexSnapshot, columns: PaperColumns | None = None
+) -> VectorFilter:
     """Filters as the vector store evaluates them, for scopes too broad to send as ids.
     Authors, affiliations and profiles become paper ids, matched as the filter mask matches
     them (`columns`: the retriever's, if built)."""
     names = (columns or PaperColumns(snapshot.papers)).names_mask(filters)
     ids = None if names is None else [snapshot.papers[i].paper_id for i in np.flatnonzero(names)]
-    return VectorFilter(year_from=filters.year_from, year_to=filters.year_to,
-                        categories=filters.categories, has_code=filters.has_code, paper_ids=ids)  # fmt: skip
+    return VectorFilter(
+        year_from=filters.year_from,
+        year_to=filters.year_to,
+        categories=filters.categories,
+        has_code=filters.has_code,
+        paper_ids=ids,
+    )
 
 
 def _papers_in_order(chunk_ids: list[str]) -> list[str]:

@@ -64,17 +64,23 @@ def survey_scores(hits: list[SearchHit], dense_weight: float) -> dict[str, float
     return scores
 
 
-def select_relevant(hits: list[SearchHit], threshold: float, dense_weight: float,
-                    agree: int = 3) -> list[SearchHit]:  # fmt: skip
+def select_relevant(
+    hits: list[SearchHit], threshold: float, dense_weight: float, agree: int = 3
+) -> list[SearchHit]:
     """The papers a survey answer covers, best first: those whose `survey_scores` clear
     `threshold`, and those both retrievers put in their top `agree` (dense and lexical
     agreement). The top hit always qualifies (the abstention gate has already judged it)."""
     if not hits:
         return []
     scores = survey_scores(hits, dense_weight)
-    by_dense = sorted((h for h in hits if h.relevance is not None), key=lambda h: -(h.relevance or 0))
+    by_dense = sorted(
+        (h for h in hits if h.relevance is not None), key=lambda h: -(h.relevance or 0)
+    )
     by_lexical = sorted((h for h in hits if h.lexical), key=lambda h: -(h.lexical or 0))
     agreed = {h.paper_id for h in by_dense[:agree]} & {h.paper_id for h in by_lexical[:agree]}
     ranked = sorted(hits, key=lambda h: -scores[h.paper_id])
-    return [h for i, h in enumerate(ranked)
-            if i == 0 or scores[h.paper_id] >= threshold or h.paper_id in agreed]  # fmt: skip
+    return [
+        h
+        for i, h in enumerate(ranked)
+        if i == 0 or scores[h.paper_id] >= threshold or h.paper_id in agreed
+    ]

@@ -17,8 +17,13 @@ def _passages_text(answer: Answer) -> str:
     return "\n".join(f"  [{n}] {text[:400]}" for n, text in source_passages(answer).items())
 
 
-def assert_grounded(answer: Answer, min_faithfulness: float = 0.95, *,
-                    min_citation_recall: float | None = None, judge: Judge | None = None) -> None:  # fmt: skip
+def assert_grounded(
+    answer: Answer,
+    min_faithfulness: float = 0.95,
+    *,
+    min_citation_recall: float | None = None,
+    judge: Judge | None = None,
+) -> None:
     """Fail unless enough of the answer's sentences are supported by the retrieved passages
     (and, if asked, carry citations that support them)."""
     if is_refusal(answer):

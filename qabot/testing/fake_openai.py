@@ -39,7 +39,11 @@ from qabot.index.vocabulary import Vocabulary
 from qabot.testing.mock_llm import MockChatModel
 
 FAULTS = {"429", "500", "hang", "malformed", "cut", "stall", "invent"}
-ANSWER_FAULTS = {"cut", "stall", "invent"}  # they only make sense on an answer, so routing skips them
+ANSWER_FAULTS = {
+    "cut",
+    "stall",
+    "invent",
+}  # they only make sense on an answer, so routing skips them
 
 
 def _messages(body: dict[str, Any]) -> list[BaseMessage]:
@@ -65,12 +69,22 @@ def _tool_call(body: dict[str, Any]) -> dict[str, Any]:
     if route.kind == "statistic":
         name, args = "PortfolioStatistic", {"intent": route.intent or "list", **filters}
     else:
-        name, args = "SearchPapers", {"query": route.query or question, "shape": route.shape,
-                                      "chronological": route.chronological, **filters}  # fmt: skip
+        name, args = (
+            "SearchPapers",
+            {
+                "query": route.query or question,
+                "shape": route.shape,
+                "chronological": route.chronological,
+                **filters,
+            },
+        )
         if route.sides:
             args["sides"] = route.sides
-    return {"id": f"call_{uuid.uuid4().hex[:8]}", "type": "function",
-            "function": {"name": name, "arguments": json.dumps(args)}}  # fmt: skip
+    return {
+        "id": f"call_{uuid.uuid4().hex[:8]}",
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(args)},
+    }
 
 
 class FakeOpenAIServer:
@@ -110,11 +124,15 @@ class FakeOpenAIServer:
             elif fault is not None:
                 self.faults.popleft()
             if fault == "429":
-                return JSONResponse({"error": {"message": "rate limited", "type": "rate_limit"}},
-                                    status_code=429, headers={"Retry-After": "1"})  # fmt: skip
+                return JSONResponse(
+                    {"error": {"message": "rate limited", "type": "rate_limit"}},
+                    status_code=429,
+                    headers={"Retry-After": "1"},
+                )
             if fault == "500":
-                return JSONResponse({"error": {"message": "boom", "type": "server_error"}},
-                                    status_code=500)  # fmt: skip
+                return JSONResponse(
+                    {"error": {"message": "boom", "type": "server_error"}}, status_code=500
+                )
             if fault == "hang":
                 await asyncio.sleep(self.hang_seconds)
             if fault == "malformed":
@@ -126,30 +144,41 @@ class FakeOpenAIServer:
             if fault == "invent":
                 text = text.replace("[1]", "[1][9]", 1) if "[1]" in text else f"{text} [9]"
             if body.get("stream"):
-                return StreamingResponse(self._sse(body, text, cut=fault == "cut",
-                                                   stall=fault == "stall"),
-                                         media_type="text/event-stream")  # fmt: skip
+                return StreamingResponse(
+                    self._sse(body, text, cut=fault == "cut", stall=fault == "stall"),
+                    media_type="text/event-stream",
+                )
             return self._completion(body, text, None, "stop")
 
         return app
 
-    def _completion(self, body: dict[str, Any], text: str, calls: list[dict[str, Any]] | None,
-                    finish: str) -> dict[str, Any]:  # fmt: skip
+    def _completion(
+        self, body: dict[str, Any], text: str, calls: list[dict[str, Any]] | None, finish: str
+    ) -> dict[str, Any]:
         message: dict[str, Any] = {"role": "assistant", "content": text or None}
         if calls:
             message["tool_calls"] = calls
-        return {"id": f"chatcmpl-{uuid.uuid4().hex[:10]}", "object": "chat.completion",
-                "created": int(time.time()), "model": body.get("model", "fake-model"),
-                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}  # fmt: skip
+        return {
+            "id": f"chatcmpl-{uuid.uuid4().hex[:10]}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", "fake-model"),
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
 
-    async def _sse(self, body: dict[str, Any], text: str, cut: bool,
-                   stall: bool = False) -> AsyncIterator[str]:  # fmt: skip
+    async def _sse(
+        self, body: dict[str, Any], text: str, cut: bool, stall: bool = False
+    ) -> AsyncIterator[str]:
         pieces = [p for p in text.split(" ")]
         if cut:
             pieces = pieces[: max(1, len(pieces) // 2)]
-        base = {"id": f"chatcmpl-{uuid.uuid4().hex[:10]}", "object": "chat.completion.chunk",
-                "created": int(time.time()), "model": body.get("model", "fake-model")}  # fmt: skip
+        base = {
+            "id": f"chatcmpl-{uuid.uuid4().hex[:10]}",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": body.get("model", "fake-model"),
+        }
         for i, piece in enumerate(pieces):
             delta = {"content": piece + (" " if i < len(pieces) - 1 else "")}
             if i == 0:

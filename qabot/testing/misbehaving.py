@@ -29,15 +29,16 @@ class WrongSourceMock(MockChatModel):
 
     def answer(self, question: str, sources: list[SourceBlock]) -> str:
         k = len(sources)
-        return _MARKER.sub(lambda m: f"[{int(m.group(1)) % k + 1}]", super().answer(question, sources))
+        return _MARKER.sub(
+            lambda m: f"[{int(m.group(1)) % k + 1}]", super().answer(question, sources)
+        )
 
 
 class UnsupportedSentenceMock(MockChatModel):
     """Adds a confident claim no source makes. Breaks: faithfulness and citation recall."""
 
     def answer(self, question: str, sources: list[SourceBlock]) -> str:
-        extra = ("It also reports a 43% drop in energy use across twelve hospitals in Norway "
-                 "[1].")  # fmt: skip
+        extra = "It also reports a 43% drop in energy use across twelve hospitals in Norway [1]."
         return f"{super().answer(question, sources)} {extra}"
 
 

@@ -48,9 +48,13 @@ def parse_prompt(prompt: str) -> tuple[str, list[SourceBlock]]:
     question = match["q"] if match else prompt
     blocks = [
         SourceBlock(
-            number=int(m["n"]), paper_id="", title=m["title"], authors=m["authors"],
-            year=int(m["year"]) if m["year"].isdigit() else None, text=m["text"],
-        )  # fmt: skip
+            number=int(m["n"]),
+            paper_id="",
+            title=m["title"],
+            authors=m["authors"],
+            year=int(m["year"]) if m["year"].isdigit() else None,
+            text=m["text"],
+        )
         for m in _BLOCK.finditer(prompt)
     ]
     return question, blocks
@@ -95,29 +99,48 @@ class MockChatModel(BaseChatModel):
         # Another shape's prompt: its own extractive rendering, as the extractive answerer gives.
         match = _MISSING.search(prompt)
         missing = [m for m in (match["sides"].splitlines() if match else []) if m != "(none)"]
-        route = Route(kind="retrieval", label="retrieval", shape=shape.name,
-                      chronological=SURVEY_ORDER[True] in system)  # fmt: skip
-        state = AnswerState(question=question, asked=question, standalone=question, route=route,
-                            shape=shape, missing=missing)  # fmt: skip
+        route = Route(
+            kind="retrieval",
+            label="retrieval",
+            shape=shape.name,
+            chronological=SURVEY_ORDER[True] in system,
+        )
+        state = AnswerState(
+            question=question,
+            asked=question,
+            standalone=question,
+            route=route,
+            shape=shape,
+            missing=missing,
+        )
         return "".join(shape.extractive(state, sources)) or MODEL_ABSTAIN_MARKER
 
     def answer(self, question: str, sources: list[SourceBlock]) -> str:
         """The faithful answer: the extractive answerer's cited sentences."""
         return extractive_answer(question, sources)
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None,
-                  **kwargs: Any) -> ChatResult:  # fmt: skip
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=AIMessage(self.respond(messages)))])
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None,
-                **kwargs: Any) -> Iterator[ChatGenerationChunk]:  # fmt: skip
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
         for piece in re.findall(r"\S+\s*|\s+", self.respond(messages)):
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
         # Like a real endpoint, the last chunk says the answer is complete.
-        yield ChatGenerationChunk(message=AIMessageChunk(content=""),
-                                  generation_info={"finish_reason": "stop"})  # fmt: skip
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(content=""), generation_info={"finish_reason": "stop"}
+        )

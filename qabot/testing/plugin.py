@@ -30,7 +30,8 @@ def qabot_embeddings(tmp_path_factory: pytest.TempPathFactory) -> Embeddings:
     if settings.index.onnx_cache is None:
         cache = tmp_path_factory.mktemp("qabot-onnx")
         settings = settings.model_copy(
-            update={"index": settings.index.model_copy(update={"onnx_cache": cache})})
+            update={"index": settings.index.model_copy(update={"onnx_cache": cache})}
+        )
     return settings.get_embeddings()
 
 
@@ -40,14 +41,19 @@ def qabot_mock_llm() -> MockChatModel:
 
 
 @pytest.fixture
-def qabot_bot_factory(tmp_path_factory: pytest.TempPathFactory,
-                      qabot_embeddings: Embeddings) -> Callable[..., QABot]:  # fmt: skip
+def qabot_bot_factory(
+    tmp_path_factory: pytest.TempPathFactory, qabot_embeddings: Embeddings
+) -> Callable[..., QABot]:
     """Build bots over temporary indexes; each call gets its own store folder."""
 
     def factory(corpus: str | Path, llm: BaseChatModel | None = None, **settings: Any) -> QABot:
         store = tmp_path_factory.mktemp("qabot-store")
-        config = Settings(corpus=Path(corpus), store=store,
-                          llm=settings.pop("llm_name", "mock" if llm else "extractive"), **settings)  # fmt: skip
+        config = Settings(
+            corpus=Path(corpus),
+            store=store,
+            llm=settings.pop("llm_name", "mock" if llm else "extractive"),
+            **settings,
+        )
         return QABot(config, llm=llm, embeddings=qabot_embeddings)
 
     return factory

@@ -49,13 +49,15 @@ class VectorStoreContract:
         index.add(
             ["a::0", "a::1", "b::0", "c::0", "c::1"],
             [unit(1), unit(1, 0.2), unit(0, 1), unit(0.7, 0.7), unit(0, 0, 1)],
-            [chunk("a", 0, year=2020, category="LG", has_code=True),
-             chunk("a", 1, year=2020, category="LG", has_code=True),
-             chunk("b", 0, year=2022, category="CL", has_code=False),
-             chunk("c", 0, year=2024, category="RO", has_code=False),
-             chunk("c", 1, year=2024, category="RO", has_code=False)],
+            [
+                chunk("a", 0, year=2020, category="LG", has_code=True),
+                chunk("a", 1, year=2020, category="LG", has_code=True),
+                chunk("b", 0, year=2022, category="CL", has_code=False),
+                chunk("c", 0, year=2024, category="RO", has_code=False),
+                chunk("c", 1, year=2024, category="RO", has_code=False),
+            ],
             ["alpha zero", "alpha one", "beta", "gamma zero", "gamma one"],
-        )  # fmt: skip
+        )
         return index
 
     # -- the store ---------------------------------------------------------------------------
@@ -102,7 +104,9 @@ class VectorStoreContract:
     def test_query_ranks_by_cosine_similarity(self, index: VectorIndex) -> None:
         found = index.query(unit(1), 3)
         assert [m.id for m in found] == ["a::0", "a::1", "c::0"]
-        assert found[0].similarity == pytest.approx(1.0, abs=1e-5), "cosine: 1 for the same direction"
+        assert found[0].similarity == pytest.approx(1.0, abs=1e-5), (
+            "cosine: 1 for the same direction"
+        )
         assert found[0].similarity >= found[1].similarity >= found[2].similarity
         assert index.query(unit(1), 1)[0].document is None, "documents only when asked"
         assert index.query(unit(1), 1, documents=True)[0].document == "alpha zero"
@@ -114,24 +118,37 @@ class VectorStoreContract:
         found = index.query(unit(1), 5, within=["b::0", "c::1"])
         assert {m.id for m in found} == {"b::0", "c::1"}
 
-    @pytest.mark.parametrize(("where", "expected"), [
-        pytest.param(VectorFilter(year_from=2022), {"b::0", "c::0", "c::1"}, id="year_from"),
-        pytest.param(VectorFilter(year_to=2022), {"a::0", "a::1", "b::0"}, id="year_to"),
-        pytest.param(VectorFilter(year_from=2021, year_to=2023), {"b::0"}, id="year-range"),
-        pytest.param(VectorFilter(categories=["RO", "CL"]), {"b::0", "c::0", "c::1"}, id="categories"),
-        pytest.param(VectorFilter(has_code=True), {"a::0", "a::1"}, id="has_code"),
-        pytest.param(VectorFilter(paper_ids=["a", "c"]), {"a::0", "a::1", "c::0", "c::1"}, id="papers"),
-        pytest.param(VectorFilter(year_from=2020, categories=["LG"], has_code=False), set(),
-                     id="nothing-passes"),
-        pytest.param(VectorFilter(), {"a::0", "a::1", "b::0", "c::0", "c::1"}, id="empty"),
-    ])  # fmt: skip
-    def test_query_with_filters(self, index: VectorIndex, where: VectorFilter,
-                                expected: set[str]) -> None:  # fmt: skip
+    @pytest.mark.parametrize(
+        ("where", "expected"),
+        [
+            pytest.param(VectorFilter(year_from=2022), {"b::0", "c::0", "c::1"}, id="year_from"),
+            pytest.param(VectorFilter(year_to=2022), {"a::0", "a::1", "b::0"}, id="year_to"),
+            pytest.param(VectorFilter(year_from=2021, year_to=2023), {"b::0"}, id="year-range"),
+            pytest.param(
+                VectorFilter(categories=["RO", "CL"]), {"b::0", "c::0", "c::1"}, id="categories"
+            ),
+            pytest.param(VectorFilter(has_code=True), {"a::0", "a::1"}, id="has_code"),
+            pytest.param(
+                VectorFilter(paper_ids=["a", "c"]), {"a::0", "a::1", "c::0", "c::1"}, id="papers"
+            ),
+            pytest.param(
+                VectorFilter(year_from=2020, categories=["LG"], has_code=False),
+                set(),
+                id="nothing-passes",
+            ),
+            pytest.param(VectorFilter(), {"a::0", "a::1", "b::0", "c::0", "c::1"}, id="empty"),
+        ],
+    )
+    def test_query_with_filters(
+        self, index: VectorIndex, where: VectorFilter, expected: set[str]
+    ) -> None:
         found = index.query(unit(0.5, 0.5), 5, where=where)
         assert {m.id for m in found} == expected
 
     def test_get_by_ids(self, index: VectorIndex) -> None:
-        got = index.get(["b::0", "a::1", "missing::0"], vectors=True, documents=True, metadatas=True)
+        got = index.get(
+            ["b::0", "a::1", "missing::0"], vectors=True, documents=True, metadatas=True
+        )
         assert sorted(got.ids) == ["a::1", "b::0"], "ids that do not exist are left out"
         assert got.vectors is not None and got.vectors.shape == (2, DIM)
         assert got.vectors.dtype == np.float32
@@ -139,7 +156,9 @@ class VectorStoreContract:
         assert np.allclose(got.vectors[by_id["b::0"]], unit(0, 1), atol=1e-6)
         assert got.documents is not None and got.documents[by_id["a::1"]] == "alpha one"
         assert got.metadatas is not None
-        assert got.metadatas[by_id["b::0"]] == chunk("b", 0, year=2022, category="CL", has_code=False)
+        assert got.metadatas[by_id["b::0"]] == chunk(
+            "b", 0, year=2022, category="CL", has_code=False
+        )
         bare = index.get(["b::0"])
         assert bare.vectors is None and bare.documents is None and bare.metadatas is None
 

@@ -29,15 +29,29 @@ from qabot.answering.shapes.survey import Survey
 TEXT_SHAPES: tuple[TextShape, ...] = (Compare(), Survey(), Focused())
 # Answered from the metadata, in the order the router tries their patterns.
 STATISTIC_SHAPES: tuple[StatisticShape, ...] = (
-    Figures(), Coauthors(), Affiliations(), Years(), Topics(), Earliest(), Latest(), Count(),
-    Summary(), List(),
-)  # fmt: skip
+    Figures(),
+    Coauthors(),
+    Affiliations(),
+    Years(),
+    Topics(),
+    Earliest(),
+    Latest(),
+    Count(),
+    Summary(),
+    List(),
+)
 SHAPES: dict[str, AnswerShape] = {s.name: s for s in (*TEXT_SHAPES, *STATISTIC_SHAPES)}
 # The defaults the router falls back to: a question about one thing, and a listing of papers.
 FOCUSED: TextShape = TEXT_SHAPES[-1]
 LIST_PAPERS: StatisticShape = STATISTIC_SHAPES[-1]
 
 __all__ = [
-    "FOCUSED", "LIST_PAPERS", "SHAPES", "STATISTIC_SHAPES", "TEXT_SHAPES", "AnswerShape",
-    "StatisticShape", "TextShape",
-]  # fmt: skip
+    "FOCUSED",
+    "LIST_PAPERS",
+    "SHAPES",
+    "STATISTIC_SHAPES",
+    "TEXT_SHAPES",
+    "AnswerShape",
+    "StatisticShape",
+    "TextShape",
+]

@@ -26,21 +26,26 @@ PER_SIDE = 2  # papers a comparison cites for one side, at most
 _EARLIER = re.compile(r"\b(earlier|previous|prior|older|past)\b", re.I)
 # The two sides of a comparison, tried in order. Anchored to how a comparison is asked, so
 # "the visual difference between the start and goal images" stays a focused question.
-_SIDES = [re.compile(p, re.I) for p in (
-    r"^(?:please\s+|can you\s+|could you\s+)?compar\w*\s+(?P<a>.+?)\s+"
-    r"(?:with|to|and|against|versus|vs\.?)\s+(?P<b>.+)",
-    r"^how (?:does|do|did|is|are|was|were)\s+(?P<a>.+?)\s+(?:differ\w*\s+from|compare\s+"
-    r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
-    r"^(?:what|which)\s+(?:is|are|were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
-    r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
-)]  # fmt: skip
+_SIDES = [
+    re.compile(p, re.I)
+    for p in (
+        r"^(?:please\s+|can you\s+|could you\s+)?compar\w*\s+(?P<a>.+?)\s+"
+        r"(?:with|to|and|against|versus|vs\.?)\s+(?P<b>.+)",
+        r"^how (?:does|do|did|is|are|was|were)\s+(?P<a>.+?)\s+(?:differ\w*\s+from|compare\s+"
+        r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
+        r"^(?:what|which)\s+(?:is|are|were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
+        r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
+    )
+]
 
 
 def compare_sides(q: str) -> list[str]:
     """["A", "B"] from "compare A with B", "how does A differ from B", "A vs B"; else []."""
     for pattern in _SIDES:
         if m := pattern.search(q):
-            sides = [re.sub(r"^(the|a|an)\s+|[?.!\s]+$", "", m[g].strip(), flags=re.I) for g in "ab"]
+            sides = [
+                re.sub(r"^(the|a|an)\s+|[?.!\s]+$", "", m[g].strip(), flags=re.I) for g in "ab"
+            ]
             if all(sides):
                 return sides
     return []
@@ -51,8 +56,9 @@ def _names_any(hit: SearchHit, terms: set[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in terms)
 
 
-def _side(side: str, candidates: list[SearchHit], chosen: list[SearchHit],
-          other: list[SearchHit]) -> list[SearchHit]:  # fmt: skip
+def _side(
+    side: str, candidates: list[SearchHit], chosen: list[SearchHit], other: list[SearchHit]
+) -> list[SearchHit]:
     """A named side is the papers that name it; a described one ("earlier assistance
     approaches") the relevant papers not on the other side (older ones, for "earlier")."""
     seen = {h.paper_id for h in other}
@@ -72,8 +78,10 @@ def _side(side: str, candidates: list[SearchHit], chosen: list[SearchHit],
 
 class Compare(TextShape):
     name: ClassVar[str] = "compare"
-    description: ClassVar[str] = ("two things side by side ('compare A with B', 'how does A "
-                                  "differ from B'), with both sides in `sides`")  # fmt: skip
+    description: ClassVar[str] = (
+        "two things side by side ('compare A with B', 'how does A "
+        "differ from B'), with both sides in `sides`"
+    )
     max_tokens: ClassVar[int] = 700
     needs_sides: ClassVar[bool] = True
     prompt_template: ClassVar[ChatPromptTemplate] = COMPARE_PROMPT
@@ -102,4 +110,6 @@ class Compare(TextShape):
 
     def prompt(self, state: AnswerState, sources: list[SourceBlock]) -> PromptValue:
         missing = "\n".join(neutralise(side) for side in state.missing) or "(none)"
-        return self.prompt_template.invoke({**self.prompt_variables(state, sources), "missing": missing})
+        return self.prompt_template.invoke(
+            {**self.prompt_variables(state, sources), "missing": missing}
+        )

@@ -35,17 +35,43 @@ class Facts:
         self.topics = topics
 
     def cite(self, question: str, text: str, papers: list[Paper]) -> Answer:
-        hits = [SearchHit(paper_id=p.paper_id, title=p.title, year=p.year,
-                          authors=p.authors_display, category=p.category, has_code=p.has_code,
-                          url=p.url, venue=p.venue, score=1.0,
-                          evidence=[Evidence(chunk=0, text=_opening(p))])
-                for p in papers]  # fmt: skip
-        citations = [Citation(number=n, paper_id=h.paper_id, title=h.title, year=h.year,
-                              authors=h.authors, url=h.url, venue=h.venue,
-                              text=h.evidence[0].text)
-                     for n, h in enumerate(hits, 1) if f"[{n}]" in text]  # fmt: skip
-        return Answer(question=question, standalone_question=question, answer=text,
-                      citations=citations, sources=hits, answerer="portfolio")  # fmt: skip
+        hits = [
+            SearchHit(
+                paper_id=p.paper_id,
+                title=p.title,
+                year=p.year,
+                authors=p.authors_display,
+                category=p.category,
+                has_code=p.has_code,
+                url=p.url,
+                venue=p.venue,
+                score=1.0,
+                evidence=[Evidence(chunk=0, text=_opening(p))],
+            )
+            for p in papers
+        ]
+        citations = [
+            Citation(
+                number=n,
+                paper_id=h.paper_id,
+                title=h.title,
+                year=h.year,
+                authors=h.authors,
+                url=h.url,
+                venue=h.venue,
+                text=h.evidence[0].text,
+            )
+            for n, h in enumerate(hits, 1)
+            if f"[{n}]" in text
+        ]
+        return Answer(
+            question=question,
+            standalone_question=question,
+            answer=text,
+            citations=citations,
+            sources=hits,
+            answerer="portfolio",
+        )
 
     def scope(self, route: Route) -> str:
         """The filters in words: "from 2024, in the LG category, that link their code"."""
@@ -66,10 +92,19 @@ class Facts:
             names = sorted({self.pf.display[k] for k in self.pf.author_keys(f.author)})
             parts.append(f"listing {' or '.join(names) or f.author} as an author")
         if f.affiliation:
-            listed = sorted({a for p in self.pf.papers for a in p.affiliations
-                             if affiliation_matches(f.affiliation, a)})  # fmt: skip
-            parts.append(f"listing {' or '.join(listed)} as an affiliation" if listed
-                         else f"listing an affiliation that matches “{f.affiliation}”")  # fmt: skip
+            listed = sorted(
+                {
+                    a
+                    for p in self.pf.papers
+                    for a in p.affiliations
+                    if affiliation_matches(f.affiliation, a)
+                }
+            )
+            parts.append(
+                f"listing {' or '.join(listed)} as an affiliation"
+                if listed
+                else f"listing an affiliation that matches “{f.affiliation}”"
+            )
         if f.profile:
             owner = self.pf.profile(f.profile)
             parts.append(f"listed on {owner.name if owner else f.profile}'s profile")
@@ -101,10 +136,12 @@ class Facts:
     def none(self, question: str, route: Route) -> Answer:
         f = route.filters
         if f.author and not self.pf.author_keys(f.author):
-            text = (f"None in the indexed portfolio: no listed author matches “{f.author}”. "
-                    f"Author statistics cover the listed authors only; "
-                    f"{self.pf.truncated_author_lists} of the {len(self.pf.papers)} author lists "
-                    "end in “et al.”.")  # fmt: skip
+            text = (
+                f"None in the indexed portfolio: no listed author matches “{f.author}”. "
+                f"Author statistics cover the listed authors only; "
+                f"{self.pf.truncated_author_lists} of the {len(self.pf.papers)} author lists "
+                "end in “et al.”."
+            )
         elif f.paper_ids is not None:
             text = f"None in the indexed portfolio: no paper is {self.scope(route)}."
         else:
@@ -134,8 +171,9 @@ class Facts:
     def author_note(self, route: Route) -> str:
         if not route.filters.author:
             return ""
-        return (" Listed authors only: author lists that end in “et al.” may hide more of "
-                "their papers.")  # fmt: skip
+        return (
+            " Listed authors only: author lists that end in “et al.” may hide more of their papers."
+        )
 
 
 class Figures(StatisticShape):
@@ -144,22 +182,32 @@ class Figures(StatisticShape):
     whole_portfolio: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         r"h-?index|\bcitations?\b|\bcited\b|\bnovelty\b|\bai score\b|"
-        r"\bpapers? (does|do) [^?]{1,40}?\bprofile\b|\bprofiles? (lists?|states?|says?|shows?|claims?)\b", re.I)  # fmt: skip
+        r"\bpapers? (does|do) [^?]{1,40}?\bprofile\b|\bprofiles? (lists?|states?|says?|shows?|claims?)\b",
+        re.I,
+    )
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         if not facts.pf.profiles:
-            return facts.cite(question, "None in the indexed portfolio: no profile page with "
-                                "figures is indexed (JSONL papers carry none).", [])  # fmt: skip
+            return facts.cite(
+                question,
+                "None in the indexed portfolio: no profile page with "
+                "figures is indexed (JSONL papers carry none).",
+                [],
+            )
         parts = []
         for p in facts.pf.profiles:
-            stated_facts = [f"an h-index of {p.h_index}" if p.h_index is not None else None,
-                     f"{p.citations:,} citations" if p.citations is not None else None,
-                     f"{p.papers_stated} papers" if p.papers_stated is not None else None]  # fmt: skip
+            stated_facts = [
+                f"an h-index of {p.h_index}" if p.h_index is not None else None,
+                f"{p.citations:,} citations" if p.citations is not None else None,
+                f"{p.papers_stated} papers" if p.papers_stated is not None else None,
+            ]
             stated = ", ".join(f for f in stated_facts if f) or "no figures"
             extra = "; ".join(f"{k} {v}" for k, v in p.figures.items() if v)
-            parts.append(f"{p.name}'s profile states {stated}"
-                         + (f" (also: {extra})" if extra else "")
-                         + f"; {p.papers_listed} of its papers are listed on the page and indexed.")  # fmt: skip
+            parts.append(
+                f"{p.name}'s profile states {stated}"
+                + (f" (also: {extra})" if extra else "")
+                + f"; {p.papers_listed} of its papers are listed on the page and indexed."
+            )
         return facts.cite(question, " ".join(parts), [])
 
 
@@ -171,7 +219,9 @@ class Coauthors(StatisticShape):
         r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
         r"\bwho\b[^?]*\b(co-?author|collaborat\w*)|\bcollaborators\b|"
         r"\bwho\b[^?]*\b(publish|work|write|wrote)\w*\s+(the\s+)?(most\s+)?"
-        r"(often\s+)?with\b|\bwho\b.*\bwith\b.*\bmost\b", re.I)  # fmt: skip
+        r"(often\s+)?with\b|\bwho\b.*\bwith\b.*\bmost\b",
+        re.I,
+    )
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         papers = facts.select(route)
@@ -200,14 +250,18 @@ class Coauthors(StatisticShape):
             # The top three are cited in full; the rest are named with their counts only.
             marks = "".join(f"[{number[p.paper_id]}]" for p in shared[key]) if rank < 3 else ""
             papers_word = "paper" if counts[key] == 1 else "papers"
-            rows.append(f"{facts.pf.display[key]} ({counts[key]} {papers_word}{' ' + marks if marks else ''})")
+            rows.append(
+                f"{facts.pf.display[key]} ({counts[key]} {papers_word}{' ' + marks if marks else ''})"
+            )
         owner = facts.pf.profiles[0].name if route.filters.profile and facts.pf.profiles else None
         named = route.filters.author or owner
         whose = f"{named}'s" if named else "The"
         truncated = sum(p.authors_truncated for p in papers)
-        text = (f"{whose} most frequent listed co-authors{' ' + facts.scope(route) if route.filters.year_from else ''}: "
-                f"{'; '.join(rows)}. These counts cover the listed authors only: {truncated} of the "
-                f"{len(papers)} author lists end in “et al.”, so they are lower bounds.")  # fmt: skip
+        text = (
+            f"{whose} most frequent listed co-authors{' ' + facts.scope(route) if route.filters.year_from else ''}: "
+            f"{'; '.join(rows)}. These counts cover the listed authors only: {truncated} of the "
+            f"{len(papers)} author lists end in “et al.”, so they are lower bounds."
+        )
         return facts.cite(question, text, cited)
 
 
@@ -217,22 +271,28 @@ class Affiliations(StatisticShape):
     whole_portfolio: ClassVar[bool] = True
     ranks_affiliations: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\baffiliations?\b|\binstitutions?\b|\buniversities\b", re.I)  # fmt: skip
+        r"\baffiliations?\b|\binstitutions?\b|\buniversities\b", re.I
+    )
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         papers = facts.select(route)
         counts: Counter[str] = Counter(a for p in papers for a in dict.fromkeys(p.affiliations))
         if not counts:
-            return facts.cite(question, "None in the indexed portfolio: no indexed paper "
-                                "lists an affiliation.", [])  # fmt: skip
+            return facts.cite(
+                question,
+                "None in the indexed portfolio: no indexed paper lists an affiliation.",
+                [],
+            )
         top = sorted(counts, key=lambda a: (-counts[a], a))[:8]
         first = [p for p in papers if top[0] in p.affiliations]
         marks = "".join(f"[{n}]" for n in range(1, len(first) + 1))
         rows = "; ".join(f"{a} ({counts[a]})" for a in top)
         listed = sum(bool(p.affiliations) for p in papers)
-        text = (f"Affiliations by number of papers: {rows}. The most frequent, {top[0]}, is on "
-                f"{counts[top[0]]} papers {marks}. Only {listed} of the {len(papers)} papers "
-                "list affiliations at all.")  # fmt: skip
+        text = (
+            f"Affiliations by number of papers: {rows}. The most frequent, {top[0]}, is on "
+            f"{counts[top[0]]} papers {marks}. Only {listed} of the {len(papers)} papers "
+            "list affiliations at all."
+        )
         return facts.cite(question, text, first)
 
 
@@ -242,7 +302,9 @@ class Years(StatisticShape):
     whole_portfolio: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         r"\b(which|what) year\b[^?]*\b(most|fewest|least)\b|\bper year\b|"
-        r"\bby year\b|\beach year\b|\bover the years\b|\btimeline\b", re.I)  # fmt: skip
+        r"\bby year\b|\beach year\b|\bover the years\b|\btimeline\b",
+        re.I,
+    )
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         papers = facts.select(route)
@@ -255,8 +317,10 @@ class Years(StatisticShape):
         by_year = ", ".join(f"{y}: {counts[y]}" for y in sorted(counts))
         scope = f" {facts.scope(route)}" if facts.scope(route) else ""
         marks = "".join(f"[{n}]" for n in range(1, len(top) + 1))
-        text = (f"Indexed papers per year{scope}: {by_year}{facts.stated()}. The most were in "
-                f"{' and '.join(map(str, best))} ({peak} papers {marks}).")  # fmt: skip
+        text = (
+            f"Indexed papers per year{scope}: {by_year}{facts.stated()}. The most were in "
+            f"{' and '.join(map(str, best))} ({peak} papers {marks})."
+        )
         return facts.cite(question, text, top)
 
 
@@ -267,12 +331,16 @@ class Topics(StatisticShape):
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         r"\b(themes?|topics|research areas|areas of (her |his |their )?research|"
         r"research agenda)\b|\bwhat (does|do) (she|he|they|the group|this group|"
-        r"the lab) (mainly |mostly )?(work on|research|study)\b", re.I)  # fmt: skip
+        r"the lab) (mainly |mostly )?(work on|research|study)\b",
+        re.I,
+    )
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         # Themes are found over the whole index; a profile's are those of its papers.
-        topics = [Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in facts.pf.by_id])
-                  for t in facts.topics()]  # fmt: skip
+        topics = [
+            Topic(label=t.label, paper_ids=[i for i in t.paper_ids if i in facts.pf.by_id])
+            for t in facts.topics()
+        ]
         topics = [t for t in topics if t.paper_ids]
         if not topics:
             return facts.none(question, route)
@@ -285,16 +353,17 @@ class Topics(StatisticShape):
                 marks.append(f"“{facts.pf.by_id[pid].title}” [{len(cited)}]")
             n = len(t.paper_ids)
             rows.append(f"- {t.label} ({n} paper{'s' if n > 1 else ''}), e.g. {'; '.join(marks)}")
-        text = ("Main themes of the indexed papers (k-means clusters of the paper embeddings, "
-                "named by their most distinctive words):\n" + "\n".join(rows))  # fmt: skip
+        text = (
+            "Main themes of the indexed papers (k-means clusters of the paper embeddings, "
+            "named by their most distinctive words):\n" + "\n".join(rows)
+        )
         return facts.cite(question, text, cited)
 
 
 class Earliest(StatisticShape):
     name: ClassVar[str] = "earliest"
     description: ClassVar[str] = "the earliest paper"
-    pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\b(earliest|oldest|first)\b", re.I)  # fmt: skip
+    pattern: ClassVar[re.Pattern[str]] = re.compile(r"\b(earliest|oldest|first)\b", re.I)
     latest: ClassVar[bool] = False
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
@@ -306,16 +375,17 @@ class Earliest(StatisticShape):
         scope = f" {facts.scope(route)}" if facts.scope(route) else ""
         text = f"The {which} indexed paper{scope} is “{paper.title}” ({paper.display_date}) [1]."
         if paper.date_inferred:
-            text += (f" Its date was printed without a year; {paper.year} is the profile's "
-                     "snapshot year.")  # fmt: skip
+            text += (
+                f" Its date was printed without a year; {paper.year} is the profile's "
+                "snapshot year."
+            )
         return facts.cite(question, text, [paper])
 
 
 class Latest(Earliest):
     name: ClassVar[str] = "latest"
     description: ClassVar[str] = "the latest paper"
-    pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\b(latest|newest|most recent)\b", re.I)  # fmt: skip
+    pattern: ClassVar[re.Pattern[str]] = re.compile(r"\b(latest|newest|most recent)\b", re.I)
     latest: ClassVar[bool] = True
 
 
@@ -324,8 +394,7 @@ class Count(StatisticShape):
     description: ClassVar[str] = "how many papers (match)"
     bare_categories: ClassVar[bool] = True
     lists_papers: ClassVar[bool] = True
-    pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)  # fmt: skip
+    pattern: ClassVar[re.Pattern[str]] = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         papers, total = facts.select(route), facts.total(route)
@@ -335,8 +404,10 @@ class Count(StatisticShape):
             return facts.cite(question, text, [])
         if not papers:
             return facts.none(question, route)
-        text = (f"Indexed papers {facts.scope(route)}: {len(papers)} of {total}{facts.stated()}."
-                f"{facts.author_note(route)}\n{facts.listing(papers)}")  # fmt: skip
+        text = (
+            f"Indexed papers {facts.scope(route)}: {len(papers)} of {total}{facts.stated()}."
+            f"{facts.author_note(route)}\n{facts.listing(papers)}"
+        )
         return facts.cite(question, text, papers)
 
 
@@ -348,7 +419,9 @@ class List(StatisticShape):
         r"\blist\b|\bshow (me )?\b|\b(which|what)\b[^?.]*\b(papers|publications)\b|"
         r"\ball (of )?(the |her |his |their )?(papers|publications|work)\b|"
         r"\beverything\b|\bpapers (by|from|with|in|that)\b|"
-        r"\bwhat (did|has|have) (she|he|they|\w+ \w+) (publish|published|written)\b", re.I)  # fmt: skip
+        r"\bwhat (did|has|have) (she|he|they|\w+ \w+) (publish|published|written)\b",
+        re.I,
+    )
     summaries: ClassVar[bool] = False
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
@@ -356,8 +429,10 @@ class List(StatisticShape):
         if not papers:
             return facts.none(question, route)
         scope = f" {facts.scope(route)}" if facts.scope(route) else ""
-        text = (f"Indexed papers{scope} ({len(papers)} of {facts.total(route)})."
-                f"{facts.author_note(route)}\n{facts.listing(papers, self.summaries)}")  # fmt: skip
+        text = (
+            f"Indexed papers{scope} ({len(papers)} of {facts.total(route)})."
+            f"{facts.author_note(route)}\n{facts.listing(papers, self.summaries)}"
+        )
         return facts.cite(question, text, papers)
 
 
@@ -367,21 +442,30 @@ class Summary(List):
     label: ClassVar[str] = "mixed"
     lists_papers: ClassVar[bool] = False
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\bsummari[sz]e|\bsummary of\b|\boverview of\b", re.I)  # fmt: skip
+        r"\bsummari[sz]e|\bsummary of\b|\boverview of\b", re.I
+    )
     summaries: ClassVar[bool] = True
 
 
-
-def answer_statistic(shape: StatisticShape, question: str, route: Route, portfolio: Portfolio,
-                     topics: Callable[[], list[Topic]]) -> Answer:  # fmt: skip
+def answer_statistic(
+    shape: StatisticShape,
+    question: str,
+    route: Route,
+    portfolio: Portfolio,
+    topics: Callable[[], list[Topic]],
+) -> Answer:
     """`shape`'s exact answer. In a lab (several profiles) a question naming one profile's owner
     is about that profile: every count, figure and co-author is that profile's."""
     if route.filters.profile and len(portfolio.profiles) > 1:
         scoped = portfolio.scoped(route.filters.profile)
         if not scoped.profiles:
             names = ", ".join(p.name for p in portfolio.profiles)
-            return Facts(portfolio, topics).cite(question, "None in the indexed portfolio: no indexed "
-                                                 f"profile matches “{route.filters.profile}” "
-                                                 f"(indexed: {names}).", [])  # fmt: skip
+            return Facts(portfolio, topics).cite(
+                question,
+                "None in the indexed portfolio: no indexed "
+                f"profile matches “{route.filters.profile}” "
+                f"(indexed: {names}).",
+                [],
+            )
         portfolio = scoped
     return shape.answer(question, route, Facts(portfolio, topics))

@@ -32,26 +32,33 @@ _SURVEY = re.compile(
     r"(on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (on|about)\b|"
     r"\b(all|every|any) (of )?(her |his |their |the )?(papers|work|publications) (on|about)\b",
     re.I,
-)  # fmt: skip
-CHRONOLOGICAL = re.compile(r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* over\b|"
-                           r"\bchanged? over\b|\btrajectory\b", re.I)  # fmt: skip
+)
+CHRONOLOGICAL = re.compile(
+    r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* over\b|"
+    r"\bchanged? over\b|\btrajectory\b",
+    re.I,
+)
 
 
-def relevant_set(query: str, filters: Filters,
-                 ctx: ShapeContext) -> tuple[list[SearchHit], list[SearchHit]]:  # fmt: skip
+def relevant_set(
+    query: str, filters: Filters, ctx: ShapeContext
+) -> tuple[list[SearchHit], list[SearchHit]]:
     """(candidates, the relevant ones): up to `survey_max` papers for `query`, and those the
     relevance rule keeps (docs/measurements.md, "Portfolio-level answers")."""
     settings = ctx.settings
     candidates = ctx.retriever.search(query, k=settings.survey_max, filters=filters)
-    chosen = select_relevant(candidates, settings.survey_threshold, settings.survey_dense_weight,
-                             settings.survey_agree)  # fmt: skip
+    chosen = select_relevant(
+        candidates, settings.survey_threshold, settings.survey_dense_weight, settings.survey_agree
+    )
     return candidates, chosen
 
 
 class Survey(TextShape):
     name: ClassVar[str] = "survey"
-    description: ClassVar[str] = ("every paper on a topic ('what has she done on X', 'which "
-                                  "papers ...', 'summarise her work on X')")  # fmt: skip
+    description: ClassVar[str] = (
+        "every paper on a topic ('what has she done on X', 'which "
+        "papers ...', 'summarise her work on X')"
+    )
     max_tokens: ClassVar[int] = 1500
     searches_topic: ClassVar[bool] = True
     groups_by_theme: ClassVar[bool] = True
@@ -68,10 +75,17 @@ class Survey(TextShape):
         return Retrieved(hits=hits, candidates=candidates, missing=[])
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
-        yield from stream_lines(survey_lines(state.search_text, sources,
-                                             chronological=state.route.chronological,
-                                             themes=state.themes))  # fmt: skip
+        yield from stream_lines(
+            survey_lines(
+                state.search_text,
+                sources,
+                chronological=state.route.chronological,
+                themes=state.themes,
+            )
+        )
 
     def prompt(self, state: AnswerState, sources: list[SourceBlock]) -> PromptValue:
         order = SURVEY_ORDER[state.route.chronological]
-        return self.prompt_template.invoke({**self.prompt_variables(state, sources), "order": order})
+        return self.prompt_template.invoke(
+            {**self.prompt_variables(state, sources), "order": order}
+        )

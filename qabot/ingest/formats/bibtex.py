@@ -67,9 +67,14 @@ _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 # Text macros that Zotero's BibTeX export writes and pylatexenc 2.11 drops or gets wrong
 # ("{\\textless}5 Hz" would read "5 Hz").
 _MISSING_MACROS = {
-    "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_",
-    "textminus": "\u2212", "textasciicircum": "^", "textperiodcentered": "\u00b7",
-}  # fmt: skip
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textunderscore": "_",
+    "textminus": "\u2212",
+    "textasciicircum": "^",
+    "textperiodcentered": "\u00b7",
+}
 
 
 def _decoder() -> LatexNodes2Text:
@@ -97,9 +102,15 @@ class _LatexToUnicode(mw.LatexDecodingMiddleware):
         for field in entry.fields:
             if isinstance(field.value, str) and len(field.value) > self._max_chars:
                 # Decoding is linear but slow; a multi-megabyte field would stall the ingest.
-                log.warning("%s:%d: %s: field %r of %d characters cut to %d before decoding",
-                            self._path, (entry.start_line or 0) + 1, entry.key, field.key,
-                            len(field.value), self._max_chars)  # fmt: skip
+                log.warning(
+                    "%s:%d: %s: field %r of %d characters cut to %d before decoding",
+                    self._path,
+                    (entry.start_line or 0) + 1,
+                    entry.key,
+                    field.key,
+                    len(field.value),
+                    self._max_chars,
+                )
                 field.value = field.value[: self._max_chars]
         block = super().transform_entry(entry, library)
         for key, value in verbatim.items():
@@ -112,7 +123,9 @@ class _LatexToUnicode(mw.LatexDecodingMiddleware):
                 for name in field.value:
                     if isinstance(name, mw.NameParts):
                         for part in ("first", "von", "last", "jr"):
-                            setattr(name, part, self._transform_all_strings(getattr(name, part), errors))
+                            setattr(
+                                name, part, self._transform_all_strings(getattr(name, part), errors)
+                            )
         if any(errors) and isinstance(block, Entry):
             return MiddlewareErrorBlock(block, PartialMiddlewareException([e for e in errors if e]))
         return block
@@ -153,7 +166,9 @@ def parse_bibtex(path: Path, settings: CorpusSettings) -> Iterator[Paper | Corpu
     try:
         library = bibtexparser.parse_string(text, parse_stack=_parse_stack(path, settings))
     except Exception as exc:  # noqa: BLE001 - the parser's own bugs come in any type
-        raise CorpusError(path, f"cannot be parsed as BibTeX ({type(exc).__name__}: {exc})") from exc
+        raise CorpusError(
+            path, f"cannot be parsed as BibTeX ({type(exc).__name__}: {exc})"
+        ) from exc
     finally:
         splitter_log.setLevel(level)
     if not library.entries and not library.failed_blocks and text.strip():
@@ -180,8 +195,10 @@ def _block_error(block: ParsingFailedBlock, path: Path) -> CorpusError:
         reason = f"cannot be read: {' '.join(str(block.error).split())}"
     else:
         why = getattr(block.error, "abort_reason", str(block.error)).strip()
-        reason = (f"entry cannot be parsed: {why} (unbalanced braces or a missing comma?); "
-                  "reading resumed at the next entry")  # fmt: skip
+        reason = (
+            f"entry cannot be parsed: {why} (unbalanced braces or a missing comma?); "
+            "reading resumed at the next entry"
+        )
     return CorpusError(path, f"{key}: {reason}", line)
 
 
@@ -200,8 +217,10 @@ def _authors(entry: Entry) -> tuple[list[str], bool]:
     field = entry.fields_dict.get("author")
     if field is None:
         return [], False
-    names = [squash(p.merge_first_name_first) if isinstance(p, mw.NameParts) else squash(str(p))
-             for p in field.value]  # fmt: skip
+    names = [
+        squash(p.merge_first_name_first) if isinstance(p, mw.NameParts) else squash(str(p))
+        for p in field.value
+    ]
     truncated = bool(names) and names[-1].lower() in TRUNCATION_NAMES
     return [n for n in names if n and n.lower() not in TRUNCATION_NAMES], truncated
 

@@ -47,33 +47,43 @@ def read_text(path: Path) -> str:
     for bom, encoding in _BOMS:  # a byte-order mark says exactly how the text is encoded
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding)
+                return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 line = data[: exc.start].count("\n".encode(encoding)) + 1
-                raise CorpusError(path, f"is not valid {encoding.upper()} text despite its "
-                                  "byte-order mark", line) from exc  # fmt: skip
+                raise CorpusError(
+                    path, f"is not valid {encoding.upper()} text despite its byte-order mark", line
+                ) from exc
     if b"\x00" in data[:65536]:
         if (utf16 := _looks_utf16(data[:65536])) is not None:
-            raise CorpusError(path, f"looks like UTF-16{utf16} text without a byte-order mark; "
-                              "save it as UTF-8 (or as UTF-16 with a BOM)")  # fmt: skip
+            raise CorpusError(
+                path,
+                f"looks like UTF-16{utf16} text without a byte-order mark; "
+                "save it as UTF-8 (or as UTF-16 with a BOM)",
+            )
         raise CorpusError(path, "looks like a binary file (NUL bytes); expected UTF-8 text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - data.rfind(b"\n", 0, exc.start)
-        raise CorpusError(path, f"is not valid UTF-8 text (byte 0x{data[exc.start]:02x} at column "
-                          f"{column}): re-save it as UTF-8, or is it a binary file?", line) from exc
+        raise CorpusError(
+            path,
+            f"is not valid UTF-8 text (byte 0x{data[exc.start]:02x} at column "
+            f"{column}): re-save it as UTF-8, or is it a binary file?",
+            line,
+        ) from exc
 
 
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-)  # fmt: skip
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def _looks_utf16(head: bytes) -> str | None:
-    """"LE" or "BE" if the bytes read as mostly-ASCII UTF-16 (a NUL in every other byte)."""
+    """ "LE" or "BE" if the bytes read as mostly-ASCII UTF-16 (a NUL in every other byte)."""
     head = head[: len(head) // 2 * 2]
     if len(head) < 8:
         return None
@@ -97,15 +107,21 @@ def _cap(text: str, what: str, where: str, limit: int, variable: str, mark: str 
 
 
 def cap_abstract(abstract: str, where: str, settings: CorpusSettings) -> str:
-    return _cap(abstract, "abstract", where, settings.max_abstract_chars,
-                "QABOT_PARSING__MAX_ABSTRACT_CHARS")  # fmt: skip
+    return _cap(
+        abstract,
+        "abstract",
+        where,
+        settings.max_abstract_chars,
+        "QABOT_PARSING__MAX_ABSTRACT_CHARS",
+    )
 
 
 def cap_title(title: str, where: str, settings: CorpusSettings) -> str:
     # Capped like abstracts: a 5,000-character title would swamp every chunk it is embedded
     # with (so the paper is never found) and be printed whole with every citation.
-    return _cap(title, "title", where, settings.max_title_chars,
-                "QABOT_PARSING__MAX_TITLE_CHARS", mark="…")  # fmt: skip
+    return _cap(
+        title, "title", where, settings.max_title_chars, "QABOT_PARSING__MAX_TITLE_CHARS", mark="…"
+    )
 
 
 def make_paper_id(title: str) -> str:
@@ -159,7 +175,7 @@ def links(urls: list[str], doi: str | None, abstract: str) -> list[str]:
 
 
 def arxiv_category(value: str | None) -> str | None:
-    """"cs.LG" -> "LG" when `value` is an arXiv subject class, else None."""
+    """ "cs.LG" -> "LG" when `value` is an arXiv subject class, else None."""
     if not value or not _ARXIV_CLASS.match(value.strip()):
         return None
     return normalise_category(value)

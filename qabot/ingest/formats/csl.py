@@ -38,11 +38,17 @@ def parse_csl_json(path: Path, settings: CorpusSettings) -> Iterator[Paper | Cor
     try:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CorpusError(path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from exc
+        raise CorpusError(
+            path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno
+        ) from exc
     if not isinstance(items, list):
         got = {dict: "an object", str: "a string"}.get(type(items), type(items).__name__)
-        raise CorpusError(path, f"is JSON but not CSL-JSON: expected an array of items "
-                          f"(Zotero: File > Export Library > CSL JSON), got {got}", 1)  # fmt: skip
+        raise CorpusError(
+            path,
+            f"is JSON but not CSL-JSON: expected an array of items "
+            f"(Zotero: File > Export Library > CSL JSON), got {got}",
+            1,
+        )
     for index, (item, line) in enumerate(zip(items, _item_lines(text), strict=True), 1):
         try:
             yield _paper(item, index, path, line, settings)
@@ -76,8 +82,11 @@ def _authors(value: Any, where: tuple[Path, int], label: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
-        raise CorpusError(where[0], f"{label}: 'author' must be a list of "
-                          '{"family", "given"} or {"literal"} objects', where[1])  # fmt: skip
+        raise CorpusError(
+            where[0],
+            f'{label}: \'author\' must be a list of {{"family", "given"}} or {{"literal"}} objects',
+            where[1],
+        )
     names = []
     for person in value:
         literal = _plain(person.get("literal"))
@@ -109,8 +118,9 @@ def _issued(value: Any) -> tuple[Any, str | None, int | None]:
 
 def _paper(item: Any, index: int, path: Path, line: int, settings: CorpusSettings) -> Paper:
     if not isinstance(item, dict):
-        raise CorpusError(path, f"item {index} is a JSON {type(item).__name__}, expected an "
-                          "object", line)  # fmt: skip
+        raise CorpusError(
+            path, f"item {index} is a JSON {type(item).__name__}, expected an object", line
+        )
     raw_id = item.get("citation-key") or item.get("id")
     key = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else ""
     title, abstract = _plain(item.get("title")), _plain(item.get("abstract"))

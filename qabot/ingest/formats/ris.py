@@ -42,8 +42,11 @@ def parse_ris(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusEr
     starts = [i for i, line in enumerate(lines) if _TAG.match(line) and line.startswith("TY")]
     if not starts:
         if any(line.strip() for line in lines):
-            raise CorpusError(path, "no RIS records found (expected a line like 'TY  - JOUR' "
-                              "to start each record)", 1)  # fmt: skip
+            raise CorpusError(
+                path,
+                "no RIS records found (expected a line like 'TY  - JOUR' to start each record)",
+                1,
+            )
         return
     stray = next((i for i in range(starts[0]) if lines[i].strip()), None)
     if stray is not None:
@@ -53,8 +56,12 @@ def parse_ris(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusEr
         record_lines = [line.rstrip("\r") for line in lines[start:end]]
         closed = next((i for i, line in enumerate(record_lines) if line.startswith("ER  -")), None)
         if closed is None:
-            log.warning("%s:%d: RIS record has no 'ER  -' line; read up to %s", path, start + 1,
-                        "the next 'TY  -'" if n + 1 < len(starts) else "the end of the file")  # fmt: skip
+            log.warning(
+                "%s:%d: RIS record has no 'ER  -' line; read up to %s",
+                path,
+                start + 1,
+                "the next 'TY  -'" if n + 1 < len(starts) else "the end of the file",
+            )
             record_lines.append("ER  - ")
         else:
             record_lines = record_lines[: closed + 1]
@@ -64,8 +71,9 @@ def parse_ris(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusEr
         except CorpusError as exc:
             yield exc
         except Exception as exc:  # noqa: BLE001 - rispy's failures have no common type
-            yield CorpusError(path, f"RIS record cannot be read ({type(exc).__name__}: {exc})",
-                              start + 1)  # fmt: skip
+            yield CorpusError(
+                path, f"RIS record cannot be read ({type(exc).__name__}: {exc})", start + 1
+            )
 
 
 def _first(record: dict[str, Any], *keys: str) -> str:
@@ -106,8 +114,11 @@ def _paper(record: dict[str, Any], path: Path, line: int, settings: CorpusSettin
     abstract = _first(record, "abstract", "notes_abstract")
     if not abstract:
         raise NoAbstractError(path, label, line)
-    raw_names = [n for n in record.get("authors", []) + record.get("first_authors", [])
-                 if isinstance(n, str) and n.strip()]  # fmt: skip
+    raw_names = [
+        n
+        for n in record.get("authors", []) + record.get("first_authors", [])
+        if isinstance(n, str) and n.strip()
+    ]
     names = [_name(n) for n in raw_names]
     truncated = bool(names) and names[-1].lower() in TRUNCATION_NAMES
     date, precision, year = _date(record)

@@ -54,8 +54,8 @@ class OneLineErrors(TyperGroup):
 app = typer.Typer(
     cls=OneLineErrors,
     help="Ask questions about a researcher's papers and get answers that cite them.\n\n"
-    "Typical use: `qabot ingest` once, then `qabot ask \"what has this group done on reward "
-    "hacking?\"`. Settings come from QABOT_* environment variables or a .env file; see README.md and "
+    'Typical use: `qabot ingest` once, then `qabot ask "what has this group done on reward '
+    'hacking?"`. Settings come from QABOT_* environment variables or a .env file; see README.md and '
     "docs/configuration.md.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
@@ -93,12 +93,15 @@ def friendly(func: F) -> F:
 @app.callback()
 def options(
     ctx: typer.Context,
-    corpus: Annotated[Path | None, typer.Option(help="Corpus file or folder [env QABOT_CORPUS].")] = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="Corpus file or folder [env QABOT_CORPUS].")
+    ] = None,
     store: Annotated[Path | None, typer.Option(help="Index folder [env QABOT_STORE].")] = None,
-    llm: Annotated[str | None, typer.Option(
-        help="Answerer: auto, openai, extractive or mock [env QABOT_LLM].")] = None,
+    llm: Annotated[
+        str | None, typer.Option(help="Answerer: auto, openai, extractive or mock [env QABOT_LLM].")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
-) -> None:  # fmt: skip
+) -> None:
     """Shared options; they override the environment for this run."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -115,43 +118,60 @@ def cli_settings(ctx: typer.Context, **extra: Any) -> Settings:
 
 def progress_ingest(bot: QABot, *, rebuild: bool = False) -> IngestReport:
     with Progress(
-        TextColumn("Embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
-    ) as bar:  # fmt: skip
+        TextColumn("Embedding chunks"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task("embed", total=None)
-        return bot.ingest(rebuild=rebuild, progress=lambda d, t: bar.update(task, completed=d, total=t))
+        return bot.ingest(
+            rebuild=rebuild, progress=lambda d, t: bar.update(task, completed=d, total=t)
+        )
 
 
 def open_bot(ctx: typer.Context, settings: Settings | None = None, llm: Any = None) -> QABot:
     """A bot whose index exists, building it first (and saying so) when it does not."""
     bot = QABot(settings or cli_settings(ctx), llm=llm, auto_ingest=False)
     if load_manifest(bot.settings) is None:
-        err.print(f"No index in {describe_store(bot.settings)} yet: building it from "
-                  f"{bot.settings.corpus} first.")  # fmt: skip
+        err.print(
+            f"No index in {describe_store(bot.settings)} yet: building it from "
+            f"{bot.settings.corpus} first."
+        )
         print_report(progress_ingest(bot))
     return bot
 
 
 def print_report(report: IngestReport) -> None:
     if report.repaired:
-        err.print(f"The live index was damaged ({'; '.join(report.repaired[:3])}"
-                  f"{'; …' if len(report.repaired) > 3 else ''}): rebuilt it.", highlight=False)  # fmt: skip
+        err.print(
+            f"The live index was damaged ({'; '.join(report.repaired[:3])}"
+            f"{'; …' if len(report.repaired) > 3 else ''}): rebuilt it.",
+            highlight=False,
+        )
     if report.up_to_date:
-        err.print(f"Index is up to date: {report.papers} papers, {report.chunks} chunks "
-                  f"({report.seconds:.2f} s).")  # fmt: skip
+        err.print(
+            f"Index is up to date: {report.papers} papers, {report.chunks} chunks "
+            f"({report.seconds:.2f} s)."
+        )
     else:
         err.print(
             f"Indexed {report.papers} papers as {report.chunks} chunks ({report.embedded} "
             f"embedded, {report.reused} reused) in {report.seconds:.1f} s."
         )
         if report.stages and report.seconds > 0:
-            spent = ", ".join(f"{name} {took:.1f} s ({took / report.seconds:.0%})"
-                              for name, took in report.stages.items())  # fmt: skip
+            spent = ", ".join(
+                f"{name} {took:.1f} s ({took / report.seconds:.0%})"
+                for name, took in report.stages.items()
+            )
             err.print(f"Time: {spent}.", highlight=False)
     skipped = f"{report.skipped} malformed record(s)"
     if report.no_abstract:
-        skipped = (f"{report.skipped} record(s): {report.no_abstract} without an abstract, "
-                   f"{report.skipped - report.no_abstract} malformed")  # fmt: skip
+        skipped = (
+            f"{report.skipped} record(s): {report.no_abstract} without an abstract, "
+            f"{report.skipped - report.no_abstract} malformed"
+        )
     err.print(f"Skipped {skipped}; {report.duplicates} duplicate(s) stored once.")
     for line in report.errors[:10]:
         err.print(f"  - {line}", highlight=False)
@@ -161,14 +181,25 @@ def print_report(report: IngestReport) -> None:
 
 YearFrom = Annotated[int | None, typer.Option("--year-from", help="Only papers from this year on.")]
 YearTo = Annotated[int | None, typer.Option("--year-to", help="Only papers up to this year.")]
-Category = Annotated[list[str] | None, typer.Option(
-    "--category", "-c", help="Only this arXiv category (LG, CL, RO…); repeat for several.")]
+Category = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--category", "-c", help="Only this arXiv category (LG, CL, RO…); repeat for several."
+    ),
+]
 Author = Annotated[str | None, typer.Option(help="Only papers with an author containing this.")]
-Affiliation = Annotated[str | None, typer.Option(
-    help="Only papers listing this affiliation (DeepMind, Stanford; any part of the name).")]
-ProfileName = Annotated[str | None, typer.Option(
-    "--profile", help="Only papers this profile lists (its owner's name), when a lab indexes several.")]
+Affiliation = Annotated[
+    str | None,
+    typer.Option(
+        help="Only papers listing this affiliation (DeepMind, Stanford; any part of the name)."
+    ),
+]
+ProfileName = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="Only papers this profile lists (its owner's name), when a lab indexes several.",
+    ),
+]
 HasCode = Annotated[bool, typer.Option("--has-code", help="Only papers that link their code.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-

@@ -46,14 +46,24 @@ __all__ = ["app", "main"]
 log = logging.getLogger(__name__)
 
 
-def _filters(year_from: int | None, year_to: int | None, category: list[str] | None,
-             author: str | None, has_code: bool, affiliation: str | None = None,
-             profile: str | None = None) -> dict[str, Any]:  # fmt: skip
+def _filters(
+    year_from: int | None,
+    year_to: int | None,
+    category: list[str] | None,
+    author: str | None,
+    has_code: bool,
+    affiliation: str | None = None,
+    profile: str | None = None,
+) -> dict[str, Any]:
     return {
-        "year_from": year_from, "year_to": year_to, "categories": category or None,
-        "author": author, "affiliation": affiliation, "profile": profile,
+        "year_from": year_from,
+        "year_to": year_to,
+        "categories": category or None,
+        "author": author,
+        "affiliation": affiliation,
+        "profile": profile,
         "has_code": True if has_code else None,
-    }  # fmt: skip
+    }
 
 
 @app.command()
@@ -61,11 +71,15 @@ def _filters(year_from: int | None, year_to: int | None, category: list[str] | N
 def ingest(
     ctx: typer.Context,
     rebuild: Annotated[bool, typer.Option(help="Re-embed everything instead of updating.")] = False,
-    strict: Annotated[bool | None, typer.Option(
-        "--strict/--no-strict",
-        help="Fail on the first malformed record [env QABOT_PARSING__STRICT; default: skip].",
-        show_default=False)] = None,
-) -> None:  # fmt: skip
+    strict: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict/--no-strict",
+            help="Fail on the first malformed record [env QABOT_PARSING__STRICT; default: skip].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Build or update the index from the corpus (idempotent and incremental).
 
     Unchanged papers keep their vectors, new or edited ones are embedded, removed ones are
@@ -86,11 +100,16 @@ def search(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="What to look for, in your own words.")],
     k: Annotated[int, typer.Option("-k", help="How many papers to return.")] = 5,
-    year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
-    author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    category: Category = None,
+    author: Author = None,
+    has_code: HasCode = False,
+    as_json: AsJson = False,
     mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
-    affiliation: Affiliation = None, profile: ProfileName = None,
-) -> None:  # fmt: skip
+    affiliation: Affiliation = None,
+    profile: ProfileName = None,
+) -> None:
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
     bot = open_bot(ctx)
     filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
@@ -122,12 +141,16 @@ def _print_sources(answer: Answer) -> None:
     for c in answer.citations:
         link = f"  {c.url}" if c.url else ""
         venue = f"{c.venue}, " if c.venue else ""
-        out.print(f"  [{c.number}] {c.title} ({venue}{c.year or 'n.d.'}) — {c.authors}{link}",
-                  highlight=False, markup=False)  # fmt: skip
+        out.print(
+            f"  [{c.number}] {c.title} ({venue}{c.year or 'n.d.'}) — {c.authors}{link}",
+            highlight=False,
+            markup=False,
+        )
 
 
-def _stream_answer(bot: QABot, question: str, history: list[dict[str, Any]] | None,
-                   **filters: Any) -> Answer:  # fmt: skip
+def _stream_answer(
+    bot: QABot, question: str, history: list[dict[str, Any]] | None, **filters: Any
+) -> Answer:
     answer: Answer | None = None
     for item in bot.stream(question, history, **filters):
         if isinstance(item, Answer):
@@ -144,10 +167,15 @@ def _stream_answer(bot: QABot, question: str, history: list[dict[str, Any]] | No
 def ask(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="Your question about the papers.")],
-    year_from: YearFrom = None, year_to: YearTo = None, category: Category = None,
-    author: Author = None, has_code: HasCode = False, as_json: AsJson = False,
-    affiliation: Affiliation = None, profile: ProfileName = None,
-) -> None:  # fmt: skip
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    category: Category = None,
+    author: Author = None,
+    has_code: HasCode = False,
+    as_json: AsJson = False,
+    affiliation: Affiliation = None,
+    profile: ProfileName = None,
+) -> None:
     """Answer QUESTION from the papers, citing each claim as [n], or say the portfolio
     doesn't cover it.
 
@@ -200,8 +228,10 @@ def chat(ctx: typer.Context) -> None:
             continue
         except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
             log.info("unexpected error while answering %r", question[:200], exc_info=True)
-            print_error(f"something went wrong while answering ({type(exc).__name__}); the "
-                        "session goes on. Run with -v for details.")  # fmt: skip
+            print_error(
+                f"something went wrong while answering ({type(exc).__name__}); the "
+                "session goes on. Run with -v for details."
+            )
             continue
         _print_sources(answer)
         history += [{"role": "user", "content": answer.question}, answer.as_turn()]
@@ -230,15 +260,24 @@ def check(ctx: typer.Context, as_json: AsJson = False) -> None:
     if as_json:
         out.print_json(json.dumps({**result.model_dump(mode="json"), "ok": result.ok}))
     else:
-        where = f"{result.store} (generation {result.generation})" if result.generation else result.store
+        where = (
+            f"{result.store} (generation {result.generation})"
+            if result.generation
+            else result.store
+        )
         for problem in result.problems:
             out.print(f"[bold red]✗[/] {problem.part}: {problem.what}", highlight=False)
             out.print(f"    fix: {problem.fix}", highlight=False, markup=False)
         for note in result.notes:
             out.print(f"• {note}", highlight=False, markup=False)
-        verdict = "[bold green]OK[/]" if result.ok else f"[bold red]{len(result.problems)} problem(s)[/]"
-        out.print(f"{verdict}: {where}; {result.files_checked} files ({result.bytes_checked / 1e6:.1f} "
-                  f"MB) verified in {result.seconds:.2f} s.", highlight=False)  # fmt: skip
+        verdict = (
+            "[bold green]OK[/]" if result.ok else f"[bold red]{len(result.problems)} problem(s)[/]"
+        )
+        out.print(
+            f"{verdict}: {where}; {result.files_checked} files ({result.bytes_checked / 1e6:.1f} "
+            f"MB) verified in {result.seconds:.2f} s.",
+            highlight=False,
+        )
     if not result.ok:
         raise typer.Exit(1)
 
@@ -248,14 +287,22 @@ def check(ctx: typer.Context, as_json: AsJson = False) -> None:
 def serve(
     ctx: typer.Context,
     share: Annotated[bool, typer.Option(help="Also open a public Gradio share link.")] = False,
-    host: Annotated[str | None, typer.Option(
-        help="Interface to bind [env GRADIO_SERVER_NAME; default 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(
-        help="Port [env GRADIO_SERVER_PORT; default 7860].")] = None,
-    mcp: Annotated[bool | None, typer.Option(
-        "--mcp/--no-mcp", show_default=False,
-        help="Also serve the MCP tools at /gradio_api/mcp/ [env QABOT_APP__MCP; default off].")] = None,
-) -> None:  # fmt: skip
+    host: Annotated[
+        str | None,
+        typer.Option(help="Interface to bind [env GRADIO_SERVER_NAME; default 127.0.0.1]."),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port [env GRADIO_SERVER_PORT; default 7860].")
+    ] = None,
+    mcp: Annotated[
+        bool | None,
+        typer.Option(
+            "--mcp/--no-mcp",
+            show_default=False,
+            help="Also serve the MCP tools at /gradio_api/mcp/ [env QABOT_APP__MCP; default off].",
+        ),
+    ] = None,
+) -> None:
     """Start the web chat UI (the same app as `python app.py`).
 
     Loads the model and index once (building the index on first use), then serves the chat
@@ -271,9 +318,7 @@ def serve(
         os.environ["GRADIO_SERVER_PORT"] = str(port)
     settings = cli_settings(ctx)
     if mcp is not None:  # only an explicit flag overrides the environment
-        settings = settings.model_copy(
-            update={"app": settings.app.model_copy(update={"mcp": mcp})}
-        )
+        settings = settings.model_copy(update={"app": settings.app.model_copy(update={"mcp": mcp})})
     serve_app(settings, share=share)
 
 

@@ -46,11 +46,16 @@ def stats(
     if as_json:
         out.print_json(report.model_dump_json())
         return
-    out.print(f"[bold]{report.papers_indexed} papers indexed[/]{sources_note(report)}; "
-              f"{report.truncated_author_lists} author lists end in \"et al.\".", highlight=False)  # fmt: skip
-    for title, counts in (("Papers per year", report.counts_by_year),
-                          ("Papers per category", report.counts_by_category),
-                          ("Papers per affiliation", report.counts_by_affiliation)):  # fmt: skip
+    out.print(
+        f"[bold]{report.papers_indexed} papers indexed[/]{sources_note(report)}; "
+        f'{report.truncated_author_lists} author lists end in "et al.".',
+        highlight=False,
+    )
+    for title, counts in (
+        ("Papers per year", report.counts_by_year),
+        ("Papers per category", report.counts_by_category),
+        ("Papers per affiliation", report.counts_by_affiliation),
+    ):
         table = Table(title=title, title_justify="left")
         table.add_column("")
         table.add_column("papers", justify="right")
@@ -88,15 +93,28 @@ def sources_note(report: PortfolioReport) -> str:
 @friendly
 def eval_(
     ctx: typer.Context,
-    dataset: Annotated[Path, typer.Option(help="Eval set (JSONL); see docs/evaluation.md for the format.")] = Path("tests/data/eval_set.jsonl"),
-    llm_name: Annotated[str | None, typer.Option("--llm", help=(
-        "Answerer to evaluate: extractive, openai, mock, or a misbehaving mock "
-        "(mock-invent-citation, mock-wrong-source, mock-unsupported-sentence, mock-number-swap, "
-        "mock-no-citations, mock-refuse). Default: the configured one."))] = None,
+    dataset: Annotated[
+        Path, typer.Option(help="Eval set (JSONL); see docs/evaluation.md for the format.")
+    ] = Path("tests/data/eval_set.jsonl"),
+    llm_name: Annotated[
+        str | None,
+        typer.Option(
+            "--llm",
+            help=(
+                "Answerer to evaluate: extractive, openai, mock, or a misbehaving mock "
+                "(mock-invent-citation, mock-wrong-source, mock-unsupported-sentence, mock-number-swap, "
+                "mock-no-citations, mock-refuse). Default: the configured one."
+            ),
+        ),
+    ] = None,
     as_json: AsJson = False,
-    out_dir: Annotated[Path, typer.Option("--out", help="Where report.json, report.md and metrics.png go.")] = Path("eval-report"),
-    compare_to: Annotated[Path | None, typer.Option("--compare", help="An earlier report.json: show the deltas.")] = None,
-) -> None:  # fmt: skip
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Where report.json, report.md and metrics.png go.")
+    ] = Path("eval-report"),
+    compare_to: Annotated[
+        Path | None, typer.Option("--compare", help="An earlier report.json: show the deltas.")
+    ] = None,
+) -> None:
     """Run an eval set and report retrieval, citation and grounding metrics.
 
     Offline and deterministic with the extractive answerer or a mock. Example: change the prompt,
@@ -121,14 +139,20 @@ def eval_(
     elif llm_name in ("extractive", "openai"):
         settings = settings.model_copy(update={"llm": llm_name})
     elif llm_name is not None:
-        raise QABotError(f"--llm must be extractive, openai or one of {', '.join(MOCKS)}; got {llm_name!r}")
+        raise QABotError(
+            f"--llm must be extractive, openai or one of {', '.join(MOCKS)}; got {llm_name!r}"
+        )
     bot = open_bot(ctx, settings=settings, llm=llm)
-    logging.getLogger("qabot.answering.citations").setLevel(logging.ERROR)  # dropped markers are measured here
-    with Progress(TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), console=err,
-                  transient=True) as bar:  # fmt: skip
+    logging.getLogger("qabot.answering.citations").setLevel(
+        logging.ERROR
+    )  # dropped markers are measured here
+    with Progress(
+        TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
         task = bar.add_task("eval", total=len(items))
-        report = run_eval(bot, items, dataset=str(dataset),
-                          progress=lambda d, t: bar.update(task, completed=d))  # fmt: skip
+        report = run_eval(
+            bot, items, dataset=str(dataset), progress=lambda d, t: bar.update(task, completed=d)
+        )
     paths = write_report(report, out_dir)
     deltas = compare(report, baseline) if baseline else None
     if as_json:
@@ -137,14 +161,20 @@ def eval_(
             data["delta"] = {k: d for k, (_, _, d) in deltas.items()}
         out.print_json(json.dumps(data))
         return
-    table = Table("metric", "value", *(("baseline", "delta") if deltas else ()),
-                  title=f"{report.answerer} on {dataset} ({report.questions} questions)")  # fmt: skip
+    table = Table(
+        "metric",
+        "value",
+        *(("baseline", "delta") if deltas else ()),
+        title=f"{report.answerer} on {dataset} ({report.questions} questions)",
+    )
     for name, value in report.metrics.items():
         row = [name, "n/a" if value is None else f"{value:.3f}"]
         if deltas:
             _, theirs, delta = deltas[name]
-            row += ["n/a" if theirs is None else f"{theirs:.3f}",
-                    "n/a" if delta is None else f"{delta:+.3f}"]  # fmt: skip
+            row += [
+                "n/a" if theirs is None else f"{theirs:.3f}",
+                "n/a" if delta is None else f"{delta:+.3f}",
+            ]
         table.add_row(*row)
     out.print(table)
     err.print("Wrote " + ", ".join(str(p) for p in paths))

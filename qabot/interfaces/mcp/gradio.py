@@ -39,8 +39,11 @@ def gradio_docstring(fn: Callable[..., Any]) -> str:
     hints = get_type_hints(fn, include_extras=True)
     lines = [inspect.cleandoc(fn.__doc__ or ""), "", "Args:"]
     for name in inspect.signature(fn).parameters:
-        described = [m.description for m in getattr(hints[name], "__metadata__", ())
-                     if getattr(m, "description", None)]  # fmt: skip
+        described = [
+            m.description
+            for m in getattr(hints[name], "__metadata__", ())
+            if getattr(m, "description", None)
+        ]
         lines.append(f"    {name}: {described[0] if described else name}")
     return "\n".join(lines if len(lines) > 3 else lines[:1])
 
@@ -121,8 +124,9 @@ class MCPBasicAuth:
         if scope["type"] == "http" and MCP_PATH.search(scope["path"]) and not self.allowed(scope):
             response = PlainTextResponse(
                 "MCP on this server needs the page's user and password (HTTP Basic auth).",
-                status_code=401, headers={"WWW-Authenticate": 'Basic realm="qabot MCP"'},
-            )  # fmt: skip
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="qabot MCP"'},
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -145,16 +149,22 @@ def add_structured_content(demo: gr.Blocks) -> None:
     handlers = getattr(server, "request_handlers", {})
     call = handlers.get(types.CallToolRequest)
     if call is None:
-        log.warning("Gradio's MCP server has no tools/call handler to wrap: tools will return "
-                    "their records as JSON text only")  # fmt: skip
+        log.warning(
+            "Gradio's MCP server has no tools/call handler to wrap: tools will return "
+            "their records as JSON text only"
+        )
         return
 
     async def call_with_structure(request: types.CallToolRequest) -> types.ServerResult:
         response = await call(request)
         result = response.root
-        if (isinstance(result, types.CallToolResult) and not result.isError
-                and result.structuredContent is None and len(result.content) == 1
-                and isinstance(result.content[0], types.TextContent)):  # fmt: skip
+        if (
+            isinstance(result, types.CallToolResult)
+            and not result.isError
+            and result.structuredContent is None
+            and len(result.content) == 1
+            and isinstance(result.content[0], types.TextContent)
+        ):
             try:
                 record = json.loads(result.content[0].text)
             except ValueError:

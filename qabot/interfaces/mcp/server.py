@@ -53,11 +53,16 @@ LISTED_MAX = 50  # titles listed in portfolio_statistics; the counts cover all o
 # Parameters, each described once; both transports publish these descriptions.
 Question = Annotated[str, Field(description="The question, in natural language.")]
 K = Annotated[int, Field(ge=1, le=50, description="How many papers to return (1-50).")]
-History = Annotated[list[dict[str, Any]] | None, Field(description=(
-    "The conversation so far, oldest first, for follow-up questions: "
-    '{"role": "user", "content": "<question>"} and {"role": "assistant", "content": "<answer>", '
-    '"citations": ["<paper_id>", ...]} (the previous result\'s citations\' paper ids, in order).'
-))]  # fmt: skip
+History = Annotated[
+    list[dict[str, Any]] | None,
+    Field(
+        description=(
+            "The conversation so far, oldest first, for follow-up questions: "
+            '{"role": "user", "content": "<question>"} and {"role": "assistant", "content": "<answer>", '
+            '"citations": ["<paper_id>", ...]} (the previous result\'s citations\' paper ids, in order).'
+        )
+    ),
+]
 # The filter parameters are `Filters`' fields (see `filter_parameters`): a filter added there is
 # offered by the tools too. These say more than the model's own field descriptions.
 FILTER_HELP = {
@@ -154,14 +159,23 @@ class PortfolioTools:
         with self._slots:
             answer = self.bot.ask(question, history, **given(filters))
         return AskResult(
-            question=answer.question, answer=answer.answer, abstained=answer.abstained,
+            question=answer.question,
+            answer=answer.answer,
+            abstained=answer.abstained,
             answerer=answer.answerer,
             citations=[
-                CitedPassage(number=c.number, paper_id=c.paper_id, title=c.title, year=c.year,
-                             url=c.url, venue=c.venue, passage=c.text)  # fmt: skip
+                CitedPassage(
+                    number=c.number,
+                    paper_id=c.paper_id,
+                    title=c.title,
+                    year=c.year,
+                    url=c.url,
+                    venue=c.venue,
+                    passage=c.text,
+                )
                 for c in answer.citations
             ],
-        )  # fmt: skip
+        )
 
     def search(self, question: Question, k: K = 5, **filters: Any) -> SearchResult:
         """List the papers that best match a question (hybrid dense + keyword search), best
@@ -169,15 +183,25 @@ class PortfolioTools:
         with self._slots:
             hits = self.bot.search(question, k=k, **given(filters))
         # The question as the search saw it: a lone surrogate would break the JSON reply.
-        return SearchResult(question=clean_text(question), papers=[
-            FoundPaper(
-                rank=n, paper_id=h.paper_id, title=h.title, year=h.year, authors=h.authors,
-                category=h.category, has_code=h.has_code, url=h.url, venue=h.venue,
-                score=round(h.score, 6),
-                passage=h.evidence[0].text if h.evidence else "",
-            )
-            for n, h in enumerate(hits, 1)
-        ])  # fmt: skip
+        return SearchResult(
+            question=clean_text(question),
+            papers=[
+                FoundPaper(
+                    rank=n,
+                    paper_id=h.paper_id,
+                    title=h.title,
+                    year=h.year,
+                    authors=h.authors,
+                    category=h.category,
+                    has_code=h.has_code,
+                    url=h.url,
+                    venue=h.venue,
+                    score=round(h.score, 6),
+                    passage=h.evidence[0].text if h.evidence else "",
+                )
+                for n, h in enumerate(hits, 1)
+            ],
+        )
 
     def portfolio_statistics(self) -> PortfolioStatistics:
         """Exact statistics of the whole portfolio from its metadata: papers per year, per
@@ -187,7 +211,8 @@ class PortfolioTools:
             report = self.bot.portfolio()
         return PortfolioStatistics(
             researchers=[p.name for p in report.profiles],
-            papers_indexed=report.papers_indexed, papers_stated=report.papers_stated,
+            papers_indexed=report.papers_indexed,
+            papers_stated=report.papers_stated,
             counts_by_year={str(y): n for y, n in report.counts_by_year.items()},
             counts_by_category=report.counts_by_category,
             counts_by_affiliation=report.counts_by_affiliation,
@@ -195,15 +220,20 @@ class PortfolioTools:
             truncated_author_lists=report.truncated_author_lists,
             papers_with_code=len(report.papers_with_code),
             papers_with_code_titles=report.papers_with_code[:LISTED_MAX],
-            earliest=report.earliest, latest=report.latest, undated=report.undated,
+            earliest=report.earliest,
+            latest=report.latest,
+            undated=report.undated,
             themes=[NamedCount(name=t.label, papers=len(t.paper_ids)) for t in report.topics],
-        )  # fmt: skip
+        )
 
     def tools(self) -> list[Callable[..., BaseModel]]:
         """The tools as plain functions with complete signatures (filters spelled out), the
         form both FastMCP and Gradio build schemas from."""
-        return [with_filter_parameters(self.ask), with_filter_parameters(self.search),
-                self.portfolio_statistics]  # fmt: skip
+        return [
+            with_filter_parameters(self.ask),
+            with_filter_parameters(self.search),
+            self.portfolio_statistics,
+        ]
 
 
 def given(filters: dict[str, Any]) -> dict[str, Any]:
@@ -217,10 +247,14 @@ def filter_parameters() -> list[inspect.Parameter]:
     for name, field in Filters.model_fields.items():
         kind = field.annotation if _accepts_none(field.annotation) else field.annotation | None
         help_text = FILTER_HELP.get(name) or field.description or f"Only papers matching {name}."
-        params.append(inspect.Parameter(
-            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
-            annotation=Annotated[kind, Field(description=help_text)],
-        ))  # fmt: skip
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None,
+                annotation=Annotated[kind, Field(description=help_text)],
+            )
+        )
     return params
 
 
@@ -235,12 +269,16 @@ def with_filter_parameters(method: Callable[..., BaseModel]) -> Callable[..., Ba
     parameters with a default of None (`history`) come after the filters, so that positional
     callers of the tools published before them keep their places."""
     hints = get_type_hints(method, include_extras=True)
-    own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(method).parameters.values()
-           if p.kind is not inspect.Parameter.VAR_KEYWORD]  # fmt: skip
+    own = [
+        p.replace(annotation=hints[p.name])
+        for p in inspect.signature(method).parameters.values()
+        if p.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
     first = [p for p in own if p.default is not None]
     last = [p for p in own if p.default is None]
-    signature = inspect.Signature([*first, *filter_parameters(), *last],
-                                  return_annotation=hints["return"])  # fmt: skip
+    signature = inspect.Signature(
+        [*first, *filter_parameters(), *last], return_annotation=hints["return"]
+    )
 
     def tool(*args: Any, **kwargs: Any) -> BaseModel:
         try:

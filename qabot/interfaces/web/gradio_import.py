@@ -52,8 +52,9 @@ class _Finder(importlib.abc.MetaPathFinder):
     """Finds nothing itself: it asks the finders after it for Gradio's component module and
     wraps that module's loader. It leaves `sys.meta_path` after that one import."""
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> ModuleSpec | None:  # fmt: skip
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
         if fullname != MODULE:
             return None
         with _lock:

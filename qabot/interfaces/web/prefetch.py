@@ -35,7 +35,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 MAX_FILES = 20_000  # a list longer than this was not written by this module
-_LIBRARY = re.compile(r"\.so(\.[\w.]+)?$")  # libarrow.so.2600, _core.cpython-311-x86_64-linux-gnu.so
+_LIBRARY = re.compile(
+    r"\.so(\.[\w.]+)?$"
+)  # libarrow.so.2600, _core.cpython-311-x86_64-linux-gnu.so
 TEMP_PREFIX = ".startup-files-"
 
 

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def serve(settings: Settings | None = None, *, share: bool = False,
-          bot: QABot | None = None) -> None:  # fmt: skip
+def serve(
+    settings: Settings | None = None, *, share: bool = False, bot: QABot | None = None
+) -> None:
     """Build the UI, serve it, warm the bot up, and serve until interrupted."""
     settings = settings or (bot.settings if bot else Settings())
     # Named now, not when it is written: a test's cache folder is this start's, not a later one's.
@@ -41,8 +42,10 @@ def serve(settings: Settings | None = None, *, share: bool = False,
     if listed is not None:
         prefetch.start_prefetch(listed)  # first: the imports below are what it reads ahead
     if not gradio_import.skip_stub_writer():  # 1.5 s of Gradio's import that nothing here uses
-        log.info("Gradio was imported before serve(), with the type-stub writer it runs at "
-                 "every import (about 1.5 s of the start; qabot.gradio_import)")  # fmt: skip
+        log.info(
+            "Gradio was imported before serve(), with the type-stub writer it runs at "
+            "every import (about 1.5 s of the start; qabot.gradio_import)"
+        )
     from qabot.bot import QABot
     from qabot.index.manifest import manifest_token
 
@@ -52,8 +55,9 @@ def serve(settings: Settings | None = None, *, share: bool = False,
         # page. Minutes of embedding, mostly native code: start now, beside Gradio's import.
         bot.warm_up(defer_statistics=True)
     if listed is not None:
-        threading.Thread(target=_record_when_warm, args=(bot, listed),
-                         name="qabot-prefetch-list", daemon=True).start()  # fmt: skip
+        threading.Thread(
+            target=_record_when_warm, args=(bot, listed), name="qabot-prefetch-list", daemon=True
+        ).start()
     try:
         from qabot.interfaces.web.ui import launch
 

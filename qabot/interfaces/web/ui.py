@@ -64,8 +64,9 @@ def highlight(passage: str, question: str) -> str:
     return "".join(out)
 
 
-def _card(c: Citation, answer: Answer, question: str, opened: bool,
-          papers: dict[str, Paper]) -> dict[str, Any]:  # fmt: skip
+def _card(
+    c: Citation, answer: Answer, question: str, opened: bool, papers: dict[str, Paper]
+) -> dict[str, Any]:
     hit = next((s for s in answer.sources if s.paper_id == c.paper_id), None)
     paper = papers.get(c.paper_id)
     facts = [md_escape(c.authors or "unknown authors")]
@@ -87,8 +88,10 @@ def _card(c: Citation, answer: Answer, question: str, opened: bool,
         "role": "assistant",
         "content": body,
         # Without a status Gradio shows the card open; "done" starts it collapsed.
-        "metadata": {"title": md_escape(f"[{c.number}] {c.title}"),
-                     **({} if opened else {"status": "done"})},
+        "metadata": {
+            "title": md_escape(f"[{c.number}] {c.title}"),
+            **({} if opened else {"status": "done"}),
+        },
     }
 
 
@@ -103,18 +106,20 @@ def answer_markdown(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         m = _STRUCTURE.match(line)
-        lines.append(m.group(1) + md_escape(line[m.end():]) if m else md_escape(line))
+        lines.append(m.group(1) + md_escape(line[m.end() :]) if m else md_escape(line))
     return "\n".join(lines)
 
 
-def answer_messages(answer: Answer, question: str,
-                    papers: dict[str, Paper] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def answer_messages(
+    answer: Answer, question: str, papers: dict[str, Paper] | None = None
+) -> list[dict[str, Any]]:
     """The answer bubble, then one collapsible source card per cited paper (the first open)."""
     text = answer_markdown(answer.answer)
     if answer.abstained:
         text = f"*{text}*"
-    cards = [_card(c, answer, question, i == 0, papers or {})
-             for i, c in enumerate(answer.citations)]  # fmt: skip
+    cards = [
+        _card(c, answer, question, i == 0, papers or {}) for i, c in enumerate(answer.citations)
+    ]
     return [{"role": "assistant", "content": text}, *cards]
 
 
@@ -126,9 +131,16 @@ def api_text(answer: Answer) -> str:
 ALL_PROFILES = "All profiles"
 
 
-def _filters(year_from: Any, year_to: Any, categories: Any, author: Any, has_code: Any,
-             bounds: tuple[int, int] | None = None, affiliation: Any = None,
-             profile: Any = None) -> dict[str, Any]:  # fmt: skip
+def _filters(
+    year_from: Any,
+    year_to: Any,
+    categories: Any,
+    author: Any,
+    has_code: Any,
+    bounds: tuple[int, int] | None = None,
+    affiliation: Any = None,
+    profile: Any = None,
+) -> dict[str, Any]:
     """The UI's (or an API client's) filter values, passed on as given: `QABot.stream`
     validates them and names a bad one. Only the UI's own conventions are applied here."""
 
@@ -144,7 +156,9 @@ def _filters(year_from: Any, year_to: Any, categories: Any, author: Any, has_cod
         "year_to": year_to,
         "categories": categories or None,
         "author": author or None,
-        "affiliation": (affiliation.strip() or None) if isinstance(affiliation, str) else affiliation,
+        "affiliation": (affiliation.strip() or None)
+        if isinstance(affiliation, str)
+        else affiliation,
         "profile": profile if profile and profile != ALL_PROFILES else None,
         # An unticked box (or false over the API) means "no code filter", not "without code".
         "has_code": None if has_code in (None, False) else has_code,
@@ -170,16 +184,25 @@ class ChatService:
         # A lab indexes several profiles; the user can narrow the chat to one of them.
         self.profiles = [p.name for p in overview.profiles]
 
-    def respond(self, message: str, shown: list[dict[str, Any]], history: list[dict[str, Any]],
-                year_from: float | None, year_to: float | None, categories: list[str] | None,
-                author: str | None, has_code: bool, affiliation: str | None = None,
-                profile: str | None = None,
-                ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:  # fmt: skip
+    def respond(
+        self,
+        message: str,
+        shown: list[dict[str, Any]],
+        history: list[dict[str, Any]],
+        year_from: float | None,
+        year_to: float | None,
+        categories: list[str] | None,
+        author: str | None,
+        has_code: bool,
+        affiliation: str | None = None,
+        profile: str | None = None,
+    ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
         """Stream one exchange into the chat; errors become a friendly chat message. `history`
         (the page's hidden state) keeps each answer as `Answer.as_turn()`, citations as data."""
         shown = [*shown, {"role": "user", "content": md_escape(clean_text(str(message or "")))}]
-        filters = _filters(year_from, year_to, categories, author, has_code, self.bounds,
-                           affiliation, profile)  # fmt: skip
+        filters = _filters(
+            year_from, year_to, categories, author, has_code, self.bounds, affiliation, profile
+        )
         text = ""
         try:
             for item in self.bot.stream(message, history, **filters):
@@ -194,15 +217,25 @@ class ChatService:
                 text += item
                 yield "", [*shown, {"role": "assistant", "content": answer_markdown(text)}], history
         except QABotError as exc:
-            yield "", [*shown, {"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"}], history
+            yield (
+                "",
+                [*shown, {"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"}],
+                history,
+            )
         except Exception:  # the UI must stay usable; the details go to the server log
             log.exception("unexpected error while answering %r", str(message)[:200])
             yield "", [*shown, {"role": "assistant", "content": FAILURE}], history
 
-    def chat(self, question: str, history: list[dict[str, Any]] | None = None,
-             year_from: int | None = None, year_to: int | None = None,
-             categories: list[str] | None = None, author: str | None = None,
-             has_code: bool = False) -> Iterator[str]:  # fmt: skip
+    def chat(
+        self,
+        question: str,
+        history: list[dict[str, Any]] | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        categories: list[str] | None = None,
+        author: str | None = None,
+        has_code: bool = False,
+    ) -> Iterator[str]:
         """Ask the portfolio a question; streams the answer, ending with its numbered sources.
 
         `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}];
@@ -236,9 +269,11 @@ def stated_note(profiles: list[Profile], papers: int) -> str:
     if len(profiles) == 1 and jsonl <= 0:
         stated = profiles[0].papers_stated
         return f" (the profile states {stated})" if stated and stated != papers else ""
-    parts = [f"{md_escape(p.name)}'s profile lists {len(p.paper_ids) or p.papers_listed}"
-             + (f" and states {p.papers_stated}" if p.papers_stated is not None else "")
-             for p in profiles]  # fmt: skip
+    parts = [
+        f"{md_escape(p.name)}'s profile lists {len(p.paper_ids) or p.papers_listed}"
+        + (f" and states {p.papers_stated}" if p.papers_stated is not None else "")
+        for p in profiles
+    ]
     if jsonl > 0:
         parts.append(f"{jsonl} from paper files")
     return f" ({'; '.join(parts)})" if parts else ""
@@ -251,17 +286,24 @@ def header_markdown(bot: QABot, overview: IndexOverview | None = None) -> str:
     who = ", ".join(names) if names else "the indexed papers"
     span = f" · {summary.year_min}–{summary.year_max}" if summary.year_min is not None else ""
     note = stated_note(overview.profiles, summary.papers)
-    lab = (f" {len(names)} profiles are indexed: pick one under Filters, or ask about one by "
-           "name." if len(names) > 1 else "")  # fmt: skip
-    return (f"# qabot · {md_escape(who)}\n"
-            f"**{summary.papers} papers indexed**{note}{span}.{lab} Ask about topics, methods "
-            "or findings: every claim cites a paper, or the bot says the portfolio doesn't say.")  # fmt: skip
+    lab = (
+        f" {len(names)} profiles are indexed: pick one under Filters, or ask about one by name."
+        if len(names) > 1
+        else ""
+    )
+    return (
+        f"# qabot · {md_escape(who)}\n"
+        f"**{summary.papers} papers indexed**{note}{span}.{lab} Ask about topics, methods "
+        "or findings: every claim cites a paper, or the bot says the portfolio doesn't say."
+    )
 
 
 def badge_markdown(bot: QABot) -> str:
     if bot.answerer == "extractive":
-        return ("**Offline extractive mode**: answers quote the abstracts, no LLM. To use an "
-                "LLM, set `OPENAI_API_KEY`, or `OPENAI_BASE_URL` for a local server, and restart.")  # fmt: skip
+        return (
+            "**Offline extractive mode**: answers quote the abstracts, no LLM. To use an "
+            "LLM, set `OPENAI_API_KEY`, or `OPENAI_BASE_URL` for a local server, and restart."
+        )
     endpoint = bot.settings.openai_base_url or "api.openai.com"
     return f"**Answerer:** `{md_escape(bot.answerer)}` via {md_escape(endpoint)}"
 
@@ -280,27 +322,39 @@ def portfolio_figures(bot: QABot, profile: str | None = None) -> tuple[Any, ...]
         f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
         "in “et al.”)."
     )
-    years = pd.DataFrame({"year": [str(y) for y in report.counts_by_year],
-                          "papers": list(report.counts_by_year.values())})  # fmt: skip
-    cats = pd.DataFrame({"category": list(report.counts_by_category),
-                         "papers": list(report.counts_by_category.values())})  # fmt: skip
-    coauthors = pd.DataFrame([(a.name, a.papers) for a in report.top_coauthors],
-                             columns=["co-author", "papers"])  # fmt: skip
-    affiliations = pd.DataFrame(list(report.counts_by_affiliation.items())[:MAX_LISTED],
-                                columns=["affiliation", "papers"])  # fmt: skip
+    years = pd.DataFrame(
+        {
+            "year": [str(y) for y in report.counts_by_year],
+            "papers": list(report.counts_by_year.values()),
+        }
+    )
+    cats = pd.DataFrame(
+        {
+            "category": list(report.counts_by_category),
+            "papers": list(report.counts_by_category.values()),
+        }
+    )
+    coauthors = pd.DataFrame(
+        [(a.name, a.papers) for a in report.top_coauthors], columns=["co-author", "papers"]
+    )
+    affiliations = pd.DataFrame(
+        list(report.counts_by_affiliation.items())[:MAX_LISTED], columns=["affiliation", "papers"]
+    )
     shown = report.papers_with_code[:MAX_LISTED]
     more = len(report.papers_with_code) - len(shown)
     code = f"**Papers with code** ({len(report.papers_with_code)})\n\n" + "\n".join(
         [f"- {md_escape(t)}" for t in shown] + ([f"- … and {more:,} more"] if more else [])
-    )  # fmt: skip
+    )
     themes = "**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
         f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
-        for t in report.topics)  # fmt: skip
+        for t in report.topics
+    )
     return summary, years, cats, coauthors, affiliations, code, themes
 
 
-def portfolio_view(bot: QABot, cache: dict[str, tuple[Any, ...]],
-                   profile: str | None = None) -> tuple[Any, ...]:  # fmt: skip
+def portfolio_view(
+    bot: QABot, cache: dict[str, tuple[Any, ...]], profile: str | None = None
+) -> tuple[Any, ...]:
     """The tab's contents, computed once per index generation and profile choice."""
     try:
         key = f"{bot.snapshot.generation}|{profile or ALL_PROFILES}"
@@ -317,17 +371,33 @@ def portfolio_tab(bot: QABot, tab: gr.Tab, names: list[str]) -> None:
     """Filled when the tab is first opened, not when the page is built: at 100k papers the
     figures take a second or two that the chat page need not wait for. `names`: the
     profiles."""
-    pick = gr.Dropdown([ALL_PROFILES, *names], value=ALL_PROFILES, label="Profile",
-                       visible=len(names) > 1, elem_id="qabot-portfolio-profile")  # fmt: skip
+    pick = gr.Dropdown(
+        [ALL_PROFILES, *names],
+        value=ALL_PROFILES,
+        label="Profile",
+        visible=len(names) > 1,
+        elem_id="qabot-portfolio-profile",
+    )
     summary = gr.Markdown("Loading the portfolio figures…")
     with gr.Row():
-        years = gr.BarPlot(None, x="year", y="papers", title="Papers per year", elem_id="qabot-years")
-        cats = gr.BarPlot(None, x="category", y="papers", title="Papers per arXiv category",
-                          sort="-y", elem_id="qabot-categories")  # fmt: skip
+        years = gr.BarPlot(
+            None, x="year", y="papers", title="Papers per year", elem_id="qabot-years"
+        )
+        cats = gr.BarPlot(
+            None,
+            x="category",
+            y="papers",
+            title="Papers per arXiv category",
+            sort="-y",
+            elem_id="qabot-categories",
+        )
     with gr.Row():
         coauthors = gr.Dataframe(label="Top listed co-authors", interactive=False)
-        affiliations = gr.Dataframe(label="Affiliations (papers listing each)", interactive=False,
-                                    elem_id="qabot-affiliations")  # fmt: skip
+        affiliations = gr.Dataframe(
+            label="Affiliations (papers listing each)",
+            interactive=False,
+            elem_id="qabot-affiliations",
+        )
         with gr.Column():
             code = gr.Markdown()
             themes = gr.Markdown()
@@ -350,37 +420,70 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
         gr.Markdown(header_markdown(bot, service.overview))
         with gr.Tab("Chat"), gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Conversation", height=560, buttons=["copy"],
-                                     placeholder="Ask a question about the papers.",
-                                     elem_id="qabot-chat")  # fmt: skip
+                chatbot = gr.Chatbot(
+                    label="Conversation",
+                    height=560,
+                    buttons=["copy"],
+                    placeholder="Ask a question about the papers.",
+                    elem_id="qabot-chat",
+                )
                 with gr.Row():
-                    box = gr.Textbox(placeholder="e.g. What has this group done on reward hacking?",
-                                     show_label=False, scale=6, elem_id="qabot-question",
-                                     max_length=20_000)  # fmt: skip
+                    box = gr.Textbox(
+                        placeholder="e.g. What has this group done on reward hacking?",
+                        show_label=False,
+                        scale=6,
+                        elem_id="qabot-question",
+                        max_length=20_000,
+                    )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="qabot-ask")
                 new_chat = gr.Button("New chat", size="sm", elem_id="qabot-new")
                 gr.Examples(EXAMPLES, inputs=box, label="Try")
             with gr.Column(scale=1):
-                gr.Markdown(badge_markdown(bot), elem_classes=["qabot-badge"], elem_id="qabot-badge")
+                gr.Markdown(
+                    badge_markdown(bot), elem_classes=["qabot-badge"], elem_id="qabot-badge"
+                )
                 with gr.Accordion("Filters", open=True):
                     year_from = gr.Slider(lo, hi, value=lo, step=1, label="From year")
                     year_to = gr.Slider(lo, hi, value=hi, step=1, label="To year")
-                    cats = gr.CheckboxGroup([(category_label(c), c) for c in service.categories],
-                                            label="arXiv categories")  # fmt: skip
-                    author = gr.Dropdown(service.authors, value=None, allow_custom_value=True,
-                                         label="Author (any part of the name)")  # fmt: skip
-                    affiliation = gr.Dropdown(service.affiliations, value=None,
-                                              allow_custom_value=True,
-                                              label="Affiliation (any part of the name)")  # fmt: skip
-                    profile = gr.Dropdown([ALL_PROFILES, *service.profiles], value=ALL_PROFILES,
-                                          label="Profile", visible=len(service.profiles) > 1,
-                                          elem_id="qabot-profile")  # fmt: skip
+                    cats = gr.CheckboxGroup(
+                        [(category_label(c), c) for c in service.categories],
+                        label="arXiv categories",
+                    )
+                    author = gr.Dropdown(
+                        service.authors,
+                        value=None,
+                        allow_custom_value=True,
+                        label="Author (any part of the name)",
+                    )
+                    affiliation = gr.Dropdown(
+                        service.affiliations,
+                        value=None,
+                        allow_custom_value=True,
+                        label="Affiliation (any part of the name)",
+                    )
+                    profile = gr.Dropdown(
+                        [ALL_PROFILES, *service.profiles],
+                        value=ALL_PROFILES,
+                        label="Profile",
+                        visible=len(service.profiles) > 1,
+                        elem_id="qabot-profile",
+                    )
                     has_code = gr.Checkbox(False, label="Only papers with code")
         with gr.Tab("Portfolio") as tab:
             portfolio_tab(bot, tab, service.profiles)
         history = gr.State([])
-        inputs = [box, chatbot, history, year_from, year_to, cats, author, has_code, affiliation,
-                  profile]  # fmt: skip
+        inputs = [
+            box,
+            chatbot,
+            history,
+            year_from,
+            year_to,
+            cats,
+            author,
+            has_code,
+            affiliation,
+            profile,
+        ]
         for trigger in (box.submit, send.click):
             trigger(service.respond, inputs, [box, chatbot, history], api_visibility="private")
         # A new chat forgets the conversation but keeps a question being typed. The chat's own
@@ -393,8 +496,14 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
     return demo
 
 
-def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot | None = None,
-           block: bool = True, warm: bool = True) -> tuple[gr.Blocks, str]:  # fmt: skip
+def launch(
+    settings: Settings | None = None,
+    *,
+    share: bool = False,
+    bot: QABot | None = None,
+    block: bool = True,
+    warm: bool = True,
+) -> tuple[gr.Blocks, str]:
     """Build and serve the UI on loopback (or GRADIO_SERVER_NAME/PORT). Returns (app, url).
     `warm`: start the bot's warm-up once the server is up (False: the caller sees to it)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -417,10 +526,16 @@ def launch(settings: Settings | None = None, *, share: bool = False, bot: QABot 
     _, url, _ = demo.launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME") or settings.app.host,
         server_port=int(os.environ.get("GRADIO_SERVER_PORT") or settings.app.port),
-        share=share, auth=auth, prevent_thread_lock=True, theme=gr.themes.Soft(), css=CSS,
-        show_error=False, quiet=not block, mcp_server=settings.app.mcp,
+        share=share,
+        auth=auth,
+        prevent_thread_lock=True,
+        theme=gr.themes.Soft(),
+        css=CSS,
+        show_error=False,
+        quiet=not block,
+        mcp_server=settings.app.mcp,
         app_kwargs={"middleware": middleware},
-    )  # fmt: skip
+    )
     if settings.app.mcp:
         mcp_gradio.add_structured_content(demo)
     if warm and not share:  # only now: see qabot.webapp for why the page goes first
