@@ -59,8 +59,8 @@ from ui_load import ask_http, free_port  # noqa: E402
 from qabot import QABot, Settings  # noqa: E402
 from qabot.evaluation.grounding import load_questions, retrieval_report  # noqa: E402
 from qabot.ingest.build import STAGES  # noqa: E402
+from tests.integration.test_chroma_server import start_chroma  # noqa: E402
 from tests.synth import write_synth  # noqa: E402
-from tests.test_chroma_server import start_chroma  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 QUESTIONS = load_questions(ROOT / "tests" / "data" / "retrieval_questions.jsonl")

@@ -1,7 +1,7 @@
 """A bounded load driver for the served app: N gradio_client sessions in parallel, each asking
 several questions, every reply checked against the paper its own question must cite.
 
-Used by tests/test_load.py (correctness under load) and benchmarks/ui_load.py (timings).
+Used by tests/e2e/test_load.py (correctness under load) and benchmarks/ui_load.py (timings).
 Targets only the URL it is given, which the callers start on 127.0.0.1.
 """
 

@@ -28,7 +28,7 @@ from qabot.retrieval.hybrid import HybridRetriever
 # The answering side (the chain, the chat models, the router) is imported where it is first
 # used. LangChain's chat-model base imports LangSmith's run trees: 0.4-0.5 s of Python that a
 # served page, which only needs the index's summary, would wait for (docs/measurements.md,
-# "Cold start"). tests/test_webapp.py keeps it off that path.
+# "Cold start"). tests/interfaces/web/test_serving.py keeps it off that path.
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel

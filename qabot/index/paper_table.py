@@ -28,7 +28,7 @@ ROWS = 20_000  # papers per row group, and per batch when writing
 
 
 def schema() -> pa.Schema:
-    """The table's columns: one per `Paper` field (tests/test_paper_table.py checks that every
+    """The table's columns: one per `Paper` field (tests/index/test_paper_table.py checks that every
     field has one, so a new field cannot be silently dropped at ingest)."""
     import pyarrow as pa
 

@@ -1,7 +1,7 @@
 """Deterministic chat models that misbehave on purpose, one way each.
 
 Each starts from the faithful mock's answer and breaks one thing. The grounding metrics must
-tell every one of them apart from the faithful mock (tests/test_grounding.py asserts it), which
+tell every one of them apart from the faithful mock (tests/evaluation/test_grounding.py asserts it), which
 is the evidence that the metrics measure something. Select one with `qabot eval --llm NAME`.
 """
 

@@ -1,7 +1,7 @@
 """BibTeX (`.bib`) entries as `Paper`s, parsed by bibtexparser 2 and its middleware.
 
 What the middleware does, and the gaps filled here (each pinned by a test in
-tests/test_formats.py, on bibtexparser 2.1.0):
+tests/ingest/test_formats.py, on bibtexparser 2.1.0):
 - LaTeX to Unicode is `LatexDecodingMiddleware` (pylatexenc): `{\\"u}`, `\\'e`, `{\\&}`, `--`,
   ``` ``quotes'' ```, protective braces. Gaps: it reads a bare `%` as a LaTeX comment and
   drops the rest of the field ("50% of cases..." becomes "50"), and a bare `&` as a table

@@ -98,7 +98,7 @@ class MCPBasicAuth:
     password as HTTP Basic credentials.
 
     Gradio 6 mounts its MCP server outside its login: without this, anyone who can reach the
-    port could list the tools and call those that skip the queue (tests/test_mcp_server.py
+    port could list the tools and call those that skip the queue (tests/interfaces/mcp/test_server.py
     shows both). MCP clients send the credentials as an `Authorization: Basic ...` header."""
 
     def __init__(self, app: ASGIApp, user: str, password: str) -> None:

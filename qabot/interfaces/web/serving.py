@@ -11,7 +11,7 @@ Four things shorten both:
 - the code files the last start loaded are read ahead by the OS (qabot.prefetch), so the
   imports do not wait on the disk one file at a time;
 - the page needs only the index's summary and nothing of LangChain's chat models (LangSmith
-  alone is 0.5 s), which tests/test_webapp.py keeps off its path;
+  alone is 0.5 s), which tests/interfaces/web/test_serving.py keeps off its path;
 - the warm-up loads the embedding model and Chroma's HNSW file, native calls that release
   the GIL, on the other core beside its Python steps (`QABot.warm_up`).
 """

@@ -20,10 +20,8 @@ from langchain_core.embeddings import Embeddings
 import qabot.interfaces.web.serving
 from qabot import QABot
 from qabot.interfaces.web import gradio_import, prefetch
-from tests.conftest import make_settings
-from tests.test_mcp_server import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, make_settings
+from tests.interfaces.mcp.test_server import free_port
 
 # Imported by answering, not by the page: LangChain's chat-model base (it imports LangSmith's
 # run trees, 0.4-0.5 s), Chroma and the embedding runtimes (the warm-up loads them), torch.

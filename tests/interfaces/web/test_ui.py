@@ -30,7 +30,7 @@ from qabot.interfaces.web.ui import (
     portfolio_figures,
     portfolio_view,
 )
-from tests.conftest import BPD_ID, make_settings
+from tests.conftest import BPD_ID, ROOT, make_settings
 
 BPD_Q = "What is the Boltzmann policy distribution?"
 BPD_TITLE = (
@@ -314,7 +314,7 @@ def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
     manifest = json.loads((store_copy / "manifest.json").read_text())
     (store_copy / "generations" / manifest["generation"] / "chunks.json").write_text("{not json")
     env = {**os.environ, "QABOT_STORE": str(store_copy), "GRADIO_SERVER_PORT": str(free_port())}
-    root = Path(__file__).parent.parent
+    root = ROOT
     done = subprocess.run(
         [sys.executable, str(root / "app.py")],
         env=env,
@@ -438,7 +438,7 @@ def test_the_page_is_built_from_the_summary_without_opening_chroma(bundled_store
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("QABOT_")}
     env |= {"QABOT_STORE": str(bundled_store), "GRADIO_ANALYTICS_ENABLED": "False"}
-    root = Path(__file__).parent.parent
+    root = ROOT
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, timeout=300
     )

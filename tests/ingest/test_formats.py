@@ -519,7 +519,9 @@ def test_ingest_summary_counts_entries_without_an_abstract(
     assert f"{folder / 'zotero.ris'}:20: Sea ice charting" in result.output
     assert "Traceback" not in result.output
     with pytest.raises(CorpusError, match=r"library\.bib: looks like a binary file"):
-        load(folder, strict=True)  # `ingest --strict` as tests/test_cli.py checks it for JSONL
+        load(
+            folder, strict=True
+        )  # `ingest --strict` as tests/interfaces/test_cli.py checks it for JSONL
 
 
 def test_a_corpus_of_scholar_exports_says_why_nothing_was_indexed(

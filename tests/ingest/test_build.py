@@ -24,7 +24,7 @@ from qabot.index.snapshot import open_snapshot
 from qabot.index.tables import read_paper_table
 from qabot.ingest.build import STAGES, ingest
 from qabot.ingest.chunking import chunk_papers
-from tests.conftest import make_settings, paper_record
+from tests.conftest import PROFILE, make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # What the `embeddings` fixture runs, as an index records it ("onnx-int8:2"), and as it is set.
@@ -300,7 +300,7 @@ def test_a_corrupt_database_is_reported_then_rebuilt_on_request(
 def test_a_changed_profile_figure_is_picked_up(tmp_path: Path, embeddings: Embeddings) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    text = (Path(__file__).parent.parent / "corpus" / "anca-dragan.profile.txt").read_text()
+    text = PROFILE.read_text()
     (corpus / "p.txt").write_text(text)
     settings = make_settings(tmp_path / "store", corpus=corpus)
     ingest(settings, embeddings)

@@ -11,7 +11,7 @@ import pytest
 
 from qabot.index.chroma import ChromaStore, check_internals
 from qabot.testing.vector_store import VectorStoreContract
-from tests.test_chroma_server import start_chroma
+from tests.integration.test_chroma_server import start_chroma
 
 
 class TestLocalChroma(VectorStoreContract):

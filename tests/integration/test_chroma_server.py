@@ -25,7 +25,7 @@ from qabot.ingest.build import ingest
 from qabot.interfaces.cli.base import app
 from qabot.interfaces.web.ui import ChatService
 from tests.conftest import BPD_ID, make_settings
-from tests.test_ui import free_port
+from tests.interfaces.web.test_ui import free_port
 
 pytestmark = pytest.mark.slow
 BPD_Q = "What is the Boltzmann policy distribution?"

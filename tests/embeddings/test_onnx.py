@@ -24,10 +24,9 @@ from qabot.embeddings.factory import MINILM_ID, bundled_minilm_path
 from qabot.errors import ConfigError
 from qabot.ingest.chunking import chunk_papers
 from qabot.ingest.corpus import load_corpus
-from tests.conftest import CORPUS, DATA
-from tests.test_ui import free_port
+from tests.conftest import CORPUS, DATA, ROOT
+from tests.interfaces.web.test_ui import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 MODEL = Path(bundled_minilm_path())
 
 

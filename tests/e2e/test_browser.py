@@ -19,7 +19,7 @@ from langchain_core.embeddings import Embeddings
 from qabot import QABot
 from qabot.interfaces.web.ui import launch
 from tests.conftest import PROFILE, ROOT, make_settings
-from tests.test_ui import free_port
+from tests.interfaces.web.test_ui import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"

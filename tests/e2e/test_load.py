@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.interfaces.web.test_ui import served  # noqa: F401 - the served-app fixture
 from tests.load import QUESTIONS, run_load
-from tests.test_ui import served  # noqa: F401 - the served-app fixture
 
 pytestmark = pytest.mark.slow
 

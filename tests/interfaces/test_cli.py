@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import qabot.bot
 import qabot.interfaces.web.serving
 from qabot.interfaces.cli.base import app
-from tests.conftest import BPD_ID, CORPUS, paper_record
+from tests.conftest import BPD_ID, CORPUS, DATA, paper_record
 
 runner = CliRunner()
 
@@ -163,7 +163,7 @@ def test_empty_corpus_is_one_line_without_traceback(tmp_path: Path, monkeypatch)
 
 def test_eval_writes_reports_and_compares(env: dict[str, str], tmp_path: Path) -> None:
     data = tmp_path / "small.jsonl"
-    lines = (Path(__file__).parent / "data" / "eval_set.jsonl").read_text().splitlines()
+    lines = (DATA / "eval_set.jsonl").read_text().splitlines()
     data.write_text("\n".join(lines[:6] + lines[-4:]) + "\n")  # retrieval + unanswerable
     first = runner.invoke(
         app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "a"), "--json"]
@@ -214,7 +214,7 @@ def test_eval_stops_on_an_index_it_cannot_use(
         ),
         "utf-8",
     )
-    data = Path(__file__).parent / "data" / "eval_set.jsonl"
+    data = DATA / "eval_set.jsonl"
     result = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "another-backend backend" in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()
@@ -229,7 +229,7 @@ def test_eval_stops_when_the_model_cannot_load(
         raise ConfigError("Exporting the embedding model to ONNX needs torch and onnx")
 
     monkeypatch.setattr(qabot.bot.QABot, "ask", cannot_load)
-    data = Path(__file__).parent / "data" / "eval_set.jsonl"
+    data = DATA / "eval_set.jsonl"
     result = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "needs torch and onnx" in result.output, result.output
     assert not (tmp_path / "o").exists(), "no report in which every question failed alike"

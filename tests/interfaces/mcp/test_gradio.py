@@ -1,5 +1,5 @@
 """The MCP tools on Gradio's MCP server (`qabot serve --mcp`), driven by the official `mcp`
-client over streamable HTTP, with the same checks as over stdio (test_mcp_server.py)."""
+client over streamable HTTP, with the same checks as over stdio (test_server.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from qabot.interfaces.mcp.gradio import gradio_docstring
 from qabot.interfaces.mcp.server import PortfolioTools
 from qabot.interfaces.web.ui import launch
 from tests.conftest import BPD_ID
-from tests.test_mcp_server import BPD_Q, check, exercise, free_port, record, run
+from tests.interfaces.mcp.test_server import BPD_Q, check, exercise, free_port, record, run
 
 
 def test_gradio_docstring_carries_parameter_descriptions(extractive_bot: QABot) -> None:

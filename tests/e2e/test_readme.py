@@ -29,7 +29,7 @@ from qabot.ingest.corpus import load_corpus
 from qabot.interfaces.cli.base import app
 from qabot.interfaces.web.ui import launch
 from tests.conftest import CORPUS, DATA, ROOT
-from tests.test_ui import free_port
+from tests.interfaces.web.test_ui import free_port
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<code>.*?)^```", re.S | re.M)
@@ -93,24 +93,24 @@ RULES: list[tuple[str, str, str]] = [
     (
         r"^qabot serve\b",
         "skip",
-        "serves until stopped: tests/test_ui.py launches the same app and drives it over HTTP",
+        "serves until stopped: tests/interfaces/web/test_ui.py launches the same app and drives it over HTTP",
     ),
     (
         r"^qabot mcp\b",
         "skip",
-        "serves MCP over stdio until its client leaves: tests/test_mcp_server.py drives it with "
+        "serves MCP over stdio until its client leaves: tests/interfaces/mcp/test_server.py drives it with "
         "the official mcp client",
     ),
     (r"^qabot eval\b", "slow", "scores the 65-question eval set"),
     (
         r"^(chroma run|export QABOT_CHROMA_URL=)",
         "skip",
-        "needs a Chroma server: tests/test_chroma_server.py runs `chroma run` and these steps",
+        "needs a Chroma server: tests/integration/test_chroma_server.py runs `chroma run` and these steps",
     ),
     (
         r"^qabot ingest && qabot ask",
         "skip",
-        "the Chroma-server example: tests/test_chroma_server.py ingests and asks through a server",
+        "the Chroma-server example: tests/integration/test_chroma_server.py ingests and asks through a server",
     ),
     (r"^docker run\b", "skip", "needs Docker and Chroma's image"),
     (r"^(ID=\$\(curl|curl) .*127\.0\.0\.1:7860", "http", "needs the app running"),
@@ -141,7 +141,9 @@ def test_every_shell_command_has_a_rule(where: str, command: str) -> None:
     try:
         action, reason = rule_for(command)
     except LookupError:
-        pytest.fail(f"{where}: no rule in tests/test_readme.py RULES says how to check {command!r}")
+        pytest.fail(
+            f"{where}: no rule in tests/e2e/test_readme.py RULES says how to check {command!r}"
+        )
     assert action == "cli" or reason, f"{where}: a skipped command needs its reason"
 
 
@@ -259,7 +261,7 @@ def test_every_json_example_has_a_check() -> None:
         *MCP_CONFIGS,
     }
     unchecked = [e.where for e in examples("json") if e not in checked]
-    assert not unchecked, f"JSON examples without a check in tests/test_readme.py: {unchecked}"
+    assert not unchecked, f"JSON examples without a check in tests/e2e/test_readme.py: {unchecked}"
 
 
 def test_every_python_example_has_a_check() -> None:
@@ -272,7 +274,9 @@ def test_every_python_example_has_a_check() -> None:
         _example("docs/langchain.md", "bot.as_runnable()"),
     }
     unchecked = [e.where for e in examples("python") if e not in checked]
-    assert not unchecked, f"Python examples without a check in tests/test_readme.py: {unchecked}"
+    assert not unchecked, (
+        f"Python examples without a check in tests/e2e/test_readme.py: {unchecked}"
+    )
 
 
 @pytest.mark.slow

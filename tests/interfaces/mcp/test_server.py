@@ -1,5 +1,5 @@
 """The MCP tools and `qabot mcp` (stdio), driven by the official `mcp` client. The same checks run
-over HTTP in test_mcp_gradio.py."""
+over HTTP in test_gradio.py."""
 
 from __future__ import annotations
 
