@@ -12,7 +12,7 @@ peak RSS after 20 answers (the same `serve` as benchmarks/scale.py). It also tim
 fresh process, opening the index, and within that open the lexical side
 (`qabot.index.snapshot.open_lexical`: the BM25 index and the chunk table that maps its rows to chunks):
 what grows with the corpus. The page no longer waits for either (the warm-up opens the index
-once the page is served, qabot.webapp); the first answer does. `--store-N DIR` reuses an index built earlier
+once the page is served, qabot.interfaces.web.serving); the first answer does. `--store-N DIR` reuses an index built earlier
 for that N; with `--real-vectors` those indexes hold the bundled model's real vectors (a
 real ingest), and the app starts as `python app.py`. `--backends` (QABOT_INDEX__BACKEND values; default: the configured one) is how the
 app runs the query model, whose load is most of the first answer; the ONNX files are exported

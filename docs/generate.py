@@ -23,8 +23,16 @@ sys.path.insert(0, str(ROOT))
 FIGURES = ROOT / "docs" / "eval-figures.json"
 # The answerers whose eval figures the docs show: the default, the faithful mock, and each mock
 # that breaks one thing on purpose (qabot.testing.misbehaving).
-ANSWERERS = ["extractive", "mock", "mock-invent-citation", "mock-wrong-source",
-             "mock-unsupported-sentence", "mock-number-swap", "mock-no-citations", "mock-refuse"]  # fmt: skip
+ANSWERERS = [
+    "extractive",
+    "mock",
+    "mock-invent-citation",
+    "mock-wrong-source",
+    "mock-unsupported-sentence",
+    "mock-number-swap",
+    "mock-no-citations",
+    "mock-refuse",
+]
 EVAL_SET = ROOT / "tests" / "data" / "eval_set.jsonl"
 
 
@@ -81,15 +89,21 @@ def settings_table() -> str:
         if isinstance(group, type) and issubclass(group, _Group):
             for sub, subfield in group.model_fields.items():
                 var = f"QABOT_{name.upper()}__{sub.upper()}"
-                rows.append(f"| `{var}` | {_default(subfield)} | {_allowed(subfield)} | "
-                            f"{_cell(subfield.description)} |")  # fmt: skip
+                rows.append(
+                    f"| `{var}` | {_default(subfield)} | {_allowed(subfield)} | "
+                    f"{_cell(subfield.description)} |"
+                )
             continue
         alias = field.validation_alias
-        names = ([str(c) for c in alias.choices] if isinstance(alias, AliasChoices)
-                 else [f"QABOT_{name.upper()}"])  # fmt: skip
+        names = (
+            [str(c) for c in alias.choices]
+            if isinstance(alias, AliasChoices)
+            else [f"QABOT_{name.upper()}"]
+        )
         variable = ", ".join(f"`{n}`" for n in names)
-        rows.append(f"| {variable} | {_default(field)} | {_allowed(field)} | "
-                    f"{_cell(field.description)} |")  # fmt: skip
+        rows.append(
+            f"| {variable} | {_default(field)} | {_allowed(field)} | {_cell(field.description)} |"
+        )
     return "\n".join(rows)
 
 
@@ -117,8 +131,15 @@ def cli_reference() -> str:
     group = typer.main.get_command(app)
     out = ["```text", "$ qabot --help", _help([]), "```"]
     for name in sorted(group.commands):  # type: ignore[attr-defined]
-        out += ["", f"### qabot {name}", "", "```text", f"$ qabot {name} --help", _help([name]),
-                "```"]  # fmt: skip
+        out += [
+            "",
+            f"### qabot {name}",
+            "",
+            "```text",
+            f"$ qabot {name} --help",
+            _help([name]),
+            "```",
+        ]
     return "\n".join(out)
 
 
@@ -184,8 +205,11 @@ def eval_set_summary() -> str:
     """The eval set's size, per kind (from the file itself)."""
     from collections import Counter
 
-    rows = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines()
-            if line.strip()]  # fmt: skip
+    rows = [
+        json.loads(line)
+        for line in EVAL_SET.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     kinds = Counter(r.get("kind", "") for r in rows)
     parts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
     return f"`{EVAL_SET.relative_to(ROOT)}` has **{len(rows)} questions**: {parts}."
@@ -194,15 +218,36 @@ def eval_set_summary() -> str:
 def eval_table() -> str:
     """The committed figures (docs/eval-figures.json) of every answerer."""
     figures = json.loads(FIGURES.read_text(encoding="utf-8"))
-    columns = ["citation_validity_before_cleanup", "citation_precision", "citation_recall",
-               "faithfulness", "abstention_accuracy", "abstention_precision",
-               "statistics_exact_match", "coverage", "paper_precision", "hit@1", "recall@5", "mrr"]  # fmt: skip
-    rows = ["| answerer | questions | " + " | ".join(c.replace("_", " ") for c in columns) + " |",
-            "| --- | --- | " + " | ".join("---" for _ in columns) + " |"]  # fmt: skip
-    for name, got in figures["answerers"].items():
+    columns = [
+        "citation_validity_before_cleanup",
+        "citation_precision",
+        "citation_recall",
+        "faithfulness",
+        "abstention_accuracy",
+        "abstention_precision",
+        "statistics_exact_match",
+        "coverage",
+        "paper_precision",
+        "hit@1",
+        "recall@5",
+        "mrr",
+    ]
+    rows = [
+        "| answerer | questions | " + " | ".join(c.replace("_", " ") for c in columns) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in columns) + " |",
+    ]
+    answerers = figures["answerers"]
+    for name in [
+        *[a for a in ANSWERERS if a in answerers],
+        *sorted(set(answerers) - set(ANSWERERS)),
+    ]:
+        got = answerers[name]
         label = f"**{name} (default)**" if name == "extractive" else name
-        rows.append(f"| {label} | {got['questions']} | "
-                    + " | ".join(_fmt(got.get(c)) for c in columns) + " |")  # fmt: skip
+        rows.append(
+            f"| {label} | {got['questions']} | "
+            + " | ".join(_fmt(got.get(c)) for c in columns)
+            + " |"
+        )
     return "\n".join(rows)
 
 
@@ -210,6 +255,23 @@ def eval_figure(answerer: str, metric: str, kind: str | None = None) -> str:
     """One committed figure, for prose: `eval_figure("extractive", "coverage", "survey")`."""
     figures = json.loads(FIGURES.read_text(encoding="utf-8"))["answerers"][answerer]
     return _fmt(figures["by_kind"][kind][metric] if kind else figures[metric])
+
+
+def headline_eval() -> str:
+    """The README's grounding figures, from the committed eval figures."""
+    got = json.loads(FIGURES.read_text(encoding="utf-8"))["answerers"]["extractive"]
+    kinds = got["by_kind"]
+    survey = kinds.get("survey", {})
+    exact = [k for k in ("statistic", "affiliation", "category") if k in kinds]
+    return (
+        f"on the {got['questions']}-question eval set, citation validity "
+        f"{_fmt(got['citation_validity'])}, precision {_fmt(got['citation_precision'])}, "
+        f"recall {_fmt(got['citation_recall'])} and faithfulness {_fmt(got['faithfulness'])}; "
+        f"abstention accuracy {_fmt(got['abstention_accuracy'])}; statistics exact match "
+        f"{_fmt(got['statistics_exact_match'])} ({', '.join(exact)} questions); overview "
+        f"questions: coverage {_fmt(survey.get('coverage'))} of the relevant papers with paper "
+        f"precision {_fmt(survey.get('paper_precision'))}."
+    )
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from qabot.errors import (
 )
 
 # Imported on first use, so that `import qabot.config` (app.py's first import) does not import
-# the whole bot: the web app starts reading its code files ahead before that (qabot.prefetch).
+# the whole bot: the web app starts reading its code files ahead before that (qabot.interfaces.web.prefetch).
 _LAZY = {
     "QABot": "qabot.bot",
     "Settings": "qabot.config",

@@ -16,6 +16,8 @@ export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1 REQUIRE_BROWSER_TESTS=1
 .venv/bin/ruff format --check . || exit 1
 # The layer contracts in pyproject.toml ([tool.importlinter]): imports only go down the layers.
 .venv/bin/lint-imports || exit 1
+# The docs generated from the code (settings, CLI, shapes, layers, eval figures) are current.
+.venv/bin/cog --check -I docs README.md docs/*.md || { echo "run: bash scripts/docs.sh" >&2; exit 1; }
 # -m "" lifts the default "not slow" filter from pyproject.toml: CI runs everything.
 .venv/bin/python -m pytest -m "" "$@"
 status=$?

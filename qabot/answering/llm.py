@@ -1,7 +1,7 @@
 """Chat model backends: OpenAI (or any compatible server), with one deadline per question.
 
 The extractive answerer is not a chat model; `make_llm` returns None for it and the chain uses
-`qabot.extractive` directly.
+`qabot.answering.extractive` directly.
 """
 
 from __future__ import annotations

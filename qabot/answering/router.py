@@ -54,7 +54,7 @@ _CODE = re.compile(r"\b(code|github|implementations?|open[- ]source)\b", re.I)
 # Any four-digit year, so "in 1800" or "in 9999" becomes a filter that matches nothing instead
 # of being ignored (which listed every paper). Not part of a longer number or a decimal.
 _YEAR = r"(?<![\d.,])([1-9]\d{3})(?![\d]|[.,]\d)"
-# Category names come from the arXiv taxonomy (qabot.taxonomy). Most are also research topics
+# Category names come from the arXiv taxonomy (qabot.domain.taxonomy). Most are also research topics
 # ("robotics", "machine learning", "security"), so a name means the category only when:
 # - the question says "category", "arXiv" or "cs.": "papers in the robotics category";
 # - it is a full arXiv name with "and", which nobody uses for a topic: "computation and language";

@@ -90,7 +90,10 @@ class IndexSettings(_Group):
         default=None,
         description="Folder of the exported ONNX models. Unset: `onnx/` inside QABOT_STORE.",
     )
-    openai_embedding_model: str = Field(default="text-embedding-3-small")
+    openai_embedding_model: str = Field(
+        default="text-embedding-3-small",
+        description="The OpenAI embedding model, with QABOT_INDEX__EMBEDDING=openai.",
+    )
     chunk_size: int = Field(
         default=500,
         ge=100,
@@ -235,6 +238,6 @@ class AppSettings(_Group):
     prefetch: bool = Field(
         default=True,
         description="At start-up, have the OS read ahead the code files the app loaded last "
-        "time (a list kept in ~/.cache/qabot/; qabot.prefetch): a start from an empty page "
+        "time (a list kept in ~/.cache/qabot/; qabot.interfaces.web.prefetch): a start from an empty page "
         "cache then imports from memory.",
     )

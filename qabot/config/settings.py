@@ -57,18 +57,30 @@ class Settings(BaseSettings):
     )
 
     corpus: Path = Field(
-        default=Path("corpus"), description="Corpus file or folder (profiles and JSONL)."
+        default=Path("corpus"),
+        description="Corpus file or folder: profile pages (*.txt), JSONL, BibTeX, CSL-JSON and "
+        "RIS files (docs/formats.md).",
     )
-    store: Path = Field(default=Path("vectorstore"), description="Folder of the persisted index.")
+    store: Path = Field(
+        default=Path("vectorstore"),
+        description="Folder of the persisted index (generated; not committed).",
+    )
     llm: LLMName = Field(
         default="auto",
-        description="Answer backend. auto = openai when OPENAI_API_KEY is set, else extractive.",
+        description="Answer backend. auto = openai when OPENAI_API_KEY or OPENAI_BASE_URL is "
+        "set, else extractive (offline: answers quote the abstracts). mock: the deterministic "
+        "test model (qabot.testing).",
     )
     openai_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "QABOT_OPENAI_API_KEY")
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "QABOT_OPENAI_API_KEY"),
+        description="The key for the OpenAI API (a local OpenAI-compatible server needs none).",
     )
     openai_base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QABOT_OPENAI_BASE_URL")
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "QABOT_OPENAI_BASE_URL"),
+        description="Any OpenAI-compatible endpoint instead of OpenAI's (vLLM, Ollama, "
+        "llama.cpp's server: http://host:port/v1).",
     )
     chroma_url: str | None = Field(
         default=None,

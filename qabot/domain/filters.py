@@ -110,7 +110,7 @@ class PaperColumns:
 
     def __init__(self, papers: Sequence[Paper]) -> None:
         self.size = len(papers)
-        # A stored paper table hands over its columns (qabot.paper_table): no `Paper` is made.
+        # A stored paper table hands over its columns (qabot.index.paper_table): no `Paper` is made.
         column: Callable[[str], list[Any]] = getattr(papers, "column", None) or (
             lambda name: [getattr(p, name) for p in papers]
         )

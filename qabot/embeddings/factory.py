@@ -1,5 +1,5 @@
 """Embedding backends: the bundled MiniLM (offline default, through ONNX Runtime or torch) and
-OpenAI. The ONNX backend itself is in `qabot.onnx_embeddings`.
+OpenAI. The ONNX backend itself is in `qabot.embeddings.onnx`.
 
 `langchain-huggingface` pins an older huggingface-hub, so a small `Embeddings` class around
 sentence-transformers is simpler and keeps the dependency tree installable.

@@ -1,4 +1,4 @@
-"""Evaluation runs: an eval set through a bot, scored with `qabot.grounding`, written as a report.
+"""Evaluation runs: an eval set through a bot, scored with `qabot.evaluation.grounding`, written as a report.
 
 An eval set is JSONL, one question per line:
     {"question": "...", "gold_paper_ids": ["..."], "answerable": true,

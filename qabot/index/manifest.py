@@ -49,7 +49,7 @@ class Manifest(BaseModel):
     profiles: list[dict[str, Any]] = Field(default_factory=list, description="Profile records.")
     files: dict[str, FileSum] = Field(
         default_factory=dict,
-        description="Size and checksum of every file of the generation folder (qabot.checksums).",
+        description="Size and checksum of every file of the generation folder (qabot.index.checksums).",
     )
     passages: str = Field(
         default=IN_CHROMA,

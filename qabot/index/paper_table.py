@@ -159,7 +159,7 @@ class PaperTable(Sequence[Paper]):
 
     def value(self, name: str, index: int) -> Any:
         """One field of one paper, without making it a `Paper` (a chunk's text is a span of
-        its paper's abstract: qabot.passages)."""
+        its paper's abstract: qabot.index.passages)."""
         row = self._rows[index]
         if row is None and name in self._columns:
             return _item(self._columns[name], index)

@@ -8,7 +8,7 @@ docs/measurements.md). So a local store gives Chroma only the vectors and the me
 filters need, and the chunk table records where each text sits in its abstract.
 
 A Chroma server keeps the texts (and each paper's record) as documents, as before: a replica
-rebuilds its local tables from the server alone (qabot.replica). The manifest says which of
+rebuilds its local tables from the server alone (qabot.index.replica). The manifest says which of
 the two a generation does (`Manifest.passages`).
 """
 

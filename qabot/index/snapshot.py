@@ -73,7 +73,7 @@ class IndexSnapshot:
     """One completed, opened generation: everything a query needs, each part loaded once.
 
     The paper table is read on first use, not at open (a served page needs only the summary),
-    and its rows become `Paper`s one by one as questions cite them (qabot.paper_table). So a
+    and its rows become `Paper`s one by one as questions cite them (qabot.index.paper_table). So a
     damaged table is reported by the first question, not at start-up. The generation's folder
     outlives the snapshot's switch: ingest keeps the last `keep_generations` of them."""
 
@@ -275,7 +275,7 @@ def open_snapshot(
     the backend that runs it (`embedding_backend()` of the query embeddings).
 
     With a Chroma server, a generation another machine wrote has no local tables yet:
-    `materialize` (qabot.replica's, passed in by the caller because the replica module builds
+    `materialize` (qabot.index.replica's, passed in by the caller because the replica module builds
     on this one) rebuilds them from the server first."""
     where = describe_store(settings)
     store = store or settings.get_vector_store()

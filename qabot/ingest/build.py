@@ -1,7 +1,7 @@
 """Index building: chunk the abstracts, embed them, write a new generation, then switch to it.
 
 Ingest is idempotent (an unchanged corpus writes nothing) and incremental (vectors of unchanged
-papers are copied from the live generation instead of being embedded again). See `qabot.store`
+papers are copied from the live generation instead of being embedded again). See `qabot.index.snapshot`
 for the layout and why the manifest is written last.
 """
 
@@ -193,7 +193,7 @@ def _ingest_locked(
             f"read, {loaded.skipped} record(s) skipped{hint}); the index is unchanged",
         )
     # A Chroma server keeps the chunk texts and paper records for replicas; a local store keeps
-    # them in its own tables only (qabot.passages).
+    # them in its own tables only (qabot.index.passages).
     passages = IN_CHROMA if settings.chroma_url else IN_TABLE
     with _timed(stages, "chunking"):
         chunks = chunk_papers(papers, settings, model, records=passages == IN_CHROMA)
@@ -515,7 +515,7 @@ def _write_tables(
 ) -> None:
     position = {p.paper_id: i for i, p in enumerate(papers)}
     write_paper_table(folder, papers, profiles)
-    # Where each chunk's text sits in its abstract (qabot.passages): a local store's Chroma
+    # Where each chunk's text sits in its abstract (qabot.index.passages): a local store's Chroma
     # holds no texts. Written for every store; the manifest says which one is read.
     starts: list[int] = []
     ends: list[int] = []

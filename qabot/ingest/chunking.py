@@ -37,7 +37,7 @@ def chunk_papers(
     papers: list[Paper], settings: Settings, model: str, records: bool = True
 ) -> list[Chunk]:
     """Split each abstract into chunks carrying the paper metadata that filters need, and with
-    `records` (a Chroma server: see qabot.passages) the title, authors and the paper's whole
+    `records` (a Chroma server: see qabot.index.passages) the title, authors and the paper's whole
     record, which a replica rebuilds its tables from."""
     # Here, not at the top: it imports LangChain's messages, which a served page need not wait for.
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -68,7 +68,7 @@ def chunk_papers(
                 meta["category"] = paper.category
             if number == 0 and records:
                 # The whole record rides on the first chunk, so a replica can rebuild the paper
-                # table from a Chroma server alone (qabot.replica).
+                # table from a Chroma server alone (qabot.index.replica).
                 meta["paper_json"] = paper.model_dump_json()
             chunks.append(
                 Chunk(

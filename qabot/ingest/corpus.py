@@ -4,7 +4,7 @@ A corpus is a file or a folder holding any number of:
 - profile pages (`*.txt`): a researcher's name and figures, then one block per paper;
 - JSONL files (`*.jsonl`): one paper per line;
 - bibliographies: BibTeX (`*.bib`), CSL-JSON (`*.json`) and RIS (`*.ris`), read by
-  `qabot.formats`.
+  `qabot.ingest.formats`.
 Every format and its fields: docs/formats.md.
 
 Malformed records raise or are reported as `CorpusError`s naming the file and line. In the default

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from qabot import QABot
 from qabot.evaluation.runner import EvalItem, exact_match, load_dataset
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 ITEM = EvalItem(
     question="Which papers were written at Stanford?",
@@ -48,3 +51,19 @@ def test_the_eval_set_has_affiliation_and_category_questions_with_gold_sets() ->
         chosen = [i for i in items if i.kind == kind]
         assert len(chosen) >= 4 and all(i.expected_facts for i in chosen)
         assert sum(bool(i.gold_paper_ids) for i in chosen) >= 4
+
+
+def test_the_committed_eval_figures_are_what_a_fresh_run_gives(extractive_bot: QABot) -> None:
+    """docs/evaluation.md shows docs/eval-figures.json (cog checks that in CI); this checks
+    that the figures themselves are current: the default answerer's, from a fresh run."""
+    from qabot.evaluation.runner import metrics_json, run_eval
+
+    figures = json.loads((ROOT / "docs" / "eval-figures.json").read_text(encoding="utf-8"))
+    items = load_dataset(DATA / "eval_set.jsonl")
+    report = run_eval(extractive_bot, items, dataset=figures["dataset"])
+    committed = figures["answerers"]["extractive"]
+    fresh = {**metrics_json(report), "by_kind": report.by_kind}
+    assert committed["questions"] == len(items), "the eval set changed: run scripts/docs.sh"
+    assert json.loads(json.dumps(fresh)) == committed, (
+        "the default answerer's eval figures moved: run `bash scripts/docs.sh` and commit them"
+    )

@@ -64,7 +64,7 @@ def test_chunks_carry_metadata_and_are_in_cosine_space(bundled_store: Path) -> N
     assert collection.metadata["embedding_model"] == MODEL
     got = collection.get(ids=[snapshot.chunk_ids[0]], include=["metadatas", "documents"])
     # A local store gives Chroma vectors and filter metadata only; the texts are spans of the
-    # paper table's abstracts (qabot.passages).
+    # paper table's abstracts (qabot.index.passages).
     assert set(got["metadatas"][0]) == {"paper_id", "year", "category", "has_code", "chunk"}
     assert got["documents"] == [None] and snapshot.manifest.passages == IN_TABLE
     assert snapshot.manifest.papers == 50

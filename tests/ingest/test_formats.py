@@ -1,4 +1,4 @@
-"""Bibliography import (qabot.formats): BibTeX, CSL-JSON and RIS as Google Scholar, DBLP and
+"""Bibliography import (qabot.ingest.formats): BibTeX, CSL-JSON and RIS as Google Scholar, DBLP and
 Zotero export them; hostile files, each a one-line file:line message; duplicates across
 formats; and one round trip per format, from the file to a cited answer."""
 

@@ -1,4 +1,4 @@
-"""The real openai / langchain-openai path, over HTTP, against qabot.fake_openai on 127.0.0.1.
+"""The real openai / langchain-openai path, over HTTP, against qabot.testing.fake_openai on 127.0.0.1.
 
 Nothing here monkeypatches the client: every request goes through the SDK to the fake server.
 """

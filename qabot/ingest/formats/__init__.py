@@ -2,7 +2,7 @@
 
 Each reader takes a path and the corpus settings and yields, in file order, a `Paper` per
 usable record and a `CorpusError` (naming the file and line) per unusable one; a file that
-cannot be read at all raises `CorpusError`. `qabot.corpus` dispatches to them and dedupes.
+cannot be read at all raises `CorpusError`. `qabot.ingest.corpus` dispatches to them and dedupes.
 """
 
 from __future__ import annotations

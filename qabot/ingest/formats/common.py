@@ -1,6 +1,6 @@
 """Helpers every corpus reader shares: reading a file as text, ids, titles, links and dates.
 
-They live below the readers (and below `qabot.corpus`, which dispatches to the readers) so the
+They live below the readers (and below `qabot.ingest.corpus`, which dispatches to the readers) so the
 import graph stays one-way.
 """
 

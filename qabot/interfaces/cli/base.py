@@ -1,7 +1,7 @@
 """What every `qabot` command shares: the typer app, consoles, one-line errors, settings,
 opening the bot, and the filter options.
 
-`qabot.cli` (the main commands) and `qabot.cli_reports` (stats, eval) both build on this
+`qabot.cli` (the main commands) and `qabot.interfaces.cli.reports` (stats, eval) both build on this
 module, so neither imports the other.
 """
 

@@ -1,7 +1,7 @@
 """The `qabot` command line: ingest, search, ask and chat over a publication portfolio.
 
 Docstrings here are the `--help` text. The app and what commands share live in
-`qabot.cli_base`; `qabot stats` and `qabot eval` in `qabot.cli_reports`.
+`qabot.interfaces.cli.base`; `qabot stats` and `qabot eval` in `qabot.interfaces.cli.reports`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`qabot stats` and `qabot eval`: reports over the portfolio and over answer quality.
 
-Registered on the shared typer app (qabot.cli_base) when qabot.cli imports this module.
+Registered on the shared typer app (qabot.interfaces.cli.base) when qabot.cli imports this module.
 """
 
 from __future__ import annotations

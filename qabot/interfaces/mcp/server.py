@@ -7,7 +7,7 @@ serve them without restating anything:
 
 - `stdio_server` registers them on the official SDK's FastMCP (`qabot mcp`), which builds the
   JSON schemas from the annotations and returns the records as structured content;
-- `qabot.mcp_gradio` registers them as Gradio API endpoints, which Gradio's own MCP support
+- `qabot.interfaces.mcp.gradio` registers them as Gradio API endpoints, which Gradio's own MCP support
   publishes at `/gradio_api/mcp/` (`qabot serve --mcp`).
 
 Every call is independent: the tools keep nothing between calls. `ask` takes the conversation

@@ -12,7 +12,8 @@ and Gradio's wheel ships them already written; nothing reads them at run time. H
 component class exists (the module that calls it for `gr.Blocks` subclasses imports it by
 name, so it gets the no-op too). It only hooks that one module's import, and does nothing when
 Gradio is already imported. A Gradio that renames or moves the function is imported as it is,
-only slower.
+only slower, with a warning in the log; pyproject.toml pins Gradio's major version, and
+tests/interfaces/web/test_serving.py checks that the swap still applies.
 """
 
 from __future__ import annotations
@@ -83,8 +84,14 @@ class _Loader(importlib.abc.Loader):
         self.inner.exec_module(module)
         if callable(getattr(module, FUNCTION, None)):
             setattr(module, FUNCTION, _no_stub)
-        else:
-            log.debug("%s has no %s: Gradio imports as it is", MODULE, FUNCTION)
+        else:  # a Gradio that moved or renamed it: correct, but every start is slower
+            log.warning(
+                "%s has no %s any more, so Gradio's .pyi stub writer runs at this import (about "
+                "1.5 s of every start); qabot.interfaces.web.gradio_import needs updating for "
+                "this Gradio version",
+                MODULE,
+                FUNCTION,
+            )
 
     def __getattr__(self, name: str) -> Any:
         """get_source, is_package, ...: the inner loader's (inspect and pkgutil use them). Not

@@ -6,9 +6,9 @@ turns with it, so the order decides who waits. Serving the page first and warmin
 after is the order that keeps the page fast: warming up before Gradio's import made the first
 answer come about 0.6 s sooner but the page 3 s later (docs/measurements.md, "Cold start").
 Four things shorten both:
-- Gradio is imported without the type-stub writer it runs at every import (qabot.gradio_import:
+- Gradio is imported without the type-stub writer it runs at every import (qabot.interfaces.web.gradio_import:
   1.5 s of a 3.3 s import);
-- the code files the last start loaded are read ahead by the OS (qabot.prefetch), so the
+- the code files the last start loaded are read ahead by the OS (qabot.interfaces.web.prefetch), so the
   imports do not wait on the disk one file at a time;
 - the page needs only the index's summary and nothing of LangChain's chat models (LangSmith
   alone is 0.5 s), which tests/interfaces/web/test_serving.py keeps off its path;
@@ -44,7 +44,7 @@ def serve(
     if not gradio_import.skip_stub_writer():  # 1.5 s of Gradio's import that nothing here uses
         log.info(
             "Gradio was imported before serve(), with the type-stub writer it runs at "
-            "every import (about 1.5 s of the start; qabot.gradio_import)"
+            "every import (about 1.5 s of the start; qabot.interfaces.web.gradio_import)"
         )
     from qabot.bot import QABot
     from qabot.index.manifest import manifest_token

@@ -538,7 +538,7 @@ def launch(
     )
     if settings.app.mcp:
         mcp_gradio.add_structured_content(demo)
-    if warm and not share:  # only now: see qabot.webapp for why the page goes first
+    if warm and not share:  # only now: see qabot.interfaces.web.serving for why the page goes first
         bot.warm_up(defer_statistics=True)  # the statistics only after the first answer
     if block:  # only now: before, a blocking launch never reached the lines above
         demo.block_thread()

@@ -5,6 +5,7 @@ warm-up, and nothing on the page's path that only answering needs (docs/measurem
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -76,7 +77,7 @@ def test_app_py_starts_reading_ahead_before_it_imports_the_bot() -> None:
 
 @pytest.mark.parametrize("hooked", [True, False], ids=["skipped", "as-gradio-ships"])
 def test_gradio_is_imported_without_its_stub_writer_and_still_works(hooked: bool) -> None:
-    """qabot.gradio_import swaps Gradio's `.pyi` writer for a no-op before any component class
+    """qabot.interfaces.web.gradio_import swaps Gradio's `.pyi` writer for a no-op before any component class
     is made. The writer parses each component's source with `ast.get_source_segment` (nothing
     else in Gradio calls it), so counting those calls shows whether it ran; Gradio as it ships
     is the control."""
@@ -113,6 +114,29 @@ def test_gradio_is_imported_without_its_stub_writer_and_still_works(hooked: bool
         assert got["first"] is True and got["parsed"] == 0 and got["skipped"] == [True, True]
     else:
         assert got["parsed"] > 50 and got["skipped"] == [False, False]
+
+
+def test_a_gradio_without_the_stub_writer_is_imported_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When a Gradio release moves or renames the writer, the swap cannot apply: the import
+    goes on as it is, and the log says (at warning level) that the hook needs updating."""
+    import types
+
+    class Inner:
+        def create_module(self, spec: object) -> None:
+            return None
+
+        def exec_module(self, module: types.ModuleType) -> None:
+            module.something_else = lambda: None  # type: ignore[attr-defined]
+
+    module = types.ModuleType(gradio_import.MODULE)
+    with caplog.at_level(logging.WARNING, logger=gradio_import.__name__):
+        gradio_import._Loader(Inner()).exec_module(module)
+    assert not hasattr(module, gradio_import.FUNCTION)
+    assert any(
+        r.levelno == logging.WARNING and "needs updating" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_serve_skips_the_stub_writer_after_the_cli_and_app_py_imports(tmp_path: Path) -> None:
