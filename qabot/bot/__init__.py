@@ -24,7 +24,6 @@ from qabot.domain.records import Answer, Paper, SearchHit, Topic
 from qabot.embeddings.factory import embedding_backend, embedding_id
 from qabot.errors import QuestionError
 from qabot.index.snapshot import IndexOverview, IndexSnapshot, read_overview
-from qabot.ingest.build import IngestReport, Progress, ingest
 from qabot.portfolio.statistics import Portfolio, PortfolioReport
 from qabot.retrieval.hybrid import HybridRetriever
 
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
 
     from qabot.answering.llm import Deadline
     from qabot.answering.route import Route
+    from qabot.ingest.build import IngestReport, Progress
     from qabot.interfaces.langchain import AnswerRunnable, QABotRetriever
 
 __all__ = ["STATISTICS_DEFERRAL_MAX", "History", "QABot"]
@@ -90,6 +90,9 @@ class QABot:
     # -- the index ---------------------------------------------------------------------------
 
     def ingest(self, *, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        # Imported here: the readers of every corpus format are not on a served page's path.
+        from qabot.ingest.build import ingest
+
         report = ingest(self.settings, self.embeddings, rebuild=rebuild, progress=progress)
         self.live.forget()
         return report

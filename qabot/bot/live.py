@@ -17,10 +17,8 @@ from typing import TYPE_CHECKING
 from qabot.embeddings.factory import embedding_backend, embedding_id
 from qabot.errors import IndexMissingError
 from qabot.index.manifest import describe_store, manifest_token
-from qabot.index.replica import materialize
 from qabot.index.snapshot import IndexSnapshot, open_snapshot
 from qabot.index.vocabulary import Vocabulary
-from qabot.ingest.build import Progress, ingest
 from qabot.portfolio.statistics import Portfolio
 from qabot.portfolio.themes import find_topics
 from qabot.retrieval.hybrid import HybridRetriever
@@ -39,6 +37,7 @@ if TYPE_CHECKING:
     from qabot.answering.router import LLMRouter
     from qabot.config import Settings
     from qabot.domain.records import Topic
+    from qabot.ingest.build import Progress
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +103,8 @@ class LiveIndex:
                 token = manifest_token(self.settings)  # another thread just built the index
             if self._snapshot is None or token != self._token:
                 if token is None and self.auto_ingest:
+                    from qabot.ingest.build import ingest  # only for a first build
+
                     log.warning(
                         "No index in %s yet: building it from %s first.",
                         describe_store(self.settings),
@@ -116,6 +117,9 @@ class LiveIndex:
                     raise IndexMissingError(
                         f"No index in {describe_store(self.settings)}. Run `qabot ingest` first."
                     )
+                # A replica rebuilds another machine's tables from the server (QABOT_CHROMA_URL).
+                from qabot.index.replica import materialize
+
                 self._snapshot = open_snapshot(
                     self.settings,
                     embedding_id(self.embeddings),
