@@ -67,7 +67,13 @@ class AnswerChain:
     def _retrieve(self, state: AnswerState) -> AnswerState:
         found = state.text_shape.retrieve(state, self.ctx)
         return state.model_copy(
-            update={"hits": found.hits, "candidates": found.candidates, "missing": found.missing}
+            update={
+                "hits": found.hits,
+                "candidates": found.candidates,
+                "missing": found.missing,
+                "also": found.also,
+                "unstated": found.unstated,
+            }
         )
 
     def _gate(self, state: AnswerState) -> AnswerState:
@@ -102,6 +108,10 @@ class AnswerChain:
                     yield out
             if rest := guard.flush():
                 yield rest
+            shape = state.text_shape
+            if epilogue := shape.epilogue(state, shape.sources(state), "".join(pieces)):
+                pieces.append(epilogue)
+                yield epilogue
         answer = state.model_copy(update={"text": "".join(pieces)}).to_answer(self.answerer)
         if answer.abstained:  # the abstention text comes from the Answer, never the stream
             yield answer.answer

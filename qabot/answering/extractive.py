@@ -12,11 +12,12 @@ from collections.abc import Iterator, Mapping
 
 from qabot.answering.prompts import MISSING_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
+from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
-_WHO = re.compile(r"\b(who\b.*\b(wrote|write|author|authored|behind)|authors?\b|written by)", re.I)
-_WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)
+WHO = re.compile(r"\b(who\b.*\b(wrote|write|author|authored|behind)|authors?\b|written by)", re.I)
+WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)
 _CONTRIBUTION = re.compile(
     r"\bwe (propose|introduce|present|show|find|develop|study|formali[sz]e|argue|demonstrate)",
     re.I,
@@ -46,14 +47,14 @@ def _content(text: str) -> set[str]:
     return set(tokenize([text])[0]) - _GENERIC
 
 
-def _cite(sentence: str, number: int) -> str:
+def cite_sentence(sentence: str, number: int) -> str:
     sentence = sentence.rstrip()
     if sentence[-1:] in ".!?":
         return f"{sentence[:-1]} [{number}]{sentence[-1]}"
     return f"{sentence} [{number}]."
 
 
-def _label(block: SourceBlock) -> str:
+def paper_label(block: SourceBlock) -> str:
     year = f" ({block.year})" if block.year else ""
     return f"“{block.title}”{year}"
 
@@ -63,10 +64,10 @@ def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]
     if not sources:
         return []
     top = sources[0]
-    if _WHO.search(question):
-        return [_cite(f"{_label(top)} is by {top.authors}.", top.number)]
-    if _WHEN.search(question) and top.year:
-        return [_cite(f"{_label(top)} dates from {top.year}.", top.number)]
+    if WHO.search(question):
+        return [cite_sentence(f"{paper_label(top)} is by {top.authors}.", top.number)]
+    if WHEN.search(question) and top.year:
+        return [cite_sentence(f"{paper_label(top)} dates from {top.year}.", top.number)]
 
     wanted = _content(question)
     scored: list[tuple[float, float, int, str, SourceBlock]] = []
@@ -78,7 +79,9 @@ def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]
             scored.append((overlap + cue + 0.2 / (rank + 1), overlap, position, sentence, block))
     first = [s for s in scored if s[4] is top]
     if not first:
-        return [_cite(f"{_label(top)} is the closest match in the portfolio.", top.number)]
+        return [
+            cite_sentence(f"{paper_label(top)} is the closest match in the portfolio.", top.number)
+        ]
     best = max(first, key=lambda s: (s[0], -s[2]))
     chosen = [best]
     for item in sorted(scored, key=lambda s: -s[0]):
@@ -92,9 +95,9 @@ def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]
     out: list[str] = []
     seen: set[int] = set()
     for _, _, _, sentence, block in chosen:
-        prefix = "" if block.number in seen else f"{_label(block)}: "
+        prefix = "" if block.number in seen else f"{paper_label(block)}: "
         seen.add(block.number)
-        out.append(prefix + _cite(sentence, block.number))
+        out.append(prefix + cite_sentence(readable(sentence), block.number))
     return out
 
 
@@ -118,7 +121,7 @@ def best_sentence(question: str, block: SourceBlock) -> str:
     wanted = _content(question)
     sentences = split_sentences(block.text)
     if not sentences:
-        return f"{_label(block)} is one of the matching papers."
+        return f"{paper_label(block)} is one of the matching papers."
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
         position, sentence = item
@@ -131,7 +134,7 @@ def best_sentence(question: str, block: SourceBlock) -> str:
 
 
 def _entry(question: str, block: SourceBlock) -> str:
-    return f"- {_label(block)}: {_cite(best_sentence(question, block), block.number)}"
+    return f"- {paper_label(block)}: {cite_sentence(readable(best_sentence(question, block)), block.number)}"
 
 
 def survey_lines(
@@ -178,7 +181,7 @@ def survey_lines(
             "",
             f"{len(rest)} more {'paper' if len(rest) == 1 else 'papers'} matched less closely:",
         ]
-        lines += [f"- {_cite(_label(b), b.number)}" for b in rest]
+        lines += [f"- {cite_sentence(paper_label(b), b.number)}" for b in rest]
     return lines
 
 

@@ -5,9 +5,10 @@ The conversation arrives as `{"role", "content"}` dicts (the API's, the CLI chat
 chat's history alike). An assistant turn made by `Answer.as_turn()` carries the papers it cited
 as data (`citations`: paper ids in reading order), and those are the previous answer's papers.
 For a turn kept as text only, they are recovered from its text, in order:
-1. its list lines, `- “Title” (date) [n]` (statistic and survey lists);
-2. else its numbered source list, `[n] Title (year) — authors` (what `Answer.transcript()`,
-   the `/chat` endpoint and text-only histories keep, so an answer that only says [2] works);
+1. its numbered source list, `[n] Title (year) — authors` (what `Answer.transcript()`,
+   the `/chat` endpoint and text-only histories keep, so an answer that only says [2] works;
+   numbered in reading order, so "the first one" is [1] even when a list follows the answer);
+2. else its list lines, `- “Title” (date) [n]` (statistic lists);
 3. else the titles it quotes, “Title”, in order of first appearance.
 The reference then becomes a filter on those papers' ids.
 """
@@ -23,6 +24,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
+from qabot.index.lexical import tokenize
 
 _ORDINALS = {
     "first": 1,
@@ -104,11 +106,11 @@ def previous_papers(
 
 
 def _text_papers(text: str, papers: Sequence[Paper]) -> list[Paper]:
-    """For history kept as text only (callers that have nothing else): the papers of its list
-    lines, else of its numbered source list, else the titles it quotes. Titles are matched
+    """For history kept as text only (callers that have nothing else): the papers of its
+    numbered source list, else of its list lines, else the titles it quotes. Titles are matched
     against the paper table, so nothing a user typed can name a paper that is not indexed."""
     by_title = {normalise_title(p.title): p for p in papers}
-    for pattern in (_LIST_LINE, _SOURCE_LINE, _QUOTED):
+    for pattern in (_SOURCE_LINE, _LIST_LINE, _QUOTED):
         found = [by_title.get(normalise_title(m.group("title"))) for m in pattern.finditer(text)]
         ordered = list(dict.fromkeys(p.paper_id for p in found if p is not None))
         if ordered:
@@ -123,10 +125,14 @@ def resolve_follow_up(
     papers: Sequence[Paper],
     index: Mapping[str, int] | None = None,
 ) -> FollowUp | None:
-    """A `FollowUp` when `question` points into the previous answer's list, else None."""
+    """A `FollowUp` when `question` points into the previous answer's list ("the second one",
+    "which of those …"), or at the paper it was about ("who wrote it?": its first citation,
+    for a turn that keeps its citations as data), else None."""
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
-    if not (ordinal or subset) or not history:
+    if not history:
         return None
+    if not (ordinal or subset):
+        return _about_it(question, history, papers, index)
     listed = previous_papers(history, papers, index)
     if not listed:
         return None
@@ -148,6 +154,32 @@ def resolve_follow_up(
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
 
 
+# A reference to the one paper the last answer was about ("who wrote it?", "does this paper
+# have code?"); "they" and "them" are left out: they may mean the authors or a list.
+_IT = re.compile(
+    r"\b(?:it|its|this (?:paper|one|work|method|study)|that (?:paper|one|work|method|study)|"
+    r"the (?:paper|same paper))\b",
+    re.I,
+)
+
+
+def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+              index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """ "it": the paper the last answer was about, its first citation, when the last answer
+    kept its citations (`Answer.as_turn()`). A text-only history is left to condensing."""
+    last = next((t for t in reversed(history) if isinstance(t, dict) and t.get("role") == "assistant"),
+                None)  # fmt: skip
+    if last is None or not isinstance(last.get("citations"), list) or not _IT.search(question):
+        return None
+    listed = previous_papers([last], papers, index)
+    if not listed:
+        return None
+    paper = listed[0]
+    written = _IT.sub(f"“{paper.title}”", question, count=1)
+    return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                    question=" ".join(written.split()), route_text=question)  # fmt: skip
+
+
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|the paper|the same|"
     r"the authors?|the first|the second|the last|one|ones)\b",
@@ -156,7 +188,10 @@ _ANAPHORA = re.compile(
 
 
 def _leans_on_context(question: str) -> bool:
-    return bool(_ANAPHORA.search(question)) or len(re.findall(r"\w+", question)) <= 4
+    """It refers to something earlier ("who wrote it?"), or says nothing of its own ("and
+    when?"). A short question with a subject of its own ("What is Dynalang?") does not: an
+    earlier, unrelated turn must not change its answer."""
+    return bool(_ANAPHORA.search(question)) or not tokenize([question])[0]
 
 
 def condense_heuristic(question: str, history: list[BaseMessage]) -> str:

@@ -25,6 +25,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from qabot.answering.framing import FRAME as _FRAME
+from qabot.answering.framing import OVERVIEW_FRAME as _OVERVIEW_FRAME
 from qabot.answering.llm import Deadline, llm_failure
 from qabot.answering.prompts import ROUTER_SYSTEM
 from qabot.answering.route import Route
@@ -63,26 +65,6 @@ _YEAR = r"(?<![\d.,])([1-9]\d{3})(?![\d]|[.,]\d)"
 # Elsewhere it stays a topic: "what has she done on robotics?" searches the abstracts.
 _CATEGORY_NAMES = category_names()
 _PAPERS_NOUN = r"(?:papers?|publications?|articles?|preprints?|work)\b"
-# Words that shape the request rather than name a research topic.
-_FRAME = set(
-    tokenize(
-        [
-            "paper papers publish published publishes publication publications work works worked group lab "
-            "she her he his they their them profile portfolio list show give name many number count total "
-            "year years code github implementation implementations open source category categories "
-            "written wrote write author authors earliest oldest first latest newest recent most summarise "
-            "summarize summary overview theme themes topic topics main everything come came out release "
-            "released appear appeared indexed index state stated listed coauthor coauthors co collaborator "
-            "collaborators collaborate often frequently every all which what do did does done have has since "
-            "after before between until through up from in on during tell me about researcher research "
-            "arxiv lists person people h-index citations cited novelty score area areas agenda mainly mostly "
-            "available links link release releases new old newer older time ever date dated dates how "
-            "there are is was were be been any much when affiliation affiliations institution "
-            "institutions universities per each timeline fewest least put fall falls under belong belongs "
-            "classified filed authored produce produced contain contains those these ones above"
-        ]
-    )[0]
-)
 
 
 def _years(q: str) -> tuple[int | None, int | None]:
@@ -147,7 +129,7 @@ def _affiliation(q: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
 
 _NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}")
 # Phrases that make a capitalised name an author even when no paper lists it.
-_AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|co-?author|papers?|work)"
+_AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|co-?author|papers?|work)"
 
 
 def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
@@ -197,10 +179,11 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(re.escape(author), " ", q, flags=re.I) if author else q
     text = CHRONOLOGICAL.sub(" ", text)
     words = re.findall(r"[\w'’.-]*\w", text)
+    frame = _FRAME | _OVERVIEW_FRAME
     keep = [
         w
         for w in words
-        if not re.fullmatch(r"(19|20)\d{2}", w) and not set(tokenize([w])[0]) <= _FRAME
+        if not re.fullmatch(r"(19|20)\d{2}", w) and not set(tokenize([w])[0]) <= frame
     ]
     return " ".join(keep)
 

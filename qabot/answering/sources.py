@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from qabot.answering.prompts import SOURCE_TEMPLATE, neutralise
 from qabot.domain.records import SearchHit
+from qabot.domain.text import latex_to_text
 
 
 @dataclass(frozen=True)
@@ -22,15 +23,16 @@ def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
     """Source n is the n-th hit; its text is the paper's best chunks, in evidence order.
 
     Text is neutralised here, once, for every answerer: an abstract saying "see [2]" must not
-    become a citation of source 2, whether an LLM or the extractive answerer quotes it."""
+    become a citation of source 2, whether an LLM or the extractive answerer quotes it. Math
+    written in LaTeX is rendered as text ("$10^{400}$" -> "10^400"), as a reader sees it."""
     return [
         SourceBlock(
             number=n,
             paper_id=h.paper_id,
-            title=neutralise(h.title),
+            title=neutralise(latex_to_text(h.title)),
             authors=neutralise(h.authors),
             year=h.year,
-            text=neutralise(" … ".join(e.text for e in h.evidence)),
+            text=neutralise(latex_to_text(" … ".join(e.text for e in h.evidence))),
         )
         for n, h in enumerate(hits, 1)
     ]

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qabot.answering.citations import parse_citations
+from qabot.answering.citations import CITATION, marker_numbers, parse_citations
 from qabot.answering.prompts import ABSTAIN_TEXT, MODEL_ABSTAIN_MARKER
 from qabot.answering.route import Route
 from qabot.domain.filters import Filters
-from qabot.domain.records import Answer, SearchHit
+from qabot.domain.records import Answer, SearchHit, marker_order
 
 if TYPE_CHECKING:
     from qabot.answering.shapes.base import TextShape
@@ -63,6 +63,15 @@ class AnswerState(BaseModel):
     hits: list[SearchHit] = Field(default_factory=list, description="The numbered sources.")
     candidates: list[SearchHit] = Field(default_factory=list, description="What the gate judges.")
     missing: list[str] = Field(default_factory=list, description="Compared sides with no paper.")
+    also: list[str] = Field(
+        default_factory=list,
+        description="Papers that also pass the "
+        "relevance rule, listed after the answer if it does not cite them.",
+    )
+    unstated: str | None = Field(
+        default=None,
+        description="The detail asked for that the abstracts do not give (the answer says so).",
+    )
     abstain: bool = False
     text: str = ""
 
@@ -77,26 +86,37 @@ class AnswerState(BaseModel):
 
     def to_answer(self, answerer: str) -> Answer:
         """The finished state as an `Answer`: `[n]` markers resolved against the sources, those
-        outside them dropped; the abstention text when the gate or the model declined."""
+        outside them dropped, and renumbered in reading order (the first cited source is [1],
+        with the sources in that order); the abstention text when the gate or the model
+        declined."""
         text = self.text.strip()
+        shape = self.text_shape.name
         abstained = self.abstain or MODEL_ABSTAIN_MARKER.lower() in text.lower()
         if abstained or not text:
-            return Answer(
-                question=self.question,
-                standalone_question=self.standalone,
-                answer=ABSTAIN_TEXT,
-                sources=self.hits,
-                abstained=True,
-                answerer=answerer,
-            )
-        cleaned, citations, dropped = parse_citations(text, self.hits)
-        return Answer(
-            question=self.question,
-            standalone_question=self.standalone,
-            answer=cleaned,
-            citations=citations,
-            sources=self.hits,
-            abstained=False,
-            answerer=answerer,
-            dropped_citations=dropped,
-        )
+            return Answer(question=self.question, standalone_question=self.standalone,
+                          answer=ABSTAIN_TEXT, sources=self.hits, abstained=True,
+                          answerer=answerer, shape=shape)  # fmt: skip
+        cleaned, _, dropped = parse_citations(text, self.hits)
+        cleaned, hits = in_reading_order(cleaned, self.hits)
+        cleaned, citations, _ = parse_citations(cleaned, hits)
+        return Answer(question=self.question, standalone_question=self.standalone,
+                      answer=cleaned, citations=citations, sources=hits, abstained=False,
+                      answerer=answerer, dropped_citations=dropped, shape=shape,
+                      unstated=self.unstated)  # fmt: skip
+
+
+def in_reading_order(text: str, hits: list[SearchHit]) -> tuple[str, list[SearchHit]]:
+    """Markers renumbered by first appearance ("[3] … [1] … [3]" -> "[1] … [2] … [1]"), and
+    the sources reordered to match: cited ones first, in reading order, then the rest as
+    retrieved. `text`'s markers must all be valid already."""
+    order = marker_order(text)
+    if order == list(range(1, len(order) + 1)):
+        return text, hits
+    new = {old: n for n, old in enumerate(order, 1)}
+    rest = [n for n in range(1, len(hits) + 1) if n not in new]
+    new |= {old: n for n, old in enumerate(rest, len(order) + 1)}
+    renumbered = CITATION.sub(
+        lambda m: "[" + ", ".join(str(new[n]) for n in marker_numbers(m[1])) + "]", text
+    )
+    reordered = [hits[old - 1] for old, _ in sorted(new.items(), key=lambda kv: kv[1])]
+    return renumbered, reordered

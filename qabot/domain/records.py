@@ -185,6 +185,15 @@ class Answer(BaseModel):
     dropped_citations: list[int] = Field(
         default_factory=list, description="Markers removed because they pointed at no source."
     )
+    shape: str | None = Field(
+        default=None,
+        description="The registered answer shape that answered it (focused, survey, count, …).",
+    )
+    unstated: str | None = Field(
+        default=None,
+        description="The detail asked for that the cited abstracts do not give (the answer "
+        "says so), or None.",
+    )
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(mode="json")

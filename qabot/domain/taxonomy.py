@@ -8,6 +8,7 @@ Imports nothing from qabot.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The arXiv taxonomy (https://arxiv.org/category_taxonomy): the computer-science archive in full,
 # plus the categories of other archives that ML papers are cross-listed in. Codes are stored
@@ -133,3 +134,43 @@ def affiliation_matches(query: str, affiliation: str) -> bool:
     if not needle or not name:
         return False
     return needle in name or (len(name) >= 4 and name in needle)
+
+
+# Abbreviations of the field that a question may use where abstracts spell the words out
+# ("I work on recsys"), replaced by them before searching and before judging what the papers
+# cover. Only unambiguous ones: "BC" or "CV" mean other things in other fields.
+ABBREVIATIONS: dict[str, str] = {
+    "recsys": "recommender systems",
+    "rl": "reinforcement learning",
+    "rlhf": "reinforcement learning from human feedback (RLHF)",
+    "llm": "large language model",
+    "llms": "large language models",
+    "vlm": "vision-language model",
+    "vlms": "vision-language models",
+    "irl": "inverse reinforcement learning",
+    "marl": "multi-agent reinforcement learning",
+    "nlp": "natural language processing",
+    "hri": "human-robot interaction",
+    "sae": "sparse autoencoder",
+    "saes": "sparse autoencoders",
+    "tech": "technical",
+    "cot": "chain-of-thought (CoT)",
+}
+# Names a question may use that name no one paper: the field's acronyms and its companies
+# ("Google's small open LLM" names neither a paper nor a method).
+GENERIC_NAMES = frozenset(ABBREVIATIONS) | {
+    "ai", "ml", "agi", "api", "gpu", "gpus", "tpu", "cpu", "sota", "mdp", "mdps", "pomdp", "us",
+    "uk", "google", "deepmind", "openai", "anthropic", "meta", "microsoft", "berkeley", "ucb",
+}  # fmt: skip
+_ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(ABBREVIATIONS) + r")(?![\w-])", re.IGNORECASE)
+
+
+def expand_abbreviations(text: str, keep: Callable[[str], bool] = lambda _: False) -> str:
+    """The text with the field's abbreviations spelled out ("offline RL" -> "offline
+    reinforcement learning"), except those `keep` says to leave as written."""
+
+    def spell(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return word if keep(word) else ABBREVIATIONS[word.lower()]
+
+    return _ABBREVIATION.sub(spell, text)

@@ -270,7 +270,10 @@ class LexicalJudge:
         # A claim that reuses a passage sentence's words but flips its negation ("there has
         # been little work" -> "a great deal of work") is caught by comparing parities.
         unquoted = _QUOTED.sub(" ", claim)  # quoted spans (titles) are checked verbatim above
-        flip = _polarity(unquoted) != _polarity(_closest_sentence(words, passages))
+        closest = _closest_sentence(words, passages)
+        for quote in _QUOTED.findall(claim):  # … so on both sides ("Planning without Search")
+            closest = re.sub(re.escape(quote), " ", closest, flags=re.I)
+        flip = _polarity(unquoted) != _polarity(closest)
         ok = coverage >= self.threshold and not numbers and not names and not quotes and not flip
         return SupportResult(ok, coverage, numbers, names, quotes, flip)
 
@@ -329,18 +332,38 @@ class AnswerGrounding:
         return {k: v for k, v in self.__dict__.items() if k != "unsupported"}
 
 
+_LISTED = re.compile(r"“(?P<title>[^”]+)”(?: \((?:\d{4}|n\.d\.)\))? \[(?P<n>\d+)\]")
+
+
 def grade_answer(answer: Answer, judge: Judge | None = None) -> AnswerGrounding:
     """ALCE-style citation recall and precision, plus faithfulness, for one answer."""
     judge = judge or LexicalJudge()
     passages = source_passages(answer)
-    kept = len(cited_numbers(answer.answer))
+    written = [s for s in answer_sentences(answer.answer) if not _LISTED.fullmatch(s.strip())]
+    kept = len(cited_numbers("\n".join(written)))  # the answerer's markers, not the list's
     total = kept + len(answer.dropped_citations)
     validity = kept / total if total else None
     if is_refusal(answer):
         return AnswerGrounding(0, validity, None, None, None, [])
     sentences = [s for s in answer_sentences(answer.answer) if not is_framing(s)]
-    recall_hits = supported = relevant = cited = 0
     unsupported: list[tuple[str, str]] = []
+    # A listed paper ("“Title” (2024) [4]" under "Also in the portfolio:") claims only that
+    # source 4 is that paper: checked against its title, and not a claim of the answer's own
+    # (the answerer does not write the list, so it must not dilute what the answerer wrote).
+    listed = [s for s in sentences if _LISTED.fullmatch(s.strip())]
+    for item in listed:
+        match = _LISTED.fullmatch(item.strip())
+        assert match is not None
+        hit = (
+            answer.sources[int(match["n"]) - 1]
+            if 0 < int(match["n"]) <= len(answer.sources)
+            else None
+        )
+        if hit is None or hit.title != match["title"]:
+            unsupported.append((item, "a listed title that is not its source's"))
+    sentences = [s for s in sentences if s not in listed]
+    wrong = len(unsupported)  # listed titles that are not their sources': unsupported claims
+    recall_hits = supported = relevant = cited = 0
     everything = list(passages.values())
     for sentence in sentences:
         numbers = sorted(set(cited_numbers(sentence)))
@@ -360,7 +383,7 @@ def grade_answer(answer: Answer, judge: Judge | None = None) -> AnswerGrounding:
             others = [passages[m] for m in valid if m != n]
             rest = judge.check(sentence, others).supported if others else False
             relevant += alone or not rest
-    n = len(sentences)
+    n = len(sentences) + wrong
     return AnswerGrounding(
         sentences=n,
         citation_validity_before_cleanup=validity,

@@ -24,9 +24,10 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from qabot.bot import QABot
+from qabot.domain.records import Answer
 from qabot.errors import ConfigError, CorpusError, IndexStoreError, QABotError
 from qabot.evaluation.grounding import (
     Judge,
@@ -41,6 +42,7 @@ from qabot.evaluation.grounding import (
     recall_at_k,
     reciprocal_rank,
 )
+from qabot.evaluation.kinds import kind_metrics, turn_correct
 
 log = logging.getLogger(__name__)
 
@@ -59,27 +61,72 @@ METRICS = [
     "statistics_exact_match",
     "coverage",
     "paper_precision",
+    # What a kind of question needs (qabot.evaluation.kinds); None where it does not apply.
+    "cited_hit@1",
+    "out_of_scope_abstention",
+    "false_abstention",
+    "absent_detail_honesty",
+    "present_detail_accuracy",
+    "definition_accuracy",
+    "who_when_accuracy",
+    "follow_up_accuracy",
 ]
-SET_KINDS = {"survey", "compare"}  # questions whose gold papers are the whole relevant set
+# Questions whose gold papers are the whole relevant set.
+SET_KINDS = {"survey", "compare", "yes-no"}
 
 
 METADATA_KINDS = {"statistic", "affiliation", "category"}  # answered exactly from the metadata
 
 
-class EvalItem(BaseModel):
+class EvalTurn(BaseModel):
+    """One turn of a follow-up chain: the question, and what makes its answer right."""
+
     question: str
+    gold_paper_ids: list[str] = Field(default_factory=list)
+    expected_facts: list[str] = Field(default_factory=list)
+    answerable: bool = True
+    refers_to: str | None = Field(
+        default=None,
+        description='"previous": about the same paper as the turn before; "ordinal:N": about '
+        "the N-th paper the previous answer gave.",
+    )
+
+
+class EvalItem(BaseModel):
+    question: str = ""
     gold_paper_ids: list[str] = Field(default_factory=list)
     answerable: bool = True
     expected_facts: list[str] = Field(default_factory=list)
-    history: list[dict[str, str]] = Field(default_factory=list)
+    history: list[dict[str, Any]] = Field(default_factory=list)
     kind: str = ""
-    split: str = Field(default="", description='"tune" or "holdout" (survey rule tuning).')
+    split: str = Field(
+        default="",
+        description='"tune" or "holdout" (survey rule tuning); "dev" or "holdout" (the blind set).',
+    )
+    phrasing: str = Field(default="", description="How an overview question is phrased.")
+    topic: str = ""
+    detail: str = Field(default="", description="The detail a detail question asks for.")
+    sides: list[str] = Field(default_factory=list, description="A comparison's two sides.")
+    gold_sides: dict[str, list[str]] = Field(
+        default_factory=dict, description="Each compared side's papers ([]: not covered)."
+    )
+    turns: list[EvalTurn] = Field(default_factory=list, description="A follow-up chain's turns.")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _a_question_or_turns(self) -> EvalItem:
+        if not self.question and not self.turns:
+            raise ValueError("an eval item needs a question, or turns")
+        if not self.question:
+            self.question = " / ".join(t.question for t in self.turns)
+        return self
 
 
 class ItemResult(BaseModel):
     question: str
     kind: str
     split: str = ""
+    phrasing: str = ""
     answerable: bool
     answer: str
     answerer: str
@@ -145,24 +192,55 @@ def exact_match(item: EvalItem, text: str, statistic: bool, cited: list[str]) ->
     return not (statistic and item.gold_paper_ids) or set(cited) == set(item.gold_paper_ids)
 
 
-def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
+def _ask(bot: QABot, question: str, history: list[dict[str, Any]] | None) -> Answer | str:
+    """The answer, or a qabot error's message (a bad question is graded, not fatal)."""
     try:
-        answer = bot.ask(item.question, history=item.history or None)
+        return bot.ask(question, history=history or None)
     except (IndexStoreError, ConfigError):
         raise  # no index, one refused, a model that cannot load: every question would fail alike
     except QABotError as exc:
-        return ItemResult(
-            question=item.question,
-            kind=item.kind,
-            answerable=item.answerable,
-            answer="",
-            answerer=bot.answerer,
-            refused=True,
-            sources=[],
-            cited=[],
-            metrics={},
-            error=str(exc),
-        )
+        return str(exc)
+
+
+def _failed(item: EvalItem, bot: QABot, error: str) -> ItemResult:
+    return ItemResult(question=item.question, kind=item.kind, split=item.split,
+                      phrasing=item.phrasing, answerable=item.answerable, answer="",
+                      answerer=bot.answerer, refused=True, sources=[], cited=[], metrics={},
+                      error=error)  # fmt: skip
+
+
+def _grade_chain(item: EvalItem, bot: QABot) -> ItemResult:
+    """A follow-up chain: each turn asked with the history so far (answers kept as
+    `Answer.as_turn()`), graded by `turn_correct`."""
+    history: list[dict[str, Any]] = []
+    previous: Answer | None = None
+    right, texts, cited = [], [], []
+    for turn in item.turns:
+        got = _ask(bot, turn.question, history)
+        if isinstance(got, str):
+            right.append(not turn.answerable)
+            texts.append(f"Error: {got}")
+            history.append({"role": "user", "content": turn.question})
+            continue
+        refused = is_refusal(got)
+        right.append(turn_correct(turn, got, refused, previous))
+        texts.append(got.answer)
+        cited += [c.paper_id for c in got.citations]
+        history += [{"role": "user", "content": turn.question}, got.as_turn()]
+        previous = got
+    return ItemResult(question=item.question, kind=item.kind, split=item.split,
+                      answerable=item.answerable, answer="\n---\n".join(texts),
+                      answerer=bot.answerer, refused=False, sources=[], cited=cited,
+                      metrics={"follow_up_accuracy": sum(right) / len(right)})  # fmt: skip
+
+
+def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
+    if item.turns:
+        return _grade_chain(item, bot)
+    got = _ask(bot, item.question, item.history)
+    if isinstance(got, str):
+        return _failed(item, bot, got)
+    answer = got
     refused = is_refusal(answer)
     ranked = [s.paper_id for s in answer.sources]
     metrics: dict[str, float | None] = {}
@@ -184,18 +262,22 @@ def _grade(item: EvalItem, bot: QABot, judge: Judge) -> ItemResult:
             sum(1 <= n <= len(answer.sources) for n in markers) / len(markers) if markers else None
         )
         unsupported = grading.unsupported
-    if item.kind in SET_KINDS and item.gold_paper_ids:
+    gold_set = item.gold_paper_ids or [p for ps in item.gold_sides.values() for p in ps]
+    if item.kind in SET_KINDS and gold_set and item.answerable:
         cited = [c.paper_id for c in answer.citations]
-        metrics["coverage"] = coverage(cited, item.gold_paper_ids)
-        metrics["paper_precision"] = paper_precision(cited, item.gold_paper_ids)
-    if item.expected_facts:
+        metrics["coverage"] = coverage(cited, gold_set)
+        metrics["paper_precision"] = paper_precision(cited, gold_set)
+    if item.expected_facts and item.kind in METADATA_KINDS | {"retrieval", "follow-up", ""}:
         metrics["statistics_exact_match"] = float(
             exact_match(item, answer.answer, statistic, [c.paper_id for c in answer.citations])
         )
+    metrics |= kind_metrics(item.kind, item.answerable, item.gold_paper_ids,
+                            item.expected_facts, answer, refused)  # fmt: skip
     return ItemResult(
         question=item.question,
         kind=item.kind,
         split=item.split,
+        phrasing=item.phrasing,
         answerable=item.answerable,
         answer=answer.answer,
         answerer=answer.answerer,
@@ -235,6 +317,8 @@ def run_eval(
         groups.setdefault(r.kind or "other", []).append(r)
         if r.split:
             groups.setdefault(f"{r.kind or 'other'}/{r.split}", []).append(r)
+        if r.phrasing:  # overview questions, per way of asking
+            groups.setdefault(f"{r.kind}:{r.phrasing}", []).append(r)
     by_kind = {
         kind: {
             "questions": float(len(rs)),

@@ -8,6 +8,7 @@ memory-mapped on load.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -38,6 +39,12 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     )
 
 
+def _ratio(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
 # The arrays of the saved index that `load` memory-maps rather than reads whole: opening checks
 # their sizes only (qabot.index.checksums). bm25s names them so.
 MAPPED_FILES = ("data.csc.index.npy", "indices.csc.index.npy")
@@ -49,6 +56,7 @@ class LexicalIndex:
     def __init__(self, retriever: object, size: int) -> None:
         self._bm25 = retriever
         self.size = size
+        self._buckets: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
@@ -89,6 +97,52 @@ class LexicalIndex:
         if scores.get("num_docs", self.size) != self.size:
             return f"it indexes {scores['num_docs']} chunks, the chunk table lists {self.size}"
         return None
+
+    def chunk_share(self, token: str) -> float:
+        """The share of chunks whose text has `token` (a stemmed token, as `tokenize` makes
+        them): 0 for a word the corpus never uses. How specific a word is to a few papers."""
+        vocab = getattr(self._bm25, "vocab_dict", None)
+        scores = getattr(self._bm25, "scores", None)
+        if not vocab or not isinstance(scores, dict) or token not in vocab or not self.size:
+            return 0.0
+        column = int(vocab[token])
+        indptr = scores["indptr"]
+        return float(indptr[column + 1] - indptr[column]) / self.size
+
+    def respell(self, text: str) -> str:
+        """`text` with each word the corpus never uses, and that is one slip from a word it
+        does, written as that word's stem ("recomender" -> "recommend", "behaviour" ->
+        "behavior"): a typo or a spelling variant would otherwise match nothing lexically and
+        count as a subject no paper covers. Words of under six letters are left alone (too
+        many near neighbours: "every" is one slip from "ever")."""
+        vocab = getattr(self._bm25, "vocab_dict", None)
+        if not vocab:
+            return text
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            tokens = tokenize([word])[0]
+            if len(tokens) != 1 or tokens[0] in vocab:
+                return word
+            near = self._near(tokens[0], vocab)
+            return near if near is not None else word
+
+        return re.sub(r"(?<![\w-])[A-Za-z]{6,}(?![\w-])", fix, text)
+
+    def _near(self, token: str, vocab: dict[str, int]) -> str | None:
+        import difflib
+
+        if self._buckets is None:  # by first letter: a typo rarely hits it, and it is 26x fewer
+            buckets: dict[str, list[str]] = {}
+            for word in vocab:
+                if word.isalpha() and len(word) >= 4:
+                    buckets.setdefault(word[0], []).append(word)
+            self._buckets = buckets
+        close = difflib.get_close_matches(token, self._buckets.get(token[0], []), n=2, cutoff=0.85)
+        # Only a clear nearest word: two as near would make it a guess.
+        if not close or (len(close) == 2 and _ratio(token, close[1]) == _ratio(token, close[0])):
+            return None
+        return close[0]
 
     def top(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Positions and scores of the best `n` chunks with a positive score, best first."""

@@ -3,9 +3,13 @@ at all?) and the survey rule (which of the hits an overview answer covers)."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from qabot.domain.records import SearchHit
+from qabot.domain.taxonomy import GENERIC_NAMES
 
 
 def best_relevance(hits: list[SearchHit]) -> float:
@@ -84,3 +88,153 @@ def select_relevant(
         for i, h in enumerate(ranked)
         if i == 0 or scores[h.paper_id] >= threshold or h.paper_id in agreed
     ]
+
+
+# -- scope: is the question's subject in the papers found? ------------------------------------
+
+# A word in more than this share of the chunks names no subject of its own ("model",
+# "language", "agents", "reward", "human"): a question sharing only such words with the papers
+# is not covered by them ("What is her favourite programming language?").
+GENERIC_SHARE = 0.05
+# … but a word in fewer chunks than this is specific whatever its share: in a portfolio of a
+# few papers every word is in a large share of them.
+GENERIC_MIN_CHUNKS = 8
+
+
+def _specific(share: float, chunks: int) -> bool:
+    return share < GENERIC_SHARE or share * chunks < GENERIC_MIN_CHUNKS
+
+
+def _weight(share: float, chunks: int) -> float:
+    """How specific a word is: rarer words weigh more; a word the corpus never uses, most."""
+    return math.log(1.0 + 1.0 / max(share, 1.0 / max(chunks, 1)))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How far the papers found cover a question's subject: its specific words (those in
+    under `GENERIC_SHARE` of the chunks, or in few), each weighted by how specific it is."""
+
+    coverage: float | None  # the weighted share in the papers (None: no specific word)
+    unknown: float  # the weighted share the corpus never uses ("StarCraft", "dopamine")
+    known_found: int  # how many of the words the corpus uses are in the papers
+
+
+def subject(question: str, hits: list[SearchHit], share: Callable[[str], float],
+            chunks: int, ignore: Collection[str] = ()) -> Subject:  # fmt: skip
+    """The question's subject against the hits' titles and passages.
+
+    `share(token)`: the share of the index's chunks with the (stemmed) token, 0 for a word
+    the corpus never uses (qabot.index.lexical.LexicalIndex.chunk_share). Tokens in `ignore`
+    (the question's framing) do not count. A word the corpus uses, though not in these papers,
+    counts half: the search may have ranked its papers lower ("shape" what users want); one
+    it never uses counts nothing."""
+    from qabot.index.lexical import tokenize
+
+    shares = {t: s for t in set(tokenize([question])[0]) - set(ignore)
+              if _specific(s := share(t), chunks) and len(t) > 1 and not t.isdigit()}  # fmt: skip
+    if not shares:
+        return Subject(coverage=None, unknown=0.0, known_found=0)
+    weights = {t: _weight(s, chunks) for t, s in shares.items()}
+    texts = [" ".join([h.title, *(e.text for e in h.evidence)]) for h in hits]
+    found = {t for tokens in tokenize(texts) for t in tokens} if texts else set()
+    credit = {t: 1.0 if t in found else 0.5 if shares[t] > 0 else 0.0 for t in shares}
+    total = sum(weights.values())
+    return Subject(
+        coverage=sum(w * credit[t] for t, w in weights.items()) / total,
+        unknown=sum(w for t, w in weights.items() if shares[t] == 0) / total,
+        known_found=sum(1 for t in shares if shares[t] > 0 and t in found),
+    )
+
+
+# -- named things: the paper that introduces what a question names -----------------------------
+
+# A name as a question writes it: capitalised words, acronyms and words with digits in a row
+# ("Gemma 2", "Gemini 1.5 Pro", "AssistanceZero", "B-Pref", "Q-SFT").
+_NAME_RUN = re.compile(
+    r"(?<![\w'])(?:[A-Z][\w.+-]*|\d+(?:\.\d+)?[A-Za-z]*)(?:[ -](?:[A-Z][\w.+-]*|\d+(?:\.\d+)?[A-Za-z]*))*"
+)
+_INTRODUCES = r"(?:we (?:introduce|present|propose|develop|release|call)|introducing|called|named)"
+
+
+def names_in(question: str) -> list[str]:
+    """The names a question uses, longest first, without its opening word unless that is a
+    name in itself (an acronym, CamelCase)."""
+    found = []
+    for match in _NAME_RUN.finditer(question):
+        name = match.group(0).strip(" .-")
+        words = name.split()
+        if (
+            question[: match.start()].strip() == ""
+            and words
+            and not any(c.isupper() for c in words[0][1:])
+        ):
+            words = words[1:]  # "What", "Explain" open the question
+        name = " ".join(words)
+        words = name.split()
+        # "Gemini 1.5 Pro", then "Gemini 1.5", never "Gemini": a version names another model.
+        numbered = [i for i, w in enumerate(words) if any(c.isdigit() for c in w)]
+        shortest = numbered[-1] + 1 if numbered else 1
+        for end in range(len(words), shortest - 1, -1):
+            part = " ".join(words[:end])
+            if (len(part) > 2 or any(c.isdigit() for c in part)) and re.search(r"[A-Z0-9]", part):
+                found.append(part)
+    # "Google's" is Google; the field's acronyms and companies name no one paper.
+    found = [re.sub(r"['’]s$", "", n) for n in found]
+    return sorted({n for n in found if n.lower() not in GENERIC_NAMES}, key=lambda n: (-len(n), n))
+
+
+def introduces(hit: SearchHit, name: str) -> int:
+    """How surely the paper is the one that introduces `name`: 3 when its title opens with it
+    ("Gemma 2: …", "AssistanceZero: …"), 2 when its passage says so ("we introduce Dynalang",
+    "Imagen 3, a latent diffusion model"), 1 when its title only mentions it, else 0."""
+    pattern = re.escape(name.lower())
+    title = hit.title.lower()
+    if re.match(rf"{pattern}(?![\w.])", title):
+        return 3
+    text = " ".join(e.text for e in hit.evidence).lower()
+    if re.search(
+        rf"{_INTRODUCES}[^.]{{0,40}}\b{pattern}(?![\w])|\b{pattern}\s*(?:,|:|\()\s*(?:an?|the)\b",
+        text,
+    ):
+        return 2
+    return 1 if re.search(rf"(?<![\w]){pattern}(?![\w])", title) else 0
+
+
+def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
+    """The hit that introduces what the question names, if one does ("What parameter sizes
+    does Gemma 2 come in?" -> "Gemma 2: Improving Open Language Models …", not Gemma Scope,
+    whose title also mentions Gemma 2). The longest name that some hit introduces wins."""
+    for name in names_in(question):
+        scored = [(introduces(h, name), -i, h) for i, h in enumerate(hits)]
+        best = max(scored, key=lambda s: (s[0], s[1]), default=None)
+        if best is not None and best[0] >= 2:
+            return best[2]
+        titled = [s for s in scored if s[0] == 1]
+        if len(titled) == 1:  # one title names it ("the Empower paper": "… to Empower Humans")
+            return titled[0][2]
+    return referenced_hit(question, hits)
+
+
+_REFERENCE = re.compile(
+    r"\bthe\s+(?P<words>(?:[\w'’-]+\s+){1,8}?)(?:paper|work|study|article)\b", re.I
+)
+
+
+def referenced_hit(question: str, hits: list[SearchHit], overlap: float = 0.6) -> SearchHit | None:
+    """The one hit whose title the question paraphrases as "the X paper" ("the learning to
+    influence human behavior paper"): at least `overlap` of X's words are in its title and
+    in no other hit's as much."""
+    from qabot.index.lexical import tokenize
+
+    match = _REFERENCE.search(question)
+    if match is None:
+        return None
+    words = {t for t in tokenize([match["words"]])[0] if len(t) > 1}
+    if len(words) < 2:
+        return None
+    shares = [len(words & set(tokenize([h.title])[0])) / len(words) for h in hits]
+    best = [i for i, share in enumerate(shares) if share >= overlap]
+    if len(best) != 1 and not (best and sorted(shares)[-1] > sorted(shares)[-2]):
+        return None
+    return hits[max(range(len(hits)), key=lambda i: shares[i])] if best else None

@@ -127,8 +127,8 @@ def test_llm_router_falls_back_when_the_model_fails(vocab: Vocabulary) -> None:
 # -- shapes ----------------------------------------------------------------------------------
 
 SHAPES = [
-    ("What is the Boltzmann policy distribution?", "focused"),
-    ("How does the SQIRL algorithm work?", "focused"),
+    ("What is the Boltzmann policy distribution?", "definition"),
+    ("How does the SQIRL algorithm work?", "definition"),
     (
         "Is there a standard testbed for comparing agents that learn from pairwise choices?",
         "focused",

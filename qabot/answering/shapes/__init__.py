@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from qabot.answering.shapes.base import AnswerShape, StatisticShape, TextShape
 from qabot.answering.shapes.compare import Compare
+from qabot.answering.shapes.definition import Definition
+from qabot.answering.shapes.detail import Detail
 from qabot.answering.shapes.focused import Focused
 from qabot.answering.shapes.statistics import (
     Affiliations,
@@ -23,10 +25,18 @@ from qabot.answering.shapes.statistics import (
     Years,
 )
 from qabot.answering.shapes.survey import Survey
+from qabot.answering.shapes.whowhen import WhoWhen
 
 # Answered from the papers' text, in the order the deterministic router tries them: the first
 # whose `detect` matches wins, and Focused, which matches anything, comes last.
-TEXT_SHAPES: tuple[TextShape, ...] = (Compare(), Survey(), Focused())
+TEXT_SHAPES: tuple[TextShape, ...] = (
+    Compare(),
+    WhoWhen(),
+    Survey(),
+    Detail(),
+    Definition(),
+    Focused(),
+)
 # Answered from the metadata, in the order the router tries their patterns.
 STATISTIC_SHAPES: tuple[StatisticShape, ...] = (
     Figures(),

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from qabot.answering.extractive import paper_label
+from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, QUESTION_WORDS
 from qabot.answering.prompts import ANSWER_PROMPT, neutralise
 from qabot.answering.sources import SourceBlock, format_sources, sources_from_hits
 from qabot.config.groups import RetrievalSettings
-from qabot.domain.records import SearchHit
+from qabot.domain.records import SearchHit, marker_order
 from qabot.retrieval.hybrid import HybridRetriever
-from qabot.retrieval.relevance import is_relevant
+from qabot.retrieval.relevance import Subject, best_relevance, is_relevant, subject
 
 if TYPE_CHECKING:
     from langchain_core.prompt_values import PromptValue
@@ -32,6 +34,22 @@ if TYPE_CHECKING:
     from qabot.domain.records import Answer
 
 
+# The scope rule (`out_of_scope`), tuned on tests/data/blind/dev.jsonl and checked against
+# tests/data/eval_set.jsonl's paraphrases (docs/measurements.md). Abstain when the papers found
+# have none of the question's specific words and less than SCOPE_MIN_COVERAGE of their weight,
+# unless a paper is SCOPE_STRONG_SIMILARITY similar anyway (a paraphrase in other words) …
+SCOPE_MIN_COVERAGE = 0.5
+SCOPE_STRONG_SIMILARITY = 0.55
+# … or when SCOPE_MAX_UNKNOWN of them is in words the corpus never uses ("StarCraft",
+# "dopamine") and the papers found share none of the others or are barely similar
+# (paraphrases use everyday words no abstract does, but keep some of the subject's own).
+SCOPE_MAX_UNKNOWN = 0.35
+SCOPE_WEAK_SIMILARITY = 0.37
+# A question the embedding rates below `min_relevance` is still answered when the papers found
+# have SCOPE_WORDS_COVERAGE of its specific words, all known to the corpus (`said_in_words`).
+SCOPE_WORDS_COVERAGE = 0.75
+
+
 @dataclass(frozen=True)
 class ShapeContext:
     """What a shape reads besides the question: the live index's search and the settings."""
@@ -39,12 +57,66 @@ class ShapeContext:
     retriever: HybridRetriever
     settings: RetrievalSettings
 
+    def word_share(self, token: str) -> float:
+        """The share of the index's chunks with a (stemmed) word."""
+        return self.retriever.snapshot.lexical.chunk_share(token)
+
+    @property
+    def chunks(self) -> int:
+        return self.retriever.snapshot.manifest.chunks
+
 
 @dataclass(frozen=True)
 class Retrieved:
     hits: list[SearchHit]  # the numbered sources the answer cites
     candidates: list[SearchHit]  # what the abstention gate judges
-    missing: list[str]  # compared sides the portfolio has nothing on
+    missing: list[str] = field(default_factory=list)  # compared sides with no paper
+    # Papers that also pass the relevance rule, listed after the answer when it does not cite
+    # them ("Also in the portfolio: …"): how broad an answer is follows the evidence.
+    also: list[str] = field(default_factory=list)
+    # The detail asked for that the papers' abstracts do not give ("how many participants"):
+    # the answer says so (`Answer.unstated`).
+    unstated: str | None = None
+
+
+# Words a question may use that say what kind of answer it wants, not what it is about.
+FRAMING = frozenset(FRAME | OVERVIEW_FRAME | QUESTION_WORDS | FUNCTION_WORDS)
+
+
+def _subject(
+    text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collection[str]
+) -> Subject:
+    text = ctx.retriever.spelled(text)  # as searched
+    return subject(text, hits[:5], ctx.word_share, ctx.chunks, FRAMING | set(ignore))
+
+
+def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
+                 ignore: Collection[str] = ()) -> bool:  # fmt: skip
+    """The question's subject is not what the papers found are about, though they share
+    generic words with it ("What is her favourite programming language?" finds Dynalang).
+    The question's framing, and `ignore`, are not its subject."""
+    found, best = _subject(text, hits, ctx, ignore), best_relevance(hits)
+    if found.coverage is None:
+        return False
+    if (
+        found.known_found == 0
+        and found.coverage < SCOPE_MIN_COVERAGE
+        and best < SCOPE_STRONG_SIMILARITY
+    ):
+        return True
+    return found.unknown >= SCOPE_MAX_UNKNOWN and (
+        found.known_found == 0 or best < SCOPE_WEAK_SIMILARITY
+    )
+
+
+def said_in_words(text: str, hits: list[SearchHit], ctx: ShapeContext,
+                  ignore: Collection[str] = ()) -> bool:  # fmt: skip
+    """The papers found use the question's specific words, every one of which the corpus
+    knows, though the embedding rates them low ("technical report papers": MiniLM gives the
+    Gemini reports 0.29): the papers are on the subject anyway."""
+    found = _subject(text, hits, ctx, ignore)
+    return (found.coverage is not None and found.coverage >= SCOPE_WORDS_COVERAGE
+            and found.unknown == 0)  # fmt: skip
 
 
 class AnswerShape(ABC):
@@ -87,8 +159,20 @@ class TextShape(AnswerShape):
         return Retrieved(hits=hits, candidates=hits, missing=[])
 
     def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
-        """The gate: True when retrieval does not support answering at all."""
-        return not is_relevant(state.search_text, state.candidates, ctx.settings.min_relevance)
+        """The gate: True when retrieval does not support answering at all, or finds papers
+        whose subject is not the question's."""
+        text, found = state.search_text, state.candidates
+        ignore = self.not_the_subject(state)
+        if not found:
+            return True
+        if is_relevant(text, found, ctx.settings.min_relevance):
+            return out_of_scope(text, found, ctx, ignore)
+        return not said_in_words(text, found, ctx, ignore)
+
+    def not_the_subject(self, state: AnswerState) -> set[str]:
+        """Stemmed words of the question the scope rule ignores besides its framing (what a
+        detail asks for: the abstract may not use "resolution" and still be the subject)."""
+        return set()
 
     @abstractmethod
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
@@ -105,6 +189,21 @@ class TextShape(AnswerShape):
     def sources(state: AnswerState) -> list[SourceBlock]:
         """The numbered, neutralised sources of the state's hits."""
         return sources_from_hits(state.hits)
+
+    def epilogue(self, state: AnswerState, sources: list[SourceBlock], text: str) -> str:
+        """What follows the answer: the other papers that pass the relevance rule and that it
+        does not cite, listed under "Also in the portfolio:", each cited. Written here, not
+        by a model, so every answerer covers them alike."""
+        if not state.also:
+            return ""
+        cited = set(marker_order(text))
+        by_id = {s.paper_id: s for s in sources}
+        rest = [by_id[p] for p in dict.fromkeys(state.also) if p in by_id]
+        rest = [s for s in rest if s.number not in cited]
+        if not rest:
+            return ""
+        listed = "".join(f"\n- {paper_label(s)} [{s.number}]" for s in rest)
+        return f"\n\nAlso in the portfolio:{listed}"
 
 
 class StatisticShape(AnswerShape):

@@ -11,7 +11,13 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from qabot.answering.extractive import compare_lines, stream_lines
 from qabot.answering.prompts import COMPARE_PROMPT, neutralise
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.base import (
+    Detected,
+    Retrieved,
+    ShapeContext,
+    TextShape,
+    out_of_scope,
+)
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
 from qabot.domain.records import SearchHit
@@ -96,7 +102,10 @@ class Compare(TextShape):
         # A named side first ("AssistanceZero"), so "earlier approaches" can follow it.
         for side in sorted(state.route.sides, key=lambda s: not named_terms(s)):
             candidates, chosen = relevant_set(side, state.filters, ctx)
-            if not is_relevant(side, candidates[: ctx.settings.k], ctx.settings.min_relevance):
+            top = candidates[: ctx.settings.k]
+            if not is_relevant(side, top, ctx.settings.min_relevance) or out_of_scope(
+                side, top, ctx
+            ):
                 missing.append(side)
                 continue
             hits += _side(side, candidates, chosen, hits)

@@ -1,5 +1,8 @@
 """Focused: one thing in depth ("What is the Boltzmann policy distribution?"): the top k papers,
-answered from one or a few of them."""
+answered from one or a few of them, then the other papers that pass the relevance rule
+("Also in the portfolio: …"), so that how broad an answer is follows the evidence, not the
+question's phrasing. A question that names one thing (a paper, method or model) stays about
+the paper that introduces it."""
 
 from __future__ import annotations
 
@@ -7,19 +10,61 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import stream_extractive
-from qabot.answering.shapes.base import Detected, TextShape
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
+from qabot.domain.records import Evidence, SearchHit
+from qabot.retrieval.relevance import naming_hit
 
 if TYPE_CHECKING:
     from qabot.answering.state import AnswerState
 
 
+def with_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
+    """The hit with its paper's whole abstract as its evidence: a definition or a detail may
+    sit in a part of the abstract that search did not pick as the best passage."""
+    snapshot = ctx.retriever.snapshot
+    row = snapshot.paper_index.get(hit.paper_id)
+    if row is None:
+        return hit
+    abstract = snapshot.papers.value("abstract", row)
+    score = hit.evidence[0].score if hit.evidence else None
+    return hit.model_copy(update={"evidence": [Evidence(chunk=0, text=abstract, score=score)]})
+
+
+def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
+                ) -> tuple[list[SearchHit], SearchHit | None]:  # fmt: skip
+    """The hits with the paper that introduces what the question names first (found among a
+    survey's worth of candidates if the top k miss it), and that paper, if any."""
+    named = naming_hit(state.standalone, hits)
+    if named is None:
+        wider = ctx.retriever.search(state.search_text, k=ctx.settings.survey_max,
+                                     filters=state.filters)  # fmt: skip
+        named = naming_hit(state.standalone, wider)
+    if named is None:
+        return hits, None
+    rest = [h for h in hits if h.paper_id != named.paper_id]
+    return [named, *rest][: max(len(hits), 1)], named
+
+
 class Focused(TextShape):
     name: ClassVar[str] = "focused"
     description: ClassVar[str] = "one thing in depth ('what is X?')"
+    # After the answer, the other papers the relevance rule keeps (see the module docstring).
+    lists_others: ClassVar[bool] = True
 
     def detect(self, question: str) -> Detected | None:
         return Detected()  # the default: the registry tries it last
+
+    def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
+        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits, named = named_first(state, hits, ctx)
+        if named is not None or not self.lists_others or not hits:
+            return Retrieved(hits=hits, candidates=hits)
+        _, relevant = relevant_set(state.search_text, state.filters, ctx)
+        shown = {h.paper_id for h in hits}
+        extra = [h for h in relevant if h.paper_id not in shown]
+        return Retrieved(hits=hits + extra, candidates=hits, also=[h.paper_id for h in relevant])
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
         yield from stream_extractive(state.standalone, sources)

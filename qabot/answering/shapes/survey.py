@@ -24,15 +24,53 @@ if TYPE_CHECKING:
     from qabot.answering.state import AnswerState
 
 
-_SURVEY = re.compile(
-    r"\bwhat (has|have|did|does|do) (she|he|they|this group|the group|this lab|the lab|\w+ \w+) "
-    r"(done|worked|work|published|publish|written|write|studied|study|researched)\b|"
-    r"\b(which|what) (papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
-    r"\boverview\b|\b(her|his|their|the group's|the lab's) (work|research|papers|publications) "
-    r"(on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (on|about)\b|"
-    r"\b(all|every|any) (of )?(her |his |their |the )?(papers|work|publications) (on|about)\b",
-    re.I,
+# Who the portfolio is, as people name it in a question.
+_WHO = r"(?:she|he|they|anca|this group|the group|this lab|the lab|\w+'s (?:group|lab)|\w+ \w+|\w+)"
+_WORKED = (
+    r"(?:done|worked|work|published|publish|written|write|studied|study|researched|"
+    r"looked|look|explored|touched|covered|addressed|tackled|used|applied|built|developed|"
+    r"proposed|contributed|co-?authored|been (?:part|involved))"
 )
+# An overview in the ways people ask for one (measured on independently written questions,
+# docs/measurements.md): "what has she done on X", "which papers …", "has she worked on X?",
+# "any papers on X?", "list / show me her work on X", "I'm interested in X: what should I
+# read?", "X: what has been studied here?", "how has the group approached X?", "summarise",
+# "how has X evolved". A question asking for one paper ("which paper …", "is there a paper
+# …") is not one.
+_SURVEY = re.compile(
+    rf"\bwhat (?:has|have|did|does|do) {_WHO} {_WORKED}\b|"
+    r"\b(?:which|what) (?:papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
+    r"\boverview\b|\b(?:her|his|their|the group's|the lab's) (?:work|research|papers|publications) "
+    r"(?:on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (?:on|about)\b|"
+    r"\b(?:all|every|any) (?:of )?(?:her |his |their |the )?(?:papers|work|publications) (?:on|about)\b|"
+    # yes/no: "has she worked on X?", "did the group ever publish on X?", "is there any work on X?"
+    rf"^(?:so,? )?(?:has|have|did|does|do) {_WHO} (?:ever |also |already )?{_WORKED}\b|"
+    r"^(?:so,? )?(?:is|are) there (?:any |some )?(?:work|research|papers|publications|anything|"
+    r"studies|articles)\b|"
+    r"^(?:so,? )?any(?:thing)? (?:work|research|papers|publications|studies)\b|"
+    r"^(?:so,? )?any(?:thing)?\b.{0,60}\b(?:papers|work|research|publications)\b[^?]*\??$|"
+    r"^anything (?:on|about|regarding|related to)\b|"
+    rf"^(?:does|do) {_WHO} have (?:any |some )?(?:papers|work|research|publications)\b|"
+    # imperative: "list her work on X", "show me everything on X", "give me an overview"
+    r"^(?:please |can you |could you )?(?:list|show(?: me)?|give me|find|name|point me to|"
+    r"recommend|suggest)\b.{0,80}\b(?:papers|work|research|publications|everything|anything|all)\b|"
+    r"^(?:please |can you |could you )?show me (?:everything|all)\b|"
+    # "I'm interested in X: what should I read?", "I work on X - which of her papers should I read?"
+    r"\binterested in\b|\bwhat should i (?:read|look at|start with)\b|\bwhere (?:should|do) i start\b|"
+    r"\bwhich of (?:her|his|their|the|these|its) papers\b|"
+    # topic first: "X: what has been studied here?", "X — anything?"
+    r"\bwhat (?:has|have) been (?:studied|done|written|published|explored|looked at)\b|"
+    r"[:—–-]\s*(?:anything|any|what|which(?! one))\b[^:—–-]*\??$|\banything (?:in )?here\b|"
+    r"\banything to read\b|\bdevelop\w* over time\b|"
+    # "what model releases has she been part of?", "which projects has the lab worked on?"
+    rf"^(?:what|which)\b.{{0,60}}\b(?:has|have) {_WHO} (?:been part of|been involved in|"
+    r"contributed to|worked on|co-?authored|written|published)\b|"
+    # "how has the group approached X?", "what work has been done on X?"
+    rf"\bhow (?:has|have|did|does|do) {_WHO} (?:approach|approached|tackle|tackled|address|"
+    r"addressed|stud(?:y|ied)|think about|thought about|work(?:ed)? on)\b|"
+    r"\bwhat (?:work|research) (?:has|have) been (?:done|published)\b",
+    re.I,
+)  # fmt: skip
 CHRONOLOGICAL = re.compile(
     r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* over\b|"
     r"\bchanged? over\b|\btrajectory\b",

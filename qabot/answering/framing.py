@@ -1,0 +1,95 @@
+"""The words that frame a question rather than name its subject ("which papers did she publish
+on …", "I'm interested in …", "how many …"): left out of what is searched for and of what the
+papers must cover. One place for the router, the shapes and the scope rule."""
+
+from __future__ import annotations
+
+from qabot.index.lexical import tokenize
+
+# Words that shape the request rather than name a research topic.
+FRAME = set(
+    tokenize(
+        [
+            "paper papers publish published publishes publication publications work works worked group lab "
+            "she her he his they their them profile portfolio list show give name many number count total "
+            "year years code github implementation implementations open source category categories "
+            "written wrote write author authors earliest oldest first latest newest recent most summarise "
+            "summarize summary overview theme themes topic topics main everything come came out release "
+            "released appear appeared indexed index state stated listed coauthor coauthors co collaborator "
+            "collaborators collaborate often frequently every all which what do did does done have has since "
+            "after before between until through up from in on during tell me about researcher research "
+            "arxiv lists person people h-index citations cited novelty score area areas agenda mainly mostly "
+            "available links link release releases new old newer older time ever date dated dates how "
+            "there are is was were be been any much when affiliation affiliations institution "
+            "institutions universities per each timeline fewest least put fall falls under belong belongs "
+            "classified filed authored produce produced contain contains those these ones above"
+        ]
+    )[0]
+)
+
+
+# Words that frame an overview request in the ways people ask one ("I'm interested in X: what
+# should I read?", "X: what has been studied here?", "How has the lab approached X?"), left out
+# of what a survey searches for. Not part of FRAME: they do not make a question a statistic.
+OVERVIEW_FRAME = set(
+    tokenize(
+        [
+            "interested interest read reading anything studied study studies approached approach "
+            "tackled tackle addressed address looked look explored explore touched covered cover "
+            "suggest start starting curious know find looking want see lately "
+            "anca group's lab's written writing worked working published done something stuff "
+            "things thing else exist exists existing relevant related regarding concerning "
+            "side problem question here line part"
+        ]
+    )[0]
+)
+
+
+# Question words and what a detail question asks ("what year did X come out?", "how big was
+# the study?"): they say what kind of answer is wanted, not what it is about, and an abstract
+# need not use them.
+QUESTION_WORDS = set(
+    tokenize(
+        [
+            "did do does is are was were be been being has have had can could would should will "
+            "may might must what which who whom whose when where why how year years month months "
+            "come came out big bigger large larger small long many much often tell give show "
+            "explain describe define mean means meaning stand refer refers simple terms briefly "
+            "please know remember recall paper papers one ones kind sort type way ways exactly "
+            "actually really use used uses using part "
+            # verbs and adjectives too general to be a subject ("took part", "goes wrong")
+            "take takes took taken taking keep keeps kept keeping let lets go goes going went "
+            "gone get gets got getting make makes made making deal deals dealt fix fixes bad "
+            "badly wrong good better best try tries tried back step"
+        ]
+    )[0]
+)
+
+
+# English function words beyond bm25s's 33 stop words ("too", "also", "very", "whose"): never
+# a question's subject, though a small corpus may not use them (the scope rule would count a
+# word no abstract uses as a subject the portfolio lacks).
+FUNCTION_WORDS = set(
+    tokenize(
+        [
+            "about above across after afterwards again against all almost alone along already "
+            "also although always am among amongst amount another any anyhow anyone anything "
+            "anyway anywhere around because become becomes becoming before beforehand behind "
+            "below beside besides beyond both can cannot could down due during each either else "
+            "elsewhere enough etc even ever every everyone everything everywhere except few "
+            "first for former formerly further hence her here hereby herein hers herself him "
+            "himself his how however i indeed inside instead it its itself just last latter "
+            "least less many may me meanwhile might mine more moreover most mostly much must my "
+            "myself namely neither never nevertheless next nobody none noone nor nothing now "
+            "nowhere off often once one only onto other others otherwise our ours ourselves out "
+            "over own per perhaps please rather same seem seemed seeming seems several she "
+            "should since so some somehow someone something sometime sometimes somewhere still "
+            "than thanks thank thence there thereafter thereby therefore therein thereupon "
+            "these thing those though through throughout thru thus together too toward towards "
+            "under until up upon us very via we well what whatever when whence whenever where "
+            "whereafter whereas whereby wherein whereupon wherever whether which while whither "
+            "who whoever whole whom whose why within without would yet you your yours yourself "
+            "yourselves maybe okay ok hi hello hey"
+        ]
+    )[0]
+)

@@ -1,0 +1,121 @@
+"""Definition: "What is X?", "Explain X", "How does X work?", "What does X mean?": the sentence
+that says what X is, quoted from the paper that introduces X (or, for a concept no paper
+names in its title, the best match)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from qabot.answering.extractive import (
+    best_sentence,
+    cite_sentence,
+    paper_label,
+    split_sentences,
+)
+from qabot.answering.prompts import DEFINITION_PROMPT
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.focused import named_first, with_abstract
+from qabot.answering.sources import SourceBlock
+from qabot.domain.text import readable
+from qabot.index.lexical import tokenize
+
+if TYPE_CHECKING:
+    from langchain_core.prompts import ChatPromptTemplate
+
+    from qabot.answering.state import AnswerState
+
+# The thing a definition question asks about, in the ways people ask (one to eight words).
+_ASKS = [re.compile(p, re.I) for p in (
+    r"^(?:so,? )?(?:what|who)(?:'s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)\s*\??$",
+    r"^(?:please |can you |could you )?(?:explain|define|describe)\s+(?P<x>(?:\S+\s*){1,8}?)"
+    r"(?:\s+(?:in simple terms|briefly|simply|to me|in a sentence))?\s*[.?!]?$",
+    r"^how (?:does|do|did|would)\s+(?P<x>(?:\S+\s*){1,6}?)\s+work\??$",
+    r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do|stand for|refer to)\b.*$",
+    r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
+    r"(?:\s+in\b.*)?\??$",
+)]  # fmt: skip
+# Not a definition: what a paper is about ("What is the Gemini 2.5 report about?"), a person.
+_NOT = re.compile(
+    r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b", re.I
+)
+_QUOTED = re.compile(r"['‘’\"“”]([^'‘’\"“”]{2,60})['‘’\"“”]")
+
+
+def defined_term(question: str) -> str | None:
+    """The term a definition question asks about, or None if it is not one."""
+    q = " ".join(question.split())
+    if _NOT.search(q):
+        return None
+    for pattern in _ASKS:
+        if m := pattern.match(q):
+            term = m["x"].strip(" ?.!")
+            if quoted := _QUOTED.search(term):  # "'safe shifts' in the recommender paper"
+                return quoted[1]
+            term = re.split(r"\s+in (?:the|this|that|their|her)\b", term)[0]
+            return re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I) or None
+    return None
+
+
+def defining_sentence(term: str, block: SourceBlock) -> str | None:
+    """The sentence of `block` that says what `term` is: it names the term (or all of its
+    words), best with a definition's wording ("X is", "X, a …", "we introduce X", "X extends")."""
+    found = defining_sentences(term, block, 1)
+    return found[0] if found else None
+
+
+def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str]:
+    """Up to `most` sentences of `block` that say what `term` is, best first (see
+    `defining_sentence`); a second one only when it names the term itself."""
+    words = set(tokenize([term])[0])
+    name = re.escape(term.lower()) + "s?"  # "world model" in "world models are …"
+    scored = []
+    for position, sentence in enumerate(split_sentences(block.text)):
+        lower = sentence.lower()
+        named = bool(re.search(rf"(?<!\w){name}(?!\w)", lower))
+        if not named and (not words or not words <= set(tokenize([sentence])[0])):
+            continue
+        score = 2.0 if named else 1.0
+        if re.search(rf"(?<!\w){name}(?!\w)\s*(?:\([^)]*\)\s*)?(?:,\s*(?:an?|the)\b|:|is\b|are\b|"
+                     rf"refers to|means|denotes|extends|uses|learns|combines|builds|trains|lets|"
+                     rf"enables|provides|predicts|consists)", lower):  # fmt: skip
+            score += 2.0
+        if re.search(rf"\b(?:introduce|present|propose|call|term|define|instantiate)\w*\b[^.]{{0,80}}"
+                     rf"(?<!\w){name}(?!\w)", lower):  # fmt: skip
+            score += 1.5
+        if re.search(r"\b(?:we define|defined as|is defined|a definition of)\b", lower):
+            score += 1.0
+        scored.append((score, -position, sentence))
+    ranked = sorted(scored, reverse=True)
+    return [s for i, (score, _, s) in enumerate(ranked[:most]) if i == 0 or score >= 2.0]
+
+
+class Definition(TextShape):
+    name: ClassVar[str] = "definition"
+    description: ClassVar[str] = "what something is or how it works ('what is X?', 'explain X')"
+    prompt_template: ClassVar[ChatPromptTemplate] = DEFINITION_PROMPT
+
+    def detect(self, question: str) -> Detected | None:
+        return Detected() if defined_term(question) else None
+
+    def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
+        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits, _ = named_first(state, hits, ctx)
+        # The defining sentence may sit outside the passages search picked: the whole abstract.
+        hits = [with_abstract(h, ctx) for h in hits[:1]] + hits[1:]
+        return Retrieved(hits=hits, candidates=hits)
+
+    def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
+        if not sources:
+            return
+        term = defined_term(state.standalone) or state.standalone
+        # The source that defines the term; the top one (the paper that introduces it, or the
+        # best match) when none says it in a sentence of its own.
+        for block in sources[:3]:
+            if sentences := defining_sentences(term, block):
+                break
+        else:
+            block, sentences = sources[0], [best_sentence(state.standalone, sources[0])]
+        text = " ".join(cite_sentence(readable(s), block.number) for s in sentences)
+        yield f"{paper_label(block)}: {text}"

@@ -1,0 +1,250 @@
+"""Detail: a specific fact about a paper ("What sizes do the Gemma 2 models come in?", "How many
+MDPs are in BRIDGE?", "Which LLM did CTRL-Rec use?"). The answer quotes the sentence that
+states it; when the paper's abstract has none, it says so, cited ("The abstract of “Gemma 2”
+does not give the learning rate."), and `Answer.unstated` names the detail.
+
+Whether the abstract states it is decided when the papers are retrieved, from the sentences of
+the whole abstract, so every answerer (and the gate) says the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from qabot.answering.extractive import cite_sentence, paper_label, split_sentences
+from qabot.answering.prompts import DETAIL_PROMPT
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.focused import named_first, with_abstract
+from qabot.answering.sources import SourceBlock
+from qabot.domain.taxonomy import GENERIC_NAMES
+from qabot.domain.text import readable
+from qabot.index.lexical import tokenize
+from qabot.retrieval.relevance import names_in
+
+if TYPE_CHECKING:
+    from langchain_core.prompts import ChatPromptTemplate
+
+    from qabot.answering.state import AnswerState
+
+_VERB = (r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|used|use|"
+         r"uses|come|comes|keep|keeps|take|took|need|needs|needed|contain|contains|generate|"
+         r"generates|process|processes|support|supports)")  # fmt: skip
+_HOW = r"how (?:many|much|big|large|long|fast|often|high|low|accurate)"
+# A quantity: "how many MDPs are …", "how much video can …", "what sizes do …", "how big was
+# the user study".
+_QUANTITY = re.compile(
+    rf"\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)\s+{_VERB}\b|"
+    rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
+    r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
+    r"^(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w'-]+\s+){0,2}?"
+    r"(?:sizes?|resolution|number|count|length|width|rate|amount|percentage|score|accuracy|"
+    r"budget|cost|price|dimension|dimensions))\b",
+    re.I,
+)  # fmt: skip
+# An entity: "which LLM did they use", "what base language model was …", "what was the task".
+_ENTITY_HEADS = (
+    r"(?:llms?|models?|datasets?|benchmarks?|algorithms?|languages?|hardware|gpus?|tpus?|"
+    r"licen[cs]es?|metrics?|conditions?|tasks?|environments?|domains?|games?|methods?|"
+    r"baselines?|architectures?|optimi[sz]ers?|platforms?|tools?|libraries|library|frameworks?|"
+    r"simulators?|robots?|sensors?)"
+)  # fmt: skip
+_ENTITY = re.compile(
+    r"^(?:so,? )?(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,3}?"
+    rf"{_ENTITY_HEADS}(?:\s+{_ENTITY_HEADS})*)\b",
+    re.I,
+)  # fmt: skip
+# A place: "where is the leaderboard hosted?".
+_WHERE = re.compile(r"^where (?:is|are|was|were|can)\b.*\b(?P<verb>hosted|released|available|"
+                    r"published|run|found|deployed|downloaded)\b", re.I)  # fmt: skip
+# A number, not an enumerator ("(1)", "2)").
+_ENUMERATOR = re.compile(r"\(\d+\)|(?<![\w.])\d+\)")
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+                 r"hundreds?|thousands?|millions?|billions?|trillions?")  # fmt: skip
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
+_MAGNITUDE = re.compile(r"\b(?:thousand|million|billion|trillion|[kKMB])\b|\d[kKMB]\b|%|\bhours?\b|"
+                        r"\btokens?\b|\bparameters?\b", re.I)  # fmt: skip
+# A name that can answer "which model / dataset / algorithm": an acronym, a CamelCase word, or
+# a word with digits ("PPO", "DQN", "GPT-4", "Llama-3", "MessySurfaces").
+_NAME = re.compile(r"\b(?:[A-Z]{2,}[\w.-]*|[A-Z][a-z]+[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*)\b")
+
+# What a detail's head word may be written as in an abstract.
+_SYNONYMS = {
+    "size": {"size", "scale", "parameter", "billion", "million"},
+    "sizes": {"size", "scale", "parameter", "billion", "million"},
+    "big": {"size", "scale", "person", "participant", "user"},
+    "large": {"size", "scale", "participant"},
+    "long": {"length", "hour", "minute", "token", "second"},
+    "length": {"length", "long", "hour", "token"},
+    "video": {"video", "hour", "minute"},
+    "host": {"host", "hosted"},
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a detail question asks for."""
+
+    kind: str  # "quantity", "entity" or "where"
+    phrase: str  # in the question's words: "MDPs", "base language model", "hosted"
+    clause: str  # what the abstract "does not give": "how many MDPs", "the base language model"
+
+
+def asked(question: str) -> Asked | None:
+    q = " ".join(question.split())
+    if m := _QUANTITY.search(q):
+        how = (m["how"] or m["how2"] or "").lower()
+        noun = re.sub(
+            r"^(?:the|a|an)\s+", "", m["noun"] or m["noun2"] or m["noun3"] or "", flags=re.I
+        )
+        if m["noun"]:
+            clause = f"{how} {noun}"  # "how many MDPs"
+        elif m["noun2"]:
+            clause = f"{how} the {noun} was"  # "how big the user study was"
+        elif noun:
+            clause = f"the {noun}"  # "the resolution"
+        else:
+            clause = "that figure"
+        return Asked("quantity", noun or how.split()[-1], clause)
+    if (m := _ENTITY.search(q)) and _asks_of_a_paper(q, m):
+        return Asked("entity", m["noun"], f"which {m['noun']}")
+    if m := _WHERE.search(q):
+        return Asked("where", m["verb"], f"where it is {m['verb'].lower()}")
+    return None
+
+
+def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
+    """An entity question asks what a paper used ("Which LLM did CTRL-Rec use?", "What base
+    model was Q-SFT built on?"), not what a named thing is ("What is the ARCA algorithm?": a
+    definition) nor which paper did something ("Which model family from Google ships …": the
+    thing asked for is the sentence's subject, so no auxiliary verb follows it)."""
+    if any(c.isupper() for c in match["noun"].replace("LLM", "")):
+        return False  # "the ARCA algorithm", "the MessySurfaces dataset": a named thing
+    rest = question[match.end() :]
+    copula = re.match(r"(?:so,? )?(?:what|which)\s+(?:is|was|are|were)\b", question, re.I)
+    return bool(copula) or bool(
+        re.match(
+            r"\s+(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would)\b", rest, re.I
+        )
+    )
+
+
+def _heads(phrase: str) -> set[str]:
+    """The stemmed words a stating sentence may use for the detail: the phrase's head (its last
+    word, plural folded: "MDPs" -> "mdp") and what it is written as ("sizes": "scale", …)."""
+    words = [w for w in re.findall(r"[\w'-]+", phrase) if w.lower() not in {"the", "a", "an"}]
+    if not words:
+        return set()
+    head = words[-1]
+    # Both forms: the tokenizer keeps "mdps" whole, and abstracts write "MDP" and "MDPs".
+    forms = {head, head[:-1]} if re.fullmatch(r"[A-Z]{2,}s", head) else {head}
+    synonyms = " ".join(_SYNONYMS.get(head.lower(), ()))
+    return {t for f in forms for t in tokenize([f])[0]} | set(tokenize([synonyms])[0])
+
+
+def _near(sentence: str, heads: set[str], window: int = 8) -> bool:
+    """A number within `window` words of a head word (enumerators "(1)" are not numbers)."""
+    words = re.findall(r"[\w^.'%-]+", _ENUMERATOR.sub(" ", sentence))
+    at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
+    numbered = [i for i, w in enumerate(words) if _NUMBER.search(w)]
+    return any(abs(i - j) <= window for i in at for j in numbered)
+
+
+def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
+    """How well `sentence` gives what was asked (0: not at all): it uses the detail's head
+    word and, for a quantity, a number near it; for an entity, a name that is neither the
+    question's own nor the field's generic acronyms."""
+    tokens = set(tokenize([sentence])[0])
+    heads = _heads(what.phrase)
+    if what.kind == "where":
+        place = re.search(
+            r"(?<!^)\b[A-Z][a-z]{2,}|https?://|www\.|\w\.(?:com|org|io|ai)\b", sentence
+        )
+        return 1.0 if heads & tokens and place else 0.0
+    if what.kind == "quantity":
+        if not heads or not _near(sentence, heads):
+            return 0.0
+        return 1.0 + (0.5 if _MAGNITUDE.search(sentence) else 0.0)
+    if heads and not heads & tokens:
+        return 0.0
+    own = {w.lower() for n in names for w in n.split()} | GENERIC_NAMES
+    found = [
+        n
+        for n in _NAME.findall(sentence)
+        if n.lower().rstrip("s") not in own and n.lower() not in own
+    ]
+    if not found:
+        return 0.0
+    # The sentence must be about the detail, not merely mention a name: it uses every word of
+    # a phrase of two or more ("base language model"), or a name sits near the head word.
+    phrase = {t for t in tokenize([what.phrase])[0] if len(t) > 1}
+    if len(phrase) >= 2 and phrase <= tokens:
+        return 1.0
+    words = re.findall(r"[\w.'-]+", sentence)
+    at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
+    named = [i for i, w in enumerate(words) if w.strip(".") in found]
+    return 1.0 if any(abs(i - j) <= 6 for i in at for j in named) else 0.0
+
+
+def stating_sentence(text: str, what: Asked, question: str) -> str | None:
+    """The sentence of `text` that best states what was asked, if one does."""
+    names = names_in(question)
+    scored = [(states_detail(s, what, names), s) for s in split_sentences(text)]
+    scored = [(score, s) for score, s in scored if score > 0]
+    if not scored:
+        return None
+    wanted = set(tokenize([question])[0])
+    return max(scored, key=lambda x: (x[0], len(wanted & set(tokenize([x[1]])[0]))))[1]
+
+
+class Detail(TextShape):
+    name: ClassVar[str] = "detail"
+    description: ClassVar[str] = (
+        "a specific fact about a paper: a number, size, dataset, model, language or place "
+        "('how many …', 'which model …'); says so when the abstract does not give it"
+    )
+    prompt_template: ClassVar[ChatPromptTemplate] = DETAIL_PROMPT
+    max_tokens: ClassVar[int] = 200
+
+    def detect(self, question: str) -> Detected | None:
+        if re.search(r"(?:^|\s)[\"“‘']\w[^\"“”’]*[\"”’'](?!\w)", question):
+            return None  # a quoted term asks what it means, not a detail
+        return Detected() if asked(question) else None
+
+    def not_the_subject(self, state: AnswerState) -> set[str]:
+        what = asked(state.standalone)
+        return set(tokenize([what.phrase])[0]) if what else set()
+
+    def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
+        """The paper the question is about first, with its whole abstract; the next one too
+        when the question names no paper."""
+        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits, named = named_first(state, hits, ctx)
+        if not hits:
+            return Retrieved(hits=hits, candidates=hits)
+        looked = 1 if named is not None else min(2, len(hits))
+        hits = [with_abstract(h, ctx) for h in hits[:looked]] + hits[looked:]
+        what = asked(state.standalone)
+        texts = [" … ".join(e.text for e in h.evidence) for h in hits[:looked]]
+        stated = what is None or any(stating_sentence(t, what, state.standalone) for t in texts)
+        unstated = None if stated or what is None else what.clause
+        return Retrieved(hits=hits[: max(looked, 1)] if unstated else hits, candidates=hits,
+                         unstated=unstated)  # fmt: skip
+
+    def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
+        if not sources:
+            return
+        top = sources[0]
+        what = asked(state.standalone)
+        if not state.unstated and what is not None:
+            for block in sources[:2]:
+                if found := stating_sentence(block.text, what, state.standalone):
+                    yield f"{paper_label(block)}: {cite_sentence(readable(found), block.number)}"
+                    return
+        clause = state.unstated or (what.clause if what else "that")
+        verb = "give" if clause.startswith("the ") or clause == "that figure" else "say"
+        yield cite_sentence(
+            f"The abstract of {paper_label(top)} does not {verb} {clause}", top.number
+        )

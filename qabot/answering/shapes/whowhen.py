@@ -1,0 +1,36 @@
+"""Who and when: who wrote a paper, when it came out, answered from its metadata ("Who wrote
+the Boltzmann policy distribution paper?", "What year did AssistanceZero come out?")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from qabot.answering.extractive import WHEN, WHO, stream_extractive
+from qabot.answering.prompts import WHO_WHEN_PROMPT
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.focused import named_first
+from qabot.answering.sources import SourceBlock
+
+if TYPE_CHECKING:
+    from langchain_core.prompts import ChatPromptTemplate
+
+    from qabot.answering.state import AnswerState
+
+
+class WhoWhen(TextShape):
+    name: ClassVar[str] = "who-when"
+    description: ClassVar[str] = "who wrote a paper or when it came out, from its metadata"
+    prompt_template: ClassVar[ChatPromptTemplate] = WHO_WHEN_PROMPT
+    max_tokens: ClassVar[int] = 120
+
+    def detect(self, question: str) -> Detected | None:
+        return Detected() if WHO.search(question) or WHEN.search(question) else None
+
+    def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
+        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits, _ = named_first(state, hits, ctx)
+        return Retrieved(hits=hits, candidates=hits)
+
+    def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
+        yield from stream_extractive(state.standalone, sources)
