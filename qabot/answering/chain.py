@@ -73,6 +73,8 @@ class AnswerChain:
                 "missing": found.missing,
                 "also": found.also,
                 "unstated": found.unstated,
+                "none_because": found.none_because,
+                "sides": found.sides,
             }
         )
 

@@ -36,6 +36,10 @@ def parse_citations(text: str, hits: list[SearchHit]) -> tuple[str, list[Citatio
         return "".join(f"[{n}]" for n in keep)
 
     cleaned = CITATION.sub(replace, text)
+    # Removing one marker can join a new one from its neighbours ("[0[0]]" -> "[0]"): again
+    # until nothing changes (each pass removes characters, so it ends).
+    while (again := CITATION.sub(replace, cleaned)) != cleaned:
+        cleaned = again
     if dropped:
         log.warning("dropped citations %s: only sources 1..%d exist", dropped, len(hits))
         cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)

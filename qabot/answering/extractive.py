@@ -8,7 +8,7 @@ authors and year lines), followed by that source's `[n]`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from qabot.answering.prompts import MISSING_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
@@ -16,7 +16,11 @@ from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
-WHO = re.compile(r"\b(who\b.*\b(wrote|write|author|authored|behind)|authors?\b|written by)", re.I)
+WHO = re.compile(
+    r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed)|"
+    r"authors?\b|written by)",
+    re.I,
+)
 WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)
 _CONTRIBUTION = re.compile(
     r"\bwe (propose|introduce|present|show|find|develop|study|formali[sz]e|argue|demonstrate)",
@@ -186,12 +190,52 @@ def survey_lines(
 
 
 def compare_lines(
-    question: str, sources: list[SourceBlock], missing: list[str] | None = None
+    question: str,
+    sources: list[SourceBlock],
+    missing: list[str] | None = None,
+    sides: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> list[str]:
-    """Each side's papers with their most relevant sentence, each cited; a side the portfolio
-    has nothing on is said to be missing."""
+    """Each side under its own heading, its papers with their most relevant sentence, each
+    cited; then one line of contrast from the metadata; a side the portfolio has nothing on is
+    said to be missing. Without `sides`, the papers in a single list."""
     lines = [MISSING_SIDE_TEXT.format(side=side) for side in missing or []]
-    return [*lines, *([""] if lines else []), *(_entry(question, b) for b in sources)]
+    lines += [""] if lines else []
+    by_id = {b.paper_id: b for b in sources}
+    groups = [(side, [by_id[p] for p in ids if p in by_id]) for side, ids in sides]
+    groups = [(side, blocks) for side, blocks in groups if blocks]
+    if not groups:
+        return [*lines, *(_entry(question, b) for b in sources)]
+    for side, blocks in groups:
+        lines += [f"**{side[:1].upper()}{side[1:]}**", *(_entry(side, b) for b in blocks), ""]
+    if len(groups) == 2:
+        lines.append(contrast_line(groups[0][1][0], groups[1][1][0]))
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _authors(block: SourceBlock) -> list[str]:
+    names = [a.strip() for a in re.sub(r"\bet al\.?", "", block.authors).split(",")]
+    return [a for a in names if a]
+
+
+def contrast_line(a: SourceBlock, b: SourceBlock) -> str:
+    """One line of contrast between two sides' first papers, from their metadata only: which
+    came first, and the authors they share."""
+    if a.year and b.year and a.year != b.year:
+        older, newer = (a, b) if a.year < b.year else (b, a)
+        when = f"{paper_label(older)} came before {paper_label(newer)}"
+    elif a.year and a.year == b.year:
+        when = f"{paper_label(a)} and {paper_label(b)} came out the same year, {a.year}"
+    else:
+        when = f"{paper_label(a)} and {paper_label(b)}"
+    shared = [x for x in _authors(a) if x in set(_authors(b))]
+    if shared:
+        many = len(shared) > 1
+        who = f"; both list {' and '.join(shared)} as {'authors' if many else 'an author'}"
+    elif "et al" not in a.authors + b.authors:  # a cut list may hide a shared author
+        who = ", with no author in common"
+    else:
+        who = ""
+    return f"In contrast: {when}{who} [{a.number}][{b.number}]."
 
 
 def stream_lines(lines: list[str]) -> Iterator[str]:

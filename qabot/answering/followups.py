@@ -169,16 +169,33 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     kept its citations (`Answer.as_turn()`). A text-only history is left to condensing."""
     last = next((t for t in reversed(history) if isinstance(t, dict) and t.get("role") == "assistant"),
                 None)  # fmt: skip
-    if last is None or not isinstance(last.get("citations"), list) or not _IT.search(question):
+    if last is None or not isinstance(last.get("citations"), list):
+        return None
+    bare = not tokenize([question])[0] or not set(tokenize([question])[0]) - _BARE_WORDS
+    if not _IT.search(question) and not bare:
         return None
     listed = previous_papers([last], papers, index)
     if not listed:
         return None
     paper = listed[0]
-    written = _IT.sub(f"“{paper.title}”", question, count=1)
+    if _IT.search(question):
+        written = _IT.sub(f"“{paper.title}”", question, count=1)
+    else:  # "what year?", "and the authors?": about the same paper
+        written = f"{question.strip().rstrip('?')} of “{paper.title}”?"
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=" ".join(written.split()), route_text=question)  # fmt: skip
 
+
+# What a question that says nothing of its own asks ("what year?", "and the authors?",
+# "any code?"): about the paper the last answer was about.
+_BARE_WORDS = set(
+    tokenize(
+        [
+            "what which who when year date authors author wrote code link github published "
+            "venue where any and also more details tell"
+        ]
+    )[0]  # fmt: skip
+)
 
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|the paper|the same|"

@@ -22,7 +22,8 @@ FRAME = set(
             "available links link release releases new old newer older time ever date dated dates how "
             "there are is was were be been any much when affiliation affiliations institution "
             "institutions universities per each timeline fewest least put fall falls under belong belongs "
-            "classified filed authored produce produced contain contains those these ones above"
+            "classified filed authored produce produced contain contains those these ones above "
+            "together jointly alongside collaboration collaborations partnership"
         ]
     )[0]
 )

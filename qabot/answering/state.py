@@ -72,6 +72,12 @@ class AnswerState(BaseModel):
         default=None,
         description="The detail asked for that the abstracts do not give (the answer says so).",
     )
+    none_because: str | None = Field(
+        default=None, description="The abstention in words when filters leave no paper on it."
+    )
+    sides: list[tuple[str, list[str]]] = Field(
+        default_factory=list, description="A comparison's sides, each with its papers' ids."
+    )
     abstain: bool = False
     text: str = ""
 
@@ -94,7 +100,7 @@ class AnswerState(BaseModel):
         abstained = self.abstain or MODEL_ABSTAIN_MARKER.lower() in text.lower()
         if abstained or not text:
             return Answer(question=self.question, standalone_question=self.standalone,
-                          answer=ABSTAIN_TEXT, sources=self.hits, abstained=True,
+                          answer=self.none_because or ABSTAIN_TEXT, sources=self.hits, abstained=True,
                           answerer=answerer, shape=shape)  # fmt: skip
         cleaned, _, dropped = parse_citations(text, self.hits)
         cleaned, hits = in_reading_order(cleaned, self.hits)

@@ -68,6 +68,32 @@ class Filters(BaseModel):
         # "  " would match no name at all; an empty box means no author filter.
         return value.strip() or None if value is not None else None
 
+    def in_words(self) -> str:
+        """The filters as a phrase after "papers": "from 2025 on, by Ada Lovelace, that link
+        their code" (paper ids are the previous answer's papers)."""
+        parts = []
+        if self.year_from is not None and self.year_from == self.year_to:
+            parts.append(f"from {self.year_from}")
+        elif self.year_from is not None and self.year_to is not None:
+            parts.append(f"from {self.year_from} to {self.year_to}")
+        elif self.year_from is not None:
+            parts.append(f"from {self.year_from} on")
+        elif self.year_to is not None:
+            parts.append(f"up to {self.year_to}")
+        if self.categories:
+            parts.append(f"in {' or '.join(self.categories)}")
+        if self.author:
+            parts.append(f"by {self.author}")
+        if self.affiliation:
+            parts.append(f"with {self.affiliation}")
+        if self.profile:
+            parts.append(f"on {self.profile}'s profile")
+        if self.paper_ids is not None:
+            parts.append("of the previous answer")
+        if self.has_code is not None:
+            parts.append("that link their code" if self.has_code else "without linked code")
+        return ", ".join(parts)
+
     def is_empty(self) -> bool:
         # An empty `paper_ids` is a filter that lets nothing through, not "no filter".
         given = [v for k, v in self.model_dump().items() if k != "paper_ids"]

@@ -56,7 +56,17 @@ def clean_question(question: object, max_chars: int) -> str:
     if len(text) > max_chars:
         log.warning("question of %d characters truncated to %d", len(text), max_chars)
         text = text[:max_chars]
-    return text
+    # "ok, switching topics: any work on X?": the preamble is about the chat, not the papers
+    # ("topics" would read as a request for the portfolio's themes).
+    return _PREAMBLE.sub("", text, count=1).strip() or text
+
+
+_PREAMBLE = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|alright|right|thanks|thank you|great|cool|now)[,.!]?\s+)*"
+    r"(?:(?:switching|changing|change of|new|different|another|on another)\s+"
+    r"(?:topics?|gears|subjects?|questions?|note)|moving on)\s*[:,.!—–-]+\s*",
+    re.I,
+)
 
 
 class Turn(BaseModel):

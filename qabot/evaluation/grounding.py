@@ -173,17 +173,19 @@ def strip_citations(text: str) -> str:
 
 def answer_sentences(text: str) -> list[str]:
     """Sentences of an answer (list items count as sentences), markers kept."""
-    parts = (p.strip().lstrip("-•* ").strip() for p in _SENTENCE.split(text))
+    # A list's bullet goes; a bold heading ("**Side**") keeps its asterisks (it is framing).
+    parts = (re.sub(r"^(?:[-•]|\*(?!\*))\s*", "", p.strip()).strip() for p in _SENTENCE.split(text))
     return [p for p in parts if len(re.findall(r"\w+", p)) >= 2]
 
 
 def is_framing(sentence: str) -> bool:
-    """A heading, a list's uncited introduction, or an uncited "the portfolio has no paper
+    """A heading ("## …", "**Side**"), a list's uncited introduction, or an uncited "the portfolio has no paper
     about X": structure or absence, not a claim a source must support."""
     if CITATION.search(sentence):
         return False
     text = sentence.strip()
-    return text.startswith("#") or text.endswith(":") or bool(REFUSAL.search(text))
+    heading = text.startswith("#") or bool(re.fullmatch(r"\*\*[^*]+\*\*", text))
+    return heading or text.endswith(":") or bool(REFUSAL.search(text))
 
 
 def _numbers(text: str) -> set[str]:
@@ -249,6 +251,20 @@ class Judge(Protocol):
     def check(self, sentence: str, passages: Sequence[str]) -> SupportResult: ...
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+def _relation_words() -> set[str]:
+    """Words that relate papers' metadata ("came before", "the same year", "both list … as an
+    author"): not content a passage states. The names, years and titles around them are still
+    checked verbatim."""
+    from qabot.index.lexical import tokenize
+
+    return set(tokenize(["in contrast came before after out same year years both list lists "
+                         "author authors common earlier later older newer"])[0])  # fmt: skip
+
+
 class LexicalJudge:
     """The deterministic, offline support check described above."""
 
@@ -261,7 +277,7 @@ class LexicalJudge:
         claim = strip_citations(sentence)
         source = " ".join(passages)
         source_lower = source.lower()
-        words = set(tokenize([claim])[0])
+        words = set(tokenize([claim])[0]) - _relation_words()
         have = set(tokenize([source])[0])
         coverage = len(words & have) / len(words) if words else 1.0
         numbers = tuple(sorted(_numbers(claim) - _numbers(source)))
@@ -270,10 +286,14 @@ class LexicalJudge:
         # A claim that reuses a passage sentence's words but flips its negation ("there has
         # been little work" -> "a great deal of work") is caught by comparing parities.
         unquoted = _QUOTED.sub(" ", claim)  # quoted spans (titles) are checked verbatim above
-        closest = _closest_sentence(words, passages)
+        closest = _closest_sentence(set(tokenize([unquoted])[0]) or words, passages)
         for quote in _QUOTED.findall(claim):  # … so on both sides ("Planning without Search")
             closest = re.sub(re.escape(quote), " ", closest, flags=re.I)
-        flip = _polarity(unquoted) != _polarity(closest)
+        # A quotation is its own closest sentence, whatever the sentence splitter makes of
+        # the passage ("vs.", "i.e." and links split it oddly).
+        body = _norm(re.sub(r"^“[^”]+”(?: \([^)]*\))?:\s*", "", claim))
+        quoted = len(body) > 20 and body in _norm(source)
+        flip = not quoted and _polarity(unquoted) != _polarity(closest)
         ok = coverage >= self.threshold and not numbers and not names and not quotes and not flip
         return SupportResult(ok, coverage, numbers, names, quotes, flip)
 
@@ -332,6 +352,10 @@ class AnswerGrounding:
         return {k: v for k, v in self.__dict__.items() if k != "unsupported"}
 
 
+_ABSENT = re.compile(
+    r"The abstract of “(?P<title>[^”]+)”(?: \([^)]*\))? does not (?:give|say|state) [^\[\]]+ "
+    r"\[(?P<n>\d+)\]\."
+)
 _LISTED = re.compile(r"“(?P<title>[^”]+)”(?: \((?:\d{4}|n\.d\.)\))? \[(?P<n>\d+)\]")
 
 
@@ -347,20 +371,23 @@ def grade_answer(answer: Answer, judge: Judge | None = None) -> AnswerGrounding:
         return AnswerGrounding(0, validity, None, None, None, [])
     sentences = [s for s in answer_sentences(answer.answer) if not is_framing(s)]
     unsupported: list[tuple[str, str]] = []
+
     # A listed paper ("“Title” (2024) [4]" under "Also in the portfolio:") claims only that
     # source 4 is that paper: checked against its title, and not a claim of the answer's own
     # (the answerer does not write the list, so it must not dilute what the answerer wrote).
-    listed = [s for s in sentences if _LISTED.fullmatch(s.strip())]
+    # So is "The abstract of “Title” (2024) does not give the learning rate [1]": a claim of
+    # absence no passage can support; what can be checked is that [1] is that paper.
+    def structural(sentence: str) -> re.Match[str] | None:
+        return _LISTED.fullmatch(sentence.strip()) or _ABSENT.fullmatch(sentence.strip())
+
+    listed = [s for s in sentences if structural(s)]
     for item in listed:
-        match = _LISTED.fullmatch(item.strip())
+        match = structural(item)
         assert match is not None
-        hit = (
-            answer.sources[int(match["n"]) - 1]
-            if 0 < int(match["n"]) <= len(answer.sources)
-            else None
-        )
+        n = int(match["n"])
+        hit = answer.sources[n - 1] if 0 < n <= len(answer.sources) else None
         if hit is None or hit.title != match["title"]:
-            unsupported.append((item, "a listed title that is not its source's"))
+            unsupported.append((item, "a title that is not its source's"))
     sentences = [s for s in sentences if s not in listed]
     wrong = len(unsupported)  # listed titles that are not their sources': unsupported claims
     recall_hits = supported = relevant = cited = 0

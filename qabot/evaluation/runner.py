@@ -148,7 +148,23 @@ class EvalReport(BaseModel):
     by_kind: dict[str, dict[str, float | None]] = Field(
         default_factory=dict, description='Metrics per kind, and per "kind/split".'
     )
+    worst_phrasing: dict[str, tuple[str, float]] = Field(
+        default_factory=dict,
+        description='Per kind asked in several phrasings ("survey"), the phrasing with the '
+        "lowest coverage, and that coverage.",
+    )
     items: list[ItemResult]
+
+
+def worst_phrasings(by_kind: dict[str, dict[str, float | None]]) -> dict[str, tuple[str, float]]:
+    """kind -> (phrasing, coverage) for the phrasing of each kind with the lowest coverage."""
+    worst: dict[str, tuple[str, float]] = {}
+    for group, m in by_kind.items():
+        kind, _, phrasing = group.partition(":")
+        value = m.get("coverage")
+        if phrasing and value is not None and (kind not in worst or value < worst[kind][1]):
+            worst[kind] = (phrasing, value)
+    return worst
 
 
 def load_dataset(path: Path) -> list[EvalItem]:
@@ -337,6 +353,7 @@ def run_eval(
         questions=len(results),
         metrics=metrics,
         by_kind=by_kind,
+        worst_phrasing=worst_phrasings(by_kind),
         items=results,
     )
 
@@ -372,12 +389,21 @@ def markdown_report(report: EvalReport) -> str:
         shown = [
             "questions",
             "hit@1",
+            "cited_hit@1",
             "coverage",
             "paper_precision",
-            "citation_precision",
             "faithfulness",
             "statistics_exact_match",
+            "out_of_scope_abstention",
+            "false_abstention",
+            "absent_detail_honesty",
+            "present_detail_accuracy",
+            "definition_accuracy",
+            "who_when_accuracy",
+            "follow_up_accuracy",
         ]
+        shown = [n for n in shown if n == "questions" or any(
+            m.get(n) is not None for m in report.by_kind.values())]  # fmt: skip
         lines += [
             "",
             "## Per kind",
@@ -388,6 +414,8 @@ def markdown_report(report: EvalReport) -> str:
         for kind, m in report.by_kind.items():
             cells = [str(int(m["questions"] or 0))] + [_fmt(m.get(n)) for n in shown[1:]]
             lines.append(f"| {kind} | {' | '.join(cells)} |")
+        for kind, (phrasing, value) in report.worst_phrasing.items():
+            lines += ["", f"Worst phrasing of {kind}: {phrasing} (coverage {value:.3f})."]
     lines += [
         "",
         "![metrics](metrics.png)",
@@ -445,4 +473,6 @@ def load_report(path: Path) -> EvalReport:
 
 
 def metrics_json(report: EvalReport) -> dict[str, Any]:
-    return {"answerer": report.answerer, "questions": report.questions, **report.metrics}
+    worst = {k: {"phrasing": p, "coverage": v} for k, (p, v) in report.worst_phrasing.items()}
+    extra = {"worst_phrasing": worst} if worst else {}
+    return {"answerer": report.answerer, "questions": report.questions, **report.metrics, **extra}

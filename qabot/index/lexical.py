@@ -39,10 +39,20 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     )
 
 
-def _ratio(a: str, b: str) -> float:
-    import difflib
-
-    return difflib.SequenceMatcher(None, a, b).ratio()
+def _one_slip(a: str, b: str) -> bool:
+    """`a` and `b` differ by one edit: a letter inserted, deleted or replaced, or two
+    neighbouring letters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+    return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
 
 
 # The arrays of the saved index that `load` memory-maps rather than reads whole: opening checks
@@ -138,9 +148,12 @@ class LexicalIndex:
                 if word.isalpha() and len(word) >= 4:
                     buckets.setdefault(word[0], []).append(word)
             self._buckets = buckets
-        close = difflib.get_close_matches(token, self._buckets.get(token[0], []), n=2, cutoff=0.85)
-        # Only a clear nearest word: two as near would make it a guess.
-        if not close or (len(close) == 2 and _ratio(token, close[1]) == _ratio(token, close[0])):
+        close = difflib.get_close_matches(token, self._buckets.get(token[0], []), n=3, cutoff=0.85)
+        # One slip only (a letter added, dropped, changed or two swapped), and a clear nearest
+        # word: two as near would make it a guess. Wider matches respelled SciFact's rare
+        # terms into other terms (lexical nDCG@10 0.673 -> 0.672).
+        close = [c for c in close if _one_slip(token, c)]
+        if len(close) != 1:
             return None
         return close[0]
 

@@ -118,21 +118,24 @@ class Subject:
     coverage: float | None  # the weighted share in the papers (None: no specific word)
     unknown: float  # the weighted share the corpus never uses ("StarCraft", "dopamine")
     known_found: int  # how many of the words the corpus uses are in the papers
+    words: int = 0  # how many specific words the question has
 
 
 def subject(question: str, hits: list[SearchHit], share: Callable[[str], float],
-            chunks: int, ignore: Collection[str] = ()) -> Subject:  # fmt: skip
+            chunks: int, ignore: Collection[str] = (), generic: bool = False) -> Subject:  # fmt: skip
     """The question's subject against the hits' titles and passages.
 
     `share(token)`: the share of the index's chunks with the (stemmed) token, 0 for a word
     the corpus never uses (qabot.index.lexical.LexicalIndex.chunk_share). Tokens in `ignore`
-    (the question's framing) do not count. A word the corpus uses, though not in these papers,
+    (the question's framing) do not count; with `generic`, words in many chunks count too. A
+    word the corpus uses, though not in these papers,
     counts half: the search may have ranked its papers lower ("shape" what users want); one
     it never uses counts nothing."""
     from qabot.index.lexical import tokenize
 
     shares = {t: s for t in set(tokenize([question])[0]) - set(ignore)
-              if _specific(s := share(t), chunks) and len(t) > 1 and not t.isdigit()}  # fmt: skip
+              if (generic or _specific(s := share(t), chunks)) and len(t) > 1
+              and not t.isdigit() and (s := share(t)) >= 0}  # fmt: skip
     if not shares:
         return Subject(coverage=None, unknown=0.0, known_found=0)
     weights = {t: _weight(s, chunks) for t, s in shares.items()}
@@ -144,6 +147,7 @@ def subject(question: str, hits: list[SearchHit], share: Callable[[str], float],
         coverage=sum(w * credit[t] for t, w in weights.items()) / total,
         unknown=sum(w for t, w in weights.items() if shares[t] == 0) / total,
         known_found=sum(1 for t in shares if shares[t] > 0 and t in found),
+        words=len(shares),
     )
 
 

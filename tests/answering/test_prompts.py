@@ -58,12 +58,15 @@ def test_sources_round_trip_through_the_prompt() -> None:
 
 def test_survey_and_compare_prompts_fill_every_variable() -> None:
     assert set(SURVEY_PROMPT.input_variables) == {"sources", "question", "order"}
-    assert set(COMPARE_PROMPT.input_variables) == {"sources", "question", "missing"}
+    assert set(COMPARE_PROMPT.input_variables) == {"sources", "question", "missing", "sides"}
     for chronological, order in SURVEY_ORDER.items():
         rendered = SURVEY_PROMPT.format(sources="S", question="Q", order=order)
         assert order in rendered and "{" not in rendered.replace("{}", ""), chronological
-    rendered = COMPARE_PROMPT.format(sources="S", question="Q", missing="AlphaFold")
+    rendered = COMPARE_PROMPT.format(
+        sources="S", question="Q", missing="AlphaFold", sides="Dynalang: sources 1"
+    )
     assert "<missing>\nAlphaFold\n</missing>" in rendered and "{" not in rendered
+    assert "<sides>\nDynalang: sources 1\n</sides>" in rendered
 
 
 def test_survey_and_compare_prompts_keep_the_citation_rules() -> None:

@@ -67,3 +67,17 @@ def test_the_committed_eval_figures_are_what_a_fresh_run_gives(extractive_bot: Q
     assert json.loads(json.dumps(fresh)) == committed, (
         "the default answerer's eval figures moved: run `bash scripts/docs.sh` and commit them"
     )
+
+
+def test_the_worst_phrasing_of_each_kind_is_reported() -> None:
+    from qabot.evaluation.runner import worst_phrasings
+
+    by_kind = {
+        "survey": {"coverage": 0.8},
+        "survey:yes-no": {"coverage": 0.6},
+        "survey:imperative": {"coverage": 0.9},
+        "survey/dev": {"coverage": 0.1},  # a split, not a phrasing
+        "focused": {"coverage": None},
+        "yes-no:yes-no": {"coverage": None},
+    }
+    assert worst_phrasings(by_kind) == {"survey": ("yes-no", 0.6)}

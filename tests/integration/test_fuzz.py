@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qabot.answering.citations import parse_citations
@@ -47,6 +47,7 @@ def test_any_truncation_of_the_real_profile_is_handled(cut: int) -> None:
     text=st.text(alphabet=st.sampled_from(list("ab [],;0123456789\n.")), max_size=120),
     sources=st.integers(min_value=0, max_value=6),
 )
+@example(text="[0[0]]", sources=0)  # removing the inner marker once made a new one
 def test_citation_parser_keeps_only_valid_markers(text: str, sources: int) -> None:
     hits = [SearchHit(paper_id=f"p{i}", title=f"T{i}", score=1.0) for i in range(1, sources + 1)]
     cleaned, citations, dropped = parse_citations(text, hits)

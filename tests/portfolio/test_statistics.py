@@ -438,4 +438,4 @@ def test_counts_per_source_with_bibtex_papers(tmp_path) -> None:  # type: ignore
     route = route_question(question, Vocabulary.from_portfolio(portfolio))
     text = _statistic(portfolio, question, route).answer
     assert "51 papers are indexed" in text
-    assert "lists 50; 1 come from paper files" in text and "JSONL" not in text
+    assert "lists 50; 1 comes from paper files" in text and "JSONL" not in text

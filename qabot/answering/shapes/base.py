@@ -21,6 +21,7 @@ from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, QUEST
 from qabot.answering.prompts import ANSWER_PROMPT, neutralise
 from qabot.answering.sources import SourceBlock, format_sources, sources_from_hits
 from qabot.config.groups import RetrievalSettings
+from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit, marker_order
 from qabot.retrieval.hybrid import HybridRetriever
 from qabot.retrieval.relevance import Subject, best_relevance, is_relevant, subject
@@ -45,6 +46,11 @@ SCOPE_STRONG_SIMILARITY = 0.55
 # (paraphrases use everyday words no abstract does, but keep some of the subject's own).
 SCOPE_MAX_UNKNOWN = 0.35
 SCOPE_WEAK_SIMILARITY = 0.37
+# … or, for a subject of at most SCOPE_SHORT_WORDS specific words, when SCOPE_SHORT_UNKNOWN of
+# it is in unknown words and no paper is SCOPE_SHORT_SIMILARITY similar.
+SCOPE_SHORT_WORDS = 3
+SCOPE_SHORT_UNKNOWN = 0.5
+SCOPE_SHORT_SIMILARITY = 0.5
 # A question the embedding rates below `min_relevance` is still answered when the papers found
 # have SCOPE_WORDS_COVERAGE of its specific words, all known to the corpus (`said_in_words`).
 SCOPE_WORDS_COVERAGE = 0.75
@@ -56,6 +62,11 @@ class ShapeContext:
 
     retriever: HybridRetriever
     settings: RetrievalSettings
+
+    def search(self, text: str, k: int, filters: Filters) -> list[SearchHit]:
+        """Search for an answer: typos in the question respelled for BM25 (see
+        `HybridRetriever.search`), which the bare search API leaves as typed."""
+        return self.retriever.search(text, k=k, filters=filters, respell=True)
 
     def word_share(self, token: str) -> float:
         """The share of the index's chunks with a (stemmed) word."""
@@ -77,17 +88,21 @@ class Retrieved:
     # The detail asked for that the papers' abstracts do not give ("how many participants"):
     # the answer says so (`Answer.unstated`).
     unstated: str | None = None
+    # Why nothing is answered, in words, when the papers on the subject are all outside the
+    # filters ("No paper from 2025 on is about reward hacking; 1 paper on it is outside …").
+    none_because: str | None = None
+    # A comparison's sides in the question's order, each with its papers' ids.
+    sides: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 # Words a question may use that say what kind of answer it wants, not what it is about.
 FRAMING = frozenset(FRAME | OVERVIEW_FRAME | QUESTION_WORDS | FUNCTION_WORDS)
 
 
-def _subject(
-    text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collection[str]
-) -> Subject:
+def _subject(text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collection[str],
+             generic: bool = False) -> Subject:  # fmt: skip
     text = ctx.retriever.spelled(text)  # as searched
-    return subject(text, hits[:5], ctx.word_share, ctx.chunks, FRAMING | set(ignore))
+    return subject(text, hits[:5], ctx.word_share, ctx.chunks, FRAMING | set(ignore), generic)
 
 
 def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
@@ -104,9 +119,14 @@ def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
         and best < SCOPE_STRONG_SIMILARITY
     ):
         return True
-    return found.unknown >= SCOPE_MAX_UNKNOWN and (
+    if found.unknown >= SCOPE_MAX_UNKNOWN and (
         found.known_found == 0 or best < SCOPE_WEAK_SIMILARITY
-    )
+    ):
+        return True
+    # A short subject mostly in words no abstract uses ("agents to play chess"): the one word
+    # the papers share with it ("play") is not what it is about.
+    return (found.words <= SCOPE_SHORT_WORDS and found.unknown >= SCOPE_SHORT_UNKNOWN
+            and best < SCOPE_SHORT_SIMILARITY)  # fmt: skip
 
 
 def said_in_words(text: str, hits: list[SearchHit], ctx: ShapeContext,
@@ -115,6 +135,8 @@ def said_in_words(text: str, hits: list[SearchHit], ctx: ShapeContext,
     knows, though the embedding rates them low ("technical report papers": MiniLM gives the
     Gemini reports 0.29): the papers are on the subject anyway."""
     found = _subject(text, hits, ctx, ignore)
+    if found.coverage is None:  # only common words ("recommender system"): those, then
+        found = _subject(text, hits, ctx, ignore, generic=True)
     return (found.coverage is not None and found.coverage >= SCOPE_WORDS_COVERAGE
             and found.unknown == 0)  # fmt: skip
 
@@ -155,7 +177,7 @@ class TextShape(AnswerShape):
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         """The top k papers for the question (or its route's query)."""
-        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         return Retrieved(hits=hits, candidates=hits, missing=[])
 
     def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
@@ -165,7 +187,9 @@ class TextShape(AnswerShape):
         ignore = self.not_the_subject(state)
         if not found:
             return True
-        if is_relevant(text, found, ctx.settings.min_relevance):
+        # Papers the user picked ("which of those is about language models?"): no similarity
+        # floor among them, only the scope rule.
+        if state.filters.paper_ids or is_relevant(text, found, ctx.settings.min_relevance):
             return out_of_scope(text, found, ctx, ignore)
         return not said_in_words(text, found, ctx, ignore)
 

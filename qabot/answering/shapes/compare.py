@@ -21,6 +21,7 @@ from qabot.answering.shapes.base import (
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
 from qabot.domain.records import SearchHit
+from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import is_relevant, named_terms
 
 if TYPE_CHECKING:
@@ -75,6 +76,14 @@ def _side(
         if naming:
             kept = {h.paper_id for h in chosen}
             return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept][:PER_SIDE]
+    # A described side the papers name in so many words ("the optimal behavior prior"): those
+    # papers, not every paper the relevance rule keeps for its words.
+    words = set(tokenize([side])[0])
+    if len(words) >= 2:
+        saying = [h for h in candidates if h.paper_id not in seen and words <= set(
+            tokenize([" ".join([h.title, *(e.text for e in h.evidence)])])[0])]  # fmt: skip
+        if saying:
+            return saying[:PER_SIDE]
     mine = [h for h in chosen if h.paper_id not in seen]
     years = [h.year for h in other if h.year]
     if _EARLIER.search(side) and years:
@@ -99,6 +108,7 @@ class Compare(TextShape):
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits: list[SearchHit] = []
         missing: list[str] = []
+        sides: dict[str, list[str]] = {}
         # A named side first ("AssistanceZero"), so "earlier approaches" can follow it.
         for side in sorted(state.route.sides, key=lambda s: not named_terms(s)):
             candidates, chosen = relevant_set(side, state.filters, ctx)
@@ -108,17 +118,31 @@ class Compare(TextShape):
             ):
                 missing.append(side)
                 continue
-            hits += _side(side, candidates, chosen, hits)
-        return Retrieved(hits=hits, candidates=hits, missing=missing)
+            mine = _side(side, candidates, chosen, hits)
+            sides[side] = [h.paper_id for h in mine]
+            hits += mine
+        # In the question's order, each side with its papers (the answer's headings).
+        ordered = [(side, sides[side]) for side in state.route.sides if side in sides]
+        return Retrieved(hits=hits, candidates=hits, missing=missing, sides=ordered)
 
     def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
         return not state.hits  # each side passed the gate on its own
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
-        yield from stream_lines(compare_lines(state.standalone, sources, state.missing))
+        yield from stream_lines(
+            compare_lines(state.standalone, sources, state.missing, state.sides)
+        )
 
     def prompt(self, state: AnswerState, sources: list[SourceBlock]) -> PromptValue:
         missing = "\n".join(neutralise(side) for side in state.missing) or "(none)"
+        numbers = {s.paper_id: s.number for s in sources}
+        sides = (
+            "\n".join(
+                f"{neutralise(side)}: sources {', '.join(str(numbers[p]) for p in ids if p in numbers)}"
+                for side, ids in state.sides
+            )
+            or "(none)"
+        )
         return self.prompt_template.invoke(
-            {**self.prompt_variables(state, sources), "missing": missing}
+            {**self.prompt_variables(state, sources), "missing": missing, "sides": sides}
         )

@@ -100,7 +100,7 @@ class Definition(TextShape):
         return Detected() if defined_term(question) else None
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
-        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, _ = named_first(state, hits, ctx)
         # The defining sentence may sit outside the passages search picked: the whole abstract.
         hits = [with_abstract(h, ctx) for h in hits[:1]] + hits[1:]

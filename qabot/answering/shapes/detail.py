@@ -59,11 +59,15 @@ _ENTITY = re.compile(
 # A place: "where is the leaderboard hosted?".
 _WHERE = re.compile(r"^where (?:is|are|was|were|can)\b.*\b(?P<verb>hosted|released|available|"
                     r"published|run|found|deployed|downloaded)\b", re.I)  # fmt: skip
+# A sentence that lists things: "…: A and B", "such as", "including", "namely".
+_LISTS = re.compile(r":\s+\S|\bsuch as\b|\bincluding\b|\bnamely\b|\(\d\)|\b(?:both|either)\b", re.I)
 # A number, not an enumerator ("(1)", "2)").
 _ENUMERATOR = re.compile(r"\(\d+\)|(?<![\w.])\d+\)")
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
                  r"hundreds?|thousands?|millions?|billions?|trillions?")  # fmt: skip
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
+_COUNT = re.compile(rf"~?\d[\d,.^]*(?:[kKMB]|%|x)?|(?:{_NUMBER_WORDS})|\d+-(?:person|participant|user)s?",
+                    re.I)  # fmt: skip
 _MAGNITUDE = re.compile(r"\b(?:thousand|million|billion|trillion|[kKMB])\b|\d[kKMB]\b|%|\bhours?\b|"
                         r"\btokens?\b|\bparameters?\b", re.I)  # fmt: skip
 # A name that can answer "which model / dataset / algorithm": an acronym, a CamelCase word, or
@@ -80,6 +84,10 @@ _SYNONYMS = {
     "length": {"length", "long", "hour", "token"},
     "video": {"video", "hour", "minute"},
     "host": {"host", "hosted"},
+    "hosted": {"host", "avail", "access", "found"},
+    "people": {"person", "people", "participant", "user", "subject"},
+    "participants": {"person", "people", "participant", "user", "subject"},
+    "users": {"person", "people", "participant", "user"},
 }
 
 
@@ -120,10 +128,12 @@ def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
     model was Q-SFT built on?"), not what a named thing is ("What is the ARCA algorithm?": a
     definition) nor which paper did something ("Which model family from Google ships …": the
     thing asked for is the sentence's subject, so no auxiliary verb follows it)."""
-    if any(c.isupper() for c in match["noun"].replace("LLM", "")):
-        return False  # "the ARCA algorithm", "the MessySurfaces dataset": a named thing
     rest = question[match.end() :]
     copula = re.match(r"(?:so,? )?(?:what|which)\s+(?:is|was|are|were)\b", question, re.I)
+    if copula and any(c.isupper() for c in match["noun"].replace("LLM", "")):
+        return False  # "what is the ARCA algorithm?": a named thing, a definition
+    if re.match(r"(?:her|his|their|my|your|favou?rite)\b", match["noun"], re.I):
+        return False  # "what is her favourite programming language?": about a person
     return bool(copula) or bool(
         re.match(
             r"\s+(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would)\b", rest, re.I
@@ -148,7 +158,8 @@ def _near(sentence: str, heads: set[str], window: int = 8) -> bool:
     """A number within `window` words of a head word (enumerators "(1)" are not numbers)."""
     words = re.findall(r"[\w^.'%-]+", _ENUMERATOR.sub(" ", sentence))
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
-    numbered = [i for i, w in enumerate(words) if _NUMBER.search(w)]
+    # A count, not a compound ("two-player", "3D"): the number stands as its own word.
+    numbered = [i for i, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,;:"))]
     return any(abs(i - j) <= window for i in at for j in numbered)
 
 
@@ -159,6 +170,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     tokens = set(tokenize([sentence])[0])
     heads = _heads(what.phrase)
     if what.kind == "where":
+        if heads & tokens and re.search(r"https?://|www\.", sentence):
+            return 1.5  # a link is where
         place = re.search(
             r"(?<!^)\b[A-Z][a-z]{2,}|https?://|www\.|\w\.(?:com|org|io|ai)\b", sentence
         )
@@ -170,22 +183,49 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if heads and not heads & tokens:
         return 0.0
     own = {w.lower() for n in names for w in n.split()} | GENERIC_NAMES
+    # … and the acronyms of the question's names ("CoS" for "Context Steering").
+    own |= {"".join(w[0] for w in n.split()).lower() for n in names if len(n.split()) > 1}
+    found_acronyms = {n for n in _NAME.findall(sentence)
+                      if "".join(c for c in n if c.isupper()).lower() in own}  # fmt: skip
     found = [
         n
         for n in _NAME.findall(sentence)
-        if n.lower().rstrip("s") not in own and n.lower() not in own
+        if n.lower().rstrip("s") not in own and n.lower() not in own and n not in found_acronyms
     ]
+    phrase = {t for t in tokenize([what.phrase])[0] if len(t) > 1}
+    # Things listed after the phrase ("We study two decomposition methods: manual
+    # decomposition …", "datasets such as …"): the sentence names them in words.
+    if len(phrase) >= 2 and phrase <= tokens and _LISTS.search(sentence):
+        return 1.0
+    if _named_by_modifier(sentence, heads, set(tokenize([" ".join(names)])[0]) | phrase):
+        return 1.0  # "a new interactive flight-booking task": the word before names it
     if not found:
         return 0.0
     # The sentence must be about the detail, not merely mention a name: it uses every word of
     # a phrase of two or more ("base language model"), or a name sits near the head word.
-    phrase = {t for t in tokenize([what.phrase])[0] if len(t) > 1}
     if len(phrase) >= 2 and phrase <= tokens:
         return 1.0
     words = re.findall(r"[\w.'-]+", sentence)
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     named = [i for i, w in enumerate(words) if w.strip(".") in found]
     return 1.0 if any(abs(i - j) <= 6 for i in at for j in named) else 0.0
+
+
+_PLAIN_MODIFIERS = {"new", "novel", "standard", "simpl", "challeng", "common", "larg", "small",
+                    "singl", "popular", "exist", "differ", "various", "sever", "two", "three"}  # fmt: skip
+
+
+def _named_by_modifier(sentence: str, heads: set[str], asked: set[str]) -> bool:
+    """The sentence names the thing by the word before its head ("a new interactive
+    flight-booking task"): a word the question does not use and that is not a plain
+    adjective ("new", "standard")."""
+    words = re.findall(r"[\w'-]+", sentence)
+    for i, word in enumerate(words[1:], 1):
+        if set(tokenize([word])[0]) & heads:
+            before = tokenize([words[i - 1]])[0]
+            if before and not set(before) & (asked | _PLAIN_MODIFIERS) and "-" in words[i - 1]:
+                return True
+    return False
 
 
 def stating_sentence(text: str, what: Asked, question: str) -> str | None:
@@ -220,7 +260,7 @@ class Detail(TextShape):
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         """The paper the question is about first, with its whole abstract; the next one too
         when the question names no paper."""
-        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, named = named_first(state, hits, ctx)
         if not hits:
             return Retrieved(hits=hits, candidates=hits)

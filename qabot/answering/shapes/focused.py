@@ -38,7 +38,7 @@ def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
     survey's worth of candidates if the top k miss it), and that paper, if any."""
     named = naming_hit(state.standalone, hits)
     if named is None:
-        wider = ctx.retriever.search(state.search_text, k=ctx.settings.survey_max,
+        wider = ctx.search(state.search_text, k=ctx.settings.survey_max,
                                      filters=state.filters)  # fmt: skip
         named = naming_hit(state.standalone, wider)
     if named is None:
@@ -57,7 +57,7 @@ class Focused(TextShape):
         return Detected()  # the default: the registry tries it last
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
-        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, named = named_first(state, hits, ctx)
         if named is not None or not self.lists_others or not hits:
             return Retrieved(hits=hits, candidates=hits)

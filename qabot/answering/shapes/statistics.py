@@ -130,7 +130,8 @@ class Facts:
             stated = f"states {p.papers_stated} papers and " if p.papers_stated is not None else ""
             parts.append(f"{p.name}'s profile {stated}lists {sources.get(p.name, 0)}")
         if JSONL_SOURCE in sources:
-            parts.append(f"{sources[JSONL_SOURCE]} come from paper files")
+            n_files = sources[JSONL_SOURCE]
+            parts.append(f"{n_files} come{'s' if n_files == 1 else ''} from paper files")
         return f" ({'; '.join(parts)})" if parts else ""
 
     def none(self, question: str, route: Route) -> Answer:
@@ -143,11 +144,20 @@ class Facts:
                 "end in “et al.”."
             )
         elif f.paper_ids is not None:
-            text = f"None in the indexed portfolio: no paper is {self.scope(route)}."
+            wanted = set(f.paper_ids)
+            picked = [p for p in self.pf.papers if p.paper_id in wanted]
+            only_code = (
+                f.has_code and f.model_copy(update={"paper_ids": None, "has_code": None}).is_empty()
+            )
+            if len(picked) == 1 and only_code:  # "is there code for it?"
+                paper = picked[0]
+                text = f"“{paper.title}” ({paper.display_date}) does not link its code [1]."
+                return self.cite(question, text, picked)
+            text = f"None in the indexed portfolio: there are no papers {self.scope(route)}."
         else:
             years = sorted(self.pf.counts_by_year())
             span = f" (the indexed papers span {years[0]}–{years[-1]})" if years else ""
-            text = f"None in the indexed portfolio: no indexed paper is {self.scope(route)}{span}."
+            text = f"None in the indexed portfolio: there are no indexed papers {self.scope(route)}{span}."
         return self.cite(question, text, [])
 
     def listing(self, papers: list[Paper], summaries: bool = False) -> str:

@@ -84,7 +84,7 @@ def relevant_set(
     """(candidates, the relevant ones): up to `survey_max` papers for `query`, and those the
     relevance rule keeps (docs/measurements.md, "Portfolio-level answers")."""
     settings = ctx.settings
-    candidates = ctx.retriever.search(query, k=settings.survey_max, filters=filters)
+    candidates = ctx.search(query, k=settings.survey_max, filters=filters)
     chosen = select_relevant(
         candidates, settings.survey_threshold, settings.survey_dense_weight, settings.survey_agree
     )
@@ -110,7 +110,21 @@ class Survey(TextShape):
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         # The topic alone, without the framing ("what has she done on"): the route's query.
         candidates, hits = relevant_set(state.search_text, state.filters, ctx)
-        return Retrieved(hits=hits, candidates=candidates, missing=[])
+        filters = state.filters
+        if filters.is_empty() or filters.paper_ids is not None or not hits:
+            return Retrieved(hits=hits, candidates=candidates, missing=[])
+        # Under filters ("from 2025"), relevance is judged over the whole portfolio: the best
+        # paper among those the filters let through is not on the topic just for being best.
+        _, overall = relevant_set(state.search_text, Filters(), ctx)
+        on_topic = {h.paper_id for h in overall}
+        kept = [h for h in hits if h.paper_id in on_topic]
+        if kept:
+            return Retrieved(hits=kept, candidates=candidates, missing=[])
+        n = len(overall)
+        outside = f" {n} paper{'s' if n != 1 else ''} on it {'are' if n != 1 else 'is'} outside these filters."
+        why = (f"None in the indexed portfolio: no paper {filters.in_words()} is about "
+               f"“{state.search_text}”.{outside if overall else ''}")  # fmt: skip
+        return Retrieved(hits=[], candidates=candidates, missing=[], none_because=why)
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
         yield from stream_lines(

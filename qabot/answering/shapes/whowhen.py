@@ -28,7 +28,7 @@ class WhoWhen(TextShape):
         return Detected() if WHO.search(question) or WHEN.search(question) else None
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
-        hits = ctx.retriever.search(state.search_text, k=state.k, filters=state.filters)
+        hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, _ = named_first(state, hits, ctx)
         return Retrieved(hits=hits, candidates=hits)
 

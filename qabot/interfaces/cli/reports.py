@@ -177,4 +177,6 @@ def eval_(
             ]
         table.add_row(*row)
     out.print(table)
+    for kind, (phrasing, value) in report.worst_phrasing.items():
+        out.print(f"Worst phrasing of {kind} questions: {phrasing} (coverage {value:.3f}).")
     err.print("Wrote " + ", ".join(str(p) for p in paths))

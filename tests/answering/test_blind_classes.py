@@ -1,0 +1,205 @@
+"""The classes of failure measured on independently written questions (issue 26), each
+reproduced with the quoted question and checked with the default offline answerer. The
+aggregate figures come from `qabot eval --dataset tests/data/blind/...` (docs/measurements.md);
+these pin one example of each class."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qabot import QABot
+from qabot.domain.questions import clean_question
+from qabot.domain.records import Answer
+
+
+def _titles(answer: Answer) -> list[str]:
+    return [c.title.split(":")[0] for c in answer.citations]
+
+
+def _chain(bot: QABot, questions: list[str]) -> list[Answer]:
+    history: list[dict[str, object]] = []
+    answers = []
+    for question in questions:
+        answer = bot.ask(question, history=history)
+        answers.append(answer)
+        history += [{"role": "user", "content": question}, answer.as_turn()]
+    return answers
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What work has been done on recommender systems?",
+        "Recommender systems: what has been studied here?",
+        "any recomender system papers?",  # a typo: BM25 searches it as the corpus spells it
+        "Summarise her work on recommender systems.",
+    ],
+)
+def test_an_overview_in_any_phrasing_cites_every_paper_on_it(
+    extractive_bot: QABot, question: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey", question
+    assert {"Estimating and Penalizing Induced Preference Shifts in Recommender Systems",
+            "CTRL-Rec"} <= set(_titles(answer)), answer.answer  # fmt: skip
+
+
+def test_a_focused_answer_lists_the_other_relevant_papers_each_cited(
+    extractive_bot: QABot,
+) -> None:
+    answer = extractive_bot.ask("How can users steer recommendations with plain text?")
+    assert "\n\nAlso in the portfolio:\n- “" in answer.answer
+    listed = answer.answer.split("Also in the portfolio:")[1]
+    for line in listed.strip().splitlines():
+        assert re.fullmatch(r"- “[^”]+” \(\d{4}\) \[\d+\]", line), line
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is her favourite programming language?",
+        "Which papers train agents to play chess?",
+        "Has she done multi-agent RL for protein folding?",
+        "Any papers on federated learning?",
+    ],
+)
+def test_a_subject_the_papers_do_not_cover_is_not_answered(
+    extractive_bot: QABot, question: str
+) -> None:
+    assert extractive_bot.ask(question).abstained, question
+
+
+def test_a_detail_the_abstract_does_not_give_is_admitted_cited(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What learning rate was used to train Gemma 2?")
+    assert not answer.abstained and answer.shape == "detail"
+    assert answer.answer.startswith("The abstract of “Gemma 2: Improving Open Language Models")
+    assert "does not give the learning rate [1]" in answer.answer
+    assert answer.unstated == "the learning rate"
+    assert _titles(answer)[0] == "Gemma 2"
+
+
+def test_a_named_thing_wins_over_a_neighbour_and_its_detail_is_quoted(
+    extractive_bot: QABot,
+) -> None:
+    answer = extractive_bot.ask("What parameter sizes does Gemma 2 come in?")
+    assert _titles(answer)[0] == "Gemma 2", answer.answer
+    assert "27 billion" in answer.answer and answer.unstated is None
+
+
+def test_a_definition_quotes_the_sentence_that_says_what_it_is(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What is AssistanceZero?")
+    assert answer.shape == "definition"
+    assert "AssistanceZero, extends AlphaZero with a neural network" in answer.answer
+
+
+def test_sentences_read_on_their_own_without_raw_latex(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What is Dynalang?")
+    first = answer.answer.split(": ", 1)[1]
+    assert not first.startswith(("Finally", "To address this gap")), first
+    for question in ("How does the advantage function relate to reward?",
+                     "What did she publish on correlated proxies?"):  # fmt: skip
+        assert "$" not in extractive_bot.ask(question).answer
+
+
+def test_citations_are_numbered_in_reading_order(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What has she done on human feedback?")
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    assert numbers == sorted(numbers) and numbers[0] == 1, numbers
+
+
+def test_it_is_the_paper_the_last_answer_was_about(extractive_bot: QABot) -> None:
+    first, second, who, when = _chain(
+        extractive_bot,
+        [
+            "Which papers study offline reinforcement learning?",
+            "tell me more about the second one",
+            "who wrote it?",
+            "what year?",
+        ],
+    )
+    picked = first.citations[1].paper_id
+    assert [c.paper_id for c in second.citations] == [picked]
+    assert [c.paper_id for c in who.citations] == [picked] and " is by " in who.answer
+    assert [c.paper_id for c in when.citations] == [picked] and "dates from" in when.answer
+
+
+def test_an_unrelated_earlier_turn_does_not_change_a_self_contained_answer(
+    extractive_bot: QABot,
+) -> None:
+    alone = extractive_bot.ask("What is Dynalang?")
+    _, after = _chain(
+        extractive_bot, ["Which papers study recommender systems?", "What is Dynalang?"]
+    )
+    assert after.answer == alone.answer
+
+
+def test_a_comparison_heads_both_sides_and_contrasts_them(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask(
+        "Compare the Boltzmann policy distribution with the optimal behavior prior"
+    )
+    text = answer.answer
+    assert text.startswith("**Boltzmann policy distribution**\n- “The Boltzmann Policy")
+    assert "\n\n**Optimal behavior prior**\n- “Optimal Behavior Prior" in text
+    assert _titles(answer) == ["The Boltzmann Policy Distribution", "Optimal Behavior Prior"]
+    last = text.splitlines()[-1]
+    assert last.startswith("In contrast: ") and "same year, 2022" in last
+    assert "both list Anca Dragan as an author [1][2]." in last
+
+
+def test_under_filters_only_papers_on_the_topic_count(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What has this group done on reward hacking since 2025?")
+    assert answer.abstained
+    assert answer.answer == (
+        "None in the indexed portfolio: no paper from 2025 on is about “reward hacking”. "
+        "1 paper on it is outside these filters."
+    )
+    kept = extractive_bot.ask("What has she published on RLHF in 2024?")
+    assert kept.citations and {c.year for c in kept.citations} == {2024}
+
+
+def test_together_with_an_institution_is_a_listing(extractive_bot: QABot) -> None:
+    together = extractive_bot.ask("What did she publish together with DeepMind?")
+    plain = extractive_bot.ask("What did she publish with DeepMind?")
+    assert not together.abstained and together.answer == plain.answer
+
+
+@pytest.mark.parametrize(
+    "said, meant",
+    [
+        ("ok, switching topics: any work on red-teaming?", "any work on red-teaming?"),
+        ("Okay, new question: what is Dynalang?", "what is Dynalang?"),
+        ("ok", "ok"),
+        ("So what is RLHF?", "So what is RLHF?"),
+    ],
+)
+def test_a_chat_preamble_is_not_part_of_the_question(said: str, meant: str) -> None:
+    assert clean_question(said, 1000) == meant
+
+
+@pytest.mark.parametrize(
+    "question, one",
+    [
+        ("Which papers study brain stimulation?", True),
+        ("Which papers study recommender systems?", False),
+    ],
+)
+def test_survey_templates_agree_in_number(extractive_bot: QABot, question: str, one: bool) -> None:
+    answer = extractive_bot.ask(question)
+    if one:
+        assert len(answer.citations) == 1
+        assert answer.answer.startswith("1 paper in the portfolio matches this question:")
+    else:
+        assert answer.answer.startswith(f"{len(answer.citations)} papers in the portfolio match")
+
+
+def test_code_for_the_one_paper_of_the_last_answer_is_said_of_that_paper(
+    extractive_bot: QABot,
+) -> None:
+    *_, code = _chain(
+        extractive_bot, ["what is the Boltzmann policy distribution?", "is there code for it?"]
+    )
+    assert code.answer.startswith("“The Boltzmann Policy Distribution: Accounting for")
+    assert code.answer.endswith(" 2022) does not link its code [1].")
+    assert [c.title.split(":")[0] for c in code.citations] == ["The Boltzmann Policy Distribution"]
