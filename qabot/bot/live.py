@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING
 
 from qabot.embeddings.factory import embedding_backend, embedding_id
-from qabot.errors import IndexMissingError
+from qabot.errors import EarlierRecipeError, IndexMissingError
 from qabot.index.manifest import describe_store, manifest_token
 from qabot.index.snapshot import IndexSnapshot, open_snapshot
 from qabot.index.vocabulary import Vocabulary
@@ -120,12 +120,27 @@ class LiveIndex:
                 # A replica rebuilds another machine's tables from the server (QABOT_CHROMA_URL).
                 from qabot.index.replica import materialize
 
-                self._snapshot = open_snapshot(
-                    self.settings,
-                    embedding_id(self.embeddings),
-                    materialize=materialize,
-                    backend=embedding_backend(self.embeddings),
-                )
+                def open_it() -> IndexSnapshot:
+                    return open_snapshot(
+                        self.settings,
+                        embedding_id(self.embeddings),
+                        materialize=materialize,
+                        backend=embedding_backend(self.embeddings),
+                    )
+
+                try:
+                    self._snapshot = open_it()
+                except EarlierRecipeError as exc:
+                    if not self.auto_ingest:
+                        raise
+                    # An upgrade changed how the model computes vectors: re-embed, as a
+                    # first build would, rather than refuse every question until `qabot ingest`.
+                    from qabot.ingest.build import ingest
+
+                    log.warning("%s Re-embedding it now.", exc)
+                    ingest(self.settings, self.embeddings, progress=self.build_progress, wait=600)
+                    token = manifest_token(self.settings)
+                    self._snapshot = open_it()
                 self._token = token
                 self._retriever = HybridRetriever(
                     self._snapshot,

@@ -82,13 +82,16 @@ class IndexSettings(_Group):
     backend: EmbeddingBackend = Field(
         default="onnx-int8",
         description="How the bundled MiniLM runs. onnx-fp32 / onnx-int8: ONNX Runtime, no torch "
-        "at serving time (exported once into onnx_cache, which needs torch). torch: "
-        "sentence-transformers. Part of the index's identity: changing it means `qabot ingest` "
-        "re-embeds. The default was chosen by measurement (docs/measurements.md).",
+        "(the ONNX file is built once per user into onnx_cache, from the packaged weights). "
+        "torch: sentence-transformers (the `torch` extra: pip install 'qabot[torch]'). Part of "
+        "the index's identity: changing it means `qabot ingest` re-embeds. The default was "
+        "chosen by measurement (docs/measurements.md).",
     )
     onnx_cache: Path | None = Field(
         default=None,
-        description="Folder of the exported ONNX models. Unset: `onnx/` inside QABOT_STORE.",
+        description="Folder of the built ONNX models, shared by every store. Unset: the user's "
+        "cache folder (`~/.cache/qabot/onnx` on Linux, `$XDG_CACHE_HOME/qabot/onnx` when set; "
+        "`~/Library/Caches/qabot/onnx` on macOS; `%LOCALAPPDATA%\\qabot\\Cache\\onnx` on Windows).",
     )
     openai_embedding_model: str = Field(
         default="text-embedding-3-small",

@@ -128,8 +128,14 @@ class Settings(BaseSettings):
 
     @property
     def onnx_cache(self) -> Path:
-        """Where exported ONNX models live (QABOT_INDEX__ONNX_CACHE, else inside the store)."""
-        return self.index.onnx_cache or self.store / "onnx"
+        """Where the built ONNX models live: QABOT_INDEX__ONNX_CACHE, else the user's cache
+        folder, so every store of a user shares one build (platformdirs knows each platform's
+        place and honours XDG_CACHE_HOME)."""
+        if self.index.onnx_cache is not None:
+            return self.index.onnx_cache
+        import platformdirs
+
+        return platformdirs.user_cache_path("qabot") / "onnx"
 
     @property
     def resolved_llm(self) -> str:

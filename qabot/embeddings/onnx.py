@@ -1,26 +1,28 @@
-"""The bundled MiniLM through ONNX Runtime: no torch at serving time, and an int8 variant.
+"""The bundled MiniLM through ONNX Runtime: no torch, at serving time or ever, and an int8 variant.
 
-The ONNX files are exported once from the bundled weights (which needs torch and `onnx`, the
-set-up dependencies) into a cache folder, on first use or by `qabot ingest`. Serving then needs
-only `onnxruntime` and `tokenizers`, which chromadb already depends on.
+The ONNX files are built once per user from the bundled weights, on first use or by
+`qabot ingest`: the graph is written op by op from the packaged safetensors
+(`qabot.embeddings.minilm_graph`, needing numpy and `onnx` only) and checked against vectors
+sentence-transformers gave for a few probe texts (`minilm_reference.json`, itself checked
+against sentence-transformers by a dev test). Serving then needs only `onnxruntime` and
+`tokenizers`, which chromadb already depends on. torch and sentence-transformers are the
+`torch` extra, for `QABOT_INDEX__BACKEND=torch` and for the dev checks.
 
-What is exported is the whole sentence-transformers pipeline after tokenising: the transformer,
-sentence-transformers' own Pooling (mean over the attention mask) and Normalize modules, traced
-into one graph. So pooling and normalisation are sentence-transformers', not a re-implementation,
-and the fp32 file gives the same vectors (cosine >= 0.999, tested).
+Cache layout (`QABOT_INDEX__ONNX_CACHE`, default the user's cache folder, e.g.
+`~/.cache/qabot/onnx/`; shared by every store of that user):
 
-Cache layout (`QABOT_INDEX__ONNX_CACHE`, default `<store>/onnx/`):
-
-    <model>-<key>/model-fp32.onnx   exported from the bundled weights
-    <model>-<key>/model-int8-r2.onnx  the fp32 file with dynamic int8 MatMul weights (all
-                                    but the first layer's feed-forward down-projection)
-    <model>-<key>/.export.lock      one exporting process at a time
+    <model>-<key>/model-fp32.onnx       built from the bundled weights
+    <model>-<key>/model-int8-r3.onnx    the fp32 file with dynamic int8 MatMul weights (all
+                                        but the first layer's feed-forward down-projection)
+    <model>-<key>/<file>.xxh3           each file's checksum, verified whenever it is opened
+    <model>-<key>/.export.lock          one exporting process at a time
 
 `<key>` changes with the weights or the export recipe, and the int8 file's name with its
 quantisation recipe (`INT8_REVISION`), so a new model or recipe never reads an old file; a new
-int8 recipe is made from the cached fp32 file, which needs `onnx` but not torch, and replaces
-the earlier int8 file. Each file is written under a temporary name and renamed into place only once it has
-been checked, so an export that fails or is killed leaves nothing a later run would load.
+int8 recipe is made from the cached fp32 file and replaces the earlier int8 file. Each file is
+written under a temporary name and renamed into place only once it has been checked, with its
+checksum beside it, so an export that fails or is killed leaves nothing a later run would
+load, and a file damaged later is built again rather than loaded.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import logging
 import os
 import tempfile
 import threading
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
@@ -48,12 +49,14 @@ Variant = Literal["fp32", "int8"]
 # Bump when the export changes: it is part of the cache folder's name. (It still names int8's
 # first recipe because both files were once keyed by this one string; keeping it keeps the fp32
 # files exported before, so a new int8 recipe is made from them without torch.)
-RECIPE = "st-pipeline-opset17/int8-dynamic-matmul-per-channel/v1"
+RECIPE = "minilm-graph-opset17/int8-dynamic-matmul-per-channel/v2"
 # Bump when the quantisation changes: it names the int8 file, and it is part of the backend an
 # index records (`Manifest.embedding_backend`), so an index embedded with an earlier recipe is
 # re-embedded by `qabot ingest`, and refused until then, rather than queried with vectors of
 # another quantisation. A plain "onnx-int8" is the first recipe (every constant MatMul int8).
-INT8_REVISION = 2
+# 3: the fp32 graph built from the weights instead of traced through torch (fp32 vectors agree
+# to cosine 0.9999998; int8's move at its own noise level, so an index is re-embedded).
+INT8_REVISION = 3
 BACKEND_IDS: dict[Variant, str] = {"fp32": "onnx-fp32", "int8": f"onnx-int8:{INT8_REVISION}"}
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -83,28 +86,54 @@ def onnx_file(cache: Path, model_path: Path, variant: Variant) -> Path:
     return cache / model_key(model_path) / name
 
 
+def checksum(path: Path) -> str:
+    """xxh3-128 of the file: about 20 ms for the 60 MB int8 model, so it runs at every open."""
+    import xxhash
+
+    digest = xxhash.xxh3_128()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".xxh3")
+
+
+def verified(path: Path) -> bool:
+    """The cached file is there and matches the checksum written beside it when it was built."""
+    try:
+        return path.is_file() and _sidecar(path).read_text("ascii").strip() == checksum(path)
+    except OSError:
+        return False
+
+
 def ensure_exported(cache: Path, model_path: Path, variant: Variant) -> Path:
-    """The cached ONNX file of `variant`, exported (and quantised) first if it is missing."""
+    """The cached ONNX file of `variant`, verified by its checksum; built (and quantised) first
+    if it is missing or damaged."""
     target = onnx_file(cache, model_path, variant)
-    if target.is_file():
+    if verified(target):
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(target.parent / ".export.lock")):
-            if target.is_file():  # another process exported it while this one waited
+            if verified(target):  # another process exported it while this one waited
                 return target
+            if target.is_file():
+                log.warning("%s does not match its checksum: building it again", target)
             _remove_leftovers(target.parent)
             fp32 = onnx_file(cache, model_path, "fp32")
-            if not fp32.is_file():
+            if not verified(fp32):
                 _atomic(fp32, lambda tmp: _export_fp32(model_path, tmp))
             if variant == "int8":
                 _atomic(target, lambda tmp: _quantize_int8(fp32, model_path, tmp))
                 _remove_earlier_int8(target.parent)
     except ImportError as exc:
         raise ConfigError(
-            f"Exporting the embedding model to ONNX needs torch and onnx ({exc.name} is missing):"
-            " install them (scripts/setup.sh does), or copy an exported cache into "
-            f"{cache}/, or set QABOT_INDEX__BACKEND=torch."
+            f"Building the embedding model's ONNX file needs the onnx package ({exc.name} is "
+            "missing): pip install onnx (qabot's install does), or copy a built cache into "
+            f"{cache}/."
         ) from exc
     except OSError as exc:
         raise ConfigError(
@@ -143,6 +172,8 @@ def _atomic(target: Path, write: Any) -> None:
     try:
         write(tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; replicas run as other users
+        # The checksum first: a file in place without one is built again, never trusted.
+        _sidecar(target).write_text(checksum(tmp) + "\n", "ascii")
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -158,49 +189,70 @@ def _check(path: Path, model_path: Path, want: np.ndarray, minimum: float) -> No
     if cosine < minimum:
         raise ConfigError(
             f"The exported {path.name} gives vectors unlike the reference (cosine {cosine:.4f}"
-            f" < {minimum}); not caching it. Set QABOT_INDEX__BACKEND=torch and report this."
+            f" < {minimum}); not caching it. Report this; QABOT_INDEX__BACKEND=torch (the torch "
+            "extra) embeds without ONNX."
         )
+
+
+REFERENCE = Path(__file__).with_name("minilm_reference.json")
+
+
+def reference_vectors(model_path: Path) -> np.ndarray:
+    """What sentence-transformers gives for `PROBE` with the weights in `model_path`: the
+    stored vectors when they were made from these very weights (no torch needed), else
+    sentence-transformers itself (the `torch` extra)."""
+    stored = json.loads(REFERENCE.read_text("utf-8"))
+    weights = model_path / "model.safetensors"
+    if stored["texts"] == PROBE and stored["model_sha256"] == _sha256(weights):
+        return np.asarray(stored["vectors"], dtype=np.float32)
+    try:
+        return sentence_transformers_vectors(model_path, PROBE)
+    except ImportError as exc:
+        raise ConfigError(
+            f"{weights} is not the model the stored reference vectors were made from, so the "
+            "ONNX file built from it cannot be checked without sentence-transformers: "
+            "pip install 'qabot[torch]'."
+        ) from exc
+
+
+def sentence_transformers_vectors(model_path: Path, texts: list[str]) -> np.ndarray:
+    """Normalised vectors from sentence-transformers itself (needs torch)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(model_path), device="cpu")
+    return np.asarray(model.encode(texts, normalize_embeddings=True), dtype=np.float32)
+
+
+def write_reference(model_path: Path, path: Path = REFERENCE) -> None:
+    """Store sentence-transformers' vectors of `PROBE` for these weights (a dev step, run
+    when the bundled model changes: `python -m qabot.embeddings.onnx --write-reference`)."""
+    vectors = sentence_transformers_vectors(model_path, PROBE)
+    data = {
+        "model_sha256": _sha256(model_path / "model.safetensors"),
+        "texts": PROBE,
+        "vectors": [[round(float(x), 8) for x in row] for row in vectors],
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _export_fp32(model_path: Path, out: Path) -> None:
-    """Trace sentence-transformers' modules (transformer, Pooling, Normalize) into one graph,
-    and check it against sentence-transformers itself."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
-    from sentence_transformers import SentenceTransformer
+    """Write sentence-transformers' pipeline (BERT, mean pooling, normalisation) as one ONNX
+    graph from the weights (`qabot.embeddings.minilm_graph`), and check it against
+    sentence-transformers' vectors of the probe texts."""
+    from qabot.embeddings.minilm_graph import build_minilm_onnx
 
-    log.warning("exporting the embedding model to ONNX in %s (once; needs torch)", out.parent)
-    model = SentenceTransformer(str(model_path), device="cpu").eval()
-
-    class Pipeline(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            features = {
-                "input_ids": input_ids,
-                "attention_mask": attention_mask,
-                "token_type_ids": token_type_ids,
-            }
-            return self.model(features)["sentence_embedding"]
-
-    sample = model.tokenizer(PROBE, padding=True, truncation=True, return_tensors="pt")
-    dynamic = {name: {0: "batch", 1: "tokens"} for name in INPUTS}
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")  # tracer notes about Python branches in Pooling
-        torch.onnx.export(
-            Pipeline().eval(),
-            tuple(sample[name] for name in INPUTS),
-            str(out),
-            input_names=list(INPUTS),
-            output_names=["sentence_embedding"],
-            dynamic_axes={**dynamic, "sentence_embedding": {0: "batch"}},
-            opset_version=OPSET,
-            dynamo=False,  # the dynamo exporter needs onnxscript too
-        )
-    want = np.asarray(model.encode(PROBE, normalize_embeddings=True))
-    _check(out, model_path, want, MIN_PROBE_COSINE["fp32"])
+    log.warning("building the embedding model's ONNX file in %s (once per user)", out.parent)
+    build_minilm_onnx(model_path, out)
+    _check(out, model_path, reference_vectors(model_path), MIN_PROBE_COSINE["fp32"])
 
 
 def fp32_matmuls(model: Any) -> list[str]:
@@ -407,3 +459,14 @@ def encode(
     if not vectors:
         return np.zeros((0, 0), dtype=np.float32)
     return np.stack(vectors).astype(np.float32, copy=False)
+
+
+if __name__ == "__main__":  # python -m qabot.embeddings.onnx --write-reference
+    import sys
+
+    if sys.argv[1:] != ["--write-reference"]:
+        sys.exit("usage: python -m qabot.embeddings.onnx --write-reference")
+    from qabot.embeddings.factory import bundled_minilm_path
+
+    write_reference(Path(bundled_minilm_path()))
+    print(f"wrote {REFERENCE}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from qabot.embeddings.factory import CURRENT_BACKENDS, MINILM_ID, backend_setting
-from qabot.errors import IndexCorruptError, IndexMismatchError
+from qabot.errors import EarlierRecipeError, IndexCorruptError, IndexMismatchError
 from qabot.index.checksums import FileSum
 from qabot.index.layout import MANIFEST_COLLECTION, manifest_path
 from qabot.index.passages import IN_CHROMA, IN_TABLE
@@ -157,7 +157,7 @@ def check_manifest(
         # space (int8 moves them by up to a few percent): re-embed rather than mix them.
         setting = backend_setting(backend)
         if setting == backend_setting(manifest.embedding_backend):  # another int8 recipe
-            raise IndexMismatchError(
+            raise EarlierRecipeError(
                 f"The index in {where} was embedded with another {setting} recipe "
                 f"({manifest.embedding_backend}) than this qabot's ({backend}). Run `qabot "
                 "ingest` to re-embed it, or set QABOT_INDEX__BACKEND=onnx-fp32 and re-embed "

@@ -92,7 +92,17 @@ class IngestReport:
 
 
 WAITING = "waiting for Chroma's writes"
-STAGES = ("reading the corpus", "chunking", "tables and BM25", "embedding", WAITING, "themes")
+# Building the embedding model's ONNX file (once per user) or loading it.
+MODEL_STAGE = "the embedding model"
+STAGES = (
+    "reading the corpus",
+    MODEL_STAGE,
+    "chunking",
+    "tables and BM25",
+    "embedding",
+    WAITING,
+    "themes",
+)
 
 
 @contextlib.contextmanager
@@ -133,9 +143,16 @@ def ingest(
     `wait` overrides how long to wait for another ingest's lock (settings.index.lock_timeout).
     """
     start = time.perf_counter()
+    stages: dict[str, float] = {}
+    # The corpus first: a wrong path or a corpus with no usable paper fails in seconds, before
+    # the embedding model is built or loaded.
+    with _timed(stages, "reading the corpus"):
+        loaded = corpus or load_corpus(settings.corpus, settings.parsing)
+    _usable(settings, loaded)
     if isinstance(embeddings, OnnxEmbeddings):
-        # Export now, even when nothing needs embedding, so serving never has to (nor torch).
-        embeddings.load()
+        # Built now (once per user), even when nothing needs embedding, so serving never has to.
+        with _timed(stages, MODEL_STAGE):  # says so on stderr when it builds the file
+            embeddings.load()
     try:
         lock = _lock(settings, wait)
         lock.acquire()
@@ -146,10 +163,7 @@ def ingest(
         ) from exc
     except OSError as exc:
         raise _unwritable(settings, exc) from exc
-    stages: dict[str, float] = {}
     try:
-        with _timed(stages, "reading the corpus"):
-            loaded = corpus or load_corpus(settings.corpus, settings.parsing)
         report = _ingest_locked(settings, embeddings, loaded, rebuild, progress, stages)
         report.skipped, report.duplicates = loaded.skipped, loaded.duplicates
         report.no_abstract = loaded.no_abstract
@@ -162,6 +176,23 @@ def ingest(
     report.seconds = time.perf_counter() - start
     report.stages = {name: stages[name] for name in STAGES if name in stages}
     return report
+
+
+def _usable(settings: Settings, loaded: CorpusLoad) -> None:
+    """Raise CorpusError when the corpus has no paper to index."""
+    if loaded.papers:
+        return
+    hint = (
+        f"; {loaded.no_abstract} had no abstract (Google Scholar and DBLP exports carry "
+        "none: export from Zotero, which fetches them)"
+        if loaded.no_abstract
+        else ""
+    )
+    raise CorpusError(
+        settings.corpus,
+        f"no papers to index ({len(loaded.files)} file(s) "
+        f"read, {loaded.skipped} record(s) skipped{hint}); the index is unchanged",
+    )
 
 
 def _ingest_locked(
@@ -180,18 +211,6 @@ def _ingest_locked(
         log.warning("ignoring an unreadable manifest; building a fresh index")
         old = None
     papers = loaded.papers
-    if not papers:
-        hint = (
-            f"; {loaded.no_abstract} had no abstract (Google Scholar and DBLP exports carry "
-            "none: export from Zotero, which fetches them)"
-            if loaded.no_abstract
-            else ""
-        )
-        raise CorpusError(
-            settings.corpus,
-            f"no papers to index ({len(loaded.files)} file(s) "
-            f"read, {loaded.skipped} record(s) skipped{hint}); the index is unchanged",
-        )
     # A Chroma server keeps the chunk texts and paper records for replicas; a local store keeps
     # them in its own tables only (qabot.index.passages).
     passages = IN_CHROMA if settings.chroma_url else IN_TABLE

@@ -155,6 +155,7 @@ def test_a_new_int8_recipe_is_made_from_the_cached_fp32_file(
     folder = ox.onnx_file(tmp_path, MODEL, "fp32").parent
     folder.mkdir(parents=True)
     (folder / "model-fp32.onnx").write_bytes(b"fp32")
+    (folder / "model-fp32.onnx.xxh3").write_text(ox.checksum(folder / "model-fp32.onnx"))
     (folder / "model-int8.onnx").write_bytes(b"recipe 1")
     newer = folder / f"model-int8-r{ox.INT8_REVISION + 1}.onnx"  # a newer qabot sharing the cache
     newer.write_bytes(b"recipe 3")
@@ -225,12 +226,82 @@ def test_settings_choose_the_backend_and_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("QABOT_INDEX__ONNX_CACHE")  # set by conftest for every other test
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     default = Settings(store=tmp_path / "store")
-    assert default.onnx_cache == tmp_path / "store" / "onnx"
+    assert default.onnx_cache == tmp_path / "xdg" / "qabot" / "onnx", "the user's, not the store's"
+    assert Settings(store=tmp_path / "other").onnx_cache == default.onnx_cache, "shared by stores"
     int8 = Settings(store=tmp_path, index={"backend": "onnx-int8", "onnx_cache": tmp_path / "c"})  # type: ignore[arg-type]
     emb = int8.get_embeddings()
-    assert (emb.backend, emb.model_id, emb.cache) == ("onnx-int8:2", MINILM_ID, tmp_path / "c")  # type: ignore[attr-defined]
+    assert (emb.backend, emb.model_id, emb.cache) == (
+        f"onnx-int8:{ox.INT8_REVISION}",
+        MINILM_ID,
+        tmp_path / "c",
+    )  # type: ignore[attr-defined]
     assert Settings(index={"backend": "torch"}).get_embeddings().backend == "torch"  # type: ignore[arg-type, attr-defined]
+
+
+def test_a_cached_file_that_does_not_match_its_checksum_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+
+    def export(model_path: Path, out: Path) -> None:
+        built.append(out.name)
+        fake_export(model_path, out)
+
+    monkeypatch.setattr(ox, "_export_fp32", export)
+    path = ox.ensure_exported(tmp_path, MODEL, "fp32")
+    assert ox.verified(path) and ox.ensure_exported(tmp_path, MODEL, "fp32") == path
+    assert len(built) == 1, "a verified file is not built again"
+    path.write_bytes(b"onnx, damaged")  # a disk error, a partial copy, another tool's file
+    assert not ox.verified(path)
+    assert ox.ensure_exported(tmp_path, MODEL, "fp32") == path and ox.verified(path)
+    assert len(built) == 2 and path.read_bytes() == b"onnx"
+    (path.parent / (path.name + ".xxh3")).unlink()  # a file without its checksum is not trusted
+    ox.ensure_exported(tmp_path, MODEL, "fp32")
+    assert len(built) == 3
+
+
+def test_the_stored_reference_is_for_the_bundled_weights() -> None:
+    """The probe vectors an ONNX build is checked against were made from these very weights
+    (so no torch is needed to check it); a dev test compares them with sentence-transformers."""
+    stored = json.loads(ox.REFERENCE.read_text("utf-8"))
+    assert stored["texts"] == ox.PROBE
+    assert np.array_equal(ox.reference_vectors(MODEL), np.asarray(stored["vectors"], np.float32))
+
+
+def test_the_onnx_file_is_built_without_torch(tmp_path: Path) -> None:
+    """With torch, transformers and sentence-transformers unimportable, the fp32 and int8
+    files are built and pass their checks (what a default install, which has no torch, does)."""
+    code = (
+        BLOCK_TORCH
+        + f"""
+from pathlib import Path
+from qabot.embeddings import onnx as ox
+from qabot.embeddings.factory import bundled_minilm_path
+path = ox.ensure_exported(Path({str(tmp_path)!r}), Path(bundled_minilm_path()), "int8")
+print("BUILT", path.name, ox.verified(path))
+"""
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"BUILT model-int8-r{ox.INT8_REVISION}.onnx True" in run.stdout
+    assert "IMPORTED" not in run.stderr, run.stderr[-2000:]
+
+
+def test_the_built_graph_gives_sentence_transformers_vectors(onnx_cache: Path) -> None:
+    """The graph written from the weights against sentence-transformers itself (the dev
+    extras' torch) on the bundled corpus's real chunks: cosine >= 0.9999."""
+    pytest.importorskip("sentence_transformers", reason="the dev extras install it")
+    texts = sample_texts()
+    fp32 = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "fp32")
+    want = ox.sentence_transformers_vectors(MODEL, texts)
+    cos = cosines(fp32.embed_documents(texts), want.tolist())
+    assert cos.min() >= 0.9999, f"worst: {texts[int(cos.argmin())][:80]!r} ({cos.min():.7f})"
+    stored = json.loads(ox.REFERENCE.read_text("utf-8"))
+    again = ox.sentence_transformers_vectors(MODEL, stored["texts"])
+    assert cosines(again.tolist(), stored["vectors"]).min() >= 0.999999, "the stored reference"
 
 
 # ---------------------------------------------------------------- the real export (needs torch)

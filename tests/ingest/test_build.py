@@ -15,7 +15,8 @@ from langchain_core.embeddings import Embeddings
 from qabot import QABot
 from qabot.config import Settings
 from qabot.embeddings.factory import embedding_backend
-from qabot.errors import IndexMismatchError, IngestLockedError
+from qabot.embeddings.onnx import OnnxEmbeddings
+from qabot.errors import CorpusError, EarlierRecipeError, IndexMismatchError, IngestLockedError
 from qabot.index.checksums import FileSum, fingerprint
 from qabot.index.layout import generation_dir
 from qabot.index.manifest import read_manifest, write_manifest
@@ -27,7 +28,7 @@ from qabot.ingest.chunking import chunk_papers
 from tests.conftest import PROFILE, make_settings, paper_record
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-# What the `embeddings` fixture runs, as an index records it ("onnx-int8:2"), and as it is set.
+# What the `embeddings` fixture runs, as an index records it ("onnx-int8:3"), and as it is set.
 BACKEND = embedding_backend(Settings().get_embeddings())
 BACKEND_SETTING = Settings().index.backend
 
@@ -462,16 +463,16 @@ def test_an_index_of_an_earlier_int8_recipe_is_refused_then_re_embedded(
     path.write_text(json.dumps({**data, "embedding_backend": "onnx-int8"}), "utf-8")
     settings = make_settings(store_copy)
     with pytest.raises(IndexMismatchError) as info:
-        open_snapshot(settings, MODEL, backend="onnx-int8:2")
+        open_snapshot(settings, MODEL, backend="onnx-int8:3")
     message = str(info.value)
     assert "another onnx-int8 recipe (onnx-int8)" in message and "`qabot ingest`" in message, (
         message
     )
     assert "QABOT_INDEX__BACKEND=onnx-int8" not in message, "setting it again would not help"
-    newer = RelabelledEmbeddings(embeddings, "onnx-int8:2")
+    newer = RelabelledEmbeddings(embeddings, "onnx-int8:3")
     report = ingest(settings, newer)
     assert not report.up_to_date and report.reused == 0, "no vector of the old recipe is kept"
-    open_snapshot(settings, MODEL, backend="onnx-int8:2")
+    open_snapshot(settings, MODEL, backend="onnx-int8:3")
 
 
 def test_an_ingest_with_another_backend_re_embeds_everything(
@@ -542,7 +543,16 @@ def test_a_store_with_texts_in_chroma_still_answers_and_the_next_ingest_moves_th
     assert not report.up_to_date and counting.texts == 0 and report.reused == report.chunks
     new = open_snapshot(settings, MODEL, backend=BACKEND)
     assert new.manifest.passages == IN_TABLE and new.generation != old.generation
-    assert QABot(settings, embeddings=embeddings).search(question, k=3) == before
+    after = QABot(settings, embeddings=embeddings).search(question, k=3)
+    # The same papers, passages and texts; scores to float32 precision (a passage's cosine
+    # may come from Chroma's distance or from the stored vector, 1e-7 apart).
+    assert [h.model_dump(exclude={"evidence"}) for h in after] == [
+        h.model_dump(exclude={"evidence"}) for h in before
+    ]
+    for a, b in zip(after, before, strict=True):
+        assert [(e.chunk, e.text) for e in a.evidence] == [(e.chunk, e.text) for e in b.evidence]
+        assert np.allclose([e.score or 0 for e in a.evidence], [e.score or 0 for e in b.evidence],
+                           atol=1e-6)  # fmt: skip
 
 
 def test_an_unknown_passage_store_is_refused(store_copy: Path) -> None:
@@ -595,3 +605,51 @@ def test_passages_read_stored_texts_and_tables_in_any_order() -> None:
         "a::1": "kept",
     }
     assert ordered._rows is None, "no id -> row dict for a table in the papers' order"
+
+
+class _NeverBuilt(OnnxEmbeddings):
+    """ONNX embeddings that fail the test if the model is built or loaded."""
+
+    def load(self) -> None:
+        pytest.fail("the embedding model was built before the corpus was checked")
+
+
+@pytest.mark.parametrize("corpus", ["missing", "scholar.bib"])
+def test_a_corpus_with_nothing_to_index_fails_before_the_embedding_model(
+    tmp_path: Path, corpus: str
+) -> None:
+    """A wrong path, or a Google Scholar export without abstracts, fails in well under a
+    second: the model (built once per user, seconds) is not touched first."""
+    (tmp_path / "scholar.bib").write_text(
+        "@article{a,\n title={A paper},\n author={Doe, Jane},\n year={2020}\n}\n", "utf-8"
+    )
+    settings = make_settings(tmp_path / "store", corpus=tmp_path / corpus)
+    never = _NeverBuilt(Path("unused"), "m", tmp_path / "onnx", "int8")
+    with pytest.raises(CorpusError) as info:
+        ingest(settings, never)
+    assert ("does not exist" if corpus == "missing" else "no papers to index") in str(info.value)
+
+
+def test_the_embedding_model_is_a_stage_of_the_time_breakdown(
+    tmp_path: Path, onnx_cache: Path
+) -> None:
+    settings = make_settings(tmp_path / "store", corpus=PROFILE)
+    report = ingest(settings, settings.get_embeddings())
+    assert list(report.stages)[:2] == ["reading the corpus", "the embedding model"]
+    assert set(report.stages) <= set(STAGES)
+
+
+def test_the_bot_re_embeds_an_index_of_an_earlier_recipe_itself(
+    store_copy: Path, embeddings: Embeddings
+) -> None:
+    """After an upgrade that changes int8's recipe, the app answers (re-embedding first, as a
+    first build would) instead of refusing every question until `qabot ingest`; the CLI,
+    which does not build indexes on its own, still says to run it."""
+    path = store_copy / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**data, "embedding_backend": "onnx-int8:2"}), "utf-8")
+    settings = make_settings(store_copy)
+    with pytest.raises(EarlierRecipeError, match="`qabot ingest`"):
+        QABot(settings, embeddings=embeddings, auto_ingest=False).search("RLHF")
+    assert QABot(settings, embeddings=embeddings).search("RLHF")
+    assert json.loads(path.read_text("utf-8"))["embedding_backend"] == BACKEND

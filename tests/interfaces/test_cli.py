@@ -71,7 +71,11 @@ def test_ingest_prints_a_summary(tmp_path: Path, write_jsonl, monkeypatch) -> No
     result = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
     assert result.exit_code == 0, result.output
     assert "Indexed 2 papers" in result.output
-    assert re.search(r"Time: reading the corpus [\d.]+ s \(\d+%\), chunking", result.output)
+    assert re.search(
+        r"Time: reading the corpus [\d.]+ s \(\d+%\), the embedding model [\d.]+ s \(\d+%\), "
+        r"chunking",
+        result.output,
+    )
     assert "Skipped 1 malformed" in result.output and "papers.jsonl:2" in result.output
     again = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
     assert "up to date" in again.output
