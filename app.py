@@ -1,12 +1,13 @@
-"""qabot's Gradio app (Hugging Face Spaces convention): `python app.py [--share]`.
+"""qabot's Gradio app (Hugging Face Spaces convention): `python app.py [--share] [--port N]`.
 
-Binds 127.0.0.1:7860 unless GRADIO_SERVER_NAME / GRADIO_SERVER_PORT say otherwise. Builds the
-index on first use; needs no API key (offline extractive answers by default). `--mcp` (or
-QABOT_APP__MCP=true) also serves the MCP tools at /gradio_api/mcp/.
+Binds 127.0.0.1:7860 unless --host/--port or GRADIO_SERVER_NAME / GRADIO_SERVER_PORT say
+otherwise. Builds the index on first use; needs no API key (offline extractive answers by
+default). `--mcp` (or QABOT_APP__MCP=true) also serves the MCP tools at /gradio_api/mcp/.
 """
 
 import argparse
 import logging
+import os
 
 from qabot.config import Settings
 from qabot.errors import QABotError
@@ -16,8 +17,15 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--share", action="store_true", help="Also open a public Gradio link.")
     parser.add_argument("--mcp", action="store_true", help="Also serve MCP at /gradio_api/mcp/.")
+    parser.add_argument("--host", help="Interface to bind (default 127.0.0.1).")
+    parser.add_argument("--port", type=int, help="Port (default 7860).")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser.parse_args()
+    # As `qabot serve` does: explicit options beat the environment the launch reads.
+    if args.host:
+        os.environ["GRADIO_SERVER_NAME"] = args.host
+    if args.port:
+        os.environ["GRADIO_SERVER_PORT"] = str(args.port)
     try:
         settings = Settings()
         if args.mcp:

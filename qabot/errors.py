@@ -74,6 +74,11 @@ class ConfigError(QABotError):
     """A setting is invalid or a needed credential is missing."""
 
 
+class ServeError(QABotError):
+    """The web app cannot listen where it was asked to: the port is taken, the address is not
+    this machine's. Says which option picks another."""
+
+
 def validation_summary(
     exc: ValidationError,
     name: Callable[[tuple[Any, ...]], str] | None = None,

@@ -13,6 +13,7 @@ import difflib
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -133,20 +134,25 @@ def _clean_value(value: Any) -> Any:
     return value
 
 
+def unknown_names(given: Iterable[Any], known: Sequence[str], what: str) -> str | None:
+    """ "yaer_to is not a filter (did you mean year_to?)" for each of `given` that is not in
+    `known`, joined by "; "; None when all are known. `what` completes "is not …" ("a filter",
+    "an argument of search"): every interface that takes names says a misspelt one alike."""
+    hints = []
+    for name in given:
+        if name in known:
+            continue
+        guess = difflib.get_close_matches(str(name), list(known), n=1)
+        hints.append(f"{name} is not {what}" + (f" (did you mean {guess[0]}?)" if guess else ""))
+    return "; ".join(hints) or None
+
+
 def make_filters(filters: dict[str, Any]) -> Filters:
     """Filters from keyword arguments, with a clear error for a misspelt or mistyped one."""
     names = list(Filters.model_fields)
-    unknown = [name for name in filters if name not in names]
+    unknown = unknown_names(filters, names, "a filter")
     if unknown:
-        hints = []
-        for name in unknown:
-            guess = difflib.get_close_matches(str(name), names, n=1)
-            hints.append(
-                f"{name} is not a filter" + (f" (did you mean {guess[0]}?)" if guess else "")
-            )
-        raise QuestionError(
-            f"Invalid filter: {'; '.join(hints)}. The filters are {', '.join(names)}."
-        )
+        raise QuestionError(f"Invalid filter: {unknown}. The filters are {', '.join(names)}.")
     try:
         return Filters(**{name: _clean_value(value) for name, value in filters.items()})
     except ValidationError as exc:

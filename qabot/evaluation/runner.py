@@ -46,6 +46,18 @@ from qabot.evaluation.kinds import kind_metrics, turn_correct
 
 log = logging.getLogger(__name__)
 
+# The eval set is test data of the source checkout, not part of the package: `qabot eval` finds
+# it beside the package it runs from (a checkout, or an editable install of one), so the
+# default does not depend on the folder the command is run from.
+EVAL_SET = Path("tests/data/eval_set.jsonl")
+
+
+def checkout_eval_set() -> Path:
+    """Where the source checkout's eval set is, if qabot runs from one (it may not exist:
+    an installed wheel has no tests/ folder)."""
+    return Path(__file__).resolve().parents[2] / EVAL_SET
+
+
 METRICS = [
     "hit@1",
     "recall@5",
@@ -172,13 +184,12 @@ def load_dataset(path: Path) -> list[EvalItem]:
     items = []
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:  # the default is relative to the repository
+    except (OSError, UnicodeDecodeError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
         raise CorpusError(
             path,
-            f"cannot read the eval set ({why}); a relative path is read from "
-            "the current folder (the default is the repository's "
-            "tests/data/eval_set.jsonl)",
+            f"cannot read the eval set ({why}); a relative path is read from the current "
+            f"folder (the default is the source checkout's {EVAL_SET})",
         ) from exc
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 from langchain_core.embeddings import Embeddings
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from qabot import Answer, QABot, Settings
@@ -163,10 +163,7 @@ def doc_env(
     monkeypatch.setenv("QABOT_CORPUS", str(CORPUS))
     monkeypatch.setenv("QABOT_LLM", "extractive")
     monkeypatch.setattr(Settings, "get_embeddings", lambda self: embeddings)
-    # `qabot eval` reads its default eval set relative to the repository root.
-    (tmp_path / "tests" / "data").mkdir(parents=True)
-    shutil.copy(DATA / "eval_set.jsonl", tmp_path / "tests" / "data" / "eval_set.jsonl")
-    return tmp_path
+    return tmp_path  # the current folder: `qabot eval` finds its eval set from here too
 
 
 def _params(action: str) -> list[Any]:
@@ -275,6 +272,7 @@ def test_every_python_example_has_a_check() -> None:
         _example("README.md", "bot = QABot()"),
         _example("docs/evaluation.md", "qabot_bot_factory"),
         _example("docs/web.md", "gradio_client"),
+        _example("docs/mcp.md", "streamable_http_client"),
         _example("README.md", "bot.as_retriever("),
         _example("docs/langchain.md", "bot.as_retriever("),
         _example("docs/langchain.md", "bot.as_runnable()"),
@@ -327,5 +325,40 @@ def test_http_examples_against_a_served_app(extractive_bot: QABot) -> None:
         )
         assert done.returncode == 0, done.stderr
         assert "event: complete" in done.stdout and "Dynalang" in done.stdout, done.stdout[-2000:]
+    finally:
+        demo.close()
+
+
+@pytest.mark.slow
+def test_mcp_page_python_client_runs_against_a_served_app(
+    extractive_bot: QABot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/mcp.md's Python client, as written, against the app with MCP and its login on."""
+    example = _example("docs/mcp.md", "streamable_http_client")
+    login = re.search(r'httpx\.BasicAuth\("([^"]+)", "([^"]+)"\)', example.code)
+    assert login, "the example logs in"
+    settings = extractive_bot.settings.model_copy(
+        update={
+            "app": extractive_bot.settings.app.model_copy(
+                update={
+                    "port": free_port(),
+                    "mcp": True,
+                    "auth_user": login.group(1),
+                    "auth_password": SecretStr(login.group(2)),
+                }
+            )
+        }
+    )
+    demo, url = launch(settings, bot=extractive_bot, block=False)
+    try:
+        live = Example(
+            example.path,
+            example.line,
+            example.lang,
+            example.code.replace("http://127.0.0.1:7860/", url),
+        )
+        capsys.readouterr()
+        _run_python(live)
+        assert re.search(r"^1 .*[Rr]eward [Hh]acking", capsys.readouterr().out, re.M)
     finally:
         demo.close()

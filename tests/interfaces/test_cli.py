@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -383,6 +384,7 @@ def test_serve_mcp_option(
     [
         (["search", "-k", "-1", "reward hacking"], "k must be ≥ 1 (got -1)"),
         (["search", "-k", "0", "reward hacking"], "k must be ≥ 1 (got 0)"),
+        (["ask", "-k", "0", "reward hacking"], "k must be ≥ 1 (got 0)"),
         (
             ["search", "--mode", "bogus", "reward hacking"],
             "mode must be 'hybrid', 'dense' or 'lexical'",
@@ -475,3 +477,107 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
     assert result.exit_code == 1
     assert result.output.count("\n") == 1, result.output
     assert "QABOT_RETRIEVAL__MIN_RELEVANCE must be ≤ 1 (got '2')" in result.output
+
+
+# -- what a first-day user meets (issue 28): help, -k on ask, serve's port, eval's default ------
+
+# A Python type where the help should say what to type: `<bool>`, `<str>`, `<list[str]>`, ...
+PYTHON_TYPE = re.compile(r"<(bool|str|int|float|path|list|dict|tuple)\b[^>]*>")
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", ["", *_commands()])
+def test_help_shows_what_to_type_not_python_types(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"] if command else ["--help"])
+    assert result.exit_code == 0, result.output
+    assert not PYTHON_TYPE.search(result.output), PYTHON_TYPE.findall(result.output)
+    if command in ("search", "ask"):
+        assert re.search(r"--has-code\s+Only papers", result.output), "a flag takes no value"
+        assert re.search(r"--category\s+-c\s+CODE", result.output)
+        assert re.search(r"--k\s+-k\s+N\s", result.output), "both take -k"
+
+
+def test_has_code_is_a_flag(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["search", "--has-code", "--json", "reward"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert hits and all(h["has_code"] for h in hits)
+
+
+@pytest.mark.parametrize("args", [["-k", "2"], ["--k", "2", "--json"]], ids=["-k", "--k json"])
+def test_ask_takes_k_as_search_does(
+    env: dict[str, str], args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-k` on ask is the API's k: how many papers the answer is drawn from."""
+    seen = []
+    real_stream = qabot.bot.QABot.stream
+
+    def stream(self, question, history=None, *, k=None, **filters):  # type: ignore[no-untyped-def]
+        seen.append(k)
+        return real_stream(self, question, history, k=k, **filters)
+
+    monkeypatch.setattr(qabot.bot.QABot, "stream", stream)
+    result = runner.invoke(app, ["ask", *args, "What is the Boltzmann policy distribution?"])
+    assert result.exit_code == 0, result.output
+    assert seen == [2]
+    bad = runner.invoke(app, ["ask", "-k", "101", "reward hacking"])
+    assert bad.exit_code == 1 and "k must be ≤ 100 (got 101)" in bad.output, bad.output
+
+
+def test_serve_on_a_taken_port_is_one_line_naming_the_option(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7860")  # `serve --port` sets it: restored after
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert f"Port {port} on 127.0.0.1 is taken" in result.output and "--port N" in result.output
+
+
+def test_eval_reads_its_default_set_from_any_folder(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder with no tests/data in it (the tests' own tmp_path), `qabot eval`
+    still finds the checkout's eval set; three of its questions keep the test fast."""
+    import qabot.evaluation.runner as runner_module
+
+    read = []
+    real_load = runner_module.load_dataset
+
+    def first_three(path: Path) -> list[runner_module.EvalItem]:
+        read.append(path)
+        return real_load(path)[:3]
+
+    monkeypatch.setattr(runner_module, "load_dataset", first_three)
+    assert Path.cwd() == tmp_path and not (tmp_path / "tests").exists()
+    result = runner.invoke(app, ["eval", "--llm", "mock-refuse", "--out", "report"])
+    assert result.exit_code == 0, result.output
+    assert read == [DATA / "eval_set.jsonl"]
+    report = json.loads((tmp_path / "report" / "report.json").read_text("utf-8"))
+    assert report["dataset"] == "tests/data/eval_set.jsonl"
+    # A relative --dataset is still read from the current folder.
+    shutil.copy(DATA / "eval_set.jsonl", tmp_path / "mine.jsonl")
+    result = runner.invoke(app, ["eval", "--dataset", "mine.jsonl", "--llm", "mock-refuse"])
+    assert result.exit_code == 0 and read[-1] == Path("mine.jsonl"), result.output
+
+
+def test_eval_without_a_checkout_names_the_missing_default(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installed wheel has no tests/ folder: one line saying so and what to pass."""
+    import qabot.evaluation.runner as runner_module
+
+    missing = tmp_path / "site-packages" / "tests" / "data" / "eval_set.jsonl"
+    monkeypatch.setattr(runner_module, "checkout_eval_set", lambda: missing)
+    result = runner.invoke(app, ["eval"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert str(missing) in result.output and "--dataset FILE" in result.output

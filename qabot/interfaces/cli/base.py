@@ -18,16 +18,51 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from qabot.bot import QABot
 from qabot.config import Settings
+from qabot.config.groups import RetrievalSettings
+from qabot.domain.questions import MAX_K
 from qabot.errors import QABotError
 from qabot.index.manifest import describe_store, load_manifest
 from qabot.ingest.build import IngestReport
 
 
-class OneLineErrors(TyperGroup):
+class PlainArgument(TyperArgument):
+    """An argument shown by its name alone (`QUESTION`), without its annotation (`<str>`)."""
+
+    def display_type_rich(self, ctx: typer.Context) -> str | None:
+        return None
+
+
+class PlainHelp:
+    """Help that shows what to type, not Python types.
+
+    typer prints each parameter's annotation beside it unless it has a metavar: `--has-code
+    <bool>` reads as if the flag took a value (`--has-code true` then fails), and `-c
+    <list[str]>` names a Python type. Flags get no value column; any other option without a
+    metavar of its own shows its name in capitals, as click does; arguments show their name
+    (`QUESTION`, which the command's help text then refers to)."""
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:  # idempotent: help is rendered more than once in a run
+            if param.metavar is None:
+                flag = getattr(param, "is_flag", False)
+                param.metavar = "" if flag else (param.name or "value").upper()
+            if type(param) is TyperArgument:
+                # typer builds the parameters from the signature and has no hook for their
+                # class; the subclass changes only how the help shows the argument.
+                param.__class__ = PlainArgument
+        return params
+
+
+class Command(PlainHelp, TyperCommand):
+    """Every `qabot` command's class: `@app.command(cls=Command)`."""
+
+
+class OneLineErrors(PlainHelp, TyperGroup):
     """Usage errors (a value typer cannot parse, such as `-k abc`, or an unknown option) as one
     line naming the option, exit 1, like every other bad value; not a usage box."""
 
@@ -94,11 +129,17 @@ def friendly(func: F) -> F:
 def options(
     ctx: typer.Context,
     corpus: Annotated[
-        Path | None, typer.Option(help="Corpus file or folder [env QABOT_CORPUS].")
+        Path | None,
+        typer.Option(metavar="PATH", help="Corpus file or folder [env QABOT_CORPUS]."),
     ] = None,
-    store: Annotated[Path | None, typer.Option(help="Index folder [env QABOT_STORE].")] = None,
+    store: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Index folder [env QABOT_STORE].")
+    ] = None,
     llm: Annotated[
-        str | None, typer.Option(help="Answerer: auto, openai, extractive or mock [env QABOT_LLM].")
+        str | None,
+        typer.Option(
+            metavar="NAME", help="Answerer: auto, openai, extractive or mock [env QABOT_LLM]."
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
 ) -> None:
@@ -179,27 +220,54 @@ def print_report(report: IngestReport) -> None:
         err.print(f"  … and {len(report.errors) - 10} more (see the warnings above).")
 
 
-YearFrom = Annotated[int | None, typer.Option("--year-from", help="Only papers from this year on.")]
-YearTo = Annotated[int | None, typer.Option("--year-to", help="Only papers up to this year.")]
+# The API's k (`QABot.search`, `ask`): None means QABOT_RETRIEVAL__K, and the bounds are checked
+# there (`check_options`), so a bad value reads the same from every interface.
+K = Annotated[
+    int | None,
+    typer.Option(
+        "-k",
+        "--k",
+        metavar="N",
+        show_default=False,
+        help=f"How many papers to retrieve: search lists them, ask answers from them (1-{MAX_K}) "
+        f"[env QABOT_RETRIEVAL__K; default {RetrievalSettings.model_fields['k'].default}].",
+    ),
+]
+YearFrom = Annotated[
+    int | None,
+    typer.Option("--year-from", metavar="YEAR", help="Only papers from this year on."),
+]
+YearTo = Annotated[
+    int | None, typer.Option("--year-to", metavar="YEAR", help="Only papers up to this year.")
+]
 Category = Annotated[
     list[str] | None,
     typer.Option(
-        "--category", "-c", help="Only this arXiv category (LG, CL, RO…); repeat for several."
+        "--category",
+        "-c",
+        metavar="CODE",
+        help="Only this arXiv category (LG, CL, RO…); repeat for several.",
     ),
 ]
-Author = Annotated[str | None, typer.Option(help="Only papers with an author containing this.")]
+Author = Annotated[
+    str | None,
+    typer.Option(metavar="NAME", help="Only papers with an author containing this."),
+]
 Affiliation = Annotated[
     str | None,
     typer.Option(
-        help="Only papers listing this affiliation (DeepMind, Stanford; any part of the name)."
+        metavar="NAME",
+        help="Only papers listing this affiliation (DeepMind, Stanford; any part of the name).",
     ),
 ]
 ProfileName = Annotated[
     str | None,
     typer.Option(
         "--profile",
+        metavar="NAME",
         help="Only papers this profile lists (its owner's name), when a lab indexes several.",
     ),
 ]
+# A plain flag (no --no-has-code): "without code" is not a filter the CLI offers.
 HasCode = Annotated[bool, typer.Option("--has-code", help="Only papers that link their code.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -27,7 +27,9 @@ from qabot.interfaces.cli.base import (
     AsJson,
     Author,
     Category,
+    Command,
     HasCode,
+    K,
     ProfileName,
     YearFrom,
     YearTo,
@@ -66,7 +68,7 @@ def _filters(
     }
 
 
-@app.command()
+@app.command(cls=Command)
 @friendly
 def ingest(
     ctx: typer.Context,
@@ -94,19 +96,19 @@ def ingest(
     print_report(progress_ingest(bot, rebuild=rebuild))
 
 
-@app.command()
+@app.command(cls=Command)
 @friendly
 def search(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="What to look for, in your own words.")],
-    k: Annotated[int, typer.Option("-k", help="How many papers to return.")] = 5,
+    k: K = None,
     year_from: YearFrom = None,
     year_to: YearTo = None,
     category: Category = None,
     author: Author = None,
     has_code: HasCode = False,
     as_json: AsJson = False,
-    mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+    mode: Annotated[str, typer.Option(metavar="MODE", help="hybrid, dense or lexical.")] = "hybrid",
     affiliation: Affiliation = None,
     profile: ProfileName = None,
 ) -> None:
@@ -149,10 +151,14 @@ def _print_sources(answer: Answer) -> None:
 
 
 def _stream_answer(
-    bot: QABot, question: str, history: list[dict[str, Any]] | None, **filters: Any
+    bot: QABot,
+    question: str,
+    history: list[dict[str, Any]] | None,
+    k: int | None = None,
+    **filters: Any,
 ) -> Answer:
     answer: Answer | None = None
-    for item in bot.stream(question, history, **filters):
+    for item in bot.stream(question, history, k=k, **filters):
         if isinstance(item, Answer):
             answer = item
         else:
@@ -162,11 +168,12 @@ def _stream_answer(
     return answer
 
 
-@app.command()
+@app.command(cls=Command)
 @friendly
 def ask(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="Your question about the papers.")],
+    k: K = None,
     year_from: YearFrom = None,
     year_to: YearTo = None,
     category: Category = None,
@@ -184,14 +191,14 @@ def ask(
     bot = open_bot(ctx)
     filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
     if as_json:
-        out.print_json(json.dumps(bot.ask(question, **filters).to_json_dict()))
+        out.print_json(json.dumps(bot.ask(question, k=k, **filters).to_json_dict()))
         return
-    answer = _stream_answer(bot, question, None, **filters)
+    answer = _stream_answer(bot, question, None, k=k, **filters)
     _print_sources(answer)
     err.print(f"[dim]answered by: {answer.answerer}[/]")
 
 
-@app.command()
+@app.command(cls=Command)
 @friendly
 def chat(ctx: typer.Context) -> None:
     """Interactive chat with history, so follow-ups like "who wrote it?" work.
@@ -237,7 +244,7 @@ def chat(ctx: typer.Context) -> None:
         history += [{"role": "user", "content": answer.question}, answer.as_turn()]
 
 
-@app.command()
+@app.command(cls=Command)
 @friendly
 def check(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Verify the index and say what is wrong and how to fix it. Exit code 0: healthy; 1: not.
@@ -282,17 +289,21 @@ def check(ctx: typer.Context, as_json: AsJson = False) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=Command)
 @friendly
 def serve(
     ctx: typer.Context,
     share: Annotated[bool, typer.Option(help="Also open a public Gradio share link.")] = False,
     host: Annotated[
         str | None,
-        typer.Option(help="Interface to bind [env GRADIO_SERVER_NAME; default 127.0.0.1]."),
+        typer.Option(
+            metavar="ADDRESS",
+            help="Interface to bind [env GRADIO_SERVER_NAME; default 127.0.0.1].",
+        ),
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help="Port [env GRADIO_SERVER_PORT; default 7860].")
+        int | None,
+        typer.Option(metavar="N", help="Port [env GRADIO_SERVER_PORT; default 7860]."),
     ] = None,
     mcp: Annotated[
         bool | None,
@@ -308,6 +319,7 @@ def serve(
     Loads the model and index once (building the index on first use), then serves the chat
     and its `/chat` API endpoint until interrupted. With `--mcp`, MCP clients reach the tools
     ask, search and portfolio_statistics at http://HOST:PORT/gradio_api/mcp/ (streamable HTTP).
+    A port already in use is said at once, in one line: pick another with `--port`.
     """
     from qabot.interfaces.web.serving import serve as serve_app
 
@@ -322,7 +334,7 @@ def serve(
     serve_app(settings, share=share)
 
 
-@app.command("mcp")
+@app.command("mcp", cls=Command)
 @friendly
 def mcp_stdio(ctx: typer.Context) -> None:
     """Serve the MCP tools over stdio, for MCP clients that start a command (Claude Desktop,

@@ -17,6 +17,7 @@ from rich.table import Table
 from qabot.errors import QABotError
 from qabot.interfaces.cli.base import (
     AsJson,
+    Command,
     ProfileName,
     app,
     cli_settings,
@@ -28,12 +29,14 @@ from qabot.interfaces.cli.base import (
 from qabot.portfolio.statistics import PortfolioReport
 
 
-@app.command()
+@app.command(cls=Command)
 @friendly
 def stats(
     ctx: typer.Context,
     as_json: AsJson = False,
-    coauthors: Annotated[int, typer.Option(help="How many top co-authors to show.")] = 10,
+    coauthors: Annotated[
+        int, typer.Option(metavar="N", help="How many top co-authors to show.")
+    ] = 10,
     profile: ProfileName = None,
 ) -> None:
     """Exact portfolio figures from the metadata: papers per year, category and affiliation,
@@ -89,17 +92,25 @@ def sources_note(report: PortfolioReport) -> str:
     return f" ({'; '.join(parts)})" if len(parts) > 1 else ""
 
 
-@app.command(name="eval")
+@app.command(name="eval", cls=Command)
 @friendly
 def eval_(
     ctx: typer.Context,
     dataset: Annotated[
-        Path, typer.Option(help="Eval set (JSONL); see docs/evaluation.md for the format.")
-    ] = Path("tests/data/eval_set.jsonl"),
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            show_default=False,
+            help="Eval set (JSONL; see docs/evaluation.md for the format) [default: "
+            "tests/data/eval_set.jsonl of the source checkout qabot runs from, whatever the "
+            "current folder].",
+        ),
+    ] = None,
     llm_name: Annotated[
         str | None,
         typer.Option(
             "--llm",
+            metavar="NAME",
             help=(
                 "Answerer to evaluate: extractive, openai, mock, or a misbehaving mock "
                 "(mock-invent-citation, mock-wrong-source, mock-unsupported-sentence, mock-number-swap, "
@@ -109,10 +120,14 @@ def eval_(
     ] = None,
     as_json: AsJson = False,
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Where report.json, report.md and metrics.png go.")
+        Path,
+        typer.Option(
+            "--out", metavar="DIR", help="Where report.json, report.md and metrics.png go."
+        ),
     ] = Path("eval-report"),
     compare_to: Annotated[
-        Path | None, typer.Option("--compare", help="An earlier report.json: show the deltas.")
+        Path | None,
+        typer.Option("--compare", metavar="FILE", help="An earlier report.json: show the deltas."),
     ] = None,
 ) -> None:
     """Run an eval set and report retrieval, citation and grounding metrics.
@@ -121,6 +136,8 @@ def eval_(
     then `qabot eval --compare eval-report/report.json --out eval-new` shows what moved.
     """
     from qabot.evaluation.runner import (
+        EVAL_SET,
+        checkout_eval_set,
         compare,
         load_dataset,
         load_report,
@@ -130,6 +147,14 @@ def eval_(
     )
     from qabot.testing.misbehaving import MOCKS
 
+    label = str(dataset)
+    if dataset is None:
+        dataset, label = checkout_eval_set(), str(EVAL_SET)
+        if not dataset.is_file():
+            raise QABotError(
+                f"No default eval set: {dataset} does not exist ({EVAL_SET} comes with qabot's "
+                "source checkout, not with an installed package). Pass --dataset FILE."
+            )
     items = load_dataset(dataset)
     baseline = load_report(compare_to) if compare_to else None
     settings = cli_settings(ctx)
@@ -151,7 +176,7 @@ def eval_(
     ) as bar:
         task = bar.add_task("eval", total=len(items))
         report = run_eval(
-            bot, items, dataset=str(dataset), progress=lambda d, t: bar.update(task, completed=d)
+            bot, items, dataset=label, progress=lambda d, t: bar.update(task, completed=d)
         )
     paths = write_report(report, out_dir)
     deltas = compare(report, baseline) if baseline else None
@@ -165,7 +190,7 @@ def eval_(
         "metric",
         "value",
         *(("baseline", "delta") if deltas else ()),
-        title=f"{report.answerer} on {dataset} ({report.questions} questions)",
+        title=f"{report.answerer} on {label} ({report.questions} questions)",
     )
     for name, value in report.metrics.items():
         row = [name, "n/a" if value is None else f"{value:.3f}"]

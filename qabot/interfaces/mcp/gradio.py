@@ -4,8 +4,10 @@ Gradio publishes every public API endpoint of a Blocks as an MCP tool. `add_grad
 registers `qabot.interfaces.mcp.server.PortfolioTools` as such endpoints without restating them: the same
 signatures, and an "Args:" docstring (where Gradio reads parameter descriptions) written from
 the same annotations. Gradio's MCP layer returns a tool's value as text, so the record goes out
-as JSON text, the same JSON `qabot mcp` sends; `add_structured_content` also hands it to clients
-as structured content, as `qabot mcp` does.
+as JSON text, the same JSON `qabot mcp` sends. Once the app is launched, `adapt_mcp_server`
+makes Gradio's server behave as `qabot mcp` does: it publishes the tools only (not the page's
+`/chat` API, not even in `/gradio_api/mcp/schema`), refuses an argument a tool does not take
+with a did-you-mean, and hands each record to clients as structured content too.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qabot.bot import QABot
 from qabot.errors import QABotError
-from qabot.interfaces.mcp.server import PortfolioTools, tool_errors
+from qabot.interfaces.mcp.server import PortfolioTools, refuse_unknown_arguments, tool_errors
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +79,20 @@ def gradio_endpoint(fn: Callable[..., BaseModel]) -> Callable[..., str]:
     return endpoint
 
 
+# The `_mcp_type` of an API endpoint that MCP must not publish. Gradio's tools/list skips any
+# type but "tool"; its `/schema` lists every endpoint, which `adapt_mcp_server` corrects.
+NOT_FOR_MCP = "api"
+
+
 def hidden_from_mcp(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """`fn` as an API endpoint that Gradio's MCP server does not list as a tool (it lists only
-    functions whose `_mcp_type` is unset or "tool"): the page's `/chat` endpoint stays an API,
-    while MCP clients see exactly the tools `qabot mcp` serves."""
+    """`fn` as an API endpoint that Gradio's MCP server does not publish: the page's `/chat`
+    endpoint stays an API, while MCP clients see exactly the tools `qabot mcp` serves."""
 
     @functools.wraps(fn)
     def endpoint(*args: Any, **kwargs: Any) -> Any:
         yield from fn(*args, **kwargs)
 
-    endpoint._mcp_type = "api"  # type: ignore[attr-defined]
+    endpoint._mcp_type = NOT_FOR_MCP  # type: ignore[attr-defined]
     return endpoint
 
 
@@ -141,19 +147,38 @@ def add_gradio_tools(bot: QABot) -> None:
         gr.api(gradio_endpoint(tool), api_name=tool.__name__, queue=False)
 
 
-def add_structured_content(demo: gr.Blocks) -> None:
-    """Have the launched app's MCP server return each tool's JSON record as structured content
-    too. Gradio 6 sends only text (its `structured_output` wraps the text blocks instead), so
-    its tools/call handler, an ordinary handler of the `mcp` SDK's server, is wrapped."""
-    server = getattr(getattr(demo, "mcp_server_obj", None), "mcp_server", None)
-    handlers = getattr(server, "request_handlers", {})
-    call = handlers.get(types.CallToolRequest)
-    if call is None:
+def adapt_mcp_server(demo: gr.Blocks) -> None:
+    """Make the launched app's MCP server serve as `qabot mcp` does (call after `launch`): the
+    tools only, unknown arguments refused, records as structured content too."""
+    published = getattr(demo, "mcp_server_obj", None)
+    server = getattr(published, "mcp_server", None)
+    if types.CallToolRequest not in getattr(server, "request_handlers", {}):
         log.warning(
             "Gradio's MCP server has no tools/call handler to wrap: tools will return "
-            "their records as JSON text only"
+            "their records as JSON text only and not check their argument names"
         )
         return
+    # Gradio lists in /gradio_api/mcp/schema (and would call) every endpoint of this mapping,
+    # whatever its `_mcp_type`; tools/list alone skips the hidden ones.
+    mapping: dict[str, str] = published.tool_to_endpoint  # type: ignore[union-attr]
+    parameters = {}
+    for name, endpoint in list(mapping.items()):
+        block_fn = published.get_block_fn_from_endpoint_name(endpoint)  # type: ignore[union-attr]
+        fn = getattr(block_fn, "fn", None)
+        if getattr(fn, "_mcp_type", None) == NOT_FOR_MCP:
+            del mapping[name]
+        elif fn is not None and getattr(fn, "_mcp_type", "tool") == "tool":
+            parameters[name] = list(inspect.signature(fn).parameters)
+    add_structured_content(server)
+    refuse_unknown_arguments(server, parameters)  # outermost: checked before anything runs
+
+
+def add_structured_content(server: Any) -> None:
+    """Have an MCP server built by Gradio return each tool's JSON record as structured content
+    too. Gradio 6 sends only text (its `structured_output` wraps the text blocks instead), so
+    its tools/call handler, an ordinary handler of the `mcp` SDK's server, is wrapped."""
+    handlers = server.request_handlers
+    call = handlers[types.CallToolRequest]
 
     async def call_with_structure(request: types.CallToolRequest) -> types.ServerResult:
         response = await call(request)

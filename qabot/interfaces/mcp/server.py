@@ -13,7 +13,8 @@ serve them without restating anything:
 Every call is independent: the tools keep nothing between calls. `ask` takes the conversation
 so far as an optional `history`, whose assistant turns carry the papers they cited as data
 (`citations`: paper ids), so a client can ask follow-ups ("who wrote it?", "the second one"). A
-`QABotError` (an empty question, a missing index) becomes an MCP tool error with its message;
+`QABotError` (an empty question, a missing index) becomes an MCP tool error with its message,
+and so does an argument the tool does not take (`refuse_unknown_arguments`, on both servers);
 anything else is logged with its traceback and reported as a one-line internal error.
 """
 
@@ -23,7 +24,7 @@ import functools
 import inspect
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_type_hints
 
 import anyio
@@ -31,11 +32,12 @@ from pydantic import BaseModel, Field
 
 from qabot.bot import QABot
 from qabot.domain.filters import Filters
-from qabot.domain.questions import clean_text
+from qabot.domain.questions import clean_text, unknown_names
 from qabot.errors import QABotError, QuestionError
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import FastMCP
+    from mcp.server.lowlevel import Server
 
 log = logging.getLogger(__name__)
 
@@ -281,9 +283,10 @@ def with_filter_parameters(method: Callable[..., BaseModel]) -> Callable[..., Ba
     )
 
     def tool(*args: Any, **kwargs: Any) -> BaseModel:
+        check_arguments(method.__name__, list(signature.parameters), kwargs)
         try:
             bound = signature.bind(*args, **kwargs)
-        except TypeError as exc:  # an unknown parameter, say: the caller's mistake
+        except TypeError as exc:  # too many positional arguments, say: the caller's mistake
             raise QuestionError(f"{method.__name__}: {exc}") from None
         return method(**bound.arguments)
 
@@ -293,6 +296,42 @@ def with_filter_parameters(method: Callable[..., BaseModel]) -> Callable[..., Ba
     tool.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     tool.__annotations__["return"] = signature.return_annotation
     return tool
+
+
+def check_arguments(tool: str, parameters: Sequence[str], arguments: Iterable[str]) -> None:
+    """Refuse argument names the tool does not take, each with a did-you-mean, as `QABot`
+    refuses a misspelt filter: `{"yaer_to": 2019}` must not be answered as if unfiltered."""
+    unknown = unknown_names(arguments, parameters, f"an argument of {tool}")
+    if unknown:
+        raise QuestionError(f"Invalid argument: {unknown}. {tool} takes {', '.join(parameters)}.")
+
+
+def refuse_unknown_arguments(server: Server, parameters: Mapping[str, Sequence[str]]) -> None:
+    """Wrap an MCP server's tools/call handler so that a call naming an argument its tool does
+    not take is a tool error (`check_arguments`). `parameters`: each tool's parameter names,
+    by the name the server lists it under.
+
+    Both servers need it: FastMCP validates the arguments with a model that ignores names it
+    does not know, and Gradio's server maps them onto the endpoint's inputs by name, so a
+    misspelt filter would be dropped without a word on either transport."""
+    from mcp import types
+
+    call = server.request_handlers[types.CallToolRequest]
+
+    async def call_checked(request: types.CallToolRequest) -> types.ServerResult:
+        known = parameters.get(request.params.name)
+        if known is not None:
+            try:
+                check_arguments(request.params.name, known, request.params.arguments or {})
+            except QuestionError as exc:
+                return types.ServerResult(
+                    types.CallToolResult(
+                        content=[types.TextContent(type="text", text=str(exc))], isError=True
+                    )
+                )
+        return await call(request)
+
+    server.request_handlers[types.CallToolRequest] = call_checked
 
 
 def tool_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -333,6 +372,12 @@ def stdio_server(bot: QABot) -> FastMCP:
     from mcp.server.fastmcp import FastMCP
 
     server = FastMCP(SERVER_NAME, instructions=INSTRUCTIONS)
-    for tool in PortfolioTools(bot).tools():
+    tools = PortfolioTools(bot).tools()
+    for tool in tools:
         server.add_tool(threaded(tool), name=tool.__name__, structured_output=True)
+    # FastMCP's low-level server: the one place every tools/call passes before FastMCP's own
+    # argument model drops the names it does not know.
+    refuse_unknown_arguments(
+        server._mcp_server, {t.__name__: list(inspect.signature(t).parameters) for t in tools}
+    )
     return server

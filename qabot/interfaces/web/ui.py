@@ -25,6 +25,7 @@ from qabot.errors import QABotError
 from qabot.index.lexical import tokenize
 from qabot.index.snapshot import IndexOverview
 from qabot.interfaces.mcp import gradio as mcp_gradio
+from qabot.interfaces.web.address import check_bindable, server_address
 
 log = logging.getLogger(__name__)
 
@@ -496,6 +497,18 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
     return demo
 
 
+def startup_text(url: str, share: bool) -> str:
+    """What a served app says on stdout, where Gradio's own lines would be: the address, and
+    how to get a public link in qabot's terms (Gradio prints the public link itself)."""
+    lines = [f"* Running on local URL:  {url}"]
+    if not share:
+        lines.append(
+            "* To create a public link, start with --share (`qabot serve --share`, "
+            "`python app.py --share` or `bash scripts/run.sh --share`)."
+        )
+    return "\n".join(lines)
+
+
 def launch(
     settings: Settings | None = None,
     *,
@@ -511,6 +524,8 @@ def launch(
     # asking for it imports pyplot, which cost the first answer 0.8 s from a cold disk.
     os.environ.setdefault("MPLBACKEND", "Agg")
     settings = settings or (bot.settings if bot else Settings())
+    host, port = server_address(settings)
+    check_bindable(host, port)  # before the page is built: a taken port is one line
     bot = bot or QABot(settings)
     auth = None
     if settings.app.auth_user and settings.app.auth_password:
@@ -523,21 +538,28 @@ def launch(
     middleware = []
     if auth and settings.app.mcp:
         middleware.append(Middleware(mcp_gradio.MCPBasicAuth, user=auth[0], password=auth[1]))
-    _, url, _ = demo.launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME") or settings.app.host,
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT") or settings.app.port),
-        share=share,
-        auth=auth,
-        prevent_thread_lock=True,
-        theme=gr.themes.Soft(),
-        css=CSS,
-        show_error=False,
-        quiet=not block,
-        mcp_server=settings.app.mcp,
-        app_kwargs={"middleware": middleware},
-    )
+    try:
+        _, url, _ = demo.launch(
+            server_name=host,
+            server_port=port,
+            share=share,
+            auth=auth,
+            prevent_thread_lock=True,
+            theme=gr.themes.Soft(),
+            css=CSS,
+            show_error=False,
+            # Gradio's start-up lines advise `share=True` in `launch()`; qabot prints its own.
+            quiet=True,
+            mcp_server=settings.app.mcp,
+            app_kwargs={"middleware": middleware},
+        )
+    except OSError:  # taken since the check (Gradio's "Cannot find empty port"): the same line
+        check_bindable(host, port)
+        raise
+    if block:
+        print(startup_text(url, share), flush=True)
     if settings.app.mcp:
-        mcp_gradio.add_structured_content(demo)
+        mcp_gradio.adapt_mcp_server(demo)
     if warm and not share:  # only now: see qabot.interfaces.web.serving for why the page goes first
         bot.warm_up(defer_statistics=True)  # the statistics only after the first answer
     if block:  # only now: before, a blocking launch never reached the lines above

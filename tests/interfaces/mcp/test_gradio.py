@@ -20,7 +20,15 @@ from qabot.interfaces.mcp.gradio import gradio_docstring
 from qabot.interfaces.mcp.server import PortfolioTools
 from qabot.interfaces.web.ui import launch
 from tests.conftest import BPD_ID
-from tests.interfaces.mcp.test_server import BPD_Q, check, exercise, free_port, record, run
+from tests.interfaces.mcp.test_server import (
+    BPD_Q,
+    TOOLS,
+    check,
+    exercise,
+    free_port,
+    record,
+    run,
+)
 
 
 def test_gradio_docstring_carries_parameter_descriptions(extractive_bot: QABot) -> None:
@@ -57,6 +65,20 @@ def test_http_tools(mcp_url: str) -> None:
     check(run(session))
 
 
+def test_the_schema_lists_the_tools_that_tools_list_lists(mcp_url: str) -> None:
+    """/gradio_api/mcp/schema (read by Hugging Face's MCP client) lists every endpoint Gradio
+    knows unless told otherwise; the page's /chat API is not an MCP tool there either."""
+
+    async def listed() -> set[str]:
+        async with streamable_http_client(mcp_url) as (read, write, _):
+            async with ClientSession(read, write) as client:
+                await client.initialize()
+                return {t.name for t in (await client.list_tools()).tools}
+
+    schema = httpx.get(mcp_url + "schema", timeout=30).json()
+    assert {tool["name"] for tool in schema} == run(listed) == TOOLS
+
+
 def test_a_blocking_launch_warms_up_and_adds_structured_content_before_it_blocks(
     extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,7 +98,7 @@ def test_a_blocking_launch_warms_up_and_adds_structured_content_before_it_blocks
     monkeypatch.setattr(extractive_bot, "warm_up", warming)
     demo, _ = launch(_app_settings(extractive_bot, mcp=True), bot=extractive_bot, block=True)
     demo.close()
-    assert seen == {"handler": "call_with_structure", "warming": 1}
+    assert seen == {"handler": "call_checked", "warming": 1}
 
 
 class _Counter:

@@ -491,3 +491,72 @@ def test_the_overview_refuses_what_opening_refuses(
     # Without a Chroma database only opening the index can say what is wrong (or rebuild it).
     shutil.rmtree(store_copy / "chroma")
     assert read_overview(settings, embedding_id(embeddings), embedding_backend(embeddings)) is None
+
+
+# -- start-up: what the terminal says (issue 28) -------------------------------------------------
+
+
+def test_a_blocking_launch_names_the_share_option_not_gradios_launch_argument(
+    extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gradio as gr
+
+    monkeypatch.setattr(gr.Blocks, "block_thread", lambda demo: demo.close())  # served, stopped
+    settings = extractive_bot.settings.model_copy(
+        update={"app": extractive_bot.settings.app.model_copy(update={"port": free_port()})}
+    )
+    _, url = launch(settings, bot=extractive_bot, block=True, warm=False)
+    out = capsys.readouterr().out
+    assert f"Running on local URL:  {url}" in out
+    assert "share=True" not in out and "launch()" not in out, out
+    assert "--share" in out and "qabot serve --share" in out
+
+
+def _held_port() -> socket.socket:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return taken
+
+
+def test_a_port_taken_after_the_check_is_the_same_one_line(
+    extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken between qabot's check and Gradio's bind: Gradio's OSError (which advises
+    `server_port` in `launch()`) becomes the same ServeError naming --port."""
+    import qabot.interfaces.web.ui as ui
+    from qabot.errors import ServeError
+
+    checks = []
+    real_check = ui.check_bindable
+    monkeypatch.setattr(
+        ui, "check_bindable", lambda *a: checks.append(a) if not checks else real_check(*a)
+    )
+    with _held_port() as taken:
+        port = taken.getsockname()[1]
+        settings = extractive_bot.settings.model_copy(
+            update={"app": extractive_bot.settings.app.model_copy(update={"port": port})}
+        )
+        with pytest.raises(ServeError, match=f"Port {port} on 127.0.0.1 is taken.*--port N"):
+            launch(settings, bot=extractive_bot, block=False, warm=False)
+    assert len(checks) == 1, "checked before the page was built, and again after Gradio failed"
+
+
+def test_app_py_on_a_taken_port_is_one_line(store_copy: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    with _held_port() as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
+            env={**os.environ, "QABOT_STORE": str(store_copy)},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"Port {port} on 127.0.0.1 is taken" in done.stderr and "--port N" in done.stderr
