@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -64,6 +65,15 @@ _YEAR = r"(?<![\d.,])([1-9]\d{3})(?![\d]|[.,]\d)"
 # - or it is all a "how many" question asks about: "how many papers on robotics?".
 # Elsewhere it stays a topic: "what has she done on robotics?" searches the abstracts.
 _CATEGORY_NAMES = category_names()
+
+
+def _names(categories: Iterable[str]) -> dict[str, str]:
+    """The category names to read: the table's, and those of the corpus's categories of
+    other archives ("atmospheric and oceanic physics" only when some paper is in it)."""
+    other = [c for c in categories if "." in c or "-" in c]
+    return category_names(other) if other else _CATEGORY_NAMES
+
+
 _PAPERS_NOUN = r"(?:papers?|publications?|articles?|preprints?|work)\b"
 
 
@@ -91,16 +101,23 @@ def _years(q: str) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _code_pattern(code: str) -> re.Pattern[str]:
+    """A category code as a question writes it: a bare code in capitals ("RO", not "ro"), and
+    another archive's whole code in any case ("physics.ao-ph")."""
+    flags = re.I if "." in code or "-" in code else 0
+    return re.compile(rf"(?<![\w.-]){re.escape(code)}(?![\w-])", flags)
+
+
 def _categories(q: str, vocab: Vocabulary, count: bool = False) -> list[str] | None:
     explicit = bool(re.search(r"categor|arxiv|\bcs\.", q, re.I))
     found = [
         c
         for c in sorted(vocab.categories)
-        if (re.search(rf"(?<![\w.-]){c}(?![\w-])", q) and (c != "AI" or explicit))
-        or re.search(rf"\b(?:cs|stat|eess|math)\.{c}\b", q, re.I)
+        if (_code_pattern(c).search(q) and (c != "AI" or explicit))
+        or re.search(rf"\b(?:cs|stat|eess|math)\.{re.escape(c)}\b", q, re.I)
     ]
     lower = q.lower()
-    for name, code in _CATEGORY_NAMES.items():
+    for name, code in _names(vocab.categories).items():
         at = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lower)
         if not at or code in found:
             continue
@@ -162,9 +179,9 @@ def topic_words(
     affiliations are out."""
     text = re.sub(rf"\b{_YEAR}\b", " ", q)
     for code in categories or []:
-        text = re.sub(rf"\b(?:cs|stat|eess|math)\.{code}\b", " ", text, flags=re.I)
-        text = re.sub(rf"(?<![\w-]){code}(?![\w-])", " ", text)
-        for name, named in _CATEGORY_NAMES.items():
+        text = re.sub(rf"\b(?:cs|stat|eess|math)\.{re.escape(code)}\b", " ", text, flags=re.I)
+        text = _code_pattern(code).sub(" ", text)
+        for name, named in _names(categories).items():
             if named == code:
                 text = re.sub(re.escape(name), " ", text, flags=re.I)
     for name in (author, affiliation):
@@ -223,6 +240,23 @@ def _statistic(q: str, affiliation: str | None) -> StatisticShape | None:
     return shape
 
 
+def owner_scope(
+    author: str | None, is_owner: bool, vocab: Vocabulary
+) -> tuple[str | None, str | None]:
+    """(author filter, profile filter) for a person a question names. With one owner (a
+    profile's researcher, or the named owner of a file corpus) every paper is hers, so naming
+    her filters nothing; in a lab (several profiles) an owner with a profile scopes the
+    question to it. Anyone else, a named owner beside other owners included, is an author."""
+    if author is None or not is_owner:
+        return author, None
+    if len(vocab.owners) == 1:
+        return None, None
+    profile = vocab.profiles.get(name_key(author))
+    if profile is not None and len(vocab.profiles) > 1:
+        return None, profile
+    return author, None
+
+
 def route_question(question: str, vocab: Vocabulary) -> Route:
     """Deterministic routing from patterns and the metadata vocabulary."""
     q = " ".join(question.split())
@@ -231,16 +265,14 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     # "with Google DeepMind" names an institution, not an author called Google DeepMind.
     author, is_owner = _author(q.replace(written, " ") if written else q, vocab)
     statistic = _statistic(q, affiliation)
-    # In a lab (several profiles) the owner a question names scopes it to that profile; with
-    # one profile every paper is the owner's, so naming her filters nothing.
-    profile = vocab.profiles.get(name_key(author)) if author and is_owner else None
+    by_author, profile = owner_scope(author, is_owner, vocab)
     filters = Filters(
         year_from=year_from,
         year_to=year_to,
         categories=_categories(q, vocab, count=bool(statistic and statistic.bare_categories)),
-        author=None if (author is None or is_owner) else author,
+        author=by_author,
         affiliation=affiliation,
-        profile=profile if len(vocab.profiles) > 1 else None,
+        profile=profile,
         has_code=True if _CODE.search(q) else None,
     )
     topical = topic_words(q, author, filters.categories, written)
@@ -366,10 +398,10 @@ class LLMRouter:
             )
             return route_question(question, self.vocab)
         author = args.get("author")
-        if author and name_key(author) not in self.vocab.owners:
-            filters = filters.model_copy(update={"author": author})
-        elif author and len(self.vocab.profiles) > 1:  # a lab: the owner scopes to her profile
-            filters = filters.model_copy(update={"profile": self.vocab.profiles[name_key(author)]})
+        named = str(author) if author else None
+        is_owner = named is not None and name_key(named) in self.vocab.owners
+        by_author, profile = owner_scope(named, is_owner, self.vocab)
+        filters = filters.model_copy(update={"author": by_author, "profile": profile})
         if call["name"] == "PortfolioStatistic":
             intent = args.get("intent")
             statistic = SHAPES.get(intent) if isinstance(intent, str) else None

@@ -206,7 +206,7 @@ class LiveIndex:
         with self._vocab_lock:
             if self._vocab is None or self._vocab_for is not snapshot:
                 vocab = snapshot.vocabulary() or Vocabulary.from_papers(
-                    snapshot.papers, snapshot.profiles
+                    snapshot.papers, snapshot.profiles, snapshot.manifest.owner
                 )
                 if self.llm is not None:
                     from qabot.answering.llm import endpoint_name
@@ -234,7 +234,9 @@ class LiveIndex:
         snapshot = self.snapshot
         with self._derived_lock:  # not the snapshot lock: building must not stall queries
             if self._portfolio is None or self._portfolio_for is not snapshot:
-                self._portfolio = Portfolio(snapshot.papers, snapshot.profiles)
+                self._portfolio = Portfolio(
+                    snapshot.papers, snapshot.profiles, snapshot.manifest.owner
+                )
                 self._portfolio_for = snapshot
             return self._portfolio
 

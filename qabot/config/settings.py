@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,14 @@ class Settings(BaseSettings):
         default=Path("corpus"),
         description="Corpus file or folder: profile pages (*.txt), JSONL, BibTeX, CSL-JSON and "
         "RIS files (docs/formats.md).",
+    )
+    owner: str | None = Field(
+        default=None,
+        description="The researcher whose papers the corpus holds, for bibliography and JSONL "
+        "corpora without a profile page (a profile page names its own): she is not counted as "
+        "her own co-author, and the page's header names her. Unset: the first line of "
+        "owner.txt in the corpus folder, if there is one. Recorded at ingest: run `qabot "
+        "ingest` after changing it (the vectors are reused).",
     )
     store: Path = Field(
         default=Path("vectorstore"),
@@ -106,6 +115,12 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as exc:
             raise ConfigError(settings_problem(exc)) from exc
+
+    @field_validator("owner", mode="after")
+    @classmethod
+    def _owner_name(cls, value: str | None) -> str | None:
+        # QABOT_OWNER="" (a variable set but left empty) means no owner, not a nameless one.
+        return " ".join(value.split()) or None if value is not None else None
 
     @model_validator(mode="after")
     def _compose_chroma_url(self) -> Settings:

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from qabot.domain.records import Paper, normalise_category
-from qabot.domain.taxonomy import affiliation_matches
+from qabot.domain.records import Paper
+from qabot.domain.taxonomy import affiliation_matches, normalise_category
 
 
 def _not_bool(value: object) -> object:
@@ -58,7 +58,7 @@ class Filters(BaseModel):
             value = [value]
         if isinstance(value, (list, tuple)):
             if not all(isinstance(v, str) for v in value):
-                raise ValueError("must be category codes such as LG or CL")
+                raise ValueError("must be category codes such as LG, CL or physics.ao-ph")
             return [normalise_category(v) for v in value if v.strip()] or None
         return value
 

@@ -42,7 +42,11 @@ class Paper(BaseModel):
         default=False, description='True when the source list ended in "et al.".'
     )
     affiliations: list[str] = Field(default_factory=list)
-    category: str | None = Field(default=None, description="arXiv-style code such as LG or CL.")
+    category: str | None = Field(
+        default=None,
+        description="arXiv category: computer science's bare (LG, CL), another archive's "
+        "whole (physics.ao-ph); see qabot.domain.taxonomy.normalise_category.",
+    )
     date: dt.date | None = None
     date_precision: Literal["day", "month", "year"] | None = None
     date_inferred: bool = Field(
@@ -108,11 +112,6 @@ class Profile(BaseModel):
     figures: dict[str, str] = Field(default_factory=dict, description="Other figures, verbatim.")
     paper_ids: list[str] = Field(default_factory=list, description="Ids of the papers it lists.")
     source: str = ""
-
-
-def normalise_category(code: str) -> str:
-    """arXiv codes as the profile pages print them: "cs.LG" / "lg" -> "LG", "stat.ML" -> "ML"."""
-    return code.strip().rsplit(".", 1)[-1].upper()
 
 
 class AuthorCount(BaseModel):

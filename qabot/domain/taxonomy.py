@@ -8,11 +8,12 @@ Imports nothing from qabot.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-# The arXiv taxonomy (https://arxiv.org/category_taxonomy): the computer-science archive in full,
-# plus the categories of other archives that ML papers are cross-listed in. Codes are stored
-# without the archive prefix (see models.normalise_category), so cs.SY and eess.SY are one SY.
+# The arXiv taxonomy (https://arxiv.org/category_taxonomy), in three tables. This first one holds
+# the codes stored bare, as profile pages print them: the computer-science archive in full, plus
+# the categories of other archives that ML papers are cross-listed in (see `normalise_category`),
+# so cs.SY and eess.SY are one SY. Its names are also what the router reads as categories.
 ARXIV_CATEGORIES: dict[str, str] = {
     "AI": "Artificial Intelligence",
     "AR": "Hardware Architecture",
@@ -63,6 +64,170 @@ ARXIV_CATEGORIES: dict[str, str] = {
     "NC": "Neurons and Cognition",
 }
 
+# The other archives' categories, stored whole in arXiv's spelling: "physics.ao-ph", not "AO-PH"
+# (a bare code of another archive would collide with computer science's: math.CO is not cs.CO,
+# and astro-ph.IM not eess.IV). Their names label them; the router reads them as category names
+# only when the corpus has such papers (a name such as "Methodology" or "Optics" is a topic
+# first).
+ARXIV_OTHER_CATEGORIES: dict[str, str] = {
+    "astro-ph.CO": "Cosmology and Nongalactic Astrophysics",
+    "astro-ph.EP": "Earth and Planetary Astrophysics",
+    "astro-ph.GA": "Astrophysics of Galaxies",
+    "astro-ph.HE": "High Energy Astrophysical Phenomena",
+    "astro-ph.IM": "Instrumentation and Methods for Astrophysics",
+    "astro-ph.SR": "Solar and Stellar Astrophysics",
+    "cond-mat.dis-nn": "Disordered Systems and Neural Networks",
+    "cond-mat.mes-hall": "Mesoscale and Nanoscale Physics",
+    "cond-mat.mtrl-sci": "Materials Science",
+    "cond-mat.other": "Other Condensed Matter",
+    "cond-mat.quant-gas": "Quantum Gases",
+    "cond-mat.soft": "Soft Condensed Matter",
+    "cond-mat.stat-mech": "Statistical Mechanics",
+    "cond-mat.str-el": "Strongly Correlated Electrons",
+    "cond-mat.supr-con": "Superconductivity",
+    "econ.EM": "Econometrics",
+    "econ.GN": "General Economics",
+    "econ.TH": "Theoretical Economics",
+    "math.AC": "Commutative Algebra",
+    "math.AG": "Algebraic Geometry",
+    "math.AP": "Analysis of PDEs",
+    "math.AT": "Algebraic Topology",
+    "math.CA": "Classical Analysis and ODEs",
+    "math.CO": "Combinatorics",
+    "math.CT": "Category Theory",
+    "math.CV": "Complex Variables",
+    "math.DG": "Differential Geometry",
+    "math.DS": "Dynamical Systems",
+    "math.FA": "Functional Analysis",
+    "math.GM": "General Mathematics",
+    "math.GN": "General Topology",
+    "math.GR": "Group Theory",
+    "math.GT": "Geometric Topology",
+    "math.HO": "History and Overview",
+    "math.KT": "K-Theory and Homology",
+    "math.LO": "Logic",
+    "math.MG": "Metric Geometry",
+    "math.NT": "Number Theory",
+    "math.OA": "Operator Algebras",
+    "math.PR": "Probability",
+    "math.QA": "Quantum Algebra",
+    "math.RA": "Rings and Algebras",
+    "math.RT": "Representation Theory",
+    "math.SG": "Symplectic Geometry",
+    "math.SP": "Spectral Theory",
+    "math.ST": "Statistics Theory",
+    "nlin.AO": "Adaptation and Self-Organizing Systems",
+    "nlin.CD": "Chaotic Dynamics",
+    "nlin.CG": "Cellular Automata and Lattice Gases",
+    "nlin.PS": "Pattern Formation and Solitons",
+    "nlin.SI": "Exactly Solvable and Integrable Systems",
+    "physics.acc-ph": "Accelerator Physics",
+    "physics.ao-ph": "Atmospheric and Oceanic Physics",
+    "physics.app-ph": "Applied Physics",
+    "physics.atm-clus": "Atomic and Molecular Clusters",
+    "physics.atom-ph": "Atomic Physics",
+    "physics.bio-ph": "Biological Physics",
+    "physics.chem-ph": "Chemical Physics",
+    "physics.class-ph": "Classical Physics",
+    "physics.comp-ph": "Computational Physics",
+    "physics.data-an": "Data Analysis, Statistics and Probability",
+    "physics.ed-ph": "Physics Education",
+    "physics.flu-dyn": "Fluid Dynamics",
+    "physics.gen-ph": "General Physics",
+    "physics.geo-ph": "Geophysics",
+    "physics.hist-ph": "History and Philosophy of Physics",
+    "physics.ins-det": "Instrumentation and Detectors",
+    "physics.med-ph": "Medical Physics",
+    "physics.optics": "Optics",
+    "physics.plasm-ph": "Plasma Physics",
+    "physics.pop-ph": "Popular Physics",
+    "physics.soc-ph": "Physics and Society",
+    "physics.space-ph": "Space Physics",
+    "q-bio.BM": "Biomolecules",
+    "q-bio.CB": "Cell Behavior",
+    "q-bio.GN": "Genomics",
+    "q-bio.MN": "Molecular Networks",
+    "q-bio.OT": "Other Quantitative Biology",
+    "q-bio.PE": "Populations and Evolution",
+    "q-bio.QM": "Quantitative Methods",
+    "q-bio.SC": "Subcellular Processes",
+    "q-bio.TO": "Tissues and Organs",
+    "q-fin.CP": "Computational Finance",
+    "q-fin.GN": "General Finance",
+    "q-fin.MF": "Mathematical Finance",
+    "q-fin.PM": "Portfolio Management",
+    "q-fin.PR": "Pricing of Securities",
+    "q-fin.RM": "Risk Management",
+    "q-fin.ST": "Statistical Finance",
+    "q-fin.TR": "Trading and Market Microstructure",
+    "stat.AP": "Applications",
+    "stat.CO": "Computation",
+    "stat.ME": "Methodology",
+    "stat.OT": "Other Statistics",
+}
+
+# The archives. Those without subject classes (hep-th, quant-ph, ...) are categories themselves;
+# the others name a category of theirs the tables above do not know ("physics.xx-ph").
+ARXIV_ARCHIVES: dict[str, str] = {
+    "astro-ph": "Astrophysics",
+    "cond-mat": "Condensed Matter",
+    "cs": "Computer Science",
+    "econ": "Economics",
+    "eess": "Electrical Engineering and Systems Science",
+    "gr-qc": "General Relativity and Quantum Cosmology",
+    "hep-ex": "High Energy Physics - Experiment",
+    "hep-lat": "High Energy Physics - Lattice",
+    "hep-ph": "High Energy Physics - Phenomenology",
+    "hep-th": "High Energy Physics - Theory",
+    "math": "Mathematics",
+    "math-ph": "Mathematical Physics",
+    "nlin": "Nonlinear Sciences",
+    "nucl-ex": "Nuclear Experiment",
+    "nucl-th": "Nuclear Theory",
+    "physics": "Physics",
+    "q-bio": "Quantitative Biology",
+    "q-fin": "Quantitative Finance",
+    "quant-ph": "Quantum Physics",
+    "stat": "Statistics",
+}
+
+# Categories of other archives stored under another code: those cross-listed with ML, stored
+# bare as profile pages print them, and arXiv's aliases (one category under two names).
+_STORED_AS: dict[str, str] = {
+    "stat.ML": "ML",
+    "eess.AS": "AS",
+    "eess.IV": "IV",
+    "eess.SP": "SP",
+    "eess.SY": "SY",
+    "math.OC": "OC",
+    "q-bio.NC": "NC",
+    "math.IT": "IT",  # = cs.IT
+    "math.NA": "NA",  # = cs.NA
+    "math.MP": "math-ph",
+    "stat.TH": "math.ST",
+    "q-fin.EC": "econ.GN",
+}
+_SPELLING: dict[str, str] = {
+    code.casefold(): code for code in (*ARXIV_OTHER_CATEGORIES, *ARXIV_ARCHIVES)
+} | {code.casefold(): stored for code, stored in _STORED_AS.items()}
+
+
+def normalise_category(code: str) -> str:
+    """An arXiv category as qabot stores it. Computer science's are bare, as profile pages
+    print them ("cs.LG", "lg" -> "LG"), and so are the cross-listed ones of the first table
+    ("stat.ML" -> "ML"). Any other keeps its archive, in arXiv's spelling ("physics.AO-PH" ->
+    "physics.ao-ph", "HEP-TH" -> "hep-th"); one no table knows keeps its subject as written."""
+    text = code.strip()
+    if known := _SPELLING.get(text.casefold()):
+        return known
+    archive, dot, subject = text.partition(".")
+    if not dot:
+        return text.upper()  # a bare code, as profile pages print them
+    if archive.casefold() == "cs":
+        return subject.upper()
+    return f"{archive.lower()}.{subject}"
+
+
 # What people call a category besides its arXiv name. "machine learning" is LG: it is the name
 # arXiv gives cs.LG, and stat.ML keeps its qualified name above.
 CATEGORY_ALIASES: dict[str, str] = {
@@ -84,20 +249,32 @@ CATEGORY_ALIASES: dict[str, str] = {
 
 
 def category_name(code: str) -> str | None:
-    """ "RO" -> "Robotics"; None for a code outside the table."""
-    return ARXIV_CATEGORIES.get(code.upper())
+    """ "RO" -> "Robotics", "physics.ao-ph" -> "Atmospheric and Oceanic Physics"; a category
+    the tables do not know is named by its archive ("physics.xx-ph" -> "Physics"); None for a
+    code of no known archive."""
+    stored = normalise_category(code)
+    archive = stored.partition(".")[0]
+    return (
+        ARXIV_CATEGORIES.get(stored)
+        or ARXIV_OTHER_CATEGORIES.get(stored)
+        or ARXIV_ARCHIVES.get(archive if "." in stored else stored)
+    )
 
 
 def category_label(code: str) -> str:
-    """ "RO (Robotics)", or the bare code when the table does not know it."""
+    """ "RO (Robotics)", "physics.ao-ph (Atmospheric and Oceanic Physics)", or the code alone
+    when no table knows it."""
     name = category_name(code)
     return f"{code} ({name})" if name else code
 
 
-def category_names() -> dict[str, str]:
+def category_names(extra: Iterable[str] = ()) -> dict[str, str]:
     """Every lower-case name or alias -> code, longest first (so "machine learning
-    (statistics)" is tried before "machine learning")."""
-    names = {name.lower(): code for code, name in ARXIV_CATEGORIES.items()}
+    (statistics)" is tried before "machine learning"): those of the first table, and of the
+    `extra` codes (a corpus's categories of other archives). The first table's win a tie."""
+    other = ARXIV_OTHER_CATEGORIES | ARXIV_ARCHIVES  # an archive's name is no category's
+    names = {other[c].lower(): c for c in extra if c in other}
+    names |= {name.lower(): code for code, name in ARXIV_CATEGORIES.items()}
     names |= CATEGORY_ALIASES
     return dict(sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 

@@ -47,6 +47,11 @@ class Manifest(BaseModel):
     created_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     history: list[str] = Field(default_factory=list, description="Kept generations, newest last.")
     profiles: list[dict[str, Any]] = Field(default_factory=list, description="Profile records.")
+    owner: str | None = Field(
+        default=None,
+        description="The researcher the paper files belong to (QABOT_OWNER or the corpus's "
+        "owner.txt), as the ingest found her; None when none is named.",
+    )
     files: dict[str, FileSum] = Field(
         default_factory=dict,
         description="Size and checksum of every file of the generation folder (qabot.index.checksums).",

@@ -55,7 +55,9 @@ def materialize(folder: Path, manifest: Any, vectors: VectorIndex) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        write_paper_table(tmp, papers, [Profile.model_validate(p) for p in manifest.profiles])
+        write_paper_table(
+            tmp, papers, [Profile.model_validate(p) for p in manifest.profiles], manifest.owner
+        )
         write_chunk_table(
             tmp,
             ids,

@@ -54,20 +54,24 @@ def summarize(papers: list[Paper]) -> IndexSummary:
     )
 
 
-def write_paper_table(folder: Path, papers: list[Paper], profiles: list[Profile]) -> None:
+def write_paper_table(
+    folder: Path, papers: list[Paper], profiles: list[Profile], owner: str | None = None
+) -> None:
     """The paper table (Parquet), its summary and the router's vocabulary: what a start-up
     would otherwise derive from every paper before answering."""
     write_table(folder / PAPER_TABLE, papers)
-    for name, data in derived_files(papers, profiles).items():
+    for name, data in derived_files(papers, profiles, owner).items():
         replace_file(folder / name, data)
 
 
-def derived_files(papers: list[Paper], profiles: list[Profile]) -> dict[str, bytes]:
+def derived_files(
+    papers: list[Paper], profiles: list[Profile], owner: str | None = None
+) -> dict[str, bytes]:
     """The contents of the files derived from the paper table: the page summary and the
     router's vocabulary (`qabot ingest` rewrites a live generation's when they differ)."""
     return {
         SUMMARY: summarize(papers).model_dump_json().encode(),
-        VOCABULARY: Vocabulary.from_papers(papers, profiles).to_json(),
+        VOCABULARY: Vocabulary.from_papers(papers, profiles, owner).to_json(),
     }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from qabot.domain.names import name_key
 from qabot.domain.records import Paper, Profile
 from qabot.domain.taxonomy import AFFILIATION_ALIASES
-from qabot.portfolio.statistics import Portfolio
+from qabot.portfolio.statistics import Portfolio, owner_names
 
 WORDS = re.compile(r"\w+")
 FORMAT = 1  # bumped when the saved layout changes; another version's file is rebuilt
@@ -67,8 +67,12 @@ class Vocabulary:
         return sorted(found, key=order.__getitem__)
 
     @classmethod
-    def from_papers(cls, papers: Iterable[Paper], profiles: list[Profile]) -> Vocabulary:
-        vocab = cls(owners={name_key(p.name) for p in profiles})
+    def from_papers(
+        cls, papers: Iterable[Paper], profiles: list[Profile], owner: str | None = None
+    ) -> Vocabulary:
+        """`owner`: the named owner of the paper files (QABOT_OWNER), an owner like a
+        profile's, but with no profile page to scope a question to."""
+        vocab = cls(owners={name_key(n) for n in owner_names(profiles, owner)})
         last_names: dict[str, set[str]] = {}
         listed: set[str] = set()
         for paper in papers:
@@ -83,8 +87,9 @@ class Vocabulary:
                 if len(last) >= 4:
                     last_names.setdefault(last, set()).add(key)
         for profile in profiles:
-            vocab.authors.setdefault(profile.name.lower(), name_key(profile.name))
             vocab.profiles[name_key(profile.name)] = profile.name
+        for name in owner_names(profiles, owner):
+            vocab.authors.setdefault(name.lower(), name_key(name))
         for affiliation in listed:
             for form in (affiliation, affiliation.replace("-", " ")):
                 vocab.affiliations[form.lower()] = affiliation
@@ -96,7 +101,7 @@ class Vocabulary:
 
     @classmethod
     def from_portfolio(cls, portfolio: Portfolio) -> Vocabulary:
-        return cls.from_papers(portfolio.papers, portfolio.profiles)
+        return cls.from_papers(portfolio.papers, portfolio.profiles, portfolio.owner)
 
     # -- saved with the index generation -----------------------------------------------------
 

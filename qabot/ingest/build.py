@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import difflib
 import gc
 import itertools
 import json
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 from langchain_core.embeddings import Embeddings
 
+from qabot.domain.names import name_key
 from qabot.domain.records import Paper, Profile
 from qabot.embeddings.factory import embedding_backend, embedding_id
 from qabot.embeddings.onnx import OnnxEmbeddings
@@ -84,6 +86,7 @@ class IngestReport:
     seconds: float = 0.0
     generation: str = ""
     up_to_date: bool = False
+    owner: str | None = None  # the named owner of the paper files (QABOT_OWNER or owner.txt)
     errors: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)  # damage found in the live generation
     # Where the seconds went, by stage (`STAGES`, in order); what is left of `seconds` is
@@ -165,6 +168,7 @@ def ingest(
         raise _unwritable(settings, exc) from exc
     try:
         report = _ingest_locked(settings, embeddings, loaded, rebuild, progress, stages)
+        report.owner = owner_of(settings, loaded)
         report.skipped, report.duplicates = loaded.skipped, loaded.duplicates
         report.no_abstract = loaded.no_abstract
         report.errors = [str(e) for e in loaded.errors]
@@ -218,6 +222,9 @@ def _ingest_locked(
         chunks = chunk_papers(papers, settings, model, records=passages == IN_CHROMA)
     chunks_count = len(chunks)
     profiles = [p.model_dump(mode="json") for p in loaded.profiles]
+    owner = owner_of(settings, loaded)
+    if owner:
+        _warn_unlisted_owner(owner, papers)
     damage = _verify(settings, old) if old else []
     if old and not damage and old.passages != passages:
         log.warning(
@@ -236,11 +243,12 @@ def _ingest_locked(
     elif (
         old
         and old.profiles == profiles
+        and old.owner == owner
         and old.embedding_backend == backend
         and old.passages == passages
         and _unchanged(settings, store, old, papers, model)
     ):
-        _repair_derived(settings, store, old, papers, loaded.profiles)
+        _repair_derived(settings, store, old, papers, loaded.profiles, owner)
         _collect_garbage(settings, store, old)
         return IngestReport(
             papers=len(papers), chunks=len(chunks), generation=old.generation, up_to_date=True
@@ -267,7 +275,7 @@ def _ingest_locked(
         # of the 1.2 GB that Chroma holds once they are written (peak RSS 3.4 -> 2.7 GB).
         folder.mkdir(parents=True, exist_ok=True)
         with _timed(stages, "tables and BM25"):
-            _write_tables(folder, loaded.papers, loaded.profiles, chunks)
+            _write_tables(folder, loaded.papers, loaded.profiles, owner, chunks)
         reused, vectors = _write_vectors(
             settings,
             store,
@@ -304,6 +312,7 @@ def _ingest_locked(
             chunks=chunks_count,
             history=history[-settings.index.keep_generations :],
             profiles=profiles,
+            owner=owner,
             files=files,
             passages=passages,
         )
@@ -333,6 +342,30 @@ def _release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         log.debug("malloc_trim is not available here")
+
+
+def owner_of(settings: Settings, loaded: CorpusLoad) -> str | None:
+    """The named owner of the paper files: QABOT_OWNER, else the corpus's owner.txt. Part of
+    the index (its manifest and router vocabulary), so every replica and the page agree on
+    her without reading the corpus."""
+    return settings.owner or loaded.owner
+
+
+def _warn_unlisted_owner(owner: str, papers: list[Paper]) -> None:
+    """A named owner no paper lists is most likely misspelt: she would then be counted as her
+    own co-author, so say which listed name is closest."""
+    key = name_key(owner)
+    names = {name_key(a): a for p in papers for a in p.authors}
+    if key in names:
+        return
+    guess = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+    hint = f" (did you mean {names[guess[0]]!r}?)" if guess else ""
+    log.warning(
+        "the owner %r is not an author of any indexed paper%s; set QABOT_OWNER (or owner.txt) "
+        "to her name as the papers write it",
+        owner,
+        hint,
+    )
 
 
 def _verify(settings: Settings, old: Manifest) -> list[FileProblem]:
@@ -530,10 +563,14 @@ class _VectorWriter:
 
 
 def _write_tables(
-    folder: Any, papers: list[Paper], profiles: list[Profile], chunks: list[Chunk]
+    folder: Any,
+    papers: list[Paper],
+    profiles: list[Profile],
+    owner: str | None,
+    chunks: list[Chunk],
 ) -> None:
     position = {p.paper_id: i for i, p in enumerate(papers)}
-    write_paper_table(folder, papers, profiles)
+    write_paper_table(folder, papers, profiles, owner)
     # Where each chunk's text sits in its abstract (qabot.index.passages): a local store's Chroma
     # holds no texts. Written for every store; the manifest says which one is read.
     starts: list[int] = []
@@ -563,13 +600,14 @@ def _repair_derived(
     old: Manifest,
     papers: list[Paper],
     profiles: list[Profile],
+    owner: str | None,
 ) -> None:
     """A live generation whose summary or router vocabulary is missing, damaged or computed
     differently by another version of qabot gets good ones (their checksums re-recorded);
     without them every start-up derives both from all the papers."""
     folder = generation_dir(settings.store, old.generation)
     updated: dict[str, FileSum] = {}
-    for name, data in derived_files(papers, profiles).items():
+    for name, data in derived_files(papers, profiles, owner).items():
         path, recorded = folder / name, old.files.get(name)
         try:
             if path.read_bytes() == data and (

@@ -4,7 +4,9 @@ A corpus is a file or a folder holding any number of:
 - profile pages (`*.txt`): a researcher's name and figures, then one block per paper;
 - JSONL files (`*.jsonl`): one paper per line;
 - bibliographies: BibTeX (`*.bib`), CSL-JSON (`*.json`) and RIS (`*.ris`), read by
-  `qabot.ingest.formats`.
+  `qabot.ingest.formats`;
+- optionally `owner.txt` at the top of the folder: the name of the researcher whose papers the
+  files are (`QABOT_OWNER` overrides it), for corpora without a profile page.
 Every format and its fields: docs/formats.md.
 
 Malformed records raise or are reported as `CorpusError`s naming the file and line. In the default
@@ -25,7 +27,8 @@ from typing import Any
 
 from qabot.config.groups import CorpusSettings
 from qabot.domain.names import normalise_title
-from qabot.domain.records import Paper, Profile, normalise_category
+from qabot.domain.records import Paper, Profile
+from qabot.domain.taxonomy import normalise_category
 from qabot.errors import CorpusError, NoAbstractError
 from qabot.ingest.formats import READERS
 from qabot.ingest.formats.common import (
@@ -71,6 +74,8 @@ _JSONL_FIELDS = {
     "keywords",
     "doi",
 }
+# Beside the papers, not one of them: a .txt that is no profile page (see `read_owner`).
+OWNER_FILE = "owner.txt"
 PROFILE_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = PROFILE_SUFFIXES | JSONL_SUFFIXES | set(READERS)
@@ -85,6 +90,7 @@ class CorpusLoad:
     errors: list[CorpusError] = field(default_factory=list)
     duplicates: int = 0
     files: list[Path] = field(default_factory=list)
+    owner: str | None = None  # named by the corpus folder's owner.txt
 
     @property
     def skipped(self) -> int:
@@ -383,12 +389,29 @@ def corpus_files(root: Path) -> list[Path]:
             path = here / name
             if name.startswith(".") or name.lower().startswith("readme"):
                 continue
+            if here == root and name == OWNER_FILE:  # read by `read_owner`
+                continue
             if path.is_symlink() and not path.exists():
                 log.warning("%s: skipped: a broken link (to %s)", path, os.readlink(path))
                 continue
             if path.is_file():
                 files.append(path)
     return sorted(files)
+
+
+def read_owner(root: Path) -> str | None:
+    """The owner a corpus folder names in its `owner.txt`: the first line that is neither blank
+    nor a `#` comment. None without the file (or for a corpus that is one file: a file beside
+    it belongs to no corpus). A profile page names its own owner; this names the owner of
+    bibliography and JSONL files, whose entries say only who wrote each paper."""
+    path = root / OWNER_FILE
+    if not root.is_dir() or not path.is_file():
+        return None
+    for line in read_text(path).splitlines():
+        if (name := " ".join(line.split())) and not name.startswith("#"):
+            return name
+    log.warning("%s names no one (its lines are blank or # comments); no owner is set", path)
+    return None
 
 
 def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoad:
@@ -400,6 +423,8 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
     """
     settings = settings or CorpusSettings()
     result = CorpusLoad()
+    if root.exists():  # a missing corpus is reported by corpus_files, with the variable to set
+        result.owner = read_owner(root)
     by_id: dict[str, Paper] = {}
     by_title: dict[str, Paper] = {}
     by_doi: dict[str, Paper] = {}

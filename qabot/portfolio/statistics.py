@@ -2,7 +2,11 @@
 
 Top-k retrieval cannot count, list or rank a whole portfolio, so these questions are answered
 from metadata. Author statistics cover the *listed* authors only: a list that ends in "et al."
-is partial, and every figure that depends on authors says so.
+is partial, and every figure that depends on authors says so when some list is.
+
+The portfolio's owners are the people whose papers it holds, never their own co-authors: each
+profile page's researcher, and the owner named for paper files (QABOT_OWNER or the corpus's
+owner.txt), since a bibliography's entries say only who wrote each paper.
 """
 
 from __future__ import annotations
@@ -30,10 +34,23 @@ def when_published(paper: Paper) -> dt.date | None:
 JSONL_SOURCE = "paper files"
 
 
+def owner_names(profiles: list[Profile], owner: str | None) -> list[str]:
+    """Whose portfolio it is: each profile's researcher, then the named owner of the paper
+    files unless she is one of them (her profile already names her)."""
+    names = [p.name for p in profiles]
+    if owner and name_key(owner) not in {name_key(n) for n in names}:
+        names.append(owner)
+    return names
+
+
 class PortfolioReport(BaseModel):
     """What `bot.portfolio()` and `qabot stats --json` return."""
 
     profiles: list[Profile]
+    owner: str | None = Field(
+        default=None,
+        description="The named owner of the paper files (QABOT_OWNER or owner.txt), if any.",
+    )
     papers_indexed: int
     papers_stated: int | None = Field(
         description="The stated paper count of the one indexed profile. With several profiles "
@@ -49,20 +66,32 @@ class PortfolioReport(BaseModel):
     counts_by_category: dict[str, int]
     counts_by_affiliation: dict[str, int]
     papers_with_code: list[str] = Field(description="Titles of the papers that link their code.")
-    top_coauthors: list[AuthorCount]
+    top_coauthors: list[AuthorCount] = Field(
+        description="Listed co-authors, owners left out: exact counts when "
+        "truncated_author_lists is 0, else lower bounds."
+    )
     truncated_author_lists: int = Field(description='Papers whose author list ends in "et al.".')
     earliest: str | None
     latest: str | None
     undated: int
     topics: list[Topic] = Field(default_factory=list, description="Main themes (k-means).")
 
+    @property
+    def owners(self) -> list[str]:
+        """Whose portfolio it is: the profiles' researchers and the named owner."""
+        return owner_names(self.profiles, self.owner)
+
 
 class Portfolio:
-    """Exact statistics over one index generation's papers."""
+    """Exact statistics over one index generation's papers. `owner` names the researcher the
+    paper files belong to (see the module's docstring)."""
 
-    def __init__(self, papers: list[Paper], profiles: list[Profile]) -> None:
+    def __init__(
+        self, papers: list[Paper], profiles: list[Profile], owner: str | None = None
+    ) -> None:
         self.papers = papers
         self.profiles = profiles
+        self.owner = owner
         self.by_id = {p.paper_id: p for p in papers}
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         self._author_papers: dict[str, list[str]] = defaultdict(list)
@@ -76,7 +105,7 @@ class Portfolio:
                     self._author_papers[key].append(paper.paper_id)
         # The most common spelling names the person; ties go to the fuller form.
         self.display = {k: max(c, key=lambda s: (c[s], len(s))) for k, c in spellings.items()}
-        self.owner_keys = {name_key(p.name) for p in profiles}
+        self.owner_keys = {name_key(n) for n in owner_names(profiles, owner)}
 
     # -- profiles (a lab indexes several) ------------------------------------------------------
 
@@ -88,7 +117,9 @@ class Portfolio:
         )
 
     def scoped(self, name: str) -> Portfolio:
-        """The portfolio of one profile: the papers its page lists, and its figures only."""
+        """The portfolio of one profile: the papers its page lists, and its figures only. The
+        named owner of the paper files is one of its co-authors there, unless she is its
+        researcher."""
         profile = self.profile(name)
         if profile is None:
             return Portfolio([], [])
@@ -197,7 +228,7 @@ class Portfolio:
         return list(ids)
 
     def coauthors(self, limit: int | None = 10, exclude_owner: bool = True) -> list[AuthorCount]:
-        """Listed co-authors by number of shared papers (the profile owner left out)."""
+        """Listed co-authors by number of shared papers (the owners left out)."""
         keys = [k for k in self._author_papers if not (exclude_owner and k in self.owner_keys)]
         # Rank on plain tuples and build records for the top only: a field has 100k+ authors.
         keys.sort(key=lambda k: (-len(self._author_papers[k]), self.display[k]))
@@ -221,6 +252,7 @@ class Portfolio:
         first, last = self.earliest(), self.latest()
         return PortfolioReport(
             profiles=self.profiles,
+            owner=self.owner,
             papers_indexed=len(self.papers),
             papers_stated=self.papers_stated,
             papers_by_source=self.papers_by_source(),

@@ -19,6 +19,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from qabot import QABot
 from qabot.answering.router import LLMRouter, route_question
+from qabot.domain.records import Paper, Profile
 from qabot.index.vocabulary import Vocabulary
 from tests.conftest import DATA
 
@@ -310,6 +311,54 @@ def test_in_a_lab_naming_an_owner_scopes_to_her_profile(
 def test_with_one_profile_the_owner_filters_nothing(vocab: Vocabulary) -> None:
     route = route_question("How many papers did Anca Dragan publish in 2024?", vocab)
     assert route.filters.profile is None and route.filters.author is None
+
+
+def _vocab_with_owner(profiles: list[str], owner: str) -> Vocabulary:
+    """Papers by each profile's researcher and by the named owner of the paper files."""
+    papers = [
+        Paper(paper_id=f"p{i}", title=f"Paper {i}", abstract="We study things.", authors=[name])
+        for i, name in enumerate([*profiles, owner, "Mary Somerville"])
+    ]
+    return Vocabulary.from_papers(papers, [Profile(name=n) for n in profiles], owner)
+
+
+def test_a_lone_named_owner_filters_nothing_like_a_profiles_owner() -> None:
+    """Issue 28: the owner of a bibliography corpus (QABOT_OWNER) is the portfolio's owner."""
+    vocab = _vocab_with_owner([], "Ada Lovelace")
+    route = route_question("How many papers did Ada Lovelace publish in 2021?", vocab)
+    assert route.filters.author is None and route.filters.profile is None
+    assert route_question("Papers by Mary Somerville?", vocab).filters.author == "Mary Somerville"
+
+
+def test_in_a_lab_a_named_owner_without_a_profile_is_an_author() -> None:
+    vocab = _vocab_with_owner(["Anca Dragan", "Jessy Lin"], "Ada Lovelace")
+    ada = route_question("How many papers did Ada Lovelace publish?", vocab).filters
+    assert (ada.author, ada.profile) == ("Ada Lovelace", None), "her papers, not the whole lab's"
+    jessy = route_question("How many papers did Jessy Lin publish?", vocab).filters
+    assert (jessy.author, jessy.profile) == (None, "Jessy Lin"), "a profile scopes as before"
+    model = ToolCallingModel(
+        call={"name": "PortfolioStatistic", "args": {"intent": "count", "author": "Ada Lovelace"}}
+    )
+    routed = LLMRouter(model, vocab).route("How many papers did Ada Lovelace publish?")
+    assert (routed.filters.author, routed.filters.profile) == ("Ada Lovelace", None)
+
+
+def test_categories_of_other_archives_are_read_by_code_and_name() -> None:
+    """Issue 28: a corpus with physics.ao-ph papers can be asked about them."""
+    papers = [
+        Paper(paper_id="a", title="A", abstract="Ocean waves.", category="physics.ao-ph"),
+        Paper(paper_id="b", title="B", abstract="Robots.", category="RO"),
+    ]
+    vocab = Vocabulary.from_papers(papers, [])
+    for question in (
+        "How many papers in physics.ao-ph?",
+        "How many atmospheric and oceanic physics papers?",
+    ):
+        assert route_question(question, vocab).filters.categories == ["physics.ao-ph"], question
+    assert route_question("How many robotics papers?", vocab).filters.categories == ["RO"]
+    assert route_question("Any optics papers?", vocab).filters.categories is None, (
+        "a name of a category no paper is in stays a topic"
+    )
 
 
 def test_llm_router_passes_affiliations_and_scopes_owners_in_a_lab(lab_vocab: Vocabulary) -> None:

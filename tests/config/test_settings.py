@@ -151,3 +151,15 @@ def test_a_misspelt_dotenv_key_is_named_as_written(tmp_path: Path) -> None:
     message = str(info.value)
     assert "QABOT_RETREIVAL__K is not a known setting (did you mean QABOT_RETRIEVAL__K?)" in message
     assert "; FOO is not a known setting" in message and "\n" not in message
+
+
+def test_the_owner_of_a_bibliography_corpus_is_a_setting(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 28: a .bib, CSL-JSON or RIS corpus has no profile page to name its owner."""
+    assert Settings().owner is None
+    monkeypatch.setenv("QABOT_OWNER", "  Ada   Lovelace ")
+    assert Settings().owner == "Ada Lovelace", "spaces as in the papers' author lists"
+    assert "unknown setting" not in caplog.text, "QABOT_OWNER is a known variable"
+    monkeypatch.setenv("QABOT_OWNER", "")
+    assert Settings().owner is None, "set but empty: no owner, not a nameless one"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from qabot.domain.taxonomy import (
+    ARXIV_ARCHIVES,
     ARXIV_CATEGORIES,
+    ARXIV_OTHER_CATEGORIES,
     affiliation_matches,
     category_label,
     category_name,
     category_names,
+    normalise_category,
 )
 from qabot.ingest.corpus import load_corpus
 from tests.conftest import CORPUS
@@ -64,3 +67,54 @@ def test_longer_names_are_tried_first() -> None:
 )
 def test_affiliation_matching(query: str, affiliation: str, expected: bool) -> None:
     assert affiliation_matches(query, affiliation) is expected
+
+
+@pytest.mark.parametrize(
+    ("code", "stored", "label"),
+    [
+        ("cs.LG", "LG", "LG (Machine Learning)"),
+        ("lg", "LG", "LG (Machine Learning)"),
+        ("stat.ML", "ML", "ML (Machine Learning (Statistics))"),
+        ("eess.SY", "SY", "SY (Systems and Control)"),
+        ("physics.ao-ph", "physics.ao-ph", "physics.ao-ph (Atmospheric and Oceanic Physics)"),
+        ("Physics.AO-PH", "physics.ao-ph", "physics.ao-ph (Atmospheric and Oceanic Physics)"),
+        ("astro-ph.co", "astro-ph.CO", "astro-ph.CO (Cosmology and Nongalactic Astrophysics)"),
+        ("math.CO", "math.CO", "math.CO (Combinatorics)"),
+        ("hep-th", "hep-th", "hep-th (High Energy Physics - Theory)"),
+        ("quant-ph", "quant-ph", "quant-ph (Quantum Physics)"),
+        ("cond-mat.stat-mech", "cond-mat.stat-mech", "cond-mat.stat-mech (Statistical Mechanics)"),
+        ("q-bio.PE", "q-bio.PE", "q-bio.PE (Populations and Evolution)"),
+        ("econ.EM", "econ.EM", "econ.EM (Econometrics)"),
+        pytest.param("stat.TH", "math.ST", "math.ST (Statistics Theory)", id="an-alias"),
+        pytest.param("physics.xx-ph", "physics.xx-ph", "physics.xx-ph (Physics)", id="unlisted"),
+    ],
+)
+def test_categories_outside_cs_keep_their_archive_and_have_names(
+    code: str, stored: str, label: str
+) -> None:
+    """Issue 28: primaryClass = physics.ao-ph was stored as "AO-PH", with no name."""
+    assert normalise_category(code) == stored
+    assert category_label(stored) == label
+
+
+def test_every_arxiv_archive_has_a_name() -> None:
+    """The readers accept these archives (qabot.ingest.formats.common); each has a name, and
+    every category of the other archives is stored under its own code."""
+    from qabot.ingest.formats.common import _ARXIV_ARCHIVES
+
+    assert set(_ARXIV_ARCHIVES.split("|")) == set(ARXIV_ARCHIVES)
+    for code in ARXIV_OTHER_CATEGORIES:
+        assert normalise_category(code) == code and code.split(".")[0] in ARXIV_ARCHIVES
+    archives = {code.split(".")[0] for code in ARXIV_OTHER_CATEGORIES}
+    assert archives == {"astro-ph", "cond-mat", "econ", "math", "nlin", "physics", "q-bio"} | {
+        "q-fin",
+        "stat",
+    }, "every archive with subject classes"
+    assert len(ARXIV_OTHER_CATEGORIES) >= 90, "the archives' subject classes, not a sample"
+
+
+def test_other_archives_names_are_read_only_for_the_corpus_categories() -> None:
+    """ "Optics" or "Methodology" is a topic first: a category name only when papers are in it."""
+    assert "atmospheric and oceanic physics" not in category_names()
+    assert category_names(["physics.ao-ph"])["atmospheric and oceanic physics"] == "physics.ao-ph"
+    assert category_names(["math.LO"])["logic in computer science"] == "LO", "cs keeps its names"

@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from qabot import Answer, QABot, Settings
+from qabot.domain.names import name_key, normalise_title
 from qabot.evaluation.runner import EvalItem
 from qabot.ingest.corpus import load_corpus
 from qabot.interfaces.cli.base import app
@@ -236,7 +237,21 @@ def test_readme_jsonl_example_is_a_valid_paper(tmp_path: Path) -> None:
     path = tmp_path / "papers.jsonl"
     path.write_text(example.code, "utf-8")
     load = load_corpus(path, Settings(parsing={"strict": True}).parsing)
-    assert [p.paper_id for p in load.papers] == ["bpd"] and load.papers[0].year == 2022
+    assert [p.paper_id for p in load.papers] == ["puffins-2024"] and load.papers[0].year == 2024
+
+
+def test_readme_jsonl_example_is_not_a_bundled_paper(tmp_path: Path) -> None:
+    """Issue 28: following the README adds a paper. The example was a bundled paper under a
+    shorter title, which a corpus then held twice."""
+    path = tmp_path / "papers.jsonl"
+    path.write_text(_example("README.md", '"abstract"', lang="json").code, "utf-8")
+    (paper,) = load_corpus(path).papers
+    bundled = load_corpus(CORPUS).papers
+    authors = {name_key(a) for p in bundled for a in p.authors}
+    assert not {name_key(a) for a in paper.authors} & authors, "made-up authors"
+    title, opening = normalise_title(paper.title), paper.abstract[:60]
+    assert not [p.title for p in bundled if title in normalise_title(p.title)]
+    assert not [p.title for p in bundled if opening in p.abstract]
 
 
 def test_eval_set_example_is_a_valid_item() -> None:

@@ -311,6 +311,42 @@ def test_a_changed_profile_figure_is_picked_up(tmp_path: Path, embeddings: Embed
     assert read_manifest(settings.store).profiles[0]["h_index"] == 118  # type: ignore[union-attr]
 
 
+def test_the_named_owner_is_recorded_and_renaming_her_reuses_the_vectors(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path]
+) -> None:
+    """Issue 28: QABOT_OWNER (else owner.txt) is part of the index, as a profile is: the
+    manifest and the router's vocabulary record her, and a new name needs no re-embedding."""
+    corpus = write_jsonl([paper_record(n) for n in range(3)]).parent  # Ada Lovelace, Alan Turing
+    settings = make_settings(tmp_path / "store", corpus=corpus, owner="Ada Lovelace")
+    report = ingest(settings, embeddings)
+    assert report.owner == "Ada Lovelace"
+    assert read_manifest(settings.store).owner == "Ada Lovelace"  # type: ignore[union-attr]
+    bot = QABot(settings, embeddings=embeddings)
+    assert "ada lovelace" in bot.live.vocabulary().owners
+    assert [a.name for a in bot.portfolio().top_coauthors] == ["Alan Turing"]
+    assert ingest(settings, embeddings).up_to_date
+    (corpus / "owner.txt").write_text("Alan Turing\n", "utf-8")
+    assert ingest(settings, embeddings).up_to_date, "QABOT_OWNER wins over owner.txt"
+    unset = make_settings(settings.store, corpus=corpus)
+    report = ingest(unset, embeddings)
+    assert not report.up_to_date and report.embedded == 0, "a new owner, the same vectors"
+    assert read_manifest(settings.store).owner == "Alan Turing"  # type: ignore[union-attr]
+    assert [a.name for a in QABot(unset, embeddings=embeddings).portfolio().top_coauthors] == [
+        "Ada Lovelace"
+    ]
+
+
+def test_an_owner_no_paper_lists_is_warned_about(
+    tmp_path: Path,
+    embeddings: Embeddings,
+    write_jsonl: Callable[..., Path],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    corpus = write_jsonl([paper_record(1)]).parent
+    ingest(make_settings(tmp_path / "store", corpus=corpus, owner="Ada Lovelase"), embeddings)
+    assert "not an author of any indexed paper (did you mean 'Ada Lovelace'?)" in caplog.text
+
+
 def _live_folder(store: Path) -> Path:
     from qabot.index.layout import generation_dir
 

@@ -388,3 +388,36 @@ def test_oversized_title_is_capped(
         paper = load_corpus(path).papers[0]
     assert len(paper.title) == 300 and paper.title.endswith("…")
     assert f"{path}:1: title of 5399 characters cut to 300" in caplog.text
+
+
+def test_owner_txt_names_the_owner_and_is_not_a_profile(
+    write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Issue 28: a corpus of paper files names its owner in owner.txt, which is read as that
+    and not as a profile page (a one-line .txt would otherwise be a profile with no papers)."""
+    write_jsonl([paper_record(1), paper_record(2)])
+    folder = tmp_path / "corpus"
+    (folder / "owner.txt").write_text("# whose papers these are\n\n  Ada  Lovelace \n", "utf-8")
+    loaded = load_corpus(folder, CorpusSettings(strict=True))
+    assert loaded.owner == "Ada Lovelace", "the first line that is no comment, spaces squashed"
+    assert loaded.profiles == [] and len(loaded.papers) == 2 and not loaded.errors
+    assert folder / "owner.txt" not in loaded.files
+    assert load_corpus(folder / "papers.jsonl").owner is None, "a one-file corpus has no folder"
+    (folder / "owner.txt").write_text("# nobody yet\n", "utf-8")
+    assert load_corpus(folder).owner is None
+
+
+def test_jsonl_categories_of_other_archives_keep_their_archive(
+    write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    codes = ["cs.LG", "stat.ML", "physics.ao-ph", "PHYSICS.AO-PH", "hep-th", "q-fin.ST"]
+    write_jsonl([paper_record(n, category=code) for n, code in enumerate(codes)])
+    loaded = load_corpus(tmp_path / "corpus", CorpusSettings(strict=True))
+    assert [p.category for p in loaded.papers] == [
+        "LG",
+        "ML",
+        "physics.ao-ph",
+        "physics.ao-ph",
+        "hep-th",
+        "q-fin.ST",
+    ], "computer science's bare, as profile pages print them; the others whole, not AO-PH"

@@ -211,7 +211,16 @@ def test_year_and_month_become_a_date(
 
 @pytest.mark.parametrize(
     "primary, category",
-    [("cs.LG", "LG"), ("stat.ML", "ML"), ("hep-th", "HEP-TH"), ("Robotics", None)],
+    [
+        ("cs.LG", "LG"),
+        ("stat.ML", "ML"),
+        ("eess.SY", "SY"),
+        pytest.param("hep-th", "hep-th", id="an-archive-without-subjects-stays-whole"),
+        pytest.param("physics.ao-ph", "physics.ao-ph", id="another-archive-keeps-its-code"),
+        pytest.param("astro-ph.co", "astro-ph.CO", id="in-arxiv-spelling"),
+        pytest.param("math.PR", "math.PR", id="math-is-not-cs"),
+        ("Robotics", None),
+    ],
 )
 def test_primary_class_is_a_category_only_when_it_is_an_arxiv_class(
     tmp_path: Path, primary: str, category: str | None

@@ -439,3 +439,85 @@ def test_counts_per_source_with_bibtex_papers(tmp_path) -> None:  # type: ignore
     text = _statistic(portfolio, question, route).answer
     assert "51 papers are indexed" in text
     assert "lists 50; 1 comes from paper files" in text and "JSONL" not in text
+
+
+# -- a bibliography corpus with a named owner (issue 28) ---------------------------------------
+
+_OWNER_BIB = """
+@article{a2020, title = {Notes on the Analytical Engine}, year = {2020},
+  author = {Lovelace, Ada and Babbage, Charles},
+  abstract = {We describe a machine that weaves algebraic patterns.}}
+@article{b2021, title = {Bernoulli Numbers by Machine}, year = {2021},
+  author = {Lovelace, Ada and Babbage, Charles and Somerville, Mary},
+  abstract = {We compute Bernoulli numbers with the engine.}}
+@article{c2021, title = {On the Connexion of the Physical Sciences}, year = {2021},
+  author = {Somerville, Mary and Lovelace, Ada},
+  abstract = {We connect the physical sciences.}}
+"""
+_OWNER_QUESTION = "Who does she publish with most?"
+
+
+def _owner_corpus(tmp_path, bib: str = _OWNER_BIB, owner: str | None = "Ada Lovelace"):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "corpus"
+    folder.mkdir(exist_ok=True)
+    (folder / "papers.bib").write_text(bib, "utf-8")
+    if owner:
+        (folder / "owner.txt").write_text(f"{owner}\n", "utf-8")
+    loaded = load_corpus(folder)
+    return Portfolio(loaded.papers, loaded.profiles, loaded.owner)
+
+
+def _ask(portfolio: Portfolio, question: str) -> Answer:
+    return _statistic(
+        portfolio, question, route_question(question, Vocabulary.from_portfolio(portfolio))
+    )
+
+
+def test_the_named_owner_is_not_her_own_top_coauthor(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    unnamed = _ask(_owner_corpus(tmp_path, owner=None), _OWNER_QUESTION).answer
+    assert unnamed.startswith("The most frequent listed co-authors: Ada Lovelace (3 papers")
+    answer = _ask(_owner_corpus(tmp_path), _OWNER_QUESTION)
+    assert answer.answer.startswith(
+        "Ada Lovelace's most frequent listed co-authors: Charles Babbage (2 papers [1][2]); "
+        "Mary Somerville (2 papers [2][3])."
+    ), answer.answer
+    assert "Ada Lovelace (" not in answer.answer
+    report = _owner_corpus(tmp_path).report()
+    assert [a.name for a in report.top_coauthors] == ["Charles Babbage", "Mary Somerville"]
+    assert report.owner == "Ada Lovelace" and report.owners == ["Ada Lovelace"]
+
+
+def test_complete_author_lists_give_exact_counts_not_lower_bounds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    exact = _ask(_owner_corpus(tmp_path), _OWNER_QUESTION).answer
+    assert "These counts are exact: all 3 author lists are complete." in exact
+    assert "lower bound" not in exact and "et al." not in exact
+    truncated = _OWNER_BIB.replace(
+        "Somerville, Mary and Lovelace, Ada", "Somerville, Mary and others"
+    )
+    answer = _ask(_owner_corpus(tmp_path, truncated), _OWNER_QUESTION).answer
+    assert "1 of the 3 author lists end in “et al.”, so they are lower bounds" in answer
+
+
+def test_the_named_owner_filters_nothing_and_others_are_authors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    portfolio = _owner_corpus(tmp_path)
+    vocab = Vocabulary.from_portfolio(portfolio)
+    assert route_question("What did Ada Lovelace publish in 2021?", vocab).filters.author is None
+    assert route_question("Papers by Mary Somerville?", vocab).filters.author == "Mary Somerville"
+    assert (
+        "from 2021: 2 of 3"
+        in _ask(portfolio, "How many papers did Ada Lovelace publish in 2021?").answer
+    )
+    listed = _ask(portfolio, "How many papers did Mary Somerville write?").answer
+    assert "2 of 3" in listed and "Listed authors only" not in listed, "no list is truncated"
+    absent = _ask(portfolio, "Papers by Yann LeCun?").answer
+    assert absent == "None in the indexed portfolio: no listed author matches “Yann LeCun”."
+
+
+def test_a_named_owner_with_a_profile_is_one_owner_and_a_lab_gains_one() -> None:
+    from qabot.domain.records import Profile
+
+    same = Portfolio([], [Profile(name="Anca Dragan")], owner="Anca D. Dragan")
+    assert same.report().owners == ["Anca Dragan"] and same.owner_keys == {"anca dragan"}
+    lab = Portfolio([], [Profile(name="Anca Dragan"), Profile(name="Jessy Lin")], "Ada Lovelace")
+    assert lab.report().owners == ["Anca Dragan", "Jessy Lin", "Ada Lovelace"]
+    assert lab.scoped("Jessy Lin").owner_keys == {"jessy lin"}, "Ada co-authors on Jessy's page"

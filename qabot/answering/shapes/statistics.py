@@ -137,12 +137,12 @@ class Facts:
     def none(self, question: str, route: Route) -> Answer:
         f = route.filters
         if f.author and not self.pf.author_keys(f.author):
-            text = (
-                f"None in the indexed portfolio: no listed author matches “{f.author}”. "
-                f"Author statistics cover the listed authors only; "
-                f"{self.pf.truncated_author_lists} of the {len(self.pf.papers)} author lists "
-                "end in “et al.”."
-            )
+            text = f"None in the indexed portfolio: no listed author matches “{f.author}”."
+            if truncated := self.pf.truncated_author_lists:  # complete lists hide no one
+                text += (
+                    " Author statistics cover the listed authors only; "
+                    f"{truncated} of the {len(self.pf.papers)} author lists end in “et al.”."
+                )
         elif f.paper_ids is not None:
             wanted = set(f.paper_ids)
             picked = [p for p in self.pf.papers if p.paper_id in wanted]
@@ -179,11 +179,26 @@ class Facts:
         return self.pf.select(f)
 
     def author_note(self, route: Route) -> str:
-        if not route.filters.author:
+        """The caveat of a count by author, when some author list is cut short: any paper's
+        list, since a list cut short may hide the author on a paper not counted."""
+        if not route.filters.author or not self.pf.truncated_author_lists:
             return ""
         return (
             " Listed authors only: author lists that end in “et al.” may hide more of their papers."
         )
+
+    @staticmethod
+    def author_basis(papers: list[Paper]) -> str:
+        """What co-author counts over `papers` are: lower bounds when some author list ends in
+        "et al.", exact when every list is complete."""
+        n, truncated = len(papers), sum(p.authors_truncated for p in papers)
+        if truncated:
+            return (
+                f"These counts cover the listed authors only: {truncated} of the {n} author "
+                "lists end in “et al.”, so they are lower bounds."
+            )
+        lists = "the author list is" if n == 1 else f"all {n} author lists are"
+        return f"These counts are exact: {lists} complete."
 
 
 class Figures(StatisticShape):
@@ -264,13 +279,14 @@ class Coauthors(StatisticShape):
                 f"{facts.pf.display[key]} ({counts[key]} {papers_word}{' ' + marks if marks else ''})"
             )
         owner = facts.pf.profiles[0].name if route.filters.profile and facts.pf.profiles else None
-        named = route.filters.author or owner
+        # A file corpus's named owner is the one person whose co-authors these are; in a lab
+        # (profiles besides her) the whole portfolio's are nobody's in particular.
+        sole = facts.pf.owner if not facts.pf.profiles else None
+        named = route.filters.author or owner or sole
         whose = f"{named}'s" if named else "The"
-        truncated = sum(p.authors_truncated for p in papers)
         text = (
             f"{whose} most frequent listed co-authors{' ' + facts.scope(route) if route.filters.year_from else ''}: "
-            f"{'; '.join(rows)}. These counts cover the listed authors only: {truncated} of the "
-            f"{len(papers)} author lists end in “et al.”, so they are lower bounds."
+            f"{'; '.join(rows)}. {facts.author_basis(papers)}"
         )
         return facts.cite(question, text, cited)
 

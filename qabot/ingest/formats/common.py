@@ -15,7 +15,8 @@ from pathlib import Path
 
 from qabot.config.groups import CorpusSettings
 from qabot.domain.names import normalise_title
-from qabot.domain.records import DOI_URL, normalise_category
+from qabot.domain.records import DOI_URL
+from qabot.domain.taxonomy import normalise_category
 from qabot.errors import CorpusError
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,8 @@ def links(urls: list[str], doi: str | None, abstract: str) -> list[str]:
 
 
 def arxiv_category(value: str | None) -> str | None:
-    """ "cs.LG" -> "LG" when `value` is an arXiv subject class, else None."""
+    """ "cs.LG" -> "LG", "physics.ao-ph" -> "physics.ao-ph" when `value` is an arXiv subject
+    class, else None."""
     if not value or not _ARXIV_CLASS.match(value.strip()):
         return None
     return normalise_category(value)

@@ -207,6 +207,8 @@ def print_report(report: IngestReport) -> None:
                 for name, took in report.stages.items()
             )
             err.print(f"Time: {spent}.", highlight=False)
+    if report.owner:
+        err.print(f"Owner of the paper files: {report.owner}.", highlight=False)
     skipped = f"{report.skipped} malformed record(s)"
     if report.no_abstract:
         skipped = (

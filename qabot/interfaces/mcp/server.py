@@ -129,7 +129,10 @@ class NamedCount(BaseModel):
 class PortfolioStatistics(BaseModel):
     """What the `portfolio_statistics` tool returns: exact figures from the paper metadata."""
 
-    researchers: list[str] = Field(description="The profiles the portfolio was built from.")
+    researchers: list[str] = Field(
+        description="Whose portfolio it is: the profiles' researchers and the named owner of "
+        "the paper files (QABOT_OWNER)."
+    )
     papers_indexed: int
     papers_stated: int | None = Field(description="What the profiles claim, when they say.")
     counts_by_year: dict[str, int]
@@ -212,7 +215,7 @@ class PortfolioTools:
         with self._slots:
             report = self.bot.portfolio()
         return PortfolioStatistics(
-            researchers=[p.name for p in report.profiles],
+            researchers=report.owners,
             papers_indexed=report.papers_indexed,
             papers_stated=report.papers_stated,
             counts_by_year={str(y): n for y, n in report.counts_by_year.items()},

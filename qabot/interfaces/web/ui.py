@@ -26,6 +26,7 @@ from qabot.index.lexical import tokenize
 from qabot.index.snapshot import IndexOverview
 from qabot.interfaces.mcp import gradio as mcp_gradio
 from qabot.interfaces.web.address import check_bindable, server_address
+from qabot.portfolio.statistics import owner_names
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +285,9 @@ def header_markdown(bot: QABot, overview: IndexOverview | None = None) -> str:
     overview = overview or bot.overview()
     summary = overview.summary
     names = [p.name for p in overview.profiles]
-    who = ", ".join(names) if names else "the indexed papers"
+    # The profiles' researchers, and the named owner of the paper files (QABOT_OWNER).
+    owners = owner_names(overview.profiles, overview.manifest.owner)
+    who = ", ".join(owners) if owners else "the indexed papers"
     span = f" · {summary.year_min}–{summary.year_max}" if summary.year_min is not None else ""
     note = stated_note(overview.profiles, summary.papers)
     lab = (
@@ -317,11 +320,16 @@ def portfolio_figures(bot: QABot, profile: str | None = None) -> tuple[Any, ...]
     report = bot.portfolio(profile=profile)
     stated = stated_note(report.profiles, report.papers_indexed)
     whose = f"{md_escape(report.profiles[0].name)}'s profile: " if profile else ""
+    basis = (
+        f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
+        "in “et al.”)."
+        if report.truncated_author_lists
+        else "Co-author counts are exact: every author list is complete."
+    )
     summary = (
         f"{whose}**{report.papers_indexed} papers indexed**{stated}. Earliest: "
         f"{md_escape(report.earliest or 'n/a')}. Latest: {md_escape(report.latest or 'n/a')}. "
-        f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
-        "in “et al.”)."
+        f"{basis}"
     )
     years = pd.DataFrame(
         {

@@ -181,6 +181,23 @@ def test_a_lab_header_and_profile_picker(lab_bot: QABot) -> None:
     assert "**50 papers indexed** (Anca Dragan's profile lists 50" in everyone
 
 
+def test_the_header_names_the_owner_of_a_bibliography_corpus(
+    tmp_path: Path, embeddings: Embeddings
+) -> None:
+    """Issue 28: a corpus of paper files has no profile to name; its named owner is named."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "formats" / "zotero.bib", corpus)
+    (corpus / "owner.txt").write_text("Maja Lindqvist\n", "utf-8")
+    bot = QABot(make_settings(tmp_path / "store", corpus=corpus), embeddings=embeddings)
+    header = header_markdown(bot)
+    assert header.startswith("# qabot · Maja Lindqvist\n"), header
+    assert "profiles are indexed" not in header
+    summary, *_, coauthors, _, _, _ = portfolio_figures(bot)
+    assert "Maja Lindqvist" not in list(coauthors["co-author"]), "not her own co-author"
+    assert "lists end in “et al.”" in summary, "one Zotero entry ends in 'and others'"
+
+
 def test_header_shows_profile_count_and_span(extractive_bot: QABot) -> None:
     header = header_markdown(extractive_bot)
     assert "Anca Dragan" in header and "50 papers indexed" in header
