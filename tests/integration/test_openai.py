@@ -20,7 +20,7 @@ from qabot.evaluation.runner import EvalItem, run_eval
 from qabot.interfaces.cli.base import app
 from qabot.interfaces.web.ui import ChatService
 from qabot.testing.fake_openai import FakeOpenAIServer
-from tests.conftest import BPD_ID, make_settings, paper_record
+from tests.conftest import BPD_ID, ROOT, make_settings, paper_record
 
 BPD_Q = "What is the Boltzmann policy distribution?"
 SECRET = "sk-qabot-test-SECRET-4242"
@@ -270,3 +270,31 @@ def test_one_deadline_covers_the_whole_question(
     assert "deadline of 2 s (QABOT_OPENAI__DEADLINE)" in str(info.value)
     fresh.faults.clear()
     assert bot.ask(BPD_Q).citations, "the next question gets its own deadline"
+
+
+def test_the_fake_server_is_a_command_that_says_where_it_is(tmp_path: Path) -> None:
+    """`python -m qabot.testing.fake_openai` serves until stopped and prints its URL, and
+    qabot answers through the real openai client against it."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qabot.testing.fake_openai"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        match = re.fullmatch(r"Fake OpenAI server on (http://127\.0\.0\.1:\d+/v1)\n", first)
+        assert match, first
+        assert "OPENAI_BASE_URL=" in server.stdout.readline()
+        settings = openai_settings(tmp_path / "store", match[1])
+        answer = QABot(settings).ask("What is Dynalang?")
+        assert answer.answerer.startswith("openai:") and answer.citations
+    finally:
+        server.terminate()
+        assert server.wait(timeout=20) == 0, "SIGTERM stops it cleanly"
