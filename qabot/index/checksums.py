@@ -18,6 +18,8 @@ It sits below the store (it imports only qabot.errors).
 from __future__ import annotations
 
 import json
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +81,15 @@ def fingerprint(folder: Path) -> dict[str, FileSum]:
     }
 
 
+def store_fingerprint(store: Path, paths: list[Path]) -> dict[str, FileSum]:
+    """Size and digest of files inside the store folder (a vector index's), by POSIX path
+    relative to it."""
+    return {
+        p.relative_to(store).as_posix(): FileSum(size=p.stat().st_size, xxh3=digest_file(p))
+        for p in paths
+    }
+
+
 def check_file(folder: Path, name: str, expected: FileSum, *, content: bool) -> FileProblem | None:
     """Compare one file with its record: its size always, its digest when `content`."""
     path = folder / name
@@ -116,6 +127,53 @@ def check_bytes(name: str, data: bytes, files: dict[str, FileSum]) -> FileProble
     if digest_bytes(data) != expected.xxh3:
         return FileProblem(name, "checksum", "content changed (checksum differs, same size)")
     return None
+
+
+# Files verified whole in this process, as they were then (size, mtime, inode): each vector
+# index is digested once per process, not by both the warm-up's early load and the snapshot.
+_verified: set[tuple[object, ...]] = set()
+_verified_lock = threading.Lock()
+
+
+def check_vector_files(store: Path, files: dict[str, FileSum]) -> list[FileProblem]:
+    """Every recorded file of a vector index that is missing or changed, digests included:
+    a vector index is loaded whole and right away, so reading it first costs little more
+    than the hash (about 0.2 s per 500 MB, a 100k-paper index), and a damaged one would
+    crash the process that loads it (qabot.index.chroma, `ChromaStore.files`)."""
+    if not files:
+        return []
+    with _verified_lock:  # the second caller waits, then finds the files verified
+        try:
+            state = tuple(
+                (name, (s := os.stat(store / name)).st_size, s.st_mtime_ns, s.st_ino)
+                for name in sorted(files)
+            )
+        except OSError:
+            state = None
+        key = (str(store.resolve()), tuple(sorted((n, f.xxh3) for n, f in files.items())), state)
+        if state is not None and key in _verified:
+            return []
+        problems = check_files(store, files, content=True)
+        if not problems and state is not None:
+            _verified.add(key)
+        return problems
+
+
+VECTORS_FIX = (
+    "run `qabot ingest`: it rebuilds the live generation and embeds its chunks again (a "
+    "damaged vector index cannot be read back)"
+)
+
+
+def vectors_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
+    listed = "; ".join(map(str, problems[:3])) + (
+        f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+    )
+    return IndexCorruptError(
+        f"The vector index in {where} is damaged ({listed}). Run `qabot ingest` to repair it: "
+        "it rebuilds the live generation and embeds its chunks again (a damaged vector index "
+        "cannot be read back)."
+    )
 
 
 def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:

@@ -4,6 +4,9 @@ Every module that reads or writes them takes the names from here.
 
     <store>/                    (QABOT_STORE, default vectorstore/)
         chroma/                 Chroma's persistent data: one collection per generation
+            chroma.sqlite3      its database, with the log of vectors not yet in HNSW files
+            <segment uuid>/     a collection's HNSW files; the manifest records their
+                                checksums (`vector_files`) once Chroma has written them
         generations/<name>/     one generation's own files (GENERATION_FILES below)
         manifest.json           which generation is live; written last, atomically
         .ingest.lock            held by the one ingest allowed at a time
