@@ -6,7 +6,9 @@ So ingest records each file's size and xxh3-128 digest, and they are compared:
 
 - sizes on every open (a `stat` per file, free);
 - digests of the files that opening reads anyway (the chunk table, and the paper table when it
-  is first parsed), as they are read;
+  is first parsed), as they are read, and of the memory-mapped BM25 arrays, which searching
+  reads only in part (damage that keeps their size otherwise changes scores without a word;
+  hashing them costs about 30 ms at 100k papers);
 - every digest whenever `qabot ingest` decides whether the index is up to date, and in
   `qabot check`.
 
@@ -187,9 +189,10 @@ def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
     )
 
 
-# Read only in part when opening (memory-mapped): their sizes are checked at open, their
-# content by `qabot ingest` and `qabot check`.
-NOT_DIGESTED_AT_OPEN = frozenset(f"{LEXICAL_DIR}/{name}" for name in MAPPED_FILES)
+# Memory-mapped by search, which reads only the pages it needs: a damaged page is used as it
+# is. The snapshot digests them whole at open (`check_on_open(mapped=True)`); the page's
+# overview, which does not search, checks only their sizes.
+MAPPED = frozenset(f"{LEXICAL_DIR}/{name}" for name in MAPPED_FILES)
 # LAZY files (the paper table) are parsed on first use, not at open (a served page does not
 # need them): only their presence is checked at open, their size and content when they are
 # read (IndexSnapshot.papers). DERIVED files are cheap to derive again from the paper table:
@@ -214,9 +217,13 @@ def recorded_files(folder: Path, files: dict[str, FileSum]) -> dict[str, FileSum
     return files
 
 
-def check_on_open(folder: Path, files: dict[str, FileSum]) -> list[FileProblem]:
+def check_on_open(
+    folder: Path, files: dict[str, FileSum], *, mapped: bool = True
+) -> list[FileProblem]:
     """The file checks cheap enough for every open: each file's size, and the digests of the
-    files opening reads whole anyway (LexicalIndex.inconsistency checks the BM25 arrays)."""
+    files opening reads whole anyway, and, with `mapped`, of the memory-mapped BM25 arrays
+    (for whoever searches them: about 30 ms per 100k papers; LexicalIndex.inconsistency
+    checks their structure)."""
     problems = []
     for name, want in files.items():
         if name in DERIVED:
@@ -225,6 +232,6 @@ def check_on_open(folder: Path, files: dict[str, FileSum]) -> list[FileProblem]:
             if not (folder / name).is_file():
                 problems.append(FileProblem(name, "missing", "missing"))
             continue
-        if problem := check_file(folder, name, want, content=name not in NOT_DIGESTED_AT_OPEN):
+        if problem := check_file(folder, name, want, content=mapped or name not in MAPPED):
             problems.append(problem)
     return problems

@@ -251,7 +251,7 @@ def read_overview(
     check_manifest(manifest, where, embedding_model, backend)
     folder = generation_dir(settings.store, manifest.generation)
     recorded = recorded_files(folder, manifest.files)
-    if problems := check_on_open(folder, recorded):
+    if problems := check_on_open(folder, recorded, mapped=False):  # the page does not search
         raise files_damaged(where, problems)
     if problems := check_files(settings.store, manifest.vector_files or {}, content=False):
         raise vectors_damaged(where, problems)  # sizes only: the snapshot checks the rest
