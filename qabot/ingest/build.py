@@ -31,7 +31,13 @@ from qabot.domain.names import name_key
 from qabot.domain.records import Paper, Profile
 from qabot.embeddings.factory import embedding_backend, embedding_id
 from qabot.embeddings.onnx import OnnxEmbeddings
-from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
+from qabot.errors import (
+    CorpusError,
+    IndexCorruptError,
+    IndexStoreError,
+    IngestLockedError,
+    UnreadableFileError,
+)
 from qabot.index.checksums import (
     FileProblem,
     FileSum,
@@ -154,6 +160,7 @@ def ingest(
     # the embedding model is built or loaded.
     with _timed(stages, "reading the corpus"):
         loaded = corpus or load_corpus(settings.corpus, settings.parsing)
+    _readable(loaded)
     _usable(settings, loaded)
     if isinstance(embeddings, OnnxEmbeddings):
         # Built now (once per user), even when nothing needs embedding, so serving never has to.
@@ -183,6 +190,24 @@ def ingest(
     report.seconds = time.perf_counter() - start
     report.stages = {name: stages[name] for name in STAGES if name in stages}
     return report
+
+
+def _readable(loaded: CorpusLoad) -> None:
+    """Raise UnreadableFileError when a corpus file exists but could not be read. Indexing the
+    rest would drop that file's papers and their vectors from the live index, though nothing
+    says they are gone: an I/O error or a permission is often fixed by trying again (issue 29:
+    an EIO on opening one file used to remove its paper, exit 0). So nothing is changed."""
+    unreadable = [e for e in loaded.errors if isinstance(e, UnreadableFileError)]
+    if not unreadable:
+        return
+    first = unreadable[0]
+    more = f", and {len(unreadable) - 1} more file(s)" if len(unreadable) > 1 else ""
+    raise UnreadableFileError(
+        first.path,
+        f"{first.reason}{more}. Nothing was indexed, and the index keeps the papers it had "
+        "from it. Run `qabot ingest` again once it can be read, or move it out of the corpus "
+        "to drop its papers.",
+    )
 
 
 def _usable(settings: Settings, loaded: CorpusLoad) -> None:

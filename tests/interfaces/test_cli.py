@@ -600,3 +600,31 @@ def test_eval_without_a_checkout_names_the_missing_default(
     result = runner.invoke(app, ["eval"])
     assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
     assert str(missing) in result.output and "--dataset FILE" in result.output
+
+
+def test_ingest_refuses_a_corpus_file_it_cannot_read_in_one_line(
+    env: dict[str, str], store_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before (issue 29): a warning, "Indexed ... papers", exit 0, and the file's papers gone."""
+    import errno
+
+    read_bytes = Path.read_bytes
+    profile = CORPUS / "anca-dragan.profile.txt"
+
+    def failing(self: Path) -> bytes:
+        if self == profile:
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    before = (store_copy / "manifest.json").read_text()
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line == (
+        f"Error: {profile}: cannot be read (Input/output error). Nothing was indexed, and the "
+        "index keeps the papers it had from it. Run `qabot ingest` again once it can be read, "
+        "or move it out of the corpus to drop its papers."
+    )
+    assert "Indexed" not in result.output
+    assert (store_copy / "manifest.json").read_text() == before
