@@ -41,6 +41,12 @@ class NoAbstractError(CorpusError):
         super().__init__(path, f"{key}: no abstract", line)
 
 
+class UnreadableFileError(CorpusError):
+    """A corpus file that exists but cannot be read (an I/O error, no permission). Unlike a
+    malformed record, this says nothing about the file's papers and may pass by itself, so
+    ingest refuses to run rather than drop them from the index (qabot.ingest.build)."""
+
+
 class IndexStoreError(QABotError):
     """Problems with the persisted index: unwritable, missing, corrupt, mismatched, locked."""
 

@@ -6,7 +6,9 @@ So ingest records each file's size and xxh3-128 digest, and they are compared:
 
 - sizes on every open (a `stat` per file, free);
 - digests of the files that opening reads anyway (the chunk table, and the paper table when it
-  is first parsed), as they are read;
+  is first parsed), as they are read, and of the memory-mapped BM25 arrays, which searching
+  reads only in part (damage that keeps their size otherwise changes scores without a word;
+  hashing them costs about 30 ms at 100k papers);
 - every digest whenever `qabot ingest` decides whether the index is up to date, and in
   `qabot check`.
 
@@ -18,6 +20,8 @@ It sits below the store (it imports only qabot.errors).
 from __future__ import annotations
 
 import json
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +83,15 @@ def fingerprint(folder: Path) -> dict[str, FileSum]:
     }
 
 
+def store_fingerprint(store: Path, paths: list[Path]) -> dict[str, FileSum]:
+    """Size and digest of files inside the store folder (a vector index's), by POSIX path
+    relative to it."""
+    return {
+        p.relative_to(store).as_posix(): FileSum(size=p.stat().st_size, xxh3=digest_file(p))
+        for p in paths
+    }
+
+
 def check_file(folder: Path, name: str, expected: FileSum, *, content: bool) -> FileProblem | None:
     """Compare one file with its record: its size always, its digest when `content`."""
     path = folder / name
@@ -118,6 +131,53 @@ def check_bytes(name: str, data: bytes, files: dict[str, FileSum]) -> FileProble
     return None
 
 
+# Files verified whole in this process, as they were then (size, mtime, inode): each vector
+# index is digested once per process, not by both the warm-up's early load and the snapshot.
+_verified: set[tuple[object, ...]] = set()
+_verified_lock = threading.Lock()
+
+
+def check_vector_files(store: Path, files: dict[str, FileSum]) -> list[FileProblem]:
+    """Every recorded file of a vector index that is missing or changed, digests included:
+    a vector index is loaded whole and right away, so reading it first costs little more
+    than the hash (about 0.2 s per 500 MB, a 100k-paper index), and a damaged one would
+    crash the process that loads it (qabot.index.chroma, `ChromaStore.files`)."""
+    if not files:
+        return []
+    with _verified_lock:  # the second caller waits, then finds the files verified
+        try:
+            state = tuple(
+                (name, (s := os.stat(store / name)).st_size, s.st_mtime_ns, s.st_ino)
+                for name in sorted(files)
+            )
+        except OSError:
+            state = None
+        key = (str(store.resolve()), tuple(sorted((n, f.xxh3) for n, f in files.items())), state)
+        if state is not None and key in _verified:
+            return []
+        problems = check_files(store, files, content=True)
+        if not problems and state is not None:
+            _verified.add(key)
+        return problems
+
+
+VECTORS_FIX = (
+    "run `qabot ingest`: it rebuilds the live generation and embeds its chunks again (a "
+    "damaged vector index cannot be read back)"
+)
+
+
+def vectors_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
+    listed = "; ".join(map(str, problems[:3])) + (
+        f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+    )
+    return IndexCorruptError(
+        f"The vector index in {where} is damaged ({listed}). Run `qabot ingest` to repair it: "
+        "it rebuilds the live generation and embeds its chunks again (a damaged vector index "
+        "cannot be read back)."
+    )
+
+
 def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
     listed = "; ".join(map(str, problems[:3])) + (
         f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
@@ -129,9 +189,10 @@ def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
     )
 
 
-# Read only in part when opening (memory-mapped): their sizes are checked at open, their
-# content by `qabot ingest` and `qabot check`.
-NOT_DIGESTED_AT_OPEN = frozenset(f"{LEXICAL_DIR}/{name}" for name in MAPPED_FILES)
+# Memory-mapped by search, which reads only the pages it needs: a damaged page is used as it
+# is. The snapshot digests them whole at open (`check_on_open(mapped=True)`); the page's
+# overview, which does not search, checks only their sizes.
+MAPPED = frozenset(f"{LEXICAL_DIR}/{name}" for name in MAPPED_FILES)
 # LAZY files (the paper table) are parsed on first use, not at open (a served page does not
 # need them): only their presence is checked at open, their size and content when they are
 # read (IndexSnapshot.papers). DERIVED files are cheap to derive again from the paper table:
@@ -156,9 +217,13 @@ def recorded_files(folder: Path, files: dict[str, FileSum]) -> dict[str, FileSum
     return files
 
 
-def check_on_open(folder: Path, files: dict[str, FileSum]) -> list[FileProblem]:
+def check_on_open(
+    folder: Path, files: dict[str, FileSum], *, mapped: bool = True
+) -> list[FileProblem]:
     """The file checks cheap enough for every open: each file's size, and the digests of the
-    files opening reads whole anyway (LexicalIndex.inconsistency checks the BM25 arrays)."""
+    files opening reads whole anyway, and, with `mapped`, of the memory-mapped BM25 arrays
+    (for whoever searches them: about 30 ms per 100k papers; LexicalIndex.inconsistency
+    checks their structure)."""
     problems = []
     for name, want in files.items():
         if name in DERIVED:
@@ -167,6 +232,6 @@ def check_on_open(folder: Path, files: dict[str, FileSum]) -> list[FileProblem]:
             if not (folder / name).is_file():
                 problems.append(FileProblem(name, "missing", "missing"))
             continue
-        if problem := check_file(folder, name, want, content=name not in NOT_DIGESTED_AT_OPEN):
+        if problem := check_file(folder, name, want, content=mapped or name not in MAPPED):
             problems.append(problem)
     return problems

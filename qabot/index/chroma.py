@@ -43,6 +43,10 @@ _CLIENTS = threading.Lock()
 # Records (`load_record`) are collections whose metadata holds the text under this key: the
 # manifest was the first record, and servers written by earlier versions keep it so.
 _RECORD_KEY = "manifest"
+# The HNSW configuration of every index qabot creates. Chroma writes an index's HNSW files only
+# every `sync_threshold` vectors (default 1000): the last ones of an ingest stay in its log, in
+# chroma.sqlite3, and are replayed into memory at each open (`ChromaStore.files`).
+HNSW_CONFIGURATION: dict[str, Any] = {"space": "cosine"}
 
 
 class ChromaIndex:
@@ -246,7 +250,7 @@ class ChromaStore:
     def create(self, name: str, metadata: Metadata) -> ChromaIndex:
         collection = self.client.create_collection(
             name,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": dict(HNSW_CONFIGURATION)},
             metadata=dict(metadata) or None,  # Chroma refuses an empty mapping
             embedding_function=None,  # Chroma's default downloads a model; qabot brings vectors
         )
@@ -263,6 +267,29 @@ class ChromaStore:
 
     def names(self) -> set[str]:
         return {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+
+    def files(self, name: str) -> list[Path]:
+        """CHROMA INTERNALS: the HNSW files of index `name`, once Chroma has written them.
+
+        Chroma keeps an index's HNSW graph in its vector segment's folder (`data_level0.bin`,
+        `header.bin`, `length.bin`, `link_lists.bin`, `index_metadata.pickle`, ...); loading a
+        damaged one can crash the process in native code. It writes them every
+        `sync_threshold` vectors, synchronously within `add`, and never when only reading:
+        once an ingest's last `add` has returned, they stay as they are. An index that never
+        reached the threshold has no `index_metadata.pickle`: its vectors are all in Chroma's
+        log, and Chroma rewrites the folder's empty HNSW files at every open, so there is
+        nothing to checksum (and nothing there to damage). None for a server."""
+        if self.path is None:
+            return []
+        try:
+            segment = _vector_segment(self.path, name)
+        except sqlite3.Error as exc:
+            log.warning("cannot read Chroma's segment list in %s (%s)", self.path, exc)
+            return []
+        folder = self.path / segment if segment else None
+        if folder is None or not (folder / _PERSISTED).is_file():
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
     # -- records ---------------------------------------------------------------------------
 
@@ -447,6 +474,24 @@ def _segment_folders(chroma: Path) -> list[Path]:
     return found
 
 
+# CHROMA INTERNALS: written last when Chroma persists an HNSW index (the id map), so its
+# presence says the segment's HNSW files hold the index rather than placeholders.
+_PERSISTED = "index_metadata.pickle"
+
+
+def _vector_segment(chroma: Path, name: str) -> str | None:
+    """CHROMA INTERNALS: the id of collection `name`'s vector segment, which names its folder,
+    read from Chroma's `collections` and `segments` tables without writing to them."""
+    db = chroma / CHROMA_DATABASE
+    with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) as conn:
+        row = conn.execute(
+            "SELECT s.id FROM segments s JOIN collections c ON s.collection = c.id "
+            "WHERE c.name = ? AND s.scope = 'VECTOR'",
+            (name,),
+        ).fetchone()
+    return str(row[0]) if row else None
+
+
 def _referenced_segments(chroma: Path) -> set[str]:
     """CHROMA INTERNALS: the ids of every segment Chroma's SQLite database names, in its
     `segments` table, read without writing to it."""
@@ -483,8 +528,38 @@ def check_internals(folder: Path) -> list[str]:
         broken.append("no segment folder named by a UUID after adding a vector")
     elif not folders <= referenced:
         broken.append("segment folders are not named by ids in the segments table")
+    try:
+        if _vector_segment(folder, "qabot-internals-probe") not in folders:
+            broken.append("the collection's vector segment does not name its folder")
+    except sqlite3.Error as exc:
+        broken.append(f"Chroma's database has no readable collections table ({exc})")
+    broken += _check_persisted_files(store)
     store.drop("qabot-internals-probe")
     store.forget()
     if key in SharedSystemClient._identifier_to_system:
         broken.append("forgetting the folder did not drop its cached system")
     return broken
+
+
+def _check_persisted_files(store: ChromaStore) -> list[str]:
+    """What no longer holds of `ChromaStore.files`: an index past its sync threshold has its
+    HNSW files and id map, and reading it leaves them as they are."""
+    name = "qabot-internals-persisted"
+    collection = store.client.create_collection(
+        name,
+        configuration={"hnsw": {"space": "cosine", "sync_threshold": 10}},
+        embedding_function=None,
+    )
+    vectors = np.random.default_rng(0).standard_normal((12, 3))
+    collection.add(ids=[str(i) for i in range(12)], embeddings=vectors.tolist())
+    files = store.files(name)
+    try:
+        if {"data_level0.bin", "header.bin", _PERSISTED} - {p.name for p in files}:
+            return [f"no HNSW files and {_PERSISTED} once past the sync threshold ({files})"]
+        before = {p: p.read_bytes() for p in files}
+        store.open(name).query([1.0, 0.0, 0.0], 3)
+        if {p: p.read_bytes() for p in store.files(name)} != before:
+            return ["reading an index changed its HNSW files"]
+        return []
+    finally:
+        store.drop(name)

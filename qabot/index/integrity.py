@@ -1,12 +1,15 @@
 """Checking a built index, and the Chroma folders nothing uses any more.
 
 `check_index` is what `qabot check` runs: it verifies every recorded checksum of the live
-generation, that Chroma opens and holds the collection the manifest names with the right number
-of vectors, and that a stored vector finds itself. It lists each problem with its fix.
+generation, those of its vector index's files, that Chroma opens and holds the collection the
+manifest names with the right number of vectors, and that a stored vector finds itself. It lists
+each problem with its fix.
 
-Chroma's own files are not checksummed: Chroma rewrites its SQLite file and the vector segment
-files of a collection whenever it opens them, even to answer a query, so a recorded digest would
-be stale after the first question. They are checked by opening and querying them instead.
+Chroma's HNSW files (`VectorStore.files`) are checksummed by ingest once Chroma has written them
+for good, and loading a damaged one can crash the process in native code: so the collection is
+opened and queried in a child process (qabot.index.probe), and a crash is reported as damage.
+Chroma's SQLite file is not checksummed (Chroma writes to it at every open); opening and
+querying checks it.
 
 Chroma keeps a folder per vector segment in `chroma/` and does not remove it when its collection
 is deleted; each ingest removes the folders no segment names (`VectorStore.remove_leftovers`),
@@ -23,11 +26,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from qabot.errors import IndexMismatchError, IndexStoreError
-from qabot.index.checksums import check_files, recorded_files
+from qabot.index.checksums import VECTORS_FIX, check_files, recorded_files
 from qabot.index.layout import (
     CHUNK_TABLE,
     COLLECTION_PREFIX,
     MANIFEST,
+    chroma_dir,
     collection_name,
     generation_dir,
 )
@@ -39,6 +43,7 @@ from qabot.index.manifest import (
     load_manifest,
 )
 from qabot.index.passages import IN_CHROMA, IN_TABLE, Passages
+from qabot.index.probe import probe, vector_problems
 from qabot.index.snapshot import open_lexical
 
 if TYPE_CHECKING:
@@ -74,6 +79,7 @@ class IndexCheck(BaseModel):
 
 REPAIR = "run `qabot ingest`: it rebuilds the live generation, reusing the stored vectors"
 REBUILD = "run `qabot ingest --rebuild`: it moves the damaged Chroma folder aside and rebuilds"
+FIXES = {"ingest": REPAIR, "embed": VECTORS_FIX, "rebuild": REBUILD}
 
 
 def _folder_size(path: Path) -> int:
@@ -116,8 +122,8 @@ def check_index(settings: Settings) -> IndexCheck:
         check_passages(manifest, result.store)
     except IndexMismatchError as exc:
         result.problems.append(Problem(part=MANIFEST, what=str(exc), fix=PASSAGES_FIX))
-    if store is not None:
-        _check_vectors(store, manifest, result)
+    if store is not None and _check_vector_files(settings, manifest, result):
+        _check_vectors(settings, store, manifest, result)
         keep = {collection_name(g) for g in [*manifest.history, manifest.generation]}
         try:
             names = store.names()
@@ -197,38 +203,39 @@ def _check_files(settings: Settings, manifest: Manifest, result: IndexCheck) -> 
         )
 
 
-def _check_vectors(store: VectorStore, manifest: Manifest, result: IndexCheck) -> None:
+def _check_vector_files(settings: Settings, manifest: Manifest, result: IndexCheck) -> bool:
+    """Compare the vector index's files with their checksums; False when they differ (then
+    loading them is not tried: it could crash even the child process's check, or worse,
+    quietly answer from a truncated index)."""
+    if settings.chroma_url:
+        return True  # the server's files are its own
+    files = manifest.vector_files
+    if files is None:
+        result.notes.append(
+            "the vector index's files were not checksummed (an index built by an earlier "
+            "qabot); the next `qabot ingest` checks them and records their checksums."
+        )
+        return True
+    problems = check_files(settings.store, files, content=True)
+    for problem in problems:
+        result.problems.append(Problem(part=problem.path, what=problem.detail, fix=VECTORS_FIX))
+    result.files_checked += len(files)
+    result.bytes_checked += sum(f.size for f in files.values())
+    return not problems
+
+
+def _check_vectors(
+    settings: Settings, store: VectorStore, manifest: Manifest, result: IndexCheck
+) -> None:
     part = f"Chroma collection {manifest.collection}"
-    try:
-        index = store.open(manifest.collection)
-        count = index.count()
-    except Exception as exc:  # noqa: BLE001 - "does not exist" has no stable exception type
-        result.problems.append(
-            Problem(part=part, what=f"cannot be opened ({type(exc).__name__}: {exc})", fix=REPAIR)
-        )
-        return
-    if count != manifest.chunks:
-        result.problems.append(
-            Problem(
-                part=part,
-                what=f"holds {count} vectors, the manifest says {manifest.chunks}",
-                fix=REPAIR,
-            )
-        )
-        return
-    try:
-        got = index.get(limit=1, vectors=True)
-        if got.ids and got.vectors is not None:
-            found = index.query(got.vectors[0].tolist(), 1)
-            if got.ids[0] not in [m.id for m in found] and 1.0 - found[0].similarity > 1e-4:
-                result.problems.append(
-                    Problem(
-                        part=part,
-                        what="a stored vector does not find itself: the vector index is damaged",
-                        fix=REBUILD,
-                    )
-                )
-    except Exception as exc:  # noqa: BLE001
-        result.problems.append(
-            Problem(part=part, what=f"cannot be queried ({type(exc).__name__}: {exc})", fix=REBUILD)
-        )
+    if settings.chroma_url:
+        try:
+            found = vector_problems(store.open(manifest.collection), manifest.chunks)
+        except Exception as exc:  # noqa: BLE001 - "does not exist" has no stable exception type
+            what = f"cannot be opened ({type(exc).__name__}: {exc})"
+            result.problems.append(Problem(part=part, what=what, fix=REPAIR))
+            return
+    else:  # in a child process: loading a damaged HNSW file can crash the process
+        found = probe(chroma_dir(settings.store), manifest.collection, manifest.chunks)
+    for problem in found:
+        result.problems.append(Problem(part=part, what=problem.what, fix=FIXES[problem.fix]))

@@ -4,6 +4,9 @@ Every module that reads or writes them takes the names from here.
 
     <store>/                    (QABOT_STORE, default vectorstore/)
         chroma/                 Chroma's persistent data: one collection per generation
+            chroma.sqlite3      its database, with the log of vectors not yet in HNSW files
+            <segment uuid>/     a collection's HNSW files; the manifest records their
+                                checksums (`vector_files`) once Chroma has written them
         generations/<name>/     one generation's own files (GENERATION_FILES below)
         manifest.json           which generation is live; written last, atomically
         .ingest.lock            held by the one ingest allowed at a time
@@ -72,7 +75,8 @@ LOCAL_FILES = ".files.json"
 
 # How opening a generation treats a file (qabot.index.checksums):
 # "open": read whole at open, its digest checked as it is read;
-# "mapped": memory-mapped, its size checked at open, its digest by ingest and `qabot check`;
+# "mapped": memory-mapped, so searched without being read whole: its digest checked when a
+#     snapshot opens it (about 30 ms per 100k papers), only its size by the page overview;
 # "lazy": read on first use (a served page does not need it): present at open, checked when read;
 # "derived": cheap to derive again from the paper table: damage means recompute, not fail;
 # "optional": may be missing (then computed on first use).

@@ -55,8 +55,9 @@ def _one_slip(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
 
 
-# The arrays of the saved index that `load` memory-maps rather than reads whole: opening checks
-# their sizes only (qabot.index.checksums). bm25s names them so.
+# The arrays of the saved index that `load` memory-maps rather than reads whole, so a search
+# uses a damaged page as it is: a snapshot digests them at open, the page overview checks their
+# sizes only (qabot.index.checksums). bm25s names them so.
 MAPPED_FILES = ("data.csc.index.npy", "indices.csc.index.npy")
 
 

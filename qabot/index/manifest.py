@@ -56,6 +56,13 @@ class Manifest(BaseModel):
         default_factory=dict,
         description="Size and checksum of every file of the generation folder (qabot.index.checksums).",
     )
+    vector_files: dict[str, FileSum] | None = Field(
+        default=None,
+        description="Size and checksum of the local files that hold the generation's vectors "
+        "(Chroma's HNSW files, by path in the store folder; `VectorStore.files`): {} when there "
+        "are none (a server; vectors still in Chroma's log); None: built before they were "
+        "recorded.",
+    )
     passages: str = Field(
         default=IN_CHROMA,
         description=f"Where the chunk texts are: {IN_CHROMA!r} (Chroma "

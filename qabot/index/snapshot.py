@@ -18,9 +18,12 @@ from qabot.index.checksums import (
     FileProblem,
     FileSum,
     check_bytes,
+    check_files,
     check_on_open,
+    check_vector_files,
     files_damaged,
     recorded_files,
+    vectors_damaged,
 )
 from qabot.index.chunk_table import read_chunk_table
 from qabot.index.layout import (
@@ -59,13 +62,27 @@ log = logging.getLogger(__name__)
 def live_vectors(settings: Settings) -> VectorIndex | None:
     """The live generation's vector index alone, before the rest of the index is opened (for
     `QABot.warm_up`, which loads its HNSW file on the other core meanwhile); None when there is
-    no index yet. Checks nothing: `open_snapshot` does that, and reports damage. A local store's
-    clients share one Chroma system per folder, so what this loads, the snapshot's finds loaded."""
+    no index yet. Checks only the vector index's files (the caller loads them next, and a
+    damaged one would crash the process): `open_snapshot` checks the rest, and reports damage.
+    A local store's clients share one Chroma system per folder, so what this loads, the
+    snapshot's finds loaded."""
     store = settings.get_vector_store() if settings.chroma_url else None
     manifest = load_manifest(settings, store)  # a local store's: no client (none is created)
     if manifest is None:
         return None
+    verify_vector_files(settings, manifest)
     return (store or settings.get_vector_store()).open(manifest.collection)
+
+
+def verify_vector_files(settings: Settings, manifest: Manifest) -> None:
+    """Refuse a vector index whose files are missing or changed, before anything loads it:
+    Chroma crashes the process on some damage (a segfault, no message) and quietly answers
+    differently on other (a truncated file). Once per process (`check_vector_files`). A
+    Chroma server keeps its files to itself."""
+    if settings.chroma_url:
+        return
+    if problems := check_vector_files(settings.store, manifest.vector_files or {}):
+        raise vectors_damaged(describe_store(settings), problems)
 
 
 @dataclass
@@ -234,8 +251,10 @@ def read_overview(
     check_manifest(manifest, where, embedding_model, backend)
     folder = generation_dir(settings.store, manifest.generation)
     recorded = recorded_files(folder, manifest.files)
-    if problems := check_on_open(folder, recorded):
+    if problems := check_on_open(folder, recorded, mapped=False):  # the page does not search
         raise files_damaged(where, problems)
+    if problems := check_files(settings.store, manifest.vector_files or {}, content=False):
+        raise vectors_damaged(where, problems)  # sizes only: the snapshot checks the rest
     summary = read_summary(folder, manifest, recorded)
     if summary is None:
         return None
@@ -285,6 +304,7 @@ def open_snapshot(
             f"No index in {where}. Run `qabot ingest` to build it from {settings.corpus}."
         )
     check_manifest(manifest, where, embedding_model, backend)
+    verify_vector_files(settings, manifest)
     folder = generation_dir(settings.store, manifest.generation)
     try:
         vectors = store.open(manifest.collection)

@@ -152,6 +152,14 @@ class VectorStore(Protocol):
         """Replace a record in one step: readers see the old text or the new one."""
         ...
 
+    def files(self, name: str) -> list[Path]:
+        """The local files that hold index `name`'s vectors, once they are written for good
+        (they no longer change when the index is read): ingest records their checksums, and
+        opening the index verifies them before loading them, since a damaged one can crash
+        the process in native code. Empty for a server, and while the store keeps the
+        vectors elsewhere (Chroma's log)."""
+        ...
+
     def leftovers(self) -> list[Path]:
         """Files of indexes dropped earlier that the store did not remove (none for a server)."""
         ...

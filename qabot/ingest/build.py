@@ -31,7 +31,13 @@ from qabot.domain.names import name_key
 from qabot.domain.records import Paper, Profile
 from qabot.embeddings.factory import embedding_backend, embedding_id
 from qabot.embeddings.onnx import OnnxEmbeddings
-from qabot.errors import CorpusError, IndexCorruptError, IndexStoreError, IngestLockedError
+from qabot.errors import (
+    CorpusError,
+    IndexCorruptError,
+    IndexStoreError,
+    IngestLockedError,
+    UnreadableFileError,
+)
 from qabot.index.checksums import (
     FileProblem,
     FileSum,
@@ -40,9 +46,11 @@ from qabot.index.checksums import (
     digest_bytes,
     fingerprint,
     recorded_files,
+    store_fingerprint,
 )
 from qabot.index.chunk_table import read_chunk_table, write_chunk_table
 from qabot.index.layout import (
+    CHROMA_DIR,
     CHUNK_TABLE,
     COLLECTION_PREFIX,
     DERIVED,
@@ -60,6 +68,7 @@ from qabot.index.layout import (
 from qabot.index.lexical import LexicalIndex
 from qabot.index.manifest import Manifest, load_manifest, save_manifest
 from qabot.index.passages import IN_CHROMA, IN_TABLE, spans
+from qabot.index.probe import probe
 from qabot.index.tables import derived_files, read_paper_table, replace_file, write_paper_table
 from qabot.ingest.chunking import Chunk, chunk_papers
 from qabot.ingest.corpus import CorpusLoad, load_corpus
@@ -151,6 +160,7 @@ def ingest(
     # the embedding model is built or loaded.
     with _timed(stages, "reading the corpus"):
         loaded = corpus or load_corpus(settings.corpus, settings.parsing)
+    _readable(loaded)
     _usable(settings, loaded)
     if isinstance(embeddings, OnnxEmbeddings):
         # Built now (once per user), even when nothing needs embedding, so serving never has to.
@@ -180,6 +190,24 @@ def ingest(
     report.seconds = time.perf_counter() - start
     report.stages = {name: stages[name] for name in STAGES if name in stages}
     return report
+
+
+def _readable(loaded: CorpusLoad) -> None:
+    """Raise UnreadableFileError when a corpus file exists but could not be read. Indexing the
+    rest would drop that file's papers and their vectors from the live index, though nothing
+    says they are gone: an I/O error or a permission is often fixed by trying again (issue 29:
+    an EIO on opening one file used to remove its paper, exit 0). So nothing is changed."""
+    unreadable = [e for e in loaded.errors if isinstance(e, UnreadableFileError)]
+    if not unreadable:
+        return
+    first = unreadable[0]
+    more = f", and {len(unreadable) - 1} more file(s)" if len(unreadable) > 1 else ""
+    raise UnreadableFileError(
+        first.path,
+        f"{first.reason}{more}. Nothing was indexed, and the index keeps the papers it had "
+        "from it. Run `qabot ingest` again once it can be read, or move it out of the corpus "
+        "to drop its papers.",
+    )
 
 
 def _usable(settings: Settings, loaded: CorpusLoad) -> None:
@@ -225,7 +253,7 @@ def _ingest_locked(
     owner = owner_of(settings, loaded)
     if owner:
         _warn_unlisted_owner(owner, papers)
-    damage = _verify(settings, old) if old else []
+    damage = [*_verify(settings, old), *_verify_vectors(settings, old)] if old else []
     if old and not damage and old.passages != passages:
         log.warning(
             "writing a new index generation: %s keeps its chunk texts as %s, this "
@@ -248,6 +276,7 @@ def _ingest_locked(
         and old.passages == passages
         and _unchanged(settings, store, old, papers, model)
     ):
+        old = _record_vector_files(settings, store, old)
         _repair_derived(settings, store, old, papers, loaded.profiles, owner)
         _collect_garbage(settings, store, old)
         return IngestReport(
@@ -266,8 +295,10 @@ def _ingest_locked(
         },
     )
     try:
-        # Vectors are reused by the chunk table's content keys: never from a damaged table.
-        source = None if any(p.path == CHUNK_TABLE for p in damage) else old
+        # Vectors are reused by the chunk table's content keys: never from a damaged table, nor
+        # from a damaged vector index (reading it back could crash, or return wrong vectors).
+        lost = any(p.path == CHUNK_TABLE or p.path.startswith(f"{CHROMA_DIR}/") for p in damage)
+        source = None if lost else old
         if source is not None and source.embedding_backend != backend:
             source = None  # another backend's vectors are close to these, not the same
         # Tables before vectors: building BM25 and the paper table needs ~1 GB for a moment at
@@ -300,6 +331,8 @@ def _ingest_locked(
             raise IndexCorruptError(
                 f"The vector index holds {stored} chunks, expected {chunks_count}; not switching"
             )
+        # Chroma has written the HNSW files within the last `add`: they stay as they are now.
+        vector_files = store_fingerprint(settings.store, store.files(name))
         history = ([*old.history] if old else []) + [generation]
         manifest = Manifest(
             generation=generation,
@@ -314,6 +347,7 @@ def _ingest_locked(
             profiles=profiles,
             owner=owner,
             files=files,
+            vector_files=vector_files,
             passages=passages,
         )
         save_manifest(settings, manifest, store)
@@ -378,6 +412,35 @@ def _verify(settings: Settings, old: Manifest) -> list[FileProblem]:
     except IndexCorruptError as exc:
         return [FileProblem(LOCAL_FILES, "checksum", str(exc))]
     return [p for p in check_files(folder, files, content=True) if p.path not in DERIVED]
+
+
+def _verify_vectors(settings: Settings, old: Manifest) -> list[FileProblem]:
+    """The live generation's vector index files against their checksums, before anything
+    loads them (a damaged one can crash the process). One built before they were recorded is
+    opened in a child process instead (qabot.index.probe): a crash, or a stored vector that
+    does not find itself, is damage too. Either way its vectors cannot be reused."""
+    if settings.chroma_url:
+        return []  # the server's files are its own
+    if old.vector_files is not None:
+        return check_files(settings.store, old.vector_files, content=True)
+    found = probe(chroma_dir(settings.store), old.collection, old.chunks)
+    return [
+        FileProblem(f"{CHROMA_DIR}/ (collection {old.collection})", "probe", p.what)
+        for p in found
+        if p.fix != "ingest"  # a missing collection or a wrong count: rebuilt, not "damaged"
+    ]
+
+
+def _record_vector_files(settings: Settings, store: VectorStore, old: Manifest) -> Manifest:
+    """Record the checksums of a live vector index built before they were recorded (checked
+    by `_verify_vectors` first), so that opening it verifies them from now on."""
+    if old.vector_files is not None or settings.chroma_url:
+        return old
+    updated = old.model_copy(
+        update={"vector_files": store_fingerprint(settings.store, store.files(old.collection))}
+    )
+    save_manifest(settings, updated, store)
+    return updated
 
 
 def _open_for_ingest(settings: Settings, rebuild: bool) -> VectorStore:

@@ -29,7 +29,7 @@ from qabot.config.groups import CorpusSettings
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper, Profile
 from qabot.domain.taxonomy import normalise_category
-from qabot.errors import CorpusError, NoAbstractError
+from qabot.errors import CorpusError, NoAbstractError, UnreadableFileError
 from qabot.ingest.formats import READERS
 from qabot.ingest.formats.common import (
     cap_abstract,
@@ -432,7 +432,8 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
     def reject(error: CorpusError) -> None:
         if settings.strict:
             raise error
-        log.warning("skipped: %s", error)
+        # Not "skipped": ingest refuses a corpus with a file it cannot read (qabot.ingest.build).
+        log.warning("%s" if isinstance(error, UnreadableFileError) else "skipped: %s", error)
         result.errors.append(error)
 
     def keep(record: Paper) -> str | None:

@@ -92,6 +92,22 @@ class VectorStoreContract:
         store.remove_leftovers()
         assert store.leftovers() == []
 
+    def test_an_index_files_do_not_change_when_it_is_read(self, store: VectorStore) -> None:
+        index = store.create("qabot-contract-files", {})
+        index.add(
+            [f"p{n}::0" for n in range(40)],
+            [unit(1, n) for n in range(40)],
+            [chunk(f"p{n}", 0) for n in range(40)],
+        )
+        files = store.files("qabot-contract-files")
+        assert all(path.is_file() for path in files)
+        before = {path: path.read_bytes() for path in files}
+        index.query(unit(1), 3)
+        index.get(limit=5, vectors=True)
+        store.open("qabot-contract-files").query(unit(0, 1), 3)
+        assert store.files("qabot-contract-files") == files
+        assert {path: path.read_bytes() for path in files} == before
+
     # -- an index ----------------------------------------------------------------------------
 
     def test_add_count_and_delete(self, index: VectorIndex) -> None:

@@ -19,7 +19,7 @@ from qabot.index.checksums import fingerprint
 from qabot.index.chroma import _referenced_segments, _segment_folders, forget_cached_client
 from qabot.index.integrity import check_index
 from qabot.index.layout import generation_dir
-from qabot.index.manifest import read_manifest
+from qabot.index.manifest import Manifest, read_manifest
 from qabot.index.snapshot import open_snapshot
 from qabot.ingest.build import ingest
 from tests.conftest import make_settings, paper_record
@@ -137,6 +137,9 @@ def test_same_size_damage_to_any_file_is_found_by_ingest_and_check_and_repaired(
         "lexical/vocab.index.json",
         "lexical/indptr.csc.index.npy",
         "lexical/params.index.json",
+        # Memory-mapped: damage that kept their size was searched without a word (issue 29).
+        "lexical/data.csc.index.npy",
+        "lexical/indices.csc.index.npy",
     ],
 )
 def test_damage_to_the_files_opening_reads_is_refused_at_open(small: Settings, name: str) -> None:
@@ -315,3 +318,147 @@ def test_only_chromas_folder_needs_to_be_writable_to_answer(
     answer = QABot(settings, embeddings=embeddings).ask("What about glaciers?")
     assert answer.citations
     assert check_index(settings).ok
+
+
+# ------------------------------------------------------------------ the vector index's files
+
+HNSW_FILES = {"data_level0.bin", "header.bin", "length.bin", "link_lists.bin"}
+
+
+@pytest.fixture(scope="module")
+def hnsw_store(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Path:
+    """A 24-paper index whose HNSW files Chroma has written (its default writes them every
+    1,000 vectors; this index's collection every 10, and the last 8 stay in Chroma's log, as
+    the last vectors of every real ingest do), built once; tests copy it."""
+    root = tmp_path_factory.mktemp("hnsw")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "papers.jsonl").write_text(
+        "".join(json.dumps(paper_record(n)) + "\n" for n in range(24))
+    )
+    settings = make_settings(root / "store", corpus=corpus, index={"batch_size": 2})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "qabot.index.chroma.HNSW_CONFIGURATION", {"space": "cosine", "sync_threshold": 10}
+        )
+        ingest(settings, embeddings)
+    forget_cached_client(root / "store" / "chroma")
+    return root
+
+
+@pytest.fixture
+def hnsw(hnsw_store: Path, tmp_path: Path) -> Settings:
+    shutil.copytree(hnsw_store / "store", tmp_path / "store")
+    return make_settings(tmp_path / "store", corpus=hnsw_store / "corpus", llm="extractive")
+
+
+def _vector_file(store: Path, name: str, manifest: Manifest | None = None) -> Path:
+    """One HNSW file of the live generation's collection, as `manifest` (or the live one)
+    records it."""
+    manifest = manifest or read_manifest(store)
+    assert manifest is not None and manifest.vector_files
+    return store / next(p for p in manifest.vector_files if p.endswith(f"/{name}"))
+
+
+def _qabot_process(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own: a segfault there fails the test, not pytest."""
+    import os
+    import sys
+
+    env = {**os.environ, "QABOT_STORE": str(settings.store), "QABOT_CORPUS": str(settings.corpus)}
+    env["QABOT_LLM"] = "extractive"
+    return subprocess.run(
+        [sys.executable, "-m", "qabot", *args], env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_the_hnsw_files_are_recorded_once_written_and_reading_leaves_them_as_they_were(
+    hnsw: Settings, embeddings: Embeddings
+) -> None:
+    manifest = read_manifest(hnsw.store)
+    assert manifest is not None and manifest.vector_files, "a persisted HNSW index is recorded"
+    names = {Path(p).name for p in manifest.vector_files}
+    assert names >= HNSW_FILES | {"index_metadata.pickle"}, names
+    segments = {Path(p).parent.as_posix() for p in manifest.vector_files}
+    assert len(segments) == 1 and next(iter(segments)).startswith("chroma/")
+    QABot(hnsw, embeddings=embeddings).ask("What about glaciers?")
+    assert check_index(hnsw).ok
+    assert ingest(hnsw, embeddings).up_to_date
+    forget_cached_client(hnsw.store / "chroma")
+    assert QABot(hnsw, embeddings=embeddings).search("violins")
+    again = fingerprint(hnsw.store / next(iter(segments)))
+    assert {f"{next(iter(segments))}/{n}": s for n, s in again.items()} == manifest.vector_files
+
+
+def test_the_issues_example_16_bytes_in_data_level0_is_refused_and_repaired_not_a_segfault(
+    hnsw: Settings, embeddings: Embeddings
+) -> None:
+    """Before: on the issue's 4,000-paper index, `qabot check`, `ask` and `ingest` died of a
+    segfault (exit 139) saying nothing; on this small one `check` said OK and questions were
+    answered from the damaged graph. Each command runs in a process of its own."""
+    path = _vector_file(hnsw.store, "data_level0.bin")
+    with path.open("r+b") as fh:  # the link list of the middle vector: Chroma follows it
+        fh.seek(path.stat().st_size // 2)
+        fh.write(b"\xff" * 16)
+    check = _qabot_process(hnsw, "check")
+    assert check.returncode == 1, (check.returncode, check.stdout, check.stderr)
+    assert "data_level0.bin: content changed" in check.stdout
+    assert "fix: run `qabot ingest`" in check.stdout
+    for command in (["ask", "What about glaciers?"], ["search", "violins"]):
+        done = _qabot_process(hnsw, *command)
+        assert done.returncode == 1, (command, done.returncode, done.stderr)
+        error = done.stderr.strip()
+        assert "\n" not in error and "data_level0.bin" in error, error
+        assert "Run `qabot ingest` to repair it" in error
+    repair = _qabot_process(hnsw, "ingest")
+    assert repair.returncode == 0, (repair.returncode, repair.stderr)
+    assert "The live index was damaged (chroma/" in repair.stderr
+    assert "24 embedded, 0 reused" in repair.stderr, "a damaged vector index is not reused"
+    assert check_index(hnsw).ok
+    assert QABot(hnsw, embeddings=embeddings).search("violins")
+
+
+def test_a_vector_file_cut_to_half_is_refused_at_open_and_by_check(hnsw: Settings) -> None:
+    """Before: `check` said OK and dense results quietly changed."""
+    path = _vector_file(hnsw.store, "data_level0.bin")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(IndexCorruptError, match=r"data_level0.bin: \d+ bytes, recorded \d+"):
+        open_snapshot(hnsw, MODEL, backend=BACKEND)
+    check = check_index(hnsw)
+    assert [Path(p.part).name for p in check.problems] == ["data_level0.bin"], check.problems
+    assert "embeds its chunks again" in check.problems[0].fix
+
+
+def test_check_and_ingest_survive_chroma_crashing_on_an_index_without_recorded_files(
+    hnsw: Settings, embeddings: Embeddings
+) -> None:
+    """An index built before the HNSW files were recorded: `check` opens Chroma in a child
+    process, reports its crash as damage with the fix, and `ingest` repairs it."""
+    manifest = read_manifest(hnsw.store)
+    assert manifest is not None
+    legacy = manifest.model_copy(update={"vector_files": None})
+    (hnsw.store / "manifest.json").write_text(legacy.model_dump_json())
+    with _vector_file(hnsw.store, "header.bin", manifest).open("r+b") as fh:
+        fh.seek(4 + 2 * 8)  # the number of vectors in the graph
+        fh.write(b"\xff" * 8)
+    check = _qabot_process(hnsw, "check")
+    assert check.returncode == 1, (check.returncode, check.stdout, check.stderr)
+    assert "crashes the process (SIGSEGV)" in check.stdout, check.stdout
+    assert "fix: run `qabot ingest`" in check.stdout
+    repair = _qabot_process(hnsw, "ingest")
+    assert repair.returncode == 0, (repair.returncode, repair.stderr)
+    assert "crashes the process" in repair.stderr and "24 embedded, 0 reused" in repair.stderr
+    assert read_manifest(hnsw.store).vector_files is not None  # type: ignore[union-attr]
+    assert check_index(hnsw).ok
+
+
+def test_an_up_to_date_index_without_recorded_files_gets_them_recorded(
+    hnsw: Settings, embeddings: Embeddings
+) -> None:
+    manifest = read_manifest(hnsw.store)
+    assert manifest is not None and manifest.vector_files
+    legacy = manifest.model_copy(update={"vector_files": None})
+    (hnsw.store / "manifest.json").write_text(legacy.model_dump_json())
+    assert any("not checksummed" in n for n in check_index(hnsw).notes)
+    assert ingest(hnsw, embeddings).up_to_date
+    assert read_manifest(hnsw.store).vector_files == manifest.vector_files  # type: ignore[union-attr]

@@ -41,6 +41,25 @@ class TestChromaServer(VectorStoreContract):
             store.drop(name)
 
 
+def test_a_local_index_lists_its_hnsw_files_once_chroma_has_written_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "qabot.index.chroma.HNSW_CONFIGURATION", {"space": "cosine", "sync_threshold": 10}
+    )
+    store = ChromaStore(path=tmp_path / "chroma")
+    rng = np.random.default_rng(0)
+    few = store.create("qabot-few", {})
+    few.add([f"f{n}" for n in range(5)], rng.standard_normal((5, 8)).tolist(), [{"n": 1}] * 5)
+    few.query([1.0] * 8, 2)
+    assert store.files("qabot-few") == [], "all in Chroma's log: no HNSW file holds them yet"
+    many = store.create("qabot-many", {})
+    many.add([f"m{n}" for n in range(25)], rng.standard_normal((25, 8)).tolist(), [{"n": 1}] * 25)
+    files = store.files("qabot-many")
+    assert {"data_level0.bin", "header.bin", "index_metadata.pickle"} <= {p.name for p in files}
+    assert len({p.parent for p in files}) == 1 and files[0].parent.parent == tmp_path / "chroma"
+
+
 def test_the_chroma_internals_the_adapter_uses_still_hold(tmp_path: Path) -> None:
     """If this fails after upgrading chromadb, qabot.index.chroma's "CHROMA INTERNALS" need
     revisiting: forgetting a replaced folder, and finding the segment folders of dropped
@@ -157,6 +176,9 @@ class ListStore:
 
     def save_record(self, name, text) -> None:  # type: ignore[no-untyped-def]
         self.records[name] = text
+
+    def files(self, name) -> list[Path]:  # type: ignore[no-untyped-def]
+        return []
 
     def leftovers(self) -> list[Path]:
         return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -689,3 +690,99 @@ def test_the_bot_re_embeds_an_index_of_an_earlier_recipe_itself(
         QABot(settings, embeddings=embeddings, auto_ingest=False).search("RLHF")
     assert QABot(settings, embeddings=embeddings).search("RLHF")
     assert json.loads(path.read_text("utf-8"))["embedding_backend"] == BACKEND
+
+
+# ------------------------------------------------- a corpus file that exists but cannot be read
+
+
+@pytest.fixture
+def two_files(tmp_path: Path, embeddings: Embeddings) -> Settings:
+    """An index of two JSONL files: three papers in one, a fourth alone in p03.jsonl."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text("".join(json.dumps(paper_record(n)) + "\n" for n in range(3)))
+    (corpus / "p03.jsonl").write_text(json.dumps(paper_record(3)) + "\n")
+    settings = make_settings(tmp_path / "store", corpus=corpus, llm="extractive")
+    ingest(settings, embeddings)
+    return settings
+
+
+def _fail_reading(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Reading `path` fails as a flaky disk makes it fail (EIO), in this process."""
+    import errno
+
+    read_bytes = Path.read_bytes
+
+    def failing(self: Path) -> bytes:
+        if self == path:
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+
+
+def test_a_file_that_cannot_be_read_fails_the_ingest_and_its_papers_stay(
+    two_files: Settings, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before (issue 29): ingest warned "cannot be read", said "Indexed 3 papers", exit 0, and
+    the fourth paper and its vectors were gone from the live index."""
+    from qabot.errors import UnreadableFileError
+
+    before = read_manifest(two_files.store)
+    assert before is not None and before.papers == 4
+    unreadable = two_files.corpus / "p03.jsonl"
+    _fail_reading(monkeypatch, unreadable)
+    # A changed paper elsewhere is not indexed either: the index stays as it was, whole.
+    (two_files.corpus / "a.jsonl").write_text(json.dumps(paper_record(5)) + "\n")
+    with pytest.raises(UnreadableFileError) as raised:
+        ingest(two_files, embeddings)
+    assert str(raised.value) == (
+        f"{unreadable}: cannot be read (Input/output error). Nothing was indexed, and the index "
+        "keeps the papers it had from it. Run `qabot ingest` again once it can be read, or "
+        "move it out of the corpus to drop its papers."
+    )
+    assert read_manifest(two_files.store) == before
+    assert _count(two_files) == before.chunks
+    titles = {h.title for h in QABot(two_files, embeddings=embeddings).search("paper 3", k=10)}
+    assert paper_record(3)["title"] in titles
+    monkeypatch.undo()  # readable again: the next ingest goes ahead
+    assert ingest(two_files, embeddings).papers == 2
+
+
+def test_a_file_that_is_removed_still_drops_its_papers(
+    two_files: Settings, embeddings: Embeddings
+) -> None:
+    """The other side of the rule: a file that is gone, not unreadable, takes its papers."""
+    (two_files.corpus / "p03.jsonl").unlink()
+    assert ingest(two_files, embeddings).papers == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace for fault injection")
+def test_the_issues_eio_on_opening_one_file_under_strace_fails_the_ingest(
+    two_files: Settings,
+) -> None:
+    """The issue's reproduction, as the user runs it: `strace -P FILE -e inject=openat:error=EIO
+    qabot ingest` makes the kernel refuse to open that one file."""
+    import os
+    import subprocess
+    import sys
+
+    unreadable = two_files.corpus / "p03.jsonl"
+    (two_files.corpus / "a.jsonl").write_text(json.dumps(paper_record(5)) + "\n")
+    before = read_manifest(two_files.store)
+    env = {
+        **os.environ,
+        "QABOT_STORE": str(two_files.store),
+        "QABOT_CORPUS": str(two_files.corpus),
+    }
+    command = ["strace", "-f", "-qq", "-o", os.devnull, "-P", str(unreadable)]
+    command += ["-e", "trace=openat", "-e", "inject=openat:error=EIO"]
+    command += [sys.executable, "-m", "qabot", "ingest"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Error: {unreadable}: cannot be read (Input/output error). "), last
+    assert "the index keeps the papers it had from it" in last
+    assert "Indexed" not in done.stdout + done.stderr
+    assert read_manifest(two_files.store) == before

@@ -346,6 +346,25 @@ def test_check_passes_a_healthy_index_then_names_damage_and_its_fix(
     assert runner.invoke(app, ["check"]).exit_code == 0
 
 
+def test_search_refuses_bm25_arrays_damaged_with_their_size_kept(
+    env: dict[str, str], store_copy: Path
+) -> None:
+    """Before (issue 29): `qabot search` used the damaged memory-mapped arrays without a
+    word; only `qabot check` noticed."""
+    manifest = json.loads((store_copy / "manifest.json").read_text())
+    scores = store_copy / "generations" / manifest["generation"] / "lexical" / "data.csc.index.npy"
+    data = bytearray(scores.read_bytes())
+    data[-64:] = bytes(64)  # some BM25 scores zeroed: the file loads, searches score less
+    scores.write_bytes(bytes(data))
+    result = runner.invoke(app, ["search", "--mode", "lexical", "reward"])
+    assert result.exit_code == 1, result.output
+    line = result.output.strip()
+    assert "\n" not in line and "lexical/data.csc.index.npy: content changed" in line, line
+    assert "Run `qabot ingest` to repair it" in line
+    assert runner.invoke(app, ["ingest"]).exit_code == 0
+    assert runner.invoke(app, ["search", "--mode", "lexical", "reward"]).exit_code == 0
+
+
 def test_check_help_teaches_what_it_verifies_and_the_fixes() -> None:
     result = runner.invoke(app, ["check", "--help"])
     assert result.exit_code == 0
@@ -581,3 +600,31 @@ def test_eval_without_a_checkout_names_the_missing_default(
     result = runner.invoke(app, ["eval"])
     assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
     assert str(missing) in result.output and "--dataset FILE" in result.output
+
+
+def test_ingest_refuses_a_corpus_file_it_cannot_read_in_one_line(
+    env: dict[str, str], store_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before (issue 29): a warning, "Indexed ... papers", exit 0, and the file's papers gone."""
+    import errno
+
+    read_bytes = Path.read_bytes
+    profile = CORPUS / "anca-dragan.profile.txt"
+
+    def failing(self: Path) -> bytes:
+        if self == profile:
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    before = (store_copy / "manifest.json").read_text()
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line == (
+        f"Error: {profile}: cannot be read (Input/output error). Nothing was indexed, and the "
+        "index keeps the papers it had from it. Run `qabot ingest` again once it can be read, "
+        "or move it out of the corpus to drop its papers."
+    )
+    assert "Indexed" not in result.output
+    assert (store_copy / "manifest.json").read_text() == before

@@ -17,7 +17,7 @@ from qabot.config.groups import CorpusSettings
 from qabot.domain.names import normalise_title
 from qabot.domain.records import DOI_URL
 from qabot.domain.taxonomy import normalise_category
-from qabot.errors import CorpusError
+from qabot.errors import CorpusError, UnreadableFileError
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,9 @@ def read_text(path: Path) -> str:
     UTF-16 without a mark, Latin-1) is a `CorpusError` saying what it looks like."""
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
+    except OSError as exc:  # ingest refuses to drop its papers (UnreadableFileError)
+        reason = f"cannot be read ({exc.strerror or type(exc).__name__})"
+        raise UnreadableFileError(path, reason) from exc
     for bom, encoding in _BOMS:  # a byte-order mark says exactly how the text is encoded
         if data.startswith(bom):
             try:

@@ -249,17 +249,20 @@ def chat(ctx: typer.Context) -> None:
 def check(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Verify the index and say what is wrong and how to fix it. Exit code 0: healthy; 1: not.
 
-    Compares every file of the live index generation with the size and checksum that
-    `qabot ingest` recorded in manifest.json (bit rot, a stray write, a half-copied folder),
-    checks that the BM25 index is consistent, and that Chroma opens, holds the collection
-    the manifest names with the right number of vectors, and finds a stored vector. It also
-    reports Chroma segment folders that nothing uses any more.
+    Compares every file of the live index generation, and the HNSW files of its Chroma
+    collection, with the size and checksum that `qabot ingest` recorded in manifest.json (bit
+    rot, a stray write, a half-copied folder), checks that the BM25 index is consistent, and
+    that Chroma opens, holds the collection the manifest names with the right number of
+    vectors, and finds a stored vector. Chroma is opened in a child process, so that a
+    damaged file that crashes it is reported rather than ending the check. It also reports
+    Chroma segment folders that nothing uses any more.
 
     Almost every problem is fixed by `qabot ingest`: it repairs a damaged generation by
-    rebuilding it, reusing the stored vectors (unless the chunk table that maps them is the
-    damaged file). A damaged Chroma database needs `qabot ingest --rebuild`, which moves it
-    aside and re-embeds. `qabot check` changes nothing itself (Chroma, when it opens its
-    database, still writes to it).
+    rebuilding it, reusing the stored vectors (unless the chunk table that maps them, or the
+    vector index itself, is what is damaged: then it embeds the chunks again). A damaged
+    Chroma database needs `qabot ingest --rebuild`, which moves it aside and re-embeds.
+    `qabot check` changes nothing itself (Chroma, when it opens its database, still writes
+    to it).
 
     Example: `qabot check --json || qabot ingest`
     """
