@@ -581,3 +581,22 @@ def test_eval_without_a_checkout_names_the_missing_default(
     result = runner.invoke(app, ["eval"])
     assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
     assert str(missing) in result.output and "--dataset FILE" in result.output
+
+
+def test_chat_commands_and_empty_lines_are_not_answered_from_the_papers(
+    env: dict[str, str],
+) -> None:
+    """Issue 29: in `qabot chat`, "/help" (or a line with nothing to search for) was answered
+    from the papers, as a follow-up of the last answer: its paper, cited."""
+    result = runner.invoke(
+        app,
+        ["chat"],
+        input="What is the Boltzmann policy distribution?\n/help\n/halp\nand?\n/quit\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "/new         start a new conversation" in result.output, "/help prints the commands"
+    assert "unknown command '/halp'; /help lists the commands" in result.output
+    assert "“and?” has no words to search for" in result.output
+    assert result.stdout.count("[1] The Boltzmann Policy Distribution") == 1, (
+        "only the question is answered, with its sources listed once"
+    )
