@@ -600,3 +600,20 @@ def test_chat_commands_and_empty_lines_are_not_answered_from_the_papers(
     assert result.stdout.count("[1] The Boltzmann Policy Distribution") == 1, (
         "only the question is answered, with its sources listed once"
     )
+
+
+@pytest.mark.parametrize("password", [None, "", "  "])
+def test_serve_with_half_a_login_refuses_to_start(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, password: str | None
+) -> None:
+    """Issue 29: a user with no password (or an empty one) served the page, /chat and MCP with
+    no login at all, and no warning."""
+    started: list[object] = []
+    monkeypatch.setattr(qabot.interfaces.web.serving, "serve", lambda *a, **k: started.append(a))
+    monkeypatch.setenv("QABOT_APP__AUTH_USER", "admin")
+    if password is not None:
+        monkeypatch.setenv("QABOT_APP__AUTH_PASSWORD", password)
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1 and not started, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert "QABOT_APP__AUTH_USER is set but QABOT_APP__AUTH_PASSWORD is" in result.output

@@ -25,7 +25,7 @@ from qabot.errors import QABotError
 from qabot.index.lexical import tokenize
 from qabot.index.snapshot import IndexOverview
 from qabot.interfaces.mcp import gradio as mcp_gradio
-from qabot.interfaces.web.address import check_bindable, server_address
+from qabot.interfaces.web.address import check_bindable, check_login, server_address
 from qabot.portfolio.statistics import owner_names
 
 log = logging.getLogger(__name__)
@@ -532,12 +532,10 @@ def launch(
     # asking for it imports pyplot, which cost the first answer 0.8 s from a cold disk.
     os.environ.setdefault("MPLBACKEND", "Agg")
     settings = settings or (bot.settings if bot else Settings())
+    auth = check_login(settings)
     host, port = server_address(settings)
     check_bindable(host, port)  # before the page is built: a taken port is one line
     bot = bot or QABot(settings)
-    auth = None
-    if settings.app.auth_user and settings.app.auth_password:
-        auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
     if warm and share:  # launch returns only once the public link is set up: warm up meanwhile
         bot.warm_up(defer_statistics=True)
     demo = build_ui(bot, mcp=settings.app.mcp)
