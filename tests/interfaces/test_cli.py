@@ -617,3 +617,23 @@ def test_serve_with_half_a_login_refuses_to_start(
     assert result.exit_code == 1 and not started, result.output
     assert result.output.count("\n") == 1, result.output
     assert "QABOT_APP__AUTH_USER is set but QABOT_APP__AUTH_PASSWORD is" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--port", "-1"], "--port must be a port number, 1-65535 (got -1)"),
+        (["--port", "0"], "--port must be a port number, 1-65535 (got 0)"),
+        (["--port", "70000"], "--port must be a port number, 1-65535 (got 70000)"),
+        (["--host", "999.1.1.1"], "Cannot serve on '999.1.1.1'"),
+    ],
+)
+def test_serve_on_an_impossible_address_is_one_line_naming_the_option(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    """Issue 29: --port -1 was named as GRADIO_SERVER_PORT and --port 0 served on 7860."""
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7860")  # `serve --port` sets it: restored after
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "127.0.0.1")
+    result = runner.invoke(app, ["serve", *args])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and said in result.output, result.output

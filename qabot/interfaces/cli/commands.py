@@ -338,12 +338,14 @@ def serve(
     ask, search and portfolio_statistics at http://HOST:PORT/gradio_api/mcp/ (streamable HTTP).
     A port already in use is said at once, in one line: pick another with `--port`.
     """
+    from qabot.interfaces.web.address import check_port
     from qabot.interfaces.web.serving import serve as serve_app
 
+    check_port(port)  # -1 or 0: named as --port, not as the variable it would be copied to
     # Explicit options beat the environment, which `launch` reads before the settings.
     if host:
         os.environ["GRADIO_SERVER_NAME"] = host
-    if port:
+    if port is not None:
         os.environ["GRADIO_SERVER_PORT"] = str(port)
     settings = cli_settings(ctx)
     if mcp is not None:  # only an explicit flag overrides the environment

@@ -27,6 +27,12 @@ def check_login(settings: Settings) -> tuple[str, str] | None:
     return settings.app.login
 
 
+def check_port(port: int | None, option: str = "--port") -> None:
+    """Refuse a port number no server can listen on, naming the option it came from."""
+    if port is not None and not 1 <= port <= 65535:
+        raise ServeError(f"{option} must be a port number, 1-65535 (got {port}).")
+
+
 def server_address(settings: Settings) -> tuple[str, int]:
     """(host, port): GRADIO_SERVER_NAME / GRADIO_SERVER_PORT beat the settings, as Gradio's own
     convention (`qabot serve --host/--port` and `app.py` set them)."""
