@@ -637,3 +637,23 @@ def test_serve_on_an_impossible_address_is_one_line_naming_the_option(
     result = runner.invoke(app, ["serve", *args])
     assert result.exit_code == 1, result.output
     assert result.output.count("\n") == 1 and said in result.output, result.output
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9])
+def test_ask_and_search_on_a_truncated_chroma_database_are_one_line(
+    env: dict[str, str], store_copy: Path, keep: float
+) -> None:
+    """Issue 29 saw Chroma's InternalError printed by ask and search on a cut chroma.sqlite3
+    (check and ingest were fine): one line naming the fix (a regression guard; it held here)."""
+    from qabot.index.chroma import forget_cached_client
+
+    database = store_copy / "chroma" / "chroma.sqlite3"
+    with database.open("r+b") as file:
+        file.truncate(int(database.stat().st_size * keep))
+    for command in (["ask", "reward hacking"], ["search", "reward hacking"]):
+        forget_cached_client(store_copy / "chroma")
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+        assert "Run `qabot ingest --rebuild`" in result.output, result.output
+        assert "Traceback" not in result.output
