@@ -11,6 +11,7 @@ import os
 
 from qabot.config import Settings
 from qabot.errors import QABotError
+from qabot.interfaces.web.address import check_port
 from qabot.interfaces.web.serving import serve  # light: Gradio and the bot are imported by serve()
 
 if __name__ == "__main__":
@@ -21,12 +22,13 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, help="Port (default 7860).")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser.parse_args()
-    # As `qabot serve` does: explicit options beat the environment the launch reads.
-    if args.host:
-        os.environ["GRADIO_SERVER_NAME"] = args.host
-    if args.port:
-        os.environ["GRADIO_SERVER_PORT"] = str(args.port)
     try:
+        check_port(args.port)
+        # As `qabot serve` does: explicit options beat the environment the launch reads.
+        if args.host:
+            os.environ["GRADIO_SERVER_NAME"] = args.host
+        if args.port is not None:
+            os.environ["GRADIO_SERVER_PORT"] = str(args.port)
         settings = Settings()
         if args.mcp:
             settings = settings.model_copy(

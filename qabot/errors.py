@@ -6,6 +6,7 @@ says what to do next. The CLI and the UI convert these at their edges; anything 
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -70,6 +71,45 @@ class EarlierRecipeError(IndexMismatchError):
 
 class IngestLockedError(IndexStoreError):
     """Another ingest holds the lock on the store."""
+
+
+class DiskFullError(IndexStoreError):
+    """The disk holding the store is full. Nothing is damaged: a failed ingest leaves the
+    previous index live, and answering writes nothing of qabot's own. Freeing space is the fix,
+    not a rebuild (which would need more space still)."""
+
+
+# How a full disk shows: an OSError from Python's own writes, SQLite's SQLITE_FULL as Chroma
+# passes it on ("database or disk is full", result code 13), the OS's text in Chroma's Rust
+# errors.
+_DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_DISK_FULL_TEXT = re.compile(
+    r"database or disk is full|No space left on device|Disk quota exceeded", re.I
+)
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an exception it was raised from, says the disk is full."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+            return True
+        if _DISK_FULL_TEXT.search(str(exc)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def disk_full_error(
+    where: str, during: str, state: str = "Nothing is damaged: the index is as it was."
+) -> DiskFullError:
+    """One line for a full disk: where, while doing what, and what to do (not a rebuild)."""
+    return DiskFullError(
+        f"The disk holding the index in {where} is full (no space left while {during}). "
+        f"{state} Free some space there, or point QABOT_STORE at a folder on another disk, "
+        "and run the command again."
+    )
 
 
 class LLMError(QABotError):

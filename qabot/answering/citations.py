@@ -6,20 +6,17 @@ from __future__ import annotations
 import logging
 import re
 
-from qabot.answering.prompts import (
-    MODEL_ABSTAIN_MARKER,
-)
+from qabot.answering.prompts import CITATION, MODEL_ABSTAIN_MARKER
 from qabot.domain.records import Citation, SearchHit
 
+__all__ = ["CITATION", "CitationStreamFilter", "marker_numbers", "parse_citations"]
 log = logging.getLogger(__name__)
-
-# A citation marker as answers write it: "[1]", or a group such as "[1, 2]" or "[1; 3]".
-CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
 def marker_numbers(group: str) -> list[int]:
-    """The source numbers in one marker's group ("1, 2" -> [1, 2])."""
-    return [int(n) for n in re.split(r"\s*[,;]\s*", group)]
+    """The source numbers in one marker's group ("1, 2" -> [1, 2]; " 2 " -> [2]; "-1" -> [-1],
+    which no source has, so it is dropped like any other invalid number)."""
+    return [int(n) for n in re.split(r"\s*[,;]\s*", group.strip())]
 
 
 def parse_citations(text: str, hits: list[SearchHit]) -> tuple[str, list[Citation], list[int]]:

@@ -24,6 +24,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
+from qabot.errors import QuestionError
 from qabot.index.lexical import tokenize
 
 _ORDINALS = {
@@ -127,10 +128,20 @@ def resolve_follow_up(
 ) -> FollowUp | None:
     """A `FollowUp` when `question` points into the previous answer's list ("the second one",
     "which of those …"), or at the paper it was about ("who wrote it?": its first citation,
-    for a turn that keeps its citations as data), else None."""
+    for a turn that keeps its citations as data), else None. Raises QuestionError when it
+    points past the end of the list ("the 7th one" after two papers)."""
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not history:
         return None
+    if not (tokenize([question])[0] or ordinal or subset or _IT.search(question)):
+        # "and?", "no", "a b c": no word to search for and none that points back. Read as
+        # "about the last paper" (or condensed onto the last topic) it was answered with
+        # that paper, cited, as if it had been asked about.
+        raise QuestionError(
+            f"“{question}” has no words to search for and refers to nothing in the last "
+            "answer. Ask about a topic, a paper, an author or a year, or point back at the "
+            "last answer (“who wrote it?”, “tell me more about the second one”)."
+        )
     if not (ordinal or subset):
         return _about_it(question, history, papers, index)
     listed = previous_papers(history, papers, index)
@@ -142,7 +153,9 @@ def resolve_follow_up(
             ordinal.group("num") or ordinal.group("hash") or re.sub(r"\D", "", word) or 0
         )
         if n == 0 or n > len(listed):
-            return None
+            # Not another paper, and not the question without its reference (condensed onto
+            # the last topic, it answered about a paper of the list): say there is no such one.
+            raise QuestionError(beyond_the_list(ordinal.group(0).strip(), len(listed)))
         paper = listed[n - 1] if n > 0 else listed[-1]
         before, after = question[: ordinal.start()], question[ordinal.end() :]
         return FollowUp(
@@ -152,6 +165,15 @@ def resolve_follow_up(
             route_text=" ".join(f"{before}it{after}".split()),
         )
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
+
+
+def beyond_the_list(reference: str, listed: int) -> str:
+    """What a reference past the end of the last answer's list is told."""
+    which = "it (1)" if listed == 1 else f"one of them (1-{listed})"
+    return (
+        f"The last answer listed {listed} paper{'s' if listed != 1 else ''}, so there is no "
+        f"“{reference}”. Ask about {which} by its number or title, or ask a new question."
+    )
 
 
 # A reference to the one paper the last answer was about ("who wrote it?", "does this paper

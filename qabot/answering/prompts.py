@@ -169,13 +169,16 @@ Year: {year}
 Text: {text}
 </source>"""
 
-_MARKER = re.compile(r"\[(\d+)\]")
+# A citation marker as answers write it: "[1]", or a group such as "[1, 2]" or "[1; 3]". Spaces
+# inside the brackets and signs are read too ("[ 2 ]", "[-1]", "[+1]"), so that no marker a
+# model writes survives the check of its numbers (qabot.answering.citations) for its spelling.
+CITATION = re.compile(r"\[\s*([+-]?\d+(?:\s*[,;]\s*[+-]?\d+)*)\s*\]")
 
 
 def neutralise(text: str) -> str:
     """Make data text unable to look like our markup: no tags, no `[n]` markers."""
     text = text.replace("<", "‹").replace(">", "›")
-    return _MARKER.sub(r"(\1)", text)
+    return CITATION.sub(r"(\1)", text)
 
 
 ROUTER_SYSTEM = """You route questions about one researcher's publication portfolio.

@@ -153,7 +153,9 @@ class QABot:
         `retriever.invoke(q, k=3)` overrides k for one call. Filters as for `search`."""
         from qabot.interfaces.langchain import QABotRetriever
 
-        return QABotRetriever(bot=self, k=k, filters=make_filters(filters))
+        # Checked as `search` checks it: a QuestionError naming k, not pydantic's own report.
+        options = check_options(k=k)
+        return QABotRetriever(bot=self, k=options.k, filters=make_filters(filters))
 
     def as_runnable(self) -> AnswerRunnable:
         """The whole answer chain as a LangChain Runnable: invoke it with a question, or with

@@ -225,8 +225,14 @@ class AppSettings(_Group):
     port: int = Field(
         default=7860, ge=1, le=65535, description="UI port; GRADIO_SERVER_PORT overrides."
     )
-    auth_user: str | None = Field(default=None, description="Basic-auth user (with password).")
-    auth_password: SecretStr | None = Field(default=None, description="Basic-auth password.")
+    auth_user: str | None = Field(
+        default=None,
+        description="Basic-auth user, with QABOT_APP__AUTH_PASSWORD: the page, /chat and MCP "
+        "then ask for both. Set one without the other (or empty) and nothing starts.",
+    )
+    auth_password: SecretStr | None = Field(
+        default=None, description="Basic-auth password, with QABOT_APP__AUTH_USER."
+    )
     concurrency: int = Field(
         default=4, ge=1, le=256, description="Questions answered at once; more wait in the queue."
     )
@@ -243,4 +249,39 @@ class AppSettings(_Group):
         description="At start-up, have the OS read ahead the code files the app loaded last "
         "time (a list kept in ~/.cache/qabot/; qabot.interfaces.web.prefetch): a start from an empty page "
         "cache then imports from memory.",
+    )
+
+    @model_validator(mode="after")
+    def _whole_login(self) -> AppSettings:
+        # A user without a password (or an empty one) would serve with no login at all: the
+        # server refuses to start rather than open a door the settings meant to close.
+        if half_login(self.auth_user, self.auth_password):
+            raise ValueError(half_login(self.auth_user, self.auth_password))
+        return self
+
+    @property
+    def login(self) -> tuple[str, str] | None:
+        """(user, password) for basic auth, or None when both are unset."""
+        if problem := half_login(self.auth_user, self.auth_password):
+            raise ValueError(problem)  # a copy made without validation (`model_copy`)
+        if self.auth_user and self.auth_password:
+            return self.auth_user, self.auth_password.get_secret_value()
+        return None
+
+
+def half_login(user: str | None, password: SecretStr | None) -> str | None:
+    """What is wrong with a login that has only one of its two parts (None: both or neither).
+    An empty or blank value counts as unset."""
+    has_user = bool(user and user.strip())
+    has_password = bool(password and password.get_secret_value().strip())
+    if has_user == has_password:
+        return None
+    given, missing, value = (
+        ("QABOT_APP__AUTH_USER", "QABOT_APP__AUTH_PASSWORD", password)
+        if has_user
+        else ("QABOT_APP__AUTH_PASSWORD", "QABOT_APP__AUTH_USER", user)
+    )
+    return (
+        f"{given} is set but {missing} is {'not set' if value is None else 'empty'}: the app "
+        "would serve without a login. Set both for a login, or unset both to serve without one"
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,11 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from qabot.config.groups import (
     AppSettings,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from qabot.index.vectors import VectorStore
 
 log = logging.getLogger(__name__)
+ENV_FILE = ".env"
 
 
 class Settings(BaseSettings):
@@ -51,7 +54,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="QABOT_",
-        env_file=".env",
+        env_file=ENV_FILE,
         env_nested_delimiter="__",
         extra="forbid",
         populate_by_name=True,
@@ -115,6 +118,28 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as exc:
             raise ConfigError(settings_problem(exc)) from exc
+        except SettingsError as exc:  # a value pydantic-settings could not even parse
+            raise ConfigError(unparsed_problem(exc)) from exc
+        except UnicodeDecodeError as exc:  # only .env is read as bytes
+            line = exc.object.count(b"\n", 0, exc.start) + 1
+            raise ConfigError(
+                f"Invalid settings: {Path(ENV_FILE).resolve()} is not UTF-8 text (byte "
+                f"0x{exc.object[exc.start]:02x} on line {line}). Save it as UTF-8, or move it "
+                "away; docs/configuration.md lists every setting."
+            ) from exc
+
+    @field_validator("store", "corpus", mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any, info: ValidationInfo) -> Any:
+        # QABOT_STORE= (a variable set but left empty) would be the current folder: an index
+        # built among the user's own files, or a corpus read from wherever qabot was started.
+        if isinstance(value, str) and not value.strip():
+            default = cls.model_fields[info.field_name].default  # type: ignore[index]
+            raise ValueError(
+                f"QABOT_{str(info.field_name).upper()} is empty, which would mean the current "
+                f"folder; name a folder, e.g. {default}, the default"
+            )
+        return value
 
     @field_validator("owner", mode="after")
     @classmethod
@@ -232,4 +257,34 @@ def settings_problem(exc: ValidationError) -> str:
         f"Invalid settings: {'; '.join(dict.fromkeys(problems))}. Fix the variable (in the "
         "environment or .env), or unset it to use the default; docs/configuration.md lists every "
         "setting."
+    )
+
+
+_UNPARSED_FIELD = re.compile(r'field "(?P<field>\w+)" from source "(?P<source>\w+)"')
+
+
+def unparsed_problem(exc: SettingsError) -> str:
+    """A value pydantic-settings could not parse at all (QABOT_RETRIEVAL=garbage: a group's
+    variable given a word, not JSON) as one line naming the variable and the two ways to set
+    a group."""
+    match = _UNPARSED_FIELD.search(str(exc))
+    field = match["field"] if match else ""
+    where = " in .env" if match and match["source"].startswith("DotEnv") else ""
+    var = _variable((field,)) if field else "A setting"
+    cause = exc.__cause__
+    reason = f" ({cause})" if cause is not None and str(cause) else ""
+    group = Settings.model_fields.get(field)
+    kind = group.annotation if group is not None else None
+    if isinstance(kind, type) and issubclass(kind, _Group):
+        first = next(iter(kind.model_fields))
+        how = (
+            f"{var}{where} sets the whole {field} group and must be a JSON object, e.g. "
+            f"{var}='{{\"{first}\": ...}}'; usually one setting is set by its own variable, "
+            f"e.g. {var}__{first.upper()}"
+        )
+    else:
+        how = f"{var}{where} could not be parsed{reason}"
+    return (
+        f"Invalid settings: {how}. Fix the variable (in the environment or .env), or "
+        "unset it to use the default; docs/configuration.md lists every setting."
     )

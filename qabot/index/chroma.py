@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from qabot.errors import IndexStoreError
+from qabot.errors import IndexStoreError, disk_full, disk_full_error
 from qabot.index.layout import CHROMA_DATABASE, chroma_dir
 from qabot.index.vectors import Metadata, VectorFilter, VectorMatch, VectorRecords
 
@@ -231,6 +231,8 @@ class ChromaStore:
                 path=str(self.path), settings=chromadb.Settings(anonymized_telemetry=False)
             )
         except Exception as exc:  # noqa: BLE001 - chromadb raises InternalError, OSError, ...
+            if disk_full(exc):  # opening writes a lock row: not damage, and not for set_aside
+                raise disk_full_error(f"{self.path.parent}/", "Chroma opened its database") from exc
             reason = unwritable_reason(self.path)
             if reason is None:  # a damaged database: reported where the client is used
                 self._broken = exc

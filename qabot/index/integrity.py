@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from qabot.errors import IndexMismatchError, IndexStoreError
+from qabot.errors import DiskFullError, IndexMismatchError, IndexStoreError
 from qabot.index.checksums import VECTORS_FIX, check_files, recorded_files
 from qabot.index.layout import (
     CHUNK_TABLE,
@@ -97,7 +97,11 @@ def check_index(settings: Settings) -> IndexCheck:
         store.check()
         manifest = load_manifest(settings, store)
     except IndexStoreError as exc:
-        fix = "see the message" if "read-only" in str(exc) else REBUILD
+        fix = (
+            "see the message"
+            if "read-only" in str(exc) or isinstance(exc, DiskFullError)
+            else REBUILD
+        )
         result.problems.append(Problem(part="chroma/", what=str(exc), fix=fix))
         store, manifest = None, None
     except Exception as exc:  # noqa: BLE001 - a damaged database raises several types

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qabot.domain.records import Profile, Topic
-from qabot.errors import IndexCorruptError, IndexMissingError, IndexStoreError
+from qabot.errors import (
+    IndexCorruptError,
+    IndexMissingError,
+    IndexStoreError,
+    disk_full,
+    disk_full_error,
+)
 from qabot.index.checksums import (
     FileProblem,
     FileSum,
@@ -265,7 +271,9 @@ def read_overview(
     return IndexOverview(manifest=manifest, summary=summary, profiles=profiles)
 
 
-def damaged(where: str, exc: BaseException) -> IndexCorruptError:
+def damaged(where: str, exc: BaseException) -> IndexStoreError:
+    if disk_full(exc):  # Chroma writes even to answer: a full disk is not damage
+        return disk_full_error(where, "opening the index")
     return IndexCorruptError(
         f"The index in {where} is damaged or incomplete ({exc.__class__.__name__}: {exc}). "
         "Run `qabot ingest --rebuild` to build it again."

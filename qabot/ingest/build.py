@@ -37,6 +37,8 @@ from qabot.errors import (
     IndexStoreError,
     IngestLockedError,
     UnreadableFileError,
+    disk_full,
+    disk_full_error,
 )
 from qabot.index.checksums import (
     FileProblem,
@@ -126,10 +128,18 @@ def _timed(stages: dict[str, float], name: str) -> Iterator[None]:
         stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def _unwritable(settings: Settings, exc: OSError) -> IndexStoreError:
-    reason = exc.strerror or type(exc).__name__
+def _unwritable(settings: Settings, exc: BaseException) -> IndexStoreError:
+    if disk_full(exc):
+        return disk_full_error(
+            f"{settings.store}/",
+            "writing the new index",
+            "The previous index, if any, stays live and unchanged (what this ingest wrote is "
+            "removed by the next one).",
+        )
+    reason = getattr(exc, "strerror", None) or type(exc).__name__
     return IndexStoreError(
-        f"Cannot write the index in {settings.store}/ ({reason}: {exc.filename or settings.store})."
+        f"Cannot write the index in {settings.store}/ ({reason}: "
+        f"{getattr(exc, 'filename', None) or settings.store})."
         " Check that the folder exists, is a folder and is writable, or point QABOT_STORE "
         "elsewhere. The previous index, if any, is unchanged."
     )
@@ -184,6 +194,10 @@ def ingest(
         report.errors = [str(e) for e in loaded.errors]
     except OSError as exc:
         raise _unwritable(settings, exc) from exc
+    except Exception as exc:
+        if disk_full(exc):  # Chroma's writes: its errors are no OSError
+            raise _unwritable(settings, exc) from exc
+        raise
     finally:
         with contextlib.suppress(Exception):
             lock.release()
@@ -451,6 +465,8 @@ def _open_for_ingest(settings: Settings, rebuild: bool) -> VectorStore:
         store.check()
         return store
     except Exception as exc:  # noqa: BLE001 - chromadb raises several types for a bad file
+        if disk_full(exc):  # not damage: setting it aside and rebuilding needs more space
+            raise _unwritable(settings, exc) from exc
         if settings.chroma_url:  # a server's database is its own to repair
             raise IndexStoreError(
                 f"{store.where} cannot be read ({type(exc).__name__}: {exc}); see the server's log."

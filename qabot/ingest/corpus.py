@@ -260,6 +260,9 @@ def parse_jsonl(path: Path, settings: CorpusSettings) -> Iterator[Paper | Corpus
         except json.JSONDecodeError as exc:
             yield CorpusError(path, f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
             continue
+        except RecursionError:  # [[[[…]]]] 100,000 deep: no paper, and no reason to stop
+            yield CorpusError(path, "invalid JSON: nested too deeply (over ~1,000 levels)", lineno)
+            continue
         try:
             yield _paper_from_record(record, path, lineno, settings)
         except CorpusError as exc:

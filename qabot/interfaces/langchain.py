@@ -80,7 +80,9 @@ class QABotRetriever(BaseRetriever):
         **filters: Any,
     ) -> list[Document]:
         given = {**self.filters.model_dump(exclude_none=True), **filters}
-        return [hit_document(h) for h in self.bot.search(query, k=k or self.k, **given)]
+        # k=0 is a bad value for `search` to name, not "use the retriever's k".
+        k = self.k if k is None else k
+        return [hit_document(h) for h in self.bot.search(query, k=k, **given)]
 
     async def _aget_relevant_documents(
         self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, **kwargs: Any

@@ -19,7 +19,7 @@ from qabot.domain.filters import Filters, PaperColumns
 from qabot.domain.questions import Mode
 from qabot.domain.records import Evidence, SearchHit
 from qabot.domain.taxonomy import expand_abbreviations
-from qabot.errors import IndexStoreError
+from qabot.errors import IndexStoreError, disk_full, disk_full_error
 from qabot.index.chunk_table import chunk_number, paper_of
 from qabot.index.snapshot import IndexSnapshot
 from qabot.index.vectors import VectorFilter
@@ -56,6 +56,8 @@ class HybridRetriever:
         try:
             return getattr(self.snapshot.vectors, call)(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - http and sqlite errors alike
+            if disk_full(exc):  # Chroma writes as it loads a collection: not damage
+                raise disk_full_error(self.where, "searching it") from exc
             raise IndexStoreError(
                 f"Searching {self.where} failed ({type(exc).__name__}: {exc}). If it is a Chroma "
                 "server, check that it is still running; otherwise run `qabot ingest --rebuild`."

@@ -52,6 +52,31 @@ def test_parse_citations_handles_groups_and_ranges() -> None:
     assert dropped == [7, 0]
 
 
+def test_markers_with_spaces_or_signs_are_read_and_checked_like_any_other() -> None:
+    """Issue 29: "[-1]" and "[ 2 ]" survived into the answer though source 2 did not exist;
+    "[ 1 ]" was left unlinked. Read, checked and written as "[n]", after and while streaming."""
+    llm_text = "Claim [-1]. Other [ 2 ]. Good [ 1 ]. Both [ 1 , -1 ]. Signed [+1]."
+    text, citations, dropped = parse_citations(llm_text, _hits(1))
+    assert text == "Claim. Other. Good [1]. Both [1]. Signed [1]."
+    assert [c.number for c in citations] == [1] and dropped == [-1, 2, -1]
+    guard = CitationStreamFilter(sources=1)
+    streamed = "".join(guard.feed(piece) for piece in re.findall(r".{1,3}", llm_text))
+    streamed += guard.flush()
+    assert re.sub(r"\s+([.])", r"\1", streamed) == text, "the stream shows the same markers"
+    assert parse_citations("Not markers: [1-3], [ ], [a], [1.5].", _hits(3))[0] == (
+        "Not markers: [1-3], [ ], [a], [1.5]."
+    )
+
+
+def test_markers_with_spaces_are_dropped_from_an_answer(
+    mock_bot: QABot, mock_llm: MockChatModel
+) -> None:
+    mock_llm.enqueue("The BPD models systematic suboptimality [ 1 ]. Also on Mars [ 9 ] [-1].")
+    answer = mock_bot.ask(BPD_QUESTION)
+    assert answer.answer.endswith("suboptimality [1]. Also on Mars."), answer.answer
+    assert answer.dropped_citations == [9, -1]
+
+
 def test_off_topic_questions_abstain_without_citations(
     mock_bot: QABot, mock_llm: MockChatModel
 ) -> None:

@@ -8,6 +8,7 @@ import pytest
 from qabot import QABot
 from qabot.answering.followups import previous_papers, resolve_follow_up
 from qabot.domain.records import Paper
+from qabot.errors import QuestionError
 
 PAPERS = [
     Paper(paper_id=f"p{n}", title=title, abstract="An abstract.", has_code=n % 2 == 0)
@@ -109,7 +110,6 @@ def test_a_set_reference_keeps_all_the_listed_papers(question: str) -> None:
 @pytest.mark.parametrize(
     ("question", "hist"),
     [
-        ("tell me more about the fifth one", LIST),  # beyond the list
         ("What is the first paper on reward hacking?", []),  # no conversation yet
         ("What is reward hacking?", LIST),
     ],  # no reference at all
@@ -118,6 +118,37 @@ def test_no_follow_up_without_a_reference_into_a_list(
     question: str, hist: list[dict[str, str]]
 ) -> None:
     assert resolve_follow_up(question, hist, PAPERS) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tell me more about the 7th one",
+        "tell me more about the fifth one",
+        "what about paper #4?",
+        "more on number 9 please",
+    ],
+)
+def test_an_ordinal_past_the_end_of_the_list_says_so(question: str) -> None:
+    """Issue 29: "the 7th one" after a three-paper list is not answered about another paper
+    (condensed onto the last topic, it used to be); it says the list is shorter."""
+    with pytest.raises(QuestionError, match=r"The last answer listed 3 papers, so there is no “"):
+        resolve_follow_up(question, LIST, PAPERS)
+    one = history("- “Beta Study of Dialogue Agents” [1]")
+    with pytest.raises(QuestionError, match=r"listed 1 paper, .*Ask about it \(1\)"):
+        resolve_follow_up(question, one, PAPERS)
+
+
+@pytest.mark.parametrize("question", ["and?", "no", "a b c", "...and"])
+def test_a_line_with_no_words_is_not_read_as_about_the_last_paper(question: str) -> None:
+    """Issue 29: a line with nothing to search for and no reference back (in `qabot chat`,
+    typed by mistake) was answered as a question about the last answer's paper, cited."""
+    turn = {"role": "assistant", "content": "about p1", "citations": ["p1"]}
+    with pytest.raises(QuestionError, match="has no words to search for"):
+        resolve_follow_up(question, [{"role": "user", "content": "q"}, turn], PAPERS)
+    # Follow-ups that say little but ask something keep their meaning.
+    for asked in ("what year?", "who wrote it?", "and the authors?", "which of those?"):
+        assert resolve_follow_up(asked, [turn], PAPERS) is not None, asked
 
 
 # -- through the bot, with the history the API takes ------------------------------------------
@@ -151,6 +182,15 @@ def test_tell_me_more_about_the_second_one_answers_about_that_paper(extractive_b
     assert {c.paper_id for c in answer.citations} == {second.paper_id}
     assert {s.paper_id for s in answer.sources} == {second.paper_id}, "only that paper is searched"
     assert second.title in answer.standalone_question
+
+
+def test_the_seventh_of_two_papers_is_refused_through_the_bot(extractive_bot: QABot) -> None:
+    """The issue's reproduction: a two-paper list, then "the 7th one"."""
+    first = extractive_bot.ask("Which papers came out in 2019?")
+    assert len(first.citations) == 2
+    history = [{"role": "user", "content": first.question}, first.as_turn()]
+    with pytest.raises(QuestionError, match="listed 2 papers, so there is no “the 7th one”"):
+        extractive_bot.ask("tell me more about the 7th one", history)
 
 
 def test_an_answer_that_only_cites_numbers_is_resolved_through_its_transcript(

@@ -163,3 +163,92 @@ def test_the_owner_of_a_bibliography_corpus_is_a_setting(
     assert "unknown setting" not in caplog.text, "QABOT_OWNER is a known variable"
     monkeypatch.setenv("QABOT_OWNER", "")
     assert Settings().owner is None, "set but empty: no owner, not a nameless one"
+
+
+# -- issue 29: values that used to start something wrong, or print a traceback ------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        pytest.param(
+            {"QABOT_APP__AUTH_USER": "admin"},
+            "QABOT_APP__AUTH_USER is set but QABOT_APP__AUTH_PASSWORD is not set",
+            id="user-without-password",
+        ),
+        pytest.param(
+            {"QABOT_APP__AUTH_USER": "admin", "QABOT_APP__AUTH_PASSWORD": ""},
+            "QABOT_APP__AUTH_USER is set but QABOT_APP__AUTH_PASSWORD is empty",
+            id="empty-password",
+        ),
+        pytest.param(
+            {"QABOT_APP__AUTH_USER": "admin", "QABOT_APP__AUTH_PASSWORD": "   "},
+            "QABOT_APP__AUTH_PASSWORD is empty",
+            id="blank-password",
+        ),
+        pytest.param(
+            {"QABOT_APP__AUTH_PASSWORD": "s3cret"},
+            "QABOT_APP__AUTH_PASSWORD is set but QABOT_APP__AUTH_USER is not set",
+            id="password-without-user",
+        ),
+    ],
+)
+def test_half_a_login_is_refused(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], named: str
+) -> None:
+    """Half a login used to serve the page, /chat and MCP with no login at all."""
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    with pytest.raises(ConfigError) as info:
+        Settings()
+    message = str(info.value)
+    assert named in message and "would serve without a login" in message, message
+    assert "\n" not in message and "s3cret" not in message
+
+
+def test_a_whole_login_or_none_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().app.login is None
+    monkeypatch.setenv("QABOT_APP__AUTH_USER", "admin")
+    monkeypatch.setenv("QABOT_APP__AUTH_PASSWORD", "s3cret")
+    assert Settings().app.login == ("admin", "s3cret")
+
+
+@pytest.mark.parametrize("group", ["QABOT_RETRIEVAL", "QABOT_APP", "QABOT_INDEX"])
+def test_a_group_given_a_word_is_one_line(monkeypatch: pytest.MonkeyPatch, group: str) -> None:
+    """QABOT_RETRIEVAL=garbage: pydantic-settings cannot parse it as JSON and raised its own
+    SettingsError, a traceback."""
+    monkeypatch.setenv(group, "garbage")
+    with pytest.raises(ConfigError) as info:
+        Settings()
+    message = str(info.value)
+    assert f"{group} sets the whole" in message and f"{group}__" in message, message
+    assert "\n" not in message
+
+
+def test_a_group_given_a_word_in_dotenv_says_so(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("QABOT_RETRIEVAL=oops\n")
+    with pytest.raises(ConfigError, match="QABOT_RETRIEVAL in .env sets the whole retrieval"):
+        Settings()  # the test runs in tmp_path (conftest)
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"QABOT_LLM=extractive\nNAME=caf\xe9 \xff\n")
+    with pytest.raises(ConfigError) as info:
+        Settings()  # the test runs in tmp_path (conftest)
+    message = str(info.value)
+    assert f"{tmp_path / '.env'} is not UTF-8 text (byte 0xe9 on line 2)" in message, message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("variable", ["QABOT_STORE", "QABOT_CORPUS"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_folder_setting_is_not_the_current_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str
+) -> None:
+    """QABOT_STORE= (set, but empty) was Path(""), the current folder: `qabot ingest` built
+    its index among whatever files were there."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as info:
+        Settings()
+    assert f"{variable} is empty, which would mean the current folder" in str(info.value)
+    assert list(tmp_path.iterdir()) == []

@@ -141,6 +141,12 @@ def test_jsonl_schema_fields(write_jsonl: Callable[..., Path]) -> None:
             id="year-vs-date",
         ),
         pytest.param('["a list"]', "expected a JSON object", id="not-an-object"),
+        pytest.param(  # issue 29: a RecursionError ended the whole ingest, with a traceback
+            '{"title": "x", "abstract": "y", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "invalid JSON: nested too deeply",
+            id="nested-100000-deep",
+        ),
+        pytest.param("[" * 100_000, "invalid JSON: nested too deeply", id="deep-and-unclosed"),
     ],
 )
 def test_malformed_lines_are_skipped_with_file_and_line(

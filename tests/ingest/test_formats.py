@@ -437,6 +437,21 @@ def test_a_bad_csl_json_is_a_clear_error(tmp_path: Path, content: str, message: 
     assert str(result.errors[0]).startswith(f"{path}{message}")
 
 
+def test_a_csl_json_nested_100000_deep_is_one_error_and_the_rest_is_read(tmp_path: Path) -> None:
+    """Issue 29: json's RecursionError ended the whole ingest with a traceback. Now the file
+    is one error naming the line where the nesting runs away, and the other files are read."""
+    deep = "[" * 100_000 + "]" * 100_000
+    path = write(
+        tmp_path, "deep.json", f'[\n  {{"title": "t", "abstract": "a",\n   "x": {deep}}}\n]'
+    )
+    good = write(tmp_path, "good.json", '[{"title": "Fine", "abstract": "Still read."}]')
+    result = load(path.parent)
+    assert [p.title for p in result.papers] == ["Fine"], f"{good} is still read"
+    assert [str(e) for e in result.errors] == [
+        f"{path}:3: invalid JSON: nested too deeply (over ~1,000 levels)"
+    ]
+
+
 # --------------------------------------------------------------------------- RIS
 
 

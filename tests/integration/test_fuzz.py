@@ -44,10 +44,11 @@ def test_any_truncation_of_the_real_profile_is_handled(cut: int) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    text=st.text(alphabet=st.sampled_from(list("ab [],;0123456789\n.")), max_size=120),
+    text=st.text(alphabet=st.sampled_from(list("ab [],;+-0123456789\n.")), max_size=120),
     sources=st.integers(min_value=0, max_value=6),
 )
 @example(text="[0[0]]", sources=0)  # removing the inner marker once made a new one
+@example(text="[ 2 ] [-1] [ +1 ]", sources=1)  # spaces and signs (issue 29)
 def test_citation_parser_keeps_only_valid_markers(text: str, sources: int) -> None:
     hits = [SearchHit(paper_id=f"p{i}", title=f"T{i}", score=1.0) for i in range(1, sources + 1)]
     cleaned, citations, dropped = parse_citations(text, hits)

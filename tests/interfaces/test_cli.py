@@ -628,3 +628,79 @@ def test_ingest_refuses_a_corpus_file_it_cannot_read_in_one_line(
     )
     assert "Indexed" not in result.output
     assert (store_copy / "manifest.json").read_text() == before
+
+
+def test_chat_commands_and_empty_lines_are_not_answered_from_the_papers(
+    env: dict[str, str],
+) -> None:
+    """Issue 29: in `qabot chat`, "/help" (or a line with nothing to search for) was answered
+    from the papers, as a follow-up of the last answer: its paper, cited."""
+    result = runner.invoke(
+        app,
+        ["chat"],
+        input="What is the Boltzmann policy distribution?\n/help\n/halp\nand?\n/quit\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "/new         start a new conversation" in result.output, "/help prints the commands"
+    assert "unknown command '/halp'; /help lists the commands" in result.output
+    assert "“and?” has no words to search for" in result.output
+    assert result.stdout.count("[1] The Boltzmann Policy Distribution") == 1, (
+        "only the question is answered, with its sources listed once"
+    )
+
+
+@pytest.mark.parametrize("password", [None, "", "  "])
+def test_serve_with_half_a_login_refuses_to_start(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, password: str | None
+) -> None:
+    """Issue 29: a user with no password (or an empty one) served the page, /chat and MCP with
+    no login at all, and no warning."""
+    started: list[object] = []
+    monkeypatch.setattr(qabot.interfaces.web.serving, "serve", lambda *a, **k: started.append(a))
+    monkeypatch.setenv("QABOT_APP__AUTH_USER", "admin")
+    if password is not None:
+        monkeypatch.setenv("QABOT_APP__AUTH_PASSWORD", password)
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1 and not started, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert "QABOT_APP__AUTH_USER is set but QABOT_APP__AUTH_PASSWORD is" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--port", "-1"], "--port must be a port number, 1-65535 (got -1)"),
+        (["--port", "0"], "--port must be a port number, 1-65535 (got 0)"),
+        (["--port", "70000"], "--port must be a port number, 1-65535 (got 70000)"),
+        (["--host", "999.1.1.1"], "Cannot serve on '999.1.1.1'"),
+    ],
+)
+def test_serve_on_an_impossible_address_is_one_line_naming_the_option(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    """Issue 29: --port -1 was named as GRADIO_SERVER_PORT and --port 0 served on 7860."""
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7860")  # `serve --port` sets it: restored after
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "127.0.0.1")
+    result = runner.invoke(app, ["serve", *args])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and said in result.output, result.output
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9])
+def test_ask_and_search_on_a_truncated_chroma_database_are_one_line(
+    env: dict[str, str], store_copy: Path, keep: float
+) -> None:
+    """Issue 29 saw Chroma's InternalError printed by ask and search on a cut chroma.sqlite3
+    (check and ingest were fine): one line naming the fix (a regression guard; it held here)."""
+    from qabot.index.chroma import forget_cached_client
+
+    database = store_copy / "chroma" / "chroma.sqlite3"
+    with database.open("r+b") as file:
+        file.truncate(int(database.stat().st_size * keep))
+    for command in (["ask", "reward hacking"], ["search", "reward hacking"]):
+        forget_cached_client(store_copy / "chroma")
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+        assert "Run `qabot ingest --rebuild`" in result.output, result.output
+        assert "Traceback" not in result.output

@@ -130,6 +130,16 @@ def test_retriever_rejects_a_bad_filter(extractive_bot: QABot) -> None:
         extractive_bot.as_retriever(year_form=2020)
 
 
+@pytest.mark.parametrize("k", [0, -1, 101, "many"])
+def test_retriever_refuses_a_bad_k_in_one_message(extractive_bot: QABot, k: object) -> None:
+    """Issue 29: `as_retriever(k=0)` raised pydantic's own ValidationError (a report of its
+    model's fields); `invoke(q, k=0)` searched with the retriever's k instead."""
+    with pytest.raises(QuestionError, match=r"^Invalid parameter: k .*\.$"):
+        extractive_bot.as_retriever(k=k)  # type: ignore[arg-type]
+    with pytest.raises(QuestionError, match=r"^Invalid parameter: k "):
+        extractive_bot.as_retriever(k=2).invoke("reward hacking", k=k)
+
+
 def test_retriever_composes_with_lcel(extractive_bot: QABot) -> None:
     titles = extractive_bot.as_retriever(k=2) | RunnableLambda(
         lambda docs: [d.metadata["title"] for d in docs]

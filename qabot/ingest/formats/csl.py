@@ -41,6 +41,10 @@ def parse_csl_json(path: Path, settings: CorpusSettings) -> Iterator[Paper | Cor
         raise CorpusError(
             path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno
         ) from exc
+    except RecursionError:  # a value 100,000 deep: this file is skipped, the ingest goes on
+        raise CorpusError(
+            path, "invalid JSON: nested too deeply (over ~1,000 levels)", _too_deep_line(text)
+        ) from None
     if not isinstance(items, list):
         got = {dict: "an object", str: "a string"}.get(type(items), type(items).__name__)
         raise CorpusError(
@@ -54,6 +58,20 @@ def parse_csl_json(path: Path, settings: CorpusSettings) -> Iterator[Paper | Cor
             yield _paper(item, index, path, line, settings)
         except CorpusError as exc:
             yield exc
+
+
+_JSON_NESTING = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
+
+
+def _too_deep_line(text: str, limit: int = 500) -> int:
+    """The line on which `text` nests deeper than `limit` (what the JSON parser stopped on)."""
+    depth = 0
+    for match in _JSON_NESTING.finditer(text):
+        token = match.group()
+        depth += 1 if token in "[{" else -1 if token in "]}" else 0
+        if depth > limit:
+            return text.count("\n", 0, match.start()) + 1
+    return 1
 
 
 def _item_lines(text: str) -> list[int]:

@@ -198,16 +198,25 @@ def ask(
     err.print(f"[dim]answered by: {answer.answerer}[/]")
 
 
+CHAT_HELP = """Ask a question about the papers; follow-ups refer to the last answer ("who wrote it?",
+"tell me more about the second one", "which of those have code?").
+Commands:
+  /help        this text
+  /new         start a new conversation (forget the history)
+  /quit, /exit leave (Ctrl-D too)"""
+
+
 @app.command(cls=Command)
 @friendly
 def chat(ctx: typer.Context) -> None:
     """Interactive chat with history, so follow-ups like "who wrote it?" work.
 
-    Type /new to start over, /quit (or Ctrl-D) to leave.
+    Type /help for the commands, /new to start over, /quit (or Ctrl-D) to leave. A line that
+    starts with / is a command, never a question.
     """
     bot = open_bot(ctx)
     history: list[dict[str, Any]] = []
-    err.print(f"qabot chat ({bot.answerer} answerer). /new starts over, /quit leaves.")
+    err.print(f"qabot chat ({bot.answerer} answerer). /help lists the commands, /quit leaves.")
     if isinstance(sys.stdin, io.TextIOWrapper):
         # An undecodable byte arrives as a surrogate escape, which the question cleaning
         # repairs, instead of a UnicodeDecodeError that would end the session.
@@ -225,6 +234,14 @@ def chat(ctx: typer.Context) -> None:
         if question == "/new":
             history.clear()
             err.print("(new conversation)")
+            continue
+        if question in ("/help", "/?"):
+            err.print(CHAT_HELP, highlight=False, markup=False)
+            continue
+        if question.startswith("/"):
+            # Sent to the bot, "/help" was answered from the papers, as a follow-up of the
+            # last answer (its paper, cited).
+            print_error(f"unknown command {question.split()[0]!r}; /help lists the commands.")
             continue
         if not question:
             continue
@@ -324,12 +341,14 @@ def serve(
     ask, search and portfolio_statistics at http://HOST:PORT/gradio_api/mcp/ (streamable HTTP).
     A port already in use is said at once, in one line: pick another with `--port`.
     """
+    from qabot.interfaces.web.address import check_port
     from qabot.interfaces.web.serving import serve as serve_app
 
+    check_port(port)  # -1 or 0: named as --port, not as the variable it would be copied to
     # Explicit options beat the environment, which `launch` reads before the settings.
     if host:
         os.environ["GRADIO_SERVER_NAME"] = host
-    if port:
+    if port is not None:
         os.environ["GRADIO_SERVER_PORT"] = str(port)
     settings = cli_settings(ctx)
     if mcp is not None:  # only an explicit flag overrides the environment

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qabot.bot import QABot
 from qabot.errors import QABotError
-from qabot.interfaces.mcp.server import PortfolioTools, refuse_unknown_arguments, tool_errors
+from qabot.interfaces.mcp.server import PortfolioTools, check_tool_calls, tool_errors
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def adapt_mcp_server(demo: gr.Blocks) -> None:
         elif fn is not None and getattr(fn, "_mcp_type", "tool") == "tool":
             parameters[name] = list(inspect.signature(fn).parameters)
     add_structured_content(server)
-    refuse_unknown_arguments(server, parameters)  # outermost: checked before anything runs
+    check_tool_calls(server, parameters)  # outermost: checked before anything runs
 
 
 def add_structured_content(server: Any) -> None:

@@ -14,7 +14,8 @@ Every call is independent: the tools keep nothing between calls. `ask` takes the
 so far as an optional `history`, whose assistant turns carry the papers they cited as data
 (`citations`: paper ids), so a client can ask follow-ups ("who wrote it?", "the second one"). A
 `QABotError` (an empty question, a missing index) becomes an MCP tool error with its message,
-and so does an argument the tool does not take (`refuse_unknown_arguments`, on both servers);
+and so does a bad argument or one the tool does not take (`check_tool_calls`, on both servers,
+which check every call as the Python API does);
 anything else is logged with its traceback and reported as a one-line internal error.
 """
 
@@ -32,7 +33,7 @@ from pydantic import BaseModel, Field
 
 from qabot.bot import QABot
 from qabot.domain.filters import Filters
-from qabot.domain.questions import clean_text, unknown_names
+from qabot.domain.questions import check_options, clean_text, make_filters, unknown_names
 from qabot.errors import QABotError, QuestionError
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ LISTED_MAX = 50  # titles listed in portfolio_statistics; the counts cover all o
 
 # Parameters, each described once; both transports publish these descriptions.
 Question = Annotated[str, Field(description="The question, in natural language.")]
-K = Annotated[int, Field(ge=1, le=50, description="How many papers to return (1-50).")]
+K_MAX = 50  # papers a tool returns at most: a client is a model reading them all
+K = Annotated[int, Field(ge=1, le=K_MAX, description=f"How many papers to return (1-{K_MAX}).")]
 History = Annotated[
     list[dict[str, Any]] | None,
     Field(
@@ -291,7 +293,8 @@ def with_filter_parameters(method: Callable[..., BaseModel]) -> Callable[..., Ba
             bound = signature.bind(*args, **kwargs)
         except TypeError as exc:  # too many positional arguments, say: the caller's mistake
             raise QuestionError(f"{method.__name__}: {exc}") from None
-        return method(**bound.arguments)
+        # Gradio's HTTP API calls the tool directly, past any MCP handler: checked here too.
+        return method(**tool_arguments(method.__name__, signature.parameters, bound.arguments))
 
     tool.__name__ = tool.__qualname__ = method.__name__
     tool.__doc__ = method.__doc__
@@ -306,17 +309,57 @@ def check_arguments(tool: str, parameters: Sequence[str], arguments: Iterable[st
     refuses a misspelt filter: `{"yaer_to": 2019}` must not be answered as if unfiltered."""
     unknown = unknown_names(arguments, parameters, f"an argument of {tool}")
     if unknown:
-        raise QuestionError(f"Invalid argument: {unknown}. {tool} takes {', '.join(parameters)}.")
+        takes = f"takes {', '.join(parameters)}" if parameters else "takes no arguments"
+        raise QuestionError(f"Invalid argument: {unknown}. {tool} {takes}.")
 
 
-def refuse_unknown_arguments(server: Server, parameters: Mapping[str, Sequence[str]]) -> None:
-    """Wrap an MCP server's tools/call handler so that a call naming an argument its tool does
-    not take is a tool error (`check_arguments`). `parameters`: each tool's parameter names,
-    by the name the server lists it under.
+def tool_arguments(
+    tool: str, parameters: Iterable[str], arguments: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A tool call's arguments checked as the Python API checks them (`check_options` for k and
+    history, `make_filters` for the filters; k within the tools' 1-K_MAX), with the JSON types
+    the tool's schema declares: k "5" is 5, year_from "2020" is 2020, categories "LG" is
+    ["LG"]. A null is an argument not given. Raises one QuestionError naming what is wrong.
+
+    The two MCP servers validate against the schema each in its own way (FastMCP with pydantic,
+    which takes "5" for 5 and knows k's bound; Gradio with JSON Schema, which refuses "5" and
+    not 51), so every call is checked here first, and the servers then see arguments both
+    accept (`check_tool_calls`)."""
+    parameters = list(parameters)
+    check_arguments(tool, parameters, arguments)
+    given = {name: value for name, value in arguments.items() if value is not None}
+    checked: dict[str, Any] = {}
+    if "question" in parameters:
+        question = given.pop("question", None)
+        if not isinstance(question, str):
+            what = "is missing" if question is None else f"must be text (got {question!r:.60})"
+            raise QuestionError(f"Invalid argument: question {what}. {tool} needs a question.")
+        checked["question"] = question
+    options = check_options(**{name: given[name] for name in ("k", "history") if name in given})
+    if options.k is not None:
+        if options.k > K_MAX:
+            raise QuestionError(f"Invalid parameter: k must be ≤ {K_MAX} (got {given['k']!r}).")
+        checked["k"] = options.k
+    if "history" in given:
+        checked["history"] = given.pop("history")
+    given.pop("k", None)
+    if given:
+        filters = make_filters(given)
+        checked |= filters.model_dump(include=set(given))
+    return checked
+
+
+def check_tool_calls(server: Server, parameters: Mapping[str, Sequence[str]]) -> None:
+    """Wrap an MCP server's tools/call handler so that every call is checked as the Python API
+    checks it (`tool_arguments`): a bad value or an argument the tool does not take is a tool
+    error with one line, the same on both transports, and what passes reaches the server with
+    the types its schema declares. `parameters`: each tool's parameter names, by the name the
+    server lists it under.
 
     Both servers need it: FastMCP validates the arguments with a model that ignores names it
     does not know, and Gradio's server maps them onto the endpoint's inputs by name, so a
-    misspelt filter would be dropped without a word on either transport."""
+    misspelt filter would be dropped without a word on either transport; and their own
+    validations disagree (k=51, k="5")."""
     from mcp import types
 
     call = server.request_handlers[types.CallToolRequest]
@@ -325,13 +368,16 @@ def refuse_unknown_arguments(server: Server, parameters: Mapping[str, Sequence[s
         known = parameters.get(request.params.name)
         if known is not None:
             try:
-                check_arguments(request.params.name, known, request.params.arguments or {})
+                arguments = tool_arguments(
+                    request.params.name, known, request.params.arguments or {}
+                )
             except QuestionError as exc:
                 return types.ServerResult(
                     types.CallToolResult(
                         content=[types.TextContent(type="text", text=str(exc))], isError=True
                     )
                 )
+            request.params.arguments = arguments
         return await call(request)
 
     server.request_handlers[types.CallToolRequest] = call_checked
@@ -380,7 +426,7 @@ def stdio_server(bot: QABot) -> FastMCP:
         server.add_tool(threaded(tool), name=tool.__name__, structured_output=True)
     # FastMCP's low-level server: the one place every tools/call passes before FastMCP's own
     # argument model drops the names it does not know.
-    refuse_unknown_arguments(
+    check_tool_calls(
         server._mcp_server, {t.__name__: list(inspect.signature(t).parameters) for t in tools}
     )
     return server

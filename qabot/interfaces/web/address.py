@@ -13,7 +13,24 @@ import os
 import socket
 
 from qabot.config import Settings
-from qabot.errors import ServeError
+from qabot.config.groups import half_login
+from qabot.errors import ConfigError, ServeError
+
+
+def check_login(settings: Settings) -> tuple[str, str] | None:
+    """The basic-auth (user, password), None for no login, or a ConfigError for half of one.
+
+    `Settings` refuses half a login already; settings copied with `model_copy` (as `--mcp`
+    is applied) are not validated again, so the server checks once more before it starts."""
+    if problem := half_login(settings.app.auth_user, settings.app.auth_password):
+        raise ConfigError(f"Invalid settings: {problem}.")
+    return settings.app.login
+
+
+def check_port(port: int | None, option: str = "--port") -> None:
+    """Refuse a port number no server can listen on, naming the option it came from."""
+    if port is not None and not 1 <= port <= 65535:
+        raise ServeError(f"{option} must be a port number, 1-65535 (got {port}).")
 
 
 def server_address(settings: Settings) -> tuple[str, int]:

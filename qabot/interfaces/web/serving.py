@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from qabot.config import Settings
 from qabot.interfaces.web import gradio_import, prefetch
-from qabot.interfaces.web.address import check_bindable, server_address
+from qabot.interfaces.web.address import check_bindable, check_login, server_address
 
 if TYPE_CHECKING:
     from qabot.bot import QABot
@@ -38,8 +38,9 @@ def serve(
 ) -> None:
     """Build the UI, serve it, warm the bot up, and serve until interrupted."""
     settings = settings or (bot.settings if bot else Settings())
-    # First: a taken port is said at once, before the page or (on a first start) the index
-    # is built for nothing.
+    # First: half a login or a taken port is said at once, before the page or (on a first
+    # start) the index is built for nothing.
+    check_login(settings)
     check_bindable(*server_address(settings))
     # Named now, not when it is written: a test's cache folder is this start's, not a later one's.
     listed = prefetch.list_path() if settings.app.prefetch else None

@@ -7,6 +7,7 @@ escaped before it reaches the page, so a title like `<img src=x onerror=alert(1)
 from __future__ import annotations
 
 import html
+import inspect
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ from qabot.errors import QABotError
 from qabot.index.lexical import tokenize
 from qabot.index.snapshot import IndexOverview
 from qabot.interfaces.mcp import gradio as mcp_gradio
-from qabot.interfaces.web.address import check_bindable, server_address
+from qabot.interfaces.web.address import check_bindable, check_login, server_address
 from qabot.portfolio.statistics import owner_names
 
 log = logging.getLogger(__name__)
@@ -502,7 +503,45 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
         gr.api(mcp_gradio.hidden_from_mcp(service.chat), api_name="chat")
         if mcp:
             mcp_gradio.add_gradio_tools(bot)
+    take_defaults(demo, "chat", service.chat)
     return demo
+
+
+def take_defaults(demo: gr.Blocks, api_name: str, fn: Any) -> None:
+    """Let plain-HTTP callers of the API endpoint `api_name` leave out trailing arguments that
+    `fn` gives defaults (as `gradio_client` fills them in), and tell them plainly when a
+    required one is missing or there are more values than arguments.
+
+    Gradio refuses a call with fewer values than the endpoint has inputs with a ValueError
+    that the page hides (`show_error=False`): the caller got `{"error": null}` and the log a
+    traceback. Every route (/call, /run, the queue) checks the values with
+    `Blocks.validate_inputs`, which this wraps for the one endpoint (GRADIO INTERNALS: checked
+    by tests/interfaces/web/test_ui.py through /gradio_api/call/chat)."""
+    params = list(inspect.signature(fn).parameters.values())
+    names = ", ".join(p.name for p in params)
+    validate = demo.validate_inputs
+
+    def validate_inputs(block_fn: Any, inputs: list[Any]) -> None:
+        if getattr(block_fn, "api_name", None) != api_name:
+            pass
+        elif len(inputs) > len(params):  # Gradio would drop the extra ones without a word
+            raise gr.Error(
+                f"/{api_name} takes {len(params)} arguments, {names}; got {len(inputs)}.",
+                print_exception=False,
+            )
+        elif len(inputs) < len(params):
+            missing = params[len(inputs) :]
+            required = [p.name for p in missing if p.default is inspect.Parameter.empty]
+            if required:
+                raise gr.Error(
+                    f"/{api_name} needs {', '.join(required)}: its arguments are, in order, "
+                    f"{names} (only the first is required).",
+                    print_exception=False,
+                )
+            inputs.extend(p.default for p in missing)  # read by Gradio after this check
+        validate(block_fn, inputs)
+
+    demo.validate_inputs = validate_inputs  # type: ignore[method-assign]
 
 
 def startup_text(url: str, share: bool) -> str:
@@ -532,12 +571,10 @@ def launch(
     # asking for it imports pyplot, which cost the first answer 0.8 s from a cold disk.
     os.environ.setdefault("MPLBACKEND", "Agg")
     settings = settings or (bot.settings if bot else Settings())
+    auth = check_login(settings)
     host, port = server_address(settings)
     check_bindable(host, port)  # before the page is built: a taken port is one line
     bot = bot or QABot(settings)
-    auth = None
-    if settings.app.auth_user and settings.app.auth_password:
-        auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
     if warm and share:  # launch returns only once the public link is set up: warm up meanwhile
         bot.warm_up(defer_statistics=True)
     demo = build_ui(bot, mcp=settings.app.mcp)

@@ -24,6 +24,8 @@ from tests.interfaces.mcp.test_server import (
     BPD_Q,
     TOOLS,
     check,
+    check_edge_calls,
+    edge_calls,
     exercise,
     free_port,
     record,
@@ -63,6 +65,18 @@ def test_http_tools(mcp_url: str) -> None:
                 return await exercise(client)
 
     check(run(session))
+
+
+def test_http_checks_every_argument_as_stdio_does(mcp_url: str) -> None:
+    """Issue 29: over HTTP k=51 was accepted (the docs say 1-50; stdio refused it), and the
+    transports disagreed on k="5" and on unknown arguments."""
+
+    async def session() -> list[str]:
+        async with streamable_http_client(mcp_url) as (read, write, _):
+            async with ClientSession(read, write) as client:
+                return await edge_calls(client)
+
+    check_edge_calls(run(session))
 
 
 def test_the_schema_lists_the_tools_that_tools_list_lists(mcp_url: str) -> None:

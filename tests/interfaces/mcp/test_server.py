@@ -108,6 +108,56 @@ def check(got: dict[str, Any]) -> None:
     assert stats["papers_indexed"] == 50 and stats["researchers"] == ["Anca Dragan"]
 
 
+# Calls on which the two transports disagreed (issue 29): FastMCP validates with pydantic (k "5"
+# is 5, and k's bound is known), Gradio with JSON Schema (k "5" refused, k=51 accepted). Each is
+# now checked by qabot first, as the Python API checks it; (arguments, what the reply says).
+EDGE_CALLS: list[tuple[str, dict[str, Any], str]] = [
+    ("search", {"question": "reward hacking", "k": 51}, "k must be ≤ 50 (got 51)"),
+    ("search", {"question": "reward hacking", "k": 0}, "k must be ≥ 1"),
+    ("search", {"question": "reward hacking", "k": "5"}, "5 papers"),
+    ("search", {"question": "reward hacking", "k": "many"}, "Invalid parameter: k"),
+    ("search", {"question": "reward hacking", "k": 2.5}, "Invalid parameter: k"),
+    ("search", {"question": "reward hacking", "year_from": "2024", "k": 2}, "2 papers"),
+    ("search", {"question": "reward hacking", "k": None}, "5 papers"),
+    ("search", {"question": "reward hacking", "colour": "red"}, "colour is not an argument"),
+    ("ask", {"question": 5}, "question must be text"),
+    ("ask", {}, "question is missing"),
+    ("portfolio_statistics", {"k": 3}, "portfolio_statistics takes no arguments"),
+]
+
+
+async def edge_calls(session: ClientSession) -> list[str]:
+    """What each of EDGE_CALLS gets: "N papers" for a search that ran, else the error's text."""
+    await session.initialize()
+    said = []
+    for tool, arguments, _ in EDGE_CALLS:
+        result = await session.call_tool(tool, arguments)
+        text = result.content[0].text  # type: ignore[union-attr]
+        if result.isError:
+            said.append(text)
+        else:
+            papers = json.loads(text)["papers"]
+            said.append(f"{len(papers)} papers" + ("" if tool == "search" else text))
+    return said
+
+
+def check_edge_calls(said: list[str]) -> None:
+    for (tool, arguments, expected), got in zip(EDGE_CALLS, said, strict=True):
+        assert expected in got, f"{tool}({arguments}): {got}"
+        assert "\n" not in got and "Traceback" not in got, got
+
+
+def test_stdio_checks_every_argument_as_the_python_api_does(extractive_bot: QABot) -> None:
+    """The same calls over HTTP: test_gradio.py; both must give these replies."""
+
+    async def session() -> list[str]:
+        server = stdio_server(extractive_bot)._mcp_server
+        async with create_connected_server_and_client_session(server) as client:
+            return await edge_calls(client)
+
+    check_edge_calls(run(session))
+
+
 # -- the tools themselves -------------------------------------------------------------------
 
 

@@ -438,6 +438,34 @@ def test_chat_endpoint_reports_a_bad_filter_and_bad_unicode(served: str) -> None
     assert "Sources:" in reply and not reply.startswith("Error"), reply
 
 
+def _call_chat(served: str, data: list[Any]) -> tuple[str, str]:
+    """POST /gradio_api/call/chat as a plain HTTP client does: (the last event, its data)."""
+    base = f"{served.rstrip('/')}/gradio_api/call/chat"
+    event = httpx.post(base, json={"data": data}, timeout=60).json()
+    events = httpx.get(f"{base}/{event['event_id']}", timeout=120).text
+    last = events.strip().split("\n\n")[-1].splitlines()
+    return last[0].removeprefix("event: "), last[1].removeprefix("data: ")
+
+
+def test_chat_over_plain_http_takes_the_question_alone_and_names_what_is_missing(
+    served: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 29: /gradio_api/call/chat with 1 of its 7 arguments returned {"error": null} and
+    logged a traceback. The trailing arguments have defaults, as gradio_client fills them in;
+    with none, or too many, the caller is told which arguments there are."""
+    kind, data = _call_chat(served, [BPD_Q])
+    assert kind == "complete", data
+    assert f"[1] {BPD_TITLE} (2022)" in json.loads(data)[0]
+    kind, data = _call_chat(served, [BPD_Q, [], 2020])
+    assert kind == "complete" and "Sources:" in json.loads(data)[0], data
+    kind, data = _call_chat(served, [])
+    assert kind == "error" and data != "null", data
+    assert "/chat needs question: its arguments are, in order, question, history" in data, data
+    kind, data = _call_chat(served, [BPD_Q, [], None, None, None, None, False, "extra"])
+    assert kind == "error" and "/chat takes 7 arguments" in data and "got 8" in data, data
+    assert "Traceback" not in caplog.text
+
+
 # -- the page before the index is open ---------------------------------------------------------
 
 
