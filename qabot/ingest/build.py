@@ -87,7 +87,7 @@ class IngestReport:
     embedded: int = 0
     reused: int = 0
     skipped: int = 0
-    no_abstract: int = 0  # of the skipped: bibliography entries without an abstract
+    no_abstract: int = 0  # of the skipped: records without an abstract
     duplicates: int = 0
     seconds: float = 0.0
     generation: str = ""
