@@ -35,8 +35,8 @@ class CorpusError(QABotError):
 
 
 class NoAbstractError(CorpusError):
-    """A bibliography entry without an abstract: nothing to index. Counted apart in the ingest
-    summary, as exports from Google Scholar and DBLP carry no abstracts at all."""
+    """A record without an abstract, in any format: nothing to index. Counted apart in the
+    ingest summary, as exports from Google Scholar and DBLP carry no abstracts at all."""
 
     def __init__(self, path: Path | str, key: str, line: int | None = None) -> None:
         super().__init__(path, f"{key}: no abstract", line)

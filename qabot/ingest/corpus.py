@@ -15,7 +15,6 @@ mode they are skipped and counted; with `strict=True` the first one fails the lo
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -31,14 +30,18 @@ from qabot.domain.records import Paper, Profile
 from qabot.domain.taxonomy import normalise_category
 from qabot.errors import CorpusError, NoAbstractError, UnreadableFileError
 from qabot.ingest.formats import READERS
-from qabot.ingest.formats.common import (
-    cap_abstract,
-    cap_title,
-    doi_url,
-    find_urls,
-    make_paper_id,
-    read_text,
-    split_authors,
+from qabot.ingest.formats.common import doi_url, find_urls, make_paper_id, read_text, split_authors
+from qabot.ingest.formats.validate import (
+    UNDATED,
+    Dated,
+    Origin,
+    check_year,
+    date_from_parts,
+    make_paper,
+    name_text,
+    require,
+    shown,
+    text,
 )
 
 log = logging.getLogger(__name__)
@@ -102,33 +105,6 @@ class CorpusLoad:
         return sum(isinstance(e, NoAbstractError) for e in self.errors)
 
 
-def _check_year(year: int, what: str, path: Path, lineno: int, settings: CorpusSettings) -> None:
-    """Refuse a year no paper can have (-300, 0001, 9999, 3000000000): it is a typo, and an
-    out-of-range number would also break every filtered query on the index."""
-    if not settings.year_min <= year <= settings.year_max:
-        raise CorpusError(
-            path,
-            f"{what} {year} is outside the plausible publication years "
-            f"{settings.year_min}–{settings.year_max} (QABOT_PARSING__YEAR_MIN/YEAR_MAX)",
-            lineno,
-        )
-
-
-def _vetted(record: Paper | CorpusError, settings: CorpusSettings) -> Paper | CorpusError:
-    """A bibliography record held to the rules profile pages and JSONL follow here: a
-    plausible year, a capped title."""
-    if isinstance(record, CorpusError):
-        return record
-    path, _, line = record.source.rpartition(":")
-    if record.year is not None:
-        try:
-            _check_year(record.year, "year", Path(path), int(line), settings)
-        except CorpusError as exc:
-            return exc
-    title = cap_title(record.title, record.source, settings)
-    return record if title == record.title else record.model_copy(update={"title": title})
-
-
 # --------------------------------------------------------------------------- profile pages
 
 
@@ -139,7 +115,9 @@ def parse_profile(
     text = read_text(path) if text is None else text
     lines = [line.rstrip("\r") for line in text.split("\n")]
     headers = [i for i, line in enumerate(lines) if _PAPER_HEADER.match(line.strip())]
-    head = [ln.strip() for ln in lines[: headers[0] if headers else len(lines)] if ln.strip()]
+    broken = _broken_headers(lines, headers)
+    starts = sorted([*headers, *broken])
+    head = [ln.strip() for ln in lines[: starts[0] if starts else len(lines)] if ln.strip()]
     if not head:
         raise CorpusError(path, "empty profile: expected the researcher's name on line 1", 1)
     profile = _parse_profile_head(head, path)
@@ -149,20 +127,11 @@ def parse_profile(
         )
     papers: list[Paper] = []
     errors: list[CorpusError] = []
-    end_of_file = len(lines)
-    last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
-    if last > headers[-1] and _PARTIAL_HEADER.match(lines[last].strip()):
-        # A file cut inside a header line would otherwise glue "AIApr" onto the last abstract.
-        errors.append(
-            CorpusError(
-                path,
-                f"ends with an incomplete paper header {lines[last].strip()!r} (truncated file?)",
-                last + 1,
-            )
-        )
-        end_of_file = last
-    for n, start in enumerate(headers):
-        end = headers[n + 1] if n + 1 < len(headers) else end_of_file
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        if start in broken:
+            errors.append(_broken_block(lines, start, end, path))
+            continue
         try:
             papers.append(_parse_block(lines, start, end, path, profile.name, settings))
         except CorpusError as exc:
@@ -175,6 +144,47 @@ def parse_profile(
         )
     profile.papers_listed = len(papers)
     return profile, papers, errors
+
+
+def _broken_headers(lines: list[str], headers: list[int]) -> set[int]:
+    """Lines that start a paper block but are no complete header: a category alone, or cut
+    inside its date ("LG", "AIJul"). Without them the block would be glued onto the abstract
+    before it, or read as the profile's figures. Only where a block can start: in a block,
+    after its title (a title may be "BERT"); before the first block, a category line followed
+    by prose (the page's own category is followed by its figures)."""
+    broken: set[int] = set()
+    first = headers[0] if headers else len(lines)
+    for n, start in enumerate(headers):
+        end = headers[n + 1] if n + 1 < len(headers) else len(lines)
+        body = [i for i in range(start + 1, end) if lines[i].strip()]
+        broken |= {i for i in body[1:] if _PARTIAL_HEADER.match(lines[i].strip())}
+    head = [i for i in range(first) if lines[i].strip()]
+    for n, i in enumerate(head[1:], 1):
+        if not re.fullmatch(r"[A-Z]{2,4}", lines[i].strip()):
+            continue
+        following = []
+        for j in head[n + 1 :]:
+            if re.fullmatch(r"[A-Z]{2,4}", lines[j].strip()):
+                break
+            following.append(lines[j])
+        if any(len(line.split()) >= 8 for line in following):
+            broken.add(i)
+    return broken
+
+
+def _broken_block(lines: list[str], start: int, end: int, path: Path) -> CorpusError:
+    header = lines[start].strip()
+    if not any(line.strip() for line in lines[start + 1 : end]):
+        return CorpusError(
+            path, f"ends with an incomplete paper header {header!r} (truncated file?)", start + 1
+        )
+    title = next(line.strip() for line in lines[start + 1 : end] if line.strip())
+    return CorpusError(
+        path,
+        f"paper header {header!r} has no date (expected a line like 'LGNov 20, 2022Code'); "
+        f"the paper under it ({title[:60]!r}) is skipped",
+        start + 1,
+    )
 
 
 def _parse_profile_head(head: list[str], path: Path) -> Profile:
@@ -205,44 +215,65 @@ def _parse_profile_head(head: list[str], path: Path) -> Profile:
 def _parse_block(
     lines: list[str], start: int, end: int, path: Path, profile: str, settings: CorpusSettings
 ) -> Paper:
+    """A paper block: the header, then the title on the next line, the authors line and the
+    abstract, blank lines between them."""
     lineno = start + 1
+    origin = Origin(path, lineno)
     header = _PAPER_HEADER.match(lines[start].strip())
     assert header is not None  # start indices come from matching this pattern
-    parts = [ln.strip() for ln in lines[start + 1 : end] if ln.strip()]
+    parts = [i for i in range(start + 1, end) if lines[i].strip()]
     if len(parts) < 3:
-        missing = ["title", "authors line", "abstract"][len(parts)]
-        raise CorpusError(path, f"paper block has no {missing} (truncated file?)", lineno)
-    title, author_line, abstract = parts[0], parts[1], " ".join(parts[2:])
-    names, _, affils = author_line.partition(" · ")
+        line, problem = _missing(lines, start, parts)
+        raise origin.at(line).error(problem)
+    title, author_line = lines[parts[0]].strip(), lines[parts[1]].strip()
+    abstract = " ".join(lines[i].strip() for i in parts[2:])
+    # A leading space so that a line of affiliations alone ("· berkeley") has no names.
+    names, _, affils = f" {author_line}".partition(" · ")
     authors, truncated = split_authors(names)
     if not authors:
-        raise CorpusError(path, f"paper {title!r} has an empty authors line", lineno + 2)
+        raise origin.at(parts[1] + 1).error(f"paper {title!r} has an empty authors line")
     year = int(header["year"]) if header["year"] else settings.snapshot_year
-    _check_year(year, f"{lines[start].strip()!r}: year", path, lineno, settings)
-    title = cap_title(title, f"{path}:{lineno + 1}", settings)
-    try:
-        date = dt.date(year, _MONTHS[header["mon"]], int(header["day"]))
-    except ValueError as exc:
-        raise CorpusError(path, f"invalid date in {lines[start].strip()!r}: {exc}", lineno) from exc
-    abstract = cap_abstract(abstract, f"{path}:{lineno}", settings)
-    return Paper(
-        paper_id=make_paper_id(title),
+    dated = date_from_parts(
+        [year, _MONTHS[header["mon"]], int(header["day"])],
+        "header",
+        lines[start].strip(),
+        origin,
+        settings,
+    )
+    return make_paper(
+        origin,
+        settings,
         title=title,
+        abstract=abstract,
+        dated=dated,
         authors=authors,
         authors_truncated=truncated,
         affiliations=[a.strip() for a in affils.split(",") if a.strip()],
         category=header["cat"],
-        date=date,
-        date_precision="day",
         date_inferred=header["year"] is None,
-        year=year,
         has_code=header["code"] is not None,
-        abstract=abstract,
         urls=find_urls(abstract),
         profile=profile,
         profiles=[profile],
-        source=f"{path}:{lineno}",
     )
+
+
+def _missing(lines: list[str], start: int, parts: list[int]) -> tuple[int, str]:
+    """What a block with fewer than three parts lacks, and the line to point at. The layout
+    places the title on the line after the header, so a blank line there is an empty title; a
+    part after the title that sits two blank lines below it (an empty line between the
+    separators) or reads as prose is the abstract under an empty or left-out authors line."""
+    if parts and parts[0] > start + 1:
+        return start + 2, "paper block has an empty title line (the line after the header)"
+    if len(parts) == 2:
+        gap, text = parts[1] - parts[0] - 1, lines[parts[1]].strip()
+        title = lines[parts[0]].strip()
+        if gap >= 2:  # the authors line is there, and empty
+            return parts[0] + 3, f"paper {title!r} has an empty authors line"
+        if len(text.split()) >= 12 and text[-1:] in ".!?":  # left out: point at the title
+            return parts[0] + 1, f"paper {title!r} has an empty authors line"
+    missing = ["title", "authors line", "abstract"][len(parts)]
+    return start + 1, f"paper block has no {missing} (truncated file?)"
 
 
 # --------------------------------------------------------------------------- JSONL
@@ -269,7 +300,7 @@ def parse_jsonl(path: Path, settings: CorpusSettings) -> Iterator[Paper | Corpus
             yield exc
 
 
-def _str_list(value: Any, name: str, path: Path, lineno: int) -> tuple[list[str], bool]:
+def _str_list(value: Any, name: str, origin: Origin) -> tuple[list[str], bool]:
     if value is None:
         return [], False
     if isinstance(value, str):
@@ -282,79 +313,83 @@ def _str_list(value: Any, name: str, path: Path, lineno: int) -> tuple[list[str]
         items = [v.strip() for v in value if v.strip()]
         truncated = bool(items) and name == "authors" and items[-1].lower().rstrip(".") == "et al"
         return (items[:-1] if truncated else items), truncated
-    raise CorpusError(path, f"'{name}' must be a list of strings or a comma string", lineno)
+    raise origin.wrong_type(name, "a list of strings or a comma string", value)
 
 
-def _parse_date(value: Any, path: Path, lineno: int) -> tuple[dt.date | None, str | None]:
+_JSONL_DATE = re.compile(r"(-?\d+)(?:-(\d+)(?:-(\d+))?)?")
+
+
+def _jsonl_date(record: dict[str, Any], origin: Origin, settings: CorpusSettings) -> Dated:
+    """`date` (YYYY-MM-DD, YYYY-MM or YYYY) and `year`, each checked, and agreeing."""
+    date, year = record.get("date"), record.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise origin.wrong_type("year", "an integer", year)
+    if date is None or date == "":
+        if year is None:
+            return UNDATED
+        return Dated(None, None, check_year(year, "year", year, origin, settings))
+    match = _JSONL_DATE.fullmatch(str(date).strip()) if isinstance(date, (str, int)) else None
+    if match is None or isinstance(date, bool):
+        raise origin.wrong_type("date", "YYYY-MM-DD, YYYY-MM or YYYY", date)
+    dated = date_from_parts(match.groups(), "date", date, origin, settings)
+    if year is not None and dated.year != year:
+        raise origin.error(f"'year' {year} contradicts 'date' {date}")
+    return dated
+
+
+def _scalar(record: dict[str, Any], key: str, origin: Origin) -> str | None:
+    """An optional text field that may also be written as a number (an id, a DOI's digits)."""
+    value = record.get(key)
     if value is None or value == "":
-        return None, None
-    text = str(value).strip()
-    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
-        try:
-            return dt.datetime.strptime(text, fmt).date(), precision
-        except ValueError:
-            continue
-    raise CorpusError(path, f"'date' must be YYYY-MM-DD, YYYY-MM or YYYY, got {text!r}", lineno)
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise origin.wrong_type(key, "a string", value)
+    return " ".join(str(value).split()) or None
 
 
 def _paper_from_record(record: Any, path: Path, lineno: int, settings: CorpusSettings) -> Paper:
     if not isinstance(record, dict):
         raise CorpusError(path, f"expected a JSON object, got {type(record).__name__}", lineno)
-    for key in ("title", "abstract"):
-        value = record.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problem = "is missing" if value is None else "must be a non-empty string"
-            raise CorpusError(path, f"required field '{key}' {problem}", lineno)
+    origin = Origin(path, lineno)
+    title = text(record.get("title"), "title", origin)
+    abstract = text(record.get("abstract"), "abstract", origin)
+    require(origin, title, abstract)
     unknown = sorted(set(record) - _JSONL_FIELDS)
     if unknown:
         log.warning("%s:%d: ignoring unknown fields %s", path, lineno, ", ".join(unknown))
-    title = cap_title(" ".join(record["title"].split()), f"{path}:{lineno}", settings)
-    authors, truncated = _str_list(record.get("authors"), "authors", path, lineno)
-    affiliations, _ = _str_list(record.get("affiliations"), "affiliations", path, lineno)
-    date, precision = _parse_date(record.get("date"), path, lineno)
-    year = record.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise CorpusError(path, f"'year' must be an integer, got {year!r}", lineno)
-    if date:
-        _check_year(date.year, f"'date' {record['date']!r}: year", path, lineno, settings)
-    elif year is not None:
-        _check_year(year, "'year'", path, lineno, settings)
-    if date and year is not None and date.year != year:
-        raise CorpusError(path, f"'year' {year} contradicts 'date' {record['date']}", lineno)
+    authors, truncated = _str_list(record.get("authors"), "authors", origin)
+    affiliations, _ = _str_list(record.get("affiliations"), "affiliations", origin)
+    dated = _jsonl_date(record, origin, settings)
     has_code = record.get("has_code", False)
     if not isinstance(has_code, bool):
-        raise CorpusError(path, f"'has_code' must be true or false, got {has_code!r}", lineno)
-    for key in ("id", "category", "profile", "venue", "doi"):
-        if record.get(key) is not None and not isinstance(record[key], (str, int)):
-            raise CorpusError(path, f"'{key}' must be a string", lineno)
-    url_field, _ = _str_list(record.get("url"), "url", path, lineno)
-    keywords, _ = _str_list(record.get("keywords"), "keywords", path, lineno)
-    doi = str(record["doi"]) if record.get("doi") else None
+        raise origin.wrong_type("has_code", "true or false", has_code)
+    paper_id, category, venue, doi = (
+        _scalar(record, key, origin) for key in ("id", "category", "venue", "doi")
+    )
+    profile = name_text(record.get("profile"), "profile", origin)
+    url_field, _ = _str_list(record.get("url"), "url", origin)
+    keywords, _ = _str_list(record.get("keywords"), "keywords", origin)
     if doi and not doi_url(doi):
-        raise CorpusError(path, f"'doi' must look like 10.1234/abc, got {doi!r}", lineno)
-    abstract = cap_abstract(" ".join(record["abstract"].split()), f"{path}:{lineno}", settings)
-    return Paper(
-        paper_id=str(record["id"]).strip()
-        if record.get("id") not in (None, "")
-        else make_paper_id(title),
+        raise origin.error(f"'doi' must look like 10.1234/abc, got {shown(doi)}")
+    return make_paper(
+        origin,
+        settings,
         title=title,
+        abstract=abstract,
+        dated=dated,
+        paper_id=paper_id or "",
         authors=authors,
         authors_truncated=truncated,
         affiliations=affiliations,
-        category=normalise_category(str(record["category"])) if record.get("category") else None,
-        date=date,
-        date_precision=precision,  # type: ignore[arg-type]
-        year=date.year if date else year,
+        category=normalise_category(category) if category else None,
         has_code=has_code,
-        abstract=abstract,
         urls=list(
             dict.fromkeys([*([doi_url(doi)] if doi else []), *url_field, *find_urls(abstract)])
         ),
-        venue=" ".join(str(record.get("venue") or "").split()) or None,
+        venue=venue,
         keywords=keywords,
-        profile=str(record["profile"]) if record.get("profile") else None,
-        profiles=[str(record["profile"])] if record.get("profile") else [],
-        source=f"{path}:{lineno}",
+        profile=profile,
+        profiles=[profile] if profile else [],
     )
 
 
@@ -505,7 +540,7 @@ def load_corpus(root: Path, settings: CorpusSettings | None = None) -> CorpusLoa
                 if suffix in JSONL_SUFFIXES:
                     records = list(parse_jsonl(path, settings))
                 else:
-                    records = [_vetted(r, settings) for r in READERS[suffix](path, settings)]
+                    records = list(READERS[suffix](path, settings))
         except CorpusError as exc:
             reject(exc)
             continue

@@ -1,18 +1,24 @@
 """The portfolio's main themes: k-means over paper embeddings (each paper the mean of its chunk
 vectors), named by their most distinctive words (class-based TF-IDF). Computed at ingest and
-stored with the generation; a replica computes them on first use."""
+stored with the generation, with a digest of what they were computed from, so that an ingest
+that changes none of it (a new owner, a corrected year: nothing re-embedded) reuses them; a
+replica computes them on first use."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import xxhash
 
 from qabot.domain.records import Paper, Topic
 
 LABEL_SAMPLE = 20_000
+# Part of every themes digest: change it when find_topics would group or name differently.
+ALGORITHM = "kmeans-silhouette-1"
 
 
 class PaperVectors(Mapping[str, np.ndarray]):
@@ -135,14 +141,46 @@ def _label(scored: list[tuple[str, float]], size: int = 3) -> str:
     return label[:1].upper() + label[1:]
 
 
+def _clusters(matrix: np.ndarray, max_topics: int) -> np.ndarray:
+    """Each row's cluster: k-means for k = 4..max_topics, the k with the best silhouette
+    (cosine). Past a few thousand papers: mini-batch k-means, and silhouette on a fixed sample
+    (it is quadratic in the number of points)."""
+    # Imported before the thread limit below, which applies only to libraries already loaded.
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.metrics import silhouette_score
+    from threadpoolctl import threadpool_limits
+
+    large = len(matrix) > 5000
+    best: tuple[float, Any] | None = None
+    # One thread: k-means on a few thousand points is many short parallel loops, and when the
+    # cores are busy (an ingest's writer thread, a server, other jobs) OpenMP's threads spin
+    # waiting for each other: 4,000 papers took 44-108 s with all threads, 15 s with one, on
+    # 2 busy cores (benchmarks/themes.py). The clusters do not depend on the number of threads.
+    with threadpool_limits(1):
+        for k in range(4, min(max_topics, len(matrix) - 1) + 1):
+            kmeans = MiniBatchKMeans if large else KMeans
+            model = kmeans(n_clusters=k, n_init=3 if large else 10, random_state=0).fit(matrix)
+            score = float(
+                silhouette_score(
+                    matrix,
+                    model.labels_,
+                    metric="cosine",
+                    sample_size=min(len(matrix), 2000),
+                    random_state=0,
+                )
+            )
+            if best is None or score > best[0]:
+                best = (score, model)
+    assert best is not None
+    return best[1].labels_  # type: ignore[no-any-return]
+
+
 def find_topics(papers: list[Paper], vectors: PaperVectors, max_topics: int = 8) -> list[Topic]:
     """Main themes: k-means over paper embeddings (mean of chunk vectors), k chosen by
     silhouette, each cluster labelled by its most distinctive words (class-based TF-IDF).
     Normalises `vectors` in place (at 100k papers a copy is 150 MB): they are unit length
     afterwards, which no caller minds."""
-    from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.metrics import silhouette_score
 
     by_id = {p.paper_id: p for p in papers}
     ids = [p.paper_id for p in papers if p.paper_id in vectors]
@@ -150,26 +188,7 @@ def find_topics(papers: list[Paper], vectors: PaperVectors, max_topics: int = 8)
         return [Topic(label="all papers", paper_ids=ids)] if ids else []
     matrix = vectors.rows(ids)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)  # in place: a copy is 150 MB at 100k
-    best: tuple[float, Any] | None = None
-    # Past a few thousand papers: mini-batch k-means, and silhouette on a fixed sample
-    # (it is quadratic in the number of points).
-    large = len(ids) > 5000
-    for k in range(4, min(max_topics, len(ids) - 1) + 1):
-        kmeans = MiniBatchKMeans if large else KMeans
-        model = kmeans(n_clusters=k, n_init=3 if large else 10, random_state=0).fit(matrix)
-        score = float(
-            silhouette_score(
-                matrix,
-                model.labels_,
-                metric="cosine",
-                sample_size=min(len(ids), 2000),
-                random_state=0,
-            )
-        )
-        if best is None or score > best[0]:
-            best = (score, model)
-    assert best is not None
-    labels = best[1].labels_
+    labels = _clusters(matrix, max_topics)
     # Labels come from a fixed sample of at most LABEL_SAMPLE papers: word counts over 100k
     # abstracts cost time and memory, and a cluster's distinctive words show in a sample.
     rows = np.arange(len(ids))
@@ -205,3 +224,42 @@ def find_topics(papers: list[Paper], vectors: PaperVectors, max_topics: int = 8)
         )
     topics.sort(key=lambda t: (-len(t.paper_ids), t.label))
     return topics
+
+
+def themes_digest(
+    papers: list[Paper],
+    chunk_keys: Iterable[tuple[str, str]],
+    embedding: str,
+    max_topics: int = 8,
+) -> str:
+    """What `find_topics` computes the themes from, as one digest: the algorithm, the papers'
+    ids, titles and abstracts in order, and what decides their vectors: the embedding (model
+    and backend) and each chunk's (paper id, content key), in order. The vectors themselves are
+    not hashed: one read back from the store for reuse is the vector first computed up to its
+    last bits (the store normalises it), so hashing them would never find the themes again;
+    a content key names the same vector by construction (`qabot.index.chunk_table`)."""
+    digest = xxhash.xxh3_128()
+    digest.update(f"{ALGORITHM}\0{max_topics}\0{embedding}\0".encode())
+    for paper in papers:
+        digest.update(f"{paper.paper_id}\0{paper.title}\0{paper.abstract}\0".encode())
+    digest.update(b"\1")
+    for paper_id, key in chunk_keys:
+        digest.update(f"{paper_id}\0{key}\0".encode())
+    return f"{ALGORITHM}:{digest.hexdigest()}"
+
+
+def topics_json(topics: list[Topic], digest: str) -> str:
+    """The stored themes: a list of topics, each also naming the digest of their inputs (a
+    key `Topic` ignores, so readers of the list need nothing new)."""
+    return json.dumps([{**t.model_dump(), "inputs": digest} for t in topics])
+
+
+def stored_topics(text: str, digest: str) -> list[Topic] | None:
+    """The themes stored as `text` if they were computed from inputs with this digest."""
+    try:
+        data = json.loads(text)
+        if data and all(isinstance(t, dict) and t.get("inputs") == digest for t in data):
+            return [Topic.model_validate(t) for t in data]
+    except ValueError:  # JSON or validation: then they are computed again
+        pass
+    return None

@@ -786,3 +786,47 @@ def test_the_issues_eio_on_opening_one_file_under_strace_fails_the_ingest(
     assert "the index keeps the papers it had from it" in last
     assert "Indexed" not in done.stdout + done.stderr
     assert read_manifest(two_files.store) == before
+
+
+def test_themes_are_kept_when_nothing_they_come_from_changed(
+    tmp_path: Path,
+    embeddings: Embeddings,
+    write_jsonl: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 29 item 7: an ingest that re-embeds nothing (a new owner) took 45 s at 4,000 papers
+    to compute the same themes again. They are now taken from the previous generation when the
+    papers' ids, texts and vectors and the algorithm are the same, and computed otherwise."""
+    import qabot.ingest.build as build
+    import qabot.portfolio.themes as themes
+    from qabot.index.layout import TOPICS
+
+    computed: list[int] = []
+    find_topics = build.find_topics
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        computed.append(1)
+        return find_topics(*args, **kwargs)
+
+    monkeypatch.setattr(build, "find_topics", counting)
+    records = [paper_record(n) for n in range(12)]
+    corpus = write_jsonl(records).parent
+    store = tmp_path / "store"
+
+    def run(owner: str) -> list[dict[str, Any]]:
+        report = ingest(make_settings(store, corpus=corpus, owner=owner), embeddings)
+        assert not report.up_to_date
+        return json.loads((_live_folder(store) / TOPICS).read_text("utf-8"))  # type: ignore[no-any-return]
+
+    first = run("Ada Lovelace")
+    assert len(computed) == 1 and len(first) >= 4
+    assert run("Alan Turing") == first and len(computed) == 1, "a new owner: the same themes"
+    snapshot = open_snapshot(make_settings(store, corpus=corpus), MODEL, backend=BACKEND)
+    assert [t.paper_ids for t in snapshot.topics or []] == [t["paper_ids"] for t in first]
+    records[3]["abstract"] = "We study tidal glaciers and their calving fronts from space."
+    write_jsonl(records)
+    run("Alan Turing")
+    assert len(computed) == 2, "a changed abstract (and its vector): computed again"
+    monkeypatch.setattr(themes, "ALGORITHM", "themes-next")
+    run("Ada Lovelace")
+    assert len(computed) == 3, "another version of the algorithm: computed again"

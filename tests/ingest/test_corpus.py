@@ -117,16 +117,12 @@ def test_jsonl_schema_fields(write_jsonl: Callable[..., Path]) -> None:
     ("line", "message"),
     [
         pytest.param('{"title": "x", "abstract": ', "invalid JSON", id="broken-json"),
+        pytest.param('{"title": "no abstract"}', "no abstract: no abstract", id="missing-abstract"),
+        pytest.param('{"title": "x", "abstract": "   "}', "x: no abstract", id="blank-abstract"),
         pytest.param(
-            '{"title": "no abstract"}',
-            "required field 'abstract' is missing",
-            id="missing-abstract",
+            '{"title": "x", "abstract": 7}', "'abstract' must be text, got 7", id="abstract-7"
         ),
-        pytest.param(
-            '{"title": "x", "abstract": "   "}',
-            "'abstract' must be a non-empty",
-            id="blank-abstract",
-        ),
+        pytest.param('{"abstract": "y"}', "no title ('title' is missing or empty)", id="no-title"),
         pytest.param(
             '{"title": "x", "abstract": "y", "has_code": "yes"}',
             "'has_code' must be",
@@ -163,7 +159,7 @@ def test_malformed_lines_are_skipped_with_file_and_line(
 
 def test_strict_mode_fails_on_the_first_bad_record(write_jsonl: Callable[..., Path]) -> None:
     path = write_jsonl([paper_record(1), '{"title": "no abstract"}'])
-    with pytest.raises(CorpusError, match=r"papers\.jsonl:2: required field 'abstract'"):
+    with pytest.raises(CorpusError, match=r"papers\.jsonl:2: no abstract: no abstract"):
         load_corpus(path, CorpusSettings(strict=True))
 
 
@@ -427,3 +423,103 @@ def test_jsonl_categories_of_other_archives_keep_their_archive(
         "hep-th",
         "q-fin.ST",
     ], "computer science's bare, as profile pages print them; the others whole, not AO-PH"
+
+
+# --------------------------------------------------------------------------- bad values (issue 29)
+
+
+@pytest.mark.parametrize(
+    "profile, message",
+    [
+        pytest.param(123, "'profile' must be a name (text), got 123", id="a-number"),
+        pytest.param(False, "'profile' must be a name (text), got false", id="false"),
+        pytest.param(["Ada"], """'profile' must be a name (text), got ["Ada"]""", id="a-list"),
+    ],
+)
+def test_a_jsonl_profile_that_is_no_name_is_reported(
+    write_jsonl: Callable[..., Path], profile: object, message: str
+) -> None:
+    """`"profile": 123` was kept as a profile "123" that no page has, and `false` was dropped,
+    both without a word."""
+    path = write_jsonl([paper_record(1, profile="Ada Lovelace"), paper_record(2, profile=profile)])
+    result = load_corpus(path)
+    assert [p.profiles for p in result.papers] == [["Ada Lovelace"]]
+    assert [str(e) for e in result.errors] == [f"{path}:2: {message}"]
+
+
+def _profile_page(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    """The bundled page with `old` (whose line is returned) replaced by `new`."""
+    text = PROFILE.read_text("utf-8")
+    path = tmp_path / "page.profile.txt"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path, text[: text.index(old)].count("\n") + 1
+
+
+UNIMASK = "UniMASK: Unified Inference in Sequential Decision Problems"
+UNIMASK_AUTHORS = "Micah Carroll, Orr Paradise, Jessy Lin et al. · berkeley"
+
+
+@pytest.mark.parametrize(
+    "old, new, offset, message",
+    [
+        pytest.param(
+            UNIMASK + "\n",
+            "\n",
+            0,
+            "paper block has an empty title line (the line after the header)",
+            id="empty-title",
+        ),
+        pytest.param(
+            UNIMASK_AUTHORS + "\n",
+            "\n",
+            0,
+            f"paper {UNIMASK!r} has an empty authors line",
+            id="empty-authors-line",
+        ),
+        pytest.param(
+            UNIMASK_AUTHORS + "\n\n",
+            "",
+            -2,
+            f"paper {UNIMASK!r} has an empty authors line",
+            id="authors-line-left-out",
+        ),
+        pytest.param(
+            UNIMASK_AUTHORS + "\n",
+            "· berkeley\n",
+            0,
+            f"paper {UNIMASK!r} has an empty authors line",
+            id="only-affiliations",
+        ),
+    ],
+)
+def test_a_block_missing_its_title_or_authors_says_so(
+    tmp_path: Path, old: str, new: str, offset: int, message: str
+) -> None:
+    """Both used to be reported as "paper block has no abstract"."""
+    path, line = _profile_page(tmp_path, old, new)
+    _, papers, errors = parse_profile(path, CorpusSettings())
+    assert len(papers) == 49
+    assert [str(e) for e in errors] == [f"{path}:{line + offset}: {message}"]
+
+
+@pytest.mark.parametrize(
+    "old, new, title",
+    [
+        pytest.param("LGNov 20, 2022Code\n", "LG\n", UNIMASK, id="in-the-middle"),
+        pytest.param("CLJul 31, 2024\n", "CL\n", "Gemma 2: Improving", id="the-first-block"),
+        pytest.param("LGNov 20, 2022Code\n", "LGNov 20,\n", UNIMASK, id="a-date-cut-short"),
+    ],
+)
+def test_a_block_whose_header_has_no_date_is_reported(
+    tmp_path: Path, old: str, new: str, title: str
+) -> None:
+    """It vanished: glued onto the abstract before it, or (the first block) read as the
+    profile's figures, its category taken for the researcher's."""
+    path, line = _profile_page(tmp_path, old, new)
+    profile, papers, errors = parse_profile(path, CorpusSettings())
+    assert len(papers) == 49 and profile.primary_category == "LG"
+    assert profile.figures == {"Novelty": "52%", "AI Score": "59"}
+    (error,) = errors
+    assert str(error).startswith(f"{path}:{line}: paper header {new.strip()!r} has no date")
+    assert f"the paper under it ({title[:20]}" in str(error).replace("'", "")
+    assert not any(title in p.abstract for p in papers), "not glued onto the abstract before it"

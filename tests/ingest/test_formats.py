@@ -613,6 +613,233 @@ def test_bibliographies_follow_the_year_range_and_title_cap(tmp_path: Path) -> N
         bib_entry("typo", year="1066") + bib_entry("long", title="Long " * 200, year="2020"),
     )
     result = load(path, max_title_chars=300)
-    assert str(result.errors[0]).startswith(f"{path}:1: year 1066 is outside the plausible")
+    assert str(result.errors[0]).startswith(f"{path}:2: typo: 'year' 1066 is outside the plausible")
     (paper,) = result.papers
     assert len(paper.title) == 300 and paper.title.endswith("…")
+
+
+# --------------------------------------------------------------------------- bad values (issue 29)
+# One layer (qabot.ingest.formats.validate) judges every format's values: each is read as the
+# source means it, or reported as `file:line: [record: ]'field' value what is wrong`.
+
+RANGE = "is outside the plausible publication years 1900–2100 (QABOT_PARSING__YEAR_MIN/YEAR_MAX)"
+
+
+def csl_item(**fields: object) -> dict[str, object]:
+    return {"id": "c1", "title": "A title", "abstract": "An abstract.", **fields}
+
+
+def load_csl(tmp_path: Path, *items: dict[str, object]) -> tuple[Path, CorpusLoad]:
+    path = write(tmp_path, "refs.json", "[\n" + ",\n".join(json.dumps(i) for i in items) + "\n]")
+    return path, load(path)
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        pytest.param(
+            "refs.bib",
+            bib_entry("big", year="99999"),
+            "refs.bib:2: big: 'year' 99999 " + RANGE,
+            id="bibtex-year",
+        ),
+        pytest.param(
+            "refs.json",
+            '[\n{"id": "c1", "title": "T", "abstract": "A", "issued": {"date-parts": [[99999]]}}\n]',
+            "refs.json:2: c1 (item 1): 'issued' {\"date-parts\": [[99999]]}: year 99999 " + RANGE,
+            id="csl-date-parts",
+        ),
+        pytest.param(
+            "refs.ris",
+            "TY  - JOUR\nTI  - R\nAB  - An abstract.\nDA  - 99999/13/45\nER  - \n",
+            "refs.ris:4: R: 'DA' '99999/13/45': year 99999 " + RANGE,
+            id="ris-date-the-real-value",
+        ),
+        pytest.param(
+            "papers.jsonl",
+            '{"title": "T", "abstract": "A", "year": 99999}\n',
+            "papers.jsonl:1: 'year' 99999 " + RANGE,
+            id="jsonl-year",
+        ),
+        pytest.param(
+            "p.profile.txt",
+            "Ada Lovelace\n\nLGNov 20, 9999\nT\n\nAda Lovelace · x\n\nAn abstract.\n",
+            "p.profile.txt:3: 'header' 'LGNov 20, 9999': year 9999 " + RANGE,
+            id="profile-header",
+        ),
+    ],
+)
+def test_an_implausible_year_is_one_message_in_every_format(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    """The docs promise an implausible year is reported: BibTeX's 99999 was imported undated,
+    and RIS's `DA 99999/13/45` was called "year 9999"."""
+    path = write(tmp_path, name, text)
+    result = load(path)
+    assert result.papers == [] and [str(e) for e in result.errors] == [f"{path.parent}/{message}"]
+
+
+@pytest.mark.parametrize(
+    "issued, date, precision",
+    [
+        pytest.param("2020", "2020-01-01", "year", id="a-string"),
+        pytest.param(2020, "2020-01-01", "year", id="a-number"),
+        pytest.param({"date-parts": [["2019", "03"]]}, "2019-03-01", "month", id="digit-strings"),
+        pytest.param({"date-parts": [[2019, 3, 15], [2019, 4]]}, "2019-03-15", "day", id="range"),
+        pytest.param({"raw": "2018-05"}, "2018-05-01", "month", id="raw"),
+        pytest.param({"date-parts": [[]]}, None, None, id="empty"),
+    ],
+)
+def test_csl_dates_as_exporters_write_them_are_read(
+    tmp_path: Path, issued: object, date: str | None, precision: str | None
+) -> None:
+    _, result = load_csl(tmp_path, csl_item(issued=issued))
+    assert not result.errors, result.errors
+    (paper,) = result.papers
+    assert (str(paper.date) if paper.date else None, paper.date_precision) == (date, precision)
+
+
+@pytest.mark.parametrize(
+    "issued, problem",
+    [
+        pytest.param(
+            {"date-parts": [["2019", "03", "xx"]]},
+            """'issued' {"date-parts": [["2019", "03", "xx"]]}: day 'xx' is not a number""",
+            id="day-xx",
+        ),
+        pytest.param(
+            {"date-parts": [[0]]},
+            """'issued' {"date-parts": [[0]]}: year 0 """ + RANGE,
+            id="year-0",
+        ),
+        pytest.param(
+            {"date-parts": [[float("nan")]]},
+            """'issued' {"date-parts": [[NaN]]}: year NaN is not a number""",
+            id="nan",
+        ),
+        pytest.param(
+            {"date-parts": [[2019, 13]]},
+            """'issued' {"date-parts": [[2019, 13]]}: month 13 is not a month (1–12)""",
+            id="month-13",
+        ),
+        pytest.param(
+            {"date-parts": [[2019, 2, 30]]},
+            """'issued' {"date-parts": [[2019, 2, 30]]}: day 30 is not a day of February 2019""",
+            id="february-30",
+        ),
+        pytest.param(
+            {"raw": "May 2018"},
+            "'issued' 'May 2018' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)",
+            id="raw-words-then-a-year",
+        ),
+        pytest.param(
+            [2019],
+            "'issued' must be {\"date-parts\": [[year, month, day]]}, got [2019]",
+            id="a-list",
+        ),
+    ],
+)
+def test_a_csl_date_that_is_no_date_is_reported_not_dropped(
+    tmp_path: Path, issued: object, problem: str
+) -> None:
+    path, result = load_csl(tmp_path, csl_item(issued=issued))
+    assert result.papers == []
+    assert str(result.errors[0]).startswith(f"{path}:2: c1 (item 1): {problem}")
+
+
+def test_a_date_in_words_is_warned_about_and_the_paper_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ "in press" has no date to check: the paper is indexed undated, and the log says so."""
+    with caplog.at_level(logging.WARNING):
+        path, result = load_csl(tmp_path, csl_item(issued={"literal": "in press"}))
+        bib = write(tmp_path, "refs.bib", bib_entry("k", title="Other", year="in press"))
+        bib_result = load(bib)
+    assert [p.year for p in [*result.papers, *bib_result.papers]] == [None, None]
+    assert f"{path}:2: c1 (item 1): 'issued' 'in press' is not a date" in caplog.text
+    assert f"{bib}:3: k: 'year' 'in press' is not a year" in caplog.text
+
+
+def test_a_csl_title_of_several_texts_is_an_error_and_of_one_is_read(tmp_path: Path) -> None:
+    """Crossref writes `"title": ["…"]`; which of two texts is the title is not ours to guess
+    (it used to be the first, silently)."""
+    path, result = load_csl(
+        tmp_path,
+        csl_item(title=["a", "b"]),
+        csl_item(id="c2", title=["Crossref's title"], **{"container-title": ["A journal"]}),
+        csl_item(id="c3", title=42),
+    )
+    assert [(p.title, p.venue) for p in result.papers] == [("Crossref's title", "A journal")]
+    assert [str(e) for e in result.errors] == [
+        f"""{path}:2: c1 (item 1): 'title' ["a", "b"] is 2 texts; expected one""",
+        f"{path}:4: c3 (item 3): 'title' must be text, got 42",
+    ]
+
+
+def test_bibtex_crossref_fields_are_inherited_as_bibtex_does(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = (
+        "@inproceedings{child,\n  title = {Child paper},\n  abstract = {About it.},\n"
+        "  crossref = {Conf19}\n}\n"
+        "@inproceedings{orphan,\n  title = {Orphan paper},\n  abstract = {Alone.},\n"
+        "  crossref = {nowhere}\n}\n"
+        "@proceedings{conf19,\n  title = {Proceedings of Conf 2019},\n  year = {2019},\n"
+        "  month = jun,\n  doi = {10.5555/the-volume}\n}\n"
+    )
+    path = write(tmp_path, "refs.bib", text)
+    with caplog.at_level(logging.WARNING):
+        result = load(path)
+    child, orphan = result.papers
+    assert (child.year, child.date_precision, child.venue) == (
+        2019,
+        "month",
+        "Proceedings of Conf 2019",
+    )
+    assert child.urls == [], "the volume's DOI is not the paper's"
+    assert orphan.year is None
+    assert not result.errors, "the volume is no paper, and no skipped record either"
+    assert f"{path}:9: orphan: 'crossref' 'nowhere' names no entry in this file" in caplog.text
+
+
+def test_bibtex_strings_are_resolved_and_an_undefined_one_is_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = (
+        '@string{jml = "Journal of ML"}\n'
+        + bib_entry("ok", title="Defined").replace("}\n}", "},\n  journal = jml # { Letters}\n}")
+        + bib_entry("typo", title="Undefined").replace("}\n}", "},\n  journal = jmlr\n}")
+        + "@article{notitle,\n  title = untitled,\n  abstract = {A.}\n}\n"
+    )
+    path = write(tmp_path, "refs.bib", text)
+    with caplog.at_level(logging.WARNING):
+        result = load(path)
+    assert [(p.paper_id, p.venue) for p in result.papers] == [
+        ("ok", "Journal of ML Letters"),
+        ("typo", None),  # was "jmlr": the macro's name as the venue
+    ]
+    assert f"{path}:10: typo: 'journal' 'jmlr' is an @string that is not defined" in caplog.text
+    assert [str(e) for e in result.errors] == [
+        f"{path}:13: notitle: 'title' uses the @string 'untitled', which is not defined"
+    ]
+
+
+@pytest.mark.parametrize(
+    "month, problem",
+    [
+        pytest.param("13", "refs.bib:5: k: 'month' 13 is not a month (1–12)", id="month-13"),
+        pytest.param("{Spring}", None, id="a-season-is-warned-about"),
+    ],
+)
+def test_a_bibtex_month_is_a_month_or_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, month: str, problem: str | None
+) -> None:
+    text = bib_entry("k", year="2019").replace("}\n}", f"}},\n  month = {month}\n}}")
+    path = write(tmp_path, "refs.bib", text)
+    with caplog.at_level(logging.WARNING):
+        result = load(path)
+    if problem:
+        assert [str(e) for e in result.errors] == [f"{path.parent}/{problem}"]
+    else:
+        assert [p.date_precision for p in result.papers] == ["year"]
+        assert f"{path}:5: k: 'month' 'Spring' is not a month" in caplog.text

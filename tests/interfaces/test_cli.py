@@ -77,7 +77,9 @@ def test_ingest_prints_a_summary(tmp_path: Path, write_jsonl, monkeypatch) -> No
         r"chunking",
         result.output,
     )
-    assert "Skipped 1 malformed" in result.output and "papers.jsonl:2" in result.output
+    # A record without an abstract is counted apart, in JSONL as in bibliographies (issue 29).
+    assert "Skipped 1 record(s): 1 without an abstract, 0 malformed" in result.output
+    assert "papers.jsonl:2: broken: no abstract" in result.output
     again = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
     assert "up to date" in again.output
 
@@ -155,7 +157,7 @@ def test_strict_from_the_environment_is_honoured(tmp_path: Path, write_jsonl, mo
     result = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest"])
     assert result.exit_code == 1 and "papers.jsonl:2" in result.output
     relaxed = runner.invoke(app, ["--corpus", str(tmp_path / "corpus"), "ingest", "--no-strict"])
-    assert relaxed.exit_code == 0 and "Skipped 1 malformed" in relaxed.output
+    assert relaxed.exit_code == 0 and "Skipped 1 record(s)" in relaxed.output
 
 
 def test_empty_corpus_is_one_line_without_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

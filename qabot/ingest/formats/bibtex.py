@@ -18,22 +18,23 @@ tests/ingest/test_formats.py, on bibtexparser 2.1.0):
 
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import bibtexparser
 from bibtexparser import middlewares as mw
 from bibtexparser.exceptions import PartialMiddlewareException
 from bibtexparser.library import Library
-from bibtexparser.middlewares.middleware import Middleware
+from bibtexparser.middlewares.middleware import LibraryMiddleware, Middleware
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    Field,
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
@@ -41,17 +42,23 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from qabot.config.groups import CorpusSettings
 from qabot.domain.records import Paper
-from qabot.errors import CorpusError, NoAbstractError
+from qabot.errors import CorpusError
 from qabot.ingest.formats.common import (
     TRUNCATION_NAMES,
     arxiv_category,
-    cap_abstract,
     links,
-    make_date,
-    make_paper_id,
     read_text,
     split_keywords,
     squash,
+)
+from qabot.ingest.formats.validate import (
+    Dated,
+    Origin,
+    date_from_text,
+    make_paper,
+    require,
+    with_month,
+    year_from_text,
 )
 
 log = logging.getLogger(__name__)
@@ -60,8 +67,15 @@ _VERBATIM = ("url", "doi", "eprint")
 _LATEX_MARKUP = re.compile(r"[\\{}$~]|--|``|''")
 _LATEX_BEYOND_BRACES = re.compile(r"[\\$~]|--|``|''")
 _BARE_SPECIAL = re.compile(r"(?<!\\)((?:\\\\)*)([%&])")  # after an even run of backslashes
-_YEAR = re.compile(r"\b(\d{4})\b")
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# BibTeX's predefined macros: the months, as its standard styles spell them out.
+_MONTH_MACROS = {m: n for m, n in zip(_MONTHS, calendar.month_name[1:], strict=True)}
+# What the resolvers below leave in an entry's parser_metadata for `_paper` to report.
+_UNDEFINED = "qabot-undefined-strings"  # {field: the @string name it used}
+_CROSSREF = "qabot-crossref"  # (the key named, its line, the entry found or None)
+_REFERENCED = "qabot-crossreferenced"  # set on an entry other entries crossref
+# Fields a crossref does not pass on: they describe the volume, not the paper in it.
+_NOT_INHERITED = {"abstract", "title", "doi", "url", "eprint", "keywords", "crossref", "ids"}
 
 
 # Text macros that Zotero's BibTeX export writes and pylatexenc 2.11 drops or gets wrong
@@ -144,10 +158,128 @@ class _LatexToUnicode(mw.LatexDecodingMiddleware):
         return self._decoded[python_string]
 
 
+def _pieces(value: str) -> list[str]:
+    """A field value cut at the `#` that concatenate its parts, outside braces and quotes."""
+    pieces, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            pieces.append(value[start:i].strip())
+            start = i + 1
+    return [*pieces, value[start:].strip()]
+
+
+def _enclosed(piece: str) -> bool:
+    return len(piece) >= 2 and (
+        (piece[0] == "{" and piece[-1] == "}") or (piece[0] == '"' and piece[-1] == '"')
+    )
+
+
+class _ResolveStrings(LibraryMiddleware):
+    """@string references as BibTeX reads them, in place of bibtexparser's (which leaves
+    `jml # { 2020}` and an undefined name as the field's text): names are case-insensitive,
+    the month macros are predefined, `#` concatenates. A name that no @string defines is
+    recorded (`_UNDEFINED`) and its field left out, where BibTeX warns and reads it as empty."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "qabot-resolve-strings"
+
+    def transform(self, library: Library) -> Library:
+        strings: dict[str, str] = {}
+        for string in library.strings:  # in file order: a string may use the ones before it
+            resolved, _ = self._resolve(str(string.value), strings)
+            if resolved is not None:
+                strings[string.key.lower()] = resolved
+        for entry in library.entries:
+            undefined: dict[str, tuple[str, int | None]] = {}
+            for field in list(entry.fields):
+                if not isinstance(field.value, str):
+                    continue
+                pieces = _pieces(field.value)
+                if len(pieces) == 1 and (_enclosed(pieces[0]) or pieces[0].isdigit()):
+                    continue  # the common case, left to RemoveEnclosingMiddleware
+                month = field.key.lower() == "month"
+                if month and len(pieces) == 1 and pieces[0].lower() in _MONTH_MACROS:
+                    continue  # `month = mar`: MonthIntMiddleware reads it
+                resolved, missing = self._resolve(field.value, strings)
+                if resolved is None:
+                    undefined[field.key] = (missing or field.value, field.start_line)
+                    entry.pop(field.key)
+                else:
+                    field.value = "{" + resolved + "}"
+            if undefined:
+                entry.parser_metadata[_UNDEFINED] = undefined
+        return library
+
+    @staticmethod
+    def _resolve(value: str, strings: dict[str, str]) -> tuple[str | None, str | None]:
+        """The text of a value; (None, the first undefined name) when a name is not defined."""
+        out = []
+        for piece in _pieces(value):
+            if _enclosed(piece):
+                out.append(piece[1:-1])
+            elif piece.isdigit():
+                out.append(piece)
+            elif piece.lower() in strings:
+                out.append(strings[piece.lower()])
+            elif piece.lower() in _MONTH_MACROS:
+                out.append(_MONTH_MACROS[piece.lower()])
+            else:
+                return None, piece
+        return "".join(out), None
+
+
+class _ResolveCrossrefs(LibraryMiddleware):
+    """`crossref` as BibTeX resolves it: an entry gets every field it lacks from the entry it
+    names in the same file (key case-insensitive), except those that describe that volume
+    rather than the paper (`_NOT_INHERITED`); the volume's title becomes the paper's
+    `booktitle`, as biblatex maps it. Recorded in `_CROSSREF` for `_paper` to report a key
+    that names no entry."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "qabot-crossref"
+
+    def transform(self, library: Library) -> Library:
+        by_key = {entry.key.strip().lower(): entry for entry in library.entries}
+        for entry in library.entries:
+            field = entry.fields_dict.get("crossref")
+            if field is None:
+                continue
+            key = squash(str(field.value))
+            parent = by_key.get(key.lower())
+            line = (field.start_line or 0) + 1 if field.start_line is not None else None
+            entry.parser_metadata[_CROSSREF] = (key, line, parent not in (None, entry))
+            if parent is None or parent is entry:
+                continue
+            parent.parser_metadata[_REFERENCED] = True
+            for inherited in parent.fields:
+                if inherited.key not in entry.fields_dict and inherited.key not in _NOT_INHERITED:
+                    entry.set_field(Field(inherited.key, inherited.value, inherited.start_line))
+            title = parent.fields_dict.get("title")
+            if title is not None and "booktitle" not in entry.fields_dict:
+                entry.set_field(Field("booktitle", title.value, title.start_line))
+        return library
+
+
 def _parse_stack(path: Path, settings: CorpusSettings) -> list[Middleware]:
     return [
-        *mw.default_parse_stack(),  # @string references, then the {} / "" around values
+        _ResolveStrings(),
+        mw.RemoveEnclosingMiddleware(),  # the {} / "" around values
         mw.NormalizeFieldKeys(),  # "Author", "archivePrefix" -> lower case, as the rest expects
+        _ResolveCrossrefs(),
         mw.SeparateCoAuthors(),
         mw.SplitNameParts(),
         # LaTeX markup shrinks when decoded, so the raw cut leaves room for the real cap.
@@ -177,6 +309,15 @@ def parse_bibtex(path: Path, settings: CorpusSettings) -> Iterator[Paper | Corpu
         if isinstance(block, ParsingFailedBlock):
             yield _block_error(block, path)
         elif isinstance(block, Entry):
+            if block.parser_metadata.get(_REFERENCED) and "abstract" not in block.fields_dict:
+                # A proceedings volume its papers crossref: not a paper, nor a skipped record.
+                log.info(
+                    "%s:%d: %s: a cross-referenced volume",
+                    path,
+                    (block.start_line or 0) + 1,
+                    block.key,
+                )
+                continue
             try:
                 yield _paper(block, path, settings)
             except CorpusError as exc:
@@ -225,53 +366,81 @@ def _authors(entry: Entry) -> tuple[list[str], bool]:
     return [n for n in names if n and n.lower() not in TRUNCATION_NAMES], truncated
 
 
-def _date(entry: Entry) -> tuple[Any, str | None, int | None]:
-    """(date, precision, year) from biblatex's `date` or BibTeX's year + month."""
-    iso = _ISO_DATE.match(_text(entry, "date"))
-    if iso:
-        parts = [int(p) if p else None for p in iso.groups()]
-        date, precision = make_date(*parts)
-        return date, precision, parts[0]
-    year_match = _YEAR.search(_text(entry, "year"))  # "2020", "{2020}", "2020a", "in press 2021"
-    year = int(year_match[1]) if year_match else None
-    month_field = entry.fields_dict.get("month")
-    month = month_field.value if month_field is not None else None
-    if isinstance(month, str):  # "Mar.", "March--April": the first month named
-        names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        head = month.strip().lower()[:3]
-        month = names.index(head) + 1 if head in names else None
-    date, precision = make_date(year, month if isinstance(month, int) else None)
-    return date, precision, year
+def _field_origin(entry: Entry, key: str, origin: Origin) -> Origin:
+    """The record's origin, at the line of its field `key` (an inherited field's own line)."""
+    field = entry.fields_dict.get(key)
+    line = field.start_line if field is not None else None
+    return origin.at(line + 1 if line is not None else None)
+
+
+def _date(entry: Entry, origin: Origin, settings: CorpusSettings) -> Dated:
+    """From biblatex's `date`, else BibTeX's `year` + `month`; every part checked."""
+    date = _text(entry, "date")
+    if date:
+        dated = date_from_text(date, "date", _field_origin(entry, "date", origin), settings)
+        if dated is not None:
+            return dated
+    year = _text(entry, "year")
+    dated = year_from_text(year, "year", _field_origin(entry, "year", origin), settings)
+    field = entry.fields_dict.get("month")
+    if field is None or dated.year is None:
+        return dated
+    month, where = field.value, _field_origin(entry, "month", origin)
+    if isinstance(month, str):
+        text = squash(month)
+        head = text.lower()[:3]  # "Mar.", "March--April": the first month named
+        if text.isdigit():
+            month = int(text)
+        elif head in _MONTHS:
+            month = _MONTHS.index(head) + 1
+        else:
+            where.warn("month", month, "is not a month; the paper is dated by its year alone")
+            return dated
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise where.invalid("month", month, "is not a month (1–12)")
+    return with_month(dated, month)
+
+
+def _report_references(entry: Entry, origin: Origin) -> None:
+    """Warn about what the entry names but the file does not define (see the resolvers)."""
+    for key, (name, line) in entry.parser_metadata.get(_UNDEFINED, {}).items():
+        key = key.lower()
+        where = origin.at(line + 1 if line is not None else None)
+        if key in ("title", "abstract"):
+            raise where.error(f"'{key}' uses the @string {name!r}, which is not defined")
+        where.warn(key, name, "is an @string that is not defined; the field is left out")
+    crossref = entry.parser_metadata.get(_CROSSREF)
+    if crossref is not None and not crossref[2]:
+        origin.at(crossref[1]).warn(
+            "crossref", crossref[0], "names no entry in this file; nothing is inherited"
+        )
 
 
 def _paper(entry: Entry, path: Path, settings: CorpusSettings) -> Paper:
     line = (entry.start_line or 0) + 1
     key = entry.key.strip()
     title, abstract = _text(entry, "title"), _text(entry, "abstract")
-    if not title:
-        raise CorpusError(path, f"{key or '(no key)'}: no title", line)
-    if not abstract:
-        raise NoAbstractError(path, key or title[:60], line)
+    origin = Origin(path, line, key or title[:60] or "(no key)")
+    _report_references(entry, origin)
+    require(origin, title, abstract)
     authors, truncated = _authors(entry)
-    date, precision, year = _date(entry)
+    dated = _date(entry, origin, settings)
     archive = (_text(entry, "archiveprefix") or _text(entry, "eprinttype")).lower()
     eprint = _text(entry, "eprint")
     url = _text(entry, "url")
     arxiv = [f"https://arxiv.org/abs/{eprint}"] if archive == "arxiv" and eprint not in url else []
-    abstract = cap_abstract(abstract, f"{path}:{line}", settings)
     venue = _text(entry, "journal") or _text(entry, "journaltitle") or _text(entry, "booktitle")
-    return Paper(
-        paper_id=key or make_paper_id(title),
+    return make_paper(
+        origin,
+        settings,
         title=title,
+        abstract=abstract,
+        dated=dated,
+        paper_id=key,
         authors=authors,
         authors_truncated=truncated,
         category=arxiv_category(_text(entry, "primaryclass")),
-        date=date,
-        date_precision=precision,  # type: ignore[arg-type]
-        year=year,
-        abstract=abstract,
         urls=links([url, *arxiv], _text(entry, "doi") or None, abstract),
         venue=venue or None,
         keywords=split_keywords(_text(entry, "keywords")),
-        source=f"{path}:{line}",
     )

@@ -1,4 +1,5 @@
-"""Helpers every corpus reader shares: reading a file as text, ids, titles, links and dates.
+"""Helpers every corpus reader shares: reading a file as text, ids, titles and links (values
+are judged in `validate`).
 
 They live below the readers (and below `qabot.ingest.corpus`, which dispatches to the readers) so the
 import graph stays one-way.
@@ -7,7 +8,6 @@ import graph stays one-way.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -190,19 +190,3 @@ def split_keywords(value: str | list[str] | None) -> list[str]:
         return []
     parts = value if isinstance(value, list) else re.split(r"[;,]", value)
     return list(dict.fromkeys(squash(p) for p in parts if p and squash(p)))
-
-
-def make_date(
-    year: int | None, month: int | None = None, day: int | None = None
-) -> tuple[dt.date | None, str | None]:
-    """A date and how precise it is, from whichever parts the source gave. An impossible part
-    (month 13, June 31) is dropped rather than the whole date."""
-    tries = [((year, month, day), "day")] if month and day else []
-    tries += [((year, month, 1), "month")] if month else []
-    tries += [((year, 1, 1), "year")] if year is not None else []
-    for parts, precision in tries:
-        try:
-            return dt.date(*parts), precision  # type: ignore[arg-type]
-        except (ValueError, OverflowError):
-            continue
-    return None, None

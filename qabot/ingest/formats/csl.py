@@ -16,15 +16,17 @@ from typing import Any
 
 from qabot.config.groups import CorpusSettings
 from qabot.domain.records import Paper
-from qabot.errors import CorpusError, NoAbstractError
-from qabot.ingest.formats.common import (
-    cap_abstract,
-    links,
-    make_date,
-    make_paper_id,
-    read_text,
-    split_keywords,
-    squash,
+from qabot.errors import CorpusError
+from qabot.ingest.formats.common import links, read_text, split_keywords, squash
+from qabot.ingest.formats.validate import (
+    UNDATED,
+    Dated,
+    Origin,
+    date_from_parts,
+    date_from_text,
+    make_paper,
+    require,
+    text,
 )
 
 _RICH_TEXT_TAG = re.compile(r"</?(?:i|b|em|strong|sup|sub|sc|span)(?:\s[^<>]*)?>", re.I)
@@ -88,50 +90,57 @@ def _item_lines(text: str) -> list[int]:
     return lines
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, list):  # some exporters write container-title as a list
-        value = value[0] if value and isinstance(value[0], str) else ""
-    if not isinstance(value, str):
-        return ""
+def _untagged(value: str) -> str:
     return squash(html.unescape(_RICH_TEXT_TAG.sub("", value)))
 
 
-def _authors(value: Any, where: tuple[Path, int], label: str) -> list[str]:
+def _plain(value: Any, field: str, origin: Origin) -> str:
+    """A text variable: rich-text tags and entities dropped (see `text` for what else is
+    read, and what is an error)."""
+    return _untagged(text(value, field, origin))
+
+
+def _authors(value: Any, origin: Origin) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
-        raise CorpusError(
-            where[0],
-            f'{label}: \'author\' must be a list of {{"family", "given"}} or {{"literal"}} objects',
-            where[1],
+        raise origin.wrong_type(
+            "author", 'a list of {"family", "given"} or {"literal"} objects', value
         )
     names = []
     for person in value:
-        literal = _plain(person.get("literal"))
-        name = literal or " ".join(_plain(person.get(p)) for p in _NAME_PARTS if person.get(p))
+        literal = _plain(person.get("literal"), "author", origin)
+        name = literal or " ".join(
+            _plain(person.get(p), "author", origin) for p in _NAME_PARTS if person.get(p)
+        )
         if squash(name):
             names.append(squash(name))
     return names
 
 
-def _issued(value: Any) -> tuple[Any, str | None, int | None]:
-    """`issued` as {"date-parts": [[2020, 3, 15]]}, or {"raw": "2020-03-15"}."""
+def _issued(value: Any, origin: Origin, settings: CorpusSettings) -> Dated:
+    """`issued` as CSL writes it, {"date-parts": [[2020, 3, 15]]} (numbers or digit strings; a
+    second list is the end of a range), else {"raw": "2020-03-15"} or {"literal": "in press"};
+    a bare "2020" or 2020 is read as a raw date and a year."""
+    if value is None:
+        return UNDATED
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return date_from_text(str(value), "issued", origin, settings) or UNDATED
     if not isinstance(value, dict):
-        return None, None, None
-    parts: list[Any] = []
-    date_parts = value.get("date-parts")
-    if isinstance(date_parts, list) and date_parts and isinstance(date_parts[0], list):
-        parts = date_parts[0][:3]
-    elif isinstance(value.get("raw"), str):
-        parts = re.findall(r"\d+", value["raw"])[:3]
-    try:
-        numbers = [int(p) for p in parts]  # exporters write them as numbers or as strings
-    except (TypeError, ValueError):
-        return None, None, None
-    if not numbers or not 1000 <= numbers[0] <= 9999:
-        return None, None, None
-    date, precision = make_date(*numbers)
-    return date, precision, numbers[0]
+        raise origin.wrong_type("issued", '{"date-parts": [[year, month, day]]}', value)
+    if "date-parts" in value:
+        parts = value["date-parts"]
+        if parts in ([], [[]]):
+            return UNDATED
+        if not isinstance(parts, list) or not isinstance(parts[0], list):
+            raise origin.wrong_type("issued", '{"date-parts": [[year, month, day]]}', value)
+        return date_from_parts(parts[0][:3], "issued", value, origin, settings)
+    for key in ("raw", "literal"):
+        if isinstance(value.get(key), str):
+            return date_from_text(value[key], "issued", origin, settings) or UNDATED
+    if value:
+        origin.warn("issued", value, "holds no date (no date-parts, raw or literal)")
+    return UNDATED
 
 
 def _paper(item: Any, index: int, path: Path, line: int, settings: CorpusSettings) -> Paper:
@@ -141,28 +150,30 @@ def _paper(item: Any, index: int, path: Path, line: int, settings: CorpusSetting
         )
     raw_id = item.get("citation-key") or item.get("id")
     key = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else ""
-    title, abstract = _plain(item.get("title")), _plain(item.get("abstract"))
+    # The label first from what cannot fail, so that every error names the item.
+    raw_title = item.get("title")
+    readable_title = _untagged(raw_title)[:60] if isinstance(raw_title, str) else ""
     # Zotero's ids are item URIs ("http://zotero.org/users/1/items/AB12"): the title reads better.
-    readable = key if key and "/" not in key else title[:60]
-    label = f"{readable} (item {index})" if readable else f"item {index}"
-    if not title:
-        raise CorpusError(path, f"{label}: no title", line)
-    if not abstract:
-        raise NoAbstractError(path, label, line)
-    date, precision, year = _issued(item.get("issued"))
-    abstract = cap_abstract(abstract, f"{path}:{line}", settings)
-    url, doi = _plain(item.get("URL")), _plain(item.get("DOI"))
-    paper_id = key if key and "/" not in key else make_paper_id(title)
-    return Paper(
-        paper_id=paper_id,
+    readable = key if key and "/" not in key else readable_title
+    origin = Origin(path, line, f"{readable} (item {index})" if readable else f"item {index}")
+    title = _plain(raw_title, "title", origin)
+    abstract = _plain(item.get("abstract"), "abstract", origin)
+    require(origin, title, abstract)
+    url, doi = _plain(item.get("URL"), "URL", origin), _plain(item.get("DOI"), "DOI", origin)
+    keywords = item.get("keyword")
+    return make_paper(
+        origin,
+        settings,
         title=title,
-        authors=_authors(item.get("author"), (path, line), label),
-        date=date,
-        date_precision=precision,  # type: ignore[arg-type]
-        year=year,
         abstract=abstract,
+        dated=_issued(item.get("issued"), origin, settings),
+        paper_id=key if key and "/" not in key else "",
+        authors=_authors(item.get("author"), origin),
         urls=links([url], doi or None, abstract),
-        venue=_plain(item.get("container-title")) or None,
-        keywords=split_keywords(_plain(item.get("keyword"))),
-        source=f"{path}:{line}",
+        venue=_plain(item.get("container-title"), "container-title", origin) or None,
+        keywords=split_keywords(
+            [_plain(k, "keyword", origin) for k in keywords]
+            if isinstance(keywords, list)
+            else _plain(keywords, "keyword", origin)
+        ),
     )

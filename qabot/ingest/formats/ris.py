@@ -18,22 +18,28 @@ import rispy
 
 from qabot.config.groups import CorpusSettings
 from qabot.domain.records import Paper
-from qabot.errors import CorpusError, NoAbstractError
+from qabot.errors import CorpusError
 from qabot.ingest.formats.common import (
     TRUNCATION_NAMES,
-    cap_abstract,
     links,
-    make_date,
-    make_paper_id,
     read_text,
     split_keywords,
     squash,
+)
+from qabot.ingest.formats.validate import (
+    UNDATED,
+    Dated,
+    Origin,
+    date_from_text,
+    make_paper,
+    require,
 )
 
 log = logging.getLogger(__name__)
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
-_DATE = re.compile(r"^\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
+# The tags a date is read from, in order, and rispy's names for them.
+_DATE_TAGS = (("DA", "date"), ("PY", "year"), ("Y1", "publication_year"))
 
 
 def parse_ris(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusError]:
@@ -67,7 +73,11 @@ def parse_ris(path: Path, settings: CorpusSettings) -> Iterator[Paper | CorpusEr
             record_lines = record_lines[: closed + 1]
         try:
             records = rispy.loads("\n".join(record_lines))
-            yield _paper(records[0], path, start + 1, settings)
+            tags: dict[str, int] = {}  # the line of each tag's first use, for messages
+            for i, text in enumerate(record_lines):
+                if match := _TAG.match(text):
+                    tags.setdefault(match[1], start + i + 1)
+            yield _paper(records[0], path, start + 1, tags, settings)
         except CorpusError as exc:
             yield exc
         except Exception as exc:  # noqa: BLE001 - rispy's failures have no common type
@@ -94,26 +104,28 @@ def _name(raw: str) -> str:
     return squash(raw.replace(",", " "))
 
 
-def _date(record: dict[str, Any]) -> tuple[Any, str | None, int | None]:
-    """DA (YYYY/MM/DD) when it has the year, else PY/Y1 (YYYY or YYYY/MM/DD/other)."""
-    for key in ("date", "year", "publication_year"):
-        match = _DATE.match(_first(record, key))
-        if match:
-            year, month, day = (int(p) if p else None for p in match.groups())
-            date, precision = make_date(year, month, day)
-            return date, precision, year
-    return None, None, None
+def _date(
+    record: dict[str, Any], tags: dict[str, int], origin: Origin, settings: CorpusSettings
+) -> Dated:
+    """DA (YYYY/MM/DD/other), else PY or Y1 (YYYY, or YYYY/MM/DD/other); every part checked.
+    One with no number at all ("in press") is warned about, and the next one is read."""
+    for tag, key in _DATE_TAGS:
+        text = _first(record, key)
+        if text:
+            dated = date_from_text(text, tag, origin.at(tags.get(tag)), settings, separator="/")
+            if dated is not None:
+                return dated
+    return UNDATED
 
 
-def _paper(record: dict[str, Any], path: Path, line: int, settings: CorpusSettings) -> Paper:
+def _paper(
+    record: dict[str, Any], path: Path, line: int, tags: dict[str, int], settings: CorpusSettings
+) -> Paper:
     key = _first(record, "id")
     title = _first(record, "title", "primary_title", "translated_title")
-    label = key or title[:60] or "(untitled)"
-    if not title:
-        raise CorpusError(path, f"{label}: no title (TI or T1)", line)
+    origin = Origin(path, line, key or title[:60] or "(untitled)")
     abstract = _first(record, "abstract", "notes_abstract")
-    if not abstract:
-        raise NoAbstractError(path, label, line)
+    require(origin, title, abstract, "'TI' or 'T1'")
     raw_names = [
         n
         for n in record.get("authors", []) + record.get("first_authors", [])
@@ -121,21 +133,18 @@ def _paper(record: dict[str, Any], path: Path, line: int, settings: CorpusSettin
     ]
     names = [_name(n) for n in raw_names]
     truncated = bool(names) and names[-1].lower() in TRUNCATION_NAMES
-    date, precision, year = _date(record)
-    abstract = cap_abstract(abstract, f"{path}:{line}", settings)
     urls = [u for u in record.get("urls", []) if isinstance(u, str)]
     venue = _first(record, "secondary_title", "journal_name", "alternate_title3")
-    return Paper(
-        paper_id=key or make_paper_id(title),
+    return make_paper(
+        origin,
+        settings,
         title=title,
+        abstract=abstract,
+        dated=_date(record, tags, origin, settings),
+        paper_id=key,
         authors=[n for n in names if n.lower() not in TRUNCATION_NAMES],
         authors_truncated=truncated,
-        date=date,
-        date_precision=precision,  # type: ignore[arg-type]
-        year=year,
-        abstract=abstract,
         urls=links(urls, _first(record, "doi") or None, abstract),
         venue=venue or None,
         keywords=split_keywords([k for k in record.get("keywords", []) if isinstance(k, str)]),
-        source=f"{path}:{line}",
     )
