@@ -34,11 +34,14 @@ CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "hugg
 
 
 def _host(url: str) -> str:
+    """The web host of an http(s) link; "" for anything else, so a `javascript:` link is
+    never offered as the paper, whatever host it names."""
     try:
-        host = urlsplit(url.strip()).hostname or ""
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
     except ValueError:  # a malformed link from an abstract
         return ""
-    return host.lower().removeprefix("www.")
+    return host.lower().removeprefix("www.") if parts.scheme.lower() in ("http", "https") else ""
 
 
 def _on(url: str, hosts: Iterable[str]) -> bool:

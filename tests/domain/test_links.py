@@ -38,3 +38,4 @@ def test_each_link_is_one_kind(url: str, kind: str) -> None:
 def test_no_links_no_answers_and_junk_is_ignored() -> None:
     assert paper_link([]) is code_link([]) is other_link([]) is None
     assert other_link(["not a url", "http://[broken"]) is None
+    assert code_link(["javascript://github.com/%0Aalert(1)"]) is None, "only web links"
