@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import logging
@@ -33,6 +34,7 @@ from qabot.interfaces.web.ui import (
     md_escape,
     portfolio_figures,
     portfolio_view,
+    theme_question,
 )
 from tests.conftest import BPD_ID, ROOT, make_settings
 
@@ -628,3 +630,59 @@ def test_app_py_on_a_taken_port_is_one_line(store_copy: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1, done.stderr
     assert f"Port {port} on 127.0.0.1 is taken" in done.stderr and "--port N" in done.stderr
+
+
+# -- issue 27: honest at a glance -------------------------------------------------------------
+
+
+def test_a_reversed_year_range_is_refused(service: ChatService) -> None:
+    *_, (_, shown, history) = service.respond(
+        "reward hacking", [], [], 2025, 2021, None, None, False
+    )
+    assert shown[-1]["content"].startswith("**Error:** the year range is reversed")
+    assert "From year” 2025 is after “To year” 2021" in shown[-1]["content"]
+    assert history == [], "nothing was asked"
+
+
+def test_the_answer_says_which_filters_are_on(service: ChatService) -> None:
+    lo, hi = service.bounds
+    *_, (_, shown, _) = service.respond("reward hacking", [], [], 2025, hi, ["LG"], None, True)
+    assert shown[1]["content"].startswith(
+        "*Filters on: papers from 2025 on, in Machine Learning, that link their code.*"
+    ), shown[1]["content"]
+    *_, (_, shown, _) = service.respond("reward hacking", [], [], lo, hi, None, None, False)
+    assert "Filters on" not in shown[1]["content"], "the full slider range is no filter"
+
+
+def test_a_shortened_question_is_said_in_the_chat(service: ChatService) -> None:
+    limit = service.bot.settings.retrieval.max_question_chars
+    question = "reward hacking " * (limit // 10)
+    *_, (_, shown, _) = service.respond(question, [], [], None, None, None, None, False)
+    assert (
+        f"Your question is {len(question.strip()):,} characters long; only its first "
+        f"{limit:,} were read." in shown[1]["content"]
+    )
+
+
+def test_the_header_explains_the_stated_count(extractive_bot: QABot) -> None:
+    assert (
+        "**50 papers indexed** (the profile page states 66 papers but lists only these 50, and "
+        "only listed papers can be indexed)" in header_markdown(extractive_bot)
+    )
+
+
+def test_portfolio_years_are_continuous_and_categories_named(extractive_bot: QABot) -> None:
+    _, years, cats, *_, themes = portfolio_figures(extractive_bot)
+    labels = list(years["Year"])
+    assert (
+        labels[:3] == ["2019", "2020", "2021"] and dict(zip(labels, years["Papers"]))["2020"] == 0
+    )
+    assert all(not label.isdigit() or int(label) < dt.date.today().year for label in labels)
+    assert "Machine Learning" in list(cats["Category"]) and "LG" not in list(cats["Category"])
+    assert themes and all("," not in name for name, _ in themes), "names, not keyword lists"
+
+
+def test_a_theme_link_asks_a_survey_question(extractive_bot: QABot) -> None:
+    *_, themes = portfolio_figures(extractive_bot)
+    answer = extractive_bot.ask(theme_question(themes[0][0]))
+    assert answer.shape == "survey" and answer.citations, answer.answer
