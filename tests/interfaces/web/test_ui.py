@@ -675,7 +675,8 @@ def test_portfolio_years_are_continuous_and_categories_named(extractive_bot: QAB
     _, years, cats, *_, themes = portfolio_figures(extractive_bot)
     labels = list(years["Year"])
     assert (
-        labels[:3] == ["2019", "2020", "2021"] and dict(zip(labels, years["Papers"]))["2020"] == 0
+        labels[:3] == ["2019", "2020", "2021"]
+        and dict(zip(labels, years["Papers"], strict=True))["2020"] == 0
     )
     assert all(not label.isdigit() or int(label) < dt.date.today().year for label in labels)
     assert "Machine Learning" in list(cats["Category"]) and "LG" not in list(cats["Category"])
