@@ -24,6 +24,7 @@ _ESCAPED_MARKER = re.compile(r"\\\[(\d+(?:\s*[,;]\s*\d+)*)\\\]")
 # A survey answer's structure: theme headings and list items keep their Markdown; the text
 # after them is escaped like any other answer text.
 _STRUCTURE = re.compile(r"^(#{1,4} |- )")
+_SIDE = re.compile(r"^\*\*([^*\n]+)\*\*$")
 QUOTED_SHARE = 0.6  # of a passage sentence's words the answer must repeat to quote it
 
 
@@ -64,12 +65,16 @@ def link_markers(escaped: str, turn: int, known: set[int]) -> str:
 
 def answer_markdown(text: str, turn: int | None = None, known: set[int] | None = None) -> str:
     """Answer text as inert Markdown, except that lines opening with a heading ("### ") or a
-    list item ("- ") render as such, so a survey answer reads as a list; with `turn`, each
+    list item ("- ") render as such, so a survey answer reads as a list, and a line that is
+    all bold (a compare answer's side) stays bold; with `turn`, each
     `[n]` of a known source links to its card."""
     lines = []
     for line in text.split("\n"):
         m = _STRUCTURE.match(line)
-        lines.append(m.group(1) + md_escape(line[m.end() :]) if m else md_escape(line))
+        if bold := _SIDE.match(line):  # a compared side's heading, "**Reward hacking**"
+            lines.append(f"**{md_escape(bold.group(1))}**")
+        else:
+            lines.append(m.group(1) + md_escape(line[m.end() :]) if m else md_escape(line))
     out = "\n".join(lines)
     return link_markers(out, turn, known or set()) if turn is not None else out
 

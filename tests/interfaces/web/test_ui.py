@@ -407,6 +407,8 @@ def test_a_survey_renders_as_a_list_with_its_text_escaped() -> None:
     assert lines[2] == "### Reward, learning" and lines[3].startswith("- “A &lt;b&gt;x&lt;/b&gt;”")
     assert "\\*stars\\*" in lines[3] and "\\[1\\]" in lines[3], "inline markup stays inert"
     assert answer_markdown("#hashtag [1]") == "\\#hashtag \\[1\\]", "only '### ' opens a heading"
+    assert answer_markdown("**Reward <b>**") == "**Reward &lt;b&gt;**", "a compared side is bold"
+    assert answer_markdown("**a** and *b*") == "\\*\\*a\\*\\* and \\*b\\*", "not inline bold"
 
 
 # -- bad values at the boundary ---------------------------------------------------------------
