@@ -106,10 +106,18 @@ document.addEventListener("click", (event) => {
 </script>
 """
 # After an answer: its question at the top of the chat, so the answer reads from its start.
+# Only the chat's own scroll box moves: the page (and its header) stays where the reader left it.
 SCROLL_TO_ANSWER = """() => {
   const rows = document.querySelectorAll("#qabot-chat .message-row.user-row");
   const last = rows[rows.length - 1];
-  if (last) last.scrollIntoView({block: "start", behavior: "instant"});
+  if (!last) return;
+  let box = last.parentElement;
+  while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+  if (!box || box === document.body || box === document.documentElement) {
+    last.scrollIntoView({block: "start", behavior: "instant"});
+    return;
+  }
+  box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
 }"""
 FAILURE_TEXT = "something went wrong on the server while answering; the details are in its log."
 FAILURE = f"**Error:** {FAILURE_TEXT}"
@@ -317,6 +325,8 @@ def stated_note(profiles: list[Profile], papers: int) -> str:
     ]
     if jsonl > 0:
         parts.append(f"{jsonl} from paper files")
+    if any(p.papers_stated is not None and p.papers_stated > p.papers_listed for p in profiles):
+        parts[-1] += ": only the papers a profile page lists can be indexed"
     return f" ({'; '.join(parts)})" if parts else ""
 
 

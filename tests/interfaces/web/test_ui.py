@@ -219,6 +219,7 @@ def test_a_lab_header_and_profile_picker(lab_bot: QABot) -> None:
     assert "Anca Dragan, Jessy Lin" in header and "2 profiles are indexed" in header
     assert "Anca Dragan's profile lists 50 and states 66" in header
     assert "Jessy Lin's profile lists 11 and states 11" in header and "77" not in header
+    assert header.count("only the papers a profile page lists can be indexed") == 1
     service = ChatService(lab_bot)
     assert service.profiles == ["Anca Dragan", "Jessy Lin"]
     *_, (_, shown, _) = service.respond(
