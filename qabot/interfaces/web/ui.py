@@ -55,7 +55,8 @@ mark {background: #fde68a; color: #1f2937; padding: 0 1px; border-radius: 2px;}
 .qabot-chips {display: flex; flex-wrap: wrap; gap: 0.3em; align-items: center; font-size: 0.9em;}
 .qabot-chip {border: 1px solid var(--border-color-primary); border-radius: 999px;
              padding: 0.1em 0.6em; background: var(--block-background-fill);}
-.qabot-table table {font-family: var(--font); width: auto;}
+/* Gradio draws table cells in its monospace font; names read better in the page's own. */
+.qabot-table, .qabot-table * {font-family: var(--font) !important;}
 /* Visible focus for the keyboard, on every control (the theme's own is a faint shadow). */
 :is(textarea, input, button, summary, a, [role="tab"], [role="button"]):focus-visible
     {outline: 3px solid #1d4ed8 !important; outline-offset: 2px;}
@@ -460,6 +461,7 @@ def portfolio_tab(bot: QABot, tab: gr.Tab, names: list[str]) -> tuple[gr.Dataset
             y="Papers",
             title="Papers per arXiv category",
             sort="-y",
+            x_label_angle=-40,  # category names, not two-letter codes: they need the room
             elem_id="qabot-categories",
         )
     with gr.Row():
