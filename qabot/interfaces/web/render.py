@@ -12,7 +12,6 @@ import html
 import re
 from typing import Any
 
-from qabot.answering.extractive import split_sentences
 from qabot.domain.links import code_link, other_link, paper_link
 from qabot.domain.records import Answer, Citation, Paper, SearchHit, Table
 from qabot.domain.taxonomy import category_title
@@ -25,6 +24,9 @@ _ESCAPED_MARKER = re.compile(r"\\\[(\d+(?:\s*[,;]\s*\d+)*)\\\]")
 # after them is escaped like any other answer text.
 _STRUCTURE = re.compile(r"^(#{1,4} |- )")
 _SIDE = re.compile(r"^\*\*([^*\n]+)\*\*$")
+# A sentence end: the page's own splitter, since the answering package's (qabot.answering.
+# extractive) would import retrieval and LangChain's tracing into the page's start-up.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 QUOTED_SHARE = 0.6  # of a passage sentence's words the answer must repeat to quote it
 
 
@@ -99,7 +101,7 @@ def _words(text: str) -> set[str]:
 def quoted_sentence(passage: str, answer_text: str, question: str) -> str | None:
     """The passage's sentence the answer quotes (most of its words are in the answer), else
     the one that shares most words with the question, else None."""
-    sentences = split_sentences(passage)
+    sentences = [t for t in _SENTENCE_END.split(passage) if t.strip()]
     said, asked = _words(answer_text), _words(question)
 
     def share(sentence: str, words: set[str]) -> float:
