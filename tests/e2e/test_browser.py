@@ -20,7 +20,8 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
-from qabot.interfaces.web.ui import launch, theme_question
+from qabot.interfaces.web.portfolio_tab import theme_question
+from qabot.interfaces.web.ui import launch
 from tests.conftest import PROFILE, ROOT, make_settings
 from tests.interfaces.web.test_ui import free_port
 

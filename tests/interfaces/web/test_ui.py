@@ -25,6 +25,7 @@ from pydantic import SecretStr
 
 from qabot import QABot
 from qabot.domain.records import Answer, Citation
+from qabot.interfaces.web.portfolio_tab import portfolio_figures, portfolio_view, theme_question
 from qabot.interfaces.web.render import answer_messages, highlight
 from qabot.interfaces.web.ui import (
     FAILURE,
@@ -32,9 +33,6 @@ from qabot.interfaces.web.ui import (
     header_markdown,
     launch,
     md_escape,
-    portfolio_figures,
-    portfolio_view,
-    theme_question,
 )
 from tests.conftest import BPD_ID, ROOT, make_settings
 
