@@ -12,7 +12,12 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from qabot.domain.records import Paper
-from qabot.domain.taxonomy import affiliation_matches, normalise_category
+from qabot.domain.taxonomy import (
+    affiliation_matches,
+    affiliation_name,
+    category_title,
+    normalise_category,
+)
 
 
 def _not_bool(value: object) -> object:
@@ -69,8 +74,9 @@ class Filters(BaseModel):
         return value.strip() or None if value is not None else None
 
     def in_words(self) -> str:
-        """The filters as a phrase after "papers": "from 2025 on, by Ada Lovelace, that link
-        their code" (paper ids are the previous answer's papers)."""
+        """The filters as a phrase after "papers": "from 2025 on, in Machine Learning, by Ada
+        Lovelace, that link their code" (paper ids are the previous answer's papers).
+        Categories and affiliations by name, never by code or slug: people read this."""
         parts = []
         if self.year_from is not None and self.year_from == self.year_to:
             parts.append(f"from {self.year_from}")
@@ -81,11 +87,11 @@ class Filters(BaseModel):
         elif self.year_to is not None:
             parts.append(f"up to {self.year_to}")
         if self.categories:
-            parts.append(f"in {' or '.join(self.categories)}")
+            parts.append(f"in {' or '.join(category_title(c) for c in self.categories)}")
         if self.author:
             parts.append(f"by {self.author}")
         if self.affiliation:
-            parts.append(f"with {self.affiliation}")
+            parts.append(f"with {affiliation_name(self.affiliation)}")
         if self.profile:
             parts.append(f"on {self.profile}'s profile")
         if self.paper_ids is not None:

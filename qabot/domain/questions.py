@@ -162,16 +162,8 @@ def make_filters(filters: dict[str, Any]) -> Filters:
         ) from exc
 
 
-def describe_filters(filters: Filters) -> str:
-    """ "year_from 2025, year_to 2020, author “Nobody”": the filters as the caller set them."""
-    parts = []
-    for name, value in filters.model_dump(exclude_none=True).items():
-        if isinstance(value, list):
-            value = " or ".join(map(str, value))
-        parts.append(f"{name} “{value}”" if isinstance(value, str) else f"{name} {value}")
-    return ", ".join(parts)
-
-
 def no_match_text(filters: Filters) -> str:
-    """What every interface says when the filters let no indexed paper through."""
-    return f"No indexed paper matches these filters ({describe_filters(filters)})."
+    """What every interface says when the filters let no indexed paper through, in words
+    ("papers from 2026, in Cryptography and Security, that link their code"), not in the
+    parameters' names."""
+    return f"No indexed paper matches these filters (papers {filters.in_words()})."

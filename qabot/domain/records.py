@@ -171,6 +171,13 @@ class Citation(BaseModel):
     text: str = Field(description="The supporting passage shown to the model as source n.")
 
 
+class Table(BaseModel):
+    """A small table an answer carries as data (papers per year), for interfaces to draw."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
 class Answer(BaseModel):
     """What `QABot.ask` returns; `answer` keeps the `[n]` markers that `citations` resolve."""
 
@@ -192,6 +199,10 @@ class Answer(BaseModel):
         default=None,
         description="The detail asked for that the cited abstracts do not give (the answer "
         "says so), or None.",
+    )
+
+    table: Table | None = Field(
+        default=None, description="The figures of a statistic answer as a table, or None."
     )
 
     def to_json_dict(self) -> dict[str, object]:

@@ -268,6 +268,12 @@ def category_label(code: str) -> str:
     return f"{code} ({name})" if name else code
 
 
+def category_title(code: str) -> str:
+    """What a page or message calls a category: its name ("LG" -> "Machine Learning", "ML" ->
+    "Machine Learning (Statistics)"), or the code when no table knows it."""
+    return category_name(code) or code
+
+
 def category_names(extra: Iterable[str] = ()) -> dict[str, str]:
     """Every lower-case name or alias -> code, longest first (so "machine learning
     (statistics)" is tried before "machine learning"): those of the first table, and of the
@@ -293,6 +299,44 @@ AFFILIATION_ALIASES: dict[str, str] = {
     "massachusetts institute of technology": "mit",
     "amazon": "amazon-science",
 }
+
+
+# The slugs profile pages print -> the name a person would write. The one table every
+# interface labels affiliations with (`affiliation_name`); a slug it lacks is title-cased.
+AFFILIATION_NAMES: dict[str, str] = {
+    "amazon-science": "Amazon Science",
+    "baidu": "Baidu",
+    "berkeley": "UC Berkeley",
+    "cmu": "Carnegie Mellon University",
+    "deepmind": "Google DeepMind",
+    "eth-zurich": "ETH Zurich",
+    "google": "Google",
+    "meta": "Meta",
+    "microsoft": "Microsoft",
+    "mila": "Mila",
+    "mit": "MIT",
+    "nvidia": "NVIDIA",
+    "openai": "OpenAI",
+    "oxford": "University of Oxford",
+    "princeton": "Princeton University",
+    "stanford": "Stanford University",
+    "ucla": "UCLA",
+    "uw": "University of Washington",
+    "utoronto": "University of Toronto",
+}
+# Each display name reads back as its slug, so a filter typed as shown finds the papers.
+AFFILIATION_ALIASES |= {name.lower(): slug for slug, name in AFFILIATION_NAMES.items()}
+
+
+def affiliation_name(slug: str) -> str:
+    """ "eth-zurich" -> "ETH Zurich", "utoronto" -> "University of Toronto"; a slug the table
+    lacks is title-cased ("some-lab" -> "Some Lab"), a name already written out kept."""
+    text = slug.strip()
+    if known := AFFILIATION_NAMES.get(text.lower()):
+        return known
+    if text != text.lower() or " " in text:  # written out already ("Allen Institute")
+        return text
+    return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", text) if w)
 
 
 def affiliation_key(text: str) -> str:

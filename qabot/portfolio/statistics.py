@@ -34,6 +34,19 @@ def when_published(paper: Paper) -> dt.date | None:
 JSONL_SOURCE = "paper files"
 
 
+def year_rows(counts: dict[int, int], this_year: int | None = None) -> list[tuple[str, int]]:
+    """Papers per year as (label, count) for every year from the first to the last, 0 for a
+    year without papers (a chart or table that skipped it would hide the gap), the current
+    year labelled as partial: its count is of the year so far."""
+    if not counts:
+        return []
+    this_year = dt.date.today().year if this_year is None else this_year
+    return [
+        (f"{year} (so far)" if year == this_year else str(year), counts.get(year, 0))
+        for year in range(min(counts), max(counts) + 1)
+    ]
+
+
 def owner_names(profiles: list[Profile], owner: str | None) -> list[str]:
     """Whose portfolio it is: each profile's researcher, then the named owner of the paper
     files unless she is one of them (her profile already names her)."""

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from qabot import QABot, QuestionError
 from qabot.domain.filters import Filters
-from qabot.domain.questions import clean_question, clean_text, make_filters
+from qabot.domain.questions import clean_question, clean_text, make_filters, no_match_text
 from qabot.domain.records import Answer
 
 # Any JSON-ish value a caller (or an API client) might send where a number or name belongs.
@@ -173,3 +173,13 @@ def test_filters_that_match_nothing_say_so(extractive_bot: QABot) -> None:
         assert answer.abstained and answer.answer.startswith("No indexed paper matches"), filters
         assert extractive_bot.matching_papers(**filters) == 0
     assert extractive_bot.matching_papers() == extractive_bot.snapshot.manifest.papers
+
+
+def test_the_no_match_message_says_the_filters_in_words() -> None:
+    """Category names and "from 2026", not the parameters' names and codes."""
+    text = no_match_text(Filters(year_from=2026, year_to=2026, categories=["CR"], has_code=True))
+    assert text == (
+        "No indexed paper matches these filters "
+        "(papers from 2026, in Cryptography and Security, that link their code)."
+    )
+    assert "year_from" not in no_match_text(Filters(year_from=2025, year_to=2020))

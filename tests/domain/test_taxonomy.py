@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from qabot.domain.taxonomy import (
+    AFFILIATION_NAMES,
     ARXIV_ARCHIVES,
     ARXIV_CATEGORIES,
     ARXIV_OTHER_CATEGORIES,
     affiliation_matches,
+    affiliation_name,
     category_label,
     category_name,
     category_names,
+    category_title,
     normalise_category,
 )
 from qabot.ingest.corpus import load_corpus
@@ -118,3 +121,25 @@ def test_other_archives_names_are_read_only_for_the_corpus_categories() -> None:
     assert "atmospheric and oceanic physics" not in category_names()
     assert category_names(["physics.ao-ph"])["atmospheric and oceanic physics"] == "physics.ao-ph"
     assert category_names(["math.LO"])["logic in computer science"] == "LO", "cs keeps its names"
+
+
+def test_every_corpus_affiliation_has_a_display_name_and_unknown_slugs_are_title_cased() -> None:
+    slugs = {a for p in load_corpus(CORPUS).papers for a in p.affiliations}
+    assert slugs <= set(AFFILIATION_NAMES), slugs - set(AFFILIATION_NAMES)
+    assert affiliation_name("eth-zurich") == "ETH Zurich"
+    assert affiliation_name("berkeley") == "UC Berkeley"
+    assert affiliation_name("deepmind") == "Google DeepMind"
+    assert affiliation_name("some-new_lab") == "Some New Lab"
+    assert affiliation_name("Allen Institute for AI") == "Allen Institute for AI"
+
+
+def test_a_display_name_reads_back_as_its_slug() -> None:
+    """The filter box may be given the name the page shows."""
+    for slug, name in AFFILIATION_NAMES.items():
+        assert affiliation_matches(name, slug), name
+
+
+def test_category_titles_are_names_not_codes() -> None:
+    assert category_title("LG") == "Machine Learning"
+    assert category_title("stat.ML") == "Machine Learning (Statistics)"
+    assert category_title("ZZ") == "ZZ"

@@ -13,9 +13,9 @@ from typing import ClassVar
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import StatisticShape
 from qabot.domain.names import name_key
-from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Topic
-from qabot.domain.taxonomy import affiliation_matches, category_label
-from qabot.portfolio.statistics import JSONL_SOURCE, Portfolio, when_published
+from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
+from qabot.domain.taxonomy import affiliation_matches, affiliation_name, category_title
+from qabot.portfolio.statistics import JSONL_SOURCE, Portfolio, when_published, year_rows
 
 MAX_LISTED = 60  # longer lists are cut (and say so); counts stay exact
 _CUE = re.compile(r"\bwe (propose|introduce|present|show|find|develop|study|release)", re.I)
@@ -86,7 +86,7 @@ class Facts:
             parts.append(f"up to {f.year_to}")
         if f.categories:
             many = len(f.categories) > 1
-            labels = " or ".join(category_label(c) for c in f.categories)
+            labels = " or ".join(category_title(c) for c in f.categories)
             parts.append(f"in the arXiv categor{'ies' if many else 'y'} {labels}")
         if f.author:
             names = sorted({self.pf.display[k] for k in self.pf.author_keys(f.author)})
@@ -101,7 +101,7 @@ class Facts:
                 }
             )
             parts.append(
-                f"listing {' or '.join(listed)} as an affiliation"
+                f"listing {' or '.join(affiliation_name(a) for a in listed)} as an affiliation"
                 if listed
                 else f"listing an affiliation that matches “{f.affiliation}”"
             )
@@ -312,10 +312,11 @@ class Affiliations(StatisticShape):
         top = sorted(counts, key=lambda a: (-counts[a], a))[:8]
         first = [p for p in papers if top[0] in p.affiliations]
         marks = "".join(f"[{n}]" for n in range(1, len(first) + 1))
-        rows = "; ".join(f"{a} ({counts[a]})" for a in top)
+        rows = "; ".join(f"{affiliation_name(a)} ({counts[a]})" for a in top)
         listed = sum(bool(p.affiliations) for p in papers)
         text = (
-            f"Affiliations by number of papers: {rows}. The most frequent, {top[0]}, is on "
+            f"Affiliations by number of papers: {rows}. The most frequent, "
+            f"{affiliation_name(top[0])}, is on "
             f"{counts[top[0]]} papers {marks}. Only {listed} of the {len(papers)} papers "
             "list affiliations at all."
         )
@@ -340,14 +341,18 @@ class Years(StatisticShape):
         peak = max(counts.values())
         best = sorted(y for y, n in counts.items() if n == peak)
         top = [p for p in papers if p.year in best]
-        by_year = ", ".join(f"{y}: {counts[y]}" for y in sorted(counts))
+        # Every year of the span, 0 included, and the current one marked as the year so far.
+        rows = year_rows(dict(counts))
+        by_year = ", ".join(f"{label}: {n}" for label, n in rows)
         scope = f" {facts.scope(route)}" if facts.scope(route) else ""
         marks = "".join(f"[{n}]" for n in range(1, len(top) + 1))
         text = (
             f"Indexed papers per year{scope}: {by_year}{facts.stated()}. The most were in "
             f"{' and '.join(map(str, best))} ({peak} papers {marks})."
         )
-        return facts.cite(question, text, top)
+        answer = facts.cite(question, text, top)
+        table = Table(columns=["Year", "Papers"], rows=[[label, str(n)] for label, n in rows])
+        return answer.model_copy(update={"table": table})
 
 
 class Topics(StatisticShape):

@@ -6,11 +6,9 @@ escaped before it reaches the page, so a title like `<img src=x onerror=alert(1)
 
 from __future__ import annotations
 
-import html
 import inspect
 import logging
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,19 +17,29 @@ from starlette.middleware import Middleware
 
 from qabot.bot import QABot
 from qabot.config import Settings
-from qabot.domain.questions import clean_text
-from qabot.domain.records import Answer, Citation, Paper, Profile
-from qabot.domain.taxonomy import category_label
+from qabot.domain.questions import clean_text, make_filters
+from qabot.domain.records import Answer
+from qabot.domain.taxonomy import affiliation_name, category_title
 from qabot.errors import QABotError
-from qabot.index.lexical import tokenize
 from qabot.index.snapshot import IndexOverview
 from qabot.interfaces.mcp import gradio as mcp_gradio
 from qabot.interfaces.web.address import check_bindable, check_login, server_address
+from qabot.interfaces.web.portfolio_tab import (
+    ALL_PROFILES,
+    portfolio_tab,
+    stated_note,
+    theme_question,
+)
+from qabot.interfaces.web.render import (
+    answer_markdown,
+    answer_messages,
+    filter_chips,
+    md_escape,
+)
 from qabot.portfolio.statistics import owner_names
 
 log = logging.getLogger(__name__)
 
-MAX_LISTED = 50  # papers listed by name in the Portfolio tab
 EXAMPLES = [
     "What is the Boltzmann policy distribution?",
     "What has this group done on reward hacking?",
@@ -42,96 +50,88 @@ EXAMPLES = [
 CSS = """
 .qabot-badge {font-size: 0.9em; padding: 0.6em 0.8em; border-radius: 8px;
               background: var(--block-background-fill); border: 1px solid var(--border-color-primary);}
-mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
+/* The quoted sentence: dark text on yellow in light and dark mode alike (7:1 and more). */
+mark {background: #fde68a; color: #1f2937; padding: 0 1px; border-radius: 2px;}
+.qabot-card, .qabot-sources {border: 1px solid var(--border-color-primary); border-radius: 8px;
+              padding: 0.3em 0.7em; margin: 0.4em 0;}
+.qabot-card summary, .qabot-sources summary {cursor: pointer; font-weight: 600;}
+.qabot-card blockquote {margin: 0.4em 0; padding-left: 0.6em;}
+.qabot-card:target, .qabot-card.qabot-flash {outline: 3px solid var(--color-accent);}
+.qabot-chips {display: flex; flex-wrap: wrap; gap: 0.3em; align-items: center; font-size: 0.9em;}
+.qabot-chip {border: 1px solid var(--border-color-primary); border-radius: 999px;
+             padding: 0.1em 0.6em; background: var(--block-background-fill);}
+/* Gradio draws table cells in its monospace font; names read better in the page's own. */
+.qabot-table, .qabot-table * {font-family: var(--font) !important;}
+/* Visible focus for the keyboard, on every control (the theme's own is a faint shadow). */
+:is(textarea, input, button, summary, a, [role="tab"], [role="button"]):focus-visible
+    {outline: 3px solid #1d4ed8 !important; outline-offset: 2px;}
+.dark :is(textarea, input, button, summary, a, [role="tab"], [role="button"]):focus-visible
+    {outline-color: #93c5fd !important;}
+/* Contrast (WCAG AA, checked with axe-core in tests/e2e/test_browser.py). */
+[data-testid="block-info"], .label, label span {color: var(--body-text-color) !important;}
+.slider_input_container .min_value, .slider_input_container .max_value,
+footer, footer a, footer button {color: var(--body-text-color) !important;}
+button[role="tab"].selected {color: #3730a3 !important;}
+.dark button[role="tab"].selected {color: #c7d2fe !important;}
+/* A phone: the question box and Ask above the fold. */
+@media (max-width: 640px) {
+  #qabot-chat {height: 52vh !important; min-height: 280px;}
+  .qabot-header h1 {font-size: 1.25em; margin: 0;}
+  .qabot-header p {font-size: 0.85em; margin: 0.2em 0;}
+}
 """
+# Runs once in the page: an `[n]` link opens its card (and the "Sources (n)" group around
+# it) before jumping there; a new answer is scrolled to its start, not to its last card.
+HEAD = """
+<script>
+// Gradio gives the chat's example buttons role="list", which must hold list items only (axe
+// "aria-required-children", critical): they are a group of buttons.
+const qabotFixExamples = () => {
+  for (const el of document.querySelectorAll('#qabot-chat .examples[role="list"]')) {
+    el.setAttribute("role", "group");
+    el.setAttribute("aria-label", "Example questions");
+  }
+};
+qabotFixExamples();  // the page may be drawn before this script runs
+new MutationObserver(qabotFixExamples).observe(document.documentElement, {childList: true, subtree: true});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a.qabot-cite");
+  if (!link) return;
+  const card = document.getElementById(link.getAttribute("href").slice(1));
+  if (!card) return;
+  event.preventDefault();
+  for (let el = card; el; el = el.parentElement.closest("details")) {
+    el.open = true;
+    if (!el.parentElement) break;
+  }
+  card.scrollIntoView({block: "center"});
+  card.querySelector("summary").focus({preventScroll: true});
+  card.classList.add("qabot-flash");
+  setTimeout(() => card.classList.remove("qabot-flash"), 1500);
+});
+</script>
+"""
+# After an answer: its question at the top of the chat, so the answer reads from its start.
+# Only the chat's own scroll box moves: the page (and its header) stays where the reader left it.
+SCROLL_TO_ANSWER = """() => {
+  const rows = document.querySelectorAll("#qabot-chat .message-row.user-row");
+  const last = rows[rows.length - 1];
+  if (!last) return;
+  let box = last.parentElement;
+  while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+  if (!box || box === document.body || box === document.documentElement) {
+    last.scrollIntoView({block: "start", behavior: "instant"});
+    return;
+  }
+  box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+}"""
 FAILURE_TEXT = "something went wrong on the server while answering; the details are in its log."
 FAILURE = f"**Error:** {FAILURE_TEXT}"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~$])")
-
-
-def md_escape(text: str) -> str:
-    """Text that renders as itself in the Chatbot: no HTML, no markdown links or images."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def highlight(passage: str, question: str) -> str:
-    """Escape a passage and wrap the words that match the question (by stem) in <mark>."""
-    wanted = set(tokenize([question])[0])
-    parts = re.split(r"(\w+)", passage)
-    out = []
-    for part in parts:
-        escaped = md_escape(part)
-        if part and part[0].isalnum() and set(tokenize([part])[0]) & wanted:
-            escaped = f"<mark>{escaped}</mark>"
-        out.append(escaped)
-    return "".join(out)
-
-
-def _card(
-    c: Citation, answer: Answer, question: str, opened: bool, papers: dict[str, Paper]
-) -> dict[str, Any]:
-    hit = next((s for s in answer.sources if s.paper_id == c.paper_id), None)
-    paper = papers.get(c.paper_id)
-    facts = [md_escape(c.authors or "unknown authors")]
-    if paper is not None:
-        inferred = " (year inferred)" if paper.date_inferred else ""
-        facts.append(paper.display_date + inferred)
-    else:
-        facts.append(str(c.year) if c.year else "undated")
-    if c.venue:
-        facts.append(f"*{md_escape(c.venue)}*")
-    if hit and hit.category:
-        facts.append(md_escape(hit.category))
-    if hit and hit.has_code:
-        facts.append("**code**")
-    body = " · ".join(facts) + "\n\n" + highlight(c.text, question)
-    if c.url:
-        body += f"\n\n[Open]({html.escape(c.url, quote=True).replace(')', '%29')})"
-    return {
-        "role": "assistant",
-        "content": body,
-        # Without a status Gradio shows the card open; "done" starts it collapsed.
-        "metadata": {
-            "title": md_escape(f"[{c.number}] {c.title}"),
-            **({} if opened else {"status": "done"}),
-        },
-    }
-
-
-# A survey answer's structure: theme headings and list items keep their Markdown; the text
-# after them is escaped like any other answer text.
-_STRUCTURE = re.compile(r"^(#{1,4} |- )")
-
-
-def answer_markdown(text: str) -> str:
-    """Answer text as inert Markdown, except that lines opening with a heading ("### ") or a
-    list item ("- ") render as such, so a survey answer reads as a list."""
-    lines = []
-    for line in text.split("\n"):
-        m = _STRUCTURE.match(line)
-        lines.append(m.group(1) + md_escape(line[m.end() :]) if m else md_escape(line))
-    return "\n".join(lines)
-
-
-def answer_messages(
-    answer: Answer, question: str, papers: dict[str, Paper] | None = None
-) -> list[dict[str, Any]]:
-    """The answer bubble, then one collapsible source card per cited paper (the first open)."""
-    text = answer_markdown(answer.answer)
-    if answer.abstained:
-        text = f"*{text}*"
-    cards = [
-        _card(c, answer, question, i == 0, papers or {}) for i, c in enumerate(answer.citations)
-    ]
-    return [{"role": "assistant", "content": text}, *cards]
 
 
 def api_text(answer: Answer) -> str:
     """Plain-text answer with a numbered source list, for the `/chat` API endpoint."""
     return answer.transcript()
-
-
-ALL_PROFILES = "All profiles"
 
 
 def _filters(
@@ -168,6 +168,21 @@ def _filters(
     }
 
 
+def reversed_years(filters: dict[str, Any]) -> bool:
+    lo, hi = filters.get("year_from"), filters.get("year_to")
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, hi))
+    return numbers and lo > hi  # type: ignore[operator]
+
+
+def filters_in_words(filters: dict[str, Any]) -> str:
+    """The UI's filters as a phrase ("from 2025 on, in Machine Learning"); "" when none is on
+    or a value is not one the filters take (`QABot.stream` then names it)."""
+    try:
+        return make_filters(filters).in_words()
+    except QABotError:
+        return ""
+
+
 class ChatService:
     """The UI's handlers, kept apart from layout so they can be tested without a browser."""
 
@@ -202,23 +217,36 @@ class ChatService:
     ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
         """Stream one exchange into the chat; errors become a friendly chat message. `history`
         (the page's hidden state) keeps each answer as `Answer.as_turn()`, citations as data."""
-        shown = [*shown, {"role": "user", "content": md_escape(clean_text(str(message or "")))}]
+        text = clean_text(str(message or ""))
+        # Each answer's sources get ids of their own, for its `[n]` links to jump to.
+        turn = 1 + sum(m.get("role") == "user" for m in shown)
+        shown = [*shown, {"role": "user", "content": md_escape(text)}]
         filters = _filters(
             year_from, year_to, categories, author, has_code, self.bounds, affiliation, profile
         )
-        text = ""
+        if reversed_years(filters):
+            refusal = (
+                f"**Error:** the year range is reversed: “From year” {filters['year_from']} is "
+                f"after “To year” {filters['year_to']}. Set the range under Filters."
+            )
+            yield "", [*shown, {"role": "assistant", "content": refusal}], history
+            return
+        note = self.notes(text, filters)
+        streamed = ""
         try:
             for item in self.bot.stream(message, history, **filters):
                 if isinstance(item, Answer):
                     # The cited papers' records, not the statistics: those are built after
                     # the first answer (QABot.warm_up), not inside it.
                     papers = self.bot.papers_by_id([c.paper_id for c in item.citations])
-                    shown += answer_messages(item, item.standalone_question, papers)
+                    shown += answer_messages(item, item.standalone_question, papers, turn, note)
                     history = [*history, {"role": "user", "content": item.question}, item.as_turn()]
                     yield "", shown, history
                     return
-                text += item
-                yield "", [*shown, {"role": "assistant", "content": answer_markdown(text)}], history
+                streamed += item
+                bubble = answer_markdown(streamed)
+                bubble = f"{note}\n\n{bubble}" if note else bubble
+                yield "", [*shown, {"role": "assistant", "content": bubble}], history
         except QABotError as exc:
             yield (
                 "",
@@ -228,6 +256,20 @@ class ChatService:
         except Exception:  # the UI must stay usable; the details go to the server log
             log.exception("unexpected error while answering %r", str(message)[:200])
             yield "", [*shown, {"role": "assistant", "content": FAILURE}], history
+
+    def notes(self, question: str, filters: dict[str, Any]) -> str:
+        """What the reader must know to read the answer right, above it: that filters are on
+        (in words), and that a long question was shortened to the limit."""
+        lines = []
+        if words := filters_in_words(filters):
+            lines.append(f"*Filters on: papers {md_escape(words)}.*")
+        limit = self.bot.settings.retrieval.max_question_chars
+        if len(question.strip()) > limit:
+            lines.append(
+                f"*Your question is {len(question.strip()):,} characters long; only its first "
+                f"{limit:,} were read.*"
+            )
+        return "\n\n".join(lines)
 
     def chat(
         self,
@@ -264,24 +306,6 @@ class ChatService:
             yield f"Error: {FAILURE_TEXT}"
 
 
-def stated_note(profiles: list[Profile], papers: int) -> str:
-    """Where the papers come from, per source: each profile's own listed and stated counts
-    (never one sum: a lab's profiles share papers), and the paper files' papers (JSONL, BibTeX, CSL-JSON, RIS)."""
-    listed = {i for p in profiles for i in p.paper_ids}
-    jsonl = papers - len(listed) if listed else 0
-    if len(profiles) == 1 and jsonl <= 0:
-        stated = profiles[0].papers_stated
-        return f" (the profile states {stated})" if stated and stated != papers else ""
-    parts = [
-        f"{md_escape(p.name)}'s profile lists {len(p.paper_ids) or p.papers_listed}"
-        + (f" and states {p.papers_stated}" if p.papers_stated is not None else "")
-        for p in profiles
-    ]
-    if jsonl > 0:
-        parts.append(f"{jsonl} from paper files")
-    return f" ({'; '.join(parts)})" if parts else ""
-
-
 def header_markdown(bot: QABot, overview: IndexOverview | None = None) -> str:
     overview = overview or bot.overview()
     summary = overview.summary
@@ -306,119 +330,12 @@ def header_markdown(bot: QABot, overview: IndexOverview | None = None) -> str:
 def badge_markdown(bot: QABot) -> str:
     if bot.answerer == "extractive":
         return (
-            "**Offline extractive mode**: answers quote the abstracts, no LLM. To use an "
-            "LLM, set `OPENAI_API_KEY`, or `OPENAI_BASE_URL` for a local server, and restart."
+            "**Answerer: offline extractive mode.** Answers quote the papers' abstracts; no "
+            "language model is used.\n\n*For whoever runs this bot:* to answer with an LLM, "
+            "set `OPENAI_API_KEY` (or `OPENAI_BASE_URL` for a local server) and restart it."
         )
     endpoint = bot.settings.openai_base_url or "api.openai.com"
     return f"**Answerer:** `{md_escape(bot.answerer)}` via {md_escape(endpoint)}"
-
-
-def portfolio_figures(bot: QABot, profile: str | None = None) -> tuple[Any, ...]:
-    """The Portfolio tab's contents, exact from the metadata (one profile's, if given)."""
-    import pandas as pd
-
-    profile = profile if profile and profile != ALL_PROFILES else None
-    report = bot.portfolio(profile=profile)
-    stated = stated_note(report.profiles, report.papers_indexed)
-    whose = f"{md_escape(report.profiles[0].name)}'s profile: " if profile else ""
-    basis = (
-        f"Co-author counts cover listed authors only ({report.truncated_author_lists} lists end "
-        "in “et al.”)."
-        if report.truncated_author_lists
-        else "Co-author counts are exact: every author list is complete."
-    )
-    summary = (
-        f"{whose}**{report.papers_indexed} papers indexed**{stated}. Earliest: "
-        f"{md_escape(report.earliest or 'n/a')}. Latest: {md_escape(report.latest or 'n/a')}. "
-        f"{basis}"
-    )
-    years = pd.DataFrame(
-        {
-            "year": [str(y) for y in report.counts_by_year],
-            "papers": list(report.counts_by_year.values()),
-        }
-    )
-    cats = pd.DataFrame(
-        {
-            "category": list(report.counts_by_category),
-            "papers": list(report.counts_by_category.values()),
-        }
-    )
-    coauthors = pd.DataFrame(
-        [(a.name, a.papers) for a in report.top_coauthors], columns=["co-author", "papers"]
-    )
-    affiliations = pd.DataFrame(
-        list(report.counts_by_affiliation.items())[:MAX_LISTED], columns=["affiliation", "papers"]
-    )
-    shown = report.papers_with_code[:MAX_LISTED]
-    more = len(report.papers_with_code) - len(shown)
-    code = f"**Papers with code** ({len(report.papers_with_code)})\n\n" + "\n".join(
-        [f"- {md_escape(t)}" for t in shown] + ([f"- … and {more:,} more"] if more else [])
-    )
-    themes = "**Main themes** (k-means over the paper embeddings)\n\n" + "\n".join(
-        f"- {md_escape(t.label)}: {len(t.paper_ids)} paper{'s' if len(t.paper_ids) > 1 else ''}"
-        for t in report.topics
-    )
-    return summary, years, cats, coauthors, affiliations, code, themes
-
-
-def portfolio_view(
-    bot: QABot, cache: dict[str, tuple[Any, ...]], profile: str | None = None
-) -> tuple[Any, ...]:
-    """The tab's contents, computed once per index generation and profile choice."""
-    try:
-        key = f"{bot.snapshot.generation}|{profile or ALL_PROFILES}"
-        if key not in cache:
-            if not any(k.startswith(f"{bot.snapshot.generation}|") for k in cache):
-                cache.clear()  # a new generation: the old figures are stale
-            cache[key] = portfolio_figures(bot, profile)
-        return cache[key]
-    except QABotError as exc:  # e.g. a damaged paper table: said on the tab, not a traceback
-        return (f"**Error:** {md_escape(str(exc))}", None, None, None, None, "", "")
-
-
-def portfolio_tab(bot: QABot, tab: gr.Tab, names: list[str]) -> None:
-    """Filled when the tab is first opened, not when the page is built: at 100k papers the
-    figures take a second or two that the chat page need not wait for. `names`: the
-    profiles."""
-    pick = gr.Dropdown(
-        [ALL_PROFILES, *names],
-        value=ALL_PROFILES,
-        label="Profile",
-        visible=len(names) > 1,
-        elem_id="qabot-portfolio-profile",
-    )
-    summary = gr.Markdown("Loading the portfolio figures…")
-    with gr.Row():
-        years = gr.BarPlot(
-            None, x="year", y="papers", title="Papers per year", elem_id="qabot-years"
-        )
-        cats = gr.BarPlot(
-            None,
-            x="category",
-            y="papers",
-            title="Papers per arXiv category",
-            sort="-y",
-            elem_id="qabot-categories",
-        )
-    with gr.Row():
-        coauthors = gr.Dataframe(label="Top listed co-authors", interactive=False)
-        affiliations = gr.Dataframe(
-            label="Affiliations (papers listing each)",
-            interactive=False,
-            elem_id="qabot-affiliations",
-        )
-        with gr.Column():
-            code = gr.Markdown()
-            themes = gr.Markdown()
-    cache: dict[str, tuple[Any, ...]] = {}  # per index generation and profile
-
-    def fill(profile: str | None) -> tuple[Any, ...]:
-        return portfolio_view(bot, cache, profile)
-
-    outputs = [summary, years, cats, coauthors, affiliations, code, themes]
-    tab.select(fill, pick, outputs, api_visibility="private")
-    pick.change(fill, pick, outputs, api_visibility="private")
 
 
 def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
@@ -427,75 +344,131 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
     service = ChatService(bot)
     lo, hi = service.bounds
     with gr.Blocks(title="qabot") as demo:
-        gr.Markdown(header_markdown(bot, service.overview))
-        with gr.Tab("Chat"), gr.Row():
-            with gr.Column(scale=3):
+        gr.Markdown(header_markdown(bot, service.overview), elem_classes=["qabot-header"])
+        with gr.Tabs() as tabs:
+            with gr.Tab("Chat", id="chat"):
                 chatbot = gr.Chatbot(
                     label="Conversation",
+                    show_label=False,
                     height=560,
+                    autoscroll=False,  # the answer is scrolled to its start instead
                     buttons=["copy"],
-                    placeholder="Ask a question about the papers.",
+                    placeholder="Ask a question about the papers, or start with one of these:",
+                    examples=[{"text": q} for q in EXAMPLES],
                     elem_id="qabot-chat",
                 )
-                with gr.Row():
+                with gr.Row(equal_height=True):
                     box = gr.Textbox(
-                        placeholder="e.g. What has this group done on reward hacking?",
+                        label="Your question",
                         show_label=False,
+                        placeholder="e.g. What has this group done on reward hacking?",
                         scale=6,
+                        min_width=200,
                         elem_id="qabot-question",
                         max_length=20_000,
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="qabot-ask")
-                new_chat = gr.Button("New chat", size="sm", elem_id="qabot-new")
-                gr.Examples(EXAMPLES, inputs=box, label="Try")
-            with gr.Column(scale=1):
+                    send = gr.Button(
+                        "Ask", variant="primary", scale=1, min_width=70, elem_id="qabot-ask"
+                    )
+                with gr.Row(equal_height=True):
+                    chips = gr.HTML("", elem_id="qabot-chips", padding=False)
+                    clear = gr.Button(
+                        "Clear filters", size="sm", visible=False, elem_id="qabot-clear", scale=0
+                    )
+                    new_chat = gr.Button("New chat", size="sm", elem_id="qabot-new", scale=0)
+                with gr.Accordion("Filters", open=False, elem_id="qabot-filters"):
+                    with gr.Row():
+                        year_from = gr.Slider(
+                            lo, hi, value=lo, step=1, label="From year", elem_id="qabot-from"
+                        )
+                        year_to = gr.Slider(
+                            lo, hi, value=hi, step=1, label="To year", elem_id="qabot-to"
+                        )
+                    cats = gr.CheckboxGroup(
+                        [(category_title(c), c) for c in service.categories],
+                        label="arXiv categories",
+                        elem_id="qabot-categories-filter",
+                    )
+                    with gr.Row():
+                        author = gr.Dropdown(
+                            service.authors,
+                            value=None,
+                            allow_custom_value=True,
+                            label="Author (any part of the name)",
+                        )
+                        affiliation = gr.Dropdown(
+                            [(affiliation_name(a), a) for a in service.affiliations],
+                            value=None,
+                            allow_custom_value=True,
+                            label="Affiliation (any part of the name)",
+                        )
+                        profile = gr.Dropdown(
+                            [ALL_PROFILES, *service.profiles],
+                            value=ALL_PROFILES,
+                            label="Profile",
+                            visible=len(service.profiles) > 1,
+                            elem_id="qabot-profile",
+                        )
+                    has_code = gr.Checkbox(
+                        False, label="Only papers with code", elem_id="qabot-has-code"
+                    )
+            with gr.Tab("Portfolio", id="portfolio") as tab:
+                themes, theme_list = portfolio_tab(bot, tab, service.profiles)
+            with gr.Tab("About", id="about"):
                 gr.Markdown(
                     badge_markdown(bot), elem_classes=["qabot-badge"], elem_id="qabot-badge"
                 )
-                with gr.Accordion("Filters", open=True):
-                    year_from = gr.Slider(lo, hi, value=lo, step=1, label="From year")
-                    year_to = gr.Slider(lo, hi, value=hi, step=1, label="To year")
-                    cats = gr.CheckboxGroup(
-                        [(category_label(c), c) for c in service.categories],
-                        label="arXiv categories",
-                    )
-                    author = gr.Dropdown(
-                        service.authors,
-                        value=None,
-                        allow_custom_value=True,
-                        label="Author (any part of the name)",
-                    )
-                    affiliation = gr.Dropdown(
-                        service.affiliations,
-                        value=None,
-                        allow_custom_value=True,
-                        label="Affiliation (any part of the name)",
-                    )
-                    profile = gr.Dropdown(
-                        [ALL_PROFILES, *service.profiles],
-                        value=ALL_PROFILES,
-                        label="Profile",
-                        visible=len(service.profiles) > 1,
-                        elem_id="qabot-profile",
-                    )
-                    has_code = gr.Checkbox(False, label="Only papers with code")
-        with gr.Tab("Portfolio") as tab:
-            portfolio_tab(bot, tab, service.profiles)
         history = gr.State([])
-        inputs = [
-            box,
-            chatbot,
-            history,
-            year_from,
-            year_to,
-            cats,
-            author,
-            has_code,
-            affiliation,
-            profile,
-        ]
+        controls = [year_from, year_to, cats, author, has_code, affiliation, profile]
+        inputs = [box, chatbot, history, *controls[:5], affiliation, profile]
+        outputs = [box, chatbot, history]
         for trigger in (box.submit, send.click):
-            trigger(service.respond, inputs, [box, chatbot, history], api_visibility="private")
+            trigger(service.respond, inputs, outputs, api_visibility="private").then(
+                None, js=SCROLL_TO_ANSWER
+            )
+
+        def example(evt: gr.SelectData) -> str:
+            return str(evt.value.get("text", "")) if isinstance(evt.value, dict) else ""
+
+        chatbot.example_select(example, None, box, api_visibility="private").then(
+            service.respond, inputs, outputs, api_visibility="private"
+        ).then(None, js=SCROLL_TO_ANSWER)
+
+        def ask_theme(index: int, names: list[str]) -> tuple[Any, str]:
+            return gr.Tabs(selected="chat"), theme_question(names[index])
+
+        themes.click(ask_theme, [themes, theme_list], [tabs, box], api_visibility="private").then(
+            service.respond, inputs, outputs, api_visibility="private"
+        ).then(None, js=SCROLL_TO_ANSWER)
+
+        # The filters in words beside the input, and "Clear filters" while any is on.
+        def show_chips(*values: Any) -> tuple[str, Any]:
+            words = filters_in_words(_filters(*values[:5], service.bounds, *values[5:]))
+            return filter_chips(words), gr.Button(visible=bool(words))
+
+        for control in controls:
+            control.change(show_chips, controls, [chips, clear], api_visibility="private")
+        clear.click(
+            lambda: (lo, hi, [], None, False, None, ALL_PROFILES),
+            None,
+            controls,
+            api_visibility="private",
+        )
+
+        # A reversed range is refused at the control: moving one end past the other moves both.
+        def keep_order(moved: float, other: float, moved_is_from: bool) -> Any:
+            if moved_is_from and moved > other or not moved_is_from and moved < other:
+                return gr.Slider(value=moved)
+            return gr.Slider()
+
+        year_from.change(
+            lambda a, b: keep_order(a, b, True), [year_from, year_to], year_to,
+            api_visibility="private",
+        )  # fmt: skip
+        year_to.change(
+            lambda b, a: keep_order(b, a, False), [year_to, year_from], year_from,
+            api_visibility="private",
+        )  # fmt: skip
         # A new chat forgets the conversation but keeps a question being typed. The chat's own
         # trash button must forget the hidden history too, or follow-ups would use it.
         new_chat.click(lambda: ([], []), None, [chatbot, history], api_visibility="private")
@@ -544,6 +517,23 @@ def take_defaults(demo: gr.Blocks, api_name: str, fn: Any) -> None:
     demo.validate_inputs = validate_inputs  # type: ignore[method-assign]
 
 
+def page_theme() -> gr.themes.Base:
+    """The Soft theme with AA contrast: its indigo 500 under white text is 4.5:1 only for
+    large text, and its labels are indigo on pale indigo (3.6:1)."""
+    return gr.themes.Soft().set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover_dark="*primary_800",
+        button_primary_text_color="white",
+        button_secondary_background_fill_hover_dark="*primary_700",
+        block_label_text_color="*neutral_700",
+        block_title_text_color="*neutral_700",
+        block_label_text_color_dark="*neutral_200",
+        block_title_text_color_dark="*neutral_200",
+    )
+
+
 def startup_text(url: str, share: bool) -> str:
     """What a served app says on stdout, where Gradio's own lines would be: the address, and
     how to get a public link in qabot's terms (Gradio prints the public link itself)."""
@@ -590,8 +580,9 @@ def launch(
             share=share,
             auth=auth,
             prevent_thread_lock=True,
-            theme=gr.themes.Soft(),
+            theme=page_theme(),
             css=CSS,
+            head=HEAD,
             show_error=False,
             # Gradio's start-up lines advise `share=True` in `launch()`; qabot prints its own.
             quiet=True,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
 import logging
+import re
 import shutil
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +24,15 @@ from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
 from qabot import QABot
+from qabot.domain.records import Answer, Citation
+from qabot.interfaces.web.portfolio_tab import portfolio_figures, portfolio_view, theme_question
+from qabot.interfaces.web.render import answer_messages, highlight
 from qabot.interfaces.web.ui import (
     FAILURE,
     ChatService,
     header_markdown,
-    highlight,
     launch,
     md_escape,
-    portfolio_figures,
-    portfolio_view,
 )
 from tests.conftest import BPD_ID, ROOT, make_settings
 
@@ -60,6 +64,28 @@ def served(extractive_bot: QABot) -> Iterator[str]:
     demo.close()
 
 
+@dataclass
+class Card:
+    title: str
+    body: str
+    opened: bool
+    anchor: str
+
+
+_CARD = re.compile(
+    r'<details class="qabot-card" id="(?P<id>[^"]+)"(?P<open> open)?><summary>(?P<title>.*?)'
+    r"</summary>(?P<body>.*?)</details>"
+)
+
+
+def _cards(shown: list[dict[str, Any]]) -> list[Card]:
+    """The source cards of the chat's last answer (HTML `<details>`, one per source)."""
+    return [
+        Card(html.unescape(m["title"]), m["body"], bool(m["open"]), m["id"])
+        for m in _CARD.finditer(str(shown[-1]["content"]))
+    ]
+
+
 def _last_text(states: list[Any]) -> str:
     return " ".join(str(m["content"]) for m in states[-1][1])
 
@@ -69,11 +95,13 @@ def test_respond_streams_and_ends_with_cards(service: ChatService) -> None:
     assert len(states) > 1, "the answer streams"
     box, shown, history = states[-1]
     assert box == "" and shown[0]["role"] == "user"
-    cards = [m for m in shown if m.get("metadata")]
-    assert cards and cards[0]["metadata"]["title"].startswith(r"\[1\] The Boltzmann Policy")
-    assert "<mark>" in cards[0]["content"], "matched words are highlighted"
-    assert "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · AI" in cards[0]["content"]
-    assert "status" not in cards[0]["metadata"], "the first card starts open"
+    cards = _cards(shown)
+    assert cards and cards[0].title.startswith("[1] The Boltzmann Policy")
+    assert "<mark>" in cards[0].body, "the quoted sentence is highlighted"
+    assert (
+        "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · Artificial Intelligence" in cards[0].body
+    ), "the category by name"
+    assert cards[0].opened and not any(c.opened for c in cards[1:]), "the first card starts open"
     assert history == [
         {"role": "user", "content": BPD_Q},
         {"role": "assistant", "content": history[1]["content"], "citations": [BPD_ID]},
@@ -87,8 +115,8 @@ def test_a_chat_answer_does_not_build_the_statistics(
     built after a server's first answer, not inside it."""
     bot = QABot(make_settings(bundled_store), embeddings=embeddings)
     *_, (_, shown, _) = ChatService(bot).respond(BPD_Q, [], [], None, None, None, None, False)
-    cards = [m for m in shown if m.get("metadata")]
-    assert "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · AI" in cards[0]["content"]
+    cards = _cards(shown)
+    assert "Cassidy Laidlaw, Anca Dragan · Apr 22, 2022 · Artificial Intelligence" in cards[0].body
     assert not bot.live.has_statistics
 
 
@@ -113,11 +141,11 @@ def test_ui_filters_reach_retrieval(service: ChatService) -> None:
     *_, (_, shown, _) = service.respond(
         "human models and reward inference", [], [], 2024, hi, ["LG"], None, True
     )
-    cards = [m for m in shown if m.get("metadata")]
+    cards = _cards(shown)
     papers = {p.title: p for p in service.bot.snapshot.papers}
     assert cards
     for card in cards:
-        title = card["metadata"]["title"].split("] ", 1)[1].replace("\\", "")
+        title = card.title.split("] ", 1)[1]
         paper = papers[title]
         assert paper.year >= 2024 and paper.category == "LG" and paper.has_code
 
@@ -147,17 +175,40 @@ def test_escaping_makes_markup_inert() -> None:
     assert "<" not in escaped and "![" not in escaped and "](" not in escaped.replace("\\]", "")
     marked = highlight("Reward <b>hacking</b> happens", "reward hacking")
     assert marked == "<mark>Reward</mark> &lt;b&gt;<mark>hacking</mark>&lt;/b&gt; happens"
+    card = _cards(
+        answer_messages(
+            Answer(
+                question="q",
+                standalone_question="q",
+                answer="It says so [1].",
+                answerer="extractive",
+                citations=[
+                    Citation(
+                        number=1,
+                        paper_id="x",
+                        title='<img src=x onerror="alert(1)"> T',
+                        authors="<b>Eve</b>",
+                        url='javascript:alert(1)//"><script>',
+                        text="A </details><script>alert(2)</script> passage.",
+                    )
+                ],
+            ),
+            "q",
+        )
+    )[0]
+    assert card.title == '[1] <img src=x onerror="alert(1)"> T', "the title shows as text"
+    assert "<script>" not in card.body and "<b>" not in card.body and "javascript" not in card.body
 
 
 def test_ui_affiliation_filter_reaches_retrieval(service: ChatService) -> None:
     *_, (_, shown, _) = service.respond(
         "language models", [], [], None, None, None, None, False, "DeepMind"
     )
-    cards = [m for m in shown if m.get("metadata")]
+    cards = _cards(shown)
     papers = {p.title: p for p in service.bot.snapshot.papers}
     assert cards and "deepmind" in service.affiliations
     for card in cards:
-        title = card["metadata"]["title"].split("] ", 1)[1].replace("\\", "")
+        title = card.title.split("] ", 1)[1]
         assert "deepmind" in papers[title].affiliations
 
 
@@ -166,6 +217,7 @@ def test_a_lab_header_and_profile_picker(lab_bot: QABot) -> None:
     assert "Anca Dragan, Jessy Lin" in header and "2 profiles are indexed" in header
     assert "Anca Dragan's profile lists 50 and states 66" in header
     assert "Jessy Lin's profile lists 11 and states 11" in header and "77" not in header
+    assert header.count("only the papers a profile page lists can be indexed") == 1
     service = ChatService(lab_bot)
     assert service.profiles == ["Anca Dragan", "Jessy Lin"]
     *_, (_, shown, _) = service.respond(
@@ -174,9 +226,9 @@ def test_a_lab_header_and_profile_picker(lab_bot: QABot) -> None:
     assert "listed on Jessy Lin's profile: 11 of 11" in shown[1]["content"]
     summary, *_, affiliations, _, _ = portfolio_figures(lab_bot, "Jessy Lin")
     assert summary.startswith("Jessy Lin's profile: **11 papers indexed**")
-    assert (
-        dict(zip(affiliations["affiliation"], affiliations["papers"], strict=True))["deepmind"] == 3
-    )
+    assert list(affiliations.columns) == ["Affiliation", "Papers"], "headers a person writes"
+    by_name = dict(zip(affiliations["Affiliation"], affiliations["Papers"], strict=True))
+    assert by_name["Google DeepMind"] == 3, "display names, not slugs"
     everyone = portfolio_figures(lab_bot, "All profiles")[0]
     assert "**50 papers indexed** (Anca Dragan's profile lists 50" in everyone
 
@@ -194,7 +246,7 @@ def test_the_header_names_the_owner_of_a_bibliography_corpus(
     assert header.startswith("# qabot · Maja Lindqvist\n"), header
     assert "profiles are indexed" not in header
     summary, *_, coauthors, _, _, _ = portfolio_figures(bot)
-    assert "Maja Lindqvist" not in list(coauthors["co-author"]), "not her own co-author"
+    assert "Maja Lindqvist" not in list(coauthors["Co-author"]), "not her own co-author"
     assert "lists end in “et al.”" in summary, "one Zotero entry ends in 'and others'"
 
 
@@ -346,7 +398,7 @@ def test_app_py_reports_a_damaged_index_in_one_line(store_copy: Path) -> None:
 
 
 def test_a_survey_renders_as_a_list_with_its_text_escaped() -> None:
-    from qabot.interfaces.web.ui import answer_markdown
+    from qabot.interfaces.web.render import answer_markdown
 
     text = "2 papers match:\n\n### Reward, learning\n- “A <b>x</b>” (2020): Uses *stars* [1].\n- Next [2]."
     rendered = answer_markdown(text)
@@ -354,6 +406,8 @@ def test_a_survey_renders_as_a_list_with_its_text_escaped() -> None:
     assert lines[2] == "### Reward, learning" and lines[3].startswith("- “A &lt;b&gt;x&lt;/b&gt;”")
     assert "\\*stars\\*" in lines[3] and "\\[1\\]" in lines[3], "inline markup stays inert"
     assert answer_markdown("#hashtag [1]") == "\\#hashtag \\[1\\]", "only '### ' opens a heading"
+    assert answer_markdown("**Reward <b>**") == "**Reward &lt;b&gt;**", "a compared side is bold"
+    assert answer_markdown("**a** and *b*") == "\\*\\*a\\*\\* and \\*b\\*", "not inline bold"
 
 
 # -- bad values at the boundary ---------------------------------------------------------------
@@ -605,3 +659,60 @@ def test_app_py_on_a_taken_port_is_one_line(store_copy: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1, done.stderr
     assert f"Port {port} on 127.0.0.1 is taken" in done.stderr and "--port N" in done.stderr
+
+
+# -- issue 27: honest at a glance -------------------------------------------------------------
+
+
+def test_a_reversed_year_range_is_refused(service: ChatService) -> None:
+    *_, (_, shown, history) = service.respond(
+        "reward hacking", [], [], 2025, 2021, None, None, False
+    )
+    assert shown[-1]["content"].startswith("**Error:** the year range is reversed")
+    assert "From year” 2025 is after “To year” 2021" in shown[-1]["content"]
+    assert history == [], "nothing was asked"
+
+
+def test_the_answer_says_which_filters_are_on(service: ChatService) -> None:
+    lo, hi = service.bounds
+    *_, (_, shown, _) = service.respond("reward hacking", [], [], 2025, hi, ["LG"], None, True)
+    assert shown[1]["content"].startswith(
+        "*Filters on: papers from 2025 on, in Machine Learning, that link their code.*"
+    ), shown[1]["content"]
+    *_, (_, shown, _) = service.respond("reward hacking", [], [], lo, hi, None, None, False)
+    assert "Filters on" not in shown[1]["content"], "the full slider range is no filter"
+
+
+def test_a_shortened_question_is_said_in_the_chat(service: ChatService) -> None:
+    limit = service.bot.settings.retrieval.max_question_chars
+    question = "reward hacking " * (limit // 10)
+    *_, (_, shown, _) = service.respond(question, [], [], None, None, None, None, False)
+    assert (
+        f"Your question is {len(question.strip()):,} characters long; only its first "
+        f"{limit:,} were read." in shown[1]["content"]
+    )
+
+
+def test_the_header_explains_the_stated_count(extractive_bot: QABot) -> None:
+    assert (
+        "**50 papers indexed** (the profile page states 66 papers but lists only these 50, and "
+        "only listed papers can be indexed)" in header_markdown(extractive_bot)
+    )
+
+
+def test_portfolio_years_are_continuous_and_categories_named(extractive_bot: QABot) -> None:
+    _, years, cats, *_, themes = portfolio_figures(extractive_bot)
+    labels = list(years["Year"])
+    assert (
+        labels[:3] == ["2019", "2020", "2021"]
+        and dict(zip(labels, years["Papers"], strict=True))["2020"] == 0
+    )
+    assert all(not label.isdigit() or int(label) < dt.date.today().year for label in labels)
+    assert "Machine Learning" in list(cats["Category"]) and "LG" not in list(cats["Category"])
+    assert themes and all("," not in name for name, _ in themes), "names, not keyword lists"
+
+
+def test_a_theme_link_asks_a_survey_question(extractive_bot: QABot) -> None:
+    *_, themes = portfolio_figures(extractive_bot)
+    answer = extractive_bot.ask(theme_question(themes[0][0]))
+    assert answer.shape == "survey" and answer.citations, answer.answer
