@@ -162,28 +162,27 @@ def check_vector_files(store: Path, files: dict[str, FileSum]) -> list[FileProbl
 
 
 VECTORS_FIX = (
-    "run `qabot ingest`: it rebuilds the live generation and embeds its chunks again (a "
-    "damaged vector index cannot be read back)"
+    "run `qabot ingest` to repair it: it rebuilds the live generation and embeds its chunks "
+    "again (a damaged vector index cannot be read back)"
 )
 
 
+def _listed(problems: list[FileProblem]) -> str:
+    """The first three problems, and how many more."""
+    more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+    return "; ".join(map(str, problems[:3])) + more
+
+
 def vectors_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
-    listed = "; ".join(map(str, problems[:3])) + (
-        f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
-    )
     return IndexCorruptError(
-        f"The vector index in {where} is damaged ({listed}). Run `qabot ingest` to repair it: "
-        "it rebuilds the live generation and embeds its chunks again (a damaged vector index "
-        "cannot be read back)."
+        f"The vector index in {where} is damaged ({_listed(problems)}). "
+        f"{VECTORS_FIX[0].upper()}{VECTORS_FIX[1:]}."
     )
 
 
 def files_damaged(where: str, problems: list[FileProblem]) -> IndexCorruptError:
-    listed = "; ".join(map(str, problems[:3])) + (
-        f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
-    )
     return IndexCorruptError(
-        f"The index in {where} is damaged: {listed}. Run `qabot ingest` to repair it "
+        f"The index in {where} is damaged: {_listed(problems)}. Run `qabot ingest` to repair it "
         "(it rebuilds the damaged generation, reusing the stored vectors); `qabot check` "
         "lists everything that is wrong."
     )
