@@ -120,6 +120,13 @@ RULES: list[tuple[str, str, str]] = [
         "serves MCP over stdio until its client leaves: tests/interfaces/mcp/test_server.py drives it with "
         "the official mcp client",
     ),
+    (
+        r"--dataset subset\.jsonl",
+        "skip",
+        "a measurement against llama.cpp's server (docs/measurements.md): "
+        "tests/integration/test_llama_server.py starts that server and asks through the same "
+        "client",
+    ),
     (r"^qabot eval\b", "slow", "scores the eval set"),
     (
         r"^(chroma run|export QABOT_CHROMA_URL=)",
