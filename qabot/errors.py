@@ -121,6 +121,10 @@ class LLMUnavailableError(LLMError):
     failed, the stream was cut): the question is answered without it. A configuration error (a
     bad key, a wrong URL or model name) stays an `LLMError`: falling back would hide it."""
 
+    # Out of time (the question's deadline, the client's timeout) rather than failed: the
+    # reader is told which.
+    timed_out: bool = False
+
 
 class ConfigError(QABotError):
     """A setting is invalid or a needed credential is missing."""

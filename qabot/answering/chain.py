@@ -29,10 +29,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# What an answer says first when the model did not answer and the abstracts are quoted instead.
+# What an answer says first when the model did not answer and the abstracts are quoted
+# instead: out of time, or failed (a 5xx, a malformed reply, a stream cut off).
 FALLBACK_NOTE = (
     "The language model did not answer in time, so this answer quotes the abstracts instead."
 )
+FAILED_NOTE = (
+    "The language model's server did not give a usable answer, so this answer quotes the "
+    "abstracts instead."
+)
+FALLBACK_NOTES = (FALLBACK_NOTE, FAILED_NOTE)
 
 
 class AnswerChain:
@@ -132,7 +138,7 @@ class AnswerChain:
                 # What it had written is dropped; a configuration error is not caught here.
                 log.warning("answering without the model: %s", exc)
                 answerer = f"extractive (fallback: {self.answerer} did not answer)"
-                note = FALLBACK_NOTE + "\n\n"
+                note = (FALLBACK_NOTE if exc.timed_out else FAILED_NOTE) + "\n\n"
                 yield ("\n\n" if pieces else "") + note
                 shape = state.text_shape
                 pieces = [note, *shape.extractive(state, shape.sources(state))]

@@ -48,12 +48,17 @@ def llm_failure(exc: Exception, endpoint: str) -> LLMError:
     detail = f"{type(exc).__name__}: {exc}"
     if len(detail) > 300:
         detail = detail[:300] + "…"
+    import openai
+
     kind = LLMUnavailableError if transient(exc) else LLMError
-    return kind(
+    failure = kind(
         f"The language model at {endpoint} failed ({detail}). Check that the server is running "
         "and that OPENAI_BASE_URL, OPENAI_API_KEY and QABOT_OPENAI__MODEL are right, or set "
         "QABOT_LLM=extractive to answer without an LLM."
     )
+    if isinstance(failure, LLMUnavailableError):
+        failure.timed_out = isinstance(exc, openai.APITimeoutError)
+    return failure
 
 
 T = TypeVar("T")
@@ -87,17 +92,17 @@ class Deadline:
         return part
 
     def expired(self) -> LLMError:
-        if self.step:
-            return LLMUnavailableError(
-                f"The language model at {self.endpoint} did not answer within this step's "
-                f"share ({self.seconds:.1f} s) of the question's deadline."
-            )
-        return LLMUnavailableError(
-            f"The language model at {self.endpoint} did not finish answering within the "
+        late = LLMUnavailableError(
+            f"The language model at {self.endpoint} did not answer within this step's "
+            f"share ({self.seconds:.1f} s) of the question's deadline."
+            if self.step
+            else f"The language model at {self.endpoint} did not finish answering within the "
             f"question's deadline of {self.seconds:g} s (QABOT_OPENAI__DEADLINE). Check that the "
             "server is running and not overloaded, raise the deadline for a slow local model, "
             "or set QABOT_LLM=extractive to answer without an LLM."
         )
+        late.timed_out = True
+        return late
 
     def call(self, func: Callable[[], T]) -> T:
         """`func()`, or LLMError once the budget is spent."""

@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
-from qabot.answering.chain import FALLBACK_NOTE
+from qabot.answering.chain import FALLBACK_NOTES
 from qabot.answering.citations import CITATION, marker_numbers
 from qabot.domain.records import Answer
 
@@ -186,7 +186,7 @@ def is_framing(sentence: str) -> bool:
         return False
     text = sentence.strip()
     heading = text.startswith("#") or bool(re.fullmatch(r"\*\*[^*]+\*\*", text))
-    if text == FALLBACK_NOTE:  # says how the answer was made, not what the papers say
+    if text in FALLBACK_NOTES:  # says how the answer was made, not what the papers say
         return True
     return heading or text.endswith(":") or bool(REFUSAL.search(text))
 

@@ -17,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 from typer.testing import CliRunner
 
 from qabot import LLMError, QABot, Settings
-from qabot.answering.chain import FALLBACK_NOTE
+from qabot.answering.chain import FAILED_NOTE, FALLBACK_NOTE, FALLBACK_NOTES
 from qabot.domain.records import Answer
 from qabot.errors import LLMUnavailableError
 from qabot.evaluation.runner import EvalItem, run_eval
@@ -94,9 +94,10 @@ def test_a_transient_failure_is_retried(bot: QABot, fresh: FakeOpenAIServer, fau
     assert len(fresh.requests) >= 3, "the failed request was retried"
 
 
-def _fallback(answer: Answer) -> None:
-    """An answer the extractive answerer wrote because the model did not answer, saying so."""
-    assert answer.answer.startswith(FALLBACK_NOTE), answer.answer[:200]
+def _fallback(answer: Answer, note: str = FAILED_NOTE) -> None:
+    """An answer the extractive answerer wrote because the model did not answer, saying so,
+    and saying why: out of time, or failed."""
+    assert answer.answer.startswith(note), answer.answer[:200]
     assert answer.answerer == "extractive (fallback: openai:fake-model did not answer)"
     assert not answer.abstained and answer.citations[0].paper_id == BPD_ID
 
@@ -115,7 +116,7 @@ def test_a_model_that_does_not_answer_is_answered_around_in_bounded_time(
     start = time.perf_counter()
     answer = bot.ask(BPD_Q)
     assert time.perf_counter() - start < BOUND
-    _fallback(answer)
+    _fallback(answer, FALLBACK_NOTE if faults[0] == "hang" else FAILED_NOTE)
 
 
 def test_a_configuration_error_is_an_error_not_a_fallback(
@@ -142,7 +143,7 @@ def test_a_cut_stream_is_not_passed_off_as_an_answer(bot: QABot, fresh: FakeOpen
     assert isinstance(answer, Answer)
     _fallback(answer)
     streamed = "".join(p for p in pieces[:-1] if isinstance(p, str))
-    assert FALLBACK_NOTE in streamed, "the reader is told, where the cut-off text stopped"
+    assert FAILED_NOTE in streamed, "the reader is told, where the cut-off text stopped"
 
 
 def test_invented_citations_from_the_endpoint_are_dropped(
@@ -171,7 +172,7 @@ def test_cli_streams_and_fails_cleanly(
     assert "answered by: openai:fake-model" in ok.output
     fresh.fail(*["500"] * 6)
     around = runner.invoke(app, ["ask", BPD_Q])
-    assert around.exit_code == 0 and around.stdout.startswith(FALLBACK_NOTE), around.output
+    assert around.exit_code == 0 and around.stdout.startswith(FAILED_NOTE), around.output
     assert "answered by: extractive (fallback: openai:fake-model did not answer)" in around.output
     fresh.fail(*["401"] * 6)
     bad = runner.invoke(app, ["ask", BPD_Q])
@@ -186,9 +187,10 @@ def test_the_ui_reports_every_fault_and_stays_usable(bot: QABot, fresh: FakeOpen
         fresh.fail(*faults)
         states = list(service.respond(BPD_Q, [], [], None, None, None, None, False))
         chat = states[-1][1]
-        assert chat[1]["content"].startswith(FALLBACK_NOTE), chat[1]["content"][:200]
+        assert chat[1]["content"].startswith(FALLBACK_NOTES), chat[1]["content"][:200]
         assert [m["role"] for m in chat].count("user") == 1 and "Traceback" not in str(chat)
-        assert sum(FALLBACK_NOTE in str(m["content"]) for m in chat) == 1, "one answer only"
+        notes = sum(note in str(m["content"]) for m in chat for note in FALLBACK_NOTES)
+        assert notes == 1, "one answer only"
     fresh.faults.clear()
     fresh.fail(*["401"] * 6)
     states = list(service.respond(BPD_Q, [], [], None, None, None, None, False))
@@ -307,7 +309,7 @@ def test_one_deadline_covers_the_whole_question(
     took = time.perf_counter() - start
     assert took < 4, f"answered after {took:.1f} s, not within the 2 s deadline"
     assert isinstance(answer, Answer)
-    _fallback(answer)
+    _fallback(answer, FALLBACK_NOTE)
     fresh.faults.clear()
     assert bot.ask(BPD_Q).citations, "the next question gets its own deadline"
 
