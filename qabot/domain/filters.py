@@ -73,19 +73,24 @@ class Filters(BaseModel):
         # "  " would match no name at all; an empty box means no author filter.
         return value.strip() or None if value is not None else None
 
+    def years_in_words(self) -> str:
+        """The year range as a phrase: "from 2025", "from 2021 to 2024", "from 2025 on", "up
+        to 2020", or "" without one."""
+        if self.year_from is not None and self.year_from == self.year_to:
+            return f"from {self.year_from}"
+        if self.year_from is not None and self.year_to is not None:
+            return f"from {self.year_from} to {self.year_to}"
+        if self.year_from is not None:
+            return f"from {self.year_from} on"
+        if self.year_to is not None:
+            return f"up to {self.year_to}"
+        return ""
+
     def in_words(self) -> str:
         """The filters as a phrase after "papers": "from 2025 on, in Machine Learning, by Ada
         Lovelace, that link their code" (paper ids are the previous answer's papers).
         Categories and affiliations by name, never by code or slug: people read this."""
-        parts = []
-        if self.year_from is not None and self.year_from == self.year_to:
-            parts.append(f"from {self.year_from}")
-        elif self.year_from is not None and self.year_to is not None:
-            parts.append(f"from {self.year_from} to {self.year_to}")
-        elif self.year_from is not None:
-            parts.append(f"from {self.year_from} on")
-        elif self.year_to is not None:
-            parts.append(f"up to {self.year_to}")
+        parts = [years] if (years := self.years_in_words()) else []
         if self.categories:
             parts.append(f"in {' or '.join(category_title(c) for c in self.categories)}")
         if self.author:

@@ -75,15 +75,8 @@ class Facts:
 
     def scope(self, route: Route) -> str:
         """The filters in words: "from 2024, in the LG category, that link their code"."""
-        f, parts = route.filters, []
-        if f.year_from is not None and f.year_from == f.year_to:
-            parts.append(f"from {f.year_from}")
-        elif f.year_from is not None and f.year_to is not None:
-            parts.append(f"from {f.year_from} to {f.year_to}")
-        elif f.year_from is not None:
-            parts.append(f"from {f.year_from} on")
-        elif f.year_to is not None:
-            parts.append(f"up to {f.year_to}")
+        f = route.filters
+        parts = [years] if (years := f.years_in_words()) else []
         if f.categories:
             many = len(f.categories) > 1
             labels = " or ".join(category_title(c) for c in f.categories)
