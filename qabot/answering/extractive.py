@@ -18,7 +18,8 @@ from qabot.index.lexical import tokenize
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
 WHO = re.compile(
     r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed)|"
-    r"authors?\b|written by)",
+    # "which reports is she an author on?" asks for her papers (a survey), not who wrote one
+    r"(?<!\ban )(?<!\ba )(?:co-?)?authors?\b|written by)",
     re.I,
 )
 WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)

@@ -15,6 +15,7 @@ The reference then becomes a filter on those papers' ids.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,14 @@ _SET = re.compile(
     r"\b(?:of|among|from)\s+(?:those|these|them|the above|that list|this list)\b|"
     r"\b(?:those|these)\s+(?:papers|ones|publications|results)\b|"
     r"\bwhich of (?:those|these|them)\b",
+    re.I,
+)
+# "the one that rewrites conversations in hindsight", "the one about stochastic environments":
+# a paper of the last list picked by what it is about; the description runs to the
+# question's next clause (" - what dataset …", ": which domains …", "?").
+_DESCRIBED = re.compile(
+    r"\b(?:the|that) one\s+(?:that|which|where|about|on|with|using|from|in|for|introducing|"
+    r"proposing|where)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|$)",
     re.I,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
@@ -133,6 +142,19 @@ def resolve_follow_up(
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not history:
         return None
+    if not ordinal and (described := _DESCRIBED.search(question)):
+        listed = previous_papers(history, papers, index)
+        if (paper := _described_paper(described["desc"], listed)) is not None:
+            before, after = question[: described.start()], question[described.end() :]
+            # "the one about X - what algorithm do they propose?": the question is the clause
+            # after the reference, routed on its own ("X: which …" reads as an overview).
+            asked = re.match(r"\s*[-:;,—–]\s*(?P<rest>\S.*)", after) if not before.strip() else None
+            return FollowUp(
+                paper_ids=[paper.paper_id],
+                title=paper.title,
+                question=" ".join(f"{before}“{paper.title}”{after}".split()),
+                route_text=asked["rest"] if asked else " ".join(f"{before}it{after}".split()),
+            )
     if not (tokenize([question])[0] or ordinal or subset or _IT.search(question)):
         # "and?", "no", "a b c": no word to search for and none that points back. Read as
         # "about the last paper" (or condensed onto the last topic) it was answered with
@@ -165,6 +187,28 @@ def resolve_follow_up(
             route_text=" ".join(f"{before}it{after}".split()),
         )
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
+
+
+def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
+    """The paper of `listed` a description fits best ("that works with language models"):
+    the description's words found in its abstract, and again in its title (what a paper is
+    about, when both abstracts use the words), each weighted by how few of the listed papers
+    use it (what tells them apart). None when none fits or two fit alike."""
+    words = set(tokenize([description])[0])
+    if not words or not listed:
+        return None
+    titles = [set(tokenize([p.title])[0]) for p in listed]
+    texts = [t | set(tokenize([p.abstract or ""])[0]) for t, p in zip(titles, listed, strict=True)]
+    weight = {w: math.log(1 + len(listed) / n) for w in words
+              if (n := sum(w in t for t in texts))}  # fmt: skip
+    scores = sorted(
+        ((sum(weight.get(w, 0.0) for w in words & t) + sum(weight.get(w, 0.0) for w in words & h), i)
+         for i, (t, h) in enumerate(zip(texts, titles, strict=True))),
+        reverse=True,
+    )  # fmt: skip
+    best, at = scores[0]
+    second = scores[1][0] if len(scores) > 1 else 0.0
+    return listed[at] if best > 0 and best > second else None
 
 
 def beyond_the_list(reference: str, listed: int) -> str:
@@ -214,7 +258,8 @@ _BARE_WORDS = set(
     tokenize(
         [
             "what which who when year date authors author wrote code link github published "
-            "venue where any and also more details tell"
+            "venue where any and also more details tell available availability released "
+            "repo repository online"
         ]
     )[0]  # fmt: skip
 )

@@ -67,6 +67,18 @@ QUESTION_WORDS = set(
 )
 
 
+# The words that make a sentence a question ("should", "can", "how", "actually"): never a
+# topic, though a survey's query kept them ("AGI safety governance should").
+ASKING = set(
+    tokenize(
+        [
+            "did do does is are was were be been being has have had can could would should will "
+            "may might must what which who whom whose when where why how actually really please"
+        ]
+    )[0]
+)
+
+
 # English function words beyond bm25s's 33 stop words ("too", "also", "very", "whose"): never
 # a question's subject, though a small corpus may not use them (the scope rule would count a
 # word no abstract uses as a subject the portfolio lacks).
@@ -90,7 +102,10 @@ FUNCTION_WORDS = set(
             "under until up upon us very via we well what whatever when whence whenever where "
             "whereafter whereas whereby wherein whereupon wherever whether which while whither "
             "who whoever whole whom whose why within without would yet you your yours yourself "
-            "yourselves maybe okay ok hi hello hey"
+            "yourselves maybe okay ok hi hello hey "
+            # contractions typed without the apostrophe ("Im interested in …")
+            "im ive id ill youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
+            "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres"
         ]
     )[0]
 )

@@ -26,6 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from qabot.answering.framing import ASKING, FUNCTION_WORDS
 from qabot.answering.framing import FRAME as _FRAME
 from qabot.answering.framing import OVERVIEW_FRAME as _OVERVIEW_FRAME
 from qabot.answering.llm import ROUTE_MAX_TOKENS, STEP_SHARE, Deadline, bounded, llm_failure
@@ -158,7 +159,13 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
             start = lower.index(variant)
             return q[start : start + len(variant)], key in vocab.owners
     for match in _NAME_SEQ.finditer(q):
-        name = re.sub(r"(?:'s|’s)$", "", match.group(0))
+        words = match.group(0).split()
+        # "Has Anca worked on …": a capitalised opening word ("Has", "Did") is not a name.
+        while words and set(tokenize([words[0]])[0]) <= ASKING | FUNCTION_WORDS:
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        name = re.sub(r"(?:'s|’s)$", "", " ".join(words))
         key = name_key(name)
         if key in vocab.keys:  # a variant spelling ("Stuart J. Russell")
             return name, key in vocab.owners
@@ -196,7 +203,9 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(re.escape(author), " ", q, flags=re.I) if author else q
     text = CHRONOLOGICAL.sub(" ", text)
     words = re.findall(r"[\w'’.-]*\w", text)
-    frame = _FRAME | _OVERVIEW_FRAME
+    # Function words and the asking words too: "AGI safety governance — what should I read?"
+    # searched for "AGI safety governance should", and "should" ranked papers that use it.
+    frame = _FRAME | _OVERVIEW_FRAME | FUNCTION_WORDS | ASKING
     keep = [
         w
         for w in words

@@ -217,6 +217,16 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
         titled = [s for s in scored if s[0] == 1]
         if len(titled) == 1:  # one title names it ("the Empower paper": "… to Empower Humans")
             return titled[0][2]
+        # One paper's text uses the name at all ("the paper that extends AlphaZero": only
+        # AssistanceZero's abstract says AlphaZero); the search may rank a paper about the
+        # question's other words ("help human users") above it.
+        pattern = rf"(?<![\w]){re.escape(name.lower())}(?![\w])"
+        using = [h for h in hits
+                 if re.search(pattern, " ".join([h.title, *(e.text for e in h.evidence)]).lower())]  # fmt: skip
+        # Only a name that cannot be an ordinary capitalised word ("AlphaZero", "GPT-4", not
+        # "What" opening a second sentence).
+        if len(using) == 1 and re.search(r".[A-Z0-9]", name):
+            return using[0]
     return referenced_hit(question, hits)
 
 

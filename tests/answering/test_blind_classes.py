@@ -203,3 +203,121 @@ def test_code_for_the_one_paper_of_the_last_answer_is_said_of_that_paper(
     assert code.answer.startswith("“The Boltzmann Policy Distribution: Accounting for")
     assert code.answer.endswith(" 2022) does not link its code [1].")
     assert [c.title.split(":")[0] for c in code.citations] == ["The Boltzmann Policy Distribution"]
+
+
+# -- round two: classes found on a second blind set (dev2), issue 26 -------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # everyday words no abstract uses ("genuinely", "pairwise") next to a close paper
+        "I'm interested in how to make AI agents that genuinely assist people instead of "
+        "taking over the task. What did they publish on that?",
+        "pairwise preference feedback for learning rewards -- papers?",
+    ],
+)
+def test_unknown_everyday_words_do_not_make_an_on_topic_question_out_of_scope(
+    extractive_bot: QABot, question: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained, answer.answer
+    assert answer.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        ("Has Anca worked on recommendation algorithms?", "survey"),
+        ("How did their thinking about human models evolve over the years?", "survey"),
+        ("Which technical reports on large foundation models is she an author on?", "survey"),
+        ("Who co-authored the paper on estimating and penalizing preference shifts?", "who-when"),
+    ],
+)
+def test_openers_and_phrases_route_to_the_papers_text(
+    extractive_bot: QABot, question: str, shape: str
+) -> None:
+    """ "Has Anca" is not an author, "evolve over the years" is not a count per year, "is she
+    an author on" lists papers, and "the paper on X" asks for one paper's authors."""
+    route = extractive_bot.route(question)
+    assert (route.shape, route.filters.author) == (shape, None)
+
+
+def test_the_one_described_picks_from_the_last_list(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        [
+            "Papers explaining when deep RL succeeds or fails?",
+            "the one about stochastic environments - what algorithm do they propose?",
+            "who wrote it?",
+        ],
+    )
+    assert (
+        _titles(answers[1])[0]
+        == "The Effective Horizon Explains Deep RL Performance in Stochastic Environments"
+    )
+    assert "SQIRL" in answers[1].answer
+    assert _titles(answers[2]) == _titles(answers[1])[:1]
+
+
+def test_a_name_only_one_paper_uses_picks_that_paper(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask(
+        "Tell me about the paper that extends AlphaZero to help human users"
+    )
+    assert _titles(answer)[0] == "AssistanceZero"
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        # two parts, each from its own sentence
+        (
+            "which dataset was CTRL-Rec evaluated on, and how many real users were in the study?",
+            ["MovieLens", "19 Letterboxd users"],
+        ),
+        # a count bound to the people counted, not a percentage nearby
+        ("In the Empower paper's user study, how many people took part?", ["18-person"]),
+        # "tokens of context": the counted noun before "of"
+        (
+            "Up to how many tokens of context does Gemini 1.5 show near-perfect retrieval?",
+            ["10M tokens"],
+        ),
+        # after a lead-in clause; what it is a fraction of
+        (
+            "In the paper on manipulation when optimizing LLMs for user feedback, what fraction "
+            "of vulnerable users was enough for the model to learn to target them?",
+            ["2% of users"],
+        ),
+        (
+            "What robot was used in the user study on influencing how people learn to teleoperate?",
+            ["7DOF"],
+        ),
+        (
+            "what were the two application domains for the hindsight-regeneration dialogue agent?",
+            ["mental health support"],
+        ),
+    ],
+)
+def test_a_stated_detail_is_quoted(extractive_bot: QABot, question: str, facts: list[str]) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.unstated is None, answer.answer
+    for fact in facts:
+        assert fact in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which LLM was trained in the targeted manipulation and deception paper?",
+        # "two LLM forward passes: …" lists no LLMs
+        "Which LLMs was Context Steering evaluated on?",
+        "For CTRL-Rec, which embedding model or which LLM did they use to simulate user approvals?",
+    ],
+)
+def test_a_detail_only_a_generic_name_answers_is_not_given(
+    extractive_bot: QABot, question: str
+) -> None:
+    """ "LLM-as-judges" names no LLM; "we use an LLM" does not say which."""
+    answer = extractive_bot.ask(question)
+    assert answer.unstated is not None, answer.answer
+    assert "does not say" in answer.answer

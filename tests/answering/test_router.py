@@ -397,3 +397,28 @@ def test_a_year_outside_the_portfolio_lists_nothing(extractive_bot: QABot, quest
     answer = extractive_bot.ask(question)
     assert answer.answer.startswith("None in the indexed portfolio"), answer.answer
     assert answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "query"),
+    [
+        (
+            "I'm interested in AGI safety strategy and governance — what should I read here?",
+            "AGI safety strategy governance",
+        ),
+        (
+            "How has the group's RL theory actually predicted deep RL results?",
+            "RL theory predicted deep RL results",
+        ),
+        (
+            "Has she used the Overcooked game in its experiments?",
+            "used Overcooked game experiments",
+        ),
+    ],
+)
+def test_survey_query_keeps_only_the_topic(question: str, query: str) -> None:
+    """The asking words and function words are not searched for: "should" and "its" ranked
+    papers that merely use them (issue 26)."""
+    from qabot.answering.router import topic_query
+
+    assert topic_query(question, None) == query

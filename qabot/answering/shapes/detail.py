@@ -39,20 +39,22 @@ _QUANTITY = re.compile(
     rf"\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)\s+{_VERB}\b|"
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
-    r"^(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w'-]+\s+){0,2}?"
+    # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
+    r"(?:^|[,;:]\s*|\s[-—–]\s+)(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w'-]+\s+){0,2}?"
     r"(?:sizes?|resolution|number|count|length|width|rate|amount|percentage|score|accuracy|"
-    r"budget|cost|price|dimension|dimensions))\b",
+    r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent))\b",
     re.I,
 )  # fmt: skip
 # An entity: "which LLM did they use", "what base language model was …", "what was the task".
 _ENTITY_HEADS = (
     r"(?:llms?|models?|datasets?|benchmarks?|algorithms?|languages?|hardware|gpus?|tpus?|"
+    r"areas?|applications?|settings?|scenarios?|modalit(?:y|ies)|"
     r"licen[cs]es?|metrics?|conditions?|tasks?|environments?|domains?|games?|methods?|"
     r"baselines?|architectures?|optimi[sz]ers?|platforms?|tools?|libraries|library|frameworks?|"
     r"simulators?|robots?|sensors?)"
 )  # fmt: skip
 _ENTITY = re.compile(
-    r"^(?:so,? )?(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,3}?"
+    r"(?:^|[,;:]\s+|\s[-—–]\s+)(?:so,? )?(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,3}?"
     rf"{_ENTITY_HEADS}(?:\s+{_ENTITY_HEADS})*)\b",
     re.I,
 )  # fmt: skip
@@ -72,7 +74,10 @@ _MAGNITUDE = re.compile(r"\b(?:thousand|million|billion|trillion|[kKMB])\b|\d[kK
                         r"\btokens?\b|\bparameters?\b", re.I)  # fmt: skip
 # A name that can answer "which model / dataset / algorithm": an acronym, a CamelCase word, or
 # a word with digits ("PPO", "DQN", "GPT-4", "Llama-3", "MessySurfaces").
-_NAME = re.compile(r"\b(?:[A-Z]{2,}[\w.-]*|[A-Z][a-z]+[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*)\b")
+_NAME = re.compile(
+    r"\b(?:[A-Z]{2,}[\w.-]*|[A-Z][a-z]+[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|\d+[A-Z]{2,}\w*|"
+    r"[A-Z][a-z]+ \d+(?:\.\d+)*)\b"  # "Gemini 1.0"
+)
 
 # What a detail's head word may be written as in an abstract.
 _SYNONYMS = {
@@ -88,6 +93,7 @@ _SYNONYMS = {
     "people": {"person", "people", "participant", "user", "subject"},
     "participants": {"person", "people", "participant", "user", "subject"},
     "users": {"person", "people", "participant", "user"},
+    "often": {"often", "time", "rate", "frequency"},
 }
 
 
@@ -112,6 +118,10 @@ def asked(question: str) -> Asked | None:
         elif m["noun2"]:
             clause = f"{how} the {noun} was"  # "how big the user study was"
         elif noun:
+            # "what fraction of vulnerable users was …": what it is a fraction of counts too
+            if of := re.match(r"\s+of\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+?)(?=\s+(?:was|were|is|are|"
+                              r"did|do|does|has|have|had|in|for|to|at|on)\b|\s*[?,]|$)", q[m.end():]):  # fmt: skip
+                noun = f"{noun} of {of['what']}"
             clause = f"the {noun}"  # "the resolution"
         else:
             clause = "that figure"
@@ -123,13 +133,31 @@ def asked(question: str) -> Asked | None:
     return None
 
 
+# "Which dataset was it evaluated on, and how many users were in the study?": two questions.
+_AND_ASKS = re.compile(
+    r",?\s+and\s+(?=(?:how|which|what|who|when|where|did|does|do|is|are|was|were)\b)", re.I
+)
+
+
+def asked_parts(question: str) -> list[tuple[str, Asked]]:
+    """The question's parts that ask for a detail, each with what it asks; the whole question
+    first, as `asked` reads it."""
+    pieces = _AND_ASKS.split(question)
+    parts = [(p, a) for p in pieces if (a := asked(p))] if len(pieces) > 1 else []
+    return parts or ([(question, whole)] if (whole := asked(question)) else [])
+
+
 def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
     """An entity question asks what a paper used ("Which LLM did CTRL-Rec use?", "What base
     model was Q-SFT built on?"), not what a named thing is ("What is the ARCA algorithm?": a
     definition) nor which paper did something ("Which model family from Google ships …": the
     thing asked for is the sentence's subject, so no auxiliary verb follows it)."""
-    rest = question[match.end() :]
-    copula = re.match(r"(?:so,? )?(?:what|which)\s+(?:is|was|are|were)\b", question, re.I)
+    # "which specific LLM (GPT-4? something else?) did they use", "which embedding model or
+    # which LLM did they use": the verb comes after the aside or the alternative.
+    rest = re.sub(r"^\s*\([^)]*\)|^\s+or\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+(?=\s+(?:do|does|did|is|are|was|were)\b)",
+                  "", question[match.end() :], flags=re.I)  # fmt: skip
+    asked_from = question[match.start() :].lstrip(",;:-—– ")  # after a lead-in ("For CTRL-Rec, …")
+    copula = re.match(r"(?:so,? )?(?:what|which)\s+(?:is|was|are|were)\b", asked_from, re.I)
     if copula and any(c.isupper() for c in match["noun"].replace("LLM", "")):
         return False  # "what is the ARCA algorithm?": a named thing, a definition
     if re.match(r"(?:her|his|their|my|your|favou?rite)\b", match["noun"], re.I):
@@ -147,6 +175,9 @@ def _heads(phrase: str) -> set[str]:
     words = [w for w in re.findall(r"[\w'-]+", phrase) if w.lower() not in {"the", "a", "an"}]
     if not words:
         return set()
+    if "of" in words[1:]:  # "tokens of context", "fraction of vulnerable users": both nouns
+        at = words.index("of", 1)
+        return _heads(" ".join(words[:at])) | _heads(" ".join(words[at + 1 :]))
     head = words[-1]
     # Both forms: the tokenizer keeps "mdps" whole, and abstracts write "MDP" and "MDPs".
     forms = {head, head[:-1]} if re.fullmatch(r"[A-Z]{2,}s", head) else {head}
@@ -156,11 +187,21 @@ def _heads(phrase: str) -> set[str]:
 
 def _near(sentence: str, heads: set[str], window: int = 8) -> bool:
     """A number within `window` words of a head word (enumerators "(1)" are not numbers)."""
+    return any(abs(d) <= window for d in _offsets(sentence, heads))
+
+
+def _bound(sentence: str, heads: set[str]) -> bool:
+    """A count bound to the thing counted: "an 18-person user study", "19 Letterboxd users"."""
+    return any(-2 <= d <= 0 for d in _offsets(sentence, heads))
+
+
+def _offsets(sentence: str, heads: set[str]) -> list[int]:
+    """Where the counts stand from the head words, in words (negative: before)."""
     words = re.findall(r"[\w^.'%-]+", _ENUMERATOR.sub(" ", sentence))
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     # A count, not a compound ("two-player", "3D"): the number stands as its own word.
     numbered = [i for i, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,;:"))]
-    return any(abs(i - j) <= window for i in at for j in numbered)
+    return [j - i for i in at for j in numbered]
 
 
 def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
@@ -179,23 +220,40 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if what.kind == "quantity":
         if not heads or not _near(sentence, heads):
             return 0.0
-        return 1.0 + (0.5 if _MAGNITUDE.search(sentence) else 0.0)
+        # A count bound to the thing counted ("an 18-person user study") beats a figure
+        # nearby ("participants preferred it 78% of the time"); a magnitude ("10M tokens",
+        # "27 billion parameters") is what a size question wants.
+        bound = _bound(sentence, heads)
+        return 1.0 + max(0.75 if bound else 0.0, 0.5 if _MAGNITUDE.search(sentence) else 0.0)
     if heads and not heads & tokens:
         return 0.0
     own = {w.lower() for n in names for w in n.split()} | GENERIC_NAMES
     # … and the acronyms of the question's names ("CoS" for "Context Steering").
-    own |= {"".join(w[0] for w in n.split()).lower() for n in names if len(n.split()) > 1}
+    acronyms = {"".join(w[0] for w in n.split()).lower() for n in names if len(n.split()) > 1}
+    own |= acronyms
+    # A name whose capitals spell one of those ("CoS") is the question's own, and so is one
+    # that opens with an acronym it uses or a generic one ("LLM-as-judges"); a CamelCase
+    # name whose capitals happen to spell one is not ("MovieLens" is not "ML").
     found_acronyms = {n for n in _NAME.findall(sentence)
-                      if "".join(c for c in n if c.isupper()).lower() in own}  # fmt: skip
+                      if "".join(c for c in n if c.isupper()).lower() in acronyms
+                      or (lead := re.match(r"[A-Z]{2,}", n)) and lead.group(0).lower() in own}  # fmt: skip
     found = [
         n
         for n in _NAME.findall(sentence)
-        if n.lower().rstrip("s") not in own and n.lower() not in own and n not in found_acronyms
+        if n.lower().rstrip("s") not in own
+        and n.lower() not in own
+        and n not in found_acronyms
+        and not all(w.lower() in own for w in n.split())  # "Gemini 1.0", the question's own
     ]
     phrase = {t for t in tokenize([what.phrase])[0] if len(t) > 1}
     # Things listed after the phrase ("We study two decomposition methods: manual
     # decomposition …", "datasets such as …"): the sentence names them in words.
     if len(phrase) >= 2 and phrase <= tokens and _LISTS.search(sentence):
+        return 1.0
+    # "two application domains": "We apply our approach to two domains …: mental health
+    # support, and soliciting charitable donations" lists them after the head word.
+    lead, colon, _ = sentence.partition(": ")
+    if colon and _counted(lead, heads):
         return 1.0
     if _named_by_modifier(sentence, heads, set(tokenize([" ".join(names)])[0]) | phrase):
         return 1.0  # "a new interactive flight-booking task": the word before names it
@@ -207,8 +265,17 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         return 1.0
     words = re.findall(r"[\w.'-]+", sentence)
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
-    named = [i for i, w in enumerate(words) if w.strip(".") in found]
+    firsts = {n.split()[0] for n in found}  # "Gemini 1.0": where "Gemini" stands
+    named = [i for i, w in enumerate(words) if w.strip(".") in firsts]
     return 1.0 if any(abs(i - j) <= 6 for i in at for j in named) else 0.0
+
+
+def _counted(text: str, heads: set[str]) -> bool:
+    """A counted set of the thing asked for: "two domains", "four areas" (a plural head word
+    after a count; not "two LLM forward passes", where the word only qualifies another)."""
+    words = re.findall(r"[\w'-]+", text)
+    return any(w.endswith("s") and set(tokenize([w])[0]) & heads and _COUNT.fullmatch(words[i - 1])
+               for i, w in enumerate(words) if i > 0)  # fmt: skip
 
 
 _PLAIN_MODIFIERS = {"new", "novel", "standard", "simpl", "challeng", "common", "larg", "small",
@@ -279,10 +346,19 @@ class Detail(TextShape):
         top = sources[0]
         what = asked(state.standalone)
         if not state.unstated and what is not None:
-            for block in sources[:2]:
-                if found := stating_sentence(block.text, what, state.standalone):
-                    yield f"{paper_label(block)}: {cite_sentence(readable(found), block.number)}"
-                    return
+            # Each part of "which dataset …, and how many users …" from its own sentence.
+            quoted: list[tuple[SourceBlock, str]] = []
+            for part, part_what in asked_parts(state.standalone):
+                for block in sources[:2]:
+                    if found := stating_sentence(block.text, part_what, part):
+                        if (block, found) not in quoted:
+                            quoted.append((block, found))
+                        break
+            if quoted:
+                block = quoted[0][0]
+                said = " ".join(cite_sentence(readable(s), b.number) for b, s in quoted)
+                yield f"{paper_label(block)}: {said}"
+                return
         clause = state.unstated or (what.clause if what else "that")
         verb = "give" if clause.startswith("the ") or clause == "that figure" else "say"
         yield cite_sentence(

@@ -234,10 +234,12 @@ class Coauthors(StatisticShape):
     description: ClassVar[str] = "the most frequent co-authors"
     whole_portfolio: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
+        # "Who co-authored the paper on X?" asks for one paper's authors (who-when).
+        r"^(?!.*\b(?:the|that|this) (?:paper|article|study)\b)(?:"
         r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
         r"\bwho\b[^?]*\b(co-?author|collaborat\w*)|\bcollaborators\b|"
         r"\bwho\b[^?]*\b(publish|work|write|wrote)\w*\s+(the\s+)?(most\s+)?"
-        r"(often\s+)?with\b|\bwho\b.*\bwith\b.*\bmost\b",
+        r"(often\s+)?with\b|\bwho\b.*\bwith\b.*\bmost\b)",
         re.I,
     )
 
@@ -322,7 +324,9 @@ class Years(StatisticShape):
     whole_portfolio: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         r"\b(which|what) year\b[^?]*\b(most|fewest|least)\b|\bper year\b|"
-        r"\bby year\b|\beach year\b|\bover the years\b|\btimeline\b",
+        r"\bby year\b|\beach year\b|\btimeline\b|"
+        # "How did their thinking about X evolve over the years?" is a survey in year order.
+        r"^(?!.*\b(?:evolv\w*|changed?|shift\w*)\b).*\bover the years\b",
         re.I,
     )
 

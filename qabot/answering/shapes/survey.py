@@ -68,7 +68,9 @@ _SURVEY = re.compile(
     # "how has the group approached X?", "what work has been done on X?"
     rf"\bhow (?:has|have|did|does|do) {_WHO} (?:approach|approached|tackle|tackled|address|"
     r"addressed|stud(?:y|ied)|think about|thought about|work(?:ed)? on)\b|"
-    r"\bwhat (?:work|research) (?:has|have) been (?:done|published)\b",
+    r"\bwhat (?:work|research) (?:has|have) been (?:done|published)\b|"
+    # "Which technical reports is she an author on?"
+    rf"^(?:what|which)\b.{{0,80}}\b(?:is|are|was|were) {_WHO} (?:an? )?(?:co-?)?authors? (?:on|of)\b",
     re.I,
 )  # fmt: skip
 CHRONOLOGICAL = re.compile(
