@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
+from qabot.answering.framing import FUNCTION_WORDS, QUESTION_WORDS
 from qabot.answering.prompts import MISSING_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
@@ -52,6 +53,28 @@ def _content(text: str) -> set[str]:
     return set(tokenize([text])[0]) - _GENERIC
 
 
+# Everyday words a question uses for what abstracts say in their own words ("did they test it
+# with real people?": "a user study with real humans").
+_EVERYDAY = {
+    word: set(tokenize([academic])[0])
+    for word, academic in (
+        ("people", "humans human participants users person"),
+        ("person", "humans human participants users people"),
+        ("test", "evaluate evaluation experiments study"),
+        ("tested", "evaluate evaluation experiments study"),
+        ("try", "evaluate experiments"),
+        ("results", "find show outperforms"),
+    )
+}
+_EVERYDAY = {tokenize([w])[0][0]: forms for w, forms in _EVERYDAY.items() if tokenize([w])[0]}
+
+
+def _wanted(question: str) -> set[str]:
+    """The question's content words and what an abstract may write for the everyday ones."""
+    words = _content(question)
+    return words | {f for w in words for f in _EVERYDAY.get(w, ())}
+
+
 def cite_sentence(sentence: str, number: int) -> str:
     sentence = sentence.rstrip()
     if sentence[-1:] in ".!?":
@@ -74,11 +97,21 @@ def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]
     if WHEN.search(question) and top.year:
         return [cite_sentence(f"{paper_label(top)} dates from {top.year}.", top.number)]
 
-    wanted = _content(question)
+    rest = _content(_QUOTED_TITLE.sub(" ", question)) - FUNCTION_WORDS - QUESTION_WORDS
+    if not rest and _QUOTED_TITLE.search(question):
+        # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
+        return _contributions(top)
+    # A quoted title picked the paper already; the rest of the question is what is asked.
+    asked = _QUOTED_TITLE.sub(" ", question) if rest else question
+    wanted = _content(asked)
+    wider = _wanted(asked)
     scored: list[tuple[float, float, int, str, SourceBlock]] = []
     for rank, block in enumerate(sources):
         for position, sentence in enumerate(split_sentences(block.text)):
-            overlap = len(wanted & _content(sentence)) / len(wanted) if wanted else 0.0
+            found = wider & _content(sentence)
+            # An everyday word counts once, however many of its academic forms are there.
+            hits = sum(1 for w in wanted if w in found or _EVERYDAY.get(w, set()) & found)
+            overlap = hits / len(wanted) if wanted else 0.0
             cue = 0.1 if _CONTRIBUTION.search(sentence) else 0.0
             # Earlier sources were ranked more relevant; the prior breaks ties toward them.
             scored.append((overlap + cue + 0.2 / (rank + 1), overlap, position, sentence, block))
@@ -104,6 +137,24 @@ def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]
         seen.add(block.number)
         out.append(prefix + cite_sentence(readable(sentence), block.number))
     return out
+
+
+_QUOTED_TITLE = re.compile(r"“[^”]+”")
+_OURS = re.compile(
+    r"\bour (?:[\w-]+ ){0,2}(?:method|approach|algorithm|model|framework|agent)\b", re.I
+)
+
+
+def _contributions(block: SourceBlock) -> list[str]:
+    """A paper in a few sentences: those that say what it contributes ("we propose …", "our
+    method …"), in the abstract's order; its opening ones when none does."""
+    sentences = split_sentences(block.text)
+    saying = [s for s in sentences if _CONTRIBUTION.search(s) or _OURS.search(s)]
+    chosen = (saying or sentences)[:MAX_SENTENCES]
+    return [
+        ("" if i else f"{paper_label(block)}: ") + cite_sentence(readable(s), block.number)
+        for i, s in enumerate(chosen)
+    ]
 
 
 def extractive_answer(question: str, sources: list[SourceBlock]) -> str:

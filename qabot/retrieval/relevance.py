@@ -208,12 +208,15 @@ def introduces(hit: SearchHit, name: str) -> int:
 def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     """The hit that introduces what the question names, if one does ("What parameter sizes
     does Gemma 2 come in?" -> "Gemma 2: Improving Open Language Models …", not Gemma Scope,
-    whose title also mentions Gemma 2). The longest name that some hit introduces wins."""
+    whose title also mentions Gemma 2). The longest name that some hit introduces wins, but
+    a title the question paraphrases ("the Overcooked human-AI coordination paper") beats a
+    passage that only uses the name."""
+    titled_as = referenced_hit(question, hits)
     for name in names_in(question):
         scored = [(introduces(h, name), -i, h) for i, h in enumerate(hits)]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
         if best is not None and best[0] >= 2:
-            return best[2]
+            return titled_as if titled_as is not None and best[0] < 3 else best[2]
         titled = [s for s in scored if s[0] == 1]
         if len(titled) == 1:  # one title names it ("the Empower paper": "… to Empower Humans")
             return titled[0][2]

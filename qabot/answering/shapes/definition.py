@@ -68,8 +68,10 @@ def defining_sentence(term: str, block: SourceBlock) -> str | None:
 def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str]:
     """Up to `most` sentences of `block` that say what `term` is, best first (see
     `defining_sentence`); a second one only when it names the term itself."""
-    words = set(tokenize([term])[0])
-    name = re.escape(term.lower()) + "s?"  # "world model" in "world models are …"
+    # "Context Steering (CoS)": either name, the long one or its acronym ("CoS computes …").
+    names = [n.strip() for n in re.split(r"\s*[()]\s*", term) if n.strip()] or [term]
+    words = set(tokenize([names[0]])[0])
+    name = "(?:" + "|".join(re.escape(n.lower()) for n in names) + ")s?"  # "world models are …"
     scored = []
     for position, sentence in enumerate(split_sentences(block.text)):
         lower = sentence.lower()
@@ -79,8 +81,22 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
         score = 2.0 if named else 1.0
         if re.search(rf"(?<!\w){name}(?!\w)\s*(?:\([^)]*\)\s*)?(?:,\s*(?:an?|the)\b|:|is\b|are\b|"
                      rf"refers to|means|denotes|extends|uses|learns|combines|builds|trains|lets|"
-                     rf"enables|provides|predicts|consists)", lower):  # fmt: skip
+                     rf"enables|provides|predicts|consists|computes|compares|works|operates|relies|"
+                     rf"infers|estimates|generates|models|represents|optimi[sz]es|maximi[sz]es)",
+                     lower):  # fmt: skip
             score += 2.0
+        # "X are a promising alternative", "our results suggest X are tractable": what is
+        # thought of X, not what X is; "by modeling … as a two-player game" says what it is.
+        if re.search(r"\b(?:is|are) (?:an? |the )?(?:promising|tractable|powerful|popular|key|"
+                     r"important|natural|effective|useful|appealing|attractive|difficult|"
+                     r"challenging)\b", lower):  # fmt: skip
+            score -= 1.5
+        if re.search(r"^(?:our results|we show|we find|we demonstrate|results suggest|these results)"
+                     r"|\bour results suggest\b", lower):  # fmt: skip
+            score -= 1.5
+        if re.search(r"\b(?:model(?:s|ing|ling)?|formulat\w*|fram(?:e|es|ed|ing)|cast\w*)\b[^.]{0,80}"
+                     r"\bas an? ", lower):  # fmt: skip
+            score += 1.0
         if re.search(rf"\b(?:introduce|present|propose|call|term|define|instantiate)\w*\b[^.]{{0,80}}"
                      rf"(?<!\w){name}(?!\w)", lower):  # fmt: skip
             score += 1.5

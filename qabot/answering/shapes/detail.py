@@ -40,7 +40,7 @@ _QUANTITY = re.compile(
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
-    r"(?:^|[,;:]\s*|\s[-—–]\s+)(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w'-]+\s+){0,2}?"
+    r"(?:^|[,;:]\s*|\s[-—–]\s+)(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
     r"(?:sizes?|resolution|number|count|length|width|rate|amount|percentage|score|accuracy|"
     r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent))\b",
     re.I,
@@ -95,6 +95,10 @@ _SYNONYMS = {
     "users": {"person", "people", "participant", "user"},
     "often": {"often", "time", "rate", "frequency"},
 }
+
+
+# A detail of the person, not of a paper: the researcher is the verb's subject.
+_OF_THE_PERSON = re.compile(r"\b(?:does|did|do|is|was|has|have) (?:she|he|anca|dragan)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -318,6 +322,8 @@ class Detail(TextShape):
     def detect(self, question: str) -> Detected | None:
         if re.search(r"(?:^|\s)[\"“‘']\w[^\"“”’]*[\"”’'](?!\w)", question):
             return None  # a quoted term asks what it means, not a detail
+        if _OF_THE_PERSON.search(question):
+            return None  # "how many PhD students does she supervise?": not in any abstract
         return Detected() if asked(question) else None
 
     def not_the_subject(self, state: AnswerState) -> set[str]:

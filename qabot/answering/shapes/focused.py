@@ -59,6 +59,10 @@ class Focused(TextShape):
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, named = named_first(state, hits, ctx)
+        if hits and len(state.filters.paper_ids or ()) == 1:
+            # About one paper ("tell me more about it", "did they test it with people?"): the
+            # answer may be anywhere in its abstract, not only in the passages search picked.
+            hits = [with_abstract(hits[0], ctx), *hits[1:]]
         if named is not None or not self.lists_others or not hits:
             return Retrieved(hits=hits, candidates=hits)
         _, relevant = relevant_set(state.search_text, state.filters, ctx)

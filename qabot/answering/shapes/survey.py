@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, ClassVar
 from langchain_core.prompts import ChatPromptTemplate
 
 from qabot.answering.extractive import stream_lines, survey_lines
+from qabot.answering.framing import FRAME
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit
+from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import select_relevant
 
 if TYPE_CHECKING:
@@ -62,6 +64,8 @@ _SURVEY = re.compile(
     r"\bwhat (?:has|have) been (?:studied|done|written|published|explored|looked at)\b|"
     r"[:—–-]\s*(?:anything|any|what|which(?! one))\b[^:—–-]*\??$|\banything (?:in )?here\b|"
     r"\banything to read\b|\bdevelop\w* over time\b|"
+    # "pairwise preference feedback -- papers?", "offline RL: publications?"
+    r"[:—–-]\s*(?:any )?(?:papers|publications|work|research)\s*\??$|"
     # "what model releases has she been part of?", "which projects has the lab worked on?"
     rf"^(?:what|which)\b.{{0,60}}\b(?:has|have) {_WHO} (?:been part of|been involved in|"
     r"contributed to|worked on|co-?authored|written|published)\b|"
@@ -73,6 +77,33 @@ _SURVEY = re.compile(
     rf"^(?:what|which)\b.{{0,80}}\b(?:is|are|was|were) {_WHO} (?:an? )?(?:co-?)?authors? (?:on|of)\b",
     re.I,
 )  # fmt: skip
+
+
+# Words that make a short question a question, or point back, rather than name a topic.
+_NOT_BARE = re.compile(
+    r"\b(?:is|are|was|were|do|does|did|has|have|had|can|could|would|should|will|may|might|"
+    r"must|what|which|who|whom|whose|when|where|why|how|it|its|this|that|these|those|they|"
+    r"them|he|she|his|her|and|or|any|the|more|else|also|again|next|ok|okay|thanks|yes|no)\b|\d",
+    re.I,
+)
+
+
+def bare_topic(question: str) -> bool:
+    """A topic typed as the whole question ("instruction following?", "offline RL?"): in a
+    portfolio's chat that asks what there is on it. Not a name alone ("Dynalang?", a
+    definition) nor one with a name in it ("Gemma 2 sizes?"), nor a question ("why RLHF?",
+    "is it good?"), nor a bare follow-up ("authors?", "code?": the framing words only)."""
+    words = re.findall(r"[\w'’-]+", question)
+    if not question.rstrip().endswith("?") or not 1 <= len(words) <= 6:
+        return False
+    if _NOT_BARE.search(question) or not set(tokenize([question])[0]) - FRAME:
+        return False
+    titled = [w for w in words[1:] if re.fullmatch(r"[A-Z][a-z][\w'’-]*", w)]
+    camel = [w for w in words if re.search(r"[a-z][A-Z]", w)]
+    single_name = len(words) == 1 and re.fullmatch(r"[A-Z][a-z][\w'’-]*", words[0])
+    return not (titled or camel or single_name)
+
+
 CHRONOLOGICAL = re.compile(
     r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* over\b|"
     r"\bchanged? over\b|\btrajectory\b",
@@ -105,7 +136,7 @@ class Survey(TextShape):
     prompt_template: ClassVar[ChatPromptTemplate] = SURVEY_PROMPT
 
     def detect(self, question: str) -> Detected | None:
-        if _SURVEY.search(question):
+        if _SURVEY.search(question) or bare_topic(question):
             return Detected(chronological=bool(CHRONOLOGICAL.search(question)))
         return None
 
