@@ -18,9 +18,11 @@ from qabot.index.lexical import tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
 WHO = re.compile(
+    # "Which reports is she an author on?" asks for her papers (a survey), not who wrote one;
+    # "Is she an author on the Gemma 2 paper?" is this.
+    r"^(?!(?:which|what)\b[^?]*\b(?:is|are|was|were) \w+ an? (?:co-?)?authors? (?:on|of)\b).*?"
     r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed)|"
-    # "which reports is she an author on?" asks for her papers (a survey), not who wrote one
-    r"(?<!\ban )(?<!\ba )(?:co-?)?authors?\b|written by)",
+    r"authors?\b|written by)",
     re.I,
 )
 WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)
@@ -55,18 +57,18 @@ def _content(text: str) -> set[str]:
 
 # Everyday words a question uses for what abstracts say in their own words ("did they test it
 # with real people?": "a user study with real humans").
-_EVERYDAY = {
-    word: set(tokenize([academic])[0])
+_EVERYDAY: dict[str, set[str]] = {
+    tokenize([word])[0][0]: set(tokenize([academic])[0])
     for word, academic in (
         ("people", "humans human participants users person"),
         ("person", "humans human participants users people"),
         ("test", "evaluate evaluation experiments study"),
-        ("tested", "evaluate evaluation experiments study"),
         ("try", "evaluate experiments"),
         ("results", "find show outperforms"),
     )
 }
-_EVERYDAY = {tokenize([w])[0][0]: forms for w, forms in _EVERYDAY.items() if tokenize([w])[0]}
+# A title quoted in the question (a follow-up's reference, rewritten): it picked the paper.
+_QUOTED_TITLE = re.compile(r"“[^”]+”")
 
 
 def _wanted(question: str) -> set[str]:
@@ -87,8 +89,9 @@ def paper_label(block: SourceBlock) -> str:
     return f"“{block.title}”{year}"
 
 
-def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]:
-    """The cited sentences of the answer, in order. Empty when there are no sources."""
+def extractive_sentences(question: str, sources: list[SourceBlock], said: str = "") -> list[str]:
+    """The cited sentences of the answer, in order. Empty when there are no sources. `said`:
+    the last answer's text, whose sentences a follow-up about the paper does not repeat."""
     if not sources:
         return []
     top = sources[0]
@@ -100,7 +103,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]
     rest = _content(_QUOTED_TITLE.sub(" ", question)) - FUNCTION_WORDS - QUESTION_WORDS
     if not rest and _QUOTED_TITLE.search(question):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
-        return _contributions(top)
+        return _contributions(top, said)
     # A quoted title picked the paper already; the rest of the question is what is asked.
     asked = _QUOTED_TITLE.sub(" ", question) if rest else question
     wanted = _content(asked)
@@ -139,31 +142,42 @@ def extractive_sentences(question: str, sources: list[SourceBlock]) -> list[str]
     return out
 
 
-_QUOTED_TITLE = re.compile(r"“[^”]+”")
 _OURS = re.compile(
     r"\bour (?:[\w-]+ ){0,2}(?:method|approach|algorithm|model|framework|agent)\b", re.I
 )
 
 
-def _contributions(block: SourceBlock) -> list[str]:
+def _contributions(block: SourceBlock, said: str = "") -> list[str]:
     """A paper in a few sentences: those that say what it contributes ("we propose …", "our
-    method …"), in the abstract's order; its opening ones when none does."""
-    sentences = split_sentences(block.text)
+    method …"), in the abstract's order; its opening ones when none does. Sentences the last
+    answer quoted (`said`) are left out, so "more?" says more."""
+    shown = readable_said(said)
+    sentences = [
+        s for s in split_sentences(block.text) if readable(s) not in shown
+    ] or split_sentences(block.text)
     saying = [s for s in sentences if _CONTRIBUTION.search(s) or _OURS.search(s)]
-    chosen = (saying or sentences)[:MAX_SENTENCES]
+    if len(saying) < 2:  # then the sentences that follow its first contribution, in order
+        start = sentences.index(saying[0]) if saying else 0
+        saying = sentences[start : start + 2] if len(sentences) > start + 1 else sentences
+    chosen = saying[:MAX_SENTENCES]
     return [
         ("" if i else f"{paper_label(block)}: ") + cite_sentence(readable(s), block.number)
         for i, s in enumerate(chosen)
     ]
 
 
+def readable_said(said: str) -> str:
+    """The last answer's text without its citation markers, to look quoted sentences up in."""
+    return re.sub(r"\s*\[\d+\]", "", said)
+
+
 def extractive_answer(question: str, sources: list[SourceBlock]) -> str:
     return " ".join(extractive_sentences(question, sources))
 
 
-def stream_extractive(question: str, sources: list[SourceBlock]) -> Iterator[str]:
+def stream_extractive(question: str, sources: list[SourceBlock], said: str = "") -> Iterator[str]:
     """Yield the answer a sentence at a time, so interfaces can show progress."""
-    for i, sentence in enumerate(extractive_sentences(question, sources)):
+    for i, sentence in enumerate(extractive_sentences(question, sources, said)):
         yield (" " if i else "") + sentence
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
+from qabot.answering.framing import FUNCTION_WORDS
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
@@ -61,7 +62,8 @@ _SET = re.compile(
 # question's next clause (" - what dataset …", ": which domains …", "?").
 _DESCRIBED = re.compile(
     r"\b(?:the|that) one\s+(?:that|which|where|about|on|with|using|from|in|for|introducing|"
-    r"proposing|where)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|$)",
+    r"proposing)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|\s+and\s+(?:which|what|how|who|when|"
+    r"where|did|does|do|is|are|was|were)\b|$)",
     re.I,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
@@ -148,7 +150,11 @@ def resolve_follow_up(
             before, after = question[: described.start()], question[described.end() :]
             # "the one about X - what algorithm do they propose?": the question is the clause
             # after the reference, routed on its own ("X: which …" reads as an overview).
-            asked = re.match(r"\s*[-:;,—–]\s*(?P<rest>\S.*)", after) if not before.strip() else None
+            asked = (
+                re.match(r"\s*(?:[-:;,—–]|and\b)\s*(?P<rest>\S.*)", after)
+                if not before.strip()
+                else None
+            )
             return FollowUp(
                 paper_ids=[paper.paper_id],
                 title=paper.title,
@@ -208,6 +214,10 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
     )  # fmt: skip
     best, at = scores[0]
     second = scores[1][0] if len(scores) > 1 else 0.0
+    # Half the description's words at least must be the paper's: "the one on reward hacking
+    # in language models" is none of a list on instruction following, though one says language.
+    if len(words & texts[at]) * 2 < len(words):
+        return None
     return listed[at] if best > 0 and best > second else None
 
 
@@ -237,7 +247,8 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
                 None)  # fmt: skip
     if last is None or not isinstance(last.get("citations"), list):
         return None
-    bare = not tokenize([question])[0] or not set(tokenize([question])[0]) - _BARE_WORDS
+    # "tell me more", "and the year?": nothing but what is asked of the same paper
+    bare = not set(tokenize([question])[0]) - _BARE_WORDS - FUNCTION_WORDS
     if not _IT.search(question) and not bare:
         return None
     listed = previous_papers([last], papers, index)

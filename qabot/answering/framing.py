@@ -104,7 +104,7 @@ FUNCTION_WORDS = set(
             "who whoever whole whom whose why within without would yet you your yours yourself "
             "yourselves maybe okay ok hi hello hey "
             # contractions typed without the apostrophe ("Im interested in …")
-            "im ive id ill youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
+            "im ive youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
             "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres"
         ]
     )[0]

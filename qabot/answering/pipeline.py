@@ -137,5 +137,9 @@ def answer_stream(
         # A follow-up is condensed first, and searched for as condensed.
         query=route.query if not turns else None,
         themes=live.paper_themes() if shape.groups_by_theme else None,
+        said=next(
+            (str(t.get("content") or "") for t in reversed(turns) if t.get("role") == "assistant"),
+            "",
+        ),  # fmt: skip
     )
     yield from live.chain.stream(state)

@@ -58,6 +58,11 @@ class AnswerState(BaseModel):
         description="The question's Deadline (qabot.answering.llm) "
         "for every model call, or None without a model.",
     )
+    said: str = Field(
+        default="",
+        description="The last answer's text: a follow-up on the same paper ('more?') "
+        "quotes what it did not.",
+    )
     # Filled in by the chain's steps:
     standalone: str = Field(default="", description="The question after condensing.")
     hits: list[SearchHit] = Field(default_factory=list, description="The numbered sources.")

@@ -22,7 +22,7 @@ from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
 from qabot.domain.records import SearchHit
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import is_relevant, named_terms
+from qabot.retrieval.relevance import is_relevant, named_terms, naming_hit
 
 if TYPE_CHECKING:
     from langchain_core.prompt_values import PromptValue
@@ -81,13 +81,29 @@ def _side(
     approaches") the relevant papers not on the other side (older ones, for "earlier")."""
     seen = {h.paper_id for h in other}
     most = PER_SIDE if _GROUP.search(side) else 1
+    # A side that names a paper's own subject ("Gemma 2", "Gemini 1.5") is that paper first,
+    # not one that only uses the name (Gemma Scope mentions Gemma 2).
+    named = naming_hit(side, [h for h in candidates if h.paper_id not in seen])
+    if named is not None:
+        rest = [
+            h
+            for h in _side_papers(side, candidates, chosen, seen, other)
+            if h.paper_id != named.paper_id
+        ]
+        return [named, *rest][:most]
+    return _side_papers(side, candidates, chosen, seen, other)[:most]
+
+
+def _side_papers(side: str, candidates: list[SearchHit], chosen: list[SearchHit], seen: set[str],
+                 other: list[SearchHit]) -> list[SearchHit]:  # fmt: skip
+    """The side's papers, best first: see `_side`."""
     if terms := named_terms(side):
         # The papers that name it, the most relevant first; others that merely mention the
         # word count only when the relevance rule kept them too.
         naming = [h for h in candidates if h.paper_id not in seen and _names_any(h, terms)]
         if naming:
             kept = {h.paper_id for h in chosen}
-            return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept][:most]
+            return [h for i, h in enumerate(naming) if i == 0 or h.paper_id in kept]
     # A described side the papers name in so many words ("the optimal behavior prior"): those
     # papers, not every paper the relevance rule keeps for its words.
     words = set(tokenize([side])[0])
@@ -95,12 +111,12 @@ def _side(
         saying = [h for h in candidates if h.paper_id not in seen and words <= set(
             tokenize([" ".join([h.title, *(e.text for e in h.evidence)])])[0])]  # fmt: skip
         if saying:
-            return saying[:most]
+            return saying
     mine = [h for h in chosen if h.paper_id not in seen]
     years = [h.year for h in other if h.year]
     if _EARLIER.search(side) and years:
         mine = [h for h in mine if h.year and h.year < min(years)] or mine
-    return mine[:most]
+    return mine
 
 
 class Compare(TextShape):

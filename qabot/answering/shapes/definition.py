@@ -81,8 +81,8 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
         score = 2.0 if named else 1.0
         if re.search(rf"(?<!\w){name}(?!\w)\s*(?:\([^)]*\)\s*)?(?:,\s*(?:an?|the)\b|:|is\b|are\b|"
                      rf"refers to|means|denotes|extends|uses|learns|combines|builds|trains|lets|"
-                     rf"enables|provides|predicts|consists|computes|compares|works|operates|relies|"
-                     rf"infers|estimates|generates|models|represents|optimi[sz]es|maximi[sz]es)",
+                     rf"enables|provides|predicts|consists|computes|compares|operates|relies|"
+                     rf"infers|estimates|generates|represents|optimi[sz]es|maximi[sz]es)",
                      lower):  # fmt: skip
             score += 2.0
         # "X are a promising alternative", "our results suggest X are tractable": what is
@@ -91,8 +91,8 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
                      r"important|natural|effective|useful|appealing|attractive|difficult|"
                      r"challenging)\b", lower):  # fmt: skip
             score -= 1.5
-        if re.search(r"^(?:our results|we show|we find|we demonstrate|results suggest|these results)"
-                     r"|\bour results suggest\b", lower):  # fmt: skip
+        if re.search(r"^(?:[\w-]+, )?(?:our results|we show|we find|we demonstrate|results suggest|"
+                     r"these results)|\bour results (?:suggest|show)\b", lower):  # fmt: skip
             score -= 1.5
         if re.search(r"\b(?:model(?:s|ing|ling)?|formulat\w*|fram(?:e|es|ed|ing)|cast\w*)\b[^.]{0,80}"
                      r"\bas an? ", lower):  # fmt: skip

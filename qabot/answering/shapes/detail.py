@@ -40,7 +40,7 @@ _QUANTITY = re.compile(
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
-    r"(?:^|[,;:]\s*|\s[-—–]\s+)(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
+    r"(?:^|[,;:]\s*|\s[-—–]\s+|\s+and\s+)(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
     r"(?:sizes?|resolution|number|count|length|width|rate|amount|percentage|score|accuracy|"
     r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent))\b",
     re.I,
@@ -54,7 +54,7 @@ _ENTITY_HEADS = (
     r"simulators?|robots?|sensors?)"
 )  # fmt: skip
 _ENTITY = re.compile(
-    r"(?:^|[,;:]\s+|\s[-—–]\s+)(?:so,? )?(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,3}?"
+    r"(?:^|[,;:]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,3}?"
     rf"{_ENTITY_HEADS}(?:\s+{_ENTITY_HEADS})*)\b",
     re.I,
 )  # fmt: skip
@@ -97,8 +97,13 @@ _SYNONYMS = {
 }
 
 
-# A detail of the person, not of a paper: the researcher is the verb's subject.
-_OF_THE_PERSON = re.compile(r"\b(?:does|did|do|is|was|has|have) (?:she|he|anca|dragan)\b", re.I)
+# The researcher as the verb's subject ("how many PhD students does she supervise?"): when no
+# paper is named and none states it, a detail of the person, which no abstract gives.
+_OF_THE_PERSON = re.compile(r"\b(?:does|did|do|is|was|has|have) (?:she|he)\b", re.I)
+
+
+_THE_PAPER = re.compile(r"\bthe\b[^?]{0,60}?\b(?:paper|work|study|article|report)\b", re.I)
+_SHARES = set(tokenize(["fraction proportion share ratio percent percentage"])[0])
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,9 @@ def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
     # which LLM did they use": the verb comes after the aside or the alternative.
     rest = re.sub(r"^\s*\([^)]*\)|^\s+or\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+(?=\s+(?:do|does|did|is|are|was|were)\b)",
                   "", question[match.end() :], flags=re.I)  # fmt: skip
-    asked_from = question[match.start() :].lstrip(",;:-—– ")  # after a lead-in ("For CTRL-Rec, …")
+    asked_from = re.sub(
+        r"^[\s,;:—–-]*(?:and\s+)?", "", question[match.start() :]
+    )  # after a lead-in ("For CTRL-Rec, …")
     copula = re.match(r"(?:so,? )?(?:what|which)\s+(?:is|was|are|were)\b", asked_from, re.I)
     if copula and any(c.isupper() for c in match["noun"].replace("LLM", "")):
         return False  # "what is the ARCA algorithm?": a named thing, a definition
@@ -222,6 +229,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         )
         return 1.0 if heads & tokens and place else 0.0
     if what.kind == "quantity":
+        if _SHARES & set(tokenize([what.phrase])[0]) and re.search(r"\d\s*%|\bpercent", sentence):
+            return 1.5  # "what fraction …": a percentage ("only 2% of users", ">99%")
         if not heads or not _near(sentence, heads):
             return 0.0
         # A count bound to the thing counted ("an 18-person user study") beats a figure
@@ -258,6 +267,18 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # support, and soliciting charitable donations" lists them after the head word.
     lead, colon, _ = sentence.partition(": ")
     if colon and _counted(lead, heads):
+        return 1.0
+    # "which methods does it cover?": "(1) survey open problems … of RLHF and related methods;
+    # (2) …" lists them, with the head word in the plural.
+    plural = re.search(r"[^s']s$", what.phrase)  # "methods", not "LLM" nor "robot's"
+    if (
+        plural
+        and _LISTS.search(sentence)
+        and any(
+            re.search(r"[^s']s$", w) and set(tokenize([w])[0]) & heads
+            for w in re.findall(r"[\w'-]+", sentence)
+        )
+    ):
         return 1.0
     if _named_by_modifier(sentence, heads, set(tokenize([" ".join(names)])[0]) | phrase):
         return 1.0  # "a new interactive flight-booking task": the word before names it
@@ -322,8 +343,6 @@ class Detail(TextShape):
     def detect(self, question: str) -> Detected | None:
         if re.search(r"(?:^|\s)[\"“‘']\w[^\"“”’]*[\"”’'](?!\w)", question):
             return None  # a quoted term asks what it means, not a detail
-        if _OF_THE_PERSON.search(question):
-            return None  # "how many PhD students does she supervise?": not in any abstract
         return Detected() if asked(question) else None
 
     def not_the_subject(self, state: AnswerState) -> set[str]:
@@ -337,13 +356,20 @@ class Detail(TextShape):
         hits, named = named_first(state, hits, ctx)
         if not hits:
             return Retrieved(hits=hits, candidates=hits)
-        looked = 1 if named is not None else min(2, len(hits))
+        # One paper when the question names it or refers to one ("the Lego tidying paper"):
+        # a neighbour stating a like detail is not an answer about it.
+        one = named is not None or _THE_PAPER.search(state.standalone)
+        looked = 1 if one else min(2, len(hits))
         hits = [with_abstract(h, ctx) for h in hits[:looked]] + hits[looked:]
         what = asked(state.standalone)
         texts = [" … ".join(e.text for e in h.evidence) for h in hits[:looked]]
         stated = what is None or any(stating_sentence(t, what, state.standalone) for t in texts)
         unstated = None if stated or what is None else what.clause
-        return Retrieved(hits=hits[: max(looked, 1)] if unstated else hits, candidates=hits,
+        if unstated and named is None and _OF_THE_PERSON.search(state.standalone):
+            return Retrieved(hits=[], candidates=[])  # of the person: the gate abstains
+        # About a named paper, only that paper is quoted (a neighbour may state a like detail).
+        one = unstated or named is not None
+        return Retrieved(hits=hits[: max(looked, 1)] if one else hits, candidates=hits,
                          unstated=unstated)  # fmt: skip
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
@@ -361,9 +387,12 @@ class Detail(TextShape):
                             quoted.append((block, found))
                         break
             if quoted:
-                block = quoted[0][0]
-                said = " ".join(cite_sentence(readable(s), b.number) for b, s in quoted)
-                yield f"{paper_label(block)}: {said}"
+                said, labelled = [], set()
+                for block, sentence in quoted:  # each paper named before its first sentence
+                    label = "" if block.number in labelled else f"{paper_label(block)}: "
+                    labelled.add(block.number)
+                    said.append(label + cite_sentence(readable(sentence), block.number))
+                yield " ".join(said)
                 return
         clause = state.unstated or (what.clause if what else "that")
         verb = "give" if clause.startswith("the ") or clause == "that figure" else "say"

@@ -71,4 +71,4 @@ class Focused(TextShape):
         return Retrieved(hits=hits + extra, candidates=hits, also=[h.paper_id for h in relevant])
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
-        yield from stream_extractive(state.standalone, sources)
+        yield from stream_extractive(state.standalone, sources, said=state.said)

@@ -235,7 +235,7 @@ class Coauthors(StatisticShape):
     whole_portfolio: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         # "Who co-authored the paper on X?" asks for one paper's authors (who-when).
-        r"^(?!.*\b(?:the|that|this) (?:paper|article|study)\b)(?:"
+        r"^(?!.*\b(?:the|that|this) (?:paper|article|study)\b).*?(?:"
         r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
         r"\bwho\b[^?]*\b(co-?author|collaborat\w*)|\bcollaborators\b|"
         r"\bwho\b[^?]*\b(publish|work|write|wrote)\w*\s+(the\s+)?(most\s+)?"
@@ -325,8 +325,11 @@ class Years(StatisticShape):
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         r"\b(which|what) year\b[^?]*\b(most|fewest|least)\b|\bper year\b|"
         r"\bby year\b|\beach year\b|\btimeline\b|"
-        # "How did their thinking about X evolve over the years?" is a survey in year order.
-        r"^(?!.*\b(?:evolv\w*|changed?|shift\w*)\b).*\bover the years\b",
+        # "How did their thinking about X evolve over the years?" is a survey in year order;
+        # "how did her publication count / output change over the years?" is this.
+        r"^(?!.*\b(?:evolv\w*|changed?|shift\w*)\b).*\bover the years\b|"
+        r"\b(?:publications?|papers?|output|count|number|productivity|rate)\b.*\b(?:evolv\w*|changed?)\b"
+        r".*\bover the years\b",
         re.I,
     )
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from langchain_core.prompts import ChatPromptTemplate
 
 from qabot.answering.extractive import stream_lines, survey_lines
-from qabot.answering.framing import FRAME
+from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.sources import SourceBlock
@@ -79,29 +79,26 @@ _SURVEY = re.compile(
 )  # fmt: skip
 
 
-# Words that make a short question a question, or point back, rather than name a topic.
-_NOT_BARE = re.compile(
-    r"\b(?:is|are|was|were|do|does|did|has|have|had|can|could|would|should|will|may|might|"
-    r"must|what|which|who|whom|whose|when|where|why|how|it|its|this|that|these|those|they|"
-    r"them|he|she|his|her|and|or|any|the|more|else|also|again|next|ok|okay|thanks|yes|no)\b|\d",
-    re.I,
-)
-
-
 def bare_topic(question: str) -> bool:
-    """A topic typed as the whole question ("instruction following?", "offline RL?"): in a
-    portfolio's chat that asks what there is on it. Not a name alone ("Dynalang?", a
-    definition) nor one with a name in it ("Gemma 2 sizes?"), nor a question ("why RLHF?",
-    "is it good?"), nor a bare follow-up ("authors?", "code?": the framing words only)."""
+    """A topic typed as the whole question ("instruction following?", "offline RL?",
+    "RLHF?"): in a portfolio's chat that asks what there is on it. Not a question ("why
+    RLHF?", "is it good?": an asking or function word), not a name alone or with one in it
+    ("Dynalang?", "Gemma 2 sizes?": a definition, a detail), and not one everyday word
+    ("datasets?", "help?" after an answer are about that answer)."""
     words = re.findall(r"[\w'’-]+", question)
     if not question.rstrip().endswith("?") or not 1 <= len(words) <= 6:
         return False
-    if _NOT_BARE.search(question) or not set(tokenize([question])[0]) - FRAME:
+    if len(words) == 1 and not re.fullmatch(r"[A-Z]{2,}[\w-]*", words[0]):
         return False
+    for word in words:
+        tokens = set(tokenize([word])[0])
+        if not tokens or tokens <= ASKING | FUNCTION_WORDS or any(c.isdigit() for c in word):
+            return False
+    if not set(tokenize([question])[0]) - FRAME:
+        return False  # "code?", "authors?": a statistic or a follow-up
     titled = [w for w in words[1:] if re.fullmatch(r"[A-Z][a-z][\w'’-]*", w)]
     camel = [w for w in words if re.search(r"[a-z][A-Z]", w)]
-    single_name = len(words) == 1 and re.fullmatch(r"[A-Z][a-z][\w'’-]*", words[0])
-    return not (titled or camel or single_name)
+    return not (titled or camel)
 
 
 CHRONOLOGICAL = re.compile(
