@@ -67,8 +67,12 @@ _EVERYDAY: dict[str, set[str]] = {
         ("results", "find show outperforms"),
     )
 }
-# A title quoted in the question (a follow-up's reference, rewritten): it picked the paper.
+# A title quoted in the question (a follow-up's reference, rewritten), or a paper described
+# ("the minecraft building assistant paper"): it picked the paper.
 _QUOTED_TITLE = re.compile(r"“[^”]+”")
+_PAPER_NAMED = re.compile(
+    r"\bthe\s+(?:(?!the\b)[\w'’-]+\s+){1,8}?(?:paper|work|study|article|report)\b", re.I
+)
 
 
 def _wanted(question: str) -> set[str]:
@@ -100,8 +104,9 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     if WHEN.search(question) and top.year:
         return [cite_sentence(f"{paper_label(top)} dates from {top.year}.", top.number)]
 
-    rest = _content(_QUOTED_TITLE.sub(" ", question)) - FUNCTION_WORDS - QUESTION_WORDS
-    if not rest and _QUOTED_TITLE.search(question):
+    unquoted = _PAPER_NAMED.sub(" ", _QUOTED_TITLE.sub(" ", question))
+    rest = _content(unquoted) - FUNCTION_WORDS - QUESTION_WORDS
+    if not rest and (_QUOTED_TITLE.search(question) or _PAPER_NAMED.search(question)):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
         return _contributions(top, said)
     # A quoted title picked the paper already; the rest of the question is what is asked.

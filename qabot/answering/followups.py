@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from qabot.answering.framing import FUNCTION_WORDS
+from qabot.answering.framing import FUNCTION_WORDS, QUESTION_WORDS
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
@@ -64,6 +64,12 @@ _DESCRIBED = re.compile(
     r"\b(?:the|that) one\s+(?:that|which|where|about|on|with|using|from|in|for|introducing|"
     r"proposing)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|\s+and\s+(?:which|what|how|who|when|"
     r"where|did|does|do|is|are|was|were)\b|$)",
+    re.I,
+)
+# "the newer one", "the older one": a paper of the last list picked by date.
+_DATED = re.compile(
+    r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
+    r"earlier|earliest) (?:one|paper)\b",
     re.I,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
@@ -144,9 +150,13 @@ def resolve_follow_up(
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not history:
         return None
-    if not ordinal and (described := _DESCRIBED.search(question)):
-        listed = previous_papers(history, papers, index)
-        if (paper := _described_paper(described["desc"], listed)) is not None:
+    if not ordinal and (described := _DATED.search(question) or _DESCRIBED.search(question)):
+        listed = _last_list(history, papers, index)
+        if described.re is _DATED:
+            paper = _dated_paper(described["when"], listed)
+        else:
+            paper = _described_paper(described["desc"], listed)
+        if paper is not None:
             before, after = question[: described.start()], question[described.end() :]
             # "the one about X - what algorithm do they propose?": the question is the clause
             # after the reference, routed on its own ("X: which …" reads as an overview).
@@ -221,6 +231,29 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
     return listed[at] if best > 0 and best > second else None
 
 
+def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],
+               index: Mapping[str, int] | None) -> list[Paper]:  # fmt: skip
+    """The papers of the latest answer that listed several: "for the 1.5 one, …", then "and
+    the newer one?" picks from the list two answers back, not from the one-paper answer."""
+    answers = [t for t in history if isinstance(t, dict) and t.get("role") == "assistant"]
+    for turn in reversed(answers):
+        listed = previous_papers([turn], papers, index)
+        if len(listed) >= 2:
+            return listed
+    return previous_papers(history, papers, index)
+
+
+def _dated_paper(when: str, listed: Sequence[Paper]) -> Paper | None:
+    """The newest or the oldest paper of the last list; None when two share the date."""
+    dated = [p for p in listed if p.date is not None or p.year is not None]
+    if len(dated) < 2:
+        return None
+    key = [(p.date.isoformat() if p.date else str(p.year), p) for p in dated]
+    newest = when.lower() in {"newer", "newest", "later", "latest", "more recent", "most recent"}
+    key.sort(key=lambda k: k[0], reverse=newest)
+    return key[0][1] if key[0][0] != key[1][0] else None
+
+
 def beyond_the_list(reference: str, listed: int) -> str:
     """What a reference past the end of the last answer's list is told."""
     which = "it (1)" if listed == 1 else f"one of them (1-{listed})"
@@ -247,8 +280,10 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
                 None)  # fmt: skip
     if last is None or not isinstance(last.get("citations"), list):
         return None
-    # "tell me more", "and the year?": nothing but what is asked of the same paper
-    bare = not set(tokenize([question])[0]) - _BARE_WORDS - FUNCTION_WORDS
+    # "tell me more", "and the year?", "how big was the user study?": nothing but what is
+    # asked of the same paper (a part of a paper, with "the", is the last one's)
+    asked = _ASPECT.sub(" ", question)
+    bare = not set(tokenize([asked])[0]) - _BARE_WORDS - FUNCTION_WORDS - QUESTION_WORDS
     if not _IT.search(question) and not bare:
         return None
     listed = previous_papers([last], papers, index)
@@ -262,6 +297,14 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=" ".join(written.split()), route_text=question)  # fmt: skip
 
+
+# A part of a paper, named as known ("the user study", "the robot experiments").
+_ASPECT = re.compile(
+    r"\bthe (?:user |human |robot |real[- ]world |main |key )?(?:study|studies|experiments?|"
+    r"evaluation|results?|method|approach|algorithm|dataset|benchmark|baselines?|findings?|"
+    r"contributions?|limitations?|setup)\b",
+    re.I,
+)
 
 # What a question that says nothing of its own asks ("what year?", "and the authors?",
 # "any code?"): about the paper the last answer was about.

@@ -54,6 +54,11 @@ def paper_link(urls: Iterable[str]) -> str | None:
     return next((u for u in urls if _on(u, PAPER_HOSTS)), None)
 
 
+def page_link(urls: Iterable[str]) -> str | None:
+    """The first web link that is neither the paper nor code: a project page, say."""
+    return next((u for u in urls if _host(u) and not _on(u, PAPER_HOSTS + CODE_HOSTS)), None)
+
+
 def code_link(urls: Iterable[str]) -> str | None:
     """The first link to code (GitHub, GitLab, Hugging Face, …), or None."""
     return next((u for u in urls if _on(u, CODE_HOSTS)), None)

@@ -177,7 +177,9 @@ def names_in(question: str) -> list[str]:
         name = " ".join(words)
         words = name.split()
         # "Gemini 1.5 Pro", then "Gemini 1.5", never "Gemini": a version names another model.
-        numbered = [i for i, w in enumerate(words) if any(c.isdigit() for c in w)]
+        # A size ("Gemma 2 27B") is not a version: "Gemma 2" is still the model.
+        numbered = [i for i, w in enumerate(words)
+                    if any(c.isdigit() for c in w) and not re.fullmatch(r"\d+(?:\.\d+)?[BMK]", w)]  # fmt: skip
         shortest = numbered[-1] + 1 if numbered else 1
         for end in range(len(words), shortest - 1, -1):
             part = " ".join(words[:end])
@@ -211,12 +213,18 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     whose title also mentions Gemma 2). The longest name that some hit introduces wins, but
     a title the question paraphrases ("the Overcooked human-AI coordination paper") beats a
     passage that only uses the name."""
-    titled_as = referenced_hit(question, hits)
-    for name in names_in(question):
+    names = names_in(question)
+    for name in names:  # a title that opens with the name ("Gemma 2: …") is surest
+        titles = [h for h in hits if introduces(h, name) == 3]
+        if titles:
+            return titles[0]
+    if (titled_as := referenced_hit(question, hits)) is not None:
+        return titled_as
+    for name in names:
         scored = [(introduces(h, name), -i, h) for i, h in enumerate(hits)]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
         if best is not None and best[0] >= 2:
-            return titled_as if titled_as is not None and best[0] < 3 else best[2]
+            return best[2]
         titled = [s for s in scored if s[0] == 1]
         if len(titled) == 1:  # one title names it ("the Empower paper": "… to Empower Humans")
             return titled[0][2]
@@ -228,13 +236,21 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
                  if re.search(pattern, " ".join([h.title, *(e.text for e in h.evidence)]).lower())]  # fmt: skip
         # Only a name that cannot be an ordinary capitalised word ("AlphaZero", "GPT-4", not
         # "What" opening a second sentence).
-        if len(using) == 1 and re.search(r".[A-Z0-9]", name):
+        if len(using) == 1 and re.search(r".[A-Z0-9]", name) and not _aside(question, name):
             return using[0]
-    return referenced_hit(question, hits)
+    return None
+
+
+def _aside(question: str, name: str) -> bool:
+    """The name is only an example the question offers ("which LLM (GPT-4? something
+    else) did they use?"), not what it is about."""
+    return any(name.lower() in m.lower() for m in re.findall(r"\(([^()]*)\)", question))
 
 
 _REFERENCE = re.compile(
-    r"\bthe\s+(?P<words>(?:[\w'’-]+\s+){1,8}?)(?:paper|work|study|article)\b", re.I
+    # the nearest "the" before "paper": "the lead author on the Overcooked … paper"
+    r"\bthe\s+(?P<words>(?:(?!the\b)[\w'’-]+\s+){1,8}?)(?:paper|work|study|article)\b",
+    re.I,
 )
 
 

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 
 # The thing a definition question asks about, in the ways people ask (one to eight words).
 _ASKS = [re.compile(p, re.I) for p in (
-    r"^(?:so,? )?(?:what|who)(?:'s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)\s*\??$",
+    r"^(?:so,? )?(?:what|who)(?:'s|’s|s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)\s*\??$",
     r"^(?:please |can you |could you )?(?:explain|define|describe)\s+(?P<x>(?:\S+\s*){1,8}?)"
-    r"(?:\s+(?:in simple terms|briefly|simply|to me|in a sentence))?\s*[.?!]?$",
+    r"(?:\s*\b(?:in simple terms|briefly|simply|to me|in (?:a|one) sentence(?: or two)?|"
+    r"in (?:a few|two|three) sentences|in plain (?:english|words)|for a layperson|like i'?m five))?"
+    r"\s*[.?!]?$",
     r"^how (?:does|do|did|would)\s+(?P<x>(?:\S+\s*){1,6}?)\s+work\??$",
     r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do|stand for|refer to)\b.*$",
     r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
@@ -38,7 +40,9 @@ _ASKS = [re.compile(p, re.I) for p in (
 )]  # fmt: skip
 # Not a definition: what a paper is about ("What is the Gemini 2.5 report about?"), a person.
 _NOT = re.compile(
-    r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b", re.I
+    r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b|"
+    r"^what(?:'s|’s) been\b",  # "what's been done on X?": an overview
+    re.I,
 )
 _QUOTED = re.compile(r"['‘’\"“”]([^'‘’\"“”]{2,60})['‘’\"“”]")
 
@@ -114,6 +118,15 @@ class Definition(TextShape):
 
     def detect(self, question: str) -> Detected | None:
         return Detected() if defined_term(question) else None
+
+    def not_the_subject(self, state: AnswerState) -> set[str]:
+        """The question's words besides the term ("in a sentence or two", an acronym in
+        brackets that restates it: "temporal representation alignment (TRA)")."""
+        term = defined_term(state.standalone)
+        if term is None:
+            return set()
+        main = re.sub(r"\([^)]*\)", " ", term)
+        return set(tokenize([state.standalone])[0]) - set(tokenize([main])[0])
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)

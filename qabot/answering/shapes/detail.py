@@ -31,17 +31,21 @@ if TYPE_CHECKING:
 
 _VERB = (r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|used|use|"
          r"uses|come|comes|keep|keeps|take|took|need|needs|needed|contain|contains|generate|"
-         r"generates|process|processes|support|supports)")  # fmt: skip
+         r"generates|process|processes|support|supports|make|makes|made|form|forms|comprise|"
+         r"comprises|span|spans|cover|covers|include|includes)")  # fmt: skip
 _HOW = r"how (?:many|much|big|large|long|fast|often|high|low|accurate)"
 # A quantity: "how many MDPs are …", "how much video can …", "what sizes do …", "how big was
 # the user study".
 _QUANTITY = re.compile(
+    # "how much better than baselines …": the comparison's words and what it is against
+    r"(?:^(?:so,? |and ))?\bhow much (?P<cmp>better|worse|faster|slower|more|less|higher|lower)\b"
+    r"(?:\s+than\s+(?P<than>(?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:on|in|at|for|with)\b|\s*[?,]|$))?|"
     rf"\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)\s+{_VERB}\b|"
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
-    r"(?:^|[,;:]\s*|\s[-—–]\s+|\s+and\s+)(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
-    r"(?:sizes?|resolution|number|count|length|width|rate|amount|percentage|score|accuracy|"
+    r"(?:^|[,;:]\s*|[?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?:the\s+)?(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
+    r"(?:sizes?|resolution|number|count|length|width|window|rate|amount|percentage|score|accuracy|"
     r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent))\b",
     re.I,
 )  # fmt: skip
@@ -51,10 +55,11 @@ _ENTITY_HEADS = (
     r"areas?|applications?|settings?|scenarios?|modalit(?:y|ies)|"
     r"licen[cs]es?|metrics?|conditions?|tasks?|environments?|domains?|games?|methods?|"
     r"baselines?|architectures?|optimi[sz]ers?|platforms?|tools?|libraries|library|frameworks?|"
-    r"simulators?|robots?|sensors?)"
+    r"simulators?|robots?|sensors?|arms?|grippers?|techniques?|approach(?:es)?|objectives?|"
+    r"loss(?:es)?|users?|participants?)"
 )  # fmt: skip
 _ENTITY = re.compile(
-    r"(?:^|[,;:]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,3}?"
+    r"(?:^|[,;:?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,4}?"
     rf"{_ENTITY_HEADS}(?:\s+{_ENTITY_HEADS})*)\b",
     re.I,
 )  # fmt: skip
@@ -94,6 +99,11 @@ _SYNONYMS = {
     "participants": {"person", "people", "participant", "user", "subject"},
     "users": {"person", "people", "participant", "user"},
     "often": {"often", "time", "rate", "frequency"},
+    # what a paper calls its contribution ("the method": "a discrete optimization algorithm, ARCA")
+    "method": {"method", "algorithm", "approach", "framework", "model", "techniqu"},
+    "algorithm": {"algorithm", "method", "approach"},
+    "approach": {"approach", "method", "algorithm", "framework"},
+    "better": {"better", "outperform", "improv", "gain", "higher", "faster"},
 }
 
 
@@ -118,6 +128,10 @@ class Asked:
 def asked(question: str) -> Asked | None:
     q = " ".join(question.split())
     if m := _QUANTITY.search(q):
+        if m["cmp"]:
+            than = f" than {m['than']}" if m["than"] else ""
+            return Asked("quantity", f"{m['cmp']} {m['than'] or ''}".strip(),
+                         f"how much {m['cmp'].lower()}{than}")  # fmt: skip
         how = (m["how"] or m["how2"] or "").lower()
         noun = re.sub(
             r"^(?:the|a|an)\s+", "", m["noun"] or m["noun2"] or m["noun3"] or "", flags=re.I
@@ -151,9 +165,13 @@ _AND_ASKS = re.compile(
 def asked_parts(question: str) -> list[tuple[str, Asked]]:
     """The question's parts that ask for a detail, each with what it asks; the whole question
     first, as `asked` reads it."""
+    whole = asked(question)
     pieces = _AND_ASKS.split(question)
     parts = [(p, a) for p in pieces if (a := asked(p))] if len(pieces) > 1 else []
-    return parts or ([(question, whole)] if (whole := asked(question)) else [])
+    if whole and all(a.phrase != whole.phrase for _, a in parts):
+        # "What dataset and which users were used …": the first part shares the verb
+        parts.insert(0, (question, whole))
+    return parts
 
 
 def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
@@ -162,17 +180,25 @@ def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
     definition) nor which paper did something ("Which model family from Google ships …": the
     thing asked for is the sentence's subject, so no auxiliary verb follows it)."""
     # "which specific LLM (GPT-4? something else?) did they use", "which embedding model or
-    # which LLM did they use": the verb comes after the aside or the alternative.
-    rest = re.sub(r"^\s*\([^)]*\)|^\s+or\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+(?=\s+(?:do|does|did|is|are|was|were)\b)",
-                  "", question[match.end() :], flags=re.I)  # fmt: skip
+    # which LLM did they use", "which dataset of user interactions did they train on": the
+    # verb comes after the aside, the alternative or what the thing is of.
+    rest = question[match.end() :]
+    aside = re.compile(r"^\s*\([^)]*\)|^\s+(?:or|and|of)\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?"
+                       r"[\w'-]+(?=\s*\(|\s+(?:or|and|of|do|does|did|is|are|was|were)\b)", re.I)  # fmt: skip
+    for _ in range(4):
+        rest, n = aside.subn("", rest)
+        if not n:
+            break
     asked_from = re.sub(
-        r"^[\s,;:—–-]*(?:and\s+)?", "", question[match.start() :]
+        r"^[\s,;:?.!—–-]*(?:and\s+)?", "", question[match.start() :]
     )  # after a lead-in ("For CTRL-Rec, …")
     copula = re.match(r"(?:so,? )?(?:what|which)\s+(?:is|was|are|were)\b", asked_from, re.I)
     if copula and any(c.isupper() for c in match["noun"].replace("LLM", "")):
         return False  # "what is the ARCA algorithm?": a named thing, a definition
     if re.match(r"(?:her|his|their|my|your|favou?rite)\b", match["noun"], re.I):
         return False  # "what is her favourite programming language?": about a person
+    if re.match(r"\s+(?:called|named|known as)\b", rest, re.I):
+        return True  # "what's the method called?"
     return bool(copula) or bool(
         re.match(
             r"\s+(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would)\b", rest, re.I
@@ -190,10 +216,18 @@ def _heads(phrase: str) -> set[str]:
         at = words.index("of", 1)
         return _heads(" ".join(words[:at])) | _heads(" ".join(words[at + 1 :]))
     head = words[-1]
+    # An acronym before the head names the thing too ("SAE architecture": "JumpReLU SAEs").
+    acronyms = {
+        t
+        for w in words[:-1]
+        if re.fullmatch(r"[A-Z]{2,}s?", w)
+        for t in tokenize([w.rstrip("s")])[0]
+    }
     # Both forms: the tokenizer keeps "mdps" whole, and abstracts write "MDP" and "MDPs".
     forms = {head, head[:-1]} if re.fullmatch(r"[A-Z]{2,}s", head) else {head}
-    synonyms = " ".join(_SYNONYMS.get(head.lower(), ()))
-    return {t for f in forms for t in tokenize([f])[0]} | set(tokenize([synonyms])[0])
+    # … and what the head, or a comparison before it ("better than baselines"), is written as
+    synonyms = " ".join(s for w in {head.lower(), words[0].lower()} for s in _SYNONYMS.get(w, ()))
+    return {t for f in forms for t in tokenize([f])[0]} | set(tokenize([synonyms])[0]) | acronyms
 
 
 def _near(sentence: str, heads: set[str], window: int = 8) -> bool:
@@ -250,9 +284,12 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     found_acronyms = {n for n in _NAME.findall(sentence)
                       if "".join(c for c in n if c.isupper()).lower() in acronyms
                       or (lead := re.match(r"[A-Z]{2,}", n)) and lead.group(0).lower() in own}  # fmt: skip
+    # … and a capitalised word inside the sentence ("translate English to Kalamang", "on
+    # simulated Mujoco tasks"): abstracts capitalise little else.
+    titled = re.findall(r"(?<=[\w,;] )[A-Z][a-z]{2,}\b", sentence)
     found = [
         n
-        for n in _NAME.findall(sentence)
+        for n in [*_NAME.findall(sentence), *titled]
         if n.lower().rstrip("s") not in own
         and n.lower() not in own
         and n not in found_acronyms
@@ -271,13 +308,14 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # "which methods does it cover?": "(1) survey open problems … of RLHF and related methods;
     # (2) …" lists them, with the head word in the plural.
     plural = re.search(r"[^s']s$", what.phrase)  # "methods", not "LLM" nor "robot's"
-    if (
-        plural
-        and _LISTS.search(sentence)
-        and any(
-            re.search(r"[^s']s$", w) and set(tokenize([w])[0]) & heads
-            for w in re.findall(r"[\w'-]+", sentence)
-        )
+    # … the list right after the head word ("related methods; (2) …"), not elsewhere
+    listed = r"(?::\s+\S|;|\bsuch as\b|\bincluding\b|\bnamely\b|\(\d\))"
+    if plural and any(
+        re.search(r"[^s']s$", w)
+        and set(tokenize([w])[0]) & heads
+        and re.match(rf"\W*(?:\S+\s+){{0,2}}?\W*{listed}", sentence[m.end() :], re.I)
+        for m in re.finditer(r"[\w'-]+", sentence)
+        for w in [m.group(0)]
     ):
         return 1.0
     if _named_by_modifier(sentence, heads, set(tokenize([" ".join(names)])[0]) | phrase):
@@ -292,7 +330,14 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     firsts = {n.split()[0] for n in found}  # "Gemini 1.0": where "Gemini" stands
     named = [i for i, w in enumerate(words) if w.strip(".") in firsts]
-    return 1.0 if any(abs(i - j) <= 6 for i in at for j in named) else 0.0
+    # A capitalised word only, next to the head ("Mujoco tasks"): a name farther off is
+    # often an example's ("starts with "Barack Obama" that a model maps …").
+    plain = {
+        i
+        for i in named
+        if words[i].strip(".") in titled and words[i].strip(".") not in _NAME.findall(sentence)
+    }
+    return 1.0 if any(abs(i - j) <= (2 if j in plain else 6) for i in at for j in named) else 0.0
 
 
 def _counted(text: str, heads: set[str]) -> bool:
@@ -304,18 +349,25 @@ def _counted(text: str, heads: set[str]) -> bool:
 
 
 _PLAIN_MODIFIERS = {"new", "novel", "standard", "simpl", "challeng", "common", "larg", "small",
-                    "singl", "popular", "exist", "differ", "various", "sever", "two", "three"}  # fmt: skip
+                    "singl", "popular", "exist", "differ", "various", "sever", "two", "three",
+                    # hyphenated adjectives: "best-suited", "state-of-the-art", "real-world"
+                    "best", "well", "suit", "state", "art", "real", "world", "scale", "pre",
+                    "train", "fine", "tune", "high", "low", "level", "open", "sourc"}  # fmt: skip
 
 
 def _named_by_modifier(sentence: str, heads: set[str], asked: set[str]) -> bool:
     """The sentence names the thing by the word before its head ("a new interactive
-    flight-booking task"): a word the question does not use and that is not a plain
-    adjective ("new", "standard")."""
+    flight-booking task", and after "we introduce": "a bisimulation loss"): a word the
+    question does not use and that is not a plain adjective ("new", "standard")."""
     words = re.findall(r"[\w'-]+", sentence)
+    introducing = re.search(r"\bwe (?:introduce|propose|present|develop|design)\b", sentence, re.I)
     for i, word in enumerate(words[1:], 1):
         if set(tokenize([word])[0]) & heads:
             before = tokenize([words[i - 1]])[0]
-            if before and not set(before) & (asked | _PLAIN_MODIFIERS) and "-" in words[i - 1]:
+            compound = "-" in words[i - 1] or (
+                introducing is not None and sentence.find(word) > introducing.start()
+            )
+            if before and not set(before) & (asked | _PLAIN_MODIFIERS) and compound:
                 return True
     return False
 
@@ -341,8 +393,12 @@ class Detail(TextShape):
     max_tokens: ClassVar[int] = 200
 
     def detect(self, question: str) -> Detected | None:
-        if re.search(r"(?:^|\s)[\"“‘']\w[^\"“”’]*[\"”’'](?!\w)", question):
-            return None  # a quoted term asks what it means, not a detail
+        quoted = re.search(r"(?:^|\s)[\"“‘']\w[^\"“”’]*[\"”’'](?!\w)", question)
+        if quoted and (
+            re.match(r"(?:so,? )?what(?:'s|’s| is| are| was| were)\b", question, re.I)
+            or not asked(re.sub(r"[\"“‘'][^\"“”’']*[\"”’']", "it", question))
+        ):
+            return None  # a quoted term asks what it means ("what is 'deceptive inflation'?")
         return Detected() if asked(question) else None
 
     def not_the_subject(self, state: AnswerState) -> set[str]:

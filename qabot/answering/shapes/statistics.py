@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import StatisticShape
+from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
 from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
 from qabot.domain.taxonomy import affiliation_matches, affiliation_name, category_title
@@ -144,7 +145,10 @@ class Facts:
             )
             if len(picked) == 1 and only_code:  # "is there code for it?"
                 paper = picked[0]
-                text = f"“{paper.title}” ({paper.display_date}) does not link its code [1]."
+                # … but a project page it links may hold the code ("minaek.github.io/…").
+                page = page_link(paper.urls)
+                also = f", but links a page: {page}" if page else ""
+                text = f"“{paper.title}” ({paper.display_date}) does not link its code{also} [1]."
                 return self.cite(question, text, picked)
             text = f"None in the indexed portfolio: there are no papers {self.scope(route)}."
         else:
@@ -153,10 +157,14 @@ class Facts:
             text = f"None in the indexed portfolio: there are no indexed papers {self.scope(route)}{span}."
         return self.cite(question, text, [])
 
-    def listing(self, papers: list[Paper], summaries: bool = False) -> str:
+    def listing(self, papers: list[Paper], summaries: bool = False, links: bool = False) -> str:
+        """The papers as list lines; with `links`, each with its code link ("is there code
+        for it?" wants the link, not only the title)."""
         lines = []
         for n, p in enumerate(papers[:MAX_LISTED], 1):
             line = f"- “{p.title}” ({p.display_date}) [{n}]"
+            if links and (code := code_link(p.urls)):
+                line += f": code at {code}"
             lines.append(f"{line}: {_opening(p, 300)}" if summaries else line)
         if len(papers) > MAX_LISTED:
             lines.append(f"- … and {len(papers) - MAX_LISTED} more (see `qabot stats --json`).")
@@ -235,7 +243,7 @@ class Coauthors(StatisticShape):
     whole_portfolio: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         # "Who co-authored the paper on X?" asks for one paper's authors (who-when).
-        r"^(?!.*\b(?:the|that|this) (?:paper|article|study)\b).*?(?:"
+        r"^(?!.*\b(?:it|(?:the|that|this)\b[^?]{0,60}?\b(?:paper|article|study))\b).*?(?:"
         r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
         r"\bwho\b[^?]*\b(co-?author|collaborat\w*)|\bcollaborators\b|"
         r"\bwho\b[^?]*\b(publish|work|write|wrote)\w*\s+(the\s+)?(most\s+)?"
@@ -437,7 +445,7 @@ class Count(StatisticShape):
             return facts.none(question, route)
         text = (
             f"Indexed papers {facts.scope(route)}: {len(papers)} of {total}{facts.stated()}."
-            f"{facts.author_note(route)}\n{facts.listing(papers)}"
+            f"{facts.author_note(route)}\n{facts.listing(papers, links=bool(route.filters.has_code))}"
         )
         return facts.cite(question, text, papers)
 
@@ -462,7 +470,8 @@ class List(StatisticShape):
         scope = f" {facts.scope(route)}" if facts.scope(route) else ""
         text = (
             f"Indexed papers{scope} ({len(papers)} of {facts.total(route)})."
-            f"{facts.author_note(route)}\n{facts.listing(papers, self.summaries)}"
+            f"{facts.author_note(route)}\n"
+            f"{facts.listing(papers, self.summaries, links=bool(route.filters.has_code))}"
         )
         return facts.cite(question, text, papers)
 

@@ -27,9 +27,12 @@ if TYPE_CHECKING:
 
 
 # Who the portfolio is, as people name it in a question.
-_WHO = r"(?:she|he|they|anca|this group|the group|this lab|the lab|\w+'s (?:group|lab)|\w+ \w+|\w+)"
+_WHO = (
+    r"(?:she|he|they|anca|this group|the group|this lab|the lab|(?:\w+ )?\w+['’]s (?:group|lab|team)|"
+    r"\w+ \w+|\w+)"
+)
 _WORKED = (
-    r"(?:done|worked|work|published|publish|written|write|studied|study|researched|"
+    r"(?:done|do|worked|work|published|publish|written|write|studied|study|researched|"
     r"looked|look|explored|touched|covered|addressed|tackled|used|applied|built|developed|"
     r"proposed|contributed|co-?authored|been (?:part|involved))"
 )
@@ -40,7 +43,7 @@ _WORKED = (
 # "how has X evolved". A question asking for one paper ("which paper …", "is there a paper
 # …") is not one.
 _SURVEY = re.compile(
-    rf"\bwhat (?:has|have|did|does|do) {_WHO} {_WORKED}\b|"
+    rf"\bwhat (?:else )?(?:has|have|did|does|do) {_WHO} (?:else )?{_WORKED}\b|"
     r"\b(?:which|what) (?:papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
     r"\boverview\b|\b(?:her|his|their|the group's|the lab's) (?:work|research|papers|publications) "
     r"(?:on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (?:on|about)\b|"
@@ -61,7 +64,7 @@ _SURVEY = re.compile(
     r"\binterested in\b|\bwhat should i (?:read|look at|start with)\b|\bwhere (?:should|do) i start\b|"
     r"\bwhich of (?:her|his|their|the|these|its) papers\b|"
     # topic first: "X: what has been studied here?", "X — anything?"
-    r"\bwhat (?:has|have) been (?:studied|done|written|published|explored|looked at)\b|"
+    r"\bwhat(?: has| have|'s|’s) been (?:studied|done|written|published|explored|looked at)\b|"
     r"[:—–-]\s*(?:anything|any|what|which(?! one))\b[^:—–-]*\??$|\banything (?:in )?here\b|"
     r"\banything to read\b|\bdevelop\w* over time\b|"
     # "pairwise preference feedback -- papers?", "offline RL: publications?"
