@@ -699,3 +699,61 @@ def test_follow_up_phrasings_route_by_what_they_ask(
     extractive_bot: QABot, question: str, shape: str
 ) -> None:
     assert extractive_bot.route(question).shape == shape
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        (
+            "how has Anca's work on RL for chatbots / LLM agents developed from 2023 to 2025?",
+            "survey",
+        ),
+        (
+            "which of the large Google model technical reports (Gemini, Gemma etc.) are in the portfolio?",
+            "survey",
+        ),
+        ("did she contribute to any big Google model reports like gemini?", "survey"),
+        ("foundation model tech reports - which ones are listed?", "survey"),
+        (
+            "What's the difference between the Boltzmann policy distribution and the optimal behavior prior approach to human models?",
+            "compare",
+        ),
+    ],
+)
+def test_more_overview_and_comparison_phrasings(
+    extractive_bot: QABot, question: str, shape: str
+) -> None:
+    assert extractive_bot.route(question).shape == shape
+
+
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        # a side given as a paper's title is that paper, not one whose title opens with its words
+        (
+            "Learning to Assist Humans without Inferring Rewards vs Training LLM Agents to Empower Humans: how do they differ?",
+            [
+                "Learning to Assist Humans without Inferring Rewards",
+                "Training LLM Agents to Empower Humans",
+            ],
+        ),
+        # "prior" here is a noun, and the side's head is "approach": one paper
+        (
+            "What's the difference between the Boltzmann policy distribution and the optimal behavior prior approach to human models?",
+            ["Optimal Behavior Prior", "The Boltzmann Policy Distribution"],
+        ),
+    ],
+)
+def test_a_compared_side_named_in_full(
+    extractive_bot: QABot, question: str, titles: list[str]
+) -> None:
+    assert sorted(_titles(extractive_bot.ask(question))) == titles
+
+
+def test_a_newer_side_is_the_papers_after_the_other(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask(
+        "How does her earlier human-AI coordination work (Overcooked, human models) compare with "
+        "the newer assistance papers?"
+    )
+    assert not answer.answer.startswith("The portfolio has no paper")
+    assert "AssistanceZero" in _titles(answer)

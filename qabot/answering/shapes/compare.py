@@ -20,6 +20,7 @@ from qabot.answering.shapes.base import (
 )
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
+from qabot.domain.names import normalise_title
 from qabot.domain.records import SearchHit
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import is_relevant, named_terms, naming_hit
@@ -34,11 +35,18 @@ PER_SIDE = 2  # papers a comparison cites for one side, at most …
 # methods"); a side named or described as one thing is one paper (every side of the 15
 # comparisons in tests/data/blind is one paper; a second one was a neighbour).
 _GROUP = re.compile(
-    r"\b(?:approaches|methods|papers|works|techniques|models|algorithms|systems|studies|"
-    r"lines of work)\s*$|\b(?:earlier|previous|prior|other|older|newer|later)\b",
+    r"\b(?:approaches|methods|papers|works|techniques|models|algorithms|systems|studies|reports|"
+    r"lines of work)\s*$|\b(?:earlier|previous|prior|other|older|newer|later)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:work|papers|approaches|methods|studies|research|reports|models)\b",
     re.I,
 )
 _EARLIER = re.compile(r"\b(earlier|previous|prior|older|past)\b", re.I)
+_LATER = re.compile(r"\b(newer|later|recent|latest|newest)\b", re.I)
+_WHEN_WORDS = re.compile(
+    r"\b(?:earlier|previous|prior|older|past|newer|later|more recent|recent|latest|newest|"
+    r"papers?|work|reports?|her|his|their|the)\b",
+    re.I,
+)
 # The two sides of a comparison, tried in order. Anchored to how a comparison is asked, so
 # "the visual difference between the start and goal images" stays a focused question.
 _SIDES = [
@@ -48,7 +56,7 @@ _SIDES = [
         r"(?:with|to|and|against|versus|vs\.?)\s+(?P<b>.+)",
         r"^how (?:does|do|did|is|are|was|were)\s+(?P<a>.+?)\s+(?:differ\w*\s+from|compare\s+"
         r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
-        r"^(?:what|which)\s+(?:is|are|were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
+        r"^(?:what|which)(?:'s|’s|\s+is|\s+are|\s+were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
         r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
     )
 ]
@@ -80,7 +88,14 @@ def _side(
     """A named side is the papers that name it; a described one ("earlier assistance
     approaches") the relevant papers not on the other side (older ones, for "earlier")."""
     seen = {h.paper_id for h in other}
-    most = PER_SIDE if _GROUP.search(side) else 1
+    # the head noun decides: "the optimal behavior prior approach to human models" is one
+    head = re.split(r"\s+(?:to|of|for|on|in|with|about)\s+", side, maxsplit=1)[0]
+    most = PER_SIDE if _GROUP.search(head) else 1
+    # A side given as a paper's title is that paper.
+    titled = [h for h in candidates
+              if h.paper_id not in seen and normalise_title(h.title) == normalise_title(side)]  # fmt: skip
+    if titled:
+        return titled[:1]
     # A side that names a paper's own subject ("Gemma 2", "Gemini 1.5") is that paper first,
     # not one that only uses the name (Gemma Scope mentions Gemma 2).
     named = naming_hit(side, [h for h in candidates if h.paper_id not in seen])
@@ -116,6 +131,8 @@ def _side_papers(side: str, candidates: list[SearchHit], chosen: list[SearchHit]
     years = [h.year for h in other if h.year]
     if _EARLIER.search(side) and years:
         mine = [h for h in mine if h.year and h.year < min(years)] or mine
+    elif _LATER.search(side) and years:
+        mine = [h for h in mine if h.year and h.year > max(years)] or mine
     return mine
 
 
@@ -139,10 +156,13 @@ class Compare(TextShape):
         sides: dict[str, list[str]] = {}
         # A named side first ("AssistanceZero"), so "earlier approaches" can follow it.
         for side in sorted(state.route.sides, key=lambda s: not named_terms(s)):
-            candidates, chosen = relevant_set(side, state.filters, ctx)
+            # "the newer assistance papers": what it is about is "assistance"; when, and that
+            # they are papers, say which of them, not what to search for.
+            about = " ".join(_WHEN_WORDS.sub(" ", side).split()) or side
+            candidates, chosen = relevant_set(about, state.filters, ctx)
             top = candidates[: ctx.settings.k]
-            if not is_relevant(side, top, ctx.settings.min_relevance) or out_of_scope(
-                side, top, ctx
+            if not is_relevant(about, top, ctx.settings.min_relevance) or out_of_scope(
+                about, top, ctx
             ):
                 missing.append(side)
                 continue

@@ -34,7 +34,7 @@ _WHO = (
 _WORKED = (
     r"(?:done|do|worked|work|published|publish|written|write|studied|study|researched|"
     r"looked|look|explored|touched|covered|addressed|tackled|used|applied|built|developed|"
-    r"proposed|contributed|co-?authored|been (?:part|involved))"
+    r"proposed|contribute|contributed|co-?authored|been (?:part|involved))"
 )
 # An overview in the ways people ask for one (measured on independently written questions,
 # docs/measurements.md): "what has she done on X", "which papers …", "has she worked on X?",
@@ -45,7 +45,7 @@ _WORKED = (
 _SURVEY = re.compile(
     rf"\bwhat (?:else )?(?:has|have|did|does|do) {_WHO} (?:else )?{_WORKED}\b|"
     r"\b(?:which|what) (?:papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
-    r"\boverview\b|\b(?:her|his|their|the group's|the lab's) (?:work|research|papers|publications) "
+    r"\boverview\b|\b(?:her|his|their|the group's|the lab's|\w+['’]s) (?:work|research|papers|publications) "
     r"(?:on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (?:on|about)\b|"
     r"\b(?:all|every|any) (?:of )?(?:her |his |their |the )?(?:papers|work|publications) (?:on|about)\b|"
     # yes/no: "has she worked on X?", "did the group ever publish on X?", "is there any work on X?"
@@ -65,7 +65,9 @@ _SURVEY = re.compile(
     r"\bwhich of (?:her|his|their|the|these|its) papers\b|"
     # topic first: "X: what has been studied here?", "X — anything?"
     r"\bwhat(?: has| have|'s|’s) been (?:studied|done|written|published|explored|looked at)\b|"
-    r"[:—–-]\s*(?:anything|any|what|which(?! one))\b[^:—–-]*\??$|\banything (?:in )?here\b|"
+    r"[:—–-]\s*(?:anything|any|what|which(?! one\b))\b[^:—–-]*\??$|\banything (?:in )?here\b|"
+    # "which of the Google model reports (…) are in the portfolio?"
+    r"^which of the\b.{0,80}\b(?:reports|papers|publications|works)\b|"
     r"\banything to read\b|\bdevelop\w* over time\b|"
     # "pairwise preference feedback -- papers?", "offline RL: publications?"
     r"[:—–-]\s*(?:any )?(?:papers|publications|work|research)\s*\??$|"
@@ -105,7 +107,7 @@ def bare_topic(question: str) -> bool:
 
 
 CHRONOLOGICAL = re.compile(
-    r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* over\b|"
+    r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* (?:over|from|since)\b|"
     r"\bchanged? over\b|\btrajectory\b",
     re.I,
 )
