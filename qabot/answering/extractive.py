@@ -15,6 +15,7 @@ from qabot.answering.prompts import MISSING_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
+from qabot.retrieval.relevance import PAPER_REFERENCE
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
 WHO = re.compile(
@@ -68,11 +69,8 @@ _EVERYDAY: dict[str, set[str]] = {
     )
 }
 # A title quoted in the question (a follow-up's reference, rewritten), or a paper described
-# ("the minecraft building assistant paper"): it picked the paper.
+# ("the minecraft building assistant paper", PAPER_REFERENCE): it picked the paper.
 _QUOTED_TITLE = re.compile(r"“[^”]+”")
-_PAPER_NAMED = re.compile(
-    r"\bthe\s+(?:(?!the\b)[\w'’-]+\s+){1,8}?(?:paper|work|study|article|report)\b", re.I
-)
 
 
 def _wanted(question: str) -> set[str]:
@@ -104,9 +102,9 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     if WHEN.search(question) and top.year:
         return [cite_sentence(f"{paper_label(top)} dates from {top.year}.", top.number)]
 
-    unquoted = _PAPER_NAMED.sub(" ", _QUOTED_TITLE.sub(" ", question))
+    unquoted = PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question))
     rest = _content(unquoted) - FUNCTION_WORDS - QUESTION_WORDS
-    if not rest and (_QUOTED_TITLE.search(question) or _PAPER_NAMED.search(question)):
+    if not rest and (_QUOTED_TITLE.search(question) or PAPER_REFERENCE.search(question)):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
         return _contributions(top, said)
     # A quoted title picked the paper already; the rest of the question is what is asked.

@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from qabot.answering.framing import FUNCTION_WORDS, QUESTION_WORDS
+from qabot.answering.framing import FUNCTION_WORDS
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
@@ -69,7 +69,7 @@ _DESCRIBED = re.compile(
 # "the newer one", "the older one": a paper of the last list picked by date.
 _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
-    r"earlier|earliest) (?:one|paper)\b",
+    r"earlier|earliest) one\b",
     re.I,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
@@ -150,10 +150,11 @@ def resolve_follow_up(
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not history:
         return None
-    if not ordinal and (described := _DATED.search(question) or _DESCRIBED.search(question)):
+    dated, desc = _DATED.search(question), _DESCRIBED.search(question)
+    if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
-        if described.re is _DATED:
-            paper = _dated_paper(described["when"], listed)
+        if dated is not None:
+            paper = _dated_paper(dated["when"], listed)
         else:
             paper = _described_paper(described["desc"], listed)
         if paper is not None:
@@ -244,14 +245,19 @@ def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],
 
 
 def _dated_paper(when: str, listed: Sequence[Paper]) -> Paper | None:
-    """The newest or the oldest paper of the last list; None when two share the date."""
-    dated = [p for p in listed if p.date is not None or p.year is not None]
+    """The newest or the oldest paper of the last list; None when the first two are of one
+    year and one of them has no finer date to tell them apart."""
+    dated = [p for p in listed if p.year is not None]
     if len(dated) < 2:
         return None
-    key = [(p.date.isoformat() if p.date else str(p.year), p) for p in dated]
     newest = when.lower() in {"newer", "newest", "later", "latest", "more recent", "most recent"}
-    key.sort(key=lambda k: k[0], reverse=newest)
-    return key[0][1] if key[0][0] != key[1][0] else None
+    dated.sort(key=lambda p: (p.year, p.date.isoformat() if p.date else ""), reverse=newest)
+    first, second = dated[0], dated[1]
+    if first.year == second.year and (
+        first.date is None or second.date is None or first.date == second.date
+    ):
+        return None
+    return first
 
 
 def beyond_the_list(reference: str, listed: int) -> str:
@@ -280,14 +286,20 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
                 None)  # fmt: skip
     if last is None or not isinstance(last.get("citations"), list):
         return None
-    # "tell me more", "and the year?", "how big was the user study?": nothing but what is
-    # asked of the same paper (a part of a paper, with "the", is the last one's)
-    asked = _ASPECT.sub(" ", question)
-    bare = not set(tokenize([asked])[0]) - _BARE_WORDS - FUNCTION_WORDS - QUESTION_WORDS
-    if not _IT.search(question) and not bare:
+    # "tell me more", "and the year?": nothing but what is asked of the same paper; "how big
+    # was the user study?": a part of a paper, with "the", is the one paper's of the last
+    # answer. "What else …", "other papers" ask for different ones.
+    words = set(tokenize([question])[0])
+    bare = not words - _BARE_WORDS - FUNCTION_WORDS and not _OTHER.search(question)
+    aspect = _ASPECT.search(question) is not None and not (
+        set(tokenize([_ASPECT.sub(" ", question)])[0]) - _BARE_WORDS - FUNCTION_WORDS - _ASKING_SIZE
+    )
+    if not _IT.search(question) and not bare and not aspect:
         return None
     listed = previous_papers([last], papers, index)
-    if not listed:
+    # … the one paper of an answer about one paper, not the first of a list
+    about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
+    if not listed or (aspect and not bare and not _IT.search(question) and not about_one):
         return None
     paper = listed[0]
     if _IT.search(question):
@@ -297,6 +309,10 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=" ".join(written.split()), route_text=question)  # fmt: skip
 
+
+# Words that ask how large a part of a paper is ("how big was the user study?").
+_ASKING_SIZE = set(tokenize(["big large long many much size"])[0])
+_OTHER = re.compile(r"\b(?:else|other|another|others)\b", re.I)
 
 # A part of a paper, named as known ("the user study", "the robot experiments").
 _ASPECT = re.compile(

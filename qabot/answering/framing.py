@@ -54,7 +54,9 @@ QUESTION_WORDS = set(
         [
             "did do does is are was were be been being has have had can could would should will "
             "may might must what which who whom whose when where why how year years month months "
-            "come came out big bigger large larger small long many much often tell give show "
+            "come came out big bigger biggest large larger largest small smaller smallest long "
+            "longest short shortest highest lowest fastest slowest best worst main key "
+            "many much often tell give show "
             "explain describe define mean means meaning stand refer refers simple terms briefly "
             "please know remember recall paper papers one ones kind sort type way ways exactly "
             "actually really use used uses using part "

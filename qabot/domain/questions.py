@@ -84,6 +84,11 @@ class Turn(BaseModel):
     citations: list[str] | None = Field(
         default=None, description="Paper ids the turn cited, in reading order (assistant turns)."
     )
+    shape: str | None = Field(
+        default=None,
+        description="How the turn answered (assistant turns): 'survey' lists papers, "
+        "'focused' is about its first one, …",
+    )
 
 
 class Options(BaseModel):
@@ -122,6 +127,8 @@ def clean_history(history: list[Turn] | None) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"role": turn.role, "content": clean_text(turn.content)}
         if turn.citations is not None:
             entry["citations"] = [clean_text(c) for c in turn.citations]
+        if isinstance(turn.shape, str):
+            entry["shape"] = clean_text(turn.shape)
         cleaned.append(entry)
     return cleaned
 

@@ -220,11 +220,14 @@ class Answer(BaseModel):
         `transcript()` (for a model condensing a follow-up, and for callers that keep text
         only), and `citations` the cited papers' ids in reading order, which follow-ups such
         as "tell me more about the second one" resolve against."""
-        return {
+        turn: dict[str, object] = {
             "role": "assistant",
             "content": self.transcript(),
             "citations": self.cited_paper_ids(),
         }
+        if self.shape:  # "how big was the study?" is about a focused answer's paper, not a list's
+            turn["shape"] = self.shape
+        return turn
 
     def transcript(self) -> str:
         """The answer with its numbered source list, as plain text: what the `/chat` endpoint

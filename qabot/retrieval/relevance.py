@@ -179,7 +179,7 @@ def names_in(question: str) -> list[str]:
         # "Gemini 1.5 Pro", then "Gemini 1.5", never "Gemini": a version names another model.
         # A size ("Gemma 2 27B") is not a version: "Gemma 2" is still the model.
         numbered = [i for i, w in enumerate(words)
-                    if any(c.isdigit() for c in w) and not re.fullmatch(r"\d+(?:\.\d+)?[BMK]", w)]  # fmt: skip
+                    if any(c.isdigit() for c in w) and not re.fullmatch(r"\d+(?:\.\d+)?[BMKbmk]", w)]  # fmt: skip
         shortest = numbered[-1] + 1 if numbered else 1
         for end in range(len(words), shortest - 1, -1):
             part = " ".join(words[:end])
@@ -244,12 +244,14 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
 def _aside(question: str, name: str) -> bool:
     """The name is only an example the question offers ("which LLM (GPT-4? something
     else) did they use?"), not what it is about."""
-    return any(name.lower() in m.lower() for m in re.findall(r"\(([^()]*)\)", question))
+    # a bracket left open counts too ("which LLM (GPT-4 did they use?")
+    return any(name.lower() in m.lower() for m in re.findall(r"\(([^()]*)(?:\)|$)", question))
 
 
-_REFERENCE = re.compile(
-    # the nearest "the" before "paper": "the lead author on the Overcooked … paper"
-    r"\bthe\s+(?P<words>(?:(?!the\b)[\w'’-]+\s+){1,8}?)(?:paper|work|study|article)\b",
+# A paper referred to by what it is about: "the Overcooked human-AI coordination paper" (the
+# nearest "the" before "paper": "the lead author on the Overcooked … paper").
+PAPER_REFERENCE = re.compile(
+    r"\bthe\s+(?P<words>(?:(?!the\b)[\w'’-]+\s+){1,8}?)(?:paper|work|study|article|report)\b",
     re.I,
 )
 
@@ -260,7 +262,7 @@ def referenced_hit(question: str, hits: list[SearchHit], overlap: float = 0.6) -
     in no other hit's as much."""
     from qabot.index.lexical import tokenize
 
-    match = _REFERENCE.search(question)
+    match = PAPER_REFERENCE.search(question)
     if match is None:
         return None
     words = {t for t in tokenize([match["words"]])[0] if len(t) > 1}

@@ -757,3 +757,82 @@ def test_a_newer_side_is_the_papers_after_the_other(extractive_bot: QABot) -> No
     )
     assert not answer.answer.startswith("The portfolio has no paper")
     assert "AssistanceZero" in _titles(answer)
+
+
+# -- what a review of round three found (each was right before it) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I run Gemma 2 on my iPhone?",
+        "What did the AssistanceZero authors eat for lunch?",
+        "Does UniMASK work for predicting the stock market?",
+    ],
+)
+def test_a_named_paper_does_not_make_the_rest_of_the_question_in_scope(
+    extractive_bot: QABot, question: str
+) -> None:
+    assert extractive_bot.ask(question).abstained
+
+
+def test_co_authors_with_it_elsewhere_in_the_question(extractive_bot: QABot) -> None:
+    route = extractive_bot.route("Who co-authored with her most, and is it always students?")
+    assert route.intent == "coauthors"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "fact"),
+    [
+        ("What is UniMASK?", "how many papers did she publish?", "50 papers are indexed"),
+        ("What is UniMASK?", "which papers have code?", "(9 of 50)"),
+        (
+            "What papers are there on Gemini?",
+            "What is the latest paper on reward hacking?",
+            "Correlated Proxies",
+        ),
+    ],
+)
+def test_a_portfolio_question_after_an_answer_is_not_about_its_paper(
+    extractive_bot: QABot, first: str, then: str, fact: str
+) -> None:
+    assert fact in _chain(extractive_bot, [first, then])[1].answer
+
+
+def test_a_part_of_a_paper_after_a_list_is_not_the_first_papers(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot, ["What has she done on reward learning?", "how big was the user study?"]
+    )
+    first = answers[0].citations[0].paper_id
+    assert [c.paper_id for c in answers[1].citations] != [first]
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        (
+            "what's the loss called in the temporal representation alignment paper?",
+            "temporal alignment loss",
+        ),
+        ("What techniques does the RLHF open problems paper survey?", "overview techniques"),
+    ],
+)
+def test_a_name_or_a_list_asked_for_is_quoted(
+    extractive_bot: QABot, question: str, fact: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.unstated is None and fact in answer.answer, answer.answer
+
+
+def test_a_comparison_not_given_is_said_in_the_questions_words(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("How much better than baselines is AssistanceZero?")
+    assert answer.unstated == "how much better than baselines"
+
+
+def test_an_answer_turn_keeps_its_shape(extractive_bot: QABot) -> None:
+    assert extractive_bot.ask("What is Dynalang?").as_turn()["shape"] == "definition"
+
+
+def test_a_superlative_is_how_a_detail_is_asked_not_its_subject(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What's the biggest Gemma 2 model size?")
+    assert not answer.abstained and "27 billion" in answer.answer, answer.answer

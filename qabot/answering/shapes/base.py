@@ -202,9 +202,11 @@ class TextShape(AnswerShape):
         # floor among them, only the scope rule.
         if state.filters.paper_ids or is_relevant(text, found, ctx.settings.min_relevance):
             # A paper found introduces what the question names ("Explain AssistanceZero in a
-            # sentence or two"): that is its subject, whatever other words it uses.
-            if any(introduces(h, n) >= 2 for n in names_in(text) for h in found[:5]):
-                return False
+            # sentence or two"): the name is covered, and the rest of the question is judged
+            # on its own ("Can I run Gemma 2 on my iPhone?" is still not in any paper).
+            named = [n for n in names_in(text) if any(introduces(h, n) >= 2 for h in found[:5])]
+            for name in named:
+                text = re.sub(re.escape(name), " ", text, flags=re.I)
             return out_of_scope(text, found, ctx, ignore)
         return not said_in_words(text, found, ctx, ignore)
 

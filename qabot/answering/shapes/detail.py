@@ -38,8 +38,8 @@ _HOW = r"how (?:many|much|big|large|long|fast|often|high|low|accurate)"
 # the user study".
 _QUANTITY = re.compile(
     # "how much better than baselines …": the comparison's words and what it is against
-    r"(?:^(?:so,? |and ))?\bhow much (?P<cmp>better|worse|faster|slower|more|less|higher|lower)\b"
-    r"(?:\s+than\s+(?P<than>(?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:on|in|at|for|with)\b|\s*[?,]|$))?|"
+    r"(?:^(?:so,? |and ))?\bhow much (?P<cmp>better|worse|faster|slower|more|less|higher|lower)\s+than\s+"
+    r"(?P<than>(?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:on|in|at|for|with|is|are|was|were|does|do|did)\b|\s*[?,]|$)|"
     rf"\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)\s+{_VERB}\b|"
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
@@ -56,10 +56,10 @@ _ENTITY_HEADS = (
     r"licen[cs]es?|metrics?|conditions?|tasks?|environments?|domains?|games?|methods?|"
     r"baselines?|architectures?|optimi[sz]ers?|platforms?|tools?|libraries|library|frameworks?|"
     r"simulators?|robots?|sensors?|arms?|grippers?|techniques?|approach(?:es)?|objectives?|"
-    r"loss(?:es)?|users?|participants?)"
+    r"loss(?:es)?|users|participants)"
 )  # fmt: skip
 _ENTITY = re.compile(
-    r"(?:^|[,;:?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?P<noun>(?:[\w'-]+\s+){0,4}?"
+    r"(?:^|[,;:?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?P<noun>(?:[\w'-]+\s+){0,4}?"
     rf"{_ENTITY_HEADS}(?:\s+{_ENTITY_HEADS})*)\b",
     re.I,
 )  # fmt: skip
@@ -100,7 +100,7 @@ _SYNONYMS = {
     "users": {"person", "people", "participant", "user"},
     "often": {"often", "time", "rate", "frequency"},
     # what a paper calls its contribution ("the method": "a discrete optimization algorithm, ARCA")
-    "method": {"method", "algorithm", "approach", "framework", "model", "techniqu"},
+    "method": {"method", "algorithm", "approach", "framework", "techniqu"},
     "algorithm": {"algorithm", "method", "approach"},
     "approach": {"approach", "method", "algorithm", "framework"},
     "better": {"better", "outperform", "improv", "gain", "higher", "faster"},
@@ -123,15 +123,15 @@ class Asked:
     kind: str  # "quantity", "entity" or "where"
     phrase: str  # in the question's words: "MDPs", "base language model", "hosted"
     clause: str  # what the abstract "does not give": "how many MDPs", "the base language model"
+    called: bool = False  # asks for its name ("what's the loss called?")
 
 
 def asked(question: str) -> Asked | None:
     q = " ".join(question.split())
     if m := _QUANTITY.search(q):
         if m["cmp"]:
-            than = f" than {m['than']}" if m["than"] else ""
-            return Asked("quantity", f"{m['cmp']} {m['than'] or ''}".strip(),
-                         f"how much {m['cmp'].lower()}{than}")  # fmt: skip
+            return Asked("quantity", f"{m['cmp']} {m['than']}",
+                         f"how much {m['cmp'].lower()} than {m['than']}")  # fmt: skip
         how = (m["how"] or m["how2"] or "").lower()
         noun = re.sub(
             r"^(?:the|a|an)\s+", "", m["noun"] or m["noun2"] or m["noun3"] or "", flags=re.I
@@ -150,7 +150,8 @@ def asked(question: str) -> Asked | None:
             clause = "that figure"
         return Asked("quantity", noun or how.split()[-1], clause)
     if (m := _ENTITY.search(q)) and _asks_of_a_paper(q, m):
-        return Asked("entity", m["noun"], f"which {m['noun']}")
+        called = bool(re.search(r"\b(?:called|named|known as)\b", q[m.end() :], re.I))
+        return Asked("entity", m["noun"], f"which {m['noun']}", called=called)
     if m := _WHERE.search(q):
         return Asked("where", m["verb"], f"where it is {m['verb'].lower()}")
     return None
@@ -183,7 +184,7 @@ def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
     # which LLM did they use", "which dataset of user interactions did they train on": the
     # verb comes after the aside, the alternative or what the thing is of.
     rest = question[match.end() :]
-    aside = re.compile(r"^\s*\([^)]*\)|^\s+(?:or|and|of)\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?"
+    aside = re.compile(r"^\s*\([^)]*(?:\)|$)|^\s+(?:or|and|of)\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?"
                        r"[\w'-]+(?=\s*\(|\s+(?:or|and|of|do|does|did|is|are|was|were)\b)", re.I)  # fmt: skip
     for _ in range(4):
         rest, n = aside.subn("", rest)
@@ -310,15 +311,24 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     plural = re.search(r"[^s']s$", what.phrase)  # "methods", not "LLM" nor "robot's"
     # … the list right after the head word ("related methods; (2) …"), not elsewhere
     listed = r"(?::\s+\S|;|\bsuch as\b|\bincluding\b|\bnamely\b|\(\d\))"
-    if plural and any(
-        re.search(r"[^s']s$", w)
-        and set(tokenize([w])[0]) & heads
-        and re.match(rf"\W*(?:\S+\s+){{0,2}}?\W*{listed}", sentence[m.end() :], re.I)
-        for m in re.finditer(r"[\w'-]+", sentence)
-        for w in [m.group(0)]
+    if (
+        plural
+        and any(
+            re.search(r"[^s']s$", w)
+            and set(tokenize([w])[0]) & heads
+            and (
+                re.match(rf"\W*(?:\S+\s+){{0,2}}?\W*{listed}", sentence[m.end() :], re.I)
+                # … or an enumerated item about them: "(2) overview techniques to …"
+                or re.search(r"\(\d\)\s+(?:\S+\s+){0,2}$", sentence[: m.start()])
+            )
+            for m in re.finditer(r"[\w'-]+", sentence)
+            for w in [m.group(0)]
+        )
     ):
         return 1.0
-    if _named_by_modifier(sentence, heads, set(tokenize([" ".join(names)])[0]) | phrase):
+    if _named_by_modifier(
+        sentence, heads, set(tokenize([" ".join(names)])[0]) | phrase, loose=what.called
+    ):
         return 1.0  # "a new interactive flight-booking task": the word before names it
     if not found:
         return 0.0
@@ -332,10 +342,9 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     named = [i for i, w in enumerate(words) if w.strip(".") in firsts]
     # A capitalised word only, next to the head ("Mujoco tasks"): a name farther off is
     # often an example's ("starts with "Barack Obama" that a model maps …").
+    proper = set(_NAME.findall(sentence))
     plain = {
-        i
-        for i in named
-        if words[i].strip(".") in titled and words[i].strip(".") not in _NAME.findall(sentence)
+        i for i in named if words[i].strip(".") in titled and words[i].strip(".") not in proper
     }
     return 1.0 if any(abs(i - j) <= (2 if j in plain else 6) for i in at for j in named) else 0.0
 
@@ -355,19 +364,28 @@ _PLAIN_MODIFIERS = {"new", "novel", "standard", "simpl", "challeng", "common", "
                     "train", "fine", "tune", "high", "low", "level", "open", "sourc"}  # fmt: skip
 
 
-def _named_by_modifier(sentence: str, heads: set[str], asked: set[str]) -> bool:
+def _named_by_modifier(
+    sentence: str, heads: set[str], asked: set[str], loose: bool = False
+) -> bool:
     """The sentence names the thing by the word before its head ("a new interactive
     flight-booking task", and after "we introduce": "a bisimulation loss"): a word the
     question does not use and that is not a plain adjective ("new", "standard")."""
-    words = re.findall(r"[\w'-]+", sentence)
+    matches = list(re.finditer(r"[\w'-]+", sentence))
+    words = [m.group(0) for m in matches]
     introducing = re.search(r"\bwe (?:introduce|propose|present|develop|design)\b", sentence, re.I)
     for i, word in enumerate(words[1:], 1):
         if set(tokenize([word])[0]) & heads:
             before = tokenize([words[i - 1]])[0]
-            compound = "-" in words[i - 1] or (
-                introducing is not None and sentence.find(word) > introducing.start()
+            # … and any word before it when the question asks what the thing is called
+            # … and any word before one thing whose name is asked ("a temporal alignment
+            # loss"), not before a plural ("language models")
+            compound = (
+                (loose and not re.search(r"[^s']s$", word))
+                or "-" in words[i - 1]
+                or (introducing is not None and matches[i].start() > introducing.start())
             )
-            if before and not set(before) & (asked | _PLAIN_MODIFIERS) and compound:
+            own = set() if loose else asked  # asked for its name, the paper's words are it
+            if before and not set(before) & (own | _PLAIN_MODIFIERS) and compound:
                 return True
     return False
 

@@ -243,7 +243,7 @@ class Coauthors(StatisticShape):
     whole_portfolio: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         # "Who co-authored the paper on X?" asks for one paper's authors (who-when).
-        r"^(?!.*\b(?:it|(?:the|that|this)\b[^?]{0,60}?\b(?:paper|article|study))\b).*?(?:"
+        r"^(?!.*\b(?:(?:co-?authored|wrote|written) it|(?:the|that|this)\b[^?]{0,60}?\b(?:paper|article|study))\b).*?(?:"
         r"\bco-?authors\b|\b(most|top|frequent|main)\b[^?]*\bco-?author\b|"
         r"\bwho\b[^?]*\b(co-?author|collaborat\w*)|\bcollaborators\b|"
         r"\bwho\b[^?]*\b(publish|work|write|wrote)\w*\s+(the\s+)?(most\s+)?"

@@ -63,7 +63,8 @@ History = Annotated[
         description=(
             "The conversation so far, oldest first, for follow-up questions: "
             '{"role": "user", "content": "<question>"} and {"role": "assistant", "content": "<answer>", '
-            '"citations": ["<paper_id>", ...]} (the previous result\'s citations\' paper ids, in order).'
+            '"citations": ["<paper_id>", ...], "shape": "<shape>"} (the previous result\'s citations\' '
+            "paper ids, in order, and its shape)."
         )
     ),
 ]
@@ -98,6 +99,11 @@ class AskResult(BaseModel):
     abstained: bool = Field(description="True when the portfolio does not cover the question.")
     citations: list[CitedPassage]
     answerer: str = Field(description="Which backend wrote the answer (openai:..., extractive).")
+    shape: str | None = Field(
+        default=None,
+        description="How it answered (survey: a list of papers; focused, definition, detail, "
+        "who-when: about its first paper; compare; metadata); pass it back in `history`.",
+    )
 
 
 class FoundPaper(BaseModel):
@@ -170,6 +176,7 @@ class PortfolioTools:
             answer=answer.answer,
             abstained=answer.abstained,
             answerer=answer.answerer,
+            shape=answer.shape,
             citations=[
                 CitedPassage(
                     number=c.number,

@@ -104,8 +104,13 @@ def test_respond_streams_and_ends_with_cards(service: ChatService) -> None:
     assert cards[0].opened and not any(c.opened for c in cards[1:]), "the first card starts open"
     assert history == [
         {"role": "user", "content": BPD_Q},
-        {"role": "assistant", "content": history[1]["content"], "citations": [BPD_ID]},
-    ], "the hidden history keeps the answer's citations as data"
+        {
+            "role": "assistant",
+            "content": history[1]["content"],
+            "citations": [BPD_ID],
+            "shape": "definition",
+        },
+    ], "the hidden history keeps the answer's citations and shape as data"
 
 
 def test_a_chat_answer_does_not_build_the_statistics(
