@@ -24,14 +24,7 @@ from qabot.config.groups import RetrievalSettings
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit, marker_order
 from qabot.retrieval.hybrid import HybridRetriever
-from qabot.retrieval.relevance import (
-    Subject,
-    best_relevance,
-    introduces,
-    is_relevant,
-    names_in,
-    subject,
-)
+from qabot.retrieval.relevance import Subject, best_relevance, is_relevant, subject
 
 if TYPE_CHECKING:
     from langchain_core.prompt_values import PromptValue
@@ -201,12 +194,6 @@ class TextShape(AnswerShape):
         # Papers the user picked ("which of those is about language models?"): no similarity
         # floor among them, only the scope rule.
         if state.filters.paper_ids or is_relevant(text, found, ctx.settings.min_relevance):
-            # A paper found introduces what the question names ("Explain AssistanceZero in a
-            # sentence or two"): the name is covered, and the rest of the question is judged
-            # on its own ("Can I run Gemma 2 on my iPhone?" is still not in any paper).
-            named = [n for n in names_in(text) if any(introduces(h, n) >= 2 for h in found[:5])]
-            for name in named:
-                text = re.sub(re.escape(name), " ", text, flags=re.I)
             return out_of_scope(text, found, ctx, ignore)
         return not said_in_words(text, found, ctx, ignore)
 
