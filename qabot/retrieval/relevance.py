@@ -34,11 +34,30 @@ def named_terms(question: str) -> set[str]:
     return terms
 
 
+def title_name(hit: SearchHit) -> str | None:
+    """The name a paper's title gives its subject: the part before a colon ("Gemma 2: …",
+    "B-Pref: …"), or a short title whole ("Imagen 3"); None for a title that is a sentence."""
+    name = hit.title.split(":")[0].strip() if ":" in hit.title else hit.title.strip()
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)  # "The FACTS Leaderboard"
+    return name if 1 <= len(name.split()) <= 4 else None
+
+
+def titled_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
+    """The hit whose title's name the question uses, in any case ("how many parameters does
+    gemma 2 27b have?"): chat is often typed in lower case."""
+    lower = question.lower()
+    for hit in hits:
+        name = title_name(hit)
+        if name and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-]|\.\d)", lower):
+            return hit
+    return None
+
+
 def is_relevant(question: str, hits: list[SearchHit], min_relevance: float) -> bool:
     """The abstention gate: does retrieval support answering at all?"""
     if not hits:
         return False
-    if best_relevance(hits) >= min_relevance:
+    if best_relevance(hits) >= min_relevance or titled_in(question, hits) is not None:
         return True
     terms = named_terms(question)
     if not terms:
@@ -218,6 +237,8 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
         titles = [h for h in hits if introduces(h, name) == 3]
         if titles:
             return titles[0]
+    if (titled := titled_in(question, hits)) is not None:  # … in any case ("gemma 2 27b")
+        return titled
     if (titled_as := referenced_hit(question, hits)) is not None:
         return titled_as
     for name in names:

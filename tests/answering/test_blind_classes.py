@@ -836,3 +836,19 @@ def test_an_answer_turn_keeps_its_shape(extractive_bot: QABot) -> None:
 def test_a_superlative_is_how_a_detail_is_asked_not_its_subject(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("What's the biggest Gemma 2 model size?")
     assert not answer.abstained and "27 billion" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "title", "fact"),
+    [
+        # a paper's name typed in lower case, as chat often is
+        ("how many parameters does gemma 2 27b have?", "Gemma 2", "27 billion parameters"),
+        ("when was b-pref published?", "B-Pref", "2021"),
+        ("what resolution does imagen 3 generate?", "Imagen 3", "does not give the resolution"),
+    ],
+)
+def test_a_papers_name_in_lower_case_is_that_paper(
+    extractive_bot: QABot, question: str, title: str, fact: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert _titles(answer)[0] == title and fact in answer.answer, answer.answer
