@@ -96,6 +96,18 @@ class FollowUp:
         self.route_text = self.route_text or self.question
 
 
+def last_answer(history: Sequence[Any] | None) -> dict[str, Any] | None:
+    """The last assistant turn of a chat history, if there is one."""
+    return next(
+        (
+            t
+            for t in reversed(history or [])
+            if isinstance(t, dict) and t.get("role") == "assistant"
+        ),
+        None,
+    )
+
+
 def previous_papers(
     history: list[dict[str, Any]] | None,
     papers: Sequence[Paper],
@@ -104,14 +116,7 @@ def previous_papers(
     """The papers of the last assistant turn, in the order it gave them: its `citations`
     (paper ids, as `Answer.as_turn()` keeps them); for a turn kept as text only, the titles
     its text lists (`_text_papers`). `index`: paper id -> position in `papers`."""
-    last = next(
-        (
-            t
-            for t in reversed(history or [])
-            if isinstance(t, dict) and t.get("role") == "assistant"
-        ),
-        None,
-    )
+    last = last_answer(history)
     if last is None:
         return []
     cited = last.get("citations")
@@ -282,8 +287,7 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
               index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
     """ "it": the paper the last answer was about, its first citation, when the last answer
     kept its citations (`Answer.as_turn()`). A text-only history is left to condensing."""
-    last = next((t for t in reversed(history) if isinstance(t, dict) and t.get("role") == "assistant"),
-                None)  # fmt: skip
+    last = last_answer(history)
     if last is None or not isinstance(last.get("citations"), list):
         return None
     # "tell me more", "and the year?": nothing but what is asked of the same paper; "how big
@@ -294,15 +298,16 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     aspect = _ASPECT.search(question) is not None and not (
         set(tokenize([_ASPECT.sub(" ", question)])[0]) - _BARE_WORDS - FUNCTION_WORDS - _ASKING_SIZE
     )
-    if not _IT.search(question) and not bare and not aspect:
+    it = _IT.search(question) is not None
+    if not it and not bare and not aspect:
         return None
     listed = previous_papers([last], papers, index)
     # … the one paper of an answer about one paper, not the first of a list
     about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
-    if not listed or (aspect and not bare and not _IT.search(question) and not about_one):
+    if not listed or (aspect and not bare and not it and not about_one):
         return None
     paper = listed[0]
-    if _IT.search(question):
+    if it:
         written = _IT.sub(f"“{paper.title}”", question, count=1)
     else:  # "what year?", "and the authors?": about the same paper
         written = f"{question.strip().rstrip('?')} of “{paper.title}”?"

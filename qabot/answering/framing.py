@@ -46,29 +46,6 @@ OVERVIEW_FRAME = set(
 )
 
 
-# Question words and what a detail question asks ("what year did X come out?", "how big was
-# the study?"): they say what kind of answer is wanted, not what it is about, and an abstract
-# need not use them.
-QUESTION_WORDS = set(
-    tokenize(
-        [
-            "did do does is are was were be been being has have had can could would should will "
-            "may might must what which who whom whose when where why how year years month months "
-            "come came out big bigger biggest large larger largest small smaller smallest long "
-            "longest short shortest highest lowest fastest slowest best worst main key "
-            "many much often tell give show "
-            "explain describe define mean means meaning stand refer refers simple terms briefly "
-            "please know remember recall paper papers one ones kind sort type way ways exactly "
-            "actually really use used uses using part "
-            # verbs and adjectives too general to be a subject ("took part", "goes wrong")
-            "take takes took taken taking keep keeps kept keeping let lets go goes going went "
-            "gone get gets got getting make makes made making deal deals dealt fix fixes bad "
-            "badly wrong good better best try tries tried back step"
-        ]
-    )[0]
-)
-
-
 # The words that make a sentence a question ("should", "can", "how", "actually"): never a
 # topic, though a survey's query kept them ("AGI safety governance should").
 ASKING = set(
@@ -76,6 +53,27 @@ ASKING = set(
         [
             "did do does is are was were be been being has have had can could would should will "
             "may might must what which who whom whose when where why how actually really please"
+        ]
+    )[0]
+)
+
+
+# Question words, and what a detail question asks ("what year did X come out?", "how big was
+# the study?"): they say what kind of answer is wanted, not what it is about, and an abstract
+# need not use them.
+QUESTION_WORDS = ASKING | set(
+    tokenize(
+        [
+            "year years month months come came out big bigger biggest large larger largest "
+            "small smaller smallest long longest short shortest highest lowest fastest slowest "
+            "best worst main key many much often tell give show "
+            "explain describe define mean means meaning stand refer refers simple terms briefly "
+            "know remember recall paper papers one ones kind sort type way ways exactly "
+            "use used uses using part "
+            # verbs and adjectives too general to be a subject ("took part", "goes wrong")
+            "take takes took taken taking keep keeps kept keeping let lets go goes going went "
+            "gone get gets got getting make makes made making deal deals dealt fix fixes bad "
+            "badly wrong good better best try tries tried back step"
         ]
     )[0]
 )

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
-from qabot.answering.followups import resolve_follow_up
+from qabot.answering.followups import last_answer, resolve_follow_up
 from qabot.answering.llm import Deadline
 from qabot.answering.route import Route
 from qabot.answering.shapes import SHAPES, StatisticShape, TextShape
@@ -137,9 +137,6 @@ def answer_stream(
         # A follow-up is condensed first, and searched for as condensed.
         query=route.query if not turns else None,
         themes=live.paper_themes() if shape.groups_by_theme else None,
-        said=next(
-            (str(t.get("content") or "") for t in reversed(turns) if t.get("role") == "assistant"),
-            "",
-        ),  # fmt: skip
+        said=str((last_answer(turns) or {}).get("content") or ""),
     )
     yield from live.chain.stream(state)

@@ -233,8 +233,10 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     a title the question paraphrases ("the Overcooked human-AI coordination paper") beats a
     passage that only uses the name."""
     names = names_in(question)
+    # How surely each hit introduces each name, once: (level, -rank, hit).
+    scores = {name: [(introduces(h, name), -i, h) for i, h in enumerate(hits)] for name in names}
     for name in names:  # a title that opens with the name ("Gemma 2: …") is surest
-        titles = [h for h in hits if introduces(h, name) == 3]
+        titles = [h for level, _, h in scores[name] if level == 3]
         if titles:
             return titles[0]
     if (titled := titled_in(question, hits)) is not None:  # … in any case ("gemma 2 27b")
@@ -242,7 +244,7 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     if (titled_as := referenced_hit(question, hits)) is not None:
         return titled_as
     for name in names:
-        scored = [(introduces(h, name), -i, h) for i, h in enumerate(hits)]
+        scored = scores[name]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
         if best is not None and best[0] >= 2:
             return best[2]

@@ -40,11 +40,13 @@ _GROUP = re.compile(
     r"(?:work|papers|approaches|methods|studies|research|reports|models)\b",
     re.I,
 )
-_EARLIER = re.compile(r"\b(earlier|previous|prior|older|past)\b", re.I)
-_LATER = re.compile(r"\b(newer|later|recent|latest|newest)\b", re.I)
+_EARLIER_WORDS = "earlier|previous|prior|older|past"
+_LATER_WORDS = "newer|later|recent|latest|newest"
+_EARLIER = re.compile(rf"\b({_EARLIER_WORDS})\b", re.I)
+_LATER = re.compile(rf"\b({_LATER_WORDS})\b", re.I)
+# What a side says besides its topic: when, and that they are papers ("her newer papers").
 _WHEN_WORDS = re.compile(
-    r"\b(?:earlier|previous|prior|older|past|newer|later|more recent|recent|latest|newest|"
-    r"papers?|work|reports?|her|his|their|the)\b",
+    rf"\b(?:more recent|{_EARLIER_WORDS}|{_LATER_WORDS}|papers?|work|reports?|her|his|their|the)\b",
     re.I,
 )
 # The two sides of a comparison, tried in order. Anchored to how a comparison is asked, so
@@ -92,8 +94,9 @@ def _side(
     head = re.split(r"\s+(?:to|of|for|on|in|with|about)\s+", side, maxsplit=1)[0]
     most = PER_SIDE if _GROUP.search(head) else 1
     # A side given as a paper's title is that paper.
+    as_title = normalise_title(side)
     titled = [h for h in candidates
-              if h.paper_id not in seen and normalise_title(h.title) == normalise_title(side)]  # fmt: skip
+              if h.paper_id not in seen and normalise_title(h.title) == as_title]  # fmt: skip
     if titled:
         return titled[:1]
     # A side that names a paper's own subject ("Gemma 2", "Gemini 1.5") is that paper first,

@@ -164,15 +164,21 @@ _AND_ASKS = re.compile(
 
 
 def asked_parts(question: str) -> list[tuple[str, Asked]]:
-    """The question's parts that ask for a detail, each with what it asks; the whole question
-    first, as `asked` reads it."""
+    """The question's parts that ask for a detail, each with what it asks: those of its "…, and
+    which …" pieces, led by the whole question when `asked` reads it for something no piece
+    asks (a verb shared by both: "What dataset and which users were used …")."""
     whole = asked(question)
     pieces = _AND_ASKS.split(question)
     parts = [(p, a) for p in pieces if (a := asked(p))] if len(pieces) > 1 else []
     if whole and all(a.phrase != whole.phrase for _, a in parts):
-        # "What dataset and which users were used …": the first part shares the verb
         parts.insert(0, (question, whole))
     return parts
+
+
+# What may stand between an entity and its verb: an aside in brackets (closed or not), an
+# alternative ("or which LLM"), what it is of ("of user interactions").
+_ASIDE = re.compile(r"^\s*\([^)]*(?:\)|$)|^\s+(?:or|and|of)\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?"
+                    r"[\w'-]+(?=\s*\(|\s+(?:or|and|of|do|does|did|is|are|was|were)\b)", re.I)  # fmt: skip
 
 
 def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
@@ -184,10 +190,8 @@ def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
     # which LLM did they use", "which dataset of user interactions did they train on": the
     # verb comes after the aside, the alternative or what the thing is of.
     rest = question[match.end() :]
-    aside = re.compile(r"^\s*\([^)]*(?:\)|$)|^\s+(?:or|and|of)\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?"
-                       r"[\w'-]+(?=\s*\(|\s+(?:or|and|of|do|does|did|is|are|was|were)\b)", re.I)  # fmt: skip
     for _ in range(4):
-        rest, n = aside.subn("", rest)
+        rest, n = _ASIDE.subn("", rest)
         if not n:
             break
     asked_from = re.sub(
@@ -231,18 +235,9 @@ def _heads(phrase: str) -> set[str]:
     return {t for f in forms for t in tokenize([f])[0]} | set(tokenize([synonyms])[0]) | acronyms
 
 
-def _near(sentence: str, heads: set[str], window: int = 8) -> bool:
-    """A number within `window` words of a head word (enumerators "(1)" are not numbers)."""
-    return any(abs(d) <= window for d in _offsets(sentence, heads))
-
-
-def _bound(sentence: str, heads: set[str]) -> bool:
-    """A count bound to the thing counted: "an 18-person user study", "19 Letterboxd users"."""
-    return any(-2 <= d <= 0 for d in _offsets(sentence, heads))
-
-
 def _offsets(sentence: str, heads: set[str]) -> list[int]:
-    """Where the counts stand from the head words, in words (negative: before)."""
+    """Where the counts stand from the head words, in words (negative: before); enumerators
+    ("(1)") are not counts."""
     words = re.findall(r"[\w^.'%-]+", _ENUMERATOR.sub(" ", sentence))
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     # A count, not a compound ("two-player", "3D"): the number stands as its own word.
@@ -266,12 +261,14 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if what.kind == "quantity":
         if _SHARES & set(tokenize([what.phrase])[0]) and re.search(r"\d\s*%|\bpercent", sentence):
             return 1.5  # "what fraction …": a percentage ("only 2% of users", ">99%")
-        if not heads or not _near(sentence, heads):
+        # A number within 8 words of a head word …
+        offsets = _offsets(sentence, heads) if heads else []
+        if not any(abs(d) <= 8 for d in offsets):
             return 0.0
-        # A count bound to the thing counted ("an 18-person user study") beats a figure
-        # nearby ("participants preferred it 78% of the time"); a magnitude ("10M tokens",
-        # "27 billion parameters") is what a size question wants.
-        bound = _bound(sentence, heads)
+        # … and a count bound to the thing counted ("an 18-person user study", "19 Letterboxd
+        # users") beats a figure nearby ("participants preferred it 78% of the time"); a
+        # magnitude ("10M tokens", "27 billion parameters") is what a size question wants.
+        bound = any(-2 <= d <= 0 for d in offsets)
         return 1.0 + max(0.75 if bound else 0.0, 0.5 if _MAGNITUDE.search(sentence) else 0.0)
     if heads and not heads & tokens:
         return 0.0
@@ -282,7 +279,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # A name whose capitals spell one of those ("CoS") is the question's own, and so is one
     # that opens with an acronym it uses or a generic one ("LLM-as-judges"); a CamelCase
     # name whose capitals happen to spell one is not ("MovieLens" is not "ML").
-    found_acronyms = {n for n in _NAME.findall(sentence)
+    proper = _NAME.findall(sentence)
+    found_acronyms = {n for n in proper
                       if "".join(c for c in n if c.isupper()).lower() in acronyms
                       or (lead := re.match(r"[A-Z]{2,}", n)) and lead.group(0).lower() in own}  # fmt: skip
     # … and a capitalised word inside the sentence ("translate English to Kalamang", "on
@@ -290,7 +288,7 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     titled = re.findall(r"(?<=[\w,;] )[A-Z][a-z]{2,}\b", sentence)
     found = [
         n
-        for n in [*_NAME.findall(sentence), *titled]
+        for n in [*proper, *titled]
         if n.lower().rstrip("s") not in own
         and n.lower() not in own
         and n not in found_acronyms
@@ -342,7 +340,6 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     named = [i for i, w in enumerate(words) if w.strip(".") in firsts]
     # A capitalised word only, next to the head ("Mujoco tasks"): a name farther off is
     # often an example's ("starts with "Barack Obama" that a model maps …").
-    proper = set(_NAME.findall(sentence))
     plain = {
         i for i in named if words[i].strip(".") in titled and words[i].strip(".") not in proper
     }
@@ -376,7 +373,6 @@ def _named_by_modifier(
     for i, word in enumerate(words[1:], 1):
         if set(tokenize([word])[0]) & heads:
             before = tokenize([words[i - 1]])[0]
-            # … and any word before it when the question asks what the thing is called
             # … and any word before one thing whose name is asked ("a temporal alignment
             # loss"), not before a plural ("language models")
             compound = (
@@ -442,8 +438,8 @@ class Detail(TextShape):
         if unstated and named is None and _OF_THE_PERSON.search(state.standalone):
             return Retrieved(hits=[], candidates=[])  # of the person: the gate abstains
         # About a named paper, only that paper is quoted (a neighbour may state a like detail).
-        one = unstated or named is not None
-        return Retrieved(hits=hits[: max(looked, 1)] if one else hits, candidates=hits,
+        only_looked = unstated or named is not None
+        return Retrieved(hits=hits[: max(looked, 1)] if only_looked else hits, candidates=hits,
                          unstated=unstated)  # fmt: skip
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
