@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from qabot.answering.framing import FUNCTION_WORDS
+from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
@@ -66,6 +66,15 @@ _DESCRIBED = re.compile(
     r"where|did|does|do|is|are|was|were)\b|$)",
     re.I,
 )
+# "the hindsight one", "the Overcooked one": a paper of the last list picked by a word or two
+# of what it is about, before "one".
+_TAGGED = re.compile(r"\b(?:the|that) (?P<desc>(?:[\w'’.-]+\s+){0,2}?[\w'’.-]+) one\b", re.I)
+# … but not "the same one", "the other one", "the right one", "the best one".
+_NOT_TAGS = re.compile(
+    r"^(?:same|other|next|previous|only|right|wrong|best|worst|main|last|first|this|that|"
+    r"which|new|old|good|bad|real|actual|correct|very)$",
+    re.I,
+)
 # "the newer one", "the older one": a paper of the last list picked by date.
 _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
@@ -85,15 +94,36 @@ _QUOTED = re.compile(r"“(?P<title>[^”]{8,})”")
 class FollowUp:
     """A question that refers to the previous answer's papers."""
 
-    paper_ids: list[str]
+    paper_ids: list[str] | None  # only these papers (None: any)
     question: str  # standalone: an ordinal reference replaced by the paper's quoted title
     title: str | None = None  # the one paper an ordinal names
     # What the router reads: the reference as "it", since a title's words could read as
     # metadata ("… Dynamics of Human Learning" as an author); the ids already say which paper.
     route_text: str = ""
 
+    # Not these: "what else did they do on this?" asks for papers besides the last answer's.
+    exclude_ids: list[str] | None = None
+
     def __post_init__(self) -> None:
         self.route_text = self.route_text or self.question
+
+
+# "Unrelated: …", "New question - …", "Switching topics, …": the question says it does not
+# follow from the conversation, so nothing earlier is read into it.
+_AFRESH = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|also|and|btw|so|now)[,:]?\s+)?(?:(?:totally |completely |something )?"
+    r"unrelated(?: question)?|(?:a |one )?(?:new|different|separate|unrelated|other) (?:question|topic)|"
+    r"switching (?:topics?|gears)|changing (?:the )?(?:topic|subject)|on (?:a|another) (?:note|topic)|"
+    r"different subject)\s*(?:[:;,.!—–-]+|\s-\s)\s*(?=\S)",
+    re.I,
+)
+
+
+def started_afresh(question: str) -> str | None:
+    """The question without its "Unrelated:" (or "New question:", "Switching topics,") when it
+    opens with one, else None: such a question is answered as if it were the first."""
+    match = _AFRESH.match(question)
+    return question[match.end() :] if match else None
 
 
 def last_answer(history: Sequence[Any] | None) -> dict[str, Any] | None:
@@ -156,6 +186,10 @@ def resolve_follow_up(
     if not history:
         return None
     dated, desc = _DATED.search(question), _DESCRIBED.search(question)
+    if desc is None and dated is None and (tag := _TAGGED.search(question)):
+        words = tag["desc"].split()
+        if not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words):
+            desc = tag
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
@@ -177,6 +211,8 @@ def resolve_follow_up(
                 question=" ".join(f"{before}“{paper.title}”{after}".split()),
                 route_text=asked["rest"] if asked else " ".join(f"{before}it{after}".split()),
             )
+    if not (ordinal or subset) and (others := _others(question, history, papers, index)):
+        return others
     if not (tokenize([question])[0] or ordinal or subset or _IT.search(question)):
         # "and?", "no", "a b c": no word to search for and none that points back. Read as
         # "about the last paper" (or condensed onto the last topic) it was answered with
@@ -209,6 +245,31 @@ def resolve_follow_up(
             route_text=" ".join(f"{before}it{after}".split()),
         )
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
+
+
+# "What else did they do on this?", "any other papers like it?", "anything similar?": papers
+# besides the last answer's ("the other one" picks from a list of two instead).
+_OTHERS = re.compile(r"\b(?:else|others|another|similar|other(?!\s+one\b))\b", re.I)
+# … and what such a question says besides asking for more ("on this", "like that one").
+_OTHERS_WORDS = set(tokenize(["else other others another similar like related more this that it "
+                              "same topic subject line kind sort ones"])[0])  # fmt: skip
+
+
+def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+            index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """A request for papers besides the last answer's ("what else did they do on this?"):
+    those are left out, and a question with no subject of its own is about theirs (searched
+    for by their titles: "Dynalang" alone finds nothing else on world models)."""
+    if not _OTHERS.search(question):
+        return None
+    listed = previous_papers(history, papers, index)
+    if not listed:
+        return None
+    own = set(tokenize([question])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
+    titles = " and ".join(f"“{p.title}”" for p in listed[:3])
+    asked = question if own else f"{question.strip().rstrip('?')}: papers like {titles}?"
+    return FollowUp(paper_ids=None, question=asked, route_text=question,
+                    exclude_ids=[p.paper_id for p in listed])  # fmt: skip
 
 
 def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
@@ -334,13 +395,17 @@ _BARE_WORDS = set(
         [
             "what which who when year date authors author wrote code link github published "
             "venue where any and also more details tell available availability released "
-            "repo repository online"
+            "repo repository online get find download obtain access"
         ]
     )[0]  # fmt: skip
 )
 
+# "she", "her": the researcher whose portfolio it is, not something said before ("has she
+# written anything about X?" is self-contained).
+_FRAMING = FRAME | OVERVIEW_FRAME
+
 _ANAPHORA = re.compile(
-    r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|the paper|the same|"
+    r"\b(it|its|they|them|their|this|that|these|those|the paper|the same|"
     r"the authors?|the first|the second|the last|one|ones)\b",
     re.I,
 )

@@ -4,6 +4,8 @@ papers must cover. One place for the router, the shapes and the scope rule."""
 
 from __future__ import annotations
 
+import re
+
 from qabot.index.lexical import tokenize
 
 # Words that shape the request rather than name a research topic.
@@ -23,7 +25,8 @@ FRAME = set(
             "there are is was were be been any much when affiliation affiliations institution "
             "institutions universities per each timeline fewest least put fall falls under belong belongs "
             "classified filed authored produce produced contain contains those these ones above "
-            "together jointly alongside collaboration collaborations partnership"
+            "together jointly alongside collaboration collaborations partnership where get find download can could "
+            "obtain grab"
         ]
     )[0]
 )
@@ -109,3 +112,29 @@ FUNCTION_WORDS = set(
         ]
     )[0]
 )
+
+
+# What may follow a stem in a word that still means it ("published", "affiliations",
+# "collaborators"): inflections and the commonest noun endings, not a derivation that makes
+# another word of it ("personalizing" is not "person").
+_ENDINGS = re.compile(
+    r"(?:e|s|es|ed|d|ing|er|ers|ly|y|ies|ied|ion|ions|ation|ations|ator|ators|ate|ated|ates|"
+    r"ating|ity|ities|ment|ments|able|ant|ance|ize|izes|ized|ise|ises|ised)?"
+)
+
+
+def frames(word: str, frame: frozenset[str] | set[str]) -> bool:
+    """A word of the question frames it (every stem of it is in `frame`, or it has none: a
+    stop word), unless it is another word built on a framing stem: "personalizing" stems to
+    "person", which frames "which person wrote …" but is not what "papers about personalizing
+    model outputs" asks for (measured: that survey searched for "model outputs individual
+    users" and found none of the personalization papers)."""
+    stems = tokenize([word])[0]
+    if not stems:
+        return True
+    if not set(stems) <= frame:
+        return False
+    lower = re.sub(r"['’]s$", "", word.lower())  # "people's", "group's"
+    if len(stems) == 1 and lower.startswith(stems[0]):
+        return _ENDINGS.fullmatch(lower[len(stems[0]) :]) is not None
+    return True

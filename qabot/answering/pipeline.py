@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
-from qabot.answering.followups import last_answer, resolve_follow_up
+from qabot.answering.followups import last_answer, resolve_follow_up, started_afresh
 from qabot.answering.llm import Deadline
 from qabot.answering.route import Route
 from qabot.answering.shapes import SHAPES, StatisticShape, TextShape
@@ -88,6 +88,8 @@ def answer_stream(
     given = make_filters(dict(filters)).model_dump(exclude_none=True)
     budget = deadline()
     turns = clean_history(options.history)
+    if (fresh := started_afresh(text)) is not None:
+        text, turns = fresh, []  # "Unrelated: has she written on X?": nothing earlier applies
     # "Which of those have code?", "the second one": the papers of the previous answer.
     snapshot = live.snapshot
     follow = (
@@ -96,8 +98,10 @@ def answer_stream(
     route = live.route(follow.route_text if follow else text, budget)  # already cleaned
     # Filters the caller set win over those the router read from the question.
     merged = {**route.filters.model_dump(exclude_none=True), **given}
-    if follow and "paper_ids" not in given:
+    if follow and follow.paper_ids is not None and "paper_ids" not in given:
         merged["paper_ids"] = follow.paper_ids
+    if follow and follow.exclude_ids and "exclude_ids" not in given:
+        merged["exclude_ids"] = follow.exclude_ids
     chosen = Filters(**merged)
     shape = SHAPES[route.shape_name]
     if isinstance(shape, StatisticShape):
@@ -135,7 +139,10 @@ def answer_stream(
         k=k,
         deadline=budget,
         # A follow-up is condensed first, and searched for as condensed.
-        query=route.query if not turns else None,
+        # … unless it is resolved and has a subject of its own ("any other papers on X?")
+        query=route.query
+        if not turns or (follow and follow.exclude_ids and follow.question == text)
+        else None,
         themes=live.paper_themes() if shape.groups_by_theme else None,
         said=str((last_answer(turns) or {}).get("content") or ""),
     )

@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from qabot.answering.framing import ASKING, FUNCTION_WORDS
+from qabot.answering.framing import ASKING, FUNCTION_WORDS, frames
 from qabot.answering.framing import FRAME as _FRAME
 from qabot.answering.framing import OVERVIEW_FRAME as _OVERVIEW_FRAME
 from qabot.answering.llm import ROUTE_MAX_TOKENS, STEP_SHARE, Deadline, bounded, llm_failure
@@ -194,7 +194,13 @@ def topic_words(
     for name in (author, affiliation):
         if name:
             text = re.sub(re.escape(name), " ", text, flags=re.I)
-    return {t for t in tokenize([text])[0] if t not in _FRAME and not t.isdigit() and len(t) > 1}
+    return {
+        t
+        for w in re.findall(r"[\w'’-]+", text)
+        if not frames(w, _FRAME)
+        for t in tokenize([w])[0]
+        if not t.isdigit() and len(t) > 1
+    }
 
 
 def topic_query(q: str, author: str | None) -> str:
@@ -206,11 +212,7 @@ def topic_query(q: str, author: str | None) -> str:
     # Function words and the asking words too: "AGI safety governance — what should I read?"
     # searched for "AGI safety governance should", and "should" ranked papers that use it.
     frame = _FRAME | _OVERVIEW_FRAME | FUNCTION_WORDS | ASKING
-    keep = [
-        w
-        for w in words
-        if not re.fullmatch(r"(19|20)\d{2}", w) and not set(tokenize([w])[0]) <= frame
-    ]
+    keep = [w for w in words if not re.fullmatch(r"(19|20)\d{2}", w) and not frames(w, frame)]
     return " ".join(keep)
 
 
@@ -230,11 +232,7 @@ def search_text(q: str, names: list[str]) -> str | None:
     "which papers did …" (measured: 0.32 vs 0.57 cosine for the dialogue paper)."""
     for name in names:
         q = re.sub(rf"{re.escape(name)}(?:'s|’s)?", " ", q, flags=re.I)
-    kept = [
-        w
-        for w in re.findall(r"[\w'’-]+", q)
-        if (tokens := tokenize([w])[0]) and not set(tokens) <= _FRAME
-    ]
+    kept = [w for w in re.findall(r"[\w'’-]+", q) if not frames(w, _FRAME)]
     return " ".join(kept) or None
 
 

@@ -55,6 +55,10 @@ class Filters(BaseModel):
         default=None,
         description="Only these papers, by id: e.g. the list a follow-up question refers to.",
     )
+    exclude_ids: list[str] | None = Field(
+        default=None,
+        description="Not these papers, by id: e.g. the last answer's, for 'what else …?'.",
+    )
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -101,6 +105,8 @@ class Filters(BaseModel):
             parts.append(f"on {self.profile}'s profile")
         if self.paper_ids is not None:
             parts.append("of the previous answer")
+        if self.exclude_ids:
+            parts.append("besides the previous answer's")
         if self.has_code is not None:
             parts.append("that link their code" if self.has_code else "without linked code")
         return ", ".join(parts)
@@ -133,6 +139,8 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         needle = filters.profile.casefold()
         if not any(needle in p.casefold() for p in _profiles_of(paper.profiles, paper.profile)):
             return False
+    if filters.exclude_ids and paper.paper_id in filters.exclude_ids:
+        return False
     return filters.paper_ids is None or paper.paper_id in filters.paper_ids
 
 
@@ -206,6 +214,9 @@ class PaperColumns:
                 keep = mask if keep is None else keep & mask
         if filters.paper_ids is not None:
             mask = np.isin(self.paper_id, list(filters.paper_ids))
+            keep = mask if keep is None else keep & mask
+        if filters.exclude_ids:
+            mask = ~np.isin(self.paper_id, list(filters.exclude_ids))
             keep = mask if keep is None else keep & mask
         return keep
 

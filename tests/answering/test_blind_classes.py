@@ -852,3 +852,157 @@ def test_a_papers_name_in_lower_case_is_that_paper(
 ) -> None:
     answer = extractive_bot.ask(question)
     assert _titles(answer)[0] == title and fact in answer.answer, answer.answer
+
+
+# Round four: the first holdout, read once it had been used, and a second one kept back.
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # a gain asked with its verb: "a 12.9% improvement"
+        ("how much did active perception help on MessySurfaces?", "12.9%"),
+        ("What time savings did professionals get when working with Gemini 1.5?", "26 to 75%"),
+        # sizes are names: "the 2B and 9B models"
+        ("Which Gemma 2 models were distilled?", "2B and 9B"),
+        # a count in digits beside the thing ("10M tokens") beats one in words ("millions
+        # of tokens of context")
+        ("how long a context can Gemini 1.5 handle?", "10M tokens"),
+    ],
+)
+def test_a_detail_asked_in_other_words_is_quoted(
+    extractive_bot: QABot, question: str, fact: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.unstated is None and fact in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "unstated"),
+    [
+        ("Which VLM was Q-SFT evaluated with?", "which VLM"),
+        (
+            "What regularization coefficient did they use in the correlated proxies paper?",
+            "the regularization coefficient",
+        ),
+        # an alternative after a slash: "environments/tasks"
+        (
+            "Which simulated environments/tasks are included in B-Pref?",
+            "which simulated environments",
+        ),
+    ],
+)
+def test_a_detail_no_abstract_gives_is_admitted(
+    extractive_bot: QABot, question: str, unstated: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.unstated == unstated, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "then"),
+    [
+        # the sentence after goes on about it ("The suite provides …")
+        (
+            "What is the FACTS Leaderboard?",
+            "We introduce The FACTS Leaderboard",
+            "four distinct sub-leaderboards",
+        ),  # fmt: skip
+        # the sentence before gives the idea it rests on; a result ("UniMASK models
+        # consistently outperform") is not what it is
+        ("Explain UniMASK", "We introduce the UniMASK framework", "different sequence maskings"),
+    ],
+)
+def test_a_definition_quotes_what_its_sentence_leans_on(
+    extractive_bot: QABot, question: str, lead: str, then: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    first, _, rest = answer.answer.partition("[1]")
+    assert lead in first and then in rest and "outperform" not in answer.answer, answer.answer
+
+
+def test_she_is_the_researcher_not_the_last_answers_paper(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        ["How long a context can Gemini 1.5 handle?", "who's on the author list?",
+         "has she written anything about chain-of-thought monitoring?"],
+    )  # fmt: skip
+    titles = _titles(answers[2])
+    assert titles[0] == "Chain of Thought Monitorability", answers[2].answer
+    assert not any(t.startswith("Gemini 1.5") for t in titles), answers[2].answer
+
+
+@pytest.mark.parametrize(
+    ("question", "rest"),
+    [
+        ("Unrelated: what do they say about X?", "what do they say about X?"),
+        ("unrelated question - what is Dynalang?", "what is Dynalang?"),
+        ("ok, new question: who wrote it?", "who wrote it?"),
+        ("Switching topics, any papers on chess?", "any papers on chess?"),
+        ("unrelated work on RL?", None),  # the word, not a marker
+    ],
+)
+def test_a_question_marked_unrelated_starts_afresh(question: str, rest: str | None) -> None:
+    from qabot.answering.followups import started_afresh
+
+    assert started_afresh(question) == rest
+
+
+def test_an_unrelated_question_does_not_read_the_conversation(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        ["How long a context can Gemini 1.5 handle?",
+         "Unrelated: what do they say about chain-of-thought monitoring?"],
+    )  # fmt: skip
+    assert _titles(answers[1]) == ["Chain of Thought Monitorability"], answers[1].answer
+
+
+@pytest.mark.parametrize("asked", ["where can I get the code?", "can I download the code?"])
+def test_where_the_code_is_asks_for_the_last_papers_link(extractive_bot: QABot, asked: str) -> None:
+    answers = _chain(extractive_bot, ["What's AssistanceZero?", asked])
+    assert "github.com/cassidylaidlaw/minecraft-building-assistance-game" in answers[1].answer
+
+
+def test_a_word_built_on_a_framing_word_is_searched_for(extractive_bot: QABot) -> None:
+    # "personalizing" stems to "person", a framing word ("which person wrote …")
+    answer = extractive_bot.ask("Which papers are about personalizing model outputs to users?")
+    assert "Context Steering" in _titles(answer), answer.answer
+
+
+def test_a_paper_of_the_last_list_is_picked_by_a_word_before_one(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        ["Which papers study offline reinforcement learning?", "tell me about the hindsight one",
+         "who wrote it?"],
+    )  # fmt: skip
+    for answer in answers[1:]:
+        assert _titles(answer) == ["Interactive Dialogue Agents via Reinforcement Learning on "
+                                   "Hindsight Regenerations"], answer.answer  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("What is Dynalang?", "what else did they do on this?", None),
+        ("tell me about the minecraft building assistant paper",
+         "what else did they do on assisting humans?", "Learning to Assist Humans without Inferring Rewards"),
+    ],
+)  # fmt: skip
+def test_what_else_leaves_out_the_last_answers_papers(
+    extractive_bot: QABot, first: str, then: str, expected: str | None
+) -> None:
+    answers = _chain(extractive_bot, [first, then])
+    before = set(answers[0].cited_paper_ids())
+    assert before and not before & set(answers[1].cited_paper_ids()), answers[1].answer
+    assert expected is None or expected in _titles(answers[1]), answers[1].answer
+
+
+def test_no_other_paper_on_it_is_said_so(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        ["Which papers are about reward hacking?", "any other papers on reward hacking?"],
+    )
+    assert answers[1].abstained
+    assert answers[1].answer == (
+        "None besides the previous answer's: no other indexed paper is about “reward hacking”."
+    )

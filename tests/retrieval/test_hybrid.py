@@ -161,6 +161,8 @@ FILTER_CASES = [
     Filters(profile="anca"),
     Filters(paper_ids=["learning-to-model-the-world-with-language", BPD_ID]),
     Filters(paper_ids=[]),
+    Filters(exclude_ids=["learning-to-model-the-world-with-language", BPD_ID]),
+    Filters(exclude_ids=[BPD_ID], year_from=2022),
 ]
 
 

@@ -108,7 +108,43 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
             score += 1.0
         scored.append((score, -position, sentence))
     ranked = sorted(scored, reverse=True)
-    return [s for i, (score, _, s) in enumerate(ranked[:most]) if i == 0 or score >= 2.0]
+    if not ranked or most < 2:
+        return [s for _, _, s in ranked[:most]]
+    sentences = split_sentences(block.text)
+    at = -ranked[0][1]
+    # What a definition's sentence leans on, from beside it: the sentence after that goes on
+    # about the same thing ("We introduce the FACTS Leaderboard, …" then "The suite provides …
+    # four distinct sub-leaderboards"), or the one before that gives the idea it rests on ("In
+    # this work, we observe that … correspond to different sequence maskings" before "We
+    # introduce the UniMASK framework"); a result ("after fine-tuning, UniMASK models
+    # outperform …") says how well X does, not what it is. The defining sentence leads.
+    after = sentences[at + 1] if at + 1 < len(sentences) else ""
+    before = sentences[at - 1] if at > 0 else ""
+    if after and _CONTINUES.match(after) and not _RESULT.search(after):
+        return [sentences[at], after]
+    if before and _SETUP.match(before):
+        return [sentences[at], before]  # what X is leads; the idea it rests on follows
+    return [s for i, (score, _, s) in enumerate(ranked[:most])
+            if i == 0 or (score >= 2.0 and not _RESULT.search(s))]  # fmt: skip
+
+
+_CONTINUES = re.compile(
+    r"(?:it|this|these|each|specifically|concretely|in particular|to do (?:so|this)|the (?:suite|"
+    r"framework|method|approach|model|algorithm|benchmark|leaderboard|agent|system|key idea|"
+    r"idea|objective|loss|prior))\b",
+    re.I,
+)
+_SETUP = re.compile(
+    r"(?:in this (?:work|paper),? we (?:observe|note|argue|posit|hypothesi[sz]e)|our (?:work|"
+    r"approach|method) (?:leverages|builds|rests|relies)|our (?:key |main |core )?(?:idea|insight|"
+    r"observation|intuition) is|the key (?:idea|insight) is|we observe that)\b",
+    re.I,
+)
+_RESULT = re.compile(
+    r"\b(?:we (?:show|find|found|demonstrate|evaluate|validate)|our (?:results|experiments)|"
+    r"results (?:show|suggest|indicate)|outperform\w*|empirically|experiments? (?:show|on|in))\b",
+    re.I,
+)
 
 
 class Definition(TextShape):

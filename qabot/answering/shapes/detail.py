@@ -46,12 +46,15 @@ _QUANTITY = re.compile(
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
     r"(?:^|[,;:]\s*|[?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?:the\s+)?(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
     r"(?:sizes?|resolution|number|count|length|width|window|rate|amount|percentage|score|accuracy|"
-    r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent))\b",
+    r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent|coefficients?|"
+    r"temperature|threshold|hyperparameters?|savings?|speed-?ups?|improvements?|gains?|"
+    r"reductions?|margin))\b",
     re.I,
 )  # fmt: skip
 # An entity: "which LLM did they use", "what base language model was …", "what was the task".
 _ENTITY_HEADS = (
-    r"(?:llms?|models?|datasets?|benchmarks?|algorithms?|languages?|hardware|gpus?|tpus?|"
+    r"(?:llms?|vlms?|models?|datasets?|benchmarks?|algorithms?|languages?|hardware|gpus?|tpus?|"
+    r"encoders?|networks?|corpora|corpus|"
     r"areas?|applications?|settings?|scenarios?|modalit(?:y|ies)|"
     r"licen[cs]es?|metrics?|conditions?|tasks?|environments?|domains?|games?|methods?|"
     r"baselines?|architectures?|optimi[sz]ers?|platforms?|tools?|libraries|library|frameworks?|"
@@ -81,7 +84,7 @@ _MAGNITUDE = re.compile(r"\b(?:thousand|million|billion|trillion|[kKMB])\b|\d[kK
 # a word with digits ("PPO", "DQN", "GPT-4", "Llama-3", "MessySurfaces").
 _NAME = re.compile(
     r"\b(?:[A-Z]{2,}[\w.-]*|[A-Z][a-z]+[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|\d+[A-Z]{2,}\w*|"
-    r"[A-Z][a-z]+ \d+(?:\.\d+)*)\b"  # "Gemini 1.0"
+    r"[A-Z][a-z]+ \d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])\b"  # "Gemini 1.0", a size: "2B", "27B"
 )
 
 # What a detail's head word may be written as in an abstract.
@@ -105,6 +108,24 @@ _SYNONYMS = {
     "approach": {"approach", "method", "algorithm", "framework"},
     "better": {"better", "outperform", "improv", "gain", "higher", "faster"},
 }
+# A change a figure measures ("how much did it improve …?"), each form written as any of them.
+_GAINS = {"improv", "better", "gain", "outperform", "increas", "boost", "higher", "faster"}
+_LOSSES = {"reduc", "decreas", "lower", "fewer", "less", "save", "cut", "drop"}
+_CHANGE = re.compile(
+    r"\b(?:improv|increas|boost|gain|outperform|help|speed|reduc|decreas|sav|cut|drop|lower)\w*",
+    re.I,
+)
+for _word in ("improve", "improved", "improves", "improvement", "improvements", "increase",
+              "increased", "increases", "boost", "boosted", "boosts", "gain", "gains", "help",
+              "helped", "helps", "outperform", "outperformed", "speed", "speedup", "speedups",
+              "speed-up", "speed-ups"):  # fmt: skip
+    _SYNONYMS[_word] = _GAINS
+for _word in ("reduce", "reduced", "reduces", "reduction", "reductions", "decrease",
+              "decreased", "decreases", "save", "saved", "saves", "saving", "savings", "cut",
+              "cuts", "drop", "dropped", "drops", "lower", "lowered"):  # fmt: skip
+    _SYNONYMS[_word] = _LOSSES
+# The adjectives of "how long/big/fast …" whose synonyms say how the figure is written.
+_MEASURES = {"big", "large", "long", "fast", "often"}
 
 
 # The researcher as the verb's subject ("how many PhD students does she supervise?"): when no
@@ -136,6 +157,9 @@ def asked(question: str) -> Asked | None:
         noun = re.sub(
             r"^(?:the|a|an)\s+", "", m["noun"] or m["noun2"] or m["noun3"] or "", flags=re.I
         )
+        if not noun and how == "how much" and (change := _CHANGE.search(q, m.end())):
+            # "how much did active perception improve results?": a gain ("a 12.9% improvement")
+            return Asked("quantity", change.group(0).lower(), "how much it changed")
         if m["noun"]:
             clause = f"{how} {noun}"  # "how many MDPs"
         elif m["noun2"]:
@@ -148,7 +172,10 @@ def asked(question: str) -> Asked | None:
             clause = f"the {noun}"  # "the resolution"
         else:
             clause = "that figure"
-        return Asked("quantity", noun or how.split()[-1], clause)
+        # "how long a context …": the measure is a length, written in tokens or hours
+        adjective = how.split()[-1] if how else ""
+        measure = adjective if adjective in _MEASURES and noun else ""
+        return Asked("quantity", f"{measure} {noun}".strip() or adjective, clause)
     if (m := _ENTITY.search(q)) and _asks_of_a_paper(q, m):
         called = bool(re.search(r"\b(?:called|named|known as)\b", q[m.end() :], re.I))
         return Asked("entity", m["noun"], f"which {m['noun']}", called=called)
@@ -177,7 +204,7 @@ def asked_parts(question: str) -> list[tuple[str, Asked]]:
 
 # What may stand between an entity and its verb: an aside in brackets (closed or not), an
 # alternative ("or which LLM"), what it is of ("of user interactions").
-_ASIDE = re.compile(r"^\s*\([^)]*(?:\)|$)|^\s+(?:or|and|of)\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?"
+_ASIDE = re.compile(r"^\s*\([^)]*(?:\)|$)|^\s*/\s*[\w'-]+|^\s+(?:or|and|of)\s+(?:which\s+|what\s+)?(?:[\w'-]+\s+){0,2}?"
                     r"[\w'-]+(?=\s*\(|\s+(?:or|and|of|do|does|did|is|are|was|were)\b)", re.I)  # fmt: skip
 
 
@@ -235,14 +262,15 @@ def _heads(phrase: str) -> set[str]:
     return {t for f in forms for t in tokenize([f])[0]} | set(tokenize([synonyms])[0]) | acronyms
 
 
-def _offsets(sentence: str, heads: set[str]) -> list[int]:
-    """Where the counts stand from the head words, in words (negative: before); enumerators
-    ("(1)") are not counts."""
+def _offsets(sentence: str, heads: set[str]) -> list[tuple[int, bool]]:
+    """Where the counts stand from the head words, in words (negative: before), each with
+    whether it is written in digits ("10M", not "millions"); enumerators ("(1)") are not
+    counts."""
     words = re.findall(r"[\w^.'%-]+", _ENUMERATOR.sub(" ", sentence))
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     # A count, not a compound ("two-player", "3D"): the number stands as its own word.
     numbered = [i for i, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,;:"))]
-    return [j - i for i in at for j in numbered]
+    return [(j - i, any(c.isdigit() for c in words[j])) for i in at for j in numbered]
 
 
 def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
@@ -263,13 +291,15 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
             return 1.5  # "what fraction …": a percentage ("only 2% of users", ">99%")
         # A number within 8 words of a head word …
         offsets = _offsets(sentence, heads) if heads else []
-        if not any(abs(d) <= 8 for d in offsets):
+        if not any(abs(d) <= 8 for d, _ in offsets):
             return 0.0
         # … and a count bound to the thing counted ("an 18-person user study", "19 Letterboxd
         # users") beats a figure nearby ("participants preferred it 78% of the time"); a
-        # magnitude ("10M tokens", "27 billion parameters") is what a size question wants.
-        bound = any(-2 <= d <= 0 for d in offsets)
-        return 1.0 + max(0.75 if bound else 0.0, 0.5 if _MAGNITUDE.search(sentence) else 0.0)
+        # magnitude ("10M tokens", "27 billion parameters") is what a size question wants, and
+        # a bound count in digits ("10M tokens") beats one in words ("millions of tokens").
+        bound = [digits for d, digits in offsets if -2 <= d <= 0]
+        return (1.0 + max(0.75 if bound else 0.0, 0.5 if _MAGNITUDE.search(sentence) else 0.0)
+                + (0.25 if any(bound) else 0.0))  # fmt: skip
     if heads and not heads & tokens:
         return 0.0
     own = {w.lower() for n in names for w in n.split()} | GENERIC_NAMES

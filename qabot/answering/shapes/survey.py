@@ -155,6 +155,11 @@ class Survey(TextShape):
         kept = [h for h in hits if h.paper_id in on_topic]
         if kept:
             return Retrieved(hits=kept, candidates=candidates, missing=[])
+        if filters.model_copy(update={"exclude_ids": None}).is_empty():
+            # "any other papers on reward hacking?": the last answer had every one there is
+            why = (f"None besides the previous answer's: no other indexed paper is about "
+                   f"“{state.search_text}”.")  # fmt: skip
+            return Retrieved(hits=[], candidates=candidates, missing=[], none_because=why)
         n = len(overall)
         outside = f" {n} paper{'s' if n != 1 else ''} on it {'are' if n != 1 else 'is'} outside these filters."
         why = (f"None in the indexed portfolio: no paper {filters.in_words()} is about "
