@@ -80,8 +80,11 @@ def turn_correct(turn: Any, answer: Answer, refused: bool, previous: Answer | No
     if refused:
         return False
     first = first_cited(answer)
-    if turn.refers_to == "previous" and previous is not None:
-        about = first_cited(previous)
+    # "previous" is the paper the last answer was about, unless the turn's own gold says it
+    # asks for others ("what else did they do on this?": gold are the other papers).
+    about = first_cited(previous) if previous is not None else None
+    others = bool(turn.gold_paper_ids) and about not in turn.gold_paper_ids
+    if turn.refers_to == "previous" and previous is not None and not others:
         if about is None or (first != about and about not in answer.cited_paper_ids()[:1]):
             return False
     elif turn.refers_to and turn.refers_to.startswith("ordinal:") and previous is not None:

@@ -99,8 +99,9 @@ class EvalTurn(BaseModel):
     answerable: bool = True
     refers_to: str | None = Field(
         default=None,
-        description='"previous": about the same paper as the turn before; "ordinal:N": about '
-        "the N-th paper the previous answer gave.",
+        description='"previous": about the same paper as the turn before (unless its gold papers '
+        'leave that one out: "what else …?"); "ordinal:N": about the N-th paper the previous '
+        "answer gave.",
     )
 
 

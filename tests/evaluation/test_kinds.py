@@ -1,0 +1,28 @@
+"""What makes a follow-up turn right (`qabot.evaluation.kinds.turn_correct`)."""
+
+from __future__ import annotations
+
+from qabot.domain.records import Answer, Citation
+from qabot.evaluation.kinds import turn_correct
+from qabot.evaluation.runner import EvalTurn
+
+
+def _answer(*paper_ids: str) -> Answer:
+    text = " ".join(f"Sentence [{i}]." for i in range(1, len(paper_ids) + 1))
+    citations = [Citation(number=i, paper_id=p, title=p, text="t")
+                 for i, p in enumerate(paper_ids, 1)]  # fmt: skip
+    return Answer(question="q", standalone_question="q", answer=text, citations=citations,
+                  answerer="extractive")  # fmt: skip
+
+
+def test_previous_is_the_paper_the_last_answer_was_about() -> None:
+    turn = EvalTurn(question="who wrote it?", refers_to="previous", gold_paper_ids=["a"])
+    assert turn_correct(turn, _answer("a"), False, _answer("a"))
+    assert not turn_correct(turn, _answer("b"), False, _answer("a"))
+
+
+def test_gold_that_leaves_the_previous_paper_out_asks_for_others() -> None:
+    # "what else did they do on this?": the gold is the other papers, not the last one
+    turn = EvalTurn(question="what else?", refers_to="previous", gold_paper_ids=["b", "c"])
+    assert turn_correct(turn, _answer("b", "c"), False, _answer("a"))
+    assert not turn_correct(turn, _answer("a", "b"), False, _answer("a"))
