@@ -22,7 +22,8 @@ WHO = re.compile(
     # "Which reports is she an author on?" asks for her papers (a survey), not who wrote one;
     # "Is she an author on the Gemma 2 paper?" is this.
     r"^(?!(?:which|what)\b[^?]*\b(?:is|are|was|were) \w+ an? (?:co-?)?authors? (?:on|of)\b).*?"
-    r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed)|"
+    r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed|led|"
+    r"leads|headed|ran)\b|"
     r"authors?\b|written by)",
     re.I,
 )
@@ -106,7 +107,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     rest = _content(unquoted) - FUNCTION_WORDS - QUESTION_WORDS
     if not rest and (_QUOTED_TITLE.search(question) or PAPER_REFERENCE.search(question)):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
-        return _contributions(top, said)
+        return contributions(top, said)
     # A quoted title picked the paper already; the rest of the question is what is asked.
     asked = _QUOTED_TITLE.sub(" ", question) if rest else question
     wanted = _content(asked)
@@ -150,7 +151,7 @@ _OURS = re.compile(
 )
 
 
-def _contributions(block: SourceBlock, said: str = "") -> list[str]:
+def contributions(block: SourceBlock, said: str = "") -> list[str]:
     """A paper in a few sentences: those that say what it contributes ("we propose …", "our
     method …"), in the abstract's order; its opening ones when none does. Sentences the last
     answer quoted (`said`) are left out, so "more?" says more."""

@@ -24,10 +24,12 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME
+from qabot.answering.shapes.detail import asked
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
 from qabot.index.lexical import tokenize
+from qabot.retrieval.relevance import names_in
 
 _ORDINALS = {
     "first": 1,
@@ -360,21 +362,39 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         set(tokenize([_ASPECT.sub(" ", question)])[0]) - _BARE_WORDS - FUNCTION_WORDS - _ASKING_SIZE
     )
     it = _IT.search(question) is not None
-    if not it and not bare and not aspect:
+    # "they", "their method": the authors of the one paper the last answer was about, when
+    # the question names nothing of its own ("which dataset did they use?")
+    they = _THEY.search(question) is not None and not names_in(question)
+    # … and so is a detail asked of nothing named ("which dataset were the experiments on?")
+    # (not "how many papers did she publish?": a count of the portfolio's, or of the person's)
+    detail = asked(question)
+    they = they or (
+        detail is not None
+        and not names_in(question)
+        and not set(tokenize([detail.phrase])[0]) & FRAME
+        and not re.search(r"\b(?:she|he|her|his)\b", question, re.I)
+    )
+    if not it and not bare and not aspect and not they:
         return None
     listed = previous_papers([last], papers, index)
     # … the one paper of an answer about one paper, not the first of a list
     about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
-    if not listed or (aspect and not bare and not it and not about_one):
+    if not listed or (not bare and not it and not about_one):
         return None
     paper = listed[0]
     if it:
         written = _IT.sub(f"“{paper.title}”", question, count=1)
+    elif they and not bare:  # the paper after the question, as an aside its shapes read past
+        written = f"{question.strip().rstrip('?')} (in “{paper.title}”)?"
     else:  # "what year?", "and the authors?": about the same paper
         written = f"{question.strip().rstrip('?')} of “{paper.title}”?"
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=" ".join(written.split()), route_text=question)  # fmt: skip
 
+
+_THEY = re.compile(
+    r"\b(?:they|them|their(?!\s+(?:papers|work|research|publications|lab|group)\b))\b", re.I
+)
 
 # Words that ask how large a part of a paper is ("how big was the user study?").
 _ASKING_SIZE = set(tokenize(["big large long many much size"])[0])
@@ -405,7 +425,9 @@ _BARE_WORDS = set(
 _FRAMING = FRAME | OVERVIEW_FRAME
 
 _ANAPHORA = re.compile(
-    r"\b(it|its|they|them|their|this|that|these|those|the paper|the same|"
+    r"\b(it|its|they|them|this|that|these|those|the paper|the same|"
+    # "their papers", "their work": the group's, whose portfolio it is
+    r"their(?!\s+(?:papers|work|research|publications|lab|group)\b)|"
     r"the authors?|the first|the second|the last|one|ones)\b",
     re.I,
 )

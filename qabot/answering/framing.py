@@ -76,7 +76,7 @@ QUESTION_WORDS = ASKING | set(
             # verbs and adjectives too general to be a subject ("took part", "goes wrong")
             "take takes took taken taking keep keeps kept keeping let lets go goes going went "
             "gone get gets got getting make makes made making deal deals dealt fix fixes bad "
-            "badly wrong good better best try tries tried back step"
+            "badly wrong good better best try tries tried back step led headed"
         ]
     )[0]
 )
@@ -138,3 +138,15 @@ def frames(word: str, frame: frozenset[str] | set[str]) -> bool:
     if len(stems) == 1 and lower.startswith(stems[0]):
         return _ENDINGS.fullmatch(lower[len(stems[0]) :]) is not None
     return True
+
+
+# A greeting or aside before the question ("Hi! quick question: …", "quick one: …"): not its
+# subject, and its colon is not a topic's ("X: what has been studied?").
+_PREAMBLE = re.compile(
+    r"^(?:(?:hi|hey|hello|ok(?:ay)?|quick (?:one|question|q)|question|qq)\b[!,:;.\s-]*)+", re.I
+)
+
+
+def without_preamble(question: str) -> str:
+    """The question without a greeting or "quick question:" before it."""
+    return _PREAMBLE.sub("", question).strip() or question

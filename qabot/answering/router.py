@@ -163,7 +163,8 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
         # "Has Anca worked on …": a capitalised opening word ("Has", "Did") is not a name.
         while words and set(tokenize([words[0]])[0]) <= ASKING | FUNCTION_WORDS:
             words = words[1:]
-        if len(words) < 2:
+        # … and a name with a digit is a model's ("compare with GPT-4 Turbo"), not a person's.
+        if len(words) < 2 or any(c.isdigit() for c in "".join(words)):
             continue
         name = re.sub(r"(?:'s|’s)$", "", " ".join(words))
         key = name_key(name)

@@ -42,13 +42,40 @@ def title_name(hit: SearchHit) -> str | None:
     return name if 1 <= len(name.split()) <= 4 else None
 
 
+def title_acronym(title: str) -> str | None:
+    """The acronym a title's name makes, of three letters or more: the initials of its
+    capitalised words ("Goal Representations for Instruction Following: …" -> "GRIF", "The
+    Boltzmann Policy Distribution: …" -> "BPD"), by which people name a paper whose abstract
+    never spells it out."""
+    name = title.split(":")[0]
+    words = re.findall(r"[\w'-]+", re.sub(r"^\s*(?:the|a|an)\s+", "", name, flags=re.I))
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    return initials if len(initials) >= 3 else None
+
+
+_QUOTED_WORDS = re.compile(r"(?<!\w)['‘\"“]([^'‘’\"“”]{5,120})['’\"”](?!\w)")
+
+
 def titled_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
     """The hit whose title's name the question uses, in any case ("how many parameters does
-    gemma 2 27b have?"): chat is often typed in lower case."""
+    gemma 2 27b have?"): chat is often typed in lower case; or its title's acronym, as
+    written ("GRIF")."""
     lower = question.lower()
     for hit in hits:
         name = title_name(hit)
         if name and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-]|\.\d)", lower):
+            return hit
+    # … or a part of its title the question quotes ("in the 'assist humans without inferring
+    # rewards' experiments"), three words at least
+    for quoted in _QUOTED_WORDS.findall(question):
+        if len(quoted.split()) >= 3:
+            part = " ".join(re.findall(r"\w+", quoted.lower()))
+            for hit in hits:
+                if part in " ".join(re.findall(r"\w+", hit.title.lower())):
+                    return hit
+    for hit in hits:
+        acronym = title_acronym(hit.title)
+        if acronym and re.search(rf"(?<![\w-]){acronym}s?(?![\w-])", question):
             return hit
     return None
 

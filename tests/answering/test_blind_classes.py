@@ -1006,3 +1006,225 @@ def test_no_other_paper_on_it_is_said_so(extractive_bot: QABot) -> None:
     assert answers[1].answer == (
         "None besides the previous answer's: no other indexed paper is about “reward hacking”."
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        # the question after a side is not part of it
+        ("Boltzmann policy distribution vs the optimal behavior prior: how do they differ?",
+         ["Boltzmann policy distribution", "optimal behavior prior"]),
+        ("assistance games vs RLHF — what's the difference?", ["assistance games", "RLHF"]),
+        ("How does Gemini 1.5's context length compare with GPT-4 Turbo's?",
+         ["Gemini 1.5's context length", "GPT-4 Turbo"]),
+    ],
+)  # fmt: skip
+def test_a_comparisons_sides_end_where_its_question_starts(question: str, sides: list[str]) -> None:
+    from qabot.answering.shapes.compare import compare_sides
+
+    assert compare_sides(question) == sides
+
+
+@pytest.mark.parametrize(
+    ("question", "missing", "title"),
+    [
+        # a model named only in passing by a paper (Gemini 1.5's "GPT-4 Turbo (128k)"), not
+        # an author ("with GPT-4 Turbo")
+        ("How does Gemini 1.5's context length compare with GPT-4 Turbo's?", "GPT-4 Turbo",
+         "Gemini 1.5"),
+        ("compare AssistanceZero with AlphaZero", "AlphaZero", "AssistanceZero"),
+    ],
+)  # fmt: skip
+def test_a_side_no_paper_is_about_is_missing_not_the_other_sides_paper(
+    extractive_bot: QABot, question: str, missing: str, title: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.answer.startswith(f"The portfolio has no paper about {missing}."), answer.answer
+    assert _titles(answer) == [title], answer.answer
+
+
+def test_a_paper_is_named_by_its_titles_initials(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Dynalang vs GRIF: how do they use language differently?")
+    assert _titles(answer) == ["Learning to Model the World with Language",
+                               "Goal Representations for Instruction Following"], answer.answer  # fmt: skip
+    defined = extractive_bot.ask("What is GRIF?")
+    assert "aligns language not to the goal image" in defined.answer, defined.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("explain Context Steering (CoS) in a nutshell", "Context Steering (CoS)"),
+        ("in the RLHF partial observability paper, what is 'overjustification'?",
+         "overjustification"),
+        ("quick one: what's a sparse autoencoder, as described in the gemma scope work?",
+         "sparse autoencoder"),
+        ("what do they mean by a human's 'empowerment' in the Empower paper?", "empowerment"),
+        ("in offline RL, what does 'stitching' mean? (the histories paper explains it I think)",
+         "stitching"),
+        ("what is RLHF, per the open problems paper?", "RLHF"),
+        ("what's the 'trilemma' that the AI mediation paper talks about?", "trilemma"),
+        ("what's the key insight behind coprocessor actor critic?", "coprocessor actor critic"),
+    ],
+)  # fmt: skip
+def test_a_definitions_term_is_read_from_what_stands_around_it(question: str, term: str) -> None:
+    from qabot.answering.shapes.definition import defined_term
+
+    assert defined_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # "(RLHF) is a technique …"
+        ("what is RLHF, per the open problems paper?", "technique for training AI systems"),
+        # "this "trilemma"": the sentence before says what it is
+        ("what's the 'trilemma' that the AI mediation paper talks about?",
+         "broad participation, meaningful deliberation, and political equality"),
+        # named in a list ("two failure cases: deceptive inflation and …"), then in its words
+        ("what is deceptive inflation?", "deceptively inflate their performance"),
+        # "X -- a simple, training-free decoding approach"
+        ("explain Context Steering (CoS) in a nutshell", "training-free decoding approach"),
+        # an aspect asked for: "Our key insight is that …", "a very simple assumption: …"
+        ("what's the key insight behind coprocessor actor critic?",
+         "how to induce optimal actions in the world"),
+        ("what is the optimal behavior prior assumption?", "closer to optimal than to random"),
+    ],
+)  # fmt: skip
+def test_a_definition_quotes_the_sentence_that_says_it(
+    extractive_bot: QABot, question: str, fact: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "definition" and fact in answer.answer, answer.answer
+
+
+def test_their_papers_are_the_groups_not_the_last_answers(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        ["what's a sparse autoencoder?",
+         "Hi! quick question: I'm working on assistive agents, which of their papers should I "
+         "look at?"],
+    )  # fmt: skip
+    assert "Gemma Scope" not in _titles(answers[1]), answers[1].answer
+    assert "Learning to Assist Humans without Inferring Rewards" in _titles(answers[1])
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "fact"),
+    [
+        # a detail asked of nothing named, after an answer about one paper, is about it
+        ("tell me about the paper on steering recommenders with plain-language requests",
+         "which dataset were the experiments on?", "MovieLens"),
+        # "they", "their": that paper's authors
+        ("what's the paper with the lego sports car on the messy desk about?",
+         "how many surfaces are in the dataset they released?", "70 real-world surfaces"),
+        ("what game did they use to scale up assistance games?",
+         "what algorithm does their method build on?", "AlphaZero"),
+        ("what's Dynalang?", "who led that work?", "Jessy Lin"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_about_the_last_answers_paper_stays_on_it(
+    extractive_bot: QABot, first: str, then: str, fact: str
+) -> None:
+    answers = _chain(extractive_bot, [first, then])
+    assert _titles(answers[1]) == _titles(answers[0])[:1], answers[1].answer
+    assert fact in answers[1].answer, answers[1].answer
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("is UniMASK the same thing as FlexiBiT? they sound alike", ["UniMASK", "FlexiBiT"]),
+        ("what's the partial return vs regret preference model paper?", []),  # one paper
+    ],
+)
+def test_what_is_and_is_not_a_comparison(question: str, sides: list[str]) -> None:
+    from qabot.answering.shapes.compare import compare_sides
+
+    assert compare_sides(question) == sides
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # a paper described first, then the question: not "X - what …?", an overview
+        ("the paper that audits language models with discrete optimization - what's their "
+         "algorithm called?", "ARCA"),
+        # "tasks like behavior cloning, …" lists them
+        ("which decision-making tasks does UniMASK treat as different maskings?",
+         "behavior cloning"),
+    ],
+)  # fmt: skip
+def test_a_detail_of_a_described_paper_is_quoted(
+    extractive_bot: QABot, question: str, fact: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "detail" and fact in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # where a paper's code is: the abstract's link
+        ("is the code for the correlated proxies / reward hacking paper public?",
+         "github.com/cassidylaidlaw/orpo"),
+        ("Overcooked human-AI coordination paper - link to code?",
+         "github.com/HumanCompatibleAI/overcooked_ai"),
+        # a name right before the head says which ("JumpReLU SAEs"), over one farther off
+        ("what kind of SAE architecture does gemma scope use?", "JumpReLU"),
+    ],
+)  # fmt: skip
+def test_a_named_papers_detail_is_quoted(extractive_bot: QABot, question: str, fact: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.unstated is None and fact in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # named by a quoted part of its title, or by its name: however unknown the detail's
+        # words, the answer is that the abstract does not give it
+        "how many random seeds did they run in the 'assist humans without inferring rewards' "
+        "experiments?",
+        "which base LLMs did they apply Context Steering to? llama?",
+    ],
+)
+def test_a_detail_of_a_named_paper_is_in_scope(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained and answer.unstated is not None, answer.answer
+
+
+def test_a_named_papers_answer_reads_past_the_passages_found(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("what did the AssistanceZero human study find?")
+    assert "reduces the number of actions participants take" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a version no paper found uses, though a neighbour shares the name (Gemma 2)
+        "what's the Gemma 3 paper say about its vision encoder?",
+        "were sparse autoencoders ever trained on Llama 3 in any of these papers?",
+        "What does Claude 3.5 do?",
+    ],
+)
+def test_a_model_version_the_portfolio_lacks_is_out_of_scope(
+    extractive_bot: QABot, question: str
+) -> None:
+    assert extractive_bot.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a size is not a version, and a version named as a guess at the answer is no subject
+        "how many parameters does Gemma 2 27B have?",
+        "Which language model did ARCA audit, GPT-2 or something bigger?",
+        "which specific LLM (GPT-4? something else?) did the grounded commonsense reasoning "
+        "work use?",
+    ],
+)
+def test_a_size_or_an_example_version_is_not_out_of_scope(
+    extractive_bot: QABot, question: str
+) -> None:
+    assert not extractive_bot.ask(question).abstained

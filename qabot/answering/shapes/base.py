@@ -24,7 +24,7 @@ from qabot.config.groups import RetrievalSettings
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit, marker_order
 from qabot.retrieval.hybrid import HybridRetriever
-from qabot.retrieval.relevance import Subject, best_relevance, is_relevant, subject
+from qabot.retrieval.relevance import Subject, best_relevance, is_relevant, names_in, subject
 
 if TYPE_CHECKING:
     from langchain_core.prompt_values import PromptValue
@@ -76,6 +76,12 @@ class ShapeContext:
     def chunks(self) -> int:
         return self.retriever.snapshot.manifest.chunks
 
+    def abstract(self, paper_id: str) -> str:
+        """A paper's whole abstract ("" if it is not indexed)."""
+        snapshot = self.retriever.snapshot
+        row = snapshot.paper_index.get(paper_id)
+        return "" if row is None else str(snapshot.papers.value("abstract", row) or "")
+
 
 @dataclass(frozen=True)
 class Retrieved:
@@ -103,6 +109,32 @@ def _subject(text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collec
              generic: bool = False) -> Subject:  # fmt: skip
     text = ctx.retriever.spelled(text)  # as searched
     return subject(text, hits[:5], ctx.word_share, ctx.chunks, FRAMING | set(ignore), generic)
+
+
+def _example(question: str, name: str) -> bool:
+    """The name is only an example the question offers, a guess at the answer ("which LLM
+    (GPT-4? something else?)", "GPT-2 or something bigger", "like GPT-2"), not its subject."""
+    n = re.escape(name)
+    return bool(re.search(
+        rf"\([^)]*{n}|\b(?:like|e\.g\.?|such as|say|maybe|perhaps|or)\s+{n}|"
+        rf"{n}\s*(?:\?|,?\s*or\b)", question, re.I))  # fmt: skip
+
+
+def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) -> str | None:
+    """A model the question names with a version that none of the papers found uses ("Gemma
+    3" where the portfolio has Gemma 2, "Llama 3", "Claude 3.5"): what it asks about is not
+    in the portfolio, though a neighbour shares its name. Sizes are not versions ("Gemma 2
+    27B"), and a year alone is not a name."""
+    named = [n for n in names_in(question)
+             if re.search(r"[A-Za-z]{2}", n) and re.search(r"\d", n) and not _example(question, n)]  # fmt: skip
+    if not named:
+        return None
+    texts = [f"{h.title} {ctx.abstract(h.paper_id)}".lower() for h in found[:10]]
+    for name in named:
+        pattern = rf"(?<![\w.-]){re.escape(name.lower())}(?![\w-]|\.\d)"
+        if not any(re.search(pattern, t) for t in texts):
+            return name
+    return None
 
 
 def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
@@ -189,7 +221,7 @@ class TextShape(AnswerShape):
         whose subject is not the question's."""
         text, found = state.search_text, state.candidates
         ignore = self.not_the_subject(state)
-        if not found:
+        if not found or unknown_version(state.standalone, found, ctx):
             return True
         # Papers the user picked ("which of those is about language models?"): no similarity
         # floor among them, only the scope rule.

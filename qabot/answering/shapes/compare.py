@@ -18,12 +18,20 @@ from qabot.answering.shapes.base import (
     TextShape,
     out_of_scope,
 )
+from qabot.answering.shapes.focused import with_abstract
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
 from qabot.domain.names import normalise_title
 from qabot.domain.records import SearchHit
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import is_relevant, named_terms, naming_hit
+from qabot.retrieval.relevance import (
+    introduces,
+    is_relevant,
+    named_terms,
+    names_in,
+    naming_hit,
+    titled_in,
+)
 
 if TYPE_CHECKING:
     from langchain_core.prompt_values import PromptValue
@@ -60,8 +68,23 @@ _SIDES = [
         r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
         r"^(?:what|which)(?:'s|’s|\s+is|\s+are|\s+were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
         r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
+        # "is UniMASK the same thing as FlexiBiT?"
+        r"^(?:so,? )?(?:is|are)\s+(?P<a>.+?)\s+(?:the same(?: thing)? as|different from)\s+(?P<b>.+)",
     )
 ]
+# One paper named by what it contrasts: "what's the partial return vs regret paper?"
+_ONE_PAPER = re.compile(
+    r"^(?:what(?:'s|’s| is) )?the\b.*\b(?:paper|work|study|article|report)\s*\??$", re.I
+)
+
+
+# The question after a side: "A vs B: how do they differ as human models?", "A vs B — what's
+# the difference?", "…, which is better?".
+_TAIL = re.compile(
+    r"\s*(?:[:;,]|\s[-—–]{1,2}|[—–])\s*(?:how|what|which|why|where|who|when|is|are|do|does|did|"
+    r"can|could|any|in what)\b.*$",
+    re.I,
+)
 
 
 def compare_sides(q: str) -> list[str]:
@@ -69,11 +92,15 @@ def compare_sides(q: str) -> list[str]:
     # An aside is not a side: "how has their approach evolved (e.g. inferring the goal vs
     # other objectives)?" is an overview.
     q = " ".join(re.sub(r"\([^()]*\)", " ", q).split())
+    if _ONE_PAPER.match(q):
+        return []
     for pattern in _SIDES:
         if m := pattern.search(q):
             sides = [
-                re.sub(r"^(the|a|an)\s+|[?.!\s]+$", "", m[g].strip(), flags=re.I) for g in "ab"
-            ]
+                re.sub(r"^(the|a|an)\s+|(?:'s|’s)?[?.!\s]*$", "",
+                       _TAIL.sub("", m[g].split("?")[0].strip()), flags=re.I)
+                for g in "ab"
+            ]  # fmt: skip
             if all(sides):
                 return sides
     return []
@@ -110,6 +137,21 @@ def _side(
         ]
         return [named, *rest][:most]
     return _side_papers(side, candidates, chosen, seen, other)[:most]
+
+
+def _only_mentioned(side: str, candidates: list[SearchHit]) -> bool:
+    """The side is a name no paper is about, only mentioned once in passing ("GPT-4 Turbo" in
+    Gemini 1.5's "a generational leap over … GPT-4 Turbo (128k)", "AlphaZero" in "extends
+    AlphaZero"): nothing in the portfolio is on that side (that paper is the other side's)."""
+    names = [n for n in names_in(side) if re.search(r".[A-Z0-9]", n)]  # not an everyday word
+    if not names or len(names) != len(names_in(side)):
+        return False
+    # … the longest name ("GPT-4 Turbo", not also the "GPT-4" in it)
+    pattern = rf"(?<![\w-]){re.escape(names[0].lower())}(?![\w-])"
+    uses = [len(re.findall(pattern, " ".join([h.title, *(e.text for e in h.evidence)]).lower()))
+            for h in candidates]  # fmt: skip
+    introduced = any(introduces(h, n) for h in candidates for n in names)
+    return not introduced and any(uses) and max(uses) <= 1
 
 
 def _side_papers(side: str, candidates: list[SearchHit], chosen: list[SearchHit], seen: set[str],
@@ -164,9 +206,14 @@ class Compare(TextShape):
             about = " ".join(_WHEN_WORDS.sub(" ", side).split()) or side
             candidates, chosen = relevant_set(about, state.filters, ctx)
             top = candidates[: ctx.settings.k]
-            if not is_relevant(about, top, ctx.settings.min_relevance) or out_of_scope(
-                about, top, ctx
-            ):
+            # A side named by a title ("GRIF") is on it, though no abstract uses the name.
+            titled = titled_in(side, top)
+            if titled is None and (not is_relevant(about, top, ctx.settings.min_relevance)
+                                   or out_of_scope(about, top, ctx)):  # fmt: skip
+                missing.append(side)
+                continue
+            # … read on whole abstracts: the passages found may leave out "we introduce X"
+            if titled is None and _only_mentioned(side, [with_abstract(h, ctx) for h in top]):
                 missing.append(side)
                 continue
             mine = _side(side, candidates, chosen, hits)

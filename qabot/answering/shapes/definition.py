@@ -11,15 +11,18 @@ from typing import TYPE_CHECKING, ClassVar
 from qabot.answering.extractive import (
     best_sentence,
     cite_sentence,
+    contributions,
     paper_label,
     split_sentences,
 )
+from qabot.answering.framing import without_preamble
 from qabot.answering.prompts import DEFINITION_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.focused import named_first, with_abstract
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
+from qabot.retrieval.relevance import title_acronym
 
 if TYPE_CHECKING:
     from langchain_core.prompts import ChatPromptTemplate
@@ -28,9 +31,14 @@ if TYPE_CHECKING:
 
 # The thing a definition question asks about, in the ways people ask (one to eight words).
 _ASKS = [re.compile(p, re.I) for p in (
-    r"^(?:so,? )?(?:what|who)(?:'s|’s|s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)\s*\??$",
+    # "what do they mean by a human's 'empowerment' in the Empower paper?"
+    r"^what (?:do|does|did) (?:they|the authors|the paper|it|she|he|you) mean by\s+"
+    r"(?P<x>(?:\S+\s*){1,8}?)(?:\s+in\b.*)?\??$",
+    r"^(?:so,? )?(?:what|who)(?:'s|’s|s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)"
+    r"(?:\s+in a nutshell|\s+in short|\s+exactly|\s+again)?\s*\??$",
     r"^(?:please |can you |could you )?(?:explain|define|describe)\s+(?P<x>(?:\S+\s*){1,8}?)"
-    r"(?:\s*\b(?:in simple terms|briefly|simply|to me|in (?:a|one) sentence(?: or two)?|"
+    r"(?:\s*\b(?:in simple terms|briefly|simply|to me|for me|quickly|in short|in brief|"
+    r"in a nutshell|at a high level|in layman'?s terms|in (?:a|one) sentence(?: or two)?|"
     r"in (?:a few|two|three) sentences|in plain (?:english|words)|for a layperson|like i'?m five))?"
     r"\s*[.?!]?$",
     r"^how (?:does|do|did|would)\s+(?P<x>(?:\S+\s*){1,6}?)\s+work\??$",
@@ -44,12 +52,41 @@ _NOT = re.compile(
     r"^what(?:'s|’s) been\b",  # "what's been done on X?": an overview
     re.I,
 )
-_QUOTED = re.compile(r"['‘’\"“”]([^'‘’\"“”]{2,60})['‘’\"“”]")
+# A quoted term, its quotes at the word's edges ("a human's 'empowerment'": not "'s '").
+_QUOTED = re.compile(r"(?<![\w])['‘’\"“”]([^'‘’\"“”]{2,60})['‘’\"“”](?!\w)")
+
+
+# What may stand around a definition question without being its term (after a greeting,
+# `without_preamble`): a lead-in naming where ("in the RLHF partial observability paper, …", "in offline
+# RL, …"), a trailing aside ("(the observation histories paper explains it I think)") and a
+# source (", as described in the gemma scope work", ", per the open problems paper").
+_AROUND = [re.compile(p, re.I) for p in (
+    r"^(?:in|for|within|according to)\s+[^,?]{2,80}?,\s*(?=(?:so,? )?(?:what|who|how|explain|define|describe)\b)",
+    r"\s*\([^()]*\)\s*(?=\??$)",
+    r",?\s+(?:as (?:described|defined|used|explained|introduced) (?:in|by)|per|according to)\s+[^?]*(?=\??$)",
+)]  # fmt: skip
+
+
+def _bare(question: str) -> str:
+    """The question without what stands around its definition (see `_AROUND`)."""
+    q = without_preamble(" ".join(question.split()))
+    for _ in range(3):
+        before = q
+        for pattern in _AROUND:
+            q = pattern.sub("", q).strip()
+        if q == before:
+            break
+    return q
 
 
 def defined_term(question: str) -> str | None:
     """The term a definition question asks about, or None if it is not one."""
-    q = " ".join(question.split())
+    q = _bare(question)
+    # "what's the 'trilemma' that the AI mediation paper talks about?": the quoted term
+    if re.match(r"(?:so,? )?what(?:'s|’s| is| are| does| do)\b", q, re.I) and (
+        quoted := _QUOTED.search(q)
+    ):
+        return quoted[1]
     if _NOT.search(q):
         return None
     for pattern in _ASKS:
@@ -58,7 +95,41 @@ def defined_term(question: str) -> str | None:
             if quoted := _QUOTED.search(term):  # "'safe shifts' in the recommender paper"
                 return quoted[1]
             term = re.split(r"\s+in (?:the|this|that|their|her)\b", term)[0]
-            return re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I) or None
+            term = re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I)
+            if aspect := _ASPECT.match(term):  # "the key insight behind X": X
+                term = aspect["of"] or aspect["x"]
+            return term or None
+    return None
+
+
+# An aspect of the term asked for: "the key insight behind X", "the X assumption".
+_ASPECT = re.compile(
+    r"(?:(?:key|main|core|central|basic|big)\s+)?(?P<aspect>insight|idea|intuition|assumption|"
+    r"observation|hypothesis|premise)\s+(?:behind|of|in|for|underlying)\s+(?:the\s+)?(?P<of>.+)$|"
+    r"(?P<x>.+?)\s+(?P<aspect2>assumption|insight|intuition|hypothesis|premise)$",
+    re.I,
+)
+_ASPECT_SENTENCE = {
+    "insight": r"\b(?:insight|key idea|intuition|observ)",
+    "idea": r"\b(?:idea|insight|intuition)",
+    "intuition": r"\b(?:intuition|insight|idea)",
+    "assumption": r"\bassum",
+    "observation": r"\bobserv",
+    "hypothesis": r"\bhypothes",
+    "premise": r"\b(?:premise|assum)",
+}
+
+
+def asked_aspect(question: str) -> str | None:
+    """The aspect of a definition asked for ("insight" for "what's the key insight behind
+    X?", "assumption" for "what is the X assumption?"), if any."""
+    q = _bare(question)
+    for pattern in _ASKS:
+        if m := pattern.match(q):
+            term = re.sub(r"^(?:the|a|an)\s+", "", m["x"].strip(" ?.!"), flags=re.I)
+            if aspect := _ASPECT.match(term):
+                return (aspect["aspect"] or aspect["aspect2"]).lower()
+            return None
     return None
 
 
@@ -83,7 +154,7 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
         if not named and (not words or not words <= set(tokenize([sentence])[0])):
             continue
         score = 2.0 if named else 1.0
-        if re.search(rf"(?<!\w){name}(?!\w)\s*(?:\([^)]*\)\s*)?(?:,\s*(?:an?|the)\b|:|is\b|are\b|"
+        if re.search(rf"(?<!\w){name}(?!\w)\s*(?:\([^)]*\)\s*)?(?:(?:,|\s--?|\s?[—–])\s*(?:an?|the)\b|:|is\b|are\b|"
                      rf"refers to|means|denotes|extends|uses|learns|combines|builds|trains|lets|"
                      rf"enables|provides|predicts|consists|computes|compares|operates|relies|"
                      rf"infers|estimates|generates|represents|optimi[sz]es|maximi[sz]es)",
@@ -106,6 +177,9 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
             score += 1.5
         if re.search(r"\b(?:we define|defined as|is defined|a definition of)\b", lower):
             score += 1.0
+        # "Reinforcement learning from human feedback (RLHF) is a technique …"
+        if re.search(rf"\(\s*{name}\s*\)\s*(?:is|are|refers to|means|denotes)\b", lower):
+            score += 2.0
         scored.append((score, -position, sentence))
     ranked = sorted(scored, reverse=True)
     if not ranked or most < 2:
@@ -120,12 +194,27 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
     # outperform …") says how well X does, not what it is. The defining sentence leads.
     after = sentences[at + 1] if at + 1 < len(sentences) else ""
     before = sentences[at - 1] if at > 0 else ""
-    if after and _CONTINUES.match(after) and not _RESULT.search(after):
+    # "help navigate this "trilemma"": the sentence before says what it is, and leads.
+    if before and re.search(
+        rf"\b(?:this|these|such)\s+[\"“'‘]?{name}(?!\w)", sentences[at].lower()
+    ):
+        return [before, sentences[at]]
+    # … and after "we define two failure cases: deceptive inflation and …", the sentence
+    # that goes on in the term's words ("policies that deceptively inflate their performance")
+    in_words = bool(words) and _uses_words(words, after)
+    if after and (_CONTINUES.match(after) or in_words) and not _RESULT.search(after):
         return [sentences[at], after]
     if before and _SETUP.match(before):
         return [sentences[at], before]  # what X is leads; the idea it rests on follows
     return [s for i, (score, _, s) in enumerate(ranked[:most])
             if i == 0 or (score >= 2.0 and not _RESULT.search(s))]  # fmt: skip
+
+
+def _uses_words(words: set[str], sentence: str) -> bool:
+    """Every one of the (stemmed) words is in the sentence, in any form of it: the stemmer
+    gives "overjustification" and "overjustify" different stems, but not different starts."""
+    tokens = set(tokenize([sentence])[0])
+    return all(any(t.startswith(w[: max(5, len(w) - 3)]) for t in tokens) for w in words)
 
 
 _CONTINUES = re.compile(
@@ -175,11 +264,29 @@ class Definition(TextShape):
         if not sources:
             return
         term = defined_term(state.standalone) or state.standalone
+        if (aspect := asked_aspect(state.standalone)) and (
+            said := [
+                s
+                for s in split_sentences(sources[0].text)
+                if re.search(_ASPECT_SENTENCE[aspect], s, re.I)
+            ]  # fmt: skip
+        ):
+            # "what's the key insight behind X?": the sentence that gives it ("Our key insight
+            # is that …"), from the paper on X
+            yield f"{paper_label(sources[0])}: {cite_sentence(readable(said[0]), sources[0].number)}"
+            return
         # The source that defines the term; the top one (the paper that introduces it, or the
         # best match) when none says it in a sentence of its own.
         for block in sources[:3]:
-            if sentences := defining_sentences(term, block):
+            # "What is GRIF?": the name its title's initials make, said in the title's words
+            spelled = (block.title.split(":")[0]
+                       if term.strip(" ?") == title_acronym(block.title) else term)  # fmt: skip
+            if sentences := defining_sentences(spelled, block):
                 break
+            if spelled != term and block is sources[0]:
+                # … in no sentence of its own: what the paper contributes says what it is
+                yield " ".join(contributions(block))
+                return
         else:
             block, sentences = sources[0], [best_sentence(state.standalone, sources[0])]
         text = " ".join(cite_sentence(readable(s), block.number) for s in sentences)

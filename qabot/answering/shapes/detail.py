@@ -16,13 +16,19 @@ from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import cite_sentence, paper_label, split_sentences
 from qabot.answering.prompts import DETAIL_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.base import (
+    Detected,
+    Retrieved,
+    ShapeContext,
+    TextShape,
+    unknown_version,
+)
 from qabot.answering.shapes.focused import named_first, with_abstract
 from qabot.answering.sources import SourceBlock
 from qabot.domain.taxonomy import GENERIC_NAMES
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import names_in
+from qabot.retrieval.relevance import names_in, titled_in
 
 if TYPE_CHECKING:
     from langchain_core.prompts import ChatPromptTemplate
@@ -69,8 +75,18 @@ _ENTITY = re.compile(
 # A place: "where is the leaderboard hosted?".
 _WHERE = re.compile(r"^where (?:is|are|was|were|can)\b.*\b(?P<verb>hosted|released|available|"
                     r"published|run|found|deployed|downloaded)\b", re.I)  # fmt: skip
+# Where a paper's code is: "is the code for the correlated proxies paper public?", "Overcooked
+# paper - link to code?", "where's the uniMASK code?"
+_CODE_ASK = re.compile(
+    r"\blink to (?:the |their |its )?(?:code|repo)|\bcode (?:link|url)\b|\bgithub (?:link|repo)|"
+    r"\b(?:is|was|are) (?:the |their |its )?code\b.{0,60}\b(?:public|available|released|online|"
+    r"open[- ]sourced?)\b|\bwhere(?:'s|’s| is| can i (?:find|get)) (?:the |their |its )?(?:[\w-]+ )?code\b",
+    re.I,
+)
 # A sentence that lists things: "…: A and B", "such as", "including", "namely".
-_LISTS = re.compile(r":\s+\S|\bsuch as\b|\bincluding\b|\bnamely\b|\(\d\)|\b(?:both|either)\b", re.I)
+_LISTS = re.compile(
+    r":\s+\S|\bsuch as\b|\bincluding\b|\bnamely\b|\(\d\)|\b(?:both|either)\b|\w\w+s like\b", re.I
+)  # "tasks like behavior cloning, …"
 # A number, not an enumerator ("(1)", "2)").
 _ENUMERATOR = re.compile(r"\(\d+\)|(?<![\w.])\d+\)")
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
@@ -107,6 +123,9 @@ _SYNONYMS = {
     "algorithm": {"algorithm", "method", "approach"},
     "approach": {"approach", "method", "algorithm", "framework"},
     "better": {"better", "outperform", "improv", "gain", "higher", "faster"},
+    "code": {"code", "github", "repositori", "implement"},
+    # what a paper calls where it was tried ("excel on tasks ranging from game-playing to …")
+    "environments": {"environ", "task", "domain", "benchmark", "game"},
 }
 # A change a figure measures ("how much did it improve …?"), each form written as any of them.
 _GAINS = {"improv", "better", "gain", "outperform", "increas", "boost", "higher", "faster"}
@@ -181,6 +200,8 @@ def asked(question: str) -> Asked | None:
         return Asked("entity", m["noun"], f"which {m['noun']}", called=called)
     if m := _WHERE.search(q):
         return Asked("where", m["verb"], f"where it is {m['verb'].lower()}")
+    if _CODE_ASK.search(q):
+        return Asked("where", "code", "where its code is")
     return None
 
 
@@ -227,7 +248,7 @@ def _asks_of_a_paper(question: str, match: re.Match[str]) -> bool:
     copula = re.match(r"(?:so,? )?(?:what|which)\s+(?:is|was|are|were)\b", asked_from, re.I)
     if copula and any(c.isupper() for c in match["noun"].replace("LLM", "")):
         return False  # "what is the ARCA algorithm?": a named thing, a definition
-    if re.match(r"(?:her|his|their|my|your|favou?rite)\b", match["noun"], re.I):
+    if re.match(r"(?:her|his|my|your|favou?rite|their favou?rite)\b", match["noun"], re.I):
         return False  # "what is her favourite programming language?": about a person
     if re.match(r"\s+(?:called|named|known as)\b", rest, re.I):
         return True  # "what's the method called?"
@@ -354,15 +375,15 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         )
     ):
         return 1.0
-    if _named_by_modifier(
+    # "a new interactive flight-booking task": the word before names it (when no name does)
+    by_modifier = _named_by_modifier(
         sentence, heads, set(tokenize([" ".join(names)])[0]) | phrase, loose=what.called
-    ):
-        return 1.0  # "a new interactive flight-booking task": the word before names it
+    )
     if not found:
-        return 0.0
+        return 1.0 if by_modifier else 0.0
     # The sentence must be about the detail, not merely mention a name: it uses every word of
     # a phrase of two or more ("base language model"), or a name sits near the head word.
-    if len(phrase) >= 2 and phrase <= tokens:
+    if len(phrase) >= 2 and phrase <= tokens and not by_modifier:
         return 1.0
     words = re.findall(r"[\w.'-]+", sentence)
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
@@ -373,7 +394,13 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     plain = {
         i for i in named if words[i].strip(".") in titled and words[i].strip(".") not in proper
     }
-    return 1.0 if any(abs(i - j) <= (2 if j in plain else 6) for i in at for j in named) else 0.0
+    # A name by the head ("models such as Claude 3.0") says which more surely than a
+    # modifier does ("multimodal models").
+    near = [(i, j) for i in at for j in named if abs(i - j) <= (2 if j in plain else 6)]
+    # … most surely the name right before it ("JumpReLU SAEs", "the MovieLens dataset")
+    if near:
+        return 1.5 if any(j == i - 1 for i, j in near) else 1.25
+    return 1.0 if by_modifier or (len(phrase) >= 2 and phrase <= tokens) else 0.0
 
 
 def _counted(text: str, heads: set[str]) -> bool:
@@ -448,6 +475,16 @@ class Detail(TextShape):
     def not_the_subject(self, state: AnswerState) -> set[str]:
         what = asked(state.standalone)
         return set(tokenize([what.phrase])[0]) if what else set()
+
+    def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
+        """A detail of a paper the question names by its title ("Gemma 2", "GRIF", "the
+        'assist humans without inferring rewards' experiments") is in scope, however unknown
+        the detail's words ("random seeds", "llama"): that the abstract does not give it is
+        the answer. Otherwise the gate decides."""
+        if (state.candidates and titled_in(state.standalone, state.candidates[:1]) is not None
+                and not unknown_version(state.standalone, state.candidates, ctx)):  # fmt: skip
+            return False
+        return super().abstains(state, ctx)
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         """The paper the question is about first, with its whole abstract; the next one too

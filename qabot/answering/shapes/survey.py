@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from langchain_core.prompts import ChatPromptTemplate
 
 from qabot.answering.extractive import stream_lines, survey_lines
-from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS
+from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, without_preamble
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.sources import SourceBlock
@@ -126,6 +126,13 @@ def relevant_set(
     return candidates, chosen
 
 
+# A question about one paper it describes first: "the paper that audits language models with
+# discrete optimization - what's their algorithm called?" (not "X - what …", an overview).
+_ONE_PAPER = re.compile(
+    r"^(?:in )?(?:the|that) (?:paper|one|work|study) (?:that|which|where|with|on|about)\b", re.I
+)
+
+
 class Survey(TextShape):
     name: ClassVar[str] = "survey"
     description: ClassVar[str] = (
@@ -138,6 +145,9 @@ class Survey(TextShape):
     prompt_template: ClassVar[ChatPromptTemplate] = SURVEY_PROMPT
 
     def detect(self, question: str) -> Detected | None:
+        question = without_preamble(question)  # "quick one: what's …" is not "X: what …"
+        if _ONE_PAPER.match(question):
+            return None  # "the paper that audits LLMs - what's their algorithm called?"
         if _SURVEY.search(question) or bare_topic(question):
             return Detected(chronological=bool(CHRONOLOGICAL.search(question)))
         return None
