@@ -251,7 +251,11 @@ def resolve_follow_up(
 
 # "What else did they do on this?", "any other papers like it?", "anything similar?": papers
 # besides the last answer's ("the other one" picks from a list of two instead).
-_OTHERS = re.compile(r"\b(?:else|others|another|similar|other(?!\s+one\b))\b", re.I)
+_OTHERS = re.compile(
+    r"\b(?:what|anything|something|who) else\b|\bothers\b|\bsimilar\b(?!\s+to\b)|"
+    r"\b(?:other|another|more|similar)\s+(?:papers?|work|works|ones|publications?|studies|research)\b",
+    re.I,
+)
 # … and what such a question says besides asking for more ("on this", "like that one").
 _OTHERS_WORDS = set(tokenize(["else other others another similar like related more this that it "
                               "same topic subject line kind sort ones"])[0])  # fmt: skip
@@ -262,14 +266,16 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
     """A request for papers besides the last answer's ("what else did they do on this?"):
     those are left out, and a question with no subject of its own is about theirs (searched
     for by their titles: "Dynalang" alone finds nothing else on world models)."""
-    if not _OTHERS.search(question):
+    # … not "what else can it do?", "is it similar to ILQL?", "what other baselines …": more
+    # of the same paper, or a thing of it
+    if not _OTHERS.search(question) or _IT.search(question):
         return None
     listed = previous_papers(history, papers, index)
     if not listed:
         return None
     own = set(tokenize([question])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
-    titles = " and ".join(f"“{p.title}”" for p in listed[:3])
-    asked = question if own else f"{question.strip().rstrip('?')}: papers like {titles}?"
+    # … searched for, and said, by their titles
+    asked = question if own else " and ".join(p.title for p in listed[:3])
     return FollowUp(paper_ids=None, question=asked, route_text=question,
                     exclude_ids=[p.paper_id for p in listed])  # fmt: skip
 
@@ -351,8 +357,9 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     """ "it": the paper the last answer was about, its first citation, when the last answer
     kept its citations (`Answer.as_turn()`). A text-only history is left to condensing."""
     last = last_answer(history)
-    if last is None or not isinstance(last.get("citations"), list):
+    if last is None:
         return None
+    kept_as_text = not isinstance(last.get("citations"), list)
     # "tell me more", "and the year?": nothing but what is asked of the same paper; "how big
     # was the user study?": a part of a paper, with "the", is the one paper's of the last
     # answer. "What else …", "other papers" ask for different ones.
@@ -364,7 +371,8 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     it = _IT.search(question) is not None
     # "they", "their method": the authors of the one paper the last answer was about, when
     # the question names nothing of its own ("which dataset did they use?")
-    they = _THEY.search(question) is not None and not names_in(question)
+    they = (_THEY.search(question) is not None and not names_in(question)
+            and not _PORTFOLIO_WIDE.search(question))  # fmt: skip
     # … and so is a detail asked of nothing named ("which dataset were the experiments on?")
     # (not "how many papers did she publish?": a count of the portfolio's, or of the person's)
     detail = asked(question)
@@ -372,11 +380,21 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         detail is not None
         and not names_in(question)
         and not set(tokenize([detail.phrase])[0]) & FRAME
-        and not re.search(r"\b(?:she|he|her|his)\b", question, re.I)
+        and not _PORTFOLIO_WIDE.search(question)
     )
-    if not it and not bare and not aspect and not they:
-        return None
     listed = previous_papers([last], papers, index)
+    if kept_as_text and not (bare and not it and len(listed) == 1):
+        # A text-only history is left to condensing ("who wrote it?"), but for a bare question
+        # that points at nothing ("where can I get the code?"), which condensing leaves as
+        # it is and would then ask of the whole portfolio: about the one paper its text names.
+        return None
+    # "so what does the learned function really approximate?": a question that goes on ("so",
+    # "and", "then") in the words of the one paper the last answer was about
+    going_on = (
+        bool(listed) and _GOES_ON.match(question) is not None and _in_its_words(question, listed[0])
+    )
+    if not it and not bare and not aspect and not they and not going_on:
+        return None
     # … the one paper of an answer about one paper, not the first of a list
     about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
     if not listed or (not bare and not it and not about_one):
@@ -384,13 +402,38 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     paper = listed[0]
     if it:
         written = _IT.sub(f"“{paper.title}”", question, count=1)
-    elif they and not bare:  # the paper after the question, as an aside its shapes read past
+    elif they and not bare:  # the paper after the question, as an aside (`IN_PAPER`)
         written = f"{question.strip().rstrip('?')} (in “{paper.title}”)?"
     else:  # "what year?", "and the authors?": about the same paper
         written = f"{question.strip().rstrip('?')} of “{paper.title}”?"
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=" ".join(written.split()), route_text=question)  # fmt: skip
 
+
+# Words of a question about the whole portfolio or the researcher, not the last paper ("how
+# many papers did they write?", "which benchmarks are used across the portfolio?").
+_PORTFOLIO_WIDE = re.compile(
+    r"\b(?:papers?|portfolio|publications?|across|every|each|all (?:of )?(?:her|their|the)|"
+    r"group|lab|she|he|her|his)\b",
+    re.I,
+)
+_GOES_ON = re.compile(r"\s*(?:(?:ok(?:ay)?|right)[,!]?\s+)?(?:so|and|then|also)\b", re.I)
+
+
+def _in_its_words(question: str, paper: Paper) -> bool:
+    """Most of the question's own words (besides framing) are the paper's title's or
+    abstract's: it is about that paper, not a new subject ("so what has she done on chess?")."""
+    own = set(tokenize([question])[0]) - _BARE_WORDS - FUNCTION_WORDS - _FRAMING - _ASKING_SIZE
+    if not own:
+        return False
+    text = set(tokenize([f"{paper.title} {paper.abstract or ''}"])[0])
+    return len(own & text) >= 0.6 * len(own)
+
+
+# The aside a follow-up about the last answer's paper ends with, "… (in “Title”)?": searched
+# for, but not the question's own words (the title's "Games" is not what "what game do they
+# use?" asks about).
+IN_PAPER = re.compile(r"\s*\(in “[^”]*”\)\??\s*$")
 
 _THEY = re.compile(
     r"\b(?:they|them|their(?!\s+(?:papers|work|research|publications|lab|group)\b))\b", re.I
@@ -425,7 +468,7 @@ _BARE_WORDS = set(
 _FRAMING = FRAME | OVERVIEW_FRAME
 
 _ANAPHORA = re.compile(
-    r"\b(it|its|they|them|this|that|these|those|the paper|the same|"
+    r"\b(it|its|they|them|this|that|these|those|the paper|the same(?!\s+(?:thing\s+)?as\b)|"
     # "their papers", "their work": the group's, whose portfolio it is
     r"their(?!\s+(?:papers|work|research|publications|lab|group)\b)|"
     r"the authors?|the first|the second|the last|one|ones)\b",

@@ -1194,11 +1194,6 @@ def test_a_detail_of_a_named_paper_is_in_scope(extractive_bot: QABot, question: 
     assert not answer.abstained and answer.unstated is not None, answer.answer
 
 
-def test_a_named_papers_answer_reads_past_the_passages_found(extractive_bot: QABot) -> None:
-    answer = extractive_bot.ask("what did the AssistanceZero human study find?")
-    assert "reduces the number of actions participants take" in answer.answer, answer.answer
-
-
 @pytest.mark.parametrize(
     "question",
     [
@@ -1228,3 +1223,104 @@ def test_a_size_or_an_example_version_is_not_out_of_scope(
     extractive_bot: QABot, question: str
 ) -> None:
     assert not extractive_bot.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "fact"),
+    [
+        # "so …" goes on about the last answer's paper, in its words
+        ("what's the partial return vs regret preference model paper?",
+         "so what does the learned function really approximate?", "optimal advantage function"),
+        ("what are the sub-leaderboards in the FACTS benchmark?", "where's it hosted?",
+         "kaggle.com/benchmarks/google/facts"),
+    ],
+)  # fmt: skip
+def test_a_question_that_goes_on_stays_on_the_last_paper(
+    extractive_bot: QABot, first: str, then: str, fact: str
+) -> None:
+    answers = _chain(extractive_bot, [first, then])
+    assert _titles(answers[1]) == _titles(answers[0])[:1] and fact in answers[1].answer
+
+
+def test_a_new_subject_after_so_is_not_the_last_paper(extractive_bot: QABot) -> None:
+    answers = _chain(extractive_bot, ["What is Dynalang?", "so what has she done on chess?"])
+    assert answers[1].abstained, answers[1].answer
+
+
+def test_which_of_a_persons_papers_is_an_overview(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("which of Anca's papers use the Overcooked game?")
+    assert answer.shape == "survey" and len(answer.cited_paper_ids()) >= 2, answer.answer
+
+
+# The review of round four: each regression it found, fixed.
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("What diseases does coprocessor actor critic target?", "Parkinson"),
+        # two terms of one paper, not two sides the portfolio may lack
+        ("is deceptive inflation the same thing as overjustification?", "deceptive inflation"),
+        # "the … paper" is no name to compare
+        ("is UniMASK the same as the bidirectional transformers paper?", "UniMASK"),
+        # a main idea is the definition when no sentence names one ("the same idea also …")
+        ("what's the main idea of UniMASK?", "We introduce the UniMASK framework"),
+        # a version spelled otherwise ("GPT4", "Claude 3") is the one the abstract names
+        ("did Gemini 1.5 beat GPT4 Turbo on long context retrieval?", "GPT-4 Turbo (128k)"),
+        ("how does Gemini 1.5 compare against Claude 3 on long context retrieval?",
+         "Claude 3.0"),
+    ],
+)  # fmt: skip
+def test_the_reviews_single_questions(extractive_bot: QABot, question: str, fact: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained and fact in answer.answer, answer.answer
+    assert "The portfolio has no paper about" not in answer.answer, answer.answer
+
+
+def test_a_version_asked_plainly_is_not_an_example(extractive_bot: QABot) -> None:
+    assert extractive_bot.ask("What is Gemma 3?").abstained
+
+
+@pytest.mark.parametrize(
+    ("turns", "fact"),
+    [
+        # "they" asks of the paper, and the title's "Games" is not the question's own word
+        (["What is AssistanceZero?", "what game do they use?"], "Minecraft"),
+        # "it" with "similar to"/"else": more of the same paper, not others
+        (["What is Q-SFT?", "is it similar to ILQL?"], "Q-SFT"),
+        (["What is Dynalang?", "what else can it do?"], "Dynalang"),
+        # a count of the portfolio's is not of the last paper
+        (["What is Dynalang?", "how many papers did they write?"], "50 papers are indexed"),
+        # "is it the same as X?": answered, not a missing side
+        (["what's context steering?", "is it the same as CTRL-Rec?"], "Context Steering"),
+    ],
+)
+def test_the_reviews_conversations(extractive_bot: QABot, turns: list[str], fact: str) -> None:
+    answer = _chain(extractive_bot, turns)[-1]
+    assert not answer.abstained and fact in answer.answer, answer.answer
+
+
+def test_what_else_on_a_paper_lists_others_by_its_subject(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        ["what is the correlated proxies paper about?", "what else did they do on this?"],
+    )
+    assert not answers[1].abstained and "papers like" not in answers[1].answer
+    assert not set(answers[0].cited_paper_ids()) & set(answers[1].cited_paper_ids())
+
+
+def test_a_bare_follow_up_reads_a_history_kept_as_text(extractive_bot: QABot) -> None:
+    first = extractive_bot.ask("What is Q-SFT?")
+    history = [{"role": "user", "content": "What is Q-SFT?"},
+               {"role": "assistant", "content": first.transcript()}]  # fmt: skip
+    answer = extractive_bot.ask("where can I get the code?", history=history)
+    assert _titles(answer) == ["Q-SFT"], answer.answer
+
+
+def test_the_same_thing_as_is_no_reference_to_the_last_answer(extractive_bot: QABot) -> None:
+    answers = _chain(
+        extractive_bot,
+        ["What diseases does coprocessor actor critic target?",
+         "is deceptive inflation the same thing as overjustification?"],
+    )  # fmt: skip
+    assert _titles(answers[1])[0] == "When Your AIs Deceive You", answers[1].answer

@@ -24,7 +24,14 @@ from qabot.config.groups import RetrievalSettings
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit, marker_order
 from qabot.retrieval.hybrid import HybridRetriever
-from qabot.retrieval.relevance import Subject, best_relevance, is_relevant, names_in, subject
+from qabot.retrieval.relevance import (
+    Subject,
+    best_relevance,
+    is_relevant,
+    names_in,
+    subject,
+    titled_in,
+)
 
 if TYPE_CHECKING:
     from langchain_core.prompt_values import PromptValue
@@ -117,7 +124,7 @@ def _example(question: str, name: str) -> bool:
     n = re.escape(name)
     return bool(re.search(
         rf"\([^)]*{n}|\b(?:like|e\.g\.?|such as|say|maybe|perhaps|or)\s+{n}|"
-        rf"{n}\s*(?:\?|,?\s*or\b)", question, re.I))  # fmt: skip
+        rf"{n}\s*,?\s*or\b|[?,]\s*{n}\s*\?", question, re.I))  # fmt: skip
 
 
 def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) -> str | None:
@@ -127,14 +134,25 @@ def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) ->
     27B"), and a year alone is not a name."""
     named = [n for n in names_in(question)
              if re.search(r"[A-Za-z]{2}", n) and re.search(r"\d", n) and not _example(question, n)]  # fmt: skip
-    if not named:
+    # … and a question about a paper it names by title asks a detail of it ("was Gemma 2
+    # trained on TPUv5e?": the abstract not saying so is the answer)
+    if not named or titled_in(question, found[:5]) is not None:
         return None
-    texts = [f"{h.title} {ctx.abstract(h.paper_id)}".lower() for h in found[:10]]
+    texts = [f"{h.title} {ctx.abstract(h.paper_id)}".lower() for h in found]
     for name in named:
-        pattern = rf"(?<![\w.-]){re.escape(name.lower())}(?![\w-]|\.\d)"
+        # "2B Gemma 2" is Gemma 2; "GPT4" is "GPT-4"; "Claude 3" is "Claude 3.0"
+        words = [w for w in name.lower().split() if not _SIZE.fullmatch(w)]
+        parts = re.findall(r"[a-z]+|\d+(?:\.\d+)*", " ".join(words))
+        if not parts:
+            continue
+        spelled = r"[\s-]?".join(re.escape(p) for p in parts)
+        pattern = rf"(?<![\w.-]){spelled}(?:\.\d+)*(?![\w-]|\.\d)"
         if not any(re.search(pattern, t) for t in texts):
             return name
     return None
+
+
+_SIZE = re.compile(r"\d+(?:\.\d+)?[bmk]")
 
 
 def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,

@@ -68,10 +68,16 @@ _SIDES = [
         r"(?:to|with)|relate\s+to)\s+(?P<b>.+)",
         r"^(?:what|which)(?:'s|’s|\s+is|\s+are|\s+were)\s+the\s+differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)",
         r"^(?P<a>[^,;]+?)\s+(?:versus|vs\.?)\s+(?P<b>.+)",
-        # "is UniMASK the same thing as FlexiBiT?"
-        r"^(?:so,? )?(?:is|are)\s+(?P<a>.+?)\s+(?:the same(?: thing)? as|different from)\s+(?P<b>.+)",
     )
 ]
+# "is UniMASK the same thing as FlexiBiT?": two names; "is deceptive inflation the same as
+# overjustification?" asks what two terms of one paper mean, and "the … paper" is no name.
+_SAME = re.compile(
+    r"^(?:so,? )?(?:is|are)\s+(?P<a>.+?)\s+(?:the same(?: thing)? as|different from)\s+(?P<b>.+)",
+    re.I,
+)
+_SIDES.append(_SAME)
+_A_NAME = re.compile(r"(?=\S*[A-Z0-9])[\w.+-]+(?:\s[\w.+-]+){0,2}")
 # One paper named by what it contrasts: "what's the partial return vs regret paper?"
 _ONE_PAPER = re.compile(
     r"^(?:what(?:'s|’s| is) )?the\b.*\b(?:paper|work|study|article|report)\s*\??$", re.I
@@ -101,7 +107,7 @@ def compare_sides(q: str) -> list[str]:
                        _TAIL.sub("", m[g].split("?")[0].strip()), flags=re.I)
                 for g in "ab"
             ]  # fmt: skip
-            if all(sides):
+            if all(sides) and (pattern is not _SAME or all(_A_NAME.fullmatch(x) for x in sides)):
                 return sides
     return []
 

@@ -111,7 +111,7 @@ _ASPECT = re.compile(
 )
 _ASPECT_SENTENCE = {
     "insight": r"\b(?:insight|key idea|intuition|observ)",
-    "idea": r"\b(?:idea|insight|intuition)",
+    "idea": r"\b(?:(?:key|main|core|central|basic) idea|insight|intuition)",
     "intuition": r"\b(?:intuition|insight|idea)",
     "assumption": r"\bassum",
     "observation": r"\bobserv",

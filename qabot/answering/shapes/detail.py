@@ -16,13 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import cite_sentence, paper_label, split_sentences
 from qabot.answering.prompts import DETAIL_PROMPT
-from qabot.answering.shapes.base import (
-    Detected,
-    Retrieved,
-    ShapeContext,
-    TextShape,
-    unknown_version,
-)
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.focused import named_first, with_abstract
 from qabot.answering.sources import SourceBlock
 from qabot.domain.taxonomy import GENERIC_NAMES
@@ -73,7 +67,7 @@ _ENTITY = re.compile(
     re.I,
 )  # fmt: skip
 # A place: "where is the leaderboard hosted?".
-_WHERE = re.compile(r"^where (?:is|are|was|were|can)\b.*\b(?P<verb>hosted|released|available|"
+_WHERE = re.compile(r"^where(?:'s|’s| is| are| was| were| can)\b.*\b(?P<verb>hosted|released|available|"
                     r"published|run|found|deployed|downloaded)\b", re.I)  # fmt: skip
 # Where a paper's code is: "is the code for the correlated proxies paper public?", "Overcooked
 # paper - link to code?", "where's the uniMASK code?"
@@ -102,6 +96,10 @@ _NAME = re.compile(
     r"\b(?:[A-Z]{2,}[\w.-]*|[A-Z][a-z]+[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|\d+[A-Z]{2,}\w*|"
     r"[A-Z][a-z]+ \d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])\b"  # "Gemini 1.0", a size: "2B", "27B"
 )
+
+# A follow-up's "(in “Title”)" aside (qabot.answering.followups.IN_PAPER, which imports this
+# module): the paper the question is about, not words it asks with.
+_IN_PAPER = re.compile(r"\s*\(in “[^”]*”\)\??\s*$")
 
 # What a detail's head word may be written as in an abstract.
 _SYNONYMS = {
@@ -445,13 +443,22 @@ def _named_by_modifier(
 
 def stating_sentence(text: str, what: Asked, question: str) -> str | None:
     """The sentence of `text` that best states what was asked, if one does."""
+    question = _IN_PAPER.sub("?", question)  # the follow-up's paper is not the question's
     names = names_in(question)
     scored = [(states_detail(s, what, names), s) for s in split_sentences(text)]
     scored = [(score, s) for score, s in scored if score > 0]
     if not scored:
         return None
     wanted = set(tokenize([question])[0])
-    return max(scored, key=lambda x: (x[0], len(wanted & set(tokenize([x[1]])[0]))))[1]
+    # "what does their method build on?": a sentence saying so in other words ("extends
+    # AlphaZero") beats one that only shares the question's words
+    relation = _BUILDS_ON.search(question) is not None
+    return max(scored, key=lambda x: (x[0] + (0.25 if relation and _BUILDS_ON.search(x[1]) else 0),
+                                      len(wanted & set(tokenize([x[1]])[0]))))[1]  # fmt: skip
+
+
+_BUILDS_ON = re.compile(r"\bbuil(?:d|ds|t|ding) (?:up)?on\b|\bbased on\b|\bextend(?:s|ed|ing)?\b|"
+                        r"\bderived? from\b", re.I)  # fmt: skip
 
 
 class Detail(TextShape):
@@ -481,8 +488,7 @@ class Detail(TextShape):
         'assist humans without inferring rewards' experiments") is in scope, however unknown
         the detail's words ("random seeds", "llama"): that the abstract does not give it is
         the answer. Otherwise the gate decides."""
-        if (state.candidates and titled_in(state.standalone, state.candidates[:1]) is not None
-                and not unknown_version(state.standalone, state.candidates, ctx)):  # fmt: skip
+        if state.candidates and titled_in(state.standalone, state.candidates[:1]) is not None:
             return False
         return super().abstains(state, ctx)
 

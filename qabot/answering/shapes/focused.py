@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from qabot.answering.extractive import split_sentences, stream_extractive
+from qabot.answering.extractive import stream_extractive
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
@@ -30,17 +30,6 @@ def with_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
     abstract = snapshot.papers.value("abstract", row)
     score = hit.evidence[0].score if hit.evidence else None
     return hit.model_copy(update={"evidence": [Evidence(chunk=0, text=abstract, score=score)]})
-
-
-def with_rest_of_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
-    """The hit with its abstract's sentences that its passages leave out after them."""
-    whole = with_abstract(hit, ctx)
-    shown = " ".join(e.text for e in hit.evidence)
-    rest = [s for s in split_sentences(whole.evidence[0].text) if s not in shown]
-    if not rest or whole is hit:
-        return hit
-    extra = Evidence(chunk=max((e.chunk for e in hit.evidence), default=0) + 1, text=" ".join(rest))
-    return hit.model_copy(update={"evidence": [*hit.evidence, extra]})
 
 
 def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
@@ -74,10 +63,6 @@ class Focused(TextShape):
             # About one paper ("tell me more about it", "did they test it with people?"): the
             # answer may be anywhere in its abstract, not only in the passages search picked.
             hits = [with_abstract(hits[0], ctx), *hits[1:]]
-        elif hits and named is not None:
-            # … and about a paper it names ("what did the AssistanceZero human study find?"),
-            # the passages search picked first, then the rest of its abstract.
-            hits = [with_rest_of_abstract(hits[0], ctx), *hits[1:]]
         if named is not None or not self.lists_others or not hits:
             return Retrieved(hits=hits, candidates=hits)
         _, relevant = relevant_set(state.search_text, state.filters, ctx)

@@ -62,7 +62,7 @@ _SURVEY = re.compile(
     r"^(?:please |can you |could you )?show me (?:everything|all)\b|"
     # "I'm interested in X: what should I read?", "I work on X - which of her papers should I read?"
     r"\binterested in\b|\bwhat should i (?:read|look at|start with)\b|\bwhere (?:should|do) i start\b|"
-    r"\bwhich of (?:her|his|their|the|these|its) papers\b|"
+    r"\bwhich of (?:her|his|their|the|these|its|\w+['’]s) papers\b|"
     # topic first: "X: what has been studied here?", "X — anything?"
     r"\bwhat(?: has| have|'s|’s) been (?:studied|done|written|published|explored|looked at)\b|"
     r"[:—–-]\s*(?:anything|any|what|which(?! one\b))\b[^:—–-]*\??$|\banything (?:in )?here\b|"
@@ -156,7 +156,10 @@ class Survey(TextShape):
         # The topic alone, without the framing ("what has she done on"): the route's query.
         candidates, hits = relevant_set(state.search_text, state.filters, ctx)
         filters = state.filters
-        if filters.is_empty() or filters.paper_ids is not None or not hits:
+        # "what else did they do on this?" (no subject of its own: searched for by the last
+        # answer's titles): the papers most like them, among the others
+        like_those = bool(filters.exclude_ids) and state.query is None
+        if filters.is_empty() or filters.paper_ids is not None or like_those or not hits:
             return Retrieved(hits=hits, candidates=candidates, missing=[])
         # Under filters ("from 2025"), relevance is judged over the whole portfolio: the best
         # paper among those the filters let through is not on the topic just for being best.
