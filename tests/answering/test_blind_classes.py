@@ -1324,3 +1324,18 @@ def test_the_same_thing_as_is_no_reference_to_the_last_answer(extractive_bot: QA
          "is deceptive inflation the same thing as overjustification?"],
     )  # fmt: skip
     assert _titles(answers[1])[0] == "When Your AIs Deceive You", answers[1].answer
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # a title's initials, which no abstract spells and search does not find by
+        ("what is TRA?", "Temporal Representation Alignment"),
+        ("What is CAC?", "Coprocessor Actor Critic"),
+    ],
+)
+def test_a_paper_is_found_by_its_titles_initials(
+    extractive_bot: QABot, question: str, title: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert _titles(answer)[:1] == [title], answer.answer

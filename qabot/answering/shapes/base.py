@@ -30,6 +30,7 @@ from qabot.retrieval.relevance import (
     is_relevant,
     names_in,
     subject,
+    title_acronym,
     titled_in,
 )
 
@@ -83,11 +84,34 @@ class ShapeContext:
     def chunks(self) -> int:
         return self.retriever.snapshot.manifest.chunks
 
+    def by_acronym(self, acronym: str) -> str | None:
+        """The one indexed paper whose title's initials spell `acronym` ("TRA": "Temporal
+        Representation Alignment: …"), if exactly one does: people name a paper so though
+        its abstract never spells it out, and search cannot find it by those letters."""
+        snapshot = self.retriever.snapshot
+        table = _ACRONYMS.get(id(snapshot))
+        if table is None:
+            table = {}
+            titles = getattr(snapshot.papers, "column", None)
+            names = titles("title") if titles else [p.title for p in snapshot.papers]
+            ids = titles("paper_id") if titles else [p.paper_id for p in snapshot.papers]
+            for pid, title in zip(ids, names, strict=True):
+                if made := title_acronym(str(title)):
+                    table.setdefault(made, []).append(str(pid))
+            _ACRONYMS.clear()  # one index at a time: a reload replaces the snapshot
+            _ACRONYMS[id(snapshot)] = table
+        found = table.get(acronym, [])
+        return found[0] if len(found) == 1 else None
+
     def abstract(self, paper_id: str) -> str:
         """A paper's whole abstract ("" if it is not indexed)."""
         snapshot = self.retriever.snapshot
         row = snapshot.paper_index.get(paper_id)
         return "" if row is None else str(snapshot.papers.value("abstract", row) or "")
+
+
+# Title acronym -> paper ids, for the snapshot in use (by its id).
+_ACRONYMS: dict[int, dict[str, list[str]]] = {}
 
 
 @dataclass(frozen=True)

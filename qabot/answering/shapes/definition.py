@@ -253,6 +253,14 @@ class Definition(TextShape):
         main = re.sub(r"\([^)]*\)", " ", term)
         return set(tokenize([state.standalone])[0]) - set(tokenize([main])[0])
 
+    def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
+        """A term that is a paper's title acronym ("TRA") is that paper, however unknown the
+        letters are to the scope rule."""
+        term = defined_term(state.standalone)
+        if state.candidates and term and term == title_acronym(state.candidates[0].title):
+            return False
+        return super().abstains(state, ctx)
+
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, _ = named_first(state, hits, ctx)

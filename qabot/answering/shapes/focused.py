@@ -6,6 +6,7 @@ the paper that introduces it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -13,6 +14,7 @@ from qabot.answering.extractive import stream_extractive
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
+from qabot.domain.filters import Filters
 from qabot.domain.records import Evidence, SearchHit
 from qabot.retrieval.relevance import naming_hit
 
@@ -41,6 +43,13 @@ def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
         wider = ctx.search(state.search_text, k=ctx.settings.survey_max,
                                      filters=state.filters)  # fmt: skip
         named = naming_hit(state.standalone, wider)
+    if named is None:
+        # "what is TRA?": a title's initials, which search does not find by
+        for acronym in re.findall(r"\b[A-Z]{3,6}\b", state.standalone):
+            if pid := ctx.by_acronym(acronym):
+                found = ctx.search(state.search_text, k=1, filters=Filters(paper_ids=[pid]))
+                named = found[0] if found else None
+                break
     if named is None:
         return hits, None
     rest = [h for h in hits if h.paper_id != named.paper_id]
