@@ -80,6 +80,13 @@ def _wanted(question: str) -> set[str]:
     return words | {f for w in words for f in _EVERYDAY.get(w, ())}
 
 
+def _phrases(text: str) -> set[tuple[str, str]]:
+    """Adjacent pairs of (stemmed) words, neither a function word: "human study"."""
+    words = [tokenize([w])[0] for w in re.findall(r"[\w'-]+", text.lower())]
+    stems = [w[0] if len(w) == 1 and w[0] not in FUNCTION_WORDS else None for w in words]
+    return {(a, b) for a, b in zip(stems, stems[1:], strict=False) if a and b}
+
+
 def cite_sentence(sentence: str, number: int) -> str:
     sentence = sentence.rstrip()
     if sentence[-1:] in ".!?":
@@ -112,6 +119,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     asked = _QUOTED_TITLE.sub(" ", question) if rest else question
     wanted = _content(asked)
     wider = _wanted(asked)
+    phrases = _phrases(asked)
     scored: list[tuple[float, float, int, str, SourceBlock]] = []
     for rank, block in enumerate(sources):
         for position, sentence in enumerate(split_sentences(block.text)):
@@ -120,6 +128,9 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
             hits = sum(1 for w in wanted if w in found or _EVERYDAY.get(w, set()) & found)
             overlap = hits / len(wanted) if wanted else 0.0
             cue = 0.1 if _CONTRIBUTION.search(sentence) else 0.0
+            # The question's words together as it puts them ("a human study") say more than
+            # each apart ("human feedback" … "study")
+            cue += 0.3 if phrases & _phrases(sentence) else 0.0
             # Earlier sources were ranked more relevant; the prior breaks ties toward them.
             scored.append((overlap + cue + 0.2 / (rank + 1), overlap, position, sentence, block))
     first = [s for s in scored if s[4] is top]

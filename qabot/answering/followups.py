@@ -379,7 +379,7 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     they = they or (
         detail is not None
         and not names_in(question)
-        and not set(tokenize([detail.phrase])[0]) & FRAME
+        and not set(tokenize([detail.phrase])[0]) <= FRAME
         and not _PORTFOLIO_WIDE.search(question)
     )
     listed = previous_papers([last], papers, index)
@@ -417,7 +417,12 @@ _PORTFOLIO_WIDE = re.compile(
     r"group|lab|she|he|her|his)\b",
     re.I,
 )
-_GOES_ON = re.compile(r"\s*(?:(?:ok(?:ay)?|right)[,!]?\s+)?(?:so|and|then|also)\b", re.I)
+_GOES_ON = re.compile(
+    r"\s*(?:(?:ok(?:ay)?|right)[,!]?\s+)?(?:so|and|then|also)\b|"
+    # "was there a human study?", "were the experiments with real users?"
+    r"\s*(?:was|were|is|are|did|do|does|has|have) (?:there|the|they|their)\b",
+    re.I,
+)
 
 
 def _in_its_words(question: str, paper: Paper) -> bool:
@@ -458,7 +463,7 @@ _BARE_WORDS = set(
         [
             "what which who when year date authors author wrote code link github published "
             "venue where any and also more details tell available availability released "
-            "repo repository online get find download obtain access"
+            "repo repository online get find download obtain access lead senior corresponding"
         ]
     )[0]  # fmt: skip
 )

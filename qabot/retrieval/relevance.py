@@ -207,6 +207,47 @@ _NAME_RUN = re.compile(
 _INTRODUCES = r"(?:we (?:introduce|present|propose|develop|release|call)|introducing|called|named)"
 
 
+_OPENERS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "has",
+        "have",
+        "had",
+        "and",
+        "so",
+        "also",
+        "then",
+        "tell",
+        "explain",
+        "describe",
+        "give",
+        "show",
+        "list",
+        "any",
+    ]
+)
+
+
 def names_in(question: str) -> list[str]:
     """The names a question uses, longest first, without its opening word unless that is a
     name in itself (an acronym, CamelCase)."""
@@ -214,8 +255,10 @@ def names_in(question: str) -> list[str]:
     for match in _NAME_RUN.finditer(question):
         name = match.group(0).strip(" .-")
         words = name.split()
+        opens = question[: match.start()].strip()
         if (
-            question[: match.start()].strip() == ""
+            # … or a question word opening a sentence of it ("…? How many …")
+            (opens == "" or (opens[-1] in ".?!:" and words and words[0].lower() in _OPENERS))
             and words
             and not any(c.isupper() for c in words[0][1:])
         ):
@@ -246,7 +289,7 @@ def introduces(hit: SearchHit, name: str) -> int:
         return 3
     text = " ".join(e.text for e in hit.evidence).lower()
     if re.search(
-        rf"{_INTRODUCES}[^.]{{0,40}}\b{pattern}(?![\w])|\b{pattern}\s*(?:,|:|\()\s*(?:an?|the)\b",
+        rf"{_INTRODUCES}[^.]{{0,100}}\b{pattern}(?![\w])|\b{pattern}\s*(?:,|:|\()\s*(?:an?|the)\b",
         text,
     ):
         return 2

@@ -1339,3 +1339,55 @@ def test_a_paper_is_found_by_its_titles_initials(
 ) -> None:
     answer = extractive_bot.ask(question)
     assert _titles(answer)[:1] == [title], answer.answer
+
+
+# Round four, last batch, on a set of follow-up chains written blind (dev5.jsonl).
+
+
+@pytest.mark.parametrize(
+    ("turns", "fact"),
+    [
+        # a yes/no that goes on in the last paper's words ("was there a human study?")
+        (["How do they scale up assistance games?", "was there a human study?"],
+         "reduces the number of actions participants take"),
+        # the aside naming the paper is no part of the detail ("how big is their dataset?")
+        (["paper about a robot tidying a desk with a Lego car?", "how big is their dataset?"],
+         "70 real-world surfaces"),
+        # "where can i find it?" is a place
+        (["what are the sub-leaderboards in FACTS?", "where can i find it?"],
+         "kaggle.com/benchmarks/google/facts"),
+        # "the lead author" asks of the last paper
+        (["what does the CoT monitorability paper recommend?", "who's the lead author?"],
+         "Tomek Korbak"),
+        # a word that is "time" as well ("labeling time") still asks of the last paper
+        (["is there a reward learning paper where people label batches of comparisons in a GUI?",
+          "how much labeling time did the human users get?"], "Time-Efficient Reward Learning"),
+        # a question word opening a second sentence is no name ("…? How many …")
+        (["Which paper lets users control recommender systems with natural language?",
+          "How many Letterboxd users were in their study?"], "19 Letterboxd users"),
+    ],
+)  # fmt: skip
+def test_the_follow_up_chains_written_blind(
+    extractive_bot: QABot, turns: list[str], fact: str
+) -> None:
+    answer = _chain(extractive_bot, turns)[-1]
+    assert not answer.abstained and fact in answer.answer, answer.answer
+
+
+def test_a_paper_introduces_what_it_builds_a_long_phrase_before(extractive_bot: QABot) -> None:
+    # "we introduce a simple environment that requires challenging coordination, based on the
+    # popular game Overcooked": that paper introduces it, not the one that "scales to" it
+    answer = extractive_bot.ask(
+        "Which paper introduced the Overcooked environment for human-AI coordination?"
+    )
+    assert _titles(answer)[0] == "On the Utility of Learning about Humans for Human-AI Coordination"
+
+
+def test_what_other_papers_is_an_overview(extractive_bot: QABot) -> None:
+    assert extractive_bot.ask("what other papers use Overcooked?").shape == "survey"
+
+
+def test_a_term_then_explain_it_is_a_definition() -> None:
+    from qabot.answering.shapes.definition import defined_term
+
+    assert defined_term("Q-SFT - can you explain it?") == "Q-SFT"

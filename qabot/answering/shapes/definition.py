@@ -42,6 +42,9 @@ _ASKS = [re.compile(p, re.I) for p in (
     r"in (?:a few|two|three) sentences|in plain (?:english|words)|for a layperson|like i'?m five))?"
     r"\s*[.?!]?$",
     r"^how (?:does|do|did|would)\s+(?P<x>(?:\S+\s*){1,6}?)\s+work\??$",
+    # "Q-SFT - can you explain it?", "UniMASK: what is it?"
+    r"^(?P<x>(?:\S+\s*){1,6}?)\s*(?:\s[-—–]|[:,])\s*(?:so,? )?(?:can you |could you |please )?"
+    r"(?:explain|define|describe|what(?:'s|’s| is)) (?:it|this|that)\b.*$",
     r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do|stand for|refer to)\b.*$",
     r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
     r"(?:\s+in\b.*)?\??$",

@@ -68,7 +68,7 @@ _ENTITY = re.compile(
 )  # fmt: skip
 # A place: "where is the leaderboard hosted?".
 _WHERE = re.compile(r"^where(?:'s|’s| is| are| was| were| can)\b.*\b(?P<verb>hosted|released|available|"
-                    r"published|run|found|deployed|downloaded)\b", re.I)  # fmt: skip
+                    r"published|run|found|find|deployed|downloaded|download|accessed|access)\b", re.I)  # fmt: skip
 # Where a paper's code is: "is the code for the correlated proxies paper public?", "Overcooked
 # paper - link to code?", "where's the uniMASK code?"
 _CODE_ASK = re.compile(
@@ -112,6 +112,7 @@ _SYNONYMS = {
     "video": {"video", "hour", "minute"},
     "host": {"host", "hosted"},
     "hosted": {"host", "avail", "access", "found"},
+    "found": {"found", "find", "avail", "access", "host", "download"},
     "people": {"person", "people", "participant", "user", "subject"},
     "participants": {"person", "people", "participant", "user", "subject"},
     "users": {"person", "people", "participant", "user"},
@@ -165,7 +166,7 @@ class Asked:
 
 
 def asked(question: str) -> Asked | None:
-    q = " ".join(question.split())
+    q = " ".join(_IN_PAPER.sub("?", question).split())  # a follow-up's paper is no part of it
     if m := _QUANTITY.search(q):
         if m["cmp"]:
             return Asked("quantity", f"{m['cmp']} {m['than']}",
@@ -197,6 +198,8 @@ def asked(question: str) -> Asked | None:
         called = bool(re.search(r"\b(?:called|named|known as)\b", q[m.end() :], re.I))
         return Asked("entity", m["noun"], f"which {m['noun']}", called=called)
     if m := _WHERE.search(q):
+        if m["verb"].lower() in {"find", "download", "access", "accessed", "found"}:
+            return Asked("where", "found", "where it can be found")  # "where can i find it?"
         return Asked("where", m["verb"], f"where it is {m['verb'].lower()}")
     if _CODE_ASK.search(q):
         return Asked("where", "code", "where its code is")
@@ -485,11 +488,13 @@ class Detail(TextShape):
 
     def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
         """A detail of a paper the question names by its title ("Gemma 2", "GRIF", "the
-        'assist humans without inferring rewards' experiments") is in scope, however unknown
-        the detail's words ("random seeds", "llama"): that the abstract does not give it is
-        the answer. Otherwise the gate decides."""
-        if state.candidates and titled_in(state.standalone, state.candidates[:1]) is not None:
-            return False
+        'assist humans without inferring rewards' experiments"), or of the one paper a
+        follow-up is about ("which continuous control tasks did they use?"), is in scope,
+        however unknown the detail's words ("random seeds", "llama"): that the abstract does
+        not give it is the answer. Otherwise the gate decides."""
+        if state.candidates and (titled_in(state.standalone, state.candidates[:1]) is not None
+                                 or len(state.filters.paper_ids or ()) == 1):  # fmt: skip
+            return False  # … and so is one of the paper a follow-up is about
         return super().abstains(state, ctx)
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:

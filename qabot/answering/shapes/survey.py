@@ -44,7 +44,7 @@ _WORKED = (
 # …") is not one.
 _SURVEY = re.compile(
     rf"\bwhat (?:else )?(?:has|have|did|does|do) {_WHO} (?:else )?{_WORKED}\b|"
-    r"\b(?:which|what) (?:papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
+    r"\b(?:which|what) (?:other |more )?(?:papers|publications|works)\b|\bsummari[sz]\w*\b|\bsummary of\b|"
     r"\boverview\b|\b(?:her|his|their|the group's|the lab's|\w+['’]s) (?:work|research|papers|publications) "
     r"(?:on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (?:on|about)\b|"
     r"\b(?:all|every|any) (?:of )?(?:her |his |their |the )?(?:papers|work|publications) (?:on|about)\b|"
