@@ -108,6 +108,16 @@ def quoted_sentence(passage: str, answer_text: str, question: str) -> str | None
         own = _words(sentence)
         return len(own & words) / len(own) if own else 0.0
 
+    # Of the sentences the answer quotes, the one it leads with (a definition may quote the
+    # idea it rests on after it, though the abstract gives that one first).
+    quoted = [s for s in sentences if share(s, said) >= QUOTED_SHARE]
+    if quoted:
+        flat = " ".join(answer_text.split())
+        # … found by its opening words (the answer cites it before its full stop)
+        at = {s: flat.find(" ".join(s.split()).rstrip(".!? ")[:40]) for s in quoted}
+        placed = [s for s in quoted if at[s] >= 0]
+        if placed:
+            return min(placed, key=lambda s: at[s])
     best = max(sentences, key=lambda s: share(s, said), default=None)
     if best is not None and share(best, said) >= QUOTED_SHARE:
         return best

@@ -69,6 +69,15 @@ def test_the_quoted_sentence_is_marked_not_every_matching_word() -> None:
     assert quoted_sentence(PASSAGE, "", "zebra") is None
 
 
+def test_of_two_quoted_sentences_the_one_the_answer_leads_with_is_marked() -> None:
+    # A definition may quote the idea it rests on after it, though the abstract gives it first.
+    passage = "Our key insight is that X holds. We introduce the thing that does Y."
+    answer = "“P”: We introduce the thing that does Y [1]. Our key insight is that X holds [1]."
+    assert quoted_sentence(passage, answer, "what is the thing?") == (
+        "We introduce the thing that does Y."
+    )
+
+
 def test_a_statistic_shows_a_table_and_its_sources_as_one_closed_group() -> None:
     table = Table(
         columns=["Year", "Papers"], rows=[["2019", "2"], ["2020", "0"], ["2026 (so far)", "1"]]
