@@ -147,7 +147,10 @@ def _affiliation(q: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
 
 _NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}")
 # Phrases that make a capitalised name an author even when no paper lists it.
-_AUTHOR_CUE = r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|co-?author|papers?|work)"
+# … but not "how does Context Steering work?", "does CoS work for …": a method that works.
+_AUTHOR_CUE = (r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|"
+               r"co-?author|papers?)|(?<!\bthe )(?<!\bdoes )(?<!\bdo )(?<!\bdid )(?<!\bwould )(?<!\bwill )"
+               r"(?<!\bcan )\b{name}(?:'s|’s)?\s+work")  # fmt: skip
 
 
 def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:

@@ -1391,3 +1391,13 @@ def test_a_term_then_explain_it_is_a_definition() -> None:
     from qabot.answering.shapes.definition import defined_term
 
     assert defined_term("Q-SFT - can you explain it?") == "Q-SFT"
+
+
+@pytest.mark.parametrize(
+    "question", ["How does Context Steering work?", "How does Coprocessor Actor Critic work?"]
+)
+def test_a_method_that_works_is_no_author(extractive_bot: QABot, question: str) -> None:
+    # "X work" reads as an author's work, but not after "how does"
+    route = extractive_bot.route(question)
+    assert route.filters.author is None and route.shape_name == "definition", route
+    assert not extractive_bot.ask(question).abstained
