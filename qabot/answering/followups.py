@@ -24,7 +24,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME
-from qabot.answering.shapes.detail import asked
+from qabot.answering.shapes.detail import asked, in_paper
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
@@ -128,16 +128,15 @@ def started_afresh(question: str) -> str | None:
     return question[match.end() :] if match else None
 
 
+def _answers(history: Sequence[Any] | None) -> list[dict[str, Any]]:
+    """The assistant turns of a chat history, in order."""
+    return [t for t in history or [] if isinstance(t, dict) and t.get("role") == "assistant"]
+
+
 def last_answer(history: Sequence[Any] | None) -> dict[str, Any] | None:
     """The last assistant turn of a chat history, if there is one."""
-    return next(
-        (
-            t
-            for t in reversed(history or [])
-            if isinstance(t, dict) and t.get("role") == "assistant"
-        ),
-        None,
-    )
+    answers = _answers(history)
+    return answers[-1] if answers else None
 
 
 def previous_papers(
@@ -310,8 +309,7 @@ def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],
                index: Mapping[str, int] | None) -> list[Paper]:  # fmt: skip
     """The papers of the latest answer that listed several: "for the 1.5 one, …", then "and
     the newer one?" picks from the list two answers back, not from the one-paper answer."""
-    answers = [t for t in history if isinstance(t, dict) and t.get("role") == "assistant"]
-    for turn in reversed(answers):
+    for turn in reversed(_answers(history)):
         listed = previous_papers([turn], papers, index)
         if len(listed) >= 2:
             return listed
@@ -371,16 +369,16 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     it = _IT.search(question) is not None
     # "they", "their method": the authors of the one paper the last answer was about, when
     # the question names nothing of its own ("which dataset did they use?")
-    they = (_THEY.search(question) is not None and not names_in(question)
-            and not _PORTFOLIO_WIDE.search(question))  # fmt: skip
     # … and so is a detail asked of nothing named ("which dataset were the experiments on?")
     # (not "how many papers did she publish?": a count of the portfolio's, or of the person's)
     detail = asked(question)
-    they = they or (
-        detail is not None
-        and not names_in(question)
-        and not set(tokenize([detail.phrase])[0]) <= FRAME
+    they = (
+        not names_in(question)
         and not _PORTFOLIO_WIDE.search(question)
+        and (
+            _THEY.search(question) is not None
+            or (detail is not None and not set(tokenize([detail.phrase])[0]) <= FRAME)
+        )
     )
     listed = previous_papers([last], papers, index)
     if kept_as_text and not (bare and not it and len(listed) == 1):
@@ -402,8 +400,8 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     paper = listed[0]
     if it:
         written = _IT.sub(f"“{paper.title}”", question, count=1)
-    elif they and not bare:  # the paper after the question, as an aside (`IN_PAPER`)
-        written = f"{question.strip().rstrip('?')} (in “{paper.title}”)?"
+    elif they and not bare:  # the paper after the question, as an aside the detail reads past
+        written = in_paper(question, paper.title)
     else:  # "what year?", "and the authors?": about the same paper
         written = f"{question.strip().rstrip('?')} of “{paper.title}”?"
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
@@ -435,14 +433,9 @@ def _in_its_words(question: str, paper: Paper) -> bool:
     return len(own & text) >= 0.6 * len(own)
 
 
-# The aside a follow-up about the last answer's paper ends with, "… (in “Title”)?": searched
-# for, but not the question's own words (the title's "Games" is not what "what game do they
-# use?" asks about).
-IN_PAPER = re.compile(r"\s*\(in “[^”]*”\)\??\s*$")
-
-_THEY = re.compile(
-    r"\b(?:they|them|their(?!\s+(?:papers|work|research|publications|lab|group)\b))\b", re.I
-)
+# "their papers", "their work": the group's, whose portfolio it is, not the last answer's.
+_THEIR = r"their(?!\s+(?:papers|work|research|publications|lab|group)\b)"
+_THEY = re.compile(rf"\b(?:they|them|{_THEIR})\b", re.I)
 
 # Words that ask how large a part of a paper is ("how big was the user study?").
 _ASKING_SIZE = set(tokenize(["big large long many much size"])[0])
@@ -468,15 +461,13 @@ _BARE_WORDS = set(
     )[0]  # fmt: skip
 )
 
-# "she", "her": the researcher whose portfolio it is, not something said before ("has she
-# written anything about X?" is self-contained).
 _FRAMING = FRAME | OVERVIEW_FRAME
 
+# Words that lean on what was said before; not "she", "her" (the researcher whose portfolio it
+# is: "has she written anything about X?" is self-contained) nor "their papers" (`_THEIR`).
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|this|that|these|those|the paper|the same(?!\s+(?:thing\s+)?as\b)|"
-    # "their papers", "their work": the group's, whose portfolio it is
-    r"their(?!\s+(?:papers|work|research|publications|lab|group)\b)|"
-    r"the authors?|the first|the second|the last|one|ones)\b",
+    rf"{_THEIR}|the authors?|the first|the second|the last|one|ones)\b",
     re.I,
 )
 

@@ -34,11 +34,16 @@ def named_terms(question: str) -> set[str]:
     return terms
 
 
+def _title_head(title: str) -> str:
+    """A title's part before its colon (all of it without one), without a leading article:
+    "The FACTS Leaderboard: …" -> "FACTS Leaderboard"."""
+    return re.sub(r"^(?:the|a|an)\s+", "", title.split(":")[0].strip(), flags=re.I)
+
+
 def title_name(hit: SearchHit) -> str | None:
     """The name a paper's title gives its subject: the part before a colon ("Gemma 2: …",
     "B-Pref: …"), or a short title whole ("Imagen 3"); None for a title that is a sentence."""
-    name = hit.title.split(":")[0].strip() if ":" in hit.title else hit.title.strip()
-    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)  # "The FACTS Leaderboard"
+    name = _title_head(hit.title)
     return name if 1 <= len(name.split()) <= 4 else None
 
 
@@ -47,9 +52,7 @@ def title_acronym(title: str) -> str | None:
     capitalised words ("Goal Representations for Instruction Following: …" -> "GRIF", "The
     Boltzmann Policy Distribution: …" -> "BPD"), by which people name a paper whose abstract
     never spells it out."""
-    name = title.split(":")[0]
-    words = re.findall(r"[\w'-]+", re.sub(r"^\s*(?:the|a|an)\s+", "", name, flags=re.I))
-    initials = "".join(w[0] for w in words if w[0].isupper())
+    initials = "".join(w[0] for w in re.findall(r"[\w'-]+", _title_head(title)) if w[0].isupper())
     return initials if len(initials) >= 3 else None
 
 
@@ -329,14 +332,14 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
                  if re.search(pattern, " ".join([h.title, *(e.text for e in h.evidence)]).lower())]  # fmt: skip
         # Only a name that cannot be an ordinary capitalised word ("AlphaZero", "GPT-4", not
         # "What" opening a second sentence).
-        if len(using) == 1 and re.search(r".[A-Z0-9]", name) and not _aside(question, name):
+        if len(using) == 1 and re.search(r".[A-Z0-9]", name) and not bracketed(question, name):
             return using[0]
     return None
 
 
-def _aside(question: str, name: str) -> bool:
-    """The name is only an example the question offers ("which LLM (GPT-4? something
-    else) did they use?"), not what it is about."""
+def bracketed(question: str, name: str) -> bool:
+    """The name stands in brackets, an example the question offers ("which LLM (GPT-4?
+    something else) did they use?"), not what it is about."""
     # a bracket left open counts too ("which LLM (GPT-4 did they use?")
     return any(name.lower() in m.lower() for m in re.findall(r"\(([^()]*)(?:\)|$)", question))
 

@@ -9,8 +9,9 @@ when it abstains, its extractive rendering (no LLM) and its prompt (with one). A
 from __future__ import annotations
 
 import re
+import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,6 +28,7 @@ from qabot.retrieval.hybrid import HybridRetriever
 from qabot.retrieval.relevance import (
     Subject,
     best_relevance,
+    bracketed,
     is_relevant,
     names_in,
     subject,
@@ -89,8 +91,8 @@ class ShapeContext:
         Representation Alignment: …"), if exactly one does: people name a paper so though
         its abstract never spells it out, and search cannot find it by those letters."""
         snapshot = self.retriever.snapshot
-        table = _ACRONYMS.get(id(snapshot))
-        if table is None:
+        held, table = _ACRONYMS[0]
+        if held() is not snapshot:  # built once per snapshot; a reload replaces it
             table = {}
             titles = getattr(snapshot.papers, "column", None)
             names = titles("title") if titles else [p.title for p in snapshot.papers]
@@ -98,20 +100,20 @@ class ShapeContext:
             for pid, title in zip(ids, names, strict=True):
                 if made := title_acronym(str(title)):
                     table.setdefault(made, []).append(str(pid))
-            _ACRONYMS.clear()  # one index at a time: a reload replaces the snapshot
-            _ACRONYMS[id(snapshot)] = table
+            _ACRONYMS[0] = (weakref.ref(snapshot), table)
         found = table.get(acronym, [])
         return found[0] if len(found) == 1 else None
 
-    def abstract(self, paper_id: str) -> str:
-        """A paper's whole abstract ("" if it is not indexed)."""
+    def abstract(self, paper_id: str) -> str | None:
+        """A paper's whole abstract (None if it is not indexed)."""
         snapshot = self.retriever.snapshot
         row = snapshot.paper_index.get(paper_id)
-        return "" if row is None else str(snapshot.papers.value("abstract", row) or "")
+        return None if row is None else str(snapshot.papers.value("abstract", row) or "")
 
 
-# Title acronym -> paper ids, for the snapshot in use (by its id).
-_ACRONYMS: dict[int, dict[str, list[str]]] = {}
+# Title acronym -> paper ids, for the snapshot in use: held weakly, so a replaced snapshot is
+# neither kept alive nor mistaken for a new one that reuses its memory (as an id() could be).
+_ACRONYMS: list[tuple[Callable[[], object], dict[str, list[str]]]] = [(lambda: None, {})]
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,8 @@ def _example(question: str, name: str) -> bool:
     """The name is only an example the question offers, a guess at the answer ("which LLM
     (GPT-4? something else?)", "GPT-2 or something bigger", "like GPT-2"), not its subject."""
     n = re.escape(name)
-    return bool(re.search(
-        rf"\([^)]*{n}|\b(?:like|e\.g\.?|such as|say|maybe|perhaps|or)\s+{n}|"
+    return bracketed(question, name) or bool(re.search(
+        rf"\b(?:like|e\.g\.?|such as|say|maybe|perhaps|or)\s+{n}|"
         rf"{n}\s*,?\s*or\b|[?,]\s*{n}\s*\?", question, re.I))  # fmt: skip
 
 
@@ -162,7 +164,7 @@ def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) ->
     # trained on TPUv5e?": the abstract not saying so is the answer)
     if not named or titled_in(question, found[:5]) is not None:
         return None
-    texts = [f"{h.title} {ctx.abstract(h.paper_id)}".lower() for h in found]
+    texts = [f"{h.title} {ctx.abstract(h.paper_id) or ''}".lower() for h in found]
     for name in named:
         # "2B Gemma 2" is Gemma 2; "GPT4" is "GPT-4"; "Claude 3" is "Claude 3.0"
         words = [w for w in name.lower().split() if not _SIZE.fullmatch(w)]

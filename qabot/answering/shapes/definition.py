@@ -90,19 +90,20 @@ def defined_term(question: str) -> str | None:
         quoted := _QUOTED.search(q)
     ):
         return quoted[1]
-    if _NOT.search(q):
+    if _NOT.search(q) or (term := _asked_x(q)) is None:
         return None
-    for pattern in _ASKS:
-        if m := pattern.match(q):
-            term = m["x"].strip(" ?.!")
-            if quoted := _QUOTED.search(term):  # "'safe shifts' in the recommender paper"
-                return quoted[1]
-            term = re.split(r"\s+in (?:the|this|that|their|her)\b", term)[0]
-            term = re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I)
-            if aspect := _ASPECT.match(term):  # "the key insight behind X": X
-                term = aspect["of"] or aspect["x"]
-            return term or None
-    return None
+    if quoted := _QUOTED.search(term):  # "'safe shifts' in the recommender paper"
+        return quoted[1]
+    term = re.split(r"\s+in (?:the|this|that|their|her)\b", term)[0]
+    term = re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I)
+    if aspect := _ASPECT.match(term):  # "the key insight behind X": X
+        term = aspect["of"] or aspect["x"]
+    return term or None
+
+
+def _asked_x(q: str) -> str | None:
+    """What the first of `_ASKS` that matches `q` asks about, as written."""
+    return next((m["x"].strip(" ?.!") for p in _ASKS if (m := p.match(q))), None)
 
 
 # An aspect of the term asked for: "the key insight behind X", "the X assumption".
@@ -126,14 +127,10 @@ _ASPECT_SENTENCE = {
 def asked_aspect(question: str) -> str | None:
     """The aspect of a definition asked for ("insight" for "what's the key insight behind
     X?", "assumption" for "what is the X assumption?"), if any."""
-    q = _bare(question)
-    for pattern in _ASKS:
-        if m := pattern.match(q):
-            term = re.sub(r"^(?:the|a|an)\s+", "", m["x"].strip(" ?.!"), flags=re.I)
-            if aspect := _ASPECT.match(term):
-                return (aspect["aspect"] or aspect["aspect2"]).lower()
-            return None
-    return None
+    if (asked := _asked_x(_bare(question))) is None:
+        return None
+    aspect = _ASPECT.match(re.sub(r"^(?:the|a|an)\s+", "", asked, flags=re.I))
+    return (aspect["aspect"] or aspect["aspect2"]).lower() if aspect else None
 
 
 def defining_sentence(term: str, block: SourceBlock) -> str | None:
@@ -151,7 +148,8 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
     words = set(tokenize([names[0]])[0])
     name = "(?:" + "|".join(re.escape(n.lower()) for n in names) + ")s?"  # "world models are …"
     scored = []
-    for position, sentence in enumerate(split_sentences(block.text)):
+    sentences = split_sentences(block.text)
+    for position, sentence in enumerate(sentences):
         lower = sentence.lower()
         named = bool(re.search(rf"(?<!\w){name}(?!\w)", lower))
         if not named and (not words or not words <= set(tokenize([sentence])[0])):
@@ -187,7 +185,6 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
     ranked = sorted(scored, reverse=True)
     if not ranked or most < 2:
         return [s for _, _, s in ranked[:most]]
-    sentences = split_sentences(block.text)
     at = -ranked[0][1]
     # What a definition's sentence leans on, from beside it: the sentence after that goes on
     # about the same thing ("We introduce the FACTS Leaderboard, …" then "The suite provides …

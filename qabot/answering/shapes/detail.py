@@ -97,9 +97,16 @@ _NAME = re.compile(
     r"[A-Z][a-z]+ \d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])\b"  # "Gemini 1.0", a size: "2B", "27B"
 )
 
-# A follow-up's "(in “Title”)" aside (qabot.answering.followups.IN_PAPER, which imports this
-# module): the paper the question is about, not words it asks with.
+# The aside a follow-up about the last answer's paper ends with, "… (in “Title”)?"
+# (qabot.answering.followups): searched for, but not the question's own words (the title's
+# "Games" is not what "what game do they use?" asks about).
 _IN_PAPER = re.compile(r"\s*\(in “[^”]*”\)\??\s*$")
+
+
+def in_paper(question: str, title: str) -> str:
+    """`question` about the paper titled `title`, with the title as that aside."""
+    return f"{question.strip().rstrip('?')} (in “{title}”)?"
+
 
 # What a detail's head word may be written as in an abstract.
 _SYNONYMS = {

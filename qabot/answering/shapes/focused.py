@@ -25,11 +25,9 @@ if TYPE_CHECKING:
 def with_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
     """The hit with its paper's whole abstract as its evidence: a definition or a detail may
     sit in a part of the abstract that search did not pick as the best passage."""
-    snapshot = ctx.retriever.snapshot
-    row = snapshot.paper_index.get(hit.paper_id)
-    if row is None:
+    abstract = ctx.abstract(hit.paper_id)
+    if abstract is None:
         return hit
-    abstract = snapshot.papers.value("abstract", row)
     score = hit.evidence[0].score if hit.evidence else None
     return hit.model_copy(update={"evidence": [Evidence(chunk=0, text=abstract, score=score)]})
 
