@@ -146,6 +146,13 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         threshold = 0.34 if item[4] is top else 0.75
         if item is not best and item[1] >= threshold and item[3] not in {c[3] for c in chosen}:
             chosen.append(item)
+    # A sentence that sets up a turn ("it may seem promising to …") is answered by the next
+    # one ("Instead, we found … they backfire"): quoted alone it says the opposite.
+    # (the next one in the abstract: evidence chunks are joined by " … " in ranked order)
+    after = [s for s in first if s[2] == best[2] + 1 and _TURN.match(s[3])
+             and re.search(rf"{re.escape(best[3])}\s+{re.escape(s[3])}", top.text)]  # fmt: skip
+    if after and after[0][3] not in {c[3] for c in chosen}:
+        chosen.append(after[0])
     # Keep each source's sentences together and in the abstract's own order.
     chosen.sort(key=lambda s: (s[4].number, s[2]))
     out: list[str] = []
@@ -155,6 +162,11 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         seen.add(block.number)
         out.append(prefix + cite_sentence(readable(sentence), block.number))
     return out
+
+
+_TURN = re.compile(
+    r"(?:instead|however|but|yet|in contrast|nevertheless|unfortunately|surprisingly)\b", re.I
+)
 
 
 _OURS = re.compile(

@@ -25,6 +25,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME
 from qabot.answering.shapes.detail import asked, in_paper
+from qabot.answering.shapes.survey import Survey
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
@@ -56,7 +57,11 @@ _ORDINAL = re.compile(
 _SET = re.compile(
     r"\b(?:of|among|from)\s+(?:those|these|them|the above|that list|this list)\b|"
     r"\b(?:those|these)\s+(?:papers|ones|publications|results)\b|"
-    r"\bwhich of (?:those|these|them)\b",
+    r"\bwhich of (?:those|these|them)\b|"
+    # "when were those published?", "who wrote these?": the list itself, without a noun
+    # (not "where do those distances come from?", a thing of the last paper)
+    r"\b(?:those|these)(?=\s*[?.!,]|\s*$|\s+(?:published|released|written|come|came|appear|"
+    r"appeared|from|by|have|had|were|are|all|both)\b)",
     re.I,
 )
 # "the one that rewrites conversations in hindsight", "the one about stochastic environments":
@@ -252,7 +257,9 @@ def resolve_follow_up(
 # besides the last answer's ("the other one" picks from a list of two instead).
 _OTHERS = re.compile(
     r"\b(?:what|anything|something|who) else\b|\bothers\b|\bsimilar\b(?!\s+to\b)|"
-    r"\b(?:other|another|more|similar)\s+(?:papers?|work|works|ones|publications?|studies|research)\b",
+    # … "what other big-picture safety papers are there?": words between
+    r"\b(?:other|another|more|similar)\s+(?:[\w-]+\s+){0,3}?(?:papers?|work|works|ones|publications?|"
+    r"studies|research)\b",
     re.I,
 )
 # … and what such a question says besides asking for more ("on this", "like that one").
@@ -391,7 +398,15 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     going_on = (
         bool(listed) and _GOES_ON.match(question) is not None and _in_its_words(question, listed[0])
     )
-    if not it and not bare and not aspect and not they and not going_on:
+    # "is there bad news too?": more of the same, of nothing named, not an overview ("has
+    # the group worked on dialogue too?")
+    too = (
+        _TOO.search(question) is not None
+        and not names_in(question)
+        and not _PORTFOLIO_WIDE.search(question)
+        and _SURVEY.detect(question) is None
+    )
+    if not it and not bare and not aspect and not they and not going_on and not too:
         return None
     # … the one paper of an answer about one paper, not the first of a list
     about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
@@ -415,6 +430,9 @@ _PORTFOLIO_WIDE = re.compile(
     r"group|lab|she|he|her|his)\b",
     re.I,
 )
+_TOO = re.compile(r"\b(?:too|as well)\s*[?.!]*\s*$", re.I)
+_SURVEY = Survey()
+
 _GOES_ON = re.compile(
     r"\s*(?:(?:ok(?:ay)?|right)[,!]?\s+)?(?:so|and|then|also)\b|"
     # "was there a human study?", "were the experiments with real users?"

@@ -105,7 +105,7 @@ FUNCTION_WORDS = set(
             "under until up upon us very via we well what whatever when whence whenever where "
             "whereafter whereas whereby wherein whereupon wherever whether which while whither "
             "who whoever whole whom whose why within without would yet you your yours yourself "
-            "yourselves maybe okay ok hi hello hey "
+            "yourselves maybe okay ok hi hello hey pls plz thx ty onwards onward theirs "
             # contractions typed without the apostrophe ("Im interested in …")
             "im ive youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
             "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres"

@@ -109,12 +109,25 @@ def _code_pattern(code: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.-]){re.escape(code)}(?![\w-])", flags)
 
 
+# "not the technical ML", "besides robotics": a category the question sets aside.
+_NEGATED = re.compile(
+    r"\b(?:not|except|excluding|besides|other than|rather than|apart from)\s+(?:the\s+|any\s+)?"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+
+
+def _named(pattern: re.Pattern[str], q: str) -> bool:
+    """The pattern names something in the question that it does not set aside."""
+    return any(not _NEGATED.search(q[: m.start()]) for m in pattern.finditer(q))
+
+
 def _categories(q: str, vocab: Vocabulary, count: bool = False) -> list[str] | None:
     explicit = bool(re.search(r"categor|arxiv|\bcs\.", q, re.I))
     found = [
         c
         for c in sorted(vocab.categories)
-        if (_code_pattern(c).search(q) and (c != "AI" or explicit))
+        if (_named(_code_pattern(c), q) and (c != "AI" or explicit))
         or re.search(rf"\b(?:cs|stat|eess|math)\.{re.escape(c)}\b", q, re.I)
     ]
     lower = q.lower()
@@ -212,6 +225,20 @@ def topic_query(q: str, author: str | None) -> str:
     searches for ("What has this group done on reward hacking?" -> "reward hacking")."""
     text = re.sub(re.escape(author), " ", q, flags=re.I) if author else q
     text = CHRONOLOGICAL.sub(" ", text)
+    # "the policy side of her work, not the technical ML": what it sets aside is not searched
+    text = re.sub(
+        r"[,;.]\s*(?:but |and )?(?:not|rather than|except|excluding)\b[^,;.?!]*",
+        " ",
+        text,
+        flags=re.I,
+    )
+    # "RLHF-related", "safety-focused": the topic is the word before the hyphen ("BERT-style"
+    # stays: like BERT, not BERT); "can you recommend some papers" asks, not a topic.
+    text = re.sub(r"(?<=\w)-(?:related|focused|oriented|centred|centered|centric|ish)\b", "", text,
+                  flags=re.I)  # fmt: skip
+    text = re.sub(r"\b(?:(?:can|could|would|do) you )?recommend(?= (?:me |us )?(?:some |a few |any |"
+                  r"her |his |their |good )?(?:[\w-]+ )?(?:papers|reading|readings|work|publications)\b)",
+                  " ", text, flags=re.I)  # fmt: skip
     words = re.findall(r"[\w'’.-]*\w", text)
     # Function words and the asking words too: "AGI safety governance — what should I read?"
     # searched for "AGI safety governance should", and "should" ranked papers that use it.

@@ -83,6 +83,22 @@ def titled_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
     return None
 
 
+def quoted_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
+    """The one hit whose passages hold words the question quotes, three at least ("the paper
+    with 'put the towel next to the microwave'"): the paper is named by what it says."""
+    from qabot.index.lexical import tokenize
+
+    for quoted in _QUOTED_WORDS.findall(question):
+        words = set(tokenize([quoted])[0])
+        if len(quoted.split()) < 3 or len(words) < 2:
+            continue
+        holding = [h for h in hits
+                   if words <= set(tokenize([" ".join([h.title, *(e.text for e in h.evidence)])])[0])]  # fmt: skip
+        if len(holding) == 1:
+            return holding[0]
+    return None
+
+
 def is_relevant(question: str, hits: list[SearchHit], min_relevance: float) -> bool:
     """The abstention gate: does retrieval support answering at all?"""
     if not hits:
@@ -316,6 +332,8 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
         return titled
     if (titled_as := referenced_hit(question, hits)) is not None:
         return titled_as
+    if (quoting := quoted_in(question, hits)) is not None:  # "the one with 'put the towel …'"
+        return quoting
     for name in names:
         scored = scores[name]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)

@@ -1401,3 +1401,156 @@ def test_a_method_that_works_is_no_author(extractive_bot: QABot, question: str) 
     route = extractive_bot.route(question)
     assert route.filters.author is None and route.shape_name == "definition", route
     assert not extractive_bot.ask(question).abstained
+
+
+# -- round five: a seventh blind set (tests/data/blind/dev6.jsonl) --------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what approaches has she taken to inverse reinforcement learning / reward inference?",
+        "What theoretical work has the group done on why deep RL succeeds or fails?",
+        "How does this lab go about training assistive agents?",
+        "what's the group's take on how to manage the risks of AGI?",
+        "How did their thinking about human models for collaboration change between 2019 and 2022?",
+        "How have successor features been used across her work?",
+        "Which foundation-model technical reports does Anca show up on as a coauthor?",
+        "is she on any of the big google model reports, like gemini / gemma / imagen?",
+        "I work on embodied agents that take text commands. What from this portfolio should I look at?",
+        "I'm new to learning from human comparisons. Recommend some papers from this group on it.",
+        "Assistive AI / helper agents: relevant papers please",
+        "does anca have anything related to neuroscience or clinical applications?",
+        "Has anyone in the group worked on preference-based reward learning?",
+        "papers trying to explain theoretically why deep RL succeeds or fails in practice?",
+    ],
+)
+def test_more_overview_phrasings_are_surveys(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.route(question).shape == "survey", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which paper studies misuse by combining several models?",
+        "which paper reports results on Overcooked?",
+    ],
+)
+def test_a_verb_after_which_paper_is_no_overview(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.route(question).shape != "survey", question
+
+
+def test_a_change_between_years_is_a_survey_in_year_order(extractive_bot: QABot) -> None:
+    route = extractive_bot.route(
+        "how did their recommender-system research shift from 2022 to 2025?"
+    )
+    assert route.shape == "survey" and route.chronological
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("overview of the RLHF-related research in this portfolio pls", "RLHF"),
+        ("how has the group's offline rl work evolved from 2023 onwards?", "offline rl"),
+        ("I'm new to learning from human comparisons. Recommend some papers from this group on it.",
+         "learning human comparisons"),
+        ("Interested in the AGI-safety/ policy side of her work, not the technical ML. what exists?",
+         "AGI-safety policy"),
+    ],
+)  # fmt: skip
+def test_a_surveys_topic_leaves_out_what_only_frames_it(
+    extractive_bot: QABot, question: str, topic: str
+) -> None:
+    assert extractive_bot.route(question).query == topic
+
+
+def test_a_category_the_question_sets_aside_is_no_filter(extractive_bot: QABot) -> None:
+    route = extractive_bot.route("Interested in the policy side of her work, not the technical ML?")
+    assert route.filters.categories is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "overview of the RLHF-related research in this portfolio pls",
+        "how has the group's offline rl work evolved from 2023 onwards?",
+        "how have they used successor-style representations across different papers over time?",
+    ],
+)
+def test_a_word_that_only_frames_a_survey_does_not_make_it_out_of_scope(
+    extractive_bot: QABot, question: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained and len(answer.citations) >= 2, answer.answer
+
+
+def test_when_were_those_published_dates_each_paper_of_the_list(extractive_bot: QABot) -> None:
+    first, years = _chain(
+        extractive_bot,
+        ["what did the group do with masked prediction (BERT-style) for decision making?",
+         "when were those published?"],
+    )  # fmt: skip
+    assert len(first.citations) == 2, first.answer
+    assert {c.paper_id for c in years.citations} == {c.paper_id for c in first.citations}
+    assert years.answer.count("dates from 2022") == 2, years.answer
+
+
+@pytest.mark.parametrize(
+    ("turns", "titles"),
+    [
+        (["Tell me about AssistanceZero.", "any other work of theirs on assisting humans?"],
+         {"Learning to Assist Humans without Inferring Rewards",
+          "Training LLM Agents to Empower Humans"}),
+        (["did anca's group write anything on monitoring chain of thought?",
+          "what other AI safety papers are there?"],
+         {"Managing extreme AI risks amid rapid progress"}),
+    ],
+)  # fmt: skip
+def test_other_papers_on_a_subject_leave_out_the_last_ones(
+    extractive_bot: QABot, turns: list[str], titles: set[str]
+) -> None:
+    *_, answer = _chain(extractive_bot, turns)
+    assert not answer.abstained, answer.answer
+    assert titles <= {c.title for c in answer.citations}, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("turns", "fact"),
+    [
+        (["Tell me about AssistanceZero.", "what game environment did they use for it?"],
+         "Minecraft"),
+        (["Is there a paper on picking preference queries that beats information gain?",
+          "what environments did they use?"], "assistive robotics environment"),
+        # the sentence after "it may seem promising to …" is what happened instead
+        (["is there a paper showing LLMs trained on user feedback learn to manipulate people?",
+          "did safety training fix it?"], "backfire"),
+        (["how accurate do human models need to be for reward inference to work?",
+          "is there bad news too?", "which continuous control tasks did they use?"],
+         "does not say which continuous control tasks"),
+        (["the dialogue paper that rewrites conversations in hindsight - what domains did it use?"],
+         "mental health support"),
+        (["the instruction-following paper with 'put the towel next to the microwave' - "
+          "what's the core trick?"], "put the towel next to the microwave"),
+    ],
+)  # fmt: skip
+def test_round_five_conversations(extractive_bot: QABot, turns: list[str], fact: str) -> None:
+    *_, answer = _chain(extractive_bot, turns)
+    assert fact.lower() in answer.answer.lower(), answer.answer
+
+
+def test_a_thing_of_those_is_the_last_papers_not_the_list(extractive_bot: QABot) -> None:
+    *_, answer = _chain(
+        extractive_bot,
+        ["there's a paper about temporal distances that actually satisfy the triangle inequality?",
+         "where do those distances come from?"],
+    )  # fmt: skip
+    assert "successor features" in answer.answer.lower(), answer.answer
+
+
+def test_an_overview_with_too_is_still_the_portfolios(extractive_bot: QABot) -> None:
+    *_, answer = _chain(
+        extractive_bot,
+        ["how accurate do human models need to be for reward inference to work?",
+         "has the group worked on dialogue too?"],
+    )  # fmt: skip
+    assert len(answer.citations) >= 2, answer.answer

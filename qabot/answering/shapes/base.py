@@ -31,6 +31,7 @@ from qabot.retrieval.relevance import (
     bracketed,
     is_relevant,
     names_in,
+    quoted_in,
     subject,
     title_acronym,
     titled_in,
@@ -140,7 +141,10 @@ FRAMING = frozenset(FRAME | OVERVIEW_FRAME | QUESTION_WORDS | FUNCTION_WORDS)
 
 def _subject(text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collection[str],
              generic: bool = False) -> Subject:  # fmt: skip
-    text = ctx.retriever.spelled(text)  # as searched
+    # as searched; "successor-style", "RL-type": what it is like is the subject, not "style"
+    text = re.sub(
+        r"(?<=\w)-(?:style|type|like|esque)\b", "", ctx.retriever.spelled(text), flags=re.I
+    )
     return subject(text, hits[:5], ctx.word_share, ctx.chunks, FRAMING | set(ignore), generic)
 
 
@@ -267,6 +271,8 @@ class TextShape(AnswerShape):
         ignore = self.not_the_subject(state)
         if not found or unknown_version(state.standalone, found, ctx):
             return True
+        if quoted_in(state.standalone, found) is not None:
+            return False  # the paper is named by words of it the question quotes
         # Papers the user picked ("which of those is about language models?"): no similarity
         # floor among them, only the scope rule.
         if state.filters.paper_ids or is_relevant(text, found, ctx.settings.min_relevance):

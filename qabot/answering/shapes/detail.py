@@ -287,7 +287,9 @@ def _heads(phrase: str) -> set[str]:
     # Both forms: the tokenizer keeps "mdps" whole, and abstracts write "MDP" and "MDPs".
     forms = {head, head[:-1]} if re.fullmatch(r"[A-Z]{2,}s", head) else {head}
     # … and what the head, or a comparison before it ("better than baselines"), is written as
-    synonyms = " ".join(s for w in {head.lower(), words[0].lower()} for s in _SYNONYMS.get(w, ()))
+    # ("environment" or "environments" alike)
+    keys = {head.lower(), words[0].lower(), head.lower() + "s", head.lower().removesuffix("s")}
+    synonyms = " ".join(s for w in keys for s in _SYNONYMS.get(w, ()))
     return {t for f in forms for t in tokenize([f])[0]} | set(tokenize([synonyms])[0]) | acronyms
 
 
@@ -354,6 +356,12 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         and not all(w.lower() in own for w in n.split())  # "Gemini 1.0", the question's own
     ]
     phrase = {t for t in tokenize([what.phrase])[0] if len(t) > 1}
+    # Things described in words, one after another ("in a synthetic environment, an assistive
+    # robotics environment …, and a natural language processing problem")
+    for stem in heads:
+        if re.search(rf"\b{stem}\w*\b[^.;:]{{0,40}}?,\s[^.;:]{{0,40}}?\b{stem}\w*[^.;:]*?,? and\b",
+                     sentence, re.I):  # fmt: skip
+            return 1.0
     # Things listed after the phrase ("We study two decomposition methods: manual
     # decomposition …", "datasets such as …"): the sentence names them in words.
     if len(phrase) >= 2 and phrase <= tokens and _LISTS.search(sentence):

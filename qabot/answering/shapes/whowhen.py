@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from qabot.answering.extractive import WHEN, WHO, stream_extractive
+from qabot.answering.extractive import WHEN, WHO, extractive_sentences, stream_extractive
 from qabot.answering.prompts import WHO_WHEN_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.focused import named_first
@@ -33,4 +33,10 @@ class WhoWhen(TextShape):
         return Retrieved(hits=hits, candidates=hits)
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
+        picked = state.filters.paper_ids
+        if picked and len(picked) > 1:
+            # "when were those published?" after a list: each of its papers, not the first
+            for i, block in enumerate(sources):
+                yield (" " if i else "") + " ".join(extractive_sentences(state.standalone, [block]))
+            return
         yield from stream_extractive(state.standalone, sources)
