@@ -149,7 +149,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     # A sentence that sets up a turn ("it may seem promising to …") is answered by the next
     # one ("Instead, we found … they backfire"): quoted alone it says the opposite.
     # (the next one in the abstract: evidence chunks are joined by " … " in ranked order)
-    after = [s for s in first if s[2] == best[2] + 1 and _TURN.match(s[3])
+    after = [s for s in first if s[2] == best[2] + 1 and _TURN.match(s[3]) and _SETUP.search(best[3])
              and re.search(rf"{re.escape(best[3])}\s+{re.escape(s[3])}", top.text)]  # fmt: skip
     if after and after[0][3] not in {c[3] for c in chosen}:
         chosen.append(after[0])
@@ -164,8 +164,12 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     return out
 
 
-_TURN = re.compile(
-    r"(?:instead|however|but|yet|in contrast|nevertheless|unfortunately|surprisingly)\b", re.I
+_TURN = re.compile(r"(?:instead|however|but|yet|in contrast|surprisingly)\b", re.I)
+# … what such a sentence is: an expectation the next one turns ("it may seem promising to …")
+_SETUP = re.compile(
+    r"\b(?:may|might|would) (?:seem|appear|expect)|\bseems? (?:promising|natural|reasonable|like)\b|"
+    r"\b(?:one|we) (?:might|would|may) (?:expect|hope|think)|\bintuitively\b|\bit is tempting\b",
+    re.I,
 )
 
 

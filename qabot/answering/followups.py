@@ -60,8 +60,9 @@ _SET = re.compile(
     r"\bwhich of (?:those|these|them)\b|"
     # "when were those published?", "who wrote these?": the list itself, without a noun
     # (not "where do those distances come from?", a thing of the last paper)
-    r"\b(?:those|these)(?=\s*[?.!,]|\s*$|\s+(?:published|released|written|come|came|appear|"
-    r"appeared|from|by|have|had|were|are|all|both)\b)",
+    # (not "those are great, now what is X?": a new question)
+    r"\b(?:those|these)(?=\s*[?.!]|\s*$|\s+(?:published|released|written|come|came|appear|"
+    r"appeared|from|by)\b)",
     re.I,
 )
 # "the one that rewrites conversations in hindsight", "the one about stochastic environments":
@@ -258,7 +259,9 @@ def resolve_follow_up(
 _OTHERS = re.compile(
     r"\b(?:what|anything|something|who) else\b|\bothers\b|\bsimilar\b(?!\s+to\b)|"
     # … "what other big-picture safety papers are there?": words between
-    r"\b(?:other|another|more|similar)\s+(?:[\w-]+\s+){0,3}?(?:papers?|work|works|ones|publications?|"
+    # (not "tell me more about their work")
+    r"\b(?:other|another|more|similar)\s+(?:(?!about\b|on\b|of\b|regarding\b)[\w-]+\s+){0,3}?"
+    r"(?:papers?|work|works|ones|publications?|"
     r"studies|research)\b",
     re.I,
 )
@@ -398,8 +401,8 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     going_on = (
         bool(listed) and _GOES_ON.match(question) is not None and _in_its_words(question, listed[0])
     )
-    # "is there bad news too?": more of the same, of nothing named, not an overview ("has
-    # the group worked on dialogue too?")
+    # "is there bad news too?": more of the same paper (not "what about reward hacking as
+    # well?", a new subject, nor "has the group worked on dialogue too?", an overview)
     too = (
         _TOO.search(question) is not None
         and not names_in(question)
@@ -430,7 +433,10 @@ _PORTFOLIO_WIDE = re.compile(
     r"group|lab|she|he|her|his)\b",
     re.I,
 )
-_TOO = re.compile(r"\b(?:too|as well)\s*[?.!]*\s*$", re.I)
+_TOO = re.compile(
+    r"^(?:and |so )?(?:is|are|was|were) there (?:any |some )?(?:[\w'-]+ ){1,2}(?:too|as well)\s*[?.!]*\s*$",
+    re.I,
+)
 _SURVEY = Survey()
 
 _GOES_ON = re.compile(

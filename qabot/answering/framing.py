@@ -82,35 +82,43 @@ QUESTION_WORDS = ASKING | set(
 )
 
 
+# Chat filler and what is left of a year range ("since 2024 onwards pls"): never a topic, not
+# even of a question that is otherwise a statistic.
+FILLER = set(tokenize(["pls plz thx ty please thanks onwards onward"])[0])
+
+
 # English function words beyond bm25s's 33 stop words ("too", "also", "very", "whose"): never
 # a question's subject, though a small corpus may not use them (the scope rule would count a
 # word no abstract uses as a subject the portfolio lacks).
-FUNCTION_WORDS = set(
-    tokenize(
-        [
-            "about above across after afterwards again against all almost alone along already "
-            "also although always am among amongst amount another any anyhow anyone anything "
-            "anyway anywhere around because become becomes becoming before beforehand behind "
-            "below beside besides beyond both can cannot could down due during each either else "
-            "elsewhere enough etc even ever every everyone everything everywhere except few "
-            "first for former formerly further hence her here hereby herein hers herself him "
-            "himself his how however i indeed inside instead it its itself just last latter "
-            "least less many may me meanwhile might mine more moreover most mostly much must my "
-            "myself namely neither never nevertheless next nobody none noone nor nothing now "
-            "nowhere off often once one only onto other others otherwise our ours ourselves out "
-            "over own per perhaps please rather same seem seemed seeming seems several she "
-            "should since so some somehow someone something sometime sometimes somewhere still "
-            "than thanks thank thence there thereafter thereby therefore therein thereupon "
-            "these thing those though through throughout thru thus together too toward towards "
-            "under until up upon us very via we well what whatever when whence whenever where "
-            "whereafter whereas whereby wherein whereupon wherever whether which while whither "
-            "who whoever whole whom whose why within without would yet you your yours yourself "
-            "yourselves maybe okay ok hi hello hey pls plz thx ty onwards onward theirs "
-            # contractions typed without the apostrophe ("Im interested in …")
-            "im ive youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
-            "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres"
-        ]
-    )[0]
+FUNCTION_WORDS = (
+    set(
+        tokenize(
+            [
+                "about above across after afterwards again against all almost alone along already "
+                "also although always am among amongst amount another any anyhow anyone anything "
+                "anyway anywhere around because become becomes becoming before beforehand behind "
+                "below beside besides beyond both can cannot could down due during each either else "
+                "elsewhere enough etc even ever every everyone everything everywhere except few "
+                "first for former formerly further hence her here hereby herein hers herself him "
+                "himself his how however i indeed inside instead it its itself just last latter "
+                "least less many may me meanwhile might mine more moreover most mostly much must my "
+                "myself namely neither never nevertheless next nobody none noone nor nothing now "
+                "nowhere off often once one only onto other others otherwise our ours ourselves out "
+                "over own per perhaps please rather same seem seemed seeming seems several she "
+                "should since so some somehow someone something sometime sometimes somewhere still "
+                "than thanks thank thence there thereafter thereby therefore therein thereupon "
+                "these thing those though through throughout thru thus together too toward towards "
+                "under until up upon us very via we well what whatever when whence whenever where "
+                "whereafter whereas whereby wherein whereupon wherever whether which while whither "
+                "who whoever whole whom whose why within without would yet you your yours yourself "
+                "yourselves maybe okay ok hi hello hey theirs "
+                # contractions typed without the apostrophe ("Im interested in …")
+                "im ive youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
+                "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres"
+            ]
+        )[0]
+    )
+    | FILLER
 )
 
 

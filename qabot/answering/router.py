@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from qabot.answering.framing import ASKING, FUNCTION_WORDS, frames
+from qabot.answering.framing import ASKING, FILLER, FUNCTION_WORDS, frames
 from qabot.answering.framing import FRAME as _FRAME
 from qabot.answering.framing import OVERVIEW_FRAME as _OVERVIEW_FRAME
 from qabot.answering.llm import ROUTE_MAX_TOKENS, STEP_SHARE, Deadline, bounded, llm_failure
@@ -214,7 +214,7 @@ def topic_words(
     return {
         t
         for w in re.findall(r"[\w'’-]+", text)
-        if not frames(w, _FRAME)
+        if not frames(w, _FRAME | FILLER)
         for t in tokenize([w])[0]
         if not t.isdigit() and len(t) > 1
     }
@@ -233,9 +233,10 @@ def topic_query(q: str, author: str | None) -> str:
         flags=re.I,
     )
     # "RLHF-related", "safety-focused": the topic is the word before the hyphen ("BERT-style"
-    # stays: like BERT, not BERT); "can you recommend some papers" asks, not a topic.
-    text = re.sub(r"(?<=\w)-(?:related|focused|oriented|centred|centered|centric|ish)\b", "", text,
+    # stays: like BERT, not BERT); "can you recommend some papers", "the group's take on" ask.
+    text = re.sub(r"(?<=\w)-(?:related|focused|oriented|ish)\b", "", text,
                   flags=re.I)  # fmt: skip
+    text = re.sub(r"\btake on\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:(?:can|could|would|do) you )?recommend(?= (?:me |us )?(?:some |a few |any |"
                   r"her |his |their |good )?(?:[\w-]+ )?(?:papers|reading|readings|work|publications)\b)",
                   " ", text, flags=re.I)  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,12 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return bm25s.tokenize(  # type: ignore[no-any-return]
         texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
+
+
+def _variant(token: str, near: str) -> bool:
+    """`token` is `near` in British spelling ("behaviour", "personalis", "analys")."""
+    return near in {token.replace("our", "or"), token.replace("is", "iz"), token.replace("ys", "yz"),
+                    token.replace("ll", "l")}  # fmt: skip
 
 
 def _one_slip(a: str, b: str) -> bool:
@@ -120,12 +127,14 @@ class LexicalIndex:
         indptr = scores["indptr"]
         return float(indptr[column + 1] - indptr[column]) / self.size
 
-    def respell(self, text: str) -> str:
+    def respell(self, text: str, keep: Callable[[str], bool] | None = None) -> str:
         """`text` with each word the corpus never uses, and that is one slip from a word it
         does, written as that word's stem ("recomender" -> "recommend", "behaviour" ->
         "behavior"): a typo or a spelling variant would otherwise match nothing lexically and
         count as a subject no paper covers. Words of under six letters are left alone (too
-        many near neighbours: "every" is one slip from "ever")."""
+        many near neighbours: "every" is one slip from "ever"), and so are those `keep` says
+        are real words ("auctions" is not "actions"), unless the corpus spells the same word
+        another way ("behaviour", "personalisation")."""
         vocab = getattr(self._bm25, "vocab_dict", None)
         if not vocab:
             return text
@@ -136,7 +145,9 @@ class LexicalIndex:
             if len(tokens) != 1 or tokens[0] in vocab:
                 return word
             near = self._near(tokens[0], vocab)
-            return near if near is not None else word
+            if near is None or (keep is not None and keep(word) and not _variant(tokens[0], near)):
+                return word
+            return near
 
         return re.sub(r"(?<![\w-])[A-Za-z]{6,}(?![\w-])", fix, text)
 

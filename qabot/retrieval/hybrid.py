@@ -19,6 +19,7 @@ from qabot.domain.filters import Filters, PaperColumns
 from qabot.domain.questions import Mode
 from qabot.domain.records import Evidence, SearchHit
 from qabot.domain.taxonomy import expand_abbreviations
+from qabot.embeddings.words import is_english
 from qabot.errors import IndexStoreError, disk_full, disk_full_error
 from qabot.index.chunk_table import chunk_number, paper_of
 from qabot.index.snapshot import IndexSnapshot
@@ -186,7 +187,7 @@ class HybridRetriever:
         lexical = self.snapshot.lexical
         known = lambda word: lexical.chunk_share(word.lower()) > 0  # noqa: E731
         spelled = expand_abbreviations(query, keep=known)
-        return lexical.respell(spelled) if respell else spelled
+        return lexical.respell(spelled, keep=is_english) if respell else spelled
 
     def search(
         self,

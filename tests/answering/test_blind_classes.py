@@ -1554,3 +1554,89 @@ def test_an_overview_with_too_is_still_the_portfolios(extractive_bot: QABot) -> 
          "has the group worked on dialogue too?"],
     )  # fmt: skip
     assert len(answer.citations) >= 2, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("word", "respelled"),
+    [("auctions", False), ("legged", False), ("theorem", False), ("contract", False),
+     ("recomender", True), ("behaviour", True)],
+)  # fmt: skip
+def test_a_real_word_is_not_respelled_into_the_corpus_nearest(
+    extractive_bot: QABot, word: str, respelled: bool
+) -> None:
+    assert (extractive_bot.retriever.spelled(word) != word) is respelled
+
+
+def test_a_real_word_one_letter_from_the_corpus_is_still_out_of_scope(
+    extractive_bot: QABot,
+) -> None:
+    answer = extractive_bot.ask("Any work on language models for legal contract review?")
+    assert answer.abstained, answer.answer
+
+
+# -- the review of round five's first batch: regressions it found, each pinned ---------------
+
+
+def test_those_before_a_new_question_does_not_narrow_it(extractive_bot: QABot) -> None:
+    *_, answer = _chain(
+        extractive_bot,
+        ["what has she done on recommender systems?", "those are great, now what is Imagen 3?"],
+    )
+    assert answer.citations and answer.citations[0].title == "Imagen 3", answer.answer
+
+
+@pytest.mark.parametrize(
+    ("turns", "title"),
+    [
+        (["what is CTRL-Rec?", "does it handle dialogue too?", "what about reward hacking as well?"],
+         "Correlated Proxies"),
+        (["what is AssistanceZero?", "tell me more about their work"], "AssistanceZero"),
+    ],
+)  # fmt: skip
+def test_a_new_subject_is_not_more_of_the_last_paper(
+    extractive_bot: QABot, turns: list[str], title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, turns)
+    assert not answer.citations or _titles(answer)[0] == title, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what methods have they used in the Dynalang paper?",
+        "how does reward hacking change when proxies are correlated?",
+        "I'm curious about what UniMASK is",
+        "what's Anca's take on the Gemma 2 paper?",
+    ],
+)
+def test_a_question_about_one_thing_is_no_overview(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.route(question).shape != "survey", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the group's work on human models - what are the main results?",
+        "the most recent work on RLHF - what did it find?",
+        "which papers build on the Boltzmann policy paper?",
+    ],
+)
+def test_a_described_group_of_papers_is_still_an_overview(
+    extractive_bot: QABot, question: str
+) -> None:
+    assert extractive_bot.route(question).shape == "survey", question
+
+
+def test_filler_after_a_year_range_leaves_a_listing(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("what has she published since 2024 onwards pls")
+    assert not answer.abstained and len(answer.citations) >= 5, answer.answer
+
+
+def test_each_paper_of_the_list_is_dated_in_the_lists_order(extractive_bot: QABot) -> None:
+    first, years = _chain(
+        extractive_bot,
+        ["which papers are about dialogue agents trained with RL?", "when were those published?"],
+    )
+    assert [c.paper_id for c in years.citations] == [c.paper_id for c in first.citations][
+        : len(years.citations)
+    ], years.answer

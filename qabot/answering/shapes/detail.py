@@ -359,7 +359,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # Things described in words, one after another ("in a synthetic environment, an assistive
     # robotics environment …, and a natural language processing problem")
     for stem in heads:
-        if re.search(rf"\b{stem}\w*\b[^.;:]{{0,40}}?,\s[^.;:]{{0,40}}?\b{stem}\w*[^.;:]*?,? and\b",
+        at = re.escape(stem)
+        if re.search(rf"\b{at}\w*\b[^.;:]{{0,40}}?,\s[^.;:]{{0,40}}?\b{at}\w*[^.;:]*?,? and\b",
                      sentence, re.I):  # fmt: skip
             return 1.0
     # Things listed after the phrase ("We study two decomposition methods: manual

@@ -93,7 +93,8 @@ _SURVEY = re.compile(
     r"\bwhat(?:'s|’s| is) (?:the group['’]s|the lab['’]s|her|their|\w+['’]s) take on\b|"
     # "how did their thinking about X change between 2019 and 2022?", "how did their X
     # research shift from 2022 to 2025?", "how have X been used across her work?"
-    r"^how (?:has|have|did|does|do)\b.{0,80}\b(?:change|changed|shift|shifted)\b|"
+    r"^how (?:has|have|did|does|do)\b.{0,80}\b(?:change|changed|shift|shifted)\b\s+(?:between|from|"
+    r"since|over|across)\b|"
     r"\bacross (?:her|his|their|the group['’]s|the lab['’]s|different|all) (?:work|papers|research|projects)\b|"
     # "which foundation-model technical reports …", "what big model releases …" (a plural
     # noun after up to three words that describe it; not "which paper reports …", a verb)
@@ -115,7 +116,7 @@ _SURVEY = re.compile(
     # "I'm curious about X: anything like that here?", "relevant papers please"
     r"\bwhat (?:\w+ ){1,3}should i (?:read|look at|start with)\b|"
     r"\brecommend (?:some |a few |any )?(?:papers|reading|readings|work)\b|"
-    r"\bcurious about\b|\banything like (?:that|this)\b|"
+    r"\bcurious about (?!what\b|how\b|why\b|whether\b|if\b)|\banything like (?:that|this)\b|"
     r"[:—–-]\s*(?:any )?(?:relevant )?(?:papers|publications|work|research)(?: please| pls)?\s*\??$",
     re.I,
 )  # fmt: skip
@@ -167,10 +168,22 @@ def relevant_set(
 # discrete optimization - what's their algorithm called?", "the dialogue paper that rewrites
 # conversations in hindsight - what domains did it use?" (not "X - what …", an overview).
 _ONE_PAPER = re.compile(
-    r"^(?:in )?(?:the|that) (?:[\w'’-]+ ){0,3}?(?:paper|one|work|study) (?:that|which|where|with|on|"
-    r"about)\b",
+    r"^(?:in )?(?:the|that) (?:paper|one|work|study) (?:that|which|where|with|on|about)\b|"
+    r"^(?:in )?(?:the|that) (?!(?:most|latest|newest|recent|first|earliest|last)\b)(?:[\w-]+ ){1,3}?"
+    r"(?:paper|study|article) (?:that|which|where|with|on|about)\b",
     re.I,
 )
+
+
+# "what methods have they used in the Dynalang paper?": one paper's, not an overview
+_IN_A_PAPER = re.compile(
+    r"\b(?:in|from|of|on|about) (?:the|that|this) (?!(?:group|lab)['’]s\b)(?:[\w'’-]+ ){1,4}(?:paper|study|article)\b(?!s)",
+    re.I,
+)
+
+
+# … unless it asks for papers ("which papers build on the Boltzmann policy paper?")
+_PAPERS_FIRST = re.compile(r"(?:which|what) (?:other )?(?:papers|publications|works)\b", re.I)
 
 
 class Survey(TextShape):
@@ -186,7 +199,9 @@ class Survey(TextShape):
 
     def detect(self, question: str) -> Detected | None:
         question = without_preamble(question)  # "quick one: what's …" is not "X: what …"
-        if _ONE_PAPER.match(question):
+        if _ONE_PAPER.match(question) or (
+            _IN_A_PAPER.search(question) and not _PAPERS_FIRST.match(question)
+        ):
             return None  # "the paper that audits LLMs - what's their algorithm called?"
         if _SURVEY.search(question) or bare_topic(question):
             return Detected(chronological=bool(CHRONOLOGICAL.search(question)))

@@ -35,8 +35,10 @@ class WhoWhen(TextShape):
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
         picked = state.filters.paper_ids
         if picked and len(picked) > 1:
-            # "when were those published?" after a list: each of its papers, not the first
-            for i, block in enumerate(sources):
-                yield (" " if i else "") + " ".join(extractive_sentences(state.standalone, [block]))
+            # "when were those published?" after a list: each of its papers, in its order
+            order = {pid: i for i, pid in enumerate(picked)}
+            blocks = sorted(sources, key=lambda b: order.get(b.paper_id, len(order)))
+            said = [" ".join(extractive_sentences(state.standalone, [b])) for b in blocks]
+            yield " ".join(s for s in said if s)
             return
         yield from stream_extractive(state.standalone, sources)
