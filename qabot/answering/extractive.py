@@ -153,6 +153,11 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
              and re.search(rf"{re.escape(best[3])}\s+{re.escape(s[3])}", top.text)]  # fmt: skip
     if after and after[0][3] not in {c[3] for c in chosen}:
         chosen.append(after[0])
+    # "we outline two lines of defense." is answered by the sentences that list them
+    # ("First, model-level mitigations …", "Second, …")
+    if _ANNOUNCES.search(best[3]):
+        listing = [s for s in first if best[2] < s[2] <= best[2] + 3 and _ENUMERATES.match(s[3])]
+        chosen += [s for s in listing if s[3] not in {c[3] for c in chosen}][:2]
     # Keep each source's sentences together and in the abstract's own order.
     chosen.sort(key=lambda s: (s[4].number, s[2]))
     out: list[str] = []
@@ -171,6 +176,12 @@ _SETUP = re.compile(
     r"\b(?:one|we) (?:might|would|may) (?:expect|hope|think)|\bintuitively\b|\bit is tempting\b",
     re.I,
 )
+
+
+_ANNOUNCES = re.compile(
+    r"\b(?:two|three|four|five|several|the following)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*[.:]$", re.I
+)
+_ENUMERATES = re.compile(r"(?:first|second|third|fourth|finally|the first|the second)\b", re.I)
 
 
 _OURS = re.compile(

@@ -1068,7 +1068,7 @@ def test_a_paper_is_named_by_its_titles_initials(extractive_bot: QABot) -> None:
     ],
 )  # fmt: skip
 def test_a_definitions_term_is_read_from_what_stands_around_it(question: str, term: str) -> None:
-    from qabot.answering.shapes.definition import defined_term
+    from qabot.answering.shapes.terms import defined_term
 
     assert defined_term(question) == term
 
@@ -1388,7 +1388,7 @@ def test_what_other_papers_is_an_overview(extractive_bot: QABot) -> None:
 
 
 def test_a_term_then_explain_it_is_a_definition() -> None:
-    from qabot.answering.shapes.definition import defined_term
+    from qabot.answering.shapes.terms import defined_term
 
     assert defined_term("Q-SFT - can you explain it?") == "Q-SFT"
 
@@ -1640,3 +1640,41 @@ def test_each_paper_of_the_list_is_dated_in_the_lists_order(extractive_bot: QABo
     assert [c.paper_id for c in years.citations] == [c.paper_id for c in first.citations][
         : len(years.citations)
     ], years.answer
+
+
+# -- round five, definitions (tests/data/blind/dev7.jsonl) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("gemma 2 in a nutshell?", "lightweight, state-of-the-art open models"),
+        ("eli5 rlhf, based on how the lab's survey paper describes it",
+         "a technique for training AI systems to align with human goals"),
+        ("How does Dynalang actually work under the hood?",
+         "learns a multimodal world model to predict future text and image representations"),
+        ("what's the BRIDGE dataset Laidlaw put together?", "155 deterministic MDPs"),
+        ("MessySurfaces — what is it?", "images of 70 real-world surfaces"),
+        ("eli5 assistance games", "a two-player game where the assistant cannot observe"),
+        ("What is Empower, the LLM agent training method?", "maximizing the human's empowerment"),
+        ("What's a temporal distance in RL terms?", "estimate the transit time between two states"),
+        ("in the preference learning literature what's 'partial return'?",
+         "the reward accrued within those segments"),
+        ("whats the so-called trilemma in democratic deliberation they talk about",
+         "broad participation, meaningful deliberation, and political equality"),
+        ("in deepmind's AGI safety approach, what are the two lines of defense against a "
+         "misaligned model?", "model-level mitigations"),
+    ],
+)  # fmt: skip
+def test_round_five_definitions(extractive_bot: QABot, question: str, fact: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert fact.lower() in answer.answer.lower(), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What does ARCA do?", "MessySurfaces — what is it?",
+     "Preferences implicit in the state of the world — what's the core idea there?"],
+)  # fmt: skip
+def test_a_definition_after_a_dash_is_no_overview(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.route(question).shape == "definition", question

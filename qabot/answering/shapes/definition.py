@@ -15,10 +15,10 @@ from qabot.answering.extractive import (
     paper_label,
     split_sentences,
 )
-from qabot.answering.framing import without_preamble
 from qabot.answering.prompts import DEFINITION_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.focused import named_first, with_abstract
+from qabot.answering.shapes.terms import ASPECT_SENTENCE, asked_aspect, defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
@@ -28,109 +28,6 @@ if TYPE_CHECKING:
     from langchain_core.prompts import ChatPromptTemplate
 
     from qabot.answering.state import AnswerState
-
-# The thing a definition question asks about, in the ways people ask (one to eight words).
-_ASKS = [re.compile(p, re.I) for p in (
-    # "what do they mean by a human's 'empowerment' in the Empower paper?"
-    r"^what (?:do|does|did) (?:they|the authors|the paper|it|she|he|you) mean by\s+"
-    r"(?P<x>(?:\S+\s*){1,8}?)(?:\s+in\b.*)?\??$",
-    r"^(?:so,? )?(?:what|who)(?:'s|’s|s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)"
-    r"(?:\s+in a nutshell|\s+in short|\s+exactly|\s+again)?\s*\??$",
-    r"^(?:please |can you |could you )?(?:explain|define|describe)\s+(?P<x>(?:\S+\s*){1,8}?)"
-    r"(?:\s*\b(?:in simple terms|briefly|simply|to me|for me|quickly|in short|in brief|"
-    r"in a nutshell|at a high level|in layman'?s terms|in (?:a|one) sentence(?: or two)?|"
-    r"in (?:a few|two|three) sentences|in plain (?:english|words)|for a layperson|like i'?m five))?"
-    r"\s*[.?!]?$",
-    r"^how (?:does|do|did|would)\s+(?P<x>(?:\S+\s*){1,6}?)\s+work\??$",
-    # "Q-SFT - can you explain it?", "UniMASK: what is it?"
-    r"^(?P<x>(?:\S+\s*){1,6}?)\s*(?:\s[-—–]|[:,])\s*(?:so,? )?(?:can you |could you |please )?"
-    r"(?:explain|define|describe|what(?:'s|’s| is)) (?:it|this|that)\b.*$",
-    r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do|stand for|refer to)\b.*$",
-    r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
-    r"(?:\s+in\b.*)?\??$",
-)]  # fmt: skip
-# Not a definition: what a paper is about ("What is the Gemini 2.5 report about?"), a person.
-_NOT = re.compile(
-    r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b|"
-    r"^what(?:'s|’s) been\b",  # "what's been done on X?": an overview
-    re.I,
-)
-# A quoted term, its quotes at the word's edges ("a human's 'empowerment'": not "'s '").
-_QUOTED = re.compile(r"(?<![\w])['‘’\"“”]([^'‘’\"“”]{2,60})['‘’\"“”](?!\w)")
-
-
-# What may stand around a definition question without being its term (after a greeting,
-# `without_preamble`): a lead-in naming where ("in the RLHF partial observability paper, …", "in offline
-# RL, …"), a trailing aside ("(the observation histories paper explains it I think)") and a
-# source (", as described in the gemma scope work", ", per the open problems paper").
-_AROUND = [re.compile(p, re.I) for p in (
-    r"^(?:in|for|within|according to)\s+[^,?]{2,80}?,\s*(?=(?:so,? )?(?:what|who|how|explain|define|describe)\b)",
-    r"\s*\([^()]*\)\s*(?=\??$)",
-    r",?\s+(?:as (?:described|defined|used|explained|introduced) (?:in|by)|per|according to)\s+[^?]*(?=\??$)",
-)]  # fmt: skip
-
-
-def _bare(question: str) -> str:
-    """The question without what stands around its definition (see `_AROUND`)."""
-    q = without_preamble(" ".join(question.split()))
-    for _ in range(3):
-        before = q
-        for pattern in _AROUND:
-            q = pattern.sub("", q).strip()
-        if q == before:
-            break
-    return q
-
-
-def defined_term(question: str) -> str | None:
-    """The term a definition question asks about, or None if it is not one."""
-    q = _bare(question)
-    # "what's the 'trilemma' that the AI mediation paper talks about?": the quoted term
-    if re.match(r"(?:so,? )?what(?:'s|’s| is| are| does| do)\b", q, re.I) and (
-        quoted := _QUOTED.search(q)
-    ):
-        return quoted[1]
-    if _NOT.search(q) or (term := _asked_x(q)) is None:
-        return None
-    if quoted := _QUOTED.search(term):  # "'safe shifts' in the recommender paper"
-        return quoted[1]
-    term = re.split(r"\s+in (?:the|this|that|their|her)\b", term)[0]
-    term = re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I)
-    if aspect := _ASPECT.match(term):  # "the key insight behind X": X
-        term = aspect["of"] or aspect["x"]
-    return term or None
-
-
-def _asked_x(q: str) -> str | None:
-    """What the first of `_ASKS` that matches `q` asks about, as written."""
-    return next((m["x"].strip(" ?.!") for p in _ASKS if (m := p.match(q))), None)
-
-
-# An aspect of the term asked for: "the key insight behind X", "the X assumption".
-_ASPECT = re.compile(
-    r"(?:(?:key|main|core|central|basic|big)\s+)?(?P<aspect>insight|idea|intuition|assumption|"
-    r"observation|hypothesis|premise)\s+(?:behind|of|in|for|underlying)\s+(?:the\s+)?(?P<of>.+)$|"
-    r"(?P<x>.+?)\s+(?P<aspect2>assumption|insight|intuition|hypothesis|premise)$",
-    re.I,
-)
-_ASPECT_SENTENCE = {
-    "insight": r"\b(?:insight|key idea|intuition|observ)",
-    "idea": r"\b(?:(?:key|main|core|central|basic) idea|insight|intuition)",
-    "intuition": r"\b(?:intuition|insight|idea)",
-    "assumption": r"\bassum",
-    "observation": r"\bobserv",
-    "hypothesis": r"\bhypothes",
-    "premise": r"\b(?:premise|assum)",
-}
-
-
-def asked_aspect(question: str) -> str | None:
-    """The aspect of a definition asked for ("insight" for "what's the key insight behind
-    X?", "assumption" for "what is the X assumption?"), if any."""
-    if (asked := _asked_x(_bare(question))) is None:
-        return None
-    aspect = _ASPECT.match(re.sub(r"^(?:the|a|an)\s+", "", asked, flags=re.I))
-    return (aspect["aspect"] or aspect["aspect2"]).lower() if aspect else None
 
 
 def defining_sentence(term: str, block: SourceBlock) -> str | None:
@@ -165,7 +62,13 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
         # thought of X, not what X is; "by modeling … as a two-player game" says what it is.
         if re.search(r"\b(?:is|are) (?:an? |the )?(?:promising|tractable|powerful|popular|key|"
                      r"important|natural|effective|useful|appealing|attractive|difficult|"
-                     r"challenging)\b", lower):  # fmt: skip
+                     r"challenging|computationally|efficient|expensive|cheap|scalable|robust)\b",
+                     lower):  # fmt: skip
+            score -= 1.5
+        # "we recommend further research into X": what to do about X, not what it is
+        if re.search(
+            r"\bwe (?:recommend|urge|call for)\b|\bfurther research\b|\bfuture work\b", lower
+        ):
             score -= 1.5
         if re.search(r"^(?:[\w-]+, )?(?:our results|we show|we find|we demonstrate|results suggest|"
                      r"these results)|\bour results (?:suggest|show)\b", lower):  # fmt: skip
@@ -178,6 +81,12 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
             score += 1.5
         if re.search(r"\b(?:we define|defined as|is defined|a definition of)\b", lower):
             score += 1.0
+        # "… the reward accrued within those segments, or their partial return": a gloss
+        if re.search(
+            rf",\s*(?:or|i\.e\.,?|known as|called|termed)\s+(?:their |its |the )?{name}(?!\w)",
+            lower,
+        ):
+            score += 2.0
         # "Reinforcement learning from human feedback (RLHF) is a technique …"
         if re.search(rf"\(\s*{name}\s*\)\s*(?:is|are|refers to|means|denotes)\b", lower):
             score += 2.0
@@ -196,7 +105,9 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
     before = sentences[at - 1] if at > 0 else ""
     # "help navigate this "trilemma"": the sentence before says what it is, and leads.
     if before and re.search(
-        rf"\b(?:this|these|such)\s+[\"“'‘]?{name}(?!\w)", sentences[at].lower()
+        rf"\b(?:this|these|such)\s+[\"“'‘]?{name}(?!\w)|\bour (?:[\w-]+ ){{0,2}}(?:method|approach|"
+        rf"algorithm|framework|model|system|agent), {name},",
+        sentences[at].lower(),
     ):
         return [before, sentences[at]]
     # … and after "we define two failure cases: deceptive inflation and …", the sentence
@@ -276,7 +187,7 @@ class Definition(TextShape):
             said := [
                 s
                 for s in split_sentences(sources[0].text)
-                if re.search(_ASPECT_SENTENCE[aspect], s, re.I)
+                if re.search(ASPECT_SENTENCE[aspect], s, re.I)
             ]  # fmt: skip
         ):
             # "what's the key insight behind X?": the sentence that gives it ("Our key insight
@@ -290,6 +201,10 @@ class Definition(TextShape):
             spelled = (block.title.split(":")[0]
                        if term.strip(" ?") == title_acronym(block.title) else term)  # fmt: skip
             if sentences := defining_sentences(spelled, block):
+                break
+            # "trilemma in democratic deliberation": the term, without where it is from
+            head = re.split(r"\s+(?:in|for|of)\s+", spelled)[0]
+            if head != spelled and (sentences := defining_sentences(head, block)):
                 break
             if spelled != term and block is sources[0]:
                 # … in no sentence of its own: what the paper contributes says what it is

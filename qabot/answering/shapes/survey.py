@@ -14,6 +14,7 @@ from qabot.answering.extractive import stream_lines, survey_lines
 from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, without_preamble
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.terms import defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit
@@ -182,6 +183,8 @@ _IN_A_PAPER = re.compile(
 )
 
 
+# Words that make "what is X?" ask for papers ("what is her work on X?")
+_OF_PAPERS = re.compile(r"\b(?:papers|publications|works|work|research)\b", re.I)
 # … unless it asks for papers ("which papers build on the Boltzmann policy paper?")
 _PAPERS_FIRST = re.compile(r"(?:which|what) (?:other )?(?:papers|publications|works)\b", re.I)
 
@@ -203,6 +206,8 @@ class Survey(TextShape):
             _IN_A_PAPER.search(question) and not _PAPERS_FIRST.match(question)
         ):
             return None  # "the paper that audits LLMs - what's their algorithm called?"
+        if defined_term(question) is not None and not _OF_PAPERS.search(question):
+            return None  # "MessySurfaces — what is it?": a definition, not "X — what …?"
         if _SURVEY.search(question) or bare_topic(question):
             return Detected(chronological=bool(CHRONOLOGICAL.search(question)))
         return None

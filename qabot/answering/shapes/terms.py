@@ -1,0 +1,132 @@
+"""What a definition question asks about ("What is X?", "Explain X", "X — what is it?"): the
+term, read past what stands around it, and the aspect asked for ("the key insight behind X").
+Apart from the Definition shape, so that other shapes can tell a definition from themselves
+("MessySurfaces — what is it?" is not the overview "X — what …?")."""
+
+from __future__ import annotations
+
+import re
+
+from qabot.answering.framing import without_preamble
+
+# The thing a definition question asks about, in the ways people ask (one to eight words).
+_ASKS = [re.compile(p, re.I) for p in (
+    # "what do they mean by a human's 'empowerment' in the Empower paper?"
+    r"^what (?:do|does|did) (?:they|the authors|the paper|it|she|he|you) mean by\s+"
+    r"(?P<x>(?:\S+\s*){1,8}?)(?:\s+in\b.*)?\??$",
+    r"^(?:so,? )?(?:what|who)(?:'s|’s|s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)"
+    r"(?:\s+in a nutshell|\s+in short|\s+exactly|\s+again)?\s*\??$",
+    r"^(?:please |can you |could you )?(?:explain|define|describe|eli5|explain like i'?m (?:5|five))[:,]?\s+(?P<x>(?:\S+\s*){1,8}?)"
+    r"(?:\s*\b(?:in simple terms|briefly|simply|to me|for me|quickly|in short|in brief|"
+    r"in a nutshell|at a high level|in layman'?s terms|in (?:a|one) sentence(?: or two)?|"
+    r"in (?:a few|two|three) sentences|in plain (?:english|words)|for a layperson|like i'?m five))?"
+    r"\s*[.?!]?$",
+    r"^how (?:does|do|did|would)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:actually |really |even )?work"
+    r"(?:\s+under the hood|\s+exactly|\s+in practice|\s+in a nutshell)?\??$",
+    # "gemma 2 in a nutshell?", "Dynalang, eli5?"
+    r"^(?P<x>(?:\S+\s*){1,6}?)\s*,?\s+(?:in a nutshell|in short|in simple terms|in plain english|"
+    r"in (?:one|a) sentence|eli5|tl;?dr)\s*\??$",
+    # "Q-SFT - can you explain it?", "UniMASK: what is it?"
+    r"^(?P<x>(?:\S+\s*){1,8}?)\s*(?:\s[-—–]|[:,])\s*(?:so,? )?(?:can you |could you |please )?"
+    r"(?:(?:explain|define|describe|what(?:'s|’s| is)) (?:it|this|that)\b|what(?:'s|’s| is) the "
+    r"(?:core |main |key |basic |big )?(?:idea|point|intuition|trick)\b|what (?:does|do) (?:it|that|this) "
+    r"(?:refer to|mean|stand for)\b).*$",
+    r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do|stand for|refer to)\b.*$",
+    r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
+    r"(?:\s+in\b.*)?\??$",
+)]  # fmt: skip
+# Not a definition: what a paper is about ("What is the Gemini 2.5 report about?"), a person.
+_NOT = re.compile(
+    r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b|"
+    r"^what(?:'s|’s) been\b",  # "what's been done on X?": an overview
+    re.I,
+)
+# A quoted term, its quotes at the word's edges ("a human's 'empowerment'": not "'s '").
+_QUOTED = re.compile(r"(?<![\w])['‘’\"“”]([^'‘’\"“”]{2,60})['‘’\"“”](?!\w)")
+
+
+# What may stand around a definition question without being its term (after a greeting,
+# `without_preamble`): a lead-in naming where ("in the RLHF partial observability paper, …", "in offline
+# RL, …"), a trailing aside ("(the observation histories paper explains it I think)") and a
+# source (", as described in the gemma scope work", ", per the open problems paper").
+_AROUND = [re.compile(p, re.I) for p in (
+    r"^(?:in|for|within|according to)\s+[^,?]{2,80}?(?:,\s*|\s+)(?=(?:so,? )?(?:what|who|how|explain|define|describe)\b)",
+    r"\s*\([^()]*\)\s*(?=\??$)",
+    r",?\s+(?:as (?:described|defined|used|explained|introduced) (?:in|by)|per|according to)\s+[^?]*(?=\??$)",
+    # ", as a safety technique", ", based on how the survey describes it", "in RL terms"
+    r",\s*(?:as an? |based on |in the context of |in terms of |from the perspective of )[^?]*(?=\??$)",
+    r"\s+in (?:[\w-]+ )?terms(?=\s*\??$)",
+    # "… they talk about", "… the paper mentions", "… Laidlaw put together"
+    r"\s+(?:that |which )?(?:they|the authors|the paper|it|[A-Z][\w-]+) (?:talks?|writes?|speaks?) about(?=\s*\??$)",
+    r"\s+(?:that |which )?(?:they|the authors|the paper|she|he|the group|the lab|[A-Z][\w-]+) (?:mentions?|"
+    r"describes?|uses?|used|proposes?|proposed|introduces?|introduced|put together|built|made|created|"
+    r"developed|came up with)(?=\s*\??$)",
+)]  # fmt: skip
+
+
+def _bare(question: str) -> str:
+    """The question without what stands around its definition (see `_AROUND`)."""
+    q = without_preamble(" ".join(question.split()))
+    for _ in range(3):
+        before = q
+        for pattern in _AROUND:
+            q = pattern.sub("", q).strip()
+        if q == before:
+            break
+    return q
+
+
+def defined_term(question: str) -> str | None:
+    """The term a definition question asks about, or None if it is not one."""
+    q = _bare(question)
+    # "what's the 'trilemma' that the AI mediation paper talks about?": the quoted term
+    if re.match(r"(?:so,? )?what(?:'s|’s| is| are| does| do)\b", q, re.I) and (
+        quoted := _QUOTED.search(q)
+    ):
+        return quoted[1]
+    if _NOT.search(q) or (term := _asked_x(q)) is None:
+        return None
+    if quoted := _QUOTED.search(term):  # "'safe shifts' in the recommender paper"
+        return quoted[1]
+    # "Empower, the LLM agent training method": what it is said to be is not its name;
+    # "so-called trilemma": the term
+    term = re.sub(r",\s*(?:the|a|an)\s+.*$", "", term)
+    term = re.sub(r"^(?:the\s+)?so-?called\s+", "", term, flags=re.I)
+    term = re.sub(r"\s+(?:actually|really|even|exactly)$", "", term, flags=re.I)
+    term = re.split(r"\s+in (?:the|this|that|their|her)\b", term)[0]
+    term = re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I)
+    if aspect := _ASPECT.match(term):  # "the key insight behind X": X
+        term = aspect["of"] or aspect["x"]
+    return term or None
+
+
+def _asked_x(q: str) -> str | None:
+    """What the first of `_ASKS` that matches `q` asks about, as written."""
+    return next((m["x"].strip(" ?.!") for p in _ASKS if (m := p.match(q))), None)
+
+
+# An aspect of the term asked for: "the key insight behind X", "the X assumption".
+_ASPECT = re.compile(
+    r"(?:(?:key|main|core|central|basic|big)\s+)?(?P<aspect>insight|idea|intuition|assumption|"
+    r"observation|hypothesis|premise)\s+(?:behind|of|in|for|underlying)\s+(?:the\s+)?(?P<of>.+)$|"
+    r"(?P<x>.+?)\s+(?P<aspect2>assumption|insight|intuition|hypothesis|premise)$",
+    re.I,
+)
+ASPECT_SENTENCE = {
+    "insight": r"\b(?:insight|key idea|intuition|observ)",
+    "idea": r"\b(?:(?:key|main|core|central|basic) idea|insight|intuition)",
+    "intuition": r"\b(?:intuition|insight|idea)",
+    "assumption": r"\bassum",
+    "observation": r"\bobserv",
+    "hypothesis": r"\bhypothes",
+    "premise": r"\b(?:premise|assum)",
+}
+
+
+def asked_aspect(question: str) -> str | None:
+    """The aspect of a definition asked for ("insight" for "what's the key insight behind
+    X?", "assumption" for "what is the X assumption?"), if any."""
+    if (asked := _asked_x(_bare(question))) is None:
+        return None
+    aspect = _ASPECT.match(re.sub(r"^(?:the|a|an)\s+", "", asked, flags=re.I))
+    return (aspect["aspect"] or aspect["aspect2"]).lower() if aspect else None
