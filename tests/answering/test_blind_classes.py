@@ -1678,3 +1678,25 @@ def test_round_five_definitions(extractive_bot: QABot, question: str, fact: str)
 )  # fmt: skip
 def test_a_definition_after_a_dash_is_no_overview(extractive_bot: QABot, question: str) -> None:
     assert extractive_bot.route(question).shape == "definition", question
+
+
+@pytest.mark.parametrize(
+    ("turns", "fact"),
+    [
+        (["Gemma Scope?", "which model sizes does it cover"], "2B and 9B"),
+        (["the dialogue work that uses imagined conversations", "what kinds of tasks did they test on"],
+         "teaching and preference elicitation"),
+        (["the preferences implicit in the state of the world paper", "which algorithm is it built on"],
+         "Maximum Causal Entropy IRL"),
+        (["that chain of thought monitorability position paper", "first author?"], "Tomek Korbak"),
+        (["how much compute / how many GPUs did it take to train Dynalang?"],
+         "does not give that figure"),
+    ],
+)  # fmt: skip
+def test_round_five_details(extractive_bot: QABot, turns: list[str], fact: str) -> None:
+    *_, answer = _chain(extractive_bot, turns)
+    assert fact.lower() in answer.answer.lower(), answer.answer
+
+
+def test_her_first_paper_is_still_the_earliest(extractive_bot: QABot) -> None:
+    assert extractive_bot.route("What was her first paper?").intent == "earliest"

@@ -22,7 +22,7 @@ from qabot.answering.sources import SourceBlock
 from qabot.domain.taxonomy import GENERIC_NAMES
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import names_in, titled_in
+from qabot.retrieval.relevance import introduces, names_in, titled_in
 
 if TYPE_CHECKING:
     from langchain_core.prompts import ChatPromptTemplate
@@ -320,6 +320,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if what.kind == "quantity":
         if _SHARES & set(tokenize([what.phrase])[0]) and re.search(r"\d\s*%|\bpercent", sentence):
             return 1.5  # "what fraction …": a percentage ("only 2% of users", ">99%")
+        if "size" in heads and re.search(r"\b\d+(?:\.\d+)?[BMKT]\b", sentence):
+            return 1.25  # "which model sizes?": "Gemma 2 2B and 9B"
         # A number within 8 words of a head word …
         offsets = _offsets(sentence, heads) if heads else []
         if not any(abs(d) <= 8 for d, _ in offsets):
@@ -376,7 +378,7 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # (2) …" lists them, with the head word in the plural.
     plural = re.search(r"[^s']s$", what.phrase)  # "methods", not "LLM" nor "robot's"
     # … the list right after the head word ("related methods; (2) …"), not elsewhere
-    listed = r"(?::\s+\S|;|\bsuch as\b|\bincluding\b|\bnamely\b|\(\d\))"
+    listed = r"(?::\s+\S|;|\bsuch as\b|\bincluding\b|\binclude[sd]?\b|\bnamely\b|\(\d\))"
     if (
         plural
         and any(
@@ -409,7 +411,15 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # A capitalised word only, next to the head ("Mujoco tasks"): a name farther off is
     # often an example's ("starts with "Barack Obama" that a model maps …").
     plain = {
-        i for i in named if words[i].strip(".") in titled and words[i].strip(".") not in proper
+        i
+        for i in named
+        if words[i].strip(".") in titled
+        and words[i].strip(".") not in proper
+        # … but not one the thing is built on ("an algorithm based on Maximum Causal …")
+        and not re.search(
+            r"\b(?:based on|built on|builds on|extends|on top of)$",
+            " ".join(words[max(0, i - 3) : i]),
+        )
     }
     # A name by the head ("models such as Claude 3.0") says which more surely than a
     # modifier does ("multimodal models").
@@ -511,6 +521,11 @@ class Detail(TextShape):
         if state.candidates and (titled_in(state.standalone, state.candidates[:1]) is not None
                                  or len(state.filters.paper_ids or ()) == 1):  # fmt: skip
             return False  # … and so is one of the paper a follow-up is about
+        # … or by the name its abstract introduces ("how many GPUs did it take to train
+        # Dynalang?": "we introduce Dynalang")
+        top = state.candidates[:1]
+        if top and any(introduces(top[0], n) >= 2 for n in names_in(state.standalone)):
+            return False
         return super().abstains(state, ctx)
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:

@@ -402,7 +402,10 @@ class Topics(StatisticShape):
 class Earliest(StatisticShape):
     name: ClassVar[str] = "earliest"
     description: ClassVar[str] = "the earliest paper"
-    pattern: ClassVar[re.Pattern[str]] = re.compile(r"\b(earliest|oldest|first)\b", re.I)
+    # … not "first author?" (who wrote it), "the first one" (the list's)
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(earliest|oldest|first)\b(?!\s*(?:authors?|one)\b)", re.I
+    )
     latest: ClassVar[bool] = False
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
