@@ -155,9 +155,18 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         chosen.append(after[0])
     # "we outline two lines of defense." is answered by the sentences that list them
     # ("First, model-level mitigations …", "Second, …")
+    # (the items that follow it in the abstract, one after another, each once)
     if _ANNOUNCES.search(best[3]):
-        listing = [s for s in first if best[2] < s[2] <= best[2] + 3 and _ENUMERATES.match(s[3])]
-        chosen += [s for s in listing if s[3] not in {c[3] for c in chosen}][:2]
+        previous = best[3]
+        for item in sorted(first, key=lambda s: s[2]):
+            if len(chosen) >= MAX_SENTENCES + 1:
+                break
+            if (item[2] > best[2] and _ENUMERATES.match(item[3])
+                    and (previous != best[3] or re.match(r"(?:the )?first\b", item[3], re.I))
+                    and item[3] not in {c[3] for c in chosen}
+                    and re.search(rf"{re.escape(previous)}\s+{re.escape(item[3])}", top.text)):  # fmt: skip
+                chosen.append(item)
+                previous = item[3]
     # Keep each source's sentences together and in the abstract's own order.
     chosen.sort(key=lambda s: (s[4].number, s[2]))
     out: list[str] = []
@@ -178,10 +187,11 @@ _SETUP = re.compile(
 )
 
 
+# (a count near its end; the list must then open with "First" right after it)
 _ANNOUNCES = re.compile(
-    r"\b(?:two|three|four|five|several|the following)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*[.:]$", re.I
+    r"\b(?:the following|two|three|four|five|several)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*[.:]$", re.I
 )
-_ENUMERATES = re.compile(r"(?:first|second|third|fourth|finally|the first|the second)\b", re.I)
+_ENUMERATES = re.compile(r"(?:first|second|third|fourth|the first|the second)\b", re.I)
 
 
 _OURS = re.compile(

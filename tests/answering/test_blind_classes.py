@@ -1700,3 +1700,39 @@ def test_round_five_details(extractive_bot: QABot, turns: list[str], fact: str) 
 
 def test_her_first_paper_is_still_the_earliest(extractive_bot: QABot) -> None:
     assert extractive_bot.route("What was her first paper?").intent == "earliest"
+
+
+# -- the review of round five's definitions: regressions it found, each pinned ---------------
+
+
+def test_the_first_one_she_wrote_is_the_earliest(extractive_bot: QABot) -> None:
+    assert extractive_bot.route("which was the first one she wrote?").intent == "earliest"
+
+
+@pytest.mark.parametrize(
+    "question", ["summarize everything on RLHF in short", "anything on robotics in short?"]
+)
+def test_an_overview_in_short_is_still_an_overview(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.route(question).shape == "survey", question
+
+
+def test_whats_new_in_a_topic_is_not_the_word_new(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("what's new in RLHF?")
+    assert "the new assumption" not in answer.answer, answer.answer
+
+
+def test_an_announced_list_is_quoted_once_and_whole(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("what are the two lines of defense in the AGI safety paper?")
+    assert answer.answer.count("Model-level mitigations") == 1, answer.answer
+    assert "System-level security measures" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["In which paper do they explain empowerment?",
+     "the first one — what's the core idea there?"],
+)  # fmt: skip
+def test_which_paper_or_the_first_one_is_no_definition(question: str) -> None:
+    from qabot.answering.shapes.terms import defined_term
+
+    assert defined_term(question) is None, question

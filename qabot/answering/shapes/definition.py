@@ -60,10 +60,14 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
             score += 2.0
         # "X are a promising alternative", "our results suggest X are tractable": what is
         # thought of X, not what X is; "by modeling … as a two-player game" says what it is.
+        # … nor "this temporal distance is computationally efficient to estimate" (but "X is
+        # an efficient algorithm that …" is)
         if re.search(r"\b(?:is|are) (?:an? |the )?(?:promising|tractable|powerful|popular|key|"
                      r"important|natural|effective|useful|appealing|attractive|difficult|"
-                     r"challenging|computationally|efficient|expensive|cheap|scalable|robust)\b",
-                     lower):  # fmt: skip
+                     r"challenging)\b", lower) or re.search(
+                     r"\b(?:is|are) (?:computationally |very |more |highly )?(?:efficient|expensive|"
+                     r"cheap|scalable|robust)\b(?!\s+(?:[\w-]+\s+)?(?:algorithm|method|approach|"
+                     r"model|framework|way|technique)s?\b)", lower):  # fmt: skip
             score -= 1.5
         # "we recommend further research into X": what to do about X, not what it is
         if re.search(
@@ -202,9 +206,11 @@ class Definition(TextShape):
                        if term.strip(" ?") == title_acronym(block.title) else term)  # fmt: skip
             if sentences := defining_sentences(spelled, block):
                 break
-            # "trilemma in democratic deliberation": the term, without where it is from
-            head = re.split(r"\s+(?:in|for|of)\s+", spelled)[0]
-            if head != spelled and (sentences := defining_sentences(head, block)):
+            # "trilemma in democratic deliberation": the term, without where it is from (a
+            # word of its own, not "new in RLHF")
+            head, _, where = spelled.partition(" in ")
+            if (len(where.split()) >= 2 and re.fullmatch(r"[A-Za-z-]{6,}", head)
+                    and (sentences := defining_sentences(head, block))):  # fmt: skip
                 break
             if spelled != term and block is sources[0]:
                 # … in no sentence of its own: what the paper contributes says what it is

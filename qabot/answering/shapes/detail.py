@@ -320,7 +320,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if what.kind == "quantity":
         if _SHARES & set(tokenize([what.phrase])[0]) and re.search(r"\d\s*%|\bpercent", sentence):
             return 1.5  # "what fraction …": a percentage ("only 2% of users", ">99%")
-        if "size" in heads and re.search(r"\b\d+(?:\.\d+)?[BMKT]\b", sentence):
+        if (set(tokenize([what.phrase])[0]) <= {"size", "model", "sizes"}
+                and re.search(r"\b\d+(?:\.\d+)?[BMKT]\b", sentence)):  # fmt: skip
             return 1.25  # "which model sizes?": "Gemma 2 2B and 9B"
         # A number within 8 words of a head word …
         offsets = _offsets(sentence, heads) if heads else []

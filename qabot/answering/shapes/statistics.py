@@ -402,9 +402,9 @@ class Topics(StatisticShape):
 class Earliest(StatisticShape):
     name: ClassVar[str] = "earliest"
     description: ClassVar[str] = "the earliest paper"
-    # … not "first author?" (who wrote it), "the first one" (the list's)
+    # … not "first author?" (who wrote it)
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\b(earliest|oldest|first)\b(?!\s*(?:authors?|one)\b)", re.I
+        r"\b(earliest|oldest|first)\b(?!\s*authors?\b)", re.I
     )
     latest: ClassVar[bool] = False
 

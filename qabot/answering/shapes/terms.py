@@ -38,7 +38,11 @@ _ASKS = [re.compile(p, re.I) for p in (
 # Not a definition: what a paper is about ("What is the Gemini 2.5 report about?"), a person.
 _NOT = re.compile(
     r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b|"
-    r"^what(?:'s|’s) been\b",  # "what's been done on X?": an overview
+    r"^what(?:'s|’s) been\b|"  # "what's been done on X?": an overview
+    # … nor "anything on robotics in short?", "summarize everything on X in short", "the first
+    # one — what's the core idea there?" (a paper of the last list)
+    r"\b(?:anything|everything|summari[sz]e|overview|papers|publications)\b|"
+    r"^(?:the\s+)?(?:first|second|third|fourth|fifth|last|other|latter|former|that|this)\s+(?:one|paper)\b",
     re.I,
 )
 # A quoted term, its quotes at the word's edges ("a human's 'empowerment'": not "'s '").
@@ -50,15 +54,15 @@ _QUOTED = re.compile(r"(?<![\w])['‘’\"“”]([^'‘’\"“”]{2,60})['‘
 # RL, …"), a trailing aside ("(the observation histories paper explains it I think)") and a
 # source (", as described in the gemma scope work", ", per the open problems paper").
 _AROUND = [re.compile(p, re.I) for p in (
-    r"^(?:in|for|within|according to)\s+[^,?]{2,80}?(?:,\s*|\s+)(?=(?:so,? )?(?:what|who|how|explain|define|describe)\b)",
+    r"^(?:in|for|within|according to)\s+(?!which\b|what\b)[^,?]{2,80}?(?:,\s*|\s+)(?=(?:so,? )?(?:what|who|how|explain|define|describe)\b)",
     r"\s*\([^()]*\)\s*(?=\??$)",
     r",?\s+(?:as (?:described|defined|used|explained|introduced) (?:in|by)|per|according to)\s+[^?]*(?=\??$)",
     # ", as a safety technique", ", based on how the survey describes it", "in RL terms"
     r",\s*(?:as an? |based on |in the context of |in terms of |from the perspective of )[^?]*(?=\??$)",
     r"\s+in (?:[\w-]+ )?terms(?=\s*\??$)",
     # "… they talk about", "… the paper mentions", "… Laidlaw put together"
-    r"\s+(?:that |which )?(?:they|the authors|the paper|it|[A-Z][\w-]+) (?:talks?|writes?|speaks?) about(?=\s*\??$)",
-    r"\s+(?:that |which )?(?:they|the authors|the paper|she|he|the group|the lab|[A-Z][\w-]+) (?:mentions?|"
+    r"\s+(?:that |which )?(?:they|the authors|the paper|it|(?-i:[A-Z][\w-]+)) (?:talks?|writes?|speaks?) about(?=\s*\??$)",
+    r"\s+(?:that |which )?(?:they|the authors|the paper|she|he|the group|the lab|(?-i:[A-Z][\w-]+)) (?:mentions?|"
     r"describes?|uses?|used|proposes?|proposed|introduces?|introduced|put together|built|made|created|"
     r"developed|came up with)(?=\s*\??$)",
 )]  # fmt: skip
