@@ -24,7 +24,7 @@ WHO = re.compile(
     r"^(?!(?:which|what)\b[^?]*\b(?:is|are|was|were) \w+ an? (?:co-?)?authors? (?:on|of)\b).*?"
     r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed|led|"
     r"leads|headed|ran)\b|"
-    r"authors?\b|written by)",
+    r"authors?\b|written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
     re.I,
 )
 WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)

@@ -218,6 +218,8 @@ def resolve_follow_up(
                 question=" ".join(f"{before}“{paper.title}”{after}".split()),
                 route_text=asked["rest"] if asked else " ".join(f"{before}it{after}".split()),
             )
+    if not (ordinal or subset) and (by := _by_its_author(question, history, papers, index)):
+        return by
     if not (ordinal or subset) and (others := _others(question, history, papers, index)):
         return others
     if not (tokenize([question])[0] or ordinal or subset or _IT.search(question)):
@@ -268,6 +270,31 @@ _OTHERS = re.compile(
 # … and what such a question says besides asking for more ("on this", "like that one").
 _OTHERS_WORDS = set(tokenize(["else other others another similar like related more this that it "
                               "same topic subject line kind sort ones"])[0])  # fmt: skip
+
+
+# "what else has that author done?", "other papers by the first author?": the last paper's
+# author (its first, or its last for "senior"/"last author")
+_ITS_AUTHOR = re.compile(
+    r"\b(?:that|the|this|its|their) (?P<which>first |lead |main |senior |last )?author\b", re.I
+)
+
+
+def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                   index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """Other papers by an author of the paper the last answer was about: a listing of that
+    author's papers, without it."""
+    found = _ITS_AUTHOR.search(question)
+    if found is None or not _OTHERS.search(question):
+        return None
+    listed = previous_papers(history, papers, index)
+    if not listed or not listed[0].authors:
+        return None
+    paper = listed[0]
+    which = (found["which"] or "").strip().lower()
+    name = paper.authors[-1] if which in {"senior", "last"} else paper.authors[0]
+    return FollowUp(paper_ids=None, question=f"Which other papers did {name} write?",
+                    route_text=f"Which papers did {name} write?",
+                    exclude_ids=[paper.paper_id])  # fmt: skip
 
 
 def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],

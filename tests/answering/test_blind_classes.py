@@ -1736,3 +1736,26 @@ def test_which_paper_or_the_first_one_is_no_definition(question: str) -> None:
     from qabot.answering.shapes.terms import defined_term
 
     assert defined_term(question) is None, question
+
+
+@pytest.mark.parametrize(
+    ("turns", "titles", "left_out"),
+    [
+        (["tell me about the boltzmann policy distribution paper", "who are the authors",
+          "what other papers by that first author are in the collection?"],
+         {"Bridging RL Theory and Practice with the Effective Horizon",
+          "AssistanceZero: Scalably Solving Assistance Games"},
+         "The Boltzmann Policy Distribution"),
+        (["the paper on auditing LLMs with discrete optimization", "who did it?",
+          "what else has that author done in here?"],
+         {"Adversaries Can Misuse Combinations of Safe Models"},
+         "Automatically Auditing Large Language Models"),
+    ],
+)  # fmt: skip
+def test_other_papers_by_that_author_are_the_last_papers_authors(
+    extractive_bot: QABot, turns: list[str], titles: set[str], left_out: str
+) -> None:
+    *_, who, others = _chain(extractive_bot, turns)
+    assert " is by " in who.answer, who.answer
+    cited = {c.title for c in others.citations}
+    assert titles <= cited and not any(t.startswith(left_out) for t in cited), others.answer
