@@ -148,9 +148,8 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
             chosen.append(item)
     # A sentence that sets up a turn ("it may seem promising to …") is answered by the next
     # one ("Instead, we found … they backfire"): quoted alone it says the opposite.
-    # (the next one in the abstract: evidence chunks are joined by " … " in ranked order)
     after = [s for s in first if s[2] == best[2] + 1 and _TURN.match(s[3]) and _SETUP.search(best[3])
-             and re.search(rf"{re.escape(best[3])}\s+{re.escape(s[3])}", top.text)]  # fmt: skip
+             and _next_in(top.text, best[3], s[3])]  # fmt: skip
     if after and after[0][3] not in {c[3] for c in chosen}:
         chosen.append(after[0])
     # "we outline two lines of defense." is answered by the sentences that list them
@@ -164,7 +163,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
             if (item[2] > best[2] and _ENUMERATES.match(item[3])
                     and (previous != best[3] or re.match(r"(?:the )?first\b", item[3], re.I))
                     and item[3] not in {c[3] for c in chosen}
-                    and re.search(rf"{re.escape(previous)}\s+{re.escape(item[3])}", top.text)):  # fmt: skip
+                    and _next_in(top.text, previous, item[3])):  # fmt: skip
                 chosen.append(item)
                 previous = item[3]
     # Keep each source's sentences together and in the abstract's own order.
@@ -176,6 +175,12 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         seen.add(block.number)
         out.append(prefix + cite_sentence(readable(sentence), block.number))
     return out
+
+
+def _next_in(text: str, sentence: str, following: str) -> bool:
+    """`following` comes right after `sentence` in `text`: the next sentence of the abstract,
+    not of another evidence chunk (chunks are joined by " … " in ranked order)."""
+    return re.search(rf"{re.escape(sentence)}\s+{re.escape(following)}", text) is not None
 
 
 _TURN = re.compile(r"(?:instead|however|but|yet|in contrast|surprisingly)\b", re.I)
