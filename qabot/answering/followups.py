@@ -256,6 +256,14 @@ def resolve_follow_up(
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
 
 
+# "is there a follow-up that handles stochastic environments?", "did any later paper use
+# Overcooked too?" (tests/data/blind/dev8.jsonl): another paper, searched for without these
+# words ("follow-up" is no subject the papers must cover).
+_LATER = (
+    r"\b(?:an?\s+|any\s+)?follow[- ]?ups?(?:\s+(?:papers?|work|studies))?\b(?!\s+questions?\b)|"
+    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|work|works|publications?|studies)\b"
+)
+
 # "What else did they do on this?", "any other papers like it?", "anything similar?": papers
 # besides the last answer's ("the other one" picks from a list of two instead).
 _OTHERS = re.compile(
@@ -264,12 +272,16 @@ _OTHERS = re.compile(
     # (not "tell me more about their work")
     r"\b(?:other|another|more|similar)\s+(?:(?!about\b|on\b|of\b|regarding\b)[\w-]+\s+){0,3}?"
     r"(?:papers?|work|works|ones|publications?|"
-    r"studies|research)\b",
+    r"studies|research)\b|"
+    # "is there a follow-up that handles stochastic environments?", "did any later paper use
+    # Overcooked too?" (tests/data/blind/dev8.jsonl)
+    rf"{_LATER}",
     re.I,
 )
 # … and what such a question says besides asking for more ("on this", "like that one").
 _OTHERS_WORDS = set(tokenize(["else other others another similar like related more this that it "
-                              "same topic subject line kind sort ones"])[0])  # fmt: skip
+                              "same topic subject line kind sort ones follow up later "
+                              "subsequent newer too also"])[0])  # fmt: skip
 
 
 # "what else has that author done?", "other papers by the first author?": the last paper's
@@ -311,7 +323,11 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
         return None
     own = set(tokenize([question])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
     # … searched for, and said, by their titles
-    asked = question if own else " and ".join(p.title for p in listed[:3])
+    asked = (
+        " ".join(re.sub(_LATER, " ", question, flags=re.I).split())
+        if own
+        else " and ".join(p.title for p in listed[:3])
+    )
     return FollowUp(paper_ids=None, question=asked, route_text=question,
                     exclude_ids=[p.paper_id for p in listed])  # fmt: skip
 

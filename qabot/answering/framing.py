@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from qabot.index.lexical import tokenize
+from qabot.index.lexical import one_slip, tokenize
 
 # Words that shape the request rather than name a research topic.
 FRAME = set(
@@ -75,7 +75,8 @@ QUESTION_WORDS = ASKING | set(
             "use used uses using part "
             # verbs and adjectives too general to be a subject ("took part", "goes wrong")
             "take takes took taken taking keep keeps kept keeping let lets go goes going went "
-            "gone get gets got getting make makes made making deal deals dealt fix fixes bad "
+            "gone get gets got getting make makes made making deal deals dealt handle handles handled "
+            "handling cope copes coped fix fixes bad "
             "badly wrong good better best try tries tried back step led headed"
         ]
     )[0]
@@ -158,3 +159,96 @@ _PREAMBLE = re.compile(
 def without_preamble(question: str) -> str:
     """The question without a greeting or "quick question:" before it."""
     return _PREAMBLE.sub("", question).strip() or question
+
+
+# Contractions typed without their apostrophe ("theory of deep rl: whats here?", "im
+# interested in …"): the phrasing rules read "what's" and "I'm".
+_CONTRACTIONS = {
+    "whats": "what's", "thats": "that's", "theres": "there's", "hows": "how's",
+    "whos": "who's", "wheres": "where's", "im": "I'm", "ive": "I've", "youre": "you're",
+    "theyre": "they're", "theyve": "they've", "shes": "she's", "dont": "don't",
+    "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "hasnt": "hasn't", "havent": "haven't",
+    "cant": "can't", "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't",
+}  # fmt: skip
+
+# The words the phrasing rules read, spelled whole. A typo of one ("im intrested in robotics,
+# what shoud I read?") made the question read as a focused one, and the typo as a subject no
+# paper covers: an abstention (tests/data/blind/dev8.jsonl).
+_ASKING_WORDS = frozenset(
+    [
+        "interested",
+        "interesting",
+        "interest",
+        "should",
+        "would",
+        "could",
+        "recommend",
+        "recommended",
+        "suggest",
+        "papers",
+        "paper",
+        "publications",
+        "publication",
+        "published",
+        "publish",
+        "research",
+        "researched",
+        "anything",
+        "something",
+        "everything",
+        "what",
+        "which",
+        "where",
+        "there",
+        "their",
+        "about",
+        "approached",
+        "approach",
+        "tackled",
+        "studied",
+        "explored",
+        "worked",
+        "written",
+        "overview",
+        "summary",
+        "summarise",
+        "summarize",
+        "evolved",
+        "portfolio",
+        "relevant",
+        "related",
+        "regarding",
+        "please",
+        "read",
+        "reading",
+        "looked",
+    ]
+)
+
+
+def respell_asking(text: str) -> str:
+    """`text` with the words that say how it asks spelled as the phrasing rules read them: a
+    contraction without its apostrophe ("whats" -> "what's"), and a word that is not English
+    one slip from exactly one asking word ("intrested" -> "interested", "recomend" ->
+    "recommend"). Topic words are left to the search's own respelling, which knows the
+    corpus (qabot.index.lexical.LexicalIndex.respell); a real word is never changed."""
+    from qabot.embeddings.words import is_english
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if not (word.islower() or word.istitle()):
+            return word  # "IM", "ChatGPT": a name, not a typo
+        if lower in _CONTRACTIONS:
+            fixed = _CONTRACTIONS[lower]
+        elif len(word) < 4 or lower in _ASKING_WORDS or is_english(word):
+            return word
+        elif len(near := [w for w in _ASKING_WORDS if one_slip(lower, w)]) == 1:
+            fixed = near[0]
+        else:
+            return word
+        return fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
+
+    # not inside a hyphenated or apostrophised word ("Q-SFT", "o'clock")
+    return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", fix, text)

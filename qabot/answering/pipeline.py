@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
 from qabot.answering.followups import last_answer, resolve_follow_up, started_afresh
+from qabot.answering.framing import respell_asking
 from qabot.answering.llm import Deadline
 from qabot.answering.route import Route
 from qabot.answering.shapes import SHAPES, StatisticShape, TextShape
@@ -82,7 +83,9 @@ def answer_stream(
 ) -> Iterator[str | Answer]:
     """The answer to `question` in pieces, then the `Answer`. Raises QuestionError for bad
     input, LLMError when the model fails, IndexStoreError when the index does."""
-    text = clean_question(question, settings.max_question_chars)
+    # "im intrested in X, what shoud I read?" asks what "I'm interested in X, what should I
+    # read?" asks: the phrasing rules read the words so spelled.
+    text = respell_asking(clean_question(question, settings.max_question_chars))
     options = check_options(k=k, history=history)
     k = options.k or settings.k
     given = make_filters(dict(filters)).model_dump(exclude_none=True)

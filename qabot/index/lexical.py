@@ -46,7 +46,7 @@ def _variant(token: str, near: str) -> bool:
                     token.replace("ll", "l")}  # fmt: skip
 
 
-def _one_slip(a: str, b: str) -> bool:
+def one_slip(a: str, b: str) -> bool:
     """`a` and `b` differ by one edit: a letter inserted, deleted or replaced, or two
     neighbouring letters swapped."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -164,7 +164,7 @@ class LexicalIndex:
         # One slip only (a letter added, dropped, changed or two swapped), and a clear nearest
         # word: two as near would make it a guess. Wider matches respelled SciFact's rare
         # terms into other terms (lexical nDCG@10 0.673 -> 0.672).
-        close = [c for c in close if _one_slip(token, c)]
+        close = [c for c in close if one_slip(token, c)]
         if len(close) != 1:
             return None
         return close[0]

@@ -1759,3 +1759,69 @@ def test_other_papers_by_that_author_are_the_last_papers_authors(
     assert " is by " in who.answer, who.answer
     cited = {c.title for c in others.citations}
     assert titles <= cited and not any(t.startswith(left_out) for t in cited), others.answer
+    assert "besides the previous answer's" in others.answer, others.answer  # the count says so
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("im intrested in robotics, what shoud I read?",
+         "I'm interested in robotics, what should I read?"),
+        ("theory of deep rl: whats here?", "theory of deep rl: what's here?"),
+        ("can you recomend papers on multi-turn RL", "can you recommend papers on multi-turn RL"),
+        # names, real words and topic words stay as typed (the search respells topics)
+        ("Q-SFT vs IM vs ChatGPT", "Q-SFT vs IM vs ChatGPT"),
+        ("auctions and legged robots", "auctions and legged robots"),
+        ("any recomender system papers?", "any recomender system papers?"),
+    ],
+)  # fmt: skip
+def test_the_words_that_say_how_a_question_asks_are_read_as_meant(typed: str, read: str) -> None:
+    from qabot.answering.framing import respell_asking
+
+    assert respell_asking(typed) == read
+
+
+def test_a_typo_in_how_an_overview_is_asked_is_no_abstention(extractive_bot: QABot) -> None:
+    # dev8: "intrested" and "shoud" read as a subject no paper covers, and the question as a
+    # focused one
+    answer = extractive_bot.ask("im intrested in robotics, what shoud I read?")
+    assert not answer.abstained and answer.shape == "survey", answer.answer
+    assert "Toward Grounded Commonsense Reasoning" in _titles(answer), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "paper"),
+    [
+        ("What's the BRIDGE dataset?", "Is there a follow-up that handles stochastic environments?",
+         "The Effective Horizon Explains Deep RL Performance in Stochastic Environments"),
+        ("What's the Overcooked human-AI coordination paper about?",
+         "Did any later paper in the portfolio use Overcooked too?",
+         "Learning to Assist Humans without Inferring Rewards"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_paper_is_another_paper(
+    extractive_bot: QABot, first: str, later: str, paper: str
+) -> None:
+    # dev8: the follow-up was read as about the last paper, or abstained on "follow-up"
+    before, after = _chain(extractive_bot, [first, later])
+    assert not after.abstained, after.answer
+    assert after.citations[0].title == paper, after.answer
+    assert before.citations[0].paper_id not in after.cited_paper_ids(), after.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [("Tell me about Dynalang.", "Dynalang"), ("can you tell me about UniMASK?", "UniMASK"),
+     ("Tell me about Gemma 2", "Gemma 2"), ("tell me about robotics", None),
+     ("Tell me about Robotics", None), ("Tell me about the Overcooked paper", None)],
+)  # fmt: skip
+def test_tell_me_about_a_name_asks_what_it_is(question: str, term: str | None) -> None:
+    from qabot.answering.shapes.terms import defined_term
+
+    assert defined_term(question) == term
+
+
+def test_tell_me_about_a_name_quotes_what_it_is(extractive_bot: QABot) -> None:
+    # dev8: the focused answer quoted "Dynalang can be pretrained on text-only data"
+    answer = extractive_bot.ask("Tell me about Dynalang.")
+    assert "an agent that learns a multimodal world model" in answer.answer, answer.answer

@@ -107,6 +107,9 @@ class Facts:
         if f.paper_ids is not None:
             n = len(f.paper_ids)
             parts.insert(0, f"among the {n} paper{'s' if n != 1 else ''} of the previous answer")
+        if f.exclude_ids:
+            # "what else has that author done?": the count leaves the last answer's papers out
+            parts.append("besides the previous answer's")
         return ", ".join(parts)
 
     def stated(self) -> str:

@@ -34,6 +34,11 @@ _ASKS = [re.compile(p, re.I) for p in (
     r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do|stand for|refer to)\b.*$",
     r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
     r"(?:\s+in\b.*)?\??$",
+    # "Tell me about Dynalang." (tests/data/blind/dev8.jsonl): a name, said as its paper says
+    # it (capitalised, an acronym, with digits); "tell me about robotics" is a topic
+    r"^(?:please |can you |could you )?tell me (?:a bit |a little |more )?about\s+"
+    r"(?P<x>(?-i:[A-Z][\w.+-]*[A-Z0-9][\w.+-]*|[A-Z][\w.+-]*\s+\d[\w.]*|(?P<word>[A-Z][a-z]{3,})))"
+    r"\s*[.?!]?$",
 )]  # fmt: skip
 # Not a definition: what a paper is about ("What is the Gemini 2.5 report about?"), a person.
 _NOT = re.compile(
@@ -105,8 +110,17 @@ def defined_term(question: str) -> str | None:
 
 
 def _asked_x(q: str) -> str | None:
-    """What the first of `_ASKS` that matches `q` asks about, as written."""
-    return next((m["x"].strip(" ?.!") for p in _ASKS if (m := p.match(q))), None)
+    """What the first of `_ASKS` that matches `q` asks about, as written. One capitalised word
+    after "tell me about" is a name only when it is no English word ("Dynalang", not
+    "Robotics")."""
+    from qabot.embeddings.words import is_english
+
+    for pattern in _ASKS:
+        if m := pattern.match(q):
+            if "word" in pattern.groupindex and m["word"] and is_english(m["word"]):
+                return None
+            return m["x"].strip(" ?.!")
+    return None
 
 
 # An aspect of the term asked for: "the key insight behind X", "the X assumption".
