@@ -260,8 +260,11 @@ def resolve_follow_up(
 # Overcooked too?" (tests/data/blind/dev8.jsonl): another paper, searched for without these
 # words ("follow-up" is no subject the papers must cover).
 _LATER = (
-    r"\b(?:an?\s+|any\s+)?follow[- ]?ups?(?:\s+(?:papers?|work|studies))?\b(?!\s+questions?\b)|"
-    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|work|works|publications?|studies)\b"
+    # … a follow-up that is another paper, not "quick follow-up: …", "the follow-up experiment"
+    r"\b(?:is there|was there|are there|were there|any)\s+(?:an?\s+|other\s+)?follow[- ]?ups?"
+    r"(?:\s+(?:papers?|works?|publications?))?\b(?!\s*[:,—–-]|\s+(?:questions?|experiments?|"
+    r"analys[ie]s|study|studies|surveys?|questionnaires?|interviews?|evaluations?|results?)\b)|"
+    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?)\b"
 )
 
 # "What else did they do on this?", "any other papers like it?", "anything similar?": papers

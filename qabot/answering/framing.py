@@ -5,6 +5,7 @@ papers must cover. One place for the router, the shapes and the scope rule."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from qabot.index.lexical import one_slip, tokenize
 
@@ -227,6 +228,15 @@ _ASKING_WORDS = frozenset(
 )
 
 
+def _inflected(word: str, is_english: Callable[[str], bool]) -> bool:
+    """`word` is English, or an inflection the vocabulary check misses ("summaries",
+    "evolves"): a real word is never respelled into an asking word."""
+    forms = [word, word[:-1]]
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    return any(is_english(f) for f in forms if len(f) > 2)
+
+
 def respell_asking(text: str) -> str:
     """`text` with the words that say how it asks spelled as the phrasing rules read them: a
     contraction without its apostrophe ("whats" -> "what's"), and a word that is not English
@@ -242,7 +252,7 @@ def respell_asking(text: str) -> str:
             return word  # "IM", "ChatGPT": a name, not a typo
         if lower in _CONTRACTIONS:
             fixed = _CONTRACTIONS[lower]
-        elif len(word) < 4 or lower in _ASKING_WORDS or is_english(word):
+        elif len(word) < 4 or lower in _ASKING_WORDS or _inflected(lower, is_english):
             return word
         elif len(near := [w for w in _ASKING_WORDS if one_slip(lower, w)]) == 1:
             fixed = near[0]

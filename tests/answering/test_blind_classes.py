@@ -1772,6 +1772,7 @@ def test_other_papers_by_that_author_are_the_last_papers_authors(
         # names, real words and topic words stay as typed (the search respells topics)
         ("Q-SFT vs IM vs ChatGPT", "Q-SFT vs IM vs ChatGPT"),
         ("auctions and legged robots", "auctions and legged robots"),
+        ("Give me summaries of the papers", "Give me summaries of the papers"),  # a plural
         ("any recomender system papers?", "any recomender system papers?"),
     ],
 )  # fmt: skip
@@ -1813,7 +1814,8 @@ def test_a_follow_up_paper_is_another_paper(
     ("question", "term"),
     [("Tell me about Dynalang.", "Dynalang"), ("can you tell me about UniMASK?", "UniMASK"),
      ("Tell me about Gemma 2", "Gemma 2"), ("tell me about robotics", None),
-     ("Tell me about Robotics", None), ("Tell me about the Overcooked paper", None)],
+     ("Tell me about Robotics", None), ("Tell me about the Overcooked paper", None),
+     ("Tell me about Q-SFT?", "Q-SFT"), ("Tell me about HRI", None)],  # an acronym may be a topic
 )  # fmt: skip
 def test_tell_me_about_a_name_asks_what_it_is(question: str, term: str | None) -> None:
     from qabot.answering.shapes.terms import defined_term
@@ -1825,3 +1827,14 @@ def test_tell_me_about_a_name_quotes_what_it_is(extractive_bot: QABot) -> None:
     # dev8: the focused answer quoted "Dynalang can be pretrained on text-only data"
     answer = extractive_bot.ask("Tell me about Dynalang.")
     assert "an agent that learns a multimodal world model" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "later",
+    ["Quick follow-up: how many participants did they recruit?",
+     "What did the follow-up experiment with real humans show?"],
+)  # fmt: skip
+def test_a_follow_up_question_is_not_a_follow_up_paper(extractive_bot: QABot, later: str) -> None:
+    # the review of round six: "follow-up" as chat or as an experiment is about the last paper
+    before, after = _chain(extractive_bot, ["What is the Overcooked paper about?", later])
+    assert after.cited_paper_ids()[:1] == before.cited_paper_ids()[:1], after.answer

@@ -35,9 +35,11 @@ _ASKS = [re.compile(p, re.I) for p in (
     r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
     r"(?:\s+in\b.*)?\??$",
     # "Tell me about Dynalang." (tests/data/blind/dev8.jsonl): a name, said as its paper says
-    # it (capitalised, an acronym, with digits); "tell me about robotics" is a topic
+    # it ("AssistanceZero", "Q-SFT", "Gemma 2"); "tell me about robotics" is a topic, and so
+    # may an acronym be ("HRI", "LLMs")
     r"^(?:please |can you |could you )?tell me (?:a bit |a little |more )?about\s+"
-    r"(?P<x>(?-i:[A-Z][\w.+-]*[A-Z0-9][\w.+-]*|[A-Z][\w.+-]*\s+\d[\w.]*|(?P<word>[A-Z][a-z]{3,})))"
+    r"(?P<x>(?-i:[A-Z][a-z]+[A-Z][\w.+-]*|[A-Z][\w]*-[A-Z][\w.+-]*|[A-Z][\w.+-]*\s+\d[\w.]*|"
+    r"(?P<word>[A-Z][a-z]{3,})))"
     r"\s*[.?!]?$",
 )]  # fmt: skip
 # Not a definition: what a paper is about ("What is the Gemini 2.5 report about?"), a person.
