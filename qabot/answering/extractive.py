@@ -99,6 +99,14 @@ def paper_label(block: SourceBlock) -> str:
     return f"“{block.title}”{year}"
 
 
+def asks_gist(question: str) -> bool:
+    """The question names a paper (“Title”, "the imagined conversations dialogue paper") and
+    asks nothing else of it ("what's … about?", "tell me more about …"): what it contributes."""
+    unquoted = PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question))
+    rest = _content(unquoted) - FUNCTION_WORDS - QUESTION_WORDS
+    return not rest and bool(_QUOTED_TITLE.search(question) or PAPER_REFERENCE.search(question))
+
+
 def extractive_sentences(question: str, sources: list[SourceBlock], said: str = "") -> list[str]:
     """The cited sentences of the answer, in order. Empty when there are no sources. `said`:
     the last answer's text, whose sentences a follow-up about the paper does not repeat."""
@@ -110,11 +118,11 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     if WHEN.search(question) and top.year:
         return [cite_sentence(f"{paper_label(top)} dates from {top.year}.", top.number)]
 
-    unquoted = PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question))
-    rest = _content(unquoted) - FUNCTION_WORDS - QUESTION_WORDS
-    if not rest and (_QUOTED_TITLE.search(question) or PAPER_REFERENCE.search(question)):
+    if asks_gist(question):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
         return contributions(top, said)
+    rest = _content(PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question)))
+    rest -= FUNCTION_WORDS | QUESTION_WORDS
     # A quoted title picked the paper already; the rest of the question is what is asked.
     asked = _QUOTED_TITLE.sub(" ", question) if rest else question
     wanted = _content(asked)
@@ -204,6 +212,16 @@ _OURS = re.compile(
 )
 
 
+# … and what else says what a paper does ("In this work, we explore a new method …", "Our key
+# insight is …", "by introducing a new dataset, BRIDGE"): asked what a paper is about, a
+# background sentence that opens its abstract is no answer (tests/data/blind/dev8.jsonl).
+_GIST = re.compile(
+    r"\bin this (?:work|paper),? we\b|\bour (?:key|main|central|core) (?:insight|idea|contribution)|"
+    r"\bwe (?:explore|generalize|generalise|leverage)\b|\bby introducing\b",
+    re.I,
+)
+
+
 def contributions(block: SourceBlock, said: str = "") -> list[str]:
     """A paper in a few sentences: those that say what it contributes ("we propose …", "our
     method …"), in the abstract's order; its opening ones when none does. Sentences the last
@@ -212,7 +230,8 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
     sentences = [
         s for s in split_sentences(block.text) if readable(s) not in shown
     ] or split_sentences(block.text)
-    saying = [s for s in sentences if _CONTRIBUTION.search(s) or _OURS.search(s)]
+    saying = [s for s in sentences
+              if _CONTRIBUTION.search(s) or _OURS.search(s) or _GIST.search(s)]  # fmt: skip
     if len(saying) < 2:  # then the sentences that follow its first contribution, in order
         start = sentences.index(saying[0]) if saying else 0
         saying = sentences[start : start + 2] if len(sentences) > start + 1 else sentences

@@ -1838,3 +1838,32 @@ def test_a_follow_up_question_is_not_a_follow_up_paper(extractive_bot: QABot, la
     # the review of round six: "follow-up" as chat or as an experiment is about the last paper
     before, after = _chain(extractive_bot, ["What is the Overcooked paper about?", later])
     assert after.cited_paper_ids()[:1] == before.cited_paper_ids()[:1], after.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("What's the imagined conversations dialogue paper about?",
+      "we leverage LLMs to sample diverse synthetic rollouts"),
+     ("what is the hindsight regenerations paper about?", "Our key insight is that")],
+)  # fmt: skip
+def test_what_a_paper_is_about_is_what_it_does(
+    extractive_bot: QABot, question: str, said: str
+) -> None:
+    # dev8: the answer quoted the abstract's opening background ("Large language models (LLMs)
+    # have emerged as …"): search had picked only the first passage
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer, answer.answer
+    assert "have emerged as powerful" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "term", "aspect"),
+    [("Explain the hindsight regeneration idea for dialogue agents.", "hindsight regeneration",
+      "idea"),
+     ("What is the key idea behind Empower?", "Empower", "idea"),
+     ("what is the main insight?", "main insight", None)],
+)  # fmt: skip
+def test_the_x_idea_asks_for_the_idea_of_x(question: str, term: str, aspect: str | None) -> None:
+    from qabot.answering.shapes.terms import asked_aspect, defined_term
+
+    assert (defined_term(question), asked_aspect(question)) == (term, aspect)

@@ -129,7 +129,10 @@ def _asked_x(q: str) -> str | None:
 _ASPECT = re.compile(
     r"(?:(?:key|main|core|central|basic|big)\s+)?(?P<aspect>insight|idea|intuition|assumption|"
     r"observation|hypothesis|premise)\s+(?:behind|of|in|for|underlying)\s+(?:the\s+)?(?P<of>.+)$|"
-    r"(?P<x>.+?)\s+(?P<aspect2>assumption|insight|intuition|hypothesis|premise)$",
+    # "the X assumption", "the hindsight regeneration idea for dialogue agents"
+    r"(?P<x>(?!(?:key|main|core|central|basic|big|general|overall)\s+[\w-]+$).+?)\s+"
+    r"(?P<aspect2>assumption|insight|intuition|hypothesis|premise|idea)"
+    r"(?:\s+(?:for|in|of|behind)\s+.+)?$",
     re.I,
 )
 ASPECT_SENTENCE = {
