@@ -157,7 +157,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     # A sentence that sets up a turn ("it may seem promising to …") is answered by the next
     # one ("Instead, we found … they backfire"): quoted alone it says the opposite.
     after = [s for s in first if s[2] == best[2] + 1 and _TURN.match(s[3]) and _SETUP.search(best[3])
-             and _next_in(top.text, best[3], s[3])]  # fmt: skip
+             and next_in(top.text, best[3], s[3])]  # fmt: skip
     if after and after[0][3] not in {c[3] for c in chosen}:
         chosen.append(after[0])
     # "we outline two lines of defense." is answered by the sentences that list them
@@ -171,7 +171,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
             if (item[2] > best[2] and _ENUMERATES.match(item[3])
                     and (previous != best[3] or re.match(r"(?:the )?first\b", item[3], re.I))
                     and item[3] not in {c[3] for c in chosen}
-                    and _next_in(top.text, previous, item[3])):  # fmt: skip
+                    and next_in(top.text, previous, item[3])):  # fmt: skip
                 chosen.append(item)
                 previous = item[3]
     # Keep each source's sentences together and in the abstract's own order.
@@ -185,7 +185,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     return out
 
 
-def _next_in(text: str, sentence: str, following: str) -> bool:
+def next_in(text: str, sentence: str, following: str) -> bool:
     """`following` comes right after `sentence` in `text`: the next sentence of the abstract,
     not of another evidence chunk (chunks are joined by " … " in ranked order)."""
     return re.search(rf"{re.escape(sentence)}\s+{re.escape(following)}", text) is not None

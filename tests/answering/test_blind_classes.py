@@ -1861,9 +1861,24 @@ def test_what_a_paper_is_about_is_what_it_does(
     [("Explain the hindsight regeneration idea for dialogue agents.", "hindsight regeneration",
       "idea"),
      ("What is the key idea behind Empower?", "Empower", "idea"),
-     ("what is the main insight?", "main insight", None)],
+     ("what is the main insight?", "main insight", "insight")],
 )  # fmt: skip
 def test_the_x_idea_asks_for_the_idea_of_x(question: str, term: str, aspect: str | None) -> None:
     from qabot.answering.shapes.terms import asked_aspect, defined_term
 
     assert (defined_term(question), asked_aspect(question)) == (term, aspect)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("Preferences implicit in the state of the world — what's the core idea there?",
+      "This motivates our key insight: when a robot is deployed"),
+     # the insight, and the sentence that puts it to use
+     ("Explain the hindsight regeneration idea for dialogue agents.",
+      "We use this fact to rewrite and augment existing suboptimal data")],
+)  # fmt: skip
+def test_the_idea_of_a_paper_is_its_key_insight(
+    extractive_bot: QABot, question: str, said: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer, answer.answer

@@ -12,6 +12,7 @@ from qabot.answering.extractive import (
     best_sentence,
     cite_sentence,
     contributions,
+    next_in,
     paper_label,
     split_sentences,
 )
@@ -132,6 +133,14 @@ def _uses_words(words: set[str], sentence: str) -> bool:
     return all(any(t.startswith(w[: max(5, len(w) - 3)]) for t in tokens) for w in words)
 
 
+# A sentence that puts the one before to use ("We use this fact to …", "Building on this, …").
+_APPLIES = re.compile(
+    r"(?:we (?:use|leverage|exploit|build on|apply) (?:this|these|that)\b|(?:based|building) on "
+    r"(?:this|these)\b|to this end\b|this (?:motivates|suggests|allows|enables|lets)\b)",
+    re.I,
+)
+
+
 _CONTINUES = re.compile(
     r"(?:it|this|these|each|specifically|concretely|in particular|to do (?:so|this)|the (?:suite|"
     r"framework|method|approach|model|algorithm|benchmark|leaderboard|agent|system|key idea|"
@@ -195,8 +204,17 @@ class Definition(TextShape):
             ]  # fmt: skip
         ):
             # "what's the key insight behind X?": the sentence that gives it ("Our key insight
-            # is that …"), from the paper on X
-            yield f"{paper_label(sources[0])}: {cite_sentence(readable(said[0]), sources[0].number)}"
+            # is that …"), from the paper on X, and the next one when it puts the insight to
+            # use ("We use this fact to rewrite and augment existing suboptimal data, …")
+            block = sources[0]
+            quoted = [said[0]]
+            following = split_sentences(block.text)
+            at = following.index(said[0])
+            if (at + 1 < len(following) and _APPLIES.match(following[at + 1])
+                    and next_in(block.text, said[0], following[at + 1])):  # fmt: skip
+                quoted.append(following[at + 1])
+            text = " ".join(cite_sentence(readable(s), block.number) for s in quoted)
+            yield f"{paper_label(block)}: {text}"
             return
         # The source that defines the term; the top one (the paper that introduces it, or the
         # best match) when none says it in a sentence of its own.

@@ -152,4 +152,19 @@ def asked_aspect(question: str) -> str | None:
     if (asked := _asked_x(_bare(question))) is None:
         return None
     aspect = _ASPECT.match(re.sub(r"^(?:the|a|an)\s+", "", asked, flags=re.I))
-    return (aspect["aspect"] or aspect["aspect2"]).lower() if aspect else None
+    if aspect:
+        return (aspect["aspect"] or aspect["aspect2"]).lower()
+    # … or asked beside the term: "X — what's the core idea there?", "RL on 'imagined
+    # conversations': what's the trick?" (tests/data/blind/dev7.jsonl)
+    beside = _ASKED_BESIDE.search(question)
+    return (
+        _BESIDE_ASPECT.get(beside["aspect"].lower(), beside["aspect"].lower()) if beside else None
+    )
+
+
+_ASKED_BESIDE = re.compile(
+    r"\bwhat(?:'s|’s| is) the (?:(?:core|main|key|basic|big|central|underlying) )?"
+    r"(?P<aspect>idea|trick|intuition|insight|point)\b",
+    re.I,
+)
+_BESIDE_ASPECT = {"trick": "idea", "point": "idea"}
