@@ -70,7 +70,7 @@ _SET = re.compile(
 # question's next clause (" - what dataset …", ": which domains …", "?").
 _DESCRIBED = re.compile(
     r"\b(?:the|that) one\s+(?:that|which|where|about|on|with|using|from|in|for|introducing|"
-    r"proposing)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|\s+and\s+(?:which|what|how|who|when|"
+    r"proposing|called|named|known as)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|\s+and\s+(?:which|what|how|who|when|"
     r"where|did|does|do|is|are|was|were)\b|$)",
     re.I,
 )
@@ -401,9 +401,22 @@ def beyond_the_list(reference: str, listed: int) -> str:
 # have code?"); "they" and "them" are left out: they may mean the authors or a list.
 _IT = re.compile(
     r"\b(?:it|its|this (?:paper|one|work|method|study)|that (?:paper|one|work|method|study)|"
-    r"the (?:paper|same paper))\b",
+    r"the (?:paper|same paper))\b|"
+    # "what year did that come out?", "who wrote this?": "that" standing for the paper
+    r"\b(?:did|does|do|is|was|were|has|had)\s+(?P<that>that|this)\b(?!\s+(?:mean|matter)\b)|"
+    r"\b(?:wrote|write|published|publish|authored|released)\s+(?P<this>that|this)\s*[?.!]*$",
     re.I,
 )
+
+
+def _named_for_it(question: str, title: str) -> str:
+    """`question` with its first "it" (or "that", "this paper") written as the title."""
+    match = _IT.search(question)
+    if match is None:
+        return question
+    group = "that" if match["that"] else "this" if match["this"] else 0
+    start, end = match.span(group)
+    return f"{question[:start]}“{title}”{question[end:]}"
 
 
 def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -463,7 +476,7 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         return None
     paper = listed[0]
     if it:
-        written = _IT.sub(f"“{paper.title}”", question, count=1)
+        written = _named_for_it(question, paper.title)
     elif they and not bare:  # the paper after the question, as an aside the detail reads past
         written = in_paper(question, paper.title)
     else:  # "what year?", "and the authors?": about the same paper

@@ -1882,3 +1882,25 @@ def test_the_idea_of_a_paper_is_its_key_insight(
 ) -> None:
     answer = extractive_bot.ask(question)
     assert said in answer.answer, answer.answer
+
+
+def test_that_is_the_paper_the_last_answer_picked(extractive_bot: QABot) -> None:
+    # dev6: after "the one about stochastic environments, …", "what year did that come out?"
+    # answered for the first paper of the list before it
+    *_, when, who = _chain(extractive_bot, [
+        "which papers try to explain why deep RL works in some environments and fails in others?",
+        "the one about stochastic environments, what algorithm does it introduce?",
+        "what year did that come out?", "who wrote this?"])  # fmt: skip
+    for answer in (when, who):
+        assert answer.citations[0].title.startswith("The Effective Horizon Explains"), answer.answer
+    assert " is by Cassidy Laidlaw" in who.answer, who.answer
+
+
+def test_the_one_called_a_name_picks_it_from_the_list(extractive_bot: QABot) -> None:
+    # dev6: "the one called FlexiBiT" was not read as a pick, and "what does fine-tuning do
+    # for it?" as a definition of fine-tuning
+    *_, answer = _chain(extractive_bot, [
+        "what did the group do with masked prediction (BERT-style) for decision making?",
+        "the one called FlexiBiT - what does fine-tuning do for it?"])  # fmt: skip
+    assert answer.citations[0].title.startswith("Towards Flexible Inference"), answer.answer
+    assert "performance can be further improved by fine-tuning" in answer.answer, answer.answer

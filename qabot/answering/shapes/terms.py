@@ -31,7 +31,9 @@ _ASKS = [re.compile(p, re.I) for p in (
     r"(?:(?:explain|define|describe|what(?:'s|’s| is)) (?:it|this|that)\b|what(?:'s|’s| is) the "
     r"(?:core |main |key |basic |big )?(?:idea|point|intuition|trick)\b|what (?:does|do) (?:it|that|this) "
     r"(?:refer to|mean|stand for)\b).*$",
-    r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do|stand for|refer to)\b.*$",
+    # (not "what does fine-tuning do for it?": what it does to something else)
+    r"^what (?:does|do)\s+(?P<x>(?:\S+\s*){1,6}?)\s+(?:mean|do(?!\s+(?:for|to|with)\b)|stand for|"
+    r"refer to)\b.*$",
     r"^how (?:does|do|did) (?:they|the authors|the paper|it) define\s+(?P<x>(?:\S+\s*){1,6}?)"
     r"(?:\s+in\b.*)?\??$",
     # "Tell me about Dynalang." (tests/data/blind/dev8.jsonl): a name, said as its paper says
