@@ -67,6 +67,10 @@ _EVERYDAY: dict[str, set[str]] = {
         ("test", "evaluate evaluation experiments study"),
         ("try", "evaluate experiments"),
         ("results", "find show outperforms"),
+        # "what do they propose?": "we then outline a comprehensive plan …"
+        ("propose", "outline introduce recommend advocate plan"),
+        ("recommend", "propose outline advocate urge"),
+        ("suggest", "propose recommend outline argue"),
     )
 }
 # A title quoted in the question (a follow-up's reference, rewritten), or a paper described

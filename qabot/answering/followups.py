@@ -197,6 +197,8 @@ def resolve_follow_up(
         words = tag["desc"].split()
         if not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words):
             desc = tag
+    if not ordinal and (other := _other_one(question, history, papers, index)):
+        return other
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
@@ -359,6 +361,52 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
     if len(words & texts[at]) * 2 < len(words):
         return None
     return listed[at] if best > 0 and best > second else None
+
+
+# "and the other one?", "what about the other paper?" (tests/data/blind/dev5.jsonl): of a
+# list of two, the one the last answer was not about.
+_OTHER_ONE = re.compile(r"\bthe other (?:one|paper)\b", re.I)
+
+
+def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+               index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The other paper of a list of two, after an answer about one of them; asked what the
+    last question asked of its paper ("the one about hindsight - what domains did they
+    use?") when it asks nothing of its own."""
+    found = _OTHER_ONE.search(question)
+    if found is None:
+        return None
+    listed, last = _last_list(history, papers, index), previous_papers(history, papers, index)
+    ids = [p.paper_id for p in listed]
+    if (
+        len(listed) != 2
+        or not last
+        or last[0].paper_id not in ids
+        or ids == [p.paper_id for p in last]
+    ):
+        return None  # not a list of two, or the last answer is the list itself
+    paper = listed[1 - ids.index(last[0].paper_id)]
+    before, after = question[: found.start()], question[found.end() :]
+    asked = " ".join(f"{before}it{after}".split())
+    if not set(tokenize([before + after])[0]) - _BARE_WORDS - FUNCTION_WORDS:
+        asked = _asked_before(history) or asked
+    return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                    question=in_paper(asked, paper.title), route_text=asked)  # fmt: skip
+
+
+def _asked_before(history: list[dict[str, Any]]) -> str | None:
+    """What the last question asked of the paper it picked, without the pick ("the one about
+    hindsight - what domains did they use?": "what domains did they use?"), if anything."""
+    users = [t for t in history if isinstance(t, dict) and t.get("role") == "user"]
+    last = users[-1].get("content") if users else None
+    if not isinstance(last, str):
+        return None
+    for pattern in (_DESCRIBED, _TAGGED, _DATED, _ORDINAL):
+        if (found := pattern.search(last)) and not last[: found.start()].strip():
+            rest = re.match(r"\s*(?:[-:;,—–]|and\b)\s*(?P<rest>\S.*)", last[found.end() :])
+            if rest and set(tokenize([rest["rest"]])[0]) - _BARE_WORDS - FUNCTION_WORDS:
+                return rest["rest"]
+    return None
 
 
 def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],

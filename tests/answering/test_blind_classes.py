@@ -1904,3 +1904,28 @@ def test_the_one_called_a_name_picks_it_from_the_list(extractive_bot: QABot) -> 
         "the one called FlexiBiT - what does fine-tuning do for it?"])  # fmt: skip
     assert answer.citations[0].title.startswith("Towards Flexible Inference"), answer.answer
     assert "performance can be further improved by fine-tuning" in answer.answer, answer.answer
+
+
+def test_how_x_works_goes_on_by_its_short_name(extractive_bot: QABot) -> None:
+    # dev5: "we introduce Context Steering (CoS) -- …" then "CoS computes contextual influence
+    # by comparing the output probabilities from two LLM forward passes": how it works
+    answer = extractive_bot.ask("How does Context Steering work?")
+    assert "two LLM forward passes" in answer.answer, answer.answer
+
+
+def test_what_they_propose_is_what_they_outline(extractive_bot: QABot) -> None:
+    # dev5: the answer quoted the abstract's opening ("Artificial Intelligence (AI) is
+    # progressing rapidly, …")
+    *_, answer = _chain(extractive_bot, [
+        "Is the consensus paper by Bengio, Hinton and others on extreme AI risks in here?",
+        "what do they propose?"])  # fmt: skip
+    assert "proactive, adaptive governance mechanisms" in answer.answer, answer.answer
+
+
+def test_the_other_one_is_asked_what_the_last_one_was(extractive_bot: QABot) -> None:
+    # dev5: "and the other one?" after "the one about hindsight - what domains did they use?"
+    *_, other = _chain(extractive_bot, [
+        "Which papers train dialogue agents with offline RL on synthetic or rewritten conversations?",
+        "the one about hindsight - what domains did they use?", "and the other one?"])  # fmt: skip
+    assert other.citations[0].title.startswith("Zero-Shot Goal-Directed Dialogue"), other.answer
+    assert "teaching and preference elicitation" in other.answer, other.answer

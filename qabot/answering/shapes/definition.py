@@ -118,7 +118,13 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
     # … and after "we define two failure cases: deceptive inflation and …", the sentence
     # that goes on in the term's words ("policies that deceptively inflate their performance")
     in_words = bool(words) and _uses_words(words, after)
-    if after and (_CONTINUES.match(after) or in_words) and not _RESULT.search(after):
+    # … or by the short name the defining sentence gives it ("we introduce Context Steering
+    # (CoS) -- …" then "CoS computes contextual influence by comparing …": how it works)
+    short = re.search(
+        rf"(?<!\w){name}(?!\w)\s*\(\s*([a-z][\w-]{{1,9}})\s*\)", sentences[at].lower()
+    )
+    by_short = bool(short) and after.lower().startswith(f"{short[1]} ")
+    if after and (_CONTINUES.match(after) or in_words or by_short) and not _RESULT.search(after):
         return [sentences[at], after]
     if before and _SETUP.match(before):
         return [sentences[at], before]  # what X is leads; the idea it rests on follows

@@ -132,6 +132,8 @@ _SYNONYMS = {
     "code": {"code", "github", "repositori", "implement"},
     # what a paper calls where it was tried ("excel on tasks ranging from game-playing to …")
     "environments": {"environ", "task", "domain", "benchmark", "game"},
+    # … and in which domains ("dialogue tasks that include teaching and preference elicitation")
+    "domains": {"domain", "task", "applic"},
 }
 # A change a figure measures ("how much did it improve …?"), each form written as any of them.
 _GAINS = {"improv", "better", "gain", "outperform", "increas", "boost", "higher", "faster"}
