@@ -86,7 +86,10 @@ _NOT_TAGS = re.compile(
 # "the newer one", "the older one": a paper of the last list picked by date.
 _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
-    r"earlier|earliest) one\b",
+    r"earlier|earliest) one\b|"
+    # "and the newer gemini report, …" (a comparative: "the latest paper on X" asks the portfolio)
+    r"\b(?:the|that) (?P<than>newer|older|more recent|earlier|later) (?:[\w-]+ )?(?:paper|report|work)\b"
+    r"(?!\s+(?:on|about|in|from|by)\b)",
     re.I,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
@@ -202,7 +205,7 @@ def resolve_follow_up(
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
-            paper = _dated_paper(dated["when"], listed)
+            paper = _dated_paper(dated["when"] or dated["than"], listed)
         else:
             paper = _described_paper(described["desc"], listed)
         if paper is not None:
@@ -266,6 +269,8 @@ _LATER = (
     r"\b(?:is there|was there|are there|were there|any)\s+(?:an?\s+|other\s+)?follow[- ]?ups?"
     r"(?:\s+(?:papers?|works?|publications?))?\b(?!\s*[:,—–-]|\s+(?:questions?|experiments?|"
     r"analys[ie]s|study|studies|surveys?|questionnaires?|interviews?|evaluations?|results?)\b)|"
+    # "and the follow-up on stochastic environments, what algorithm did that one introduce?"
+    r"\bthe\s+follow[- ]?up(?:\s+(?:paper|work))?\s+(?=(?:on|about|with|in|that|which)\b)|"
     r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?)\b"
 )
 
@@ -292,8 +297,13 @@ _OTHERS_WORDS = set(tokenize(["else other others another similar like related mo
 # "what else has that author done?", "other papers by the first author?": the last paper's
 # author (its first, or its last for "senior"/"last author")
 _ITS_AUTHOR = re.compile(
-    r"\b(?:that|the|this|its|their) (?P<which>first |lead |main |senior |last )?author\b", re.I
+    r"\b(?:that|the|this|its|their) (?:same )?(?P<which>first |lead |main |senior |last )?author\b",
+    re.I,
 )
+
+
+# Where the papers are ("… in the collection?", "… in this database?"): no topic.
+_HERE_WORDS = set(tokenize(["collection corpus database library list site index indexed set"])[0])
 
 
 def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -309,6 +319,16 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     paper = listed[0]
     which = (found["which"] or "").strip().lower()
     name = paper.authors[-1] if which in {"senior", "last"} else paper.authors[0]
+    # "any other dialogue RL papers from the same first author?", "what else did the first
+    # author do on reward hacking?": that author's papers on what the question names
+    rest = _ITS_AUTHOR.sub(" ", question)
+    own = (set(tokenize([rest])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
+           - _HERE_WORDS)  # fmt: skip
+    topic = " ".join(w for w in re.findall(r"[\w'’-]+", rest) if set(tokenize([w])[0]) & own)
+    if topic:
+        return FollowUp(paper_ids=None, question=f"What has {name} written on {topic}?",
+                        route_text=f"What has {name} written on {topic}?",
+                        exclude_ids=[paper.paper_id])  # fmt: skip
     return FollowUp(paper_ids=None, question=f"Which other papers did {name} write?",
                     route_text=f"Which papers did {name} write?",
                     exclude_ids=[paper.paper_id])  # fmt: skip
@@ -321,8 +341,10 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
     for by their titles: "Dynalang" alone finds nothing else on world models)."""
     # … not "what else can it do?", "is it similar to ILQL?", "what other baselines …": more
     # of the same paper, or a thing of it
-    if not _OTHERS.search(question) or _IT.search(question):
-        return None
+    if not _OTHERS.search(question) or (
+        _IT.search(question) and not re.search(_LATER, question, re.I)
+    ):
+        return None  # ("the follow-up on X, what did that one introduce?": "that one" is it)
     listed = previous_papers(history, papers, index)
     if not listed:
         return None

@@ -142,9 +142,12 @@ def answer_stream(
         k=k,
         deadline=budget,
         # A follow-up is condensed first, and searched for as condensed.
-        # … unless it is resolved and has a subject of its own ("any other papers on X?")
+        # … unless it is resolved and has a subject of its own ("any other papers on X?"),
+        # or was rewritten as a question of its own that the router read ("what else did the
+        # first author do on X?": "What has <author> written on X?", the author a filter)
         query=route.query
-        if not turns or (follow and follow.exclude_ids and follow.question == text)
+        if not turns
+        or (follow and follow.exclude_ids and follow.question in (text, follow.route_text))
         else None,
         themes=live.paper_themes() if shape.groups_by_theme else None,
         said=str((last_answer(turns) or {}).get("content") or ""),

@@ -1929,3 +1929,35 @@ def test_the_other_one_is_asked_what_the_last_one_was(extractive_bot: QABot) -> 
         "the one about hindsight - what domains did they use?", "and the other one?"])  # fmt: skip
     assert other.citations[0].title.startswith("Zero-Shot Goal-Directed Dialogue"), other.answer
     assert "teaching and preference elicitation" in other.answer, other.answer
+
+
+def test_the_follow_up_on_a_subject_is_that_paper(extractive_bot: QABot) -> None:
+    # dev4: "and the follow-up on stochastic environments, what algorithm did that one
+    # introduce?" answered for the last paper ("does not say which algorithm")
+    *_, answer = _chain(extractive_bot, [
+        "how many MDPs are in the BRIDGE dataset?",
+        "and the follow-up on stochastic environments, what algorithm did that one introduce?"])  # fmt: skip
+    assert answer.citations[0].title.startswith("The Effective Horizon Explains"), answer.answer
+    assert "SQIRL" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [(["What's the Boltzmann policy distribution?",
+       "what else did the first author do on reward hacking?"], {"Correlated Proxies"}),
+     (["the dialogue work that uses imagined conversations",
+       "any other dialogue RL papers from the same first author?"],
+      {"Q-SFT", "Planning without Search", "Interactive Dialogue Agents via Reinforcement Learning on Hindsight Regenerations"})],
+)  # fmt: skip
+def test_an_authors_other_papers_on_a_subject(
+    extractive_bot: QABot, turns: list[str], expected: set[str]
+) -> None:
+    # dev5, dev4: the author's papers on what the question names, not all of them; "the same
+    # first author" is that author
+    *_, answer = _chain(extractive_bot, turns)
+    titles = set(_titles(answer))
+    assert expected <= titles, answer.answer
+    assert not titles & {
+        "The Boltzmann Policy Distribution",
+        "Zero-Shot Goal-Directed Dialogue via RL on Imagined Conversations",
+    }, answer.answer
