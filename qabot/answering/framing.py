@@ -44,7 +44,9 @@ OVERVIEW_FRAME = set(
             "suggest start starting curious know find looking want see lately "
             "anca group's lab's written writing worked working published done something stuff "
             "things thing else exist exists existing relevant related regarding concerning "
-            "side problem question here line part"
+            "side problem question here line part "
+            # who is asking and for what ("I'm writing a thesis chapter on X", "I'm in a startup")
+            "thesis chapter dissertation essay startup"
         ]
     )[0]
 )

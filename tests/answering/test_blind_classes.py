@@ -1961,3 +1961,15 @@ def test_an_authors_other_papers_on_a_subject(
         "The Boltzmann Policy Distribution",
         "Zero-Shot Goal-Directed Dialogue via RL on Imagined Conversations",
     }, answer.answer
+
+
+def test_who_is_asking_is_no_subject(extractive_bot: QABot) -> None:
+    # dev6: "thesis chapter" was a subject no paper covers: an abstention
+    answer = extractive_bot.ask(
+        "I'm writing a thesis chapter on persuasive and manipulative technology. "
+        "Which of this lab's works would be relevant for me?"
+    )
+    assert not answer.abstained, answer.answer
+    assert "On Targeted Manipulation and Deception when Optimizing LLMs for User Feedback" in {
+        c.title for c in answer.citations
+    }, answer.answer
