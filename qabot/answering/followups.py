@@ -321,7 +321,18 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     name = paper.authors[-1] if which in {"senior", "last"} else paper.authors[0]
     # "any other dialogue RL papers from the same first author?", "what else did the first
     # author do on reward hacking?": that author's papers on what the question names
-    rest = _ITS_AUTHOR.sub(" ", question)
+    # … a subject said as one ("on X", "about X"), up to what would be a filter or an
+    # exception ("since 2023", "with Sergey Levine", "at Berkeley", "besides dialogue")
+    said = re.search(
+        r"\b(?:on|about|regarding|related to)\s+(?P<topic>.+?)\s*(?=\b(?:with|since|after|before|"
+        r"besides|except|other than|at|in|from|by|during)\b|[?.!]|$)",
+        _ITS_AUTHOR.sub(" ", question),
+        re.I,
+    )
+    # … or as what the papers are ("any other dialogue RL papers from the same first author?")
+    kind = re.search(r"\b(?:other|more|another)\s+(?P<topic>(?:[\w-]+\s+){1,4}?)(?:papers?|works?|"
+                     r"publications?)\b", question, re.I)  # fmt: skip
+    rest = said["topic"] if said else kind["topic"] if kind else ""
     own = (set(tokenize([rest])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
            - _HERE_WORDS)  # fmt: skip
     topic = " ".join(w for w in re.findall(r"[\w'’-]+", rest) if set(tokenize([w])[0]) & own)
@@ -388,6 +399,7 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
 # "and the other one?", "what about the other paper?" (tests/data/blind/dev5.jsonl): of a
 # list of two, the one the last answer was not about.
 _OTHER_ONE = re.compile(r"\bthe other (?:one|paper)\b", re.I)
+_ELLIPSIS = {"and", "what", "about", "how", "so", "then", "ok", "okay", "now", "for", "same"}
 
 
 def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -410,7 +422,9 @@ def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Pa
     paper = listed[1 - ids.index(last[0].paper_id)]
     before, after = question[: found.start()], question[found.end() :]
     asked = " ".join(f"{before}it{after}".split())
-    if not set(tokenize([before + after])[0]) - _BARE_WORDS - FUNCTION_WORDS:
+    # … only "(and / what about) the other one?" asks the last question again ("who wrote the
+    # other one?" asks its own)
+    if set(re.findall(r"[a-z']+", (before + after).lower())) <= _ELLIPSIS:
         asked = _asked_before(history) or asked
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=in_paper(asked, paper.title), route_text=asked)  # fmt: skip
@@ -473,7 +487,11 @@ _IT = re.compile(
     r"\b(?:it|its|this (?:paper|one|work|method|study)|that (?:paper|one|work|method|study)|"
     r"the (?:paper|same paper))\b|"
     # "what year did that come out?", "who wrote this?": "that" standing for the paper
-    r"\b(?:did|does|do|is|was|were|has|had)\s+(?P<that>that|this)\b(?!\s+(?:mean|matter)\b)|"
+    # (a verb after it: not "did this group …", "why is that?", "what does that imply …")
+    r"\b(?:did|does|do|is|was|were|has|had)\s+(?P<that>that|this)\s+(?=(?:come|came|get|got|"
+    r"appear|appeared|use|used|need|needed|include|cover|require|introduce|propose|build|run|"
+    r"release|released|publish|published|cite|rely|work|compare|differ|relate|perform|scale|"
+    r"generalize|generalise|handle)\b)|"
     r"\b(?:wrote|write|published|publish|authored|released)\s+(?P<this>that|this)\s*[?.!]*$",
     re.I,
 )

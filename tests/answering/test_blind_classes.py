@@ -1973,3 +1973,48 @@ def test_who_is_asking_is_no_subject(extractive_bot: QABot) -> None:
     assert "On Targeted Manipulation and Deception when Optimizing LLMs for User Feedback" in {
         c.title for c in answer.citations
     }, answer.answer
+
+
+# -- the review of round six's follow-ups (a helper, ~190 conversations on f7fa0b9 and f87caea)
+
+
+def test_who_wrote_the_other_one_asks_its_own_question(extractive_bot: QABot) -> None:
+    *_, answer = _chain(extractive_bot, [
+        "Which papers study the effective horizon?",
+        "The one about stochastic environments - what algorithm did they introduce?",
+        "Who wrote the other one?"])  # fmt: skip
+    assert answer.citations[0].title.startswith("Bridging RL Theory"), answer.answer
+    assert " is by Cassidy Laidlaw" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "listed"),
+    [("What is Q-SFT?", "Did this group do anything else on dialogue?",
+      "Zero-Shot Goal-Directed Dialogue via RL on Imagined Conversations"),
+     ("What is AssistanceZero?", "Did this lab write other papers on assistance games?",
+      "Learning to Assist Humans without Inferring Rewards")],
+)  # fmt: skip
+def test_this_group_is_not_the_last_paper(
+    extractive_bot: QABot, first: str, then: str, listed: str
+) -> None:
+    answer = _chain(extractive_bot, [first, then])[1]
+    assert listed in {c.title for c in answer.citations}, answer.answer
+
+
+@pytest.mark.parametrize(
+    "then",
+    ["Any other papers from the first author since 2023?",
+     "What else has the first author done besides dialogue?",
+     "Did the first author write other papers with Sergey Levine?"],
+)  # fmt: skip
+def test_a_clause_that_is_no_subject_keeps_all_the_authors_papers(
+    extractive_bot: QABot, then: str
+) -> None:
+    answer = _chain(extractive_bot, ["What is Q-SFT?", then])[1]
+    assert "Joey Hong" in answer.answer and len(answer.citations) >= 5, answer.answer
+
+
+def test_what_that_implies_is_not_the_papers_gist(extractive_bot: QABot) -> None:
+    answer = _chain(extractive_bot, ["What is AssistanceZero?",
+                                     "What does that imply for assistance games?"])[1]  # fmt: skip
+    assert "assistance games are a tractable framework" in answer.answer, answer.answer
