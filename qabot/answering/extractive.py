@@ -226,6 +226,14 @@ _GIST = re.compile(
 )
 
 
+# A sentence that puts the one before to use ("We use this fact to …", "Building on this, …").
+APPLIES = re.compile(
+    r"(?:we (?:use|leverage|exploit|build on|apply) (?:this|these|that)\b|(?:based|building) on "
+    r"(?:this|these)\b|to this end\b|this (?:motivates|suggests|allows|enables|lets)\b)",
+    re.I,
+)
+
+
 def contributions(block: SourceBlock, said: str = "") -> list[str]:
     """A paper in a few sentences: those that say what it contributes ("we propose …", "our
     method …"), in the abstract's order; its opening ones when none does. Sentences the last
@@ -239,6 +247,10 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
     if len(saying) < 2:  # then the sentences that follow its first contribution, in order
         start = sentences.index(saying[0]) if saying else 0
         saying = sentences[start : start + 2] if len(sentences) > start + 1 else sentences
+    # … with the sentence that puts a key insight to use ("We use this fact to rewrite …")
+    applied = [s for i, s in enumerate(sentences) if i and APPLIES.match(s)
+               and _GIST.search(sentences[i - 1]) and sentences[i - 1] in saying]  # fmt: skip
+    saying = [s for s in sentences if s in saying or s in applied]
     chosen = saying[:MAX_SENTENCES]
     return [
         ("" if i else f"{paper_label(block)}: ") + cite_sentence(readable(s), block.number)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import (
+    APPLIES,
     best_sentence,
     cite_sentence,
     contributions,
@@ -139,14 +140,6 @@ def _uses_words(words: set[str], sentence: str) -> bool:
     return all(any(t.startswith(w[: max(5, len(w) - 3)]) for t in tokens) for w in words)
 
 
-# A sentence that puts the one before to use ("We use this fact to …", "Building on this, …").
-_APPLIES = re.compile(
-    r"(?:we (?:use|leverage|exploit|build on|apply) (?:this|these|that)\b|(?:based|building) on "
-    r"(?:this|these)\b|to this end\b|this (?:motivates|suggests|allows|enables|lets)\b)",
-    re.I,
-)
-
-
 _CONTINUES = re.compile(
     r"(?:it|this|these|each|specifically|concretely|in particular|to do (?:so|this)|the (?:suite|"
     r"framework|method|approach|model|algorithm|benchmark|leaderboard|agent|system|key idea|"
@@ -216,7 +209,7 @@ class Definition(TextShape):
             quoted = [said[0]]
             following = split_sentences(block.text)
             at = following.index(said[0])
-            if (at + 1 < len(following) and _APPLIES.match(following[at + 1])
+            if (at + 1 < len(following) and APPLIES.match(following[at + 1])
                     and next_in(block.text, said[0], following[at + 1])):  # fmt: skip
                 quoted.append(following[at + 1])
             text = " ".join(cite_sentence(readable(s), block.number) for s in quoted)
@@ -241,6 +234,12 @@ class Definition(TextShape):
                 yield " ".join(contributions(block))
                 return
         else:
-            block, sentences = sources[0], [best_sentence(state.standalone, sources[0])]
+            block = sources[0]
+            if (words := set(tokenize([term])[0])) and words <= set(tokenize([block.title])[0]):
+                # "hindsight regenerations for dialogue agents: what does that refer to?": the
+                # paper's title names it, no sentence does: what the paper contributes
+                yield " ".join(contributions(block))
+                return
+            sentences = [best_sentence(state.standalone, block)]
         text = " ".join(cite_sentence(readable(s), block.number) for s in sentences)
         yield f"{paper_label(block)}: {text}"
