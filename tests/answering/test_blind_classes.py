@@ -2027,3 +2027,11 @@ def test_a_term_only_a_title_names_is_what_the_paper_contributes(extractive_bot:
     )
     assert "rewrite and augment existing suboptimal data" in answer.answer, answer.answer
     assert not answer.answer.split(": ", 1)[1].startswith("In reality"), answer.answer
+
+
+def test_how_small_a_share_is_a_quantity(extractive_bot: QABot) -> None:
+    # dev6: "how small …" was no quantity question, and the answer quoted the study's setup
+    *_, answer = _chain(extractive_bot, [
+        "which paper studies LLMs learning to manipulate users when trained on thumbs-up feedback?",
+        "how small a share of vulnerable users was enough for that to happen?"])  # fmt: skip
+    assert "2% of users" in answer.answer, answer.answer

@@ -33,7 +33,7 @@ _VERB = (r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|shou
          r"uses|come|comes|keep|keeps|take|took|need|needs|needed|contain|contains|generate|"
          r"generates|process|processes|support|supports|make|makes|made|form|forms|comprise|"
          r"comprises|span|spans|cover|covers|include|includes)")  # fmt: skip
-_HOW = r"how (?:many|much|big|large|long|fast|often|high|low|accurate)"
+_HOW = r"how (?:many|much|big|large|long|fast|often|high|low|accurate|small|few|short)"
 # A quantity: "how many MDPs are …", "how much video can …", "what sizes do …", "how big was
 # the user study".
 _QUANTITY = re.compile(
@@ -176,6 +176,7 @@ class Asked:
 
 def asked(question: str) -> Asked | None:
     q = " ".join(_IN_PAPER.sub("?", question).split())  # a follow-up's paper is no part of it
+    q = re.sub(rf"\b({_HOW})\s+an?\s+", r"\1 ", q, flags=re.I)  # "how small a share of …"
     if m := _QUANTITY.search(q):
         if m["cmp"]:
             return Asked("quantity", f"{m['cmp']} {m['than']}",
