@@ -103,11 +103,31 @@ def paper_label(block: SourceBlock) -> str:
     return f"“{block.title}”{year}"
 
 
+def names_a_paper(question: str) -> bool:
+    """The question names one paper: by its quoted title or as "the X paper/study" (not "the
+    lab's work", "the same study": whose, or which, is no name)."""
+    if _QUOTED_TITLE.search(question):
+        return True
+    return any(
+        set(m["words"].lower().split()) - _NO_NAME for m in PAPER_REFERENCE.finditer(question)
+    )
+
+
+_NO_NAME = {"lab's", "lab’s", "group's", "group’s", "team's", "team’s", "her", "his", "their",
+            "its", "same", "other", "whole", "entire", "above", "previous", "last", "first",
+            "second", "third", "latest", "newest", "oldest", "earliest", "recent", "main"}  # fmt: skip
+
+
 def asks_gist(question: str) -> bool:
     """The question names a paper (“Title”, "the imagined conversations dialogue paper") and
     asks nothing else of it ("what's … about?", "tell me more about …"): what it contributes."""
     unquoted = PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question))
     rest = _content(unquoted) - FUNCTION_WORDS - QUESTION_WORDS
+    # … not what it found ("what did the AssistanceZero human study find?": its results)
+    if re.search(
+        r"\b(?:find|found|show|showed|shown|conclude|concluded|results?)\b", unquoted, re.I
+    ):
+        return False
     return not rest and bool(_QUOTED_TITLE.search(question) or PAPER_REFERENCE.search(question))
 
 

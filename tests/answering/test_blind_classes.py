@@ -2035,3 +2035,26 @@ def test_how_small_a_share_is_a_quantity(extractive_bot: QABot) -> None:
         "which paper studies LLMs learning to manipulate users when trained on thumbs-up feedback?",
         "how small a share of vulnerable users was enough for that to happen?"])  # fmt: skip
     assert "2% of users" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("what did the AssistanceZero human study find?",
+      "significantly reduces the number of actions participants take"),
+     ("what three experimental settings were used for the generalized acquisition function?",
+      "an assistive robotics environment with domain transfer")],
+)  # fmt: skip
+def test_a_detail_of_a_named_paper_is_read_from_its_whole_abstract(
+    extractive_bot: QABot, question: str, said: str
+) -> None:
+    # dev4: "the AssistanceZero human study" read as a request for the paper's gist, from the
+    # passage search picked; "settings" found no "environment"
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer, answer.answer
+
+
+def test_the_labs_work_names_no_paper() -> None:
+    from qabot.answering.extractive import names_a_paper
+
+    assert names_a_paper("what did the AssistanceZero human study find?")
+    assert not names_a_paper("how is empowerment used in the lab's work?")

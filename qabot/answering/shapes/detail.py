@@ -134,6 +134,9 @@ _SYNONYMS = {
     "environments": {"environ", "task", "domain", "benchmark", "game"},
     # … and in which domains ("dialogue tasks that include teaching and preference elicitation")
     "domains": {"domain", "task", "applic"},
+    # "what three experimental settings …": "in a synthetic environment, an assistive robotics
+    # environment …, and a natural language processing problem"
+    "settings": {"set", "environ", "domain", "task", "problem", "benchmark"},
 }
 # A change a figure measures ("how much did it improve …?"), each form written as any of them.
 _GAINS = {"improv", "better", "gain", "outperform", "increas", "boost", "higher", "faster"}
