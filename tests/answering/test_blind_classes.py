@@ -2058,3 +2058,11 @@ def test_the_labs_work_names_no_paper() -> None:
 
     assert names_a_paper("what did the AssistanceZero human study find?")
     assert not names_a_paper("how is empowerment used in the lab's work?")
+
+
+def test_a_models_name_is_no_count(extractive_bot: QABot) -> None:
+    # dev8: "Gemma 2 9B" was read as a count of SAEs
+    answer = extractive_bot.ask("How many SAEs does Gemma Scope release in total?")
+    assert answer.unstated is not None and "how many SAEs" in answer.answer, answer.answer
+    sizes = extractive_bot.ask("how many parameters does the biggest Gemma 2 have?")
+    assert "27 billion parameters" in sizes.answer, sizes.answer

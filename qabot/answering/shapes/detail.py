@@ -306,8 +306,22 @@ def _offsets(sentence: str, heads: set[str]) -> list[tuple[int, bool]]:
     words = re.findall(r"[\w^.'%-]+", _ENUMERATOR.sub(" ", sentence))
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     # A count, not a compound ("two-player", "3D"): the number stands as its own word.
-    numbered = [i for i, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,;:"))]
+    numbered = [i for i, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,;:"))
+                and not _model_size_label(words, i, at)]  # fmt: skip
     return [(j - i, any(c.isdigit() for c in words[j])) for i in at for j in numbered]
+
+
+def _model_size_label(words: list[str], j: int, heads_at: list[int]) -> bool:
+    """`words[j]` is part of a model's name ("Gemma 2 9B for comparison": its version and its
+    size), not a count: after a name or a version, with no counted head word right after it
+    ("10M tokens", "over 400 SAEs")."""
+    word = words[j].strip(".,;:")
+    before = words[j - 1] if j else ""
+    if j + 1 in heads_at or not re.fullmatch(r"\d+(?:\.\d+)?[BMK]?", word):
+        return False
+    if word[-1] in "BMK":
+        return bool(re.fullmatch(r"[A-Z][\w.-]*|\d+(?:\.\d+)?", before))
+    return bool(re.fullmatch(r"[A-Z][a-z][\w-]*", before)) and j > 1  # "Gemma 2", not "In 2023"
 
 
 def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
