@@ -2066,3 +2066,22 @@ def test_a_models_name_is_no_count(extractive_bot: QABot) -> None:
     assert answer.unstated is not None and "how many SAEs" in answer.answer, answer.answer
     sizes = extractive_bot.ask("how many parameters does the biggest Gemma 2 have?")
     assert "27 billion parameters" in sizes.answer, sizes.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [("what are gemini 2.0 flash and flash-lite meant for?", "gemini 2.0 flash and flash-lite"),
+     ("what is Q-SFT used for?", "Q-SFT"), ("what is gemma 2 in a nutshell?", "gemma 2"),
+     ("what is RLHF exactly?", "RLHF")],
+)  # fmt: skip
+def test_what_follows_the_term_is_not_the_term(question: str, term: str) -> None:
+    from qabot.answering.shapes.terms import defined_term
+
+    assert defined_term(question) == term
+
+
+def test_what_a_model_is_meant_for_is_what_it_provides(extractive_bot: QABot) -> None:
+    # dev7: "Gemini 2.0 Flash and Flash-Lite provide high performance at low latency and cost"
+    # (a plural subject: "provide", not "provides")
+    answer = extractive_bot.ask("what are gemini 2.0 flash and flash-lite meant for?")
+    assert "high performance at low latency and cost" in answer.answer, answer.answer

@@ -55,9 +55,11 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
             continue
         score = 2.0 if named else 1.0
         if re.search(rf"(?<!\w){name}(?!\w)\s*(?:\([^)]*\)\s*)?(?:(?:,|\s--?|\s?[—–])\s*(?:an?|the)\b|:|is\b|are\b|"
-                     rf"refers to|means|denotes|extends|uses|learns|combines|builds|trains|lets|"
-                     rf"enables|provides|predicts|consists|computes|compares|operates|relies|"
-                     rf"infers|estimates|generates|represents|optimi[sz]es|maximi[sz]es)",
+                     # (a plural subject too: "Gemini 2.0 Flash and Flash-Lite provide …")
+                     rf"refer to|refers to|means|denotes|extends?|uses?|learns?|combines?|builds?|"
+                     rf"trains?|lets|enables?|provides?|predicts?|consists?|computes?|compares?|"
+                     rf"operates?|relies|rely|infers?|estimates?|generates?|represents?|"
+                     rf"optimi[sz]es?|maximi[sz]es?)\b",
                      lower):  # fmt: skip
             score += 2.0
         # "X are a promising alternative", "our results suggest X are tractable": what is

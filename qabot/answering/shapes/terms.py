@@ -15,7 +15,9 @@ _ASKS = [re.compile(p, re.I) for p in (
     r"^what (?:do|does|did) (?:they|the authors|the paper|it|she|he|you) mean by\s+"
     r"(?P<x>(?:\S+\s*){1,8}?)(?:\s+in\b.*)?\??$",
     r"^(?:so,? )?(?:what|who)(?:'s|’s|s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)"
-    r"(?:\s+in a nutshell|\s+in short|\s+exactly|\s+again)?\s*\??$",
+    # (the term's last word takes the space after it: what follows it opens without one)
+    r"(?:\s*\b(?:in a nutshell|in short|exactly|again|"
+    r"(?:meant|used|good|designed|intended|built) for))?\s*\??$",  # "what is X meant for?"
     r"^(?:please |can you |could you )?(?:explain|define|describe|eli5|explain like i'?m (?:5|five))[:,]?\s+(?P<x>(?:\S+\s*){1,8}?)"
     r"(?:\s*\b(?:in simple terms|briefly|simply|to me|for me|quickly|in short|in brief|"
     r"in a nutshell|at a high level|in layman'?s terms|in (?:a|one) sentence(?: or two)?|"
