@@ -118,17 +118,29 @@ _NO_NAME = {"lab's", "lab’s", "group's", "group’s", "team's", "team’s", "h
             "second", "third", "latest", "newest", "oldest", "earliest", "recent", "main"}  # fmt: skip
 
 
+def _without_paper(question: str) -> str:
+    """The question without the paper it names (its quoted title, "the X paper")."""
+    return PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question))
+
+
+def _asked_of_paper(question: str) -> set[str]:
+    """The content words the question asks besides naming a paper and how it asks."""
+    return _content(_without_paper(question)) - FUNCTION_WORDS - QUESTION_WORDS
+
+
 def asks_gist(question: str) -> bool:
     """The question names a paper (“Title”, "the imagined conversations dialogue paper") and
     asks nothing else of it ("what's … about?", "tell me more about …"): what it contributes."""
-    unquoted = PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question))
-    rest = _content(unquoted) - FUNCTION_WORDS - QUESTION_WORDS
     # … not what it found ("what did the AssistanceZero human study find?": its results)
     if re.search(
-        r"\b(?:find|found|show|showed|shown|conclude|concluded|results?)\b", unquoted, re.I
+        r"\b(?:find|found|show|showed|shown|conclude|concluded|results?)\b",
+        _without_paper(question),
+        re.I,
     ):
         return False
-    return not rest and bool(_QUOTED_TITLE.search(question) or PAPER_REFERENCE.search(question))
+    return not _asked_of_paper(question) and bool(
+        _QUOTED_TITLE.search(question) or PAPER_REFERENCE.search(question)
+    )
 
 
 def extractive_sentences(question: str, sources: list[SourceBlock], said: str = "") -> list[str]:
@@ -145,10 +157,8 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     if asks_gist(question):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
         return contributions(top, said)
-    rest = _content(PAPER_REFERENCE.sub(" ", _QUOTED_TITLE.sub(" ", question)))
-    rest -= FUNCTION_WORDS | QUESTION_WORDS
     # A quoted title picked the paper already; the rest of the question is what is asked.
-    asked = _QUOTED_TITLE.sub(" ", question) if rest else question
+    asked = _QUOTED_TITLE.sub(" ", question) if _asked_of_paper(question) else question
     wanted = _content(asked)
     wider = _wanted(asked)
     phrases = _phrases(asked)
@@ -254,6 +264,12 @@ APPLIES = re.compile(
 )
 
 
+def puts_to_use(text: str, sentence: str, following: str) -> bool:
+    """`following` comes right after `sentence` in `text` and puts it to use ("Our key insight
+    is …" then "We use this fact to …")."""
+    return bool(APPLIES.match(following)) and next_in(text, sentence, following)
+
+
 def contributions(block: SourceBlock, said: str = "") -> list[str]:
     """A paper in a few sentences: those that say what it contributes ("we propose …", "our
     method …"), in the abstract's order; its opening ones when none does. Sentences the last
@@ -268,8 +284,8 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
         start = sentences.index(saying[0]) if saying else 0
         saying = sentences[start : start + 2] if len(sentences) > start + 1 else sentences
     # … with the sentence that puts a key insight to use ("We use this fact to rewrite …")
-    applied = [s for i, s in enumerate(sentences) if i and APPLIES.match(s)
-               and _GIST.search(sentences[i - 1]) and sentences[i - 1] in saying]  # fmt: skip
+    applied = [s for prev, s in zip(sentences, sentences[1:], strict=False)
+               if prev in saying and _GIST.search(prev) and puts_to_use(block.text, prev, s)]  # fmt: skip
     saying = [s for s in sentences if s in saying or s in applied]
     chosen = saying[:MAX_SENTENCES]
     return [

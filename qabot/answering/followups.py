@@ -212,16 +212,12 @@ def resolve_follow_up(
             before, after = question[: described.start()], question[described.end() :]
             # "the one about X - what algorithm do they propose?": the question is the clause
             # after the reference, routed on its own ("X: which …" reads as an overview).
-            asked = (
-                re.match(r"\s*(?:[-:;,—–]|and\b)\s*(?P<rest>\S.*)", after)
-                if not before.strip()
-                else None
-            )
+            asked = _clause_after(question, described)
             return FollowUp(
                 paper_ids=[paper.paper_id],
                 title=paper.title,
                 question=" ".join(f"{before}“{paper.title}”{after}".split()),
-                route_text=asked["rest"] if asked else " ".join(f"{before}it{after}".split()),
+                route_text=asked or " ".join(f"{before}it{after}".split()),
             )
     if not (ordinal or subset) and (by := _by_its_author(question, history, papers, index)):
         return by
@@ -336,9 +332,9 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     own = (set(tokenize([rest])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
            - _HERE_WORDS)  # fmt: skip
     topic = " ".join(w for w in re.findall(r"[\w'’-]+", rest) if set(tokenize([w])[0]) & own)
-    if topic:
-        return FollowUp(paper_ids=None, question=f"What has {name} written on {topic}?",
-                        route_text=f"What has {name} written on {topic}?",
+    if topic:  # asked as its own question, which the router reads (the author a filter)
+        asked = f"What has {name} written on {topic}?"
+        return FollowUp(paper_ids=None, question=asked, route_text=asked,
                         exclude_ids=[paper.paper_id])  # fmt: skip
     return FollowUp(paper_ids=None, question=f"Which other papers did {name} write?",
                     route_text=f"Which papers did {name} write?",
@@ -438,11 +434,20 @@ def _asked_before(history: list[dict[str, Any]]) -> str | None:
     if not isinstance(last, str):
         return None
     for pattern in (_DESCRIBED, _TAGGED, _DATED, _ORDINAL):
-        if (found := pattern.search(last)) and not last[: found.start()].strip():
-            rest = re.match(r"\s*(?:[-:;,—–]|and\b)\s*(?P<rest>\S.*)", last[found.end() :])
-            if rest and set(tokenize([rest["rest"]])[0]) - _BARE_WORDS - FUNCTION_WORDS:
-                return rest["rest"]
+        found = pattern.search(last)
+        rest = _clause_after(last, found) if found else None
+        if rest and set(tokenize([rest])[0]) - _BARE_WORDS - FUNCTION_WORDS:
+            return rest
     return None
+
+
+def _clause_after(question: str, reference: re.Match[str]) -> str | None:
+    """The clause after a reference that opens the question ("the one about X - what
+    algorithm do they propose?": "what algorithm do they propose?"), if there is one."""
+    if question[: reference.start()].strip():
+        return None
+    rest = re.match(r"\s*(?:[-:;,—–]|and\b)\s*(?P<rest>\S.*)", question[reference.end() :])
+    return rest["rest"] if rest else None
 
 
 def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import (
-    APPLIES,
     best_sentence,
     cite_sentence,
     contributions,
-    next_in,
     paper_label,
+    puts_to_use,
     split_sentences,
 )
 from qabot.answering.prompts import DEFINITION_PROMPT
@@ -197,23 +196,16 @@ class Definition(TextShape):
         if not sources:
             return
         term = defined_term(state.standalone) or state.standalone
-        if (aspect := asked_aspect(state.standalone)) and (
-            said := [
-                s
-                for s in split_sentences(sources[0].text)
-                if re.search(ASPECT_SENTENCE[aspect], s, re.I)
-            ]  # fmt: skip
-        ):
+        aspect, block = asked_aspect(state.standalone), sources[0]
+        every = split_sentences(block.text) if aspect else []
+        if aspect and (said := [s for s in every if re.search(ASPECT_SENTENCE[aspect], s, re.I)]):
             # "what's the key insight behind X?": the sentence that gives it ("Our key insight
             # is that …"), from the paper on X, and the next one when it puts the insight to
             # use ("We use this fact to rewrite and augment existing suboptimal data, …")
-            block = sources[0]
             quoted = [said[0]]
-            following = split_sentences(block.text)
-            at = following.index(said[0])
-            if (at + 1 < len(following) and APPLIES.match(following[at + 1])
-                    and next_in(block.text, said[0], following[at + 1])):  # fmt: skip
-                quoted.append(following[at + 1])
+            at = every.index(said[0])
+            if at + 1 < len(every) and puts_to_use(block.text, said[0], every[at + 1]):
+                quoted.append(every[at + 1])
             text = " ".join(cite_sentence(readable(s), block.number) for s in quoted)
             yield f"{paper_label(block)}: {text}"
             return
