@@ -76,7 +76,10 @@ def turn_correct(turn: Any, answer: Answer, refused: bool, previous: Answer | No
     """A follow-up turn answered about the right paper, with its expected facts. `turn` is an
     `EvalTurn`: its gold papers, or what it refers to in the previous answer."""
     if not turn.answerable:
-        return refused
+        # A turn naming its paper asks for a detail the abstract does not give ("how many
+        # parameters does it have?"): saying so about that paper is as right as abstaining.
+        about_gold = not refused and first_cited(answer) in (turn.gold_paper_ids or [])
+        return refused or (about_gold and answer.unstated is not None)
     if refused:
         return False
     first = first_cited(answer)

@@ -26,3 +26,18 @@ def test_gold_that_leaves_the_previous_paper_out_asks_for_others() -> None:
     turn = EvalTurn(question="what else?", refers_to="previous", gold_paper_ids=["b", "c"])
     assert turn_correct(turn, _answer("b", "c"), False, _answer("a"))
     assert not turn_correct(turn, _answer("a", "b"), False, _answer("a"))
+
+
+def test_an_unanswerable_turn_about_a_paper_is_right_when_it_says_the_abstract_does_not_say() -> (
+    None
+):
+    # dev9: "how many parameters does it have?" after Dynalang: the honest answer names the
+    # paper and says its abstract does not give the figure; quoting something else is wrong.
+    turn = EvalTurn(question="how many parameters does it have?", refers_to="previous",
+                    gold_paper_ids=["a"], answerable=False)  # fmt: skip
+    honest = _answer("a").model_copy(update={"unstated": "how many parameters"})
+    assert turn_correct(turn, honest, False, _answer("a"))
+    assert turn_correct(turn, _answer(), True, _answer("a"))
+    assert not turn_correct(turn, _answer("a"), False, _answer("a"))
+    other = _answer("b").model_copy(update={"unstated": "how many parameters"})
+    assert not turn_correct(turn, other, False, _answer("a"))
