@@ -552,3 +552,28 @@ def test_affiliation_answers_use_display_names() -> None:
     text = _statistic(pf, question, route_question(question, Vocabulary())).answer
     assert "UC Berkeley (8)" in text and "Google DeepMind" in text, text
     assert "eth-zurich" not in text and "ETH Zurich" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("What's Geoffrey Hinton's h-index?", "Geoffrey Hinton"),  # dev9: got Anca Dragan's
+        ("How many citations does Sergey Levine have?", "Sergey Levine"),  # a co-author
+        ("What's the h-index of Stuart Russell?", "Stuart Russell"),
+    ],
+)
+def test_someone_elses_figures_are_not_the_profile_owners(
+    extractive_bot: QABot, question: str, person: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.abstained, answer.answer
+    assert f"does not give {person}'s figures" in answer.answer
+    assert "117" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["What is Anca Dragan's h-index?", "How many citations does Anca have?"]
+)
+def test_the_owners_figures_by_name(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained and "h-index of 117" in answer.answer, answer.answer

@@ -10,12 +10,14 @@ from collections import Counter
 from collections.abc import Callable
 from typing import ClassVar
 
+from qabot.answering.framing import ASKING, FUNCTION_WORDS
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import StatisticShape
 from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
 from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
 from qabot.domain.taxonomy import affiliation_matches, affiliation_name, category_title
+from qabot.index.lexical import tokenize
 from qabot.portfolio.statistics import JSONL_SOURCE, Portfolio, when_published, year_rows
 
 MAX_LISTED = 60  # longer lists are cut (and say so); counts stay exact
@@ -205,6 +207,32 @@ class Facts:
         return f"These counts are exact: {lists} complete."
 
 
+# Whose figures a question asks for: "Geoffrey Hinton's h-index", "the citations of Yann
+# LeCun", "how many citations does Yann LeCun have?" (a capitalised name of two to four words)
+_PERSON = r"([A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3})"
+_WHOSE_FIGURES = re.compile(
+    rf"{_PERSON}(?:'s|’s)\s+(?:h-?index|citations?|citation count|novelty|ai score)\b|"
+    rf"\b(?:h-?index|citations?|citation count)\s+(?:of|for)\s+{_PERSON}|"
+    rf"\b(?:does|has|did)\s+{_PERSON}\s+(?:have|get|got|received)\b"
+)
+
+
+def _someone_else(question: str, route: Route, pf: Portfolio) -> str | None:
+    """The person a figures question names when no indexed profile is theirs (the figures
+    are the profile owner's; a co-author's or a stranger's are not in the portfolio)."""
+    named = route.author_query if route.filters.author else None
+    if named is None and (match := _WHOSE_FIGURES.search(question)):
+        words = next(g for g in match.groups() if g).split()
+        # "What's Anca Dragan's h-index?": a capitalised asking word opens no name
+        while words and set(tokenize([words[0]])[0]) <= ASKING | FUNCTION_WORDS:
+            words = words[1:]
+        named = " ".join(words) if len(words) >= 2 else None
+    if named is None:
+        return None
+    owners = {name_key(p.name) for p in pf.profiles}
+    return None if name_key(named) in owners else named
+
+
 class Figures(StatisticShape):
     name: ClassVar[str] = "figures"
     description: ClassVar[str] = "the profile's own figures: h-index, citations, stated paper count"
@@ -216,6 +244,13 @@ class Figures(StatisticShape):
     )
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        other = _someone_else(question, route, facts.pf)
+        if other is not None:  # "What's Geoffrey Hinton's h-index?" is not the owner's
+            owners = " and ".join(f"{p.name}'s" for p in facts.pf.profiles)
+            text = f"The portfolio does not give {other}'s figures" + (
+                f": the profile figures it has are {owners}." if owners else "."
+            )
+            return facts.cite(question, text, []).model_copy(update={"abstained": True})
         if not facts.pf.profiles:
             return facts.cite(
                 question,
