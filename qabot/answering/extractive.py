@@ -44,6 +44,23 @@ _GENERIC = set(
     )[0]
 )
 MAX_SENTENCES = 3
+# The question asks what a described thing is called: "I remember an agent that uses diverse
+# language to predict the future, what was it?", "… what's it called?", "what was the name of
+# the agent that …?"
+ASKS_NAME = re.compile(
+    r"\bwhat(?:'s|’s| is| was| were) (?:it|that|this|they|its name|their name|the name)(?: called)?\s*\??$|"
+    r"\bwhat(?:'s|’s| is| was| were) (?:it|that|this|they|(?:the|their|its) [\w-]+(?: [\w-]+)?) called\b|"
+    r"\b(?:what(?:'s|’s| is| was)|do you know|tell me) the name of\b|\bwhat was (?:it|that) (?:again|now)\b",
+    re.I,
+)
+# A sentence that gives a thing its name: "We instantiate this in Dynalang, an agent …", "we
+# introduce AssistanceZero", "a method we call CoS", "… , called SiLVR, …"
+_NAMING = re.compile(
+    r"\b(?i:we (?:introduce|present|propose|develop|release|build|instantiate (?:this|it|these ideas) in)|"
+    r"introducing|(?:we |which we )(?:call|name|dub|term)|called|named|dubbed|termed)\s+"
+    r"(?:(?i:a|an|the|our|this|it|them)\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    r"[A-Z][\w-]*(?=[\s,.:;()]|$)",
+)
 SURVEY_PAGE = 10  # entries a survey shows in full; the rest are listed by title
 THEMES_FROM = 6  # more entries than this are grouped under theme headings
 
@@ -157,6 +174,14 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     if asks_gist(question):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
         return contributions(top, said)
+    naming = naming_sentence(top) if ASKS_NAME.search(question) else None
+    if naming is not None:
+        # "… what was it?": the sentence that names it, then the one that matches the
+        # description the question gave (when that is another), in the abstract's order
+        matching = best_sentence(ASKS_NAME.sub("", question), top)
+        chosen = [s for s in split_sentences(top.text) if s in (naming, matching)]
+        return [("" if i else f"{paper_label(top)}: ") + cite_sentence(readable(s), top.number)
+                for i, s in enumerate(chosen)]  # fmt: skip
     # A quoted title picked the paper already; the rest of the question is what is asked.
     asked = _QUOTED_TITLE.sub(" ", question) if _asked_of_paper(question) else question
     wanted = _content(asked)
@@ -217,6 +242,12 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         seen.add(block.number)
         out.append(prefix + cite_sentence(readable(sentence), block.number))
     return out
+
+
+def naming_sentence(block: SourceBlock) -> str | None:
+    """The first sentence of the abstract that names what the paper introduces ("We
+    instantiate this in Dynalang, …"), if one does."""
+    return next((s for s in split_sentences(block.text) if _NAMING.search(s)), None)
 
 
 def next_in(text: str, sentence: str, following: str) -> bool:

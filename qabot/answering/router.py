@@ -240,6 +240,10 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(r"\b(?:(?:can|could|would|do) you )?recommend(?= (?:me |us )?(?:some |a few |any |"
                   r"her |his |their |good )?(?:[\w-]+ )?(?:papers|reading|readings|work|publications)\b)",
                   " ", text, flags=re.I)  # fmt: skip
+    # "can you recommend something on X?", "recommend me a paper on X": the asking, not X
+    text = re.sub(r"^\W*(?:please |so,? )?(?:(?:can|could|would) you (?:please )?)?(?:recommend|suggest)"
+                  r"(?: (?:me|us))?(?: (?:something|anything|a paper|one|a few|some|papers|reading))?\b",
+                  " ", text, flags=re.I)  # fmt: skip
     words = re.findall(r"[\w'’.-]*\w", text)
     # Function words and the asking words too: "AGI safety governance — what should I read?"
     # searched for "AGI safety governance should", and "should" ranked papers that use it.

@@ -2085,3 +2085,69 @@ def test_what_a_model_is_meant_for_is_what_it_provides(extractive_bot: QABot) ->
     # (a plural subject: "provide", not "provides")
     answer = extractive_bot.ask("what are gemini 2.0 flash and flash-lite meant for?")
     assert "high performance at low latency and cost" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can you recommend something on reinforcement learning from human feedback?",
+        "recommend me a paper on RLHF",
+        "could you suggest some reading on learning from human feedback?",
+    ],
+)
+def test_asking_for_a_recommendation_gets_the_reading_list(
+    extractive_bot: QABot, question: str
+) -> None:
+    # dev9: answered as a focused question about "recommend something on …", which searched
+    # "recommend" too and led with a paper on influencing human behaviour
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey", answer.answer
+    titles = _titles(answer)
+    assert (
+        "Open Problems and Fundamental Limitations of Reinforcement Learning from Human "
+        "Feedback" in titles
+    ), answer.answer
+    assert len(titles) >= 3, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("Can you recommend something on offline RL?", "offline RL"),
+     ("recommend me a paper on recommender systems", "recommender systems"),
+     ("Could you suggest some work on reward hacking?", "reward hacking")],
+)  # fmt: skip
+def test_recommend_is_not_the_topic_it_asks_for(question: str, topic: str) -> None:
+    from qabot.answering.router import topic_query
+
+    assert topic_query(question, None) == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I remember an agent that uses diverse language to predict the future, what was it?",
+        "There was a paper about an agent that uses diverse language to predict the future. "
+        "What's it called?",
+        "what was the name of the agent that learns a multimodal world model from language?",
+    ],
+)
+def test_asking_what_a_described_thing_is_called_quotes_the_sentence_that_names_it(
+    extractive_bot: QABot, question: str
+) -> None:
+    # dev9: the answer quoted the description back ("agents should interpret such diverse
+    # language …") and never said "Dynalang", the name asked for
+    answer = extractive_bot.ask(question)
+    assert answer.citations[0].title == "Learning to Model the World with Language"
+    assert "We instantiate this in Dynalang, an agent that" in answer.answer, answer.answer
+
+
+def test_a_name_introduced_nowhere_leaves_the_answer_as_it_was() -> None:
+    from qabot.answering.extractive import naming_sentence
+    from qabot.answering.sources import SourceBlock
+
+    block = SourceBlock(number=1, paper_id="p", title="T", year=2024, authors="A",
+                        text="We study how people learn. Our results show a gap.")  # fmt: skip
+    assert naming_sentence(block) is None
+    named = SourceBlock(number=1, paper_id="p", title="T", year=2024, authors="A",
+                        text="We study X. We introduce CoS, a method. It works.")  # fmt: skip
+    assert naming_sentence(named) == "We introduce CoS, a method."

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from qabot.answering.extractive import names_a_paper, stream_extractive
+from qabot.answering.extractive import ASKS_NAME, names_a_paper, stream_extractive
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
@@ -66,9 +66,14 @@ class Focused(TextShape):
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, named = named_first(state, hits, ctx)
-        if hits and (len(state.filters.paper_ids or ()) == 1 or names_a_paper(state.standalone)):
+        if hits and (
+            len(state.filters.paper_ids or ()) == 1
+            or names_a_paper(state.standalone)
+            or ASKS_NAME.search(state.standalone)
+        ):
             # About one paper ("tell me more about it", "did they test it with people?",
-            # "what did the AssistanceZero human study find?"): the answer may be anywhere in
+            # "what did the AssistanceZero human study find?", "… what was it called?": the
+            # answer (or the sentence that names it) may be anywhere in
             # its abstract, not only in the passages search picked.
             hits = [with_abstract(hits[0], ctx), *hits[1:]]
         if named is not None or not self.lists_others or not hits:

