@@ -237,6 +237,10 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(r"(?<=\w)-(?:related|focused|oriented|ish)\b", "", text,
                   flags=re.I)  # fmt: skip
     text = re.sub(r"\btake on\b", " ", text, flags=re.I)
+    # "any other papers on red-teaming like that?": what it is like is the last answer's
+    text = re.sub(
+        r"\b(?:just |something )?like (?:that|this|it|those|these)\b", " ", text, flags=re.I
+    )
     text = re.sub(r"\b(?:(?:can|could|would|do) you )?recommend(?= (?:me |us )?(?:some |a few |any |"
                   r"her |his |their |good )?(?:[\w-]+ )?(?:papers|reading|readings|work|publications)\b)",
                   " ", text, flags=re.I)  # fmt: skip

@@ -2114,7 +2114,9 @@ def test_asking_for_a_recommendation_gets_the_reading_list(
     ("question", "topic"),
     [("Can you recommend something on offline RL?", "offline RL"),
      ("recommend me a paper on recommender systems", "recommender systems"),
-     ("Could you suggest some work on reward hacking?", "reward hacking")],
+     ("Could you suggest some work on reward hacking?", "reward hacking"),
+     ("any other papers on red-teaming or safety evaluation like that?",
+      "red-teaming safety evaluation")],
 )  # fmt: skip
 def test_recommend_is_not_the_topic_it_asks_for(question: str, topic: str) -> None:
     from qabot.answering.router import topic_query
@@ -2151,3 +2153,34 @@ def test_a_name_introduced_nowhere_leaves_the_answer_as_it_was() -> None:
     named = SourceBlock(number=1, paper_id="p", title="T", year=2024, authors="A",
                         text="We study X. We introduce CoS, a method. It works.")  # fmt: skip
     assert naming_sentence(named) == "We introduce CoS, a method."
+
+
+def test_the_x_method_is_defined_by_the_sentence_that_names_x(extractive_bot: QABot) -> None:
+    # dev9: "the Empower method" matched no sentence by its whole name, and the answer missed
+    # "We propose a new approach … based on maximizing the human's empowerment", which the
+    # sentence naming "Our empowerment-maximizing method, Empower" refers back to
+    answer = extractive_bot.ask("What is the Empower method?")
+    assert "based on maximizing the human's empowerment" in answer.answer, answer.answer
+    assert "Our empowerment-maximizing method, Empower" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("How many models are ranked on the FACTS Leaderboard?", None),
+        ("how many sub-leaderboards does FACTS have?", "four distinct sub-leaderboards"),
+        ("How many MDPs are in BRIDGE?", "155 deterministic MDPs"),
+        # a size is what the dataset holds, counted: not a "how many" of another thing
+        ("How big is the MessySurfaces dataset?", "70 real-world surfaces"),
+    ],
+)
+def test_a_number_that_counts_something_else_is_not_the_count_asked_for(
+    extractive_bot: QABot, question: str, stated: str | None
+) -> None:
+    # dev9: "aggregating the performance of models on four distinct sub-leaderboards" was
+    # quoted as the number of models
+    answer = extractive_bot.ask(question)
+    if stated is None:
+        assert answer.unstated == "how many models", answer.answer
+    else:
+        assert answer.unstated is None and stated in answer.answer, answer.answer

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from qabot.answering.state import AnswerState
 
 
+# What a named thing is called as a kind ("the ARCA algorithm", "the BRIDGE dataset")
+_KIND_OF_THING = (r"(?:method|algorithm|framework|model|approach|agent|dataset|benchmark|system|"
+                  r"technique|objective|architecture|environment)s?")  # fmt: skip
+
+
 def defining_sentence(term: str, block: SourceBlock) -> str | None:
     """The sentence of `block` that says what `term` is: it names the term (or all of its
     words), best with a definition's wording ("X is", "X, a …", "we introduce X", "X extends")."""
@@ -43,6 +48,9 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
     `defining_sentence`); a second one only when it names the term itself."""
     # "Context Steering (CoS)": either name, the long one or its acronym ("CoS computes …").
     names = [n.strip() for n in re.split(r"\s*[()]\s*", term) if n.strip()] or [term]
+    # "the Empower method": the abstract names it "Empower" ("Our … method, Empower, …")
+    if kind := re.fullmatch(rf"(?P<name>.*[A-Z].*?)\s+{_KIND_OF_THING}", names[0]):
+        names.append(kind["name"])
     words = set(tokenize([names[0]])[0])
     name = "(?:" + "|".join(re.escape(n.lower()) for n in names) + ")s?"  # "world models are …"
     scored = []

@@ -299,16 +299,28 @@ def _heads(phrase: str) -> set[str]:
     return {t for f in forms for t in tokenize([f])[0]} | set(tokenize([synonyms])[0]) | acronyms
 
 
-def _offsets(sentence: str, heads: set[str]) -> list[tuple[int, bool]]:
+def _offsets(sentence: str, heads: set[str], how_many: bool = False) -> list[tuple[int, bool]]:
     """Where the counts stand from the head words, in words (negative: before), each with
     whether it is written in digits ("10M", not "millions"); enumerators ("(1)") are not
-    counts."""
+    counts, nor, for "how many …", a count of something else (`_counts_another`)."""
     words = re.findall(r"[\w^.'%-]+", _ENUMERATOR.sub(" ", sentence))
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     # A count, not a compound ("two-player", "3D"): the number stands as its own word.
     numbered = [i for i, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,;:"))
-                and not _model_size_label(words, i, at)]  # fmt: skip
+                and not _model_size_label(words, i, at)
+                and not (how_many and _counts_another(words, i, at))]  # fmt: skip
     return [(j - i, any(c.isdigit() for c in words[j])) for i in at for j in numbered]
+
+
+def _counts_another(words: list[str], j: int, heads_at: list[int]) -> bool:
+    """`words[j]` counts something other than the head: a plural noun follows it within three
+    words and the head does not ("the performance of models on four distinct
+    sub-leaderboards" gives no number of models; but "how big is the dataset?" is answered by
+    "a dataset of 70 real-world surfaces")."""
+    after = range(j + 1, min(j + 4, len(words)))
+    if any(k in heads_at for k in after):
+        return False
+    return any(re.fullmatch(r"[a-z][\w-]*[^s'\W]s", words[k].strip(".,;:")) for k in after)
 
 
 def _model_size_label(words: list[str], j: int, heads_at: list[int]) -> bool:
@@ -344,7 +356,7 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
                 and re.search(r"\b\d+(?:\.\d+)?[BMKT]\b", sentence)):  # fmt: skip
             return 1.25  # "which model sizes?": "Gemma 2 2B and 9B"
         # A number within 8 words of a head word …
-        offsets = _offsets(sentence, heads) if heads else []
+        offsets = _offsets(sentence, heads, what.clause.startswith("how many")) if heads else []
         if not any(abs(d) <= 8 for d, _ in offsets):
             return 0.0
         # … and a count bound to the thing counted ("an 18-person user study", "19 Letterboxd
