@@ -219,6 +219,13 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
              and next_in(top.text, best[3], s[3])]  # fmt: skip
     if after and after[0][3] not in {c[3] for c in chosen}:
         chosen.append(after[0])
+    # "what did they find about self-play agents?": "We evaluate the performance of agents
+    # trained via self-play …" says what was tested; the next sentence says what was found.
+    if _FINDING_ASKED.search(question):
+        tested = [c for c in chosen if c[4] is top and _EVALUATES.search(c[3])]
+        found = [s for c in tested for s in first if s[2] == c[2] + 1
+                 and not _EVALUATES.search(s[3]) and next_in(top.text, c[3], s[3])]  # fmt: skip
+        chosen += [s for s in found[:1] if s[3] not in {c[3] for c in chosen}]
     # "we outline two lines of defense." is answered by the sentences that list them
     # ("First, model-level mitigations …", "Second, …")
     # (the items that follow it in the abstract, one after another, each once)
@@ -269,9 +276,20 @@ _SETUP = re.compile(
 _ANNOUNCES = re.compile(
     r"\b(?:the following|two|three|four|five|several)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*[.:]$", re.I
 )
+# The question asks what a paper found, and a sentence says what it tested (its finding is
+# what follows)
+_FINDING_ASKED = re.compile(r"\b(?:find|found|findings?|show|showed|shown|results?|conclude[ds]?|"
+                            r"conclusions?|learn(?:ed|t)?|discover(?:ed|y)?)\b", re.I)  # fmt: skip
+_EVALUATES = re.compile(r"\bwe (?:evaluate|test|compare|measure|assess|examine|benchmark)\b", re.I)
 _ENUMERATES = re.compile(r"(?:first|second|third|fourth|the first|the second)\b", re.I)
 
 
+# A sentence that opens by pointing back at the one before it
+_LEANS_BACK = re.compile(
+    r"(?:when|if|since|because|as|given|under) (?:this|these|that|those|so)\b|"
+    r"(?:this|these|such|it)\s+(?!(?:work|paper|study|article|report|thesis|chapter|abstract)\b)\w+",
+    re.I,
+)
 _OURS = re.compile(
     r"\bour (?:[\w-]+ ){0,2}(?:method|approach|algorithm|model|framework|agent)\b", re.I
 )
@@ -311,6 +329,8 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
     ] or split_sentences(block.text)
     saying = [s for s in sentences
               if _CONTRIBUTION.search(s) or _OURS.search(s) or _GIST.search(s)]  # fmt: skip
+    # … that read on their own: not "When this is true, we find …", "This can explain …"
+    saying = [s for s in saying if not _LEANS_BACK.match(s)] or saying
     if len(saying) < 2:  # then the sentences that follow its first contribution, in order
         start = sentences.index(saying[0]) if saying else 0
         saying = sentences[start : start + 2] if len(sentences) > start + 1 else sentences

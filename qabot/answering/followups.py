@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
@@ -182,6 +182,23 @@ def _text_papers(text: str, papers: Sequence[Paper]) -> list[Paper]:
     return []
 
 
+# A side of a comparison that is the last answer's paper: "how does it compare to FlexiBiT?"
+_IT_SIDE = re.compile(
+    r"(?:it|this|that|they|them|(?:this|that|the same) (?:one|paper|work|study|method|approach)|"
+    r"(?:the )?(?:last|previous) (?:one|paper))",
+    re.I,
+)
+
+
+def comparing_it(follow: FollowUp, sides: list[str]) -> tuple[FollowUp, list[str]]:
+    """A comparison with the last answer's paper as one side ("is it related to the FlexiBiT
+    paper?"): that side is the paper's title, and the comparison is not limited to it."""
+    if follow.title is None or not any(_IT_SIDE.fullmatch(s.strip()) for s in sides):
+        return follow, sides
+    named = [follow.title if _IT_SIDE.fullmatch(s.strip()) else s for s in sides]
+    return replace(follow, paper_ids=None), named
+
+
 def resolve_follow_up(
     question: str,
     history: list[dict[str, Any]] | None,
@@ -267,7 +284,10 @@ _LATER = (
     r"analys[ie]s|study|studies|surveys?|questionnaires?|interviews?|evaluations?|results?)\b)|"
     # "and the follow-up on stochastic environments, what algorithm did that one introduce?"
     r"\bthe\s+follow[- ]?up(?:\s+(?:paper|work))?\s+(?=(?:on|about|with|in|that|which)\b)|"
-    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?)\b"
+    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?)\b|"
+    # "did they follow up on stochastic environments?" (tests/data/blind/dev5.jsonl)
+    r"\b(?:did|do|does|have|has)\s+(?:they|she|he|the (?:group|lab|team|authors?))\s+(?:ever\s+|later\s+)?"
+    r"follow(?:ed)?[- ]?up\s+(?:on|with)\b"
 )
 
 # "What else did they do on this?", "any other papers like it?", "anything similar?": papers
@@ -286,7 +306,7 @@ _OTHERS = re.compile(
 )
 # … and what such a question says besides asking for more ("on this", "like that one").
 _OTHERS_WORDS = set(tokenize(["else other others another similar like related more this that it "
-                              "same topic subject line kind sort ones follow up later "
+                              "same topic subject line kind sort ones follow followed up later "
                               "subsequent newer too also"])[0])  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
-from qabot.answering.followups import last_answer, resolve_follow_up, started_afresh
+from qabot.answering.followups import comparing_it, last_answer, resolve_follow_up, started_afresh
 from qabot.answering.framing import respell_asking
 from qabot.answering.llm import Deadline
 from qabot.answering.route import Route
@@ -99,6 +99,9 @@ def answer_stream(
         resolve_follow_up(text, turns, snapshot.papers, snapshot.paper_index) if turns else None
     )
     route = live.route(follow.route_text if follow else text, budget)  # already cleaned
+    if follow and route.sides:  # "how does it compare to FlexiBiT?": it is the last paper
+        follow, sides = comparing_it(follow, route.sides)
+        route = route.model_copy(update={"sides": sides})
     # Filters the caller set win over those the router read from the question.
     merged = {**route.filters.model_dump(exclude_none=True), **given}
     if follow and follow.paper_ids is not None and "paper_ids" not in given:

@@ -77,6 +77,12 @@ _SAME = re.compile(
     re.I,
 )
 _SIDES.append(_SAME)
+# "is UniMASK related to the FlexiBiT paper?", "how is X connected to Y?"
+_SIDES.append(re.compile(
+    r"^(?:so,? )?(?:how )?(?:is|are|was|were)\s+(?!there\b|any\w*\b|some\w*\b|(?:an?\s+|the\s+)?papers?\b)"
+    r"(?P<a>.+?)\s+(?:related|connected|linked)\s+(?:to|with)\s+(?P<b>.+)",
+    re.I,
+))  # fmt: skip
 _A_NAME = re.compile(r"(?=\S*[A-Z0-9])[\w.+-]+(?:\s[\w.+-]+){0,2}")
 # One paper named by what it contrasts: "what's the partial return vs regret paper?"
 _ONE_PAPER = re.compile(

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from qabot.answering.state import AnswerState
 
 
+DEFINING_SOURCES = 3  # the sources a definition looks for its defining sentence in
 # What a named thing is called as a kind ("the ARCA algorithm", "the BRIDGE dataset")
 _KIND_OF_THING = (r"(?:method|algorithm|framework|model|approach|agent|dataset|benchmark|system|"
                   r"technique|objective|architecture|environment)s?")  # fmt: skip
@@ -196,8 +197,10 @@ class Definition(TextShape):
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, _ = named_first(state, hits, ctx)
-        # The defining sentence may sit outside the passages search picked: the whole abstract.
-        hits = [with_abstract(h, ctx) for h in hits[:1]] + hits[1:]
+        # The defining sentence may sit outside the passages search picked: the whole abstract,
+        # of each source the answer looks for it in ("this trilemma thing": the paper that
+        # says what the trilemma is came second, with the passage after the one that does).
+        hits = [with_abstract(h, ctx) for h in hits[:DEFINING_SOURCES]] + hits[DEFINING_SOURCES:]
         return Retrieved(hits=hits, candidates=hits)
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
@@ -219,7 +222,7 @@ class Definition(TextShape):
             return
         # The source that defines the term; the top one (the paper that introduces it, or the
         # best match) when none says it in a sentence of its own.
-        for block in sources[:3]:
+        for block in sources[:DEFINING_SOURCES]:
             # "What is GRIF?": the name its title's initials make, said in the title's words
             spelled = (block.title.split(":")[0]
                        if term.strip(" ?") == title_acronym(block.title) else term)  # fmt: skip

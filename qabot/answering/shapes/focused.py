@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from qabot.answering.extractive import ASKS_NAME, names_a_paper, stream_extractive
+from qabot.answering.extractive import ASKS_NAME, contributions, names_a_paper, stream_extractive
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
@@ -54,6 +54,12 @@ def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
     return [named, *rest][: max(len(hits), 1)], named
 
 
+def _like_those(state: AnswerState) -> bool:
+    """Another paper with no subject of its own ("is there a follow-up paper?"): searched for
+    by the last answer's titles, those papers left out."""
+    return bool(state.filters.exclude_ids) and state.query is None
+
+
 class Focused(TextShape):
     name: ClassVar[str] = "focused"
     description: ClassVar[str] = "one thing in depth ('what is X?')"
@@ -70,11 +76,13 @@ class Focused(TextShape):
             len(state.filters.paper_ids or ()) == 1
             or names_a_paper(state.standalone)
             or ASKS_NAME.search(state.standalone)
+            or _like_those(state)
         ):
             # About one paper ("tell me more about it", "did they test it with people?",
-            # "what did the AssistanceZero human study find?", "… what was it called?": the
-            # answer (or the sentence that names it) may be anywhere in
-            # its abstract, not only in the passages search picked.
+            # "what did the AssistanceZero human study find?", "… what was it called?", "is
+            # there a follow-up paper?"): the answer (or the sentence that names it, or what
+            # it contributes) may be anywhere in its abstract, not only in the passages
+            # search picked.
             hits = [with_abstract(hits[0], ctx), *hits[1:]]
         if named is not None or not self.lists_others or not hits:
             return Retrieved(hits=hits, candidates=hits)
@@ -84,4 +92,10 @@ class Focused(TextShape):
         return Retrieved(hits=hits + extra, candidates=hits, also=[h.paper_id for h in relevant])
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
+        if sources and _like_those(state):
+            # "is there a follow-up paper?": another paper, searched for by the last answer's
+            # titles; their words are no question to match its sentences to (they matched
+            # "github.com/…/effective-horizon"): what that paper contributes.
+            yield " ".join(contributions(sources[0]))
+            return
         yield from stream_extractive(state.standalone, sources, said=state.said)

@@ -110,6 +110,9 @@ def defined_term(question: str) -> str | None:
     term = re.sub(r"\s+(?:actually|really|even|exactly)$", "", term, flags=re.I)
     term = re.split(r"\s+in (?:the|this|that|their|her)\b", term)[0]
     term = re.sub(r"^(?:the|a|an)\s+", "", term, flags=re.I)
+    # "the Kalamang thing", "this trilemma stuff": a placeholder for what the term is
+    term = re.sub(r"^(?:this|that)\s+(?=\S+\s+(?:thing|stuff|business)$)", "", term, flags=re.I)
+    term = re.sub(r"(?<=\S)\s+(?:thing|stuff|business)$", "", term, flags=re.I)
     if aspect := _ASPECT.match(term):  # "the key insight behind X": X
         term = aspect["of"] or aspect["x"]
     return term or None
