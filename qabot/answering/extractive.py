@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from qabot.answering.framing import FUNCTION_WORDS, QUESTION_WORDS
+from qabot.answering.framing import ASKING, FUNCTION_WORDS, QUESTION_WORDS
 from qabot.answering.prompts import MISSING_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
@@ -184,7 +184,10 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
                 for i, s in enumerate(chosen)]  # fmt: skip
     # A quoted title picked the paper already; the rest of the question is what is asked.
     asked = _QUOTED_TITLE.sub(" ", question) if _asked_of_paper(question) else question
-    wanted = _content(asked)
+    # How it asks ("what do they …") is no word a sentence must share: counted, it held every
+    # sentence's share below the bar a second one must clear ("what do they recommend?" has
+    # two sentences that recommend, each with a third of {what, do, recommend})
+    wanted = _content(asked) - ASKING or _content(asked)
     wider = _wanted(asked)
     phrases = _phrases(asked)
     scored: list[tuple[float, float, int, str, SourceBlock]] = []

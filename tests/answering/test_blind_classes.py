@@ -2243,3 +2243,12 @@ def test_the_x_thing_asks_what_x_is(extractive_bot: QABot, question: str, said: 
     # second in search, and only the first source was read whole
     answer = extractive_bot.ask(question)
     assert said in answer.answer, answer.answer
+
+
+def test_how_a_question_asks_is_no_word_the_sentences_must_share(extractive_bot: QABot) -> None:
+    # dev6: "what do they recommend?" quoted one of the two sentences that recommend: "what"
+    # and "do" counted as words to match, and held the second below the bar
+    _, after = _chain(extractive_bot, ["Is there a paper on monitoring chains of thought?",
+                                       "what do they recommend?"])  # fmt: skip
+    assert "we recommend further research into CoT monitorability" in after.answer, after.answer
+    assert "consider the impact of development decisions" in after.answer, after.answer
