@@ -27,7 +27,14 @@ WHO = re.compile(
     r"authors?\b|written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
     re.I,
 )
-WHEN = re.compile(r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b", re.I)
+WHEN = re.compile(
+    r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b"
+    # … not "when is it fine?", "when does it work?": under what conditions
+    r"(?!\s+(?:it|that|this|they|the \w+|“[^”]+”)\s+(?:fine|ok|okay|enough|true|false|safe|good|bad|better|worse|"
+    r"possible|useful|helpful|needed|necessary|appropriate|robust|accurate|reliable|valid|"
+    r"the case|a problem|an issue|harmful|dangerous|effective)\b)",
+    re.I,
+)
 _CONTRIBUTION = re.compile(
     r"\bwe (propose|introduce|present|show|find|develop|study|formali[sz]e|argue|demonstrate)",
     re.I,

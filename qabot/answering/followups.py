@@ -88,7 +88,7 @@ _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
     r"earlier|earliest) one\b|"
     # "and the newer gemini report, …" (a comparative: "the latest paper on X" asks the portfolio)
-    r"\b(?:the|that) (?P<than>newer|older|more recent|earlier|later) (?:[\w-]+ )?(?:paper|report|work)\b"
+    r"\b(?:the|that) (?P<than>newer|older|more recent|earlier|later) (?:(?P<kind>[\w-]+) )?(?:paper|report|work)\b"
     r"(?!\s+(?:on|about|in|from|by)\b)",
     re.I,
 )
@@ -223,6 +223,9 @@ def resolve_follow_up(
         listed = _last_list(history, papers, index)
         if dated is not None:
             paper = _dated_paper(dated["when"] or dated["than"], listed)
+            if paper is None and dated["kind"] and len(listed) == 1:
+                # "and the newer gemini report, …" after one paper: the next Gemini report
+                paper = _dated_sibling(dated["than"], dated["kind"], listed[0], papers)
         else:
             paper = _described_paper(described["desc"], listed)
         if paper is not None:
@@ -497,6 +500,22 @@ def _dated_paper(when: str, listed: Sequence[Paper]) -> Paper | None:
     return first
 
 
+def _dated_sibling(when: str, kind: str, last: Paper, papers: Sequence[Paper]) -> Paper | None:
+    """The paper nearest in date after (or before) `last` whose title names `kind` ("the
+    newer gemini report" after Gemini 1.5: Gemini 2.5); None when no title does."""
+    newer = when.lower() in {"newer", "later", "more recent"}
+
+    def key(p: Paper) -> tuple[int, str]:
+        return (p.year or 0, p.date.isoformat() if p.date else "")
+
+    named = [p for p in papers if p.paper_id != last.paper_id and p.year is not None
+             and re.search(rf"(?<!\w){re.escape(kind)}(?!\w)", p.title, re.I)
+             and (key(p) > key(last) if newer else key(p) < key(last))]  # fmt: skip
+    if last.year is None or not named:
+        return None
+    return min(named, key=key) if newer else max(named, key=key)
+
+
 def beyond_the_list(reference: str, listed: int) -> str:
     """What a reference past the end of the last answer's list is told."""
     which = "it (1)" if listed == 1 else f"one of them (1-{listed})"
@@ -560,6 +579,7 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         and (
             _THEY.search(question) is not None
             or (detail is not None and not set(tokenize([detail.phrase])[0]) <= FRAME)
+            or _IN_A_STUDY.search(question) is not None
         )
     )
     listed = previous_papers([last], papers, index)
@@ -598,6 +618,12 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
                     question=" ".join(written.split()), route_text=question)  # fmt: skip
 
 
+# Who takes part in a study: "how many people?" after a paper asks about its study
+_IN_A_STUDY = re.compile(
+    r"\bhow many (?:people|persons|participants|users|humans|subjects|annotators|raters|volunteers|"
+    r"respondents)\b",
+    re.I,
+)
 # Words of a question about the whole portfolio or the researcher, not the last paper ("how
 # many papers did they write?", "which benchmarks are used across the portfolio?").
 _PORTFOLIO_WIDE = re.compile(

@@ -2252,3 +2252,50 @@ def test_how_a_question_asks_is_no_word_the_sentences_must_share(extractive_bot:
                                        "what do they recommend?"])  # fmt: skip
     assert "we recommend further research into CoT monitorability" in after.answer, after.answer
     assert "consider the impact of development decisions" in after.answer, after.answer
+
+
+def test_the_newer_report_after_one_paper_is_the_next_one_of_its_kind(
+    extractive_bot: QABot,
+) -> None:
+    # dev4: after one paper (no list to pick the newer from) it stayed on Gemini 1.5
+    _, after = _chain(extractive_bot, ["tell me about the gemini 1.5 report",
+                                       "and the newer gemini report, what models does it cover?"])  # fmt: skip
+    assert after.citations[0].title.startswith("Gemini 2.5"), after.answer
+
+
+def test_that_thing_about_a_passage_is_no_term_to_define(extractive_bot: QABot) -> None:
+    # dev4: "thing about translating a tiny language" was the term; the fallback sentence was
+    # matched on the words of the title the follow-up names the paper by
+    _, after = _chain(extractive_bot, ["tell me about the gemini 1.5 report",
+                                       "what was that thing about translating a tiny language?"])  # fmt: skip
+    assert "Kalamang" in after.answer, after.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "date"),
+    [("when is it fine?", False), ("when does it work well?", False),
+     ("when was it published?", True), ("when is it from?", True)],
+)  # fmt: skip
+def test_when_it_holds_is_no_date(question: str, date: bool) -> None:
+    # dev4: "ok and when is it fine?" was answered "… dates from 2022"
+    from qabot.answering.extractive import WHEN
+
+    assert bool(WHEN.search(question)) is date
+    assert bool(WHEN.search(question.replace("it", "“Some Title”", 1))) is date
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        ["What is Empower?", "how many people?"],
+        ["Which papers use empowerment for assistance?",
+         "the one with a user study - how many people?"],
+    ],
+)  # fmt: skip
+def test_how_many_people_after_a_paper_is_its_study_not_a_count_of_papers(
+    extractive_bot: QABot, chain: list[str]
+) -> None:
+    # dev5: read as a count of papers ("Indexed papers among the 1 paper of the previous
+    # answer: 1 of 1"), or, alone, as a question about the whole portfolio
+    *_, after = _chain(extractive_bot, chain)
+    assert "18-person user study" in after.answer, after.answer

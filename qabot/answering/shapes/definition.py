@@ -245,6 +245,7 @@ class Definition(TextShape):
                 # paper's title names it, no sentence does: what the paper contributes
                 yield " ".join(contributions(block))
                 return
-            sentences = [best_sentence(state.standalone, block)]
+            # (by what it asks, not by the words of the title a follow-up names it by)
+            sentences = [best_sentence(re.sub(r"“[^”]+”", " ", state.standalone), block)]
         text = " ".join(cite_sentence(readable(s), block.number) for s in sentences)
         yield f"{paper_label(block)}: {text}"

@@ -40,7 +40,8 @@ _QUANTITY = re.compile(
     # "how much better than baselines …": the comparison's words and what it is against
     r"(?:^(?:so,? |and ))?\bhow much (?P<cmp>better|worse|faster|slower|more|less|higher|lower)\s+than\s+"
     r"(?P<than>(?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:on|in|at|for|with|is|are|was|were|does|do|did)\b|\s*[?,]|$)|"
-    rf"\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)\s+{_VERB}\b|"
+    # (or at the end: "the one with a user study - how many people?")
+    rf"\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)(?:\s+{_VERB}\b|\s*\?+\s*$)|"
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"

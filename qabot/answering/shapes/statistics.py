@@ -474,7 +474,12 @@ class Count(StatisticShape):
     description: ClassVar[str] = "how many papers (match)"
     bare_categories: ClassVar[bool] = True
     lists_papers: ClassVar[bool] = True
-    pattern: ClassVar[re.Pattern[str]] = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
+    # … of papers, not of people in a study ("the one with a user study - how many people?")
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(?:how many|number of)\b(?!\s+(?:people|persons|participants|users|humans|subjects|"
+        r"annotators|raters|volunteers|respondents|players|teachers|students)\b)|\bcount\b",
+        re.I,
+    )
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         papers, total = facts.select(route), facts.total(route)

@@ -101,6 +101,10 @@ def defined_term(question: str) -> str | None:
         return quoted[1]
     if _NOT.search(q) or (term := _asked_x(q)) is None:
         return None
+    # "what was that thing about translating a tiny language?": a passage described, no term
+    if re.match(r"(?:(?:that|the|this) )?(?:thing|stuff|part|bit|bits)\s+(?:about|on|with|where|when)\b",
+                term, re.I):  # fmt: skip
+        return None
     if quoted := _QUOTED.search(term):  # "'safe shifts' in the recommender paper"
         return quoted[1]
     # "Empower, the LLM agent training method": what it is said to be is not its name;
