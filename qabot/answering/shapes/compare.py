@@ -78,11 +78,12 @@ _SAME = re.compile(
 )
 _SIDES.append(_SAME)
 # "is UniMASK related to the FlexiBiT paper?", "how is X connected to Y?"
-_SIDES.append(re.compile(
+_RELATED = re.compile(
     r"^(?:so,? )?(?:how )?(?:is|are|was|were)\s+(?!there\b|any\w*\b|some\w*\b|(?:an?\s+|the\s+)?papers?\b)"
     r"(?P<a>.+?)\s+(?:related|connected|linked)\s+(?:to|with)\s+(?P<b>.+)",
     re.I,
-))  # fmt: skip
+)  # fmt: skip
+_SIDES.append(_RELATED)
 _A_NAME = re.compile(r"(?=\S*[A-Z0-9])[\w.+-]+(?:\s[\w.+-]+){0,2}")
 # One paper named by what it contrasts: "what's the partial return vs regret paper?"
 _ONE_PAPER = re.compile(
@@ -113,8 +114,23 @@ def compare_sides(q: str) -> list[str]:
                        _TAIL.sub("", m[g].split("?")[0].strip()), flags=re.I)
                 for g in "ab"
             ]  # fmt: skip
-            if all(sides) and (pattern is not _SAME or all(_A_NAME.fullmatch(x) for x in sides)):
-                return sides
+            if not all(sides):
+                continue
+            if pattern is _SAME and not all(_A_NAME.fullmatch(x) for x in sides):
+                continue
+            # "is CTRL-Rec related to recommender systems?" asks how one paper is on a topic;
+            # "is it related to the FlexiBiT paper?" names two things to compare
+            if pattern is _RELATED and not (
+                _A_NAME.fullmatch(
+                    re.sub(r"\s+(?:paper|work|study|report)$", "", sides[1], flags=re.I)
+                )
+                and (
+                    _A_NAME.fullmatch(sides[0])
+                    or re.fullmatch(r"it|this|that|they", sides[0], re.I)
+                )
+            ):
+                continue
+            return sides
     return []
 
 
