@@ -24,7 +24,9 @@ WHO = re.compile(
     r"^(?!(?:which|what)\b[^?]*\b(?:is|are|was|were) \w+ an? (?:co-?)?authors? (?:on|of)\b).*?"
     r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed|led|"
     r"leads|headed|ran)\b|"
-    r"authors?\b|written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
+    # … not "what do the authors recommend?": the authors as the subject of what is asked
+    r"authors?\b(?!\s+(?:recommend|propose|suggest|argue|find|found|show|claim|say|conclude|use|"
+    r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define)\w*)|written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
     re.I,
 )
 WHEN = re.compile(
@@ -69,7 +71,7 @@ ASKS_NAME = re.compile(
 _NAMING = re.compile(
     r"\b(?i:we (?:introduce|present|propose|develop|release|build|instantiate (?:this|it|these ideas) in)|"
     r"introducing|(?:we |which we )(?:call|name|dub|term)|called|named|dubbed|termed)\s+"
-    r"(?:(?i:a|an|the|our|this|it|them)\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    r"(?:(?i:a|an|the|our|this|it|them)\s+)?(?:[a-z][\w-]*,?\s+){0,3}?"
     r"[A-Z][\w-]*(?=[\s,.:;()]|$)",
 )
 SURVEY_PAGE = 10  # entries a survey shows in full; the rest are listed by title
@@ -190,10 +192,10 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         return contributions(top, said)
     naming = naming_sentence(top) if ASKS_NAME.search(question) else None
     if naming is not None:
-        # "… what was it?": the sentence that names it, then the one that matches the
-        # description the question gave (when that is another), in the abstract's order
+        # "… what was it?": the sentence that names it first, then the one that matches the
+        # description the question gave (when that is another)
         matching = best_sentence(ASKS_NAME.sub("", question), top)
-        chosen = [s for s in split_sentences(top.text) if s in (naming, matching)]
+        chosen = [naming, *([matching] if matching != naming else [])]
         return [("" if i else f"{paper_label(top)}: ") + cite_sentence(readable(s), top.number)
                 for i, s in enumerate(chosen)]  # fmt: skip
     # A quoted title picked the paper already; the rest of the question is what is asked.

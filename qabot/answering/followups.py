@@ -87,6 +87,9 @@ _NOT_TAGS = re.compile(
 _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
     r"earlier|earliest) one\b|"
+    # "which one is the newest?", "which of those came out first?"
+    r"\bwhich (?:one|of (?:them|those|these))\s+(?:is|was|are|were)\s+(?:the\s+)?"
+    r"(?P<which>newest|latest|most recent|oldest|earliest)\b|"
     # "and the newer gemini report, …" (a comparative: "the latest paper on X" asks the portfolio)
     r"\b(?:the|that) (?P<than>newer|older|more recent|earlier|later) (?:(?P<kind>[\w-]+) )?(?:paper|report|work)\b"
     r"(?!\s+(?:on|about|in|from|by)\b)",
@@ -114,6 +117,8 @@ class FollowUp:
 
     # Not these: "what else did they do on this?" asks for papers besides the last answer's.
     exclude_ids: list[str] | None = None
+    # From this year on: "is there a follow-up?", "any later papers?" come after the last one
+    since: int | None = None
 
     def __post_init__(self) -> None:
         self.route_text = self.route_text or self.question
@@ -222,7 +227,7 @@ def resolve_follow_up(
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
-            paper = _dated_paper(dated["when"] or dated["than"], listed)
+            paper = _dated_paper(dated["when"] or dated["than"] or dated["which"], listed)
             if paper is None and dated["kind"] and len(listed) == 1:
                 # "and the newer gemini report, …" after one paper: the next Gemini report
                 paper = _dated_sibling(dated["than"], dated["kind"], listed[0], papers)
@@ -378,6 +383,10 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
     listed = previous_papers(history, papers, index)
     if not listed:
         return None
+    if _IT.search(question):
+        # "did they follow up on it?": on the paper the last answer was about; the others it
+        # listed ("Also in the portfolio: …") may be the follow-up
+        listed = listed[:1]
     own = set(tokenize([question])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
     # … searched for, and said, by their titles
     asked = (
@@ -385,8 +394,10 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
         if own
         else " and ".join(p.title for p in listed[:3])
     )
+    later = re.search(_LATER, question, re.I) is not None and listed[0].year is not None
     return FollowUp(paper_ids=None, question=asked, route_text=question,
-                    exclude_ids=[p.paper_id for p in listed])  # fmt: skip
+                    exclude_ids=[p.paper_id for p in listed],
+                    since=listed[0].year if later else None)  # fmt: skip
 
 
 def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:

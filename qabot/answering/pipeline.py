@@ -108,6 +108,8 @@ def answer_stream(
         merged["paper_ids"] = follow.paper_ids
     if follow and follow.exclude_ids and "exclude_ids" not in given:
         merged["exclude_ids"] = follow.exclude_ids
+    if follow and follow.since and "year_from" not in given:  # a follow-up comes after it
+        merged["year_from"] = max(follow.since, merged.get("year_from") or follow.since)
     chosen = Filters(**merged)
     shape = SHAPES[route.shape_name]
     if isinstance(shape, StatisticShape):

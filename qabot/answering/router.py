@@ -161,7 +161,8 @@ def _affiliation(q: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
 _NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}")
 # Phrases that make a capitalised name an author even when no paper lists it.
 # … but not "how does Context Steering work?", "does CoS work for …": a method that works.
-_AUTHOR_CUE = (r"(?:\bby|\bof|\bfrom|\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|"
+_AUTHOR_CUE = (r"(?:\bby|(?:papers?|works?|publications?|research|articles?|students?|group|lab) of|\bfrom|"
+               r"\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|"
                r"co-?author|papers?)|(?<!\bthe )(?<!\bdoes )(?<!\bdo )(?<!\bdid )(?<!\bwould )(?<!\bwill )"
                r"(?<!\bcan )\b{name}(?:'s|’s)?\s+work")  # fmt: skip
 
@@ -243,6 +244,8 @@ def topic_query(q: str, author: str | None) -> str:
     )
     text = re.sub(r"\b(?:(?:can|could|would|do) you )?recommend(?= (?:me |us )?(?:some |a few |any |"
                   r"her |his |their |good )?(?:[\w-]+ )?(?:papers|reading|readings|work|publications)\b)",
+                  " ", text, flags=re.I)  # fmt: skip
+    text = re.sub(r"\b(?:any|some|your|a) (?:reading )?(?:recommendations?|suggestions?)(?: (?:for|on) something)?\b",
                   " ", text, flags=re.I)  # fmt: skip
     # "can you recommend something on X?", "recommend me a paper on X": the asking, not X
     text = re.sub(r"^\W*(?:please |so,? )?(?:(?:can|could|would) you (?:please )?)?(?:recommend|suggest)"

@@ -48,7 +48,7 @@ _LEADING = re.compile(
     r"^(?:finally|additionally|moreover|furthermore|further|however|in addition|"
     r"in contrast|by contrast|instead|consequently|as a result|therefore|thus|hence|"
     r"to this end|to that end|to do so|to do this|to address (?:this|these|that|those)"
-    r"(?: \w+){0,3}|to (?:overcome|tackle|mitigate|solve|fill|bridge) (?:this|these|that|those)"
+    r"(?: \w+){0,3}|to (?:overcome|tackle|mitigate|solve|fill|bridge|combat|handle|remedy|resolve) (?:this|these|that|those)"
     r"(?: \w+){0,3}|motivated by (?:this|these)(?: \w+){0,2}|based on (?:this|these)(?: \w+){0,2}|"
     r"building on (?:this|these)(?: \w+){0,2}|specifically|importantly|crucially|notably|"
     r"surprisingly|interestingly|overall|first|second|third|then|next|lastly)\s*,\s+",

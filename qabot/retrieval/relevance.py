@@ -321,6 +321,13 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     whose title also mentions Gemma 2). The longest name that some hit introduces wins, but
     a title the question paraphrases ("the Overcooked human-AI coordination paper") beats a
     passage that only uses the name."""
+    # A whole title, unquoted ("Tell me about Learning to Assist Humans without Inferring
+    # Rewards"): that paper, not the one whose title opens with a name inside it
+    words = " ".join(re.findall(r"\w+", question.lower()))
+    for hit in hits:
+        title = " ".join(re.findall(r"\w+", hit.title.lower()))
+        if len(title.split()) >= 4 and f" {title} " in f" {words} ":
+            return hit
     names = names_in(question)
     # How surely each hit introduces each name, once: (level, -rank, hit).
     scores = {name: [(introduces(h, name), -i, h) for i, h in enumerate(hits)] for name in names}

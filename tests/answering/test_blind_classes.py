@@ -2341,3 +2341,64 @@ def test_tested_on_real_patients_quotes_what_it_was_tested_on(extractive_bot: QA
     _, after = _chain(extractive_bot, ["Have they done any work on brain stimulation?",
                                        "did they test it on real patients?"])  # fmt: skip
     assert "neurologically realistic model of an injured brain" in after.answer, after.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "shape", "said"),
+    [
+        ("How many papers are about RLHF?", "survey", "5 papers in the portfolio match"),
+        ("What is the main idea of Optimal Behavior Prior?", None, "Optimal Behavior Prior"),
+        ("What do the authors recommend frontier developers do?", None,
+         "we recommend that frontier model developers consider"),
+        ("Any recommendations on interpretability?", "survey", "Gemma Scope"),
+        ("I'd like a recommendation for something on deliberation", "survey",
+         "Can AI mediation improve democratic deliberation?"),
+        ("What was the name of the discrete optimization algorithm for auditing language models?",
+         None, ": We introduce a discrete optimization algorithm, ARCA,"),
+    ],
+)  # fmt: skip
+def test_review_questions_answer_what_they_ask(
+    extractive_bot: QABot, question: str, shape: str | None, said: str
+) -> None:
+    # review: a count of papers on a topic said the abstract does not give "how many papers";
+    # "the main idea of Optimal Behavior Prior" filtered by an author of that name; "what do
+    # the authors recommend" listed the authors; "any recommendations on X" was one paper;
+    # the name asked for came after a sentence of background, with "To combat these
+    # challenges," leading nowhere
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained, answer.answer
+    assert shape is None or answer.shape == shape, answer.answer
+    assert said in answer.answer, answer.answer
+
+
+def test_which_one_is_the_newest_picks_from_the_last_list(extractive_bot: QABot) -> None:
+    # review: the newest paper of the whole portfolio, not of the list just given
+    before, after = _chain(extractive_bot, ["Can you recommend something on human models?",
+                                            "which one is the newest?"])  # fmt: skip
+    listed = before.cited_paper_ids()
+    assert after.cited_paper_ids()[0] in listed, after.answer
+    years = {c.paper_id: c.year or 0 for c in before.citations}
+    assert years[after.cited_paper_ids()[0]] == max(years.values()), after.answer
+
+
+@pytest.mark.parametrize(
+    ("first", "paper"),
+    [("Tell me about the effective horizon paper",
+      "The Effective Horizon Explains Deep RL Performance in Stochastic Environments"),
+     ("Tell me about Learning to Assist Humans without Inferring Rewards",
+      "Training LLM Agents to Empower Humans")],
+)  # fmt: skip
+def test_did_they_follow_up_on_it_finds_the_later_paper(
+    extractive_bot: QABot, first: str, paper: str
+) -> None:
+    # review: the papers the last answer listed beside "it" were left out too (the follow-up
+    # was one of them), an earlier paper could be the "follow-up", and a title typed whole
+    # lost to a paper whose title opens with a name inside it ("Inferring Rewards …")
+    before, after = _chain(extractive_bot, [first, "did they follow up on it?"])
+    assert after.citations[0].title == paper, after.answer
+    assert (after.citations[0].year or 0) >= (before.citations[0].year or 0)
+
+
+def test_a_title_typed_whole_is_that_paper(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Tell me about Learning to Assist Humans without Inferring Rewards")
+    assert answer.citations[0].title == "Learning to Assist Humans without Inferring Rewards"

@@ -120,6 +120,11 @@ _SURVEY = re.compile(
     # "can you recommend something on X?", "recommend me a paper on X": a reading list, most
     # relevant first (measured on tests/data/blind/dev9.jsonl: answered from one paper)
     r"^(?:please |so,? )?(?:(?:can|could|would) you (?:please )?)?(?:recommend|suggest)\b(?! (?:that|whether|how|why)\b)|"
+    # "any recommendations on interpretability?", "I'd like a recommendation for something on X"
+    r"\b(?:any|some|your) (?:reading )?(?:recommendations?|suggestions?) (?:on|for|about|regarding)\b|"
+    r"\ba (?:reading )?(?:recommendation|suggestion) (?:for|on|about)\b|"
+    # "how many papers are about RLHF?": a count of the papers on it, each listed
+    r"^how many (?:of (?:her|his|their|the) )?(?:papers|publications|works)\b.{0,40}\b(?:on|about|regarding|deal with|study|address)\b|"
     r"\bcurious about (?!what\b|how\b|why\b|whether\b|if\b)|\banything like (?:that|this)\b|"
     r"[:—–-]\s*(?:any )?(?:relevant )?(?:papers|publications|work|research)(?: please| pls)?\s*\??$",
     re.I,
