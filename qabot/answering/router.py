@@ -307,6 +307,13 @@ def owner_scope(
     return author, None
 
 
+# A person asked about by name alone: "Who is Jessy Lin?", "tell me about Anca"
+_WHO_IS = re.compile(
+    r"(?i:(?:so,? )?(?:who(?:'s|’s| is| was)|tell me (?:more )?about|what do you know about))\s+"
+    r"(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}?)(?:'s|’s)?\s*[?.!]*",
+)
+
+
 def route_question(question: str, vocab: Vocabulary) -> Route:
     """Deterministic routing from patterns and the metadata vocabulary."""
     q = " ".join(question.split())
@@ -326,6 +333,20 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         has_code=True if _CODE.search(q) else None,
     )
     topical = topic_words(q, author, filters.categories, written)
+    if (person := _WHO_IS.fullmatch(q)) is not None and statistic is None:
+        # "Who is Jessy Lin?", "Tell me about Anca": the portfolio says what they published,
+        # not who they are: an author's papers (the question not answered), or the owner's
+        # main themes
+        named = person["who"]
+        first = named.lower() if len(named.split()) == 1 else None
+        if any(first == key.split()[0] for key in vocab.owners) or (author and is_owner):
+            return Route(kind="statistic", label="statistic", intent=SHAPES["topics"].name,
+                         filters=Filters(), author_query=named, shape="metadata")  # fmt: skip
+        # ("tell me about Micah Carroll" leaves no topic words: their papers, listed below)
+        same = author is not None and name_key(author) == name_key(named)
+        if same and re.match(r"(?:so,? )?who", q, re.I):
+            return Route(kind="statistic", label="statistic", intent=SHAPES["person"].name,
+                         filters=filters, author_query=author, shape="metadata")  # fmt: skip
     if statistic is not None and (statistic.whole_portfolio or not topical):
         return Route(
             kind="statistic",

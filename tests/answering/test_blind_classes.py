@@ -2402,3 +2402,26 @@ def test_did_they_follow_up_on_it_finds_the_later_paper(
 def test_a_title_typed_whole_is_that_paper(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("Tell me about Learning to Assist Humans without Inferring Rewards")
     assert answer.citations[0].title == "Learning to Assist Humans without Inferring Rewards"
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "abstains"),
+    [
+        ("Who is Jessy Lin?", "Indexed papers listing Jessy Lin as an author (4 of 50)", True),
+        ("who is Sergey Levine?", "Indexed papers listing Sergey Levine as an author", True),
+        ("Tell me about Micah Carroll", "Indexed papers listing Micah Carroll as an author", False),
+        ("Tell me about Anca", "Main themes of the indexed papers", False),
+        ("Who is Anca Dragan?", "Main themes of the indexed papers", False),
+    ],
+)
+def test_who_is_a_person_says_what_the_portfolio_has_of_them(
+    extractive_bot: QABot, question: str, said: str, abstains: bool
+) -> None:
+    # round six left these abstaining with nothing to offer (read as a term to define); who
+    # a co-author is the portfolio does not say (holdout: "Who is Geoffrey Hinton?" is
+    # labelled unanswerable), so that abstains, with the papers listing them, cited
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and answer.citations, answer.answer
+    assert answer.abstained is abstains, answer.answer
+    if abstains:
+        assert answer.answer.startswith("The portfolio does not say who "), answer.answer

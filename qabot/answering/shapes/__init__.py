@@ -20,6 +20,7 @@ from qabot.answering.shapes.statistics import (
     Figures,
     Latest,
     List,
+    Person,
     Summary,
     Topics,
     Years,
@@ -47,6 +48,7 @@ STATISTIC_SHAPES: tuple[StatisticShape, ...] = (
     Earliest(),
     Latest(),
     Count(),
+    Person(),
     Summary(),
     List(),
 )

@@ -522,6 +522,24 @@ class List(StatisticShape):
         return facts.cite(question, text, papers)
 
 
+class Person(List):
+    name: ClassVar[str] = "person"
+    description: ClassVar[str] = "who someone is: not said; the papers listing them as an author"
+    # Chosen by the router for "Who is Jessy Lin?" (an author asked about by name alone),
+    # never by a pattern of its own.
+    pattern: ClassVar[re.Pattern[str]] = re.compile(r"(?!)")
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        listed = super().answer(question, route, facts)
+        who = route.author_query or route.filters.author or "this person"
+        # The question is not answered (the portfolio has no biographies), so it abstains,
+        # and says what the portfolio does have of them, cited.
+        text = (
+            f"The portfolio does not say who {who} is; it has what they published.\n{listed.answer}"
+        )
+        return listed.model_copy(update={"answer": text, "abstained": True})
+
+
 class Summary(List):
     name: ClassVar[str] = "summary"
     description: ClassVar[str] = "the matching papers, each with its contribution sentence"
