@@ -224,6 +224,8 @@ def resolve_follow_up(
             desc = tag
     if not ordinal and (other := _other_one(question, history, papers, index)):
         return other
+    if not ordinal and (named := _named_in_last(question, history, papers, index)):
+        return named
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
@@ -430,6 +432,58 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
 # list of two, the one the last answer was not about.
 _OTHER_ONE = re.compile(r"\bthe other (?:one|paper)\b", re.I)
 _ELLIPSIS = {"and", "what", "about", "how", "so", "then", "ok", "okay", "now", "for", "same"}
+
+
+# "is there a paper on that model itself?", "and the underlying model family, is there a
+# paper on that too?" (dev5 and dev6 alike, after Gemma Scope): a thing the last answer
+# named, asked about as a paper of its own
+_ITS_THING = re.compile(
+    r"\b(?:that|the|this|its|their)\s+(?:underlying\s+|base\s+)?(?:model(?:\s+family)?|models|"
+    r"benchmark|dataset|environment|game|framework|algorithm|method|system)\b"
+    r"(?=[^?]*\b(?:paper|report|work|publication)s?\b)|"
+    r"\b(?:paper|report|work|publication)s?\b[^?]*\b(?:on|about|for)\s+(?:that|the|this|its|their)\s+"
+    r"(?:underlying\s+|base\s+)?(?:model(?:\s+family)?|models|benchmark|dataset|environment|game|"
+    r"framework|algorithm|method|system)\b",
+    re.I,
+)
+
+
+# … asked as whether there is one ("what dataset is used in the paper?" asks of the last one)
+_A_PAPER_ON = re.compile(
+    r"\b(?:is there|are there|any|does (?:she|the group|the lab|it) have|did (?:they|she) (?:write|publish))"
+    r"\b[^?]*\b(?:paper|report|work|publication)s?\b",
+    re.I,
+)
+
+
+def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                   index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The paper whose title's name the last answer's text uses, other than the papers it
+    cites ("… JumpReLU SAEs trained on … Gemma 2 2B and 9B" names "Gemma 2", whose paper
+    "Gemma 2: Improving Open Language Models …" is in the portfolio), when the question asks
+    for the paper on a thing of the last one ("is there a paper on that model itself?")."""
+    last = last_answer(history)
+    if last is None or not (_ITS_THING.search(question) and _A_PAPER_ON.search(question)):
+        return None
+    text = str(last.get("content") or "")
+    cited = {p.paper_id for p in previous_papers(history, papers, index)}
+    # … outside the quoted titles, whose words would name the cited paper itself
+    said = re.sub(r"“[^”]*”", " ", text)
+    found = [p for p in papers if p.paper_id not in cited and (name := _title_name(p.title))
+             and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", said)]  # fmt: skip
+    if len(found) != 1:
+        return None
+    paper = found[0]
+    return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                    question=f"What is “{paper.title}” about?", route_text="What is it about?")  # fmt: skip
+
+
+def _title_name(title: str) -> str | None:
+    """The name a title gives its subject: its part before a colon, of one to four words
+    ("Gemma 2", "B-Pref"); None for a title without one."""
+    head, colon, _ = title.partition(":")
+    head = re.sub(r"^(?:the|a|an)\s+", "", head.strip(), flags=re.I)
+    return head if colon and 1 <= len(head.split()) <= 4 else None
 
 
 def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],

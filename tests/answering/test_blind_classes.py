@@ -2425,3 +2425,25 @@ def test_who_is_a_person_says_what_the_portfolio_has_of_them(
     assert answer.abstained is abstains, answer.answer
     if abstains:
         assert answer.answer.startswith("The portfolio does not say who "), answer.answer
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        ["Tell me about the Gemma Scope release.",
+         "is there a paper on that model itself in the portfolio?"],
+        ["What is Gemma Scope?", "and the underlying model family, is there a paper on that too?"],
+    ],
+)  # fmt: skip
+def test_a_paper_on_a_thing_the_last_answer_named(extractive_bot: QABot, chain: list[str]) -> None:
+    # dev5 and dev6 alike: the last answer names "Gemma 2" ("SAEs trained on … Gemma 2 2B and
+    # 9B"), and the question asks for that model's own paper; it stayed on Gemma Scope
+    *_, after = _chain(extractive_bot, chain)
+    assert after.citations[0].title.startswith("Gemma 2:"), after.answer
+
+
+def test_a_question_of_the_last_paper_stays_on_it(extractive_bot: QABot) -> None:
+    # … but "what dataset is used in the paper?" asks of the paper the last answer was about
+    before, after = _chain(extractive_bot, ["What is Gemma Scope?",
+                                            "what's the dataset used in the paper?"])  # fmt: skip
+    assert after.citations[0].paper_id == before.citations[0].paper_id, after.answer
