@@ -26,14 +26,15 @@ WHO = re.compile(
     r"leads|headed|ran)\b|"
     # … not "what do the authors recommend?": the authors as the subject of what is asked
     r"authors?\b(?!\s+(?:recommend|propose|suggest|argue|find|found|show|claim|say|conclude|use|"
-    r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define)\w*)|written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
+    r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define)\w*)|"
+    r"written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
     re.I,
 )
 WHEN = re.compile(
     r"\b(when (was|were|did|is)|what year|which year|how old|how recent)\b"
     # … not "when is it fine?", "when does it work?": under what conditions
-    r"(?!\s+(?:it|that|this|they|the \w+|“[^”]+”)\s+(?:fine|ok|okay|enough|true|false|safe|good|bad|better|worse|"
-    r"possible|useful|helpful|needed|necessary|appropriate|robust|accurate|reliable|valid|"
+    r"(?!\s+(?:it|that|this|they|the \w+|“[^”]+”)\s+(?:fine|ok|okay|enough|true|false|safe|good|"
+    r"bad|better|worse|possible|useful|helpful|needed|necessary|appropriate|robust|accurate|reliable|valid|"
     r"the case|a problem|an issue|harmful|dangerous|effective)\b)",
     re.I,
 )
@@ -203,8 +204,9 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     wanted = _content(asked)
     # In the top paper's sentences, neither how it asks nor the names its title uses
     # ("B-Pref", "Gemma Scope") is a word to share: every sentence of that paper is about it
-    # ("GUI" in "label batches of comparisons in a GUI" is asked, though). Counted, "what" and "do" held every sentence to a third of {what, do,
-    # recommend}, below the share a second one must reach. Another paper's sentence is held
+    # ("GUI" in "label batches of comparisons in a GUI" is asked, though). Counted, "what"
+    # and "do" held every sentence to a third of {what, do, recommend}, below the share a
+    # second one must reach. Another paper's sentence is held
     # to the whole question ("Evaluating Frontier Models …" is not what "What did the Gemma
     # Scope paper evaluate?" asks, nor "… over an SFT baseline" what Q-SFT's results show).
     titled = set(tokenize([" ".join(names_in(asked))])[0]) & set(tokenize([top.title])[0])

@@ -23,14 +23,14 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME
+from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, STUDY_PEOPLE
 from qabot.answering.shapes.detail import asked, in_paper
 from qabot.answering.shapes.survey import Survey
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper
 from qabot.errors import QuestionError
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import names_in
+from qabot.retrieval.relevance import name_in_title, names_in
 
 _ORDINALS = {
     "first": 1,
@@ -198,10 +198,10 @@ _IT_SIDE = re.compile(
 def comparing_it(follow: FollowUp, sides: list[str]) -> tuple[FollowUp, list[str]]:
     """A comparison with the last answer's paper as one side ("is it related to the FlexiBiT
     paper?"): that side is the paper's title, and the comparison is not limited to it."""
-    if follow.title is None or not any(_IT_SIDE.fullmatch(s.strip()) for s in sides):
+    if follow.title is None:
         return follow, sides
     named = [follow.title if _IT_SIDE.fullmatch(s.strip()) else s for s in sides]
-    return replace(follow, paper_ids=None), named
+    return (follow, sides) if named == sides else (replace(follow, paper_ids=None), named)
 
 
 def resolve_follow_up(
@@ -469,21 +469,15 @@ def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
     cited = {p.paper_id for p in previous_papers(history, papers, index)}
     # … outside the quoted titles, whose words would name the cited paper itself
     said = re.sub(r"“[^”]*”", " ", text)
-    found = [p for p in papers if p.paper_id not in cited and (name := _title_name(p.title))
+    # (the name a title gives before its colon, "Gemma 2: …")
+    found = [p for p in papers if p.paper_id not in cited and ":" in p.title
+             and (name := name_in_title(p.title))
              and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", said)]  # fmt: skip
     if len(found) != 1:
         return None
     paper = found[0]
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=f"What is “{paper.title}” about?", route_text="What is it about?")  # fmt: skip
-
-
-def _title_name(title: str) -> str | None:
-    """The name a title gives its subject: its part before a colon, of one to four words
-    ("Gemma 2", "B-Pref"); None for a title without one."""
-    head, colon, _ = title.partition(":")
-    head = re.sub(r"^(?:the|a|an)\s+", "", head.strip(), flags=re.I)
-    return head if colon and 1 <= len(head.split()) <= 4 else None
 
 
 def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -556,7 +550,7 @@ def _dated_paper(when: str, listed: Sequence[Paper]) -> Paper | None:
     if len(dated) < 2:
         return None
     newest = when.lower() in {"newer", "newest", "later", "latest", "more recent", "most recent"}
-    dated.sort(key=lambda p: (p.year, p.date.isoformat() if p.date else ""), reverse=newest)
+    dated.sort(key=_date_key, reverse=newest)
     first, second = dated[0], dated[1]
     if first.year == second.year and (
         first.date is None or second.date is None or first.date == second.date
@@ -569,16 +563,17 @@ def _dated_sibling(when: str, kind: str, last: Paper, papers: Sequence[Paper]) -
     """The paper nearest in date after (or before) `last` whose title names `kind` ("the
     newer gemini report" after Gemini 1.5: Gemini 2.5); None when no title does."""
     newer = when.lower() in {"newer", "later", "more recent"}
-
-    def key(p: Paper) -> tuple[int, str]:
-        return (p.year or 0, p.date.isoformat() if p.date else "")
-
     named = [p for p in papers if p.paper_id != last.paper_id and p.year is not None
              and re.search(rf"(?<!\w){re.escape(kind)}(?!\w)", p.title, re.I)
-             and (key(p) > key(last) if newer else key(p) < key(last))]  # fmt: skip
+             and (_date_key(p) > _date_key(last) if newer else _date_key(p) < _date_key(last))]  # fmt: skip
     if last.year is None or not named:
         return None
-    return min(named, key=key) if newer else max(named, key=key)
+    return min(named, key=_date_key) if newer else max(named, key=_date_key)
+
+
+def _date_key(paper: Paper) -> tuple[int, str]:
+    """When a paper came out, to order by: its year, then its full date where it has one."""
+    return (paper.year or 0, paper.date.isoformat() if paper.date else "")
 
 
 def beyond_the_list(reference: str, listed: int) -> str:
@@ -684,11 +679,7 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
 
 
 # Who takes part in a study: "how many people?" after a paper asks about its study
-_IN_A_STUDY = re.compile(
-    r"\bhow many (?:people|persons|participants|users|humans|subjects|annotators|raters|volunteers|"
-    r"respondents)\b",
-    re.I,
-)
+_IN_A_STUDY = re.compile(rf"\bhow many (?:{STUDY_PEOPLE})\b", re.I)
 # Words of a question about the whole portfolio or the researcher, not the last paper ("how
 # many papers did they write?", "which benchmarks are used across the portfolio?").
 _PORTFOLIO_WIDE = re.compile(

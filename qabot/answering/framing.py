@@ -126,6 +126,20 @@ FUNCTION_WORDS = (
 )
 
 
+# Who takes part in a study ("how many people?" asks about one, not a count of papers)
+STUDY_PEOPLE = (
+    r"people|persons|participants|users|humans|subjects|annotators|raters|volunteers|respondents"
+)
+
+
+def without_asking_lead(words: list[str]) -> list[str]:
+    """A capitalised run of words without the asking and function words that open it ("What's
+    Anca Dragan's", "Has Anca"): what is left may be a name."""
+    while words and set(tokenize([words[0]])[0]) <= ASKING | FUNCTION_WORDS:
+        words = words[1:]
+    return words
+
+
 # What may follow a stem in a word that still means it ("published", "affiliations",
 # "collaborators"): inflections and the commonest noun endings, not a derivation that makes
 # another word of it ("personalizing" is not "person").

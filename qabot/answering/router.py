@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from qabot.answering.framing import ASKING, FILLER, FUNCTION_WORDS, frames
+from qabot.answering.framing import ASKING, FILLER, FUNCTION_WORDS, frames, without_asking_lead
 from qabot.answering.framing import FRAME as _FRAME
 from qabot.answering.framing import OVERVIEW_FRAME as _OVERVIEW_FRAME
 from qabot.answering.llm import ROUTE_MAX_TOKENS, STEP_SHARE, Deadline, bounded, llm_failure
@@ -178,8 +178,7 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
     for match in _NAME_SEQ.finditer(q):
         words = match.group(0).split()
         # "Has Anca worked on …": a capitalised opening word ("Has", "Did") is not a name.
-        while words and set(tokenize([words[0]])[0]) <= ASKING | FUNCTION_WORDS:
-            words = words[1:]
+        words = without_asking_lead(words)
         # … and a name with a digit is a model's ("compare with GPT-4 Turbo"), not a person's.
         if len(words) < 2 or any(c.isdigit() for c in "".join(words)):
             continue

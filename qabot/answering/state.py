@@ -91,6 +91,12 @@ class AnswerState(BaseModel):
         return self.shape  # type: ignore[no-any-return]
 
     @property
+    def like_those(self) -> bool:
+        """Other papers with no subject of their own ("what else did they do on this?", "is
+        there a follow-up paper?"): searched for by the last answer's titles, those left out."""
+        return bool(self.filters.exclude_ids) and self.query is None
+
+    @property
     def search_text(self) -> str:
         """What retrieval searches for: the route's query, else the standalone question."""
         return self.query or self.standalone

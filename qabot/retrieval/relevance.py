@@ -43,7 +43,12 @@ def _title_head(title: str) -> str:
 def title_name(hit: SearchHit) -> str | None:
     """The name a paper's title gives its subject: the part before a colon ("Gemma 2: …",
     "B-Pref: …"), or a short title whole ("Imagen 3"); None for a title that is a sentence."""
-    name = _title_head(hit.title)
+    return name_in_title(hit.title)
+
+
+def name_in_title(title: str) -> str | None:
+    """`title_name` of a title."""
+    name = _title_head(title)
     return name if 1 <= len(name.split()) <= 4 else None
 
 

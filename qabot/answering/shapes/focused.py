@@ -54,12 +54,6 @@ def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
     return [named, *rest][: max(len(hits), 1)], named
 
 
-def _like_those(state: AnswerState) -> bool:
-    """Another paper with no subject of its own ("is there a follow-up paper?"): searched for
-    by the last answer's titles, those papers left out."""
-    return bool(state.filters.exclude_ids) and state.query is None
-
-
 class Focused(TextShape):
     name: ClassVar[str] = "focused"
     description: ClassVar[str] = "one thing in depth ('what is X?')"
@@ -76,7 +70,7 @@ class Focused(TextShape):
             len(state.filters.paper_ids or ()) == 1
             or names_a_paper(state.standalone)
             or ASKS_NAME.search(state.standalone)
-            or _like_those(state)
+            or state.like_those
         ):
             # About one paper ("tell me more about it", "did they test it with people?",
             # "what did the AssistanceZero human study find?", "… what was it called?", "is
@@ -92,7 +86,7 @@ class Focused(TextShape):
         return Retrieved(hits=hits + extra, candidates=hits, also=[h.paper_id for h in relevant])
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
-        if sources and _like_those(state):
+        if sources and state.like_those:
             # "is there a follow-up paper?": another paper, searched for by the last answer's
             # titles; their words are no question to match its sentences to (they matched
             # "github.com/…/effective-horizon"): what that paper contributes.

@@ -10,14 +10,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import ClassVar
 
-from qabot.answering.framing import ASKING, FUNCTION_WORDS
+from qabot.answering.framing import STUDY_PEOPLE, without_asking_lead
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import StatisticShape
 from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
 from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
 from qabot.domain.taxonomy import affiliation_matches, affiliation_name, category_title
-from qabot.index.lexical import tokenize
 from qabot.portfolio.statistics import JSONL_SOURCE, Portfolio, when_published, year_rows
 
 MAX_LISTED = 60  # longer lists are cut (and say so); counts stay exact
@@ -222,10 +221,8 @@ def _someone_else(question: str, route: Route, pf: Portfolio) -> str | None:
     are the profile owner's; a co-author's or a stranger's are not in the portfolio)."""
     named = route.author_query if route.filters.author else None
     if named is None and (match := _WHOSE_FIGURES.search(question)):
-        words = next(g for g in match.groups() if g).split()
         # "What's Anca Dragan's h-index?": a capitalised asking word opens no name
-        while words and set(tokenize([words[0]])[0]) <= ASKING | FUNCTION_WORDS:
-            words = words[1:]
+        words = without_asking_lead(next(g for g in match.groups() if g).split())
         named = " ".join(words) if len(words) >= 2 else None
     if named is None:
         return None
@@ -476,8 +473,7 @@ class Count(StatisticShape):
     lists_papers: ClassVar[bool] = True
     # … of papers, not of people in a study ("the one with a user study - how many people?")
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\b(?:how many|number of)\b(?!\s+(?:people|persons|participants|users|humans|subjects|"
-        r"annotators|raters|volunteers|respondents|players|teachers|students)\b)|\bcount\b",
+        rf"\b(?:how many|number of)\b(?!\s+(?:{STUDY_PEOPLE}|players|teachers|students)\b)|\bcount\b",
         re.I,
     )
 

@@ -226,8 +226,7 @@ class Survey(TextShape):
         filters = state.filters
         # "what else did they do on this?" (no subject of its own: searched for by the last
         # answer's titles): the papers most like them, among the others
-        like_those = bool(filters.exclude_ids) and state.query is None
-        if filters.is_empty() or filters.paper_ids is not None or like_those or not hits:
+        if filters.is_empty() or filters.paper_ids is not None or state.like_those or not hits:
             return Retrieved(hits=hits, candidates=candidates, missing=[])
         # Under filters ("from 2025"), relevance is judged over the whole portfolio: the best
         # paper among those the filters let through is not on the topic just for being best.
