@@ -2302,18 +2302,19 @@ def test_how_many_people_after_a_paper_is_its_study_not_a_count_of_papers(
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["Is CTRL-Rec related to recommender systems?", "Is Dynalang related to world models?",
-     "Is Q-SFT related to offline RL?"],
+    ("question", "paper"),
+    [("Is CTRL-Rec related to recommender systems?", "CTRL-Rec"),
+     ("Is Dynalang related to world models?", "Learning to Model the World with Language"),
+     ("Is Q-SFT related to offline RL?", "Q-SFT")],
 )  # fmt: skip
 def test_is_a_paper_related_to_a_topic_is_about_the_paper(
-    extractive_bot: QABot, question: str
+    extractive_bot: QABot, question: str, paper: str
 ) -> None:
     # review: "is X related to <topic>?" had become a comparison whose topic side cited
     # unrelated papers; it asks how the one paper is on the topic
     answer = extractive_bot.ask(question)
-    assert answer.shape != "compare", answer.answer
-    assert len(set(answer.cited_paper_ids()[:1])) == 1 and not answer.abstained
+    assert answer.shape != "compare" and not answer.abstained, answer.answer
+    assert answer.citations[0].title.startswith(paper), answer.answer
 
 
 @pytest.mark.parametrize(
