@@ -112,7 +112,7 @@ _EVERYDAY: dict[str, set[str]] = {
 _QUOTED_TITLE = re.compile(r"“[^”]+”")
 
 
-def _wanted(question: str) -> set[str]:
+def wanted_words(question: str) -> set[str]:
     """The question's content words and what an abstract may write for the everyday ones."""
     words = _content(question)
     return words | {f for w in words for f in _EVERYDAY.get(w, ())}
@@ -211,7 +211,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     # Scope paper evaluate?" asks, nor "… over an SFT baseline" what Q-SFT's results show).
     titled = set(tokenize([" ".join(names_in(asked))])[0]) & set(tokenize([top.title])[0])
     own = wanted - ASKING - titled or wanted - ASKING or wanted
-    wider = _wanted(asked)
+    wider = wanted_words(asked)
     phrases = _phrases(asked)
     # A link's words are no content ("github.com/…/effective-horizon", "google/gemma-scope"),
     # unless the question asks where something is

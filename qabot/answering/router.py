@@ -54,7 +54,16 @@ log = logging.getLogger(__name__)
 
 _CLIENT_MODULES = {"openai", "httpx", "httpcore", "langchain_openai"}
 
-_CODE = re.compile(r"\b(code|github|implementations?|open[- ]source)\b", re.I)
+# A question asking for papers with code: "papers with code on RLHF", "is the code out?",
+# "github". Not code as a subject: "code generation", "multi-turn code assistance", "agents
+# that write code" (that filter hid the very paper on it).
+_CODE = re.compile(
+    r"\b(?:github|implementations?|open[- ]source)\b|"
+    r"(?<!writing )(?<!write )(?<!writes )(?<!generate )(?<!generating )(?<!surface )\bcode\b"
+    r"(?![- ](?:generation|assist\w*|completion|synthesis|editing|repair|review|models?|llms?|"
+    r"questions?|tasks?|problems?|benchmarks?|agents?|understanding|reasoning)\b)",
+    re.I,
+)
 # Any four-digit year, so "in 1800" or "in 9999" becomes a filter that matches nothing instead
 # of being ignored (which listed every paper). Not part of a longer number or a decimal.
 _YEAR = r"(?<![\d.,])([1-9]\d{3})(?![\d]|[.,]\d)"
@@ -366,6 +375,8 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
             shape="metadata",
         )
     shape, detected = question_shape(q)
+    if shape.reads_code:
+        filters = filters.model_copy(update={"has_code": None})
     query = None
     if shape.searches_topic:
         query = topic_query(q.replace(written, " ") if written else q, author) or None
@@ -493,6 +504,8 @@ class LLMRouter:
         found, detected = question_shape(" ".join(question.split()))
         named = SHAPES.get(args.get("shape", found.name))
         shape = named if isinstance(named, TextShape) else FOCUSED
+        if shape.reads_code:
+            filters = filters.model_copy(update={"has_code": None})
         sides = [str(s) for s in args.get("sides", [])][:2] or list(detected.sides)
         if shape.needs_sides and len(sides) < 2:
             shape = FOCUSED

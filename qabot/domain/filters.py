@@ -90,10 +90,11 @@ class Filters(BaseModel):
             return f"up to {self.year_to}"
         return ""
 
-    def in_words(self) -> str:
+    def in_words(self, one: bool = False) -> str:
         """The filters as a phrase after "papers": "from 2025 on, in Machine Learning, by Ada
-        Lovelace, that link their code" (paper ids are the previous answer's papers).
-        Categories and affiliations by name, never by code or slug: people read this."""
+        Lovelace, that link their code" (paper ids are the previous answer's papers); with
+        `one`, after "paper" ("no paper that links its code"). Categories and affiliations by
+        name, never by code or slug: people read this."""
         parts = [years] if (years := self.years_in_words()) else []
         if self.categories:
             parts.append(f"in {' or '.join(category_title(c) for c in self.categories)}")
@@ -108,7 +109,8 @@ class Filters(BaseModel):
         if self.exclude_ids:
             parts.append("besides the previous answer's")
         if self.has_code is not None:
-            parts.append("that link their code" if self.has_code else "without linked code")
+            links = "that links its code" if one else "that link their code"
+            parts.append(links if self.has_code else "without linked code")
         return ", ".join(parts)
 
     def is_empty(self) -> bool:

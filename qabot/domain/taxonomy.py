@@ -376,6 +376,15 @@ ABBREVIATIONS: dict[str, str] = {
     "saes": "sparse autoencoders",
     "tech": "technical",
     "cot": "chain-of-thought (CoT)",
+    # shorthand people type ("recommend me something on safety evals")
+    "eval": "evaluation",
+    "evals": "evaluations",
+    "interp": "interpretability",
+    "mech": "mechanistic",
+    "params": "parameters",
+    "lm": "language model",
+    "lms": "language models",
+    "pbrl": "preference-based reinforcement learning",
 }
 # Names a question may use that name no one paper: the field's acronyms and its companies
 # ("Google's small open LLM" names neither a paper nor a method).

@@ -228,7 +228,7 @@ def subject(question: str, hits: list[SearchHit], share: Callable[[str], float],
 _NAME_RUN = re.compile(
     r"(?<![\w'])(?:[A-Z][\w.+-]*|\d+(?:\.\d+)?[A-Za-z]*)(?:[ -](?:[A-Z][\w.+-]*|\d+(?:\.\d+)?[A-Za-z]*))*"
 )
-_INTRODUCES = r"(?:we (?:introduce|present|propose|develop|release|call)|introducing|called|named)"
+_INTRODUCES = r"(?:we (?:introduce|present|propose|develop|release|call|instantiate)|introducing|called|named)"
 
 
 _OPENERS = frozenset(
@@ -303,6 +303,11 @@ def names_in(question: str) -> list[str]:
     return sorted({n for n in found if n.lower() not in GENERIC_NAMES}, key=lambda n: (-len(n), n))
 
 
+_NOT_AFTER = "".join(
+    f"(?<!{p} )" for p in ("to", "in", "on", "of", "at", "by", "with", "from", "for")
+)
+
+
 def introduces(hit: SearchHit, name: str) -> int:
     """How surely the paper is the one that introduces `name`: 3 when its title opens with it
     ("Gemma 2: …", "AssistanceZero: …"), 2 when its passage says so ("we introduce Dynalang",
@@ -312,8 +317,11 @@ def introduces(hit: SearchHit, name: str) -> int:
     if re.match(rf"{pattern}(?![\w.])", title):
         return 3
     text = " ".join(e.text for e in hit.evidence).lower()
+    # … or names it in apposition ("Imagen 3, a latent diffusion model"), though not as a place
+    # or object ("scales to Overcooked, a cooperative game setting" uses Overcooked)
     if re.search(
-        rf"{_INTRODUCES}[^.]{{0,100}}\b{pattern}(?![\w])|\b{pattern}\s*(?:,|:|\()\s*(?:an?|the)\b",
+        rf"{_INTRODUCES}[^.]{{0,100}}\b{pattern}(?![\w])|"
+        rf"{_NOT_AFTER}\b{pattern}\s*(?:,|:|\()\s*(?:an?|the)\b",
         text,
     ):
         return 2
@@ -349,7 +357,17 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     for name in names:
         scored = scores[name]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
-        if best is not None and best[0] >= 2:
+        # … but a name the question puts its subject in ("the empowerment approach for
+        # assisting humans in Overcooked") is a setting: the paper that introduced the setting
+        # is not what the question is about
+        # (not "in the Overcooked user study": the study is the subject)
+        setting = re.search(
+            rf"\b(?:in|on)\s+(?:the\s+)?{re.escape(name)}(?:\s+(?:environments?|games?|domains?|"
+            rf"settings?|benchmarks?))?(?=\s*[?.,;:!]|\s*$|\s+(?:with|and|or|for|vs\.?|versus|than)\b)",
+            question,
+            re.I,
+        )
+        if best is not None and best[0] >= 2 and not setting:
             return best[2]
         titled = [s for s in scored if s[0] == 1]
         if len(titled) == 1:  # one title names it ("the Empower paper": "… to Empower Humans")

@@ -2448,3 +2448,92 @@ def test_a_question_of_the_last_paper_stays_on_it(extractive_bot: QABot) -> None
     before, after = _chain(extractive_bot, ["What is Gemma Scope?",
                                             "what's the dataset used in the paper?"])  # fmt: skip
     assert after.citations[0].paper_id == before.citations[0].paper_id, after.answer
+
+
+# -- round eight (dev10) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "title", "said"),
+    [
+        # "code" was a filter on papers that link code, so a paper without any had none to
+        # say it of: "No indexed paper matches these filters …" or a generic abstention
+        (["where's the code for Empower?"], "Training LLM Agents to Empower Humans",
+         "does not say where its code is"),
+        (["Tell me about the Empower paper", "is the code online somewhere?"],
+         "Training LLM Agents to Empower Humans", "does not say where its code is"),
+        # … and "coding questions" is no place the code is
+        (["where's the code for UniMASK?"], "UniMASK: Unified Inference in Sequential Decision "
+         "Problems", "https://github.com/micahcarroll/uniMASK"),
+        # code as a subject is no filter: Empower is the paper on code assistance
+        (["Which paper evaluates multi-turn code assistance?"],
+         "Training LLM Agents to Empower Humans", "multi-turn code assistance"),
+    ],
+)  # fmt: skip
+def test_code_asked_of_a_paper_is_no_filter(
+    extractive_bot: QABot, chain: list[str], title: str, said: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert answer.citations and answer.citations[0].title == title, answer.answer
+    assert said in answer.answer, answer.answer
+
+
+def test_no_paper_with_code_reads_in_the_singular(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("papers with code from 2025 on reward hacking")
+    assert "no paper from 2025 on, that links its code is about" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "fact"),
+    [
+        # dev10: a list right after the question's own verb answers "what kinds of …"
+        (["the Dynalang paper, what's it about?",
+          "what kinds of language does the agent learn to leverage?"],
+         "environment descriptions, game rules, and instructions"),
+        # a name as the first part of a hyphenated word, and the tie to the sentence that says
+        # how it was tested ("We show that AssistanceZero outperforms … in the …")
+        (["What environment is AssistanceZero tested in?"], "Minecraft-based assistance game"),
+        # dev4: the tie to the sentence with the question's words, "method" among them
+        (["what tasks did they validate the planning-without-search method on?"],
+         "tool use, social deduction, and dialogue"),
+        # shorthand spelled out, for the search and for what the detail asks
+        (["How many params does Gemma 2 have?"], "2 billion to 27 billion parameters"),
+    ],
+)  # fmt: skip
+def test_round_eight_details(extractive_bot: QABot, chain: list[str], fact: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert fact in answer.answer, answer.answer
+
+
+def test_a_name_used_in_passing_is_not_introduced(extractive_bot: QABot) -> None:
+    # dev8 and dev10 alike: "scales to Overcooked, a cooperative game setting" read as
+    # introducing Overcooked, so the 2024 paper answered for the 2019 paper's user study
+    answer = extractive_bot.ask("How many people were in the Overcooked user study?")
+    assert answer.citations[0].title.startswith("On the Utility of Learning about Humans"), (
+        answer.answer
+    )
+    assert "does not say how many people" in answer.answer, answer.answer
+
+
+def test_a_name_the_subject_is_in_is_a_setting(extractive_bot: QABot) -> None:
+    # … but "the empowerment approach … in Overcooked" is about the paper on empowerment
+    # there, not the one that introduced the game
+    answer = extractive_bot.ask(
+        "compare the empowerment approach for assisting humans in Overcooked with the Empower "
+        "approach for LLM agents"
+    )
+    titles = [c.title for c in answer.citations]
+    assert titles[:2] == [
+        "Learning to Assist Humans without Inferring Rewards",
+        "Training LLM Agents to Empower Humans",
+    ], answer.answer
+
+
+def test_safety_evals_is_safety_evaluations(extractive_bot: QABot) -> None:
+    # dev10: "evals" is no word of the corpus, so the scope rule abstained
+    answer = extractive_bot.ask("recommend me something on safety evals")
+    assert not answer.abstained, answer.answer
+    assert "Evaluating Frontier Models for Dangerous Capabilities" in {
+        c.title for c in answer.citations
+    }, answer.answer
+

@@ -254,6 +254,9 @@ class TextShape(AnswerShape):
     groups_by_theme: ClassVar[bool] = False
     # The prompt a model answers it from (qabot.answering.prompts).
     prompt_template: ClassVar[ChatPromptTemplate] = ANSWER_PROMPT
+    # The shape says where a paper's code is from the paper itself, so "code" in the question
+    # filters nothing ("where's the code for Empower?" is about Empower, which links none).
+    reads_code: ClassVar[bool] = False
 
     def detect(self, question: str) -> Detected | None:
         """How the deterministic router recognises the shape (None: not this one)."""

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from qabot.answering.extractive import cite_sentence, paper_label, split_sentences
+from qabot.answering.extractive import cite_sentence, paper_label, split_sentences, wanted_words
+from qabot.answering.framing import ASKING, FUNCTION_WORDS
 from qabot.answering.prompts import DETAIL_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.focused import named_first, with_abstract
@@ -131,6 +132,7 @@ _SYNONYMS = {
     "approach": {"approach", "method", "algorithm", "framework"},
     "better": {"better", "outperform", "improv", "gain", "higher", "faster"},
     "code": {"code", "github", "repositori", "implement"},
+    "params": {"paramet", "param"},
     # what a paper calls where it was tried ("excel on tasks ranging from game-playing to …")
     "environments": {"environ", "task", "domain", "benchmark", "game"},
     # … and in which domains ("dialogue tasks that include teaching and preference elicitation")
@@ -337,6 +339,9 @@ def _model_size_label(words: list[str], j: int, heads_at: list[int]) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z][\w-]*", before)) and j > 1  # "Gemma 2", not "In 2023"
 
 
+_RELEASED = re.compile(r"\b(?:available|released?|open[- ]sourced?|publicly)\b", re.I)
+
+
 def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     """How well `sentence` gives what was asked (0: not at all): it uses the detail's head
     word and, for a quantity, a number near it; for an entity, a name that is neither the
@@ -346,6 +351,9 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if what.kind == "where":
         if heads & tokens and re.search(r"https?://|www\.", sentence):
             return 1.5  # a link is where
+        if what.phrase == "code":
+            # "… on challenging coding questions" names no place for code: its release does
+            return 1.0 if heads & tokens and _RELEASED.search(sentence) else 0.0
         place = re.search(
             r"(?<!^)\b[A-Z][a-z]{2,}|https?://|www\.|\w\.(?:com|org|io|ai)\b", sentence
         )
@@ -441,7 +449,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     words = re.findall(r"[\w.'-]+", sentence)
     at = [i for i, w in enumerate(words) if set(tokenize([w])[0]) & heads]
     firsts = {n.split()[0] for n in found}  # "Gemini 1.0": where "Gemini" stands
-    named = [i for i, w in enumerate(words) if w.strip(".") in firsts]
+    # … also as the first part of a hyphenated word ("a new Minecraft-based assistance game")
+    named = [i for i, w in enumerate(words) if w.strip(".").split("-")[0] in firsts]
     # A capitalised word only, next to the head ("Mujoco tasks"): a name farther off is
     # often an example's ("starts with "Barack Obama" that a model maps …").
     plain = {
@@ -508,16 +517,40 @@ def stating_sentence(text: str, what: Asked, question: str) -> str | None:
     """The sentence of `text` that best states what was asked, if one does."""
     question = _IN_PAPER.sub("?", question)  # the follow-up's paper is not the question's
     names = names_in(question)
-    scored = [(states_detail(s, what, names), s) for s in split_sentences(text)]
+    sentences = split_sentences(text)
+    scored = [(states_detail(s, what, names), s) for s in sentences]
+    if _KINDS.match(what.phrase):
+        # "what kinds of language does the agent learn to leverage?": "Dynalang learns to
+        # leverage environment descriptions, game rules, and instructions" lists them right
+        # after the question's own verb
+        verbs = (set(tokenize([question])[0]) - set(tokenize([what.phrase, *names])[0])
+                 - ASKING - FUNCTION_WORDS)  # fmt: skip
+        scored += [(1.0, s) for s in sentences if _lists_after(s, verbs)]
     scored = [(score, s) for score, s in scored if score > 0]
     if not scored:
         return None
-    wanted = set(tokenize([question])[0])
+    # Ties go to the sentence with more of the question's words, as an abstract says them
+    # ("tested in": "We show that AssistanceZero outperforms … in the Minecraft-based …")
+    wanted = set(tokenize([question])[0]) | wanted_words(question)
     # "what does their method build on?": a sentence saying so in other words ("extends
     # AlphaZero") beats one that only shares the question's words
     relation = _BUILDS_ON.search(question) is not None
     return max(scored, key=lambda x: (x[0] + (0.25 if relation and _BUILDS_ON.search(x[1]) else 0),
                                       len(wanted & set(tokenize([x[1]])[0]))))[1]  # fmt: skip
+
+
+_KINDS = re.compile(r"(?:kinds?|types?|sorts?|forms?) of\b", re.I)
+
+
+def _lists_after(sentence: str, words: set[str]) -> bool:
+    """A list ("a, b, and c") within three words after one of `words` (stems)."""
+    for m in re.finditer(r"[\w'-]+", sentence):
+        if set(tokenize([m.group(0)])[0]) & words and re.match(
+            r"\s+(?:[\w'-]+\s+){0,2}?[\w'-]+,\s+[^.;:]{1,60}?,?\s+(?:and|or)\s+\w",
+            sentence[m.end() :],
+        ):
+            return True
+    return False
 
 
 _BUILDS_ON = re.compile(r"\bbuil(?:d|ds|t|ding) (?:up)?on\b|\bbased on\b|\bextend(?:s|ed|ing)?\b|"
@@ -532,6 +565,7 @@ class Detail(TextShape):
     )
     prompt_template: ClassVar[ChatPromptTemplate] = DETAIL_PROMPT
     max_tokens: ClassVar[int] = 200
+    reads_code: ClassVar[bool] = True
 
     def detect(self, question: str) -> Detected | None:
         quoted = re.search(r"(?:^|\s)[\"“‘']\w[^\"“”’]*[\"”’'](?!\w)", question)

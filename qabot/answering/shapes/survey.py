@@ -242,7 +242,7 @@ class Survey(TextShape):
             return Retrieved(hits=[], candidates=candidates, missing=[], none_because=why)
         n = len(overall)
         outside = f" {n} paper{'s' if n != 1 else ''} on it {'are' if n != 1 else 'is'} outside these filters."
-        why = (f"None in the indexed portfolio: no paper {filters.in_words()} is about "
+        why = (f"None in the indexed portfolio: no paper {filters.in_words(one=True)} is about "
                f"“{state.search_text}”.{outside if overall else ''}")  # fmt: skip
         return Retrieved(hits=[], candidates=candidates, missing=[], none_because=why)
 
