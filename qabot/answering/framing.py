@@ -276,5 +276,8 @@ def respell_asking(text: str) -> str:
             return word
         return fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
 
+    # chat shorthand for "you" after the verbs that ask ("can u recommend …", "do u have …")
+    text = re.sub(r"\b(can|could|would|will|do|did|have|are|r)\s+u\b(?!['’.-])",
+                  lambda m: f"{'are' if m[1].lower() == 'r' else m[1]} you", text, flags=re.I)  # fmt: skip
     # not inside a hyphenated or apostrophised word ("Q-SFT", "o'clock")
     return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", fix, text)

@@ -2537,3 +2537,19 @@ def test_safety_evals_is_safety_evaluations(extractive_bot: QABot) -> None:
         c.title for c in answer.citations
     }, answer.answer
 
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # dev10: read as a definition of "the lab's take on recomender systems", answered
+        # from a paper on chain-of-thought monitoring
+        "What's the lab's take on recomender systems?",
+        "whats the labs take on recommender systems?",
+        # chat shorthand: "can u" is "can you"
+        "can u recommend something on recommender systems?",
+    ],
+)
+def test_casual_overviews_are_surveys(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey", answer.answer
+    assert {c.title[:8] for c in answer.citations} >= {"CTRL-Rec", "Estimati"}, answer.answer

@@ -91,7 +91,7 @@ _SURVEY = re.compile(
     rf"\bwhat (?:has|have|did) {_WHO} got\b|"
     # "how does this lab go about X?", "what's the group's take on X?"
     rf"\bhow (?:has|have|did|does|do) {_WHO} (?:go|gone|went) about\b|"
-    r"\bwhat(?:'s|’s| is) (?:the group['’]s|the lab['’]s|her|their|\w+['’]s) take on\b|"
+    r"\bwhat(?:'s|’s| is) (?:the (?:group|lab|team)['’]?s|her|their|\w+['’]s) take on\b|"
     # "how did their thinking about X change between 2019 and 2022?", "how did their X
     # research shift from 2022 to 2025?", "how have X been used across her work?"
     r"^how (?:has|have|did|does|do)\b.{0,80}\b(?:change|changed|shift|shifted)\b\s+(?:between|from|"

@@ -50,6 +50,7 @@ _ASKS = [re.compile(p, re.I) for p in (
 _NOT = re.compile(
     r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b|"
     r"^what(?:'s|’s) been\b|"  # "what's been done on X?": an overview
+    r"\btake on\b|"  # "what's the lab's take on X?": how they approached it
     # … nor "anything on robotics in short?", "summarize everything on X in short", "the first
     # one — what's the core idea there?" (a paper of the last list)
     r"\b(?:anything|everything|summari[sz]e|overview|papers|publications)\b|"
