@@ -45,6 +45,9 @@ OVERVIEW_FRAME = set(
             "anca group's lab's written writing worked working published done something stuff "
             "things thing else exist exists existing relevant related regarding concerning "
             "side problem question here line part "
+            # how they went about it ("what approaches has the group taken to X?", "what angle
+            # do they take on X?", "how has the group tried to solve X?")
+            "angle stance perspective handled tried dealt ways proposed "
             # who is asking and for what ("I'm writing a thesis chapter on X", "I'm in a startup")
             "thesis chapter dissertation essay startup"
         ]

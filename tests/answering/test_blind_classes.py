@@ -2553,3 +2553,39 @@ def test_casual_overviews_are_surveys(extractive_bot: QABot, question: str) -> N
     answer = extractive_bot.ask(question)
     assert answer.shape == "survey", answer.answer
     assert {c.title[:8] for c in answer.citations} >= {"CTRL-Rec", "Estimati"}, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # how-approached as people ask it, besides "how has the group approached X?" (each
+        # was a focused answer)
+        ("What approaches has the group taken to reward hacking?", None),
+        ("What's their approach to reward hacking?", "reward hacking"),
+        ("What is the group's approach to human-robot interaction?", "human-robot interaction"),
+        ("In what ways has the group addressed reward hacking?", "reward hacking"),
+        ("How has Anca Dragan's research addressed human-robot interaction?",
+         "human-robot interaction"),
+        ("How is reward hacking handled in their work?", "reward hacking"),
+        ("What angle do they take on reward hacking?", "reward hacking"),
+        ("How do her papers deal with reward hacking?", None),
+        ("What does the group's research say about reward hacking?", None),
+        ("How does Anca's group think about reward hacking?", None),
+    ],
+)  # fmt: skip
+def test_how_approached_phrasings_are_surveys(
+    extractive_bot: QABot, question: str, topic: str | None
+) -> None:
+    route = extractive_bot.route(question)
+    # ("deal", "say", "think", "taken" stay in the query: framed, they cost coverage on dev6
+    # and dev9, measured)
+    assert route.shape == "survey", route
+    assert topic is None or route.query == topic, route
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is Empower's approach to assistance?", "What's the approach of the Empower paper?"],
+)
+def test_one_papers_approach_is_no_overview(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.route(question).shape != "survey", question

@@ -32,6 +32,11 @@ _WHO = (
     r"(?:she|he|they|anca|this group|the group|this lab|the lab|(?:\w+ )?\w+['’]s (?:group|lab|team)|"
     r"\w+ \w+|\w+)"
 )
+# Whose work: "her", "their", "the group's", "this lab's", "Anca Dragan's".
+_WHOSE = (
+    r"(?:her|his|their|the (?:group|lab|team)['’]?s|this (?:group|lab|team)['’]?s|"
+    r"(?:\w+ )?\w+['’]s)"
+)
 _WORKED = (
     r"(?:done|do|worked|work|published|publish|written|write|studied|study|researched|"
     r"looked|look|explored|touched|covered|addressed|tackled|used|applied|apply|built|developed|"
@@ -92,6 +97,22 @@ _SURVEY = re.compile(
     # "how does this lab go about X?", "what's the group's take on X?"
     rf"\bhow (?:has|have|did|does|do) {_WHO} (?:go|gone|went) about\b|"
     r"\bwhat(?:'s|’s| is) (?:the (?:group|lab|team)['’]?s|her|their|\w+['’]s) take on\b|"
+    # "what's their approach to X?", "in what ways has the group addressed X?", "how has Anca
+    # Dragan's research addressed X?", "how is X handled in their work?", "what angle do they
+    # take on X?", "what does the group's research say about X?", "how has the group tried to
+    # solve X?"
+    rf"\bwhat(?:'s|’s| is| are) {_WHOSE} (?:approach(?:es)?|angle|stance|view|perspective|"
+    r"thinking|position) (?:to|on|towards?|about|regarding)\b|"
+    rf"\bin what ways? (?:has|have|did|does|do) {_WHO} (?:approach|approached|tackle|tackled|"
+    r"address|addressed|handle|handled|stud(?:y|ied)|work(?:ed)? on)\b|"
+    rf"\bhow (?:has|have|did|does|do) {_WHOSE} (?:research|work|papers|publications) (?:approach|"
+    r"approached|address|addressed|tackle|tackled|handle|handled|deal with|dealt with|treat|treated)\b|"
+    rf"^how (?:is|are|was|were|has|have been) .{{1,60}} (?:handled|addressed|tackled|approached|"
+    rf"treated|studied) (?:in|across|by) {_WHOSE} (?:work|papers|research|publications)\b|"
+    rf"\bwhat angles? (?:do|does|did|has|have) {_WHO} tak(?:e|en)\b|"
+    rf"\bwhat (?:do|does|did) {_WHOSE} (?:research|work|papers|publications) say about\b|"
+    rf"\bhow (?:has|have|did|does|do) {_WHO} (?:tried|try|attempted|sought) to (?:solve|address|"
+    r"tackle|fix|handle|mitigate|study|understand)\b|"
     # "how did their thinking about X change between 2019 and 2022?", "how did their X
     # research shift from 2022 to 2025?", "how have X been used across her work?"
     r"^how (?:has|have|did|does|do)\b.{0,80}\b(?:change|changed|shift|shifted)\b\s+(?:between|from|"

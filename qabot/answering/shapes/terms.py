@@ -51,6 +51,7 @@ _NOT = re.compile(
     r"\babout\??$|\b(?:her|his|their|she|he)\b|^what is (?:the )?(?:paper|one)\b|"
     r"^what(?:'s|’s) been\b|"  # "what's been done on X?": an overview
     r"\btake on\b|"  # "what's the lab's take on X?": how they approached it
+    r"\b(?:the|this) (?:group|lab|team)['’]?s\b|"  # "what is the group's approach to X?"
     # … nor "anything on robotics in short?", "summarize everything on X in short", "the first
     # one — what's the core idea there?" (a paper of the last list)
     r"\b(?:anything|everything|summari[sz]e|overview|papers|publications)\b|"
