@@ -118,7 +118,7 @@ def wanted_words(question: str) -> set[str]:
     return words | {f for w in words for f in _EVERYDAY.get(w, ())}
 
 
-def _phrases(text: str) -> set[tuple[str, str]]:
+def word_pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent pairs of (stemmed) words, neither a function word: "human study"."""
     words = [tokenize([w])[0] for w in re.findall(r"[\w'-]+", text.lower())]
     stems = [w[0] if len(w) == 1 and w[0] not in FUNCTION_WORDS else None for w in words]
@@ -212,7 +212,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     titled = set(tokenize([" ".join(names_in(asked))])[0]) & set(tokenize([top.title])[0])
     own = wanted - ASKING - titled or wanted - ASKING or wanted
     wider = wanted_words(asked)
-    phrases = _phrases(asked)
+    phrases = word_pairs(asked)
     # A link's words are no content ("github.com/…/effective-horizon", "google/gemma-scope"),
     # unless the question asks where something is
     links = not _ASKS_WHERE.search(asked)
@@ -227,7 +227,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
             cue = 0.1 if _CONTRIBUTION.search(sentence) else 0.0
             # The question's words together as it puts them ("a human study") say more than
             # each apart ("human feedback" … "study")
-            cue += 0.3 if phrases & _phrases(sentence) else 0.0
+            cue += 0.3 if phrases & word_pairs(sentence) else 0.0
             # Earlier sources were ranked more relevant; the prior breaks ties toward them.
             scored.append((overlap + cue + 0.2 / (rank + 1), overlap, position, sentence, block))
     first = [s for s in scored if s[4] is top]

@@ -2589,3 +2589,36 @@ def test_how_approached_phrasings_are_surveys(
 )
 def test_one_papers_approach_is_no_overview(extractive_bot: QABot, question: str) -> None:
     assert extractive_bot.route(question).shape != "survey", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # dev2, dev3, dev6 alike: "feeds" and "agency" are no words of the corpus, and
+        # "recommender systems" is in too many chunks to count, so the scope rule abstained
+        "Im interested in recsys and user agency/control over feeds. any work from this group?",
+        "recsys / content feeds: what has the group published?",
+        "Which papers are about recommendation systems like social media feeds?",
+    ],
+)
+def test_a_subject_in_a_title_is_in_scope(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained, answer.answer
+    assert "Estimating and Penalizing Induced Preference Shifts in Recommender Systems" in {
+        c.title for c in answer.citations
+    }, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # … but a pair that names a field, in many titles, names no subject
+        "Have they published anything on protein folding with language models?",
+        "Any work on language models for legal contract review?",
+        "quantum reinforcement learning papers by the group?",
+        # … nor what the subject is done with
+        "which of her papers predicts stock prices using recommender systems?",
+    ],
+)
+def test_a_field_in_titles_is_no_subject(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.ask(question).abstained

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from qabot.answering.extractive import paper_label
+from qabot.answering.extractive import paper_label, word_pairs
 from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, QUESTION_WORDS
 from qabot.answering.prompts import ANSWER_PROMPT, neutralise
 from qabot.answering.sources import SourceBlock, format_sources, sources_from_hits
@@ -65,6 +65,8 @@ SCOPE_SHORT_SIMILARITY = 0.5
 # A question the embedding rates below `min_relevance` is still answered when the papers found
 # have SCOPE_WORDS_COVERAGE of its specific words, all known to the corpus (`said_in_words`).
 SCOPE_WORDS_COVERAGE = 0.75
+# A pair of the question's words in a row in at most this many titles found names its subject.
+SCOPE_TITLE_PAIR_MAX = 2
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,17 @@ def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
     The question's framing, and `ignore`, are not its subject."""
     found, best = _subject(text, hits, ctx, ignore), best_relevance(hits)
     if found.coverage is None:
+        return False
+    # Two of its words in a row in a title found ("recsys and user agency over feeds":
+    # "Controlling Recommender Systems …") are its subject, however common each word is and
+    # whatever else the question asks in words no abstract uses; not a pair many titles
+    # share ("language models", "reinforcement learning"), which names a field, not a subject
+    # (… nor what it is done with: "predicts stock prices using recommender systems")
+    subject_part = re.split(r"\b(?:using|via|with|through)\b", text, maxsplit=1, flags=re.I)[0]
+    asked = {p for p in word_pairs(ctx.retriever.spelled(subject_part)) if not set(p) & FRAMING}
+    titled = [asked & word_pairs(h.title) for h in hits]
+    if any(pair for top in titled[:5] for pair in top
+           if sum(pair in t for t in titled) <= SCOPE_TITLE_PAIR_MAX):  # fmt: skip
         return False
     if (
         found.known_found == 0
