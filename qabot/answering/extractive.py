@@ -15,7 +15,7 @@ from qabot.answering.prompts import MISSING_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import PAPER_REFERENCE, names_in
+from qabot.retrieval.relevance import PAPER_REFERENCE, names_in, reference_words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
 WHO = re.compile(
@@ -84,6 +84,14 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in parts if len(s) > 20]
 
 
+_CODE_WORDS = set(tokenize(["code github repository implementation"])[0])
+_RELEASED = re.compile(r"\b(?:available|released?|open[- ]sourced?|publicly)\b", re.I)
+# "… and is the code online?": a second question asked in the same breath
+_AND_ASKS = re.compile(
+    r",?\s+and\s+(?=(?:how|which|what|who|when|where|did|does|do|is|are|was|were)\b)", re.I
+)
+
+
 def _content(text: str) -> set[str]:
     return set(tokenize([text])[0]) - _GENERIC
 
@@ -143,7 +151,8 @@ def names_a_paper(question: str) -> bool:
     if _QUOTED_TITLE.search(question):
         return True
     return any(
-        set(m["words"].lower().split()) - _NO_NAME for m in PAPER_REFERENCE.finditer(question)
+        set(reference_words(m).lower().split()) - _NO_NAME
+        for m in PAPER_REFERENCE.finditer(question)
     )
 
 
@@ -183,10 +192,27 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     if not sources:
         return []
     top = sources[0]
-    if WHO.search(question):
-        return [cite_sentence(f"{paper_label(top)} is by {top.authors}.", top.number)]
-    if WHEN.search(question) and top.year:
-        return [cite_sentence(f"{paper_label(top)} dates from {top.year}.", top.number)]
+    if WHO.search(question) or (WHEN.search(question) and top.year):
+        said = (f"{paper_label(top)} is by {top.authors}." if WHO.search(question)
+                else f"{paper_label(top)} dates from {top.year}.")  # fmt: skip
+        # "what year was it and is the code online somewhere?": the other question too, from
+        # the sentence that shares its words ("Code is available at …"), when one does
+        also = []
+        for part in _AND_ASKS.split(question)[1:]:
+            wanted = _content(part) - FUNCTION_WORDS - QUESTION_WORDS - ASKING
+            if WHO.search(part) or WHEN.search(part) or not wanted:
+                continue
+            # (code is where a link or a release is: "multi-turn code assistance" is a subject)
+            shares = [(len(wanted & _content(s)), -i, s) for i, s in enumerate(split_sentences(top.text))
+                      if not _CODE_WORDS & wanted or _LINK.search(s) or _RELEASED.search(s)]  # fmt: skip
+            best = max(shares, default=(0, 0, ""))
+            if best[0]:
+                also.append(cite_sentence(readable(best[2]), top.number))
+            elif _CODE_WORDS & wanted:  # "… and is the code public?" of a paper that says not
+                also.append(
+                    cite_sentence("Its abstract does not say where its code is.", top.number)
+                )
+        return [cite_sentence(said, top.number), *also[:1]]
 
     if asks_gist(question):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.

@@ -393,11 +393,19 @@ def bracketed(question: str, name: str) -> bool:
 
 
 # A paper referred to by what it is about: "the Overcooked human-AI coordination paper" (the
-# nearest "the" before "paper": "the lead author on the Overcooked … paper").
+# nearest "the" before "paper": "the lead author on the Overcooked … paper"), or "in the paper
+# on learning to influence human behavior, what …" (up to the comma or the question's asking).
 PAPER_REFERENCE = re.compile(
-    r"\bthe\s+(?P<words>(?:(?!the\b)[\w'’-]+\s+){1,8}?)(?:paper|work|study|article|report)\b",
+    r"\bthe\s+(?P<words>(?:(?!the\b)[\w'’-]+\s+){1,8}?)(?:paper|work|study|article|report)\b|"
+    r"\bthe (?:paper|study|article) (?:on|about) (?P<about>[^,;?]{3,80}?)(?=\s*[,;]|\s+(?:what|which|"
+    r"how|who|when|where|why|is|are|was|were|did|does|do)\b)",
     re.I,
 )
+
+
+def reference_words(match: re.Match[str]) -> str:
+    """What a `PAPER_REFERENCE` says the paper is about."""
+    return match["words"] or match["about"]
 
 
 def referenced_hit(question: str, hits: list[SearchHit], overlap: float = 0.6) -> SearchHit | None:
@@ -409,7 +417,7 @@ def referenced_hit(question: str, hits: list[SearchHit], overlap: float = 0.6) -
     match = PAPER_REFERENCE.search(question)
     if match is None:
         return None
-    words = {t for t in tokenize([match["words"]])[0] if len(t) > 1}
+    words = {t for t in tokenize([reference_words(match)])[0] if len(t) > 1}
     if len(words) < 2:
         return None
     shares = [len(words & set(tokenize([h.title])[0])) / len(words) for h in hits]

@@ -2622,3 +2622,41 @@ def test_a_subject_in_a_title_is_in_scope(extractive_bot: QABot, question: str) 
 )
 def test_a_field_in_titles_is_no_subject(extractive_bot: QABot, question: str) -> None:
     assert extractive_bot.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    ("chain", "fact"),
+    [
+        # a definition condensed with the last question ("Has the group written anything on
+        # AI and democracy? what's the 'trilemma' they mention?") took the whole of it as the
+        # term, so the sentence that says what the trilemma is was not found
+        (["Has the group written anything on AI and democracy?",
+          "what's the 'trilemma' they mention?"],
+         "broad participation, meaningful deliberation, and political equality"),
+        (["did Anca write anything about recommender systems changing what users want over time?",
+          "what do they mean by safe shifts?"], "trust region"),
+        # a second question in the same breath as a date is answered too
+        (["Tell me about Preferences Implicit in the State of the World",
+          "what year was it and is the code online somewhere?"],
+         "github.com/HumanCompatibleAI/rlsp"),
+        (["When did UniMASK come out, and where is the code?"], "github.com/micahcarroll/uniMASK"),
+        (["When did Empower come out, and is the code public?"],
+         "Its abstract does not say where its code is"),
+    ],
+)  # fmt: skip
+def test_round_eight_follow_ups(extractive_bot: QABot, chain: list[str], fact: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert fact in answer.answer, answer.answer
+
+
+def test_the_paper_on_x_names_it(extractive_bot: QABot) -> None:
+    # "In the paper on X, what …?": X names the paper, and is no word its sentence must share
+    # (the answer quoted "imagine a collaborative task … how could an agent influence them")
+    answer = extractive_bot.ask(
+        "In the paper on learning to influence human behavior, what data does the agent learn from?"
+    )
+    assert answer.citations[0].title.startswith("Learning to Influence Human Behavior"), (
+        answer.answer
+    )
+    assert "dataset of suboptimal human-human interaction" in answer.answer, answer.answer
+    assert "Also in the portfolio" not in answer.answer, answer.answer

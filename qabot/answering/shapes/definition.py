@@ -19,7 +19,7 @@ from qabot.answering.extractive import (
 from qabot.answering.prompts import DEFINITION_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.focused import named_first, with_abstract
-from qabot.answering.shapes.terms import ASPECT_SENTENCE, asked_aspect, defined_term
+from qabot.answering.shapes.terms import ASPECT_SENTENCE, asked_aspect, asked_term, defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
@@ -180,7 +180,7 @@ class Definition(TextShape):
     def not_the_subject(self, state: AnswerState) -> set[str]:
         """The question's words besides the term ("in a sentence or two", an acronym in
         brackets that restates it: "temporal representation alignment (TRA)")."""
-        term = defined_term(state.standalone)
+        term = asked_term(state.standalone)
         if term is None:
             return set()
         main = re.sub(r"\([^)]*\)", " ", term)
@@ -189,7 +189,7 @@ class Definition(TextShape):
     def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
         """A term that is a paper's title acronym ("TRA") is that paper, however unknown the
         letters are to the scope rule."""
-        term = defined_term(state.standalone)
+        term = asked_term(state.standalone)
         if state.candidates and term and term == title_acronym(state.candidates[0].title):
             return False
         return super().abstains(state, ctx)
@@ -206,7 +206,7 @@ class Definition(TextShape):
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
         if not sources:
             return
-        term = defined_term(state.standalone) or state.standalone
+        term = asked_term(state.standalone) or state.standalone
         aspect, block = asked_aspect(state.standalone), sources[0]
         every = split_sentences(block.text) if aspect else []
         if aspect and (said := [s for s in every if re.search(ASPECT_SENTENCE[aspect], s, re.I)]):

@@ -124,6 +124,17 @@ def defined_term(question: str) -> str | None:
     return term or None
 
 
+def asked_term(standalone: str) -> str | None:
+    """The term of a standalone question, which may be condensed without a model as the last
+    question and this one ("Has the group written anything on AI and democracy? what's the
+    'trilemma' they mention?"): this one's term, unless it is a pronoun ("what is it?")."""
+    last = re.split(r"(?<=[?!])\s+", standalone.strip())[-1]
+    if (last != standalone.strip() and (term := defined_term(last)) is not None
+            and term.lower().strip(" ?") not in {"it", "this", "that", "they", "them", "those", "these"}):  # fmt: skip
+        return term
+    return defined_term(standalone)
+
+
 def _asked_x(q: str) -> str | None:
     """What the first of `_ASKS` that matches `q` asks about, as written. One capitalised word
     after "tell me about" is a name only when it is no English word ("Dynalang", not

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from qabot.answering.extractive import WHEN, WHO, extractive_sentences, stream_extractive
 from qabot.answering.prompts import WHO_WHEN_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
-from qabot.answering.shapes.focused import named_first
+from qabot.answering.shapes.focused import named_first, with_abstract
 from qabot.answering.sources import SourceBlock
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ class WhoWhen(TextShape):
     description: ClassVar[str] = "who wrote a paper or when it came out, from its metadata"
     prompt_template: ClassVar[ChatPromptTemplate] = WHO_WHEN_PROMPT
     max_tokens: ClassVar[int] = 120
+    reads_code: ClassVar[bool] = True  # "when did it come out, and is the code public?"
 
     def detect(self, question: str) -> Detected | None:
         return Detected() if WHO.search(question) or WHEN.search(question) else None
@@ -30,6 +31,9 @@ class WhoWhen(TextShape):
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, _ = named_first(state, hits, ctx)
+        # whole, so a second question asked with it finds its sentence ("… and is the code
+        # online?": "Code is available at …" may sit in another passage)
+        hits = [with_abstract(h, ctx) for h in hits[:1]] + hits[1:]
         return Retrieved(hits=hits, candidates=hits)
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
