@@ -2660,3 +2660,23 @@ def test_the_paper_on_x_names_it(extractive_bot: QABot) -> None:
     )
     assert "dataset of suboptimal human-human interaction" in answer.answer, answer.answer
     assert "Also in the portfolio" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "abstains"),
+    [
+        # dev10: a topic that is a name no passage uses; its other words found papers on
+        # reward shaping
+        ("what's their work on multi-agent reward shaping in StarCraft?", True),
+        ("any papers on AlphaFold?", True),
+        # … but a name of an author is no topic, nor "BERT-style" (what it is like)
+        ("Give an overview of Vivek Myers' and Anca's representation-learning work with "
+         "successor features.", False),
+        ("Which papers apply BERT-style masked prediction to sequential decision making?", False),
+        ("How have the model reports evolved from 2024 to 2025?", False),
+    ],
+)  # fmt: skip
+def test_a_survey_of_a_name_no_paper_uses(
+    extractive_bot: QABot, question: str, abstains: bool
+) -> None:
+    assert extractive_bot.ask(question).abstained is abstains

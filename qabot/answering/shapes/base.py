@@ -24,6 +24,7 @@ from qabot.answering.sources import SourceBlock, format_sources, sources_from_hi
 from qabot.config.groups import RetrievalSettings
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit, marker_order
+from qabot.index.lexical import tokenize
 from qabot.retrieval.hybrid import HybridRetriever
 from qabot.retrieval.relevance import (
     Subject,
@@ -107,6 +108,19 @@ class ShapeContext:
         found = table.get(acronym, [])
         return found[0] if len(found) == 1 else None
 
+    def author_words(self) -> frozenset[str]:
+        """The words of the indexed papers' author names, lower-cased ("vivek", "myers"): a
+        name a question uses that the passages do not is no subject when it is an author's."""
+        snapshot = self.retriever.snapshot
+        held, words = _AUTHOR_WORDS[0]
+        if held() is not snapshot:
+            column = getattr(snapshot.papers, "column", None)
+            lists = column("authors") if column else [p.authors for p in snapshot.papers]
+            words = frozenset(w.lower() for names in lists for name in (names or [])
+                              for w in re.findall(r"[\w'-]+", str(name)))  # fmt: skip
+            _AUTHOR_WORDS[0] = (weakref.ref(snapshot), words)
+        return words
+
     def abstract(self, paper_id: str) -> str | None:
         """A paper's whole abstract (None if it is not indexed)."""
         snapshot = self.retriever.snapshot
@@ -117,6 +131,7 @@ class ShapeContext:
 # Title acronym -> paper ids, for the snapshot in use: held weakly, so a replaced snapshot is
 # neither kept alive nor mistaken for a new one that reuses its memory (as an id() could be).
 _ACRONYMS: list[tuple[Callable[[], object], dict[str, list[str]]]] = [(lambda: None, {})]
+_AUTHOR_WORDS: list[tuple[Callable[[], object], frozenset[str]]] = [(lambda: None, frozenset())]
 
 
 @dataclass(frozen=True)
@@ -185,6 +200,26 @@ def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) ->
 
 
 _SIZE = re.compile(r"\d+(?:\.\d+)?[bmk]")
+
+
+def unknown_name(question: str, ctx: ShapeContext, people: Collection[str] = ()) -> str | None:
+    """A name the question asks about that no passage of the portfolio uses ("multi-agent
+    reward shaping in StarCraft", "anything on AlphaFold?"): not an English word, not one of
+    `people` (the authors it names), not an example it offers ("like GPT-2")."""
+    from qabot.embeddings.words import is_english
+
+    who = {w.lower() for p in people for w in re.findall(r"[\w-]+", p)} | ctx.author_words()
+    for name in names_in(question):
+        if _example(question, name):
+            continue
+        # "BERT-style": what it is like is the subject, not the name
+        words = [w for w in re.findall(r"[\w.+-]+", name)
+                 if re.search(r"[A-Za-z]", w) and not re.search(r"-(?:style|like|type|esque)$", w, re.I)
+                 and re.sub(r"['’]s$", "", w.lower()) not in who and not is_english(w.lower())]  # fmt: skip
+        tokens = tokenize([ctx.retriever.spelled(" ".join(words))])[0] if words else []
+        if tokens and all(ctx.word_share(t) == 0 for t in tokens):
+            return name
+    return None
 
 
 def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
