@@ -362,7 +362,7 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
         # is not what the question is about
         # (not "in the Overcooked user study": the study is the subject)
         setting = re.search(
-            rf"\b(?:in|on)\s+(?:the\s+)?{re.escape(name)}(?:\s+(?:environments?|games?|domains?|"
+            rf"(?<!paper )(?<!work )(?<!study )(?<!article )\b(?:in|on)\s+(?:the\s+)?{re.escape(name)}(?:\s+(?:environments?|games?|domains?|"
             rf"settings?|benchmarks?))?(?=\s*[?.,;:!]|\s*$|\s+(?:with|and|or|for|vs\.?|versus|than)\b)",
             question,
             re.I,

@@ -2680,3 +2680,26 @@ def test_a_survey_of_a_name_no_paper_uses(
     extractive_bot: QABot, question: str, abstains: bool
 ) -> None:
     assert extractive_bot.ask(question).abstained is abstains
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the review of round eight: the title pair made these in scope ("recommender
+        # system", "language models"): a name no passage uses, and a pair four titles share
+        "how do I fix my recommender system for my online shop in Django?",
+        "write me a poem about language models",
+    ],
+)
+def test_the_round_eight_review_abstains(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.ask(question).abstained
+
+
+def test_the_paper_on_a_setting_is_that_paper(extractive_bot: QABot) -> None:
+    # … and "the paper on Overcooked" names the paper, not a setting ("in Overcooked")
+    answer = extractive_bot.ask(
+        "In the paper on Overcooked, what algorithms do they compare against?"
+    )
+    assert answer.citations[0].title.startswith("On the Utility of Learning about Humans"), (
+        answer.answer
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import weakref
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -66,8 +67,11 @@ SCOPE_SHORT_SIMILARITY = 0.5
 # A question the embedding rates below `min_relevance` is still answered when the papers found
 # have SCOPE_WORDS_COVERAGE of its specific words, all known to the corpus (`said_in_words`).
 SCOPE_WORDS_COVERAGE = 0.75
-# A pair of the question's words in a row in at most this many titles found names its subject.
+# A pair of the question's words in a row in a title found names its subject when at most this
+# many of the portfolio's titles have it, or this share of them ("recommender systems": 2 of
+# 50; "language models", in 4, names a field).
 SCOPE_TITLE_PAIR_MAX = 2
+SCOPE_TITLE_PAIR_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,10 @@ class ShapeContext:
     def chunks(self) -> int:
         return self.retriever.snapshot.manifest.chunks
 
+    @property
+    def papers(self) -> int:
+        return len(self.retriever.snapshot.paper_index)
+
     def by_acronym(self, acronym: str) -> str | None:
         """The one indexed paper whose title's initials spell `acronym` ("TRA": "Temporal
         Representation Alignment: …"), if exactly one does: people name a paper so though
@@ -107,6 +115,17 @@ class ShapeContext:
             _ACRONYMS[0] = (weakref.ref(snapshot), table)
         found = table.get(acronym, [])
         return found[0] if len(found) == 1 else None
+
+    def titles_with(self, pair: tuple[str, str]) -> int:
+        """How many indexed papers' titles have the (stemmed) words `pair` in a row."""
+        snapshot = self.retriever.snapshot
+        held, counts = _TITLE_PAIRS[0]
+        if held() is not snapshot:
+            column = getattr(snapshot.papers, "column", None)
+            titles = column("title") if column else [p.title for p in snapshot.papers]
+            counts = Counter(p for title in titles for p in word_pairs(str(title)))
+            _TITLE_PAIRS[0] = (weakref.ref(snapshot), counts)
+        return counts[pair]
 
     def author_words(self) -> frozenset[str]:
         """The words of the indexed papers' author names, lower-cased ("vivek", "myers"): a
@@ -131,6 +150,9 @@ class ShapeContext:
 # Title acronym -> paper ids, for the snapshot in use: held weakly, so a replaced snapshot is
 # neither kept alive nor mistaken for a new one that reuses its memory (as an id() could be).
 _ACRONYMS: list[tuple[Callable[[], object], dict[str, list[str]]]] = [(lambda: None, {})]
+_TITLE_PAIRS: list[tuple[Callable[[], object], Counter[tuple[str, str]]]] = [
+    (lambda: None, Counter())
+]
 _AUTHOR_WORDS: list[tuple[Callable[[], object], frozenset[str]]] = [(lambda: None, frozenset())]
 
 
@@ -216,8 +238,12 @@ def unknown_name(question: str, ctx: ShapeContext, people: Collection[str] = ())
         words = [w for w in re.findall(r"[\w.+-]+", name)
                  if re.search(r"[A-Za-z]", w) and not re.search(r"-(?:style|like|type|esque)$", w, re.I)
                  and re.sub(r"['’]s$", "", w.lower()) not in who and not is_english(w.lower())]  # fmt: skip
-        tokens = tokenize([ctx.retriever.spelled(" ".join(words))])[0] if words else []
-        if tokens and all(ctx.word_share(t) == 0 for t in tokens):
+        text = ctx.retriever.spelled(" ".join(words))
+        # "GPT4" is "GPT-4", "Gemini1.5" "Gemini 1.5": letters and digits apart too
+        apart = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)
+        tokens = tokenize([text])[0] if words else []
+        if tokens and all(ctx.word_share(t) == 0 for t in {*tokens, *tokenize([apart])[0]}
+                          if not t.isdigit()):  # fmt: skip
             return name
     return None
 
@@ -237,9 +263,8 @@ def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
     # (… nor what it is done with: "predicts stock prices using recommender systems")
     subject_part = re.split(r"\b(?:using|via|with|through)\b", text, maxsplit=1, flags=re.I)[0]
     asked = {p for p in word_pairs(ctx.retriever.spelled(subject_part)) if not set(p) & FRAMING}
-    titled = [asked & word_pairs(h.title) for h in hits]
-    if any(pair for top in titled[:5] for pair in top
-           if sum(pair in t for t in titled) <= SCOPE_TITLE_PAIR_MAX):  # fmt: skip
+    most = max(SCOPE_TITLE_PAIR_MAX, SCOPE_TITLE_PAIR_SHARE * ctx.papers)
+    if any(ctx.titles_with(pair) <= most for h in hits[:5] for pair in asked & word_pairs(h.title)):
         return False
     if (
         found.known_found == 0
@@ -305,6 +330,11 @@ class TextShape(AnswerShape):
     # The shape says where a paper's code is from the paper itself, so "code" in the question
     # filters nothing ("where's the code for Empower?" is about Empower, which links none).
     reads_code: ClassVar[bool] = False
+    # A question whose subject is a name no passage uses abstains ("multi-agent reward shaping
+    # in StarCraft", "my online shop in Django"), however near the papers on its other words.
+    # Not a detail, definition or comparison: "which LLM, e.g. Llama?", "compare it to DPO"
+    # ask of a paper, or of two sides, and say what the portfolio lacks.
+    gates_unknown_names: ClassVar[bool] = False
 
     def detect(self, question: str) -> Detected | None:
         """How the deterministic router recognises the shape (None: not this one)."""
@@ -321,6 +351,11 @@ class TextShape(AnswerShape):
         text, found = state.search_text, state.candidates
         ignore = self.not_the_subject(state)
         if not found or unknown_version(state.standalone, found, ctx):
+            return True
+        # (… but not of a paper picked or named: "is it similar to ILQL?" asks of Q-SFT)
+        picked = state.filters.paper_ids or "“" in state.standalone
+        if (self.gates_unknown_names and not picked and unknown_name(
+                state.standalone, ctx, [state.route.author_query] if state.route.author_query else [])):  # fmt: skip
             return True
         if quoted_in(state.standalone, found) is not None:
             return False  # the paper is named by words of it the question quotes

@@ -57,6 +57,7 @@ def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
 class Focused(TextShape):
     name: ClassVar[str] = "focused"
     description: ClassVar[str] = "one thing in depth ('what is X?')"
+    gates_unknown_names: ClassVar[bool] = True
     # After the answer, the other papers the relevance rule keeps (see the module docstring).
     lists_others: ClassVar[bool] = True
 

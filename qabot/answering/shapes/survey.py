@@ -13,7 +13,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from qabot.answering.extractive import stream_lines, survey_lines
 from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, without_preamble
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, unknown_name
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
 from qabot.answering.shapes.terms import defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
@@ -224,6 +224,7 @@ class Survey(TextShape):
         "every paper on a topic ('what has she done on X', 'which "
         "papers ...', 'summarise her work on X')"
     )
+    gates_unknown_names: ClassVar[bool] = True
     max_tokens: ClassVar[int] = 1500
     searches_topic: ClassVar[bool] = True
     groups_by_theme: ClassVar[bool] = True
@@ -240,14 +241,6 @@ class Survey(TextShape):
         if _SURVEY.search(question) or bare_topic(question):
             return Detected(chronological=bool(CHRONOLOGICAL.search(question)))
         return None
-
-    def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
-        """… and a topic that is a name no passage uses ("multi-agent reward shaping in
-        StarCraft"): however near the papers on its other words, none is on it."""
-        named = [state.route.author_query] if state.route.author_query else []
-        if unknown_name(state.standalone, ctx, named):
-            return True
-        return super().abstains(state, ctx)
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         # The topic alone, without the framing ("what has she done on"): the route's query.
