@@ -78,7 +78,7 @@ QUESTION_WORDS = ASKING | set(
             "best worst main key many much often tell give show "
             "explain describe define mean means meaning stand refer refers simple terms briefly "
             "know remember recall paper papers one ones kind sort type way ways exactly "
-            "use used uses using part "
+            "use used uses using part say says said "
             # verbs and adjectives too general to be a subject ("took part", "goes wrong")
             "take takes took taken taking keep keeps kept keeping let lets go goes going went "
             "gone get gets got getting make makes made making deal deals dealt handle handles handled "
@@ -271,7 +271,7 @@ def respell_asking(text: str) -> str:
             return word  # "IM", "ChatGPT": a name, not a typo
         if lower in _CONTRACTIONS:
             fixed = _CONTRACTIONS[lower]
-        elif len(word) < 4 or lower in _ASKING_WORDS or _inflected(lower, is_english):
+        elif len(word) < 3 or lower in _ASKING_WORDS or _inflected(lower, is_english):
             return word
         elif len(near := [w for w in _ASKING_WORDS if one_slip(lower, w)]) == 1:
             fixed = near[0]

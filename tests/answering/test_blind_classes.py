@@ -2703,3 +2703,20 @@ def test_the_paper_on_a_setting_is_that_paper(extractive_bot: QABot) -> None:
     assert answer.citations[0].title.startswith("On the Utility of Learning about Humans"), (
         answer.answer
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # the round's review: "say" was a subject word no abstract uses, so the scope rule
+        # abstained; and "wht" was no asking word
+        ("what does the group say about chain of thought",
+         "Chain of Thought Monitorability: A New and Fragile Opportunity for AI Safety"),
+        ("wht work is there about sequence models for decision making",
+         "UniMASK: Unified Inference in Sequential Decision Problems"),
+    ],
+)  # fmt: skip
+def test_the_round_eight_review_answers(extractive_bot: QABot, question: str, title: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey", answer.answer
+    assert title in {c.title for c in answer.citations}, answer.answer

@@ -84,6 +84,7 @@ _SURVEY = re.compile(
     rf"\bhow (?:has|have|did|does|do) {_WHO} (?:approach|approached|tackle|tackled|address|"
     r"addressed|stud(?:y|ied)|think about|thought about|work(?:ed)? on)\b|"
     r"\bwhat (?:work|research) (?:has|have) been (?:done|published)\b|"
+    r"\bwhat (?:work|research|papers|publications) (?:is|are) there\b|"
     # "Which technical reports is she an author on?"
     rf"^(?:what|which)\b.{{0,80}}\b(?:is|are|was|were) {_WHO} (?:an? )?(?:co-?)?authors? (?:on|of)\b|"
     # Measured on a seventh blind set (tests/data/blind/dev6.jsonl, docs/measurements.md):
@@ -111,6 +112,8 @@ _SURVEY = re.compile(
     rf"treated|studied) (?:in|across|by) {_WHOSE} (?:work|papers|research|publications)\b|"
     rf"\bwhat angles? (?:do|does|did|has|have) {_WHO} tak(?:e|en)\b|"
     rf"\bwhat (?:do|does|did) {_WHOSE} (?:research|work|papers|publications) say about\b|"
+    r"\bwhat (?:do|does|did|has|have) (?:she|he|they|anca|(?:this|the|her|his|their) (?:group|lab|"
+    r"team)|\w+['’]s (?:group|lab|team)) (?:say|said|written|write|argue|argued)(?: about| on)\b|"
     rf"\bhow (?:has|have|did|does|do) {_WHO} (?:tried|try|attempted|sought) to (?:solve|address|"
     r"tackle|fix|handle|mitigate|study|understand)\b|"
     # "how did their thinking about X change between 2019 and 2022?", "how did their X
