@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from qabot.answering.framing import ASKING, FUNCTION_WORDS, QUESTION_WORDS
 from qabot.answering.prompts import MISSING_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
+from qabot.domain.links import code_link
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import PAPER_REFERENCE, names_in, reference_words
@@ -438,8 +439,12 @@ def best_sentence(question: str, block: SourceBlock) -> str:
     return max(enumerate(sentences), key=score)[1]
 
 
-def _entry(question: str, block: SourceBlock) -> str:
-    return f"- {paper_label(block)}: {cite_sentence(readable(best_sentence(question, block)), block.number)}"
+def _entry(question: str, block: SourceBlock, links: bool = False) -> str:
+    entry = f"- {paper_label(block)}: {cite_sentence(readable(best_sentence(question, block)), block.number)}"
+    # "papers with code on reward hacking": where the code is, from the abstract's own link
+    if links and (code := code_link(m.group(0).rstrip(".,;)") for m in _LINK.finditer(block.text))):
+        entry += f" Code: {code}"
+    return entry
 
 
 def survey_lines(
@@ -448,9 +453,11 @@ def survey_lines(
     *,
     chronological: bool = False,
     themes: Mapping[str, str] | None = None,
+    links: bool = False,
 ) -> list[str]:
     """One cited entry per source: a count line, then entries (under theme headings when
-    there are many), best first or oldest first; past `SURVEY_PAGE`, titles only."""
+    there are many), best first or oldest first; past `SURVEY_PAGE`, titles only. With
+    `links`, each entry says where its code is."""
     if not sources:
         return []
     ordered = (
@@ -480,7 +487,7 @@ def survey_lines(
     for label, blocks in groups.items():
         if label:
             lines += ["", f"### {label[:1].upper()}{label[1:]}"]
-        lines += [_entry(question, b) for b in blocks]
+        lines += [_entry(question, b, links) for b in blocks]
     if rest:
         lines += [
             "",

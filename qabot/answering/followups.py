@@ -734,7 +734,8 @@ _BARE_WORDS = set(
         [
             "what which who when year date authors author wrote code link github published "
             "venue where any and also more details tell available availability released "
-            "repo repository online get find download obtain access lead senior corresponding"
+            "repo repository online get find download obtain access lead senior corresponding "
+            "public publicly open source shared release"
         ]
     )[0]  # fmt: skip
 )

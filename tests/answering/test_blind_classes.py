@@ -2720,3 +2720,22 @@ def test_the_round_eight_review_answers(extractive_bot: QABot, question: str, ti
     answer = extractive_bot.ask(question)
     assert answer.shape == "survey", answer.answer
     assert title in {c.title for c in answer.citations}, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "link"),
+    [
+        # the round's review: where code is, said with its link
+        (["papers with code on reward hacking"], "Code: https://github.com/cassidylaidlaw/orpo"),
+        (["whats the repo for the orpo / correlated proxies work"],
+         "https://github.com/cassidylaidlaw/orpo"),
+        (["code for the grounded commonsense reasoning paper?"],
+         "https://minaek.github.io/grounded_commonsense_reasoning"),
+        # "is the code public?" after an answer asks of its papers, not of the portfolio
+        (["What is Gemma Scope?", "is the code public?"], "https://huggingface.co/google/gemma-scope"),
+    ],
+)  # fmt: skip
+def test_code_is_said_with_its_link(extractive_bot: QABot, chain: list[str], link: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert link in answer.answer, answer.answer
+    assert len(answer.citations) == 1, answer.answer

@@ -24,7 +24,7 @@ from qabot.answering.prompts import ANSWER_PROMPT, neutralise
 from qabot.answering.sources import SourceBlock, format_sources, sources_from_hits
 from qabot.config.groups import RetrievalSettings
 from qabot.domain.filters import Filters
-from qabot.domain.records import SearchHit, marker_order
+from qabot.domain.records import Evidence, SearchHit, marker_order
 from qabot.index.lexical import tokenize
 from qabot.retrieval.hybrid import HybridRetriever
 from qabot.retrieval.relevance import (
@@ -185,6 +185,16 @@ def _subject(text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collec
         r"(?<=\w)-(?:style|type|like|esque)\b", "", ctx.retriever.spelled(text), flags=re.I
     )
     return subject(text, hits[:5], ctx.word_share, ctx.chunks, FRAMING | set(ignore), generic)
+
+
+def with_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
+    """The hit with its paper's whole abstract as its evidence: a definition or a detail may
+    sit in a part of the abstract that search did not pick as the best passage."""
+    abstract = ctx.abstract(hit.paper_id)
+    if abstract is None:
+        return hit
+    score = hit.evidence[0].score if hit.evidence else None
+    return hit.model_copy(update={"evidence": [Evidence(chunk=0, text=abstract, score=score)]})
 
 
 def _example(question: str, name: str) -> bool:

@@ -17,8 +17,8 @@ from qabot.answering.shapes.base import (
     ShapeContext,
     TextShape,
     out_of_scope,
+    with_abstract,
 )
-from qabot.answering.shapes.focused import with_abstract
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
 from qabot.domain.names import normalise_title

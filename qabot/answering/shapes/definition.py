@@ -17,8 +17,8 @@ from qabot.answering.extractive import (
     split_sentences,
 )
 from qabot.answering.prompts import DEFINITION_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
-from qabot.answering.shapes.focused import named_first, with_abstract
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
+from qabot.answering.shapes.focused import named_first
 from qabot.answering.shapes.terms import ASPECT_SENTENCE, asked_aspect, asked_term, defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, ClassVar
 from qabot.answering.extractive import cite_sentence, paper_label, split_sentences, wanted_words
 from qabot.answering.framing import ASKING, FUNCTION_WORDS
 from qabot.answering.prompts import DETAIL_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
-from qabot.answering.shapes.focused import named_first, with_abstract
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
+from qabot.answering.shapes.focused import named_first
 from qabot.answering.sources import SourceBlock
 from qabot.domain.taxonomy import GENERIC_NAMES
 from qabot.domain.text import readable
@@ -76,7 +76,10 @@ _WHERE = re.compile(r"^where(?:'s|’s| is| are| was| were| can)\b.*\b(?P<verb>h
 _CODE_ASK = re.compile(
     r"\blink to (?:the |their |its )?(?:code|repo)|\bcode (?:link|url)\b|\bgithub (?:link|repo)|"
     r"\b(?:is|was|are) (?:the |their |its )?code\b.{0,60}\b(?:public|available|released|online|"
-    r"open[- ]sourced?)\b|\bwhere(?:'s|’s| is| can i (?:find|get)) (?:the |their |its )?(?:[\w-]+ )?code\b",
+    r"open[- ]sourced?)\b|\bwhere(?:'s|’s| is| can i (?:find|get)) (?:the |their |its )?(?:[\w-]+ )?code\b|"
+    # "whats the repo for the orpo work?", "code for the grounded commonsense paper?"
+    r"\bwhat(?:'s|’s|s| is) (?:the |their |its )?(?:repo|repository|github|code (?:repo|link|url))\b|"
+    r"^(?:the )?(?:code|repo|repository|github)\s+(?:for|of)\b",
     re.I,
 )
 # A sentence that lists things: "…: A and B", "such as", "including", "namely".

@@ -11,25 +11,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import ASKS_NAME, contributions, names_a_paper, stream_extractive
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
 from qabot.answering.shapes.survey import relevant_set
 from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
-from qabot.domain.records import Evidence, SearchHit
+from qabot.domain.records import SearchHit
 from qabot.retrieval.relevance import naming_hit
 
 if TYPE_CHECKING:
     from qabot.answering.state import AnswerState
-
-
-def with_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
-    """The hit with its paper's whole abstract as its evidence: a definition or a detail may
-    sit in a part of the abstract that search did not pick as the best passage."""
-    abstract = ctx.abstract(hit.paper_id)
-    if abstract is None:
-        return hit
-    score = hit.evidence[0].score if hit.evidence else None
-    return hit.model_copy(update={"evidence": [Evidence(chunk=0, text=abstract, score=score)]})
 
 
 def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from langchain_core.prompts import ChatPromptTemplate
@@ -13,7 +14,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from qabot.answering.extractive import stream_lines, survey_lines
 from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, without_preamble
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
 from qabot.answering.shapes.terms import defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
@@ -246,6 +247,14 @@ class Survey(TextShape):
         return None
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
+        found = self._retrieve(state, ctx)
+        if state.filters.has_code and found.hits:
+            # whole abstracts, so each entry can say where its code is (the link may sit in
+            # a passage the topic did not rank)
+            return replace(found, hits=[with_abstract(h, ctx) for h in found.hits])
+        return found
+
+    def _retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         # The topic alone, without the framing ("what has she done on"): the route's query.
         candidates, hits = relevant_set(state.search_text, state.filters, ctx)
         filters = state.filters
@@ -278,6 +287,7 @@ class Survey(TextShape):
                 sources,
                 chronological=state.route.chronological,
                 themes=state.themes,
+                links=bool(state.filters.has_code),
             )
         )
 

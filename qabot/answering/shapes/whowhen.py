@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import WHEN, WHO, extractive_sentences, stream_extractive
 from qabot.answering.prompts import WHO_WHEN_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape
-from qabot.answering.shapes.focused import named_first, with_abstract
+from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
+from qabot.answering.shapes.focused import named_first
 from qabot.answering.sources import SourceBlock
 
 if TYPE_CHECKING:
