@@ -226,6 +226,8 @@ def resolve_follow_up(
         return other
     if not ordinal and (named := _named_in_last(question, history, papers, index)):
         return named
+    if not ordinal and (quoting := _quoted_from_last(question, history, papers, index)):
+        return quoting
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
@@ -454,6 +456,29 @@ _A_PAPER_ON = re.compile(
     r"\b[^?]*\b(?:paper|report|work|publication)s?\b",
     re.I,
 )
+
+
+# A phrase the question quotes: "what's 'feedback gaming'?"
+_QUOTED_PHRASE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{3,60})['’\"”](?!\w)")
+
+
+def _quoted_from_last(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                      index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The paper whose sentence in the last answer has the phrase the question quotes ("what's
+    'feedback gaming'?" after a list quoting "Extreme forms of "feedback gaming" such as
+    manipulation … [1]"): the citation that closes the sentence says whose it is."""
+    found, last = _QUOTED_PHRASE.search(question), last_answer(history)
+    if found is None or last is None:
+        return None
+    said = str(last.get("content") or "").split("\nSources:")[0]
+    at = said.lower().find(found[1].lower())
+    marker = re.compile(r"\[(\d+)\]").search(said, at) if at >= 0 else None
+    listed = previous_papers(history, papers, index)
+    if marker is None or not 1 <= int(marker[1]) <= len(listed):
+        return None
+    paper = listed[int(marker[1]) - 1]
+    return FollowUp(paper_ids=[paper.paper_id], title=paper.title, question=question,
+                    route_text=question)  # fmt: skip
 
 
 def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],

@@ -2739,3 +2739,24 @@ def test_code_is_said_with_its_link(extractive_bot: QABot, chain: list[str], lin
     *_, answer = _chain(extractive_bot, chain)
     assert link in answer.answer, answer.answer
     assert len(answer.citations) == 1, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "fact", "title"),
+    [
+        # the round's review: "tasks ranging from …" lists them
+        (["What is Dynalang?", "what tasks is it tested on?"],
+         "tasks ranging from game-playing to navigating photorealistic home scans",
+         "Learning to Model the World with Language"),
+        # a phrase quoted from the last answer is that sentence's paper's (it went to
+        # AssistanceZero: "feedback" and "games")
+        (["any work on targeted manipulation by LLMs?", "what's 'feedback gaming'?"],
+         "feedback gaming", "On Targeted Manipulation and Deception when Optimizing LLMs for "
+         "User Feedback"),
+    ],
+)  # fmt: skip
+def test_round_eight_review_chains(
+    extractive_bot: QABot, chain: list[str], fact: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert fact in answer.answer and answer.citations[0].title == title, answer.answer

@@ -423,7 +423,7 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # (2) …" lists them, with the head word in the plural.
     plural = re.search(r"[^s']s$", what.phrase)  # "methods", not "LLM" nor "robot's"
     # … the list right after the head word ("related methods; (2) …"), not elsewhere
-    listed = r"(?::\s+\S|;|\bsuch as\b|\bincluding\b|\binclude[sd]?\b|\bnamely\b|\(\d\))"
+    listed = r"(?::\s+\S|;|\bsuch as\b|\bincluding\b|\binclude[sd]?\b|\bnamely\b|\branging from\b|\(\d\))"
     if (
         plural
         and any(
