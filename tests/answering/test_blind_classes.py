@@ -2760,3 +2760,20 @@ def test_round_eight_review_chains(
 ) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert fact in answer.answer and answer.citations[0].title == title, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "abstains"),
+    [
+        # the round's review: "the abstract of “A Generalized Acquisition Function …” does not
+        # give the stock price"
+        ("what is the stock price of Google", True),
+        # … but a detail the papers found say in their words is about them
+        ("What is an assistance game?", False),
+        ("what licence is the Empower code released under?", False),
+    ],
+)
+def test_a_detail_of_nothing_in_the_portfolio(
+    extractive_bot: QABot, question: str, abstains: bool
+) -> None:
+    assert extractive_bot.ask(question).abstained is abstains

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, ClassVar
 from qabot.answering.extractive import cite_sentence, paper_label, split_sentences, wanted_words
 from qabot.answering.framing import ASKING, FUNCTION_WORDS
 from qabot.answering.prompts import DETAIL_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
+from qabot.answering.shapes.base import (
+    FRAMING,
+    Detected,
+    Retrieved,
+    ShapeContext,
+    TextShape,
+    with_abstract,
+)
 from qabot.answering.shapes.focused import named_first
 from qabot.answering.sources import SourceBlock
 from qabot.domain.taxonomy import GENERIC_NAMES
@@ -597,6 +604,15 @@ class Detail(TextShape):
         top = state.candidates[:1]
         if top and any(introduces(top[0], n) >= 2 for n in names_in(state.standalone)):
             return False
+        # … but a detail of nothing the portfolio is about ("what is the stock price of
+        # Google?": besides what it asks, only a company, and no paper found says it) is no
+        # detail of a paper ("what is an assistance game?" is, in the words of the papers)
+        asks = self.not_the_subject(state)
+        own = (set(tokenize([state.standalone])[0]) - asks - FRAMING
+               - set(tokenize([" ".join(GENERIC_NAMES)])[0]))  # fmt: skip
+        texts = " ".join(f"{h.title} {' '.join(e.text for e in h.evidence)}" for h in top)
+        if not own and not asks <= set(tokenize([texts])[0]):
+            return True
         return super().abstains(state, ctx)
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
