@@ -2777,3 +2777,13 @@ def test_a_detail_of_nothing_in_the_portfolio(
     extractive_bot: QABot, question: str, abstains: bool
 ) -> None:
     assert extractive_bot.ask(question).abstained is abstains
+
+
+def test_the_ways_a_paper_names(extractive_bot: QABot) -> None:
+    # dev5: "what were the two ways …" was a definition of "the two ways they split up tasks";
+    # "ways" is a thing a detail question asks for ("two decomposition methods: …")
+    *_, answer = _chain(extractive_bot, [
+        "Is there work showing that combining individually safe models can still be misused?",
+        "what were the two ways they split up tasks?"])  # fmt: skip
+    assert "manual decomposition" in answer.answer, answer.answer
+    assert "automated decomposition" in answer.answer, answer.answer

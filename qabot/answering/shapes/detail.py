@@ -68,7 +68,7 @@ _ENTITY_HEADS = (
     r"licen[cs]es?|metrics?|conditions?|tasks?|environments?|domains?|games?|methods?|"
     r"baselines?|architectures?|optimi[sz]ers?|platforms?|tools?|libraries|library|frameworks?|"
     r"simulators?|robots?|sensors?|arms?|grippers?|techniques?|approach(?:es)?|objectives?|"
-    r"loss(?:es)?|users|participants)"
+    r"loss(?:es)?|users|participants|ways)"
 )  # fmt: skip
 _ENTITY = re.compile(
     r"(?:^|[,;:?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?P<noun>(?:[\w'-]+\s+){0,4}?"
@@ -138,6 +138,7 @@ _SYNONYMS = {
     "often": {"often", "time", "rate", "frequency"},
     # what a paper calls its contribution ("the method": "a discrete optimization algorithm, ARCA")
     "method": {"method", "algorithm", "approach", "framework", "techniqu"},
+    "ways": {"way", "method", "approach", "strategi", "techniqu"},
     "algorithm": {"algorithm", "method", "approach"},
     "approach": {"approach", "method", "algorithm", "framework"},
     "better": {"better", "outperform", "improv", "gain", "higher", "faster"},
