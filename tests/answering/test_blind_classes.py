@@ -2787,3 +2787,21 @@ def test_the_ways_a_paper_names(extractive_bot: QABot) -> None:
         "what were the two ways they split up tasks?"])  # fmt: skip
     assert "manual decomposition" in answer.answer, answer.answer
     assert "automated decomposition" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "fact"),
+    [
+        # the second review: "how much did they <verb> it?" asks for a figure of the verb, and
+        # a follow-up's title standing for "it" is no part of what it asks
+        (["what is Empower?", "how much did participants prefer it?"], "78% of the time"),
+        # dev4: "what was it teaching the participants?" read "it teaching …" as the detail
+        (["In the Ran Tian paper about influencing how people learn, what robot was used in "
+          "the study?", "what was it teaching the participants?"], "better teleoperators"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_detail_of_its_paper(
+    extractive_bot: QABot, chain: list[str], fact: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert fact in answer.answer, answer.answer

@@ -193,6 +193,7 @@ class Asked:
 
 def asked(question: str) -> Asked | None:
     q = " ".join(_IN_PAPER.sub("?", question).split())  # a follow-up's paper is no part of it
+    q = re.sub(r"“[^”]*”", "it", q)  # … nor where its title stands for "it" ("prefer “…”?")
     q = re.sub(rf"\b({_HOW})\s+an?\s+", r"\1 ", q, flags=re.I)  # "how small a share of …"
     if m := _QUANTITY.search(q):
         if m["cmp"]:
@@ -205,6 +206,12 @@ def asked(question: str) -> Asked | None:
         if not noun and how == "how much" and (change := _CHANGE.search(q, m.end())):
             # "how much did active perception improve results?": a gain ("a 12.9% improvement")
             return Asked("quantity", change.group(0).lower(), "how much it changed")
+        if how == "how much" and (did := re.fullmatch(
+                r"(?:did|do|does)\s+(?:[\w'-]+\s+){0,3}?(?P<verb>[\w'-]+?)(?:\s+(?:it|them|this|that))?",
+                noun, re.I)):  # fmt: skip
+            # "how much did participants prefer it?": a figure of preferring ("preferred our
+            # assistant 78% of the time")
+            return Asked("quantity", did["verb"].lower(), "that figure")
         if m["noun"]:
             clause = f"{how} {noun}"  # "how many MDPs"
         elif m["noun2"]:
