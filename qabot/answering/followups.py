@@ -58,6 +58,9 @@ _SET = re.compile(
     r"\b(?:of|among|from)\s+(?:those|these|them|the above|that list|this list)\b|"
     r"\b(?:those|these)\s+(?:papers|ones|publications|results)\b|"
     r"\bwhich of (?:those|these|them)\b|"
+    # "which one is about dialogue?": the list's papers on it
+    r"\bwhich ones?\s+(?:is|are|was|were)\s+(?:about|on|related to|concerned with)\b|"
+    r"\bwhich ones?\s+(?:uses?|studies|study|deals? with|covers?|looks? at)\b|"
     # "when were those published?", "who wrote these?": the list itself, without a noun
     # (not "where do those distances come from?", a thing of the last paper)
     # (not "those are great, now what is X?": a new question)
@@ -676,7 +679,11 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     # "so what does the learned function really approximate?": a question that goes on ("so",
     # "and", "then") in the words of the one paper the last answer was about
     going_on = (
-        bool(listed) and _GOES_ON.match(question) is not None and _in_its_words(question, listed[0])
+        bool(listed)
+        and _GOES_ON.match(question) is not None
+        and _in_its_words(question, listed[0])
+        # … not "and gemini 2.5?" after Gemini 1.5: another paper's name, however alike
+        and not _names_another(question, listed[0], papers)
     )
     # "is there bad news too?": more of the same paper (not "what about reward hacking as
     # well?", a new subject, nor "has the group worked on dialogue too?", an overview)
@@ -724,6 +731,17 @@ _GOES_ON = re.compile(
     r"\s*(?:was|were|is|are|did|do|does|has|have) (?:there|the|they|their)\b",
     re.I,
 )
+
+
+def _names_another(question: str, paper: Paper, papers: Sequence[Paper]) -> bool:
+    """The question names another paper by the name its title opens with ("Gemini 2.5: …"),
+    in any case ("and gemini 2.5?"), that is not `paper`'s own."""
+    own = (name_in_title(paper.title) or "").lower()
+    return any(
+        (name := name_in_title(p.title)) and name.lower() != own
+        and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", question, re.I)
+        for p in papers if p.paper_id != paper.paper_id
+    )  # fmt: skip
 
 
 def _in_its_words(question: str, paper: Paper) -> bool:

@@ -2805,3 +2805,20 @@ def test_a_follow_up_detail_of_its_paper(
 ) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert fact in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "title"),
+    [
+        # the second review: "and gemini 2.5?" went on about Gemini 1.5 (its words are the
+        # last paper's), though it names another paper's title
+        (["Tell me about Gemini 1.5", "and gemini 2.5?"], "Gemini 2.5: Pushing the Frontier"),
+        # "which one is about dialogue?" after a list picks from the list (it abstained)
+        (["What has Joey Hong worked on?", "which one is about dialogue?"], "Zero-Shot Goal-Directed"),
+    ],
+)  # fmt: skip
+def test_round_eight_second_review_chains(
+    extractive_bot: QABot, chain: list[str], title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert answer.citations and answer.citations[0].title.startswith(title), answer.answer
