@@ -322,6 +322,16 @@ _WHO_IS = re.compile(
 )
 
 
+# A personal fact about someone ("how old is Micah Carroll?", "where does Anca live?",
+# "what's Jessy Lin's email?"): no paper says it; the person shape says so.
+PERSONAL = re.compile(
+    r"\bhow old\b|\bwhen was\b.{1,40}\bborn\b|\bwhere (?:does|did|do)\b.{1,40}\b(?:live|grow up|go to "
+    r"school)\b|\bwhere is\b.{1,40}\bfrom\b|['’]s (?:age|email|e-mail|phone(?: number)?|address|salary|"
+    r"birthday|nationality|hometown|wife|husband|partner|kids|children)\b|\bis\b.{1,40}\bmarried\b",
+    re.I,
+)
+
+
 def route_question(question: str, vocab: Vocabulary) -> Route:
     """Deterministic routing from patterns and the metadata vocabulary."""
     q = " ".join(question.split())
@@ -341,6 +351,9 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         has_code=True if _CODE.search(q) else None,
     )
     topical = topic_words(q, author, filters.categories, written)
+    if author and not is_owner and PERSONAL.search(q):
+        return Route(kind="statistic", label="statistic", intent=SHAPES["person"].name,
+                     filters=filters, author_query=author, shape="metadata")  # fmt: skip
     if (person := _WHO_IS.fullmatch(q)) is not None and statistic is None:
         # "Who is Jessy Lin?", "Tell me about Anca": the portfolio says what they published,
         # not who they are: an author's papers (the question not answered), or the owner's

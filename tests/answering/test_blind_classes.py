@@ -2822,3 +2822,19 @@ def test_round_eight_second_review_chains(
 ) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert answer.citations and answer.citations[0].title.startswith(title), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # the second review: a personal fact about an author listed their papers as if that
+        # answered it
+        ("how old is micah carroll", "The portfolio does not say anything personal about Micah Carroll"),
+        ("what's Jessy Lin's email?", "The portfolio does not say anything personal about Jessy Lin"),
+        ("Who is Jessy Lin?", "The portfolio does not say who Jessy Lin is"),
+    ],
+)  # fmt: skip
+def test_a_personal_fact_is_not_said(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.abstained and answer.answer.startswith(said), answer.answer
+    assert answer.citations, answer.answer  # … with what the portfolio has of them

@@ -528,11 +528,14 @@ class Person(List):
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         listed = super().answer(question, route, facts)
         who = route.author_query or route.filters.author or "this person"
+        who = who.title() if who.islower() else who  # "micah carroll" as typed
         # The question is not answered (the portfolio has no biographies), so it abstains,
         # and says what the portfolio does have of them, cited.
-        text = (
-            f"The portfolio does not say who {who} is; it has what they published.\n{listed.answer}"
-        )
+        # ("how old is Micah Carroll?": nor anything personal)
+        asked = "anything personal about" if re.match(r"(?i)\s*(?:so,? )?(?:how old|when|where|what|is)\b",
+                                                     question) else "who"  # fmt: skip
+        said = f"{asked} {who}" if asked != "who" else f"who {who} is"
+        text = f"The portfolio does not say {said}; it has what they published.\n{listed.answer}"
         return listed.model_copy(update={"answer": text, "abstained": True})
 
 
