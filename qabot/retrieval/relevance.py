@@ -287,6 +287,10 @@ def names_in(question: str) -> list[str]:
             and not any(c.isupper() for c in words[0][1:])
         ):
             words = words[1:]  # "What", "Explain" open the question
+        # A version alone ("3" of "gemma 3" typed in lower case) names its family's model
+        if (words and not re.search(r"[A-Za-z]", words[0])
+                and (family := re.search(r"(?<![\w-])([a-z][a-z-]{2,})\s*$", opens))):  # fmt: skip
+            words = [family[1], *words]
         name = " ".join(words)
         words = name.split()
         # "Gemini 1.5 Pro", then "Gemini 1.5", never "Gemini": a version names another model.
@@ -296,7 +300,9 @@ def names_in(question: str) -> list[str]:
         shortest = numbered[-1] + 1 if numbered else 1
         for end in range(len(words), shortest - 1, -1):
             part = " ".join(words[:end])
-            if (len(part) > 2 or any(c.isdigit() for c in part)) and re.search(r"[A-Z0-9]", part):
+            # (a number alone is no name: "gemma 3" typed in lower case leaves "3")
+            if ((len(part) > 2 or any(c.isdigit() for c in part)) and re.search(r"[A-Z0-9]", part)
+                    and re.search(r"[A-Za-z]", part)):  # fmt: skip
                 found.append(part)
     # "Google's" is Google; the field's acronyms and companies name no one paper.
     found = [re.sub(r"['’]s$", "", n) for n in found]

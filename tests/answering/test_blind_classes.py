@@ -2838,3 +2838,23 @@ def test_a_personal_fact_is_not_said(extractive_bot: QABot, question: str, said:
     answer = extractive_bot.ask(question)
     assert answer.abstained and answer.answer.startswith(said), answer.answer
     assert answer.citations, answer.answer  # … with what the portfolio has of them
+
+
+@pytest.mark.parametrize(
+    ("question", "abstains", "title"),
+    [
+        # the second review: "gemma 3" in lower case left the version "3" as a name, which
+        # "Imagen 3" introduces ("The abstract of “Imagen 3” does not give the context window")
+        ("what is the context window of gemma 3", True, None),
+        # … a family a title names, in lower case, with its version, is a name
+        ("which gemini 1.0 sizes (nano, pro, ultra) were put through the dangerous capability evals?",
+         False, "Evaluating Frontier Models for Dangerous Capabilities"),
+        ("what architecture changes went into gemma 2?", False, "Gemma 2: Improving Open Language"),
+    ],
+)  # fmt: skip
+def test_a_version_typed_in_lower_case(
+    extractive_bot: QABot, question: str, abstains: bool, title: str | None
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.abstained is abstains, answer.answer
+    assert title is None or answer.citations[0].title.startswith(title), answer.answer

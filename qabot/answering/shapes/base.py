@@ -32,6 +32,7 @@ from qabot.retrieval.relevance import (
     best_relevance,
     bracketed,
     is_relevant,
+    name_in_title,
     names_in,
     quoted_in,
     subject,
@@ -127,6 +128,18 @@ class ShapeContext:
             _TITLE_PAIRS[0] = (weakref.ref(snapshot), counts)
         return counts[pair]
 
+    def title_families(self) -> frozenset[str]:
+        """The first words of the names titles open with ("gemma" of "Gemma 2: …"), lower-cased."""
+        snapshot = self.retriever.snapshot
+        held, words = _FAMILIES[0]
+        if held() is not snapshot:
+            column = getattr(snapshot.papers, "column", None)
+            titles = column("title") if column else [p.title for p in snapshot.papers]
+            words = frozenset(name.split()[0].lower() for t in titles
+                              if (name := name_in_title(str(t))))  # fmt: skip
+            _FAMILIES[0] = (weakref.ref(snapshot), words)
+        return words
+
     def author_words(self) -> frozenset[str]:
         """The words of the indexed papers' author names, lower-cased ("vivek", "myers"): a
         name a question uses that the passages do not is no subject when it is an author's."""
@@ -153,6 +166,7 @@ _ACRONYMS: list[tuple[Callable[[], object], dict[str, list[str]]]] = [(lambda: N
 _TITLE_PAIRS: list[tuple[Callable[[], object], Counter[tuple[str, str]]]] = [
     (lambda: None, Counter())
 ]
+_FAMILIES: list[tuple[Callable[[], object], frozenset[str]]] = [(lambda: None, frozenset())]
 _AUTHOR_WORDS: list[tuple[Callable[[], object], frozenset[str]]] = [(lambda: None, frozenset())]
 
 
@@ -211,8 +225,11 @@ def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) ->
     3" where the portfolio has Gemma 2, "Llama 3", "Claude 3.5"): what it asks about is not
     in the portfolio, though a neighbour shares its name. Sizes are not versions ("Gemma 2
     27B"), and a year alone is not a name."""
+    # (typed in lower case, "the context window of gemma 3", a family a title names: not "top 5")
+    families = ctx.title_families()
     named = [n for n in names_in(question)
-             if re.search(r"[A-Za-z]{2}", n) and re.search(r"\d", n) and not _example(question, n)]  # fmt: skip
+             if re.search(r"[A-Za-z]{2}", n) and re.search(r"\d", n) and not _example(question, n)
+             and (re.search(r"[A-Z]", n) or n.split()[0] in families)]  # fmt: skip
     # … and a question about a paper it names by title asks a detail of it ("was Gemma 2
     # trained on TPUv5e?": the abstract not saying so is the answer)
     if not named or titled_in(question, found[:5]) is not None:
