@@ -2529,15 +2529,6 @@ def test_a_name_the_subject_is_in_is_a_setting(extractive_bot: QABot) -> None:
     ], answer.answer
 
 
-def test_safety_evals_is_safety_evaluations(extractive_bot: QABot) -> None:
-    # dev10: "evals" is no word of the corpus, so the scope rule abstained
-    answer = extractive_bot.ask("recommend me something on safety evals")
-    assert not answer.abstained, answer.answer
-    assert "Evaluating Frontier Models for Dangerous Capabilities" in {
-        c.title for c in answer.citations
-    }, answer.answer
-
-
 @pytest.mark.parametrize(
     "question",
     [
@@ -2591,22 +2582,29 @@ def test_one_papers_approach_is_no_overview(extractive_bot: QABot, question: str
     assert extractive_bot.route(question).shape != "survey", question
 
 
+_SHIFTS = "Estimating and Penalizing Induced Preference Shifts in Recommender Systems"
+
+
 @pytest.mark.parametrize(
-    "question",
+    ("question", "title"),
     [
         # dev2, dev3, dev6 alike: "feeds" and "agency" are no words of the corpus, and
         # "recommender systems" is in too many chunks to count, so the scope rule abstained
-        "Im interested in recsys and user agency/control over feeds. any work from this group?",
-        "recsys / content feeds: what has the group published?",
-        "Which papers are about recommendation systems like social media feeds?",
+        ("Im interested in recsys and user agency/control over feeds. any work from this group?",
+         _SHIFTS),
+        ("recsys / content feeds: what has the group published?", _SHIFTS),
+        ("Which papers are about recommendation systems like social media feeds?", _SHIFTS),
+        # dev10: "evals" is no word of the corpus either (spelled out now)
+        ("recommend me something on safety evals",
+         "Evaluating Frontier Models for Dangerous Capabilities"),
     ],
-)
-def test_a_subject_in_a_title_is_in_scope(extractive_bot: QABot, question: str) -> None:
+)  # fmt: skip
+def test_a_subject_in_other_words_is_in_scope(
+    extractive_bot: QABot, question: str, title: str
+) -> None:
     answer = extractive_bot.ask(question)
     assert not answer.abstained, answer.answer
-    assert "Estimating and Penalizing Induced Preference Shifts in Recommender Systems" in {
-        c.title for c in answer.citations
-    }, answer.answer
+    assert title in {c.title for c in answer.citations}, answer.answer
 
 
 @pytest.mark.parametrize(
