@@ -79,7 +79,10 @@ _DESCRIBED = re.compile(
 )
 # "the hindsight one", "the Overcooked one": a paper of the last list picked by a word or two
 # of what it is about, before "one".
-_TAGGED = re.compile(r"\b(?:the|that) (?P<desc>(?:[\w'’.-]+\s+){0,2}?[\w'’.-]+) one\b", re.I)
+# ("the consensus paper" too: a paper of the last list that calls itself one)
+_TAGGED = re.compile(
+    r"\b(?:the|that) (?P<desc>(?:[\w'’.-]+\s+){0,2}?[\w'’.-]+) (?:one|paper)\b", re.I
+)
 # … but not "the same one", "the other one", "the right one", "the best one".
 _NOT_TAGS = re.compile(
     r"^(?:same|other|next|previous|only|right|wrong|best|worst|main|last|first|this|that|"
@@ -223,7 +226,12 @@ def resolve_follow_up(
     dated, desc = _DATED.search(question), _DESCRIBED.search(question)
     if desc is None and dated is None and (tag := _TAGGED.search(question)):
         words = tag["desc"].split()
-        if not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words):
+        # ("the X paper" picks from a list only: after one paper, "how does that compare with
+        # the optimal-behavior-prior paper?" names another)
+        listing = (
+            not tag.group(0).endswith("paper") or len(previous_papers(history, papers, index)) > 1
+        )
+        if listing and not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words):
             desc = tag
     if not ordinal and (other := _other_one(question, history, papers, index)):
         return other

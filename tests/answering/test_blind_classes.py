@@ -2856,3 +2856,21 @@ def test_a_version_typed_in_lower_case(
     answer = extractive_bot.ask(question)
     assert answer.abstained is abstains, answer.answer
     assert title is None or answer.citations[0].title.startswith(title), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "title"),
+    [
+        # the second review: a paper of the last list that calls itself "this short consensus
+        # paper" (it went to the RLHF open-problems paper)
+        (["What has the group done on AI risk?", "tell me more about the consensus paper"],
+         "Managing extreme AI risks amid rapid progress"),
+        # … but after one paper, "the X paper" names another (dev4)
+        (["anca and cassidy laidlaw had a paper on humans being consistently suboptimal, right? "
+          "what's the model called", "how does that compare with the optimal-behavior-prior paper?"],
+         "The Boltzmann Policy Distribution"),
+    ],
+)  # fmt: skip
+def test_the_x_paper_of_the_last_list(extractive_bot: QABot, chain: list[str], title: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert answer.citations[0].title.startswith(title), answer.answer
