@@ -86,9 +86,11 @@ def split_sentences(text: str) -> list[str]:
 
 
 _CODE_WORDS = set(tokenize(["code github repository implementation"])[0])
-_RELEASED = re.compile(r"\b(?:available|released?|open[- ]sourced?|publicly)\b", re.I)
-# "… and is the code online?": a second question asked in the same breath
-_AND_ASKS = re.compile(
+# A sentence that releases something ("Our code is publicly available at …"): where code is
+RELEASED = re.compile(r"\b(?:available|released?|open[- ]sourced?|publicly)\b", re.I)
+# "… and is the code online?", "Which dataset …, and how many users …?": a second question
+# asked in the same breath
+AND_ASKS = re.compile(
     r",?\s+and\s+(?=(?:how|which|what|who|when|where|did|does|do|is|are|was|were)\b)", re.I
 )
 
@@ -199,13 +201,13 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         # "what year was it and is the code online somewhere?": the other question too, from
         # the sentence that shares its words ("Code is available at …"), when one does
         also = []
-        for part in _AND_ASKS.split(question)[1:]:
+        for part in AND_ASKS.split(question)[1:]:
             wanted = _content(part) - FUNCTION_WORDS - QUESTION_WORDS - ASKING
             if WHO.search(part) or WHEN.search(part) or not wanted:
                 continue
             # (code is where a link or a release is: "multi-turn code assistance" is a subject)
             shares = [(len(wanted & _content(s)), -i, s) for i, s in enumerate(split_sentences(top.text))
-                      if not _CODE_WORDS & wanted or _LINK.search(s) or _RELEASED.search(s)]  # fmt: skip
+                      if not _CODE_WORDS & wanted or _LINK.search(s) or RELEASED.search(s)]  # fmt: skip
             best = max(shares, default=(0, 0, ""))
             if best[0]:
                 also.append(cite_sentence(readable(best[2]), top.number))

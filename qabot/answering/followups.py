@@ -508,7 +508,7 @@ def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
     # (the name a title gives before its colon, "Gemma 2: …")
     found = [p for p in papers if p.paper_id not in cited and ":" in p.title
              and (name := name_in_title(p.title))
-             and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", said)]  # fmt: skip
+             and _mentions(name, said)]  # fmt: skip
     if len(found) != 1:
         return None
     paper = found[0]
@@ -741,13 +741,18 @@ _GOES_ON = re.compile(
 )
 
 
+def _mentions(name: str, text: str, flags: int = 0) -> bool:
+    """`text` uses `name` as a word, whole: "Gemma 2", not inside "Gemma 2.5" or "Gemma-2b"."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", text, flags) is not None
+
+
 def _names_another(question: str, paper: Paper, papers: Sequence[Paper]) -> bool:
     """The question names another paper by the name its title opens with ("Gemini 2.5: …"),
     in any case ("and gemini 2.5?"), that is not `paper`'s own."""
     own = (name_in_title(paper.title) or "").lower()
     return any(
         (name := name_in_title(p.title)) and name.lower() != own
-        and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", question, re.I)
+        and _mentions(name, question, re.I)
         for p in papers if p.paper_id != paper.paper_id
     )  # fmt: skip
 

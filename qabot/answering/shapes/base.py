@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from langchain_core.prompts import ChatPromptTemplate
 
@@ -104,54 +104,39 @@ class ShapeContext:
         Representation Alignment: …"), if exactly one does: people name a paper so though
         its abstract never spells it out, and search cannot find it by those letters."""
         snapshot = self.retriever.snapshot
-        held, table = _ACRONYMS[0]
-        if held() is not snapshot:  # built once per snapshot; a reload replaces it
-            table = {}
-            titles = getattr(snapshot.papers, "column", None)
-            names = titles("title") if titles else [p.title for p in snapshot.papers]
-            ids = titles("paper_id") if titles else [p.paper_id for p in snapshot.papers]
-            for pid, title in zip(ids, names, strict=True):
+
+        def build() -> dict[str, list[str]]:
+            table: dict[str, list[str]] = {}
+            ids, titles = _column(snapshot, "paper_id"), _column(snapshot, "title")
+            for pid, title in zip(ids, titles, strict=True):
                 if made := title_acronym(str(title)):
                     table.setdefault(made, []).append(str(pid))
-            _ACRONYMS[0] = (weakref.ref(snapshot), table)
-        found = table.get(acronym, [])
+            return table
+
+        found = _ACRONYMS.get(snapshot, build).get(acronym, [])
         return found[0] if len(found) == 1 else None
 
     def titles_with(self, pair: tuple[str, str]) -> int:
         """How many indexed papers' titles have the (stemmed) words `pair` in a row."""
         snapshot = self.retriever.snapshot
-        held, counts = _TITLE_PAIRS[0]
-        if held() is not snapshot:
-            column = getattr(snapshot.papers, "column", None)
-            titles = column("title") if column else [p.title for p in snapshot.papers]
-            counts = Counter(p for title in titles for p in word_pairs(str(title)))
-            _TITLE_PAIRS[0] = (weakref.ref(snapshot), counts)
+        counts = _TITLE_PAIRS.get(snapshot, lambda: Counter(
+            p for title in _column(snapshot, "title") for p in word_pairs(str(title))))  # fmt: skip
         return counts[pair]
 
     def title_families(self) -> frozenset[str]:
         """The first words of the names titles open with ("gemma" of "Gemma 2: …"), lower-cased."""
         snapshot = self.retriever.snapshot
-        held, words = _FAMILIES[0]
-        if held() is not snapshot:
-            column = getattr(snapshot.papers, "column", None)
-            titles = column("title") if column else [p.title for p in snapshot.papers]
-            words = frozenset(name.split()[0].lower() for t in titles
-                              if (name := name_in_title(str(t))))  # fmt: skip
-            _FAMILIES[0] = (weakref.ref(snapshot), words)
-        return words
+        return _FAMILIES.get(snapshot, lambda: frozenset(
+            name.split()[0].lower() for t in _column(snapshot, "title")
+            if (name := name_in_title(str(t)))))  # fmt: skip
 
     def author_words(self) -> frozenset[str]:
         """The words of the indexed papers' author names, lower-cased ("vivek", "myers"): a
         name a question uses that the passages do not is no subject when it is an author's."""
         snapshot = self.retriever.snapshot
-        held, words = _AUTHOR_WORDS[0]
-        if held() is not snapshot:
-            column = getattr(snapshot.papers, "column", None)
-            lists = column("authors") if column else [p.authors for p in snapshot.papers]
-            words = frozenset(w.lower() for names in lists for name in (names or [])
-                              for w in re.findall(r"[\w'-]+", str(name)))  # fmt: skip
-            _AUTHOR_WORDS[0] = (weakref.ref(snapshot), words)
-        return words
+        return _AUTHOR_WORDS.get(snapshot, lambda: frozenset(
+            w.lower() for names in _column(snapshot, "authors") for name in (names or [])
+            for w in re.findall(r"[\w'-]+", str(name))))  # fmt: skip
 
     def abstract(self, paper_id: str) -> str | None:
         """A paper's whole abstract (None if it is not indexed)."""
@@ -160,14 +145,36 @@ class ShapeContext:
         return None if row is None else str(snapshot.papers.value("abstract", row) or "")
 
 
-# Title acronym -> paper ids, for the snapshot in use: held weakly, so a replaced snapshot is
-# neither kept alive nor mistaken for a new one that reuses its memory (as an id() could be).
-_ACRONYMS: list[tuple[Callable[[], object], dict[str, list[str]]]] = [(lambda: None, {})]
-_TITLE_PAIRS: list[tuple[Callable[[], object], Counter[tuple[str, str]]]] = [
-    (lambda: None, Counter())
-]
-_FAMILIES: list[tuple[Callable[[], object], frozenset[str]]] = [(lambda: None, frozenset())]
-_AUTHOR_WORDS: list[tuple[Callable[[], object], frozenset[str]]] = [(lambda: None, frozenset())]
+_T = TypeVar("_T")
+
+
+class _PerSnapshot(Generic[_T]):
+    """A table built once per index snapshot: held weakly, so a replaced snapshot is neither
+    kept alive nor mistaken for a new one that reuses its memory (as an id() could be); a
+    reload builds it again. One slot, replaced whole, so a reader never sees a table beside
+    another snapshot's reference."""
+
+    def __init__(self) -> None:
+        self._slot: tuple[Callable[[], object], _T | None] = (lambda: None, None)
+
+    def get(self, snapshot: object, build: Callable[[], _T]) -> _T:
+        held, value = self._slot
+        if held() is not snapshot or value is None:
+            value = build()
+            self._slot = (weakref.ref(snapshot), value)
+        return value
+
+
+def _column(snapshot: Any, name: str) -> list[Any]:
+    """One field of every indexed paper: the paper table's column, or each paper's attribute."""
+    column = getattr(snapshot.papers, "column", None)
+    return list(column(name)) if column else [getattr(p, name) for p in snapshot.papers]
+
+
+_ACRONYMS: _PerSnapshot[dict[str, list[str]]] = _PerSnapshot()  # title acronym -> paper ids
+_TITLE_PAIRS: _PerSnapshot[Counter[tuple[str, str]]] = _PerSnapshot()
+_FAMILIES: _PerSnapshot[frozenset[str]] = _PerSnapshot()
+_AUTHOR_WORDS: _PerSnapshot[frozenset[str]] = _PerSnapshot()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from qabot.answering.extractive import cite_sentence, paper_label, split_sentences, wanted_words
+from qabot.answering.extractive import (
+    AND_ASKS,
+    RELEASED,
+    cite_sentence,
+    paper_label,
+    split_sentences,
+    wanted_words,
+)
 from qabot.answering.framing import ASKING, FUNCTION_WORDS
 from qabot.answering.prompts import DETAIL_PROMPT
 from qabot.answering.shapes.base import (
@@ -240,18 +247,12 @@ def asked(question: str) -> Asked | None:
     return None
 
 
-# "Which dataset was it evaluated on, and how many users were in the study?": two questions.
-_AND_ASKS = re.compile(
-    r",?\s+and\s+(?=(?:how|which|what|who|when|where|did|does|do|is|are|was|were)\b)", re.I
-)
-
-
 def asked_parts(question: str) -> list[tuple[str, Asked]]:
     """The question's parts that ask for a detail, each with what it asks: those of its "…, and
     which …" pieces, led by the whole question when `asked` reads it for something no piece
     asks (a verb shared by both: "What dataset and which users were used …")."""
     whole = asked(question)
-    pieces = _AND_ASKS.split(question)
+    pieces = AND_ASKS.split(question)
     parts = [(p, a) for p in pieces if (a := asked(p))] if len(pieces) > 1 else []
     if whole and all(a.phrase != whole.phrase for _, a in parts):
         parts.insert(0, (question, whole))
@@ -357,9 +358,6 @@ def _model_size_label(words: list[str], j: int, heads_at: list[int]) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z][\w-]*", before)) and j > 1  # "Gemma 2", not "In 2023"
 
 
-_RELEASED = re.compile(r"\b(?:available|released?|open[- ]sourced?|publicly)\b", re.I)
-
-
 def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     """How well `sentence` gives what was asked (0: not at all): it uses the detail's head
     word and, for a quantity, a number near it; for an entity, a name that is neither the
@@ -371,7 +369,7 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
             return 1.5  # a link is where
         if what.phrase == "code":
             # "… on challenging coding questions" names no place for code: its release does
-            return 1.0 if heads & tokens and _RELEASED.search(sentence) else 0.0
+            return 1.0 if heads & tokens and RELEASED.search(sentence) else 0.0
         place = re.search(
             r"(?<!^)\b[A-Z][a-z]{2,}|https?://|www\.|\w\.(?:com|org|io|ai)\b", sentence
         )
@@ -575,6 +573,10 @@ _BUILDS_ON = re.compile(r"\bbuil(?:d|ds|t|ding) (?:up)?on\b|\bbased on\b|\bexten
                         r"\bderived? from\b", re.I)  # fmt: skip
 
 
+# The field's acronyms and companies, as (stemmed) words: no subject of a detail question
+_GENERIC_NAME_WORDS = frozenset(tokenize([" ".join(GENERIC_NAMES)])[0])
+
+
 class Detail(TextShape):
     name: ClassVar[str] = "detail"
     description: ClassVar[str] = (
@@ -616,8 +618,7 @@ class Detail(TextShape):
         # Google?": besides what it asks, only a company, and no paper found says it) is no
         # detail of a paper ("what is an assistance game?" is, in the words of the papers)
         asks = self.not_the_subject(state)
-        own = (set(tokenize([state.standalone])[0]) - asks - FRAMING
-               - set(tokenize([" ".join(GENERIC_NAMES)])[0]))  # fmt: skip
+        own = set(tokenize([state.standalone])[0]) - asks - FRAMING - _GENERIC_NAME_WORDS
         texts = " ".join(f"{h.title} {' '.join(e.text for e in h.evidence)}" for h in top)
         if not own and not asks <= set(tokenize([texts])[0]):
             return True

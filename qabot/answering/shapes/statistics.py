@@ -532,9 +532,8 @@ class Person(List):
         # The question is not answered (the portfolio has no biographies), so it abstains,
         # and says what the portfolio does have of them, cited.
         # ("how old is Micah Carroll?": nor anything personal)
-        asked = "anything personal about" if re.match(r"(?i)\s*(?:so,? )?(?:how old|when|where|what|is)\b",
-                                                     question) else "who"  # fmt: skip
-        said = f"{asked} {who}" if asked != "who" else f"who {who} is"
+        personal = re.match(r"(?i)\s*(?:so,? )?(?:how old|when|where|what|is)\b", question)
+        said = f"anything personal about {who}" if personal else f"who {who} is"
         text = f"The portfolio does not say {said}; it has what they published.\n{listed.answer}"
         return listed.model_copy(update={"answer": text, "abstained": True})
 
