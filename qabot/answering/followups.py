@@ -24,6 +24,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, STUDY_PEOPLE
+from qabot.answering.shapes.base import PerSnapshot, paper_column
 from qabot.answering.shapes.detail import asked, in_paper
 from qabot.answering.shapes.survey import Survey
 from qabot.domain.names import normalise_title
@@ -506,12 +507,13 @@ def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
     # … outside the quoted titles, whose words would name the cited paper itself
     said = re.sub(r"“[^”]*”", " ", text)
     # (the name a title gives before its colon, "Gemma 2: …")
-    found = [p for p in papers if p.paper_id not in cited and ":" in p.title
-             and (name := name_in_title(p.title))
-             and _mentions(name, said)]  # fmt: skip
+    found = {n.paper_id for n in _named_papers(said, papers) if n.colon and n.paper_id not in cited}
     if len(found) != 1:
         return None
-    paper = found[0]
+    (pid,) = found
+    paper = (
+        papers[index[pid]] if index is not None else next(p for p in papers if p.paper_id == pid)
+    )
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=f"What is “{paper.title}” about?", route_text="What is it about?")  # fmt: skip
 
@@ -746,15 +748,44 @@ def _mentions(name: str, text: str, flags: int = 0) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", text, flags) is not None
 
 
+@dataclass(frozen=True)
+class _TitleName:
+    name: str  # the name a title gives its subject ("Gemma 2")
+    paper_id: str
+    colon: bool  # the title gives it before a colon ("Gemma 2: …"), not as the whole title
+
+
+# Title names by their first word, lower case, built once per paper table: a follow-up looks
+# up the words it uses instead of trying every title (100,000 of them at scale).
+_NAMES: PerSnapshot[dict[str, list[_TitleName]]] = PerSnapshot()
+
+
+def _named_papers(text: str, papers: Sequence[Paper], flags: int = 0) -> list[_TitleName]:
+    """The title names `text` uses as words (`_mentions`)."""
+
+    def build() -> dict[str, list[_TitleName]]:
+        table: dict[str, list[_TitleName]] = {}
+        titles, ids = paper_column(papers, "title"), paper_column(papers, "paper_id")
+        for title, paper_id in zip(titles, ids, strict=True):
+            if (name := name_in_title(title)) and (first := re.search(r"\w+", name)):
+                entry = _TitleName(name, paper_id, ":" in title)
+                table.setdefault(first.group(0).lower(), []).append(entry)
+        return table
+
+    table = _NAMES.get(papers, build)
+    # (a name used whole as a word starts with a whole word of the text)
+    words = dict.fromkeys(re.findall(r"\w+", text.lower()))
+    return [n for w in words for n in table.get(w, ()) if _mentions(n.name, text, flags)]
+
+
 def _names_another(question: str, paper: Paper, papers: Sequence[Paper]) -> bool:
     """The question names another paper by the name its title opens with ("Gemini 2.5: …"),
     in any case ("and gemini 2.5?"), that is not `paper`'s own."""
     own = (name_in_title(paper.title) or "").lower()
     return any(
-        (name := name_in_title(p.title)) and name.lower() != own
-        and _mentions(name, question, re.I)
-        for p in papers if p.paper_id != paper.paper_id
-    )  # fmt: skip
+        n.name.lower() != own and n.paper_id != paper.paper_id
+        for n in _named_papers(question, papers, re.I)
+    )
 
 
 def _in_its_words(question: str, paper: Paper) -> bool:

@@ -388,8 +388,7 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
             shape="metadata",
         )
     shape, detected = question_shape(q)
-    if shape.reads_code:
-        filters = filters.model_copy(update={"has_code": None})
+    filters = shape.own_filters(filters)
     query = None
     if shape.searches_topic:
         query = topic_query(q.replace(written, " ") if written else q, author) or None
@@ -517,8 +516,7 @@ class LLMRouter:
         found, detected = question_shape(" ".join(question.split()))
         named = SHAPES.get(args.get("shape", found.name))
         shape = named if isinstance(named, TextShape) else FOCUSED
-        if shape.reads_code:
-            filters = filters.model_copy(update={"has_code": None})
+        filters = shape.own_filters(filters)
         sides = [str(s) for s in args.get("sides", [])][:2] or list(detected.sides)
         if shape.needs_sides and len(sides) < 2:
             shape = FOCUSED

@@ -260,3 +260,34 @@ def test_follow_ups_through_the_api_use_the_turns_citations(extractive_bot: QABo
         extractive_bot.ask("tell me more about the second one", text_only).citations
         != second.citations
     )
+
+
+def test_title_names_are_read_once_per_paper_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A follow-up looks a title's name up by the words it uses: the table of names is built
+    once per paper table (a snapshot's), not once per question over every title."""
+    from qabot.answering import followups
+    from qabot.index.paper_table import PaperTable
+
+    table = PaperTable.of(
+        [
+            Paper(paper_id="g2", title="Gemma 2: Improving Open Language Models", abstract="x"),
+            Paper(paper_id="g25", title="Gemini 2.5: Pushing the Frontier", abstract="x"),
+            Paper(paper_id="s", title="A Study of Many Things in Reward Learning", abstract="x"),
+        ]
+    )
+    read: list[str] = []
+    real = followups.name_in_title
+
+    def counting(title: str) -> str | None:
+        read.append(title)
+        return real(title)
+
+    monkeypatch.setattr(followups, "name_in_title", counting)
+    first = followups._names_another("and gemini 2.5?", table[0], table)
+    built = len(read)
+    second = followups._names_another("and GEMINI 2.5 then?", table[0], table)
+    assert first and second  # named in any case, as the question types it
+    assert not followups._names_another("and gemma 2?", table[0], table)  # its own name
+    assert not followups._names_another("and gemini 2.55?", table[0], table)  # not whole
+    # the first call read every title; the three after it, only their own paper's
+    assert built == len(table) + 1 and len(read) == built + 3

@@ -8,11 +8,12 @@ when it abstains, its extractive rendering (no LLM) and its prompt (with one). A
 
 from __future__ import annotations
 
+import contextlib
 import re
 import weakref
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -24,7 +25,7 @@ from qabot.answering.prompts import ANSWER_PROMPT, neutralise
 from qabot.answering.sources import SourceBlock, format_sources, sources_from_hits
 from qabot.config.groups import RetrievalSettings
 from qabot.domain.filters import Filters
-from qabot.domain.records import Evidence, SearchHit, marker_order
+from qabot.domain.records import Evidence, Paper, SearchHit, marker_order
 from qabot.index.lexical import tokenize
 from qabot.retrieval.hybrid import HybridRetriever
 from qabot.retrieval.relevance import (
@@ -107,7 +108,10 @@ class ShapeContext:
 
         def build() -> dict[str, list[str]]:
             table: dict[str, list[str]] = {}
-            ids, titles = _column(snapshot, "paper_id"), _column(snapshot, "title")
+            ids, titles = (
+                paper_column(snapshot.papers, "paper_id"),
+                paper_column(snapshot.papers, "title"),
+            )
             for pid, title in zip(ids, titles, strict=True):
                 if made := title_acronym(str(title)):
                     table.setdefault(made, []).append(str(pid))
@@ -120,14 +124,14 @@ class ShapeContext:
         """How many indexed papers' titles have the (stemmed) words `pair` in a row."""
         snapshot = self.retriever.snapshot
         counts = _TITLE_PAIRS.get(snapshot, lambda: Counter(
-            p for title in _column(snapshot, "title") for p in word_pairs(str(title))))  # fmt: skip
+            p for title in paper_column(snapshot.papers, "title") for p in word_pairs(str(title))))  # fmt: skip
         return counts[pair]
 
     def title_families(self) -> frozenset[str]:
         """The first words of the names titles open with ("gemma" of "Gemma 2: …"), lower-cased."""
         snapshot = self.retriever.snapshot
         return _FAMILIES.get(snapshot, lambda: frozenset(
-            name.split()[0].lower() for t in _column(snapshot, "title")
+            name.split()[0].lower() for t in paper_column(snapshot.papers, "title")
             if (name := name_in_title(str(t)))))  # fmt: skip
 
     def author_words(self) -> frozenset[str]:
@@ -135,7 +139,7 @@ class ShapeContext:
         name a question uses that the passages do not is no subject when it is an author's."""
         snapshot = self.retriever.snapshot
         return _AUTHOR_WORDS.get(snapshot, lambda: frozenset(
-            w.lower() for names in _column(snapshot, "authors") for name in (names or [])
+            w.lower() for names in paper_column(snapshot.papers, "authors") for name in (names or [])
             for w in re.findall(r"[\w'-]+", str(name))))  # fmt: skip
 
     def abstract(self, paper_id: str) -> str | None:
@@ -148,7 +152,7 @@ class ShapeContext:
 _T = TypeVar("_T")
 
 
-class _PerSnapshot(Generic[_T]):
+class PerSnapshot(Generic[_T]):
     """A table built once per index snapshot: held weakly, so a replaced snapshot is neither
     kept alive nor mistaken for a new one that reuses its memory (as an id() could be); a
     reload builds it again. One slot, replaced whole, so a reader never sees a table beside
@@ -161,20 +165,24 @@ class _PerSnapshot(Generic[_T]):
         held, value = self._slot
         if held() is not snapshot or value is None:
             value = build()
-            self._slot = (weakref.ref(snapshot), value)
+            # (a plain list of papers, a caller's or a test's, takes no weak reference: it is
+            # built per call)
+            with contextlib.suppress(TypeError):
+                self._slot = (weakref.ref(snapshot), value)
         return value
 
 
-def _column(snapshot: Any, name: str) -> list[Any]:
-    """One field of every indexed paper: the paper table's column, or each paper's attribute."""
-    column = getattr(snapshot.papers, "column", None)
-    return list(column(name)) if column else [getattr(p, name) for p in snapshot.papers]
+def paper_column(papers: Sequence[Paper], name: str) -> list[Any]:
+    """One field of every paper: the paper table's column (no `Paper` made), or each paper's
+    attribute (a plain list)."""
+    column = getattr(papers, "column", None)
+    return list(column(name)) if column else [getattr(p, name) for p in papers]
 
 
-_ACRONYMS: _PerSnapshot[dict[str, list[str]]] = _PerSnapshot()  # title acronym -> paper ids
-_TITLE_PAIRS: _PerSnapshot[Counter[tuple[str, str]]] = _PerSnapshot()
-_FAMILIES: _PerSnapshot[frozenset[str]] = _PerSnapshot()
-_AUTHOR_WORDS: _PerSnapshot[frozenset[str]] = _PerSnapshot()
+_ACRONYMS: PerSnapshot[dict[str, list[str]]] = PerSnapshot()  # title acronym -> paper ids
+_TITLE_PAIRS: PerSnapshot[Counter[tuple[str, str]]] = PerSnapshot()
+_FAMILIES: PerSnapshot[frozenset[str]] = PerSnapshot()
+_AUTHOR_WORDS: PerSnapshot[frozenset[str]] = PerSnapshot()
 
 
 @dataclass(frozen=True)
@@ -373,6 +381,12 @@ class TextShape(AnswerShape):
     def detect(self, question: str) -> Detected | None:
         """How the deterministic router recognises the shape (None: not this one)."""
         return None
+
+    @classmethod
+    def own_filters(cls, filters: Filters) -> Filters:
+        """The filters a route of this shape keeps: both routers call it, so a shape that
+        reads code itself never also filters on it."""
+        return filters.model_copy(update={"has_code": None}) if cls.reads_code else filters
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         """The top k papers for the question (or its route's query)."""
