@@ -285,6 +285,18 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         found = [s for c in tested for s in first if s[2] == c[2] + 1
                  and not _EVALUATES.search(s[3]) and next_in(top.text, c[3], s[3])]  # fmt: skip
         chosen += [s for s in found[:1] if s[3] not in {c[3] for c in chosen}]
+        # "what did they find about optimizing LLMs for thumbs up?": the sentence sharing its
+        # words sets the question up ("there is increasing interest in …"); the paper's
+        # finding ("we find that: 1) … manipulation and deception are learned reliably")
+        # answers it: the top paper's first finding (an abstract leads with its main one),
+        # when no sentence quoted is one and there is room for it.
+        quoted = {c[3] for c in chosen}
+        if len(chosen) < MAX_SENTENCES and not any(
+            c[4] is top and _FOUND.search(c[3]) for c in chosen
+        ):
+            findings = sorted((s for s in first if _FOUND.search(s[3]) and s[3] not in quoted),
+                              key=lambda s: s[2])  # fmt: skip
+            chosen += findings[:1]
     # "we outline two lines of defense." is answered by the sentences that list them
     # ("First, model-level mitigations …", "Second, …")
     # (the items that follow it in the abstract, one after another, each once)
@@ -339,6 +351,10 @@ _ANNOUNCES = re.compile(
 # what follows)
 _FINDING_ASKED = re.compile(r"\b(?:find|found|findings?|show|showed|shown|results?|conclude[ds]?|"
                             r"conclusions?|learn(?:ed|t)?|discover(?:ed|y)?)\b", re.I)  # fmt: skip
+# A sentence saying what a paper found ("we find that …", "our results show …")
+_FOUND = re.compile(r"\bwe (?:\w+ )?(?:find|found|show|showed|demonstrate|observe)\b|\b(?:results?|"
+                    r"experiments|findings) (?:\w+ )?(?:show|suggest|indicate|reveal|demonstrate)\b",
+                    re.I)  # fmt: skip
 _EVALUATES = re.compile(r"\bwe (?:evaluate|test|compare|measure|assess|examine|benchmark)\b", re.I)
 _ENUMERATES = re.compile(r"(?:first|second|third|fourth|the first|the second)\b", re.I)
 

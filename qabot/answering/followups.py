@@ -342,6 +342,13 @@ _ITS_AUTHOR = re.compile(
 )
 
 
+# An author of the last answer's paper as a pronoun: "papers by her", "what else has he written?"
+_BY_PRONOUN = re.compile(
+    r"\b(?:by|from) (?:her|him)\b|\b(?:she|he) (?:has |have |had )?"
+    r"(?:written|wrote|write|done|did|do|publish\w*|work\w*|authored|co-?authored)\b",
+    re.I,
+)
+
 # Where the papers are ("… in the collection?", "… in this database?"): no topic.
 _HERE_WORDS = set(tokenize(["collection corpus database library list site index indexed set"])[0])
 
@@ -351,14 +358,23 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     """Other papers by an author of the paper the last answer was about: a listing of that
     author's papers, without it."""
     found = _ITS_AUTHOR.search(question)
-    if found is None or not _OTHERS.search(question):
+    last = last_answer(history)
+    # "any other papers by her here?" after "… is by Jessy Lin, Daniel Fried, …": the author
+    # that answer named first (else "her" is the portfolio's owner, as in "what has she done")
+    pronoun = (found is None and last is not None and last.get("shape") == "who-when"
+               and _BY_PRONOUN.search(question))  # fmt: skip
+    if (found is None and not pronoun) or not _OTHERS.search(question):
         return None
     listed = previous_papers(history, papers, index)
     if not listed or not listed[0].authors:
         return None
     paper = listed[0]
-    which = (found["which"] or "").strip().lower()
+    which = (found["which"] or "").strip().lower() if found else ""
     name = paper.authors[-1] if which in {"senior", "last"} else paper.authors[0]
+    if pronoun and last is not None:
+        said = str(last.get("content") or "").split("\nSources:")[0]
+        named = [(said.find(a), a) for a in paper.authors if a and a in said]
+        name = min(named)[1] if named else name
     # "any other dialogue RL papers from the same first author?", "what else did the first
     # author do on reward hacking?": that author's papers on what the question names
     # … a subject said as one ("on X", "about X"), up to what would be a filter or an
@@ -366,7 +382,7 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     said = re.search(
         r"\b(?:on|about|regarding|related to)\s+(?P<topic>.+?)\s*(?=\b(?:with|since|after|before|"
         r"besides|except|other than|at|in|from|by|during)\b|[?.!]|$)",
-        _ITS_AUTHOR.sub(" ", question),
+        _BY_PRONOUN.sub(" ", _ITS_AUTHOR.sub(" ", question)),
         re.I,
     )
     # … or as what the papers are ("any other dialogue RL papers from the same first author?")

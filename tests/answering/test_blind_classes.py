@@ -2874,3 +2874,101 @@ def test_a_version_typed_in_lower_case(
 def test_the_x_paper_of_the_last_list(extractive_bot: QABot, chain: list[str], title: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert answer.citations[0].title.startswith(title), answer.answer
+
+
+# -- round nine (dev11) ----------------------------------------------------------------------
+
+
+def test_papers_by_her_after_the_authors_were_named(extractive_bot: QABot) -> None:
+    """dev11: "any other papers by her here?" after "… is by Jessy Lin, Daniel Fried, …" is
+    the first named author's other papers (it listed the portfolio's papers on language)."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["I remember a paper that infers rewards from language, something about booking flights",
+         "who are the authors?", "any other papers by her here?"],
+    )  # fmt: skip
+    assert "Jessy Lin" in answer.answer, answer.answer
+    cited = {c.title for c in answer.citations}
+    assert "UniMASK: Unified Inference in Sequential Decision Problems" in cited, answer.answer
+    assert "Inferring Rewards from Language in Context" not in cited, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # dev11: yes or no of the paper an answer was about, from the sentence that says so
+        (["Do they have a paper using the Overcooked game?", "was there a user study in the 2019 one?"],
+         "A user study with real humans", "On the Utility of Learning about Humans"),
+        (["Which paper introduced the MessySurfaces dataset?", "was it tried on a real robot?"],
+         "robot", "Toward Grounded Commonsense Reasoning"),
+        (["was there a user study in the AssistanceZero paper?"], "In a human study",
+         "AssistanceZero"),
+        # … a study with people said without "user study" (dev9, measured)
+        (["Is there a paper on controlling recommender systems with natural language?",
+          "did they run a user study?"], "In a study with 19 Letterboxd users", "CTRL-Rec"),
+        # … or the other of the two the question offers (dev4, measured)
+        (["did Anca write anything about recommender systems changing what users want over time?",
+          "was it tested with real users or simulation?"], "In simulated experiments",
+         "Estimating and Penalizing Induced Preference Shifts"),
+        # … or that its abstract does not say (it quoted the paper's first sentence)
+        (["Have they worked on personalizing LLM responses to a user?", "how does it work?",
+          "was there a user study?"],
+         "does not say whether there was a user study", "Context Steering"),
+        (["Did the Gemma 2 paper run a user study?"], "does not say anything about a user study",
+         "Gemma 2"),
+    ],
+)  # fmt: skip
+def test_was_there_a_user_study(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+    assert len({c.paper_id for c in answer.citations}) == 1, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # dev11: what a paper builds on, said in other words ("extends AlphaZero"); it quoted
+        # the human study
+        ("what does AssistanceZero build on?", "extends AlphaZero"),
+        ("What is Gemma 2 based on?", "modifications to the Transformer architecture"),
+        ("what does the Boltzmann policy distribution build on?", "we leverage tools from generative"),
+        # … or that its abstract does not say ("agents that leverage diverse language" is no basis)
+        ("What does Dynalang build on?", "does not say what it builds on"),
+    ],
+)  # fmt: skip
+def test_what_a_paper_builds_on(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and len(answer.citations) == 1, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # dev11: a request to write quoted a paper ("Evaluating Frontier Models …") as if it
+        # answered; the second review of round eight: PPO code was answered with papers
+        "Write a tweet summarizing why AI is dangerous.",
+        "write a python implementation of PPO",
+        "Could you write a short story about assistance games?",
+    ],
+)
+def test_a_request_to_write_is_declined(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.abstained and not answer.citations, answer.answer
+    assert answer.answer.startswith("qabot does not write"), answer.answer
+
+
+def test_a_summary_is_still_written_from_the_papers(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("write a summary of her work on RLHF")
+    assert not answer.abstained and len(answer.citations) >= 3, answer.answer
+
+
+def test_what_they_found_quotes_a_finding(extractive_bot: QABot) -> None:
+    """dev11: the sentence sharing the question's words set it up ("there is increasing
+    interest in … thumbs up"); what the paper found comes after it."""
+    answer = extractive_bot.ask(
+        "What did they find about optimizing LLMs for end-user feedback like thumbs up?"
+    )
+    assert re.search(r"\b[Ww]e (?:\w+ )?(?:find|found|show)\b", answer.answer), answer.answer
+    assert answer.citations[0].title.startswith("On Targeted Manipulation"), answer.answer

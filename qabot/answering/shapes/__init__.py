@@ -23,6 +23,7 @@ from qabot.answering.shapes.statistics import (
     Person,
     Summary,
     Topics,
+    Writing,
     Years,
 )
 from qabot.answering.shapes.survey import Survey
@@ -40,6 +41,7 @@ TEXT_SHAPES: tuple[TextShape, ...] = (
 )
 # Answered from the metadata, in the order the router tries their patterns.
 STATISTIC_SHAPES: tuple[StatisticShape, ...] = (
+    Writing(),
     Figures(),
     Coauthors(),
     Affiliations(),

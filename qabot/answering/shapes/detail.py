@@ -22,7 +22,7 @@ from qabot.answering.extractive import (
     split_sentences,
     wanted_words,
 )
-from qabot.answering.framing import ASKING, FUNCTION_WORDS
+from qabot.answering.framing import ASKING, FUNCTION_WORDS, STUDY_PEOPLE
 from qabot.answering.prompts import DETAIL_PROMPT
 from qabot.answering.shapes.base import (
     FRAMING,
@@ -192,10 +192,13 @@ _SHARES = set(tokenize(["fraction proportion share ratio percent percentage"])[0
 class Asked:
     """What a detail question asks for."""
 
-    kind: str  # "quantity", "entity" or "where"
+    # "quantity", "entity", "where", "whether" ("was there a user study?") or "basis" ("what
+    # does it build on?")
+    kind: str
     phrase: str  # in the question's words: "MDPs", "base language model", "hosted"
     clause: str  # what the abstract "does not give": "how many MDPs", "the base language model"
     called: bool = False  # asks for its name ("what's the loss called?")
+    other: str = ""  # the alternative a yes or no offers ("real users or simulation?")
 
 
 def asked(question: str) -> Asked | None:
@@ -244,7 +247,70 @@ def asked(question: str) -> Asked | None:
         return Asked("where", m["verb"], f"where it is {m['verb'].lower()}")
     if _CODE_ASK.search(q):
         return Asked("where", "code", "where its code is")
+    if _ASKS_BASIS.search(q):  # "what does it build on?": "AssistanceZero extends AlphaZero"
+        return Asked("basis", "builds on", "what it builds on")
+    # (not of papers: "were there real robot experiments in any paper?" is an overview)
+    # (… nor of the group's work: "have they ever tested their systems with real users?")
+    if (m := _WHETHER.search(q)) and not re.search(
+        r"\b(?:any|which|papers|ever|their [\w-]+s)\b", m["rest"], re.I
+    ):
+        # "was there a user study?", "was it tried on a real robot?": yes, in the sentence
+        # that says so, or the abstract does not say
+        rest = m["rest"].strip(" ?.!")
+        aux, who = m["aux"].lower(), m["who"].lower()
+        # ("was the effective horizon paper tested …": the abstract's paper is "it")
+        who = "it" if who.startswith("the ") and not who.endswith(("author", "authors")) else who
+        thing = m["thing"].lower()
+        a = (
+            ""
+            if re.search(r"s$|^participants|^volunteers", thing)
+            else "an "
+            if thing[0] in "aeio"
+            else "a "
+        )
+        clause = (f"anything about {a}{thing}" if aux in {"did", "do", "does"}
+                  else f"whether {who} {aux} {rest}")  # fmt: skip
+        other = re.search(r"\bor\s+(?:in\s+|on\s+|with\s+|by\s+)?(?:an?\s+|the\s+)?([\w-]+)", rest)
+        return Asked("whether", m["thing"], clause, other=other[1] if other else "")
     return None
+
+
+# What a paper's method builds on, asked of the paper: "what does it build on?", "what is
+# their approach based on?", "which prior work does it extend?"
+_ASKS_BASIS = re.compile(
+    r"^(?:so,? |and,? )?(?:what|which(?:\s+\w+){0,2}?)\s+(?:does|did|do|is|was|are)\s+(?:[\w.'’-]+\s+){1,5}?"
+    r"(?:build\s+(?:up)?on|"
+    r"built\s+(?:up)?on|based on|extend|rely on|derive from|derived from|start from)\b",
+    re.I,
+)
+
+
+# An evaluation a paper may or may not have run, asked yes or no: with people ("a user study",
+# "human participants") or on real hardware ("a real robot").
+_TRIED_ON = (
+    r"(?:user|human|in-person|pilot|online|lab|field)\s+(?:stud(?:y|ies)|experiments?|evaluations?|"
+    r"trials?)|(?:real|physical|actual)(?:[- ]world)?\s+(?:robots?|humans|people|users|hardware)|"
+    r"human\s+(?:participants|subjects|evaluators|raters)|participants|volunteers"
+)
+_WHETHER = re.compile(
+    r"(?:^|[,;:?.!]\s+)(?:so,? |and,? |but,? )?(?P<aux>was|were|did|do|does|is|are|has|have|had)\s+"
+    r"(?P<who>there|it|they|this|that|the (?:[\w.-]+\s+){0,4}?(?:paper|study|work|authors?|method|"
+    r"approach))\s+"
+    rf"(?P<rest>(?:[\w'-]+\s+){{0,6}}?(?P<thing>{_TRIED_ON})\b[^?.!]*)",
+    re.I,
+)
+_EVALUATES = re.compile(
+    r"\b(?:evaluat\w*|experiments?|illustrat\w*|demonstrat\w*|deploy\w*|test(?:s|ed|ing)?|"
+    r"hardware|physical)\b",
+    re.I,
+)
+_PEOPLE_STUDY = re.compile(
+    r"\b(?:user|human|in-person|pilot|online|lab|field)\s+(?:stud(?:y|ies)|experiments?|"
+    r"evaluations?|trials?)\b|\b(?:participants|volunteers|human subjects)\b|"
+    r"\breal (?:humans|users|people)\b|\b\d+-person\b|\bstudy with\b|"
+    rf"\b\d+\s+(?:[\w-]+\s+){{0,2}}?(?:{STUDY_PEOPLE})\b",
+    re.I,
+)
 
 
 def asked_parts(question: str) -> list[tuple[str, Asked]]:
@@ -364,6 +430,18 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     question's own nor the field's generic acronyms."""
     tokens = set(tokenize([sentence])[0])
     heads = _heads(what.phrase)
+    if what.kind == "basis":
+        # "extends AlphaZero" says it; "we leverage tools from …", "modifications to the
+        # Transformer architecture" say what it uses
+        return 1.0 if _BUILDS_ON.search(sentence) else 0.75 if _USES.search(sentence) else 0.0
+    if what.kind == "whether":
+        # "tested with real users or simulation?": a sentence on the other one answers too
+        if what.other and set(tokenize([what.other])[0]) & tokens:
+            return 1.0
+        if _PEOPLE_STUDY.match(what.phrase) or re.search(r"humans|people|users", what.phrase, re.I):
+            return 1.0 if _PEOPLE_STUDY.search(sentence) else 0.0
+        # "a real robot": a robot in the sentence, best where the paper is evaluated on one
+        return (1.0 + (0.5 if _EVALUATES.search(sentence) else 0.0)) if heads & tokens else 0.0
     if what.kind == "where":
         if heads & tokens and re.search(r"https?://|www\.", sentence):
             return 1.5  # a link is where
@@ -569,6 +647,8 @@ def _lists_after(sentence: str, words: set[str]) -> bool:
     return False
 
 
+_USES = re.compile(r"\bwe (?:also )?leverage\b|\bmodifications to\b|\binspired by\b|\bdraws? on\b|"
+                   r"\bon top of\b", re.I)  # fmt: skip
 _BUILDS_ON = re.compile(r"\bbuil(?:d|ds|t|ding) (?:up)?on\b|\bbased on\b|\bextend(?:s|ed|ing)?\b|"
                         r"\bderived? from\b", re.I)  # fmt: skip
 

@@ -518,6 +518,34 @@ class List(StatisticShape):
         return facts.cite(question, text, papers)
 
 
+class Writing(StatisticShape):
+    name: ClassVar[str] = "writing"
+    description: ClassVar[str] = "a request to write something (a tweet, a poem, code): not done"
+    whole_portfolio: ClassVar[bool] = True  # whatever it is about
+    # "Write a tweet summarizing why AI is dangerous", "can you write me Python code to train
+    # PPO?": what qabot answers from the papers is what they say, not new text of any kind
+    # (a summary or an overview of the papers is a listing: the Summary shape).
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"^(?:(?:please|hey|ok|okay|so),?\s+)?(?:(?:can|could|would|will) you\s+(?:please\s+)?)?"
+        r"(?:write|compose|draft|generate|create|produce|code up|implement)\s+(?:me\s+|us\s+)?"
+        r"(?:(?:a|an|some|the|my|our)\s+)?(?:[\w-]+\s+){0,3}?(?P<thing>tweets?|poems?|haikus?|"
+        r"limericks?|songs?|jokes?|stor(?:y|ies)|essays?|e-?mails?|letters?|speech(?:es)?|scripts?|"
+        r"programs?|functions?|implementations?|code|snippets?|blog posts?|posts?|press releases?|"
+        r"slogans?|raps?|sonnets?)\b",
+        re.I,
+    )
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        found = self.pattern.search(question)
+        thing = found["thing"].lower() if found else "text"
+        many = (thing if thing.endswith("s") or thing == "code"
+                else thing[:-1] + "ies" if thing.endswith("y") else thing + "es" if thing.endswith("ch")
+                else thing + "s")  # fmt: skip
+        text = (f"qabot does not write {many}: it answers from what the portfolio's papers say, "
+                "and cites them. Ask what the papers say about the subject instead.")  # fmt: skip
+        return facts.cite(question, text, []).model_copy(update={"abstained": True})
+
+
 class Person(List):
     name: ClassVar[str] = "person"
     description: ClassVar[str] = "who someone is: not said; the papers listing them as an author"
