@@ -48,6 +48,10 @@ OVERVIEW_FRAME = set(
             # how they went about it ("what approaches has the group taken to X?", "what angle
             # do they take on X?", "how has the group tried to solve X?")
             "angle stance perspective handled tried dealt ways proposed "
+            # how they took part ("how does the group engage with X?", "running user studies",
+            # "how have they critiqued RLHF?")
+            "engage engages engaged run ran running conduct conducted "
+            "conducting critique critiques critiqued critiquing "
             # who is asking and for what ("I'm writing a thesis chapter on X", "I'm in a startup")
             "thesis chapter dissertation essay startup"
         ]

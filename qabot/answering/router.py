@@ -229,6 +229,38 @@ def topic_words(
     }
 
 
+_ROLE = (
+    r"(?:journalist|reporter|funder|investor|student|undergrad(?:uate)?|grad student|researcher|"
+    r"engineer|developer|teacher|professor|lecturer|scientist|policy ?maker|founder|writer|"
+    r"practitioner|newcomer|beginner|manager|designer|clinician|doctor|physician|lawyer|analyst)"
+)
+_PERSONA = re.compile(
+    rf"\bI(?:'m|’m| am)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\b(?:\s+(?:covering|focused on|"
+    r"focusing on|working on|interested in|studying|researching|writing about|looking (?:at|into)|"
+    r"who (?:works? on|studies|cares about|is interested in|wants? to (?:learn about|work on|do)))\b)?|"
+    rf"\b(?:to|for)\s+(?:a|an|my)\s+(?:[\w-]+\s+){{0,2}}?{_ROLE}s?\b(?:\s+who\s+(?:wants?|would like|"
+    r"is trying|needs?|hopes?)\s+to\s+(?:do|learn|work on|get into|study|start)?\b)?|"
+    r"\b(?:would|do|can|could) you recommend\b|\byou[’']d recommend\b",
+    re.I,
+)
+
+
+_PUBLIC_POLICY = re.compile(
+    r"\b(?:AI|public|tech(?:nology)?|science|government)\s+polic(?:y|ies)\b(?:\s*(?:and|&|or)\s+governance\b)?|"
+    r"\bpolic(?:y|ies)\s*(?:and|&|or|/)\s*(?:governance|regulation|law)\b|"
+    r"\b(?:governance|regulation)\s*(?:and|&|or|/)\s*polic(?:y|ies)\b|\bpolicy[- ]?makers?\b|"
+    r"\bpolicy[- ](?:facing|oriented)\b",
+    re.I,
+)
+
+
+def _as_governance(match: re.Match[str]) -> str:
+    """ "AI policy" -> "AI governance", "policy & governance" -> "governance"."""
+    said = re.sub(r"polic(?:y|ies)(?:[- ]?makers?)?", "governance", match.group(0), flags=re.I)
+    said = re.sub(r"\bgovernance\s*(?:and|&|or|/)\s*governance\b", "governance", said, flags=re.I)
+    return f" {said} "
+
+
 def topic_query(q: str, author: str | None) -> str:
     """The question's words minus its framing, years and author, in order: what a survey
     searches for ("What has this group done on reward hacking?" -> "reward hacking")."""
@@ -246,6 +278,15 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(r"(?<=\w)-(?:related|focused|oriented|ish)\b", "", text,
                   flags=re.I)  # fmt: skip
     text = re.sub(r"\btake on\b", " ", text, flags=re.I)
+    # "I'm a journalist covering AI policy", "… to a student who wants to do AI research with
+    # games": who asks is not what they ask about
+    text = _PERSONA.sub(" ", text)
+    # "AI policy", "policy & governance", "policymakers": policy as governments make it, not
+    # an agent's policy, which is what the papers of an RL portfolio mean by the word
+    text = _PUBLIC_POLICY.sub(_as_governance, text)
+    # "running user studies": a kind of study is the topic, not the framing "studies on X"
+    text = re.sub(r"\b(user|human|field|lab|case|pilot|in-person|ablation)\s+(stud(?:y|ies))\b",
+                  r"\1-\2", text, flags=re.I)  # fmt: skip
     # "any other papers on red-teaming like that?": what it is like is the last answer's
     text = re.sub(
         r"\b(?:just |something )?like (?:that|this|it|those|these)\b", " ", text, flags=re.I

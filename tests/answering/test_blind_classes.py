@@ -2972,3 +2972,23 @@ def test_what_they_found_quotes_a_finding(extractive_bot: QABot) -> None:
     )
     assert re.search(r"\b[Ww]e (?:\w+ )?(?:find|found|show)\b", answer.answer), answer.answer
     assert answer.citations[0].title.startswith("On Targeted Manipulation"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # dev11: how the group took part is framing, not the subject: "critiqued" and
+        # "running" are words no abstract uses, and the scope rule abstained on them
+        ("how have they critiqued rlhf", "Open Problems and Fundamental Limitations"),
+        ("What's their approach to running user studies?", None),
+        # … and who asks is not the subject ("journalist")
+        ("I'm a journalist covering AI policy. Which of their papers would you recommend?",
+         "Managing extreme AI risks amid rapid progress"),
+    ],
+)  # fmt: skip
+def test_how_they_took_part_is_not_the_subject(
+    extractive_bot: QABot, question: str, title: str | None
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained and len(answer.citations) >= 2, answer.answer
+    assert title is None or any(c.title.startswith(title) for c in answer.citations), answer.answer

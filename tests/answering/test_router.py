@@ -414,8 +414,25 @@ def test_a_year_outside_the_portfolio_lists_nothing(extractive_bot: QABot, quest
             "Has she used the Overcooked game in its experiments?",
             "used Overcooked game experiments",
         ),
+        # dev11: who asks is not the topic ("journalist", "student" were searched, and the
+        # scope rule abstained on "journalist"); nor is "would you recommend"
+        ("I'm a journalist covering AI policy. Which of their papers would you recommend?",
+         "AI governance"),
+        ("Which papers would you recommend to a student who wants to do AI research with games?",
+         "AI games"),
+        ("I'm a PhD student working on reward hacking, what should I read?", "reward hacking"),
+        # … and policy as governments make it is governance, not an agent's policy (the
+        # Boltzmann policy distribution answered "policy & governance: what's here?")
+        ("policy & governance: what's here?", "governance"),
+        ("what have they written for policymakers?", "governance"),
+        ("what has she done on policy gradient methods?", "policy gradient methods"),
+        ("How have they gone about agenda-setting or policy-facing writing?",
+         "gone agenda-setting governance-facing"),
+        # … and a kind of study is a topic, not the framing "studies on X" (it searched
+        # "running user" and abstained)
+        ("What's their approach to running user studies?", "running user-studies"),
     ],
-)
+)  # fmt: skip
 def test_survey_query_keeps_only_the_topic(question: str, query: str) -> None:
     """The asking words and function words are not searched for: "should" and "its" ranked
     papers that merely use them (issue 26)."""
