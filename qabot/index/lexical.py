@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,26 @@ def _variant(token: str, near: str) -> bool:
     """`token` is `near` in British spelling ("behaviour", "personalis", "analys")."""
     return near in {token.replace("our", "or"), token.replace("is", "iz"), token.replace("ys", "yz"),
                     token.replace("ll", "l")}  # fmt: skip
+
+
+def _slipped(word: str, vocab: Mapping[str, int]) -> str | None:
+    """The one stem of the corpus that `word` is a letter away from, typed: the stem of a typo
+    can stray far from its word's ("irrationallity" stems to "irrational", "irrationality" to
+    "irrat"), so the word's spellings one letter apart are stemmed, not its stem compared. The
+    stem must open the word as typed, five letters at least: any spelling would respell
+    "federated" ("fewerated") into "fewer"."""
+    lower = word.lower()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    spellings = {lower[:i] + lower[i + 1 :] for i in range(len(lower))}  # a letter too many
+    spellings |= {
+        lower[:i] + lower[i + 1] + lower[i] + lower[i + 2 :] for i in range(len(lower) - 1)
+    }
+    spellings |= {lower[:i] + c + lower[i:] for i in range(len(lower) + 1) for c in letters}
+    spellings |= {lower[:i] + c + lower[i + 1 :] for i in range(len(lower)) for c in letters}
+    spellings.discard(lower)
+    stems = {t[0] for t in tokenize(sorted(spellings))
+             if len(t) == 1 and t[0] in vocab and len(t[0]) >= 5 and lower.startswith(t[0])}  # fmt: skip
+    return stems.pop() if len(stems) == 1 else None
 
 
 def one_slip(a: str, b: str) -> bool:
@@ -144,7 +164,7 @@ class LexicalIndex:
             tokens = tokenize([word])[0]
             if len(tokens) != 1 or tokens[0] in vocab:
                 return word
-            near = self._near(tokens[0], vocab)
+            near = self._near(tokens[0], vocab) or _slipped(word, vocab)
             if near is None or (keep is not None and keep(word) and not _variant(tokens[0], near)):
                 return word
             return near
