@@ -433,6 +433,8 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     query = None
     if shape.searches_topic:
         query = topic_query(q.replace(written, " ") if written else q, author) or None
+    elif _PERSONA.search(q):  # "I'm a policymaker. What do these papers recommend for …?"
+        query = " ".join(_PERSONA.sub(" ", q).split()).strip(" .,;:!") or None
     elif filters.author or filters.affiliation or filters.profile:
         query = search_text(q, [n for n in (author, written) if n])
     return Route(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from qabot.domain.records import SearchHit
 from qabot.domain.taxonomy import GENERIC_NAMES
+from qabot.embeddings.words import is_english
 
 
 def best_relevance(hits: list[SearchHit]) -> float:
@@ -388,6 +389,19 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
         # "What" opening a second sentence).
         if len(using) == 1 and re.search(r".[A-Z0-9]", name) and not bracketed(question, name):
             return using[0]
+    # A name typed in lower case ("is the code for dynalang public?"): a word no dictionary
+    # has that exactly one hit's passage introduces ("We instantiate this in Dynalang")
+    typed = {n.lower() for n in names}
+    for word in dict.fromkeys(re.findall(r"(?<![\w-])[a-z][a-z0-9]{4,}(?![\w-])", question)):
+        if word in typed or is_english(word):
+            continue
+        # … written as a name there, capitalised inside a sentence ("benchmark" and "offline"
+        # are words that papers introduce things with, not names)
+        as_name = re.compile(rf"(?<=[\w,;] ){word[0].upper()}{re.escape(word[1:])}(?![\w-])")
+        found = [h for h in hits if introduces(h, word) >= 2
+                 and as_name.search(" ".join(e.text for e in h.evidence))]  # fmt: skip
+        if len(found) == 1:
+            return found[0]
     return None
 
 

@@ -2910,6 +2910,16 @@ def test_papers_by_her_after_the_authors_were_named(extractive_bot: QABot) -> No
         (["did Anca write anything about recommender systems changing what users want over time?",
           "was it tested with real users or simulation?"], "In simulated experiments",
          "Estimating and Penalizing Induced Preference Shifts"),
+        # the review of round nine: human data, or a simulation instead, answer it too (it
+        # said the abstract does not say)
+        (["was the misspecified human models paper tested with real humans?"],
+         "with simulated and human data", "On the Sensitivity of Reward Inference"),
+        (["was the targeted manipulation paper tested with real users?"],
+         "simulated user feedback", "On Targeted Manipulation"),
+        # … and what prior work did is no answer ("neither method has scaled effectively to
+        # real-world robot tasks"): the paper's own real world is
+        (["did the GRIF paper run on a real robot?"], "robust performance in the real world",
+         "Goal Representations for Instruction Following"),
         # … or that its abstract does not say (it quoted the paper's first sentence)
         (["Have they worked on personalizing LLM responses to a user?", "how does it work?",
           "was there a user study?"],
@@ -2984,6 +2994,9 @@ def test_what_they_found_quotes_a_finding(extractive_bot: QABot) -> None:
         # … and who asks is not the subject ("journalist")
         ("I'm a journalist covering AI policy. Which of their papers would you recommend?",
          "Managing extreme AI risks amid rapid progress"),
+        # the review of round nine: "what would you recommend?" after who asks is a reading list
+        ("I'm an undergrad who wants to do RL research with games, what would you recommend?",
+         "AssistanceZero"),
     ],
 )  # fmt: skip
 def test_how_they_took_part_is_not_the_subject(
@@ -2992,3 +3005,42 @@ def test_how_they_took_part_is_not_the_subject(
     answer = extractive_bot.ask(question)
     assert not answer.abstained and len(answer.citations) >= 2, answer.answer
     assert title is None or any(c.title.startswith(title) for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "title"),
+    [
+        # the review of round nine: a name typed in lower case that a passage introduces
+        # ("We instantiate this in Dynalang"); it quoted another paper's code link
+        ("is the code for dynalang public?", "does not say where its code is",
+         "Learning to Model the World with Language"),
+        ("what year was the overcooked paper and is there code?",
+         "github.com/HumanCompatibleAI/overcooked_ai", "On the Utility of Learning about Humans"),
+        # … but words that papers introduce things with are no names ("a benchmark")
+        ("which paper introduces a benchmark for how factual LLM outputs are?", "",
+         "The FACTS Leaderboard"),
+    ],
+)  # fmt: skip
+def test_a_name_typed_in_lower_case(
+    extractive_bot: QABot, question: str, said: str, title: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "listed"),
+    [
+        # the review of round nine: "other" was a topic word, so no listing; it abstained
+        (["any other papers by Erik Jones?"], 2),
+        # … after one of his papers, the others
+        (["Tell me about the paper showing that combinations of safe models can be misused.",
+          "any other papers by Erik Jones?"], 1),
+    ],
+)  # fmt: skip
+def test_other_papers_by_a_named_author(
+    extractive_bot: QABot, chain: list[str], listed: int
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert "Erik Jones" in answer.answer and len(answer.citations) == listed, answer.answer
+    assert any(c.title.startswith("Automatically Auditing") for c in answer.citations)

@@ -300,8 +300,21 @@ _WHETHER = re.compile(
     re.I,
 )
 _EVALUATES = re.compile(
-    r"\b(?:evaluat\w*|experiments?|illustrat\w*|demonstrat\w*|deploy\w*|test(?:s|ed|ing)?|"
+    r"\b(?:evaluat(?:e|es|ed|ing|ion)|experiments?|illustrat(?:e|es|ed|ing)|demonstrat(?:e|es|ed|ing)|"
+    r"deploy(?:s|ed|ing)?|test(?:s|ed|ing)?|"
     r"hardware|physical)\b",
+    re.I,
+)
+_PRIOR_WORK = re.compile(r"\b(?:prior|previous|existing|past) (?:work|methods?|approaches|analyses)\b|"
+                         r"\bneither\b|\bso far\b", re.I)  # fmt: skip
+_WITH_PEOPLE = re.compile(
+    r"\bhuman (?:data|input|subjects|participants|evaluators|raters|teachers)\b|"
+    r"\breal(?:-world)? (?:humans?|users?|people)\b|\bsimulat(?:ed|ing|ion|e)\b",
+    re.I,
+)
+_IN_THE_REAL_WORLD = re.compile(
+    r"\b(?:achiev|perform|deploy|demonstrat|show|evaluat|test)\w*\b[^.;]{0,40}\breal(?:[- ]world)\b|"
+    r"\breal(?:[- ]world) (?:robots?|experiments?|evaluations?|deployments?|tasks)\b",
     re.I,
 )
 _PEOPLE_STUDY = re.compile(
@@ -435,13 +448,28 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         # Transformer architecture" say what it uses
         return 1.0 if _BUILDS_ON.search(sentence) else 0.75 if _USES.search(sentence) else 0.0
     if what.kind == "whether":
+        # (what prior work did is no answer: "neither method has scaled … to real-world robot
+        # tasks" says the opposite of what GRIF did)
+        if _PRIOR_WORK.search(sentence):
+            return 0.0
         # "tested with real users or simulation?": a sentence on the other one answers too
         if what.other and set(tokenize([what.other])[0]) & tokens:
             return 1.0
         if _PEOPLE_STUDY.match(what.phrase) or re.search(r"humans|people|users", what.phrase, re.I):
-            return 1.0 if _PEOPLE_STUDY.search(sentence) else 0.0
-        # "a real robot": a robot in the sentence, best where the paper is evaluated on one
-        return (1.0 + (0.5 if _EVALUATES.search(sentence) else 0.0)) if heads & tokens else 0.0
+            # a study with people says it best; human data, or a simulation instead, also
+            # answer ("with simulated and human data", "In simulated experiments")
+            return (
+                1.5
+                if _PEOPLE_STUDY.search(sentence)
+                else 1.0
+                if _WITH_PEOPLE.search(sentence)
+                else 0.0
+            )
+        # "a real robot": a robot in the sentence, best where the paper is evaluated on one;
+        # or the real world where it performs ("achieves robust performance in the real world")
+        if heads & tokens:
+            return 1.0 + (0.5 if _EVALUATES.search(sentence) else 0.0)
+        return 1.25 if _IN_THE_REAL_WORLD.search(sentence) else 0.0
     if what.kind == "where":
         if heads & tokens and re.search(r"https?://|www\.", sentence):
             return 1.5  # a link is where
