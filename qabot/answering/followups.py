@@ -419,12 +419,16 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
         # "did they follow up on it?": on the paper the last answer was about; the others it
         # listed ("Also in the portfolio: …") may be the follow-up
         listed = listed[:1]
+    # "any others like that?" after a focused answer: like the paper it was about, not like
+    # the others it listed after it (which are left out all the same)
+    last = last_answer(history)
+    like = listed[:1] if last is not None and last.get("shape") == "focused" else listed[:3]
     own = set(tokenize([question])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
     # … searched for, and said, by their titles
     asked = (
         " ".join(re.sub(_LATER, " ", question, flags=re.I).split())
         if own
-        else " and ".join(p.title for p in listed[:3])
+        else " and ".join(p.title for p in like)
     )
     later = re.search(_LATER, question, re.I) is not None and listed[0].year is not None
     return FollowUp(paper_ids=None, question=asked, route_text=question,

@@ -51,7 +51,7 @@ OVERVIEW_FRAME = set(
             "angle stance perspective handled tried dealt ways proposed "
             # how they took part ("how does the group engage with X?", "running user studies",
             # "how have they critiqued RLHF?")
-            "engage engages engaged run ran running conduct conducted "
+            "engage engages engaged run ran running conduct conducted include includes included "
             "conducting critique critiques critiqued critiquing "
             # who is asking and for what ("I'm writing a thesis chapter on X", "I'm in a startup")
             "thesis chapter dissertation essay startup"

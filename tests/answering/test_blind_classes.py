@@ -3044,3 +3044,23 @@ def test_other_papers_by_a_named_author(
     *_, answer = _chain(extractive_bot, chain)
     assert "Erik Jones" in answer.answer and len(answer.citations) == listed, answer.answer
     assert any(c.title.startswith("Automatically Auditing") for c in answer.citations)
+
+
+def test_which_papers_include_user_studies(extractive_bot: QABot) -> None:
+    """The review of round nine: "include" was searched for, and the similarity floor
+    abstained ("which papers have a user study?" answered)."""
+    answer = extractive_bot.ask("which papers include user studies?")
+    assert not answer.abstained and len(answer.citations) >= 3, answer.answer
+
+
+def test_any_others_like_that_lists_others(extractive_bot: QABot) -> None:
+    """The review of round nine: "any others like that?" went focused on one paper; it is a
+    list, without the papers the conversation gave."""
+    answers = _chain(
+        extractive_bot,
+        ["anything on dialogue agents?", "the first one - what did they find?",
+         "any others like that?"],
+    )  # fmt: skip
+    last = answers[-1]
+    assert last.shape == "survey" and last.citations, last.answer
+    assert not set(answers[1].cited_paper_ids()) & set(last.cited_paper_ids()), last.answer

@@ -153,6 +153,8 @@ _SURVEY = re.compile(
     # "how many papers are about RLHF?": a count of the papers on it, each listed
     r"^how many (?:of (?:her|his|their|the) )?(?:papers|publications|works)\b.{0,40}\b(?:on|about|regarding|deal with|study|address)\b|"
     r"\bcurious about (?!what\b|how\b|why\b|whether\b|if\b)|\banything like (?:that|this)\b|"
+    # "any others like that?", "more papers like this one?": a list of them
+    r"\b(?:any|more|other) (?:others|more|other (?:papers|ones|work)|papers|ones)\b.{0,20}\blike (?:that|this|it|those|these)\b|"
     r"[:—–-]\s*(?:any )?(?:relevant )?(?:papers|publications|work|research)(?: please| pls)?\s*\??$",
     re.I,
 )  # fmt: skip
