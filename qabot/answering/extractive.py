@@ -290,10 +290,10 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         # finding ("we find that: 1) … manipulation and deception are learned reliably")
         # answers it: the top paper's first finding (an abstract leads with its main one),
         # when no sentence quoted is one and there is room for it.
+        # (asked what was found, not what it learns: "how might a controller learn …?")
         quoted = {c[3] for c in chosen}
-        if len(chosen) < MAX_SENTENCES and not any(
-            c[4] is top and _FOUND.search(c[3]) for c in chosen
-        ):
+        if (len(chosen) < MAX_SENTENCES and _FOUND_ASKED.search(question)
+                and not any(c[4] is top and _FOUND.search(c[3]) for c in chosen)):  # fmt: skip
             findings = sorted((s for s in first if _FOUND.search(s[3]) and s[3] not in quoted),
                               key=lambda s: s[2])  # fmt: skip
             chosen += findings[:1]
@@ -351,6 +351,8 @@ _ANNOUNCES = re.compile(
 # what follows)
 _FINDING_ASKED = re.compile(r"\b(?:find|found|findings?|show|showed|shown|results?|conclude[ds]?|"
                             r"conclusions?|learn(?:ed|t)?|discover(?:ed|y)?)\b", re.I)  # fmt: skip
+_FOUND_ASKED = re.compile(r"\b(?:find|found|findings?|results?|conclude[ds]?|conclusions?|"
+                          r"discover(?:ed|y)?)\b", re.I)  # fmt: skip
 # A sentence saying what a paper found ("we find that …", "our results show …")
 _FOUND = re.compile(r"\bwe (?:\w+ )?(?:find|found|show|showed|demonstrate|observe)\b|\b(?:results?|"
                     r"experiments|findings) (?:\w+ )?(?:show|suggest|indicate|reveal|demonstrate)\b",

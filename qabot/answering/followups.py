@@ -62,6 +62,9 @@ _SET = re.compile(
     # "which one is about dialogue?": the list's papers on it
     r"\bwhich ones?\s+(?:is|are|was|were)\s+(?:about|on|related to|concerned with)\b|"
     r"\bwhich ones?\s+(?:uses?|studies|study|deals? with|covers?|looks? at)\b|"
+    # "which is the oldest?", "which one came out first?": of the list just given
+    r"^(?:so,? |and,? )?which(?: one)?\s+(?:is|was)\s+(?:the\s+)?(?:oldest|newest|latest|earliest|"
+    r"most recent|first|last)\s*\??$|^(?:so,? |and,? )?which(?: one)?\s+came out (?:first|last)\s*\??$|"
     # "when were those published?", "who wrote these?": the list itself, without a noun
     # (not "where do those distances come from?", a thing of the last paper)
     # (not "those are great, now what is X?": a new question)

@@ -284,6 +284,8 @@ def respell_asking(text: str) -> str:
             return word
         return fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
 
+    # chat shorthand for a summary ("give me a tl;dr of the rlhf open problems paper")
+    text = re.sub(r"\btl\s*;?\s*dr\b", "summary", text, flags=re.I)
     # chat shorthand for "you" after the verbs that ask ("can u recommend …", "do u have …")
     text = re.sub(r"\b(can|could|would|will|do|did|have|are|r)\s+u\b(?!['’.-])",
                   lambda m: f"{'are' if m[1].lower() == 'r' else m[1]} you", text, flags=re.I)  # fmt: skip

@@ -229,16 +229,35 @@ def topic_words(
     }
 
 
-_ROLE = (
-    r"(?:journalist|reporter|funder|investor|student|undergrad(?:uate)?|grad student|researcher|"
-    r"engineer|developer|teacher|professor|lecturer|scientist|policy ?maker|founder|writer|"
-    r"practitioner|newcomer|beginner|manager|designer|clinician|doctor|physician|lawyer|analyst)"
-)
+# Roles that name a field themselves: "I'm a roboticist" asks about robotics
+_FIELD_ROLES = {
+    "roboticist": "robotics robot",
+    "neuroscientist": "brain neuroscience",
+    "theorist": "theory",
+    "psychologist": "psychology human behavior",
+    "economist": "economics",
+    "linguist": "language",
+    "philosopher": "philosophy",
+    "statistician": "statistics",
+}
+
+
+def _role(group: str) -> str:
+    """Who may ask ("a journalist", "a roboticist"), with the role that names a field as
+    `group`."""
+    return (
+        r"(?:journalist|reporter|funder|investor|student|undergrad(?:uate)?|grad student|researcher|"
+        r"engineer|developer|teacher|professor|lecturer|scientist|policy ?maker|founder|writer|"
+        r"practitioner|newcomer|beginner|manager|designer|clinician|doctor|physician|lawyer|analyst|"
+        rf"(?P<{group}>{'|'.join(_FIELD_ROLES)}))"
+    )
+
+
 _PERSONA = re.compile(
-    rf"\bI(?:'m|’m| am)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\b(?:\s+(?:covering|focused on|"
+    rf"\bI(?:'m|’m|m| am)\s+(?:a|an)\s+(?P<field>(?:[\w-]+\s+){{0,3}}?){_role('role')}s?\b(?:\s+(?:covering|focused on|"
     r"focusing on|working on|interested in|studying|researching|writing about|looking (?:at|into)|"
     r"who (?:works? on|studies|cares about|is interested in|wants? to (?:learn about|work on|do)))\b)?|"
-    rf"\b(?:to|for)\s+(?:a|an|my)\s+(?:[\w-]+\s+){{0,2}}?{_ROLE}s?\b(?:\s+who\s+(?:wants?|would like|"
+    rf"\b(?:to|for)\s+(?:a|an|my)\s+(?P<field2>(?:[\w-]+\s+){{0,2}}?){_role('role2')}s?\b(?:\s+who\s+(?:wants?|would like|"
     r"is trying|needs?|hopes?)\s+to\s+(?:do|learn|work on|get into|study|start)?\b)?|"
     r"\b(?:would|do|can|could) you recommend\b|\byou[’']d recommend\b",
     re.I,
@@ -252,6 +271,44 @@ _PUBLIC_POLICY = re.compile(
     r"\bpolicy[- ](?:facing|oriented)\b",
     re.I,
 )
+
+# Words before a role that say nothing of a field ("a PhD student", "a new researcher")
+_NO_FIELD = frozenset(
+    [
+        "phd",
+        "grad",
+        "graduate",
+        "undergrad",
+        "undergraduate",
+        "new",
+        "junior",
+        "senior",
+        "young",
+        "first-year",
+        "second-year",
+        "aspiring",
+        "freelance",
+        "independent",
+        "curious",
+        "retired",
+        "former",
+        "master's",
+        "masters",
+        "doctoral",
+        "postdoc",
+        "postdoctoral",
+        "tech",
+        "science",
+    ]
+)
+
+
+def _field_of(match: re.Match[str]) -> str:
+    """Who asks, as their field: "I'm a game designer interested in AI teammates" -> "game"
+    (a game designer's teammates are in games), "I'm a PhD student" -> nothing."""
+    words = (match["field"] or match["field2"] or "").split()
+    role = _FIELD_ROLES.get((match["role"] or match["role2"] or "").lower(), "")
+    return " " + " ".join([*(w for w in words if w.lower() not in _NO_FIELD), role]) + " "
 
 
 def _as_governance(match: re.Match[str]) -> str:
@@ -280,7 +337,7 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(r"\btake on\b", " ", text, flags=re.I)
     # "I'm a journalist covering AI policy", "… to a student who wants to do AI research with
     # games": who asks is not what they ask about
-    text = _PERSONA.sub(" ", text)
+    text = _PERSONA.sub(_field_of, text)
     # "AI policy", "policy & governance", "policymakers": policy as governments make it, not
     # an agent's policy, which is what the papers of an RL portfolio mean by the word
     text = _PUBLIC_POLICY.sub(_as_governance, text)
@@ -434,7 +491,7 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     if shape.searches_topic:
         query = topic_query(q.replace(written, " ") if written else q, author) or None
     elif _PERSONA.search(q):  # "I'm a policymaker. What do these papers recommend for …?"
-        query = " ".join(_PERSONA.sub(" ", q).split()).strip(" .,;:!") or None
+        query = " ".join(_PERSONA.sub(_field_of, q).split()).strip(" .,;:!") or None
     elif filters.author or filters.affiliation or filters.profile:
         query = search_text(q, [n for n in (author, written) if n])
     return Route(

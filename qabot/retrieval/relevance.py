@@ -392,12 +392,12 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     # A name typed in lower case ("is the code for dynalang public?"): a word no dictionary
     # has that exactly one hit's passage introduces ("We instantiate this in Dynalang")
     typed = {n.lower() for n in names}
-    for word in dict.fromkeys(re.findall(r"(?<![\w-])[a-z][a-z0-9]{4,}(?![\w-])", question)):
+    for word in dict.fromkeys(re.findall(r"(?<![\w-])[a-z][a-z0-9]{3,}(?![\w-])", question)):
         if word in typed or is_english(word):
             continue
         # … written as a name there, capitalised inside a sentence ("benchmark" and "offline"
         # are words that papers introduce things with, not names)
-        as_name = re.compile(rf"(?<=[\w,;] ){word[0].upper()}{re.escape(word[1:])}(?![\w-])")
+        as_name = re.compile(rf"(?<=[\w,;] ){word[0].upper()}(?i:{re.escape(word[1:])})(?![\w-])")
         found = [h for h in hits if introduces(h, word) >= 2
                  and as_name.search(" ".join(e.text for e in h.evidence))]  # fmt: skip
         if len(found) == 1:

@@ -2926,6 +2926,10 @@ def test_papers_by_her_after_the_authors_were_named(extractive_bot: QABot) -> No
          "does not say whether there was a user study", "Context Steering"),
         (["Did the Gemma 2 paper run a user study?"], "does not say anything about a user study",
          "Gemma 2"),
+        # the second review: real hardware is a robot there ("does not say anything about a
+        # real hardware")
+        (["tell me about the grounded commonsense reasoning paper", "did they test on real hardware?"],
+         "robot", "Toward Grounded Commonsense Reasoning"),
     ],
 )  # fmt: skip
 def test_was_there_a_user_study(
@@ -3064,3 +3068,45 @@ def test_any_others_like_that_lists_others(extractive_bot: QABot) -> None:
     last = answers[-1]
     assert last.shape == "survey" and last.citations, last.answer
     assert not set(answers[1].cited_paper_ids()) & set(last.cited_paper_ids()), last.answer
+
+
+def test_a_request_for_code_points_to_the_code_papers_link(extractive_bot: QABot) -> None:
+    """The second review of round nine: declining "write python code that computes the
+    effective horizon of an MDP" lost the link the old answer gave to the paper's code."""
+    answer = extractive_bot.ask("write python code that computes the effective horizon of an MDP")
+    assert answer.answer.startswith("qabot does not write code"), answer.answer
+    assert "github.com/cassidylaidlaw/effective-horizon" in answer.answer, answer.answer
+    assert answer.citations[0].title.startswith("Bridging RL Theory"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # the second review of round nine: a name in apposition before the head word ("scales
+        # to Overcooked, a cooperative game setting"); it said the abstract does not say
+        (["tell me about learning to assist humans without inferring rewards",
+          "what environment did they scale to?"], "scales to Overcooked",
+         "Learning to Assist Humans"),
+        # … "how big is that model?": "how big the model was", not "the that model"
+        (["what is gemma scope?", "and how big is that model?"], "", "Gemma"),
+        # … a name typed in lower case, four letters and in capitals in the abstract
+        (["how does arca work?"], "ARCA", "Automatically Auditing Large Language Models"),
+        # … "which is the oldest?" is of the list just given, not of the portfolio
+        (["papers by micah carroll", "which is the oldest?"], "",
+         "On the Utility of Learning about Humans"),
+    ],
+)  # fmt: skip
+def test_the_second_review_of_round_nine(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+    assert "the that" not in answer.answer, answer.answer
+
+
+def test_a_tldr_is_a_summary(extractive_bot: QABot) -> None:
+    """The second review of round nine: "tl;dr" was two words no abstract uses, and the
+    scope rule abstained."""
+    answer = extractive_bot.ask("give me a tl;dr of the rlhf open problems paper")
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].title.startswith("Open Problems and Fundamental"), answer.answer

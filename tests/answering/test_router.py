@@ -421,6 +421,13 @@ def test_a_year_outside_the_portfolio_lists_nothing(extractive_bot: QABot, quest
         ("Which papers would you recommend to a student who wants to do AI research with games?",
          "AI games"),
         ("I'm a PhD student working on reward hacking, what should I read?", "reward hacking"),
+        # … though their field is ("a game designer", "a security researcher": the second
+        # review of round nine; a roboticist's field is robotics)
+        ("I'm a game designer interested in AI teammates. what should i read", "game AI teammates"),
+        ("I'm a security researcher; what should i read here?", "security"),
+        ("I'm a roboticist working on manipulation, what should I read?",
+         "robotics robot manipulation"),
+        ("im a neuroscientist, anything for me?", "brain neuroscience"),
         # … and policy as governments make it is governance, not an agent's policy (the
         # Boltzmann policy distribution answered "policy & governance: what's here?")
         ("policy & governance: what's here?", "governance"),

@@ -211,8 +211,9 @@ def asked(question: str) -> Asked | None:
                          f"how much {m['cmp'].lower()} than {m['than']}")  # fmt: skip
         how = (m["how"] or m["how2"] or "").lower()
         noun = re.sub(
-            r"^(?:the|a|an)\s+", "", m["noun"] or m["noun2"] or m["noun3"] or "", flags=re.I
-        )
+            r"^(?:the|a|an|this|that|these|those|its|their)\s+", "",
+            m["noun"] or m["noun2"] or m["noun3"] or "", flags=re.I,
+        )  # fmt: skip
         if not noun and how == "how much" and (change := _CHANGE.search(q, m.end())):
             # "how much did active perception improve results?": a gain ("a 12.9% improvement")
             return Asked("quantity", change.group(0).lower(), "how much it changed")
@@ -263,7 +264,7 @@ def asked(question: str) -> Asked | None:
         thing = m["thing"].lower()
         a = (
             ""
-            if re.search(r"s$|^participants|^volunteers", thing)
+            if re.search(r"s$|^participants|^volunteers|hardware$", thing)
             else "an "
             if thing[0] in "aeio"
             else "a "
@@ -467,6 +468,9 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
             )
         # "a real robot": a robot in the sentence, best where the paper is evaluated on one;
         # or the real world where it performs ("achieves robust performance in the real world")
+        # ("real hardware": a robot is the hardware an abstract names)
+        if "hardwar" in heads:
+            heads = heads | {"robot"}
         if heads & tokens:
             return 1.0 + (0.5 if _EVALUATES.search(sentence) else 0.0)
         return 1.25 if _IN_THE_REAL_WORLD.search(sentence) else 0.0
@@ -589,6 +593,11 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     # A name by the head ("models such as Claude 3.0") says which more surely than a
     # modifier does ("multimodal models").
     near = [(i, j) for i in at for j in named if abs(i - j) <= (2 if j in plain else 6)]
+    # … or a name in apposition before it ("scales to Overcooked, a cooperative game setting")
+    for n in found:
+        if (after := re.search(rf"\b{re.escape(n)},\s+(?:an?|the)\s+((?:[\w-]+\s+){{0,3}}[\w-]+)", sentence)) \
+                and set(tokenize([after[1]])[0]) & heads:  # fmt: skip
+            return 1.25
     # … most surely the name right before it ("JumpReLU SAEs", "the MovieLens dataset")
     if near:
         return 1.5 if any(j == i - 1 for i, j in near) else 1.25

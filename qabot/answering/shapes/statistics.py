@@ -10,9 +10,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import ClassVar
 
+from qabot.answering.extractive import word_pairs
 from qabot.answering.framing import STUDY_PEOPLE, without_asking_lead
 from qabot.answering.route import Route
-from qabot.answering.shapes.base import StatisticShape
+from qabot.answering.shapes.base import FRAMING, StatisticShape
 from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
 from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
@@ -518,6 +519,9 @@ class List(StatisticShape):
         return facts.cite(question, text, papers)
 
 
+_CODE_THINGS = re.compile(r"programs?|functions?|implementations?|code|snippets?|scripts?")
+
+
 class Writing(StatisticShape):
     name: ClassVar[str] = "writing"
     description: ClassVar[str] = "a request to write something (a tweet, a poem, code): not done"
@@ -543,7 +547,18 @@ class Writing(StatisticShape):
                 else thing + "s")  # fmt: skip
         text = (f"qabot does not write {many}: it answers from what the portfolio's papers say, "
                 "and cites them. Ask what the papers say about the subject instead.")  # fmt: skip
-        return facts.cite(question, text, []).model_copy(update={"abstained": True})
+        # … but code a paper on it released is there to use ("write python code that computes
+        # the effective horizon of an MDP": "Bridging RL Theory and Practice with the
+        # Effective Horizon" links its code): papers whose title has two of the request's
+        # words in a row, and that link code
+        coded: list[Paper] = []
+        if _CODE_THINGS.match(thing):
+            asked = {p for p in word_pairs(question) if not set(p) & FRAMING}
+            coded = [p for p in facts.pf.papers
+                     if asked & word_pairs(p.title) and code_link(p.urls)]  # fmt: skip
+        if coded:
+            text += f"\nThe portfolio's papers on it that link their code:\n{facts.listing(coded, links=True)}"
+        return facts.cite(question, text, coded).model_copy(update={"abstained": True})
 
 
 class Person(List):

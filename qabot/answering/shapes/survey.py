@@ -147,7 +147,9 @@ _SURVEY = re.compile(
     r"^(?:please |so,? )?(?:(?:can|could|would) you (?:please )?)?(?:recommend|suggest)\b(?! (?:that|whether|how|why)\b)|"
     # "any recommendations on interpretability?", "I'd like a recommendation for something on X"
     r"\b(?:any|some|your) (?:reading )?(?:recommendations?|suggestions?) (?:on|for|about|regarding)\b|"
-    # "I'm an undergrad who wants to do RL research with games, what would you recommend?"
+    # "I'm an undergrad who wants to do RL research with games, what would you recommend?",
+    # "I'm a neuroscientist, anything for me?"
+    r"\b(?:anything|something) (?:here |in here |in this list |in the portfolio )?for me\b|"
     r"\bwhat (?:would|do|can|could) you (?:recommend|suggest)\b|\byou[’']d (?:recommend|suggest)\b|"
     r"\ba (?:reading )?(?:recommendation|suggestion) (?:for|on|about)\b|"
     # "how many papers are about RLHF?": a count of the papers on it, each listed
