@@ -23,6 +23,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
+from qabot.answering.extractive import word_pairs
 from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, STUDY_PEOPLE
 from qabot.answering.shapes.base import PerSnapshot, paper_column
 from qabot.answering.shapes.detail import asked, in_paper
@@ -239,6 +240,8 @@ def resolve_follow_up(
             desc = tag
     if not ordinal and (other := _other_one(question, history, papers, index)):
         return other
+    if not ordinal and (built := _built_on_it(question, history, papers, index)):
+        return built
     if not ordinal and (named := _named_in_last(question, history, papers, index)):
         return named
     if not ordinal and (quoting := _quoted_from_last(question, history, papers, index)):
@@ -516,6 +519,37 @@ def _quoted_from_last(question: str, history: list[dict[str, Any]], papers: Sequ
                     route_text=question)  # fmt: skip
 
 
+# Work that uses the last answer's paper: "is there interpretability work built on it?"
+_BUILT_ON_IT = re.compile(
+    r"\b(?:work|papers?|research|anything|something|studies)\s+(?:\w+\s+){0,2}?(?:built|based|"
+    r"building|that builds?|that (?:uses?|used)|using|which uses?)\s*(?:on\s+|upon\s+)?"
+    r"(?P<it>it|that|this|them)\b",
+    re.I,
+)
+
+
+def _built_on_it(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                 index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """Other papers that use what the last answer's paper introduced, by its name ("is there
+    interpretability work built on it?" after Gemma 2: Gemma Scope, "… on Gemma 2"); that
+    paper itself is left out."""
+    found = _BUILT_ON_IT.search(question)
+    listed = previous_papers(history, papers, index) if found else []
+    if not found or not listed or not (name := name_in_title(listed[0].title)):
+        return None
+    # … only when another abstract uses the name ("any papers that use it?" after the
+    # Boltzmann policy distribution found papers that use other things)
+    lower, own = name.lower(), listed[0].paper_id
+    ids, abstracts = paper_column(papers, "paper_id"), paper_column(papers, "abstract")
+    if not any(
+        pid != own and lower in (a or "").lower() for pid, a in zip(ids, abstracts, strict=True)
+    ):
+        return None
+    asked = f"{question[: found.start('it')]}{name}{question[found.end('it') :]}"
+    return FollowUp(paper_ids=None, question=asked, route_text=asked,
+                    exclude_ids=[listed[0].paper_id])  # fmt: skip
+
+
 def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
                    index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
     """The paper whose title's name the last answer's text uses, other than the papers it
@@ -733,6 +767,13 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     if not listed or (not bare and not it and not about_one):
         return None
     paper = listed[0]
+    # … unless the question names another paper the answer cited, by two words of its title
+    # in a row ("what algorithm do they propose for stochastic environments?" after both
+    # effective-horizon papers: "… Deep RL Performance in Stochastic Environments")
+    pairs = word_pairs(question)
+    titled = [p for p in listed[1:] if pairs & word_pairs(p.title)]
+    if len(titled) == 1 and not pairs & word_pairs(paper.title):
+        paper = titled[0]
     if it:
         written = _named_for_it(question, paper.title)
     elif they and not bare:  # the paper after the question, as an aside the detail reads past

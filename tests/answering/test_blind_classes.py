@@ -3110,3 +3110,29 @@ def test_a_tldr_is_a_summary(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("give me a tl;dr of the rlhf open problems paper")
     assert not answer.abstained, answer.answer
     assert answer.citations[0].title.startswith("Open Problems and Fundamental"), answer.answer
+
+
+def test_they_of_an_answer_on_two_papers_is_the_one_the_question_names(
+    extractive_bot: QABot,
+) -> None:
+    """dev11: after an answer citing both effective-horizon papers, "what algorithm do they
+    propose for stochastic environments?" is of the one whose title says "Stochastic
+    Environments" (it said the first one's abstract does not say)."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["What is the effective horizon work about?",
+         "what algorithm do they propose for stochastic environments?"],
+    )  # fmt: skip
+    assert "SQIRL" in answer.answer, answer.answer
+    assert answer.citations[0].title.startswith("The Effective Horizon Explains"), answer.answer
+
+
+def test_work_built_on_it_is_another_paper(extractive_bot: QABot) -> None:
+    """dev11: "is there interpretability work built on it?" after Gemma 2 is Gemma Scope
+    ("… on Gemma 2"), not Gemma 2 again."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["Which paper introduces Gemma 2?", "is there interpretability work built on it?"],
+    )
+    assert answer.citations[0].title.startswith("Gemma Scope"), answer.answer
+    assert not any(c.title.startswith("Gemma 2:") for c in answer.citations), answer.answer
