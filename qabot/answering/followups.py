@@ -29,7 +29,7 @@ from qabot.answering.shapes.base import PerSnapshot, paper_column
 from qabot.answering.shapes.detail import asked, in_paper
 from qabot.answering.shapes.survey import Survey
 from qabot.domain.names import normalise_title
-from qabot.domain.records import Paper
+from qabot.domain.records import Paper, without_sources
 from qabot.errors import QuestionError
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import name_in_title, names_in
@@ -378,7 +378,7 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     which = (found["which"] or "").strip().lower() if found else ""
     name = paper.authors[-1] if which in {"senior", "last"} else paper.authors[0]
     if pronoun and last is not None:
-        said = str(last.get("content") or "").split("\nSources:")[0]
+        said = without_sources(str(last.get("content") or ""))
         named = [(said.find(a), a) for a in paper.authors if a and a in said]
         name = min(named)[1] if named else name
     # "any other dialogue RL papers from the same first author?", "what else did the first
@@ -508,7 +508,7 @@ def _quoted_from_last(question: str, history: list[dict[str, Any]], papers: Sequ
     found, last = _QUOTED_PHRASE.search(question), last_answer(history)
     if found is None or last is None:
         return None
-    said = str(last.get("content") or "").split("\nSources:")[0]
+    said = without_sources(str(last.get("content") or ""))
     at = said.lower().find(found[1].lower())
     marker = re.compile(r"\[(\d+)\]").search(said, at) if at >= 0 else None
     listed = previous_papers(history, papers, index)

@@ -178,6 +178,15 @@ class Table(BaseModel):
     rows: list[list[str]]
 
 
+# What opens a transcript's numbered source list (`Answer.transcript`).
+SOURCES_LINE = "\nSources:"
+
+
+def without_sources(transcript: str) -> str:
+    """A transcript's answer text, without its numbered source list."""
+    return transcript.split(SOURCES_LINE)[0]
+
+
 class Answer(BaseModel):
     """What `QABot.ask` returns; `answer` keeps the `[n]` markers that `citations` resolve."""
 
@@ -235,7 +244,7 @@ class Answer(BaseModel):
         resolved against the papers even when the answer itself only says [2]."""
         lines = [self.answer]
         if self.citations:
-            lines.append("\nSources:")
+            lines.append(SOURCES_LINE)
             for c in self.citations:
                 url = f" — {c.url}" if c.url else ""
                 venue = f"{c.venue}, " if c.venue else ""

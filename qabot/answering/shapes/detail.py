@@ -288,9 +288,13 @@ _ASKS_BASIS = re.compile(
 
 # An evaluation a paper may or may not have run, asked yes or no: with people ("a user study",
 # "human participants") or on real hardware ("a real robot").
-_TRIED_ON = (
+# A study with people: "a user study", "lab experiments", "a pilot trial"
+_A_STUDY = (
     r"(?:user|human|in-person|pilot|online|lab|field)\s+(?:stud(?:y|ies)|experiments?|evaluations?|"
-    r"trials?)|(?:real|physical|actual)(?:[- ]world)?\s+(?:robots?|humans|people|users|hardware)|"
+    r"trials?)"
+)
+_TRIED_ON = (
+    rf"{_A_STUDY}|(?:real|physical|actual)(?:[- ]world)?\s+(?:robots?|humans|people|users|hardware)|"
     r"human\s+(?:participants|subjects|evaluators|raters)|participants|volunteers"
 )
 _WHETHER = re.compile(
@@ -319,8 +323,7 @@ _IN_THE_REAL_WORLD = re.compile(
     re.I,
 )
 _PEOPLE_STUDY = re.compile(
-    r"\b(?:user|human|in-person|pilot|online|lab|field)\s+(?:stud(?:y|ies)|experiments?|"
-    r"evaluations?|trials?)\b|\b(?:participants|volunteers|human subjects)\b|"
+    rf"\b{_A_STUDY}\b|\b(?:participants|volunteers|human subjects)\b|"
     r"\breal (?:humans|users|people)\b|\b\d+-person\b|\bstudy with\b|"
     rf"\b\d+\s+(?:[\w-]+\s+){{0,2}}?(?:{STUDY_PEOPLE})\b",
     re.I,
