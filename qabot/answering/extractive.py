@@ -24,7 +24,7 @@ WHO = re.compile(
     # "Is she an author on the Gemma 2 paper?" is this.
     r"^(?!(?:which|what)\b[^?]*\b(?:is|are|was|were) \w+ an? (?:co-?)?authors? (?:on|of)\b).*?"
     r"\b(who\b.*\b(wrote|write|author|authored|behind|made|make|built|created|developed|led|"
-    r"leads|headed|ran)\b|"
+    r"leads|headed|ran|invented|coined|came up with|come up with)\b|"
     # … not "what do the authors recommend?": the authors as the subject of what is asked
     r"authors?\b(?!\s+(?:recommend|propose|suggest|argue|find|found|show|claim|say|conclude|use|"
     r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define)\w*)|"

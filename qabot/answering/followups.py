@@ -130,6 +130,8 @@ class FollowUp:
     exclude_ids: list[str] | None = None
     # From this year on: "is there a follow-up?", "any later papers?" come after the last one
     since: int | None = None
+    # Up to this year: "what did the second author work on before?"
+    until: int | None = None
 
     def __post_init__(self) -> None:
         self.route_text = self.route_text or self.question
@@ -343,7 +345,8 @@ _OTHERS_WORDS = set(tokenize(["else other others another similar like related mo
 # "what else has that author done?", "other papers by the first author?": the last paper's
 # author (its first, or its last for "senior"/"last author")
 _ITS_AUTHOR = re.compile(
-    r"\b(?:that|the|this|its|their) (?:same )?(?P<which>first |lead |main |senior |last )?author\b",
+    r"\b(?:that|the|this|its|their) (?:same )?(?P<which>first |lead |main |senior |last |second |"
+    r"third )?author\b",
     re.I,
 )
 
@@ -353,6 +356,13 @@ _BY_PRONOUN = re.compile(
     r"\b(?:by|from) (?:her|him)\b|\b(?:she|he) (?:has |have |had )?"
     r"(?:written|wrote|write|done|did|do|publish\w*|work\w*|authored|co-?authored)\b",
     re.I,
+)
+
+# Later than the last answer's paper: "anything more recent by him?", "newer work from her?"
+_NEWER = re.compile(r"\b(?:more recent|newer|later|since then|after that)\b", re.I)
+# … or earlier: "what did the second author work on before?"
+_OLDER = re.compile(
+    r"\b(?:before|earlier|older|previously|prior)\s*(?:that|this|it|then)?\s*[?.!]*$", re.I
 )
 
 # Where the papers are ("… in the collection?", "… in this database?"): no topic.
@@ -369,14 +379,20 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     # that answer named first (else "her" is the portfolio's owner, as in "what has she done")
     pronoun = (found is None and last is not None and last.get("shape") == "who-when"
                and _BY_PRONOUN.search(question))  # fmt: skip
-    if (found is None and not pronoun) or not _OTHERS.search(question):
+    # "anything more recent by him?": later papers by that author are other papers too
+    newer, older = _NEWER.search(question), _OLDER.search(question)
+    if (found is None and not pronoun) or not (_OTHERS.search(question) or newer or older):
         return None
     listed = previous_papers(history, papers, index)
     if not listed or not listed[0].authors:
         return None
     paper = listed[0]
+    since, until = (paper.year if newer else None), (paper.year if older else None)
     which = (found["which"] or "").strip().lower() if found else ""
-    name = paper.authors[-1] if which in {"senior", "last"} else paper.authors[0]
+    at = {"senior": -1, "last": -1, "second": 1, "third": 2}.get(which, 0)
+    if at >= len(paper.authors):
+        return None
+    name = paper.authors[at]
     if pronoun and last is not None:
         said = without_sources(str(last.get("content") or ""))
         named = [(said.find(a), a) for a in paper.authors if a and a in said]
@@ -401,10 +417,10 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     if topic:  # asked as its own question, which the router reads (the author a filter)
         asked = f"What has {name} written on {topic}?"
         return FollowUp(paper_ids=None, question=asked, route_text=asked,
-                        exclude_ids=[paper.paper_id])  # fmt: skip
+                        exclude_ids=[paper.paper_id], since=since, until=until)  # fmt: skip
     return FollowUp(paper_ids=None, question=f"Which other papers did {name} write?",
                     route_text=f"Which papers did {name} write?",
-                    exclude_ids=[paper.paper_id])  # fmt: skip
+                    exclude_ids=[paper.paper_id], since=since, until=until)  # fmt: skip
 
 
 def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -691,7 +707,12 @@ _IT = re.compile(
     r"appear|appeared|use|used|need|needed|include|cover|require|introduce|propose|build|run|"
     r"release|released|publish|published|cite|rely|work|compare|differ|relate|perform|scale|"
     r"generalize|generalise|handle)\b)|"
-    r"\b(?:wrote|write|published|publish|authored|released)\s+(?P<this>that|this)\s*[?.!]*$",
+    r"\b(?:wrote|write|published|publish|authored|released)\s+(?P<this>that|this)\s*[?.!]*$|"
+    # "what's the key training signal there?": in that paper (not "what papers are there?",
+    # "anything else there?", "is there …")
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!'s )(?<!\bbe )(?<!\bany )(?<!\bmore )"
+    r"(?<!\belse )(?<!\bthing )(?<!\bpapers )(?<!\bwork )(?<!\bfrom )(?<!\bout )(?<!\bin )"
+    r"\b(?P<there>there)\s*[?.!]*$",
     re.I,
 )
 
@@ -701,6 +722,8 @@ def _named_for_it(question: str, title: str) -> str:
     match = _IT.search(question)
     if match is None:
         return question
+    if match["there"]:
+        return f"{question[: match.start('there')]}in “{title}”{question[match.end('there') :]}"
     group = "that" if match["that"] else "this" if match["this"] else 0
     start, end = match.span(group)
     return f"{question[:start]}“{title}”{question[end:]}"

@@ -110,6 +110,8 @@ def answer_stream(
         merged["exclude_ids"] = follow.exclude_ids
     if follow and follow.since and "year_from" not in given:  # a follow-up comes after it
         merged["year_from"] = max(follow.since, merged.get("year_from") or follow.since)
+    if follow and follow.until and "year_to" not in given:  # … or before it
+        merged["year_to"] = min(follow.until, merged.get("year_to") or follow.until)
     chosen = Filters(**merged)
     shape = SHAPES[route.shape_name]
     if isinstance(shape, StatisticShape):

@@ -3136,3 +3136,61 @@ def test_work_built_on_it_is_another_paper(extractive_bot: QABot) -> None:
     )
     assert answer.citations[0].title.startswith("Gemma Scope"), answer.answer
     assert not any(c.title.startswith("Gemma 2:") for c in answer.citations), answer.answer
+
+
+# -- round ten (dev12) -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # dev12: "there" at the end is the paper the last answer was about (it answered from
+        # another paper's "training signal")
+        (["What did the group publish in 2025?", "which of those involves robots?",
+          "what's the key training signal there?"], "temporal alignment loss",
+         "Temporal Representation Alignment"),
+        # … "who came up with it?" asks for its authors (it quoted the paper)
+        (["What is the effective horizon?", "who came up with it?"], "Cassidy Laidlaw",
+         "Bridging RL Theory"),
+        # … a yes or no of data, of people, of experiments
+        (["What work is there on recommender systems?", "which of those is most recent?",
+          "did it use any real data?"], "MovieLens dataset", "CTRL-Rec"),
+        (["Is there anything on brain stimulation?", "was it tested on real patients?"],
+         "realistic model of an injured brain", "Coprocessor Actor Critic"),
+        (["What's their take on chain-of-thought monitoring?", "did they run any experiments?"],
+         "does not say anything about experiments", "Chain of Thought Monitorability"),
+        # … "and how much video …" after another question: the noun, not "how much" alone
+        # (it said the abstract does not give that figure)
+        (["Do they have anything on Gemini?", "how long a context can 1.5 handle?",
+          "and how much video can 2.5 process?"], "3 hours of video", "Gemini 2.5"),
+    ],
+)  # fmt: skip
+def test_follow_ups_of_round_ten(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "author", "cited", "not_cited"),
+    [
+        # dev12: "anything more recent by him?" after a who-when answer: the first named
+        # author's later papers (it abstained)
+        (["Who wrote the paper on preferences implicit in the state of the world?",
+          "anything more recent by him in here?"], "Rohin Shah",
+         "An Approach to Technical AGI Safety and Security", "Preferences Implicit"),
+        # … "what did the second author work on before?": that author, up to that year (it
+        # repeated the paper's authors)
+        (["Who wrote Training LLM Agents to Empower Humans?",
+          "what did the second author work on before?"], "Vivek Myers",
+         "Toward Grounded Commonsense Reasoning", "Training LLM Agents"),
+    ],
+)  # fmt: skip
+def test_an_authors_papers_before_or_after(
+    extractive_bot: QABot, chain: list[str], author: str, cited: str, not_cited: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    titles = [c.title for c in answer.citations]
+    assert author in answer.answer and cited in titles, answer.answer
+    assert not any(t.startswith(not_cited) for t in titles), answer.answer

@@ -56,7 +56,8 @@ _QUANTITY = re.compile(
     r"(?:^(?:so,? |and ))?\bhow much (?P<cmp>better|worse|faster|slower|more|less|higher|lower)\s+than\s+"
     r"(?P<than>(?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:on|in|at|for|with|is|are|was|were|does|do|did)\b|\s*[?,]|$)|"
     # (or at the end: "the one with a user study - how many people?")
-    rf"\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)(?:\s+{_VERB}\b|\s*\?+\s*$)|"
+    # ("and how much video can 2.5 process?": the noun, not the bare "how much" below)
+    rf"(?:^(?:so,? |and )(?=(?:up to )?(?:{_HOW})\s+(?!(?:is|are|was|were)\b)\w))?\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)(?:\s+{_VERB}\b|\s*\?+\s*$)|"
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
@@ -252,9 +253,12 @@ def asked(question: str) -> Asked | None:
         return Asked("basis", "builds on", "what it builds on")
     # (not of papers: "were there real robot experiments in any paper?" is an overview)
     # (… nor of the group's work: "have they ever tested their systems with real users?")
+    # (… but "did it use any real data?" asks of the paper)
     if (m := _WHETHER.search(q)) and not re.search(
-        r"\b(?:any|which|papers|ever|their [\w-]+s)\b", m["rest"], re.I
-    ):
+        r"\bany\s+(?:of\s+)?(?:the\s+|their\s+)?(?:papers?|works?|studies|projects?)\b|"
+        r"\bin\s+any\b|\b(?:which|papers|ever|their [\w-]+s)\b",
+        m["rest"], re.I,
+    ):  # fmt: skip
         # "was there a user study?", "was it tried on a real robot?": yes, in the sentence
         # that says so, or the abstract does not say
         rest = m["rest"].strip(" ?.!")
@@ -294,8 +298,11 @@ _A_STUDY = (
     r"trials?)"
 )
 _TRIED_ON = (
-    rf"{_A_STUDY}|(?:real|physical|actual)(?:[- ]world)?\s+(?:robots?|humans|people|users|hardware)|"
-    r"human\s+(?:participants|subjects|evaluators|raters)|participants|volunteers"
+    rf"{_A_STUDY}|(?:real|physical|actual)(?:[- ]world)?\s+(?:human\s+)?(?:robots?|humans|people|"
+    r"users|hardware|teachers|patients|data)|"
+    r"human\s+(?:participants|subjects|evaluators|raters|teachers|users)|participants|volunteers|"
+    # "did they run any experiments?" of a position paper: the abstract may not say
+    r"experiments"
 )
 _WHETHER = re.compile(
     r"(?:^|[,;:?.!]\s+)(?:so,? |and,? |but,? )?(?P<aux>was|were|did|do|does|is|are|has|have|had)\s+"
@@ -314,7 +321,9 @@ _PRIOR_WORK = re.compile(r"\b(?:prior|previous|existing|past) (?:work|methods?|a
                          r"\bneither\b|\bso far\b", re.I)  # fmt: skip
 _WITH_PEOPLE = re.compile(
     r"\bhuman (?:data|input|subjects|participants|evaluators|raters|teachers)\b|"
-    r"\breal(?:-world)? (?:humans?|users?|people)\b|\bsimulat(?:ed|ing|ion|e)\b",
+    r"\breal(?:-world)? (?:humans?|users?|people)\b|\bsimulat(?:ed|ing|ion|e)\b|"
+    # … or a model of them instead ("a neurologically realistic model of an injured brain")
+    r"\brealistic model\b",
     re.I,
 )
 _IN_THE_REAL_WORLD = re.compile(
@@ -459,7 +468,9 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         # "tested with real users or simulation?": a sentence on the other one answers too
         if what.other and set(tokenize([what.other])[0]) & tokens:
             return 1.0
-        if _PEOPLE_STUDY.match(what.phrase) or re.search(r"humans|people|users", what.phrase, re.I):
+        if _PEOPLE_STUDY.match(what.phrase) or re.search(
+            r"humans|people|users|teachers|patients", what.phrase, re.I
+        ):
             # a study with people says it best; human data, or a simulation instead, also
             # answer ("with simulated and human data", "In simulated experiments")
             return (
@@ -474,6 +485,8 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         # ("real hardware": a robot is the hardware an abstract names)
         if "hardwar" in heads:
             heads = heads | {"robot"}
+        if "data" in heads:  # "real data": a dataset the paper uses ("the MovieLens dataset")
+            heads = heads | {"dataset"}
         if heads & tokens:
             return 1.0 + (0.5 if _EVALUATES.search(sentence) else 0.0)
         return 1.25 if _IN_THE_REAL_WORLD.search(sentence) else 0.0
