@@ -106,6 +106,7 @@ _DATED = re.compile(
     r"(?!\s+(?:on|about|in|from|by)\b)",
     re.I,
 )
+_COMPARES = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|differ(?:s|ent|ence)?)\b", re.I)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
 # "[2] Title (Venue, 2021) — Authors": the venue is optional and may hold one level of brackets.
 _SOURCE_LINE = re.compile(
@@ -255,6 +256,10 @@ def resolve_follow_up(
             if paper is None and dated["kind"] and len(listed) == 1:
                 # "and the newer gemini report, …" after one paper: the next Gemini report
                 paper = _dated_sibling(dated["than"], dated["kind"], listed[0], papers)
+            if paper is None and len(listed) == 1 and _COMPARES.search(question):
+                # "how does the stochastic-environments paper compare with the earlier one?"
+                # after one paper: that paper is the one the other is set against
+                paper = listed[0]
         else:
             paper = _described_paper(described["desc"], listed)
         if paper is not None:
@@ -369,16 +374,28 @@ _OLDER = re.compile(
 _HERE_WORDS = set(tokenize(["collection corpus database library list site index indexed set"])[0])
 
 
+def _first_cited(turn: dict[str, Any]) -> str | None:
+    """The paper id an assistant turn cites first (None for a turn kept as text only)."""
+    cited = turn.get("citations")
+    return cited[0] if isinstance(cited, list) and cited else None
+
+
 def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
                    index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
     """Other papers by an author of the paper the last answer was about: a listing of that
     author's papers, without it."""
     found = _ITS_AUTHOR.search(question)
-    last = last_answer(history)
     # "any other papers by her here?" after "… is by Jessy Lin, Daniel Fried, …": the author
     # that answer named first (else "her" is the portfolio's owner, as in "what has she done")
-    pronoun = (found is None and last is not None and last.get("shape") == "who-when"
-               and _BY_PRONOUN.search(question))  # fmt: skip
+    # … or the answer before it, on the same paper ("who wrote it?", "what did it build on?",
+    # "anything more recent by him?")
+    answers = _answers(history)[-2:]
+    who_turn = next((a for a in reversed(answers) if a.get("shape") == "who-when"), None)
+    same = who_turn is not None and (
+        who_turn is answers[-1] or _first_cited(who_turn) == _first_cited(answers[-1])
+    )
+    last = who_turn if same else last_answer(history)
+    pronoun = (found is None and same and _BY_PRONOUN.search(question))  # fmt: skip
     # "anything more recent by him?": later papers by that author are other papers too
     newer, older = _NEWER.search(question), _OLDER.search(question)
     if (found is None and not pronoun) or not (_OTHERS.search(question) or newer or older):

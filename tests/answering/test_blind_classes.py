@@ -3180,6 +3180,10 @@ def test_follow_ups_of_round_ten(
         (["Who wrote the paper on preferences implicit in the state of the world?",
           "anything more recent by him in here?"], "Rohin Shah",
          "An Approach to Technical AGI Safety and Security", "Preferences Implicit"),
+        # … and with a question on the same paper between (dev12's chain)
+        (["Who wrote the paper on preferences implicit in the state of the world?",
+          "what algorithm did it build on?", "anything more recent by him in here?"],
+         "Rohin Shah", "An Approach to Technical AGI Safety and Security", "Preferences Implicit"),
         # … "what did the second author work on before?": that author, up to that year (it
         # repeated the paper's authors)
         (["Who wrote Training LLM Agents to Empower Humans?",
@@ -3194,3 +3198,104 @@ def test_an_authors_papers_before_or_after(
     titles = [c.title for c in answer.citations]
     assert author in answer.answer and cited in titles, answer.answer
     assert not any(t.startswith(not_cited) for t in titles), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        # dev12: a topic's research "developed over the years" is a survey in year order (it
+        # counted the portfolio's papers per year) …
+        ("How has their dialogue-agent research developed over the years?", "survey"),
+        # … while the output's is still the count per year
+        ("how has her publication output developed over the years?", None),
+        # "what's their theoretical lens on X?" is an overview (it read "how much data" as a
+        # detail of one paper)
+        ("What's their theoretical lens on how much data RL algorithms need?", "survey"),
+    ],
+)
+def test_overviews_of_round_ten(extractive_bot: QABot, question: str, shape: str | None) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == shape, (answer.shape, answer.answer)
+
+
+def test_which_of_those_lists_no_paper_off_the_topic(extractive_bot: QABot) -> None:
+    """dev12: "which of those involves robots?" after the 2025 papers listed the FACTS
+    leaderboard after the robot paper: among the papers picked, the others it lists are on
+    the topic as judged over the whole portfolio, as a survey's are."""
+    *_, answer = _chain(
+        extractive_bot, ["What did the group publish in 2025?", "which of those involves robots?"]
+    )
+    titles = [c.title for c in answer.citations]
+    assert titles[0].startswith("Temporal Representation Alignment"), answer.answer
+    assert not any("FACTS" in t for t in titles), answer.answer
+
+
+def test_a_change_with_its_size_far_apart(extractive_bot: QABot) -> None:
+    """dev12: "how much did it improve the simulated programmer?" is "increase the success
+    rate of a simulated human programmer … by an average of 192%", not the user study's 78%."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["Any papers on LLM agents that help people write code?",
+         "how much did it improve the simulated programmer?"],
+    )  # fmt: skip
+    assert "192%" in answer.answer, answer.answer
+
+
+def test_compared_with_the_earlier_one_after_one_paper(extractive_bot: QABot) -> None:
+    """dev12: "how does the stochastic-environments paper compare with the earlier one?" after
+    an answer on the first effective-horizon paper sets the two against each other (it said
+    the portfolio has no paper about "earlier one")."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["What is the effective horizon?", "who came up with it?",
+         "how does the stochastic-environments paper compare with the earlier one?"],
+    )  # fmt: skip
+    cited = {c.title for c in answer.citations}
+    assert "Bridging RL Theory and Practice with the Effective Horizon" in cited, answer.answer
+    assert any(t.startswith("The Effective Horizon Explains") for t in cited), answer.answer
+    assert "no paper about" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # dev12: how big, as a range of sizes, not one size named ("the 2B and 9B models"),
+        # and "the models were", not "the models was"
+        ("How big are the Gemma 2 models?", "from 2 billion to 27 billion parameters"),
+        # … which thing a paper it names used, asked with the thing as the subject (it quoted
+        # the paper's finding)
+        ("Which LLM generated the imagined conversations in the zero-shot goal-directed "
+         "dialogue paper?", "does not say which LLM"),
+        # … but what a thing of the paper is for stays a question about it (dev7, measured)
+        ("what's the bisimulation loss for in the observation-history offline RL paper",
+         "We introduce a bisimulation loss"),
+    ],
+)  # fmt: skip
+def test_details_of_round_ten(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and len({c.paper_id for c in answer.citations}) == 1, answer.answer
+    assert "models was" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Do you think AGI will arrive before 2030?", "what's your opinion on reward hacking?",
+     "in your view, is RLHF doomed?"],
+)  # fmt: skip
+def test_an_opinion_of_qabots_own_is_declined(extractive_bot: QABot, question: str) -> None:
+    """dev12: "Do you think AGI will arrive before 2030?" quoted the AGI safety paper's first
+    sentence, as if it answered; qabot has no views, and says so."""
+    answer = extractive_bot.ask(question)
+    assert answer.abstained, answer.answer
+    assert "no opinions" in answer.answer and not answer.citations, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    # … while asking for papers, or for the papers' view, is an overview (each quoted one
+    # paper: "what do they think about RLHF?" a code link)
+    ["what do you think I should read on RLHF?", "what do they think about RLHF?"],
+)
+def test_the_papers_view_is_an_overview(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey" and len(answer.citations) > 2, answer.answer

@@ -20,6 +20,7 @@ from qabot.answering.shapes.statistics import (
     Figures,
     Latest,
     List,
+    Opinion,
     Person,
     Summary,
     Topics,
@@ -42,6 +43,7 @@ TEXT_SHAPES: tuple[TextShape, ...] = (
 # Answered from the metadata, in the order the router tries their patterns.
 STATISTIC_SHAPES: tuple[StatisticShape, ...] = (
     Writing(),
+    Opinion(),
     Figures(),
     Coauthors(),
     Affiliations(),

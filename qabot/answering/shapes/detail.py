@@ -176,6 +176,13 @@ for _word in ("reduce", "reduced", "reduces", "reduction", "reductions", "decrea
               "decreased", "decreases", "save", "saved", "saves", "saving", "savings", "cut",
               "cuts", "drop", "dropped", "drops", "lower", "lowered"):  # fmt: skip
     _SYNONYMS[_word] = _LOSSES
+_RANGE = re.compile(r"\bfrom (?:about |roughly )?\d[\d.,]*\s*\w*\s+to \d", re.I)
+_CHANGED_BY = re.compile(
+    r"\b(?:improv|increas|boost|gain|reduc|decreas|cut|lower|rais|speed)\w*\b[^.;]{0,160}?\bby "
+    r"(?:an? (?:average|factor|total|margin) of |about |roughly |around |up to |over |nearly |almost )?"
+    r"\d[\d.,]*\s*(?:%|x\b|×|times\b|percent)",
+    re.I,
+)
 # The adjectives of "how long/big/fast …" whose synonyms say how the figure is written.
 _MEASURES = {"big", "large", "long", "fast", "often"}
 
@@ -185,6 +192,9 @@ _MEASURES = {"big", "large", "long", "fast", "often"}
 _OF_THE_PERSON = re.compile(r"\b(?:does|did|do|is|was|has|have) (?:she|he)\b", re.I)
 
 
+_OF_THE_PAPER = re.compile(
+    r"\b(?:in|from|of|by) the\b[^?]{0,60}?\b(?:paper|study|article|report)\s*\??\s*$", re.I
+)
 _THE_PAPER = re.compile(r"\bthe\b[^?]{0,60}?\b(?:paper|work|study|article|report)\b", re.I)
 _SHARES = set(tokenize(["fraction proportion share ratio percent percentage"])[0])
 
@@ -227,7 +237,8 @@ def asked(question: str) -> Asked | None:
         if m["noun"]:
             clause = f"{how} {noun}"  # "how many MDPs"
         elif m["noun2"]:
-            clause = f"{how} the {noun} was"  # "how big the user study was"
+            # "how big the user study was", "how big the Gemma 2 models were"
+            clause = f"{how} the {noun} {'were' if re.search(r'[^s]s$', noun) else 'was'}"
         elif noun:
             # "what fraction of vulnerable users was …": what it is a fraction of counts too
             if of := re.match(r"\s+of\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+?)(?=\s+(?:was|were|is|are|"
@@ -240,7 +251,10 @@ def asked(question: str) -> Asked | None:
         adjective = how.split()[-1] if how else ""
         measure = adjective if adjective in _MEASURES and noun else ""
         return Asked("quantity", f"{measure} {noun}".strip() or adjective, clause)
-    if (m := _ENTITY.search(q)) and _asks_of_a_paper(q, m):
+    # ("which LLM generated the conversations in the dialogue paper?": of a paper it names;
+    # not "what's the bisimulation loss for in the … paper?", what a thing of it is)
+    if (m := _ENTITY.search(q)) and (_asks_of_a_paper(q, m) or (
+            _OF_THE_PAPER.search(q) and not re.search(r"(?:'s|’s)\s|\b(?:is|are|was|were)\s", m.group(0), re.I))):  # fmt: skip
         called = bool(re.search(r"\b(?:called|named|known as)\b", q[m.end() :], re.I))
         return Asked("entity", m["noun"], f"which {m['noun']}", called=called)
     if m := _WHERE.search(q):
@@ -506,6 +520,10 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         if (set(tokenize([what.phrase])[0]) <= {"size", "model", "sizes"}
                 and re.search(r"\b\d+(?:\.\d+)?[BMKT]\b", sentence)):  # fmt: skip
             return 1.25  # "which model sizes?": "Gemma 2 2B and 9B"
+        # "how much did it improve …?": a change said with its size however far apart ("increase
+        # the success rate of a simulated human programmer … by an average of 192%")
+        if what.clause == "how much it changed" and _CHANGED_BY.search(sentence):
+            return 2.0
         # A number within 8 words of a head word …
         offsets = _offsets(sentence, heads, what.clause.startswith("how many")) if heads else []
         if not any(abs(d) <= 8 for d, _ in offsets):
@@ -515,8 +533,11 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         # magnitude ("10M tokens", "27 billion parameters") is what a size question wants, and
         # a bound count in digits ("10M tokens") beats one in words ("millions of tokens").
         bound = [digits for d, digits in offsets if -2 <= d <= 0]
-        return (1.0 + max(0.75 if bound else 0.0, 0.5 if _MAGNITUDE.search(sentence) else 0.0)
-                + (0.25 if any(bound) else 0.0))  # fmt: skip
+        # … and for how big, a range of magnitudes ("ranging in scale from 2 billion to 27
+        # billion parameters") beats one size named ("We also train the 2B and 9B models")
+        ranged = 1.25 if what.phrase.split()[0] in _MEASURES and _RANGE.search(sentence) else 0.0
+        return (1.0 + max(0.75 if bound else 0.0, 0.5 if _MAGNITUDE.search(sentence) else 0.0,
+                          ranged) + (0.25 if any(bound) else 0.0))  # fmt: skip
     if heads and not heads & tokens:
         return 0.0
     own = {w.lower() for n in names for w in n.split()} | GENERIC_NAMES

@@ -371,9 +371,10 @@ class Years(StatisticShape):
         r"\bby year\b|\beach year\b|\btimeline\b|"
         # "How did their thinking about X evolve over the years?" is a survey in year order;
         # "how did her publication count / output change over the years?" is this.
-        r"^(?!.*\b(?:evolv\w*|changed?|shift\w*)\b).*\bover the years\b|"
-        r"\b(?:publications?|papers?|output|count|number|productivity|rate)\b.*\b(?:evolv\w*|changed?)\b"
-        r".*\bover the years\b",
+        # ("How has their dialogue-agent research developed over the years?" is a survey too)
+        r"^(?!.*\b(?:evolv\w*|changed?|shift\w*|develop\w*|progress\w*|matur\w*)\b).*\bover the years\b|"
+        r"\b(?:publications?|papers?|output|count|number|productivity|rate)\b.*\b(?:evolv\w*|changed?|"
+        r"develop\w*|grow\w*|grown)\b.*\bover the years\b",
         re.I,
     )
 
@@ -563,6 +564,31 @@ class Writing(StatisticShape):
         if coded:
             text += f"\nThe portfolio's papers on it that link their code:\n{facts.listing(coded, links=True)}"
         return facts.cite(question, text, coded).model_copy(update={"abstained": True})
+
+
+class Opinion(StatisticShape):
+    name: ClassVar[str] = "opinion"
+    description: ClassVar[str] = "qabot's own opinion or prediction ('do you think …?'): not given"
+    whole_portfolio: ClassVar[bool] = True
+    # "Do you think AGI will arrive before 2030?", "what's your opinion on RLHF?": asked of qabot,
+    # which has no views; quoting a paper that shares the words ("AGI promises transformative
+    # benefits …") answered something else. (Not "do you think I should read …", a request
+    # for papers, nor "what do they think about X?", the papers' view.)
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"^(?:(?:so|ok|okay|and|but|honestly),?\s+)?(?:do|would|will) you (?:personally |honestly )?"
+        r"(?:think|believe|reckon|expect|predict|agree|guess)\b(?!.*\b(?:i|we) should\b)|"
+        r"\bin your (?:personal |honest )?(?:opinion|view)\b|"
+        r"\bwhat(?:'s|’s| is| are) your (?:personal |honest |own )?(?:opinions?|views?|predictions?|"
+        r"forecasts?|thoughts)\b|"
+        r"\bwhat do you (?:personally )?(?:think|believe|reckon)\b(?!\s+(?:i|we) should\b)",
+        re.I,
+    )
+
+    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
+        text = ("qabot has no opinions or predictions of its own: it answers from what the "
+                "portfolio's papers say, and cites them. Ask what the papers say about the "
+                "subject instead (“what do the papers say about …?”).")  # fmt: skip
+        return facts.cite(question, text, []).model_copy(update={"abstained": True})
 
 
 class Person(List):

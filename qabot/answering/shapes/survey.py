@@ -69,13 +69,17 @@ _SURVEY = re.compile(
     r"^(?:please |can you |could you )?show me (?:everything|all)\b|"
     # "I'm interested in X: what should I read?", "I work on X - which of her papers should I read?"
     r"\binterested in\b|\bwhat should i (?:read|look at|start with)\b|\bwhere (?:should|do) i start\b|"
+    # "what do you think I should read on X?", "what do they think about X?" (their view)
+    r"\bwhat (?:do you think|would you say) (?:i|we) should (?:read|look at|start with)\b|"
+    r"\bwhat (?:do|does|did) (?:she|he|they|the (?:group|lab|team|authors)) (?:think|say|believe|argue|"
+    r"conclude) (?:about|of|on|regarding)\b|"
     r"\bwhich of (?:her|his|their|the|these|its|\w+['’]s) papers\b|"
     # topic first: "X: what has been studied here?", "X — anything?"
     r"\bwhat(?: has| have|'s|’s) been (?:studied|done|written|published|explored|looked at)\b|"
     r"[:—–-]\s*(?:anything|any|what|which(?! one\b))\b[^:—–-]*\??$|\banything (?:in )?here\b|"
     # "which of the Google model reports (…) are in the portfolio?"
     r"^which of the\b.{0,80}\b(?:reports|papers|publications|works)\b|"
-    r"\banything to read\b|\bdevelop\w* over time\b|"
+    r"\banything to read\b|\b(?:develop|progress|matur)\w* over (?:time|the years)\b|"
     # "pairwise preference feedback -- papers?", "offline RL: publications?"
     r"[:—–-]\s*(?:any )?(?:papers|publications|work|research)\s*\??$|"
     # "what model releases has she been part of?", "which projects has the lab worked on?"
@@ -103,7 +107,7 @@ _SURVEY = re.compile(
     # Dragan's research addressed X?", "how is X handled in their work?", "what angle do they
     # take on X?", "what does the group's research say about X?", "how has the group tried to
     # solve X?"
-    rf"\bwhat(?:'s|’s| is| are) {_WHOSE} (?:approach(?:es)?|angle|stance|view|perspective|"
+    rf"\bwhat(?:'s|’s| is| are) {_WHOSE} (?:[\w-]+ )?(?:approach(?:es)?|angle|stance|view|perspective|lens|"
     r"thinking|position) (?:to|on|towards?|about|regarding)\b|"
     rf"\bin what ways? (?:has|have|did|does|do) {_WHO} (?:approach|approached|tackle|tackled|"
     r"address|addressed|handle|handled|stud(?:y|ied)|work(?:ed)? on)\b|"
@@ -204,6 +208,19 @@ def relevant_set(
     return candidates, chosen
 
 
+def on_topic(
+    hits: list[SearchHit], query: str, filters: Filters, ctx: ShapeContext
+) -> list[SearchHit]:
+    """Those of `hits` (found under `filters`) that are on the topic as judged over the whole
+    portfolio: the best paper among those the filters let through ("from 2025", "which of
+    those …") is not on the topic just for being best."""
+    if filters.is_empty() or not hits:
+        return hits
+    _, overall = relevant_set(query, Filters(), ctx)
+    kept = {h.paper_id for h in overall}
+    return [h for h in hits if h.paper_id in kept]
+
+
 # A question about one paper it describes first: "the paper that audits language models with
 # discrete optimization - what's their algorithm called?", "the dialogue paper that rewrites
 # conversations in hindsight - what domains did it use?" (not "X - what …", an overview).
@@ -268,11 +285,8 @@ class Survey(TextShape):
         # answer's titles): the papers most like them, among the others
         if filters.is_empty() or filters.paper_ids is not None or state.like_those or not hits:
             return Retrieved(hits=hits, candidates=candidates, missing=[])
-        # Under filters ("from 2025"), relevance is judged over the whole portfolio: the best
-        # paper among those the filters let through is not on the topic just for being best.
-        _, overall = relevant_set(state.search_text, Filters(), ctx)
-        on_topic = {h.paper_id for h in overall}
-        kept = [h for h in hits if h.paper_id in on_topic]
+        # Under filters ("from 2025"), relevance is judged over the whole portfolio
+        kept = on_topic(hits, state.search_text, filters, ctx)
         if kept:
             return Retrieved(hits=kept, candidates=candidates, missing=[])
         if filters.model_copy(update={"exclude_ids": None}).is_empty():
@@ -280,6 +294,7 @@ class Survey(TextShape):
             why = (f"None besides the previous answer's: no other indexed paper is about "
                    f"“{state.search_text}”.")  # fmt: skip
             return Retrieved(hits=[], candidates=candidates, missing=[], none_because=why)
+        overall = relevant_set(state.search_text, Filters(), ctx)[1]
         n = len(overall)
         outside = f" {n} paper{'s' if n != 1 else ''} on it {'are' if n != 1 else 'is'} outside these filters."
         why = (f"None in the indexed portfolio: no paper {filters.in_words(one=True)} is about "
