@@ -534,7 +534,8 @@ def compare_lines(
     if not groups:
         return [*lines, *(_entry(question, b) for b in sources)]
     for side, blocks in groups:
-        lines += [f"**{side[:1].upper()}{side[1:]}**", *(_entry(side, b) for b in blocks), ""]
+        head = side.strip("“”")  # a title the question quoted is the heading without its quotes
+        lines += [f"**{head[:1].upper()}{head[1:]}**", *(_entry(side, b) for b in blocks), ""]
     if len(groups) == 2:
         lines.append(contrast_line(groups[0][1][0], groups[1][1][0]))
     return lines[:-1] if lines and lines[-1] == "" else lines

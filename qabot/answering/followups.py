@@ -239,7 +239,12 @@ def resolve_follow_up(
         listing = (
             not tag.group(0).endswith("paper") or len(previous_papers(history, papers, index)) > 1
         )
-        if listing and not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words):
+        # (… nor one whose name opens another paper's title: "what about the optimal behavior
+        # prior paper?" after the Boltzmann policy papers is "Optimal Behavior Prior: …")
+        shown = {p.paper_id for p in previous_papers(history, papers, index)}
+        another = any(n.paper_id not in shown for n in _named_papers(tag.group(0), papers, re.I))
+        if (listing and not another
+                and not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words)):  # fmt: skip
             desc = tag
     if not ordinal and (other := _other_one(question, history, papers, index)):
         return other
@@ -249,6 +254,12 @@ def resolve_follow_up(
         return named
     if not ordinal and (quoting := _quoted_from_last(question, history, papers, index)):
         return quoting
+    if (
+        not ordinal
+        and dated is not None
+        and (pair := _dated_against_it(question, dated, history, papers, index))
+    ):
+        return pair
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
@@ -262,6 +273,10 @@ def resolve_follow_up(
                 paper = listed[0]
         else:
             paper = _described_paper(described["desc"], listed)
+            if re.fullmatch(r"(?:19|20)\d\d", described["desc"].strip()):
+                # "how does the 2023 one work?": the one paper of the list from that year
+                of_year = [p for p in listed if str(p.year) == described["desc"].strip()]
+                paper = of_year[0] if len(of_year) == 1 else None
         if paper is not None:
             before, after = question[: described.start()], question[described.end() :]
             # "the one about X - what algorithm do they propose?": the question is the clause
@@ -590,7 +605,12 @@ def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
     "Gemma 2: Improving Open Language Models …" is in the portfolio), when the question asks
     for the paper on a thing of the last one ("is there a paper on that model itself?")."""
     last = last_answer(history)
-    if last is None or not (_ITS_THING.search(question) and _A_PAPER_ON.search(question)):
+    # … or asks of the thing a detail answer named ("which model is it trained on?", then
+    # "how big is that model?": Gemma 2's size, from its own paper)
+    that = (
+        _THAT_THING.search(question) if last is not None and last.get("shape") == "detail" else None
+    )
+    if last is None or not (that or (_ITS_THING.search(question) and _A_PAPER_ON.search(question))):
         return None
     text = str(last.get("content") or "")
     cited = {p.paper_id for p in previous_papers(history, papers, index)}
@@ -604,8 +624,18 @@ def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
     paper = (
         papers[index[pid]] if index is not None else next(p for p in papers if p.paper_id == pid)
     )
+    if that is not None:
+        before, after = question[: that.start()], question[that.end() :]
+        return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                        question=f"{before}“{paper.title}”{after}", route_text=f"{before}it{after}")  # fmt: skip
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=f"What is “{paper.title}” about?", route_text="What is it about?")  # fmt: skip
+
+
+_THAT_THING = re.compile(
+    r"\b(?:that|this)\s+(?:model|dataset|benchmark|environment|game|algorithm|method|system)\b",
+    re.I,
+)
 
 
 def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -669,6 +699,40 @@ def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],
         if len(listed) >= 2:
             return listed
     return previous_papers(history, papers, index)
+
+
+# The last answer's paper as a side of a comparison: "how does it compare with …?"
+_IT_REF = re.compile(r"\b(?:it|this (?:one|paper)|that (?:one|paper))\b", re.I)
+
+
+def _dated_against_it(question: str, dated: re.Match[str], history: list[dict[str, Any]],
+                      papers: Sequence[Paper], index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """A comparison of "it" with "the earlier one" (or "the latest one"): the dated one is
+    picked from the list of the last two answers (the recommender papers, then "which is the
+    most recent?", then "how does it compare with the earlier one?"), or from the two papers
+    those answers were about ("what did the first author do before?" gave an earlier paper);
+    "it" is the last answer's paper, or, when that is the dated one, the one before it. Both
+    are written as titles, so the comparison reads two sides."""
+    rest = question[: dated.start()] + " " * (dated.end() - dated.start()) + question[dated.end() :]
+    it = _IT_REF.search(rest)
+    when = dated["when"] or dated["than"] or dated["which"]
+    if not _COMPARES.search(question) or it is None or not when:
+        return None
+    answers = _answers(history)[-2:]
+    firsts = [p for t in reversed(answers) for p in previous_papers([t], papers, index)[:1]]
+    lists = [ps for t in reversed(answers) if len(ps := previous_papers([t], papers, index)) >= 2]
+    pool = lists[0] if lists else list({p.paper_id: p for p in firsts}.values())
+    paper = _dated_paper(when, pool)
+    other = next((p for p in firsts if paper is not None and p.paper_id != paper.paper_id), None)
+    if paper is None or other is None:
+        return None
+    spans = sorted([(dated.start(), dated.end(), paper.title), (it.start(), it.end(), other.title)])
+    asked, at = "", 0
+    for start, end, title in spans:
+        asked += f"{question[at:start]}“{title}”"
+        at = end
+    asked = " ".join((asked + question[at:]).split())
+    return FollowUp(paper_ids=None, question=asked, route_text=asked)
 
 
 def _dated_paper(when: str, listed: Sequence[Paper]) -> Paper | None:
@@ -814,6 +878,21 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     titled = [p for p in listed[1:] if pairs & word_pairs(p.title)]
     if len(titled) == 1 and not pairs & word_pairs(paper.title):
         paper = titled[0]
+    # … or another paper by the name its title opens with, said before "it" ("how about gemini
+    # 2.5, how much video can it handle?" after Gemini 1.5: "it" is Gemini 2.5; not "is it the
+    # same as CTRL-Rec?")
+    ref = _IT.search(question)
+    if ref is not None and _names_another(question[: ref.start()], paper, papers):
+        named = {n.paper_id for n in _named_papers(question[: ref.start()], papers, re.I)} - {
+            paper.paper_id
+        }
+        if len(named) == 1:
+            (pid,) = named
+            paper = (
+                papers[index[pid]]
+                if index is not None
+                else next(p for p in papers if p.paper_id == pid)
+            )
     if it:
         written = _named_for_it(question, paper.title)
     elif they and not bare:  # the paper after the question, as an aside the detail reads past

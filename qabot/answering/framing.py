@@ -126,7 +126,9 @@ FUNCTION_WORDS = (
                 "yourselves maybe okay ok hi hello hey theirs "
                 # contractions typed without the apostrophe ("Im interested in …")
                 "im ive youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
-                "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres"
+                "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres "
+                # … and with it: "aren't" is tokenized as "aren"
+                "aren isn don doesn didn wasn weren hasn haven couldn wouldn shouldn"
             ]
         )[0]
     )
@@ -291,3 +293,56 @@ def respell_asking(text: str) -> str:
                   lambda m: f"{'are' if m[1].lower() == 'r' else m[1]} you", text, flags=re.I)  # fmt: skip
     # not inside a hyphenated or apostrophised word ("Q-SFT", "o'clock")
     return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", fix, text)
+
+
+# qabot's own view asked for: "do you think AGI will arrive before 2030?", "what's your view on
+# chain-of-thought monitoring?", "in your opinion, is RLHF doomed?" (not "do you think I should
+# read …?", a request for papers)
+_OPINION = (
+    (
+        re.compile(
+            r"^(?:(?:so|ok|okay|and|but|honestly),?\s+)?(?:do|would|will) you (?:personally |honestly |really )?"
+            r"(?:think|believe|reckon|expect|predict|agree|guess)(?:\s+that)?\s+(?P<rest>.+)$",
+            re.I,
+        ),
+        "{rest}",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:so|ok|okay|and|but|honestly),?\s+)?what do you (?:personally |honestly |really )?"
+            r"(?:think|believe|reckon)\s+(?:about|of|on|regarding)\s+(?P<rest>.+)$",
+            re.I,
+        ),
+        "what does the group think about {rest}",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:so|ok|okay|and|but|honestly),?\s+)?what(?:'s|’s| is| are) your (?:personal |honest |own )?"
+            r"(?:opinions?|views?|takes?|thoughts|predictions?|stance)\s+(?:on|about|of|regarding)\s+"
+            r"(?P<rest>.+)$",
+            re.I,
+        ),
+        "what's the group's view on {rest}",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:so|ok|okay|and|but|honestly),?\s+)?in your (?:personal |honest )?(?:opinion|view),?\s+"
+            r"(?P<rest>.+)$",
+            re.I,
+        ),
+        "{rest}",
+    ),
+)
+_ASKS_FOR_READING = re.compile(r"\b(?:i|we) should\b|\bshould (?:i|we)\b", re.I)
+
+
+def opinion_asked(text: str) -> str | None:
+    """The question a request for qabot's own view asks of the papers ("do you think
+    assistance games will replace RLHF?" -> "assistance games will replace RLHF?", "what's
+    your view on X?" -> "what's the group's view on X?"), or None when it asks no such view."""
+    if _ASKS_FOR_READING.search(text):
+        return None
+    for pattern, template in _OPINION:
+        if found := pattern.match(text.strip()):
+            return template.format(rest=found["rest"].strip())
+    return None

@@ -15,8 +15,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
 from qabot.answering.followups import comparing_it, last_answer, resolve_follow_up, started_afresh
-from qabot.answering.framing import respell_asking
+from qabot.answering.framing import opinion_asked, respell_asking
 from qabot.answering.llm import Deadline
+from qabot.answering.prompts import NO_OPINION_TEXT
 from qabot.answering.route import Route
 from qabot.answering.shapes import SHAPES, StatisticShape, TextShape
 from qabot.answering.shapes.statistics import answer_statistic
@@ -86,6 +87,31 @@ def answer_stream(
     # "im intrested in X, what shoud I read?" asks what "I'm interested in X, what should I
     # read?" asks: the phrasing rules read the words so spelled.
     text = respell_asking(clean_question(question, settings.max_question_chars))
+    asked = opinion_asked(text)
+    pieces = _answer_stream(live, settings, answerer, asked or text, history, k, filters, deadline)
+    if asked is None:
+        yield from pieces
+        return
+    # "do you think assistance games will replace RLHF?": qabot has no view of its own; what
+    # the papers say on it follows, said to be theirs
+    yield f"{NO_OPINION_TEXT}\n\n"
+    for piece in pieces:
+        if isinstance(piece, Answer):
+            piece = piece.model_copy(update={"question": text,
+                                             "answer": f"{NO_OPINION_TEXT}\n\n{piece.answer}"})  # fmt: skip
+        yield piece
+
+
+def _answer_stream(
+    live: Live,
+    settings: RetrievalSettings,
+    answerer: str,
+    text: str,
+    history: Any,
+    k: int | None,
+    filters: Mapping[str, Any],
+    deadline: Callable[[], Deadline | None],
+) -> Iterator[str | Answer]:
     options = check_options(k=k, history=history)
     k = options.k or settings.k
     given = make_filters(dict(filters)).model_dump(exclude_none=True)

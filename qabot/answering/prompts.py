@@ -153,6 +153,11 @@ WHO_WHEN_PROMPT = ChatPromptTemplate.from_messages(
 
 # The sentence an answer uses for a compared side that no paper covers.
 MISSING_SIDE_TEXT = "The portfolio has no paper about {side}."
+# Said first when a question asks qabot's own view ("do you think …?"): the answer that
+# follows is what the papers say (qabot.answering.framing.opinion_asked).
+NO_OPINION_TEXT = (
+    "qabot has no opinions or predictions of its own; here is what the portfolio's papers say."
+)
 
 CONDENSE_SYSTEM = """Rewrite the user's last message as one standalone question about the \
 researcher's papers, resolving words like "it", "they" or "that paper" from the conversation. \

@@ -335,6 +335,9 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(r"(?<=\w)-(?:related|focused|oriented|ish)\b", "", text,
                   flags=re.I)  # fmt: skip
     text = re.sub(r"\btake on\b", " ", text, flags=re.I)
+    # "how do they deal with the fact that humans aren't perfectly rational?": how they handle
+    # it asks, the fact is the topic
+    text = re.sub(r"\b(?:deal|dealt|cope|coped)\s+with\b|\bthe fact that\b", " ", text, flags=re.I)
     # "I'm a journalist covering AI policy", "… to a student who wants to do AI research with
     # games": who asks is not what they ask about
     text = _PERSONA.sub(_field_of, text)
@@ -436,7 +439,10 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     year_from, year_to = _years(q)
     affiliation, written = _affiliation(q, vocab)
     # "with Google DeepMind" names an institution, not an author called Google DeepMind.
-    author, is_owner = _author(q.replace(written, " ") if written else q, vocab)
+    # … and a title the question quotes names no author ("… Frontier LLMs with Offline
+    # Goal-Conditioned RL" is not a paper "with" someone)
+    unquoted = re.sub(r"“[^”]*”", " ", q.replace(written, " ") if written else q)
+    author, is_owner = _author(unquoted, vocab)
     statistic = _statistic(q, affiliation)
     by_author, profile = owner_scope(author, is_owner, vocab)
     filters = Filters(

@@ -3278,16 +3278,26 @@ def test_details_of_round_ten(extractive_bot: QABot, question: str, said: str) -
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["Do you think AGI will arrive before 2030?", "what's your opinion on reward hacking?",
-     "in your view, is RLHF doomed?"],
-)  # fmt: skip
-def test_an_opinion_of_qabots_own_is_declined(extractive_bot: QABot, question: str) -> None:
-    """dev12: "Do you think AGI will arrive before 2030?" quoted the AGI safety paper's first
-    sentence, as if it answered; qabot has no views, and says so."""
+    ("question", "title"),
+    [
+        # dev12: "Do you think AGI will arrive before 2030?" quoted the AGI safety paper as if
+        # it answered; the first review: declining alone dropped what the papers say ("do you
+        # think assistance games will replace RLHF?" had quoted AssistanceZero's view)
+        ("Do you think AGI will arrive before 2030?", "An Approach to Technical AGI Safety"),
+        ("do you think assistance games will replace RLHF?", "AssistanceZero"),
+        ("what's your view on chain of thought monitoring?", "Chain of Thought Monitorability"),
+        ("in your view, is reward hacking a real problem?", "Correlated Proxies"),
+    ],
+)
+def test_an_opinion_of_qabots_own_is_what_the_papers_say(
+    extractive_bot: QABot, question: str, title: str
+) -> None:
     answer = extractive_bot.ask(question)
-    assert answer.abstained, answer.answer
-    assert "no opinions" in answer.answer and not answer.citations, answer.answer
+    assert answer.answer.startswith("qabot has no opinions or predictions of its own"), (
+        answer.answer
+    )
+    assert answer.citations and answer.citations[0].title.startswith(title), answer.answer
+    assert answer.question == question, answer.question
 
 
 @pytest.mark.parametrize(
@@ -3299,3 +3309,84 @@ def test_an_opinion_of_qabots_own_is_declined(extractive_bot: QABot, question: s
 def test_the_papers_view_is_an_overview(extractive_bot: QABot, question: str) -> None:
     answer = extractive_bot.ask(question)
     assert answer.shape == "survey" and len(answer.citations) > 2, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # dev12: the user's own gloss says what they mean ("transparency" is a word no
+        # abstract uses; "monitoring how models reason" is what one is about): it abstained
+        ("What's the group's approach to transparency, i.e. understanding or monitoring how "
+         "models reason?", "Chain of Thought Monitorability"),
+        # … "how do they deal with the fact that …" asks how they handle the fact, which is
+        # the topic (it searched "deal fact … aren't" and abstained)
+        ("How do they deal with the fact that humans aren't perfectly rational?",
+         "The Boltzmann Policy Distribution"),
+    ],
+)  # fmt: skip
+def test_an_overview_in_the_users_words(extractive_bot: QABot, question: str, title: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey" and not answer.abstained, answer.answer
+    assert any(c.title.startswith(title) for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "first", "second"),
+    [
+        # the first review of round ten: "it" against "the earlier one" (or "the latest one")
+        # of the list two answers back (it set one paper against itself)
+        (["what work is there on recommender systems?", "which is the most recent?",
+          "how does it compare with the earlier one?"], "CTRL-Rec", "Estimating and Penalizing"),
+        (["papers with Sergey Levine", "which is the earliest?",
+          "how does the latest one compare with it?"], "Planning without Search",
+         "Learning to Influence Human Behavior"),
+        # … or of the two papers the last two answers were about
+        (["tell me about the paper on misusing combinations of safe models",
+          "what did the first author do before?", "how does it compare with the earlier one?"],
+         "Adversaries Can Misuse", "Automatically Auditing"),
+    ],
+)  # fmt: skip
+def test_it_against_the_earlier_one(
+    extractive_bot: QABot, chain: list[str], first: str, second: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert answer.shape == "compare", answer.answer
+    titles = [c.title for c in answer.citations]
+    assert len(titles) == 2 and titles[0].startswith(first) and titles[1].startswith(second), titles
+    assert "“" not in answer.answer.split("\n")[0], answer.answer  # a heading without quotes
+
+
+def test_a_detail_of_a_paper_described_by_its_title_words(extractive_bot: QABot) -> None:
+    """The first review of round ten: "did the RLHF open problems paper run any experiments?"
+    abstained (its words read as framing); the paper is in the portfolio."""
+    answer = extractive_bot.ask("did the RLHF open problems paper run any experiments?")
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].title.startswith("Open Problems and Fundamental"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # the second review of round ten: "that model" a detail answer named is its own paper
+        # (it said Gemma Scope's abstract "does not say how big is that model")
+        (["what's Gemma Scope?", "which model is it trained on?", "how big is that model?"],
+         "from 2 billion to 27 billion parameters", "Gemma 2:"),
+        # … "the optimal behavior prior paper" after the Boltzmann papers is that paper (it
+        # repeated the Boltzmann policy distribution)
+        (["tell me about the boltzmann policy distribution paper",
+          "how does it compare to imitation learning?", "what about the optimal behavior prior paper?"],
+         "", "Optimal Behavior Prior"),
+        # … "the 2023 one" of a list is the list's paper from 2023 (it listed 2023's papers)
+        (["robot instruction following papers?", "how does the 2023 one work?"], "",
+         "Goal Representations for Instruction Following"),
+        # … "it" after another paper named first is that paper (it answered for Gemini 1.5)
+        (["what's new in Gemini 1.5?", "what language did it learn?",
+          "how about gemini 2.5, how much video can it handle?"], "3 hours of video", "Gemini 2.5"),
+    ],
+)  # fmt: skip
+def test_the_second_review_of_round_ten(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+    assert "is that model" not in answer.answer, answer.answer

@@ -20,7 +20,6 @@ from qabot.answering.shapes.statistics import (
     Figures,
     Latest,
     List,
-    Opinion,
     Person,
     Summary,
     Topics,
@@ -43,7 +42,6 @@ TEXT_SHAPES: tuple[TextShape, ...] = (
 # Answered from the metadata, in the order the router tries their patterns.
 STATISTIC_SHAPES: tuple[StatisticShape, ...] = (
     Writing(),
-    Opinion(),
     Figures(),
     Coauthors(),
     Affiliations(),

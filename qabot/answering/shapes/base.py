@@ -328,6 +328,13 @@ def out_of_scope(text: str, hits: list[SearchHit], ctx: ShapeContext,
             and best < SCOPE_SHORT_SIMILARITY)  # fmt: skip
 
 
+# A gloss of the question's subject in other words: "X, i.e. Y", "X (that is, Y)"
+_GLOSS = re.compile(
+    r"(?:\bi\.\s?e\.|\bie\b|\bthat is\b|\bin other words\b|\bnamely\b)[,:]?\s+(?P<gloss>[^?!)]+)",
+    re.I,
+)
+
+
 def said_in_words(text: str, hits: list[SearchHit], ctx: ShapeContext,
                   ignore: Collection[str] = ()) -> bool:  # fmt: skip
     """The papers found use the question's specific words, every one of which the corpus
@@ -410,7 +417,12 @@ class TextShape(AnswerShape):
         # Papers the user picked ("which of those is about language models?"): no similarity
         # floor among them, only the scope rule.
         if state.filters.paper_ids or is_relevant(text, found, ctx.settings.min_relevance):
-            return out_of_scope(text, found, ctx, ignore)
+            # "transparency, i.e. understanding or monitoring how models reason": the user's
+            # own gloss says what they mean in words the papers may use
+            gloss = _GLOSS.search(state.standalone)
+            return out_of_scope(text, found, ctx, ignore) and not (
+                gloss and not out_of_scope(gloss["gloss"], found, ctx, ignore)
+            )
         return not said_in_words(text, found, ctx, ignore)
 
     def not_the_subject(self, state: AnswerState) -> set[str]:

@@ -57,7 +57,7 @@ _QUANTITY = re.compile(
     r"(?P<than>(?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:on|in|at|for|with|is|are|was|were|does|do|did)\b|\s*[?,]|$)|"
     # (or at the end: "the one with a user study - how many people?")
     # ("and how much video can 2.5 process?": the noun, not the bare "how much" below)
-    rf"(?:^(?:so,? |and )(?=(?:up to )?(?:{_HOW})\s+(?!(?:is|are|was|were)\b)\w))?\b(?:up to )?(?P<how>{_HOW})\s+(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)(?:\s+{_VERB}\b|\s*\?+\s*$)|"
+    rf"(?:^(?:so,? |and )(?=(?:up to )?(?:{_HOW})\s+(?!(?:is|are|was|were)\b)\w))?\b(?:up to )?(?P<how>{_HOW})\s+(?!(?:is|are|was|were)\b)(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)(?:\s+{_VERB}\b|\s*\?+\s*$)|"
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
@@ -192,6 +192,7 @@ _MEASURES = {"big", "large", "long", "fast", "often"}
 _OF_THE_PERSON = re.compile(r"\b(?:does|did|do|is|was|has|have) (?:she|he)\b", re.I)
 
 
+_PAPER_WORDS = set(tokenize(["the paper work study article report"])[0])
 _OF_THE_PAPER = re.compile(
     r"\b(?:in|from|of|by) the\b[^?]{0,60}?\b(?:paper|study|article|report)\s*\??\s*$", re.I
 )
@@ -768,6 +769,14 @@ class Detail(TextShape):
         top = state.candidates[:1]
         if top and any(introduces(top[0], n) >= 2 for n in names_in(state.standalone)):
             return False
+        # … or by words of its title ("did the RLHF open problems paper run any experiments?":
+        # "Open Problems and Fundamental Limitations of …", words the scope rule reads as
+        # framing)
+        described = _THE_PAPER.search(state.standalone)
+        if top and described:
+            words = set(tokenize([described.group(0)])[0]) - _PAPER_WORDS
+            if words and len(words & set(tokenize([top[0].title])[0])) >= min(2, len(words)):
+                return False
         # … but a detail of nothing the portfolio is about ("what is the stock price of
         # Google?": besides what it asks, only a company, and no paper found says it) is no
         # detail of a paper ("what is an assistance game?" is, in the words of the papers)

@@ -566,31 +566,6 @@ class Writing(StatisticShape):
         return facts.cite(question, text, coded).model_copy(update={"abstained": True})
 
 
-class Opinion(StatisticShape):
-    name: ClassVar[str] = "opinion"
-    description: ClassVar[str] = "qabot's own opinion or prediction ('do you think …?'): not given"
-    whole_portfolio: ClassVar[bool] = True
-    # "Do you think AGI will arrive before 2030?", "what's your opinion on RLHF?": asked of qabot,
-    # which has no views; quoting a paper that shares the words ("AGI promises transformative
-    # benefits …") answered something else. (Not "do you think I should read …", a request
-    # for papers, nor "what do they think about X?", the papers' view.)
-    pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"^(?:(?:so|ok|okay|and|but|honestly),?\s+)?(?:do|would|will) you (?:personally |honestly )?"
-        r"(?:think|believe|reckon|expect|predict|agree|guess)\b(?!.*\b(?:i|we) should\b)|"
-        r"\bin your (?:personal |honest )?(?:opinion|view)\b|"
-        r"\bwhat(?:'s|’s| is| are) your (?:personal |honest |own )?(?:opinions?|views?|predictions?|"
-        r"forecasts?|thoughts)\b|"
-        r"\bwhat do you (?:personally )?(?:think|believe|reckon)\b(?!\s+(?:i|we) should\b)",
-        re.I,
-    )
-
-    def answer(self, question: str, route: Route, facts: Facts) -> Answer:
-        text = ("qabot has no opinions or predictions of its own: it answers from what the "
-                "portfolio's papers say, and cites them. Ask what the papers say about the "
-                "subject instead (“what do the papers say about …?”).")  # fmt: skip
-        return facts.cite(question, text, []).model_copy(update={"abstained": True})
-
-
 class Person(List):
     name: ClassVar[str] = "person"
     description: ClassVar[str] = "who someone is: not said; the papers listing them as an author"
