@@ -65,7 +65,8 @@ _SET = re.compile(
     r"\bwhich ones?\s+(?:uses?|studies|study|deals? with|covers?|looks? at)\b|"
     # "which is the oldest?", "which one came out first?": of the list just given
     r"^(?:so,? |and,? )?which(?: one)?\s+(?:is|was)\s+(?:the\s+)?(?:oldest|newest|latest|earliest|"
-    r"most recent|first|last)\s*\??$|^(?:so,? |and,? )?which(?: one)?\s+came out (?:first|last)\s*\??$|"
+    r"most recent|first|last)\s*\??$|^(?:so,? |and,? )?which(?: one)?\s+came (?:out )?(?:first|last)\s*\??$|"
+    r"^(?:so,? |and,? )?which(?: one| of the two)?\s+(?:is|was) (?:older|newer|earlier|more recent)\s*\??$|"
     # "when were those published?", "who wrote these?": the list itself, without a noun
     # (not "where do those distances come from?", a thing of the last paper)
     # (not "those are great, now what is X?": a new question)
@@ -306,6 +307,12 @@ def resolve_follow_up(
     listed = previous_papers(history, papers, index)
     if not listed:
         return None
+    if subset and not ordinal and len(listed) == 1 and _WHICH_FIRST.search(question):
+        # "which came first?" after UniMASK, then FlexiBiT: the two papers of the last two
+        # answers, not the one just given
+        answers = _answers(history)[-2:]
+        firsts = [p for t in answers for p in previous_papers([t], papers, index)[:1]]
+        listed = list({p.paper_id: p for p in firsts}.values())
     if ordinal:
         word = (ordinal.group("word") or "").lower()
         n = _ORDINALS.get(word) or int(
@@ -379,7 +386,9 @@ _BY_PRONOUN = re.compile(
 )
 
 # Later than the last answer's paper: "anything more recent by him?", "newer work from her?"
-_NEWER = re.compile(r"\b(?:more recent|newer|later|since then|after that)\b", re.I)
+_NEWER = re.compile(
+    r"\b(?:more recent|newer|later|since then|after that)\b|\bsince\s*[?.!]*$", re.I
+)
 # … or earlier: "what did the second author work on before?"
 _OLDER = re.compile(
     r"\b(?:before|earlier|older|previously|prior)\s*(?:that|this|it|then)?\s*[?.!]*$", re.I
@@ -700,6 +709,12 @@ def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],
             return listed
     return previous_papers(history, papers, index)
 
+
+# Which of them is older or newer: "which came first?", "which one is more recent?"
+_WHICH_FIRST = re.compile(
+    r"\b(?:first|last|oldest|newest|latest|earliest|older|newer|earlier|more recent|most recent)\b",
+    re.I,
+)
 
 # The last answer's paper as a side of a comparison: "how does it compare with …?"
 _IT_REF = re.compile(r"\b(?:it|this (?:one|paper)|that (?:one|paper))\b", re.I)

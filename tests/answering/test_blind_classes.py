@@ -3304,7 +3304,12 @@ def test_an_opinion_of_qabots_own_is_what_the_papers_say(
     "question",
     # … while asking for papers, or for the papers' view, is an overview (each quoted one
     # paper: "what do they think about RLHF?" a code link)
-    ["what do you think I should read on RLHF?", "what do they think about RLHF?"],
+    [
+        "what do you think I should read on RLHF?",
+        "what do they think about RLHF?",
+        # the first review of round ten: it led with another paper's code link
+        "what do they have on RLHF?",
+    ],
 )
 def test_the_papers_view_is_an_overview(extractive_bot: QABot, question: str) -> None:
     answer = extractive_bot.ask(question)
@@ -3390,3 +3395,32 @@ def test_the_second_review_of_round_ten(
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
     assert "is that model" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # the first review of round ten: yes or no of a thing a paper may use, by name (it
+        # quoted the paper's first sentence) …
+        (["does the time-efficient reward learning paper use mujoco?"], "simple Mujoco tasks",
+         "Time-Efficient Reward Learning"),
+        (["Does Gemma 2 use knowledge distillation?"], "with knowledge distillation", "Gemma 2:"),
+        (["does Dynalang use Atari?"], "does not say anything about Atari",
+         "Learning to Model the World with Language"),
+        # … "tested on people?" (it quoted three method sentences)
+        (["was the human learning dynamics work tested on people?"], "in-person user study",
+         "Towards Modeling and Influencing the Dynamics of Human Learning"),
+        # … "which came first?" after two papers, one answer each (it gave the portfolio's
+        # earliest paper)
+        (["what is UniMASK?", "and FlexiBiT?", "which came first?"], "just discussed",
+         "Towards Flexible Inference in Sequential Decision Problems"),
+        # … "what else has the first author done since?": after the paper's year
+        (["tell me about Q-SFT", "what else has the first author done since?"], "from 2024 on",
+         "Interactive Dialogue Agents"),
+    ],
+)  # fmt: skip
+def test_the_first_review_of_round_ten(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer

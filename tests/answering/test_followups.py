@@ -167,7 +167,7 @@ def test_which_of_those_have_code_filters_the_list_just_given(extractive_bot: QA
     expected = {i for i in listed if papers[i].has_code}
     assert answer.answerer == "portfolio", answer.answer
     assert {c.paper_id for c in answer.citations} == expected and expected
-    assert "previous answer" in answer.answer and answer.question == "which of those have code?"
+    assert "just discussed" in answer.answer and answer.question == "which of those have code?"
 
 
 def test_tell_me_more_about_the_second_one_answers_about_that_paper(extractive_bot: QABot) -> None:

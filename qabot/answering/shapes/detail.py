@@ -281,14 +281,15 @@ def asked(question: str) -> Asked | None:
         # ("was the effective horizon paper tested …": the abstract's paper is "it")
         who = "it" if who.startswith("the ") and not who.endswith(("author", "authors")) else who
         thing = m["thing"].lower()
+        used = q[: m.start("thing")].lower().endswith("use ")  # a thing it may use, by name
         a = (
             ""
-            if re.search(r"s$|^participants|^volunteers|hardware$", thing)
+            if used or re.search(r"s$|^participants|^volunteers|hardware$", thing)
             else "an "
             if thing[0] in "aeio"
             else "a "
         )
-        clause = (f"anything about {a}{thing}" if aux in {"did", "do", "does"}
+        clause = (f"anything about {a}{m['thing'] if used else thing}" if aux in {"did", "do", "does"}
                   else f"whether {who} {aux} {rest}")  # fmt: skip
         other = re.search(r"\bor\s+(?:in\s+|on\s+|with\s+|by\s+)?(?:an?\s+|the\s+)?([\w-]+)", rest)
         return Asked("whether", m["thing"], clause, other=other[1] if other else "")
@@ -312,18 +313,23 @@ _A_STUDY = (
     r"(?:user|human|in-person|pilot|online|lab|field)\s+(?:stud(?:y|ies)|experiments?|evaluations?|"
     r"trials?)"
 )
+# What a paper may use, asked yes or no: "does it use mujoco?", "did they use PPO?"
+_USED = r"(?<=\buse )(?!(?:any|the|a|an|it|them|this|that)\b)[\w.+-]+(?:\s+(?!(?:in|for|on|to|with|as|at|and|or)\b)[\w.+-]+)?"
 _TRIED_ON = (
     rf"{_A_STUDY}|(?:real|physical|actual)(?:[- ]world)?\s+(?:human\s+)?(?:robots?|humans|people|"
     r"users|hardware|teachers|patients|data)|"
     r"human\s+(?:participants|subjects|evaluators|raters|teachers|users)|participants|volunteers|"
+    # "was it tested on people?"
+    r"(?<=on |in )(?:people|humans|users|patients)|"
     # "did they run any experiments?" of a position paper: the abstract may not say
     r"experiments"
 )
 _WHETHER = re.compile(
     r"(?:^|[,;:?.!]\s+)(?:so,? |and,? |but,? )?(?P<aux>was|were|did|do|does|is|are|has|have|had)\s+"
     r"(?P<who>there|it|they|this|that|the (?:[\w.-]+\s+){0,4}?(?:paper|study|work|authors?|method|"
-    r"approach))\s+"
-    rf"(?P<rest>(?:[\w'-]+\s+){{0,6}}?(?P<thing>{_TRIED_ON})\b[^?.!]*)",
+    # … or a paper's name ("did B-Pref use real humans?", "does Dynalang use Atari?")
+    r"approach)|(?-i:[A-Z])[\w.+-]*[A-Za-z][\w.+-]*(?:\s+\d[\w.]*)?)\s+"
+    rf"(?P<rest>(?:[\w'-]+\s+){{0,6}}?(?P<thing>{_TRIED_ON}|{_USED})\b[^?.!]*)",
     re.I,
 )
 _EVALUATES = re.compile(
