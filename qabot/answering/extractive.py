@@ -27,7 +27,8 @@ WHO = re.compile(
     r"leads|headed|ran|invented|coined|came up with|come up with)\b|"
     # … not "what do the authors recommend?": the authors as the subject of what is asked
     r"authors?\b(?!\s+(?:recommend|propose|suggest|argue|find|found|show|claim|say|conclude|use|"
-    r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define)\w*)|"
+    r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define|"
+    r"view|see|regard|consider|feel)\w*)|"
     r"written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
     re.I,
 )
@@ -420,6 +421,11 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
         ("" if i else f"{paper_label(block)}: ") + cite_sentence(readable(s), block.number)
         for i, s in enumerate(chosen)
     ]
+
+
+def contribution_sentence(text: str) -> str | None:
+    """The first sentence of `text` that says what the paper contributes ("we introduce …")."""
+    return next((s for s in split_sentences(text) if _CONTRIBUTION.search(s)), None)
 
 
 def readable_said(said: str) -> str:

@@ -268,9 +268,12 @@ def resolve_follow_up(
             if paper is None and dated["kind"] and len(listed) == 1:
                 # "and the newer gemini report, …" after one paper: the next Gemini report
                 paper = _dated_sibling(dated["than"], dated["kind"], listed[0], papers)
-            if paper is None and len(listed) == 1 and _COMPARES.search(question):
+            rest = question[: dated.start()] + question[dated.end() :]
+            if (paper is None and len(listed) == 1 and _COMPARES.search(question)
+                    and not _IT_REF.search(rest)):  # fmt: skip
                 # "how does the stochastic-environments paper compare with the earlier one?"
-                # after one paper: that paper is the one the other is set against
+                # after one paper: that paper is the one the other is set against (not "how
+                # does it compare with the earlier one?", which would set it against itself)
                 paper = listed[0]
         else:
             paper = _described_paper(described["desc"], listed)

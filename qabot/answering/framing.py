@@ -336,6 +336,24 @@ _OPINION = (
 _ASKS_FOR_READING = re.compile(r"\b(?:i|we) should\b|\bshould (?:i|we)\b", re.I)
 
 
+# "what do you think the main finding of X is?" asks "what is the main finding of X?"
+_WRAPPED = re.compile(
+    r"^(?:(?:so|ok|okay|and|but),?\s+)?(?P<wh>what|which|who|when|where|how)\s+(?:do|would) you "
+    r"(?:think|say|reckon|guess)\s+(?P<rest>.+?)\s+(?P<verb>is|are|was|were)\s*\??\s*$",
+    re.I,
+)
+
+
+def unwrapped(text: str) -> str:
+    """`text` without a "do you think" that only wraps an ordinary question ("what do you think
+    the main finding of the targeted manipulation paper is?" -> "what is the main finding of
+    the targeted manipulation paper?"); other text as it is."""
+    found = _WRAPPED.match(text.strip())
+    if found is None:
+        return text
+    return f"{found['wh']} {found['verb']} {found['rest']}?"
+
+
 def opinion_asked(text: str) -> str | None:
     """The question a request for qabot's own view asks of the papers ("do you think
     assistance games will replace RLHF?" -> "assistance games will replace RLHF?", "what's

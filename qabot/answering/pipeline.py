@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
 from qabot.answering.followups import comparing_it, last_answer, resolve_follow_up, started_afresh
-from qabot.answering.framing import opinion_asked, respell_asking
+from qabot.answering.framing import opinion_asked, respell_asking, unwrapped
 from qabot.answering.llm import Deadline
 from qabot.answering.prompts import NO_OPINION_TEXT
 from qabot.answering.route import Route
@@ -87,18 +87,21 @@ def answer_stream(
     # "im intrested in X, what shoud I read?" asks what "I'm interested in X, what should I
     # read?" asks: the phrasing rules read the words so spelled.
     text = respell_asking(clean_question(question, settings.max_question_chars))
-    asked = opinion_asked(text)
-    pieces = _answer_stream(live, settings, answerer, asked or text, history, k, filters, deadline)
-    if asked is None:
+    # "what do you think the main finding of X is?" asks "what is the main finding of X?"
+    plain = unwrapped(text)
+    asked = opinion_asked(plain)
+    pieces = _answer_stream(live, settings, answerer, asked or plain, history, k, filters, deadline)
+    if asked is None and plain == text:
         yield from pieces
         return
     # "do you think assistance games will replace RLHF?": qabot has no view of its own; what
     # the papers say on it follows, said to be theirs
-    yield f"{NO_OPINION_TEXT}\n\n"
+    note = f"{NO_OPINION_TEXT}\n\n" if asked is not None else ""
+    if note:
+        yield note
     for piece in pieces:
-        if isinstance(piece, Answer):
-            piece = piece.model_copy(update={"question": text,
-                                             "answer": f"{NO_OPINION_TEXT}\n\n{piece.answer}"})  # fmt: skip
+        if isinstance(piece, Answer):  # the question as the user asked it
+            piece = piece.model_copy(update={"question": text, "answer": note + piece.answer})
         yield piece
 
 

@@ -3424,3 +3424,48 @@ def test_the_first_review_of_round_ten(
 ) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+
+
+def test_how_the_authors_view_a_thing_is_not_who_they_are(extractive_bot: QABot) -> None:
+    """The first review of round ten: "how do the authors view sparse autoencoders?" gave
+    Gemma Scope's author list."""
+    answer = extractive_bot.ask("how do the authors view sparse autoencoders?")
+    assert answer.shape != "who-when" and "Sparse autoencoders" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # the third review of round ten: where only what others do names the thing ("Current
+        # solutions, such as … fine-tuning"), what the paper does instead follows
+        (["does the context steering paper use fine-tuning?"], "training-free decoding approach",
+         "Context Steering"),
+        # … "the adversaries paper" is the paper with that word in its title, not the one that
+        # mentions GPT-4
+        (["does the adversaries paper use GPT-4?"], "does not say anything about GPT-4",
+         "Adversaries Can Misuse"),
+        # … "which of those involve robots?": a paper of the list with the word in its title
+        # stays listed (judged over the whole portfolio, it was dropped)
+        (["papers by Vivek Myers?", "which of those involve robots?"], "Robot Instruction Following",
+         "Toward Grounded Commonsense Reasoning"),
+        # … "it" against "the earlier one" with one paper known is not set against itself
+        (["what's the dynalang paper?", "was it tested on people?",
+          "how does it compare with the earlier one?"], "no paper about earlier one",
+         "Learning to Model the World with Language"),
+    ],
+)  # fmt: skip
+def test_the_third_review_of_round_ten(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+    assert len({c.paper_id for c in answer.citations}) == len(answer.citations), answer.answer
+
+
+def test_a_question_wrapped_in_do_you_think(extractive_bot: QABot) -> None:
+    """The third review of round ten: "what do you think the main finding of X is?" asks for
+    the finding (it abstained), not qabot's opinion."""
+    question = "what do you think the main finding of the targeted manipulation paper is?"
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained and "learned reliably" in answer.answer, answer.answer
+    assert "no opinions" not in answer.answer and answer.question == question, answer.answer

@@ -18,6 +18,7 @@ from qabot.answering.extractive import (
     AND_ASKS,
     RELEASED,
     cite_sentence,
+    contribution_sentence,
     paper_label,
     split_sentences,
     wanted_words,
@@ -192,6 +193,13 @@ _MEASURES = {"big", "large", "long", "fast", "often"}
 _OF_THE_PERSON = re.compile(r"\b(?:does|did|do|is|was|has|have) (?:she|he)\b", re.I)
 
 
+# A paper described by words of its title: "the adversaries paper", "the misuse paper"
+# (not "the dialogue paper that rewrites conversations in hindsight": described further on)
+_DESCRIBED_PAPER = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){1,4}?(?:paper|article|report)\b"
+    r"(?!\s+(?:that|which|who|with|on|about|where|in|from|by)\b|\s*[-—–:])",
+    re.I,
+)
 _PAPER_WORDS = set(tokenize(["the paper work study article report"])[0])
 _OF_THE_PAPER = re.compile(
     r"\b(?:in|from|of|by) the\b[^?]{0,60}?\b(?:paper|study|article|report)\s*\??\s*$", re.I
@@ -211,6 +219,7 @@ class Asked:
     clause: str  # what the abstract "does not give": "how many MDPs", "the base language model"
     called: bool = False  # asks for its name ("what's the loss called?")
     other: str = ""  # the alternative a yes or no offers ("real users or simulation?")
+    used: bool = False  # a yes or no of a thing the paper may use, by name ("does it use mujoco?")
 
 
 def asked(question: str) -> Asked | None:
@@ -292,7 +301,7 @@ def asked(question: str) -> Asked | None:
         clause = (f"anything about {a}{m['thing'] if used else thing}" if aux in {"did", "do", "does"}
                   else f"whether {who} {aux} {rest}")  # fmt: skip
         other = re.search(r"\bor\s+(?:in\s+|on\s+|with\s+|by\s+)?(?:an?\s+|the\s+)?([\w-]+)", rest)
-        return Asked("whether", m["thing"], clause, other=other[1] if other else "")
+        return Asked("whether", m["thing"], clause, other=other[1] if other else "", used=used)
     return None
 
 
@@ -338,7 +347,8 @@ _EVALUATES = re.compile(
     r"hardware|physical)\b",
     re.I,
 )
-_PRIOR_WORK = re.compile(r"\b(?:prior|previous|existing|past) (?:work|methods?|approaches|analyses)\b|"
+_PRIOR_WORK = re.compile(r"\b(?:prior|previous|existing|past|current) (?:work|methods?|approaches|analyses|"
+                         r"solutions|techniques)\b|"
                          r"\bneither\b|\bso far\b", re.I)  # fmt: skip
 _WITH_PEOPLE = re.compile(
     r"\bhuman (?:data|input|subjects|participants|evaluators|raters|teachers)\b|"
@@ -485,7 +495,9 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         # (what prior work did is no answer: "neither method has scaled … to real-world robot
         # tasks" says the opposite of what GRIF did)
         if _PRIOR_WORK.search(sentence):
-            return 0.0
+            # … but where only what others do names it ("Current solutions, such as … fine-tuning"),
+            # that sentence, with what the paper does instead (`Detail.extractive`)
+            return 0.25 if what.used and heads & tokens else 0.0
         # "tested with real users or simulation?": a sentence on the other one answers too
         if what.other and set(tokenize([what.other])[0]) & tokens:
             return 1.0
@@ -798,6 +810,19 @@ class Detail(TextShape):
         when the question names no paper."""
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
         hits, named = named_first(state, hits, ctx)
+        if (described := _DESCRIBED_PAPER.search(state.standalone)) and not state.filters.paper_ids:
+            # "does the adversaries paper use GPT-4?": the paper whose title has the
+            # description's words, not the one that mentions GPT-4
+            words = set(tokenize([described.group(0)])[0]) - _PAPER_WORDS - FRAMING
+            fits = hits and len(words & set(tokenize([hits[0].title])[0])) >= min(2, len(words))
+            for hit in (
+                ctx.search(described.group(0), k=5, filters=state.filters)
+                if words and not fits
+                else []
+            ):
+                if len(words & set(tokenize([hit.title])[0])) >= min(2, len(words)):
+                    hits, named = [hit, *(h for h in hits if h.paper_id != hit.paper_id)], hit
+                    break
         if not hits:
             return Retrieved(hits=hits, candidates=hits)
         # One paper when the question names it or refers to one ("the Lego tidying paper"):
@@ -830,6 +855,12 @@ class Detail(TextShape):
                         if (block, found) not in quoted:
                             quoted.append((block, found))
                         break
+            if quoted and what.used and len(quoted) == 1 and _PRIOR_WORK.search(quoted[0][1]):
+                # only what others do names it: and what the paper does instead ("a simple,
+                # training-free decoding approach")
+                block = quoted[0][0]
+                own = contribution_sentence(block.text)
+                quoted += [(block, own)] if own and own != quoted[0][1] else []
             if quoted:
                 said, labelled = [], set()
                 for block, sentence in quoted:  # each paper named before its first sentence

@@ -11,11 +11,19 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import ASKS_NAME, contributions, names_a_paper, stream_extractive
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
+from qabot.answering.shapes.base import (
+    FRAMING,
+    Detected,
+    Retrieved,
+    ShapeContext,
+    TextShape,
+    with_abstract,
+)
 from qabot.answering.shapes.survey import on_topic, relevant_set
 from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit
+from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import naming_hit
 
 if TYPE_CHECKING:
@@ -71,9 +79,13 @@ class Focused(TextShape):
             hits = [with_abstract(hits[0], ctx), *hits[1:]]
         if named is not None or not self.lists_others or not hits:
             return Retrieved(hits=hits, candidates=hits)
-        # (under filters, "which of those involves robots?", judged over the whole portfolio)
-        relevant = on_topic(relevant_set(state.search_text, state.filters, ctx)[1],
-                            state.search_text, state.filters, ctx)  # fmt: skip
+        # (under filters, "which of those involves robots?", judged over the whole portfolio;
+        # or with a word of the question in the title: "… in Robot Instruction Following")
+        found = relevant_set(state.search_text, state.filters, ctx)[1]
+        kept = {h.paper_id for h in on_topic(found, state.search_text, state.filters, ctx)}
+        words = set(tokenize([state.search_text])[0]) - FRAMING
+        relevant = [h for h in found
+                    if h.paper_id in kept or words & set(tokenize([h.title])[0])]  # fmt: skip
         shown = {h.paper_id for h in hits}
         extra = [h for h in relevant if h.paper_id not in shown]
         return Retrieved(hits=hits + extra, candidates=hits, also=[h.paper_id for h in relevant])
