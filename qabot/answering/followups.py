@@ -394,7 +394,10 @@ _NEWER = re.compile(
 )
 # … or earlier: "what did the second author work on before?"
 _OLDER = re.compile(
-    r"\b(?:before|earlier|older|previously|prior)\s*(?:that|this|it|then)?\s*[?.!]*$", re.I
+    r"\b(?:before|earlier|older|previously|prior)\s*(?:that|this|it|then)?\s*[?.!]*$|"
+    # "anything earlier by the first author on recommender systems?"
+    r"\b(?:anything|something|work|papers?)\s+(?:earlier|older|before that)\b",
+    re.I,
 )
 
 # Where the papers are ("… in the collection?", "… in this database?"): no topic.

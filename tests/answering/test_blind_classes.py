@@ -3184,6 +3184,10 @@ def test_follow_ups_of_round_ten(
         (["Who wrote the paper on preferences implicit in the state of the world?",
           "what algorithm did it build on?", "anything more recent by him in here?"],
          "Rohin Shah", "An Approach to Technical AGI Safety and Security", "Preferences Implicit"),
+        # … "anything earlier by the first author on X?" (the third review: it gave the authors)
+        (["tell me about CTRL-Rec",
+          "anything earlier by the first author on recommender systems?"], "",
+         "Estimating and Penalizing Induced Preference Shifts in Recommender Systems", "CTRL-Rec"),
         # … "what did the second author work on before?": that author, up to that year (it
         # repeated the paper's authors)
         (["Who wrote Training LLM Agents to Empower Humans?",
