@@ -450,10 +450,15 @@ def best_sentence(question: str, block: SourceBlock) -> str:
     """The sentence of a source that best says what the paper contributes on the question's
     topic: most of the question's content words, a contribution cue ("we propose ...") as a
     tie-breaker, and the opening sentence (usually background) only when nothing beats it."""
+    return best_sentences(question, block, 1)[0]
+
+
+def best_sentences(question: str, block: SourceBlock, n: int) -> list[str]:
+    """The `n` sentences `best_sentence` ranks first, in the abstract's order."""
     wanted = _content(question)
     sentences = split_sentences(block.text)
     if not sentences:
-        return f"{paper_label(block)} is one of the matching papers."
+        return [f"{paper_label(block)} is one of the matching papers."]
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
         position, sentence = item
@@ -462,11 +467,14 @@ def best_sentence(question: str, block: SourceBlock) -> str:
         opening = -0.15 if position == 0 and len(sentences) > 1 else 0.0
         return overlap + cue + opening, -position
 
-    return max(enumerate(sentences), key=score)[1]
+    ranked = sorted(enumerate(sentences), key=score, reverse=True)[:n]
+    return [sentence for _, sentence in sorted(ranked)]
 
 
-def _entry(question: str, block: SourceBlock, links: bool = False) -> str:
-    entry = f"- {paper_label(block)}: {cite_sentence(readable(best_sentence(question, block)), block.number)}"
+def _entry(question: str, block: SourceBlock, links: bool = False, sentences: int = 1) -> str:
+    said = " ".join(cite_sentence(readable(s), block.number)
+                    for s in best_sentences(question, block, sentences))  # fmt: skip
+    entry = f"- {paper_label(block)}: {said}"
     # "papers with code on reward hacking": where the code is, from the abstract's own link
     if links and (code := code_link(m.group(0).rstrip(".,;)") for m in _LINK.finditer(block.text))):
         entry += f" Code: {code}"
@@ -513,7 +521,8 @@ def survey_lines(
     for label, blocks in groups.items():
         if label:
             lines += ["", f"### {label[:1].upper()}{label[1:]}"]
-        lines += [_entry(question, b, links) for b in blocks]
+        # (the one paper an overview finds says a little more: two sentences, not one)
+        lines += [_entry(question, b, links, sentences=2 if n == 1 else 1) for b in blocks]
     if rest:
         lines += [
             "",

@@ -3473,3 +3473,13 @@ def test_a_question_wrapped_in_do_you_think(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask(question)
     assert not answer.abstained and "learned reliably" in answer.answer, answer.answer
     assert "no opinions" not in answer.answer and answer.question == question, answer.answer
+
+
+def test_the_one_paper_of_an_overview_says_a_little_more(extractive_bot: QABot) -> None:
+    """dev12: "What's their take on chain-of-thought monitoring?" found one paper and gave one
+    sentence, its framing; the one paper an overview finds gets its two best sentences ("CoT
+    monitoring is imperfect …" is the paper's take)."""
+    answer = extractive_bot.ask("What's their take on chain-of-thought monitoring?")
+    assert answer.answer.startswith("1 paper in the portfolio matches"), answer.answer
+    assert "CoT monitoring is imperfect" in answer.answer, answer.answer
+    assert answer.answer.count("[1]") == 2, answer.answer
