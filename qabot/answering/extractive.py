@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from qabot.answering.framing import ASKING, FUNCTION_WORDS, QUESTION_WORDS
-from qabot.answering.prompts import MISSING_SIDE_TEXT
+from qabot.answering.prompts import MISSING_SIDE_TEXT, UNRESOLVED_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
 from qabot.domain.links import code_link
 from qabot.domain.text import readable
@@ -532,6 +532,14 @@ def survey_lines(
     return lines
 
 
+# A side that only points back at a paper: "the earlier one", "the other paper"
+_REFERENCE_SIDE = re.compile(
+    r"(?:the\s+)?(?:earlier|earliest|older|oldest|newer|newest|later|latest|first|second|third|"
+    r"last|previous|other|same|former|latter)\s+(?:one|paper|work)",
+    re.I,
+)
+
+
 def compare_lines(
     question: str,
     sources: list[SourceBlock],
@@ -541,7 +549,12 @@ def compare_lines(
     """Each side under its own heading, its papers with their most relevant sentence, each
     cited; then one line of contrast from the metadata; a side the portfolio has nothing on is
     said to be missing. Without `sides`, the papers in a single list."""
-    lines = [MISSING_SIDE_TEXT.format(side=side) for side in missing or []]
+    lines = [
+        UNRESOLVED_SIDE_TEXT.format(side=re.sub(r"^(?!the\b)", "the ", side, flags=re.I))
+        if _REFERENCE_SIDE.fullmatch(side.strip())
+        else MISSING_SIDE_TEXT.format(side=side)
+        for side in missing or []
+    ]
     lines += [""] if lines else []
     by_id = {b.paper_id: b for b in sources}
     groups = [(side, [by_id[p] for p in ids if p in by_id]) for side, ids in sides]

@@ -428,6 +428,16 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     pronoun = (found is None and same and _BY_PRONOUN.search(question))  # fmt: skip
     # "anything more recent by him?": later papers by that author are other papers too
     newer, older = _NEWER.search(question), _OLDER.search(question)
+    last_turn = last_answer(history)
+    asked_before = " ".join(str(t.get("content") or "") for t in history or []
+                            if isinstance(t, dict) and t.get("role") == "user")  # fmt: skip
+    if (found is None and not pronoun and (newer or older) and last_turn is not None
+            and last_turn.get("shape") not in (None, "survey", "compare")
+            and not re.search(r"\b(?:she|her|he|him|his)\b", asked_before, re.I)):  # fmt: skip
+        # … and with no author named before, "anything more recent by her?" after an answer on
+        # one paper: its first author's (the header names whom), not the owner's whole list
+        # (unless "she" already meant the owner: "what has she done on X?")
+        pronoun = _BY_PRONOUN.search(question)
     if (found is None and not pronoun) or not (_OTHERS.search(question) or newer or older):
         return None
     listed = previous_papers(history, papers, index)

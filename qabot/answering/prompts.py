@@ -153,6 +153,11 @@ WHO_WHEN_PROMPT = ChatPromptTemplate.from_messages(
 
 # The sentence an answer uses for a compared side that no paper covers.
 MISSING_SIDE_TEXT = "The portfolio has no paper about {side}."
+# … and a side that points back at a paper the conversation has not pinned down ("how does it
+# compare with the earlier one?" after one paper): not a subject the portfolio lacks
+UNRESOLVED_SIDE_TEXT = (
+    "Which paper “{side}” is, the conversation does not say: name it, or ask about it first."
+)
 # Said first when a question asks qabot's own view ("do you think …?"): the answer that
 # follows is what the papers say (qabot.answering.framing.opinion_asked).
 NO_OPINION_TEXT = (

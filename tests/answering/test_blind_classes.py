@@ -3184,6 +3184,11 @@ def test_follow_ups_of_round_ten(
         (["Who wrote the paper on preferences implicit in the state of the world?",
           "what algorithm did it build on?", "anything more recent by him in here?"],
          "Rohin Shah", "An Approach to Technical AGI Safety and Security", "Preferences Implicit"),
+        # … "anything more recent by her?" right after an answer on one paper, with no "she"
+        # before: its first author's (the third review: it abstained)
+        (["tell me about inferring rewards from language in context",
+          "anything more recent by her?"], "Jessy Lin", "Learning to Model the World with Language",
+         "Inferring Rewards"),
         # … "anything earlier by the first author on X?" (the third review: it gave the authors)
         (["tell me about CTRL-Rec",
           "anything earlier by the first author on recommender systems?"], "",
@@ -3454,7 +3459,8 @@ def test_how_the_authors_view_a_thing_is_not_who_they_are(extractive_bot: QABot)
          "Toward Grounded Commonsense Reasoning"),
         # … "it" against "the earlier one" with one paper known is not set against itself
         (["what's the dynalang paper?", "was it tested on people?",
-          "how does it compare with the earlier one?"], "no paper about earlier one",
+          "how does it compare with the earlier one?"],
+         "Which paper “the earlier one” is, the conversation does not say",
          "Learning to Model the World with Language"),
     ],
 )  # fmt: skip
@@ -3483,3 +3489,11 @@ def test_the_one_paper_of_an_overview_says_a_little_more(extractive_bot: QABot) 
     assert answer.answer.startswith("1 paper in the portfolio matches"), answer.answer
     assert "CoT monitoring is imperfect" in answer.answer, answer.answer
     assert answer.answer.count("[1]") == 2, answer.answer
+
+
+def test_a_list_of_one_paper_just_discussed_reads_as_one(extractive_bot: QABot) -> None:
+    """Templates read for one as for many: "among the paper just discussed", not "among the
+    1 paper …"."""
+    *_, answer = _chain(extractive_bot, ["what is AssistanceZero?", "is the code out?"])
+    assert "among the paper just discussed" in answer.answer, answer.answer
+    assert "github.com/cassidylaidlaw" in answer.answer, answer.answer

@@ -108,7 +108,8 @@ class Facts:
             parts.append("that link their code")
         if f.paper_ids is not None:
             n = len(f.paper_ids)
-            parts.insert(0, f"among the {n} paper{'s' if n != 1 else ''} just discussed")
+            # ("among the paper just discussed", "among the 2 papers just discussed")
+            parts.insert(0, f"among the {f'{n} papers' if n != 1 else 'paper'} just discussed")
         if f.exclude_ids:
             # "what else has that author done?": the count leaves the last answer's papers out
             parts.append("besides the previous answer's")
