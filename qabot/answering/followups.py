@@ -313,9 +313,7 @@ def resolve_follow_up(
     if subset and not ordinal and len(listed) == 1 and _WHICH_FIRST.search(question):
         # "which came first?" after UniMASK, then FlexiBiT: the two papers of the last two
         # answers, not the one just given
-        answers = _answers(history)[-2:]
-        firsts = [p for t in answers for p in previous_papers([t], papers, index)[:1]]
-        listed = list({p.paper_id: p for p in firsts}.values())
+        listed = _first_papers(_recent_papers(history, papers, index))[::-1]
     if ordinal:
         word = (ordinal.group("word") or "").lower()
         n = _ORDINALS.get(word) or int(
@@ -404,6 +402,13 @@ _OLDER = re.compile(
 _HERE_WORDS = set(tokenize(["collection corpus database library list site index indexed set"])[0])
 
 
+def _said_she(history: list[dict[str, Any]]) -> bool:
+    """A user turn said "she" or "he" (then the portfolio's owner, as in "what has she done")."""
+    return any(isinstance(t, dict) and t.get("role") == "user"
+               and re.search(r"\b(?:she|her|he|him|his)\b", str(t.get("content") or ""), re.I)
+               for t in history)  # fmt: skip
+
+
 def _first_cited(turn: dict[str, Any]) -> str | None:
     """The paper id an assistant turn cites first (None for a turn kept as text only)."""
     cited = turn.get("citations")
@@ -424,16 +429,14 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     same = who_turn is not None and (
         who_turn is answers[-1] or _first_cited(who_turn) == _first_cited(answers[-1])
     )
-    last = who_turn if same else last_answer(history)
+    last_turn = answers[-1] if answers else None
+    last = who_turn if same else last_turn
     pronoun = (found is None and same and _BY_PRONOUN.search(question))  # fmt: skip
     # "anything more recent by him?": later papers by that author are other papers too
     newer, older = _NEWER.search(question), _OLDER.search(question)
-    last_turn = last_answer(history)
-    asked_before = " ".join(str(t.get("content") or "") for t in history or []
-                            if isinstance(t, dict) and t.get("role") == "user")  # fmt: skip
     if (found is None and not pronoun and (newer or older) and last_turn is not None
             and last_turn.get("shape") not in (None, "survey", "compare")
-            and not re.search(r"\b(?:she|her|he|him|his)\b", asked_before, re.I)):  # fmt: skip
+            and not _said_she(history)):  # fmt: skip
         # … and with no author named before, "anything more recent by her?" after an answer on
         # one paper: its first author's (the header names whom), not the owner's whole list
         # (unless "she" already meant the owner: "what has she done on X?")
@@ -736,6 +739,17 @@ _WHICH_FIRST = re.compile(
 _IT_REF = re.compile(r"\b(?:it|this (?:one|paper)|that (?:one|paper))\b", re.I)
 
 
+def _recent_papers(history: list[dict[str, Any]], papers: Sequence[Paper],
+                   index: Mapping[str, int] | None, turns: int = 2) -> list[list[Paper]]:  # fmt: skip
+    """The papers of each of the last `turns` answers, the latest answer first."""
+    return [previous_papers([t], papers, index) for t in reversed(_answers(history)[-turns:])]
+
+
+def _first_papers(recent: list[list[Paper]]) -> list[Paper]:
+    """The paper each of those answers was about (its first), each once, in their order."""
+    return list({listed[0].paper_id: listed[0] for listed in recent if listed}.values())
+
+
 def _dated_against_it(question: str, dated: re.Match[str], history: list[dict[str, Any]],
                       papers: Sequence[Paper], index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
     """A comparison of "it" with "the earlier one" (or "the latest one"): the dated one is
@@ -749,10 +763,10 @@ def _dated_against_it(question: str, dated: re.Match[str], history: list[dict[st
     when = dated["when"] or dated["than"] or dated["which"]
     if not _COMPARES.search(question) or it is None or not when:
         return None
-    answers = _answers(history)[-2:]
-    firsts = [p for t in reversed(answers) for p in previous_papers([t], papers, index)[:1]]
-    lists = [ps for t in reversed(answers) if len(ps := previous_papers([t], papers, index)) >= 2]
-    pool = lists[0] if lists else list({p.paper_id: p for p in firsts}.values())
+    recent = _recent_papers(history, papers, index)
+    firsts = _first_papers(recent)
+    lists = [listed for listed in recent if len(listed) >= 2]
+    pool = lists[0] if lists else firsts
     paper = _dated_paper(when, pool)
     other = next((p for p in firsts if paper is not None and p.paper_id != paper.paper_id), None)
     if paper is None or other is None:

@@ -200,6 +200,14 @@ _DESCRIBED_PAPER = re.compile(
     r"(?!\s+(?:that|which|who|with|on|about|where|in|from|by)\b|\s*[-—–:])",
     re.I,
 )
+
+
+def _titled(words: set[str], title: str) -> bool:
+    """A paper described by `words` (stems) is the one titled `title`: two of them are its
+    title's (the one, if that is all there is: "the adversaries paper")."""
+    return len(words & set(tokenize([title])[0])) >= min(2, len(words))
+
+
 _PAPER_WORDS = set(tokenize(["the paper work study article report"])[0])
 _OF_THE_PAPER = re.compile(
     r"\b(?:in|from|of|by) the\b[^?]{0,60}?\b(?:paper|study|article|report)\s*\??\s*$", re.I
@@ -793,7 +801,7 @@ class Detail(TextShape):
         described = _THE_PAPER.search(state.standalone)
         if top and described:
             words = set(tokenize([described.group(0)])[0]) - _PAPER_WORDS
-            if words and len(words & set(tokenize([top[0].title])[0])) >= min(2, len(words)):
+            if words and _titled(words, top[0].title):
                 return False
         # … but a detail of nothing the portfolio is about ("what is the stock price of
         # Google?": besides what it asks, only a company, and no paper found says it) is no
@@ -814,13 +822,13 @@ class Detail(TextShape):
             # "does the adversaries paper use GPT-4?": the paper whose title has the
             # description's words, not the one that mentions GPT-4
             words = set(tokenize([described.group(0)])[0]) - _PAPER_WORDS - FRAMING
-            fits = hits and len(words & set(tokenize([hits[0].title])[0])) >= min(2, len(words))
+            fits = hits and _titled(words, hits[0].title)
             for hit in (
                 ctx.search(described.group(0), k=5, filters=state.filters)
                 if words and not fits
                 else []
             ):
-                if len(words & set(tokenize([hit.title])[0])) >= min(2, len(words)):
+                if _titled(words, hit.title):
                     hits, named = [hit, *(h for h in hits if h.paper_id != hit.paper_id)], hit
                     break
         if not hits:

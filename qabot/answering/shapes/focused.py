@@ -82,7 +82,7 @@ class Focused(TextShape):
         # (under filters, "which of those involves robots?", judged over the whole portfolio;
         # or with a word of the question in the title: "… in Robot Instruction Following")
         found = relevant_set(state.search_text, state.filters, ctx)[1]
-        kept = {h.paper_id for h in on_topic(found, state.search_text, state.filters, ctx)}
+        kept = {h.paper_id for h in on_topic(found, state.search_text, state.filters, ctx)[0]}
         words = set(tokenize([state.search_text])[0]) - FRAMING
         relevant = [h for h in found
                     if h.paper_id in kept or words & set(tokenize([h.title])[0])]  # fmt: skip

@@ -214,15 +214,16 @@ def relevant_set(
 
 def on_topic(
     hits: list[SearchHit], query: str, filters: Filters, ctx: ShapeContext
-) -> list[SearchHit]:
+) -> tuple[list[SearchHit], list[SearchHit] | None]:
     """Those of `hits` (found under `filters`) that are on the topic as judged over the whole
     portfolio: the best paper among those the filters let through ("from 2025", "which of
-    those …") is not on the topic just for being best."""
+    those …") is not on the topic just for being best. With them, the papers on the topic over
+    the whole portfolio (None without filters: nothing to judge against)."""
     if filters.is_empty() or not hits:
-        return hits
+        return hits, None
     _, overall = relevant_set(query, Filters(), ctx)
     kept = {h.paper_id for h in overall}
-    return [h for h in hits if h.paper_id in kept]
+    return [h for h in hits if h.paper_id in kept], overall
 
 
 # A question about one paper it describes first: "the paper that audits language models with
@@ -290,7 +291,7 @@ class Survey(TextShape):
         if filters.is_empty() or filters.paper_ids is not None or state.like_those or not hits:
             return Retrieved(hits=hits, candidates=candidates, missing=[])
         # Under filters ("from 2025"), relevance is judged over the whole portfolio
-        kept = on_topic(hits, state.search_text, filters, ctx)
+        kept, overall = on_topic(hits, state.search_text, filters, ctx)
         if kept:
             return Retrieved(hits=kept, candidates=candidates, missing=[])
         if filters.model_copy(update={"exclude_ids": None}).is_empty():
@@ -298,7 +299,7 @@ class Survey(TextShape):
             why = (f"None besides the previous answer's: no other indexed paper is about "
                    f"“{state.search_text}”.")  # fmt: skip
             return Retrieved(hits=[], candidates=candidates, missing=[], none_because=why)
-        overall = relevant_set(state.search_text, Filters(), ctx)[1]
+        overall = overall or []
         n = len(overall)
         outside = f" {n} paper{'s' if n != 1 else ''} on it {'are' if n != 1 else 'is'} outside these filters."
         why = (f"None in the indexed portfolio: no paper {filters.in_words(one=True)} is about "
