@@ -206,3 +206,36 @@ def test_every_filtered_dense_path_matches_chromas_own_filter(
     papers = extractive_bot.snapshot.papers
     index = extractive_bot.snapshot.paper_index
     assert all(paper_matches(papers[index[paper_of(cid)]], filters) for cid, _, _ in got)
+
+
+def test_unfiltered_dense_search_asks_the_index_twice_as_deep(
+    extractive_bot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HNSW's tail is approximate and, under CPU load, not the same run to run; the best n of
+    a search 2n deep are stable. The kept n are the exact best by cosine, with their texts."""
+    import numpy as np
+
+    retriever = extractive_bot.retriever
+    asked: list[int] = []
+    query = retriever.snapshot.vectors.query
+
+    def spy(vector, n, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(n)
+        return query(vector, n, **kwargs)
+
+    monkeypatch.setattr(retriever.snapshot.vectors, "query", spy)
+    question = "use empowerment for assistance"
+    got = retriever.dense(question, 40, Filters())
+    assert asked == [80]
+    everything = retriever.snapshot.vectors.get(vectors=True)
+    matrix = np.asarray(everything.vectors, dtype=np.float32)
+    vector = np.asarray(extractive_bot.embeddings.embed_query(question), dtype=np.float32)
+    cosine = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector))
+    best = [everything.ids[i] for i in np.argsort(-cosine, kind="stable")[:40]]
+    assert [cid for cid, _, _ in got] == best
+    texts = retriever._texts(best)
+    assert [text for _, _, text in got] == [texts[cid] for cid in best] and all(texts.values())
+    asked.clear()
+    chunks = retriever.snapshot.manifest.chunks
+    assert len(retriever.dense(question, chunks, Filters())) == chunks
+    assert asked == [chunks], "the whole index needs no deeper search"
