@@ -477,3 +477,41 @@ def test_the_app_warms_up_and_serves_without_torch(bundled_store: Path, onnx_cac
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_closed_session_reopens_on_the_next_use(onnx_cache: Path) -> None:
+    embeddings = ox.OnnxEmbeddings(MODEL, MINILM_ID, onnx_cache, "int8", threads=2)
+    first = embeddings.embed_query("assistance games")
+    assert embeddings in ox._OPEN
+    embeddings.close()
+    assert embeddings._session is None and embeddings._pool is None
+    assert embeddings not in ox._OPEN
+    assert embeddings.embed_query("assistance games") == first
+    ox._close_open_sessions()  # what runs at exit
+    assert embeddings._session is None
+
+
+def test_a_script_that_searches_exits_cleanly(bundled_store: Path) -> None:
+    """A script that embeds a question and queries Chroma, then ends: ONNX Runtime's session
+    freed in the interpreter's teardown aborted such runs ("terminate called without an active
+    exception", exit 134; 5 of 12 of one script, 1 of 20 of this one) before sessions were
+    closed at exit. The abort is a race, so the test checks its cause: by the script's last
+    exit handler (registered first, so run last), the session is closed."""
+    code = f"""
+import atexit
+seen = []
+atexit.register(lambda: print("CLOSED AT EXIT", seen[0]._session is None))
+from pathlib import Path
+from qabot import QABot, Filters
+from qabot.config import Settings
+bot = QABot(Settings(store=Path({str(bundled_store)!r}), llm="extractive"))
+print(len(bot.retriever.dense("use empowerment for assistance", 100, Filters())))
+seen.append(bot.retriever.embeddings)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=120, env=env)  # fmt: skip
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert run.stdout.split() == ["100", "CLOSED", "AT", "EXIT", "True"], run.stdout
+        assert "terminate called" not in run.stderr
