@@ -29,7 +29,11 @@ WHO = re.compile(
     r"authors?\b(?!\s+(?:recommend|propose|suggest|argue|find|found|show|claim|say|conclude|use|"
     r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define|"
     r"view|see|regard|consider|feel)\w*)|"
-    r"written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$)",
+    r"written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$|"
+    # "who worked on the chain of thought monitorability paper?" (not "who worked on X?",
+    # a topic: whose papers are on it)
+    r"\bwho (?:\w+ )?(?:worked on|contributed to|(?:was|were) (?:involved in|on)|took part in)\b"
+    r"[^?]*\b(?:paper|study|report|article|project)\b)",
     re.I,
 )
 WHEN = re.compile(
@@ -377,7 +381,7 @@ _OURS = re.compile(
 # insight is …", "by introducing a new dataset, BRIDGE"): asked what a paper is about, a
 # background sentence that opens its abstract is no answer (tests/data/blind/dev8.jsonl).
 _GIST = re.compile(
-    r"\bin this (?:work|paper),? we\b|\bour (?:key|main|central|core) (?:insight|idea|contribution)|"
+    r"\bin this (?:work|paper),? we\b|\bour (?:(?:key|main|central|core) )?(?:insight|idea|contribution)s?\b|"
     r"\bwe (?:explore|generalize|generalise|leverage)\b|\bby introducing\b",
     re.I,
 )

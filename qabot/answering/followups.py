@@ -99,9 +99,9 @@ _NOT_TAGS = re.compile(
 _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
     r"earlier|earliest) one\b|"
-    # "which one is the newest?", "which of those came out first?"
-    r"\bwhich (?:one|of (?:them|those|these))\s+(?:is|was|are|were)\s+(?:the\s+)?"
-    r"(?P<which>newest|latest|most recent|oldest|earliest)\b|"
+    # "which one is the newest?", "which of those came out first?", "which one is newer?"
+    r"\bwhich (?:one|of (?:them|those|these|the two))\s+(?:is|was|are|were)\s+(?:the\s+)?"
+    r"(?P<which>newest|latest|most recent|oldest|earliest|newer|older|more recent|earlier)\b|"
     # "and the newer gemini report, …" (a comparative: "the latest paper on X" asks the portfolio)
     r"\b(?:the|that) (?P<than>newer|older|more recent|earlier|later) (?:(?P<kind>[\w-]+) )?(?:paper|report|work)\b"
     r"(?!\s+(?:on|about|in|from|by)\b)",

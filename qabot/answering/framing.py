@@ -49,6 +49,10 @@ OVERVIEW_FRAME = set(
             # how they went about it ("what approaches has the group taken to X?", "what angle
             # do they take on X?", "how has the group tried to solve X?")
             "angle stance perspective handled tried dealt ways proposed "
+            # "what's been their strategy for X?", "what methods have they brought to X?",
+            # "how do these papers attack X?", "how do their papers frame X?"
+            "strategy strategies brought bring attack attacked frame framed methodology "
+            "playbook philosophy tactics creating create created "
             # how they took part ("how does the group engage with X?", "running user studies",
             # "how have they critiqued RLHF?")
             "engage engages engaged run ran running conduct conducted include includes included "
@@ -123,7 +127,7 @@ FUNCTION_WORDS = (
                 "under until up upon us very via we well what whatever when whence whenever where "
                 "whereafter whereas whereby wherein whereupon wherever whether which while whither "
                 "who whoever whole whom whose why within without would yet you your yours yourself "
-                "yourselves maybe okay ok hi hello hey theirs "
+                "yourselves maybe okay ok hi hello hey theirs ahead "
                 # contractions typed without the apostrophe ("Im interested in …")
                 "im ive youre theyre dont doesnt didnt isnt arent wasnt werent hasnt havent "
                 "cant couldnt wouldnt shouldnt whats thats theres hows whos wheres "

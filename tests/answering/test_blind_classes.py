@@ -3497,3 +3497,107 @@ def test_a_list_of_one_paper_just_discussed_reads_as_one(extractive_bot: QABot) 
     *_, answer = _chain(extractive_bot, ["what is AssistanceZero?", "is the code out?"])
     assert "among the paper just discussed" in answer.answer, answer.answer
     assert "github.com/cassidylaidlaw" in answer.answer, answer.answer
+
+
+# -- round eleven: classes found on a fourteenth blind set (dev13) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # how the group went about a topic, in wordings no earlier set used (they were
+        # answered as one paper's detail, or abstained on "brought" / "attack", words no
+        # abstract uses)
+        ("What methods have they brought to modeling human suboptimality?",
+         "The Boltzmann Policy Distribution"),
+        ("How do these papers attack long-horizon planning and search?",
+         "Planning without Search"),
+        ("What's been their strategy for personalization?", "Context Steering"),
+        # ("ahead", an adverb no abstract uses, was read as the subject the portfolio lacks)
+        ("What's been their strategy for getting agents to plan ahead?", "Planning without Search"),
+        ("what methods have they brought to studying deception by AI?",
+         "When Your AIs Deceive You"),
+    ],
+)  # fmt: skip
+def test_overviews_of_round_eleven(extractive_bot: QABot, question: str, title: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey" and not answer.abstained, (answer.shape, answer.answer)
+    assert any(c.title.startswith(title) for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        # the group or its papers doing something to a topic is an overview; a comparison,
+        # something a topic does, or a thing said before is not
+        ("How do their papers frame the problem of reward hacking?", "survey"),
+        ("How do they compare to PPO?", "compare"),
+        ("how do reward models fail?", "focused"),
+    ],
+)
+def test_what_the_group_does_to_a_topic(extractive_bot: QABot, question: str, shape: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == shape, (answer.shape, answer.answer)
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # dev13: "which one is newer?" after a list of two picks the newer (it answered from
+        # the first listed) and the next turn keeps it
+        (["What have they done on recommender systems?", "which one is newer?",
+          "how many users were in the study?"], "19 Letterboxd users", "CTRL-Rec"),
+        # "who worked on the X paper?" asks for its authors (it quoted the paper)
+        (["Who worked on the chain of thought monitorability paper?"], "Tomek Korbak",
+         "Chain of Thought Monitorability"),
+        # "did they run an experiment?" of a paper whose abstract does not say (it quoted the
+        # abstract's first sentence)
+        (["Has the group written anything about democracy?", "did they run an experiment?"],
+         "does not say anything about an experiment", "Can AI mediation"),
+    ],
+)  # fmt: skip
+def test_follow_ups_of_round_eleven(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "unstated"),
+    [
+        # dev13: which one did best, of a paper whose abstract names no winner (it quoted how
+        # the suite is scored) …
+        (["Tell me about the FACTS Leaderboard", "which model scored best?"],
+         "does not say which model did best", "which model did best"),
+        # … and of one that says it, without naming the model
+        (["which model is the best in the Gemma 2 paper?"],
+         "deliver the best performance for their size", None),
+        # what a paper compared against: the sentence that sets others beside it by name (it
+        # quoted the sentence introducing SQIRL)
+        (["What's the effective horizon?", "is there a follow-up paper?",
+          "which algorithms did they compare against?"], "correlates with PPO and DQN", None),
+    ],
+)  # fmt: skip
+def test_details_of_round_eleven(
+    extractive_bot: QABot, chain: list[str], said: str, unstated: str | None
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.unstated == unstated, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # dev13: how a method works, from its "Our insight is …" (without "key") and what
+        # follows (it gave the GUI sentence alone) …
+        ("How does visually assisted cluster ranking work?", "by batching comparisons together"),
+        # … and a method named by its title's words, with an acronym the title spells out
+        # ("RL": "Reinforcement Learning"): what the paper contributes (it quoted background)
+        ("Explain RL on hindsight regenerations for dialogue agents",
+         "rewrite and augment existing suboptimal data"),
+    ],
+)  # fmt: skip
+def test_definitions_of_round_eleven(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "definition" and said in answer.answer, answer.answer

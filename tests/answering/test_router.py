@@ -403,8 +403,10 @@ def test_a_year_outside_the_portfolio_lists_nothing(extractive_bot: QABot, quest
     ("question", "query"),
     [
         (
+            # ("strategy" frames how they went about a topic, round eleven: with it left out,
+            # dev10's "interested in agi safety strategy" found all three papers, not one)
             "I'm interested in AGI safety strategy and governance — what should I read here?",
-            "AGI safety strategy governance",
+            "AGI safety governance",
         ),
         (
             "How has the group's RL theory actually predicted deep RL results?",

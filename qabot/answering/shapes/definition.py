@@ -143,6 +143,14 @@ def defining_sentences(term: str, block: SourceBlock, most: int = 2) -> list[str
             if i == 0 or (score >= 2.0 and not _RESULT.search(s))]  # fmt: skip
 
 
+def _spelled_out(acronym: str, title: str) -> bool:
+    """The title has words, one after another, whose initials make `acronym` ("RL":
+    "Reinforcement Learning")."""
+    letters = acronym.rstrip("s").lower()
+    initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w'-]*", title))
+    return len(letters) >= 2 and letters in initials
+
+
 def _uses_words(words: set[str], sentence: str) -> bool:
     """Every one of the (stemmed) words is in the sentence, in any form of it: the stemmer
     gives "overjustification" and "overjustify" different stems, but not different starts."""
@@ -240,7 +248,12 @@ class Definition(TextShape):
                 return
         else:
             block = sources[0]
-            if (words := set(tokenize([term])[0])) and words <= set(tokenize([block.title])[0]):
+            words = set(tokenize([term])[0])
+            # (an acronym the title spells out is its words too: "RL on hindsight
+            # regenerations for dialogue agents", "… via Reinforcement Learning on …")
+            spelled_out = {t for w in re.findall(r"\b[A-Z]{2,5}s?\b", term)
+                           for t in tokenize([w])[0] if _spelled_out(w, block.title)}  # fmt: skip
+            if words and words - spelled_out <= set(tokenize([block.title])[0]):
                 # "hindsight regenerations for dialogue agents: what does that refer to?": the
                 # paper's title names it, no sentence does: what the paper contributes
                 yield " ".join(contributions(block))

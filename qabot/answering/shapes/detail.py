@@ -228,6 +228,7 @@ class Asked:
     called: bool = False  # asks for its name ("what's the loss called?")
     other: str = ""  # the alternative a yes or no offers ("real users or simulation?")
     used: bool = False  # a yes or no of a thing the paper may use, by name ("does it use mujoco?")
+    best: bool = False  # which one did best ("which model scored best?"): a result, by name
 
 
 def asked(question: str) -> Asked | None:
@@ -269,6 +270,9 @@ def asked(question: str) -> Asked | None:
         adjective = how.split()[-1] if how else ""
         measure = adjective if adjective in _MEASURES and noun else ""
         return Asked("quantity", f"{measure} {noun}".strip() or adjective, clause)
+    # "which model scored best?", "what method performed best on it?": the winner of a result
+    if m := _BEST.search(q):
+        return Asked("entity", m["noun"], f"which {m['noun']} did best", best=True)
     # ("which LLM generated the conversations in the dialogue paper?": of a paper it names;
     # not "what's the bisimulation loss for in the … paper?", what a thing of it is)
     if (m := _ENTITY.search(q)) and (_asks_of_a_paper(q, m) or (
@@ -313,6 +317,35 @@ def asked(question: str) -> Asked | None:
     return None
 
 
+# Which one came out on top in a paper's results: "which model scored best?", "what method
+# performed the best?", "which agent did best?"
+_BEST = re.compile(
+    rf"^(?:so,? |and,? )?(?:what|which)\s+(?P<noun>(?:[\w-]+\s+)?{_ENTITY_HEADS})\s+(?:scored|scores|"
+    r"performed|performs|did|does|ranked|ranks|came out|comes out|was|is|were|are)\s+(?:the\s+)?"
+    r"(?:best|highest|top|strongest|most accurate)\b",
+    re.I,
+)
+# A sentence that says who won: "outperforms", "the best", "tops" (not "state-of-the-art",
+# which abstracts say of what they introduce, beside no result).
+_WINS = re.compile(
+    r"\boutperform\w*|\bbest\b|\bhighest\b|\btops?\b|\bbeats?\b|"
+    r"\bsurpass\w*|\bleads?\b",
+    re.I,
+)
+# A question on what a paper compared against ("which algorithms did they compare against?",
+# "what baselines …"), and a sentence that sets the paper's method beside others by name.
+_AGAINST = re.compile(
+    r"\bcompar\w*\s+(?:\w+\s+)?(?:against|to|with)\b|\bbaselines?\b|\bversus\b|\bvs\.?\s|"
+    r"\bbenchmark(?:ed)? against\b|\bcompared?\s*\?",
+    re.I,
+)
+_COMPARED = re.compile(
+    r"\bcompar\w*|\bagainst\b|\bthan\b|\boutperform\w*|\bcorrelat\w*|\bbaselines?\b|"
+    r"\bas well as\b|\bversus\b|\bvs\.?\s|\brelative to\b|\bmatch(?:es|ing)?\b",
+    re.I,
+)
+
+
 # What a paper's method builds on, asked of the paper: "what does it build on?", "what is
 # their approach based on?", "which prior work does it extend?"
 _ASKS_BASIS = re.compile(
@@ -338,8 +371,9 @@ _TRIED_ON = (
     r"human\s+(?:participants|subjects|evaluators|raters|teachers|users)|participants|volunteers|"
     # "was it tested on people?"
     r"(?<=on |in )(?:people|humans|users|patients)|"
-    # "did they run any experiments?" of a position paper: the abstract may not say
-    r"experiments"
+    # "did they run any experiments?", "did they run an experiment?" of a position paper: the
+    # abstract may not say
+    r"experiments?"
 )
 _WHETHER = re.compile(
     r"(?:^|[,;:?.!]\s+)(?:so,? |and,? |but,? )?(?P<aux>was|were|did|do|does|is|are|has|have|had)\s+"
@@ -721,6 +755,20 @@ def stating_sentence(text: str, what: Asked, question: str) -> str | None:
         verbs = (set(tokenize([question])[0]) - set(tokenize([what.phrase, *names])[0])
                  - ASKING - FUNCTION_WORDS)  # fmt: skip
         scored += [(1.0, s) for s in sentences if _lists_after(s, verbs)]
+    if what.best:
+        # … said with a win ("outperforms", "the best"), or not at all: a leaderboard's
+        # description names no winner
+        # (the thing itself may go unnamed: "The resulting models deliver the best performance
+        # for their size")
+        heads = _heads(what.phrase)
+        scored = [(max(score, 1.0 if heads & set(tokenize([s])[0]) else 0.0), s)
+                  for score, s in scored if _WINS.search(s)]  # fmt: skip
+    if _AGAINST.search(question):
+        # "which algorithms did they compare against?": the sentence that sets others beside
+        # it by name ("SQIRL performance strongly correlates with PPO and DQN performance")
+        own = {w.lower() for n in names for w in n.split()}
+        scored += [(1.75, s) for s in sentences if _COMPARED.search(s)
+                   and len({n for n in _NAME.findall(s) if n.lower() not in own}) >= 2]  # fmt: skip
     scored = [(score, s) for score, s in scored if score > 0]
     if not scored:
         return None

@@ -33,6 +33,14 @@ _WHO = (
     r"(?:she|he|they|anca|this group|the group|this lab|the lab|(?:\w+ )?\w+['’]s (?:group|lab|team)|"
     r"\w+ \w+|\w+)"
 )
+# The portfolio as the doer of its research, named so that no other reading is likely: not
+# `_WHO`'s any one or two words ("how do reward models fail?"), nor "they", who after an
+# answer are its paper's authors ("how do they simulate the teachers?").
+_GROUP = (
+    r"(?:she|the (?:group|lab|team)|this (?:group|lab|team)|anca|"
+    r"(?:these|the|their|her|its|this (?:group|lab)['’]s|the (?:group|lab)['’]s) (?:[\w-]+ ){0,2}"
+    r"(?:papers|works|publications|research|work|studies))"
+)
 # Whose work: "her", "their", "the group's", "this lab's", "Anca Dragan's".
 _WHOSE = (
     r"(?:her|his|their|the (?:group|lab|team)['’]?s|this (?:group|lab|team)['’]?s|"
@@ -96,9 +104,10 @@ _SURVEY = re.compile(
     # Measured on a seventh blind set (tests/data/blind/dev6.jsonl, docs/measurements.md):
     # "what approaches has she taken to X?", "what theoretical work has the group done on X?",
     # "what algorithms has the group built for X?", "what have they got?"
-    rf"\bwhat (?:[\w-]+ )?(?:approaches|methods|directions|angles|strategies|ideas|work|research) "
+    rf"\bwhat (?:[\w-]+ )?(?:approaches|methods|directions|angles|strategies|ideas|work|research|"
+    r"techniques|tools|tactics) "
     rf"(?:has|have|did|does|do) {_WHO} (?:taken|take|tried|pursued|advocated|proposed|explored|"
-    r"used|done|do|published)\b|"
+    r"used|done|do|published|brought|bring|applied|apply|employed|adopted|developed|offered)\b|"
     rf"^(?:what|which)\b.{{0,60}}\b(?:has|have) {_WHO} (?:built|developed|created|introduced|released)\b|"
     rf"\bwhat (?:has|have|did) {_WHO} got\b|"
     # "what do they have on RLHF?"
@@ -111,8 +120,14 @@ _SURVEY = re.compile(
     # Dragan's research addressed X?", "how is X handled in their work?", "what angle do they
     # take on X?", "what does the group's research say about X?", "how has the group tried to
     # solve X?"
-    rf"\bwhat(?:'s|’s| is| are) {_WHOSE} (?:[\w-]+ )?(?:approach(?:es)?|angle|stance|view|perspective|lens|"
-    r"thinking|position) (?:to|on|towards?|about|regarding)\b|"
+    rf"\bwhat(?:'s|’s| is| are)(?: been)? {_WHOSE} (?:[\w-]+ )?(?:approach(?:es)?|angle|stance|view|"
+    r"perspective|lens|thinking|position|strateg(?:y|ies)|methodology|methods|tactics|playbook|"
+    r"philosophy) (?:to|on|towards?|about|regarding|for|in|with)\b|"
+    # "how do these papers attack X?", "how do their agenda-setting papers frame X?", "how
+    # does the group think of X?": the group or its papers doing anything to a topic (not a
+    # comparison, and not of one thing said before)
+    rf"^(?:so,? )?how (?:has|have|did|does|do) {_GROUP} (?!(?:compare|differ|relate|rank|stack|"
+    r"fare|perform|score)\b)[a-z]+\b(?!.*\b(?:it|this (?:paper|one|work|method)|that (?:paper|one))\b)|"
     rf"\bin what ways? (?:has|have|did|does|do) {_WHO} (?:approach|approached|tackle|tackled|"
     r"address|addressed|handle|handled|stud(?:y|ied)|work(?:ed)? on)\b|"
     rf"\bhow (?:has|have|did|does|do) {_WHOSE} (?:research|work|papers|publications) (?:approach|"
