@@ -28,12 +28,13 @@ WHO = re.compile(
     # … not "what do the authors recommend?": the authors as the subject of what is asked
     r"authors?\b(?!\s+(?:recommend|propose|suggest|argue|find|found|show|claim|say|conclude|use|"
     r"mean|think|believe|do|did|want|describe|introduce|present|study|test|evaluate|call|define|"
-    r"view|see|regard|consider|feel)\w*)|"
+    r"view|see|regard|consider|feel|studied|address|approach|tackle|handle|deal|dealt|treat|frame|"
+    r"attack|explore|investigat|model|cope|go about|went about|work|worked)\w*)|"
     r"written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$|"
     # "who worked on the chain of thought monitorability paper?" (not "who worked on X?",
     # a topic: whose papers are on it)
     r"\bwho (?:\w+ )?(?:worked on|contributed to|(?:was|were) (?:involved in|on)|took part in)\b"
-    r"[^?]*\b(?:paper|study|report|article|project)\b)",
+    r"(?:[^?]*\b(?:paper|study|report|article|project)\b|\s+(?:it|this|that|them|“[^”]+”)\s*\??$))",
     re.I,
 )
 WHEN = re.compile(
@@ -287,6 +288,13 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     # trained via self-play …" says what was tested; the next sentence says what was found.
     if _FINDING_ASKED.search(question):
         tested = [c for c in chosen if c[4] is top and _EVALUATES.search(c[3])]
+        # … and asked only that ("what did it find?"): what the paper tested first, whose
+        # next sentence is its main finding ("These agents perform very well when paired with
+        # themselves, but … significantly worse …"), not only a sentence with "find" in it
+        # (a result, said in comparison: not "It consists of 155 deterministic MDPs …")
+        if not tested and own <= _FINDING_STEMS:
+            tested = [c for c in first if _EVALUATES.search(c[3])
+                      and any(s[2] == c[2] + 1 and _COMPARATIVE.search(s[3]) for s in first)][:1]  # fmt: skip
         found = [s for c in tested for s in first if s[2] == c[2] + 1
                  and not _EVALUATES.search(s[3]) and next_in(top.text, c[3], s[3])]  # fmt: skip
         chosen += [s for s in found[:1] if s[3] not in {c[3] for c in chosen}]
@@ -327,6 +335,36 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     return out
 
 
+# A sentence that sets one thing beside another ("strongly correlates with PPO and DQN",
+# "extends AlphaZero", "192% over an SFT baseline", "outperforms …")
+_SETS_BESIDE = re.compile(
+    r"\bcompar\w*|\bthan\b|\boutperform\w*|\bcorrelat\w*|\bextends?\b|\bover\b|\bversus\b|"
+    r"\bvs\.?\s|\brelative to\b|\bbaselines?\b|\bunlike\b|\binstead of\b|\bbeyond\b",
+    re.I,
+)
+
+
+def compared_within(side: str, other: str, block: SourceBlock) -> str | None:
+    """A comparison whose one side no paper is about, though the other side's paper names it
+    ("how does SQIRL compare to PPO?": the SQIRL paper "strongly correlates with PPO"): that
+    paper's sentences naming it, those setting the two side by side first; None when none
+    names it."""
+    # the side as written ("traditional controls"), or its longest name when that is one
+    # (an acronym, a version: "GPT-4 Turbo"; not "Diffusion" of "Stable Diffusion XL")
+    whole = re.sub(r"^(?:the|a|an)\s+", "", side.strip(), flags=re.I)
+    names = [whole, *[n for n in names_in(side)[:1] if re.search(r".[A-Z0-9]", n)]]
+    patterns = [rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in names]
+    naming = [
+        s for s in split_sentences(block.text) if any(re.search(p, s, re.I) for p in patterns)
+    ]
+    if not naming:
+        return None
+    naming.sort(key=lambda s: not _SETS_BESIDE.search(s))  # stable: the abstract's order
+    text = " ".join(cite_sentence(readable(s), block.number) for s in naming[:2])
+    return (f"The portfolio has no paper about {side}. The paper on {other} sets the two side "
+            f"by side:\n\n{paper_label(block)}: {text}")  # fmt: skip
+
+
 def naming_sentence(block: SourceBlock) -> str | None:
     """The first sentence of the abstract that names what the paper introduces ("We
     instantiate this in Dynalang, …"), if one does."""
@@ -356,6 +394,17 @@ _ANNOUNCES = re.compile(
 # what follows)
 _FINDING_ASKED = re.compile(r"\b(?:find|found|findings?|show|showed|shown|results?|conclude[ds]?|"
                             r"conclusions?|learn(?:ed|t)?|discover(?:ed|y)?)\b", re.I)  # fmt: skip
+_COMPARATIVE = re.compile(
+    r"\b(?:better|worse|outperform\w*|significantly|than|fail\w*|succeed\w*|improv\w*)\b", re.I
+)
+_FINDING_STEMS = frozenset(
+    tokenize(
+        [
+            "find found findings show showed shown result results conclude concluded "
+            "conclusion learn learned discover discovered"
+        ]
+    )[0]
+)
 _FOUND_ASKED = re.compile(r"\b(?:find|found|findings?|results?|conclude[ds]?|conclusions?|"
                           r"discover(?:ed|y)?)\b", re.I)  # fmt: skip
 # A sentence saying what a paper found ("we find that …", "our results show …")

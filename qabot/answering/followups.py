@@ -134,6 +134,9 @@ class FollowUp:
     since: int | None = None
     # Up to this year: "what did the second author work on before?"
     until: int | None = None
+    # Said before the answer: which paper was picked and why ("which one is older?": the
+    # dates of the two)
+    lead: str | None = None
 
     def __post_init__(self) -> None:
         self.route_text = self.route_text or self.question
@@ -264,6 +267,10 @@ def resolve_follow_up(
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         if dated is not None:
+            if dated["which"] and len(listed) == 1:
+                # "which one is older?" after the Boltzmann policy paper, then the optimal
+                # behavior prior one: of the papers of the last two answers
+                listed = _first_papers(_recent_papers(history, papers, index)) or listed
             paper = _dated_paper(dated["when"] or dated["than"] or dated["which"], listed)
             if paper is None and dated["kind"] and len(listed) == 1:
                 # "and the newer gemini report, …" after one paper: the next Gemini report
@@ -291,6 +298,9 @@ def resolve_follow_up(
                 title=paper.title,
                 question=" ".join(f"{before}“{paper.title}”{after}".split()),
                 route_text=asked or " ".join(f"{before}it{after}".split()),
+                lead=_dated_lead(dated["which"], paper, listed)
+                if dated and dated["which"]
+                else None,
             )
     if not (ordinal or subset) and (by := _by_its_author(question, history, papers, index)):
         return by
@@ -806,6 +816,24 @@ def _dated_sibling(when: str, kind: str, last: Paper, papers: Sequence[Paper]) -
     if last.year is None or not named:
         return None
     return min(named, key=_date_key) if newer else max(named, key=_date_key)
+
+
+def _dated_lead(which: str, paper: Paper, listed: Sequence[Paper]) -> str:
+    """What "which one is older?" is answered with first: the paper picked and its date, and
+    the dates of the others ("“B” (Apr 2022) is the older; “O” came out in Nov 2022.")."""
+    others = [p for p in listed if p.paper_id != paper.paper_id]
+    word = which.lower()
+    if len(listed) > 2:  # "which one is the newest?" of a list: the superlative
+        word = {"newer": "newest", "more recent": "most recent", "older": "oldest",
+                "earlier": "earliest"}.get(word, word)  # fmt: skip
+    elif word in {"newest", "most recent", "latest", "oldest", "earliest"}:  # of two
+        word = {"newest": "newer", "most recent": "more recent", "latest": "newer",
+                "oldest": "older", "earliest": "earlier"}[word]  # fmt: skip
+    # (one framing line, ending in a colon, that introduces the paper's answer below it)
+    if len(listed) > 2:
+        return f"The {word} of the {len(listed)} is “{paper.title}”, from {paper.display_date}:"
+    them = ", ".join(f"“{p.title}” is from {p.display_date}" for p in others)
+    return f"The {word} of the two is “{paper.title}”, from {paper.display_date} ({them}):"
 
 
 def _date_key(paper: Paper) -> tuple[int, str]:

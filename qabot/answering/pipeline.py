@@ -9,15 +9,16 @@ the shape (a statistic from the metadata, or the answer chain over the papers' t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from typing import Any, Protocol
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
 from qabot.answering.followups import comparing_it, last_answer, resolve_follow_up, started_afresh
-from qabot.answering.framing import opinion_asked, respell_asking, unwrapped
+from qabot.answering.framing import dated_forecast, opinion_asked, respell_asking, unwrapped
 from qabot.answering.llm import Deadline
-from qabot.answering.prompts import NO_OPINION_TEXT
+from qabot.answering.prompts import NO_FORECAST_TEXT, NO_OPINION_TEXT
 from qabot.answering.route import Route
 from qabot.answering.shapes import SHAPES, StatisticShape, TextShape
 from qabot.answering.shapes.statistics import answer_statistic
@@ -89,6 +90,12 @@ def answer_stream(
     text = respell_asking(clean_question(question, settings.max_question_chars))
     # "what do you think the main finding of X is?" asks "what is the main finding of X?"
     plain = unwrapped(text)
+    if dated_forecast(plain, date.today().year):
+        answer = Answer(question=text, standalone_question=text, answer=NO_FORECAST_TEXT,
+                        abstained=True, answerer=answerer)  # fmt: skip
+        yield answer.answer
+        yield answer
+        return
     asked = opinion_asked(plain)
     pieces = _answer_stream(live, settings, answerer, asked or plain, history, k, filters, deadline)
     if asked is None and plain == text:
@@ -188,4 +195,12 @@ def _answer_stream(
         themes=live.paper_themes() if shape.groups_by_theme else None,
         said=str((last_answer(turns) or {}).get("content") or ""),
     )
-    yield from live.chain.stream(state)
+    if follow is None or not follow.lead:
+        yield from live.chain.stream(state)
+        return
+    lead = f"{follow.lead}\n\n"  # "which one is older?": which, by date, then about it
+    yield lead
+    for piece in live.chain.stream(state):
+        if isinstance(piece, Answer):
+            piece = piece.model_copy(update={"answer": lead + piece.answer})
+        yield piece

@@ -160,6 +160,10 @@ UNRESOLVED_SIDE_TEXT = (
 )
 # Said first when a question asks qabot's own view ("do you think …?"): the answer that
 # follows is what the papers say (qabot.answering.framing.opinion_asked).
+NO_FORECAST_TEXT = (
+    "qabot makes no predictions of its own, and the indexed portfolio doesn't say: none of its "
+    "papers forecasts that. Ask what the papers say about the topic instead."
+)
 NO_OPINION_TEXT = (
     "qabot has no opinions or predictions of its own; here is what the portfolio's papers say."
 )

@@ -3291,8 +3291,9 @@ def test_details_of_round_ten(extractive_bot: QABot, question: str, said: str) -
     [
         # dev12: "Do you think AGI will arrive before 2030?" quoted the AGI safety paper as if
         # it answered; the first review: declining alone dropped what the papers say ("do you
-        # think assistance games will replace RLHF?" had quoted AssistanceZero's view)
-        ("Do you think AGI will arrive before 2030?", "An Approach to Technical AGI Safety"),
+        # think assistance games will replace RLHF?" had quoted AssistanceZero's view). (A
+        # dated forecast is out of scope since round eleven:
+        # test_a_dated_forecast_is_not_in_the_portfolio.)
         ("do you think assistance games will replace RLHF?", "AssistanceZero"),
         ("what's your view on chain of thought monitoring?", "Chain of Thought Monitorability"),
         ("in your view, is reward hacking a real problem?", "Correlated Proxies"),
@@ -3601,3 +3602,118 @@ def test_details_of_round_eleven(
 def test_definitions_of_round_eleven(extractive_bot: QABot, question: str, said: str) -> None:
     answer = extractive_bot.ask(question)
     assert answer.shape == "definition" and said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # dev12 and dev13's writers, independently, hold a dated forecast out of scope (it
+        # gave the no-opinion line and the AGI paper's opening sentence)
+        "Do you think AGI will arrive before 2030?",
+        "will RLHF be replaced within the next five years?",
+    ],
+)
+def test_a_dated_forecast_is_not_in_the_portfolio(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.abstained and not answer.citations, answer.answer
+    assert answer.answer.startswith("qabot makes no predictions of its own"), answer.answer
+
+
+def test_an_undated_opinion_still_gets_the_papers_view(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("Do you think assistance games will replace RLHF?")
+    assert not answer.abstained and answer.citations[0].title.startswith("AssistanceZero")
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        # "anything" is no topic: the year's papers (it said no paper from 2024 is about "Did
+        # they publish anything in 2024?")
+        ("Did they publish anything in 2024?", 16),
+        ("did she publish something in 2026?", 1),
+    ],
+)
+def test_anything_in_a_year_lists_the_years_papers(
+    extractive_bot: QABot, question: str, count: int
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.answer.startswith("Indexed papers from"), answer.answer
+    assert len(answer.citations) == count
+
+
+def test_what_a_paper_found_asked_alone(extractive_bot: QABot) -> None:
+    """dev13: "what did it find?" after the Overcooked paper gave only the sentence with "we
+    find" in it; the main finding follows what the paper tested ("We evaluate …")."""
+    *_, answer = _chain(extractive_bot, ["who wrote the overcooked paper?", "what did it find?"])
+    assert "significantly worse than agents designed to play with" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # round eleven's reviews: "did they run an experiment?" of a paper that reports a
+        # result without the word (it said the abstract does not say)
+        (["what papers are on assistance games or empowerment?", "tell me more about the second one",
+          "did they run an experiment?"], "Empirically, our proposed method outperforms",
+         "Learning to Assist Humans"),
+        (["what about the optimal behavior prior?", "did they run an experiment?"],
+         "We show that using optimal behavior as a prior", "Optimal Behavior Prior"),
+        # … what a paper compared against, said in words (it quoted the paper's first sentence)
+        (["AssistanceZero?", "what did they compare against?"],
+         "outperforms model-free RL algorithms and imitation learning", "AssistanceZero"),
+        # … which did best: the paper's own approach, by its improvement over baselines (it
+        # said the abstract does not say)
+        (["what's in the grounded commonsense reasoning paper?", "which model did best?"],
+         "12.9% improvement on the MessySurfaces benchmark", "Toward Grounded Commonsense"),
+        # … "who worked on it?" gives the authors (it quoted the abstract)
+        (["tell me about CTRL-Rec", "who worked on it?"], "Micah Carroll", "CTRL-Rec"),
+        # … "which one is older?" after two answers on one paper each: of those two (it
+        # answered from the last one, the newer), said with both dates first
+        (["what's the Boltzmann policy distribution?", "what about the optimal behavior prior?",
+          "which one is older?"], "Suboptimality in Human Models”, from Apr 22, 2022 (“Optimal "
+         "Behavior Prior: Data-Efficient Human Models for Improved Human-AI Collaboration” is "
+         "from Nov 3, 2022):", "The Boltzmann Policy"),
+    ],
+)  # fmt: skip
+def test_the_reviews_of_round_eleven(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+    assert answer.unstated is None, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "these authors" doing something to a topic is an overview, not who wrote a paper
+        "how do these authors deal with partial observability?",
+        "in what ways have these authors studied manipulation?",
+    ],
+)
+def test_what_these_authors_did_on_a_topic(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.shape == "survey", (answer.shape, answer.answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "title"),
+    [
+        # round eleven's reviews: one side no paper is about, named in the other side's paper
+        # (it said "The portfolio has no paper about PPO" and quoted the SQIRL sentence)
+        ("how does SQIRL compare to PPO?", "strongly correlates with PPO and DQN",
+         "The Effective Horizon Explains"),
+        ("How does AssistanceZero compare to AlphaZero?", "extends AlphaZero", "AssistanceZero"),
+    ],
+)  # fmt: skip
+def test_a_comparison_within_one_paper(
+    extractive_bot: QABot, question: str, said: str, title: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+    assert "no paper about" in answer.answer and len(answer.citations) == 1, answer.answer
+
+
+def test_a_missing_side_no_paper_names_is_still_missing(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("how does Gemma 2 compare to Llama 3?")
+    assert answer.answer.startswith("The portfolio has no paper about Llama 3."), answer.answer

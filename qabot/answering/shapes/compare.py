@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from qabot.answering.extractive import compare_lines, stream_lines
+from qabot.answering.extractive import compare_lines, compared_within, stream_lines
 from qabot.answering.prompts import COMPARE_PROMPT, neutralise
 from qabot.answering.shapes.base import (
     Detected,
@@ -20,7 +20,7 @@ from qabot.answering.shapes.base import (
     with_abstract,
 )
 from qabot.answering.shapes.survey import relevant_set
-from qabot.answering.sources import SourceBlock
+from qabot.answering.sources import SourceBlock, sources_from_hits
 from qabot.domain.names import normalise_title
 from qabot.domain.records import SearchHit
 from qabot.index.lexical import tokenize
@@ -249,12 +249,25 @@ class Compare(TextShape):
             hits += mine
         # In the question's order, each side with its papers (the answer's headings).
         ordered = [(side, sides[side]) for side in state.route.sides if side in sides]
+        if len(missing) == 1 and len(ordered) == 1 and hits:
+            # one side no paper is about: the other side's paper may name it, in any part of
+            # its abstract ("how does SQIRL compare to PPO?": `Compare.extractive`)
+            whole = with_abstract(hits[0], ctx)
+            if compared_within(missing[0], ordered[0][0], sources_from_hits([whole])[0]):
+                hits = [whole, *hits[1:]]
         return Retrieved(hits=hits, candidates=hits, missing=missing, sides=ordered)
 
     def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:
         return not state.hits  # each side passed the gate on its own
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
+        if len(state.missing) == 1 and len(state.sides) == 1 and sources:
+            (other, ids), block = state.sides[0], sources[0]
+            if block.paper_id in ids and (
+                within := compared_within(state.missing[0], other, block)
+            ):
+                yield within
+                return
         yield from stream_lines(
             compare_lines(state.standalone, sources, state.missing, state.sides)
         )

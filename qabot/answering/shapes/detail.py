@@ -270,6 +270,9 @@ def asked(question: str) -> Asked | None:
         adjective = how.split()[-1] if how else ""
         measure = adjective if adjective in _MEASURES and noun else ""
         return Asked("quantity", f"{measure} {noun}".strip() or adjective, clause)
+    # "what did they compare against?", "what was it compared to?": the baselines
+    if _COMPARED_TO.search(q):
+        return Asked("entity", "baselines", "what it was compared against")
     # "which model scored best?", "what method performed best on it?": the winner of a result
     if m := _BEST.search(q):
         return Asked("entity", m["noun"], f"which {m['noun']} did best", best=True)
@@ -317,6 +320,14 @@ def asked(question: str) -> Asked | None:
     return None
 
 
+# A sentence that reports an empirical result: evidence that a paper ran experiments.
+_EMPIRICAL = re.compile(
+    r"\bexperiment\w*|\bempirically\b|\bempirical (?:results?|evaluations?|stud(?:y|ies)|analys[ie]s)\b|"
+    r"\bwe (?:\w+ )?(?:evaluate|test|show|find|found|demonstrate|"
+    r"observe|measure)\b|\boutperform\w*|\bour results\b|\bresults (?:show|suggest|indicate)\b|"
+    r"\b(?:user|human) stud(?:y|ies)\b",
+    re.I,
+)
 # Which one came out on top in a paper's results: "which model scored best?", "what method
 # performed the best?", "which agent did best?"
 _BEST = re.compile(
@@ -325,18 +336,31 @@ _BEST = re.compile(
     r"(?:best|highest|top|strongest|most accurate)\b",
     re.I,
 )
+# "what did they compare against?", "what was it compared with?", "what did it beat?"
+_COMPARED_TO = re.compile(
+    r"^(?:so,? |and,? )?(?:what|who) (?:did|do|does|was|were|is|are) (?:they|it|the (?:\w+ )?(?:paper|method|"
+    r"approach|model|authors?))\s+(?:compare[sd]?|benchmark(?:ed)?|evaluate[sd]?|test(?:ed)?)\s+"
+    r"(?:(?:it|them|their (?:\w+ )?(?:method|approach|model))\s+)?(?:against|to|with)\s*\??$",
+    re.I,
+)
 # A sentence that says who won: "outperforms", "the best", "tops" (not "state-of-the-art",
 # which abstracts say of what they introduce, beside no result).
 _WINS = re.compile(
-    r"\boutperform\w*|\bbest\b|\bhighest\b|\btops?\b|\bbeats?\b|"
+    r"\boutperform\w*|\bbest\b|\bhighest\b|\btops?\b|\bbeats?\b|\bimprovements?\b|"
     r"\bsurpass\w*|\bleads?\b",
     re.I,
 )
+_BEATS = re.compile(r"\boutperform\w*|\bbeats?\b|\bsurpass\w*|\bimprovements?\b", re.I)
 # A question on what a paper compared against ("which algorithms did they compare against?",
 # "what baselines …"), and a sentence that sets the paper's method beside others by name.
 _AGAINST = re.compile(
     r"\bcompar\w*\s+(?:\w+\s+)?(?:against|to|with)\b|\bbaselines?\b|\bversus\b|\bvs\.?\s|"
     r"\bbenchmark(?:ed)? against\b|\bcompared?\s*\?",
+    re.I,
+)
+_AGAINST_SAID = re.compile(
+    r"\boutperform\w*|\bbaselines?\b|\bcompared (?:to|with|against)\b|\bthan\b|\brelative to\b|"
+    r"\bcorrelates? with\b|\bprior methods\b",
     re.I,
 )
 _COMPARED = re.compile(
@@ -534,6 +558,11 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
         # Transformer architecture" say what it uses
         return 1.0 if _BUILDS_ON.search(sentence) else 0.75 if _USES.search(sentence) else 0.0
     if what.kind == "whether":
+        if "experi" in heads and _EMPIRICAL.search(sentence):
+            # "did they run an experiment?": a result says so ("Empirically, our method
+            # outperforms prior methods …", "We show that AssistanceZero outperforms …")
+            # without the word, however it names what it beat
+            return 1.0
         # (what prior work did is no answer: "neither method has scaled … to real-world robot
         # tasks" says the opposite of what GRIF did)
         if _PRIOR_WORK.search(sentence):
@@ -760,15 +789,19 @@ def stating_sentence(text: str, what: Asked, question: str) -> str | None:
         # description names no winner
         # (the thing itself may go unnamed: "The resulting models deliver the best performance
         # for their size")
+        # … or by what beat the others ("our approach … outperforms the baselines")
         heads = _heads(what.phrase)
-        scored = [(max(score, 1.0 if heads & set(tokenize([s])[0]) else 0.0), s)
+        scored = [(max(score, 1.0 if heads & set(tokenize([s])[0]) or _BEATS.search(s) else 0.0), s)
                   for score, s in scored if _WINS.search(s)]  # fmt: skip
-    if _AGAINST.search(question):
+    if what.kind == "entity" and _AGAINST.search(question):
         # "which algorithms did they compare against?": the sentence that sets others beside
         # it by name ("SQIRL performance strongly correlates with PPO and DQN performance")
+        # (or in words: "outperforms model-free RL algorithms and imitation learning", "by an
+        # average of 192% over an SFT baseline")
         own = {w.lower() for n in names for w in n.split()}
-        scored += [(1.75, s) for s in sentences if _COMPARED.search(s)
-                   and len({n for n in _NAME.findall(s) if n.lower() not in own}) >= 2]  # fmt: skip
+        scored += [(2.0 if len({n for n in _NAME.findall(s) if n.lower() not in own}) >= 2 else 1.75, s)
+                   for s in sentences if _COMPARED.search(s) and (_AGAINST_SAID.search(s) or len(
+                       {n for n in _NAME.findall(s) if n.lower() not in own}) >= 2)]  # fmt: skip
     scored = [(score, s) for score, s in scored if score > 0]
     if not scored:
         return None
