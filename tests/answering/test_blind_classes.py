@@ -3717,3 +3717,13 @@ def test_a_comparison_within_one_paper(
 def test_a_missing_side_no_paper_names_is_still_missing(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("how does Gemma 2 compare to Llama 3?")
     assert answer.answer.startswith("The portfolio has no paper about Llama 3."), answer.answer
+
+
+def test_a_researchers_career_is_no_papers_detail(extractive_bot: QABot) -> None:
+    """Round eleven's second review: "how many phd students does anca supervise" said the
+    BRIDGE abstract does not give how many phd students; no abstract is about that."""
+    answer = extractive_bot.ask("how many phd students does anca supervise")
+    assert answer.abstained and not answer.citations, answer.answer
+    # … while the people of a paper's study are its detail
+    study = extractive_bot.ask("how many people were in the CTRL-Rec user study?")
+    assert "19 Letterboxd users" in study.answer, study.answer

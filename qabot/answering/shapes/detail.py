@@ -320,6 +320,15 @@ def asked(question: str) -> Asked | None:
     return None
 
 
+# A researcher's career, not a paper's detail: "how many phd students does she supervise?",
+# "who was her advisor?", "what courses does he teach?" (not "supervised", "semi-supervised":
+# a way of learning)
+_A_CAREER = re.compile(
+    r"\b(?:phd|ph\.d\.|graduate|grad|doctoral) students?\b|(?<![\w-])supervis(?:e|es|ing|or|ors)\b|"
+    r"\badvis(?:or|ors|ee|ees)\b|\bmentees?\b|\bteach(?:es|ing)?\s+(?:\w+\s+)?(?:courses?|classes)\b|"
+    r"\boffice hours\b|\bsalary\b|\btenure\b",
+    re.I,
+)
 # A sentence that reports an empirical result: evidence that a paper ran experiments.
 _EMPIRICAL = re.compile(
     r"\bexperiment\w*|\bempirically\b|\bempirical (?:results?|evaluations?|stud(?:y|ies)|analys[ie]s)\b|"
@@ -868,6 +877,8 @@ class Detail(TextShape):
         follow-up is about ("which continuous control tasks did they use?"), is in scope,
         however unknown the detail's words ("random seeds", "llama"): that the abstract does
         not give it is the answer. Otherwise the gate decides."""
+        if _A_CAREER.search(state.standalone):
+            return True  # "how many phd students does anca supervise?": no abstract's detail
         if state.candidates and (titled_in(state.standalone, state.candidates[:1]) is not None
                                  or len(state.filters.paper_ids or ()) == 1):  # fmt: skip
             return False  # … and so is one of the paper a follow-up is about
