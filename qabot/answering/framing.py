@@ -365,7 +365,7 @@ def unwrapped(text: str) -> str:
 # close its topic (two blind sets' writers, independently, hold it out of scope).
 _DATED_FORECAST = re.compile(
     r"\bwill\b[^?.!]*\b(?:before|by|in|until|within|around)\s+(?:the\s+(?:end\s+of\s+)?)?"
-    r"(?:(?P<year>20\d\d)|the next (?:\w+ )?(?:years?|decades?))\b",
+    r"(?:(?P<year>20\d\d)|(?:the next )?(?:\w+ )?(?:years?|decades?))\b",
     re.I,
 )
 

@@ -3611,6 +3611,8 @@ def test_definitions_of_round_eleven(extractive_bot: QABot, question: str, said:
         # gave the no-opinion line and the AGI paper's opening sentence)
         "Do you think AGI will arrive before 2030?",
         "will RLHF be replaced within the next five years?",
+        # (the third review: "within five years" got the no-opinion line and a paper)
+        "do you think reward hacking will be solved within five years?",
     ],
 )
 def test_a_dated_forecast_is_not_in_the_portfolio(extractive_bot: QABot, question: str) -> None:
@@ -3727,3 +3729,19 @@ def test_a_researchers_career_is_no_papers_detail(extractive_bot: QABot) -> None
     # … while the people of a paper's study are its detail
     study = extractive_bot.ask("how many people were in the CTRL-Rec user study?")
     assert "19 Letterboxd users" in study.answer, study.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # the third review of round eleven: what a paper beat, asked so (it abstained) …
+        ("what did AssistanceZero beat?", "outperforms model-free RL algorithms"),
+        # … and which did best, said as "superior performance" (it said the abstract does
+        # not say)
+        ("which method did best in the preference-based reward learning acquisition paper?",
+         "superior performance of our querying method"),
+    ],
+)  # fmt: skip
+def test_what_a_paper_beat(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and answer.unstated is None, answer.answer

@@ -345,26 +345,30 @@ _BEST = re.compile(
     r"(?:best|highest|top|strongest|most accurate)\b",
     re.I,
 )
-# "what did they compare against?", "what was it compared with?", "what did it beat?"
+# "what did they compare against?", "what was it compared with?", "what did AssistanceZero
+# beat?"
 _COMPARED_TO = re.compile(
     r"^(?:so,? |and,? )?(?:what|who) (?:did|do|does|was|were|is|are) (?:they|it|the (?:\w+ )?(?:paper|method|"
-    r"approach|model|authors?))\s+(?:compare[sd]?|benchmark(?:ed)?|evaluate[sd]?|test(?:ed)?)\s+"
-    r"(?:(?:it|them|their (?:\w+ )?(?:method|approach|model))\s+)?(?:against|to|with)\s*\??$",
+    r"approach|model|authors?)|(?-i:[A-Z])[\w.+-]*)\s+(?:(?:compare[sd]?|benchmark(?:ed)?|evaluate[sd]?|"
+    r"test(?:ed)?)\s+(?:(?:it|them|their (?:\w+ )?(?:method|approach|model))\s+)?(?:against|to|with)|"
+    r"beat|outperform|surpass)\s*\??$",
     re.I,
 )
 # A sentence that says who won: "outperforms", "the best", "tops" (not "state-of-the-art",
 # which abstracts say of what they introduce, beside no result).
 _WINS = re.compile(
-    r"\boutperform\w*|\bbest\b|\bhighest\b|\btops?\b|\bbeats?\b|\bimprovements?\b|"
+    r"\boutperform\w*|\bbest\b|\bhighest\b|\btops?\b|\bbeats?\b|\bimprovements?\b|\bsuperior\b|"
     r"\bsurpass\w*|\bleads?\b",
     re.I,
 )
-_BEATS = re.compile(r"\boutperform\w*|\bbeats?\b|\bsurpass\w*|\bimprovements?\b", re.I)
+_BEATS = re.compile(
+    r"\boutperform\w*|\bbeats?\b|\bsurpass\w*|\bimprovements?\b|\bsuperior\b", re.I
+)
 # A question on what a paper compared against ("which algorithms did they compare against?",
 # "what baselines …"), and a sentence that sets the paper's method beside others by name.
 _AGAINST = re.compile(
     r"\bcompar\w*\s+(?:\w+\s+)?(?:against|to|with)\b|\bbaselines?\b|\bversus\b|\bvs\.?\s|"
-    r"\bbenchmark(?:ed)? against\b|\bcompared?\s*\?",
+    r"\bbenchmark(?:ed)? against\b|\bcompared?\s*\?|\b(?:beat|outperform|surpass)\s*\?",
     re.I,
 )
 _AGAINST_SAID = re.compile(
