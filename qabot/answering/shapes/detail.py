@@ -361,9 +361,7 @@ _WINS = re.compile(
     r"\bsurpass\w*|\bleads?\b",
     re.I,
 )
-_BEATS = re.compile(
-    r"\boutperform\w*|\bbeats?\b|\bsurpass\w*|\bimprovements?\b|\bsuperior\b", re.I
-)
+_BEATS = re.compile(r"\boutperform\w*|\bbeats?\b|\bsurpass\w*|\bimprovements?\b|\bsuperior\b", re.I)
 # A question on what a paper compared against ("which algorithms did they compare against?",
 # "what baselines …"), and a sentence that sets the paper's method beside others by name.
 _AGAINST = re.compile(
