@@ -356,12 +356,10 @@ _COMPARED_TO = re.compile(
 )
 # A sentence that says who won: "outperforms", "the best", "tops" (not "state-of-the-art",
 # which abstracts say of what they introduce, beside no result).
-_WINS = re.compile(
-    r"\boutperform\w*|\bbest\b|\bhighest\b|\btops?\b|\bbeats?\b|\bimprovements?\b|\bsuperior\b|"
-    r"\bsurpass\w*|\bleads?\b",
-    re.I,
-)
-_BEATS = re.compile(r"\boutperform\w*|\bbeats?\b|\bsurpass\w*|\bimprovements?\b|\bsuperior\b", re.I)
+# … by beating something ("our approach … outperforms the baselines")
+_BEATING = r"\boutperform\w*|\bbeats?\b|\bsurpass\w*|\bimprovements?\b|\bsuperior\b"
+_BEATS = re.compile(_BEATING, re.I)
+_WINS = re.compile(rf"{_BEATING}|\bbest\b|\bhighest\b|\btops?\b|\bleads?\b", re.I)
 # A question on what a paper compared against ("which algorithms did they compare against?",
 # "what baselines …"), and a sentence that sets the paper's method beside others by name.
 _AGAINST = re.compile(
@@ -374,6 +372,8 @@ _AGAINST_SAID = re.compile(
     r"\bcorrelates? with\b|\bprior methods\b",
     re.I,
 )
+# (an experiment's comparison: not extractive._SETS_BESIDE's "extends AlphaZero" or "over those
+# rollouts", which set a method beside what it builds on, for a comparison of the two)
 _COMPARED = re.compile(
     r"\bcompar\w*|\bagainst\b|\bthan\b|\boutperform\w*|\bcorrelat\w*|\bbaselines?\b|"
     r"\bas well as\b|\bversus\b|\bvs\.?\s|\brelative to\b|\bmatch(?:es|ing)?\b",
