@@ -284,6 +284,12 @@ def resolve_follow_up(
                 paper = listed[0]
         else:
             paper = _described_paper(described["desc"], listed)
+            # "what about the imagined conversations one?" after the hindsight paper: a
+            # description that is another paper's title, not half of this one's abstract
+            if (titled := _titled_elsewhere(described["desc"], listed, papers)) is not None and (
+                paper is None or not _title_words(described["desc"]) <= _title_words(paper.title)
+            ):
+                paper = titled
             if re.fullmatch(r"(?:19|20)\d\d", described["desc"].strip()):
                 # "how does the 2023 one work?": the one paper of the list from that year
                 of_year = [p for p in listed if str(p.year) == described["desc"].strip()]
@@ -1014,6 +1020,38 @@ class _TitleName:
 # Title names by their first word, lower case, built once per paper table: a follow-up looks
 # up the words it uses instead of trying every title (100,000 of them at scale).
 _NAMES: PerSnapshot[dict[str, list[_TitleName]]] = PerSnapshot()
+_TITLE_WORDS: PerSnapshot[dict[str, list[int]]] = PerSnapshot()
+
+
+def _title_words(text: str) -> set[str]:
+    """A description's or title's words, stemmed, without "paper", "one" and the like."""
+    return set(tokenize([text])[0]) - _NOT_A_TITLE_WORD
+
+
+_NOT_A_TITLE_WORD = frozenset(tokenize(["paper one work study article report the a an"])[0])
+
+
+def _titled_elsewhere(
+    description: str, listed: Sequence[Paper], papers: Sequence[Paper]
+) -> Paper | None:
+    """The one paper outside `listed` whose title has every word of `description` (two at
+    least), from an index of title words built once per snapshot."""
+    words = _title_words(description)
+    if len(words) < 2:
+        return None
+
+    def build() -> dict[str, list[int]]:
+        table: dict[str, list[int]] = {}
+        for i, title in enumerate(paper_column(papers, "title")):
+            for word in set(tokenize([title])[0]):
+                table.setdefault(word, []).append(i)
+        return table
+
+    table = _TITLE_WORDS.get(papers, build)
+    rows = set.intersection(*(set(table.get(w, ())) for w in words))
+    shown = {p.paper_id for p in listed}
+    found = [papers[i] for i in rows if papers[i].paper_id not in shown]
+    return found[0] if len(found) == 1 else None
 
 
 def _named_papers(text: str, papers: Sequence[Paper], flags: int = 0) -> list[_TitleName]:

@@ -3745,3 +3745,17 @@ def test_a_researchers_career_is_no_papers_detail(extractive_bot: QABot) -> None
 def test_what_a_paper_beat(extractive_bot: QABot, question: str, said: str) -> None:
     answer = extractive_bot.ask(question)
     assert said in answer.answer and answer.unstated is None, answer.answer
+
+
+def test_a_described_paper_named_by_another_title(extractive_bot: QABot) -> None:
+    """Round eleven's second review: "what about the imagined conversations one?" after the
+    hindsight paper answered from the hindsight paper (its abstract says "conversation");
+    every word of the description is another paper's title."""
+    *_, answer = _chain(
+        extractive_bot,
+        [
+            "tell me about the hindsight regenerations paper",
+            "what about the imagined conversations one?",
+        ],
+    )
+    assert answer.citations[0].title.startswith("Zero-Shot Goal-Directed Dialogue"), answer.answer
