@@ -88,7 +88,14 @@ THEMES_FROM = 6  # more entries than this are grouped under theme headings
 
 def split_sentences(text: str) -> list[str]:
     parts = (s.strip() for chunk in text.split(" … ") for s in _SENTENCE_END.split(chunk))
-    return [s for s in parts if len(s) > 20]
+    return [s for s in parts if len(s) > 20 and not _CUT_AT_ABBREVIATION.search(s)]
+
+
+# A passage the chunker cut after an abbreviation's full stop ("Modeling the human as
+# Boltzmann-rational w.r.t.", "… about celebrities (e.g."): half a sentence, not one to quote
+_CUT_AT_ABBREVIATION = re.compile(
+    r"(?:\b(?:w\.r\.t|e\.g|i\.e|cf|vs|et al|approx|resp)\.?|\(e\.g\.?)$", re.I
+)
 
 
 _CODE_WORDS = set(tokenize(["code github repository implementation"])[0])

@@ -3759,3 +3759,11 @@ def test_a_described_paper_named_by_another_title(extractive_bot: QABot) -> None
         ],
     )
     assert answer.citations[0].title.startswith("Zero-Shot Goal-Directed Dialogue"), answer.answer
+
+
+def test_no_half_sentence_cut_after_an_abbreviation(extractive_bot: QABot) -> None:
+    """The third review: an overview quoted "Modeling the human as Boltzmann-rational w.r.t
+    [8]." (the chunker split after "w.r.t."); the whole sentence is in the next passage."""
+    answer = extractive_bot.ask("human models: whats here?")
+    assert "w.r.t [" not in answer.answer, answer.answer
+    assert "w.r.t. a belief over trajectories" in answer.answer, answer.answer
