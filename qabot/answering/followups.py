@@ -826,7 +826,7 @@ def _dated_sibling(when: str, kind: str, last: Paper, papers: Sequence[Paper]) -
 
 def _dated_lead(which: str, paper: Paper, listed: Sequence[Paper]) -> str:
     """What "which one is older?" is answered with first: the paper picked and its date, and
-    the dates of the others ("“B” (Apr 2022) is the older; “O” came out in Nov 2022.")."""
+    the other's ("The older of the two is “B”, from Apr 22, 2022 (“O” is from Nov 3, 2022):")."""
     others = [p for p in listed if p.paper_id != paper.paper_id]
     word = which.lower()
     if len(listed) > 2:  # "which one is the newest?" of a list: the superlative
