@@ -3767,3 +3767,17 @@ def test_no_half_sentence_cut_after_an_abbreviation(extractive_bot: QABot) -> No
     answer = extractive_bot.ask("human models: whats here?")
     assert "w.r.t [" not in answer.answer, answer.answer
     assert "w.r.t. a belief over trajectories" in answer.answer, answer.answer
+
+
+def test_what_a_paper_builds_on_by_its_citation(extractive_bot: QABot) -> None:
+    """dev12: "which earlier system does it build on?" of the AI mediation paper said the
+    abstract does not say; it cites the system it engages with, "(Tessler, Bakker, et al.,
+    2024)"."""
+    *_, answer = _chain(
+        extractive_bot,
+        [
+            "what's the trilemma in democratic deliberation?",
+            "which earlier system does it build on?",
+        ],
+    )
+    assert "(Tessler, Bakker, et al., 2024)" in answer.answer and answer.unstated is None

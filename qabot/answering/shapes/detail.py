@@ -567,7 +567,11 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if what.kind == "basis":
         # "extends AlphaZero" says it; "we leverage tools from …", "modifications to the
         # Transformer architecture" say what it uses
-        return 1.0 if _BUILDS_ON.search(sentence) else 0.75 if _USES.search(sentence) else 0.0
+        # … and a work it cites by author and year ("a recent example of a … system designed to
+        # help people … find common ground (Tessler, Bakker, et al., 2024)") names what it
+        # engages with
+        return (1.0 if _BUILDS_ON.search(sentence) else 0.75 if _USES.search(sentence)
+                else 0.5 if _CITES.search(sentence) else 0.0)  # fmt: skip
     if what.kind == "whether":
         if "experi" in heads and _EMPIRICAL.search(sentence):
             # "did they run an experiment?": a result says so ("Empirically, our method
@@ -842,6 +846,10 @@ def _lists_after(sentence: str, words: set[str]) -> bool:
 
 _USES = re.compile(r"\bwe (?:also )?leverage\b|\bmodifications to\b|\binspired by\b|\bdraws? on\b|"
                    r"\bon top of\b", re.I)  # fmt: skip
+# An in-text citation: "(Fishkin, 2011)", "(Tessler, Bakker, et al., 2024)", "(Beltagy et al., 2020a)"
+_CITES = re.compile(
+    r"\((?:[A-Z][\w'-]+(?:,| and| et al\.?)?\s+){1,4}(?:et al\.,?\s+)?(?:19|20)\d\d[a-z]?\)"
+)
 _BUILDS_ON = re.compile(r"\bbuil(?:d|ds|t|ding) (?:up)?on\b|\bbased on\b|\bextend(?:s|ed|ing)?\b|"
                         r"\bderived? from\b", re.I)  # fmt: skip
 
