@@ -351,19 +351,22 @@ _SETS_BESIDE = re.compile(
 )
 
 
+def sentences_naming(side: str, text: str) -> list[str]:
+    """The sentences of `text` that name `side`: as written ("traditional controls"), or by
+    its longest name when that is one (an acronym, a version: "GPT-4 Turbo"; not "Diffusion"
+    of "Stable Diffusion XL")."""
+    whole = re.sub(r"^(?:the|a|an)\s+", "", side.strip(), flags=re.I)
+    names = [whole, *[n for n in names_in(side)[:1] if re.search(r".[A-Z0-9]", n)]]
+    patterns = [rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in names]
+    return [s for s in split_sentences(text) if any(re.search(p, s, re.I) for p in patterns)]
+
+
 def compared_within(side: str, other: str, block: SourceBlock) -> str | None:
     """A comparison whose one side no paper is about, though the other side's paper names it
     ("how does SQIRL compare to PPO?": the SQIRL paper "strongly correlates with PPO"): that
     paper's sentences naming it, those setting the two side by side first; None when none
     names it."""
-    # the side as written ("traditional controls"), or its longest name when that is one
-    # (an acronym, a version: "GPT-4 Turbo"; not "Diffusion" of "Stable Diffusion XL")
-    whole = re.sub(r"^(?:the|a|an)\s+", "", side.strip(), flags=re.I)
-    names = [whole, *[n for n in names_in(side)[:1] if re.search(r".[A-Z0-9]", n)]]
-    patterns = [rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in names]
-    naming = [
-        s for s in split_sentences(block.text) if any(re.search(p, s, re.I) for p in patterns)
-    ]
+    naming = sentences_naming(side, block.text)
     if not naming:
         return None
     naming.sort(key=lambda s: not _SETS_BESIDE.search(s))  # stable: the abstract's order

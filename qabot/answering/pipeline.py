@@ -91,10 +91,7 @@ def answer_stream(
     # "what do you think the main finding of X is?" asks "what is the main finding of X?"
     plain = unwrapped(text)
     if dated_forecast(plain, date.today().year):
-        answer = Answer(question=text, standalone_question=text, answer=NO_FORECAST_TEXT,
-                        abstained=True, answerer=answerer)  # fmt: skip
-        yield answer.answer
-        yield answer
+        yield from _declined(text, NO_FORECAST_TEXT, answerer)
         return
     asked = opinion_asked(plain)
     pieces = _answer_stream(live, settings, answerer, asked or plain, history, k, filters, deadline)
@@ -103,13 +100,28 @@ def answer_stream(
         return
     # "do you think assistance games will replace RLHF?": qabot has no view of its own; what
     # the papers say on it follows, said to be theirs
+    # (and the question as the user asked it)
     note = f"{NO_OPINION_TEXT}\n\n" if asked is not None else ""
-    if note:
-        yield note
+    yield from _led_by(note, pieces, question=text)
+
+
+def _led_by(lead: str, pieces: Iterator[str | Answer], **update: Any) -> Iterator[str | Answer]:
+    """`pieces` with `lead` said first, and in the `Answer`'s text too (with `update`)."""
+    if lead:
+        yield lead
     for piece in pieces:
-        if isinstance(piece, Answer):  # the question as the user asked it
-            piece = piece.model_copy(update={"question": text, "answer": note + piece.answer})
+        if isinstance(piece, Answer) and (lead or update):
+            piece = piece.model_copy(update={**update, "answer": lead + piece.answer})
         yield piece
+
+
+def _declined(text: str, said: str, answerer: str) -> Iterator[str | Answer]:
+    """An answer that is only `said`, abstaining, without searching."""
+    answer = Answer(
+        question=text, standalone_question=text, answer=said, abstained=True, answerer=answerer
+    )
+    yield answer.answer
+    yield answer
 
 
 def _answer_stream(
@@ -164,15 +176,7 @@ def _answer_stream(
     if allowed is not None and not allowed.any():
         # Said plainly, as `search` says it: "the portfolio doesn't say" would blame the
         # papers for what the filters did.
-        answer = Answer(
-            question=text,
-            standalone_question=text,
-            answer=no_match_text(chosen),
-            abstained=True,
-            answerer=answerer,
-        )
-        yield answer.answer
-        yield answer
+        yield from _declined(text, no_match_text(chosen), answerer)
         return
     state = AnswerState(
         question=text,
@@ -195,12 +199,6 @@ def _answer_stream(
         themes=live.paper_themes() if shape.groups_by_theme else None,
         said=str((last_answer(turns) or {}).get("content") or ""),
     )
-    if follow is None or not follow.lead:
-        yield from live.chain.stream(state)
-        return
-    lead = f"{follow.lead}\n\n"  # "which one is older?": which, by date, then about it
-    yield lead
-    for piece in live.chain.stream(state):
-        if isinstance(piece, Answer):
-            piece = piece.model_copy(update={"answer": lead + piece.answer})
-        yield piece
+    # "which one is older?": which, by date, then about it
+    lead = f"{follow.lead}\n\n" if follow is not None and follow.lead else ""
+    yield from _led_by(lead, live.chain.stream(state))

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from qabot.answering.extractive import compare_lines, compared_within, stream_lines
+from qabot.answering.extractive import (
+    compare_lines,
+    compared_within,
+    sentences_naming,
+    stream_lines,
+)
 from qabot.answering.prompts import COMPARE_PROMPT, neutralise
 from qabot.answering.shapes.base import (
     Detected,
@@ -20,7 +25,7 @@ from qabot.answering.shapes.base import (
     with_abstract,
 )
 from qabot.answering.shapes.survey import relevant_set
-from qabot.answering.sources import SourceBlock, sources_from_hits
+from qabot.answering.sources import SourceBlock
 from qabot.domain.names import normalise_title
 from qabot.domain.records import SearchHit
 from qabot.index.lexical import tokenize
@@ -252,9 +257,9 @@ class Compare(TextShape):
         if len(missing) == 1 and len(ordered) == 1 and hits:
             # one side no paper is about: the other side's paper may name it, in any part of
             # its abstract ("how does SQIRL compare to PPO?": `Compare.extractive`)
-            whole = with_abstract(hits[0], ctx)
-            if compared_within(missing[0], ordered[0][0], sources_from_hits([whole])[0]):
-                hits = [whole, *hits[1:]]
+            abstract = ctx.abstract(hits[0].paper_id)
+            if abstract and sentences_naming(missing[0], abstract):
+                hits = [with_abstract(hits[0], ctx), *hits[1:]]
         return Retrieved(hits=hits, candidates=hits, missing=missing, sides=ordered)
 
     def abstains(self, state: AnswerState, ctx: ShapeContext) -> bool:

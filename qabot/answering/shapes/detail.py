@@ -814,9 +814,10 @@ def stating_sentence(text: str, what: Asked, question: str) -> str | None:
         # (or in words: "outperforms model-free RL algorithms and imitation learning", "by an
         # average of 192% over an SFT baseline")
         own = {w.lower() for n in names for w in n.split()}
-        scored += [(2.0 if len({n for n in _NAME.findall(s) if n.lower() not in own}) >= 2 else 1.75, s)
-                   for s in sentences if _COMPARED.search(s) and (_AGAINST_SAID.search(s) or len(
-                       {n for n in _NAME.findall(s) if n.lower() not in own}) >= 2)]  # fmt: skip
+        for s in sentences:
+            others = len({n for n in _NAME.findall(s) if n.lower() not in own})
+            if _COMPARED.search(s) and (others >= 2 or _AGAINST_SAID.search(s)):
+                scored.append((2.0 if others >= 2 else 1.75, s))
     scored = [(score, s) for score, s in scored if score > 0]
     if not scored:
         return None
