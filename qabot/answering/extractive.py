@@ -123,6 +123,9 @@ _EVERYDAY: dict[str, set[str]] = {
         # in a neurologically realistic model of an injured brain" (dev8 and dev9 alike)
         ("test", "evaluate evaluation experiments study show outperforms simulated"),
         ("try", "evaluate experiments"),
+        # "how did they evaluate it?": "In experiments with the MovieLens dataset …", "In a
+        # study with 19 Letterboxd users …" (dev14)
+        ("evaluate", "experiments experiment study evaluation benchmark"),
         ("results", "find show outperforms"),
         ("achieve", "show outperforms improves find"),
         # "what do they propose?": "we then outline a comprehensive plan …"

@@ -896,6 +896,11 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     last = last_answer(history)
     if last is None:
         return None
+    if last.get("citations") == []:
+        # "how much video can it process?" after "how many parameters does 2.5 Pro have?"
+        # found nothing: "it" is still the paper of the answer before, which that one did not
+        # replace
+        last = next((a for a in reversed(_answers(history)[-3:-1]) if a.get("citations")), last)
     kept_as_text = not isinstance(last.get("citations"), list)
     # "tell me more", "and the year?": nothing but what is asked of the same paper; "how big
     # was the user study?": a part of a paper, with "the", is the one paper's of the last
@@ -943,7 +948,10 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         and not _PORTFOLIO_WIDE.search(question)
         and _SURVEY.detect(question) is None
     )
-    if not it and not bare and not aspect and not they and not going_on and not too:
+    # "improvement over what?", "compared to which?": a question on the last answer's words
+    # that ends in its asking word
+    echo = _ECHO.match(question) is not None and not names_in(question)
+    if not it and not bare and not aspect and not they and not going_on and not too and not echo:
         return None
     # … the one paper of an answer about one paper, not the first of a list
     about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
@@ -987,8 +995,14 @@ _IN_A_STUDY = re.compile(rf"\bhow many (?:{STUDY_PEOPLE})\b", re.I)
 # Words of a question about the whole portfolio or the researcher, not the last paper ("how
 # many papers did they write?", "which benchmarks are used across the portfolio?").
 _PORTFOLIO_WIDE = re.compile(
-    r"\b(?:papers?|portfolio|publications?|across|every|each|all (?:of )?(?:her|their|the)|"
+    # ("across all her papers", not "across how many job categories?", a detail of one)
+    r"\b(?:papers?|portfolio|publications?|across(?! how\b| which\b| what\b)|every|each|all (?:of )?(?:her|their|the)|"
     r"group|lab|she|he|her|his)\b",
+    re.I,
+)
+_ECHO = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?!(?:what|which|who|whom|where|when|how)\b)(?:[\w'’-]+\s+){1,4}"
+    r"(?:what|which|whom|who|where|when|how many|how much)\s*\?+\s*$",
     re.I,
 )
 _TOO = re.compile(
@@ -1104,7 +1118,9 @@ _OTHER = re.compile(r"\b(?:else|other|another|others)\b", re.I)
 _ASPECT = re.compile(
     r"\bthe (?:user |human |robot |real[- ]world |main |key )?(?:study|studies|experiments?|"
     r"evaluation|results?|method|approach|algorithm|dataset|benchmark|baselines?|findings?|"
-    r"contributions?|limitations?|setup)\b",
+    r"contributions?|limitations?|setup|"
+    # "what's the trick?", "what's the key idea?": how the one paper works
+    r"trick|(?:main |key |core |big |central )?(?:idea|insight)|gist|takeaway|catch)\b",
     re.I,
 )
 

@@ -59,6 +59,8 @@ OVERVIEW_FRAME = set(
             # "how have they critiqued RLHF?")
             "engage engages engaged run ran running conduct conducted include includes included "
             "conducting critique critiques critiqued critiquing "
+            # "in what ways have they contributed to X?"
+            "contributed contribute "
             # who is asking and for what ("I'm writing a thesis chapter on X", "I'm in a startup")
             "thesis chapter dissertation essay startup"
         ]

@@ -32,6 +32,7 @@ from qabot.retrieval.relevance import (
     Subject,
     best_relevance,
     bracketed,
+    figure_in,
     is_relevant,
     name_in_title,
     names_in,
@@ -412,8 +413,8 @@ class TextShape(AnswerShape):
         if (self.gates_unknown_names and not picked and unknown_name(
                 state.standalone, ctx, [state.route.author_query] if state.route.author_query else [])):  # fmt: skip
             return True
-        if quoted_in(state.standalone, found) is not None:
-            return False  # the paper is named by words of it the question quotes
+        if quoted_in(state.standalone, found) is not None or figure_in(state.standalone, found):
+            return False  # the paper is named by words of it the question quotes, or a figure
         # Papers the user picked ("which of those is about language models?"): no similarity
         # floor among them, only the scope rule.
         if state.filters.paper_ids or is_relevant(text, found, ctx.settings.min_relevance):

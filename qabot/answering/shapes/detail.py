@@ -35,7 +35,7 @@ from qabot.answering.shapes.base import (
 )
 from qabot.answering.shapes.focused import named_first
 from qabot.answering.sources import SourceBlock
-from qabot.domain.taxonomy import GENERIC_NAMES
+from qabot.domain.taxonomy import GENERIC_NAMES, expand_abbreviations
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import introduces, names_in, titled_in
@@ -151,6 +151,8 @@ _SYNONYMS = {
     "algorithm": {"algorithm", "method", "approach"},
     "approach": {"approach", "method", "algorithm", "framework"},
     "better": {"better", "outperform", "improv", "gain", "higher", "faster"},
+    # "how big was the gain from active perception?": "an average 12.9% improvement"
+    "gain": {"gain", "improv", "increas"},
     "code": {"code", "github", "repositori", "implement"},
     "params": {"paramet", "param"},
     # what a paper calls where it was tried ("excel on tasks ranging from game-playing to …")
@@ -368,7 +370,7 @@ _AGAINST = re.compile(
     re.I,
 )
 _AGAINST_SAID = re.compile(
-    r"\boutperform\w*|\bbaselines?\b|\bcompared (?:to|with|against)\b|\bthan\b|\brelative to\b|"
+    r"\boutperform\w*|\bbaselines?\b|\b(?:compared|in comparison) (?:to|with|against)\b|\bthan\b|\brelative to\b|"
     r"\bcorrelates? with\b|\bprior methods\b",
     re.I,
 )
@@ -501,8 +503,10 @@ def _heads(phrase: str) -> set[str]:
     words = [w for w in re.findall(r"[\w'-]+", phrase) if w.lower() not in {"the", "a", "an"}]
     if not words:
         return set()
-    if "of" in words[1:]:  # "tokens of context", "fraction of vulnerable users": both nouns
-        at = words.index("of", 1)
+    # "tokens of context", "fraction of vulnerable users", "gain from active perception": both
+    # nouns
+    if split := next((w for w in words[1:] if w in ("of", "from")), None):
+        at = words.index(split, 1)
         return _heads(" ".join(words[:at])) | _heads(" ".join(words[at + 1 :]))
     head = words[-1]
     # An acronym before the head names the thing too ("SAE architecture": "JumpReLU SAEs").
@@ -606,7 +610,10 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
             heads = heads | {"robot"}
         if "data" in heads:  # "real data": a dataset the paper uses ("the MovieLens dataset")
             heads = heads | {"dataset"}
-        if heads & tokens:
+        # "does it use RL?": the field's abbreviation, as abstracts write it ("in the absence of
+        # … reinforcement learning")
+        spelled = re.sub(r"\s*\([^)]*\)", "", expand_abbreviations(what.phrase)).lower()
+        if heads & tokens or (spelled != what.phrase.lower() and spelled in sentence.lower()):
             return 1.0 + (0.5 if _EVALUATES.search(sentence) else 0.0)
         return 1.25 if _IN_THE_REAL_WORLD.search(sentence) else 0.0
     if what.kind == "where":

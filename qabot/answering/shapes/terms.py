@@ -173,9 +173,8 @@ ASPECT_SENTENCE = {
 def asked_aspect(question: str) -> str | None:
     """The aspect of a definition asked for ("insight" for "what's the key insight behind
     X?", "assumption" for "what is the X assumption?"), if any."""
-    if (asked := _asked_x(_bare(question))) is None:
-        return None
-    aspect = _ASPECT.match(re.sub(r"^(?:the|a|an)\s+", "", asked, flags=re.I))
+    asked = _asked_x(_bare(question))
+    aspect = asked and _ASPECT.match(re.sub(r"^(?:the|a|an)\s+", "", asked, flags=re.I))
     if aspect:
         return (aspect["aspect"] or aspect["aspect2"]).lower()
     # … or asked beside the term: "X — what's the core idea there?", "RL on 'imagined
