@@ -105,9 +105,11 @@ def quoted_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
     return None
 
 
-# A figure a question quotes: a percentage, a decimal or a number of three digits or more that
-# is no year ("which paper reports a 192% improvement?", "26 to 75% time savings").
-FIGURE = re.compile(r"(?<![\w.,])(?:\d+(?:\.\d+)?\s?%|\d+\.\d+|\d{3,})(?![\w.]\w|\d)")
+# A figure a question quotes: a percentage, a decimal, a magnitude ("10M") or a number of three
+# digits or more that is no year ("which paper reports a 192% improvement?", "26 to 75% time savings").
+FIGURE = re.compile(
+    r"(?<![\w.,])(?:\d+(?:\.\d+)?\s?%|\d+\.\d+|\d{3,}|\d+(?:\.\d+)?[KMBT])(?![\w.]\w|\d)"
+)
 
 
 def figure_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
@@ -347,6 +349,9 @@ def introduces(hit: SearchHit, name: str) -> int:
     # or object ("scales to Overcooked, a cooperative game setting" uses Overcooked)
     if re.search(
         rf"{_INTRODUCES}[^.]{{0,100}}\b{pattern}(?![\w])|"
+        # … or after what it is, in apposition ("our empowerment-maximizing method, Empower, …")
+        rf"\bour (?:[\w-]+ ){{0,3}}?(?:method|approach|algorithm|model|framework|system|agent|"
+        rf"technique|objective|benchmark|dataset),? {pattern}(?![\w])|"
         rf"{_NOT_AFTER}\b{pattern}\s*(?:,|:|\()\s*(?:an?|the)\b",
         text,
     ):

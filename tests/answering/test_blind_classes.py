@@ -3842,3 +3842,32 @@ def test_a_gain_from_something(extractive_bot: QABot) -> None:
     it gives "an average 12.9% improvement"."""
     answer = extractive_bot.ask("How big was the gain from active perception on MessySurfaces?")
     assert "12.9% improvement" in answer.answer and answer.unstated is None, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "title"),
+    [
+        # round twelve's review: a figure with a unit, or a magnitude (it read "has 155" as an
+        # unknown version of a model named "has", and abstained)
+        ("which paper has 155 MDPs?", "155 deterministic MDPs", "Bridging RL Theory"),
+        ("which paper mentions 10M tokens?", "10M tokens", "Gemini 1.5"),
+        # a method named in apposition ("our … method, Empower, …") is introduced by its paper
+        # (both abstained) …
+        ("what baseline did Empower beat?", "over an SFT baseline", "Training LLM Agents"),
+        # … and "the gain from X" is what X changed, by how much
+        ("how big was the gain from Empower?", "by an average of 192%", "Training LLM Agents"),
+    ],
+)
+def test_the_review_of_round_twelve(
+    extractive_bot: QABot, question: str, said: str, title: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+
+
+def test_a_figure_no_paper_states(extractive_bot: QABot) -> None:
+    """Round twelve's review: "which paper got a 40% improvement?" quoted B-Pref; no abstract
+    states 40%, so the portfolio does not say (a figure one does state names its paper)."""
+    assert extractive_bot.ask("which paper got a 40% improvement?").abstained
+    answer = extractive_bot.ask("which paper found a 12.9% improvement?")
+    assert answer.citations[0].title.startswith("Toward Grounded Commonsense"), answer.answer

@@ -29,6 +29,7 @@ from qabot.domain.records import Evidence, Paper, SearchHit, marker_order
 from qabot.index.lexical import tokenize
 from qabot.retrieval.hybrid import HybridRetriever
 from qabot.retrieval.relevance import (
+    FIGURE,
     Subject,
     best_relevance,
     bracketed,
@@ -267,6 +268,14 @@ def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) ->
 _SIZE = re.compile(r"\d+(?:\.\d+)?[bmk]")
 
 
+# A question for the paper that has something ("which paper got …", "what study reports …")
+_WHICH_PAPER = re.compile(
+    r"\b(?:which|what|any) (?:paper|one|study|work|article|publication)s?\b|"
+    r"\bwhich of (?:her|his|their|the) (?:papers|works|studies)\b",
+    re.I,
+)
+
+
 def unknown_name(question: str, ctx: ShapeContext, people: Collection[str] = ()) -> str | None:
     """A name the question asks about that no passage of the portfolio uses ("multi-agent
     reward shaping in StarCraft", "anything on AlphaFold?"): not an English word, not one of
@@ -406,6 +415,14 @@ class TextShape(AnswerShape):
         whose subject is not the question's."""
         text, found = state.search_text, state.candidates
         ignore = self.not_the_subject(state)
+        if found and figure_in(state.standalone, found):
+            return False  # the paper is named by a figure it states ("which has 155 MDPs?")
+        if found and _WHICH_PAPER.search(state.standalone) and FIGURE.search(state.standalone):
+            # "which paper got a 40% improvement?": no paper found states it (the one that
+            # does would be first: `named_first` looks for it among a survey's worth)
+            whole = [with_abstract(h, ctx) for h in found]
+            if figure_in(state.standalone, whole) is None:
+                return True
         if not found or unknown_version(state.standalone, found, ctx):
             return True
         # (… but not of a paper picked or named: "is it similar to ILQL?" asks of Q-SFT)
@@ -413,8 +430,8 @@ class TextShape(AnswerShape):
         if (self.gates_unknown_names and not picked and unknown_name(
                 state.standalone, ctx, [state.route.author_query] if state.route.author_query else [])):  # fmt: skip
             return True
-        if quoted_in(state.standalone, found) is not None or figure_in(state.standalone, found):
-            return False  # the paper is named by words of it the question quotes, or a figure
+        if quoted_in(state.standalone, found) is not None:
+            return False  # the paper is named by words of it the question quotes
         # Papers the user picked ("which of those is about language models?"): no similarity
         # floor among them, only the scope rule.
         if state.filters.paper_ids or is_relevant(text, found, ctx.settings.min_relevance):

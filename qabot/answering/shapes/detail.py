@@ -634,7 +634,9 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
             return 1.25  # "which model sizes?": "Gemma 2 2B and 9B"
         # "how much did it improve …?": a change said with its size however far apart ("increase
         # the success rate of a simulated human programmer … by an average of 192%")
-        if what.clause == "how much it changed" and _CHANGED_BY.search(sentence):
+        # (… or "how big was the gain from Empower?")
+        changed = what.clause == "how much it changed" or "gain" in tokenize([what.phrase])[0]
+        if changed and _CHANGED_BY.search(sentence):
             return 2.0
         # A number within 8 words of a head word …
         offsets = _offsets(sentence, heads, what.clause.startswith("how many")) if heads else []
