@@ -100,7 +100,9 @@ _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
     r"earlier|earliest) one\b|"
     # "which one is the newest?", "which of those came out first?", "which one is newer?"
-    r"\bwhich (?:one|of (?:them|those|these|the two))\s+(?:is|was|are|were)\s+(?:the\s+)?"
+    # … or "which is newer?" alone (not "which is the newest paper on X?", of the portfolio)
+    r"\bwhich (?:(?:one|of (?:them|those|these|the two))\s+(?:is|was|are|were)|(?:is|was)(?=\s+(?:the\s+)?"
+    r"(?:newest|latest|most recent|oldest|earliest|newer|older|more recent|earlier)\s*[?.!]*\s*$))\s+(?:the\s+)?"
     r"(?P<which>newest|latest|most recent|oldest|earliest|newer|older|more recent|earlier)\b|"
     # "and the newer gemini report, …" (a comparative: "the latest paper on X" asks the portfolio)
     r"\b(?:the|that) (?P<than>newer|older|more recent|earlier|later) (?:(?P<kind>[\w-]+) )?(?:paper|report|work)\b"
@@ -329,7 +331,12 @@ def resolve_follow_up(
     if subset and not ordinal and len(listed) == 1 and _WHICH_FIRST.search(question):
         # "which came first?" after UniMASK, then FlexiBiT: the two papers of the last two
         # answers, not the one just given
-        listed = _first_papers(_recent_papers(history, papers, index))[::-1]
+        recent = _recent_papers(history, papers, index)
+        listed = _first_papers(recent)[::-1]
+        if len(listed) < 2:
+            # … or, when those two answers were about one paper (a list, then its first), the
+            # list ("any work on goal-directed dialogue?", "what's the key idea?")
+            listed = next((papers_of for papers_of in recent if len(papers_of) >= 2), listed)
     if ordinal:
         word = (ordinal.group("word") or "").lower()
         n = _ORDINALS.get(word) or int(
@@ -955,6 +962,10 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         return None
     # … the one paper of an answer about one paper, not the first of a list
     about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
+    if listed and aspect and not bare and not it and not about_one:
+        # "what's the key idea?" after a list: of those papers (searched among them), not of
+        # whatever paper the portfolio-wide search finds
+        return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
     if not listed or (not bare and not it and not about_one):
         return None
     paper = listed[0]
@@ -1002,7 +1013,10 @@ _PORTFOLIO_WIDE = re.compile(
 )
 _ECHO = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?!(?:what|which|who|whom|where|when|how)\b)(?:[\w'’-]+\s+){1,4}"
-    r"(?:what|which|whom|who|where|when|how many|how much)\s*\?+\s*$",
+    r"(?:what|which|whom|who|where|when|how many|how much)\s*\?+\s*$|"
+    # … or asks which thing, with its preposition ("on which benchmark?", "with what model?")
+    r"^\s*(?:and\s+)?(?:on|in|with|for|from|against|using|by|over|across)\s+(?:which|what)\s+"
+    r"(?:[\w-]+\s+)?[\w-]+\s*\?+\s*$",
     re.I,
 )
 _TOO = re.compile(

@@ -3871,3 +3871,34 @@ def test_a_figure_no_paper_states(extractive_bot: QABot) -> None:
     assert extractive_bot.ask("which paper got a 40% improvement?").abstained
     answer = extractive_bot.ask("which paper found a 12.9% improvement?")
     assert answer.citations[0].title.startswith("Toward Grounded Commonsense"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said", "title"),
+    [
+        # round twelve's review: "which is newer?" without "one" picks from the list (it
+        # answered from the older)
+        (["what have they done on successor features?", "which is newer?"],
+         "Temporal Representation Alignment", "Temporal Representation Alignment"),
+        # "what's the key idea?" after a list: of those papers (it answered from Dynalang) …
+        (["any work on goal-directed dialogue?", "what's the key idea?"],
+         "Our key insight is", "Zero-Shot Goal-Directed Dialogue"),
+        # … and "which one came out first?" after that: of the list, not of the one paper
+        (["any work on goal-directed dialogue?", "what's the key idea?",
+          "which one came out first?"], "among the 2 papers", "Zero-Shot Goal-Directed Dialogue"),
+        # "on which benchmark?": of the last paper (it answered from the FACTS leaderboard)
+        (["which paper found a 12.9% improvement?", "on which benchmark?"],
+         "MessySurfaces benchmark", "Toward Grounded Commonsense"),
+        # "is there code for the X paper?": that paper's link (a filter on papers with code
+        # left it out, and the Overcooked link answered)
+        (["is there code for the goal representations paper?"], "rail-berkeley.github.io/grif",
+         "Goal Representations for Instruction Following"),
+        (["tell me about the effective horizon paper", "did they release code?"],
+         "github.com/cassidylaidlaw/effective-horizon", "Bridging RL Theory"),
+    ],
+)  # fmt: skip
+def test_follow_ups_of_round_twelves_review(
+    extractive_bot: QABot, chain: list[str], said: str, title: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer

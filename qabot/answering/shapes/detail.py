@@ -95,7 +95,13 @@ _CODE_ASK = re.compile(
     r"open[- ]sourced?)\b|\bwhere(?:'s|’s| is| can i (?:find|get)) (?:the |their |its )?(?:[\w-]+ )?code\b|"
     # "whats the repo for the orpo work?", "code for the grounded commonsense paper?"
     r"\bwhat(?:'s|’s|s| is) (?:the |their |its )?(?:repo|repository|github|code (?:repo|link|url))\b|"
-    r"^(?:the )?(?:code|repo|repository|github)\s+(?:for|of)\b",
+    r"^(?:the )?(?:code|repo|repository|github)\s+(?:for|of)\b|"
+    # "is there code for Dynalang?", "did they release code?" (of one paper: not "is there code
+    # for any of her papers?", a count)
+    r"\b(?:is|was) there (?:any |public |open[- ]source |released )?code (?:for|of|from|with) "
+    r"(?!any\b|all\b|her\b|his\b|their (?:papers|work)|the (?:papers|group|lab)\b)|"
+    r"\b(?:did|do|does|have|has) (?:they|it|the authors) (?:release|publish|share|open[- ]source)d? "
+    r"(?:the |their |its |any )?code\b",
     re.I,
 )
 # A sentence that lists things: "…: A and B", "such as", "including", "namely".
