@@ -98,7 +98,10 @@ def _years(q: str) -> tuple[int | None, int | None]:
         start = int(m.group(1))
         end = start // 100 * 100 + int(m.group(2))
         return min(start, end), max(start, end)
-    if m := re.search(rf"\bsince {_YEAR}\b|\bfrom {_YEAR} (?:on|onwards?)\b", q):
+    # ("papers from 2025 on LLMs": "on" opens the topic, so 2025 alone)
+    if m := re.search(
+        rf"\bsince {_YEAR}\b|\bfrom {_YEAR} (?:onwards?\b|on\b(?!\s+(?!and\b|or\b)[a-z]))", q, re.I
+    ):
         return int(m.group(1) or m.group(2)), None
     if m := re.search(rf"\bafter {_YEAR}\b", q):
         return int(m.group(1)) + 1, None

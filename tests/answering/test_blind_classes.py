@@ -2479,8 +2479,16 @@ def test_code_asked_of_a_paper_is_no_filter(
 
 
 def test_no_paper_with_code_reads_in_the_singular(extractive_bot: QABot) -> None:
-    answer = extractive_bot.ask("papers with code from 2025 on reward hacking")
+    answer = extractive_bot.ask("papers with code from 2025 onwards on reward hacking")
     assert "no paper from 2025 on, that links its code is about" in answer.answer, answer.answer
+
+
+def test_from_a_year_on_a_topic(extractive_bot: QABot) -> None:
+    """Round twelve's review: "papers from 2025 on LLMs" listed a 2026 paper ("from 2025 on"
+    read as since 2025); "on" opens the topic, so 2025 alone. "from 2023 on?" is still since."""
+    answer = extractive_bot.ask("papers from 2025 on LLMs")
+    assert answer.citations and all(c.year == 2025 for c in answer.citations), answer.answer
+    assert "from 2023 on" in extractive_bot.ask("papers from 2023 on?").answer
 
 
 @pytest.mark.parametrize(
