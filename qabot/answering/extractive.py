@@ -34,7 +34,10 @@ WHO = re.compile(
     # "who worked on the chain of thought monitorability paper?" (not "who worked on X?",
     # a topic: whose papers are on it)
     r"\bwho (?:\w+ )?(?:worked on|contributed to|(?:was|were) (?:involved in|on)|took part in)\b"
-    r"(?:[^?]*\b(?:paper|study|report|article|project)\b|\s+(?:it|this|that|them|“[^”]+”)\s*\??$))",
+    r"(?:[^?]*\b(?:paper|study|report|article|project)\b|\s+(?:it|this|that|them|“[^”]+”)\s*\??$|"
+    # … or a thing named in four words or more ("who worked on the generalized acquisition
+    # function for preference-based reward learning?": a title's words)
+    r"\s+the (?!most\b|same\b|topic\b|area\b|field\b)(?:[\w'-]+\s+){3,}[\w'-]+\s*\??$))",
     re.I,
 )
 WHEN = re.compile(

@@ -79,7 +79,7 @@ _SET = re.compile(
 # question's next clause (" - what dataset …", ": which domains …", "?").
 _DESCRIBED = re.compile(
     r"\b(?:the|that) one\s+(?:that|which|where|about|on|with|using|from|in|for|introducing|"
-    r"proposing|called|named|known as)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|\s+and\s+(?:which|what|how|who|when|"
+    r"proposing|called|named|known as|set in|based on|tested on|evaluated on|run on|built on)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|\s+and\s+(?:which|what|how|who|when|"
     r"where|did|does|do|is|are|was|were)\b|$)",
     re.I,
 )
@@ -367,7 +367,9 @@ _LATER = (
     r"analys[ie]s|study|studies|surveys?|questionnaires?|interviews?|evaluations?|results?)\b)|"
     # "and the follow-up on stochastic environments, what algorithm did that one introduce?"
     r"\bthe\s+follow[- ]?up(?:\s+(?:paper|work))?\s+(?=(?:on|about|with|in|that|which)\b)|"
-    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?)\b|"
+    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?|work|works|studies)\b|"
+    # "anything newer on recommenders?", "something more recent?"
+    r"\b(?:anything|something)\s+(?:newer|more recent|later)\b|"
     # "did they follow up on stochastic environments?" (tests/data/blind/dev5.jsonl)
     r"\b(?:did|do|does|have|has)\s+(?:they|she|he|the (?:group|lab|team|authors?))\s+(?:ever\s+|later\s+)?"
     r"follow(?:ed)?[- ]?up\s+(?:on|with)\b"
@@ -506,6 +508,14 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
                     exclude_ids=[paper.paper_id], since=since, until=until)  # fmt: skip
 
 
+# "that game", "that benchmark": a thing the last answer named
+_THAT_NAMED = re.compile(
+    r"\b(?:that|this|the same) (?P<noun>game|environment|benchmark|dataset|domain|simulator|task|"
+    r"framework|algorithm|model)\b",
+    re.I,
+)
+
+
 def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
             index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
     """A request for papers besides the last answer's ("what else did they do on this?"):
@@ -535,6 +545,15 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
         if own
         else " and ".join(p.title for p in like)
     )
+    if own and (that := _THAT_NAMED.search(asked)) and last is not None:
+        # "any later work using that game?": the game the last answer named ("the popular
+        # game Overcooked"), searched for by its name
+        said = without_sources(str(last.get("content") or ""))
+        noun = that["noun"]
+        named = re.search(rf"\b{noun}s?,?\s+(?:called\s+|named\s+)?(?P<a>[A-Z][\w-]+)|"
+                          rf"\b(?P<b>[A-Z][\w-]+)\s+{noun}\b", said)  # fmt: skip
+        if named:
+            asked = asked.replace(that.group(0), named["a"] or named["b"])
     later = re.search(_LATER, question, re.I) is not None and listed[0].year is not None
     return FollowUp(paper_ids=None, question=asked, route_text=question,
                     exclude_ids=[p.paper_id for p in listed],

@@ -341,6 +341,11 @@ def topic_query(q: str, author: str | None) -> str:
     # "how do they deal with the fact that humans aren't perfectly rational?": how they handle
     # it asks, the fact is the topic
     text = re.sub(r"\b(?:deal|dealt|cope|coped)\s+with\b|\bthe fact that\b", " ", text, flags=re.I)
+    # "any other papers critical of RLHF?": how they view it ("critical" is one stem with the
+    # "Actor Critic" of a title)
+    text = re.sub(
+        r"\b(?:critical|skeptical|sceptical)\s+(?:of|about|towards?)\b", " ", text, flags=re.I
+    )
     # "I'm a journalist covering AI policy", "… to a student who wants to do AI research with
     # games": who asks is not what they ask about
     text = _PERSONA.sub(_field_of, text)

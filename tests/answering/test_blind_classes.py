@@ -3910,3 +3910,49 @@ def test_follow_ups_of_round_twelves_review(
 ) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer and answer.citations[0].title.startswith(title), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "title"),
+    [
+        # dev15: "anything newer on recommenders?" is another, later paper (it answered from
+        # the same one)
+        (["Tell me about Estimating and Penalizing Induced Preference Shifts in Recommender Systems",
+          "anything newer on recommenders?"], "CTRL-Rec"),
+        # "any later work using that game?": the game the last answer named, Overcooked (it
+        # searched for "that game" and found nothing)
+        (["What's the Overcooked paper?", "any later work using that game?"],
+         "Learning to Assist Humans without Inferring Rewards"),
+        # "the one set in Minecraft" picks from the list (it answered from the first)
+        (["What has the group done on AI assistants that help people reach their goals?",
+          "the one set in Minecraft, what's it called?"], "AssistanceZero"),
+        # "who worked on the <a title's words>?" asks for its authors (it quoted the paper)
+        (["Who worked on the generalized acquisition function for preference-based reward learning?"],
+         "A Generalized Acquisition Function"),
+    ],
+)  # fmt: skip
+def test_follow_ups_of_dev15(extractive_bot: QABot, chain: list[str], title: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert answer.citations[0].title.startswith(title), answer.answer
+
+
+def test_papers_critical_of_a_topic(extractive_bot: QABot) -> None:
+    """dev15: "any other papers critical of RLHF?" led with "Coprocessor Actor Critic"
+    ("critical" is one stem with "Critic"); how they view it is no topic word."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["What are the open problems of RLHF?", "any other papers critical of RLHF?"],
+    )
+    titles = [c.title for c in answer.citations]
+    assert not any("Actor Critic" in t for t in titles), titles
+    assert any(t.startswith("Learning Optimal Advantage") for t in titles), titles
+
+
+def test_a_study_of_one_paper_is_no_overview(extractive_bot: QABot) -> None:
+    """dev15: "did the human study show anything?" read "the human" as who studies (an
+    overview); "did the group study reward hacking?" still is one."""
+    *_, answer = _chain(
+        extractive_bot, ["Tell me about AssistanceZero", "did the human study show anything?"]
+    )
+    assert answer.shape != "survey", answer.answer
+    assert extractive_bot.ask("did the group study reward hacking?").shape == "survey"

@@ -64,7 +64,9 @@ _SURVEY = re.compile(
     r"(?:on|about|in)\b|\bevolv\w*|\bbody of work\b|\bpapers (?:on|about)\b|"
     r"\b(?:all|every|any) (?:of )?(?:her |his |their |the )?(?:papers|work|publications) (?:on|about)\b|"
     # yes/no: "has she worked on X?", "did the group ever publish on X?", "is there any work on X?"
-    rf"^(?:so,? )?(?:has|have|did|does|do) {_WHO} (?:ever |also |already )?{_WORKED}\b|"
+    # (not "did the human study show anything?": a study of one paper, not someone studying)
+    rf"^(?:so,? )?(?:has|have|did|does|do) (?!(?:the|this|that|their|its) (?!group\b|lab\b|team\b)(?:[\w-]+ )?stud(?:y|ies)\b)"
+    rf"{_WHO} (?:ever |also |already )?{_WORKED}\b|"
     r"^(?:so,? )?(?:is|are) there (?:any |some )?(?:work|research|papers|publications|anything|"
     r"studies|articles)\b|"
     r"^(?:so,? )?any(?:thing)? (?:work|research|papers|publications|studies)\b|"
