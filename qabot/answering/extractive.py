@@ -56,7 +56,7 @@ _CONTRIBUTION = re.compile(
 _GENERIC = set(
     tokenize(
         [
-            "paper papers work research study approach method group portfolio "
+            "paper papers work research study approach method group portfolio report reports "
             "publish published wrote author authors tell explain describe idea "
             "anyone someone thing done summarise summarize summary overview "
             "evolved evolve compare comparison differ difference earlier"

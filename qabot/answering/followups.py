@@ -1034,7 +1034,8 @@ _ECHO = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?!(?:what|which|who|whom|where|when|how)\b)(?:[\w'’-]+\s+){1,4}"
     r"(?:what|which|whom|who|where|when|how many|how much)\s*\?+\s*$|"
     # … or asks which thing, with its preposition ("on which benchmark?", "with what model?")
-    r"^\s*(?:and\s+)?(?:on|in|with|for|from|against|using|by|over|across)\s+(?:which|what)\s+"
+    # ("tested on what tasks?", "trained on which data?": a participle first)
+    r"^\s*(?:and\s+)?(?:[a-z]+ed\s+)?(?:on|in|with|for|from|against|using|by|over|across)\s+(?:which|what)\s+"
     r"(?:[\w-]+\s+)?[\w-]+\s*\?+\s*$",
     re.I,
 )

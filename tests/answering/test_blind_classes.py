@@ -3956,3 +3956,19 @@ def test_a_study_of_one_paper_is_no_overview(extractive_bot: QABot) -> None:
     )
     assert answer.shape != "survey", answer.answer
     assert extractive_bot.ask("did the group study reward hacking?").shape == "survey"
+
+
+def test_what_a_report_says_about_something(extractive_bot: QABot) -> None:
+    """dev15: "What did the Gemini 2.5 report say about video?" quoted "In this report, we
+    introduce …" ("report" counted as a word asked, like "paper" does not)."""
+    answer = extractive_bot.ask("What did the Gemini 2.5 report say about video?")
+    assert "3 hours of video content" in answer.answer, answer.answer
+
+
+def test_a_participle_and_its_asking_word(extractive_bot: QABot) -> None:
+    """dev15: "tested on what tasks?" after one paper answered from another paper."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["How does Planning without Search work?", "tested on what tasks?"],
+    )
+    assert answer.citations[0].title.startswith("Planning without Search"), answer.answer
