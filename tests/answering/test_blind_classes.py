@@ -3972,3 +3972,10 @@ def test_a_participle_and_its_asking_word(extractive_bot: QABot) -> None:
         ["How does Planning without Search work?", "tested on what tasks?"],
     )
     assert answer.citations[0].title.startswith("Planning without Search"), answer.answer
+
+
+def test_explain_how_a_method_works(extractive_bot: QABot) -> None:
+    """dev15: "Explain how AssistanceZero works." defined "how AssistanceZero works" and
+    quoted a result; the method is the term."""
+    answer = extractive_bot.ask("Explain how AssistanceZero works.")
+    assert "extends AlphaZero with a neural network" in answer.answer, answer.answer

@@ -18,6 +18,9 @@ _ASKS = [re.compile(p, re.I) for p in (
     # (the term's last word takes the space after it: what follows it opens without one)
     r"(?:\s*\b(?:in a nutshell|in short|exactly|again|"
     r"(?:meant|used|good|designed|intended|built) for))?\s*\??$",  # "what is X meant for?"
+    # "Explain how AssistanceZero works.": the thing, not "how AssistanceZero works"
+    r"^(?:please |can you |could you )?(?:explain|describe|tell me)(?: to me)?\s+how\s+(?P<x>(?:\S+\s*){1,6}?)\s+"
+    r"(?:actually |really )?works?(?:\s+under the hood|\s+exactly|\s+in practice)?\s*[.?!]?$",
     r"^(?:please |can you |could you )?(?:explain|define|describe|eli5|explain like i'?m (?:5|five))[:,]?\s+(?P<x>(?:\S+\s*){1,8}?)"
     r"(?:\s*\b(?:in simple terms|briefly|simply|to me|for me|quickly|in short|in brief|"
     r"in a nutshell|at a high level|in layman'?s terms|in (?:a|one) sentence(?: or two)?|"
