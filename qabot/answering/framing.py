@@ -59,8 +59,9 @@ OVERVIEW_FRAME = set(
             # "how have they critiqued RLHF?")
             "engage engages engaged run ran running conduct conducted include includes included "
             "conducting critique critiques critiqued critiquing "
-            # "in what ways have they contributed to X?"
-            "contributed contribute "
+            # "in what ways have they contributed to X?", "how does the lab think about X?",
+            # "what's their thinking on X?"
+            "contributed contribute think thinking "
             # who is asking and for what ("I'm writing a thesis chapter on X", "I'm in a startup")
             "thesis chapter dissertation essay startup"
         ]
