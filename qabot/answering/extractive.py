@@ -35,9 +35,9 @@ WHO = re.compile(
     # a topic: whose papers are on it)
     r"\bwho (?:\w+ )?(?:worked on|contributed to|(?:was|were) (?:involved in|on)|took part in)\b"
     r"(?:[^?]*\b(?:paper|study|report|article|project)\b|\s+(?:it|this|that|them|“[^”]+”)\s*\??$|"
-    # … or a thing named in four words or more ("who worked on the generalized acquisition
+    # … or a thing named in three words or more ("who worked on the generalized acquisition
     # function for preference-based reward learning?": a title's words)
-    r"\s+the (?!most\b|same\b|topic\b|area\b|field\b)(?:[\w'-]+\s+){3,}[\w'-]+\s*\??$))",
+    r"\s+the (?!most\b|same\b|topic\b|area\b|field\b)(?:[\w'-]+\s+){2,}[\w'-]+\s*\??$))",
     re.I,
 )
 WHEN = re.compile(

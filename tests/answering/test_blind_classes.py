@@ -3979,3 +3979,19 @@ def test_explain_how_a_method_works(extractive_bot: QABot) -> None:
     quoted a result; the method is the term."""
     answer = extractive_bot.ask("Explain how AssistanceZero works.")
     assert "extends AlphaZero with a neural network" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # round twelve's second review: three words of a title are enough (it described the
+        # method) …
+        ("who worked on the boltzmann policy distribution?", "Cassidy Laidlaw, Anca Dragan"),
+        # … and what a named report says about something is anywhere in its abstract (it
+        # quoted the 10M-token sentence)
+        ("what did the Gemini 1.5 report say about time savings?", "26 to 75% time savings"),
+    ],
+)
+def test_the_second_review_of_round_twelve(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer, answer.answer

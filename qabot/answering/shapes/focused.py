@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     from qabot.answering.state import AnswerState
 
 
+# "what did the Gemini 1.5 report say about time savings?": anywhere in its abstract
+_SAYS_ABOUT = re.compile(
+    r"\b(?:say|says|said|report|reports|write|writes|wrote)\s+(?:anything\s+)?(?:about|on|regarding)\b",
+    re.I,
+)
+
+
 def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
                 ) -> tuple[list[SearchHit], SearchHit | None]:  # fmt: skip
     """The hits with the paper that introduces what the question names first (found among a
@@ -71,6 +78,7 @@ class Focused(TextShape):
         hits, named = named_first(state, hits, ctx)
         if hits and (
             len(state.filters.paper_ids or ()) == 1
+            or (named is not None and _SAYS_ABOUT.search(state.standalone))
             or names_a_paper(state.standalone)
             or ASKS_NAME.search(state.standalone)
             or state.like_those
