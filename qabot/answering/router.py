@@ -346,6 +346,9 @@ def topic_query(q: str, author: str | None) -> str:
     text = re.sub(
         r"\b(?:critical|skeptical|sceptical)\s+(?:of|about|towards?)\b", " ", text, flags=re.I
     )
+    # "what other big-picture safety papers are there?": how broad, not what about (no abstract
+    # says "big-picture", which read as the subject the portfolio lacks)
+    text = re.sub(r"\b(?:big[- ]picture|high[- ]level|bird['’]s[- ]eye)\b", " ", text, flags=re.I)
     # "I'm a journalist covering AI policy", "… to a student who wants to do AI research with
     # games": who asks is not what they ask about
     text = _PERSONA.sub(_field_of, text)

@@ -3995,3 +3995,29 @@ def test_explain_how_a_method_works(extractive_bot: QABot) -> None:
 def test_the_second_review_of_round_twelve(extractive_bot: QABot, question: str, said: str) -> None:
     answer = extractive_bot.ask(question)
     assert said in answer.answer, answer.answer
+
+
+def test_what_it_was_compared_with_after_its_title(extractive_bot: QABot) -> None:
+    """dev11: "which deep RL algorithms did they compare it with?" quoted the method: the
+    follow-up's title stood between "compare" and "with", so no comparison was read."""
+    *_, answer = _chain(
+        extractive_bot,
+        [
+            "What is the effective horizon work about?",
+            "what algorithm do they propose for stochastic environments?",
+            "which deep RL algorithms did they compare it with?",
+        ],
+    )
+    assert "PPO and DQN" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what big-picture safety papers are there?", "How do they tackle AGI safety at a high level?"],
+)
+def test_how_broad_is_no_subject(extractive_bot: QABot, question: str) -> None:
+    """dev6, dev8: "big-picture" (no abstract says it) read as the subject the portfolio lacks
+    and abstained; "at a high level" searched for "high level"."""
+    answer = extractive_bot.ask(question)
+    titles = [c.title for c in answer.citations]
+    assert any(t.startswith("Managing extreme AI risks") for t in titles), answer.answer

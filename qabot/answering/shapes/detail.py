@@ -823,7 +823,8 @@ def stating_sentence(text: str, what: Asked, question: str) -> str | None:
         heads = _heads(what.phrase)
         scored = [(max(score, 1.0 if heads & set(tokenize([s])[0]) or _BEATS.search(s) else 0.0), s)
                   for score, s in scored if _WINS.search(s)]  # fmt: skip
-    if what.kind == "entity" and _AGAINST.search(question):
+    # (a follow-up's title stands for "it": "did they compare “…” with?")
+    if what.kind == "entity" and _AGAINST.search(re.sub(r"“[^”]*”", "it", question)):
         # "which algorithms did they compare against?": the sentence that sets others beside
         # it by name ("SQIRL performance strongly correlates with PPO and DQN performance")
         # (or in words: "outperforms model-free RL algorithms and imitation learning", "by an
