@@ -106,18 +106,22 @@ def quoted_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
 
 
 # A figure a question quotes: a percentage, a decimal, a magnitude ("10M") or a number of three
-# digits or more that is no year ("which paper reports a 192% improvement?", "26 to 75% time savings").
-FIGURE = re.compile(
+# digits or more ("which paper reports a 192% improvement?", "26 to 75% time savings").
+_FIGURE = re.compile(
     r"(?<![\w.,])(?:\d+(?:\.\d+)?\s?%|\d+\.\d+|\d{3,}|\d+(?:\.\d+)?[KMBT])(?![\w.]\w|\d)"
 )
+
+
+def figures(question: str) -> list[str]:
+    """The figures a question quotes, years left out: "in 2024" is a filter the router reads,
+    not a figure a paper states."""
+    return [f for f in _FIGURE.findall(question) if not re.fullmatch(r"(?:19|20)\d\d", f)]
 
 
 def figure_in(question: str, hits: list[SearchHit]) -> SearchHit | None:
     """The one hit whose passages state a figure the question quotes: the paper is named by
     what it reports (the embedding reads "192%" as nothing in particular)."""
-    for figure in FIGURE.findall(question):
-        if re.fullmatch(r"(?:19|20)\d\d", figure):
-            continue
+    for figure in figures(question):
         written = re.escape(figure).replace(r"\ ", r"\s?")  # "192%" or "192 %"
         pattern = re.compile(rf"(?<![\w.]){written}(?!\d|\.\d)")
         holding = [h for h in hits if any(pattern.search(e.text) for e in h.evidence)]

@@ -3882,6 +3882,21 @@ def test_a_figure_no_paper_states(extractive_bot: QABot) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("which paper on reward hacking came out in 2024?", "Correlated Proxies"),
+        ("what paper in 2023 introduced the effective horizon?", "Bridging RL Theory"),
+    ],
+)
+def test_a_year_is_no_figure(extractive_bot: QABot, question: str, title: str) -> None:
+    """A year in "which paper …?" is a filter, not a figure no paper states: the figure check
+    left years out of the figures it looked for but not out of its trigger, and these
+    abstained."""
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained and answer.citations[0].title.startswith(title), answer.answer
+
+
+@pytest.mark.parametrize(
     ("chain", "said", "title"),
     [
         # round twelve's review: "which is newer?" without "one" picks from the list (it

@@ -29,11 +29,11 @@ from qabot.domain.records import Evidence, Paper, SearchHit, marker_order
 from qabot.index.lexical import tokenize
 from qabot.retrieval.hybrid import HybridRetriever
 from qabot.retrieval.relevance import (
-    FIGURE,
     Subject,
     best_relevance,
     bracketed,
     figure_in,
+    figures,
     is_relevant,
     name_in_title,
     names_in,
@@ -417,7 +417,7 @@ class TextShape(AnswerShape):
         ignore = self.not_the_subject(state)
         if found and figure_in(state.standalone, found):
             return False  # the paper is named by a figure it states ("which has 155 MDPs?")
-        if found and _WHICH_PAPER.search(state.standalone) and FIGURE.search(state.standalone):
+        if found and _WHICH_PAPER.search(state.standalone) and figures(state.standalone):
             # "which paper got a 40% improvement?": no paper found states it (the one that
             # does would be first: `named_first` looks for it among a survey's worth)
             whole = [with_abstract(h, ctx) for h in found]

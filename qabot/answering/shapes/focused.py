@@ -24,7 +24,7 @@ from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
 from qabot.domain.records import SearchHit
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import FIGURE, figure_in, naming_hit
+from qabot.retrieval.relevance import figure_in, figures, naming_hit
 
 if TYPE_CHECKING:
     from qabot.answering.state import AnswerState
@@ -46,7 +46,7 @@ def named_first(state: AnswerState, hits: list[SearchHit], ctx: ShapeContext,
         wider = ctx.search(state.search_text, k=ctx.settings.survey_max,
                                      filters=state.filters)  # fmt: skip
         named = naming_hit(state.standalone, wider)
-    if named is None and FIGURE.search(state.standalone):
+    if named is None and figures(state.standalone):
         # "which paper reports a 192% improvement?": the figure may sit in a passage search did
         # not pick, so in the whole abstracts
         named = figure_in(state.standalone, [with_abstract(h, ctx) for h in wider])
