@@ -158,12 +158,14 @@ MISSING_SIDE_TEXT = "The portfolio has no paper about {side}."
 UNRESOLVED_SIDE_TEXT = (
     "Which paper “{side}” is, the conversation does not say: name it, or ask about it first."
 )
-# Said first when a question asks qabot's own view ("do you think …?"): the answer that
-# follows is what the papers say (qabot.answering.framing.opinion_asked).
+# The whole answer to a forecast with a date ("will AGI arrive before 2030?"): no abstract
+# dates the future (qabot.answering.framing.dated_forecast).
 NO_FORECAST_TEXT = (
     "qabot makes no predictions of its own, and the indexed portfolio doesn't say: none of its "
     "papers forecasts that. Ask what the papers say about the topic instead."
 )
+# Said first when a question asks qabot's own view ("do you think …?"): the answer that
+# follows is what the papers say (qabot.answering.framing.opinion_asked).
 NO_OPINION_TEXT = (
     "qabot has no opinions or predictions of its own; here is what the portfolio's papers say."
 )

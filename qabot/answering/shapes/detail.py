@@ -239,9 +239,15 @@ class Asked:
     best: bool = False  # which one did best ("which model scored best?"): a result, by name
 
 
+def _title_as_it(question: str) -> str:
+    """A follow-up's question with "it" where its paper's title stands ("prefer “…”?", "did
+    they compare “…” with?"): the title is no part of what is asked."""
+    return re.sub(r"“[^”]*”", "it", question)
+
+
 def asked(question: str) -> Asked | None:
     q = " ".join(_IN_PAPER.sub("?", question).split())  # a follow-up's paper is no part of it
-    q = re.sub(r"“[^”]*”", "it", q)  # … nor where its title stands for "it" ("prefer “…”?")
+    q = _title_as_it(q)  # … nor where its title stands for "it"
     q = re.sub(rf"\b({_HOW})\s+an?\s+", r"\1 ", q, flags=re.I)  # "how small a share of …"
     if m := _QUANTITY.search(q):
         if m["cmp"]:
@@ -823,8 +829,7 @@ def stating_sentence(text: str, what: Asked, question: str) -> str | None:
         heads = _heads(what.phrase)
         scored = [(max(score, 1.0 if heads & set(tokenize([s])[0]) or _BEATS.search(s) else 0.0), s)
                   for score, s in scored if _WINS.search(s)]  # fmt: skip
-    # (a follow-up's title stands for "it": "did they compare “…” with?")
-    if what.kind == "entity" and _AGAINST.search(re.sub(r"“[^”]*”", "it", question)):
+    if what.kind == "entity" and _AGAINST.search(_title_as_it(question)):
         # "which algorithms did they compare against?": the sentence that sets others beside
         # it by name ("SQIRL performance strongly correlates with PPO and DQN performance")
         # (or in words: "outperforms model-free RL algorithms and imitation learning", "by an
