@@ -208,6 +208,32 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
     return None, False
 
 
+# Two people joined as joint authors: "papers by A and B", "A & B", "A's work with B", "what did
+# A write together with B?"; a comparison ("compare A's work with B's") joins nobody.
+_JOINED = r"{a}(?:'s|’s)?\s+(?:[\w-]+\s+){{0,3}}?(?:and|&|with)\s+(?:also\s+)?{b}(?!\w)"
+_COMPARED = re.compile(r"\b(?:compar\w*|contrast\w*|versus|vs\.?|differ\w*|or)\b", re.I)
+
+
+def _coauthors(q: str, first: str | None, vocab: Vocabulary) -> list[tuple[str, bool]]:
+    """The other people a question names as joint authors with `first`, as written, each with
+    whether they own a profile."""
+    if first is None or _COMPARED.search(q):
+        return []
+    named: list[tuple[str, bool]] = []
+    rest, last = q, first
+    while len(named) < 3:
+        rest = rest.replace(last, " \u2063 ")  # a mark where the name before was
+        other, is_owner = _author(rest, vocab)
+        if other is None or other == first or other in (n for n, _ in named):
+            break
+        a, b = re.escape("\u2063"), re.escape(other)
+        if not re.search(f"{_JOINED.format(a=a, b=b)}|{_JOINED.format(a=b, b=a)}", rest, re.I):
+            break
+        named.append((other, is_owner))
+        last = other
+    return named
+
+
 def topic_words(
     q: str, author: str | None, categories: list[str] | None = None, affiliation: str | None = None
 ) -> set[str]:
@@ -456,11 +482,25 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     author, is_owner = _author(unquoted, vocab)
     statistic = _statistic(q, affiliation)
     by_author, profile = owner_scope(author, is_owner, vocab)
+    # "papers by Micah Carroll and Stuart Russell": the papers listing both. With one owner,
+    # she is on every paper: "Anca and Stuart Russell" are Stuart Russell's papers.
+    others = _coauthors(unquoted, author, vocab)
+    joint = [n for n, owner in others if owner_scope(n, owner, vocab)[0] is not None]
+    names = [n for n, _ in others] + ([author] if others and author else [])
+    if joint and by_author is None:
+        author, is_owner = joint[0], False
+        by_author, joint = joint.pop(0), joint
+    elif joint and by_author == author:  # in the question's order, as the answer names them
+        by_author, *joint = sorted([author, *joint], key=unquoted.find)
+        author = by_author
+    for name in names:  # names are no topic
+        q = q.replace(name, " ")
     filters = Filters(
         year_from=year_from,
         year_to=year_to,
         categories=_categories(q, vocab, count=bool(statistic and statistic.bare_categories)),
         author=by_author,
+        coauthors=joint or None,
         affiliation=affiliation,
         profile=profile,
         has_code=True if _CODE.search(q) else None,
@@ -528,6 +568,9 @@ StatisticName = Literal[tuple(s.name for s in STATISTIC_SHAPES)]  # type: ignore
 TextShapeName = Literal[tuple(s.name for s in TEXT_SHAPES)]  # type: ignore[valid-type]
 
 
+_COAUTHORS_HELP = "Joint authors: 'papers by A and B' is author A, coauthors [B]."
+
+
 class PortfolioStatistic(BaseModel):
     """Answer exactly from the portfolio's metadata: counts, lists, co-authors, dates, figures,
     themes. Use it for questions about how many, which papers, who, when, earliest or latest."""
@@ -539,6 +582,7 @@ class PortfolioStatistic(BaseModel):
     year_to: int | None = None
     categories: list[str] | None = None
     author: str | None = None
+    coauthors: list[str] | None = Field(default=None, description=_COAUTHORS_HELP)
     affiliation: str | None = Field(default=None, description="An institution, e.g. DeepMind.")
     has_code: bool | None = None
 
@@ -560,6 +604,7 @@ class SearchPapers(BaseModel):
     year_to: int | None = None
     categories: list[str] | None = None
     author: str | None = None
+    coauthors: list[str] | None = Field(default=None, description=_COAUTHORS_HELP)
     affiliation: str | None = Field(default=None, description="An institution, e.g. DeepMind.")
     has_code: bool | None = None
 
@@ -615,7 +660,17 @@ class LLMRouter:
         named = str(author) if author else None
         is_owner = named is not None and name_key(named) in self.vocab.owners
         by_author, profile = owner_scope(named, is_owner, self.vocab)
-        filters = filters.model_copy(update={"author": by_author, "profile": profile})
+        # A joint author who owns the only profile is on every paper: no filter.
+        joint = [
+            str(n)
+            for n in args.get("coauthors", [])
+            if owner_scope(str(n), name_key(str(n)) in self.vocab.owners, self.vocab)[0]
+        ]
+        if joint and by_author is None:
+            by_author, *joint = joint
+        filters = filters.model_copy(
+            update={"author": by_author, "profile": profile, "coauthors": joint or None}
+        )
         if call["name"] == "PortfolioStatistic":
             intent = args.get("intent")
             statistic = SHAPES.get(intent) if isinstance(intent, str) else None

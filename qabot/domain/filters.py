@@ -59,6 +59,12 @@ class Filters(BaseModel):
         default=None,
         description="Not these papers, by id: e.g. the last answer's, for 'what else …?'.",
     )
+    # Last: the tools and the web API take the filters by position, in this order.
+    coauthors: list[str] | None = Field(
+        default=None,
+        description="Only papers that also list each of these authors (case-insensitive "
+        'substrings): with `author`, the papers they wrote together ("papers by A and B").',
+    )
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -76,6 +82,21 @@ class Filters(BaseModel):
     def _author(cls, value: str | None) -> str | None:
         # "  " would match no name at all; an empty box means no author filter.
         return value.strip() or None if value is not None else None
+
+    @field_validator("coauthors", mode="before")
+    @classmethod
+    def _coauthors(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError("must be author names")
+            return [v.strip() for v in value if v.strip()] or None
+        return value
+
+    def authors(self) -> list[str]:
+        """Every author a paper must list: `author`, then `coauthors`."""
+        return [*([self.author] if self.author else []), *(self.coauthors or [])]
 
     def years_in_words(self) -> str:
         """The year range as a phrase: "from 2025", "from 2021 to 2024", "from 2025 on", "up
@@ -98,8 +119,8 @@ class Filters(BaseModel):
         parts = [years] if (years := self.years_in_words()) else []
         if self.categories:
             parts.append(f"in {' or '.join(category_title(c) for c in self.categories)}")
-        if self.author:
-            parts.append(f"by {self.author}")
+        if names := self.authors():
+            parts.append(f"by {' and '.join(names)}")
         if self.affiliation:
             parts.append(f"with {affiliation_name(self.affiliation)}")
         if self.profile:
@@ -129,8 +150,8 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         return False
     if filters.has_code is not None and paper.has_code != filters.has_code:
         return False
-    if filters.author:
-        needle = filters.author.casefold()
+    for name in filters.authors():
+        needle = name.casefold()
         if not any(needle in a.casefold() for a in paper.authors):
             return False
     if filters.affiliation and not any(
@@ -207,11 +228,13 @@ class PaperColumns:
         return self._mask("author", author)
 
     def names_mask(self, filters: Filters) -> np.ndarray | None:
-        """The filters Chroma's metadata cannot express (author, affiliation, profile, paper
+        """The filters Chroma's metadata cannot express (authors, affiliation, profile, paper
         ids), or None."""
         keep = None
-        for field in ("author", "affiliation", "profile"):
-            if query := getattr(filters, field):
+        asked = [("author", name) for name in filters.authors()]
+        asked += [(field, getattr(filters, field)) for field in ("affiliation", "profile")]
+        for field, query in asked:
+            if query:
                 mask = self._mask(field, query)
                 keep = mask if keep is None else keep & mask
         if filters.paper_ids is not None:

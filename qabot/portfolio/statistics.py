@@ -212,11 +212,10 @@ class Portfolio:
         """Papers matching every filter, oldest first. Authors match as `papers_by` does
         (name variants are one person); the other filters decide as retrieval does."""
         filters = filters or Filters()
-        chosen = [
-            p for p in self.papers if paper_matches(p, filters.model_copy(update={"author": None}))
-        ]
-        if filters.author:
-            ids = set(self.papers_by(filters.author))
+        names = filters.model_copy(update={"author": None, "coauthors": None})
+        chosen = [p for p in self.papers if paper_matches(p, names)]
+        for name in filters.authors():  # "papers by A and B": each of them listed
+            ids = set(self.papers_by(name))
             chosen = [p for p in chosen if p.paper_id in ids]
         return self.chronological(chosen)
 

@@ -4036,3 +4036,23 @@ def test_how_broad_is_no_subject(extractive_bot: QABot, question: str) -> None:
     answer = extractive_bot.ask(question)
     titles = [c.title for c in answer.citations]
     assert any(t.startswith("Managing extreme AI risks") for t in titles), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # dev15 abstained (one author filter, the other name searched as a topic); "papers by
+        # Micah Carroll and Stuart Russell" said no paper by Stuart Russell is about "Micah
+        # Carroll"
+        ("Which paper has Yoshua Bengio and Geoffrey Hinton as authors?",
+         "listing Yoshua Bengio and Geoffrey Hinton as authors (1 of 50)"),
+        ("papers by Micah Carroll and Stuart Russell",
+         "listing Micah Carroll and Stuart Russell as authors (1 of 50)"),
+        ("how many papers did Laidlaw and Russell write together?", ": 2 of 50"),
+        ("papers by Micah Carroll and Geoffrey Hinton",
+         "no indexed papers listing Micah Carroll and Geoffrey Hinton as authors"),
+    ],
+)  # fmt: skip
+def test_papers_two_people_wrote_together(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer, answer.answer

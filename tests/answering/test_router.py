@@ -448,3 +448,27 @@ def test_survey_query_keeps_only_the_topic(question: str, query: str) -> None:
     from qabot.answering.router import topic_query
 
     assert topic_query(question, None) == query
+
+
+@pytest.mark.parametrize(
+    ("question", "author", "coauthors"),
+    [
+        ("papers by Micah Carroll and Stuart Russell", "Micah Carroll", ["Stuart Russell"]),
+        ("Which paper has Yoshua Bengio and Geoffrey Hinton as authors?", "Yoshua Bengio",
+         ["Geoffrey Hinton"]),
+        ("how many papers did Laidlaw and Russell write together?", "Laidlaw", ["Russell"]),
+        ("papers Cassidy Laidlaw wrote with Stuart Russell on reward hacking", "Cassidy Laidlaw",
+         ["Stuart Russell"]),
+        # the one owner is on every paper: her joint papers with him are his
+        ("What did Anca Dragan and Stuart Russell write together?", "Stuart Russell", None),
+        # a comparison or a choice joins nobody
+        ("compare Micah Carroll's work with Cassidy Laidlaw's", "Cassidy Laidlaw", None),
+    ],
+)  # fmt: skip
+def test_two_people_named_together_are_joint_authors(
+    vocab: Vocabulary, question: str, author: str, coauthors: list[str] | None
+) -> None:
+    route = route_question(question, vocab)
+    assert (route.filters.author, route.filters.coauthors) == (author, coauthors), route
+    if coauthors:  # their names are no topic to search for
+        assert route.kind == "statistic" or route.query == "reward hacking", route

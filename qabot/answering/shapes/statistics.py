@@ -84,9 +84,14 @@ class Facts:
             many = len(f.categories) > 1
             labels = " or ".join(category_title(c) for c in f.categories)
             parts.append(f"in the arXiv categor{'ies' if many else 'y'} {labels}")
-        if f.author:
-            names = sorted({self.pf.display[k] for k in self.pf.author_keys(f.author)})
-            parts.append(f"listing {' or '.join(names) or f.author} as an author")
+        if authors := f.authors():
+            # each asked name as the portfolio spells it ("Stuart Russell or Stuart J. Russell")
+            listed = [
+                " or ".join(sorted({self.pf.display[k] for k in self.pf.author_keys(a)})) or a
+                for a in authors
+            ]
+            many = len(listed) > 1
+            parts.append(f"listing {' and '.join(listed)} as {'authors' if many else 'an author'}")
         if f.affiliation:
             listed = sorted(
                 {
@@ -136,8 +141,8 @@ class Facts:
 
     def none(self, question: str, route: Route) -> Answer:
         f = route.filters
-        if f.author and not self.pf.author_keys(f.author):
-            text = f"None in the indexed portfolio: no listed author matches “{f.author}”."
+        if unknown := [a for a in f.authors() if not self.pf.author_keys(a)]:
+            text = f"None in the indexed portfolio: no listed author matches “{unknown[0]}”."
             if truncated := self.pf.truncated_author_lists:  # complete lists hide no one
                 text += (
                     " Author statistics cover the listed authors only; "
@@ -188,7 +193,7 @@ class Facts:
     def author_note(self, route: Route) -> str:
         """The caveat of a count by author, when some author list is cut short: any paper's
         list, since a list cut short may hide the author on a paper not counted."""
-        if not route.filters.author or not self.pf.truncated_author_lists:
+        if not route.filters.authors() or not self.pf.truncated_author_lists:
             return ""
         return (
             " Listed authors only: author lists that end in “et al.” may hide more of their papers."

@@ -252,8 +252,11 @@ Category = Annotated[
     ),
 ]
 Author = Annotated[
-    str | None,
-    typer.Option(metavar="NAME", help="Only papers with an author containing this."),
+    list[str] | None,
+    typer.Option(
+        metavar="NAME",
+        help="Only papers with an author containing this; repeat for papers they wrote together.",
+    ),
 ]
 Affiliation = Annotated[
     str | None,
