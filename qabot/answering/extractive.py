@@ -208,6 +208,13 @@ def asks_gist(question: str) -> bool:
     )
 
 
+def _dated(block: SourceBlock) -> str:
+    """When a paper came out, as precisely as its metadata says ("is dated Aug 9, 2024")."""
+    if block.date and block.date != str(block.year):
+        return f"is dated {block.date}"
+    return f"dates from {block.year}"
+
+
 def extractive_sentences(question: str, sources: list[SourceBlock], said: str = "") -> list[str]:
     """The cited sentences of the answer, in order. Empty when there are no sources. `said`:
     the last answer's text, whose sentences a follow-up about the paper does not repeat."""
@@ -216,7 +223,7 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     top = sources[0]
     if WHO.search(question) or (WHEN.search(question) and top.year):
         said = (f"{paper_label(top)} is by {top.authors}." if WHO.search(question)
-                else f"{paper_label(top)} dates from {top.year}.")  # fmt: skip
+                else f"{paper_label(top)} {_dated(top)}.")  # fmt: skip
         # "what year was it and is the code online somewhere?": the other question too, from
         # the sentence that shares its words ("Code is available at …"), when one does
         also = []

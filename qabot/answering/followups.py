@@ -24,7 +24,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.answering.extractive import word_pairs
-from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, STUDY_PEOPLE
+from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, STUDY_PEOPLE
 from qabot.answering.shapes.base import PerSnapshot, paper_column
 from qabot.answering.shapes.detail import asked, in_paper
 from qabot.answering.shapes.survey import Survey
@@ -354,7 +354,44 @@ def resolve_follow_up(
             question=" ".join(f"{before}“{paper.title}”{after}".split()),
             route_text=" ".join(f"{before}it{after}".split()),
         )
+    if subset and (elsewhere := _not_in_the_list(question, listed, history)):
+        return elsewhere
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
+
+
+def _words_of(paper: Paper) -> set[str]:
+    return set(tokenize([f"{paper.title} {paper.abstract}"])[0])
+
+
+def _not_in_the_list(
+    question: str, listed: list[Paper], history: list[dict[str, Any]]
+) -> FollowUp | None:
+    """A pick from the last list ("which one uses a flight booking task?") that no listed
+    paper mentions half the words of: searched for in the rest of the portfolio, saying so
+    first (the person misremembered the list, or the list missed the paper)."""
+    wanted = {
+        w for w in tokenize([_SET.sub(" ", question)])[0] if not any(c.isdigit() for c in w)
+    } - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING - ASKING  # fmt: skip
+    # (a listed paper with half the words is one: "which of those involve robots?")
+    if not wanted or any(2 * len(wanted & _words_of(p)) >= len(wanted) for p in listed):
+        return None
+    n = len(listed)
+    said = (
+        "The paper just listed does not mention that."
+        if n == 1
+        else f"{'Neither' if n == 2 else 'None'} of the {n} papers just listed mentions that."
+    )
+    # one word asked is searched for with what the list was of ("which of those is a
+    # benchmark?" after papers on preference learning: a benchmark for that); more say what
+    # they want on their own ("a flight booking task", which the list's subject would outweigh)
+    users = [t.get("content") for t in history if isinstance(t, dict) and t.get("role") == "user"]
+    before = users[-1] if len(wanted) == 1 and users and isinstance(users[-1], str) else ""
+    skip = _FRAMING | FUNCTION_WORDS | ASKING
+    topic = [w for w in re.findall(r"[\w'’-]+", before) if not set(tokenize([w])[0]) <= skip]
+    searched = f"{question.rstrip(' ?')} on {' '.join(topic)}?" if topic else question
+    return FollowUp(paper_ids=None, question=searched, route_text=question,
+                    exclude_ids=[p.paper_id for p in listed],
+                    lead=said)  # fmt: skip
 
 
 # "is there a follow-up that handles stochastic environments?", "did any later paper use
@@ -367,7 +404,7 @@ _LATER = (
     r"analys[ie]s|study|studies|surveys?|questionnaires?|interviews?|evaluations?|results?)\b)|"
     # "and the follow-up on stochastic environments, what algorithm did that one introduce?"
     r"\bthe\s+follow[- ]?up(?:\s+(?:paper|work))?\s+(?=(?:on|about|with|in|that|which)\b)|"
-    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?|work|works|studies)\b|"
+    r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?|work|works|studies|versions?)\b|"
     # "anything newer on recommenders?", "something more recent?"
     r"\b(?:anything|something)\s+(?:newer|more recent|later)\b|"
     # "did they follow up on stochastic environments?" (tests/data/blind/dev5.jsonl)
@@ -392,7 +429,7 @@ _OTHERS = re.compile(
 # … and what such a question says besides asking for more ("on this", "like that one").
 _OTHERS_WORDS = set(tokenize(["else other others another similar like related more this that it "
                               "same topic subject line kind sort ones follow followed up later "
-                              "subsequent newer too also"])[0])  # fmt: skip
+                              "subsequent newer too also version versions updated"])[0])  # fmt: skip
 
 
 # "what else has that author done?", "other papers by the first author?": the last paper's

@@ -30,7 +30,9 @@ FRAME = set(
             "together jointly alongside collaboration collaborations partnership where get find download can could "
             "obtain grab "
             # "did they publish anything in 2024?": the year's papers, not a topic "anything"
-            "anything something"
+            "anything something "
+            # "What has Micah Carroll written here?": this portfolio, not a subject
+            "here"
         ]
     )[0]
 )

@@ -148,6 +148,12 @@ def _categories(q: str, vocab: Vocabulary, count: bool = False) -> list[str] | N
         if not at or code in found:
             continue
         rest = lower[at.end() :]
+        # "the Approach to Technical AGI Safety and Security paper" is one paper: a title
+        title = re.match(r"\s+(?:paper|article|preprint)\b", rest) and re.search(
+            r"\bthe\s+(?:[\w'’:-]+\s+){0,8}$", lower[: at.start()]
+        )
+        if title:
+            continue
         if (
             explicit
             or " and " in name
@@ -171,11 +177,12 @@ def _affiliation(q: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
 
 
 _NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}")
-# Phrases that make a capitalised name an author even when no paper lists it.
+# Phrases that make a capitalised name an author even when no paper lists it. "the Goal
+# Representations for Instruction Following paper" is a title: one paper needs "'s".
 # … but not "how does Context Steering work?", "does CoS work for …": a method that works.
 _AUTHOR_CUE = (r"(?:\bby|(?:papers?|works?|publications?|research|articles?|students?|group|lab) of|\bfrom|"
-               r"\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:'s|’s)?\s+(?:publish|wrote|writ|"
-               r"co-?author|papers?)|(?<!\bthe )(?<!\bdoes )(?<!\bdo )(?<!\bdid )(?<!\bwould )(?<!\bwill )"
+               r"\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:(?:'s|’s)?\s+(?:publish|wrote|writ|"
+               r"co-?author|papers)|(?:'s|’s)\s+paper)|(?<!\bthe )(?<!\bdoes )(?<!\bdo )(?<!\bdid )(?<!\bwould )(?<!\bwill )"
                r"(?<!\bcan )\b{name}(?:'s|’s)?\s+work")  # fmt: skip
 
 

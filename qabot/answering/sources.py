@@ -17,6 +17,7 @@ class SourceBlock:
     authors: str
     year: int | None
     text: str
+    date: str | None = None  # "Jul 31, 2024", "Mar 2024", "2024": as precise as the source
 
 
 def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
@@ -33,6 +34,7 @@ def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
             authors=neutralise(h.authors),
             year=h.year,
             text=neutralise(latex_to_text(" … ".join(e.text for e in h.evidence))),
+            date=h.date,
         )
         for n, h in enumerate(hits, 1)
     ]
@@ -45,6 +47,7 @@ def format_sources(blocks: list[SourceBlock]) -> str:
             title=b.title,
             authors=b.authors,
             year=b.year if b.year is not None else "unknown",
+            date=b.date or (b.year if b.year is not None else "unknown"),
             text=b.text,
         )
         for b in blocks

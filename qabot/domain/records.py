@@ -141,6 +141,9 @@ class SearchHit(BaseModel):
     paper_id: str
     title: str
     year: int | None = None
+    date: str | None = Field(
+        default=None, description='As precise as its source: "Jul 31, 2024", "Mar 2024" or "2024".'
+    )
     authors: str = ""
     category: str | None = None
     has_code: bool = False

@@ -18,6 +18,7 @@ An eval item's `kind` says what a person asked for (tests/data/blind/, docs/eval
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -42,10 +43,20 @@ def _plain(text: str) -> str:
     return re.sub(r"[{}$]", "", latex_to_text(text)).casefold()
 
 
+def _as_written(fact: str) -> str:
+    """A date fact as answers write dates: "2024-08-09" is "Aug 9, 2024" (a question writer
+    may copy the ISO form from the metadata)."""
+    try:
+        day = dt.date.fromisoformat(fact.strip())
+    except ValueError:
+        return fact
+    return f"{day.strftime('%b')} {day.day}, {day.year}"
+
+
 def states(answer: Answer, facts: list[str]) -> bool:
-    """Every expected fact appears in the answer (case-insensitive)."""
+    """Every expected fact appears in the answer (case-insensitive; a date in either form)."""
     text = _plain(answer.answer)
-    return all(_plain(f) in text for f in facts)
+    return all(_plain(f) in text or _plain(_as_written(f)) in text for f in facts)
 
 
 def kind_metrics(kind: str, answerable: bool, gold: list[str], facts: list[str],

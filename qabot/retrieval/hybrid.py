@@ -269,6 +269,7 @@ class HybridRetriever:
             paper_id=paper.paper_id,
             title=paper.title,
             year=paper.year,
+            date=paper.display_date if paper.date is not None else None,
             authors=paper.authors_display,
             category=paper.category,
             has_code=paper.has_code,

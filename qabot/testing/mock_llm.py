@@ -36,7 +36,7 @@ def prompted_shape(system: str) -> TextShape | None:
 
 _BLOCK = re.compile(
     r'<source id="(?P<n>\d+)">\s*Title: (?P<title>.*?)\nAuthors: (?P<authors>.*?)\n'
-    r"Year: (?P<year>.*?)\nText: (?P<text>.*?)\n</source>",
+    r"Year: (?P<year>.*?)\n(?:Published: (?P<date>.*?)\n)?Text: (?P<text>.*?)\n</source>",
     re.DOTALL,
 )
 _QUESTION = re.compile(r"<question>\n(?P<q>.*?)\n</question>", re.DOTALL)
@@ -54,6 +54,7 @@ def parse_prompt(prompt: str) -> tuple[str, list[SourceBlock]]:
             authors=m["authors"],
             year=int(m["year"]) if m["year"].isdigit() else None,
             text=m["text"],
+            date=m["date"] if m["date"] and m["date"] not in ("unknown", m["year"]) else None,
         )
         for m in _BLOCK.finditer(prompt)
     ]

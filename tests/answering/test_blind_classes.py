@@ -122,7 +122,9 @@ def test_it_is_the_paper_the_last_answer_was_about(extractive_bot: QABot) -> Non
     picked = first.citations[1].paper_id
     assert [c.paper_id for c in second.citations] == [picked]
     assert [c.paper_id for c in who.citations] == [picked] and " is by " in who.answer
-    assert [c.paper_id for c in when.citations] == [picked] and "dates from" in when.answer
+    assert [c.paper_id for c in when.citations] == [
+        picked
+    ] and "is dated Oct 31, 2023 [1]" in when.answer
 
 
 def test_an_unrelated_earlier_turn_does_not_change_a_self_contained_answer(
@@ -1492,7 +1494,7 @@ def test_when_were_those_published_dates_each_paper_of_the_list(extractive_bot: 
     )  # fmt: skip
     assert len(first.citations) == 2, first.answer
     assert {c.paper_id for c in years.citations} == {c.paper_id for c in first.citations}
-    assert years.answer.count("dates from 2022") == 2, years.answer
+    assert years.answer.count("is dated") == 2 and "2022 [2]" in years.answer, years.answer
 
 
 @pytest.mark.parametrize(
@@ -3501,11 +3503,13 @@ def test_the_one_paper_of_an_overview_says_a_little_more(extractive_bot: QABot) 
 
 
 def test_a_list_of_one_paper_just_discussed_reads_as_one(extractive_bot: QABot) -> None:
-    """Templates read for one as for many: "among the paper just discussed", not "among the
-    1 paper …"."""
+    """Templates read for one as for many: not "among the 1 paper …". Round thirteen: the
+    code of the one paper just discussed is said of it, by title, as its absence is."""
     *_, answer = _chain(extractive_bot, ["what is AssistanceZero?", "is the code out?"])
-    assert "among the paper just discussed" in answer.answer, answer.answer
-    assert "github.com/cassidylaidlaw" in answer.answer, answer.answer
+    assert answer.answer.startswith(
+        "“AssistanceZero: Scalably Solving Assistance Games” (Apr 9, 2025) links its code: "
+        "https://github.com/cassidylaidlaw/"
+    ), answer.answer
 
 
 # -- round eleven: classes found on a fourteenth blind set (dev13) ---------------------------
@@ -4056,3 +4060,69 @@ def test_how_broad_is_no_subject(extractive_bot: QABot, question: str) -> None:
 def test_papers_two_people_wrote_together(extractive_bot: QABot, question: str, said: str) -> None:
     answer = extractive_bot.ask(question)
     assert said in answer.answer, answer.answer
+
+
+# -- round thirteen: classes found on a fifteenth blind set (dev16) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # a paper's day, where its metadata gives one (it said "dates from 2024")
+        ("When was the Gemma Scope paper released?", "is dated Aug 9, 2024 [1]"),
+        # "here" is this portfolio, no subject ("no paper by Micah Carroll is about …")
+        ("What has Micah Carroll written here?", "listing Micah Carroll as an author (8 of 50)"),
+        # a title's capitalised words before "paper" are no author ("papers by Instruction
+        # Following") …
+        ("What's the main idea of the Goal Representations for Instruction Following paper?",
+         "“Goal Representations for Instruction Following"),
+        # … nor is "Security paper" the arXiv category (it abstained: no CR paper)
+        ("What are the four risk areas in the Approach to Technical AGI Safety and Security "
+         "paper?", "misuse, misalignment, mistakes, and structural risks"),
+    ],
+)  # fmt: skip
+def test_the_sixteenth_blind_set_self_contained(
+    extractive_bot: QABot, question: str, said: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # "a later version" is later work on it (it quoted FlexiBiT again) …
+        (["Which paper introduced FlexiBiT?", "is there a later version of that?",
+          "did they publish code for that one?"],
+         "“UniMASK: Unified Inference in Sequential Decision Problems” (Nov 20, 2022) links its "
+         "code: https://github.com/micahcarroll/uniMASK [1]."),
+        # … "how did they test it with people?" its study with them (it quoted the motivation)
+        (["What is AssistanceZero?", "how did they test it with people?"],
+         "In a human study, our AssistanceZero-trained assistant"),
+        # … "other models" are no side of a comparison (it headed "Other models" with two
+        # unrelated papers)
+        (["What is Imagen 3?", "how does it compare to other models?"],
+         "Imagen 3 is preferred over other state-of-the-art (SOTA) models"),
+        # … and a pick from a list that no listed paper mentions is searched for beyond it,
+        # saying so (it quoted the list's first paper)
+        (["Which papers are about instruction following?", "which one uses a flight booking task?"],
+         "Neither of the 2 papers just listed mentions that.\n\n“Inferring Rewards from Language"),
+    ],
+)  # fmt: skip
+def test_the_sixteenth_blind_set_follow_ups(
+    extractive_bot: QABot, chain: list[str], said: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
+
+
+def test_a_pick_from_a_list_that_a_listed_paper_makes_stays_in_the_list(
+    extractive_bot: QABot,
+) -> None:
+    """dev12's "which of those involves robots?" after the 2025 papers: one listed paper has
+    half the words ("robot"), so the pick stays in the list."""
+    *_, answer = _chain(
+        extractive_bot, ["What did the group publish in 2025?", "which of those involves robots?"]
+    )
+    assert "just listed" not in answer.answer, answer.answer
+    assert answer.citations[0].title.startswith("Temporal Representation Alignment"), answer.answer

@@ -160,7 +160,7 @@ def test_multi_turn_follow_ups_keep_the_topic(extractive_bot: QABot) -> None:
         ]
     assert "Dynalang" in answer.standalone_question
     assert answer.citations[0].title == "Learning to Model the World with Language"
-    assert "dates from 2023 [1]" in answer.answer
+    assert "is dated Jul 31, 2023 [1]" in answer.answer
 
 
 def test_markers_inside_an_abstract_never_become_citations(

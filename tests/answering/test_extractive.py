@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from qabot.answering.extractive import (
     SURVEY_PAGE,
@@ -56,6 +57,9 @@ def test_the_best_matching_sentence_comes_first() -> None:
 def test_author_and_year_questions_use_the_source_header() -> None:
     assert "is by Ann Lee, Bo Chen [1]" in extractive_answer("Who wrote it?", SOURCES)
     assert "dates from 2023 [1]" in extractive_answer("What year was it published?", SOURCES)
+    # dev16: a paper's day, where its metadata gives one ("When was Gemma Scope released?")
+    dated = [replace(SOURCES[0], date="Aug 9, 2023"), *SOURCES[1:]]
+    assert "is dated Aug 9, 2023 [1]" in extractive_answer("When did it come out?", dated)
 
 
 def test_no_sources_no_answer() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qabot.domain.records import Answer, Citation
-from qabot.evaluation.kinds import turn_correct
+from qabot.evaluation.kinds import states, turn_correct
 from qabot.evaluation.runner import EvalTurn
 
 
@@ -41,3 +41,10 @@ def test_an_unanswerable_turn_about_a_paper_is_right_when_it_says_the_abstract_d
     assert not turn_correct(turn, _answer("a"), False, _answer("a"))
     other = _answer("b").model_copy(update={"unstated": "how many parameters"})
     assert not turn_correct(turn, other, False, _answer("a"))
+
+
+def test_a_date_fact_is_stated_in_either_form() -> None:
+    answer = Answer(question="q", standalone_question="q", answerer="extractive",
+                    answer="“Gemma Scope” (2024) is dated Aug 9, 2024 [1].")  # fmt: skip
+    assert states(answer, ["2024-08-09"]) and states(answer, ["Aug 9, 2024"])
+    assert not states(answer, ["2024-08-19"]) and not states(answer, ["2024-09-08"])

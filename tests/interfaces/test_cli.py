@@ -484,7 +484,9 @@ def test_ask_says_when_the_filters_match_no_paper(env: dict[str, str], filters: 
 def test_author_repeated_is_the_papers_they_wrote_together(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["search", "--author", "Laidlaw", "--author", "Russell", "RL"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Effective") == 2 and "Correlated" not in result.stdout, result.stdout
+    assert result.stdout.count("Effective") == 2 and "Correlated" not in result.stdout, (
+        result.stdout
+    )
     result = runner.invoke(app, ["ask", "--author", "Laidlaw", "--author", "Hinton", "RL"])
     assert "(papers by Laidlaw and Hinton)" in result.stdout, result.stdout
 

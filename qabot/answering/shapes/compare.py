@@ -105,6 +105,16 @@ _TAIL = re.compile(
 )
 
 
+# … "other models", "existing methods", "the baselines": everything else, as the paper says
+# ("earlier assistance approaches" are papers of the portfolio: a side)
+_THE_REST = re.compile(
+    r"(?:other|others|existing|competing|alternative|state[- ]of[- ]the[- ]art|sota)(?:\s+(?:"
+    r"models?|methods?|approaches|systems?|algorithms?|baselines?|techniques?|ones))?|"
+    r"(?:the\s+)?(?:baselines?|competition|rest)",
+    re.I,
+)
+
+
 def compare_sides(q: str) -> list[str]:
     """["A", "B"] from "compare A with B", "how does A differ from B", "A vs B"; else []."""
     # An aside is not a side: "how has their approach evolved (e.g. inferring the goal vs
@@ -121,6 +131,10 @@ def compare_sides(q: str) -> list[str]:
             ]  # fmt: skip
             if not all(sides):
                 continue
+            # "how does it compare to other models?": how one thing fares against the rest, as
+            # its paper says, not two sides
+            if _THE_REST.fullmatch(sides[1]):
+                return []
             if pattern is _SAME and not all(_A_NAME.fullmatch(x) for x in sides):
                 continue
             # "is CTRL-Rec related to recommender systems?" asks how one paper is on a topic;

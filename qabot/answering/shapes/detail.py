@@ -304,6 +304,8 @@ def asked(question: str) -> Asked | None:
         return Asked("where", "code", "where its code is")
     if _ASKS_BASIS.search(q):  # "what does it build on?": "AssistanceZero extends AlphaZero"
         return Asked("basis", "builds on", "what it builds on")
+    if _HOW_WITH_PEOPLE.search(q):  # "how did they test it with people?": its study with them
+        return Asked("whether", "people", "how it was tested with people")
     # (not of papers: "were there real robot experiments in any paper?" is an overview)
     # (… nor of the group's work: "have they ever tested their systems with real users?")
     # (… but "did it use any real data?" asks of the paper)
@@ -430,6 +432,12 @@ _WHETHER = re.compile(
     # … or a paper's name ("did B-Pref use real humans?", "does Dynalang use Atari?")
     r"approach)|(?-i:[A-Z])[\w.+-]*[A-Za-z][\w.+-]*(?:\s+\d[\w.]*)?)\s+"
     rf"(?P<rest>(?:[\w'-]+\s+){{0,6}}?(?P<thing>{_TRIED_ON}|{_USED})\b[^?.!]*)",
+    re.I,
+)
+# "how did they test it with people?", "how was it evaluated with real users?"
+_HOW_WITH_PEOPLE = re.compile(
+    r"\bhow\b[^?.!]{0,40}\b(?:test|evaluat|tri|assess|validat|check)\w*\b[^?.!]{0,30}\b(?:with|on|"
+    rf"by|using|among)\s+(?:real\s+|actual\s+|human\s+)?(?:{STUDY_PEOPLE})\b",
     re.I,
 )
 _EVALUATES = re.compile(

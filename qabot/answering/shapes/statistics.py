@@ -517,6 +517,17 @@ class List(StatisticShape):
         papers = facts.select(route)
         if not papers:
             return facts.none(question, route)
+        f = route.filters
+        only_code = (
+            f.has_code and f.model_copy(update={"paper_ids": None, "has_code": None}).is_empty()
+        )
+        one = only_code and f.paper_ids is not None and len(set(f.paper_ids)) == 1
+        if one and (link := code_link(papers[0].urls)):
+            # "did they release code?" of the one paper just discussed: its link, said of it
+            # (as `Facts.none` says it has none)
+            paper = papers[0]
+            text = f"“{paper.title}” ({paper.display_date}) links its code: {link} [1]."
+            return facts.cite(question, text, papers)
         scope = f" {facts.scope(route)}" if facts.scope(route) else ""
         text = (
             f"Indexed papers{scope} ({len(papers)} of {facts.total(route)})."
