@@ -158,7 +158,8 @@ def word_pairs(text: str) -> set[tuple[str, str]]:
 def cite_sentence(sentence: str, number: int) -> str:
     sentence = sentence.rstrip()
     if sentence[-1:] in ".!?":
-        return f"{sentence[:-1]} [{number}]{sentence[-1]}"
+        # (a stop set apart, after a link: "… github.io/grif/ .")
+        return f"{sentence[:-1].rstrip()} [{number}]{sentence[-1]}"
     return f"{sentence} [{number}]."
 
 
@@ -243,6 +244,13 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
                 )
         return [cite_sentence(said, top.number), *also[:1]]
 
+    if _KIND_ASKED.search(question):
+        # "what kind of paper is it?": the sentence that says ("In this short consensus paper,
+        # we describe …"), else what it contributes
+        kind = [s for s in split_sentences(top.text) if _SAYS_KIND.search(s)]
+        if kind:
+            return [f"{paper_label(top)}: {cite_sentence(readable(kind[0]), top.number)}"]
+        return contributions(top, said)
     if asks_gist(question):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
         return contributions(top, said)
@@ -436,6 +444,18 @@ _FOUND = re.compile(r"\bwe (?:\w+ )?(?:find|found|show|showed|demonstrate|observ
                     re.I)  # fmt: skip
 _EVALUATES = re.compile(r"\bwe (?:evaluate|test|compare|measure|assess|examine|benchmark)\b", re.I)
 _ENUMERATES = re.compile(r"(?:first|second|third|fourth|the first|the second)\b", re.I)
+
+
+# "what kind of paper is it?", and a sentence that says ("In this short consensus paper", "This
+# position paper argues", "we survey …")
+_KIND_ASKED = re.compile(
+    r"\bwhat (?:kind|type|sort) of (?:an? )?(?:paper|work|study|article|publication|report)\b", re.I
+)
+_SAYS_KIND = re.compile(
+    r"\bthis (?:[\w-]+ ){1,3}(?:paper|report|article|study)\b|\bwe (?:\(\d\) )?(?:survey|review)\b|"
+    r"\b(?:position|survey|review|consensus|perspective|technical) (?:paper|report)\b",
+    re.I,
+)
 
 
 # A sentence that opens by pointing back at the one before it

@@ -1203,7 +1203,9 @@ _BARE_WORDS = set(
             "what which who when year date authors author wrote code link github published "
             "venue where any and also more details tell available availability released "
             "repo repository online get find download obtain access lead senior corresponding "
-            "public publicly open source shared release"
+            "public publicly open source shared release "
+            # "where are the videos and code?", "is there a demo?", "the project website?"
+            "video videos demo demos website site webpage page project"
         ]
     )[0]  # fmt: skip
 )

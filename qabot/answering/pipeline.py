@@ -160,8 +160,13 @@ def _answer_stream(
         merged["year_from"] = max(follow.since, merged.get("year_from") or follow.since)
     if follow and follow.until and "year_to" not in given:  # … or before it
         merged["year_to"] = min(follow.until, merged.get("year_to") or follow.until)
-    chosen = Filters(**merged)
     shape = SHAPES[route.shape_name]
+    one = follow is not None and follow.paper_ids is not None and len(follow.paper_ids) == 1
+    if one and isinstance(shape, TextShape) and "has_code" not in given:
+        # "where are the videos and code?" of one paper is asked of its text ("Videos and code
+        # … on our website: …"), which may say more than the metadata's code link
+        merged.pop("has_code", None)
+    chosen = Filters(**merged)
     if isinstance(shape, StatisticShape):
         asked = follow.question if follow else text
         answer = answer_statistic(

@@ -381,7 +381,8 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
     scores = {name: [(introduces(h, name), -i, h) for i, h in enumerate(hits)] for name in names}
     for name in names:  # a title that opens with the name ("Gemma 2: …") is surest
         titles = [h for level, _, h in scores[name] if level == 3]
-        if titles:
+        # (… unless it opens several: "Gemini models" names a family, not one report)
+        if len(titles) == 1:
             return titles[0]
     if (titled := titled_in(question, hits)) is not None:  # … in any case ("gemma 2 27b")
         return titled
@@ -397,12 +398,12 @@ def naming_hit(question: str, hits: list[SearchHit]) -> SearchHit | None:
         scored = scores[name]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
         # … but a name the question puts its subject in ("the empowerment approach for
-        # assisting humans in Overcooked") is a setting: the paper that introduced the setting
-        # is not what the question is about
+        # assisting humans in Overcooked", "evaluated dangerous capabilities on Gemini models")
+        # is a setting: the paper that introduced the setting is not what the question is about
         # (not "in the Overcooked user study": the study is the subject)
         setting = re.search(
             rf"(?<!paper )(?<!work )(?<!study )(?<!article )\b(?:in|on)\s+(?:the\s+)?{re.escape(name)}(?:\s+(?:environments?|games?|domains?|"
-            rf"settings?|benchmarks?))?(?=\s*[?.,;:!]|\s*$|\s+(?:with|and|or|for|vs\.?|versus|than)\b)",
+            rf"settings?|benchmarks?|models?))?(?=\s*[?.,;:!]|\s*$|\s+(?:with|and|or|for|vs\.?|versus|than)\b)",
             question,
             re.I,
         )
@@ -496,7 +497,13 @@ def referenced_hit(question: str, hits: list[SearchHit], overlap: float = 0.6) -
     match = PAPER_REFERENCE.search(question)
     if match is None:
         return None
-    words = {t for t in tokenize([reference_words(match)])[0] if len(t) > 1}
+    said = reference_words(match)
+    # … and what it is on, said after ("the offline RL paper on influencing human behavior":
+    # "Learning to Influence Human Behavior with Offline …", not "Offline RL with …")
+    if match["words"] and (on := re.match(r"\s+(?:on|about)\s+((?:[\w'’-]+\s*){1,4})",
+                                          question[match.end() :])):  # fmt: skip
+        said = f"{said} {on[1]}"
+    words = {t for t in tokenize([said])[0] if len(t) > 1}
     if len(words) < 2:
         return None
     shares = [len(words & set(tokenize([h.title])[0])) / len(words) for h in hits]

@@ -4126,3 +4126,54 @@ def test_a_pick_from_a_list_that_a_listed_paper_makes_stays_in_the_list(
     )
     assert "just listed" not in answer.answer, answer.answer
     assert answer.citations[0].title.startswith("Temporal Representation Alignment"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # "what kind of paper is it?": the sentence that says (it quoted the opening)
+        (["Who are the first authors on 'Managing extreme AI risks amid rapid progress'?",
+          "what kind of paper is it?"], "In this short consensus paper, we describe"),
+        # "the videos" are the last paper's, and its text says where its code is, though its
+        # metadata links none ("No indexed paper matches these filters")
+        (["What's the main idea of the Goal Representations for Instruction Following paper?",
+          "where are the videos and code?"], "https://rail-berkeley.github.io/grif/ [1]."),
+        # the tasks a paper is tested on, described in words (it said the abstract does not say)
+        (["What is Temporal Representation Alignment?", "what tasks was it evaluated on?"],
+         "We evaluate our approach across diverse robotic manipulation tasks"),
+    ],
+)  # fmt: skip
+def test_the_sixteenth_blind_set_what_a_paper_says_of_itself(
+    extractive_bot: QABot, chain: list[str], said: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # what the described paper is on, said after "paper" ("Offline RL with Observation
+        # Histories" matched "the offline RL paper" alone) …
+        ("What kind of data does the offline RL paper on influencing human behavior learn from?",
+         "Learning to Influence Human Behavior with Offline Reinforcement Learning"),
+        # … and models a paper is evaluated on are its setting, not its subject (it answered
+        # from Gemini 2.5)
+        ("Which paper evaluated dangerous capabilities on Gemini models?",
+         "Evaluating Frontier Models for Dangerous Capabilities"),
+    ],
+)  # fmt: skip
+def test_the_sixteenth_blind_set_the_paper_described(
+    extractive_bot: QABot, question: str, title: str
+) -> None:
+    answer = extractive_bot.ask(question)
+    assert _titles(answer)[0] == title, answer.answer
+
+
+def test_a_detail_of_a_model_no_paper_is_about_is_not_answered(extractive_bot: QABot) -> None:
+    """dev16: "How many parameters does GPT-4 Turbo have?" said Gemini 1.5's abstract does not
+    give them: GPT-4 Turbo is only named there, as a comparison."""
+    assert extractive_bot.ask("How many parameters does GPT-4 Turbo have?").abstained
+    # … while a model a paper is about keeps its honest "does not give"
+    answer = extractive_bot.ask("What learning rate was used to train Gemma 2?")
+    assert not answer.abstained and answer.unstated is not None, answer.answer

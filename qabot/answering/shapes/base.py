@@ -34,6 +34,7 @@ from qabot.retrieval.relevance import (
     bracketed,
     figure_in,
     figures,
+    introduces,
     is_relevant,
     name_in_title,
     names_in,
@@ -218,6 +219,22 @@ def _subject(text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collec
     return subject(text, hits[:5], ctx.word_share, ctx.chunks, FRAMING | set(ignore), generic)
 
 
+def only_mentioned(side: str, candidates: list[SearchHit]) -> bool:
+    """`side` names only things no paper is about, each mentioned once in passing ("GPT-4
+    Turbo" in Gemini 1.5's "a generational leap over … GPT-4 Turbo (128k)", "AlphaZero" in
+    "extends AlphaZero"): nothing in the portfolio is about them (a compared side, or the
+    subject of a detail asked)."""
+    names = [n for n in names_in(side) if re.search(r".[A-Z0-9]", n)]  # not an everyday word
+    if not names or len(names) != len(names_in(side)):
+        return False
+    # … the longest name ("GPT-4 Turbo", not also the "GPT-4" in it)
+    pattern = rf"(?<![\w-]){re.escape(names[0].lower())}(?![\w-])"
+    uses = [len(re.findall(pattern, " ".join([h.title, *(e.text for e in h.evidence)]).lower()))
+            for h in candidates]  # fmt: skip
+    introduced = any(introduces(h, n) for h in candidates for n in names)
+    return not introduced and any(uses) and max(uses) <= 1
+
+
 def with_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
     """The hit with its paper's whole abstract as its evidence: a definition or a detail may
     sit in a part of the abstract that search did not pick as the best passage."""
@@ -228,7 +245,7 @@ def with_abstract(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
     return hit.model_copy(update={"evidence": [Evidence(chunk=0, text=abstract, score=score)]})
 
 
-def _example(question: str, name: str) -> bool:
+def is_example(question: str, name: str) -> bool:
     """The name is only an example the question offers, a guess at the answer ("which LLM
     (GPT-4? something else?)", "GPT-2 or something bigger", "like GPT-2"), not its subject."""
     n = re.escape(name)
@@ -245,7 +262,7 @@ def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) ->
     # (typed in lower case, "the context window of gemma 3", a family a title names: not "top 5")
     families = ctx.title_families()
     named = [n for n in names_in(question)
-             if re.search(r"[A-Za-z]{2}", n) and re.search(r"\d", n) and not _example(question, n)
+             if re.search(r"[A-Za-z]{2}", n) and re.search(r"\d", n) and not is_example(question, n)
              and (re.search(r"[A-Z]", n) or n.split()[0] in families)]  # fmt: skip
     # … and a question about a paper it names by title asks a detail of it ("was Gemma 2
     # trained on TPUv5e?": the abstract not saying so is the answer)
@@ -284,7 +301,7 @@ def unknown_name(question: str, ctx: ShapeContext, people: Collection[str] = ())
 
     who = {w.lower() for p in people for w in re.findall(r"[\w-]+", p)} | ctx.author_words()
     for name in names_in(question):
-        if _example(question, name):
+        if is_example(question, name):
             continue
         # "BERT-style": what it is like is the subject, not the name
         words = [w for w in re.findall(r"[\w.+-]+", name)

@@ -21,6 +21,7 @@ from qabot.answering.shapes.base import (
     Retrieved,
     ShapeContext,
     TextShape,
+    only_mentioned,
     out_of_scope,
     with_abstract,
 )
@@ -30,10 +31,8 @@ from qabot.domain.names import normalise_title
 from qabot.domain.records import SearchHit
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import (
-    introduces,
     is_relevant,
     named_terms,
-    names_in,
     naming_hit,
     titled_in,
 )
@@ -186,21 +185,6 @@ def _side(
     return _side_papers(side, candidates, chosen, seen, other)[:most]
 
 
-def _only_mentioned(side: str, candidates: list[SearchHit]) -> bool:
-    """The side is a name no paper is about, only mentioned once in passing ("GPT-4 Turbo" in
-    Gemini 1.5's "a generational leap over … GPT-4 Turbo (128k)", "AlphaZero" in "extends
-    AlphaZero"): nothing in the portfolio is on that side (that paper is the other side's)."""
-    names = [n for n in names_in(side) if re.search(r".[A-Z0-9]", n)]  # not an everyday word
-    if not names or len(names) != len(names_in(side)):
-        return False
-    # … the longest name ("GPT-4 Turbo", not also the "GPT-4" in it)
-    pattern = rf"(?<![\w-]){re.escape(names[0].lower())}(?![\w-])"
-    uses = [len(re.findall(pattern, " ".join([h.title, *(e.text for e in h.evidence)]).lower()))
-            for h in candidates]  # fmt: skip
-    introduced = any(introduces(h, n) for h in candidates for n in names)
-    return not introduced and any(uses) and max(uses) <= 1
-
-
 def _side_papers(side: str, candidates: list[SearchHit], chosen: list[SearchHit], seen: set[str],
                  other: list[SearchHit]) -> list[SearchHit]:  # fmt: skip
     """The side's papers, best first: see `_side`."""
@@ -260,7 +244,7 @@ class Compare(TextShape):
                 missing.append(side)
                 continue
             # … read on whole abstracts: the passages found may leave out "we introduce X"
-            if titled is None and _only_mentioned(side, [with_abstract(h, ctx) for h in top]):
+            if titled is None and only_mentioned(side, [with_abstract(h, ctx) for h in top]):
                 missing.append(side)
                 continue
             mine = _side(side, candidates, chosen, hits)

@@ -31,6 +31,8 @@ from qabot.answering.shapes.base import (
     Retrieved,
     ShapeContext,
     TextShape,
+    is_example,
+    only_mentioned,
     with_abstract,
 )
 from qabot.answering.shapes.focused import named_first
@@ -674,6 +676,11 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
                           ranged) + (0.25 if any(bound) else 0.0))  # fmt: skip
     if heads and not heads & tokens:
         return 0.0
+    # "what tasks was it evaluated on?": where the paper tests itself ("We evaluate our approach
+    # across diverse robotic manipulation tasks"), however it names them, beats tasks it is
+    # about ("LLMs excel in tasks like question answering …")
+    if heads & _TESTBEDS and _TESTED_ON.search(sentence):
+        return 1.5
     own = {w.lower() for n in names for w in n.split()} | GENERIC_NAMES
     # … and the acronyms of the question's names ("CoS" for "Context Steering").
     acronyms = {"".join(w[0] for w in n.split()).lower() for n in names if len(n.split()) > 1}
@@ -773,6 +780,16 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if near:
         return 1.5 if any(j == i - 1 for i, j in near) else 1.25
     return 1.0 if by_modifier or (len(phrase) >= 2 and phrase <= tokens) else 0.0
+
+
+# What a paper is tested on, and a sentence that says it tests itself there
+_TESTBEDS = frozenset(tokenize(["task tasks environment environments domain domains benchmark "
+                                "benchmarks setting settings"])[0])  # fmt: skip
+_TESTED_ON = re.compile(
+    r"\b(?:we|our (?:method|approach|model|agent))\s+(?:\w+\s+)?(?:evaluat|validat|test|"
+    r"experiment|demonstrat)\w*\b[^.;]{0,50}?\b(?:on|across|in)\b",
+    re.I,
+)
 
 
 def _counted(text: str, heads: set[str]) -> bool:
@@ -935,6 +952,22 @@ class Detail(TextShape):
             words = set(tokenize([described.group(0)])[0]) - _PAPER_WORDS
             if words and _titled(words, top[0].title):
                 return False
+        # "How many parameters does GPT-4 Turbo have?": a model no paper is about (Gemini 1.5
+        # only compares itself with it), whose detail no abstract states where it names it
+        # (not a name offered as an example, "which LLM (GPT-4? something else?) …", nor one
+        # in a paper or study the question describes: "the MuJoCo tasks … in the cluster
+        # ranking paper", "the user study where the 7DOF arm …")
+        names = names_in(state.standalone)
+        example = any(is_example(state.standalone, n) for n in names)
+        about = described or re.search(r"\b(?:study|experiments?)\b", state.standalone, re.I)
+        whole = (
+            [with_abstract(h, ctx) for h in state.candidates[:5]] if not (example or about) else []
+        )
+        if whole and only_mentioned(state.standalone, whole) and (what := asked(state.standalone)):
+            said = [s for h in whole for e in h.evidence for s in split_sentences(e.text)
+                    if any(n.lower() in s.lower() for n in names)]  # fmt: skip
+            if not any(states_detail(s, what, names) > 0 for s in said):
+                return True
         # … but a detail of nothing the portfolio is about ("what is the stock price of
         # Google?": besides what it asks, only a company, and no paper found says it) is no
         # detail of a paper ("what is an assistance game?" is, in the words of the papers)
