@@ -18,7 +18,11 @@ from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import PAPER_REFERENCE, names_in, reference_words
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
+# (not after "e.g.", "i.e.", "cf.", "vs.", "w.r.t.": "celebrities (e.g. "Barack Obama …")" is
+# one sentence)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bvs\.)(?<!w\.r\.t\.)\s+(?=[A-Z0-9\"'(“])"
+)
 WHO = re.compile(
     # "Which reports is she an author on?" asks for her papers (a survey), not who wrote one;
     # "Is she an author on the Gemma 2 paper?" is this.
@@ -31,6 +35,9 @@ WHO = re.compile(
     r"view|see|regard|consider|feel|studied|address|approach|tackle|handle|deal|dealt|treat|frame|"
     r"attack|explore|investigat|model|cope|go about|went about|work|worked)\w*)|"
     r"written by|^who did (?:it|this|that|the (?:work|paper|study|research)|“[^”]+”)\s*\??$|"
+    # "who else is on it?", "who's on that paper?": its author list
+    r"\bwho(?:['’]s| is| was| are| were)?(?: else)?(?: is| was)? (?:on|behind) (?:it|this|that|them|"
+    r"the (?:paper|study|report|work)|that (?:paper|study|report|one)|“[^”]+”)\s*\??$|"
     # "who worked on the chain of thought monitorability paper?" (not "who worked on X?",
     # a topic: whose papers are on it)
     r"\bwho (?:\w+ )?(?:worked on|contributed to|(?:was|were) (?:involved in|on)|took part in)\b"
@@ -244,6 +251,14 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
                 )
         return [cite_sentence(said, top.number), *also[:1]]
 
+    if _EXAMPLE_ASKED.search(question):
+        # "give me an example of what it uncovered": a result that gives examples ("Our
+        # approach automatically uncovers derogatory completions about celebrities (e.g. …)"),
+        # not "For example, we might aim to find …", an example of the problem
+        found = [s for s in split_sentences(top.text)
+                 if _UNCOVERS.search(s) and _EXAMPLES.search(s) and not _HYPOTHETICAL.search(s)]  # fmt: skip
+        if found:
+            return [f"{paper_label(top)}: {cite_sentence(readable(found[0]), top.number)}"]
     if _KIND_ASKED.search(question):
         # "what kind of paper is it?": the sentence that says ("In this short consensus paper,
         # we describe …"), else what it contributes
@@ -446,6 +461,21 @@ _EVALUATES = re.compile(r"\bwe (?:evaluate|test|compare|measure|assess|examine|b
 _ENUMERATES = re.compile(r"(?:first|second|third|fourth|the first|the second)\b", re.I)
 
 
+# "give me an example of what it found", "what kinds of failures did it uncover?" …
+_EXAMPLE_ASKED = re.compile(
+    r"\bexamples?\b[^?]*\b(?:f[oi]u?nd|uncover\w*|discover\w*|reveal\w*|produc\w*|generat\w*|"
+    r"show\w*|elicit\w*)|\bwhat (?:kinds? of |sorts? of |types? of )?[\w-]+(?: [\w-]+)? did (?:it|they|“[^”]+”|"
+    r"the (?:method|approach|paper|authors)) (?:uncover|find|discover|reveal|produce|elicit)\b",
+    re.I,
+)
+# … and a sentence that reports what was found, with examples
+_UNCOVERS = re.compile(
+    r"\b(?:uncover|find|found|discover|reveal|produc|generat|elicit|creat)\w*\b", re.I
+)
+_EXAMPLES = re.compile(r"\be\.g\.|\bsuch as\b|\bincluding\b|\([^)]{8,}\)|, and\b", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:might|could|would|may)\b|^for example\b", re.I)
+
+
 # "what kind of paper is it?", and a sentence that says ("In this short consensus paper", "This
 # position paper argues", "we survey …")
 _KIND_ASKED = re.compile(
@@ -558,7 +588,9 @@ def best_sentences(question: str, block: SourceBlock, n: int) -> list[str]:
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
         position, sentence = item
-        overlap = len(wanted & _content(sentence)) / len(wanted) if wanted else 0.0
+        # (a link's words are no content: "Our code and data are available at
+        # https://github.com/…/effective-horizon" says nothing of the effective horizon)
+        overlap = len(wanted & _content(_LINK.sub(" ", sentence))) / len(wanted) if wanted else 0.0
         cue = 0.25 if _CONTRIBUTION.search(sentence) else 0.0
         opening = -0.15 if position == 0 and len(sentences) > 1 else 0.0
         return overlap + cue + opening, -position

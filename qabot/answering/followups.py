@@ -252,6 +252,8 @@ def resolve_follow_up(
         if (listing and not another
                 and not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words)):  # fmt: skip
             desc = tag
+    if not ordinal and (pair := _the_two_compared(question, history, papers, index)):
+        return pair
     if not ordinal and (other := _other_one(question, history, papers, index)):
         return other
     if not ordinal and (built := _built_on_it(question, history, papers, index)):
@@ -295,7 +297,7 @@ def resolve_follow_up(
             if re.fullmatch(r"(?:19|20)\d\d", described["desc"].strip()):
                 # "how does the 2023 one work?": the one paper of the list from that year
                 of_year = [p for p in listed if str(p.year) == described["desc"].strip()]
-                paper = of_year[0] if len(of_year) == 1 else None
+                paper = of_year[0] if len(of_year) == 1 else _by_what_is_asked(question, of_year)
         if paper is not None:
             before, after = question[: described.start()], question[described.end() :]
             # "the one about X - what algorithm do they propose?": the question is the clause
@@ -361,6 +363,45 @@ def resolve_follow_up(
 
 def _words_of(paper: Paper) -> set[str]:
     return set(tokenize([f"{paper.title} {paper.abstract}"])[0])
+
+
+# "what's the difference between the two?", "how do they differ?", "compare them": the two
+# papers the last answer listed, set side by side
+_TWO_COMPARED = re.compile(
+    r"\b(?:differences?|differ|different|compare|comparison|contrast|distinguish\w*|apart)\b", re.I
+)
+_THE_TWO = re.compile(
+    r"\b(?:the two|these two|those two|both|them|they|these|those|the pair|each other|one another)\b",
+    re.I,
+)
+
+
+def _the_two_compared(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                      index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """A comparison of the two papers the last answer listed, asked with no names: "How does
+    “A” compare with “B”?" (not "how does it differ from X?", which names its other side)."""
+    if not (_TWO_COMPARED.search(question) and _THE_TWO.search(question)) or re.search(
+        r"\bit\b|“", question, re.I
+    ):
+        return None
+    listed = previous_papers(history, papers, index)
+    if len(listed) != 2:
+        return None
+    a, b = listed
+    asked = f"How does “{a.title}” compare with “{b.title}”?"
+    return FollowUp(paper_ids=[a.paper_id, b.paper_id], question=asked, route_text=asked)
+
+
+def _by_what_is_asked(question: str, candidates: list[Paper]) -> Paper | None:
+    """Of several papers a pick fits ("the 2025 one" when two are from 2025), the one whose
+    title and abstract share the most of what the question asks ("what does it use instead of
+    search?": "Planning without Search"), if one shares more than the others."""
+    wanted = set(tokenize([question])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - ASKING
+    wanted = {w for w in wanted if not w.isdigit()}
+    shared = sorted(((len(wanted & _words_of(p)), p) for p in candidates), key=lambda x: -x[0])
+    if shared and shared[0][0] and (len(shared) == 1 or shared[0][0] > shared[1][0]):
+        return shared[0][1]
+    return None
 
 
 def _not_in_the_list(
@@ -533,7 +574,10 @@ def _by_its_author(question: str, history: list[dict[str, Any]], papers: Sequenc
     kind = re.search(r"\b(?:other|more|another)\s+(?P<topic>(?:[\w-]+\s+){1,4}?)(?:papers?|works?|"
                      r"publications?)\b", question, re.I)  # fmt: skip
     rest = said["topic"] if said else kind["topic"] if kind else ""
-    own = (set(tokenize([rest])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
+    # ("following" is a subject's word in "instruction following", not "a follow-up")
+    others = _OTHERS_WORDS if re.search(r"\bfollow(?:ed)?[- ]?ups?\b", rest, re.I) else (
+        _OTHERS_WORDS - {"follow"})  # fmt: skip
+    own = (set(tokenize([rest])[0]) - others - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
            - _HERE_WORDS)  # fmt: skip
     topic = " ".join(w for w in re.findall(r"[\w'’-]+", rest) if set(tokenize([w])[0]) & own)
     if topic:  # asked as its own question, which the router reads (the author a filter)
@@ -929,7 +973,7 @@ _IT = re.compile(
     r"\b(?:did|does|do|is|was|were|has|had)\s+(?P<that>that|this)\s+(?=(?:come|came|get|got|"
     r"appear|appeared|use|used|need|needed|include|cover|require|introduce|propose|build|run|"
     r"release|released|publish|published|cite|rely|work|compare|differ|relate|perform|scale|"
-    r"generalize|generalise|handle)\b)|"
+    r"generalize|generalise|handle|different|similar|related|better|worse)\b)|"
     r"\b(?:wrote|write|published|publish|authored|released)\s+(?P<this>that|this)\s*[?.!]*$|"
     # "what's the key training signal there?": in that paper (not "what papers are there?",
     # "anything else there?", "is there …")

@@ -32,7 +32,10 @@ FRAME = set(
             # "did they publish anything in 2024?": the year's papers, not a topic "anything"
             "anything something "
             # "What has Micah Carroll written here?": this portfolio, not a subject
-            "here"
+            "here "
+            # "what other papers did Cassidy Laidlaw lead?": her papers (an author list is
+            # all the portfolio says of who led one)
+            "lead led"
         ]
     )[0]
 )

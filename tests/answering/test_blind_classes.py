@@ -4177,3 +4177,63 @@ def test_a_detail_of_a_model_no_paper_is_about_is_not_answered(extractive_bot: Q
     # … while a model a paper is about keeps its honest "does not give"
     answer = extractive_bot.ask("What learning rate was used to train Gemma 2?")
     assert not answer.abstained and answer.unstated is not None, answer.answer
+
+
+# -- round thirteen: classes found on a sixteenth blind set (dev17) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # "the two" of a two-paper list, compared side by side (it defined another paper)
+        (["What has the group done on the effective horizon?",
+          "what's the difference between the two?"],
+         "**Bridging RL Theory and Practice with the Effective Horizon**"),
+        (["What has the group done on the effective horizon?", "how do they differ?"],
+         "**The Effective Horizon Explains Deep RL Performance in Stochastic Environments**"),
+        # "the 2025 one" when two are from 2025: the one what is asked fits ("No indexed paper
+        # matches these filters (papers from 2025, of the previous answer)")
+        (["How have they approached building dialogue agents with RL?",
+          "the 2025 one - what does it use instead of search?"],
+         "goal-conditioned value functions"),
+        # "how is that different from X?": "that" is the last paper ("The portfolio has no
+        # paper about that")
+        (["What's the optimal behavior prior paper about?", "who wrote it?",
+          "how is that different from the Boltzmann policy distribution approach?"],
+         "**Optimal Behavior Prior: Data-Efficient Human Models"),
+        # "lead" is no subject ("no paper by Cassidy Laidlaw is about lead")
+        (["Who are the authors of the Boltzmann policy distribution paper?",
+          "what other papers did Cassidy Laidlaw lead?", "which of those is about Minecraft?"],
+         "“AssistanceZero: Scalably Solving Assistance Games” (2025): We present"),
+        # "instruction following" keeps its "following" (it searched for "instruction")
+        (["Who wrote the GRIF paper?",
+          "anything newer from the same first author on instruction following?"],
+         "“Temporal Representation Alignment"),
+        # "preferred over other models" is what it was compared against
+        (["What is Imagen 3?", "what did they compare it against?"],
+         "Imagen 3 is preferred over other state-of-the-art (SOTA) models"),
+        # an example of what it uncovered: the result with its examples, whole (the sentence
+        # was cut at "(e.g.")
+        (["What is ARCA?", "give me an example of what it uncovered"],
+         "Our approach automatically uncovers derogatory completions about celebrities (e.g. "),
+    ],
+)  # fmt: skip
+def test_the_seventeenth_blind_set_follow_ups(
+    extractive_bot: QABot, chain: list[str], said: str
+) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
+
+
+def test_a_survey_entry_is_no_link_that_spells_the_topic(extractive_bot: QABot) -> None:
+    """dev17: both effective-horizon papers were summed up by "Our code and data are available
+    at https://github.com/cassidylaidlaw/effective-horizon": the link's words matched."""
+    answer = extractive_bot.ask("What has the group done on the effective horizon?")
+    assert "github.com" not in answer.answer and len(answer.citations) == 2, answer.answer
+
+
+def test_whats_wrong_with_x_is_no_quantity() -> None:
+    from qabot.answering.shapes.detail import asked
+
+    assert asked("what's wrong with information gain according to them?") is None
+    assert asked("how big was the gain from Empower?") is not None

@@ -64,7 +64,8 @@ _QUANTITY = re.compile(
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
-    r"(?:^|[,;:]\s*|[?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?:the\s+)?(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
+    # (not "what's wrong with information gain?": a problem, not a gain's size)
+    r"(?:^|[,;:]\s*|[?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?:the\s+)?(?!wrong\b)(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
     r"(?:sizes?|resolution|number|count|length|width|window|rate|amount|percentage|score|accuracy|"
     r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent|coefficients?|"
     r"temperature|threshold|hyperparameters?|savings?|speed-?ups?|improvements?|gains?|"
@@ -387,14 +388,15 @@ _AGAINST = re.compile(
 )
 _AGAINST_SAID = re.compile(
     r"\boutperform\w*|\bbaselines?\b|\b(?:compared|in comparison) (?:to|with|against)\b|\bthan\b|\brelative to\b|"
-    r"\bcorrelates? with\b|\bprior methods\b",
+    r"\bcorrelates? with\b|\bprior methods\b|\b(?:preferred|favou?red|chosen) over\b",
     re.I,
 )
 # (an experiment's comparison: not extractive._SETS_BESIDE's "extends AlphaZero" or "over those
 # rollouts", which set a method beside what it builds on, for a comparison of the two)
 _COMPARED = re.compile(
     r"\bcompar\w*|\bagainst\b|\bthan\b|\boutperform\w*|\bcorrelat\w*|\bbaselines?\b|"
-    r"\bas well as\b|\bversus\b|\bvs\.?\s|\brelative to\b|\bmatch(?:es|ing)?\b",
+    r"\bas well as\b|\bversus\b|\bvs\.?\s|\brelative to\b|\bmatch(?:es|ing)?\b|"
+    r"\b(?:preferred|favou?red|chosen) over\b",
     re.I,
 )
 
