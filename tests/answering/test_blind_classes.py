@@ -4237,3 +4237,36 @@ def test_whats_wrong_with_x_is_no_quantity() -> None:
 
     assert asked("what's wrong with information gain according to them?") is None
     assert asked("how big was the gain from Empower?") is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a version no paper has, on one side of a comparison (Gemma Scope stood for "Gemma 3")
+        "How does Gemma 3 compare with Llama 3?",
+        # facts of the world or the market, not of a paper ("the abstract of AssistanceZero does
+        # not say how many people play Minecraft worldwide")
+        "How many people play Minecraft worldwide?",
+        "How much does a Gemini Advanced subscription cost?",
+        "How many copies has the Overcooked video game sold?",
+    ],
+)
+def test_the_seventeenth_blind_set_out_of_scope(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # dev16, dev17: "how old" is the participants' age, not when the paper came out (it
+        # answered "… is dated Oct 15, 2025")
+        "How old were the participants in the Empower user study?",
+        "How old were the participants in the teleoperation user study of the human learning "
+        "dynamics paper?",
+    ],
+)
+def test_how_old_the_participants_were_is_not_given(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert answer.unstated == "how old the participants were", answer.answer
+    assert "is dated" not in answer.answer, answer.answer

@@ -23,6 +23,7 @@ from qabot.answering.shapes.base import (
     TextShape,
     only_mentioned,
     out_of_scope,
+    unknown_version,
     with_abstract,
 )
 from qabot.answering.shapes.survey import relevant_set
@@ -239,6 +240,11 @@ class Compare(TextShape):
             top = candidates[: ctx.settings.k]
             # A side named by a title ("GRIF") is on it, though no abstract uses the name.
             titled = titled_in(side, top)
+            # … but not a version no paper has ("Gemma 3" beside the portfolio's Gemma 2)
+            unknown = unknown_version(state.standalone, top, ctx) if titled is None else None
+            if unknown is not None and unknown.lower() in side.lower():
+                missing.append(side)
+                continue
             if titled is None and (not is_relevant(about, top, ctx.settings.min_relevance)
                                    or out_of_scope(about, top, ctx)):  # fmt: skip
                 missing.append(side)

@@ -52,6 +52,13 @@ _VERB = (r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|shou
          r"generates|process|processes|support|supports|make|makes|made|form|forms|comprise|"
          r"comprises|span|spans|cover|covers|include|includes)")  # fmt: skip
 _HOW = r"how (?:many|much|big|large|long|fast|often|high|low|accurate|small|few|short)"
+# How old the people of a study were (not how old a paper is: when it came out)
+_HOW_OLD = re.compile(
+    rf"\bhow old (?:were|are|was|is) (?:the )?(?P<who>(?:{STUDY_PEOPLE}|children|kids|teachers|"
+    r"students|raters|annotators))\b|\b(?:what|which) (?:was|were|is|are) the (?:mean |average |median )?"
+    rf"ages? of (?:the )?(?P<who2>{STUDY_PEOPLE})\b",
+    re.I,
+)
 # A quantity: "how many MDPs are …", "how much video can …", "what sizes do …", "how big was
 # the user study".
 _QUANTITY = re.compile(
@@ -251,6 +258,9 @@ def _title_as_it(question: str) -> str:
 def asked(question: str) -> Asked | None:
     q = " ".join(_IN_PAPER.sub("?", question).split())  # a follow-up's paper is no part of it
     q = _title_as_it(q)  # … nor where its title stands for "it"
+    if people := _HOW_OLD.search(q):  # "how old were the participants?": their age
+        who = (people["who"] or people["who2"]).lower()
+        return Asked("quantity", "age", f"how old the {who} were")
     q = re.sub(rf"\b({_HOW})\s+an?\s+", r"\1 ", q, flags=re.I)  # "how small a share of …"
     if m := _QUANTITY.search(q):
         if m["cmp"]:
@@ -337,6 +347,16 @@ def asked(question: str) -> Asked | None:
         other = re.search(r"\bor\s+(?:in\s+|on\s+|with\s+|by\s+)?(?:an?\s+|the\s+)?([\w-]+)", rest)
         return Asked("whether", m["thing"], clause, other=other[1] if other else "", used=used)
     return None
+
+
+# A fact of the world or the market, not of a paper: "how many people play Minecraft
+# worldwide?", "how much does a Gemini Advanced subscription cost?", "how many copies has
+# Overcooked sold?"
+_WORLD_FACT = re.compile(
+    r"\b(?:worldwide|world-wide|globally|subscriptions?|copies|market share|"
+    r"stock price|share price|revenue|sales|(?:been |was |were |has |have )?sold)\b",
+    re.I,
+)
 
 
 # A researcher's career, not a paper's detail: "how many phd students does she supervise?",
@@ -938,6 +958,8 @@ class Detail(TextShape):
         not give it is the answer. Otherwise the gate decides."""
         if _A_CAREER.search(state.standalone):
             return True  # "how many phd students does anca supervise?": no abstract's detail
+        if _WORLD_FACT.search(state.standalone):
+            return True  # "how many people play Minecraft worldwide?": no paper's detail
         if state.candidates and (titled_in(state.standalone, state.candidates[:1]) is not None
                                  or len(state.filters.paper_ids or ()) == 1):  # fmt: skip
             return False  # … and so is one of the paper a follow-up is about
