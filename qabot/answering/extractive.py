@@ -51,7 +51,8 @@ WHEN = re.compile(
     # ("how old is it?", not "how old were the participants?": their age)
     r"\b(when (was|were|did|is)|what year|which year|how old(?! (?:were|are) (?:the )?(?:participants|"
     r"users|people|subjects|volunteers|humans|children|kids|teachers|students|raters|annotators))|"
-    r"how recent)\b"
+    r"how recent|(?:exact|publication|release|submission|publishing) date|what(?:'s|’s| is| was) "
+    r"(?:its|the|their) date)\b"
     # … not "when is it fine?", "when does it work?": under what conditions
     r"(?!\s+(?:it|that|this|they|the \w+|“[^”]+”)\s+(?:fine|ok|okay|enough|true|false|safe|good|"
     r"bad|better|worse|possible|useful|helpful|needed|necessary|appropriate|robust|accurate|reliable|valid|"

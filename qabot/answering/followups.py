@@ -63,6 +63,11 @@ _SET = re.compile(
     # "which one is about dialogue?": the list's papers on it
     r"\bwhich ones?\s+(?:is|are|was|were)\s+(?:about|on|related to|concerned with)\b|"
     r"\bwhich ones?\s+(?:uses?|studies|study|deals? with|covers?|looks? at)\b|"
+    # "list the ones about RLHF", "just the ones from Berkeley": the list's papers on it
+    r"\b(?:the|those|just the|only the) ones\s+(?:about|on|that|which|with|from|related to|"
+    r"concerning|using)\b|"
+    # "the two — which came first?": the list's pair
+    r"^(?:so,? |and,? |ok,? )?(?:of )?the two\b(?!\s+(?:most|best|main|key|papers? on)\b)|"
     # "which is the oldest?", "which one came out first?": of the list just given
     r"^(?:so,? |and,? )?which(?: one)?\s+(?:is|was)\s+(?:the\s+)?(?:oldest|newest|latest|earliest|"
     r"most recent|first|last)\s*\??$|^(?:so,? |and,? )?which(?: one)?\s+came (?:out )?(?:first|last)\s*\??$|"
@@ -254,6 +259,11 @@ def resolve_follow_up(
             desc = tag
     if not ordinal and (pair := _the_two_compared(question, history, papers, index)):
         return pair
+    if _COUNT_OF_LIST.search(question) and (listed := previous_papers(history, papers, index)):
+        # "how many is that?" after a list: its papers, counted (it counted "that" as the
+        # first paper: "1 of 1")
+        return FollowUp(paper_ids=[p.paper_id for p in listed], question="How many papers?",
+                        route_text="How many papers?")  # fmt: skip
     if not ordinal and (other := _other_one(question, history, papers, index)):
         return other
     if not ordinal and (built := _built_on_it(question, history, papers, index)):
@@ -358,11 +368,24 @@ def resolve_follow_up(
         )
     if subset and (elsewhere := _not_in_the_list(question, listed, history)):
         return elsewhere
-    return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
+    # ("the two — which came first?": what is asked of the pair, routed without the lead)
+    asked = re.sub(
+        r"^\s*(?:so,? |and,? |ok,? )?(?:of )?the two\s*[—–:,-]*\s*", "", question, flags=re.I
+    )
+    return FollowUp(paper_ids=[p.paper_id for p in listed], question=asked or question)
 
 
 def _words_of(paper: Paper) -> set[str]:
     return set(tokenize([f"{paper.title} {paper.abstract}"])[0])
+
+
+# "how many is that?", "how many are there?", "how many of them?": the last list, counted
+_COUNT_OF_LIST = re.compile(
+    r"^\s*(?:so,? |and,? |ok,? )?how many (?:is that|are (?:those|these|they|there|them)|of (?:them|those|"
+    r"these)|(?:papers|ones) (?:is|are) (?:that|those|these|there)|in total|altogether|total)\s*"
+    r"(?:in total|altogether|then)?\s*[?.!]*\s*$",
+    re.I,
+)
 
 
 # "what's the difference between the two?", "how do they differ?", "compare them": the two
@@ -371,7 +394,12 @@ _TWO_COMPARED = re.compile(
     r"\b(?:differences?|differ|different|compare|comparison|contrast|distinguish\w*|apart)\b", re.I
 )
 _THE_TWO = re.compile(
-    r"\b(?:the two|these two|those two|both|them|they|these|those|the pair|each other|one another)\b",
+    r"\b(?:the two|these two|those two|both|the pair|each other|one another)\b|"
+    # "how do they differ?", "how are these different?", "compare them" (not "which algorithms
+    # did they compare against?": a detail of one paper)
+    r"\bhow (?:do|does|did|are|were) (?:they|these|those) (?:\w+ )?(?:differ|different|compare)\b|"
+    r"\b(?:difference|differences) between (?:them|these|those)\b|"
+    r"\b(?:compare|contrast) (?:them|these|those)\b",
     re.I,
 )
 
@@ -386,7 +414,11 @@ def _the_two_compared(question: str, history: list[dict[str, Any]], papers: Sequ
         return None
     listed = previous_papers(history, papers, index)
     if len(listed) != 2:
-        return None
+        # … or the papers of the last two answers ("is there another one on X?" after one
+        # paper: "how do the two differ?")
+        listed = _first_papers(_recent_papers(history, papers, index))[::-1]
+        if len(listed) != 2 or listed[0].paper_id == listed[1].paper_id:
+            return None
     a, b = listed
     asked = f"How does “{a.title}” compare with “{b.title}”?"
     return FollowUp(paper_ids=[a.paper_id, b.paper_id], question=asked, route_text=asked)
@@ -455,6 +487,18 @@ _LATER = (
 
 # "What else did they do on this?", "any other papers like it?", "anything similar?": papers
 # besides the last answer's ("the other one" picks from a list of two instead).
+# (… "anything newer on recommenders?", "any later papers on it?": other papers, on a subject)
+_OWN_OTHER = re.compile(r"\b(?:anything|something|any)\s+(?:newer|more recent|later|older|earlier)"
+                        r"\s+(?:on|about|in)\b|\b(?:papers|works|publications|studies)\b", re.I)  # fmt: skip
+# "was there an earlier version?", "any earlier work on this?": before the last paper
+_EARLIER = (
+    r"(?<![\w-])(?:earlier|previous|prior|older|original|first)\s+versions?\b|"
+    r"\b(?:anything|something)\s+(?:older|earlier)\b|\bprecursors?\b|\bpredecessors?\b|"
+    # "was there any earlier work?" (not "the earlier empowerment paper that used Overcooked",
+    # "what earlier dialogue work did Joey Hong do …?": a description, or a question of its own)
+    r"\b(?:any|an)\s+(?:earlier|previous|prior|older)\s+(?:papers?|works?|publications?)"
+    r"(?:\s+(?:on|about)\s+(?:it|this|that))?\s*[?.!]*\s*$"
+)
 _OTHERS = re.compile(
     r"\b(?:what|anything|something|who) else\b|\bothers\b|\bsimilar\b(?!\s+to\b)|"
     # … "what other big-picture safety papers are there?": words between
@@ -464,13 +508,14 @@ _OTHERS = re.compile(
     r"studies|research)\b|"
     # "is there a follow-up that handles stochastic environments?", "did any later paper use
     # Overcooked too?" (tests/data/blind/dev8.jsonl)
-    rf"{_LATER}",
+    rf"{_LATER}|{_EARLIER}",
     re.I,
 )
 # … and what such a question says besides asking for more ("on this", "like that one").
 _OTHERS_WORDS = set(tokenize(["else other others another similar like related more this that it "
                               "same topic subject line kind sort ones follow followed up later "
-                              "subsequent newer too also version versions updated"])[0])  # fmt: skip
+                              "subsequent newer too also version versions updated earlier previous prior older "
+                              "original precursor predecessor"])[0])  # fmt: skip
 
 
 # "what else has that author done?", "other papers by the first author?": the last paper's
@@ -604,16 +649,16 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
     for by their titles: "Dynalang" alone finds nothing else on world models)."""
     # … not "what else can it do?", "is it similar to ILQL?", "what other baselines …": more
     # of the same paper, or a thing of it
-    if not _OTHERS.search(question) or (
-        _IT.search(question) and not re.search(_LATER, question, re.I)
-    ):
+    dated = re.search(f"{_LATER}|{_EARLIER}", question, re.I) is not None
+    if not _OTHERS.search(question) or (_IT.search(question) and not dated):
         return None  # ("the follow-up on X, what did that one introduce?": "that one" is it)
     listed = previous_papers(history, papers, index)
     if not listed:
         return None
-    if _IT.search(question):
-        # "did they follow up on it?": on the paper the last answer was about; the others it
-        # listed ("Also in the portfolio: …") may be the follow-up
+    if _IT.search(question) or (dated and not _OWN_OTHER.search(question)):
+        # "did they follow up on it?", "is there a follow-up?", "an earlier version?": of the
+        # paper the last answer was about; the others it listed ("Also in the portfolio: …",
+        # the rest of a list) may be the follow-up
         listed = listed[:1]
     # "any others like that?" after a focused answer: like the paper it was about, not like
     # the others it listed after it (which are left out all the same)
@@ -622,7 +667,7 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
     own = set(tokenize([question])[0]) - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING
     # … searched for, and said, by their titles
     asked = (
-        " ".join(re.sub(_LATER, " ", question, flags=re.I).split())
+        " ".join(re.sub(f"{_LATER}|{_EARLIER}", " ", question, flags=re.I).split())
         if own
         else " and ".join(p.title for p in like)
     )
@@ -636,9 +681,11 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
         if named:
             asked = asked.replace(that.group(0), named["a"] or named["b"])
     later = re.search(_LATER, question, re.I) is not None and listed[0].year is not None
+    earlier = re.search(_EARLIER, question, re.I) is not None and listed[0].year is not None
     return FollowUp(paper_ids=None, question=asked, route_text=question,
                     exclude_ids=[p.paper_id for p in listed],
-                    since=listed[0].year if later else None)  # fmt: skip
+                    since=listed[0].year if later else None,
+                    until=listed[0].year if earlier and not later else None)  # fmt: skip
 
 
 def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:

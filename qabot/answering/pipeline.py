@@ -162,9 +162,12 @@ def _answer_stream(
         merged["year_to"] = min(follow.until, merged.get("year_to") or follow.until)
     shape = SHAPES[route.shape_name]
     one = follow is not None and follow.paper_ids is not None and len(follow.paper_ids) == 1
-    if one and isinstance(shape, TextShape) and "has_code" not in given:
-        # "where are the videos and code?" of one paper is asked of its text ("Videos and code
-        # … on our website: …"), which may say more than the metadata's code link
+    one_paper = isinstance(shape, TextShape) and (one or not shape.searches_topic)
+    if one_paper and "has_code" not in given:
+        # "where are the videos and code?" of one paper, "does the Dynalang paper have code
+        # available?": asked of its text ("Videos and code … on our website: …"), which may say
+        # more than the metadata's code link, and says so when it gives none (a list, "papers
+        # with code on reward hacking", keeps the filter)
         merged.pop("has_code", None)
     chosen = Filters(**merged)
     if isinstance(shape, StatisticShape):

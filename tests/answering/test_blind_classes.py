@@ -4270,3 +4270,44 @@ def test_how_old_the_participants_were_is_not_given(extractive_bot: QABot, quest
     answer = extractive_bot.ask(question)
     assert answer.unstated == "how old the participants were", answer.answer
     assert "is dated" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # the review of round thirteen: "how many is that?" counts the list (it said "1 of 1")
+        (["Show me papers by Joey Hong and Sergey Levine", "how many is that?"],
+         "Indexed papers among the 5 papers just discussed: 5 of 5."),
+        # … "the two — which came first?" picks from the pair (it searched for "two")
+        (["papers by Micah Carroll and Jessy Lin", "the two — which came first?"],
+         "is “Towards Flexible Inference in Sequential Decision Problems via Bidirectional"),
+        # … "the ones about X" are the list's (it dropped the 2023 filter)
+        (["How many papers does she have from 2023?", "list the ones about RLHF"],
+         "“Open Problems and Fundamental Limitations of Reinforcement Learning from Human"),
+        # … "the two" are the papers of the last two answers when the last listed one
+        (["What's her paper on assistance games?",
+          "is there another one on assisting humans without inferring rewards?",
+          "how do the two differ?"], "**Learning to Assist Humans without Inferring Rewards**"),
+        # … "an earlier version" is before it (it abstained)
+        (["What is UniMASK?", "was there an earlier version?"],
+         "“Towards Flexible Inference in Sequential Decision Problems via Bidirectional"),
+        # … "is there a follow-up?" may be the list's other paper (it answered another topic)
+        (["what has she done on the effective horizon?", "is there a follow-up?"],
+         "“The Effective Horizon Explains Deep RL Performance in Stochastic Environments”"),
+        # … "tasks" are the domains a paper applies itself to (it said the abstract does not say)
+        (["tell me about Interactive Dialogue Agents via RL on Hindsight Regenerations",
+          "what tasks was it evaluated on?"], "mental health support"),
+        # … "its exact date" is its date (it described the paper)
+        (["What is CTRL-Rec?", "what's its exact date?"], "is dated Oct 14, 2025 [1]."),
+    ],
+)  # fmt: skip
+def test_the_review_of_round_thirteen(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
+
+
+def test_a_named_papers_code_is_said_of_it(extractive_bot: QABot) -> None:
+    """The review: "Does the Dynalang paper have code available?" abstained (the router's
+    has-code filter left Dynalang out); it is a detail of that paper."""
+    answer = extractive_bot.ask("Does the Dynalang paper have code available?")
+    assert answer.unstated is not None and "Learning to Model the World" in answer.answer

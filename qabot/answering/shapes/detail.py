@@ -111,7 +111,10 @@ _CODE_ASK = re.compile(
     r"\b(?:is|was) there (?:any |public |open[- ]source |released )?code (?:for|of|from|with) "
     r"(?!any\b|all\b|her\b|his\b|their (?:papers|work)|the (?:papers|group|lab)\b)|"
     r"\b(?:did|do|does|have|has) (?:they|it|the authors) (?:release|publish|share|open[- ]source)d? "
-    r"(?:the |their |its |any )?code\b",
+    r"(?:the |their |its |any )?code\b|"
+    # "does the Dynalang paper have code available?", "does it have public code?"
+    r"\b(?:does|did|do) (?:it|they|the [\w\s-]{1,40}?(?:paper|work|method)|(?-i:[A-Z])[\w.+-]*) have "
+    r"(?:any |public |open[- ]source |released )?code\b",
     re.I,
 )
 # A sentence that lists things: "…: A and B", "such as", "including", "namely".
@@ -175,6 +178,9 @@ _SYNONYMS = {
     "environments": {"environ", "task", "domain", "benchmark", "game"},
     # … and in which domains ("dialogue tasks that include teaching and preference elicitation")
     "domains": {"domain", "task", "applic"},
+    # … and on which tasks ("We apply our approach to two domains …: mental health support, and
+    # soliciting charitable donations")
+    "tasks": {"task", "domain", "environ", "benchmark"},
     # "what three experimental settings …": "in a synthetic environment, an assistive robotics
     # environment …, and a natural language processing problem"
     "settings": {"set", "environ", "domain", "task", "problem", "benchmark"},

@@ -494,7 +494,10 @@ class Count(StatisticShape):
         if not papers:
             return facts.none(question, route)
         text = (
-            f"Indexed papers {facts.scope(route)}: {len(papers)} of {total}{facts.stated()}."
+            # (what the profile states is the portfolio's size: no part of a count of the papers
+            # just discussed)
+            f"Indexed papers {facts.scope(route)}: {len(papers)} of {total}"
+            f"{facts.stated() if route.filters.paper_ids is None else ''}."
             f"{facts.author_note(route)}\n{facts.listing(papers, links=bool(route.filters.has_code))}"
         )
         return facts.cite(question, text, papers)
