@@ -8,6 +8,7 @@ the shape (a statistic from the metadata, or the answer chain over the papers' t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, Protocol
@@ -71,6 +72,15 @@ def to_messages(history: list[dict[str, Any]]) -> list[BaseMessage]:
         elif role == "assistant":
             messages.append(AIMessage(content))
     return messages
+
+
+# Code asked for as what the papers must have: "a paper with code on X", "papers that link
+# their code"
+_WITH_CODE = re.compile(
+    r"\bwith (?:\w+ )?(?:code|implementations?)\b|\b(?:that|which) (?:have|has|link|links|release|"
+    r"releases|share|shares) (?:\w+ )?code\b",
+    re.I,
+)
 
 
 def answer_stream(
@@ -162,7 +172,9 @@ def _answer_stream(
         merged["year_to"] = min(follow.until, merged.get("year_to") or follow.until)
     shape = SHAPES[route.shape_name]
     one = follow is not None and follow.paper_ids is not None and len(follow.paper_ids) == 1
-    one_paper = isinstance(shape, TextShape) and (one or not shape.searches_topic)
+    # (not "is there a paper with code on reward hacking?": code that picks the papers)
+    selects = _WITH_CODE.search(follow.route_text if follow else text) is not None
+    one_paper = isinstance(shape, TextShape) and (one or not (shape.searches_topic or selects))
     if one_paper and "has_code" not in given:
         # "where are the videos and code?" of one paper, "does the Dynalang paper have code
         # available?": asked of its text ("Videos and code … on our website: …"), which may say

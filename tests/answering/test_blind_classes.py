@@ -4311,3 +4311,12 @@ def test_a_named_papers_code_is_said_of_it(extractive_bot: QABot) -> None:
     has-code filter left Dynalang out); it is a detail of that paper."""
     answer = extractive_bot.ask("Does the Dynalang paper have code available?")
     assert answer.unstated is not None and "Learning to Model the World" in answer.answer
+
+
+def test_a_paper_with_code_keeps_the_code_filter(extractive_bot: QABot) -> None:
+    """Code that picks the papers ("is there a paper with code on human models?") stays a
+    filter, though a question about one paper's code is asked of its text."""
+    answer = extractive_bot.ask("is there a paper with code on human models?")
+    with_code = {p.paper_id for p in extractive_bot.snapshot.papers if p.has_code}
+    cited = {c.paper_id for c in answer.citations}
+    assert cited and cited <= with_code, answer.answer
