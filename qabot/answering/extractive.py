@@ -262,7 +262,11 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         found = [s for s in split_sentences(top.text)
                  if _UNCOVERS.search(s) and _EXAMPLES.search(s) and not _HYPOTHETICAL.search(s)]  # fmt: skip
         if found:
-            return [f"{paper_label(top)}: {cite_sentence(readable(found[0]), top.number)}"]
+            # … best a result said so ("we empirically show that adversaries can create …",
+            # "Our approach automatically uncovers … (e.g. …)"), not a method's parts listed
+            best = max(found, key=lambda s: (bool(_SAYS_EXAMPLES.search(s))
+                                             + bool(_A_RESULT.search(s)), -found.index(s)))  # fmt: skip
+            return [f"{paper_label(top)}: {cite_sentence(readable(best), top.number)}"]
     if _KIND_ASKED.search(question):
         # "what kind of paper is it?": the sentence that says ("In this short consensus paper,
         # we describe …"), else what it contributes
@@ -467,6 +471,10 @@ _ENUMERATES = re.compile(r"(?:first|second|third|fourth|the first|the second)\b"
 
 # "give me an example of what it found", "what kinds of failures did it uncover?" …
 _EXAMPLE_ASKED = re.compile(
+    # "give me a concrete example" (of the paper the follow-up is about)
+    r"^\s*(?:ok,? |so,? |and,? )?(?:give me |show me |can you (?:give|show) (?:me )?|any |got )?(?:an? |some |one )?"
+    r"(?:concrete |specific |real )?examples?(?: (?:of|from|in) (?:it|this|that|“[^”]+”))?"
+    r"(?:\s*\(in “[^”]+”\))?\s*[?.!]*\s*$|"
     r"\bexamples?\b[^?]*\b(?:f[oi]u?nd|uncover\w*|discover\w*|reveal\w*|produc\w*|generat\w*|"
     r"show\w*|elicit\w*)|\bwhat (?:kinds? of |sorts? of |types? of )?[\w-]+(?: [\w-]+)? did (?:it|they|“[^”]+”|"
     r"the (?:method|approach|paper|authors)) (?:uncover|find|discover|reveal|produce|elicit)\b",
@@ -477,6 +485,12 @@ _UNCOVERS = re.compile(
     r"\b(?:uncover|find|found|discover|reveal|produc|generat|elicit|creat)\w*\b", re.I
 )
 _EXAMPLES = re.compile(r"\be\.g\.|\bsuch as\b|\bincluding\b|\([^)]{8,}\)|, and\b", re.I)
+_SAYS_EXAMPLES = re.compile(r"\be\.g\.|\bsuch as\b|\bincluding\b", re.I)
+_A_RESULT = re.compile(
+    r"\b(?:we|our (?:approach|method|work|results?))\s+(?:\w+\s+){0,2}?(?:show|find|found|uncover|"
+    r"reveal|demonstrate|discover)\w*\b",
+    re.I,
+)
 _HYPOTHETICAL = re.compile(r"\b(?:might|could|would|may)\b|^for example\b", re.I)
 
 

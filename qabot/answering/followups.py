@@ -1296,7 +1296,9 @@ _BARE_WORDS = set(
             "repo repository online get find download obtain access lead senior corresponding "
             "public publicly open source shared release "
             # "where are the videos and code?", "is there a demo?", "the project website?"
-            "video videos demo demos website site webpage page project"
+            "video videos demo demos website site webpage page project "
+            # "give me a concrete example", "show me an example"
+            "example examples instance instances concrete specific give show me us"
         ]
     )[0]  # fmt: skip
 )

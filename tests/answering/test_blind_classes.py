@@ -4320,3 +4320,21 @@ def test_a_paper_with_code_keeps_the_code_filter(extractive_bot: QABot) -> None:
     with_code = {p.paper_id for p in extractive_bot.snapshot.papers if p.has_code}
     cited = {c.paper_id for c in answer.citations}
     assert cited and cited <= with_code, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # the review: "give me a concrete example" is of the paper the last answer was about
+        # (it answered from the human-learning paper) …
+        (["What did the 'Adversaries Can Misuse Combinations of Safe Models' paper show?",
+          "give me a concrete example"],
+         "adversaries can create vulnerable code, explicit images, python scripts for hacking"),
+        # … and "show me an example" quotes its result with examples, not the problem's example
+        (["What is ARCA?", "show me an example"],
+         "Our approach automatically uncovers derogatory completions about celebrities"),
+    ],
+)  # fmt: skip
+def test_an_example_of_the_last_paper(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
