@@ -667,10 +667,13 @@ class LLMRouter:
         named = str(author) if author else None
         is_owner = named is not None and name_key(named) in self.vocab.owners
         by_author, profile = owner_scope(named, is_owner, self.vocab)
-        # A joint author who owns the only profile is on every paper: no filter.
+        # A joint author who owns the only profile is on every paper: no filter. (A model may
+        # give one name as a string, not a list.)
+        named_too = args.get("coauthors") or []
+        named_too = [named_too] if isinstance(named_too, str) else named_too
         joint = [
             str(n)
-            for n in args.get("coauthors", [])
+            for n in named_too
             if owner_scope(str(n), name_key(str(n)) in self.vocab.owners, self.vocab)[0]
         ]
         if joint and by_author is None:

@@ -373,6 +373,21 @@ def test_llm_router_passes_affiliations_and_scopes_owners_in_a_lab(lab_vocab: Vo
     assert route.filters.author is None and route.query == "language"
 
 
+@pytest.mark.parametrize("coauthors", [["Stuart Russell"], "Stuart Russell"])
+def test_llm_router_passes_joint_authors(vocab: Vocabulary, coauthors: object) -> None:
+    """The tools take joint authors; a model may give one name as a string, not a list (read
+    letter by letter, it was 14 one-letter names)."""
+    model = ToolCallingModel(
+        call={
+            "name": "PortfolioStatistic",
+            "args": {"intent": "list", "author": "Micah Carroll", "coauthors": coauthors},
+        }
+    )
+    route = LLMRouter(model, vocab).route("papers by Micah Carroll and Stuart Russell")
+    assert route.filters.author == "Micah Carroll"
+    assert route.filters.coauthors == ["Stuart Russell"], route
+
+
 @pytest.mark.parametrize(
     ("question", "years"),
     [
