@@ -457,8 +457,7 @@ def _not_in_the_list(
     # one word asked is searched for with what the list was of ("which of those is a
     # benchmark?" after papers on preference learning: a benchmark for that); more say what
     # they want on their own ("a flight booking task", which the list's subject would outweigh)
-    users = [t.get("content") for t in history if isinstance(t, dict) and t.get("role") == "user"]
-    before = users[-1] if len(wanted) == 1 and users and isinstance(users[-1], str) else ""
+    before = (_last_question(history) or "") if len(wanted) == 1 else ""
     skip = _FRAMING | FUNCTION_WORDS | ASKING
     topic = [w for w in re.findall(r"[\w'’-]+", before) if not set(tokenize([w])[0]) <= skip]
     searched = f"{question.rstrip(' ?')} on {' '.join(topic)}?" if topic else question
@@ -864,12 +863,18 @@ def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Pa
                     question=in_paper(asked, paper.title), route_text=asked)  # fmt: skip
 
 
+def _last_question(history: list[dict[str, Any]]) -> str | None:
+    """The last question the person asked, if the history keeps it as text."""
+    users = [t for t in history if isinstance(t, dict) and t.get("role") == "user"]
+    last = users[-1].get("content") if users else None
+    return last if isinstance(last, str) else None
+
+
 def _asked_before(history: list[dict[str, Any]]) -> str | None:
     """What the last question asked of the paper it picked, without the pick ("the one about
     hindsight - what domains did they use?": "what domains did they use?"), if anything."""
-    users = [t for t in history if isinstance(t, dict) and t.get("role") == "user"]
-    last = users[-1].get("content") if users else None
-    if not isinstance(last, str):
+    last = _last_question(history)
+    if last is None:
         return None
     for pattern in (_DESCRIBED, _TAGGED, _DATED, _ORDINAL):
         found = pattern.search(last)

@@ -496,7 +496,7 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     names = [n for n, _ in others] + ([author] if others and author else [])
     if joint and by_author is None:
         author, is_owner = joint[0], False
-        by_author, joint = joint.pop(0), joint
+        by_author, *joint = joint
     elif joint and by_author == author:  # in the question's order, as the answer names them
         by_author, *joint = sorted([author, *joint], key=unquoted.find)
         author = by_author

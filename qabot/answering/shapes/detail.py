@@ -987,11 +987,14 @@ class Detail(TextShape):
         # (not a name offered as an example, "which LLM (GPT-4? something else?) …", nor one
         # in a paper or study the question describes: "the MuJoCo tasks … in the cluster
         # ranking paper", "the user study where the 7DOF arm …")
+        # (only a question that names something reads the candidates' whole abstracts)
         names = names_in(state.standalone)
         example = any(is_example(state.standalone, n) for n in names)
         about = described or re.search(r"\b(?:study|experiments?)\b", state.standalone, re.I)
         whole = (
-            [with_abstract(h, ctx) for h in state.candidates[:5]] if not (example or about) else []
+            [with_abstract(h, ctx) for h in state.candidates[:5]]
+            if names and not (example or about)
+            else []
         )
         if whole and only_mentioned(state.standalone, whole) and (what := asked(state.standalone)):
             said = [s for h in whole for e in h.evidence for s in split_sentences(e.text)

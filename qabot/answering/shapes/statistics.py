@@ -14,6 +14,7 @@ from qabot.answering.extractive import word_pairs
 from qabot.answering.framing import STUDY_PEOPLE, without_asking_lead
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import FRAMING, StatisticShape
+from qabot.domain.filters import Filters
 from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
 from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
@@ -27,6 +28,14 @@ _CUE = re.compile(r"\bwe (propose|introduce|present|show|find|develop|study|rele
 def _opening(paper: Paper, chars: int = 400) -> str:
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", paper.abstract)
     return next((s for s in sentences if _CUE.search(s)), sentences[0])[:chars]
+
+
+def _only_code(f: Filters) -> bool:
+    """The code filter is all that is asked of the papers just discussed ("is there code for
+    it?", "did they release code?")."""
+    return (
+        bool(f.has_code) and f.model_copy(update={"paper_ids": None, "has_code": None}).is_empty()
+    )
 
 
 class Facts:
@@ -151,10 +160,7 @@ class Facts:
         elif f.paper_ids is not None:
             wanted = set(f.paper_ids)
             picked = [p for p in self.pf.papers if p.paper_id in wanted]
-            only_code = (
-                f.has_code and f.model_copy(update={"paper_ids": None, "has_code": None}).is_empty()
-            )
-            if len(picked) == 1 and only_code:  # "is there code for it?"
+            if len(picked) == 1 and _only_code(f):  # "is there code for it?"
                 paper = picked[0]
                 # … but a project page it links may hold the code ("minaek.github.io/…").
                 page = page_link(paper.urls)
@@ -521,10 +527,7 @@ class List(StatisticShape):
         if not papers:
             return facts.none(question, route)
         f = route.filters
-        only_code = (
-            f.has_code and f.model_copy(update={"paper_ids": None, "has_code": None}).is_empty()
-        )
-        one = only_code and f.paper_ids is not None and len(set(f.paper_ids)) == 1
+        one = _only_code(f) and f.paper_ids is not None and len(set(f.paper_ids)) == 1
         if one and (link := code_link(papers[0].urls)):
             # "did they release code?" of the one paper just discussed: its link, said of it
             # (as `Facts.none` says it has none)
