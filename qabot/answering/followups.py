@@ -63,6 +63,8 @@ _SET = re.compile(
     # "which one is about dialogue?": the list's papers on it
     r"\bwhich ones?\s+(?:is|are|was|were)\s+(?:about|on|related to|concerned with)\b|"
     r"\bwhich ones?\s+(?:uses?|studies|study|deals? with|covers?|looks? at)\b|"
+    # … or any verb said of it: "which one casts Q-learning as supervised fine-tuning?"
+    r"\bwhich ones?\s+(?!(?:is|was|has|does|as|this|us)\b)[a-z]{3,}(?:s|ed)\b|"
     # "list the ones about RLHF", "just the ones from Berkeley": the list's papers on it
     r"\b(?:the|those|just the|only the) ones\s+(?:about|on|that|which|with|from|related to|"
     r"concerning|using)\b|"
@@ -360,6 +362,13 @@ def resolve_follow_up(
             raise QuestionError(beyond_the_list(ordinal.group(0).strip(), len(listed)))
         paper = listed[n - 1] if n > 0 else listed[-1]
         before, after = question[: ordinal.start()], question[ordinal.end() :]
+        if (len(listed) == 1 and _COMPARES.search(question) and _IT_REF.search(before + after)
+                and len(earlier := _last_list(history, papers, index)) > n - 1 >= 0
+                and (other := earlier[n - 1]).paper_id != paper.paper_id):  # fmt: skip
+            # "how is it different from the first one?" after a list, then one of it: "it" is
+            # that one and the ordinal counts in the list (it compared the paper with itself)
+            asked = _IT_REF.sub(f"“{paper.title}”", f"{before}“{other.title}”{after}", count=1)
+            return FollowUp(paper_ids=None, question=" ".join(asked.split()))
         return FollowUp(
             paper_ids=[paper.paper_id],
             title=paper.title,
@@ -479,6 +488,9 @@ _LATER = (
     r"\b(?:later|subsequent|newer)\s+(?:[\w-]+\s+){0,2}?(?:papers?|publications?|work|works|studies|versions?)\b|"
     # "anything newer on recommenders?", "something more recent?"
     r"\b(?:anything|something)\s+(?:newer|more recent|later)\b|"
+    # "same topic but newer?", "newer ones on the same subject?"
+    r"\bsame (?:topic|subject|area|theme|problem)\b[\w\s,]{0,20}?\b(?:newer|more recent|later)\b|"
+    r"\b(?:newer|more recent|later)\b[\w\s,]{0,30}?\bsame (?:topic|subject|area|theme|problem)\b|"
     # "did they follow up on stochastic environments?" (tests/data/blind/dev5.jsonl)
     r"\b(?:did|do|does|have|has)\s+(?:they|she|he|the (?:group|lab|team|authors?))\s+(?:ever\s+|later\s+)?"
     r"follow(?:ed)?[- ]?up\s+(?:on|with)\b"
@@ -493,10 +505,17 @@ _OWN_OTHER = re.compile(r"\b(?:anything|something|any)\s+(?:newer|more recent|la
 _EARLIER = (
     r"(?<![\w-])(?:earlier|previous|prior|older|original|first)\s+versions?\b|"
     r"\b(?:anything|something)\s+(?:older|earlier)\b|\bprecursors?\b|\bpredecessors?\b|"
+    r"\bsame (?:topic|subject|area|theme|problem)\b[\w\s,]{0,20}?\b(?:older|earlier)\b|"
     # "was there any earlier work?" (not "the earlier empowerment paper that used Overcooked",
     # "what earlier dialogue work did Joey Hong do …?": a description, or a question of its own)
     r"\b(?:any|an)\s+(?:earlier|previous|prior|older)\s+(?:papers?|works?|publications?)"
     r"(?:\s+(?:on|about)\s+(?:it|this|that))?\s*[?.!]*\s*$"
+)
+# … but a version the paper is set against asks what the paper changed
+_AGAINST_EARLIER = re.compile(
+    r"\s*\b(?:vs\.?|versus|compared (?:to|with)|relative to|over|than|from)\s+(?:the|its|their)\s+"
+    r"(?:previous|earlier|prior|older|original|last)\s+(?:version|model|generation|release)s?\b",
+    re.I,
 )
 _OTHERS = re.compile(
     r"\b(?:what|anything|something|who) else\b|\bothers\b|\bsimilar\b(?!\s+to\b)|"
@@ -649,6 +668,17 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
     # … not "what else can it do?", "is it similar to ILQL?", "what other baselines …": more
     # of the same paper, or a thing of it
     dated = re.search(f"{_LATER}|{_EARLIER}", question, re.I) is not None
+    if (against := _AGAINST_EARLIER.search(question)) and (
+        listed := previous_papers(history, papers, index)
+    ):
+        # "what changed architecturally vs the previous version?" after Gemma 2: what the
+        # paper says it changed (it searched for earlier papers, and compared two empty sides)
+        paper, asked = (
+            listed[0],
+            " ".join((question[: against.start()] + question[against.end() :]).split()),
+        )
+        return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                        question=in_paper(asked, paper.title), route_text=asked)  # fmt: skip
     if not _OTHERS.search(question) or (_IT.search(question) and not dated):
         return None  # ("the follow-up on X, what did that one introduce?": "that one" is it)
     listed = previous_papers(history, papers, index)
@@ -881,6 +911,12 @@ def _asked_before(history: list[dict[str, Any]]) -> str | None:
         rest = _clause_after(last, found) if found else None
         if rest and set(tokenize([rest])[0]) - _BARE_WORDS - FUNCTION_WORDS:
             return rest
+        # … or the question the pick ends ("who's the first author of the older one?": "who's
+        # the first author of it?")
+        if found and not last[found.end() :].strip(" ?.!"):
+            asked = last[: found.start()].rstrip(" ,:-—–")
+            if set(tokenize([asked])[0]) - FUNCTION_WORDS:
+                return f"{asked} it?"
     return None
 
 
@@ -1082,6 +1118,7 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
             _THEY.search(question) is not None
             or (detail is not None and not set(tokenize([detail.phrase])[0]) <= FRAME)
             or _IN_A_STUDY.search(question) is not None
+            or _ITS_OWN.search(question) is not None
         )
     )
     listed = previous_papers([last], papers, index)
@@ -1114,7 +1151,8 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         return None
     # … the one paper of an answer about one paper, not the first of a list
     about_one = len(listed) == 1 or last.get("shape") not in (None, "survey", "compare", "metadata")
-    if listed and aspect and not bare and not it and not about_one:
+    own = _ITS_OWN.search(question) is not None and they
+    if listed and (aspect or own) and not bare and not it and not about_one:
         # "what's the key idea?" after a list: of those papers (searched among them), not of
         # whatever paper the portfolio-wide search finds
         return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
@@ -1153,6 +1191,16 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
                     question=" ".join(written.split()), route_text=question)  # fmt: skip
 
 
+# The one paper's own thing, or what it sets itself against: "what does the model reason
+# about?", "what property do prior approaches lack?" (tests/data/blind/dev18.jsonl: searched
+# across the portfolio, they answered from Gemini 2.5 and the optimal behavior prior)
+_ITS_OWN = re.compile(
+    r"\bthe (?:model|method|approach|algorithm|agent|framework|technique|system)\b"
+    r"(?!\s+(?:that|which|called|named|with|for|in|of|on)\b)|"
+    r"\b(?:prior|previous|existing|earlier|past) (?:approaches|methods|techniques|algorithms|"
+    r"baselines)\b",
+    re.I,
+)
 # Who takes part in a study: "how many people?" after a paper asks about its study
 _IN_A_STUDY = re.compile(rf"\bhow many (?:{STUDY_PEOPLE})\b", re.I)
 # Words of a question about the whole portfolio or the researcher, not the last paper ("how

@@ -24,7 +24,8 @@ FRAME = set(
             "arxiv lists person people h-index citations cited novelty score area areas agenda mainly mostly "
             "available links link release releases new old newer older time ever date dated dates how "
             "there are is was were be been any much when affiliation affiliations institution "
-            "other others another "
+            # "what else has Erik Jones written?": the rest of his papers, as "other" asks
+            "other others another else "
             "institutions universities per each timeline fewest least put fall falls under belong belongs "
             "classified filed authored produce produced contain contains those these ones above "
             "together jointly alongside collaboration collaborations partnership where get find download can could "

@@ -18,6 +18,7 @@ class SourceBlock:
     year: int | None
     text: str
     date: str | None = None  # "Jul 31, 2024", "Mar 2024", "2024": as precise as the source
+    venue: str | None = None  # the journal or proceedings a paper file names, if any
 
 
 def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
@@ -35,6 +36,7 @@ def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
             year=h.year,
             text=neutralise(latex_to_text(" … ".join(e.text for e in h.evidence))),
             date=h.date,
+            venue=neutralise(h.venue) if h.venue else None,
         )
         for n, h in enumerate(hits, 1)
     ]
@@ -48,6 +50,7 @@ def format_sources(blocks: list[SourceBlock]) -> str:
             authors=b.authors,
             year=b.year if b.year is not None else "unknown",
             date=b.date or (b.year if b.year is not None else "unknown"),
+            venue=b.venue or "not given",
             text=b.text,
         )
         for b in blocks

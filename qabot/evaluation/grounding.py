@@ -332,11 +332,13 @@ def is_refusal(answer: Answer) -> bool:
 
 
 def source_passages(answer: Answer) -> dict[int, str]:
-    """What source n showed the model: title, authors, year, date and text, as in the prompt."""
+    """What source n showed the model: title, authors, year, date, venue and text, as in the
+    prompt."""
     out = {}
     for n, hit in enumerate(answer.sources, 1):
         text = " … ".join(e.text for e in hit.evidence)
-        out[n] = f"{hit.title}. {hit.authors}. {hit.year or ''}. {hit.date or ''}. {text}"
+        venue = f"{hit.venue}. " if hit.venue else ""
+        out[n] = f"{hit.title}. {hit.authors}. {hit.year or ''}. {hit.date or ''}. {venue}{text}"
     return out
 
 

@@ -6,12 +6,17 @@ these pin one example of each class."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from langchain_core.embeddings import Embeddings
 
 from qabot import QABot
 from qabot.domain.questions import clean_question
 from qabot.domain.records import Answer
+from qabot.ingest.build import ingest
+from tests.conftest import make_settings, paper_record
 
 
 def _titles(answer: Answer) -> list[str]:
@@ -4338,3 +4343,72 @@ def test_a_paper_with_code_keeps_the_code_filter(extractive_bot: QABot) -> None:
 def test_an_example_of_the_last_paper(extractive_bot: QABot, chain: list[str], said: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # dev18: "and the other one?" asks the last question's ask ending in its pick ("who's
+        # the first author of the older one?") of the list's other paper (it described it)
+        (["Which papers use Overcooked?", "who's the first author of the older one?",
+          "and the other one?"], "is by Vivek Myers"),
+        # … "what else has X written?" lists X's papers ("else" was searched for as a topic)
+        (["what else has Erik Jones written?"],
+         "“Automatically Auditing Large Language Models via Discrete Optimization”"),
+        # … "same topic but newer?" is later work on the last paper's topic (it abstained)
+        (["papers from 2022", "which of them uses Mujoco?", "same topic but newer?"],
+         "“A Generalized Acquisition Function for Preference-based Reward Learning” (2024)"),
+        # … "the model", "prior approaches" are the last paper's (answered from Gemini 2.5)
+        (["Which paper is about the flight-booking task?", "what does the model reason about?"],
+         "reasoning about how speakers choose utterances"),
+        (["Show me her papers on temporal distances", "what property do prior approaches lack?"],
+         "these prior approaches do not satisfy the triangle inequality"),
+        # … "which one <verb>s …" picks from the list (it abstained)
+        (["Which papers list Sergey Levine as an author?",
+          "which one casts Q-learning as supervised fine-tuning?"],
+         "casting Q-learning as a modified supervised fine-tuning (SFT) problem"),
+        # … "what changed vs the previous version?" is what the paper changed (it compared
+        # two empty sides)
+        (["Tell me about Gemma 2", "what changed architecturally vs the previous version?"],
+         "interleaving local-global attentions"),
+        # … "what's X got to do with it?" quotes the paper's sentence on X
+        (["What are the Gemini papers in the portfolio?", "which one handles 10M tokens?",
+          "what's Kalamang got to do with it?"], "a language with fewer than 200 speakers"),
+        # … "was it peer reviewed?" is where it was published, which no abstract says
+        (["Explain context steering", "was it peer reviewed / where was it published?"],
+         "does not say where it is published [1]."),
+    ],
+)  # fmt: skip
+def test_the_follow_ups_of_dev18(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
+
+
+def test_it_against_the_first_one_of_a_list_compares_two_papers(extractive_bot: QABot) -> None:
+    """dev18: "how is it different from the first one?" after a list and one of its papers
+    compared that paper with itself (both sides headed CTRL-Rec)."""
+    *_, answer = _chain(extractive_bot, ["her recommender system papers?",
+                                         "what dataset did the newer one use?",
+                                         "how is it different from the first one?"])  # fmt: skip
+    assert answer.shape == "compare"
+    assert {c.title.split(":")[0] for c in answer.citations} == {
+        "CTRL-Rec", "Estimating and Penalizing Induced Preference Shifts in Recommender Systems"
+    }, answer.answer  # fmt: skip
+
+
+def test_where_a_paper_was_published_is_its_venue(
+    tmp_path: Path, embeddings: Embeddings, write_jsonl: Callable[..., Path]
+) -> None:
+    """A paper file's venue answers "where was it published?" (the metadata says it, no
+    abstract does); without one, the answer says the abstract does not."""
+    write_jsonl([paper_record(1, venue="Journal of Violins"), paper_record(2)])
+    settings = make_settings(tmp_path / "store", corpus=tmp_path / "corpus", llm="extractive")
+    ingest(settings, embeddings)
+    bot = QABot(settings, embeddings=embeddings)
+    answer = bot.ask("Where was “A study of violins number 1” published?")
+    assert (
+        answer.answer == "“A study of violins number 1” (2021) appeared in Journal of Violins [1]."
+    )
+    assert answer.unstated is None
+    other = bot.ask("Was “A study of volcanoes number 2” peer reviewed?")
+    assert other.unstated is not None and "does not say where it is published" in other.answer

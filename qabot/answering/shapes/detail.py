@@ -95,8 +95,11 @@ _ENTITY = re.compile(
     re.I,
 )  # fmt: skip
 # A place: "where is the leaderboard hosted?".
-_WHERE = re.compile(r"^where(?:'s|’s| is| are| was| were| can)\b.*\b(?P<verb>hosted|released|available|"
-                    r"published|run|found|find|deployed|downloaded|download|accessed|access)\b", re.I)  # fmt: skip
+# (… or asked second: "was it peer reviewed / where was it published?")
+_WHERE = re.compile(r"(?:^|[/;]\s*|[?]\s+)where(?:'s|’s| is| are| was| were| can)\b.*\b(?P<verb>hosted|released|available|"
+                    r"published|run|found|find|deployed|downloaded|download|accessed|access)\b|"
+                    # "was it peer reviewed?": where it was published says
+                    r"\b(?P<reviewed>peer[- ]reviewed)\b", re.I)  # fmt: skip
 # Where a paper's code is: "is the code for the correlated proxies paper public?", "Overcooked
 # paper - link to code?", "where's the uniMASK code?"
 _CODE_ASK = re.compile(
@@ -316,6 +319,8 @@ def asked(question: str) -> Asked | None:
         called = bool(re.search(r"\b(?:called|named|known as)\b", q[m.end() :], re.I))
         return Asked("entity", m["noun"], f"which {m['noun']}", called=called)
     if m := _WHERE.search(q):
+        if m["reviewed"]:
+            return Asked("where", "published", "where it is published")
         if m["verb"].lower() in {"find", "download", "access", "accessed", "found"}:
             return Asked("where", "found", "where it can be found")  # "where can i find it?"
         return Asked("where", m["verb"], f"where it is {m['verb'].lower()}")
@@ -933,6 +938,12 @@ _BUILDS_ON = re.compile(r"\bbuil(?:d|ds|t|ding) (?:up)?on\b|\bbased on\b|\bexten
 _GENERIC_NAME_WORDS = frozenset(tokenize([" ".join(GENERIC_NAMES)])[0])
 
 
+def _venue_asked(what: Asked, venue: str | None) -> bool:
+    """The question asks where the paper was published ("was it peer reviewed?"), and its
+    metadata names the venue (a paper file's `venue`)."""
+    return bool(venue) and what.kind == "where" and what.phrase == "published"
+
+
 class Detail(TextShape):
     name: ClassVar[str] = "detail"
     description: ClassVar[str] = (
@@ -1038,7 +1049,8 @@ class Detail(TextShape):
         hits = [with_abstract(h, ctx) for h in hits[:looked]] + hits[looked:]
         what = asked(state.standalone)
         texts = [" … ".join(e.text for e in h.evidence) for h in hits[:looked]]
-        stated = what is None or any(stating_sentence(t, what, state.standalone) for t in texts)
+        stated = (what is None or _venue_asked(what, hits[0].venue)
+                  or any(stating_sentence(t, what, state.standalone) for t in texts))  # fmt: skip
         unstated = None if stated or what is None else what.clause
         if unstated and named is None and _OF_THE_PERSON.search(state.standalone):
             return Retrieved(hits=[], candidates=[])  # of the person: the gate abstains
@@ -1052,6 +1064,10 @@ class Detail(TextShape):
             return
         top = sources[0]
         what = asked(state.standalone)
+        if not state.unstated and what is not None and _venue_asked(what, top.venue):
+            # where it was published is the paper's metadata, not its abstract's
+            yield cite_sentence(f"{paper_label(top)} appeared in {top.venue}", top.number)
+            return
         if not state.unstated and what is not None:
             # Each part of "which dataset …, and how many users …" from its own sentence.
             quoted: list[tuple[SourceBlock, str]] = []

@@ -14,6 +14,10 @@ _ASKS = [re.compile(p, re.I) for p in (
     # "what do they mean by a human's 'empowerment' in the Empower paper?"
     r"^what (?:do|does|did) (?:they|the authors|the paper|it|she|he|you) mean by\s+"
     r"(?P<x>(?:\S+\s*){1,8}?)(?:\s+in\b.*)?\??$",
+    # "what's Kalamang got to do with it?", "what does AlphaZero have to do with it?": the
+    # term, in the paper it is asked of (tests/data/blind/dev18.jsonl)
+    r"^(?:so,? )?what(?:'s|’s|s| is| has)\s+(?P<x>(?:\S+\s*){1,6}?)\s+got to do with\b.*$",
+    r"^(?:so,? )?what (?:does|do|did)\s+(?P<x>(?:\S+\s*){1,6}?)\s+ha(?:ve|s|d) to do with\b.*$",
     r"^(?:so,? )?(?:what|who)(?:'s|’s|s| is| are| was| were)\s+(?P<x>(?:\S+\s*){1,8}?)"
     # (the term's last word takes the space after it: what follows it opens without one)
     r"(?:\s*\b(?:in a nutshell|in short|exactly|again|"
