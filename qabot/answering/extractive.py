@@ -361,20 +361,18 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
             findings = sorted((s for s in first if _FOUND.search(s[3]) and s[3] not in quoted),
                               key=lambda s: s[2])  # fmt: skip
             chosen += findings[:1]
+            # … and the next one when it turns it ("We do show that … arbitrarily large
+            # errors …" "However, … we are also able to identify … bounded linearly …"): quoted
+            # alone, the first half says the opposite of the paper's finding
+            turned = [s for f in findings[:1] for s in first if s[2] == f[2] + 1
+                      and _TURN.match(s[3]) and next_in(top.text, f[3], s[3])]  # fmt: skip
+            chosen += turned[:1] if len(chosen) <= MAX_SENTENCES else []
     # "we outline two lines of defense." is answered by the sentences that list them
-    # ("First, model-level mitigations …", "Second, …")
-    # (the items that follow it in the abstract, one after another, each once)
-    if _ANNOUNCES.search(best[3]):
-        previous = best[3]
-        for item in sorted(first, key=lambda s: s[2]):
-            if len(chosen) >= MAX_SENTENCES + 1:
-                break
-            if (item[2] > best[2] and _ENUMERATES.match(item[3])
-                    and (previous != best[3] or re.match(r"(?:the )?first\b", item[3], re.I))
-                    and item[3] not in {c[3] for c in chosen}
-                    and next_in(top.text, previous, item[3])):  # fmt: skip
-                chosen.append(item)
-                previous = item[3]
+    # (each once, and where it follows the announcement: chunks may overlap)
+    for said in listed_after(top.text, best[3], MAX_SENTENCES + 1 - len(chosen)):
+        after = [s for s in first if s[3] == said and s[2] > best[2]]
+        if after and said not in {c[3] for c in chosen}:
+            chosen.append(after[0])
     # Keep each source's sentences together and in the abstract's own order.
     chosen.sort(key=lambda s: (s[4].number, s[2]))
     out: list[str] = []
@@ -533,6 +531,29 @@ APPLIES = re.compile(
     r"(?:this|these)\b|to this end\b|this (?:motivates|suggests|allows|enables|lets)\b)",
     re.I,
 )
+
+
+def listed_after(text: str, sentence: str, most: int) -> list[str]:
+    """The sentences that list what `sentence` announces ("we outline two lines of defense.",
+    "we demonstrate that offline RL can solve two challenges …": "First, …", "Second, …"):
+    those that follow it in `text` one after another, the first opening with "first", up to
+    `most`; none when it announces nothing."""
+    if not _ANNOUNCES.search(sentence):
+        return []
+    sentences = split_sentences(text)
+    at = sentences.index(sentence) if sentence in sentences else len(sentences)
+    out: list[str] = []
+    previous = sentence
+    for item in sentences[at + 1 :]:
+        if len(out) >= most or not _ENUMERATES.match(item):
+            break
+        if (previous == sentence and not re.match(r"(?:the )?first\b", item, re.I)) or not next_in(
+            text, previous, item
+        ):
+            break
+        out.append(item)
+        previous = item
+    return out
 
 
 def puts_to_use(text: str, sentence: str, following: str) -> bool:

@@ -4374,6 +4374,14 @@ def test_an_example_of_the_last_paper(extractive_bot: QABot, chain: list[str], s
         # … "what's X got to do with it?" quotes the paper's sentence on X
         (["What are the Gemini papers in the portfolio?", "which one handles 10M tokens?",
           "what's Kalamang got to do with it?"], "a language with fewer than 200 speakers"),
+        # … "what's the main result?" quotes the sentences that list what it announces ("…
+        # two challenges with effective influence." "First, we show …")
+        (["Which paper uses offline RL to influence human behavior?", "what's the main result?"],
+         "steer humans towards better performance even on new tasks"),
+        # … "what did they find?" quotes the sentence that turns the first finding ("However,
+        # … the reward inference error can be bounded linearly …"): asked in four sets
+        (["List Joey Hong's papers", "the 2022 one - what did they find?"],
+         "reward inference error can be bounded linearly in the error in the human model"),
         # … "was it peer reviewed?" is where it was published, which no abstract says
         (["Explain context steering", "was it peer reviewed / where was it published?"],
          "does not say where it is published [1]."),

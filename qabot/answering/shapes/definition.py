@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import (
+    MAX_SENTENCES,
     best_sentence,
     cite_sentence,
     contributions,
+    listed_after,
     paper_label,
     puts_to_use,
     split_sentences,
@@ -225,6 +227,9 @@ class Definition(TextShape):
             at = every.index(said[0])
             if at + 1 < len(every) and puts_to_use(block.text, said[0], every[at + 1]):
                 quoted.append(every[at + 1])
+            # … or the ones that list what it announces ("… can solve two challenges with
+            # effective influence." "First, we show …" "Second, we show …")
+            quoted += listed_after(block.text, said[0], MAX_SENTENCES)
             text = " ".join(cite_sentence(readable(s), block.number) for s in quoted)
             yield f"{paper_label(block)}: {text}"
             return
@@ -260,5 +265,8 @@ class Definition(TextShape):
                 return
             # (by what it asks, not by the words of the title a follow-up names it by)
             sentences = [best_sentence(re.sub(r"“[^”]+”", " ", state.standalone), block)]
+        # … with the sentences that list what it announces ("… two challenges." "First, …")
+        sentences += [s for s in listed_after(block.text, sentences[-1], MAX_SENTENCES)
+                      if s not in sentences]  # fmt: skip
         text = " ".join(cite_sentence(readable(s), block.number) for s in sentences)
         yield f"{paper_label(block)}: {text}"
