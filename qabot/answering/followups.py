@@ -282,6 +282,7 @@ def resolve_follow_up(
         return pair
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
+        beyond = False
         if dated is not None:
             if dated["which"] and len(listed) == 1:
                 # "which one is older?" after the Boltzmann policy paper, then the optimal
@@ -310,6 +311,14 @@ def resolve_follow_up(
                 # "how does the 2023 one work?": the one paper of the list from that year
                 of_year = [p for p in listed if str(p.year) == described["desc"].strip()]
                 paper = of_year[0] if len(of_year) == 1 else _by_what_is_asked(question, of_year)
+            elif paper is None and desc is not None and len(listed) >= 2:
+                # "and the one about red-teaming beyond single models, …" that no listed paper
+                # has half the words of: the portfolio's paper it fits, saying so (the list may
+                # have missed it; it answered about the last paper)
+                words = set(tokenize([described["desc"]])[0])
+                if words and all(2 * len(words & _words_of(p)) < len(words) for p in listed):
+                    paper = _described_paper(described["desc"], papers)
+                    beyond = paper is not None
         if paper is not None:
             before, after = question[: described.start()], question[described.end() :]
             # "the one about X - what algorithm do they propose?": the question is the clause
@@ -322,6 +331,8 @@ def resolve_follow_up(
                 route_text=asked or " ".join(f"{before}it{after}".split()),
                 lead=_dated_lead(dated["which"], paper, listed)
                 if dated and dated["which"]
+                else f"Not one of the {len(listed)} papers just listed:"
+                if beyond
                 else None,
             )
     if not (ordinal or subset) and (by := _by_its_author(question, history, papers, index)):

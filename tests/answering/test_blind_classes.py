@@ -4382,6 +4382,12 @@ def test_an_example_of_the_last_paper(extractive_bot: QABot, chain: list[str], s
         # … the reward inference error can be bounded linearly …"): asked in four sets
         (["List Joey Hong's papers", "the 2022 one - what did they find?"],
          "reward inference error can be bounded linearly in the error in the human model"),
+        # … "the one about X" that no listed paper has half the words of is the portfolio's
+        # paper on X, said to be beyond the list (it answered about the last paper)
+        (["What has she written on frontier AI risk and safety?",
+          "and the one about red-teaming beyond single models, what decompositions did they study?"],
+         "papers just listed:\n\n“Adversaries Can Misuse Combinations of Safe Models” (2024): We study "
+         "two decomposition methods"),
         # … "was it peer reviewed?" is where it was published, which no abstract says
         (["Explain context steering", "was it peer reviewed / where was it published?"],
          "does not say where it is published [1]."),
