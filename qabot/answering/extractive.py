@@ -14,6 +14,7 @@ from qabot.answering.framing import ASKING, FUNCTION_WORDS, QUESTION_WORDS
 from qabot.answering.prompts import MISSING_SIDE_TEXT, UNRESOLVED_SIDE_TEXT
 from qabot.answering.sources import SourceBlock
 from qabot.domain.links import code_link
+from qabot.domain.records import date_order
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import PAPER_REFERENCE, names_in, reference_words
@@ -475,7 +476,7 @@ _EXAMPLE_ASKED = re.compile(
     r"(?:\s*\(in “[^”]+”\))?\s*[?.!]*\s*$|"
     r"\bexamples?\b[^?]*\b(?:f[oi]u?nd|uncover\w*|discover\w*|reveal\w*|produc\w*|generat\w*|"
     r"show\w*|elicit\w*)|\bwhat (?:kinds? of |sorts? of |types? of )?[\w-]+(?: [\w-]+)? did (?:it|they|“[^”]+”|"
-    r"the (?:method|approach|paper|authors)) (?:uncover|find|discover|reveal|produce|elicit)\b",
+    r"the (?:method|approach|paper|authors)) (?:uncover|find|discover|reveal|produce|elicit|get|obtain|generate|create)\b",
     re.I,
 )
 # … and a sentence that reports what was found, with examples
@@ -662,7 +663,9 @@ def survey_lines(
     if not sources:
         return []
     ordered = (
-        sorted(sources, key=lambda b: (b.year or 9999, b.number)) if chronological else sources
+        sorted(sources, key=lambda b: (date_order(b.date, b.year), b.number))
+        if chronological
+        else sources
     )
     n = len(ordered)
     head = (

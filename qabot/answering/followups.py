@@ -32,7 +32,7 @@ from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper, without_sources
 from qabot.errors import QuestionError
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import name_in_title, names_in
+from qabot.retrieval.relevance import PAPER_REFERENCE, name_in_title, names_in, reference_words
 
 _ORDINALS = {
     "first": 1,
@@ -52,7 +52,10 @@ _ORDINALS = {
 }
 _ORDINAL = re.compile(
     rf"\b(?:the\s+)?(?P<word>{'|'.join(_ORDINALS)}|\d+th)\s+(?:one|paper|result|item|entry|"
-    r"publication|of (?:those|these|them))\b|\b(?:paper|number|no\.|item|source)\s*#?\s*(?P<num>\d{1,2})\b"
+    r"publication|of (?:those|these|them))\b|"
+    # … or "and the third?", "what about the 2nd?" (the noun left out, at the question's end)
+    rf"(?<=\bthe )(?P<bare>{'|'.join(w for w in _ORDINALS if w != 'last')})(?=\s*[?.!]*\s*$)|"
+    r"\b(?:paper|number|no\.|item|source)\s*#?\s*(?P<num>\d{1,2})\b"
     r"|(?<!\w)#(?P<hash>\d{1,2})\b",
     re.I,
 )
@@ -64,7 +67,7 @@ _SET = re.compile(
     r"\bwhich ones?\s+(?:is|are|was|were)\s+(?:about|on|related to|concerned with)\b|"
     r"\bwhich ones?\s+(?:uses?|studies|study|deals? with|covers?|looks? at)\b|"
     # … or any verb said of it: "which one casts Q-learning as supervised fine-tuning?"
-    r"\bwhich ones?\s+(?!(?:is|was|has|does|as|this|us)\b)[a-z]{3,}(?:s|ed)\b|"
+    r"\bwhich ones?\s+(?!(?:is|was|does|as|this|us)\b)[a-z]{2,}(?:s|ed)\b|"
     # "list the ones about RLHF", "just the ones from Berkeley": the list's papers on it
     r"\b(?:the|those|just the|only the) ones\s+(?:about|on|that|which|with|from|related to|"
     r"concerning|using)\b|"
@@ -299,6 +302,11 @@ def resolve_follow_up(
                 # after one paper: that paper is the one the other is set against (not "how
                 # does it compare with the earlier one?", which would set it against itself)
                 paper = listed[0]
+        elif (unlike := _NEGATED.match(described["desc"])) is not None:
+            # "the one that's not about Overcooked": the one listed paper that does not have
+            # the words (it picked the one that does)
+            rest = [p for p in listed if not _has_words(unlike["x"], p)]
+            paper = rest[0] if len(rest) == 1 else None
         else:
             paper = _described_paper(described["desc"], listed)
             # "what about the imagined conversations one?" after the hindsight paper: a
@@ -335,10 +343,14 @@ def resolve_follow_up(
                 if beyond
                 else None,
             )
+    if not (ordinal or subset) and (same := _same_group(question, history, papers, index)):
+        return same
     if not (ordinal or subset) and (by := _by_its_author(question, history, papers, index)):
         return by
     if not (ordinal or subset) and (others := _others(question, history, papers, index)):
         return others
+    if _GO_ON.match(question):
+        question = "tell me more"  # "go on", "keep going": more of the same (it abstained)
     if not (tokenize([question])[0] or ordinal or subset or _IT.search(question)):
         # "and?", "no", "a b c": no word to search for and none that points back. Read as
         # "about the last paper" (or condensed onto the last topic) it was answered with
@@ -363,22 +375,31 @@ def resolve_follow_up(
             # list ("any work on goal-directed dialogue?", "what's the key idea?")
             listed = next((papers_of for papers_of in recent if len(papers_of) >= 2), listed)
     if ordinal:
-        word = (ordinal.group("word") or "").lower()
+        word = (ordinal.group("word") or ordinal.group("bare") or "").lower()
         n = _ORDINALS.get(word) or int(
             ordinal.group("num") or ordinal.group("hash") or re.sub(r"\D", "", word) or 0
         )
+        before, after = question[: ordinal.start()], question[ordinal.end() :]
+        it = listed[0] if len(listed) == 1 else None
+        compares = _COMPARES.search(question) and _IT_REF.search(before + after)
+        earlier = _last_list(history, papers, index) if it is not None else []
+        if it is not None and len(earlier) >= 2 and (compares or it in earlier):
+            # "and the third?" after "tell me about the second one", "how is it different from
+            # the first one?" after a list, then one of it: the ordinal counts in the list
+            # (it said the last answer had one paper, or compared that paper with itself)
+            listed = earlier
+        elif it is not None and compares:
+            # … or, with no list, in the papers the conversation went through ("what is
+            # FlexiBiT?", "anything newer on that?", "how is it different from the first one?")
+            listed = _first_papers(_recent_papers(history, papers, index, turns=4))[::-1]
         if n == 0 or n > len(listed):
             # Not another paper, and not the question without its reference (condensed onto
             # the last topic, it answered about a paper of the list): say there is no such one.
             raise QuestionError(beyond_the_list(ordinal.group(0).strip(), len(listed)))
         paper = listed[n - 1] if n > 0 else listed[-1]
-        before, after = question[: ordinal.start()], question[ordinal.end() :]
-        if (len(listed) == 1 and _COMPARES.search(question) and _IT_REF.search(before + after)
-                and len(earlier := _last_list(history, papers, index)) > n - 1 >= 0
-                and (other := earlier[n - 1]).paper_id != paper.paper_id):  # fmt: skip
-            # "how is it different from the first one?" after a list, then one of it: "it" is
-            # that one and the ordinal counts in the list (it compared the paper with itself)
-            asked = _IT_REF.sub(f"“{paper.title}”", f"{before}“{other.title}”{after}", count=1)
+        if compares and it is not None and paper.paper_id != it.paper_id:
+            # "it" is the last answer's paper, set against the one the ordinal picks
+            asked = _IT_REF.sub(f"“{it.title}”", f"{before}“{paper.title}”{after}", count=1)
             return FollowUp(paper_ids=None, question=" ".join(asked.split()))
         return FollowUp(
             paper_ids=[paper.paper_id],
@@ -386,6 +407,16 @@ def resolve_follow_up(
             question=" ".join(f"{before}“{paper.title}”{after}".split()),
             route_text=" ".join(f"{before}it{after}".split()),
         )
+    if subset and (unlike := _NOT_ABOUT.search(question)) and len(listed) >= 2:
+        # "which of those aren't about language models?": the listed papers without the words,
+        # listed (a search among them put the ones about it first)
+        rest = [p for p in listed if not _has_words(unlike["x"], p)]
+        if rest and len(rest) < len(listed):
+            n, x = len(listed), unlike["x"].strip()
+            said = (f"Of the {n} papers just listed, {len(rest)} do not mention “{x}”:"
+                    if len(rest) > 1 else f"Of the {n} papers just listed, 1 does not mention “{x}”:")  # fmt: skip
+            return FollowUp(paper_ids=[p.paper_id for p in rest], question="Which papers?",
+                            route_text="Which papers?", lead=said)  # fmt: skip
     if subset and (elsewhere := _not_in_the_list(question, listed, history)):
         return elsewhere
     # ("the two — which came first?": what is asked of the pair, routed without the lead)
@@ -397,6 +428,27 @@ def resolve_follow_up(
 
 def _words_of(paper: Paper) -> set[str]:
     return set(tokenize([f"{paper.title} {paper.abstract}"])[0])
+
+
+# A pick by what a paper is not: "the one that's not about Overcooked" (the description after
+# "the one that"), "which of those aren't about language models?", "… don't use robots?"
+_NEGATED = re.compile(
+    r"^\s*(?:['’]s|is|was)?\s*(?:not|n['’]t)\s+(?:about|on|using|with|in|for|from)?\s*(?P<x>.+)$",
+    re.I,
+)
+_NOT_ABOUT = re.compile(
+    r"\b(?:are not|aren['’]t|is not|isn['’]t|were not|weren['’]t|do not|don['’]t|does not|"
+    r"doesn['’]t|did not|didn['’]t)\s+(?:about|on|use|using|involve|study|cover|deal with)\s+"
+    r"(?P<x>[^?.!]+)",
+    re.I,
+)
+
+
+def _has_words(phrase: str, paper: Paper) -> bool:
+    """Every word of `phrase` (stemmed, function words aside) is in the paper's title or
+    abstract: "language models" in one that says "large language models"."""
+    words = set(tokenize([phrase])[0]) - FUNCTION_WORDS
+    return bool(words) and words <= _words_of(paper)
 
 
 # "how many is that?", "how many are there?", "how many of them?": the last list, counted
@@ -577,6 +629,38 @@ _OLDER = re.compile(
 
 # Where the papers are ("… in the collection?", "… in this database?"): no topic.
 _HERE_WORDS = set(tokenize(["collection corpus database library list site index indexed set"])[0])
+
+
+# "is that the same group as before?", "same authors as the BRIDGE paper?": who wrote the last
+# paper and the other one (tests/data/blind/dev19.jsonl: it searched for "group")
+SAME_GROUP = re.compile(r"\bsame (?:group|team|authors?|people|lab|researchers|folks|crew)\b", re.I)
+
+
+def _same_group(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """Both papers' authors, when the question asks whether the last answer's paper is by the
+    same group as another: the one it names ("the BRIDGE / effective horizon paper"), else
+    the one discussed before it."""
+    if not SAME_GROUP.search(question) or not (last := previous_papers(history, papers, index)):
+        return None
+    it = last[0]
+    others = [p for p in papers if p.paper_id != it.paper_id]
+    # (what follows "as" names it: "as the BRIDGE / effective horizon paper", "as Dynalang")
+    named = re.search(r"\bsame \w+ as (?!before|earlier|previously|the (?:last|previous|other) one)"
+                      r"(?:the )?(?P<x>[^?]+?)(?:\s+(?:paper|work|one|study|report))?\s*[?.!]*$",
+                      question, re.I)  # fmt: skip
+    ref = PAPER_REFERENCE.search(question)
+    said = named["x"] if named else reference_words(ref) if ref else None
+    other = _described_paper(said, others) if said else None
+    if other is None:
+        seen = [p for turn in reversed(_answers(history)[-3:])
+                for p in previous_papers([turn], papers, index)]  # fmt: skip
+        other = next((p for p in seen if p.paper_id != it.paper_id), None)
+    if other is None:
+        return None
+    asked = f"Are “{it.title}” and “{other.title}” by the same group? Who wrote them?"
+    return FollowUp(paper_ids=[it.paper_id, other.paper_id], question=asked,
+                    route_text="who wrote them?")  # fmt: skip
 
 
 def _said_she(history: list[dict[str, Any]]) -> bool:
@@ -1062,6 +1146,15 @@ def beyond_the_list(reference: str, listed: int) -> str:
     )
 
 
+# Asking for more of the last answer in so many words (tests/data/blind/dev19.jsonl)
+_GO_ON = re.compile(
+    r"^\s*(?:ok(?:ay)?,?\s+|and\s+|so\s+|please\s+)?(?:go on|continue|keep going|go ahead|"
+    r"say more|elaborate|expand(?: on (?:that|it|this))?|more(?: on (?:that|it|this))?)"
+    r"(?:,?\s+please)?\s*[.!?…]*\s*$",
+    re.I,
+)
+
+
 # A reference to the one paper the last answer was about ("who wrote it?", "does this paper
 # have code?"); "they" and "them" are left out: they may mean the authors or a list.
 _IT = re.compile(
@@ -1342,7 +1435,7 @@ _OTHER = re.compile(r"\b(?:else|other|another|others)\b", re.I)
 
 # A part of a paper, named as known ("the user study", "the robot experiments").
 _ASPECT = re.compile(
-    r"\bthe (?:user |human |robot |real[- ]world |main |key )?(?:study|studies|experiments?|"
+    r"\b(?:the|any) (?:user |human |robot |real[- ]world |main |key )?(?:study|studies|experiments?|"
     r"evaluation|results?|method|approach|algorithm|dataset|benchmark|baselines?|findings?|"
     r"contributions?|limitations?|setup|"
     # "what's the trick?", "what's the key idea?": how the one paper works
@@ -1362,7 +1455,9 @@ _BARE_WORDS = set(
             # "where are the videos and code?", "is there a demo?", "the project website?"
             "video videos demo demos website site webpage page project "
             # "give me a concrete example", "show me an example"
-            "example examples instance instances concrete specific give show me us"
+            "example examples instance instances concrete specific give show me us "
+            # "any limitations mentioned?"
+            "mention mentioned mentions discussed noted stated"
         ]
     )[0]  # fmt: skip
 )

@@ -16,7 +16,7 @@ FRAME = set(
             "paper papers publish published publishes publication publications work works worked group lab "
             "she her he his they their them profile portfolio list show give name many number count total "
             "year years code github implementation implementations open source category categories "
-            "written wrote write author authors earliest oldest first latest newest recent most summarise "
+            "written wrote write author authors earliest oldest first last latest newest recent most summarise "
             "summarize summary overview theme themes topic topics main everything come came out release "
             "released appear appeared indexed index state stated listed coauthor coauthors co collaborator "
             "collaborators collaborate often frequently every all which what do did does done have has since "

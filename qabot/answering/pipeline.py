@@ -188,6 +188,8 @@ def _answer_stream(
             shape, text, route.model_copy(update={"filters": chosen}), live.portfolio(), live.topics
         )
         answer = answer.model_copy(update={"standalone_question": asked})
+        if follow and follow.lead:  # "Of the 6 papers just listed, 2 do not mention …:"
+            answer = answer.model_copy(update={"answer": f"{follow.lead}\n\n{answer.answer}"})
         yield from answer.answer.splitlines(keepends=True)
         yield answer
         return

@@ -26,6 +26,18 @@ def marker_order(text: str) -> list[int]:
 DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\.\S+)$", re.IGNORECASE)
 
 
+def date_order(display: str | None, year: int | None) -> tuple[int, int, int]:
+    """A `Paper.display_date` as a key to sort by ("Jul 31, 2024" -> (2024, 7, 31); "Mar 2024"
+    and "2024" sort first in their month and year); undated last."""
+    for fmt in ("%b %d, %Y", "%b %Y", "%Y"):
+        try:
+            when = dt.datetime.strptime(display or "", fmt)
+        except ValueError:
+            continue
+        return (when.year, when.month if "%b" in fmt else 0, when.day if "%d" in fmt else 0)
+    return (year or 9999, 0, 0)
+
+
 class Paper(BaseModel):
     """One paper of the portfolio, as parsed from a profile page, a JSONL line or a
     bibliography entry (BibTeX, CSL-JSON, RIS).

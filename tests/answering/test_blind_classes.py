@@ -4426,3 +4426,54 @@ def test_where_a_paper_was_published_is_its_venue(
     assert answer.unstated is None
     other = bot.ask("Was “A study of volcanoes number 2” peer reviewed?")
     assert other.unstated is not None and "does not say where it is published" in other.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # dev19: "which came out last?" after a list is its latest (it searched the words)
+        (["Any papers from 2025?", "which came out last?"],
+         "The latest indexed paper among the 9 papers just discussed is “The FACTS Leaderboard"),
+        # … "oldest first" orders the list by date, to the day within a year, and "the
+        # second one" is the second as shown; "and the third?" leaves the noun out
+        (["List her papers on assistive agents, oldest first.", "tell me about the second one"],
+         "“AssistanceZero: Scalably Solving Assistance Games” (2025)"),
+        (["List her papers on assistive agents, oldest first.", "tell me about the second one",
+          "and the third?"], "“Training LLM Agents to Empower Humans” (2025)"),
+        # … "go on" is more of the last paper (it abstained)
+        (["Which paper introduced SQIRL?", "go on"],
+         "Any regression algorithm that satisfies basic in-distribution generalization"),
+        # … "the one that's not about Overcooked" is the other one (it picked Overcooked's)
+        (["anything from 2019?", "the one that's not about Overcooked — what's the key insight?"],
+         "the state of the environment is already optimized for what humans want"),
+        # … "which of those aren't about X?" lists those without X's words
+        (["What has the group done on offline RL?", "which of those aren't about language models?"],
+         "“Offline RL with Observation Histories: Analyzing and Improving Sample Complexity”"),
+        # … "how many authors?" of a paper is who wrote it (it counted papers)
+        (["What year did the Boltzmann policy distribution paper come out?", "how many authors?"],
+         "is by Cassidy Laidlaw, Anca Dragan [1]."),
+        # … "is that the same group as X?" gives both papers' authors and whom they share
+        (["What year did the Boltzmann policy distribution paper come out?",
+          "is that the same group as the BRIDGE / effective horizon paper?"],
+         "Both list Cassidy Laidlaw and Anca Dragan as authors [1][2]."),
+        # … "which one has a website with videos" picks from the list (it abstained)
+        (["papers with vivek myers as first author?", "which one has a website with videos"],
+         "https://rail-berkeley.github.io/grif/"),
+        # … "what's novel about it?" quotes what sets it apart
+        (["What is GRIF?", "what's novel about it?"],
+         "aligns language not to the goal image, but rather to the desired change"),
+        # … "any limitations mentioned?" is of the last paper (it abstained)
+        (["Which paper defines deceptive inflation and overjustification?",
+          "any limitations mentioned?"], "there is irreducible ambiguity"),
+        # … "what kinds of harmful outputs did they get?" quotes the examples
+        (["What's the paper about adversaries combining safe models?",
+          "what kinds of harmful outputs did they get?"], "python scripts for hacking"),
+        # … "how is it different from the first one?" with no list: the first paper discussed
+        (["What is the FlexiBiT framework?", "anything newer on that?",
+          "how is it different from the first one?"],
+         "**Towards Flexible Inference in Sequential Decision Problems via Bidirectional"),
+    ],
+)  # fmt: skip
+def test_the_follow_ups_of_dev19(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer

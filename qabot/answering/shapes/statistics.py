@@ -476,7 +476,12 @@ class Earliest(StatisticShape):
 class Latest(Earliest):
     name: ClassVar[str] = "latest"
     description: ClassVar[str] = "the latest paper"
-    pattern: ClassVar[re.Pattern[str]] = re.compile(r"\b(latest|newest|most recent)\b", re.I)
+    # … or "which came out last?" (dev19: searched for "came out last" among the list)
+    pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(latest|newest|most recent)\b|\b(?:came|come|published|released|appeared)\s+"
+        r"(?:out\s+)?last\b",
+        re.I,
+    )
     latest: ClassVar[bool] = True
 
 
@@ -487,7 +492,10 @@ class Count(StatisticShape):
     lists_papers: ClassVar[bool] = True
     # … of papers, not of people in a study ("the one with a user study - how many people?")
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        rf"\b(?:how many|number of)\b(?!\s+(?:{STUDY_PEOPLE}|players|teachers|students)\b)|\bcount\b",
+        rf"\b(?:how many|number of)\b(?!\s+(?:{STUDY_PEOPLE}|players|teachers|students)\b)"
+        # … nor of one paper's authors ("how many authors?" after a paper: who wrote it)
+        r"(?!\s+(?:authors|co-?authors)\s*(?:\?|$|(?:does|did|has|had|on|of|for|in)\s+"
+        r"(?:it|that|this|the|“)))|\bcount\b",
         re.I,
     )
 

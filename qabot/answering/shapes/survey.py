@@ -212,7 +212,9 @@ def bare_topic(question: str) -> bool:
 
 CHRONOLOGICAL = re.compile(
     r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* (?:over|from|since)\b|"
-    r"\bchanged? over\b|\btrajectory\b|\b(?:changed?|shift(?:ed)?) (?:between|from|since)\b",
+    r"\bchanged? over\b|\btrajectory\b|\b(?:changed?|shift(?:ed)?) (?:between|from|since)\b|"
+    # "list her papers on assistive agents, oldest first" (dev19: listed by relevance)
+    r"\b(?:oldest|earliest) (?:one )?first\b|\bchronological(?:ly)?\b|\bin (?:date|time) order\b",
     re.I,
 )
 

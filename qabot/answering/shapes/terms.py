@@ -174,6 +174,10 @@ ASPECT_SENTENCE = {
     "observation": r"\bobserv",
     "hypothesis": r"\bhypothes",
     "premise": r"\b(?:premise|assum)",
+    # what sets it apart: "aligns language not to the goal image, but rather to the desired
+    # change …", "the first scalable approach", "unlike prior work"
+    "novelty": r"\b(?:but rather|rather than|instead of|unlike|in contrast to|novel|the first|"
+    r"(?:key|main|our) insight)\b",
 }
 
 
@@ -186,6 +190,8 @@ def asked_aspect(question: str) -> str | None:
         return (aspect["aspect"] or aspect["aspect2"]).lower()
     # … or asked beside the term: "X — what's the core idea there?", "RL on 'imagined
     # conversations': what's the trick?" (tests/data/blind/dev7.jsonl)
+    if _NOVELTY.search(question):  # "what's novel about it?" (tests/data/blind/dev19.jsonl)
+        return "novelty"
     beside = _ASKED_BESIDE.search(question)
     return (
         _BESIDE_ASPECT.get(beside["aspect"].lower(), beside["aspect"].lower()) if beside else None
@@ -198,3 +204,8 @@ _ASKED_BESIDE = re.compile(
     re.I,
 )
 _BESIDE_ASPECT = {"trick": "idea", "point": "idea"}
+_NOVELTY = re.compile(
+    r"\bwhat(?:'s|’s| is| was)\s+(?:so\s+|really\s+)?(?:novel|new|original|innovative)\s+"
+    r"(?:about|in)\b|\bwhat(?:'s|’s| is| was) (?:the|its|their) novelty\b",
+    re.I,
+)

@@ -3,6 +3,7 @@ the Boltzmann policy distribution paper?", "What year did AssistanceZero come ou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,6 +17,32 @@ if TYPE_CHECKING:
     from langchain_core.prompts import ChatPromptTemplate
 
     from qabot.answering.state import AnswerState
+
+
+SAME_AUTHORS = re.compile(r"\bby the same group\b")
+
+
+def shared_authors(a: SourceBlock, b: SourceBlock) -> str:
+    """Whom two papers' author lists share, as listed (a list cut short with "et al." may hide
+    more)."""
+
+    def names(block: SourceBlock) -> list[str]:
+        return [
+            n.strip() for n in re.sub(r"\s*\bet al\.?$", "", block.authors).split(",") if n.strip()
+        ]
+
+    shared = [n for n in names(a) if n in names(b)]
+    cut = (
+        " (as listed: a list that ends in “et al.” may hide more)"
+        if "et al" in f"{a.authors}{b.authors}"
+        else ""
+    )
+    if not shared:
+        return f"Their listed authors have no one in common{cut} [{a.number}][{b.number}]."
+    who = shared[0] if len(shared) == 1 else f"{', '.join(shared[:-1])} and {shared[-1]}"
+    return (
+        f"Both list {who} as author{'s' if len(shared) > 1 else ''}{cut} [{a.number}][{b.number}]."
+    )
 
 
 class WhoWhen(TextShape):
@@ -43,6 +70,8 @@ class WhoWhen(TextShape):
             order = {pid: i for i, pid in enumerate(picked)}
             blocks = sorted(sources, key=lambda b: order.get(b.paper_id, len(order)))
             said = [" ".join(extractive_sentences(state.standalone, [b])) for b in blocks]
+            if len(blocks) == 2 and SAME_AUTHORS.search(state.standalone):
+                said.append(shared_authors(*blocks))  # "is that the same group as before?"
             yield " ".join(s for s in said if s)
             return
         yield from stream_extractive(state.standalone, sources)
