@@ -343,6 +343,8 @@ def resolve_follow_up(
                 if beyond
                 else None,
             )
+    if not ordinal and (led := _led_by_them(question, history, papers, index)):
+        return led
     if not (ordinal or subset) and (same := _same_group(question, history, papers, index)):
         return same
     if not (ordinal or subset) and (by := _by_its_author(question, history, papers, index)):
@@ -629,6 +631,37 @@ _OLDER = re.compile(
 
 # Where the papers are ("… in the collection?", "… in this database?"): no topic.
 _HERE_WORDS = set(tokenize(["collection corpus database library list site index indexed set"])[0])
+
+
+# "just the ones he led", "which of those is she first author on?": the last list's papers
+# that list the person asked about first (tests/data/blind/dev19.jsonl: it abstained)
+_LED = re.compile(
+    r"\b(?:he|she|they)\s+(?:led|lead|first[- ]authored)\b|\b(?:he|she|they)\s+(?:is|are|was|were)\s+"
+    r"(?:the\s+)?(?:first|lead)\s+author\b|\bfirst[- ]authored\b|\b(?:as|is|was)\s+(?:the\s+)?"
+    r"(?:first|lead)\s+author\b",
+    re.I,
+)
+
+
+def _led_by_them(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                 index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The last list's papers led by the person the list was of (named in the last question,
+    and an author of every listed paper), said as such."""
+    listed = previous_papers(history, papers, index)
+    if not _LED.search(question) or len(listed) < 2:
+        return None
+    every = lambda name: all(any(name.casefold() in a.casefold() for a in p.authors)  # noqa: E731
+                             for p in listed)  # fmt: skip
+    who = next((n for n in names_in(_last_question(history) or "") if every(n)), None)
+    if who is None:
+        return None
+    led = [p for p in listed if p.authors and who.casefold() in p.authors[0].casefold()]
+    n = len(listed)
+    said = f"Of the {n} papers just listed, {len(led)} list {who} first:"
+    if not led:
+        raise QuestionError(f"None of the {n} papers just listed lists {who} first.")
+    return FollowUp(paper_ids=[p.paper_id for p in led], question="Which papers?",
+                    route_text="Which papers?", lead=said)  # fmt: skip
 
 
 # "is that the same group as before?", "same authors as the BRIDGE paper?": who wrote the last

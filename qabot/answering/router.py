@@ -477,6 +477,15 @@ PERSONAL = re.compile(
 )
 
 
+# An author asked about as the one listed first: the papers they led (author lists keep their
+# first three names, so the first is known). Not "senior/last author", nor "first paper".
+FIRST_AUTHOR = re.compile(
+    r"\b(?:first|lead|leading|main)[- ]author(?:s|ed|ship)?\b|\bfirst[- ]authored\b|"
+    r"\b(?:led|lead|leads|leading)\b(?!\s+(?:to|by)\b)|\bled by\b",
+    re.I,
+)
+
+
 def route_question(question: str, vocab: Vocabulary) -> Route:
     """Deterministic routing from patterns and the metadata vocabulary."""
     q = " ".join(question.split())
@@ -511,6 +520,8 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         affiliation=affiliation,
         profile=profile,
         has_code=True if _CODE.search(q) else None,
+        # "papers with Vivek Myers as first author", "which papers did Erik Jones lead?"
+        first_author=True if by_author and FIRST_AUTHOR.search(question) else None,
     )
     topical = topic_words(q, author, filters.categories, written)
     if author and not is_owner and PERSONAL.search(q):
@@ -576,6 +587,7 @@ TextShapeName = Literal[tuple(s.name for s in TEXT_SHAPES)]  # type: ignore[vali
 
 
 _COAUTHORS_HELP = "Joint authors: 'papers by A and B' is author A, coauthors [B]."
+_FIRST_AUTHOR_HELP = "True for the papers `author` led: 'papers with A as first author', 'A led'."
 
 
 class PortfolioStatistic(BaseModel):
@@ -592,6 +604,7 @@ class PortfolioStatistic(BaseModel):
     coauthors: list[str] | None = Field(default=None, description=_COAUTHORS_HELP)
     affiliation: str | None = Field(default=None, description="An institution, e.g. DeepMind.")
     has_code: bool | None = None
+    first_author: bool | None = Field(default=None, description=_FIRST_AUTHOR_HELP)
 
 
 class SearchPapers(BaseModel):
@@ -614,6 +627,7 @@ class SearchPapers(BaseModel):
     coauthors: list[str] | None = Field(default=None, description=_COAUTHORS_HELP)
     affiliation: str | None = Field(default=None, description="An institution, e.g. DeepMind.")
     has_code: bool | None = None
+    first_author: bool | None = Field(default=None, description=_FIRST_AUTHOR_HELP)
 
 
 class LLMRouter:
@@ -678,9 +692,11 @@ class LLMRouter:
         ]
         if joint and by_author is None:
             by_author, *joint = joint
+        led = True if by_author and args.get("first_author") is True else None
         filters = filters.model_copy(
-            update={"author": by_author, "profile": profile, "coauthors": joint or None}
-        )
+            update={"author": by_author, "profile": profile, "coauthors": joint or None,
+                    "first_author": led}
+        )  # fmt: skip
         if call["name"] == "PortfolioStatistic":
             intent = args.get("intent")
             statistic = SHAPES.get(intent) if isinstance(intent, str) else None

@@ -65,6 +65,11 @@ class Filters(BaseModel):
         description="Only papers that also list each of these authors (case-insensitive "
         'substrings): with `author`, the papers they wrote together ("papers by A and B").',
     )
+    first_author: bool | None = Field(
+        default=None,
+        description="With `author`: only papers that list that author first (the papers they "
+        'led: "papers with Vivek Myers as first author").',
+    )
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -120,7 +125,8 @@ class Filters(BaseModel):
         if self.categories:
             parts.append(f"in {' or '.join(category_title(c) for c in self.categories)}")
         if names := self.authors():
-            parts.append(f"by {' and '.join(names)}")
+            led = "led by" if self.first_author and self.author else "by"
+            parts.append(f"{led} {' and '.join(names)}")
         if self.affiliation:
             parts.append(f"with {affiliation_name(self.affiliation)}")
         if self.profile:
@@ -154,6 +160,9 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         needle = name.casefold()
         if not any(needle in a.casefold() for a in paper.authors):
             return False
+    led = paper.authors[0].casefold() if paper.authors else ""
+    if filters.first_author and filters.author and filters.author.casefold() not in led:
+        return False
     if filters.affiliation and not any(
         affiliation_matches(filters.affiliation, a) for a in paper.affiliations
     ):
@@ -190,6 +199,7 @@ class PaperColumns:
         # tested once per distinct value (a few thousand), not once per paper.
         self._values: dict[str, dict[str, list[int]]] = {
             "author": defaultdict(list),
+            "first_author": defaultdict(list),
             "affiliation": defaultdict(list),
             "profile": defaultdict(list),
         }
@@ -203,6 +213,8 @@ class PaperColumns:
         for i, (authors, affiliations, profiles, profile) in enumerate(rows):
             for name in {a.casefold() for a in authors}:
                 self._values["author"][name].append(i)
+            if authors:
+                self._values["first_author"][authors[0].casefold()].append(i)
             for name in set(affiliations):
                 self._values["affiliation"][name].append(i)
             for name in {p.casefold() for p in _profiles_of(profiles, profile)}:
@@ -232,6 +244,8 @@ class PaperColumns:
         ids), or None."""
         keep = None
         asked = [("author", name) for name in filters.authors()]
+        if filters.first_author and filters.author:
+            asked.append(("first_author", filters.author))
         asked += [(field, getattr(filters, field)) for field in ("affiliation", "profile")]
         for field, query in asked:
             if query:

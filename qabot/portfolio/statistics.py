@@ -217,6 +217,9 @@ class Portfolio:
         for name in filters.authors():  # "papers by A and B": each of them listed
             ids = set(self.papers_by(name))
             chosen = [p for p in chosen if p.paper_id in ids]
+        if filters.first_author and filters.author:  # … listed first: the papers they led
+            keys = set(self.author_keys(filters.author))
+            chosen = [p for p in chosen if p.authors and name_key(p.authors[0]) in keys]
         return self.chronological(chosen)
 
     # -- authors -------------------------------------------------------------------------------

@@ -4468,6 +4468,12 @@ def test_where_a_paper_was_published_is_its_venue(
         # … "what kinds of harmful outputs did they get?" quotes the examples
         (["What's the paper about adversaries combining safe models?",
           "what kinds of harmful outputs did they get?"], "python scripts for hacking"),
+        # … "papers with X as first author" are the papers X led (asked in dev16 to dev19), and
+        # "just the ones he led" after a list of his are those of it (it abstained)
+        (["papers with vivek myers as first author?"],
+         "Indexed papers listing Vivek Myers as first author (4 of 50)."),
+        (["What has Micah Carroll worked on in this profile?", "just the ones he led"],
+         "Of the 8 papers just listed, 5 list Micah Carroll first:"),
         # … "how is it different from the first one?" with no list: the first paper discussed
         (["What is the FlexiBiT framework?", "anything newer on that?",
           "how is it different from the first one?"],

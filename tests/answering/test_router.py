@@ -373,6 +373,34 @@ def test_llm_router_passes_affiliations_and_scopes_owners_in_a_lab(lab_vocab: Vo
     assert route.filters.author is None and route.query == "language"
 
 
+def test_llm_router_passes_a_first_author(vocab: Vocabulary) -> None:
+    model = ToolCallingModel(
+        call={
+            "name": "PortfolioStatistic",
+            "args": {"intent": "list", "author": "Vivek Myers", "first_author": True},
+        }
+    )
+    route = LLMRouter(model, vocab).route("papers with Vivek Myers as first author")
+    assert route.filters.author == "Vivek Myers" and route.filters.first_author is True
+
+
+@pytest.mark.parametrize(
+    ("question", "led"),
+    [
+        ("papers with vivek myers as first author?", True),
+        ("which papers did Erik Jones lead?", True),
+        ("Which papers is Joey Hong first author on?", True),
+        ("papers first-authored by Micah Carroll", True),
+        ("papers by Micah Carroll", None),
+        # … not the owner (on every paper), and "leads to" is no leading
+        ("what has she led?", None),
+        ("which of Micah Carroll's papers leads to better coordination?", None),
+    ],
+)
+def test_the_papers_an_author_led(vocab: Vocabulary, question: str, led: bool | None) -> None:
+    assert route_question(question, vocab).filters.first_author is led
+
+
 @pytest.mark.parametrize("coauthors", [["Stuart Russell"], "Stuart Russell"])
 def test_llm_router_passes_joint_authors(vocab: Vocabulary, coauthors: object) -> None:
     """The tools take joint authors; a model may give one name as a string, not a list (read

@@ -491,6 +491,21 @@ def test_author_repeated_is_the_papers_they_wrote_together(env: dict[str, str]) 
     assert "(papers by Laidlaw and Hinton)" in result.stdout, result.stdout
 
 
+def test_first_author_is_the_papers_the_author_led(env: dict[str, str]) -> None:
+    result = runner.invoke(
+        app, ["search", "--json", "-k", "20", "--author", "Vivek Myers", "--first-author", "RL"]
+    )
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert len(hits) == 4 and all(h["authors"].startswith("Vivek Myers") for h in hits), hits
+    result = runner.invoke(app, ["ask", "--author", "Myers", "--first-author", "robots"])
+    sources = [line for line in result.stdout.splitlines() if re.match(r"\s*\[\d+\] ", line)]
+    assert result.exit_code == 0 and sources, result.stdout
+    assert all("— Vivek Myers," in line for line in sources), result.stdout
+    result = runner.invoke(app, ["ask", "--author", "Hinton", "--first-author", "robots"])
+    assert "(papers led by Hinton)" in result.stdout, result.stdout
+
+
 def test_an_empty_lexical_search_does_not_blame_filters(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["search", "--mode", "lexical", "zzzxqv"])
     assert result.exit_code == 0

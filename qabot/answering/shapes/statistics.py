@@ -100,7 +100,10 @@ class Facts:
                 for a in authors
             ]
             many = len(listed) > 1
-            parts.append(f"listing {' and '.join(listed)} as {'authors' if many else 'an author'}")
+            role = "authors" if many else "an author"
+            if f.first_author and f.author:  # "papers with Vivek Myers as first author"
+                role = f"authors, {listed[0]} first" if many else "first author"
+            parts.append(f"listing {' and '.join(listed)} as {role}")
         if f.affiliation:
             listed = sorted(
                 {
@@ -199,8 +202,11 @@ class Facts:
     def author_note(self, route: Route) -> str:
         """The caveat of a count by author, when some author list is cut short: any paper's
         list, since a list cut short may hide the author on a paper not counted."""
-        if not route.filters.authors() or not self.pf.truncated_author_lists:
+        f = route.filters
+        if not f.authors() or not self.pf.truncated_author_lists:
             return ""
+        if f.first_author and not f.coauthors:
+            return ""  # a list cut short still shows who is first
         return (
             " Listed authors only: author lists that end in “et al.” may hide more of their papers."
         )

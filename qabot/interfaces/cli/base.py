@@ -273,6 +273,13 @@ ProfileName = Annotated[
         help="Only papers this profile lists (its owner's name), when a lab indexes several.",
     ),
 ]
+FirstAuthor = Annotated[
+    bool,
+    typer.Option(
+        "--first-author",
+        help="With --author: only papers that list that author first (the papers they led).",
+    ),
+]
 # A plain flag (no --no-has-code): "without code" is not a filter the CLI offers.
 HasCode = Annotated[bool, typer.Option("--has-code", help="Only papers that link their code.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -28,6 +28,7 @@ from qabot.interfaces.cli.base import (
     Author,
     Category,
     Command,
+    FirstAuthor,
     HasCode,
     K,
     ProfileName,
@@ -56,6 +57,7 @@ def _filters(
     has_code: bool,
     affiliation: str | None = None,
     profile: str | None = None,
+    first_author: bool = False,
 ) -> dict[str, Any]:
     return {
         "year_from": year_from,
@@ -66,6 +68,7 @@ def _filters(
         "affiliation": affiliation,
         "profile": profile,
         "has_code": True if has_code else None,
+        "first_author": True if first_author and author else None,
     }
 
 
@@ -112,10 +115,13 @@ def search(
     mode: Annotated[str, typer.Option(metavar="MODE", help="hybrid, dense or lexical.")] = "hybrid",
     affiliation: Affiliation = None,
     profile: ProfileName = None,
+    first_author: FirstAuthor = False,
 ) -> None:
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
     bot = open_bot(ctx)
-    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
+    filters = _filters(
+        year_from, year_to, category, author, has_code, affiliation, profile, first_author
+    )
     hits = bot.search(question, k=k, mode=mode, **filters)  # type: ignore[arg-type]
     if as_json:
         out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
@@ -183,6 +189,7 @@ def ask(
     as_json: AsJson = False,
     affiliation: Affiliation = None,
     profile: ProfileName = None,
+    first_author: FirstAuthor = False,
 ) -> None:
     """Answer QUESTION from the papers, citing each claim as [n], or say the portfolio
     doesn't cover it.
@@ -190,7 +197,9 @@ def ask(
     Example: `qabot ask --json "What is the Boltzmann policy distribution?"`
     """
     bot = open_bot(ctx)
-    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile)
+    filters = _filters(
+        year_from, year_to, category, author, has_code, affiliation, profile, first_author
+    )
     if as_json:
         out.print_json(json.dumps(bot.ask(question, k=k, **filters).to_json_dict()))
         return
