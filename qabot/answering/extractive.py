@@ -733,10 +733,29 @@ def compare_lines(
         return [*lines, *(_entry(question, b) for b in sources)]
     for side, blocks in groups:
         head = side.strip("“”")  # a title the question quoted is the heading without its quotes
-        lines += [f"**{head[:1].upper()}{head[1:]}**", *(_entry(side, b) for b in blocks), ""]
+        lines += [f"**{head[:1].upper()}{head[1:]}**", *(_side_entry(head, b) for b in blocks), ""]
     if len(groups) == 2:
         lines.append(contrast_line(groups[0][1][0], groups[1][1][0]))
     return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _side_entry(side: str, block: SourceBlock) -> str:
+    """A compared paper's entry: the sentence most relevant to its side, or, for a side that is
+    the paper's own title ("what's the difference between the two?"), what it contributes (its
+    title's words are in every sentence of it alike: "We introduce a new dataset, BRIDGE,
+    consisting of 155 deterministic MDPs …", not a finding picked by them), when it says so."""
+    if side.casefold() == block.title.casefold() and (said := introducing_sentence(block.text)):
+        return f"- {paper_label(block)}: {cite_sentence(readable(said), block.number)}"
+    return _entry(side, block)
+
+
+_INTRODUCES = re.compile(r"\bwe (?:introduce|propose|present|develop)\b|\bby introducing\b", re.I)
+
+
+def introducing_sentence(text: str) -> str | None:
+    """The first sentence of `text` that introduces what the paper made ("We introduce …",
+    "… by introducing a new dataset, BRIDGE")."""
+    return next((s for s in split_sentences(text) if _INTRODUCES.search(s)), None)
 
 
 def _authors(block: SourceBlock) -> list[str]:

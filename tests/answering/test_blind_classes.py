@@ -4474,6 +4474,10 @@ def test_where_a_paper_was_published_is_its_venue(
          "Indexed papers listing Vivek Myers as first author (4 of 50)."),
         (["What has Micah Carroll worked on in this profile?", "just the ones he led"],
          "Of the 8 papers just listed, 5 list Micah Carroll first:"),
+        # … "what's the difference between the two?" quotes what each paper introduces (a
+        # finding its title's words picked said little of what it is)
+        (["What work has been done on the effective horizon?", "what's the difference between the two?"],
+         "We introduce a new RL algorithm, SQIRL"),
         # … "how is it different from the first one?" with no list: the first paper discussed
         (["What is the FlexiBiT framework?", "anything newer on that?",
           "how is it different from the first one?"],

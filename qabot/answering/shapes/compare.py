@@ -12,6 +12,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from qabot.answering.extractive import (
     compare_lines,
     compared_within,
+    introducing_sentence,
     sentences_naming,
     stream_lines,
 )
@@ -213,6 +214,15 @@ def _side_papers(side: str, candidates: list[SearchHit], chosen: list[SearchHit]
     return mine
 
 
+def _introduced(hit: SearchHit, ctx: ShapeContext) -> SearchHit:
+    """The hit with its whole abstract when only that has the sentence introducing what the
+    paper made; else as found (its passages chose the sentence that answers best)."""
+    if introducing_sentence(" ".join(e.text for e in hit.evidence)):
+        return hit
+    whole = with_abstract(hit, ctx)
+    return whole if introducing_sentence(" ".join(e.text for e in whole.evidence)) else hit
+
+
 class Compare(TextShape):
     name: ClassVar[str] = "compare"
     description: ClassVar[str] = (
@@ -258,6 +268,11 @@ class Compare(TextShape):
             hits += mine
         # In the question's order, each side with its papers (the answer's headings).
         ordered = [(side, sides[side]) for side in state.route.sides if side in sides]
+        # A side that is a paper's title is read whole when that finds what the paper
+        # introduces: it may sit outside the passages its title's words found
+        # (`extractive.compare_lines`)
+        titles = {side.strip("“”").casefold() for side in sides}
+        hits = [_introduced(h, ctx) if h.title.casefold() in titles else h for h in hits]
         if len(missing) == 1 and len(ordered) == 1 and hits:
             # one side no paper is about: the other side's paper may name it, in any part of
             # its abstract ("how does SQIRL compare to PPO?": `Compare.extractive`)
