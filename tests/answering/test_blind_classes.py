@@ -4487,3 +4487,18 @@ def test_where_a_paper_was_published_is_its_venue(
 def test_the_follow_ups_of_dev19(extractive_bot: QABot, chain: list[str], said: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "how many authors are there?" counts people, not papers (it said "50 papers are
+        # indexed")
+        ("how many authors are there in the portfolio?",
+         "The 50 indexed papers list 89 different co-authors besides the portfolio's owner"),
+        ("how many co-authors does Anca Dragan have?", "89 different listed co-authors."),
+    ],
+)  # fmt: skip
+def test_how_many_people_the_papers_list(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert said in answer.answer and "papers are indexed" not in answer.answer, answer.answer

@@ -341,8 +341,11 @@ class Coauthors(StatisticShape):
         sole = facts.pf.owner if not facts.pf.profiles else None
         named = route.filters.author or owner or sole
         whose = f"{named}'s" if named else "The"
+        # "how many co-authors does she have?": how many, then who most often
+        many = (f"{len(counts)} different listed co-author{'s' if len(counts) != 1 else ''}. "
+                if _PEOPLE_COUNTED.search(question) else "")  # fmt: skip
         text = (
-            f"{whose} most frequent listed co-authors{' ' + facts.scope(route) if route.filters.year_from else ''}: "
+            f"{many}{whose} most frequent listed co-authors{' ' + facts.scope(route) if route.filters.year_from else ''}: "
             f"{'; '.join(rows)}. {facts.author_basis(papers)}"
         )
         return facts.cite(question, text, cited)
@@ -507,6 +510,8 @@ class Count(StatisticShape):
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         papers, total = facts.select(route), facts.total(route)
+        if _PEOPLE_COUNTED.search(question):
+            return self.people(question, route, facts, papers)
         if route.filters.is_empty():
             by_year = ", ".join(f"{y}: {n}" for y, n in facts.pf.counts_by_year().items())
             text = f"{total} papers are indexed{facts.stated()}. By year: {by_year}."
@@ -521,6 +526,34 @@ class Count(StatisticShape):
             f"{facts.author_note(route)}\n{facts.listing(papers, links=bool(route.filters.has_code))}"
         )
         return facts.cite(question, text, papers)
+
+    @staticmethod
+    def people(question: str, route: Route, facts: Facts, papers: list[Paper]) -> Answer:
+        """How many different people the papers list ("how many authors are there?", "how many
+        co-authors does she have?"): the owners left out, as listed (a list cut short hides
+        names). It answered with the count of papers."""
+        if not papers:
+            return facts.none(question, route)
+        owners = facts.pf.owner_keys
+        people = {name_key(a) for p in papers for a in p.authors} - owners - {""}
+        cut = sum(p.authors_truncated for p in papers)
+        scope = f" {facts.scope(route)}" if facts.scope(route) else ""
+        text = (
+            f"The {len(papers)} indexed papers{scope} list {len(people)} different "
+            f"co-author{'s' if len(people) != 1 else ''} besides the portfolio's owner"
+            + (f" (listed authors only: {cut} author lists end in “et al.”, so there are more)."
+               if cut else ".")
+        )  # fmt: skip
+        return facts.cite(question, text, [])
+
+
+# "how many authors are there?", "number of co-authors": people, not papers
+_PEOPLE_COUNTED = re.compile(
+    r"\b(?:how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?(?:authors|co-?authors|"
+    r"collaborators|researchers)\b(?!\s*(?:\?|$|(?:does|did|has|had|on|of|for|in)\s+"
+    r"(?:it|that|this|the\s+(?:paper|study|work)|“)))",
+    re.I,
+)
 
 
 class List(StatisticShape):
