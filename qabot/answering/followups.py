@@ -59,6 +59,13 @@ _ORDINAL = re.compile(
     r"|(?<!\w)#(?P<hash>\d{1,2})\b",
     re.I,
 )
+_ORDINAL_WORDS = "|".join(w for w in _ORDINALS if w.isalpha())
+# "compare the first and the second", "the first one vs the last one"
+_TWO_ORDINALS = re.compile(
+    rf"\b(?:the\s+)?(?P<a>{_ORDINAL_WORDS})(?:\s+(?:one|paper))?\s+(?:and|with|to|vs\.?|versus|"
+    rf"against)\s+(?:the\s+)?(?P<b>{_ORDINAL_WORDS})(?:\s+(?:one|paper))?\b",
+    re.I,
+)
 _SET = re.compile(
     r"\b(?:of|among|from)\s+(?:those|these|them|the above|that list|this list)\b|"
     r"\b(?:those|these)\s+(?:papers|ones|publications|results)\b|"
@@ -77,6 +84,9 @@ _SET = re.compile(
     r"^(?:so,? |and,? )?which(?: one)?\s+(?:is|was)\s+(?:the\s+)?(?:oldest|newest|latest|earliest|"
     r"most recent|first|last)\s*\??$|^(?:so,? |and,? )?which(?: one)?\s+came (?:out )?(?:first|last)\s*\??$|"
     r"^(?:so,? |and,? )?which(?: one| of the two)?\s+(?:is|was) (?:older|newer|earlier|more recent)\s*\??$|"
+    # "and the most recent?" after "which of those came out earliest?": of the same list
+    r"^(?:and|so|what about|how about)\s*,?\s+(?:the\s+)?(?:most recent|newest|latest|oldest|earliest)"
+    r"(?:\s+one)?\s*\??$|"
     # "when were those published?", "who wrote these?": the list itself, without a noun
     # (not "where do those distances come from?", a thing of the last paper)
     # (not "those are great, now what is X?": a new question)
@@ -247,6 +257,15 @@ def resolve_follow_up(
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not history:
         return None
+    if (two := _TWO_ORDINALS.search(question)) and _COMPARES.search(question):
+        # "compare the first and the second": two papers of the last list side by side (it
+        # searched for a paper about "first")
+        listed = _last_list(history, papers, index)
+        at = [_ORDINALS[w.lower()] for w in (two["a"], two["b"])]
+        if listed and all(n <= len(listed) for n in at):
+            a, b = (listed[n - 1] if n > 0 else listed[-1] for n in at)
+            if a.paper_id != b.paper_id:
+                return FollowUp(paper_ids=None, question=f"compare “{a.title}” with “{b.title}”")
     dated, desc = _DATED.search(question), _DESCRIBED.search(question)
     if desc is None and dated is None and (tag := _TAGGED.search(question)):
         words = tag["desc"].split()
@@ -684,7 +703,12 @@ def _same_group(question: str, history: list[dict[str, Any]], papers: Sequence[P
                       question, re.I)  # fmt: skip
     ref = PAPER_REFERENCE.search(question)
     said = named["x"] if named else reference_words(ref) if ref else None
-    other = _described_paper(said, others) if said else None
+    # … by the name its title gives it ("the Gemma 2 paper"), else by its words
+    by_name = {n.paper_id for n in _named_papers(said, others, re.I)} if said else set()
+    if len(by_name) == 1:
+        other = next(p for p in others if p.paper_id in by_name)
+    else:
+        other = _described_paper(said, others) if said else None
     if other is None:
         seen = [p for turn in reversed(_answers(history)[-3:])
                 for p in previous_papers([turn], papers, index)]  # fmt: skip

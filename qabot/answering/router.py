@@ -180,8 +180,9 @@ _NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3
 # Phrases that make a capitalised name an author even when no paper lists it. "the Goal
 # Representations for Instruction Following paper" is a title: one paper needs "'s".
 # … but not "how does Context Steering work?", "does CoS work for …": a method that works.
+# (… nor "the Offline RL with Observation Histories paper": a title's words before "paper")
 _AUTHOR_CUE = (r"(?:\bby|(?:papers?|works?|publications?|research|articles?|students?|group|lab) of|\bfrom|"
-               r"\bwith)\s+{name}\b|(?<!\bthe )\b{name}(?:(?:'s|’s)?\s+(?:publish|wrote|writ|"
+               r"\bwith)\s+{name}\b(?!\s+(?:paper|work|study|article|report)s?\b)|(?<!\bthe )\b{name}(?:(?:'s|’s)?\s+(?:publish|wrote|writ|"
                r"co-?author|papers)|(?:'s|’s)\s+paper)|(?<!\bthe )(?<!\bdoes )(?<!\bdo )(?<!\bdid )(?<!\bwould )(?<!\bwill )"
                r"(?<!\bcan )\b{name}(?:'s|’s)?\s+work")  # fmt: skip
 
@@ -481,6 +482,7 @@ PERSONAL = re.compile(
 # first three names, so the first is known). Not "senior/last author", nor "first paper".
 FIRST_AUTHOR = re.compile(
     r"\b(?:first|lead|leading|main)[- ]author(?:s|ed|ship)?\b|\bfirst[- ]authored\b|"
+    r"\b(?:listed|named|appears?|comes?)\s+first\b|"
     r"\b(?:led|lead|leads|leading)\b(?!\s+(?:to|by)\b)|\bled by\b",
     re.I,
 )
@@ -523,6 +525,9 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         # "papers with Vivek Myers as first author", "which papers did Erik Jones lead?"
         first_author=True if by_author and FIRST_AUTHOR.search(question) else None,
     )
+    if author and is_owner and by_author is None and FIRST_AUTHOR.search(question):
+        # "which papers did Anca Dragan lead?": she is on every paper, but first on few
+        filters = filters.model_copy(update={"author": author, "first_author": True})
     topical = topic_words(q, author, filters.categories, written)
     if author and not is_owner and PERSONAL.search(q):
         return Route(kind="statistic", label="statistic", intent=SHAPES["person"].name,

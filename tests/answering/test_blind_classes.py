@@ -4502,3 +4502,38 @@ def test_the_follow_ups_of_dev19(extractive_bot: QABot, chain: list[str], said: 
 def test_how_many_people_the_papers_list(extractive_bot: QABot, question: str, said: str) -> None:
     answer = extractive_bot.ask(question)
     assert said in answer.answer and "papers are indexed" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # the review of round fourteen: first authors asked other ways ("listed first" and
+        # "first-author papers" were read as the earliest paper) …
+        (["papers where Cassidy Laidlaw is listed first"],
+         "Indexed papers listing Cassidy Laidlaw as first author (5 of 50)."),
+        (["Joey Hong's first-author papers"],
+         "Indexed papers listing Joey Hong as first author (7 of 50)."),
+        # … the owner, on every paper, leads none of the listed ones (it listed all 50)
+        (["which papers did Anca Dragan lead?"],
+         "there are no indexed papers listing Anca Dragan as first author."),
+        # … a title's words before "paper" are no author ("papers by Observation Histories")
+        (["What did the Offline RL with Observation Histories paper find?"],
+         "“Offline RL with Observation Histories: Analyzing and Improving Sample Complexity”"),
+        # … "compare the first and the second" of a list (no paper about "first")
+        (["What Gemma papers are in here?", "compare the first and the second"],
+         "**Gemma Scope: Open Sparse Autoencoders Everywhere All At Once on Gemma 2**"),
+        # … "and the most recent?" after the list's earliest is the list's latest
+        (["Which papers was Joey Hong the lead author on?", "which of those came out earliest?",
+          "and the most recent?"], "among the 7 papers just discussed is “Planning without Search"),
+        # … "the same group as the Gemma 2 paper" names Gemma 2 by its title's name
+        (["Who wrote Imagen 3?", "is that the same group as the Gemma 2 paper?"],
+         "“Gemma 2: Improving Open Language Models at a Practical Size” (2024) is by Gemma Team"),
+        # … "what does language have to do with X?" is no detail ("does not say which does
+        # language")
+        (["Tell me about Dynalang", "what does language have to do with world models here?"],
+         "agents need to understand the range of language that people use"),
+    ],
+)  # fmt: skip
+def test_the_review_of_round_fourteen(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer

@@ -90,7 +90,7 @@ _ENTITY_HEADS = (
     r"loss(?:es)?|users|participants|ways)"
 )  # fmt: skip
 _ENTITY = re.compile(
-    r"(?:^|[,;:?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?P<noun>(?:[\w'-]+\s+){0,4}?"
+    r"(?:^|[,;:?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:so,? )?(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?!(?:does|do|did|has|have|had|can|could|would|will)\s)(?P<noun>(?:[\w'-]+\s+){0,4}?"
     rf"{_ENTITY_HEADS}(?:\s+{_ENTITY_HEADS})*)\b",
     re.I,
 )  # fmt: skip

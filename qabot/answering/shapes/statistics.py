@@ -173,7 +173,9 @@ class Facts:
             text = f"None in the indexed portfolio: there are no papers {self.scope(route)}."
         else:
             years = sorted(self.pf.counts_by_year())
-            span = f" (the indexed papers span {years[0]}–{years[-1]})" if years else ""
+            # (the span says why a year range found nothing; it says nothing of an author)
+            dated = f.year_from is not None or f.year_to is not None
+            span = f" (the indexed papers span {years[0]}–{years[-1]})" if years and dated else ""
             text = f"None in the indexed portfolio: there are no indexed papers {self.scope(route)}{span}."
         return self.cite(question, text, [])
 
@@ -462,7 +464,7 @@ class Earliest(StatisticShape):
     description: ClassVar[str] = "the earliest paper"
     # … not "first author?" (who wrote it)
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\b(earliest|oldest|first)\b(?!\s*authors?\b)", re.I
+        r"\b(earliest|oldest|first)\b(?![\s-]*author)(?<!listed first)(?<!named first)", re.I
     )
     latest: ClassVar[bool] = False
 
