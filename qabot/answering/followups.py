@@ -432,8 +432,12 @@ def resolve_follow_up(
         # "which of those aren't about language models?": the listed papers without the words,
         # listed (a search among them put the ones about it first)
         rest = [p for p in listed if not _has_words(unlike["x"], p)]
-        if rest and len(rest) < len(listed):
-            n, x = len(listed), unlike["x"].strip()
+        n, x = len(listed), unlike["x"].strip()
+        if not rest:  # "which of those don't use language?" after papers on language
+            raise QuestionError(
+                f"None: {'both' if n == 2 else f'all {n}'} papers just listed mention “{x}”."
+            )
+        if len(rest) < len(listed):
             said = (f"Of the {n} papers just listed, {len(rest)} do not mention “{x}”:"
                     if len(rest) > 1 else f"Of the {n} papers just listed, 1 does not mention “{x}”:")  # fmt: skip
             return FollowUp(paper_ids=[p.paper_id for p in rest], question="Which papers?",
@@ -459,7 +463,9 @@ _NEGATED = re.compile(
 )
 _NOT_ABOUT = re.compile(
     r"\b(?:are not|aren['’]t|is not|isn['’]t|were not|weren['’]t|do not|don['’]t|does not|"
-    r"doesn['’]t|did not|didn['’]t)\s+(?:about|on|use|using|involve|study|cover|deal with)\s+"
+    r"doesn['’]t|did not|didn['’]t)\s+(?:(?:about|on|use|using|involve|study|cover|deal with|mention)\s+"
+    # … or what they are not: "which of those aren't benchmarks?"
+    r"|(?<=n['’]t )(?:an?\s+)?(?=\w+s?\s*[?.!]*$)|(?<=not )(?:an?\s+)?(?=\w+s?\s*[?.!]*$))"
     r"(?P<x>[^?.!]+)",
     re.I,
 )

@@ -4528,6 +4528,9 @@ def test_how_many_people_the_papers_list(extractive_bot: QABot, question: str, s
         # … "the same group as the Gemma 2 paper" names Gemma 2 by its title's name
         (["Who wrote Imagen 3?", "is that the same group as the Gemma 2 paper?"],
          "“Gemma 2: Improving Open Language Models at a Practical Size” (2024) is by Gemma Team"),
+        # … "which of those aren't benchmarks?" leaves the benchmark out (it listed it first)
+        (["papers on learning rewards from preferences", "which of those aren't benchmarks?"],
+         "do not mention “benchmarks”:"),
         # … "what does language have to do with X?" is no detail ("does not say which does
         # language")
         (["Tell me about Dynalang", "what does language have to do with world models here?"],
@@ -4537,3 +4540,18 @@ def test_how_many_people_the_papers_list(extractive_bot: QABot, question: str, s
 def test_the_review_of_round_fourteen(extractive_bot: QABot, chain: list[str], said: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
+
+
+def test_a_pick_by_what_no_listed_paper_lacks_says_none(extractive_bot: QABot) -> None:
+    """The review: "which of those don't use language?" after papers on language-conditioned
+    robots answered with Dynalang; every listed paper mentions it."""
+    from qabot.errors import QuestionError
+
+    history: list[dict[str, object]] = []
+    first = extractive_bot.ask("papers on language-conditioned robots")
+    history += [
+        {"role": "user", "content": "papers on language-conditioned robots"},
+        first.as_turn(),
+    ]
+    with pytest.raises(QuestionError, match=r"^None: .*papers just listed mention “language”"):
+        extractive_bot.ask("which of those don't use language?", history=history)
