@@ -24,7 +24,14 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from qabot.answering.extractive import word_pairs
-from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, STUDY_PEOPLE
+from qabot.answering.framing import (
+    ASKING,
+    FIRST_AUTHOR,
+    FRAME,
+    FUNCTION_WORDS,
+    OVERVIEW_FRAME,
+    STUDY_PEOPLE,
+)
 from qabot.answering.shapes.base import PerSnapshot, paper_column
 from qabot.answering.shapes.detail import asked, in_paper
 from qabot.answering.shapes.survey import Survey
@@ -660,20 +667,12 @@ _HERE_WORDS = set(tokenize(["collection corpus database library list site index 
 
 # "just the ones he led", "which of those is she first author on?": the last list's papers
 # that list the person asked about first (tests/data/blind/dev19.jsonl: it abstained)
-_LED = re.compile(
-    r"\b(?:he|she|they)\s+(?:led|lead|first[- ]authored)\b|\b(?:he|she|they)\s+(?:is|are|was|were)\s+"
-    r"(?:the\s+)?(?:first|lead)\s+author\b|\bfirst[- ]authored\b|\b(?:as|is|was)\s+(?:the\s+)?"
-    r"(?:first|lead)\s+author\b",
-    re.I,
-)
-
-
 def _led_by_them(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
                  index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
     """The last list's papers led by the person the list was of (named in the last question,
     and an author of every listed paper), said as such."""
     listed = previous_papers(history, papers, index)
-    if not _LED.search(question) or len(listed) < 2:
+    if not FIRST_AUTHOR.search(question) or len(listed) < 2:
         return None
     every = lambda name: all(any(name.casefold() in a.casefold() for a in p.authors)  # noqa: E731
                              for p in listed)  # fmt: skip

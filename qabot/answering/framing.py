@@ -395,3 +395,15 @@ def opinion_asked(text: str) -> str | None:
         if found := pattern.match(text.strip()):
             return template.format(rest=found["rest"].strip())
     return None
+
+
+# An author asked about as the one listed first: the papers they led (author lists keep their
+# first three names, so the first is known). Not "senior/last author", nor "first paper".
+# Read by the router ("which papers did Erik Jones lead?") and by follow-ups ("just the ones
+# he led").
+FIRST_AUTHOR = re.compile(
+    r"\b(?:first|lead|leading|main)[- ]author(?:s|ed|ship)?\b|\bfirst[- ]authored\b|"
+    r"\b(?:listed|named|appears?|comes?)\s+first\b|"
+    r"\b(?:led|lead|leads|leading)\b(?!\s+(?:to|by)\b)|\bled by\b",
+    re.I,
+)

@@ -26,7 +26,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from qabot.answering.framing import ASKING, FILLER, FUNCTION_WORDS, frames, without_asking_lead
+from qabot.answering.framing import (
+    ASKING,
+    FILLER,
+    FIRST_AUTHOR,
+    FUNCTION_WORDS,
+    frames,
+    without_asking_lead,
+)
 from qabot.answering.framing import FRAME as _FRAME
 from qabot.answering.framing import OVERVIEW_FRAME as _OVERVIEW_FRAME
 from qabot.answering.llm import ROUTE_MAX_TOKENS, STEP_SHARE, Deadline, bounded, llm_failure
@@ -474,16 +481,6 @@ PERSONAL = re.compile(
     r"\bhow old\b|\bwhen was\b.{1,40}\bborn\b|\bwhere (?:does|did|do)\b.{1,40}\b(?:live|grow up|go to "
     r"school)\b|\bwhere is\b.{1,40}\bfrom\b|['’]s (?:age|email|e-mail|phone(?: number)?|address|salary|"
     r"birthday|nationality|hometown|wife|husband|partner|kids|children)\b|\bis\b.{1,40}\bmarried\b",
-    re.I,
-)
-
-
-# An author asked about as the one listed first: the papers they led (author lists keep their
-# first three names, so the first is known). Not "senior/last author", nor "first paper".
-FIRST_AUTHOR = re.compile(
-    r"\b(?:first|lead|leading|main)[- ]author(?:s|ed|ship)?\b|\bfirst[- ]authored\b|"
-    r"\b(?:listed|named|appears?|comes?)\s+first\b|"
-    r"\b(?:led|lead|leads|leading)\b(?!\s+(?:to|by)\b)|\bled by\b",
     re.I,
 )
 
