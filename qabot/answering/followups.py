@@ -674,9 +674,10 @@ def _led_by_them(question: str, history: list[dict[str, Any]], papers: Sequence[
     listed = previous_papers(history, papers, index)
     if not FIRST_AUTHOR.search(question) or len(listed) < 2:
         return None
-    every = lambda name: all(any(name.casefold() in a.casefold() for a in p.authors)  # noqa: E731
-                             for p in listed)  # fmt: skip
-    who = next((n for n in names_in(_last_question(history) or "") if every(n)), None)
+    # (the person named last whom every listed paper lists: "What has Micah Carroll worked on?")
+    named = names_in(_last_question(history) or "")
+    who = next((n for n in named
+                if all(any(n.casefold() in a.casefold() for a in p.authors) for p in listed)), None)  # fmt: skip
     if who is None:
         return None
     led = [p for p in listed if p.authors and who.casefold() in p.authors[0].casefold()]
@@ -830,10 +831,8 @@ def _others(question: str, history: list[dict[str, Any]], papers: Sequence[Paper
     ):
         # "what changed architecturally vs the previous version?" after Gemma 2: what the
         # paper says it changed (it searched for earlier papers, and compared two empty sides)
-        paper, asked = (
-            listed[0],
-            " ".join((question[: against.start()] + question[against.end() :]).split()),
-        )
+        paper = listed[0]
+        asked = " ".join((question[: against.start()] + question[against.end() :]).split())
         return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                         question=in_paper(asked, paper.title), route_text=asked)  # fmt: skip
     if not _OTHERS.search(question) or (_IT.search(question) and not dated):
