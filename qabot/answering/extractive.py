@@ -758,6 +758,13 @@ def introducing_sentence(text: str) -> str | None:
     return next((s for s in split_sentences(text) if _INTRODUCES.search(s)), None)
 
 
+def shared_listed_authors(a: SourceBlock, b: SourceBlock) -> list[str]:
+    """The authors both papers list, in `a`'s order (a list cut short with "et al." may hide
+    more)."""
+    theirs = set(_authors(b))
+    return [x for x in _authors(a) if x in theirs]
+
+
 def _authors(block: SourceBlock) -> list[str]:
     names = [a.strip() for a in re.sub(r"\bet al\.?", "", block.authors).split(",")]
     return [a for a in names if a]
@@ -773,7 +780,7 @@ def contrast_line(a: SourceBlock, b: SourceBlock) -> str:
         when = f"{paper_label(a)} and {paper_label(b)} came out the same year, {a.year}"
     else:
         when = f"{paper_label(a)} and {paper_label(b)}"
-    shared = [x for x in _authors(a) if x in set(_authors(b))]
+    shared = shared_listed_authors(a, b)
     if shared:
         many = len(shared) > 1
         who = f"; both list {' and '.join(shared)} as {'authors' if many else 'an author'}"

@@ -35,6 +35,7 @@ from qabot.answering.framing import (
 from qabot.answering.shapes.base import PerSnapshot, paper_column
 from qabot.answering.shapes.detail import asked, in_paper
 from qabot.answering.shapes.survey import Survey
+from qabot.domain.filters import Filters, paper_matches
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper, without_sources
 from qabot.errors import QuestionError
@@ -677,10 +678,10 @@ def _led_by_them(question: str, history: list[dict[str, Any]], papers: Sequence[
     # (the person named last whom every listed paper lists: "What has Micah Carroll worked on?")
     named = names_in(_last_question(history) or "")
     who = next((n for n in named
-                if all(any(n.casefold() in a.casefold() for a in p.authors) for p in listed)), None)  # fmt: skip
+                if all(paper_matches(p, Filters(author=n)) for p in listed)), None)  # fmt: skip
     if who is None:
         return None
-    led = [p for p in listed if p.authors and who.casefold() in p.authors[0].casefold()]
+    led = [p for p in listed if paper_matches(p, Filters(author=who, first_author=True))]
     n = len(listed)
     said = f"Of the {n} papers just listed, {len(led)} list {who} first:"
     if not led:

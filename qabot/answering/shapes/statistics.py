@@ -539,9 +539,9 @@ class Count(StatisticShape):
         owners = facts.pf.owner_keys
         people = {name_key(a) for p in papers for a in p.authors} - owners - {""}
         cut = sum(p.authors_truncated for p in papers)
-        scope = f" {facts.scope(route)}" if facts.scope(route) else ""
+        scope = facts.scope(route)
         text = (
-            f"The {len(papers)} indexed papers{scope} list {len(people)} different "
+            f"The {len(papers)} indexed papers{' ' + scope if scope else ''} list {len(people)} different "
             f"co-author{'s' if len(people) != 1 else ''} besides the portfolio's owner"
             + (f" (listed authors only: {cut} author lists end in “et al.”, so there are more)."
                if cut else ".")

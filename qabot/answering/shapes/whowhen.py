@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from qabot.answering.extractive import WHEN, WHO, extractive_sentences, stream_extractive
+from qabot.answering.extractive import (
+    WHEN,
+    WHO,
+    extractive_sentences,
+    shared_listed_authors,
+    stream_extractive,
+)
 from qabot.answering.prompts import WHO_WHEN_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
 from qabot.answering.shapes.focused import named_first
@@ -23,15 +29,9 @@ SAME_AUTHORS = re.compile(r"\bby the same group\b")
 
 
 def shared_authors(a: SourceBlock, b: SourceBlock) -> str:
-    """Whom two papers' author lists share, as listed (a list cut short with "et al." may hide
-    more)."""
-
-    def names(block: SourceBlock) -> list[str]:
-        return [
-            n.strip() for n in re.sub(r"\s*\bet al\.?$", "", block.authors).split(",") if n.strip()
-        ]
-
-    shared = [n for n in names(a) if n in names(b)]
+    """Whom two papers' author lists share, said as a sentence (a list cut short with "et al."
+    may hide more)."""
+    shared = shared_listed_authors(a, b)
     cut = (
         " (as listed: a list that ends in “et al.” may hide more)"
         if "et al" in f"{a.authors}{b.authors}"
