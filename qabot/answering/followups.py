@@ -67,6 +67,11 @@ _ORDINAL = re.compile(
     r"|(?<!\w)#(?P<hash>\d{1,2})\b",
     re.I,
 )
+_YOU_MENTIONED = re.compile(
+    r"\s*(?:that\s+)?(?:you|u)\s+(?:just\s+)?(?:mentioned|said|listed|gave|named|cited|"
+    r"brought up|talked about)\b",
+    re.I,
+)
 _ORDINAL_WORDS = "|".join(w for w in _ORDINALS if w.isalpha())
 # "compare the first and the second", "the first one vs the last one"
 _TWO_ORDINALS = re.compile(
@@ -412,6 +417,10 @@ def resolve_follow_up(
         it = listed[0] if len(listed) == 1 else None
         compares = _COMPARES.search(question) and _IT_REF.search(before + after)
         earlier = _last_list(history, papers, index) if it is not None else []
+        if _YOU_MENTIONED.match(after):
+            # "that last one you mentioned": of the papers the last answer gave, even when that
+            # was one (it counted in the list before, and answered about another paper)
+            earlier = []
         if it is not None and len(earlier) >= 2 and (compares or it in earlier):
             # "and the third?" after "tell me about the second one", "how is it different from
             # the first one?" after a list, then one of it: the ordinal counts in the list

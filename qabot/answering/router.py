@@ -440,8 +440,19 @@ def search_text(q: str, names: list[str]) -> str | None:
     return " ".join(kept) or None
 
 
+# What the papers' text says ("which new institutions do they say should be created?"), not
+# what their metadata counts (dev20: it ranked the paper's affiliations)
+_TEXT_SAYS = re.compile(
+    r"\b(?:do|does|did) (?:they|it|the (?:paper|authors?|abstract)) (?:say|propose|suggest|"
+    r"recommend|call for|argue|want|envision)\b|\bshould be (?:created|established|set up|built)\b",
+    re.I,
+)
+
+
 def _statistic(q: str, affiliation: str | None) -> StatisticShape | None:
     """The statistic shape whose pattern matches first, if any."""
+    if _TEXT_SAYS.search(q):
+        return None
     shape = next((s for s in STATISTIC_SHAPES if s.pattern.search(q)), None)
     if shape is not None and shape.ranks_affiliations and affiliation:
         # "How many papers list Berkeley as an affiliation?" counts one, not the ranking.

@@ -4555,3 +4555,30 @@ def test_a_pick_by_what_no_listed_paper_lacks_says_none(extractive_bot: QABot) -
     ]
     with pytest.raises(QuestionError, match=r"^None: .*papers just listed mention “language”"):
         extractive_bot.ask("which of those don't use language?", history=history)
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # dev20: a question of the one paper a follow-up names is asked of that paper ("does it
+        # work on …" read as "does she work on …": "1 paper in the portfolio matches")
+        (["What is GRIF?", "does it work on real robots?"],
+         "Our method achieves robust performance in the real world"),
+        (["What has the group published on empowerment?",
+          "going back to the older one — what game did it scale to?"],
+         "scales to Overcooked, a cooperative game setting"),
+        # … "that last one you mentioned" is the paper the last answer gave (it counted in the
+        # list before that answer)
+        (["What has the group published on offline RL?", "tell me about the second one",
+          "that last one you mentioned - who wrote it?"],
+         "“Learning to Influence Human Behavior with Offline Reinforcement Learning” (2023) is by"),
+        # … "which new institutions do they say should be created?" is asked of the text (it
+        # ranked the paper's affiliations)
+        (["did she co-author anything with Geoffrey Hinton?",
+          "which specific new institutions do they say should be created?"],
+         "lack the mechanisms and institutions"),
+    ],
+)  # fmt: skip
+def test_the_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
