@@ -60,6 +60,14 @@ WHEN = re.compile(
     r"the case|a problem|an issue|harmful|dangerous|effective)\b)",
     re.I,
 )
+# "remind me of the title", "what was its title again?": the paper's name (it abstained)
+TITLE_ASKED = re.compile(
+    r"^\W*(?:(?:and|ok|so|sorry),?\s+)?(?:(?:can you |could you |pls |please )?remind me (?:of )?|"
+    r"what(?:'s|’s| is| was) |(?:and )?)(?:the|its|it's|that paper's|the paper's|“[^”]+”(?:['’]s)?) "
+    r"(?:full |exact )?(?:title|name)(?: again)?(?: of (?:it|that|that paper|the paper|“[^”]+”))?(?: again)?"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
 _CONTRIBUTION = re.compile(
     r"\bwe (propose|introduce|present|show|find|develop|study|formali[sz]e|argue|demonstrate)",
     re.I,
@@ -143,6 +151,9 @@ _EVERYDAY: dict[str, set[str]] = {
         ("evaluate", "experiments experiment study evaluation benchmark"),
         ("results", "find show outperforms"),
         ("achieve", "show outperforms improves find"),
+        # "did it beat the baselines?": "demonstrating superior performance over both RL
+        # fine-tuning and prompting methods" (dev20)
+        ("beat", "outperforms outperform superior improves improvement better"),
         # "what do they propose?": "we then outline a comprehensive plan …"
         ("propose", "outline introduce recommend advocate plan"),
         ("recommend", "propose outline advocate urge"),
@@ -206,9 +217,16 @@ def _asked_of_paper(question: str) -> set[str]:
     return _content(_without_paper(question)) - FUNCTION_WORDS - QUESTION_WORDS
 
 
+# "summarize it in one line", "tl;dr?": the gist, in one sentence
+ONE_LINE = re.compile(
+    r"\s*\b(?:in (?:one|a|1|a single) (?:line|sentence)|in a nutshell|one[- ]liner|tl;?dr)\b", re.I
+)
+
+
 def asks_gist(question: str) -> bool:
     """The question names a paper (“Title”, "the imagined conversations dialogue paper") and
     asks nothing else of it ("what's … about?", "tell me more about …"): what it contributes."""
+    question = ONE_LINE.sub(" ", question)
     # … not what it found ("what did the AssistanceZero human study find?": its results)
     if re.search(
         r"\b(?:find|found|show|showed|shown|conclude|concluded|results?)\b",
@@ -234,6 +252,8 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
     if not sources:
         return []
     top = sources[0]
+    if TITLE_ASKED.search(question):
+        return [cite_sentence(f"It is {paper_label(top)}.", top.number)]
     if WHO.search(question) or (WHEN.search(question) and top.year):
         said = (f"{paper_label(top)} is by {top.authors}." if WHO.search(question)
                 else f"{paper_label(top)} {_dated(top)}.")  # fmt: skip
@@ -277,6 +297,9 @@ def extractive_sentences(question: str, sources: list[SourceBlock], said: str = 
         return contributions(top, said)
     if asks_gist(question):
         # "tell me more about “Title”": nothing to match but the paper, so what it contributes.
+        # (in one line: its first, even when the last answer quoted it, as a list's entry may)
+        if ONE_LINE.search(question):
+            return contributions(top)[:1]
         return contributions(top, said)
     naming = naming_sentence(top) if ASKS_NAME.search(question) else None
     if naming is not None:
@@ -519,6 +542,7 @@ _OURS = re.compile(
 # … and what else says what a paper does ("In this work, we explore a new method …", "Our key
 # insight is …", "by introducing a new dataset, BRIDGE"): asked what a paper is about, a
 # background sentence that opens its abstract is no answer (tests/data/blind/dev8.jsonl).
+_KEY_IDEA = re.compile(r"\bour (?:key|main|central|core) (?:insight|idea)\b", re.I)
 _GIST = re.compile(
     r"\bin this (?:work|paper),? we\b|\bour (?:(?:key|main|central|core) )?(?:insight|idea|contribution)s?\b|"
     r"\bwe (?:explore|generalize|generalise|leverage)\b|\bby introducing\b",
@@ -574,7 +598,8 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
     saying = [s for s in sentences
               if _CONTRIBUTION.search(s) or _OURS.search(s) or _GIST.search(s)]  # fmt: skip
     # … that read on their own: not "When this is true, we find …", "This can explain …"
-    saying = [s for s in saying if not _LEANS_BACK.match(s)] or saying
+    # (… unless it states the key idea: "This motivates our key insight: when a robot is …")
+    saying = [s for s in saying if not _LEANS_BACK.match(s) or _KEY_IDEA.search(s)] or saying
     if len(saying) < 2:  # then the sentences that follow its first contribution, in order
         start = sentences.index(saying[0]) if saying else 0
         saying = sentences[start : start + 2] if len(sentences) > start + 1 else sentences

@@ -61,8 +61,10 @@ _ORDINALS = {
 _ORDINAL = re.compile(
     rf"\b(?:the\s+)?(?P<word>{'|'.join(_ORDINALS)}|\d+th)\s+(?:one|paper|result|item|entry|"
     r"publication|of (?:those|these|them))\b|"
-    # … or "and the third?", "what about the 2nd?" (the noun left out, at the question's end)
-    rf"(?<=\bthe )(?P<bare>{'|'.join(w for w in _ORDINALS if w != 'last')})(?=\s*[?.!]*\s*$)|"
+    # … or "and the third?", "what about the 2nd?" (the noun left out, at the question's end,
+    # or before a dash: "the 2nd — what's its core assumption?")
+    rf"(?<=\bthe )(?P<bare>{'|'.join(w for w in _ORDINALS if w != 'last')})"
+    r"(?=\s*[?.!]*\s*$|\s*(?:[—–:]|-\s))|"
     r"\b(?:paper|number|no\.|item|source)\s*#?\s*(?P<num>\d{1,2})\b"
     r"|(?<!\w)#(?P<hash>\d{1,2})\b",
     re.I,
@@ -86,6 +88,9 @@ _SET = re.compile(
     # "which one is about dialogue?": the list's papers on it
     r"\bwhich ones?\s+(?:is|are|was|were)\s+(?:about|on|related to|concerned with)\b|"
     r"\bwhich ones?\s+(?:uses?|studies|study|deals? with|covers?|looks? at)\b|"
+    # "which one should I read first if I care about reward hacking?": the list's paper on it
+    r"\bwhich ones?\s+(?:should|would|could|can|do)\s+(?:i|we|you)\s+(?:read|start with|pick|"
+    r"look at|recommend|choose)\b|\bwhich ones?\s+(?:is|are)\s+(?:best|most relevant)\s+(?:for|if)\b|"
     # … or any verb said of it: "which one casts Q-learning as supervised fine-tuning?"
     r"\bwhich ones?\s+(?!(?:is|was|does|as|this|us)\b)[a-z]{2,}(?:s|ed)\b|"
     # "list the ones about RLHF", "just the ones from Berkeley": the list's papers on it
@@ -113,7 +118,9 @@ _SET = re.compile(
 _DESCRIBED = re.compile(
     r"\b(?:the|that) one\s+(?:that|which|where|about|on|with|using|from|in|for|introducing|"
     r"proposing|called|named|known as|set in|based on|tested on|evaluated on|run on|built on)\b(?P<desc>.+?)(?=\s+-\s+|\s*[?:;,—–]|\s+and\s+(?:which|what|how|who|when|"
-    r"where|did|does|do|is|are|was|were)\b|$)",
+    r"where|did|does|do|is|are|was|were)\b|"
+    # … how to say it is no description: "summarize the one that isn't about X in one line"
+    r"\s+(?:in (?:one|a|1|two|2|a few) (?:lines?|sentences?|words?)|briefly|for me|please)\b|$)",
     re.I,
 )
 # "the hindsight one", "the Overcooked one": a paper of the last list picked by a word or two
@@ -701,7 +708,14 @@ def _led_by_them(question: str, history: list[dict[str, Any]], papers: Sequence[
 
 # "is that the same group as before?", "same authors as the BRIDGE paper?": who wrote the last
 # paper and the other one (tests/data/blind/dev19.jsonl: it searched for "group")
-SAME_GROUP = re.compile(r"\bsame (?:group|team|authors?|people|lab|researchers|folks|crew)\b", re.I)
+SAME_GROUP = re.compile(
+    r"\bsame (?:group|team|authors?|people|lab|researchers|folks|crew)\b|"
+    # "any overlap in authors between those two?", "do they share authors?"
+    r"\boverlap (?:in|of|between|among) (?:the )?(?:authors?|people|teams?)\b|"
+    r"\b(?:authors?|anyone|people) in common\b|\b(?:common|shared) authors?\b|"
+    r"\bshare (?:any |some )?(?:authors?|co-?authors?)\b",
+    re.I,
+)
 
 
 def _same_group(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -720,7 +734,8 @@ def _same_group(question: str, history: list[dict[str, Any]], papers: Sequence[P
     ref = PAPER_REFERENCE.search(question)
     said = named["x"] if named else reference_words(ref) if ref else None
     # … by the name its title gives it ("the Gemma 2 paper"), else by its words
-    by_name = {n.paper_id for n in _named_papers(said, others, re.I)} if said else set()
+    # (… or named anywhere: "and UniMASK — any overlap in authors between those two?")
+    by_name = {n.paper_id for n in _named_papers(said or question, others, re.I)}
     if len(by_name) == 1:
         other = next(p for p in others if p.paper_id in by_name)
     else:
@@ -888,6 +903,14 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
     the description's words found in its abstract, and again in its title (what a paper is
     about, when both abstracts use the words), each weighted by how few of the listed papers
     use it (what tells them apart). None when none fits or two fit alike."""
+    # A word only one listed paper has as written, in its title or else its abstract, is that
+    # paper ("the Q-learning one": tokenized, "Q-learning" is "learn", which every paper has)
+    if description.strip() and " " not in description.strip():
+        word = re.compile(rf"(?<![\w-]){re.escape(description.strip())}(?![\w-])", re.I)
+        for field in ("title", "abstract"):
+            having = [p for p in listed if word.search(getattr(p, field) or "")]
+            if len(having) == 1:
+                return having[0]
     words = set(tokenize([description])[0])
     if not words or not listed:
         return None
@@ -963,7 +986,7 @@ def _quoted_from_last(question: str, history: list[dict[str, Any]], papers: Sequ
 # Work that uses the last answer's paper: "is there interpretability work built on it?"
 _BUILT_ON_IT = re.compile(
     r"\b(?:work|papers?|research|anything|something|studies)\s+(?:\w+\s+){0,2}?(?:built|based|"
-    r"building|that builds?|that (?:uses?|used)|using|which uses?)\s*(?:on\s+|upon\s+)?"
+    r"building|that builds?|that (?:uses?|used)|using|which uses?)\s*(?:on\s+(?:top\s+of\s+)?|upon\s+)?"
     r"(?P<it>it|that|this|them)\b",
     re.I,
 )
@@ -1236,7 +1259,8 @@ _IT = re.compile(
     r"\b(?:did|does|do|is|was|were|has|had)\s+(?P<that>that|this)\s+(?=(?:come|came|get|got|"
     r"appear|appeared|use|used|need|needed|include|cover|require|introduce|propose|build|run|"
     r"release|released|publish|published|cite|rely|work|compare|differ|relate|perform|scale|"
-    r"generalize|generalise|handle|different|similar|related|better|worse)\b)|"
+    r"generalize|generalise|handle|different|similar|related|better|worse|help|improve|"
+    r"hold|hurt|transfer|apply|outperform|beat|fix|solve|succeed|fail)\b)|"
     r"\b(?:wrote|write|published|publish|authored|released)\s+(?P<this>that|this)\s*[?.!]*$|"
     # "what's the key training signal there?": in that paper (not "what papers are there?",
     # "anything else there?", "is there …")
@@ -1528,7 +1552,9 @@ _BARE_WORDS = set(
             # "give me a concrete example", "show me an example"
             "example examples instance instances concrete specific give show me us "
             # "any limitations mentioned?"
-            "mention mentioned mentions discussed noted stated"
+            "mention mentioned mentions discussed noted stated "
+            # "remind me of the title", "its name again?"
+            "title name again remind"
         ]
     )[0]  # fmt: skip
 )

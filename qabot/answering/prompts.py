@@ -139,8 +139,8 @@ DETAIL_PROMPT = ChatPromptTemplate.from_messages(
     [("system", DETAIL_SYSTEM), ("human", ANSWER_HUMAN)]
 )
 
-WHO_WHEN_SYSTEM = f"""You say who wrote a paper, or when it came out, from a researcher's
-publication portfolio.
+WHO_WHEN_SYSTEM = f"""You say who wrote a paper, when it came out, or what it is called, from
+a researcher's publication portfolio.
 Use ONLY the numbered sources below: their Authors, Year and Published lines.
 Rules:
 - One sentence: the paper's title in quotation marks, then its authors or its date (as precise as

@@ -4582,3 +4582,51 @@ def test_a_pick_by_what_no_listed_paper_lacks_says_none(extractive_bot: QABot) -
 def test_the_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # dev20: "the 2nd — what's its core assumption?": an ordinal before a dash (it was "its",
+        # the last answer's first paper), and "does that help …?" is of the paper it gave
+        (["Compare the Boltzmann policy distribution paper and the optimal behavior prior paper for me.",
+          "the 2nd — what's its core assumption?"],
+         "people generally act closer to optimal than to random chance"),
+        (["Compare the Boltzmann policy distribution paper and the optimal behavior prior paper for me.",
+          "the 2nd — what's its core assumption?", "does that help actual collaboration?"],
+         "better human-AI collaboration performance"),
+        # … who asks is no side of a comparison (headed "Optimal behavior prior paper for me")
+        (["Compare the Boltzmann policy distribution paper and the optimal behavior prior paper for me."],
+         "**Optimal behavior prior paper**\n"),
+        # … "work built on top of it" is the paper that builds on it
+        (["What architecture changes went into Gemma 2?", "is there interpretability work built on top of it?"],
+         "“Gemma Scope: Open Sparse Autoencoders Everywhere All At Once on Gemma 2”"),
+        # … "remind me of the title" (it abstained)
+        (["What is GRIF?", "remind me of the title"],
+         "It is “Goal Representations for Instruction Following: A Semi-Supervised Language "
+         "Interface to Control” (2023) [1]."),
+        # … "summarize the one that isn't about X in one line": how to say it is no description,
+        # and one line is the paper's gist (its key insight, though it opens "This motivates")
+        (["any papers from 2019?", "summarize the one that isn't about Overcooked in one line"],
+         "the state of the environment is already optimized for what humans want [1]."),
+        # … "the Q-learning one": a word as one listed paper writes it ("learn" as tokenized)
+        (["Which papers came out in 2024?", "the Q-learning one — summarize it in one line"],
+         "“Q-SFT: Q-Learning for Language Models via Supervised Fine-Tuning” (2024)"),
+        # … "which one is about saving human labeling time?" picks (it asked for a saving's size)
+        (["How has the group approached learning rewards from pairwise comparisons?",
+          "which one is about saving human labeling time?"], "by batching comparisons together"),
+        # … "which one should I read first if I care about X?" picks from the list (it abstained)
+        (["list the papers with Cassidy Laidlaw as an author",
+          "which one should I read first if I care about reward hacking?"],
+         "“Correlated Proxies: A New Definition and Improved Mitigation for Reward Hacking”"),
+        # … "any overlap in authors between those two?" with the other one named
+        (["What's FlexiBiT?", "and UniMASK — any overlap in authors between those two?"],
+         "Both list Micah Carroll, Jessy Lin and Orr Paradise as authors"),
+        # … "did it beat the baselines?": "superior performance over …"
+        (["Which work trains LLM agents for negotiation and persuasion without RL fine-tuning the big model?",
+          "did it beat the baselines?"], "superior performance over both RL fine-tuning and prompting"),
+    ],
+)  # fmt: skip
+def test_more_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer

@@ -115,6 +115,8 @@ _THE_REST = re.compile(
     re.I,
 )
 
+_FOR_ME = re.compile(r"(?:,?\s+(?:for (?:me|us)|please|briefly|quickly))+$", re.I)
+
 
 def compare_sides(q: str) -> list[str]:
     """["A", "B"] from "compare A with B", "how does A differ from B", "A vs B"; else []."""
@@ -130,6 +132,9 @@ def compare_sides(q: str) -> list[str]:
                        _TAIL.sub("", m[g].split("?")[0].strip()), flags=re.I)
                 for g in "ab"
             ]  # fmt: skip
+            # "… and the optimal behavior prior paper for me.": who asks is not the side
+            # (dev20: headed "Optimal behavior prior paper for me")
+            sides[1] = _FOR_ME.sub("", sides[1])
             if not all(sides):
                 continue
             # "how does it compare to other models?": how one thing fares against the rest, as

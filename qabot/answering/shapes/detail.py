@@ -71,8 +71,9 @@ _QUANTITY = re.compile(
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
     r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
-    # (not "what's wrong with information gain?": a problem, not a gain's size)
-    r"(?:^|[,;:]\s*|[?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?:the\s+)?(?!wrong\b)(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
+    # (not "what's wrong with information gain?": a problem, not a gain's size; nor "which one
+    # is about saving labeling time?": a pick, not the size of a saving)
+    r"(?:^|[,;:]\s*|[?.!]\s+|\s[-—–]\s+|\s+and\s+)(?:what|which)(?:'s|’s)?\s+(?:(?:is|was|are|were)\s+(?:the\s+)?)?(?:the\s+)?(?!wrong\b|ones?\s|papers?\s)(?P<noun3>(?:[\w.'-]+\s+){0,3}?"
     r"(?:sizes?|resolution|number|count|length|width|window|rate|amount|percentage|score|accuracy|"
     r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent|coefficients?|"
     r"temperature|threshold|hyperparameters?|savings?|speed-?ups?|improvements?|gains?|"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from qabot.answering.extractive import (
+    TITLE_ASKED,
     WHEN,
     WHO,
     extractive_sentences,
@@ -53,7 +54,8 @@ class WhoWhen(TextShape):
     reads_code: ClassVar[bool] = True  # "when did it come out, and is the code public?"
 
     def detect(self, question: str) -> Detected | None:
-        return Detected() if WHO.search(question) or WHEN.search(question) else None
+        asks = WHO.search(question) or WHEN.search(question) or TITLE_ASKED.search(question)
+        return Detected() if asks else None
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
         hits = ctx.search(state.search_text, k=state.k, filters=state.filters)
