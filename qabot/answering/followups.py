@@ -633,6 +633,8 @@ _AGAINST_EARLIER = re.compile(
 )
 _OTHERS = re.compile(
     r"\b(?:what|anything|something|who) else\b|\bothers\b|\bsimilar\b(?!\s+to\b)|"
+    # "more like this?", "more like that one" (dev20: condensed, it answered the same paper)
+    r"^\W*(?:any\s+)?more\s+like\s+(?:this|that|it)\b|"
     # … "what other big-picture safety papers are there?": words between
     # (not "tell me more about their work")
     r"\b(?:other|another|more|similar)\s+(?:(?!about\b|on\b|of\b|regarding\b)[\w-]+\s+){0,3}?"
@@ -1355,6 +1357,14 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         # "what's the key idea?" after a list: of those papers (searched among them), not of
         # whatever paper the portfolio-wide search finds
         return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
+    # "how many possible goals are there?" after a list: a detail of the one listed paper that
+    # has two of its words in a row (after "how do they scale up assistance games?" answered
+    # as an overview; one word shared, "which environments …?", picks no paper: it picked one)
+    if listed and not (about_one or bare or it) and they and detail is not None:
+        pairs = word_pairs(question)
+        having = [p for p in listed if pairs & word_pairs(f"{p.title}. {p.abstract or ''}")]
+        if len(having) == 1:
+            listed, about_one = having, True
     if not listed or (not bare and not it and not about_one):
         return None
     paper = listed[0]

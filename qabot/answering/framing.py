@@ -310,6 +310,38 @@ def respell_asking(text: str) -> str:
     return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", fix, text)
 
 
+# Who did the work, as a question with no conversation before it says it: "how have they
+# critiqued RLHF?", "in what ways do these researchers account for human biases?". With no
+# paper said before, "they" can only be the portfolio's authors, which the phrasing rules call
+# "the group" (after an answer, "how do they simulate the teachers?" is that paper's authors:
+# the rules leave "they" alone). Measured on 404 how-approached questions of 19 blind sets:
+# 41 were answered from one paper, not as an overview.
+# Only where the asking is of a body of work: "how have they …" (what they have done over
+# time), "in what ways do they …", "what approach do they take …". "How do they define reward
+# hacking?", "how did they let users steer …?" ask how one paper did it (asked as overviews,
+# 8 answers of the blind sets changed, 2 for the worse).
+_THEY = re.compile(
+    r"(?P<lead>\b(?:has|have)|\bin what ways? (?:do|does|did|has|have)|\bwhat (?:[\w-]+ ){0,2}?"
+    r"(?:approach(?:es)?|methods|techniques|strateg(?:y|ies)|angles?|lines of \w+|tools|tactics) "
+    r"(?:do|does|did|has|have)) (?:they|these researchers|this researcher|the researchers?|"
+    r"these authors|the authors|these people)\b(?! (?:in|from|on|of) )",
+    re.I,
+)
+_THEIR = re.compile(
+    r"\b(?:their|these researchers['’]|this researcher['’]s|the authors['’]|(?:the )?(?:group|lab|team)s)"
+    r"(?= (?:[\w-]+ )?(?:take|approach(?:es)?|angle|involve?ment|contributions?|role|stance|"
+    r"view|perspective|strateg(?:y|ies)|methods?)\b)",
+    re.I,
+)
+
+
+def as_the_group(text: str) -> str:
+    """`text`, a question with no conversation before it, with "they" and "their" as the
+    portfolio's authors written as the phrasing rules name them ("the group", "the group's")."""
+    text = _THEY.sub(lambda m: f"{m['lead']} the group", text)
+    return _THEIR.sub("the group's", text)
+
+
 # qabot's own view asked for: "do you think AGI will arrive before 2030?", "what's your view on
 # chain-of-thought monitoring?", "in your opinion, is RLHF doomed?" (not "do you think I should
 # read …?", a request for papers)

@@ -17,7 +17,13 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
 from qabot.answering.followups import comparing_it, last_answer, resolve_follow_up, started_afresh
-from qabot.answering.framing import dated_forecast, opinion_asked, respell_asking, unwrapped
+from qabot.answering.framing import (
+    as_the_group,
+    dated_forecast,
+    opinion_asked,
+    respell_asking,
+    unwrapped,
+)
 from qabot.answering.llm import Deadline
 from qabot.answering.prompts import NO_FORECAST_TEXT, NO_OPINION_TEXT
 from qabot.answering.route import Route
@@ -156,7 +162,9 @@ def _answer_stream(
     follow = (
         resolve_follow_up(text, turns, snapshot.papers, snapshot.paper_index) if turns else None
     )
-    route = live.route(follow.route_text if follow else text, budget)  # already cleaned
+    # (with no conversation, "how have they tackled X?" is the portfolio's authors' work)
+    routed = follow.route_text if follow else text if turns else as_the_group(text)
+    route = live.route(routed, budget)  # already cleaned
     if follow and route.sides:  # "how does it compare to FlexiBiT?": it is the last paper
         follow, sides = comparing_it(follow, route.sides)
         route = route.model_copy(update={"sides": sides})

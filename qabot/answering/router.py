@@ -105,6 +105,14 @@ def _years(q: str) -> tuple[int | None, int | None]:
         start = int(m.group(1))
         end = start // 100 * 100 + int(m.group(2))
         return min(start, end), max(start, end)
+    # "between 2019 and the recent papers", "from 2020 to now": from that year on
+    if m := re.search(
+        rf"\b(?:between {_YEAR} and|from {_YEAR} (?:to|through|until)) (?:now|today|the present|"
+        r"present|(?:the )?(?:most )?recent(?: (?:papers|ones|work|years))?|(?:the )?latest(?: ones| papers)?)\b",
+        q,
+        re.I,
+    ):
+        return int(m.group(1) or m.group(2)), None
     # ("papers from 2025 on LLMs": "on" opens the topic, so 2025 alone)
     if m := re.search(
         rf"\bsince {_YEAR}\b|\bfrom {_YEAR} (?:onwards?\b|on\b(?!\s+(?!and\b|or\b)[a-z]))", q, re.I

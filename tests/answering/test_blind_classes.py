@@ -4630,3 +4630,57 @@ def test_the_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: 
 def test_more_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # how-approached phrasings answered from one paper, not as an overview (41 of 404 in
+        # 19 blind sets): "they", "these researchers", "the labs take" with nothing said before
+        "In what ways have these researchers investigated manipulation by AI models?",
+        "how have they critiqued rlhf",
+        "whats the labs take on RLHF and learning rewards from human preferences?",
+        "What's their involvement in technical reports for big models such as Gemma, Gemini or Imagen?",
+        "What approach do they take when an AI partner needs a predictive model of the human?",
+        "what techniques do they use to make agents assist ppl when the agent doesnt know the goal",
+        "What lines of attack have they explored on AGI safety and misuse of frontier models?",
+        "What is the approach to RL theory and sample complexity in this portfolio?",
+    ],
+)
+def test_how_they_approached_a_topic_is_an_overview(extractive_bot: QABot, question: str) -> None:
+    assert extractive_bot.ask(question).shape == "survey", question
+
+
+def test_they_after_an_answer_are_its_papers_authors(extractive_bot: QABot) -> None:
+    """… but after an answer, "they" are its paper's authors: asked of that paper."""
+    *_, answer = _chain(
+        extractive_bot, ["What did the B-Pref paper propose?", "how do they simulate the humans?"]
+    )
+    assert answer.shape != "survey" and _titles(answer)[0] == "B-Pref", answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # dev20: "more like this?" lists other papers (condensed, it answered the same one)
+        (["What did the B-Pref paper propose?", "more like this?"], "Also in the portfolio:"),
+        # … a detail asked after a list is of the one listed paper with its words in a row
+        # ("how do they scale up assistance games?" is an overview of two papers now)
+        (["How have they scaled up assistance games?", "how many possible goals are there?"],
+         "with over 10^400 possible goals"),
+        # … "the newer one, how big was the user study?": the detail after the pick (it read
+        # "“Training LLM Agents …”, how big …" from its start, and said the abstract did not)
+        (["What has the group published on empowerment?", "the newer one, how big was the user study?"],
+         "we conducted an 18-person user study"),
+    ],
+)  # fmt: skip
+def test_after_a_list_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
+    assert "B-Pref" not in _titles(answer), answer.answer
+
+
+def test_how_one_paper_did_it_is_not_an_overview(extractive_bot: QABot) -> None:
+    """ "How do they define reward hacking?" asks how one paper did it: answered from it."""
+    answer = extractive_bot.ask("How do they define reward hacking?")
+    assert answer.shape != "survey" and _titles(answer)[0] == "Correlated Proxies", answer.answer

@@ -515,3 +515,26 @@ def test_two_people_named_together_are_joint_authors(
     assert (route.filters.author, route.filters.coauthors) == (author, coauthors), route
     if coauthors:  # their names are no topic to search for
         assert route.kind == "statistic" or route.query == "reward hacking", route
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        # dev20: "between 2019 and the recent papers" is from 2019 on (it was 2019 alone)
+        ("How did her work on learning rewards change between 2019 and the recent papers?", (2019, None)),
+        ("papers from 2020 to now on RLHF", (2020, None)),
+        ("what was published between 2020 and 2022?", (2020, 2022)),
+    ],
+)  # fmt: skip
+def test_a_span_to_now_has_no_end(
+    vocab: Vocabulary, question: str, years: tuple[int | None, int | None]
+) -> None:
+    route = route_question(question, vocab)
+    assert (route.filters.year_from, route.filters.year_to) == years
+
+
+def test_what_the_text_says_is_no_statistic(vocab: Vocabulary) -> None:
+    """dev20: "which new institutions do they say should be created?" ranked affiliations."""
+    route = route_question("which specific new institutions do they say should be created?", vocab)
+    assert route.kind == "retrieval"
+    assert route_question("which institutions are they from?", vocab).intent == "affiliations"

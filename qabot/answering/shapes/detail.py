@@ -262,6 +262,9 @@ class Asked:
 def _title_as_it(question: str) -> str:
     """A follow-up's question with "it" where its paper's title stands ("prefer “…”?", "did
     they compare “…” with?"): the title is no part of what is asked."""
+    # … and not at all where it leads the question ("“…”, how big was the user study?": "the
+    # newer one, how big …" rewritten; the rules read a question from its start)
+    question = re.sub(r"^\s*(?:and\s+|so\s+)?“[^”]*”\s*[,:;—–-]+\s*", "", question)
     return re.sub(r"“[^”]*”", "it", question)
 
 

@@ -106,10 +106,13 @@ _SURVEY = re.compile(
     # Measured on a seventh blind set (tests/data/blind/dev6.jsonl, docs/measurements.md):
     # "what approaches has she taken to X?", "what theoretical work has the group done on X?",
     # "what algorithms has the group built for X?", "what have they got?"
-    rf"\bwhat (?:[\w-]+ )?(?:approaches|methods|directions|angles|strategies|ideas|work|research|"
-    r"techniques|tools|tactics) "
+    rf"\bwhat (?:[\w-]+ )?(?:approach(?:es)?|methods|directions|angles|strategies|ideas|work|research|"
+    r"techniques|tools|tactics|lines of (?:attack|work|research|inquiry)) "
     rf"(?:has|have|did|does|do) {_WHO} (?:taken|take|tried|pursued|advocated|proposed|explored|"
-    r"used|done|do|published|brought|bring|applied|apply|employed|adopted|developed|offered)\b|"
+    r"used|use|done|do|published|brought|bring|applied|apply|employed|adopted|developed|offered)\b|"
+    # "what is the approach to RL theory in this portfolio?"
+    r"\bwhat(?:'s|’s| is| are) the (?:main )?(?:approach(?:es)?|angles?|take) (?:to|on|towards?) "
+    r".{3,80} in (?:this|the) (?:portfolio|group|lab|collection)\b|"
     rf"^(?:what|which)\b.{{0,60}}\b(?:has|have) {_WHO} (?:built|developed|created|introduced|released)\b|"
     rf"\bwhat (?:has|have|did) {_WHO} got\b|"
     # "what do they have on RLHF?"
@@ -124,12 +127,15 @@ _SURVEY = re.compile(
     # solve X?"
     rf"\bwhat(?:'s|’s| is| are)(?: been)? {_WHOSE} (?:[\w-]+ )?(?:approach(?:es)?|angle|stance|view|"
     r"perspective|lens|thinking|position|strateg(?:y|ies)|methodology|methods|tactics|playbook|"
-    r"philosophy) (?:to|on|towards?|about|regarding|for|in|with)\b|"
+    r"philosophy|involve?ment|contributions?|role) (?:to|on|towards?|about|regarding|for|in|with)\b|"
     # "how do these papers attack X?", "how do their agenda-setting papers frame X?", "how
     # does the group think of X?": the group or its papers doing anything to a topic (not a
     # comparison, and not of one thing said before)
     rf"^(?:so,? )?how (?:has|have|did|does|do) {_GROUP} (?!(?:compare|differ|relate|rank|stack|"
     r"fare|perform|score)\b)[a-z]+\b(?!.*\b(?:it|this (?:paper|one|work|method)|that (?:paper|one))\b)|"
+    # ("in what ways have they investigated X?", asked with no conversation before it:
+    # qabot.answering.framing.as_the_group)
+    rf"\bin what ways? (?:has|have|did|does|do) {_GROUP} [a-z]+\b|"
     rf"\bin what ways? (?:has|have|did|does|do) {_WHO} (?:approach|approached|tackle|tackled|"
     r"address|addressed|handle|handled|stud(?:y|ied)|work(?:ed)? on|used|contributed to|"
     r"explored|looked at|applied|engaged with)\b|"
