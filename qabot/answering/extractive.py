@@ -191,10 +191,19 @@ def paper_label(block: SourceBlock) -> str:
     return f"“{block.title}”{year}"
 
 
+# "tell me about the paper on automatically auditing LLMs": the one paper on it, whole
+_THE_PAPER_ON = re.compile(
+    r"^\W*(?:(?:can you |could you |please )?(?:tell me (?:more )?about|describe|summari[sz]e|"
+    r"explain)|what(?:'s|’s| is)) the (?:paper|study|article) (?:on|about) \S.{3,}$",
+    re.I,
+)
+
+
 def names_a_paper(question: str) -> bool:
     """The question names one paper: by its quoted title or as "the X paper/study" (not "the
-    lab's work", "the same study": whose, or which, is no name)."""
-    if _QUOTED_TITLE.search(question):
+    lab's work", "the same study": whose, or which, is no name), or asks about "the paper on
+    X"."""
+    if _QUOTED_TITLE.search(question) or _THE_PAPER_ON.match(question):
         return True
     return any(
         set(reference_words(m).lower().split()) - _NO_NAME
@@ -227,6 +236,8 @@ def asks_gist(question: str) -> bool:
     """The question names a paper (“Title”, "the imagined conversations dialogue paper") and
     asks nothing else of it ("what's … about?", "tell me more about …"): what it contributes."""
     question = ONE_LINE.sub(" ", question)
+    if _THE_PAPER_ON.match(question):
+        return True
     # … not what it found ("what did the AssistanceZero human study find?": its results)
     if re.search(
         r"\b(?:find|found|show|showed|shown|conclude|concluded|results?)\b",
@@ -542,6 +553,7 @@ _OURS = re.compile(
 # … and what else says what a paper does ("In this work, we explore a new method …", "Our key
 # insight is …", "by introducing a new dataset, BRIDGE"): asked what a paper is about, a
 # background sentence that opens its abstract is no answer (tests/data/blind/dev8.jsonl).
+_DEFINES = re.compile(r"\bwe (?:formally |first )?define\b", re.I)
 _KEY_IDEA = re.compile(r"\bour (?:key|main|central|core) (?:insight|idea)\b", re.I)
 _GIST = re.compile(
     r"\bin this (?:work|paper),? we\b|\bour (?:(?:key|main|central|core) )?(?:insight|idea|contribution)s?\b|"
@@ -595,8 +607,10 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
     sentences = [
         s for s in split_sentences(block.text) if readable(s) not in shown
     ] or split_sentences(block.text)
+    # (… and what it defines: "We formally define two failure cases: deceptive inflation and
+    # overjustification", what dev20 asked "When Your AIs Deceive You" to be about)
     saying = [s for s in sentences
-              if _CONTRIBUTION.search(s) or _OURS.search(s) or _GIST.search(s)]  # fmt: skip
+              if _CONTRIBUTION.search(s) or _OURS.search(s) or _GIST.search(s) or _DEFINES.search(s)]  # fmt: skip
     # … that read on their own: not "When this is true, we find …", "This can explain …"
     # (… unless it states the key idea: "This motivates our key insight: when a robot is …")
     saying = [s for s in saying if not _LEANS_BACK.match(s) or _KEY_IDEA.search(s)] or saying

@@ -559,17 +559,43 @@ def _by_what_is_asked(question: str, candidates: list[Paper]) -> Paper | None:
     return None
 
 
+def _on_last_topic(question: str, history: list[dict[str, Any]]) -> str:
+    """`question` searched for with what the last question asked about ("which task did they
+    test on?" after "is there work on inferring what people want from what they say?")."""
+    skip = _FRAMING | FUNCTION_WORDS | ASKING
+    before = _last_question(history) or ""
+    topic = [w for w in re.findall(r"[\w'’-]+", before) if not set(tokenize([w])[0]) <= skip]
+    return f"{question.rstrip(' ?')} on {' '.join(topic)}?" if topic else question
+
+
+_CARES = re.compile(
+    r"\bif (?:i|we)(?:['’]m| am| are)? (?:mostly |mainly |really |only |just )?(?:care|cared|interested|"
+    r"want to (?:learn|know|read)) (?:about |in |on )?(?P<x>[^?.!]+)",
+    re.I,
+)
+
+
 def _not_in_the_list(
     question: str, listed: list[Paper], history: list[dict[str, Any]]
 ) -> FollowUp | None:
     """A pick from the last list ("which one uses a flight booking task?") that no listed
     paper mentions half the words of: searched for in the rest of the portfolio, saying so
     first (the person misremembered the list, or the list missed the paper)."""
+    # ("which one should I start with if I mostly care about LLMs?": what they care about)
+    cares = _CARES.search(question)
     wanted = {
-        w for w in tokenize([_SET.sub(" ", question)])[0] if not any(c.isdigit() for c in w)
+        w for w in tokenize([cares["x"] if cares else _SET.sub(" ", question)])[0]
+        if not any(c.isdigit() for c in w)
     } - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING - ASKING  # fmt: skip
+
+    def has(paper: Paper) -> int:  # (a plural the paper writes singular: "LLMs", "LLM")
+        words = _words_of(paper)
+        return sum(
+            w in words or (len(w) > 3 and w.endswith("s") and w[:-1] in words) for w in wanted
+        )
+
     # (a listed paper with half the words is one: "which of those involve robots?")
-    if not wanted or any(2 * len(wanted & _words_of(p)) >= len(wanted) for p in listed):
+    if not wanted or any(2 * has(p) >= len(wanted) for p in listed):
         return None
     n = len(listed)
     said = (
@@ -580,10 +606,7 @@ def _not_in_the_list(
     # one word asked is searched for with what the list was of ("which of those is a
     # benchmark?" after papers on preference learning: a benchmark for that); more say what
     # they want on their own ("a flight booking task", which the list's subject would outweigh)
-    before = (_last_question(history) or "") if len(wanted) == 1 else ""
-    skip = _FRAMING | FUNCTION_WORDS | ASKING
-    topic = [w for w in re.findall(r"[\w'’-]+", before) if not set(tokenize([w])[0]) <= skip]
-    searched = f"{question.rstrip(' ?')} on {' '.join(topic)}?" if topic else question
+    searched = _on_last_topic(question, history) if len(wanted) == 1 else question
     return FollowUp(paper_ids=None, question=searched, route_text=question,
                     exclude_ids=[p.paper_id for p in listed],
                     lead=said)  # fmt: skip
@@ -1235,10 +1258,10 @@ def _date_key(paper: Paper) -> tuple[int, str]:
 
 def beyond_the_list(reference: str, listed: int) -> str:
     """What a reference past the end of the last answer's list is told."""
-    which = "it (1)" if listed == 1 else f"one of them (1-{listed})"
+    which = "it by its title" if listed == 1 else f"one of them by its number (1-{listed}) or title"
     return (
         f"The last answer listed {listed} paper{'s' if listed != 1 else ''}, so there is no "
-        f"“{reference}”. Ask about {which} by its number or title, or ask a new question."
+        f"“{reference}”. Ask about {which}, or ask a new question."
     )
 
 
@@ -1363,8 +1386,15 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
     if listed and not (about_one or bare or it) and they and detail is not None:
         pairs = word_pairs(question)
         having = [p for p in listed if pairs & word_pairs(f"{p.title}. {p.abstract or ''}")]
-        if len(having) == 1:
-            listed, about_one = having, True
+        if len(having) != 1:
+            # … else of the listed papers, searched among them ("which models were tested?"
+            # after an overview of two: searched across the portfolio, it answered from the
+            # FACTS leaderboard, which was not listed)
+            # (with what the list was on: "which task …?" alone ranks a listed paper that
+            # says neither, and the answer was that its abstract does not say)
+            return FollowUp(paper_ids=[p.paper_id for p in listed],
+                            question=_on_last_topic(question, history), route_text=question)  # fmt: skip
+        listed, about_one = having, True
     if not listed or (not bare and not it and not about_one):
         return None
     paper = listed[0]

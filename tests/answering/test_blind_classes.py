@@ -4684,3 +4684,42 @@ def test_how_one_paper_did_it_is_not_an_overview(extractive_bot: QABot) -> None:
     """ "How do they define reward hacking?" asks how one paper did it: answered from it."""
     answer = extractive_bot.ask("How do they define reward hacking?")
     assert answer.shape != "survey" and _titles(answer)[0] == "Correlated Proxies", answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # dev20: what a paper is about includes what it defines (it quoted two other sentences)
+        ("Whats the paper 'When Your AIs Deceive You' about?",
+         "We formally define two failure cases: deceptive inflation and overjustification"),
+        # … "tell me about the paper on X" is that paper, from its whole abstract (the passages
+        # found left out the sentence naming ARCA)
+        ("Tell me about the paper on automatically auditing LLMs",
+         "we introduce a discrete optimization algorithm, ARCA"),
+    ],
+)  # fmt: skip
+def test_what_a_paper_is_about_of_dev20(extractive_bot: QABot, question: str, said: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert said.lower() in answer.answer.lower(), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # review of round fifteen: a detail after an overview is of the listed papers (searched
+        # across the portfolio, "which models were tested?" answered from the FACTS leaderboard)
+        (["what approach do they take to evaluating dangerous capabilities of AI?", "which models were tested?"],
+         "pilot them on Gemini 1.0 models"),
+        (["Is there work on inferring what people want from what they say?", "what task did they test on?"],
+         "flight-booking task"),
+        # … "if I mostly care about LLMs": what they care about, in the singular too (it said no
+        # listed paper mentions it)
+        (["How have these researchers approached building assistive agents?",
+          "which one should I start with if I mostly care about LLMs?"],
+         "“Training LLM Agents to Empower Humans” (2025)"),
+    ],
+)  # fmt: skip
+def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer
+    assert not answer.answer.startswith("None of"), answer.answer

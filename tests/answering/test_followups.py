@@ -135,7 +135,7 @@ def test_an_ordinal_past_the_end_of_the_list_says_so(question: str) -> None:
     with pytest.raises(QuestionError, match=r"The last answer listed 3 papers, so there is no “"):
         resolve_follow_up(question, LIST, PAPERS)
     one = history("- “Beta Study of Dialogue Agents” [1]")
-    with pytest.raises(QuestionError, match=r"listed 1 paper, .*Ask about it \(1\)"):
+    with pytest.raises(QuestionError, match=r"listed 1 paper, .*Ask about it by its title"):
         resolve_follow_up(question, one, PAPERS)
 
 
