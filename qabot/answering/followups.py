@@ -1382,16 +1382,16 @@ def _about_it(question: str, history: list[dict[str, Any]], papers: Sequence[Pap
         return FollowUp(paper_ids=[p.paper_id for p in listed], question=question)
     # "how many possible goals are there?" after a list: a detail of the one listed paper that
     # has two of its words in a row (after "how do they scale up assistance games?" answered
-    # as an overview; one word shared, "which environments …?", picks no paper: it picked one)
+    # as an overview). One word in common is no pick: "which environments …?" picked the
+    # wrong paper by it.
     if listed and not (about_one or bare or it) and they and detail is not None:
         pairs = word_pairs(question)
         having = [p for p in listed if pairs & word_pairs(f"{p.title}. {p.abstract or ''}")]
         if len(having) != 1:
-            # … else of the listed papers, searched among them ("which models were tested?"
-            # after an overview of two: searched across the portfolio, it answered from the
-            # FACTS leaderboard, which was not listed)
-            # (with what the list was on: "which task …?" alone ranks a listed paper that
-            # says neither, and the answer was that its abstract does not say)
+            # … else of the listed papers, searched among them with what the list was on
+            # (across the portfolio, "which models were tested?" after an overview of two
+            # answered from the unlisted FACTS leaderboard; "which task …?" alone ranked a
+            # listed paper first that says neither)
             return FollowUp(paper_ids=[p.paper_id for p in listed],
                             question=_on_last_topic(question, history), route_text=question)  # fmt: skip
         listed, about_one = having, True

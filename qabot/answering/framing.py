@@ -314,12 +314,11 @@ def respell_asking(text: str) -> str:
 # critiqued RLHF?", "in what ways do these researchers account for human biases?". With no
 # paper said before, "they" can only be the portfolio's authors, which the phrasing rules call
 # "the group" (after an answer, "how do they simulate the teachers?" is that paper's authors:
-# the rules leave "they" alone). Measured on 404 how-approached questions of 19 blind sets:
-# 41 were answered from one paper, not as an overview.
-# Only where the asking is of a body of work: "how have they …" (what they have done over
-# time), "in what ways do they …", "what approach do they take …". "How do they define reward
-# hacking?", "how did they let users steer …?" ask how one paper did it (asked as overviews,
-# 8 answers of the blind sets changed, 2 for the worse).
+# the rules leave "they" alone). Of 404 how-approached questions of the blind sets, 41 were
+# answered from one paper, not as an overview. Only where the asking is of a body of work:
+# "how have they …" (what they have done over time), "in what ways do they …", "what approach
+# do they take …"; "how do they define reward hacking?", "how did they let users steer …?" ask
+# how one paper did it (read as overviews too, 8 answers changed, 2 for the worse).
 _THEY = re.compile(
     r"(?P<lead>\b(?:has|have)|\bin what ways? (?:do|does|did|has|have)|\bwhat (?:[\w-]+ ){0,2}?"
     r"(?:approach(?:es)?|methods|techniques|strateg(?:y|ies)|angles?|lines of \w+|tools|tactics) "

@@ -179,14 +179,19 @@ def _answer_stream(
     if follow and follow.until and "year_to" not in given:  # … or before it
         merged["year_to"] = min(follow.until, merged.get("year_to") or follow.until)
     one = follow is not None and follow.paper_ids is not None and len(follow.paper_ids) == 1
-    if one and route.kind == "retrieval" and SHAPES[route.shape_name].searches_topic:
-        assert follow is not None
-        if follow.title and f"“{follow.title}”" in follow.question:
-            # "does it work on real robots?", "the 2nd — what's its core assumption?": asked
-            # of the one paper the question was rewritten to name, not a topic to survey
-            # (dev20: its "it" read as "does she work on …", its words as the topic, and the
-            # answer was "1 paper in the portfolio matches" with an unrelated sentence)
-            route = route.model_copy(update={"shape": "focused", "chronological": False})
+    if (
+        one
+        and follow is not None
+        and follow.title
+        and f"“{follow.title}”" in follow.question
+        and route.kind == "retrieval"
+        and SHAPES[route.shape_name].searches_topic
+    ):
+        # "does it work on real robots?", "the 2nd — what's its core assumption?": asked of
+        # the one paper the question was rewritten to name, not a topic to survey (dev20: its
+        # "it" read as "does she work on …", its words as the topic, and the answer was "1
+        # paper in the portfolio matches" with an unrelated sentence)
+        route = route.model_copy(update={"shape": "focused", "chronological": False})
     shape = SHAPES[route.shape_name]
     # (not "is there a paper with code on reward hacking?": code that picks the papers)
     selects = _WITH_CODE.search(follow.route_text if follow else text) is not None
