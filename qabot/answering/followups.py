@@ -736,7 +736,7 @@ def _led_by_them(question: str, history: list[dict[str, Any]], papers: Sequence[
 SAME_GROUP = re.compile(
     r"\bsame (?:group|team|authors?|people|lab|researchers|folks|crew)\b|"
     # "any overlap in authors between those two?", "do they share authors?"
-    r"\boverlap (?:in|of|between|among) (?:the )?(?:authors?|people|teams?)\b|"
+    r"\boverlap (?:in|of|between|among) (?:the )?(?:authors?|people|teams?)\b|\bauthors? overlap\b|"
     r"\b(?:authors?|anyone|people) in common\b|\b(?:common|shared) authors?\b|"
     r"\bshare (?:any |some )?(?:authors?|co-?authors?)\b",
     re.I,

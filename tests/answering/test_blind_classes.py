@@ -4717,6 +4717,14 @@ def test_what_a_paper_is_about_of_dev20(extractive_bot: QABot, question: str, sa
         (["How have these researchers approached building assistive agents?",
           "which one should I start with if I mostly care about LLMs?"],
          "“Training LLM Agents to Empower Humans” (2025)"),
+        # … "are A and B basically the same work?" compares both (it answered about A), and
+        # "which came out first?" is of the two
+        (["Are UniMASK and FlexiBiT basically the same work?"], "**FlexiBiT**"),
+        (["Are UniMASK and FlexiBiT basically the same work?", "which came out first?"],
+         "among the 2 papers just discussed is “Towards Flexible Inference"),
+        # … "any author overlap with X?" gives both author lists and whom they share
+        (["what's the Optimal Behavior Prior paper about?", "any author overlap with the Boltzmann policy paper?"],
+         "Both list Anca Dragan as author [1][2]."),
     ],
 )  # fmt: skip
 def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], said: str) -> None:

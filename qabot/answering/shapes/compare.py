@@ -83,6 +83,14 @@ _SAME = re.compile(
     re.I,
 )
 _SIDES.append(_SAME)
+# "are UniMASK and FlexiBiT basically the same work?" (the review of round fifteen: it answered
+# about UniMASK alone)
+_BOTH_SAME = re.compile(
+    r"^(?:so,? )?(?:are|is)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:basically |really |essentially |"
+    r"just |actually )?(?:the same|different|related)(?: (?:thing|work|paper|method|idea|project))?\s*\??$",
+    re.I,
+)
+_SIDES.append(_BOTH_SAME)
 # "is UniMASK related to the FlexiBiT paper?", "how is X connected to Y?"
 _RELATED = re.compile(
     r"^(?:so,? )?(?:how )?(?:is|are|was|were)\s+(?!there\b|any\w*\b|some\w*\b|(?:an?\s+|the\s+)?papers?\b)"
@@ -141,7 +149,7 @@ def compare_sides(q: str) -> list[str]:
             # its paper says, not two sides
             if _THE_REST.fullmatch(sides[1]):
                 return []
-            if pattern is _SAME and not all(_A_NAME.fullmatch(x) for x in sides):
+            if pattern in (_SAME, _BOTH_SAME) and not all(_A_NAME.fullmatch(x) for x in sides):
                 continue
             # "is CTRL-Rec related to recommender systems?" asks how one paper is on a topic;
             # "is it related to the FlexiBiT paper?" names two things to compare
