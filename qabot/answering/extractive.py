@@ -608,7 +608,9 @@ def contributions(block: SourceBlock, said: str = "") -> list[str]:
         s for s in split_sentences(block.text) if readable(s) not in shown
     ] or split_sentences(block.text)
     # (… and what it defines: "We formally define two failure cases: deceptive inflation and
-    # overjustification", what dev20 asked "When Your AIs Deceive You" to be about)
+    # overjustification", what dev20 asked "When Your AIs Deceive You" to be about. Not a
+    # `_CONTRIBUTION` verb: that pattern also cues every survey entry's sentence, and with
+    # "define" in it 8 of holdout2's answers and dozens of the dev sets' changed)
     saying = [s for s in sentences
               if _CONTRIBUTION.search(s) or _OURS.search(s) or _GIST.search(s) or _DEFINES.search(s)]  # fmt: skip
     # … that read on their own: not "When this is true, we find …", "This can explain …"

@@ -930,8 +930,9 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
     use it (what tells them apart). None when none fits or two fit alike."""
     # A word only one listed paper has as written, in its title or else its abstract, is that
     # paper ("the Q-learning one": tokenized, "Q-learning" is "learn", which every paper has)
-    if description.strip() and " " not in description.strip():
-        word = re.compile(rf"(?<![\w-]){re.escape(description.strip())}(?![\w-])", re.I)
+    said = description.strip()
+    if said and " " not in said:
+        word = re.compile(rf"(?<![\w-]){re.escape(said)}(?![\w-])", re.I)
         for field in ("title", "abstract"):
             having = [p for p in listed if word.search(getattr(p, field) or "")]
             if len(having) == 1:

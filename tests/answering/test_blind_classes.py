@@ -4577,16 +4577,6 @@ def test_a_pick_by_what_no_listed_paper_lacks_says_none(extractive_bot: QABot) -
         (["did she co-author anything with Geoffrey Hinton?",
           "which specific new institutions do they say should be created?"],
          "lack the mechanisms and institutions"),
-    ],
-)  # fmt: skip
-def test_the_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
-    *_, answer = _chain(extractive_bot, chain)
-    assert said in answer.answer, answer.answer
-
-
-@pytest.mark.parametrize(
-    ("chain", "said"),
-    [
         # dev20: "the 2nd — what's its core assumption?": an ordinal before a dash (it was "its",
         # the last answer's first paper), and "does that help …?" is of the paper it gave
         (["Compare the Boltzmann policy distribution paper and the optimal behavior prior paper for me.",
@@ -4627,7 +4617,7 @@ def test_the_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: 
           "did it beat the baselines?"], "superior performance over both RL fine-tuning and prompting"),
     ],
 )  # fmt: skip
-def test_more_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
+def test_the_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
 

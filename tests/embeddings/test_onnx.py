@@ -496,7 +496,9 @@ def test_a_script_that_searches_exits_cleanly(bundled_store: Path) -> None:
     freed in the interpreter's teardown aborted such runs ("terminate called without an active
     exception", exit 134; 5 of 12 of one script, 1 of 20 of this one) before sessions were
     closed at exit. The abort is a race, so the test checks its cause: by the script's last
-    exit handler (registered first, so run last), the session is closed."""
+    exit handler (registered first, so run last), the session is closed. (The same abort's other
+    cause, an Arrow thread freeing the paper table's bytes, failed this test in CI once; it is
+    checked by tests/index/test_paper_table.py.)"""
     code = f"""
 import atexit
 seen = []
