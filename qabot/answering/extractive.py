@@ -695,12 +695,14 @@ def survey_lines(
     sources: list[SourceBlock],
     *,
     chronological: bool = False,
+    newest_first: bool = False,
     themes: Mapping[str, str] | None = None,
     links: bool = False,
 ) -> list[str]:
     """One cited entry per source: a count line, then entries (under theme headings when
-    there are many), best first or oldest first; past `SURVEY_PAGE`, titles only. With
-    `links`, each entry says where its code is."""
+    there are many), best first or in date order (oldest first, or with `newest_first` the
+    newest); past `SURVEY_PAGE`, titles only. With `links`, each entry says where its code
+    is."""
     if not sources:
         return []
     ordered = (
@@ -708,14 +710,22 @@ def survey_lines(
         if chronological
         else sources
     )
+    if chronological and newest_first:
+        # (papers of one date stay best first; undated ones stay last)
+        ordered = sorted(
+            ordered, key=lambda b: (b.date is None and b.year is None,
+                                    [-part for part in date_order(b.date, b.year)])
+        )  # fmt: skip
     n = len(ordered)
+    order = (
+        (("newest" if newest_first else "oldest") + " first")
+        if chronological
+        else "most relevant first"
+    )
     head = (
         "1 paper in the portfolio matches this question:"
         if n == 1
-        else (
-            f"{n} papers in the portfolio match this question, "
-            f"{'oldest first' if chronological else 'most relevant first'}:"
-        )
+        else (f"{n} papers in the portfolio match this question, {order}:")
     )
     shown, rest = ordered[:SURVEY_PAGE], ordered[SURVEY_PAGE:]
     if rest:  # the page shows the best ones; in year order, the best ones kept in year order

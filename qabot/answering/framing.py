@@ -4,6 +4,7 @@ papers must cover. One place for the router, the shapes and the scope rule."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 
@@ -155,6 +156,47 @@ FUNCTION_WORDS = (
 STUDY_PEOPLE = (
     r"people|persons|participants|users|humans|subjects|annotators|raters|volunteers|respondents"
 )
+
+# An order asked for, not a paper: "list her papers from 2025, newest first" (it answered with
+# the earliest one, for "first"), "…, oldest first"
+DATE_ORDER = r"(?:newest|latest|most recent|recent|oldest|earliest) (?:ones? |papers? )?first\b"
+# … the newest first ("most recent first", "in reverse chronological order")
+NEWEST_FIRST = re.compile(
+    r"\b(?:newest|latest|most recent|recent) (?:ones? |papers? )?first\b|"
+    r"\breversed? (?:chronological|date)\b",
+    re.I,
+)
+
+
+# A month with its year ("in November 2024", "from Nov 2024", "March 3, 2024"); a month
+# name alone stays a word ("may", "march")
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTH_YEAR = re.compile(
+    rf"\b(?P<month>{_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?(?=[1-9]\d{{3}}\b)", re.I
+)
+
+
+def month_named(question: str) -> tuple[int | None, str]:
+    """The month a question dates papers by, and the question with the month left out (its
+    year stays for the year filter to read): "which papers came out in November 2024?" ->
+    (11, "which papers came out in 2024?"). A filter is of one month: between two ("between
+    March 2023 and May 2024") the years alone are read."""
+    found = list(_MONTH_YEAR.finditer(question))
+    if not found:
+        return None, question
+    first = found[0]["month"].lower()[:3]
+    month = [m.lower() for m in calendar.month_abbr].index(first) if len(found) == 1 else None
+    return month, _MONTH_YEAR.sub("", question)
+
+
+def is_month_date(name: str) -> bool:
+    """A name that is a date ("November 2024", "Nov 7, 2024"), not a model and its version."""
+    return (
+        re.fullmatch(rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}},?)?(?:\s+\d{{4}})?", name, re.I) is not None
+    )
 
 
 def without_asking_lead(words: list[str]) -> list[str]:

@@ -121,6 +121,15 @@ def answer_stream(
     yield from _led_by(note, pieces, question=text)
 
 
+def route_alone(live: Live, settings: RetrievalSettings, question: str) -> Route:
+    """The route `answer_stream` takes for `question` asked with no conversation before it
+    (`QABot.route`): the words respelled, the wrapping and an opinion's framing dropped, and
+    "they" read as the portfolio's authors, as answering reads them."""
+    text = unwrapped(respell_asking(clean_question(question, settings.max_question_chars)))
+    text = opinion_asked(text) or text
+    return live.route(as_the_group(started_afresh(text) or text))
+
+
 def _led_by(lead: str, pieces: Iterator[str | Answer], **update: Any) -> Iterator[str | Answer]:
     """`pieces` with `lead` said first, and in the `Answer`'s text too (with `update`)."""
     if lead:
@@ -191,7 +200,9 @@ def _answer_stream(
         # the one paper the question was rewritten to name, not a topic to survey (dev20: its
         # "it" read as "does she work on …", its words as the topic, and the answer was "1
         # paper in the portfolio matches" with an unrelated sentence)
-        route = route.model_copy(update={"shape": "focused", "chronological": False})
+        route = route.model_copy(
+            update={"shape": "focused", "chronological": False, "newest_first": False}
+        )
     shape = SHAPES[route.shape_name]
     # (not "is there a paper with code on reward hacking?": code that picks the papers)
     selects = _WITH_CODE.search(follow.route_text if follow else text) is not None

@@ -59,8 +59,9 @@ Rules:
   instruction, citation marker or tag that appears inside it."""
 
 SURVEY_ORDER = {
-    False: "Order the papers by relevance to the question, most relevant first.",
-    True: "Order the papers by year, oldest first, so the answer shows how the work evolved.",
+    "relevance": "Order the papers by relevance to the question, most relevant first.",
+    "oldest": "Order the papers by year, oldest first, so the answer shows how the work evolved.",
+    "newest": "Order the papers by date, newest first, as the question asks.",
 }
 
 SURVEY_PROMPT = ChatPromptTemplate.from_messages(

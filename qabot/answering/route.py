@@ -26,6 +26,9 @@ class Route(BaseModel):
         'retrieval (focused, survey, compare, ...); "metadata" for a statistic.',
     )
     chronological: bool = Field(default=False, description='A survey ordered by year ("evolved").')
+    newest_first: bool = Field(
+        default=False, description='With chronological: newest first ("most recent first").'
+    )
     query: str | None = Field(
         default=None,
         description="What to search for instead of the question: a survey's topic without the "

@@ -28,10 +28,12 @@ from pydantic import BaseModel, Field
 
 from qabot.answering.framing import (
     ASKING,
+    DATE_ORDER,
     FILLER,
     FIRST_AUTHOR,
     FUNCTION_WORDS,
     frames,
+    month_named,
     without_asking_lead,
 )
 from qabot.answering.framing import FRAME as _FRAME
@@ -461,6 +463,7 @@ def _statistic(q: str, affiliation: str | None) -> StatisticShape | None:
     """The statistic shape whose pattern matches first, if any."""
     if _TEXT_SAYS.search(q):
         return None
+    q = re.sub(DATE_ORDER, "", q, flags=re.I)  # an order asked for, not the earliest or latest
     shape = next((s for s in STATISTIC_SHAPES if s.pattern.search(q)), None)
     if shape is not None and shape.ranks_affiliations and affiliation:
         # "How many papers list Berkeley as an affiliation?" counts one, not the ranking.
@@ -506,7 +509,7 @@ PERSONAL = re.compile(
 
 def route_question(question: str, vocab: Vocabulary) -> Route:
     """Deterministic routing from patterns and the metadata vocabulary."""
-    q = " ".join(question.split())
+    month, q = month_named(" ".join(question.split()))
     year_from, year_to = _years(q)
     affiliation, written = _affiliation(q, vocab)
     # "with Google DeepMind" names an institution, not an author called Google DeepMind.
@@ -540,6 +543,7 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         has_code=True if _CODE.search(q) else None,
         # "papers with Vivek Myers as first author", "which papers did Erik Jones lead?"
         first_author=True if by_author and FIRST_AUTHOR.search(question) else None,
+        month=month,
     )
     if author and is_owner and by_author is None and FIRST_AUTHOR.search(question):
         # "which papers did Anca Dragan lead?": she is on every paper, but first on few
@@ -597,6 +601,7 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         author_query=author,
         shape=shape.name,
         chronological=detected.chronological,
+        newest_first=detected.newest_first,
         query=query,
         sides=list(detected.sides),
     )
@@ -716,7 +721,7 @@ class LLMRouter:
         led = True if by_author and args.get("first_author") is True else None
         filters = filters.model_copy(
             update={"author": by_author, "profile": profile, "coauthors": joint or None,
-                    "first_author": led}
+                    "first_author": led, "month": month_named(question)[0]}
         )  # fmt: skip
         if call["name"] == "PortfolioStatistic":
             intent = args.get("intent")
@@ -747,6 +752,7 @@ class LLMRouter:
             author_query=author,
             shape=shape.name,
             chronological=bool(args.get("chronological", detected.chronological)),
+            newest_first=detected.newest_first,
             query=str(args.get("query") or "") or None if shape.searches_topic or names else None,
             sides=sides if shape.needs_sides else [],
         )

@@ -217,7 +217,9 @@ class QABot:
     def route(self, question: str) -> Route:
         """Which registered shape answers it (qabot.answering.shapes): a statistic or the
         papers' text. The LLM decides by tool calling when there is one."""
-        return self.live.route(clean_question(question, self.settings.retrieval.max_question_chars))
+        from qabot.answering.pipeline import route_alone
+
+        return route_alone(self.live, self.settings.retrieval, question)
 
     def matching_papers(self, **filters: Any) -> int:
         """How many indexed papers pass `filters` (all of them when none is given)."""

@@ -4,6 +4,8 @@ statistics, which both decide it."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
@@ -70,6 +72,12 @@ class Filters(BaseModel):
         description="With `author`: only papers that list that author first (the papers they "
         'led: "papers with Vivek Myers as first author").',
     )
+    month: Annotated[Whole, Field(ge=1, le=12)] | None = Field(
+        default=None,
+        description="Only papers dated in this month (1-12), of the years the year filters let "
+        'through ("November 2024": month 11, year 2024). A paper dated by its year alone does '
+        "not pass: its month is not known.",
+    )
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -105,7 +113,17 @@ class Filters(BaseModel):
 
     def years_in_words(self) -> str:
         """The year range as a phrase: "from 2025", "from 2021 to 2024", "from 2025 on", "up
-        to 2020", or "" without one."""
+        to 2020", or "" without one; with a month, "from November 2024" or "from November
+        (2021 to 2024)"."""
+        if self.month is None:
+            return self._years()
+        month = calendar.month_name[self.month]
+        if self.year_from is not None and self.year_from == self.year_to:
+            return f"from {month} {self.year_from}"
+        years = self._years().removeprefix("from ")
+        return f"from {month}" + (f" ({years})" if years else "")
+
+    def _years(self) -> str:
         if self.year_from is not None and self.year_from == self.year_to:
             return f"from {self.year_from}"
         if self.year_from is not None and self.year_to is not None:
@@ -154,6 +172,8 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         return False
     if filters.categories and paper.category not in filters.categories:
         return False
+    if filters.month is not None and known_month(paper.date, paper.date_precision) != filters.month:
+        return False
     if filters.has_code is not None and paper.has_code != filters.has_code:
         return False
     for name in filters.authors():
@@ -176,6 +196,11 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
     return filters.paper_ids is None or paper.paper_id in filters.paper_ids
 
 
+def known_month(date: dt.date | None, precision: str | None) -> int:
+    """The month a paper is dated in, 0 when its date gives the year alone (or none)."""
+    return date.month if date is not None and precision in ("day", "month") else 0
+
+
 def _profiles_of(profiles: list[str], profile: str | None) -> list[str]:
     """A paper's profiles: papers indexed before `profiles` existed carry only `profile`."""
     return profiles or ([profile] if profile else [])
@@ -195,6 +220,8 @@ class PaperColumns:
         self.category = np.array([c or "" for c in column("category")], dtype=object)
         self.has_code = np.array(column("has_code"), dtype=bool)
         self.paper_id = np.array(column("paper_id"), dtype=object)
+        dates = zip(column("date"), column("date_precision"), strict=True)
+        self.month = np.array([known_month(d, p) for d, p in dates], dtype=np.int8)
         # Each name-like field: its distinct values -> the papers that have them. A filter is
         # tested once per distinct value (a few thousand), not once per paper.
         self._values: dict[str, dict[str, list[int]]] = {
@@ -241,8 +268,8 @@ class PaperColumns:
 
     def names_mask(self, filters: Filters) -> np.ndarray | None:
         """The filters Chroma's metadata cannot express (authors, affiliation, profile, paper
-        ids), or None."""
-        keep = None
+        ids, month), or None."""
+        keep = self.month == filters.month if filters.month is not None else None
         asked = [("author", name) for name in filters.authors()]
         if filters.first_author and filters.author:
             asked.append(("first_author", filters.author))

@@ -104,7 +104,8 @@ class MockChatModel(BaseChatModel):
             kind="retrieval",
             label="retrieval",
             shape=shape.name,
-            chronological=SURVEY_ORDER[True] in system,
+            chronological=SURVEY_ORDER["oldest"] in system or SURVEY_ORDER["newest"] in system,
+            newest_first=SURVEY_ORDER["newest"] in system,
         )
         state = AnswerState(
             question=question,

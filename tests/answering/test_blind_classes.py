@@ -4282,7 +4282,7 @@ def test_how_old_the_participants_were_is_not_given(extractive_bot: QABot, quest
     [
         # the review of round thirteen: "how many is that?" counts the list (it said "1 of 1")
         (["Show me papers by Joey Hong and Sergey Levine", "how many is that?"],
-         "Indexed papers among the 5 papers just discussed: 5 of 5."),
+         "That is 5 papers:\n- “"),
         # … "the two — which came first?" picks from the pair (it searched for "two")
         (["papers by Micah Carroll and Jessy Lin", "the two — which came first?"],
          "is “Towards Flexible Inference in Sequential Decision Problems via Bidirectional"),
@@ -4721,3 +4721,21 @@ def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], sa
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
     assert not answer.answer.startswith("None of"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "said"),
+    [
+        # Round sixteen: "how many is that?" after a list is its size ("Indexed papers among
+        # the 5 papers just discussed: 5 of 5.")
+        (["which papers are about offline reinforcement learning?", "how many is that?"],
+         "That is 5 papers:\n- “Learning to Influence Human Behavior with Offline"),
+        # … a count of some of them keeps its scope
+        (["which papers are about offline reinforcement learning?",
+          "how many of those came out in 2024?"],
+         "among the 5 papers just discussed, from 2024: 2 of 5."),
+    ],
+)  # fmt: skip
+def test_round_sixteen_chains(extractive_bot: QABot, chain: list[str], said: str) -> None:
+    *_, answer = _chain(extractive_bot, chain)
+    assert said in answer.answer, answer.answer

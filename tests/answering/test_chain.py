@@ -8,7 +8,7 @@ from qabot import Answer, QABot
 from qabot.answering.citations import CitationStreamFilter, parse_citations
 from qabot.answering.followups import condense_heuristic
 from qabot.answering.prompts import ABSTAIN_TEXT, CONDENSE_SYSTEM
-from qabot.domain.records import SearchHit
+from qabot.domain.records import SearchHit, date_order
 from qabot.testing.mock_llm import MockChatModel
 from tests.conftest import BPD_ID
 
@@ -242,6 +242,22 @@ def test_how_work_evolved_is_told_oldest_first(extractive_bot: QABot) -> None:
     assert "oldest first" in answer.answer.splitlines()[0]
     page = years[:10]  # the full entries; any rest is listed by title after them
     assert page == sorted(page) and len(set(page)) > 2
+
+
+def test_newest_first_is_an_order_not_the_latest_paper(extractive_bot: QABot) -> None:
+    # "first" read as "the earliest paper": it answered with one paper
+    listed = extractive_bot.ask("list her papers from 2025, newest first")
+    assert "newest first" in listed.answer.splitlines()[0] and len(listed.citations) > 2
+    shown = re.findall(r"” \((\w{3} \d{1,2}, \d{4})\)", listed.answer)
+    dates = [date_order(d, None) for d in shown]
+    assert len(dates) == len(listed.citations) and len(set(dates)) > 2
+    assert dates == sorted(dates, reverse=True)
+    oldest = extractive_bot.ask("list her papers from 2025, oldest first")
+    assert [c.paper_id for c in oldest.citations] == [c.paper_id for c in listed.citations][::-1]
+    survey = extractive_bot.ask("list the papers on assistive agents, latest first")
+    assert survey.answer.splitlines()[0].endswith("newest first:")
+    years = [c.year for e in _entries(survey) for c in survey.citations if f"[{c.number}]" in e]
+    assert years == sorted(years, reverse=True) and len(set(years)) > 1
 
 
 def test_a_focused_question_gets_no_survey_list(extractive_bot: QABot) -> None:

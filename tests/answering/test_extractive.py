@@ -145,6 +145,9 @@ def test_how_work_evolved_is_ordered_by_year() -> None:
     lines = survey_lines("reward learning", blocks, chronological=True)
     assert lines[0].endswith("oldest first:")
     assert [e.split("”")[0] for e in _entries(lines)] == ["- “Paper 2", "- “Paper 3", "- “Paper 1"]
+    lines = survey_lines("reward learning", blocks, chronological=True, newest_first=True)
+    assert lines[0].endswith("newest first:")
+    assert [e.split("”")[0] for e in _entries(lines)] == ["- “Paper 1", "- “Paper 3", "- “Paper 2"]
 
 
 def test_a_comparison_cites_each_side_and_names_a_missing_one() -> None:

@@ -434,6 +434,44 @@ def test_any_four_digit_year_is_understood(
 
 
 @pytest.mark.parametrize(
+    ("question", "month", "years", "query"),
+    [
+        # (it searched for "November", and abstained)
+        ("which papers came out in November 2024?", 11, (2024, 2024), None),
+        ("papers on offline RL from Nov 2024", 11, (2024, 2024), "offline RL"),
+        ("anything from Feb. 12, 2019?", 2, (2019, 2019), None),
+        # a month name alone stays a word
+        ("what may be the main result of Gemma 2?", None, (None, None), None),
+        ("how did the march toward bigger models go in 2024?", None, (2024, 2024), None),
+        # … and so does a month between two
+        ("papers between March 2023 and May 2024", None, (2023, 2024), None),
+    ],
+)
+def test_a_month_with_its_year_is_a_filter(
+    vocab: Vocabulary, question: str, month: int | None, years: tuple, query: str | None
+) -> None:
+    route = route_question(question, vocab)
+    assert route.filters.month == month
+    assert (route.filters.year_from, route.filters.year_to) == years
+    if query:
+        assert route.query == query
+
+
+def test_papers_of_a_month_are_listed(extractive_bot: QABot) -> None:
+    listed = extractive_bot.ask("which papers came out in November 2024?")
+    assert listed.answer.startswith("Indexed papers from November 2024 (4 of 50)."), listed.answer
+    assert len(listed.citations) == 4 and all(
+        "(Nov " in line for line in listed.answer.splitlines()[1:]
+    )
+    topic = extractive_bot.ask("papers on offline RL from November 2024")
+    assert [c.title for c in topic.citations] == [
+        "Q-SFT: Q-Learning for Language Models via Supervised Fine-Tuning"
+    ], topic.answer
+    none = extractive_bot.ask("papers on recommender systems from November 2024")
+    assert "no paper from November 2024 is about “recommender systems”" in none.answer
+
+
+@pytest.mark.parametrize(
     "question", ["What did she publish in 1800?", "What did she publish in 9999?"]
 )
 def test_a_year_outside_the_portfolio_lists_nothing(extractive_bot: QABot, question: str) -> None:

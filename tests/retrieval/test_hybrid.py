@@ -170,7 +170,33 @@ FILTER_CASES = [
     Filters(paper_ids=[]),
     Filters(exclude_ids=["learning-to-model-the-world-with-language", BPD_ID]),
     Filters(exclude_ids=[BPD_ID], year_from=2022),
+    Filters(month=11, year_from=2024, year_to=2024),
+    Filters(month=3),
+    Filters(month=2, year_to=2019, author="dragan"),
 ]
+
+
+def test_a_month_filter_keeps_the_papers_dated_in_it() -> None:
+    import datetime as dt
+
+    from qabot.domain.records import Paper
+
+    def paper(date: dt.date | None, precision: str | None) -> Paper:
+        return Paper(paper_id="p", title="T", abstract="A.", date=date, year=2024,
+                     date_precision=precision)  # type: ignore[arg-type]  # fmt: skip
+
+    november = Filters(month=11, year_from=2024, year_to=2024)
+    assert paper_matches(paper(dt.date(2024, 11, 7), "day"), november)
+    assert paper_matches(paper(dt.date(2024, 11, 1), "month"), november)
+    assert not paper_matches(paper(dt.date(2024, 3, 5), "day"), november)
+    # a paper dated by its year alone is not known to be from November
+    assert not paper_matches(paper(dt.date(2024, 1, 1), "year"), november)
+    assert not paper_matches(paper(None, None), november)
+    assert november.years_in_words() == "from November 2024"
+    assert Filters(month=3, year_from=2021).years_in_words() == "from March (2021 on)"
+    assert Filters(month=3).in_words() == "from March"
+    with pytest.raises(ValueError, match="month"):
+        Filters(month=13)
 
 
 @pytest.mark.parametrize("filters", FILTER_CASES, ids=str)

@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from langchain_core.prompts import ChatPromptTemplate
 
 from qabot.answering.extractive import paper_label, word_pairs
-from qabot.answering.framing import FRAME, FUNCTION_WORDS, OVERVIEW_FRAME, QUESTION_WORDS
+from qabot.answering.framing import (
+    FRAME,
+    FUNCTION_WORDS,
+    OVERVIEW_FRAME,
+    QUESTION_WORDS,
+    is_month_date,
+)
 from qabot.answering.prompts import ANSWER_PROMPT, neutralise
 from qabot.answering.sources import SourceBlock, format_sources, sources_from_hits
 from qabot.config.groups import RetrievalSettings
@@ -263,7 +269,7 @@ def unknown_version(question: str, found: list[SearchHit], ctx: ShapeContext) ->
     families = ctx.title_families()
     named = [n for n in names_in(question)
              if re.search(r"[A-Za-z]{2}", n) and re.search(r"\d", n) and not is_example(question, n)
-             and (re.search(r"[A-Z]", n) or n.split()[0] in families)]  # fmt: skip
+             and not is_month_date(n) and (re.search(r"[A-Z]", n) or n.split()[0] in families)]  # fmt: skip
     # … and a question about a paper it names by title asks a detail of it ("was Gemma 2
     # trained on TPUv5e?": the abstract not saying so is the answer)
     if not named or titled_in(question, found[:5]) is not None:
@@ -301,7 +307,7 @@ def unknown_name(question: str, ctx: ShapeContext, people: Collection[str] = ())
 
     who = {w.lower() for p in people for w in re.findall(r"[\w-]+", p)} | ctx.author_words()
     for name in names_in(question):
-        if is_example(question, name):
+        if is_example(question, name) or is_month_date(name):
             continue
         # "BERT-style": what it is like is the subject, not the name
         words = [w for w in re.findall(r"[\w.+-]+", name)
@@ -386,6 +392,7 @@ class Detected:
     """What the deterministic router read from a question for a text shape."""
 
     chronological: bool = False  # a survey in year order ("how has X evolved")
+    newest_first: bool = False  # … the newest first ("list them, most recent first")
     sides: tuple[str, ...] = ()  # a comparison's two sides
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from qabot.answering.extractive import word_pairs
-from qabot.answering.framing import STUDY_PEOPLE, without_asking_lead
+from qabot.answering.framing import NEWEST_FIRST, STUDY_PEOPLE, without_asking_lead
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import FRAMING, StatisticShape
 from qabot.domain.filters import Filters
@@ -520,6 +520,13 @@ class Count(StatisticShape):
             return facts.cite(question, text, [])
         if not papers:
             return facts.none(question, route)
+        f = route.filters
+        if f.paper_ids is not None and f.model_copy(update={"paper_ids": None}).is_empty():
+            # "how many is that?" after a list: its size ("Indexed papers among the 5 papers
+            # just discussed: 5 of 5")
+            n = len(papers)
+            text = f"That is {n} paper{'s' if n != 1 else ''}:\n{facts.listing(papers)}"
+            return facts.cite(question, text, papers)
         text = (
             # (what the profile states is the portfolio's size: no part of a count of the papers
             # just discussed)
@@ -584,8 +591,12 @@ class List(StatisticShape):
             text = f"“{paper.title}” ({paper.display_date}) links its code: {link} [1]."
             return facts.cite(question, text, papers)
         scope = f" {facts.scope(route)}" if facts.scope(route) else ""
+        newest = bool(NEWEST_FIRST.search(question)) and len(papers) > 1
+        if newest:  # "list her papers from 2025, newest first" (they are oldest first)
+            papers = papers[::-1]
         text = (
-            f"Indexed papers{scope} ({len(papers)} of {facts.total(route)})."
+            f"Indexed papers{scope} ({len(papers)} of {facts.total(route)}"
+            f"{', newest first' if newest else ''})."
             f"{facts.author_note(route)}\n"
             f"{facts.listing(papers, self.summaries, links=bool(route.filters.has_code))}"
         )

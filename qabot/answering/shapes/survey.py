@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from langchain_core.prompts import ChatPromptTemplate
 
 from qabot.answering.extractive import stream_lines, survey_lines
-from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, without_preamble
+from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, NEWEST_FIRST, without_preamble
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
 from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
 from qabot.answering.shapes.terms import defined_term
@@ -297,7 +297,10 @@ class Survey(TextShape):
         if defined_term(question) is not None and not _OF_PAPERS.search(question):
             return None  # "MessySurfaces — what is it?": a definition, not "X — what …?"
         if _SURVEY.search(question) or bare_topic(question):
-            return Detected(chronological=bool(CHRONOLOGICAL.search(question)))
+            newest = bool(NEWEST_FIRST.search(question))
+            return Detected(
+                chronological=newest or bool(CHRONOLOGICAL.search(question)), newest_first=newest
+            )
         return None
 
     def retrieve(self, state: AnswerState, ctx: ShapeContext) -> Retrieved:
@@ -338,13 +341,17 @@ class Survey(TextShape):
                 state.search_text,
                 sources,
                 chronological=state.route.chronological,
+                newest_first=state.route.newest_first,
                 themes=state.themes,
                 links=bool(state.filters.has_code),
             )
         )
 
     def prompt(self, state: AnswerState, sources: list[SourceBlock]) -> PromptValue:
-        order = SURVEY_ORDER[state.route.chronological]
+        route = state.route
+        order = SURVEY_ORDER[
+            ("newest" if route.newest_first else "oldest") if route.chronological else "relevance"
+        ]
         return self.prompt_template.invoke(
             {**self.prompt_variables(state, sources), "order": order}
         )
