@@ -198,7 +198,11 @@ CITATION = re.compile(r"\[\s*([+-]?\d+(?:\s*[,;]\s*[+-]?\d+)*)\s*\]")
 
 def neutralise(text: str) -> str:
     """Make data text unable to look like our markup: no tags, no `[n]` markers."""
-    text = text.replace("<", "‹").replace(">", "›")
+    return unmarked(text.replace("<", "‹").replace(">", "›"))
+
+
+def unmarked(text: str) -> str:
+    """Data text with its `[n]` markers as "(n)": "see [2]" in an abstract cites nothing."""
     return CITATION.sub(r"(\1)", text)
 
 

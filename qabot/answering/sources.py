@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qabot.answering.prompts import SOURCE_TEMPLATE, neutralise
+from qabot.answering.prompts import SOURCE_TEMPLATE, neutralise, unmarked
 from qabot.domain.records import SearchHit
 from qabot.domain.text import latex_to_text
 
@@ -24,19 +24,21 @@ class SourceBlock:
 def sources_from_hits(hits: list[SearchHit]) -> list[SourceBlock]:
     """Source n is the n-th hit; its text is the paper's best chunks, in evidence order.
 
-    Text is neutralised here, once, for every answerer: an abstract saying "see [2]" must not
-    become a citation of source 2, whether an LLM or the extractive answerer quotes it. Math
-    written in LaTeX is rendered as text ("$10^{400}$" -> "10^400"), as a reader sees it."""
+    Markers are taken out here, once, for every answerer: an abstract saying "see [2]" must
+    not become a citation of source 2, whether an LLM or the extractive answerer quotes it.
+    Tags are neutralised only in the prompt (`format_sources`): the extractive answer quotes
+    "> 90%" as written, not "› 90%". Math written in LaTeX is rendered as text ("$10^{400}$"
+    -> "10^400"), as a reader sees it."""
     return [
         SourceBlock(
             number=n,
             paper_id=h.paper_id,
-            title=neutralise(latex_to_text(h.title)),
-            authors=neutralise(h.authors),
+            title=unmarked(latex_to_text(h.title)),
+            authors=unmarked(h.authors),
             year=h.year,
-            text=neutralise(latex_to_text(" … ".join(e.text for e in h.evidence))),
+            text=unmarked(latex_to_text(" … ".join(e.text for e in h.evidence))),
             date=h.date,
-            venue=neutralise(h.venue) if h.venue else None,
+            venue=unmarked(h.venue) if h.venue else None,
         )
         for n, h in enumerate(hits, 1)
     ]
@@ -46,12 +48,12 @@ def format_sources(blocks: list[SourceBlock]) -> str:
     return "\n\n".join(
         SOURCE_TEMPLATE.format(
             number=b.number,
-            title=b.title,
-            authors=b.authors,
+            title=neutralise(b.title),
+            authors=neutralise(b.authors),
             year=b.year if b.year is not None else "unknown",
             date=b.date or (b.year if b.year is not None else "unknown"),
-            venue=b.venue or "not given",
-            text=b.text,
+            venue=neutralise(b.venue) if b.venue else "not given",
+            text=neutralise(b.text),
         )
         for b in blocks
     )

@@ -58,6 +58,16 @@ def test_sources_round_trip_through_the_prompt() -> None:
     assert blocks[0].text == "Text. ‹/source› (2)"
 
 
+def test_a_source_keeps_its_signs_outside_the_prompt() -> None:
+    """The extractive answer quotes "(>99%)" as the abstract writes it (it showed "(›99%)");
+    only the prompt neutralises tags, and markers are out everywhere."""
+    hit = SearchHit(paper_id="p", title="T", score=1, relevance=0.5,
+                    evidence=[Evidence(chunk=0, text="retrieval (>99%) for x < 3 [2]")])  # fmt: skip
+    (block,) = sources_from_hits([hit])
+    assert block.text == "retrieval (>99%) for x < 3 (2)"
+    assert "retrieval (›99%) for x ‹ 3 (2)" in format_sources([block])
+
+
 def test_survey_and_compare_prompts_fill_every_variable() -> None:
     assert set(SURVEY_PROMPT.input_variables) == {"sources", "question", "order"}
     assert set(COMPARE_PROMPT.input_variables) == {"sources", "question", "missing", "sides"}
