@@ -4739,3 +4739,19 @@ def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], sa
 def test_round_sixteen_chains(extractive_bot: QABot, chain: list[str], said: str) -> None:
     *_, answer = _chain(extractive_bot, chain)
     assert said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Round sixteen: "A or B" asks for either; the papers saying one of them are on the
+        # subject (it abstained: no paper says "medicine", and MiniLM rates the health ones
+        # below the gate)
+        "Have they done anything in medicine or health?",
+        "In what ways has the group worked on clinical or mental-health problems?",
+    ],
+)
+def test_either_side_of_an_or_said_is_the_subject(extractive_bot: QABot, question: str) -> None:
+    answer = extractive_bot.ask(question)
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].title.startswith("Interactive Dialogue Agents"), answer.answer

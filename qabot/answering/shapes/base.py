@@ -368,6 +368,18 @@ _GLOSS = re.compile(
 )
 
 
+def disjuncts(query: str, question: str) -> list[str]:
+    """`query` with one side of each "A or B" the question asks dropped in turn ("medicine
+    health" of "anything in medicine or health?" -> "medicine", "health"): a question asking
+    for either is about each."""
+    words = query.split()
+    out = []
+    for a, b in re.findall(r"([\w'’-]+),? or ([\w'’-]+)", question, flags=re.I):
+        if a in words and b in words:
+            out += [" ".join(w for w in words if w != b), " ".join(w for w in words if w != a)]
+    return out
+
+
 def said_in_words(text: str, hits: list[SearchHit], ctx: ShapeContext,
                   ignore: Collection[str] = ()) -> bool:  # fmt: skip
     """The papers found use the question's specific words, every one of which the corpus
@@ -465,7 +477,9 @@ class TextShape(AnswerShape):
             return out_of_scope(text, found, ctx, ignore) and not (
                 gloss and not out_of_scope(gloss["gloss"], found, ctx, ignore)
             )
-        return not said_in_words(text, found, ctx, ignore)
+        # "anything in medicine or health?": either one said is the subject said
+        return not any(said_in_words(t, found, ctx, ignore)
+                       for t in [text, *disjuncts(text, state.standalone)])  # fmt: skip
 
     def not_the_subject(self, state: AnswerState) -> set[str]:
         """Stemmed words of the question the scope rule ignores besides its framing (what a
