@@ -96,6 +96,9 @@ _SET = re.compile(
     # "list the ones about RLHF", "just the ones from Berkeley": the list's papers on it
     r"\b(?:the|those|just the|only the) ones\s+(?:about|on|that|which|with|from|related to|"
     r"concerning|using)\b|"
+    # "list them newest first", "sort those by date", "show me them again": the list itself
+    r"^(?:so,? |and,? |ok,? |now,? |please,? )?(?:(?:can|could) you )?(?:re-?)?(?:list|show|sort|order|"
+    r"rank|arrange)\s+(?:me\s+)?(?:them|those|these)\b|"
     # "the two — which came first?": the list's pair
     r"^(?:so,? |and,? |ok,? )?(?:of )?the two\b(?!\s+(?:most|best|main|key|papers? on)\b)|"
     # "which is the oldest?", "which one came out first?": of the list just given
@@ -112,6 +115,8 @@ _SET = re.compile(
     r"appeared|from|by)\b)",
     re.I,
 )
+# Several papers pointed back at ("any of those", "which of them"), not one ("which one")
+_PLURAL_SET = re.compile(r"\b(?:those|these|them|the above|that list|this list)\b", re.I)
 # "the one that rewrites conversations in hindsight", "the one about stochastic environments":
 # a paper of the last list picked by what it is about; the description runs to the
 # question's next clause (" - what dataset …", ": which domains …", "?").
@@ -145,10 +150,14 @@ _DATED = re.compile(
     r"(?:newest|latest|most recent|oldest|earliest|newer|older|more recent|earlier)\s*[?.!]*\s*$))\s+(?:the\s+)?"
     r"(?P<which>newest|latest|most recent|oldest|earliest|newer|older|more recent|earlier)\b|"
     # "and the newer gemini report, …" (a comparative: "the latest paper on X" asks the portfolio)
-    r"\b(?:the|that) (?P<than>newer|older|more recent|earlier|later) (?:(?P<kind>[\w-]+) )?(?:paper|report|work)\b"
-    r"(?!\s+(?:on|about|in|from|by)\b)",
+    # … or "is there a newer Gemini report in her list?" (dev21: it answered about Gemini 1.5)
+    r"\b(?:the|that|a|any) (?P<than>newer|older|more recent|earlier|later) (?:(?P<kind>[\w-]+) )?"
+    r"(?:paper|report|work)\b(?!\s+(?:on|about|from|by)\b|\s+in\b(?!\s+(?:her|his|their|the|this|your|"
+    r"that) (?:list|portfolio)\b))",
     re.I,
 )
+_IS_THERE = re.compile(r"^\s*(?:so,? |and,? |ok,? )?(?:is there|are there|any|has she|have they|did "
+                       r"(?:she|they) (?:do|write|publish))\b", re.I)  # fmt: skip
 _COMPARES = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|differ(?:s|ent|ence)?)\b", re.I)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+“(?P<title>[^”]+)”", re.M)
 # "[2] Title (Venue, 2021) — Authors": the venue is optional and may hold one level of brackets.
@@ -322,6 +331,8 @@ def resolve_follow_up(
         and (pair := _dated_against_it(question, dated, history, papers, index))
     ):
         return pair
+    if not ordinal and (either := _which_of_two(question, history, papers, index)):
+        return either
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         beyond = False
@@ -371,6 +382,14 @@ def resolve_follow_up(
             # "the one about X - what algorithm do they propose?": the question is the clause
             # after the reference, routed on its own ("X: which …" reads as an overview).
             asked = _clause_after(question, described)
+            if dated and dated["than"] and _IS_THERE.match(question):
+                # "is there a newer Gemini report in her list?": yes, that one, and what it is
+                # (read as "is there it in her list?", it listed the paper as a statistic)
+                return FollowUp(
+                    paper_ids=[paper.paper_id], title=paper.title,
+                    question=f"What is “{paper.title}” about?", route_text="what is it about?",
+                    lead=f"Yes: “{paper.title}” ({paper.display_date}) is {dated['than'].lower()}.",
+                )  # fmt: skip
             return FollowUp(
                 paper_ids=[paper.paper_id],
                 title=paper.title,
@@ -415,6 +434,13 @@ def resolve_follow_up(
             # … or, when those two answers were about one paper (a list, then its first), the
             # list ("any work on goal-directed dialogue?", "what's the key idea?")
             listed = next((papers_of for papers_of in recent if len(papers_of) >= 2), listed)
+    elif subset and not ordinal and len(listed) == 1 and _PLURAL_SET.search(question):
+        # "is any of those about generating images?" after "the 3rd — what sizes does it come
+        # in?": of the list the paper was picked from (dev21: "the paper just listed does not
+        # mention that")
+        earlier = _last_list(history, papers, index)
+        if len(earlier) >= 2 and listed[0] in earlier:
+            listed = earlier
     if ordinal:
         word = (ordinal.group("word") or ordinal.group("bare") or "").lower()
         n = _ORDINALS.get(word) or int(
@@ -504,8 +530,9 @@ def _has_words(phrase: str, paper: Paper) -> bool:
 
 # "how many is that?", "how many are there?", "how many of them?": the last list, counted
 _COUNT_OF_LIST = re.compile(
-    r"^\s*(?:so,? |and,? |ok,? )?how many (?:is that|are (?:those|these|they|there|them)|of (?:them|those|"
-    r"these)|(?:papers|ones) (?:is|are) (?:that|those|these|there)|in total|altogether|total)\s*"
+    r"^\s*(?:so,? |and,? |ok,? )?how many (?:(?:is|was) that|(?:are|were) (?:those|these|they|there|them)|"
+    r"of (?:them|those|these)|(?:papers|ones) (?:is|are|was|were) (?:that|those|these|there)|in total|"
+    r"altogether|total)\s*"
     r"(?:in total|altogether|then)?\s*[?.!]*\s*$",
     re.I,
 )
@@ -1204,6 +1231,55 @@ def _dated_against_it(question: str, dated: re.Match[str], history: list[dict[st
         at = end
     asked = " ".join((asked + question[at:]).split())
     return FollowUp(paper_ids=None, question=asked, route_text=asked)
+
+
+# "which is newer, the auditing one or the misuse one?", "which came out first, that one or
+# the CoT monitorability paper?": two papers named, each by a reference or a description
+_WHICH_OF_TWO = re.compile(
+    r"^\s*(?:so,? |and,? |ok,? )?which (?:one |paper )?(?:is|was|came out|came|appeared) (?:the )?"
+    r"(?P<which>newer|older|more recent|earlier|newest|oldest|first|last)\s*[,:—–-]?\s*"
+    r"(?P<a>[^,?]+?),? or (?P<b>[^?]+?)\s*\??$",
+    re.I,
+)
+_THAT_ONE = re.compile(
+    r"(?:that|this|it|that one|this one|that paper|this paper|the last one|the one you (?:just )?"
+    r"mentioned)",
+    re.I,
+)
+
+
+def _which_of_two(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                  index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The newer (or older) of two papers the question names ("which is newer, the auditing
+    one or the misuse one?"): "that one" is the last answer's paper, a description picks from
+    the last list or, failing that, the portfolio. None unless both sides name one paper each
+    (dev21: it answered about the last paper)."""
+    asked = _WHICH_OF_TWO.match(question)
+    if asked is None:
+        return None
+    last, listed = previous_papers(history, papers, index), _last_list(history, papers, index)
+
+    def side(text: str, other: Paper | None = None) -> Paper | None:
+        if _THAT_ONE.fullmatch(text.strip()):
+            return last[0] if len(last) == 1 else None
+        desc = re.sub(
+            r"^(?:the|that)\s+|\s+(?:one|paper|work|report|study)$", "", text.strip(), flags=re.I
+        )
+        # (from the last list when there was one, else from the whole portfolio)
+        pool = [p for p in (listed if len(listed) >= 2 else papers) if p != other]
+        return _described_paper(desc, pool) or _titled_elsewhere(desc, listed, papers)
+
+    a = side(asked["a"])
+    b = side(asked["b"], a)
+    if a is None or b is None or a.paper_id == b.paper_id:
+        return None
+    which = {"first": "earlier", "last": "newer"}.get(asked["which"].lower(), asked["which"])
+    paper = _dated_paper(which, [a, b])
+    if paper is None:
+        return None
+    return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
+                    question=f"When was “{paper.title}” published?", route_text="when was it published?",
+                    lead=_dated_lead(which, paper, [a, b]))  # fmt: skip
 
 
 def _dated_paper(when: str, listed: Sequence[Paper]) -> Paper | None:

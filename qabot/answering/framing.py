@@ -35,6 +35,9 @@ FRAME = set(
             "anything something "
             # "What has Micah Carroll written here?": this portfolio, not a subject
             "here "
+            # "papers from March 2024, in date order": an order asked for (dev21: a survey of
+            # "order")
+            "order ordered sort sorted chronological chronologically reverse "
             # "what other papers did Cassidy Laidlaw lead?": her papers (an author list is
             # all the portfolio says of who led one)
             "lead led"

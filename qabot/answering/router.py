@@ -96,6 +96,12 @@ def _names(categories: Iterable[str]) -> dict[str, str]:
 _PAPERS_NOUN = r"(?:papers?|publications?|articles?|preprints?|work)\b"
 
 
+_OR_LATER = re.compile(
+    rf"\b{_YEAR},? or (?:(?P<later>later|after|newer|more recent|since|onwards?)|earlier|before|older)\b",
+    re.I,
+)
+
+
 def _years(q: str) -> tuple[int | None, int | None]:
     if m := re.search(
         rf"\bbetween {_YEAR} and {_YEAR}\b|\bfrom {_YEAR} (?:to|through|until) {_YEAR}\b|\b{_YEAR}\s*[-–]\s*{_YEAR}\b",
@@ -120,6 +126,11 @@ def _years(q: str) -> tuple[int | None, int | None]:
         rf"\bsince {_YEAR}\b|\bfrom {_YEAR} (?:onwards?\b|on\b(?!\s+(?!and\b|or\b)[a-z]))", q, re.I
     ):
         return int(m.group(1) or m.group(2)), None
+    # "from 2024 or later", "2019 or earlier"
+    if (m := _OR_LATER.search(q)) and m["later"]:
+        return int(m.group(1)), None
+    if m:
+        return None, int(m.group(1))
     if m := re.search(rf"\bafter {_YEAR}\b", q):
         return int(m.group(1)) + 1, None
     if m := re.search(rf"\bbefore {_YEAR}\b", q):
@@ -223,7 +234,9 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
         key = name_key(name)
         if key in vocab.keys:  # a variant spelling ("Stuart J. Russell")
             return name, key in vocab.owners
-        if re.search(_AUTHOR_CUE.format(name=re.escape(name)), q):
+        # (not a topic with an acronym in it: "Offline RL papers from 2024?", dev21)
+        acronym = any(re.fullmatch(r"[A-Z]{2,}s?", w) for w in words)
+        if not acronym and re.search(_AUTHOR_CUE.format(name=re.escape(name)), q):
             return name, False  # named as an author, but no paper lists them
     for last in vocab.last_names_in(set(WORDS.findall(q))):
         key = vocab.last_names[last]
@@ -518,6 +531,7 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
     """Deterministic routing from patterns and the metadata vocabulary."""
     month, q = month_named(" ".join(question.split()))
     year_from, year_to = _years(q)
+    q = _OR_LATER.sub(r"\1", q)  # ("2024 or later" is read: no topic "later")
     affiliation, written = _affiliation(q, vocab)
     # "with Google DeepMind" names an institution, not an author called Google DeepMind.
     # … and a title the question quotes names no author ("… Frontier LLMs with Offline

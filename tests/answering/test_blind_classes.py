@@ -4734,6 +4734,33 @@ def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], sa
         (["which papers are about offline reinforcement learning?",
           "how many of those came out in 2024?"],
          "among the 5 papers just discussed, from 2024: 2 of 5."),
+        # dev21: "list them newest first" is the last list, reordered (it listed all 50)
+        (["How many papers does she have from 2022?", "list them newest first"],
+         "Indexed papers among the 8 papers just discussed (8 of 8, newest first).\n"
+         "- “On the Sensitivity of Reward Inference"),
+        # … "in date order" is an order, not a topic (a survey of "order"); "how many was
+        # that?" counts the list (it answered "That is 1 paper")
+        (["papers from March 2024, in date order", "how many was that?"], "That is 4 papers:"),
+        # … "which is newer, A or B?" names both (it answered about the last paper)
+        (["Papers by Erik Jones?", "which is newer, the auditing one or the misuse one?"],
+         "The newer of the two is “Adversaries Can Misuse Combinations of Safe Models”"),
+        (["What are the four risk areas in the AGI safety and security approach paper?",
+          "which is newer, that one or the CoT monitorability paper?"],
+         "The newer of the two is “Chain of Thought Monitorability"),
+        # … "is there a newer Gemini report in her list?" (it answered about Gemini 1.5)
+        (["what's the Gemini 1.5 report about?", "is there a newer Gemini report in her list?"],
+         "Yes: “Gemini 2.5: Pushing the Frontier"),
+        # … "what value of X …?" asks a figure the abstract does not give (it quoted a
+        # sentence on X)
+        (["What value of the context scaling factor works best for Context Steering?"],
+         "The abstract of “Context Steering: Controllable Personalization at Inference Time” "
+         "(2024) does not give the value"),
+        # … "from 2024 or later" is from 2024 on, and "Offline RL" no author
+        (["Offline RL papers from 2024 or later?"],
+         "“Planning without Search: Refining Frontier LLMs with Offline Goal-Conditioned RL” (2025)"),
+        # … a definition of what a paper only mentions says so (it quoted that sentence)
+        (["How does GPT-4 Turbo's architecture work?"],
+         "The portfolio mentions GPT-4 Turbo only in passing, in “Gemini 1.5"),
     ],
 )  # fmt: skip
 def test_round_sixteen_chains(extractive_bot: QABot, chain: list[str], said: str) -> None:
@@ -4755,3 +4782,14 @@ def test_either_side_of_an_or_said_is_the_subject(extractive_bot: QABot, questio
     answer = extractive_bot.ask(question)
     assert not answer.abstained, answer.answer
     assert answer.citations[0].title.startswith("Interactive Dialogue Agents"), answer.answer
+
+
+def test_any_of_those_after_a_pick_is_the_list_it_came_from(extractive_bot: QABot) -> None:
+    """dev21: "is any of those about …?" after "the 3rd — …" read "those" as the one paper
+    just given ("The paper just listed does not mention that")."""
+    first, _, answer = _chain(extractive_bot, [
+        "List the technical reports for Google's models newest first",
+        "the 3rd — what sizes does it come in?", "is any of those about multimodal models?"])  # fmt: skip
+    assert len(first.citations) > 2 and "newest first" in first.answer.splitlines()[0]
+    assert "just listed" not in answer.answer
+    assert answer.citations[0].paper_id in {c.paper_id for c in first.citations}

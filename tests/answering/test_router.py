@@ -581,3 +581,33 @@ def test_what_the_text_says_is_no_statistic(vocab: Vocabulary) -> None:
     route = route_question("which specific new institutions do they say should be created?", vocab)
     assert route.kind == "retrieval"
     assert route_question("which institutions are they from?", vocab).intent == "affiliations"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # dev21: answered about one paper
+        "List the technical reports for Google's models",
+        "show me the reports on Gemini models",
+    ],
+)
+def test_a_list_of_reports_is_an_overview(vocab: Vocabulary, question: str) -> None:
+    assert route_question(question, vocab).shape == "survey"
+
+
+@pytest.mark.parametrize(
+    ("question", "shape", "years", "query"),
+    [
+        # dev21: "Offline RL" read as an author no paper lists, and "2024 or later" as 2024
+        ("Offline RL papers from 2024 or later?", "survey", (2024, None), "Offline RL"),
+        ("papers from 2019 or earlier", "metadata", (None, 2019), None),
+        ("reward learning papers from 2023", "survey", (2023, 2023), "reward learning"),
+    ],
+)
+def test_a_topic_then_its_papers_then_when(
+    vocab: Vocabulary, question: str, shape: str, years: tuple, query: str | None
+) -> None:
+    route = route_question(question, vocab)
+    assert route.shape == shape and route.query == query
+    assert (route.filters.year_from, route.filters.year_to) == years
+    assert route.filters.author is None

@@ -19,13 +19,20 @@ from qabot.answering.extractive import (
     split_sentences,
 )
 from qabot.answering.prompts import DEFINITION_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
+from qabot.answering.shapes.base import (
+    Detected,
+    Retrieved,
+    ShapeContext,
+    TextShape,
+    only_mentioned,
+    with_abstract,
+)
 from qabot.answering.shapes.focused import named_first
 from qabot.answering.shapes.terms import ASPECT_SENTENCE, asked_aspect, asked_term, defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.text import readable
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import title_acronym
+from qabot.retrieval.relevance import names_in, title_acronym, titled_in
 
 if TYPE_CHECKING:
     from langchain_core.prompts import ChatPromptTemplate
@@ -211,6 +218,17 @@ class Definition(TextShape):
         # of each source the answer looks for it in ("this trilemma thing": the paper that
         # says what the trilemma is came second, with the passage after the one that does).
         hits = [with_abstract(h, ctx) for h in hits[:DEFINING_SOURCES]] + hits[DEFINING_SOURCES:]
+        term = asked_term(state.standalone)
+        top = hits[:DEFINING_SOURCES]
+        if term and titled_in(state.standalone, top) is None and only_mentioned(term, top):
+            # "How does GPT-4 Turbo's architecture work?": a model one paper only compares
+            # itself with (dev21: it quoted that sentence of Gemini 1.5 as the answer)
+            name = names_in(term)[0]
+            where = next((h for h in hits[:DEFINING_SOURCES]
+                          if name.lower() in " ".join(e.text for e in h.evidence).lower()), None)  # fmt: skip
+            why = (f"The portfolio mentions {name} only in passing"
+                   f"{f', in “{where.title}”' if where else ''}; no paper here is about it.")  # fmt: skip
+            return Retrieved(hits=[], candidates=hits, missing=[], none_because=why)
         return Retrieved(hits=hits, candidates=hits)
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:

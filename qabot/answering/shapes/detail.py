@@ -77,7 +77,7 @@ _QUANTITY = re.compile(
     r"(?:sizes?|resolution|number|count|length|width|window|rate|amount|percentage|score|accuracy|"
     r"budget|cost|price|dimension|dimensions|fraction|proportion|share|ratio|percent|coefficients?|"
     r"temperature|threshold|hyperparameters?|savings?|speed-?ups?|improvements?|gains?|"
-    r"reductions?|margin))\b",
+    r"reductions?|margin|values?(?=\s+(?:of|for)\s)|constants?))\b",
     re.I,
 )  # fmt: skip
 # An entity: "which LLM did they use", "what base language model was …", "what was the task".

@@ -75,7 +75,9 @@ _SURVEY = re.compile(
     rf"^(?:does|do) {_WHO} have (?:any |some )?(?:papers|work|research|publications)\b|"
     # imperative: "list her work on X", "show me everything on X", "give me an overview"
     r"^(?:please |can you |could you )?(?:list|show(?: me)?|give me|find|name|point me to|"
-    r"recommend|suggest)\b.{0,80}\b(?:papers|work|research|publications|everything|anything|all)\b|"
+    r"recommend|suggest)\b.{0,80}\b(?:papers|work|research|publications|everything|anything|all|"
+    # "list the technical reports for Google's models" (dev21: answered about one paper)
+    r"reports|articles|preprints)\b|"
     r"^(?:please |can you |could you )?show me (?:everything|all)\b|"
     # "I'm interested in X: what should I read?", "I work on X - which of her papers should I read?"
     r"\binterested in\b|\bwhat should i (?:read|look at|start with)\b|\bwhere (?:should|do) i start\b|"
@@ -92,6 +94,9 @@ _SURVEY = re.compile(
     r"\banything to read\b|\b(?:develop|progress|matur)\w* over (?:time|the years)\b|"
     # "pairwise preference feedback -- papers?", "offline RL: publications?"
     r"[:—–-]\s*(?:any )?(?:papers|publications|work|research)\s*\??$|"
+    # "Offline RL papers from 2024 or later?": a topic, its papers, then when (dev21: focused)
+    r"^(?!(?:what|which|who|how|when|where|why|is|are|do|does|did|can|could)\b)(?:[\w'’-]+\s+){1,5}"
+    r"(?:papers|publications)\s+(?:from|since|after|before|in|between)\s+(?:19|20)\d\d\b|"
     # "what model releases has she been part of?", "which projects has the lab worked on?"
     rf"^(?:what|which)\b.{{0,60}}\b(?:has|have) {_WHO} (?:been part of|been involved in|"
     r"contributed to|worked on|co-?authored|written|published)\b|"
