@@ -62,7 +62,8 @@ WHEN = re.compile(
 )
 # "remind me of the title", "what was its title again?": the paper's name (it abstained)
 TITLE_ASKED = re.compile(
-    r"^\W*(?:(?:and|ok|so|sorry),?\s+)?(?:(?:can you |could you |pls |please )?remind me (?:of )?|"
+    # (or a clause after a reference: "the first one you listed — what's its title again?")
+    r"(?:^|[-:;—–]\s)\W*(?:(?:and|ok|so|sorry),?\s+)?(?:(?:can you |could you |pls |please )?remind me (?:of )?|"
     r"what(?:'s|’s| is| was) |(?:and )?)(?:the|its|it's|that paper's|the paper's|“[^”]+”(?:['’]s)?) "
     r"(?:full |exact )?(?:title|name)(?: again)?(?: of (?:it|that|that paper|the paper|“[^”]+”))?(?: again)?"
     r"\s*[?.!]*\s*$",
@@ -696,6 +697,7 @@ def survey_lines(
     *,
     chronological: bool = False,
     newest_first: bool = False,
+    just_one: bool = False,
     themes: Mapping[str, str] | None = None,
     links: bool = False,
 ) -> list[str]:
@@ -717,6 +719,11 @@ def survey_lines(
                                     [-part for part in date_order(b.date, b.year)])
         )  # fmt: skip
     n = len(ordered)
+    if just_one and chronological and n > 1:
+        # "her most recent paper on X": that one, said to be the newest of the papers on X
+        which = "most recent" if newest_first else "earliest"
+        head = f"Of the {n} papers in the portfolio on this, the {which} is:"
+        return [head, "", _entry(question, ordered[0], links, sentences=2)]
     order = (
         (("newest" if newest_first else "oldest") + " first")
         if chronological

@@ -40,7 +40,13 @@ from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper, without_sources
 from qabot.errors import QuestionError
 from qabot.index.lexical import tokenize
-from qabot.retrieval.relevance import PAPER_REFERENCE, name_in_title, names_in, reference_words
+from qabot.retrieval.relevance import (
+    PAPER_REFERENCE,
+    figures,
+    name_in_title,
+    names_in,
+    reference_words,
+)
 
 _ORDINALS = {
     "first": 1,
@@ -98,7 +104,7 @@ _SET = re.compile(
     r"concerning|using)\b|"
     # "list them newest first", "sort those by date", "show me them again": the list itself
     r"^(?:so,? |and,? |ok,? |now,? |please,? )?(?:(?:can|could) you )?(?:re-?)?(?:list|show|sort|order|"
-    r"rank|arrange)\s+(?:me\s+)?(?:them|those|these)\b|"
+    r"rank|arrange|put)\s+(?:me\s+)?(?:them|those|these)\b|"
     # "the two — which came first?": the list's pair
     r"^(?:so,? |and,? |ok,? )?(?:of )?the two\b(?!\s+(?:most|best|main|key|papers? on)\b)|"
     # "which is the oldest?", "which one came out first?": of the list just given
@@ -286,6 +292,8 @@ def resolve_follow_up(
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not history:
         return None
+    if (other_end := _other_end(question, history, papers, index)) is not None:
+        return other_end
     if (two := _TWO_ORDINALS.search(question)) and _COMPARES.search(question):
         # "compare the first and the second": two papers of the last list side by side (it
         # searched for a paper about "first")
@@ -331,7 +339,7 @@ def resolve_follow_up(
         and (pair := _dated_against_it(question, dated, history, papers, index))
     ):
         return pair
-    if not ordinal and (either := _which_of_two(question, history, papers, index)):
+    if not ordinal and (either := which_of_two(question, history, papers, index)):
         return either
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
@@ -454,6 +462,10 @@ def resolve_follow_up(
             # "that last one you mentioned": of the papers the last answer gave, even when that
             # was one (it counted in the list before, and answered about another paper)
             earlier = []
+        if _BACK.search(before) and (back := _list_before_last(history, papers, index)):
+            # "go back to the first one you listed — …" after a narrower answer: the list before
+            # it (dev21: the first of the last answer's two)
+            listed, earlier, it = back, [], None
         if it is not None and len(earlier) >= 2 and (compares or it in earlier):
             # "and the third?" after "tell me about the second one", "how is it different from
             # the first one?" after a list, then one of it: the ordinal counts in the list
@@ -472,11 +484,20 @@ def resolve_follow_up(
             # "it" is the last answer's paper, set against the one the ordinal picks
             asked = _IT_REF.sub(f"“{it.title}”", f"{before}“{paper.title}”{after}", count=1)
             return FollowUp(paper_ids=None, question=" ".join(asked.split()))
+        # "(go back to) the first one (you listed) — what's its title again?": the clause
+        # after the reference is what is asked (routed whole, "go back to it you listed — …"
+        # missed the title question)
+        lead = re.sub(r"^\W*(?:(?:and|ok|so|now),?\s+)?(?:go(?:ing)?\s+)?(?:back to\s+)?(?:the\s+)?$", "",
+                      before, flags=re.I)  # fmt: skip
+        clause = re.match(r"(?:\s*(?:that\s+)?(?:you|u)\s+(?:just\s+)?(?:mentioned|said|listed|gave|named)\b)?"
+                          r"\s*[-:;,—–]\s*(?P<rest>\S.*)", after, flags=re.I)  # fmt: skip
         return FollowUp(
             paper_ids=[paper.paper_id],
             title=paper.title,
             question=" ".join(f"{before}“{paper.title}”{after}".split()),
-            route_text=" ".join(f"{before}it{after}".split()),
+            route_text=clause["rest"]
+            if clause and not lead.strip() and (_BACK.search(before) or _YOU_MENTIONED.match(after))
+            else " ".join(f"{before}it{after}".split()),
         )
     if subset and (unlike := _NOT_ABOUT.search(question)) and len(listed) >= 2:
         # "which of those aren't about language models?": the listed papers without the words,
@@ -958,6 +979,12 @@ def _described_paper(description: str, listed: Sequence[Paper]) -> Paper | None:
     # A word only one listed paper has as written, in its title or else its abstract, is that
     # paper ("the Q-learning one": tokenized, "Q-learning" is "learn", which every paper has)
     said = description.strip()
+    # … and so is a figure only one listed abstract states ("the one with the 2% number")
+    for figure in figures(said):
+        written = re.compile(rf"(?<![\w.]){re.escape(figure)}(?!\d|\.\d)")
+        having = [p for p in listed if written.search(p.abstract or "")]
+        if len(having) == 1:
+            return having[0]
     if said and " " not in said:
         word = re.compile(rf"(?<![\w-]){re.escape(said)}(?![\w-])", re.I)
         for field in ("title", "abstract"):
@@ -1135,6 +1162,35 @@ def _other_one(question: str, history: list[dict[str, Any]], papers: Sequence[Pa
                     question=in_paper(asked, paper.title), route_text=asked)  # fmt: skip
 
 
+# "and the latest one?" after "what's her earliest paper (on X)?": the same question, asked of
+# the other end
+_BARE_END = re.compile(
+    r"^\W*(?:(?:and|so|ok|what about|how about),?\s+)?(?:the\s+|her\s+)?(?P<w>most recent|newest|latest|"
+    r"oldest|earliest|first|last)(?:\s+(?:one|paper))?\s*[?.!]*\s*$",
+    re.I,
+)
+_ENDS = {"most recent": "earliest", "newest": "oldest", "latest": "earliest", "last": "first",
+         "oldest": "newest", "earliest": "latest", "first": "last"}  # fmt: skip
+_AN_END = re.compile(r"\b(?:most recent|newest|latest|oldest|earliest|first|last)\b", re.I)
+
+
+def _other_end(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+               index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The last question asked of the other end ("and the latest one?" after "what's her
+    earliest paper on X?"), when its answer gave one paper (after a list, "and the latest?"
+    picks from the list). It said "The latest indexed paper among the paper just discussed
+    is" the earliest one."""
+    asked, last = _BARE_END.match(question), _last_question(history)
+    if asked is None or last is None or len(previous_papers(history, papers, index)) != 1:
+        return None
+    if not (end := _AN_END.search(last)) or end.group(0).lower() == asked["w"].lower():
+        return None
+    if _SET.search(last) or _ORDINAL.search(last):
+        return None  # "which of those came out earliest?": "and the most recent?" is of that list
+    again = f"{last[: end.start()]}{asked['w'].lower()}{last[end.end() :]}"
+    return FollowUp(paper_ids=None, question=again, route_text=again)
+
+
 def _last_question(history: list[dict[str, Any]]) -> str | None:
     """The last question the person asked, if the history keeps it as text."""
     users = [t for t in history if isinstance(t, dict) and t.get("role") == "user"]
@@ -1169,6 +1225,22 @@ def _clause_after(question: str, reference: re.Match[str]) -> str | None:
         return None
     rest = re.match(r"\s*(?:[-:;,—–]|and\b)\s*(?P<rest>\S.*)", question[reference.end() :])
     return rest["rest"] if rest else None
+
+
+# "go back to the first one", "back to your earlier list": not the last answer's papers
+_BACK = re.compile(
+    r"\bback to\b|\b(?:the|your|that) (?:first|earlier|original|previous|other) list\b", re.I
+)
+
+
+def _list_before_last(history: list[dict[str, Any]], papers: Sequence[Paper],
+                      index: Mapping[str, int] | None) -> list[Paper]:  # fmt: skip
+    """The papers of the latest answer before the last one that listed several."""
+    for turn in reversed(_answers(history)[:-1]):
+        listed = previous_papers([turn], papers, index)
+        if len(listed) >= 2:
+            return listed
+    return []
 
 
 def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -1248,8 +1320,8 @@ _THAT_ONE = re.compile(
 )
 
 
-def _which_of_two(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
-                  index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+def which_of_two(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                 index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
     """The newer (or older) of two papers the question names ("which is newer, the auditing
     one or the misuse one?"): "that one" is the last answer's paper, a description picks from
     the last list or, failing that, the portfolio. None unless both sides name one paper each
@@ -1275,6 +1347,11 @@ def _which_of_two(question: str, history: list[dict[str, Any]], papers: Sequence
         return None
     which = {"first": "earlier", "last": "newer"}.get(asked["which"].lower(), asked["which"])
     paper = _dated_paper(which, [a, b])
+    if paper is None and a.year is not None and a.date == b.date and a.year == b.year:
+        # "which is newer, that one or the hindsight regenerations paper?" (both Nov 7, 2024)
+        return FollowUp(paper_ids=[a.paper_id, b.paper_id], question="When were they published?",
+                        route_text="when were they published?",
+                        lead=f"Neither: “{a.title}” and “{b.title}” are both from {a.display_date}.")  # fmt: skip
     if paper is None:
         return None
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,

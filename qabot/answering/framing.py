@@ -38,6 +38,9 @@ FRAME = set(
             # "papers from March 2024, in date order": an order asked for (dev21: a survey of
             # "order")
             "order ordered sort sorted chronological chronologically reverse "
+            # "what did she publish in spring 2022?", "in the second half of 2019?": the year's
+            # papers (dates show the rest), not a survey of "spring" (filters are by month)
+            "spring summer autumn winter half quarter second "
             # "what other papers did Cassidy Laidlaw lead?": her papers (an author list is
             # all the portfolio says of who led one)
             "lead led"
@@ -115,7 +118,7 @@ QUESTION_WORDS = ASKING | set(
 
 # Chat filler and what is left of a year range ("since 2024 onwards pls"): never a topic, not
 # even of a question that is otherwise a statistic.
-FILLER = set(tokenize(["pls plz thx ty please thanks onwards onward"])[0])
+FILLER = set(tokenize(["pls plz thx ty please thanks onwards onward now okay ok"])[0])
 
 
 # English function words beyond bm25s's 33 stop words ("too", "also", "very", "whose"): never

@@ -16,7 +16,13 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from qabot.answering.chain import AnswerChain
-from qabot.answering.followups import comparing_it, last_answer, resolve_follow_up, started_afresh
+from qabot.answering.followups import (
+    comparing_it,
+    last_answer,
+    resolve_follow_up,
+    started_afresh,
+    which_of_two,
+)
 from qabot.answering.framing import (
     as_the_group,
     dated_forecast,
@@ -169,7 +175,10 @@ def _answer_stream(
     # "Which of those have code?", "the second one": the papers of the previous answer.
     snapshot = live.snapshot
     follow = (
-        resolve_follow_up(text, turns, snapshot.papers, snapshot.paper_index) if turns else None
+        resolve_follow_up(text, turns, snapshot.papers, snapshot.paper_index)
+        if turns
+        # "which is newer, Gemma Scope or Imagen 3?" names both papers itself
+        else which_of_two(text, [], snapshot.papers, snapshot.paper_index)
     )
     # (with no conversation, "how have they tackled X?" is the portfolio's authors' work)
     routed = follow.route_text if follow else text if turns else as_the_group(text)
@@ -201,7 +210,12 @@ def _answer_stream(
         # "it" read as "does she work on …", its words as the topic, and the answer was "1
         # paper in the portfolio matches" with an unrelated sentence)
         route = route.model_copy(
-            update={"shape": "focused", "chronological": False, "newest_first": False}
+            update={
+                "shape": "focused",
+                "chronological": False,
+                "newest_first": False,
+                "just_one": False,
+            }
         )
     shape = SHAPES[route.shape_name]
     # (not "is there a paper with code on reward hacking?": code that picks the papers)

@@ -62,6 +62,10 @@ SURVEY_ORDER = {
     "relevance": "Order the papers by relevance to the question, most relevant first.",
     "oldest": "Order the papers by year, oldest first, so the answer shows how the work evolved.",
     "newest": "Order the papers by date, newest first, as the question asks.",
+    "newest one": "Answer with the most recent of these papers only, and say it is the most "
+    "recent of them.",
+    "oldest one": "Answer with the earliest of these papers only, and say it is the earliest of "
+    "them.",
 }
 
 SURVEY_PROMPT = ChatPromptTemplate.from_messages(

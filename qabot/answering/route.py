@@ -29,6 +29,11 @@ class Route(BaseModel):
     newest_first: bool = Field(
         default=False, description='With chronological: newest first ("most recent first").'
     )
+    just_one: bool = Field(
+        default=False,
+        description='With chronological: only the first paper of that order ("her most recent '
+        'paper on X").',
+    )
     query: str | None = Field(
         default=None,
         description="What to search for instead of the question: a survey's topic without the "

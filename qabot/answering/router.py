@@ -623,6 +623,7 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         shape=shape.name,
         chronological=detected.chronological,
         newest_first=detected.newest_first,
+        just_one=detected.just_one,
         query=query,
         sides=list(detected.sides),
     )
@@ -774,6 +775,7 @@ class LLMRouter:
             shape=shape.name,
             chronological=bool(args.get("chronological", detected.chronological)),
             newest_first=detected.newest_first,
+            just_one=detected.just_one,
             query=str(args.get("query") or "") or None if shape.searches_topic or names else None,
             sides=sides if shape.needs_sides else [],
         )

@@ -104,8 +104,9 @@ class MockChatModel(BaseChatModel):
             kind="retrieval",
             label="retrieval",
             shape=shape.name,
-            chronological=SURVEY_ORDER["oldest"] in system or SURVEY_ORDER["newest"] in system,
-            newest_first=SURVEY_ORDER["newest"] in system,
+            chronological=any(SURVEY_ORDER[o] in system for o in SURVEY_ORDER if o != "relevance"),
+            newest_first=SURVEY_ORDER["newest"] in system or SURVEY_ORDER["newest one"] in system,
+            just_one=SURVEY_ORDER["newest one"] in system or SURVEY_ORDER["oldest one"] in system,
         )
         state = AnswerState(
             question=question,

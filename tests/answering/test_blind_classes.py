@@ -4736,7 +4736,7 @@ def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], sa
          "among the 5 papers just discussed, from 2024: 2 of 5."),
         # dev21: "list them newest first" is the last list, reordered (it listed all 50)
         (["How many papers does she have from 2022?", "list them newest first"],
-         "Indexed papers among the 8 papers just discussed (8 of 8, newest first).\n"
+         "The 8 papers just discussed, newest first:\n"
          "- “On the Sensitivity of Reward Inference"),
         # … "in date order" is an order, not a topic (a survey of "order"); "how many was
         # that?" counts the list (it answered "That is 1 paper")
@@ -4758,9 +4758,50 @@ def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], sa
         # … "from 2024 or later" is from 2024 on, and "Offline RL" no author
         (["Offline RL papers from 2024 or later?"],
          "“Planning without Search: Refining Frontier LLMs with Offline Goal-Conditioned RL” (2025)"),
-        # … a definition of what a paper only mentions says so (it quoted that sentence)
+        # … "go back to the first one you listed" is of the list before the last answer, and
+        # the clause after it is what is asked (the first of the last answer's two, quoted)
+        (["What has Joey Hong published here? oldest first", "how many of those are from 2024?",
+          "go back to the first one you listed — what's its title again?"],
+         "It is “On the Sensitivity of Reward Inference to Misspecified Human Models” (2022) [1]."),
+        # … "the one with the 2% number" is the one listed abstract that states it
+        (["any papers about AI deceiving the people who give it feedback?",
+          "the one with the 2% number, what is the 2% about?"],
+         "Even if only 2% of users are vulnerable to manipulative strategies"),
+        # … how a thing a paper only mentions works: the portfolio does not say (it quoted the
+        # mention as a definition); what it is: the mention, said to be one
         (["How does GPT-4 Turbo's architecture work?"],
          "The portfolio mentions GPT-4 Turbo only in passing, in “Gemini 1.5"),
+        (["what is AlphaZero?"],
+         "No paper here is about AlphaZero; one mentions it in passing. “AssistanceZero: Scalably "
+         "Solving Assistance Games” (2025): Our approach, AssistanceZero, extends AlphaZero"),
+        # The review of round sixteen: "now sort them newest first" reorders the list (it
+        # answered about one of its papers); "put them in order, newest first"
+        (["list everything she's done on assisting humans", "now sort them newest first"],
+         "The 3 papers just discussed, newest first:\n- “Training LLM Agents to Empower Humans”"),
+        (["list the papers on recommender systems", "put them in order, newest first"],
+         "The 2 papers just discussed, newest first:\n- “CTRL-Rec"),
+        # … "which is newer, A or B?" asked first names both (it described one)
+        (["which is newer, Gemma Scope or Imagen 3?"],
+         "The newer of the two is “Imagen 3”, from Aug 13, 2024"),
+        (["Which came first: the Overcooked coordination paper or the recommender preference "
+          "shift one?"], "The earlier of the two is “On the Utility of Learning about Humans"),
+        # … two of one date are neither
+        (["tell me about Q-SFT", "which is newer, that one or the hindsight regenerations paper?"],
+         "Neither: “Q-SFT: Q-Learning for Language Models via Supervised Fine-Tuning” and "
+         "“Interactive Dialogue Agents"),
+        # … "her most recent paper on X" is the newest of the papers on X (it answered with
+        # the best match, from 2024)
+        (["what's her most recent paper on successor features?"],
+         "the most recent is:\n\n- “Temporal Representation Alignment"),
+        # … a season is no topic: the year's papers, with their dates ("None in the indexed
+        # portfolio: no paper from 2022 is about “spring”")
+        (["what did she publish in spring 2022?"],
+         "Indexed papers from 2022 (8 of 50).\n- “Inferring Rewards from Language in Context” "
+         "(Apr 5, 2022) [1]"),
+        # … "and the latest one?" after her earliest paper (it said "The latest indexed paper
+        # among the paper just discussed is" the earliest)
+        (["what's her earliest paper?", "and the latest one?"],
+         "The latest indexed paper is “Can AI mediation improve democratic deliberation?”"),
     ],
 )  # fmt: skip
 def test_round_sixteen_chains(extractive_bot: QABot, chain: list[str], said: str) -> None:

@@ -405,6 +405,7 @@ class Detected:
 
     chronological: bool = False  # a survey in year order ("how has X evolved")
     newest_first: bool = False  # … the newest first ("list them, most recent first")
+    just_one: bool = False  # … only the first of that order ("her latest paper on X")
     sides: tuple[str, ...] = ()  # a comparison's two sides
 
 

@@ -186,6 +186,11 @@ _RESULT = re.compile(
 )
 
 
+# What a thing is made of or how it was built, which a passing mention never says
+_INSIDE = re.compile(r"\bhow (?:does|do|did|is|was|were)\b.*\b(?:work|built|trained|made)\b|"
+                     r"\barchitecture\b|\btrain(?:ed|ing)\b|\brecipe\b|\binternals?\b", re.I)  # fmt: skip
+
+
 class Definition(TextShape):
     name: ClassVar[str] = "definition"
     description: ClassVar[str] = "what something is or how it works ('what is X?', 'explain X')"
@@ -221,11 +226,15 @@ class Definition(TextShape):
         term = asked_term(state.standalone)
         top = hits[:DEFINING_SOURCES]
         if term and titled_in(state.standalone, top) is None and only_mentioned(term, top):
-            # "How does GPT-4 Turbo's architecture work?": a model one paper only compares
-            # itself with (dev21: it quoted that sentence of Gemini 1.5 as the answer)
+            # "What is AlphaZero?", "How does GPT-4 Turbo's architecture work?": a thing one
+            # paper only mentions (AssistanceZero extends AlphaZero; Gemini 1.5 compares itself
+            # with GPT-4 Turbo). What it is: that mention, said to be one (dev21: it quoted the
+            # mention as a definition). How it works inside: the portfolio does not say.
             name = names_in(term)[0]
-            where = next((h for h in hits[:DEFINING_SOURCES]
+            where = next((h for h in top
                           if name.lower() in " ".join(e.text for e in h.evidence).lower()), None)  # fmt: skip
+            if where is not None and not _INSIDE.search(state.standalone):
+                return Retrieved(hits=[where], candidates=hits, missing=[name])
             why = (f"The portfolio mentions {name} only in passing"
                    f"{f', in “{where.title}”' if where else ''}; no paper here is about it.")  # fmt: skip
             return Retrieved(hits=[], candidates=hits, missing=[], none_because=why)
@@ -233,6 +242,12 @@ class Definition(TextShape):
 
     def extractive(self, state: AnswerState, sources: list[SourceBlock]) -> Iterator[str]:
         if not sources:
+            return
+        if state.missing:  # a thing the paper only mentions (`retrieve`): that mention
+            name, block = state.missing[0], sources[0]
+            said = [s for s in split_sentences(block.text) if name.lower() in s.lower()]
+            yield (f"No paper here is about {name}; one mentions it in passing. "
+                   f"{paper_label(block)}: {cite_sentence(readable((said or [block.text])[0]), block.number)}")  # fmt: skip
             return
         term = asked_term(state.standalone) or state.standalone
         aspect, block = asked_aspect(state.standalone), sources[0]

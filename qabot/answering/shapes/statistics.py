@@ -571,6 +571,8 @@ class List(StatisticShape):
     lists_papers: ClassVar[bool] = True
     pattern: ClassVar[re.Pattern[str]] = re.compile(
         r"\blist\b|\bshow (me )?\b|\b(which|what)\b[^?.]*\b(papers|publications)\b|"
+        # "now sort them newest first", "put them in order" (the last list, reordered)
+        r"\b(?:sort|order|arrange|rank|re-?order|put)\s+(?:them|those|these)\b|"
         r"\ball (of )?(the |her |his |their )?(papers|publications|work)\b|"
         r"\beverything\b|\bpapers (by|from|with|in|that)\b|"
         r"\bwhat (did|has|have) (she|he|they|\w+ \w+) (publish|published|written)\b",
@@ -594,6 +596,19 @@ class List(StatisticShape):
         newest = bool(NEWEST_FIRST.search(question)) and len(papers) > 1
         if newest:  # "list her papers from 2025, newest first" (they are oldest first)
             papers = papers[::-1]
+        if (
+            f.paper_ids is not None
+            and f.model_copy(update={"paper_ids": None}).is_empty()
+            and _REORDER.search(question)
+        ):
+            # "list them newest first" after a list: those papers ("Indexed papers among the 5
+            # papers just discussed (5 of 5, newest first).")
+            n = len(papers)
+            order = "newest first" if newest else "oldest first"
+            head = (
+                f"The {n} papers just discussed, {order}:" if n > 1 else "The paper just discussed:"
+            )
+            return facts.cite(question, f"{head}\n{facts.listing(papers, self.summaries)}", papers)
         text = (
             f"Indexed papers{scope} ({len(papers)} of {facts.total(route)}"
             f"{', newest first' if newest else ''})."
@@ -601,6 +616,14 @@ class List(StatisticShape):
             f"{facts.listing(papers, self.summaries, links=bool(route.filters.has_code))}"
         )
         return facts.cite(question, text, papers)
+
+
+# An order asked of the last list ("list them newest first", "sort those by date")
+_REORDER = re.compile(
+    r"\b(?:newest|latest|most recent|recent|oldest|earliest)\b[^?.]*\bfirst\b|\border\b|\bsort|"
+    r"\bchronolog|\b(?:oldest|earliest) to (?:newest|latest)\b|\barrange|\brank",
+    re.I,
+)
 
 
 _CODE_THINGS = re.compile(r"programs?|functions?|implementations?|code|snippets?|scripts?")

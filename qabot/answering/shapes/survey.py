@@ -230,6 +230,14 @@ CHRONOLOGICAL = re.compile(
 )
 
 
+# "her latest paper on X", "the earliest work about X", "the most recent publication on X"
+_DATED_ONE = re.compile(
+    r"\b(?P<which>earliest|oldest|first|latest|newest|most recent|last)\s+(?:paper|publication|work|"
+    r"article|preprint)\s+(?:on|about|regarding|concerning|dealing with|related to)\s+\w",
+    re.I,
+)
+
+
 def relevant_set(
     query: str, filters: Filters, ctx: ShapeContext
 ) -> tuple[list[SearchHit], list[SearchHit]]:
@@ -295,6 +303,11 @@ class Survey(TextShape):
 
     def detect(self, question: str) -> Detected | None:
         question = without_preamble(question)  # "quick one: what's …" is not "X: what …"
+        if dated := _DATED_ONE.search(question):
+            # "what's her most recent paper on successor features?": the topic's papers, the
+            # newest alone (it answered with the best match, from 2024, not 2025's)
+            newest = dated["which"].lower() not in {"earliest", "oldest", "first"}
+            return Detected(chronological=True, newest_first=newest, just_one=True)
         if _ONE_PAPER.match(question) or (
             _IN_A_PAPER.search(question) and not _PAPERS_FIRST.match(question)
         ):
@@ -347,6 +360,7 @@ class Survey(TextShape):
                 sources,
                 chronological=state.route.chronological,
                 newest_first=state.route.newest_first,
+                just_one=state.route.just_one,
                 themes=state.themes,
                 links=bool(state.filters.has_code),
             )
@@ -355,7 +369,9 @@ class Survey(TextShape):
     def prompt(self, state: AnswerState, sources: list[SourceBlock]) -> PromptValue:
         route = state.route
         order = SURVEY_ORDER[
-            ("newest" if route.newest_first else "oldest") if route.chronological else "relevance"
+            (("newest" if route.newest_first else "oldest") + (" one" if route.just_one else ""))
+            if route.chronological
+            else "relevance"
         ]
         return self.prompt_template.invoke(
             {**self.prompt_variables(state, sources), "order": order}
