@@ -484,19 +484,21 @@ def resolve_follow_up(
             # "it" is the last answer's paper, set against the one the ordinal picks
             asked = _IT_REF.sub(f"“{it.title}”", f"{before}“{paper.title}”{after}", count=1)
             return FollowUp(paper_ids=None, question=" ".join(asked.split()))
-        # "(go back to) the first one (you listed) — what's its title again?": the clause
-        # after the reference is what is asked (routed whole, "go back to it you listed — …"
-        # missed the title question)
-        lead = re.sub(r"^\W*(?:(?:and|ok|so|now),?\s+)?(?:go(?:ing)?\s+)?(?:back to\s+)?(?:the\s+)?$", "",
-                      before, flags=re.I)  # fmt: skip
-        clause = re.match(r"(?:\s*(?:that\s+)?(?:you|u)\s+(?:just\s+)?(?:mentioned|said|listed|gave|named)\b)?"
-                          r"\s*[-:;,—–]\s*(?P<rest>\S.*)", after, flags=re.I)  # fmt: skip
+        # "(go back to) the first one (you listed) — what's its title again?": the clause after
+        # the reference is what is asked (routed whole, "go back to it you listed — …" missed
+        # the title question)
+        clause = re.match(
+            rf"(?:{_YOU_MENTIONED.pattern})?\s*[-:;,—–]\s*(?P<rest>\S.*)", after, re.I
+        )
+        opens = re.fullmatch(r"\W*(?:(?:and|ok|so|now),?\s+)?(?:go(?:ing)?\s+)?(?:back to\s+)?(?:the\s+)?",
+                             before, re.I)  # fmt: skip
+        pointed = _BACK.search(before) or _YOU_MENTIONED.match(after)
         return FollowUp(
             paper_ids=[paper.paper_id],
             title=paper.title,
             question=" ".join(f"{before}“{paper.title}”{after}".split()),
             route_text=clause["rest"]
-            if clause and not lead.strip() and (_BACK.search(before) or _YOU_MENTIONED.match(after))
+            if clause and opens and pointed
             else " ".join(f"{before}it{after}".split()),
         )
     if subset and (unlike := _NOT_ABOUT.search(question)) and len(listed) >= 2:

@@ -4793,6 +4793,9 @@ def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], sa
         # the best match, from 2024)
         (["what's her most recent paper on successor features?"],
          "the most recent is:\n\n- “Temporal Representation Alignment"),
+        # … "what retrieval accuracy …?" is the percentage said of retrieval (it said the
+        # abstract does not give it)
+        (["What retrieval accuracy does Gemini 1.5 reach?"], "near-perfect retrieval (>99%)"),
         # … a season is no topic: the year's papers, with their dates ("None in the indexed
         # portfolio: no paper from 2022 is about “spring”")
         (["what did she publish in spring 2022?"],

@@ -621,6 +621,10 @@ def _model_size_label(words: list[str], j: int, heads_at: list[int]) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z][\w-]*", before)) and j > 1  # "Gemma 2", not "In 2023"
 
 
+# Measures written as percentages without naming themselves ("near-perfect retrieval (>99%)")
+_RATES = set(tokenize(["accuracy success rate"])[0])
+
+
 def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     """How well `sentence` gives what was asked (0: not at all): it uses the detail's head
     word and, for a quantity, a number near it; for an entity, a name that is neither the
@@ -688,6 +692,13 @@ def states_detail(sentence: str, what: Asked, names: list[str]) -> float:
     if what.kind == "quantity":
         if _SHARES & set(tokenize([what.phrase])[0]) and re.search(r"\d\s*%|\bpercent", sentence):
             return 1.5  # "what fraction …": a percentage ("only 2% of users", ">99%")
+        asked_words = set(tokenize([what.phrase])[0])
+        if (asked_words & _RATES and asked_words - _RATES & set(tokenize([sentence])[0])
+                and re.search(r"\d\s*%", sentence)):  # fmt: skip
+            # "what retrieval accuracy …?": a percentage said of what it is of ("near-perfect
+            # retrieval (>99%)"), however the sentence names the measure (it said the
+            # abstract does not give it)
+            return 1.25
         if (set(tokenize([what.phrase])[0]) <= {"size", "model", "sizes"}
                 and re.search(r"\b\d+(?:\.\d+)?[BMKT]\b", sentence)):  # fmt: skip
             return 1.25  # "which model sizes?": "Gemma 2 2B and 9B"
