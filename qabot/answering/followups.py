@@ -38,6 +38,7 @@ from qabot.answering.shapes.survey import Survey
 from qabot.domain.filters import Filters, paper_matches
 from qabot.domain.names import normalise_title
 from qabot.domain.records import Paper, without_sources
+from qabot.embeddings.words import is_english
 from qabot.errors import QuestionError
 from qabot.index.lexical import tokenize
 from qabot.retrieval.relevance import (
@@ -341,6 +342,8 @@ def resolve_follow_up(
         return pair
     if not ordinal and (either := which_of_two(question, history, papers, index)):
         return either
+    if not (ordinal or subset) and (sibling := _newer_one(question, history, papers, index)):
+        return sibling
     if not ordinal and (described := dated or desc):
         listed = _last_list(history, papers, index)
         beyond = False
@@ -1359,6 +1362,39 @@ def which_of_two(question: str, history: list[dict[str, Any]], papers: Sequence[
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=f"When was “{paper.title}” published?", route_text="when was it published?",
                     lead=_dated_lead(which, paper, [a, b]))  # fmt: skip
+
+
+# "is there a newer one?" after one paper (the review of round sixteen: it repeated Gemini 1.5)
+_NEWER_ONE = re.compile(
+    r"^\W*(?:(?:and|so|ok),?\s+)?(?:is there|are there|any|has she (?:done|written|published)|did "
+    r"(?:she|they) (?:do|write|publish))\s+(?:a |an |any )?(?P<than>newer|more recent|later|older|"
+    r"earlier)\s+(?:one|version|paper|report)s?\b(?:\s+than\s+(?:that|this|it))?\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def _newer_one(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+               index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The next paper in date (newer or older) whose title names what the last paper's title
+    names ("Gemini" of "Gemini 1.5: …"): "is there a newer one?" after Gemini 1.5 is yes,
+    Gemini 2.5. None when the last answer was not one paper named so, or none is."""
+    asked, last = _NEWER_ONE.match(question), previous_papers(history, papers, index)
+    if asked is None or len(last) != 1 or (name := name_in_title(last[0].title)) is None:
+        return None
+    kind = name.split()[0]
+    # (a family is named with a version, "Gemini 1.5", or a coined word, "Imagen"; a title
+    # that opens with a word, "Learning Temporal Distances: …", names none)
+    if not re.fullmatch(r"[A-Z][\w-]*", kind) or (
+        is_english(kind.lower()) and not re.search(r"\d", name)
+    ):
+        return None
+    if (paper := _dated_sibling(asked["than"], kind, last[0], papers)) is None:
+        return None
+    return FollowUp(
+        paper_ids=[paper.paper_id], title=paper.title,
+        question=f"What is “{paper.title}” about?", route_text="what is it about?",
+        lead=f"Yes: “{paper.title}” ({paper.display_date}) is {asked['than'].lower()}.",
+    )  # fmt: skip
 
 
 def _dated_paper(when: str, listed: Sequence[Paper]) -> Paper | None:

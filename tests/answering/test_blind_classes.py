@@ -4796,6 +4796,9 @@ def test_the_review_of_round_fifteen(extractive_bot: QABot, chain: list[str], sa
         # … "what retrieval accuracy …?" is the percentage said of retrieval (it said the
         # abstract does not give it)
         (["What retrieval accuracy does Gemini 1.5 reach?"], "near-perfect retrieval (>99%)"),
+        # … "is there a newer one?" after Gemini 1.5 is Gemini 2.5 (it repeated Gemini 1.5)
+        (["tell me about the Gemini 1.5 report", "is there a newer one?"],
+         "Yes: “Gemini 2.5: Pushing the Frontier"),
         # … a season is no topic: the year's papers, with their dates ("None in the indexed
         # portfolio: no paper from 2022 is about “spring”")
         (["what did she publish in spring 2022?"],
