@@ -396,11 +396,7 @@ def resolve_follow_up(
             if dated and dated["than"] and _IS_THERE.match(question):
                 # "is there a newer Gemini report in her list?": yes, that one, and what it is
                 # (read as "is there it in her list?", it listed the paper as a statistic)
-                return FollowUp(
-                    paper_ids=[paper.paper_id], title=paper.title,
-                    question=f"What is “{paper.title}” about?", route_text="what is it about?",
-                    lead=f"Yes: “{paper.title}” ({paper.display_date}) is {dated['than'].lower()}.",
-                )  # fmt: skip
+                return _yes_it_is(paper, dated["than"])
             return FollowUp(
                 paper_ids=[paper.paper_id],
                 title=paper.title,
@@ -1238,25 +1234,27 @@ _BACK = re.compile(
 )
 
 
-def _list_before_last(history: list[dict[str, Any]], papers: Sequence[Paper],
-                      index: Mapping[str, int] | None) -> list[Paper]:  # fmt: skip
-    """The papers of the latest answer before the last one that listed several."""
-    for turn in reversed(_answers(history)[:-1]):
+def _latest_list(answers: list[dict[str, Any]], papers: Sequence[Paper],
+                 index: Mapping[str, int] | None) -> list[Paper]:  # fmt: skip
+    """The papers of the latest of `answers` that listed several ([] when none did)."""
+    for turn in reversed(answers):
         listed = previous_papers([turn], papers, index)
         if len(listed) >= 2:
             return listed
     return []
 
 
+def _list_before_last(history: list[dict[str, Any]], papers: Sequence[Paper],
+                      index: Mapping[str, int] | None) -> list[Paper]:  # fmt: skip
+    """The papers of the latest answer before the last one that listed several."""
+    return _latest_list(_answers(history)[:-1], papers, index)
+
+
 def _last_list(history: list[dict[str, Any]], papers: Sequence[Paper],
                index: Mapping[str, int] | None) -> list[Paper]:  # fmt: skip
     """The papers of the latest answer that listed several: "for the 1.5 one, …", then "and
     the newer one?" picks from the list two answers back, not from the one-paper answer."""
-    for turn in reversed(_answers(history)):
-        listed = previous_papers([turn], papers, index)
-        if len(listed) >= 2:
-            return listed
-    return previous_papers(history, papers, index)
+    return _latest_list(_answers(history), papers, index) or previous_papers(history, papers, index)
 
 
 # Which of them is older or newer: "which came first?", "which one is more recent?"
@@ -1390,10 +1388,15 @@ def _newer_one(question: str, history: list[dict[str, Any]], papers: Sequence[Pa
         return None
     if (paper := _dated_sibling(asked["than"], kind, last[0], papers)) is None:
         return None
+    return _yes_it_is(paper, asked["than"])
+
+
+def _yes_it_is(paper: Paper, than: str) -> FollowUp:
+    """ "Is there a newer …?" answered yes: that paper, dated, and what it is about."""
     return FollowUp(
         paper_ids=[paper.paper_id], title=paper.title,
         question=f"What is “{paper.title}” about?", route_text="what is it about?",
-        lead=f"Yes: “{paper.title}” ({paper.display_date}) is {asked['than'].lower()}.",
+        lead=f"Yes: “{paper.title}” ({paper.display_date}) is {than.lower()}.",
     )  # fmt: skip
 
 

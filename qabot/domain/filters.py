@@ -158,6 +158,10 @@ class Filters(BaseModel):
             parts.append(links if self.has_code else "without linked code")
         return ", ".join(parts)
 
+    def only_papers(self) -> bool:
+        """Only a list of papers (a follow-up's "those"), with no other filter."""
+        return self.paper_ids is not None and self.model_copy(update={"paper_ids": None}).is_empty()
+
     def is_empty(self) -> bool:
         # An empty `paper_ids` is a filter that lets nothing through, not "no filter".
         given = [v for k, v in self.model_dump().items() if k != "paper_ids"]

@@ -521,7 +521,7 @@ class Count(StatisticShape):
         if not papers:
             return facts.none(question, route)
         f = route.filters
-        if f.paper_ids is not None and f.model_copy(update={"paper_ids": None}).is_empty():
+        if f.only_papers():
             # "how many is that?" after a list: its size ("Indexed papers among the 5 papers
             # just discussed: 5 of 5")
             n = len(papers)
@@ -596,11 +596,7 @@ class List(StatisticShape):
         newest = bool(NEWEST_FIRST.search(question)) and len(papers) > 1
         if newest:  # "list her papers from 2025, newest first" (they are oldest first)
             papers = papers[::-1]
-        if (
-            f.paper_ids is not None
-            and f.model_copy(update={"paper_ids": None}).is_empty()
-            and _REORDER.search(question)
-        ):
+        if f.only_papers() and _REORDER.search(question):
             # "list them newest first" after a list: those papers ("Indexed papers among the 5
             # papers just discussed (5 of 5, newest first).")
             n = len(papers)
