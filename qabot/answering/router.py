@@ -53,6 +53,7 @@ from qabot.answering.shapes import (
 from qabot.answering.shapes.base import Detected
 from qabot.answering.shapes.survey import CHRONOLOGICAL
 from qabot.domain.filters import Filters
+from qabot.domain.genres import PaperType
 from qabot.domain.names import name_key
 from qabot.domain.taxonomy import AFFILIATION_ALIASES, category_names
 from qabot.errors import LLMUnavailableError
@@ -84,6 +85,89 @@ _YEAR = r"(?<![\d.,])([1-9]\d{3})(?![\d]|[.,]\d)"
 # - or it is all a "how many" question asks about: "how many papers on robotics?".
 # Elsewhere it stays a topic: "what has she done on robotics?" searches the abstracts.
 _CATEGORY_NAMES = category_names()
+
+
+# Kinds of paper a question asks for (qabot.domain.genres), by the words people use for them.
+# Adjectives of "report" are read with it ("big Google model tech reports"); names are not
+# ("Gemini model reports" are Gemini's). Two tiers: words that name the kind ("technical
+# reports", "position papers"), read wherever they are; and words that stand for it only when
+# they are the whole topic ("what has she done on large foundation models?", "the big-model
+# work"), not when they are where a topic is studied ("how do they make big models safer?").
+_BIG_WORD = (
+    r"(?:big|large|large-scale|frontier|foundation|flagship|multimodal|open|open-weight|"
+    r"generative|state-of-the-art|google(?:['’]s)?|deepmind|ai|llm|image|language|new)"
+)
+_BIG = rf"(?:{_BIG_WORD}(?:[\s/,-]+(?:or|and|&)\s+|[\s/-]+))*"
+_BIG_THEN_ONE = rf"(?:{_BIG}{_BIG_WORD}[\s-]+[a-z]+[\s-]+|{_BIG})"
+_KIND_NAMED: dict[str, re.Pattern[str]] = {
+    "report": re.compile(
+        # (… and one word more before "model" after an adjective: "big industry model reports")
+        rf"\b{_BIG_THEN_ONE}(?:model[\s-]+)?(?:release[\s/-]+|/\s*)?"
+        r"(?:technical|tech)[\s-]+report(?:[\s-]+papers|s\b|\b)|"
+        rf"\b{_BIG_THEN_ONE}model(?:[\s-]+release)?[\s-]+"
+        r"(?:reports?|release[\s-]+papers?)\b|"
+        rf"\b{_BIG}(?:model|system)[\s-]+cards?\b|\b{_BIG}(?:model[\s-]+)?release[\s-]+papers?\b",
+        re.I,
+    ),
+    "position": re.compile(
+        r"\b(?:(?:position|perspective|opinion|agenda(?:[\s-](?:setting|style))?|strategy|"
+        r"consensus|vision|policy(?=[\s/-]+(?:or|and)\b))(?:[\s/,-]+(?:or|and)?[\s-]*)?)+"
+        r"(?:papers?|pieces?|articles?|statements?|essays?|writing)\b",
+        re.I,
+    ),
+    "survey": re.compile(
+        r"\b(?:survey|review)[\s-]+(?:papers?|articles?)\b|\bliterature reviews?\b|"
+        r"\bsurveys?\b(?=\s+(?:of|on)\b)|\b(?:any|the|her|their|his|which)\s+surveys\b",
+        re.I,
+    ),
+}
+_KIND_WHOLE: dict[str, re.Pattern[str]] = {
+    "report": re.compile(
+        rf"\b{_BIG}(?:model[\s-]+(?:releases?|families|family|teams?)|(?:big|large)-model[\s-]+work|"
+        rf"(?:foundation|frontier|big|large)[\s-]+models?)\b",
+        re.I,
+    ),
+}
+# What else a question asking for a kind says of it: who made them ("has she been involved
+# in", "built", "co-authored"), examples ("like Gemini, Gemma or Imagen", "(Gemini, Gemma)"),
+# what it is not ("rather than the empirical work"), and the kind's adjectives on their own
+# ("technical reports for big models").
+_KIND_FRAME = re.compile(
+    r"\b(?:building|build|built|training|train|trained|releasing|released|developing|"
+    r"development|involv\w*|contribut\w*|part of|been on|show(?:s|ed)? up on|authors? on|"
+    r"co-?authored|wrote|writing|published|co-?author|introduc\w*)\b|"
+    r"\b(?:like|such as|e\.g\.?|including)\s+[^?.;:()]+|\([^()]*\)|"
+    r"\b(?:rather than|as opposed to|instead of)\s+(?:the\s+)?(?:experimental|empirical|"
+    r"technical)\s+(?:work|papers?|research|studies)\b|"
+    r"\b(?:judging|according|based)\b|"
+    rf"\b{_BIG}models?\b|\b(?:google(?:['’]s)?|deepmind|big|large)\b",
+    re.I,
+)
+
+
+def _kind(q: str, author: str | None) -> tuple[str | None, str, bool]:
+    """The kind of paper `q` asks for; `q` without the words that ask for it when it asks
+    for the kind's papers ("which papers are position papers?"), or with "paper" for them
+    when it asks of one ("who wrote the paper on …?"); and which of the two."""
+    for kind, pattern in _KIND_NAMED.items():
+        if found := pattern.search(q):
+            # ("reports", "position writing", "the model-report work": its papers)
+            many = bool(re.search(r"(?:s|writing)$", found.group(0), re.I)
+                        or re.match(r"[\s-]+(?:work|research|output)\b", q[found.end():], re.I))  # fmt: skip
+            if many:
+                rest = re.sub(
+                    r"^[\s-]+(?:work|research|output)\b", " ", q[found.end() :], flags=re.I
+                )
+                q = _KIND_FRAME.sub(" ", pattern.sub(" ", f"{q[: found.start()]} {rest}"))
+            else:  # … one of them: the rest of the question is still what is asked of it
+                q = f"{q[: found.start()]} paper {q[found.end() :]}"
+            return kind, q, many
+    for kind, pattern in _KIND_WHOLE.items():
+        if pattern.search(q):
+            rest = _KIND_FRAME.sub(" ", pattern.sub(" ", q))
+            if not topic_query(rest, author):
+                return kind, rest, True
+    return None, q, False
 
 
 def _names(categories: Iterable[str]) -> dict[str, str]:
@@ -553,6 +637,8 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         author = by_author
     for name in names:  # names are no topic
         q = q.replace(name, " ")
+    # "position papers on AI risk": a kind, then a topic
+    paper_type, q, of_kind = _kind(q, author)
     filters = Filters(
         year_from=year_from,
         year_to=year_to,
@@ -565,11 +651,14 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         # "papers with Vivek Myers as first author", "which papers did Erik Jones lead?"
         first_author=True if by_author and FIRST_AUTHOR.search(question) else None,
         month=month,
+        paper_type=paper_type,
     )
     if author and is_owner and by_author is None and FIRST_AUTHOR.search(question):
         # "which papers did Anca Dragan lead?": she is on every paper, but first on few
         filters = filters.model_copy(update={"author": author, "first_author": True})
     topical = topic_words(q, author, filters.categories, written)
+    if of_kind and not topic_query(q, author):  # "which papers are model technical reports?"
+        topical = set()
     if author and not is_owner and PERSONAL.search(q):
         return Route(kind="statistic", label="statistic", intent=SHAPES["person"].name,
                      filters=filters, author_query=author, shape="metadata")  # fmt: skip
@@ -607,6 +696,8 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
             shape="metadata",
         )
     shape, detected = question_shape(q)
+    if of_kind and shape.name in ("focused", "detail", "definition"):  # all of the kind on it
+        shape = SHAPES["survey"]
     filters = shape.own_filters(filters)
     query = None
     if shape.searches_topic:
@@ -635,6 +726,10 @@ TextShapeName = Literal[tuple(s.name for s in TEXT_SHAPES)]  # type: ignore[vali
 
 
 _COAUTHORS_HELP = "Joint authors: 'papers by A and B' is author A, coauthors [B]."
+_PAPER_TYPE_HELP = (
+    "A kind of paper asked for: 'report' (a model's technical report: 'the Gemini reports', "
+    "'foundation model releases'), 'position' (position or perspective papers), 'survey'."
+)
 _FIRST_AUTHOR_HELP = "True for the papers `author` led: 'papers with A as first author', 'A led'."
 
 
@@ -653,6 +748,7 @@ class PortfolioStatistic(BaseModel):
     affiliation: str | None = Field(default=None, description="An institution, e.g. DeepMind.")
     has_code: bool | None = None
     first_author: bool | None = Field(default=None, description=_FIRST_AUTHOR_HELP)
+    paper_type: PaperType | None = Field(default=None, description=_PAPER_TYPE_HELP)
 
 
 class SearchPapers(BaseModel):
@@ -676,6 +772,7 @@ class SearchPapers(BaseModel):
     affiliation: str | None = Field(default=None, description="An institution, e.g. DeepMind.")
     has_code: bool | None = None
     first_author: bool | None = Field(default=None, description=_FIRST_AUTHOR_HELP)
+    paper_type: PaperType | None = Field(default=None, description=_PAPER_TYPE_HELP)
 
 
 class LLMRouter:
@@ -716,7 +813,14 @@ class LLMRouter:
             filters = Filters(
                 **{
                     k: args[k]
-                    for k in ("year_from", "year_to", "categories", "affiliation", "has_code")
+                    for k in (
+                        "year_from",
+                        "year_to",
+                        "categories",
+                        "affiliation",
+                        "has_code",
+                        "paper_type",
+                    )  # fmt: skip
                     if k in args
                 }
             )

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from qabot.domain.genres import PaperType, paper_types, type_name
 from qabot.domain.records import Paper
 from qabot.domain.taxonomy import (
     affiliation_matches,
@@ -77,6 +78,12 @@ class Filters(BaseModel):
         description="Only papers dated in this month (1-12), of the years the year filters let "
         'through ("November 2024": month 11, year 2024). A paper dated by its year alone does '
         "not pass: its month is not known.",
+    )
+    paper_type: PaperType | None = Field(
+        default=None,
+        description="Only papers of this kind, as their title and abstract show it "
+        "(qabot.domain.genres): 'report', a model's technical report; 'position', a position "
+        "or perspective paper; 'survey', a survey or review.",
     )
 
     @field_validator("categories", mode="before")
@@ -153,6 +160,8 @@ class Filters(BaseModel):
             parts.append("of the previous answer")
         if self.exclude_ids:
             parts.append("besides the previous answer's")
+        if self.paper_type is not None:
+            parts.append(f"that {'is a' if one else 'are'} {type_name(self.paper_type, not one)}")
         if self.has_code is not None:
             links = "that links its code" if one else "that link their code"
             parts.append(links if self.has_code else "without linked code")
@@ -196,6 +205,8 @@ def paper_matches(paper: Paper, filters: Filters) -> bool:
         if not any(needle in p.casefold() for p in _profiles_of(paper.profiles, paper.profile)):
             return False
     if filters.exclude_ids and paper.paper_id in filters.exclude_ids:
+        return False
+    if filters.paper_type and filters.paper_type not in paper_types(paper.title, paper.abstract):
         return False
     return filters.paper_ids is None or paper.paper_id in filters.paper_ids
 
@@ -251,6 +262,8 @@ class PaperColumns:
             for name in {p.casefold() for p in _profiles_of(profiles, profile)}:
                 self._values["profile"][name].append(i)
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._column = column
+        self._types: list[frozenset[str]] | None = None
 
     def _mask(self, field: str, query: str) -> np.ndarray:
         needle = query.casefold()
@@ -267,13 +280,24 @@ class PaperColumns:
             self._masks[(field, needle)] = mask
         return mask
 
+    def type_mask(self, paper_type: str) -> np.ndarray:
+        """The papers of a kind (qabot.domain.genres), read from their texts on the first
+        question that asks for a kind: most never do, and it reads every abstract."""
+        if self._types is None:
+            pairs = zip(self._column("title"), self._column("abstract"), strict=True)
+            self._types = [paper_types(str(t or ""), str(a or "")) for t, a in pairs]
+        return np.array([paper_type in kinds for kinds in self._types], dtype=bool)
+
     def author_mask(self, author: str) -> np.ndarray:
         return self._mask("author", author)
 
     def names_mask(self, filters: Filters) -> np.ndarray | None:
         """The filters Chroma's metadata cannot express (authors, affiliation, profile, paper
-        ids, month), or None."""
+        ids, month, kind), or None."""
         keep = self.month == filters.month if filters.month is not None else None
+        if filters.paper_type is not None:
+            kind = self.type_mask(filters.paper_type)
+            keep = kind if keep is None else keep & kind
         asked = [("author", name) for name in filters.authors()]
         if filters.first_author and filters.author:
             asked.append(("first_author", filters.author))

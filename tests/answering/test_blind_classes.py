@@ -237,15 +237,14 @@ def test_unknown_everyday_words_do_not_make_an_on_topic_question_out_of_scope(
     [
         ("Has Anca worked on recommendation algorithms?", "survey"),
         ("How did their thinking about human models evolve over the years?", "survey"),
-        ("Which technical reports on large foundation models is she an author on?", "survey"),
         ("Who co-authored the paper on estimating and penalizing preference shifts?", "who-when"),
     ],
 )
 def test_openers_and_phrases_route_to_the_papers_text(
     extractive_bot: QABot, question: str, shape: str
 ) -> None:
-    """ "Has Anca" is not an author, "evolve over the years" is not a count per year, "is she
-    an author on" lists papers, and "the paper on X" asks for one paper's authors."""
+    """ "Has Anca" is not an author, "evolve over the years" is not a count per year, and "the
+    paper on X" asks for one paper's authors."""
     route = extractive_bot.route(question)
     assert (route.shape, route.filters.author) == (shape, None)
 
@@ -717,10 +716,10 @@ def test_follow_up_phrasings_route_by_what_they_ask(
         ),
         (
             "which of the large Google model technical reports (Gemini, Gemma etc.) are in the portfolio?",
-            "survey",
+            "metadata",  # the technical reports, listed (tests/answering/test_paper_kinds.py)
         ),
-        ("did she contribute to any big Google model reports like gemini?", "survey"),
-        ("foundation model tech reports - which ones are listed?", "survey"),
+        ("did she contribute to any big Google model reports like gemini?", "metadata"),
+        ("foundation model tech reports - which ones are listed?", "metadata"),
         (
             "What's the difference between the Boltzmann policy distribution and the optimal behavior prior approach to human models?",
             "compare",
@@ -1422,8 +1421,6 @@ def test_a_method_that_works_is_no_author(extractive_bot: QABot, question: str) 
         "what's the group's take on how to manage the risks of AGI?",
         "How did their thinking about human models for collaboration change between 2019 and 2022?",
         "How have successor features been used across her work?",
-        "Which foundation-model technical reports does Anca show up on as a coauthor?",
-        "is she on any of the big google model reports, like gemini / gemma / imagen?",
         "I work on embodied agents that take text commands. What from this portfolio should I look at?",
         "I'm new to learning from human comparisons. Recommend some papers from this group on it.",
         "Assistive AI / helper agents: relevant papers please",
@@ -4630,7 +4627,6 @@ def test_the_follow_ups_of_dev20(extractive_bot: QABot, chain: list[str], said: 
         "In what ways have these researchers investigated manipulation by AI models?",
         "how have they critiqued rlhf",
         "whats the labs take on RLHF and learning rewards from human preferences?",
-        "What's their involvement in technical reports for big models such as Gemma, Gemini or Imagen?",
         "What approach do they take when an AI partner needs a predictive model of the human?",
         "what techniques do they use to make agents assist ppl when the agent doesnt know the goal",
         "What lines of attack have they explored on AGI safety and misuse of frontier models?",

@@ -587,12 +587,17 @@ def test_what_the_text_says_is_no_statistic(vocab: Vocabulary) -> None:
     "question",
     [
         # dev21: answered about one paper
-        "List the technical reports for Google's models",
         "show me the reports on Gemini models",
     ],
 )
 def test_a_list_of_reports_is_an_overview(vocab: Vocabulary, question: str) -> None:
     assert route_question(question, vocab).shape == "survey"
+
+
+def test_the_technical_reports_are_listed(vocab: Vocabulary) -> None:
+    """dev21: "List the technical reports for Google's models" names a kind of paper."""
+    route = route_question("List the technical reports for Google's models", vocab)
+    assert (route.intent, route.filters.paper_type) == ("list", "report")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from qabot.answering.framing import NEWEST_FIRST, STUDY_PEOPLE, without_asking_l
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import FRAMING, StatisticShape
 from qabot.domain.filters import Filters
+from qabot.domain.genres import type_name
 from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
 from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
@@ -85,8 +86,9 @@ class Facts:
             answerer="portfolio",
         )
 
-    def scope(self, route: Route) -> str:
-        """The filters in words: "from 2024, in the LG category, that link their code"."""
+    def scope(self, route: Route, one: bool = False) -> str:
+        """The filters in words: "from 2024, in the LG category, that link their code"; with
+        `one`, of one paper ("that links its code")."""
         f = route.filters
         parts = [years] if (years := f.years_in_words()) else []
         if f.categories:
@@ -121,8 +123,10 @@ class Facts:
         if f.profile:
             owner = self.pf.profile(f.profile)
             parts.append(f"listed on {owner.name if owner else f.profile}'s profile")
+        if f.paper_type:  # "that are technical reports"
+            parts.append(f"that {'is a' if one else 'are'} {type_name(f.paper_type, not one)}")
         if f.has_code:
-            parts.append("that link their code")
+            parts.append("that links its code" if one else "that link their code")
         if f.paper_ids is not None:
             n = len(f.paper_ids)
             # ("among the paper just discussed", "among the 2 papers just discussed")
@@ -464,7 +468,10 @@ class Earliest(StatisticShape):
     description: ClassVar[str] = "the earliest paper"
     # … not "first author?" (who wrote it)
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\b(earliest|oldest|first)\b(?![\s-]*author)(?<!listed first)(?<!named first)", re.I
+        # (not an order asked for: "list them oldest to newest")
+        r"\b(earliest|oldest|first)\b(?![\s-]*author)(?!\s+to\s+(?:the\s+)?(?:newest|latest|most recent))"
+        r"(?<!listed first)(?<!named first)",
+        re.I,
     )
     latest: ClassVar[bool] = False
 
@@ -474,7 +481,7 @@ class Earliest(StatisticShape):
             return facts.none(question, route)
         paper = dated[-1] if self.latest else dated[0]
         which = self.name
-        scope = f" {facts.scope(route)}" if facts.scope(route) else ""
+        scope = f" {facts.scope(route, one=True)}" if facts.scope(route) else ""
         text = f"The {which} indexed paper{scope} is “{paper.title}” ({paper.display_date}) [1]."
         if paper.date_inferred:
             text += (
@@ -489,7 +496,8 @@ class Latest(Earliest):
     description: ClassVar[str] = "the latest paper"
     # … or "which came out last?" (dev19: searched for "came out last" among the list)
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"\b(latest|newest|most recent)\b|\b(?:came|come|published|released|appeared)\s+"
+        r"(?<!oldest to )(?<!earliest to )(?<!oldest to the )\b(latest|newest|most recent)\b|"
+        r"\b(?:came|come|published|released|appeared)\s+"
         r"(?:out\s+)?last\b",
         re.I,
     )
