@@ -102,7 +102,9 @@ _SET = re.compile(
     r"\bwhich ones?\s+(?!(?:is|was|does|as|this|us)\b)[a-z]{2,}(?:s|ed)\b|"
     # "list the ones about RLHF", "just the ones from Berkeley": the list's papers on it
     r"\b(?:the|those|just the|only the) ones\s+(?:about|on|that|which|with|from|related to|"
-    r"concerning|using)\b|"
+    r"concerning|using|where|by|in|for|written|led)\b|"
+    # "just the 2024 ones", "only the robot ones", "only those from 2024": the list, narrowed
+    r"\b(?:just|only)\s+the\s+(?:[\w-]+\s+){1,3}?ones\b|\b(?:just|only)\s+(?:those|these)\b|"
     # "list them newest first", "sort those by date", "show me them again": the list itself
     r"^(?:so,? |and,? |ok,? |now,? |please,? )?(?:(?:can|could) you )?(?:re-?)?(?:list|show|sort|order|"
     r"rank|arrange|put)\s+(?:me\s+)?(?:them|those|these)\b|"
@@ -314,7 +316,11 @@ def resolve_follow_up(
         )
         # (… nor one whose name opens another paper's title: "what about the optimal behavior
         # prior paper?" after the Boltzmann policy papers is "Optimal Behavior Prior: …")
-        shown = {p.paper_id for p in previous_papers(history, papers, index)}
+        # (… the list before counts as shown: "who did the recommender one?" after the 2025
+        # papers, then the one of them for a coding assistant)
+        shown = {p.paper_id for p in previous_papers(history, papers, index)} | {
+            p.paper_id for p in _list_before_last(history, papers, index)
+        }
         another = any(n.paper_id not in shown for n in _named_papers(tag.group(0), papers, re.I))
         if (listing and not another
                 and not any(_NOT_TAGS.match(w) or w.lower() in _ORDINALS for w in words)):  # fmt: skip
@@ -332,6 +338,8 @@ def resolve_follow_up(
         return built
     if not ordinal and (named := _named_in_last(question, history, papers, index)):
         return named
+    if not ordinal and (sized := _sized_in_last(question, history, papers, index)):
+        return sized
     if not ordinal and (quoting := _quoted_from_last(question, history, papers, index)):
         return quoting
     if (
@@ -370,6 +378,16 @@ def resolve_follow_up(
             paper = rest[0] if len(rest) == 1 else None
         else:
             paper = _described_paper(described["desc"], listed)
+            if (
+                paper is None
+                and desc is not None
+                and not any(_has_words(described["desc"], p) for p in listed)
+            ):
+                # … of the list before, when the last answer was one of its papers (and its
+                # neighbours): "who did the recommender one?"
+                paper = _described_paper(
+                    described["desc"], _list_before_last(history, papers, index)
+                )
             # "what about the imagined conversations one?" after the hindsight paper: a
             # description that is another paper's title, not half of this one's abstract
             if (titled := _titled_elsewhere(described["desc"], listed, papers)) is not None and (
@@ -624,6 +642,9 @@ _CARES = re.compile(
 )
 
 
+_AUTHORSHIP = frozenset(tokenize(["first author authors lead led wrote written co-authored"])[0])
+
+
 def _not_in_the_list(
     question: str, listed: list[Paper], history: list[dict[str, Any]]
 ) -> FollowUp | None:
@@ -632,10 +653,13 @@ def _not_in_the_list(
     first (the person misremembered the list, or the list missed the paper)."""
     # ("which one should I start with if I mostly care about LLMs?": what they care about)
     cares = _CARES.search(question)
+    # (… not its authors: "which of those list Vivek Myers as first author?" narrows the list
+    # by its metadata, which the router reads)
+    authors = set(tokenize([" ".join(a for p in listed for a in p.authors)])[0]) | _AUTHORSHIP
     wanted = {
         w for w in tokenize([cares["x"] if cares else _SET.sub(" ", question)])[0]
         if not any(c.isdigit() for c in w)
-    } - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING - ASKING  # fmt: skip
+    } - _OTHERS_WORDS - _BARE_WORDS - FUNCTION_WORDS - _FRAMING - ASKING - authors  # fmt: skip
 
     def has(paper: Paper) -> int:  # (a plural the paper writes singular: "LLMs", "LLM")
         words = _words_of(paper)
@@ -1127,6 +1151,29 @@ def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
                         question=f"{before}“{paper.title}”{after}", route_text=f"{before}it{after}")  # fmt: skip
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title,
                     question=f"What is “{paper.title}” about?", route_text="What is it about?")  # fmt: skip
+
+
+# "the 9B model", "the 2.5 Pro version": a model of the last answer's paper by the size or
+# version its abstract gives ("We also train the 2B and 9B models …")
+_SIZED_THING = re.compile(
+    r"\bthe\s+(?P<name>\d+(?:\.\d+)?[BMK]|\d+(?:\.\d+)?\s+[A-Z][\w-]*)\s+(?:models?|versions?|"
+    r"variants?|ones?)\b"
+)
+
+
+def _sized_in_last(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
+                   index: Mapping[str, int] | None) -> FollowUp | None:  # fmt: skip
+    """The last answer's one paper, when the question asks of a model of it by a size or
+    version its abstract gives ("what's the context window of the 9B model?" after Gemma 2:
+    Gemma Scope's abstract says "9B" too, and the search ranked it first)."""
+    found = _SIZED_THING.search(question)
+    listed = previous_papers(history, papers, index) if found else []
+    if found is None or len(listed) != 1:
+        return None
+    (paper,) = listed
+    if not re.search(rf"(?<![\w.]){re.escape(found['name'])}(?![\w])", paper.abstract, re.I):
+        return None
+    return FollowUp(paper_ids=[paper.paper_id], title=paper.title, question=question)
 
 
 _THAT_THING = re.compile(
@@ -1805,11 +1852,22 @@ _ANAPHORA = re.compile(
 )
 
 
+# A question that says this much of its own is about what it says, when all that leans on
+# context is a bare "this" or "that" ("which paper argues people act closer to optimal than to
+# random, and uses that as a prior?": the prior is what it just said, not the last answer).
+_SELF_CONTAINED_WORDS = 6
+
+
 def _leans_on_context(question: str) -> bool:
     """It refers to something earlier ("who wrote it?"), or says nothing of its own ("and
     when?"). A short question with a subject of its own ("What is Dynalang?") does not: an
     earlier, unrelated turn must not change its answer."""
-    return bool(_ANAPHORA.search(question)) or not tokenize([question])[0]
+    words = tokenize([question])[0]
+    leaning = {m.group(0).lower() for m in _ANAPHORA.finditer(question)}
+    own = set(words) - _FRAMING - FUNCTION_WORDS - ASKING  # ("what was that thing about …?")
+    if leaning <= {"this", "that"} and len(own) >= _SELF_CONTAINED_WORDS:
+        return False
+    return bool(leaning) or not words
 
 
 def condense_heuristic(question: str, history: list[BaseMessage]) -> str:

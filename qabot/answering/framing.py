@@ -118,7 +118,8 @@ QUESTION_WORDS = ASKING | set(
 
 # Chat filler and what is left of a year range ("since 2024 onwards pls"): never a topic, not
 # even of a question that is otherwise a statistic.
-FILLER = set(tokenize(["pls plz thx ty please thanks onwards onward now okay ok"])[0])
+# ("just the ones by …", "only those from 2024": narrowing a list, no subject)
+FILLER = set(tokenize(["pls plz thx ty please thanks onwards onward now okay ok just only"])[0])
 
 
 # English function words beyond bm25s's 33 stop words ("too", "also", "very", "whose"): never

@@ -9,6 +9,7 @@ the whole abstract, so every answerer (and the gate) says the same.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,7 +70,9 @@ _QUANTITY = re.compile(
     # ("and how much video can 2.5 process?": the noun, not the bare "how much" below)
     rf"(?:^(?:so,? |and )(?=(?:up to )?(?:{_HOW})\s+(?!(?:is|are|was|were)\b)\w))?\b(?:up to )?(?P<how>{_HOW})\s+(?!(?:is|are|was|were)\b)(?P<noun>(?:[\w'-]+\s+){{0,3}}?[\w'-]+?)(?:\s+{_VERB}\b|\s*\?+\s*$)|"
     rf"^(?:so,? |and )?(?:up to )?(?P<how2>{_HOW})\b(?:\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<noun2>(?:[\w'-]+\s+){{0,3}}"
-    r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with)\b|\s*\?|$))?|"
+    # ("how big was the improvement over not doing active perception?": "improvement")
+    r"[\w'-]+?)(?=\s+(?:for|in|of|on|at|used|with|over|from|against|compared|relative|versus|vs)\b|"
+    r"\s*\?|$))?|"
     # "what resolution …", and after a lead-in: "In the paper on X, what fraction of …"
     # (not "what's wrong with information gain?": a problem, not a gain's size; nor "which one
     # is about saving labeling time?": a pick, not the size of a saving)
@@ -99,8 +102,10 @@ _ENTITY = re.compile(
 # (… or asked second: "was it peer reviewed / where was it published?")
 _WHERE = re.compile(r"(?:^|[/;]\s*|[?]\s+)where(?:'s|’s| is| are| was| were| can)\b.*\b(?P<verb>hosted|released|available|"
                     r"published|run|found|find|deployed|downloaded|download|accessed|access)\b|"
-                    # "was it peer reviewed?": where it was published says
-                    r"\b(?P<reviewed>peer[- ]reviewed)\b", re.I)  # fmt: skip
+                    # "was it peer reviewed?", "which conference was it at?", "what venue?":
+                    # where it was published says
+                    r"\b(?P<reviewed>peer[- ]reviewed|(?:which|what)\s+(?:conference|venue|journal|"
+                    r"workshop|proceedings)s?)\b", re.I)  # fmt: skip
 # Where a paper's code is: "is the code for the correlated proxies paper public?", "Overcooked
 # paper - link to code?", "where's the uniMASK code?"
 _CODE_ASK = re.compile(
@@ -297,7 +302,11 @@ def asked(question: str) -> Asked | None:
             clause = f"{how} {noun}"  # "how many MDPs"
         elif m["noun2"]:
             # "how big the user study was", "how big the Gemma 2 models were"
-            clause = f"{how} the {noun} {'were' if re.search(r'[^s]s$', noun) else 'was'}"
+            # (the head decides: "the gain over the baselines was")
+            head = re.split(
+                r"\s+(?:over|of|for|in|on|at|with|from|against|compared|versus|vs)\s+", noun
+            )[0]
+            clause = f"{how} the {noun} {'were' if re.search(r'[^s]s$', head) else 'was'}"
         elif noun:
             # "what fraction of vulnerable users was …": what it is a fraction of counts too
             if of := re.match(r"\s+of\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+?)(?=\s+(?:was|were|is|are|"
@@ -885,7 +894,17 @@ def stating_sentence(text: str, what: Asked, question: str) -> str | None:
     question = _IN_PAPER.sub("?", question)  # the follow-up's paper is not the question's
     names = names_in(question)
     sentences = split_sentences(text)
-    scored = [(states_detail(s, what, names), s) for s in sentences]
+    # A size the question names is which model it asks of, not the figure asked ("the
+    # context window of the 9B model": "We also train the 2B and 9B models …" gives no window)
+    own = [n for n in names if re.fullmatch(r"\d+(?:\.\d+)?[BMKT]", n)]
+    unsized = (re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, own))})(?!\w)") if own
+               else None)  # fmt: skip
+    if unsized is not None:  # … and what is asked is what comes before it ("context window")
+        cut = re.split(rf"\s+(?:of|for|in)\s+(?:the\s+)?{unsized.pattern}", what.phrase)[0]
+        what = dataclasses.replace(what, phrase=cut) if cut.strip() else what
+    scored = [
+        (states_detail(unsized.sub(" ", s) if unsized else s, what, names), s) for s in sentences
+    ]
     if _KINDS.match(what.phrase):
         # "what kinds of language does the agent learn to leverage?": "Dynalang learns to
         # leverage environment descriptions, game rules, and instructions" lists them right

@@ -1,0 +1,118 @@
+"""Classes of question from tests/data/blind/dev22.jsonl (round seventeen of issue 26): a
+list narrowed by its metadata, a pick from the list before, a model of the last paper by its
+size, where a paper was published, and a long question that says "that" of itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from qabot import QABot
+from qabot.domain.records import Answer
+
+
+def _chain(bot: QABot, questions: list[str]) -> list[Answer]:
+    history: list[dict[str, object]] = []
+    answers = []
+    for question in questions:
+        answer = bot.ask(question, history=history)
+        answers.append(answer)
+        history += [{"role": "user", "content": question}, answer.as_turn()]
+    return answers
+
+
+def _titles(answer: Answer) -> list[str]:
+    return [c.title.split(":")[0] for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    ("narrowed", "titles"),
+    [
+        (
+            "just the ones where Vivek Myers is first author",
+            ["Learning Temporal Distances", "Learning to Assist Humans without Inferring Rewards"],
+        ),
+        (
+            "which of those list Vivek Myers as first author?",
+            ["Learning Temporal Distances", "Learning to Assist Humans without Inferring Rewards"],
+        ),
+        (
+            "only those by Micah Carroll",
+            ["On Targeted Manipulation and Deception when Optimizing LLMs for User Feedback"],
+        ),
+    ],
+)
+def test_a_list_narrowed_by_its_authors(
+    extractive_bot: QABot, narrowed: str, titles: list[str]
+) -> None:
+    """It searched the portfolio for the words ("none of its papers answers this"), or left
+    the list out ("besides the previous answer's")."""
+    _, answer = _chain(extractive_bot, ["papers from 2024?", narrowed])
+    assert _titles(answer) == titles, answer.answer
+    assert "among the 16 papers just discussed" in answer.answer
+
+
+def test_the_described_one_of_the_list_before(extractive_bot: QABot) -> None:
+    """After the 2025 papers and the one of them for a coding assistant, "the recommender one"
+    is the 2025 recommender paper (it answered with the 2022 one)."""
+    *_, answer = _chain(
+        extractive_bot,
+        [
+            "papers from 2025",
+            "which of these is most relevant to someone building a coding assistant?",
+            "who did the recommender one?",
+        ],
+    )
+    assert _titles(answer) == ["CTRL-Rec"], answer.answer
+    assert "Micah Carroll" in answer.answer
+
+
+def test_a_model_of_the_last_paper_by_its_size(extractive_bot: QABot) -> None:
+    """ "the 9B model" after Gemma 2 is Gemma 2's (Gemma Scope's abstract names a 9B model
+    too), and "We also train the 2B and 9B models …" gives no context window."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["What is the Gemma 2 paper about?", "what's the context window of the 9B model?"],
+    )
+    assert _titles(answer) == ["Gemma 2"], answer.answer
+    assert answer.unstated and "context window" in answer.unstated
+
+
+@pytest.mark.parametrize("asked", ["which conference was it at?", "what venue?"])
+def test_where_a_paper_was_published_is_its_metadata(extractive_bot: QABot, asked: str) -> None:
+    *_, answer = _chain(
+        extractive_bot,
+        ["When was 'Preferences Implicit in the State of the World' published?", asked],
+    )
+    assert "does not say where it is published" in answer.answer, answer.answer
+    assert _titles(answer) == ["Preferences Implicit in the State of the World"]
+
+
+def test_a_long_question_that_says_that_of_itself_is_self_contained(extractive_bot: QABot) -> None:
+    """Issue 26: an unrelated earlier turn never changes the answer to a self-contained
+    question ("uses that as a prior" read as the Boltzmann paper of the turns before)."""
+    question = (
+        "Which paper argues people act closer to optimal than to random, and uses that as a prior?"
+    )
+    alone = extractive_bot.ask(question)
+    *_, after = _chain(
+        extractive_bot,
+        [
+            "Explain the main idea of the Boltzmann policy distribution paper",
+            "what does it compare against?",
+            question,
+        ],
+    )
+    assert _titles(alone) == _titles(after) == ["Optimal Behavior Prior"], after.answer
+
+
+def test_how_big_an_improvement_over_something(extractive_bot: QABot) -> None:
+    """ "how big was the improvement over not doing active perception?" read "big" as what was
+    asked, and found no sentence stating it."""
+    *_, answer = _chain(
+        extractive_bot,
+        [
+            "Tell me about the MessySurfaces dataset",
+            "how big was the improvement over not doing active perception?",
+        ],
+    )
+    assert "12.9%" in answer.answer and not answer.unstated, answer.answer
