@@ -728,3 +728,16 @@ def test_ask_and_search_on_a_truncated_chroma_database_are_one_line(
         assert len(result.output.strip().splitlines()) == 1, result.output
         assert "Run `qabot ingest --rebuild`" in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_the_kind_of_paper_is_a_filter(env: dict[str, str]) -> None:
+    """--paper-type: the kinds read from each paper's text (qabot.domain.genres)."""
+    result = runner.invoke(
+        app, ["search", "--json", "-k", "20", "--paper-type", "report", "models"]
+    )
+    assert result.exit_code == 0, result.output
+    titles = {h["title"].split(":")[0] for h in json.loads(result.stdout)}
+    assert titles == {"Gemma 2", "Gemini 1.5", "Gemini 2.5", "Imagen 3"}, titles
+    result = runner.invoke(app, ["search", "--paper-type", "novel", "models"])
+    assert result.exit_code != 0 and "report" in result.output and "position" in result.output
+    assert "Traceback" not in result.output

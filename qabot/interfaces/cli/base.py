@@ -11,6 +11,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +24,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from qabot.bot import QABot
 from qabot.config import Settings
 from qabot.config.groups import RetrievalSettings
+from qabot.domain.genres import TYPE_NAMES
 from qabot.domain.questions import MAX_K
 from qabot.errors import QABotError
 from qabot.index.manifest import describe_store, load_manifest
@@ -278,6 +280,17 @@ FirstAuthor = Annotated[
     typer.Option(
         "--first-author",
         help="With --author: only papers that list that author first (the papers they led).",
+    ),
+]
+# The kinds of paper (qabot.domain.genres), as the choices --help lists
+PaperKind = Enum("PaperKind", {kind: kind for kind in TYPE_NAMES}, type=str)  # type: ignore[misc]
+PaperTypeOpt = Annotated[
+    PaperKind | None,
+    typer.Option(
+        "--paper-type",
+        metavar="KIND",
+        help="Only papers of this kind, read from their title and abstract: report (a model's "
+        "technical report), position (a position paper) or survey.",
     ),
 ]
 # A plain flag (no --no-has-code): "without code" is not a filter the CLI offers.

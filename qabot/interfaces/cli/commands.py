@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -31,6 +32,7 @@ from qabot.interfaces.cli.base import (
     FirstAuthor,
     HasCode,
     K,
+    PaperTypeOpt,
     ProfileName,
     YearFrom,
     YearTo,
@@ -58,6 +60,7 @@ def _filters(
     affiliation: str | None = None,
     profile: str | None = None,
     first_author: bool = False,
+    paper_type: Enum | None = None,
 ) -> dict[str, Any]:
     return {
         "year_from": year_from,
@@ -69,6 +72,7 @@ def _filters(
         "profile": profile,
         "has_code": True if has_code else None,
         "first_author": True if first_author and author else None,
+        "paper_type": paper_type.value if paper_type is not None else None,
     }
 
 
@@ -116,11 +120,20 @@ def search(
     affiliation: Affiliation = None,
     profile: ProfileName = None,
     first_author: FirstAuthor = False,
+    paper_type: PaperTypeOpt = None,
 ) -> None:
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
     bot = open_bot(ctx)
     filters = _filters(
-        year_from, year_to, category, author, has_code, affiliation, profile, first_author
+        year_from,
+        year_to,
+        category,
+        author,
+        has_code,
+        affiliation,
+        profile,
+        first_author,
+        paper_type,
     )
     hits = bot.search(question, k=k, mode=mode, **filters)  # type: ignore[arg-type]
     if as_json:
@@ -190,6 +203,7 @@ def ask(
     affiliation: Affiliation = None,
     profile: ProfileName = None,
     first_author: FirstAuthor = False,
+    paper_type: PaperTypeOpt = None,
 ) -> None:
     """Answer QUESTION from the papers, citing each claim as [n], or say the portfolio
     doesn't cover it.
@@ -198,7 +212,15 @@ def ask(
     """
     bot = open_bot(ctx)
     filters = _filters(
-        year_from, year_to, category, author, has_code, affiliation, profile, first_author
+        year_from,
+        year_to,
+        category,
+        author,
+        has_code,
+        affiliation,
+        profile,
+        first_author,
+        paper_type,
     )
     if as_json:
         out.print_json(json.dumps(bot.ask(question, k=k, **filters).to_json_dict()))

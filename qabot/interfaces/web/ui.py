@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 
 from qabot.bot import QABot
 from qabot.config import Settings
+from qabot.domain.genres import TYPE_NAMES, type_name
 from qabot.domain.questions import clean_text, make_filters
 from qabot.domain.records import Answer
 from qabot.domain.taxonomy import affiliation_name, category_title
@@ -143,6 +144,7 @@ def _filters(
     bounds: tuple[int, int] | None = None,
     affiliation: Any = None,
     profile: Any = None,
+    paper_type: Any = None,
 ) -> dict[str, Any]:
     """The UI's (or an API client's) filter values, passed on as given: `QABot.stream`
     validates them and names a bad one. Only the UI's own conventions are applied here."""
@@ -165,6 +167,7 @@ def _filters(
         "profile": profile if profile and profile != ALL_PROFILES else None,
         # An unticked box (or false over the API) means "no code filter", not "without code".
         "has_code": None if has_code in (None, False) else has_code,
+        "paper_type": paper_type or None,  # ("": any kind)
     }
 
 
@@ -214,6 +217,7 @@ class ChatService:
         has_code: bool,
         affiliation: str | None = None,
         profile: str | None = None,
+        paper_type: str | None = None,
     ) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
         """Stream one exchange into the chat; errors become a friendly chat message. `history`
         (the page's hidden state) keeps each answer as `Answer.as_turn()`, citations as data."""
@@ -221,9 +225,8 @@ class ChatService:
         # Each answer's sources get ids of their own, for its `[n]` links to jump to.
         turn = 1 + sum(m.get("role") == "user" for m in shown)
         shown = [*shown, {"role": "user", "content": md_escape(text)}]
-        filters = _filters(
-            year_from, year_to, categories, author, has_code, self.bounds, affiliation, profile
-        )
+        filters = _filters(year_from, year_to, categories, author, has_code, self.bounds,
+                           affiliation, profile, paper_type)  # fmt: skip
         if reversed_years(filters):
             refusal = (
                 f"**Error:** the year range is reversed: “From year” {filters['year_from']} is "
@@ -409,9 +412,17 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
                             visible=len(service.profiles) > 1,
                             elem_id="qabot-profile",
                         )
-                    has_code = gr.Checkbox(
-                        False, label="Only papers with code", elem_id="qabot-has-code"
-                    )
+                    with gr.Row():
+                        has_code = gr.Checkbox(
+                            False, label="Only papers with code", elem_id="qabot-has-code"
+                        )
+                        # (qabot.domain.genres: read from each paper's title and abstract)
+                        paper_type = gr.Dropdown(
+                            [("Any", ""), *((type_name(k).capitalize(), k) for k in TYPE_NAMES)],
+                            value="",
+                            label="Kind of paper",
+                            elem_id="qabot-paper-type",
+                        )
             with gr.Tab("Portfolio", id="portfolio") as tab:
                 themes, theme_list = portfolio_tab(bot, tab, service.profiles)
             with gr.Tab("About", id="about"):
@@ -419,8 +430,8 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
                     badge_markdown(bot), elem_classes=["qabot-badge"], elem_id="qabot-badge"
                 )
         history = gr.State([])
-        controls = [year_from, year_to, cats, author, has_code, affiliation, profile]
-        inputs = [box, chatbot, history, *controls[:5], affiliation, profile]
+        controls = [year_from, year_to, cats, author, has_code, affiliation, profile, paper_type]
+        inputs = [box, chatbot, history, *controls]
         outputs = [box, chatbot, history]
         for trigger in (box.submit, send.click):
             trigger(service.respond, inputs, outputs, api_visibility="private").then(
@@ -449,7 +460,7 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
         for control in controls:
             control.change(show_chips, controls, [chips, clear], api_visibility="private")
         clear.click(
-            lambda: (lo, hi, [], None, False, None, ALL_PROFILES),
+            lambda: (lo, hi, [], None, False, None, ALL_PROFILES, ""),
             None,
             controls,
             api_visibility="private",

@@ -30,6 +30,8 @@ from qabot.interfaces.web.render import answer_messages, highlight
 from qabot.interfaces.web.ui import (
     FAILURE,
     ChatService,
+    _filters,
+    filters_in_words,
     header_markdown,
     launch,
     md_escape,
@@ -721,3 +723,22 @@ def test_a_theme_link_asks_a_survey_question(extractive_bot: QABot) -> None:
     *_, themes = portfolio_figures(extractive_bot)
     answer = extractive_bot.ask(theme_question(themes[0][0]))
     assert answer.shape == "survey" and answer.citations, answer.answer
+
+
+def test_the_kind_of_paper_filter(service: ChatService) -> None:
+    """The filters' "Kind of paper" box: "" is any kind; a kind narrows the answer and shows
+    as a chip ("that are position papers")."""
+    states = list(
+        service.respond("AI safety", [], [], None, None, None, None, False, None, None, "position")
+    )
+    titles = {c.title.split("] ", 1)[1].split(":")[0] for c in _cards(states[-1][1])}
+    assert titles and titles <= {
+        "Managing extreme AI risks amid rapid progress",
+        "An Approach to Technical AGI Safety and Security",
+        "Chain of Thought Monitorability",
+        "Can AI mediation improve democratic deliberation?",
+    }, titles
+    assert filters_in_words(_filters(None, None, None, None, False, paper_type="position")) == (
+        "that are position papers"
+    )
+    assert filters_in_words(_filters(None, None, None, None, False, paper_type="")) == ""
