@@ -55,7 +55,7 @@ from qabot.answering.shapes.survey import CHRONOLOGICAL
 from qabot.domain.filters import Filters
 from qabot.domain.genres import PaperType
 from qabot.domain.names import name_key
-from qabot.domain.taxonomy import AFFILIATION_ALIASES, category_names
+from qabot.domain.taxonomy import AFFILIATION_ALIASES, GENERIC_NAMES, category_names
 from qabot.errors import LLMUnavailableError
 from qabot.index.lexical import tokenize
 from qabot.index.vocabulary import WORDS, Vocabulary
@@ -313,6 +313,9 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
         words = without_asking_lead(words)
         # … and a name with a digit is a model's ("compare with GPT-4 Turbo"), not a person's.
         if len(words) < 2 or any(c.isdigit() for c in "".join(words)):
+            continue
+        # … nor a company's thing ("with Google's Gemini/Gemma model families", dev15)
+        if any(re.sub(r"(?:'s|’s)$", "", w).lower() in GENERIC_NAMES for w in words):
             continue
         name = re.sub(r"(?:'s|’s)$", "", " ".join(words))
         key = name_key(name)
@@ -637,6 +640,10 @@ def route_question(question: str, vocab: Vocabulary) -> Route:
         author = by_author
     for name in names:  # names are no topic
         q = q.replace(name, " ")
+    if author and not is_owner:  # "… by Stuart Russell and Anca": she is on every paper
+        for owner in vocab.owners:
+            first = re.escape(owner.split()[0])
+            q = re.sub(rf"\b(?:and|with|&)\s+(?:also\s+)?{first}(?:['’]s)?\b", " ", q, flags=re.I)
     # "position papers on AI risk": a kind, then a topic
     paper_type, q, of_kind = _kind(q, author)
     filters = Filters(

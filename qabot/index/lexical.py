@@ -180,6 +180,12 @@ class LexicalIndex:
                 if word.isalpha() and len(word) >= 4:
                     buckets.setdefault(word[0], []).append(word)
             self._buckets = buckets
+        # Two letters swapped is one slip that difflib rates low ("deciev" vs "deceiv": 0.83)
+        swapped = {
+            token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1)
+        }
+        if len(found := sorted(swapped & vocab.keys() - {token})) == 1:
+            return found[0]
         close = difflib.get_close_matches(token, self._buckets.get(token[0], []), n=3, cutoff=0.85)
         # One slip only (a letter added, dropped, changed or two swapped), and a clear nearest
         # word: two as near would make it a guess. Wider matches respelled SciFact's rare

@@ -116,3 +116,21 @@ def test_how_big_an_improvement_over_something(extractive_bot: QABot) -> None:
         ],
     )
     assert "12.9%" in answer.answer and not answer.unstated, answer.answer
+
+
+def test_a_company_s_model_is_no_author(extractive_bot: QABot) -> None:
+    """dev15: "with Google's Gemini/Gemma model families" filtered on an author "Google's
+    Gemini" ("No indexed paper matches these filters")."""
+    route = extractive_bot.route(
+        "What's their involvement with Google's Gemini/Gemma model families?"
+    )
+    assert route.filters.author is None
+
+
+def test_the_owner_named_as_a_joint_author_filters_nothing(extractive_bot: QABot) -> None:
+    """ "papers by Stuart Russell and Anca": she is on every paper; it searched for the words
+    "papers by Stuart Russell and Anca" among his papers, and abstained."""
+    answer = extractive_bot.ask("papers by Stuart Russell and Anca")
+    assert not answer.abstained and "listing Stuart Russell as an author" in answer.answer, (
+        answer.answer
+    )

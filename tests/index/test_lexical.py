@@ -11,6 +11,7 @@ TEXTS = [
     "B-Pref simulates teachers with a wide array of irrationalities.",
     "Recommender systems shift the preferences of their users.",
     "Offline reinforcement learning from static datasets.",
+    "When your AIs deceive you.",
 ]
 
 
@@ -26,6 +27,8 @@ def index() -> LexicalIndex:
         # dev11: "irrationallity" stems to "irrational", which no stem of the corpus is a slip
         # from ("irrationalities" stems to "irrat"); its spellings one letter apart are
         ("human irrationallity", "human irrat"),
+        # dev15: two letters swapped, which difflib rates 0.83 ("deciev" against "deceiv")
+        ("decieving AI", "deceiv AI"),
         ("offline reinforcement", "offline reinforcement"),  # words the corpus uses stay
         ("quantum chromodynamics", "quantum chromodynamics"),  # nothing near: left as typed
     ],
