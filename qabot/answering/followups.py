@@ -88,6 +88,17 @@ _TWO_ORDINALS = re.compile(
     rf"against)\s+(?:the\s+)?(?P<b>{_ORDINAL_WORDS})(?:\s+(?:one|paper))?\b",
     re.I,
 )
+# "sort by date, oldest first", "oldest to newest please", "newest first", "in date order": an
+# order asked of the last list, and nothing else
+_ORDER_ONLY = re.compile(
+    r"^(?:(?:so|and|ok(?:ay)?|now|please|can you|could you)[,]?\s+)*(?:(?:re-?)?(?:sort|order|arrange|"
+    r"rank|list|show)(?:\s+(?:me\s+)?(?:them|those|these|it|the list))?\s*)?(?:by (?:date|year)|"
+    r"chronologically|in (?:date|chronological|time|year) order|(?:from )?(?:the )?(?:oldest|earliest|"
+    r"newest|latest|most recent)(?: ones?)?(?: to (?:the )?(?:newest|latest|most recent|oldest|"
+    r"earliest)| first)?)(?:[,\s]+(?:from )?(?:the )?(?:oldest|earliest|newest|latest|most recent)"
+    r"(?: ones?)?(?: to (?:the )?\w+(?: \w+)?| first))?(?:[,\s]+(?:please|pls|plz|thanks|thx))?\s*[?.!]*$",
+    re.I,
+)
 _SET = re.compile(
     r"\b(?:of|among|from)\s+(?:those|these|them|the above|that list|this list)\b|"
     r"\b(?:those|these)\s+(?:papers|ones|publications|results)\b|"
@@ -107,7 +118,7 @@ _SET = re.compile(
     r"\b(?:just|only)\s+the\s+(?:[\w-]+\s+){1,3}?ones\b|\b(?:just|only)\s+(?:those|these)\b|"
     # "list them newest first", "sort those by date", "show me them again": the list itself
     r"^(?:so,? |and,? |ok,? |now,? |please,? )?(?:(?:can|could) you )?(?:re-?)?(?:list|show|sort|order|"
-    r"rank|arrange|put)\s+(?:me\s+)?(?:them|those|these)\b|"
+    r"rank|arrange|put)\s+(?:me\s+)?(?:them|those|these)\b|" + _ORDER_ONLY.pattern + "|"
     # "the two — which came first?": the list's pair
     r"^(?:so,? |and,? |ok,? )?(?:of )?the two\b(?!\s+(?:most|best|main|key|papers? on)\b)|"
     # "which is the oldest?", "which one came out first?": of the list just given
@@ -213,11 +224,47 @@ _AFRESH = re.compile(
 )
 
 
+# "There's a paper on a Minecraft assistance game, what algorithm does that extend?", "I read
+# about an attack where …; what did that work produce?", "The paper that uses Overcooked to …
+# — what did the user study find in that one?": the question describes its paper first, and
+# its "that" is that paper, not the last answer's.
+_OWN_PAPER = re.compile(
+    r"^\s*(?:(?:so|also|and|ok(?:ay)?|separately|btw|hmm|oh)[,:]?\s+)?(?:there(?:'s|’s| is| was| are)"
+    r"(?: also)?|i (?:read|heard|saw|came across)(?: about| of)?|i (?:remember|recall)|"
+    r"i(?:'m|’m| am) (?:curious|asking|wondering) about|is there|was there|"
+    r"the (?:paper|work|study|article) (?:that|which|where|on|about|with|using))\b",
+    re.I,
+)
+_NOT_ITS_OWN = re.compile(
+    r"\b(?:follow[- ]?ups?|newer|later|earlier|older|other|another|related|similar|else)\b", re.I
+)
+_OWN_DESCRIPTION_WORDS = 3
+
+
+def _describes_its_own(question: str) -> bool:
+    match = _OWN_PAPER.match(question)
+    refs = list(_ANAPHORA.finditer(question, match.end())) if match else []
+    if not refs:
+        return False
+    described = question[match.end() : refs[-1].start()]  # type: ignore[union-attr]
+    # … in a clause of its own before the one that asks ("…, what algorithm does that
+    # extend?"), not "is there interpretability work built on top of it?", which is about it
+    clause = re.search(
+        r"[,;:—–?]|\s-\s|\band\s+(?:what|which|who|when|how|where|did|does|do|is|was)\b", described
+    )
+    own = set(tokenize([described[: clause.start()] if clause else ""])[0])
+    own -= _FRAMING | FUNCTION_WORDS | ASKING
+    return len(own) >= _OWN_DESCRIPTION_WORDS and not _NOT_ITS_OWN.search(described)
+
+
 def started_afresh(question: str) -> str | None:
     """The question without its "Unrelated:" (or "New question:", "Switching topics,") when it
-    opens with one, else None: such a question is answered as if it were the first."""
+    opens with one, or whole when it describes the paper it then calls "that" (`_OWN_PAPER`),
+    else None: such a question is answered as if it were the first."""
     match = _AFRESH.match(question)
-    return question[match.end() :] if match else None
+    if match:
+        return question[match.end() :]
+    return question if _describes_its_own(question) else None
 
 
 def _answers(history: Sequence[Any] | None) -> list[dict[str, Any]]:
@@ -538,6 +585,9 @@ def resolve_follow_up(
     asked = re.sub(
         r"^\s*(?:so,? |and,? |ok,? )?(?:of )?the two\s*[—–:,-]*\s*", "", question, flags=re.I
     )
+    if _ORDER_ONLY.match(question):  # "sort by date, oldest first": the list, in that order
+        return FollowUp(paper_ids=[p.paper_id for p in listed], question=question,
+                        route_text=f"list them, {question}")  # fmt: skip
     return FollowUp(paper_ids=[p.paper_id for p in listed], question=asked or question)
 
 

@@ -484,6 +484,8 @@ def opinion_asked(text: str) -> str | None:
 FIRST_AUTHOR = re.compile(
     r"\b(?:first|lead|leading|main)[- ]author(?:s|ed|ship)?\b|\bfirst[- ]authored\b|"
     r"\b(?:listed|named|appears?|comes?)\s+first\b|"
+    # "which of those list Vivek Myers first?", "papers that name her first"
+    r"\b(?:list|lists|name|names|put|puts|have|has)\s+(?:[A-Z][\w'’.-]*\s+){1,3}first\b|"
     r"\b(?:led|lead|leads|leading)\b(?!\s+(?:to|by)\b)|\bled by\b",
     re.I,
 )

@@ -117,7 +117,8 @@ _KIND_NAMED: dict[str, re.Pattern[str]] = {
     ),
     "survey": re.compile(
         r"\b(?:survey|review)[\s-]+(?:papers?|articles?)\b|\bliterature reviews?\b|"
-        r"\bsurveys?\b(?=\s+(?:of|on)\b)|\b(?:any|the|her|their|his|which)\s+surveys\b",
+        r"\bsurveys?\b(?=\s+(?:of|on)\b)|\b(?:any|the|her|their|his|which)\s+surveys\b|"
+        r"\ba\s+(?:survey|review)(?=\s*[?.!]*\s*$)",  # "is it a survey?"
         re.I,
     ),
 }
@@ -330,6 +331,14 @@ def _author(q: str, vocab: Vocabulary) -> tuple[str | None, bool]:
         if re.search(rf"(?<!\w){re.escape(last)}(?!\w)", q) and q.strip().split()[0] != last:
             full = re.search(rf"(?:[A-Z][\w'’-]+\s+){{0,2}}{re.escape(last)}", q)
             return (full.group(0) if full else last), key in vocab.owners
+    # A profile's owner by her first name, capitalised ("how many papers list Anca first?"),
+    # when no other owner shares it
+    firsts = [key.split()[0] for key in vocab.owners]
+    for first in firsts:
+        if firsts.count(first) == 1 and (
+            at := re.search(rf"\b{re.escape(first.capitalize())}\b", q)
+        ):
+            return at.group(0), True
     return None, False
 
 
@@ -571,6 +580,7 @@ def _statistic(q: str, affiliation: str | None) -> StatisticShape | None:
     if _TEXT_SAYS.search(q):
         return None
     q = re.sub(DATE_ORDER, "", q, flags=re.I)  # an order asked for, not the earliest or latest
+    q = FIRST_AUTHOR.sub(" ", q)  # … and an author put first ("list Vivek Myers first")
     shape = next((s for s in STATISTIC_SHAPES if s.pattern.search(q)), None)
     if shape is not None and shape.ranks_affiliations and affiliation:
         # "How many papers list Berkeley as an affiliation?" counts one, not the ranking.

@@ -496,7 +496,7 @@ class Latest(Earliest):
     description: ClassVar[str] = "the latest paper"
     # … or "which came out last?" (dev19: searched for "came out last" among the list)
     pattern: ClassVar[re.Pattern[str]] = re.compile(
-        r"(?<!oldest to )(?<!earliest to )(?<!oldest to the )\b(latest|newest|most recent)\b|"
+        r"(?<!oldest to )(?<!earliest to )(?<!oldest to the )\b(latest|newest|most recent(?:ly)?)\b|"
         r"\b(?:came|come|published|released|appeared)\s+"
         r"(?:out\s+)?last\b",
         re.I,
@@ -590,9 +590,23 @@ class List(StatisticShape):
 
     def answer(self, question: str, route: Route, facts: Facts) -> Answer:
         papers = facts.select(route)
+        f = route.filters
+        if f.paper_type and f.paper_ids is not None and len(set(f.paper_ids)) == 1:
+            # "is it a position paper?" of the one paper just discussed: yes or no, said of it
+            # (it listed "Indexed papers among the paper just discussed, that are …")
+            kind = type_name(f.paper_type, many=False)
+            if papers:
+                text = f"Yes: “{papers[0].title}” ({papers[0].display_date}) is a {kind}"
+            else:
+                plain = route.model_copy(
+                    update={"filters": f.model_copy(update={"paper_type": None})}
+                )
+                if not (papers := facts.select(plain)):
+                    return facts.none(question, route)
+                text = f"No: “{papers[0].title}” ({papers[0].display_date}) is not a {kind}"
+            return facts.cite(question, f"{text}, as its title and abstract read [1].", papers)
         if not papers:
             return facts.none(question, route)
-        f = route.filters
         one = _only_code(f) and f.paper_ids is not None and len(set(f.paper_ids)) == 1
         if one and (link := code_link(papers[0].urls)):
             # "did they release code?" of the one paper just discussed: its link, said of it
