@@ -1207,8 +1207,9 @@ def _named_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
 # version its abstract gives ("We also train the 2B and 9B models …")
 _SIZED_THING = re.compile(
     r"\bthe\s+(?P<name>\d+(?:\.\d+)?[BMK]|\d+(?:\.\d+)?\s+[A-Z][\w-]*)\s+(?:models?|versions?|"
-    r"variants?|ones?)\b"
+    r"variants?|ones?)\b|\bthe\s+(?P<size>\d+(?:\.\d+)?[BMK])\b(?=\s*(?:one|model)?\s*[?.!,]|\s*$)"
 )
+_MAGNITUDE = {"B": "billion", "M": "million", "K": "thousand"}
 
 
 def _sized_in_last(question: str, history: list[dict[str, Any]], papers: Sequence[Paper],
@@ -1221,7 +1222,13 @@ def _sized_in_last(question: str, history: list[dict[str, Any]], papers: Sequenc
     if found is None or len(listed) != 1:
         return None
     (paper,) = listed
-    if not re.search(rf"(?<![\w.]){re.escape(found['name'])}(?![\w])", paper.abstract, re.I):
+    name = found["name"] or found["size"]
+    # ("the 27B?" of "from 2 billion to 27 billion parameters")
+    number, unit = (
+        (name[:-1], name[-1].upper()) if re.fullmatch(r"[\d.]+[BMK]", name) else (name, "")
+    )
+    said = re.escape(name) + (rf"|{re.escape(number)}\s*{_MAGNITUDE[unit]}" if unit else "")
+    if not re.search(rf"(?<![\w.])(?:{said})(?![\w])", paper.abstract, re.I):
         return None
     return FollowUp(paper_ids=[paper.paper_id], title=paper.title, question=question)
 

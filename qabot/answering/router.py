@@ -118,13 +118,14 @@ _KIND_NAMED: dict[str, re.Pattern[str]] = {
     "survey": re.compile(
         r"\b(?:survey|review)[\s-]+(?:papers?|articles?)\b|\bliterature reviews?\b|"
         r"\bsurveys?\b(?=\s+(?:of|on)\b)|\b(?:any|the|her|their|his|which)\s+surveys\b|"
-        r"\ba\s+(?:survey|review)(?=\s*[?.!]*\s*$)",  # "is it a survey?"
+        r"\ba\s+(?:survey|review)(?=\s*[?.!]*\s*$)|"  # "is it a survey?"
+        r"\b(?:a|any)\s+(?:literature\s+)?reviews?\s+(?:of|on)\b",  # "is there a review of …?"
         re.I,
     ),
 }
 _KIND_WHOLE: dict[str, re.Pattern[str]] = {
     "report": re.compile(
-        rf"\b{_BIG}(?:model[\s-]+(?:releases?|families|family|teams?)|(?:big|large)-model[\s-]+work|"
+        rf"\b{_BIG}(?:model[\s-]+(?:releases?|launch(?:es)?|families|family|teams?)|(?:big|large)-model[\s-]+work|"
         rf"(?:foundation|frontier|big|large)[\s-]+models?)\b",
         re.I,
     ),

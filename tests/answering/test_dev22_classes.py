@@ -230,3 +230,13 @@ def test_an_author_put_first_is_no_earliest_paper(extractive_bot: QABot) -> None
         ],
     )
     assert "earliest" not in answer.answer and len(answer.citations) == 2, answer.answer
+
+
+def test_a_size_written_out_in_the_abstract(extractive_bot: QABot) -> None:
+    """ "and the 27B?" after Gemma 2's 9B: "from 2 billion to 27 billion parameters" is Gemma
+    2's (it answered about Gemma Scope)."""
+    *_, answer = _chain(
+        extractive_bot,
+        ["tell me about the Gemma 2 paper", "how was the 9B model trained?", "and the 27B?"],
+    )
+    assert _titles(answer) == ["Gemma 2"], answer.answer

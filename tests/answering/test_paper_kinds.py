@@ -128,3 +128,26 @@ def test_oldest_to_newest_is_an_order_not_the_oldest(extractive_bot: QABot) -> N
 def test_one_paper_of_a_kind_reads_as_one(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("which is the latest technical report?")
     assert "The latest indexed paper that is a technical report is “Gemini 2.5" in answer.answer
+
+
+def test_a_review_of_something_is_a_survey(extractive_bot: QABot) -> None:
+    """The review: "is there a review of what's wrong with RLHF?" abstained ("review" was a
+    subject no abstract has)."""
+    answer = extractive_bot.ask("is there a review of what's wrong with RLHF?")
+    assert [c.title.split(":")[0] for c in answer.citations][:1] == [
+        "Open Problems and Fundamental Limitations of Reinforcement Learning from Human Feedback"
+    ], answer.answer
+
+
+def test_model_launches_are_the_reports(extractive_bot: QABot) -> None:
+    answer = extractive_bot.ask("What has she done on big foundation model launches?")
+    assert _names(answer) == REPORTS, answer.answer
+
+
+def test_no_paper_of_a_kind_on_a_subject_no_paper_covers(extractive_bot: QABot) -> None:
+    """ "any literature review on chess?" said "1 paper on it is outside these filters": a paper
+    the search found, though none is about chess."""
+    answer = extractive_bot.ask("any literature review on chess?")
+    assert answer.abstained and "outside these filters" not in answer.answer, answer.answer
+    answer = extractive_bot.ask("position papers on recommender systems?")
+    assert "2 papers on it are outside these filters" in answer.answer, answer.answer

@@ -214,6 +214,12 @@ class Retrieved:
 
 # Words a question may use that say what kind of answer it wants, not what it is about.
 FRAMING = frozenset(FRAME | OVERVIEW_FRAME | QUESTION_WORDS | FUNCTION_WORDS)
+# Words that name a kind of paper (qabot.domain.genres): no subject where the kind is a filter
+KIND_WORDS = frozenset(
+    tokenize(["survey review report technical tech position perspective opinion consensus agenda"])[
+        0
+    ]
+)
 
 
 def _subject(text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collection[str],
@@ -452,6 +458,8 @@ class TextShape(AnswerShape):
         whose subject is not the question's."""
         text, found = state.search_text, state.candidates
         ignore = self.not_the_subject(state)
+        if state.filters.paper_type:  # "is there a review of …?": the kind is the filter's
+            ignore = ignore | KIND_WORDS
         if found and figure_in(state.standalone, found):
             return False  # the paper is named by a figure it states ("which has 155 MDPs?")
         if found and _WHICH_PAPER.search(state.standalone) and figures(state.standalone):

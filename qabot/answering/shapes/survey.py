@@ -14,7 +14,14 @@ from langchain_core.prompts import ChatPromptTemplate
 from qabot.answering.extractive import stream_lines, survey_lines
 from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, NEWEST_FIRST, without_preamble
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
-from qabot.answering.shapes.base import Detected, Retrieved, ShapeContext, TextShape, with_abstract
+from qabot.answering.shapes.base import (
+    Detected,
+    Retrieved,
+    ShapeContext,
+    TextShape,
+    out_of_scope,
+    with_abstract,
+)
 from qabot.answering.shapes.terms import defined_term
 from qabot.answering.sources import SourceBlock
 from qabot.domain.filters import Filters
@@ -346,7 +353,9 @@ class Survey(TextShape):
             why = (f"None besides the previous answer's: no other indexed paper is about "
                    f"“{state.search_text}”.")  # fmt: skip
             return Retrieved(hits=[], candidates=candidates, missing=[], none_because=why)
-        overall = overall or []
+        # (… papers on it, not papers the search found for a subject none is about: "any
+        # literature review on chess?" said "1 paper on it is outside these filters")
+        overall = [] if not overall or out_of_scope(state.search_text, overall, ctx) else overall
         n = len(overall)
         outside = f" {n} paper{'s' if n != 1 else ''} on it {'are' if n != 1 else 'is'} outside these filters."
         why = (f"None in the indexed portfolio: no paper {filters.in_words(one=True)} is about "
