@@ -8,16 +8,7 @@ import pytest
 
 from qabot import QABot
 from qabot.domain.records import Answer
-
-
-def _chain(bot: QABot, questions: list[str]) -> list[Answer]:
-    history: list[dict[str, object]] = []
-    answers = []
-    for question in questions:
-        answer = bot.ask(question, history=history)
-        answers.append(answer)
-        history += [{"role": "user", "content": question}, answer.as_turn()]
-    return answers
+from tests.answering.test_blind_classes import _chain
 
 
 def _titles(answer: Answer) -> list[str]:

@@ -124,17 +124,8 @@ def search(
 ) -> None:
     """List the papers that best match QUESTION (hybrid dense + BM25 search), no answer text."""
     bot = open_bot(ctx)
-    filters = _filters(
-        year_from,
-        year_to,
-        category,
-        author,
-        has_code,
-        affiliation,
-        profile,
-        first_author,
-        paper_type,
-    )
+    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile,
+                       first_author, paper_type)  # fmt: skip
     hits = bot.search(question, k=k, mode=mode, **filters)  # type: ignore[arg-type]
     if as_json:
         out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
@@ -211,17 +202,8 @@ def ask(
     Example: `qabot ask --json "What is the Boltzmann policy distribution?"`
     """
     bot = open_bot(ctx)
-    filters = _filters(
-        year_from,
-        year_to,
-        category,
-        author,
-        has_code,
-        affiliation,
-        profile,
-        first_author,
-        paper_type,
-    )
+    filters = _filters(year_from, year_to, category, author, has_code, affiliation, profile,
+                       first_author, paper_type)  # fmt: skip
     if as_json:
         out.print_json(json.dumps(bot.ask(question, k=k, **filters).to_json_dict()))
         return
