@@ -33,7 +33,7 @@ from qabot.answering.framing import (
 from qabot.answering.llm import Deadline
 from qabot.answering.prompts import NO_FORECAST_TEXT, NO_OPINION_TEXT
 from qabot.answering.route import Route
-from qabot.answering.shapes import SHAPES, StatisticShape, TextShape
+from qabot.answering.shapes import LIST_PAPERS, SHAPES, StatisticShape, TextShape
 from qabot.answering.shapes.statistics import answer_statistic
 from qabot.answering.state import AnswerState
 from qabot.config.groups import RetrievalSettings
@@ -235,7 +235,14 @@ def _answer_stream(
         )
         answer = answer.model_copy(update={"standalone_question": asked})
         if follow and follow.lead:  # "Of the 6 papers just listed, 2 do not mention …:"
-            answer = answer.model_copy(update={"answer": f"{follow.lead}\n\n{answer.answer}"})
+            body = answer.answer
+            if follow.lead.endswith(":") and shape is LIST_PAPERS and chosen.only_papers():
+                # … which heads the list itself (it was followed by "Indexed papers among the
+                # 2 papers just discussed (2 of 2).", a second header saying less)
+                body = body.split("\n", 1)[1] if "\n" in body else body
+                answer = answer.model_copy(update={"answer": f"{follow.lead}\n{body}"})
+            else:
+                answer = answer.model_copy(update={"answer": f"{follow.lead}\n\n{body}"})
         yield from answer.answer.splitlines(keepends=True)
         yield answer
         return

@@ -231,3 +231,24 @@ def test_a_size_written_out_in_the_abstract(extractive_bot: QABot) -> None:
         ["tell me about the Gemma 2 paper", "how was the 9B model trained?", "and the 27B?"],
     )
     assert _titles(answer) == ["Gemma 2"], answer.answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "lead"),
+    [
+        (
+            ["papers by Joey Hong", "which of those did he lead?"],
+            "Of the 7 papers just listed, 7 list Joey Hong first:",
+        ),
+        (
+            ["What has she done on offline RL?", "which of those aren't about language models?"],
+            "Of the 5 papers just listed, 2 do not mention “language models”:",
+        ),
+    ],
+)
+def test_a_lead_heads_its_list_alone(extractive_bot: QABot, chain: list[str], lead: str) -> None:
+    """The review: a second header followed the lead ("Indexed papers among the 7 papers just
+    discussed (7 of 7).")."""
+    *_, answer = _chain(extractive_bot, chain)
+    assert answer.answer.startswith(f"{lead}\n- “"), answer.answer
+    assert "Indexed papers among" not in answer.answer
