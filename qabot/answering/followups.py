@@ -252,8 +252,7 @@ def _describes_its_own(question: str) -> bool:
     clause = re.search(
         r"[,;:—–?]|\s-\s|\band\s+(?:what|which|who|when|how|where|did|does|do|is|was)\b", described
     )
-    own = set(tokenize([described[: clause.start()] if clause else ""])[0])
-    own -= _FRAMING | FUNCTION_WORDS | ASKING
+    own = set(tokenize([described[: clause.start()] if clause else ""])[0]) - _NO_SUBJECT
     return len(own) >= _OWN_DESCRIPTION_WORDS and not _NOT_ITS_OWN.search(described)
 
 
@@ -679,9 +678,8 @@ def _by_what_is_asked(question: str, candidates: list[Paper]) -> Paper | None:
 def _on_last_topic(question: str, history: list[dict[str, Any]]) -> str:
     """`question` searched for with what the last question asked about ("which task did they
     test on?" after "is there work on inferring what people want from what they say?")."""
-    skip = _FRAMING | FUNCTION_WORDS | ASKING
     before = _last_question(history) or ""
-    topic = [w for w in re.findall(r"[\w'’-]+", before) if not set(tokenize([w])[0]) <= skip]
+    topic = [w for w in re.findall(r"[\w'’-]+", before) if not set(tokenize([w])[0]) <= _NO_SUBJECT]
     return f"{question.rstrip(' ?')} on {' '.join(topic)}?" if topic else question
 
 
@@ -1899,6 +1897,8 @@ _BARE_WORDS = set(
 )
 
 _FRAMING = FRAME | OVERVIEW_FRAME
+# Words of a question that say nothing of its subject (what it asks, its framing)
+_NO_SUBJECT = _FRAMING | FUNCTION_WORDS | ASKING
 
 # Words that lean on what was said before; not "she", "her" (the researcher whose portfolio it
 # is: "has she written anything about X?" is self-contained) nor "their papers" (`_THEIR`).
@@ -1921,7 +1921,7 @@ def _leans_on_context(question: str) -> bool:
     earlier, unrelated turn must not change its answer."""
     words = tokenize([question])[0]
     leaning = {m.group(0).lower() for m in _ANAPHORA.finditer(question)}
-    own = set(words) - _FRAMING - FUNCTION_WORDS - ASKING  # ("what was that thing about …?")
+    own = set(words) - _NO_SUBJECT  # ("what was that thing about …?")
     if leaning <= {"this", "that"} and len(own) >= _SELF_CONTAINED_WORDS:
         return False
     return bool(leaning) or not words

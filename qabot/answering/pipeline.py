@@ -235,14 +235,12 @@ def _answer_stream(
         )
         answer = answer.model_copy(update={"standalone_question": asked})
         if follow and follow.lead:  # "Of the 6 papers just listed, 2 do not mention …:"
-            body = answer.answer
+            body, gap = answer.answer, "\n\n"
             if follow.lead.endswith(":") and shape is LIST_PAPERS and chosen.only_papers():
                 # … which heads the list itself (it was followed by "Indexed papers among the
                 # 2 papers just discussed (2 of 2).", a second header saying less)
-                body = body.split("\n", 1)[1] if "\n" in body else body
-                answer = answer.model_copy(update={"answer": f"{follow.lead}\n{body}"})
-            else:
-                answer = answer.model_copy(update={"answer": f"{follow.lead}\n\n{body}"})
+                body, gap = body.split("\n", 1)[-1], "\n"
+            answer = answer.model_copy(update={"answer": f"{follow.lead}{gap}{body}"})
         yield from answer.answer.splitlines(keepends=True)
         yield answer
         return

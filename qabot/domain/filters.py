@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from qabot.domain.genres import PaperType, paper_types, type_name
+from qabot.domain.genres import TYPE_NAMES, PaperType, paper_types, type_clause
 from qabot.domain.records import Paper
 from qabot.domain.taxonomy import (
     affiliation_matches,
@@ -161,7 +161,7 @@ class Filters(BaseModel):
         if self.exclude_ids:
             parts.append("besides the previous answer's")
         if self.paper_type is not None:
-            parts.append(f"that {'is a' if one else 'are'} {type_name(self.paper_type, not one)}")
+            parts.append(type_clause(self.paper_type, one))
         if self.has_code is not None:
             links = "that links its code" if one else "that link their code"
             parts.append(links if self.has_code else "without linked code")
@@ -263,7 +263,7 @@ class PaperColumns:
                 self._values["profile"][name].append(i)
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._column = column
-        self._types: list[frozenset[str]] | None = None
+        self._kind_masks: dict[str, np.ndarray] | None = None
 
     def _mask(self, field: str, query: str) -> np.ndarray:
         needle = query.casefold()
@@ -283,10 +283,14 @@ class PaperColumns:
     def type_mask(self, paper_type: str) -> np.ndarray:
         """The papers of a kind (qabot.domain.genres), read from their texts on the first
         question that asks for a kind: most never do, and it reads every abstract."""
-        if self._types is None:
+        if self._kind_masks is None:  # every kind's at once: one pass over the abstracts
             pairs = zip(self._column("title"), self._column("abstract"), strict=True)
-            self._types = [paper_types(str(t or ""), str(a or "")) for t, a in pairs]
-        return np.array([paper_type in kinds for kinds in self._types], dtype=bool)
+            kinds = [paper_types(str(t or ""), str(a or "")) for t, a in pairs]
+            self._kind_masks = {
+                kind: np.array([kind in found for found in kinds], dtype=bool)
+                for kind in TYPE_NAMES
+            }
+        return self._kind_masks[paper_type]
 
     def author_mask(self, author: str) -> np.ndarray:
         return self._mask("author", author)

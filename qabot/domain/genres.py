@@ -114,6 +114,14 @@ def paper_types(title: str, abstract: str) -> frozenset[str]:
 
 
 def type_name(paper_type: str, many: bool = True) -> str:
-    """How an answer names a kind of paper ("technical reports", "a position paper")."""
+    """How an answer names a kind of paper ("technical reports", "position paper")."""
     one, plural = TYPE_NAMES[paper_type]
     return plural if many else one
+
+
+def type_clause(paper_type: str, one: bool = False) -> str:
+    """The kind as a filter says it after "papers": "that are technical reports"; with `one`,
+    after "paper": "that is a technical report"."""
+    return (
+        f"that is a {type_name(paper_type, False)}" if one else f"that are {type_name(paper_type)}"
+    )

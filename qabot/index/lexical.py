@@ -184,7 +184,8 @@ class LexicalIndex:
         swapped = {
             token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1)
         }
-        if len(found := sorted(swapped & vocab.keys() - {token})) == 1:
+        # (looked up one by one: `vocab.keys() - {token}` would copy the whole vocabulary)
+        if len(found := sorted(w for w in swapped if w != token and w in vocab)) == 1:
             return found[0]
         close = difflib.get_close_matches(token, self._buckets.get(token[0], []), n=3, cutoff=0.85)
         # One slip only (a letter added, dropped, changed or two swapped), and a clear nearest

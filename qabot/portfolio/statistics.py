@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from pydantic import BaseModel, Field
 
 from qabot.domain.filters import Filters, paper_matches
+from qabot.domain.genres import paper_types
 from qabot.domain.names import name_key
 from qabot.domain.records import AuthorCount, Paper, Profile, Topic
 from qabot.portfolio.themes import PaperVectors, find_topics
@@ -119,6 +120,7 @@ class Portfolio:
         # The most common spelling names the person; ties go to the fuller form.
         self.display = {k: max(c, key=lambda s: (c[s], len(s))) for k, c in spellings.items()}
         self.owner_keys = {name_key(n) for n in owner_names(profiles, owner)}
+        self._kinds: dict[str, frozenset[str]] | None = None
 
     # -- profiles (a lab indexes several) ------------------------------------------------------
 
@@ -212,8 +214,11 @@ class Portfolio:
         """Papers matching every filter, oldest first. Authors match as `papers_by` does
         (name variants are one person); the other filters decide as retrieval does."""
         filters = filters or Filters()
-        names = filters.model_copy(update={"author": None, "coauthors": None})
+        names = filters.model_copy(update={"author": None, "coauthors": None, "paper_type": None})
         chosen = [p for p in self.papers if paper_matches(p, names)]
+        if filters.paper_type:  # (`paper_matches` would read every abstract on every question)
+            kinds = self.kinds()
+            chosen = [p for p in chosen if filters.paper_type in kinds[p.paper_id]]
         for name in filters.authors():  # "papers by A and B": each of them listed
             ids = set(self.papers_by(name))
             chosen = [p for p in chosen if p.paper_id in ids]
@@ -221,6 +226,13 @@ class Portfolio:
             keys = set(self.author_keys(filters.author))
             chosen = [p for p in chosen if p.authors and name_key(p.authors[0]) in keys]
         return self.chronological(chosen)
+
+    def kinds(self) -> dict[str, frozenset[str]]:
+        """Each paper's kinds (qabot.domain.genres), read from the abstracts on the first
+        question that asks for a kind."""
+        if self._kinds is None:
+            self._kinds = {p.paper_id: paper_types(p.title, p.abstract) for p in self.papers}
+        return self._kinds
 
     # -- authors -------------------------------------------------------------------------------
 

@@ -215,11 +215,8 @@ class Retrieved:
 # Words a question may use that say what kind of answer it wants, not what it is about.
 FRAMING = frozenset(FRAME | OVERVIEW_FRAME | QUESTION_WORDS | FUNCTION_WORDS)
 # Words that name a kind of paper (qabot.domain.genres): no subject where the kind is a filter
-KIND_WORDS = frozenset(
-    tokenize(["survey review report technical tech position perspective opinion consensus agenda"])[
-        0
-    ]
-)
+_KIND_NAMING = "survey review report technical tech position perspective opinion consensus agenda"
+KIND_WORDS = frozenset(tokenize([_KIND_NAMING])[0])
 
 
 def _subject(text: str, hits: list[SearchHit], ctx: ShapeContext, ignore: Collection[str],

@@ -15,7 +15,7 @@ from qabot.answering.framing import NEWEST_FIRST, STUDY_PEOPLE, without_asking_l
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import FRAMING, StatisticShape
 from qabot.domain.filters import Filters
-from qabot.domain.genres import type_name
+from qabot.domain.genres import type_clause, type_name
 from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
 from qabot.domain.records import Answer, Citation, Evidence, Paper, SearchHit, Table, Topic
@@ -124,7 +124,7 @@ class Facts:
             owner = self.pf.profile(f.profile)
             parts.append(f"listed on {owner.name if owner else f.profile}'s profile")
         if f.paper_type:  # "that are technical reports"
-            parts.append(f"that {'is a' if one else 'are'} {type_name(f.paper_type, not one)}")
+            parts.append(type_clause(f.paper_type, one))
         if f.has_code:
             parts.append("that links its code" if one else "that link their code")
         if f.paper_ids is not None:
