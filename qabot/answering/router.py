@@ -55,7 +55,7 @@ from qabot.answering.shapes.survey import CHRONOLOGICAL
 from qabot.domain.filters import Filters
 from qabot.domain.genres import PaperType
 from qabot.domain.names import name_key
-from qabot.domain.taxonomy import AFFILIATION_ALIASES, GENERIC_NAMES, category_names
+from qabot.domain.taxonomy import AFFILIATION_ALIASES, GENERIC_NAMES, category_names, in_field_terms
 from qabot.errors import LLMUnavailableError
 from qabot.index.lexical import tokenize
 from qabot.index.vocabulary import WORDS, Vocabulary
@@ -539,6 +539,10 @@ def topic_query(q: str, author: str | None) -> str:
                   r"(?: (?:me|us))?(?: (?:something|anything|a paper|one|a few|some|papers|reading))?\b",
                   " ", text, flags=re.I)  # fmt: skip
     text = _GO_ABOUT.sub(" ", text)
+    # "recovering what people want from what they do": everyday phrases of framing words
+    # ("what", "people", "want") said in the field's terms before the framing goes (single
+    # words wait for the search, which knows whether the abstracts use them)
+    text = in_field_terms(text, keep=lambda _: True)
     words = re.findall(r"[\w'’.-]*\w", text)
     # Function words and the asking words too: "AGI safety governance — what should I read?"
     # searched for "AGI safety governance should", and "should" ranked papers that use it.

@@ -386,6 +386,74 @@ ABBREVIATIONS: dict[str, str] = {
     "lms": "language models",
     "pbrl": "preference-based reinforcement learning",
 }
+# Everyday words for the field's terms, as people who do not write papers ask ("AI that learns
+# to fool the people grading it", "recovering what people want from what they do"): replaced
+# by the terms abstracts use before searching and before judging what the papers cover. BM25
+# matches exact words, and the scope rule read "fool" and "grading" as a subject no paper has
+# (blind sets: 36 questions the portfolio answers were refused, most in such words).
+# Only words no abstract of the index uses are replaced, so a corpus that writes "raters" or
+# "hidden" is searched for them as they are; a phrase (two words or more) is always replaced.
+EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
+    (
+        r"what (?:people|humans|users|a person|a user|someone|the user|the human|they) (?:really |actually )?"
+        r"(?:wants?|likes?|prefers?|values?|cares? about|intends?)",
+        "human preferences",
+    ),
+    (
+        r"(?:what|how) (?:people|humans|users|someone|a person) (?:do|does|act|behave)(?: (?:or|and) "
+        r"(?:believe|think))",
+        "human behavior and beliefs",
+    ),
+    (
+        r"from what (?:people|humans|users|they|a person|someone) (?:do|does|did)",
+        "from human behavior",
+    ),
+    (r"(?:what|how) (?:people|humans|users|someone|a person) (?:believe|think)s?", "human beliefs"),
+    (
+        r"fool(?:s|ed|ing)?|trick(?:s|ed|ing)?|dupe[sd]?|duping|mislead(?:s|ing)?|misled|"
+        r"(?:lie|lies|lying|lied) to",
+        "deceive",
+    ),
+    (r"sway(?:s|ed|ing)?|nudg(?:e|es|ed|ing)", "influence"),
+    (
+        r"downsides?|drawbacks?|pitfalls?|shortcomings?|weak spots?|(?:poke|pokes|poked|poking) holes in",
+        "limitations",
+    ),
+    (r"grad(?:er|ers|ing)|raters?", "evaluators"),
+    (r"hidden", "latent"),
+    # ("fixed, previously collected datasets": offline datasets, as abstracts call them)
+    (
+        r"(?:logged|pre-?collected|previously collected|historical|static)"
+        r"(?= (?:data|datasets?|logs|interactions|experience)\b)",
+        "offline",
+    ),
+    (r"trial[- ]and[- ]error", "reinforcement learning"),
+    (r"(?:in )?the driver['’]?s seat", "in control"),
+    (r"plain (?:language|english|words)|everyday language", "natural language"),
+    (
+        r"gam(?:e|es|ed|ing) (?:the|a|its) (?:metric|reward|score|system|objective|evaluation|test|"
+        r"benchmark)s?",
+        "reward hacking",
+    ),
+    (r"stand-?ins?|surrogates?", "proxy"),
+    (r"copilots?", "assistant"),
+    (r"human[- ]subjects?(?: experiments?| studies| study| research)?", "user study"),
+)
+_EVERYDAY = [
+    (re.compile(rf"(?<![\w'’-])(?:{p})(?![\w'’-])", re.IGNORECASE), t) for p, t in EVERYDAY_TERMS
+]
+
+
+def in_field_terms(text: str, keep: Callable[[str], bool] = lambda _: False) -> str:
+    """The text with everyday words for the field's terms replaced by them ("AI that learns
+    to fool its graders" -> "AI that learns to deceive its evaluators"), except single words
+    `keep` says to leave as written (those the abstracts use)."""
+    for pattern, term in _EVERYDAY:
+        text = pattern.sub(lambda m, t=term: m.group(0) if " " not in m.group(0) and keep(m.group(0)) else t,
+                           text)  # fmt: skip
+    return text
+
+
 # Names a question may use that name no one paper: the field's acronyms and its companies
 # ("Google's small open LLM" names neither a paper nor a method).
 GENERIC_NAMES = frozenset(ABBREVIATIONS) | {

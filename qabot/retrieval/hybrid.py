@@ -18,10 +18,11 @@ from qabot.config.groups import RetrievalSettings
 from qabot.domain.filters import Filters, PaperColumns
 from qabot.domain.questions import Mode
 from qabot.domain.records import Evidence, SearchHit
-from qabot.domain.taxonomy import expand_abbreviations
+from qabot.domain.taxonomy import expand_abbreviations, in_field_terms
 from qabot.embeddings.words import is_english
 from qabot.errors import IndexStoreError, disk_full, disk_full_error
 from qabot.index.chunk_table import chunk_number, paper_of
+from qabot.index.lexical import tokenize
 from qabot.index.snapshot import IndexSnapshot
 from qabot.index.vectors import VectorFilter
 
@@ -190,15 +191,19 @@ class HybridRetriever:
 
     # -- fusion ----------------------------------------------------------------------------
 
-    def spelled(self, query: str, respell: bool = True) -> str:
+    def spelled(self, query: str, respell: bool = True, everyday: bool = True) -> str:
         """`query` as the corpus writes it: the field's abbreviations that no abstract uses
-        spelled out ("recsys", "tech report"), and with `respell`, typos and spelling variants
-        respelled ("recomender", "behaviour"). Abbreviations the abstracts use stay: spelling
-        out "RLHF" would drown the exact term in common words (measured: survey coverage on
-        tests/data/eval_set.jsonl 0.84 -> 0.83)."""
+        spelled out ("recsys", "tech report"); with `everyday`, everyday words no abstract
+        uses put in the field's terms ("fool" -> "deceive"); and with `respell`, typos and
+        spelling variants respelled ("recomender", "behaviour"). Abbreviations the abstracts
+        use stay: spelling out "RLHF" would drown the exact term in common words (measured:
+        survey coverage on tests/data/eval_set.jsonl 0.84 -> 0.83)."""
         lexical = self.snapshot.lexical
         known = lambda word: lexical.chunk_share(word.lower()) > 0  # noqa: E731
         spelled = expand_abbreviations(query, keep=known)
+        if everyday:  # (stemmed: "raters" is known where an abstract says "rater")
+            used = lambda word: all(lexical.chunk_share(t) > 0 for t in tokenize([word])[0])  # noqa: E731
+            spelled = in_field_terms(spelled, keep=used)
         return lexical.respell(spelled, keep=is_english) if respell else spelled
 
     def search(
@@ -219,12 +224,14 @@ class HybridRetriever:
         # word pieces well enough.
         n = max(self.settings.candidates, k * 4)
         allowed = self.allowed(filters)
+        # (… and everyday words put in the field's terms for both, as answering a question
+        # does; the search API searches what it is given)
         if mode in ("hybrid", "dense"):
-            dense = self.dense(self.spelled(query, respell=False), n, filters, allowed)
+            dense = self.dense(self.spelled(query, False, respell), n, filters, allowed)
         else:
             dense = []
         if mode in ("hybrid", "lexical"):
-            lexical = self.lexical(self.spelled(query, respell=respell), n, filters, allowed)
+            lexical = self.lexical(self.spelled(query, respell, respell), n, filters, allowed)
         else:
             lexical = []
 

@@ -15,6 +15,7 @@ from qabot.domain.taxonomy import (
     category_name,
     category_names,
     category_title,
+    in_field_terms,
     normalise_category,
 )
 from qabot.ingest.corpus import load_corpus
@@ -143,3 +144,31 @@ def test_category_titles_are_names_not_codes() -> None:
     assert category_title("LG") == "Machine Learning"
     assert category_title("stat.ML") == "Machine Learning (Statistics)"
     assert category_title("ZZ") == "ZZ"
+
+
+@pytest.mark.parametrize(
+    ("asked", "searched"),
+    [
+        ("AI that learns to fool the people grading it", "AI that learns to deceive the people evaluators it"),
+        ("papers that poke holes in RLHF", "papers that limitations RLHF"),
+        ("recovering what people want from what they do", "recovering human preferences from human behavior"),
+        ("AI that changes what people do or believe", "AI that changes human behavior and beliefs"),
+        ("an AI's sway over people", "an AI's influence over people"),
+        ("logged data instead of live trial-and-error", "offline data instead of live reinforcement learning"),
+        ("fixed, previously collected datasets", "fixed, offline datasets"),
+        ("keep the human in the driver's seat", "keep the human in control"),
+        ("tell AI what they want in plain language", "tell AI human preferences in natural language"),
+    ],
+)  # fmt: skip
+def test_everyday_words_are_put_in_the_fields_terms(asked: str, searched: str) -> None:
+    assert in_field_terms(asked) == searched
+
+
+def test_a_word_the_abstracts_use_stays_and_a_phrase_never_does() -> None:
+    """`keep` (the index knows the word) leaves a single word as written; a phrase of framing
+    words ("what people want") is the field's term whatever the index knows."""
+    assert in_field_terms("hidden raters", keep=lambda _: True) == "hidden raters"
+    assert in_field_terms("what users want", keep=lambda _: True) == "human preferences"
+    # only whole words: "tricky" is not "trick", "gradient" not "grading"
+    assert in_field_terms("a tricky gradient") == "a tricky gradient"
+    assert in_field_terms(in_field_terms("fool the graders")) == "deceive the evaluators"
