@@ -92,7 +92,7 @@ _TWO_ORDINALS = re.compile(
 # order asked of the last list, and nothing else
 _ORDER_ONLY = re.compile(
     r"^(?:(?:so|and|ok(?:ay)?|now|please|can you|could you)[,]?\s+)*(?:(?:re-?)?(?:sort|order|arrange|"
-    r"rank|list|show)(?:\s+(?:me\s+)?(?:them|those|these|it|the list))?\s*)?(?:by (?:date|year)|"
+    r"rank|list|show|put)(?:\s+(?:me\s+)?(?:them|those|these|it|the list))?\s*)?(?:by (?:date|year)|"
     r"chronologically|in (?:date|chronological|time|year) order|(?:from )?(?:the )?(?:oldest|earliest|"
     r"newest|latest|most recent)(?: ones?)?(?: to (?:the )?(?:newest|latest|most recent|oldest|"
     r"earliest)| first)?)(?:[,\s]+(?:from )?(?:the )?(?:oldest|earliest|newest|latest|most recent)"
@@ -341,6 +341,10 @@ def resolve_follow_up(
     ordinal, subset = _ORDINAL.search(question), _SET.search(question)
     if not history:
         return None
+    if _ORDER_ONLY.match(question) and not previous_papers(history, papers, index):
+        # "put them in date order" after an answer that found nothing: no list to order (it
+        # listed all 50 papers in date order; the review of round seventeen)
+        raise QuestionError(NOTHING_TO_ORDER)
     if (other_end := _other_end(question, history, papers, index)) is not None:
         return other_end
     if (two := _TWO_ORDINALS.search(question)) and _COMPARES.search(question):
@@ -1551,6 +1555,12 @@ def _dated_lead(which: str, paper: Paper, listed: Sequence[Paper]) -> str:
 def _date_key(paper: Paper) -> tuple[int, str]:
     """When a paper came out, to order by: its year, then its full date where it has one."""
     return (paper.year or 0, paper.date.isoformat() if paper.date else "")
+
+
+NOTHING_TO_ORDER = (
+    "The last answer listed no papers, so there is nothing to put in order. Ask for papers "
+    "with the order you want, e.g. “papers on reward hacking, oldest first”."
+)
 
 
 def beyond_the_list(reference: str, listed: int) -> str:

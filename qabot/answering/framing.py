@@ -170,7 +170,9 @@ DATE_ORDER = r"(?:newest|latest|most recent|recent|oldest|earliest) (?:ones? |pa
 # … the newest first ("most recent first", "in reverse chronological order")
 NEWEST_FIRST = re.compile(
     r"\b(?:newest|latest|most recent|recent) (?:ones? |papers? )?first\b|"
-    r"\breversed? (?:chronological|date)\b",
+    r"\breversed? (?:chronological|date)\b|"
+    r"\bfrom (?:the )?(?:newest|latest|most recent)\b(?! to (?:the )?(?:newest|latest))|"
+    r"\b(?:newest|latest|most recent) to (?:the )?(?:oldest|earliest)\b",
     re.I,
 )
 

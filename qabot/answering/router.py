@@ -142,6 +142,11 @@ _KIND_FRAME = re.compile(
     r"\b(?:rather than|as opposed to|instead of)\s+(?:the\s+)?(?:experimental|empirical|"
     r"technical)\s+(?:work|papers?|research|studies)\b|"
     r"\b(?:judging|according|based)\b|"
+    # what a position paper is about ("position papers about where the field should go"
+    # searched for "field go", dev13)
+    r"\b(?:about |on )?where (?:the|our|this|ai|ml) (?:field|research|community|area|discipline)\s+"
+    r"(?:should|could|might|ought to|needs? to|will|is|was)?\s*(?:go|head|be (?:going|heading|headed)|"
+    r"going|heading|headed)\b|\b(?:the )?(?:future|direction) of (?:the|our|this) (?:field|research|area)\b|"
     rf"\b{_BIG}models?\b|\b(?:google(?:['’]s)?|deepmind|big|large)\b",
     re.I,
 )

@@ -146,6 +146,10 @@ class Filters(BaseModel):
         Lovelace, that link their code" (paper ids are the previous answer's papers); with
         `one`, after "paper" ("no paper that links its code"). Categories and affiliations by
         name, never by code or slug: people read this."""
+        return join_clauses(self.phrases(one))
+
+    def phrases(self, one: bool = False) -> list[str]:
+        """`in_words`' phrases, one per filter (the web chat shows each as a chip)."""
         parts = [years] if (years := self.years_in_words()) else []
         if self.categories:
             parts.append(f"in {' or '.join(category_title(c) for c in self.categories)}")
@@ -165,7 +169,7 @@ class Filters(BaseModel):
         if self.has_code is not None:
             links = "that links its code" if one else "that link their code"
             parts.append(links if self.has_code else "without linked code")
-        return ", ".join(parts)
+        return parts
 
     def only_papers(self) -> bool:
         """Only a list of papers (a follow-up's "those"), with no other filter."""
@@ -175,6 +179,14 @@ class Filters(BaseModel):
         # An empty `paper_ids` is a filter that lets nothing through, not "no filter".
         given = [v for k, v in self.model_dump().items() if k != "paper_ids"]
         return self.paper_ids is None and not any(v not in (None, [], "") for v in given)
+
+
+def join_clauses(parts: list[str]) -> str:
+    """Phrases after "papers", with commas between; a clause after one phrase follows it
+    without one ("from 2024 that are technical reports", not "from 2024, that are …")."""
+    if len(parts) == 2 and parts[1].startswith("that "):
+        return " ".join(parts)
+    return ", ".join(parts)
 
 
 def paper_matches(paper: Paper, filters: Filters) -> bool:

@@ -2484,7 +2484,7 @@ def test_code_asked_of_a_paper_is_no_filter(
 
 def test_no_paper_with_code_reads_in_the_singular(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("papers with code from 2025 onwards on reward hacking")
-    assert "no paper from 2025 on, that links its code is about" in answer.answer, answer.answer
+    assert "no paper from 2025 on that links its code is about" in answer.answer, answer.answer
 
 
 def test_from_a_year_on_a_topic(extractive_bot: QABot) -> None:

@@ -88,7 +88,7 @@ def test_the_kind_filter_decides_alike_for_one_paper_and_for_many() -> None:
             p.paper_id for p, keep in zip(papers, columns.mask(filters), strict=True) if keep
         ] == expected
     assert Filters(paper_type="report", year_from=2024).in_words() == (
-        "from 2024 on, that are technical reports"
+        "from 2024 on that are technical reports"
     )
     assert Filters(paper_type="position").in_words(one=True) == "that is a position paper"
 

@@ -311,7 +311,7 @@ def test_chat_follow_up_refers_to_the_list_just_given(env: dict[str, str]) -> No
         "which of those have code?\ntell me more about the second one\n/quit\n",
     )
     assert result.exit_code == 0, result.output
-    assert "Indexed papers among the 2 papers just discussed, that link their code" in result.stdout
+    assert "Indexed papers among the 2 papers just discussed that link their code" in result.stdout
     assert (
         "On the Utility of Learning about Humans for Human-AI Coordination” (2019):"
         in result.stdout

@@ -14,7 +14,7 @@ from qabot.answering.extractive import word_pairs
 from qabot.answering.framing import NEWEST_FIRST, STUDY_PEOPLE, without_asking_lead
 from qabot.answering.route import Route
 from qabot.answering.shapes.base import FRAMING, StatisticShape
-from qabot.domain.filters import Filters
+from qabot.domain.filters import Filters, join_clauses
 from qabot.domain.genres import type_clause, type_name
 from qabot.domain.links import code_link, page_link
 from qabot.domain.names import name_key
@@ -134,7 +134,7 @@ class Facts:
         if f.exclude_ids:
             # "what else has that author done?": the count leaves the last answer's papers out
             parts.append("besides the previous answer's")
-        return ", ".join(parts)
+        return join_clauses(parts)
 
     def stated(self) -> str:
         """Where the indexed papers come from, per source: each profile's own stated and listed

@@ -232,7 +232,10 @@ CHRONOLOGICAL = re.compile(
     r"\bevolv\w*|\bover (time|the years)\b|\bdevelop\w* (?:over|from|since)\b|"
     r"\bchanged? over\b|\btrajectory\b|\b(?:changed?|shift(?:ed)?) (?:between|from|since)\b|"
     # "list her papers on assistive agents, oldest first" (dev19: listed by relevance)
-    r"\b(?:oldest|earliest) (?:one )?first\b|\bchronological(?:ly)?\b|\bin (?:date|time) order\b",
+    r"\b(?:oldest|earliest) (?:one )?first\b|\bchronological(?:ly)?\b|\bin (?:date|time) order\b|"
+    # "list her Gemini papers from oldest", "newest to oldest" (the review of round seventeen)
+    r"\bfrom (?:the )?(?:oldest|earliest|newest|latest|most recent)\b|"
+    r"\b(?:oldest|earliest|newest|latest) to (?:the )?(?:newest|latest|most recent|oldest|earliest)\b",
     re.I,
 )
 

@@ -250,13 +250,12 @@ def answer_messages(
     return messages
 
 
-def filter_chips(words: str) -> str:
-    """The active filters ("papers from 2025 on, in Machine Learning") as chips beside the
-    input, or "" when none is on."""
-    if not words:
+def filter_chips(phrases: list[str]) -> str:
+    """The active filters (`Filters.phrases`: "from 2025 on", "in Machine Learning") as chips
+    beside the input, or "" when none is on."""
+    if not phrases:
         return ""
     chips = "".join(
-        f'<span class="qabot-chip">{html.escape(part, quote=False)}</span>'
-        for part in words.split(", ")
+        f'<span class="qabot-chip">{html.escape(part, quote=False)}</span>' for part in phrases
     )
     return f'<div class="qabot-chips" role="status"><span>Filters on:</span> {chips}</div>'

@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 
 from qabot.bot import QABot
 from qabot.config import Settings
+from qabot.domain.filters import join_clauses
 from qabot.domain.genres import TYPE_NAMES, type_name
 from qabot.domain.questions import clean_text, make_filters
 from qabot.domain.records import Answer
@@ -180,10 +181,15 @@ def reversed_years(filters: dict[str, Any]) -> bool:
 def filters_in_words(filters: dict[str, Any]) -> str:
     """The UI's filters as a phrase ("from 2025 on, in Machine Learning"); "" when none is on
     or a value is not one the filters take (`QABot.stream` then names it)."""
+    return join_clauses(filter_phrases(filters))
+
+
+def filter_phrases(filters: dict[str, Any]) -> list[str]:
+    """`filters_in_words`' phrases, one per filter on."""
     try:
-        return make_filters(filters).in_words()
+        return make_filters(filters).phrases()
     except QABotError:
-        return ""
+        return []
 
 
 class ChatService:
@@ -454,8 +460,8 @@ def build_ui(bot: QABot, mcp: bool = False) -> gr.Blocks:
 
         # The filters in words beside the input, and "Clear filters" while any is on.
         def show_chips(*values: Any) -> tuple[str, Any]:
-            words = filters_in_words(_filters(*values[:5], service.bounds, *values[5:]))
-            return filter_chips(words), gr.Button(visible=bool(words))
+            phrases = filter_phrases(_filters(*values[:5], service.bounds, *values[5:]))
+            return filter_chips(phrases), gr.Button(visible=bool(phrases))
 
         for control in controls:
             control.change(show_chips, controls, [chips, clear], api_visibility="private")

@@ -114,6 +114,10 @@ def test_cards_link_the_paper_and_the_code_separately() -> None:
 def test_tables_escape_their_cells_and_chips_their_words() -> None:
     md = table_markdown(Table(columns=["Name"], rows=[["a|b <i>"]]))
     assert md.splitlines()[2] == "| a\\|b &lt;i&gt; |"
-    assert filter_chips("") == ""
-    chips = filter_chips("from 2025 on, in Machine Learning, that link their code")
-    assert chips.count('class="qabot-chip"') == 3 and "<i>" not in filter_chips("<i>")
+    assert filter_chips([]) == ""
+    chips = filter_chips(["from 2025 on", "in Machine Learning", "that link their code"])
+    assert chips.count('class="qabot-chip"') == 3 and "<i>" not in filter_chips(["<i>"])
+    # one chip a filter, though a clause joins its phrase without a comma
+    assert (
+        filter_chips(["from 2024", "that are technical reports"]).count('class="qabot-chip"') == 2
+    )
