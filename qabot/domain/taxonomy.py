@@ -410,6 +410,34 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     ),
     (r"(?:what|how) (?:people|humans|users|someone|a person) (?:believe|think)s?", "human beliefs"),
     (
+        r"(?:what|how) (?:people|humans|users|someone|a person) (?:will |would )?(?:act|acts|behave|behaves)",
+        "human behavior",
+    ),
+    (
+        r"(?:what|how) (?:people|humans|users|someone|a person) (?:says?|said|tells?)",
+        "human language",
+    ),
+    # "learning from people's either/or judgments", "reward learning from human comparisons"
+    (
+        r"either[/ -]or (?:judge?ments|choices|questions)|(?:side-by-side|pairwise|a/b) (?:judge?ments|choices|"
+        r"ratings)|(?:human|people['’]s|users['’]) comparisons",
+        "pairwise preferences",
+    ),
+    (r"cheat(?:s|ed|ing)?(?: on)?", "reward hacking"),
+    # "situations where the agent or the human can't see everything"
+    (
+        r"(?:can(?:no|['’])?t|cannot|don['’]t|doesn['’]t|do not|does not) (?:see|observe) (?:everything|all)",
+        "partial observability",
+    ),
+    # "seeing what's going on inside a model"
+    (
+        r"(?:(?:see|seeing|look|looking|peek|peeking|peer|peering|understand|understanding) )?"
+        r"(?:inside (?:a |an |the )?(?:models?|networks?|black box(?:es)?)|what['’]?s going on inside"
+        r"(?: (?:a|an|the|its) (?:models?|networks?))?)",
+        "interpretability",
+    ),
+    (r"persuad(?:e|es|ed|ing)", "influence"),
+    (
         r"fool(?:s|ed|ing)?|trick(?:s|ed|ing)?|dupe[sd]?|duping|mislead(?:s|ing)?|misled|"
         r"(?:lie|lies|lying|lied) to",
         "deceive",

@@ -1457,7 +1457,7 @@ def test_a_change_between_years_is_a_survey_in_year_order(extractive_bot: QABot)
         ("overview of the RLHF-related research in this portfolio pls", "RLHF"),
         ("how has the group's offline rl work evolved from 2023 onwards?", "offline rl"),
         ("I'm new to learning from human comparisons. Recommend some papers from this group on it.",
-         "learning human comparisons"),
+         "learning pairwise preferences"),  # (in the field's terms)
         ("Interested in the AGI-safety/ policy side of her work, not the technical ML. what exists?",
          "AGI-safety policy"),
     ],

@@ -21,6 +21,9 @@ from qabot import QABot
          "On Targeted Manipulation and Deception"),
         ("Recommend me a paper on training assistants that keep the human in the driver's seat.",
          "Training LLM Agents to Empower Humans"),
+        ("what have they done about AI models that cheat on their objective?", "Correlated Proxies"),
+        ("how have they approached situations where the agent or the human can't see everything?",
+         "When Your AIs Deceive You"),
     ],
 )  # fmt: skip
 def test_everyday_words_find_the_papers_in_the_fields_terms(
