@@ -104,7 +104,7 @@ _KIND_NAMED: dict[str, re.Pattern[str]] = {
         # (… and one word more before "model" after an adjective: "big industry model reports")
         rf"\b{_BIG_THEN_ONE}(?:model[\s-]+)?(?:release[\s/-]+|/\s*)?"
         r"(?:technical|tech)[\s-]+report(?:[\s-]+papers|s\b|\b)|"
-        rf"\b{_BIG_THEN_ONE}model(?:[\s-]+release)?[\s-]+"
+        rf"\b{_BIG_THEN_ONE}model(?:[\s-]+(?:release|launch))?[\s-]+"
         r"(?:reports?|release[\s-]+papers?)\b|"
         rf"\b{_BIG}(?:model|system)[\s-]+cards?\b|\b{_BIG}(?:model[\s-]+)?release[\s-]+papers?\b",
         re.I,
@@ -126,7 +126,16 @@ _KIND_NAMED: dict[str, re.Pattern[str]] = {
 _KIND_WHOLE: dict[str, re.Pattern[str]] = {
     "report": re.compile(
         rf"\b{_BIG}(?:model[\s-]+(?:releases?|launch(?:es)?|families|family|teams?)|(?:big|large)-model[\s-]+work|"
-        rf"(?:foundation|frontier|big|large)[\s-]+models?)\b",
+        rf"(?:foundation|frontier|big|large|flagship)[\s-]+(?:ai[\s-]+)?models?)\b",
+        re.I,
+    ),
+    # "anything that argues a position rather than proposing a method?" (the review of round
+    # seventeen: it found 2 papers by the words, where the kind has 4)
+    "position": re.compile(
+        r"\b(?:argu(?:e|es|ing)|mak(?:e|es|ing)|tak(?:e|es|ing)|stak(?:e|es|ing))\s+(?:out\s+)?(?:a|an)\s+"
+        r"(?:position|argument|stance|case)\b(?:,?\s+(?:rather than|instead of|as opposed to|not)\s+"
+        r"(?:propos|present|introduc|run|report|build)\w*\s+(?:a\s+|an\s+|new\s+)*(?:methods?|algorithms?|"
+        r"experiments?|results?|systems?|models?|techniques?))?",
         re.I,
     ),
 }

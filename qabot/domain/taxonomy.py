@@ -437,6 +437,21 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
         "interpretability",
     ),
     (r"persuad(?:e|es|ed|ing)", "influence"),
+    # what a recommender is to its users ("the stuff social media decides to show you",
+    # "personalized feeds on apps", "apps like YouTube or Netflix")
+    (
+        r"(?:(?:the )?stuff |what )(?:social media|(?:an? |the )?apps?|youtube|netflix|tiktok|spotify|platforms?)"
+        r" (?:decides?|chooses?) to show(?: you| people| users)?|(?:personali[sz]ed |social media |news |content )?"
+        r"feeds?|(?:movie|music|video|shopping|streaming) apps?|apps? like (?:youtube|netflix|tiktok|spotify|amazon)"
+        r"(?:,? (?:or|and) (?:youtube|netflix|tiktok|spotify|amazon))?",
+        "recommender systems",
+    ),
+    (
+        r"mak(?:e|es|ing) (?:stuff|things|facts|information) up|made[- ]up (?:facts|stuff|answers|information)|"
+        r"hallucinat(?:e|es|ed|ing|ion|ions)",
+        "factuality",
+    ),
+    (r"scratch ?pads?(?: notes)?", "chain of thought"),
     (
         r"fool(?:s|ed|ing)?|trick(?:s|ed|ing)?|dupe[sd]?|duping|mislead(?:s|ing)?|misled|"
         r"(?:lie|lies|lying|lied) to",

@@ -24,6 +24,10 @@ from qabot import QABot
         ("what have they done about AI models that cheat on their objective?", "Correlated Proxies"),
         ("how have they approached situations where the agent or the human can't see everything?",
          "When Your AIs Deceive You"),
+        ("what has she done about the stuff social media decides to show you?", "CTRL-Rec"),
+        ("which work checks whether chatbots make stuff up?", "The FACTS Leaderboard"),
+        ("is there one about reading an AI's scratchpad notes to catch it plotting something bad?",
+         "Chain of Thought Monitorability"),
     ],
 )  # fmt: skip
 def test_everyday_words_find_the_papers_in_the_fields_terms(

@@ -28,6 +28,8 @@ def _names(answer) -> set[str]:  # type: ignore[no-untyped-def]
     "question",
     [
         "Which papers are model technical reports?",
+        "Has she been part of any big model launch reports?",
+        "what has she done on google's flagship ai models",
         "What has she done on large foundation model releases?",
         "How has this researcher been involved in building large foundation models?",
         "Foundation model releases: what's been covered here?",

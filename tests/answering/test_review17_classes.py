@@ -25,6 +25,9 @@ def test_an_order_after_nothing_found_has_no_list_to_order(extractive_bot: QABot
         ("list her Gemini papers from oldest", False),
         ("list her Gemini papers, oldest to newest", False),
         ("list her Gemini papers, newest to oldest", True),
+        # (a topic's papers with an order read as a focused question about "oldest")
+        ("Gemini papers, from newest to oldest", True),
+        ("RLHF papers oldest first", False),
     ],
 )
 def test_an_order_said_from_one_end_to_the_other(
@@ -44,6 +47,21 @@ def test_position_papers_about_where_the_field_should_go(extractive_bot: QABot) 
     )
     assert not answer.abstained, answer.answer
     assert answer.answer.startswith("Indexed papers that are position papers (4 of 50)")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "anything that argues a position rather than proposing a method?",
+        "papers that make an argument rather than run experiments",
+    ],
+)
+def test_a_position_paper_described(extractive_bot: QABot, question: str) -> None:
+    """Described, not named: it searched "argue position method" and found 2 of the 4."""
+    answer = extractive_bot.ask(question)
+    assert answer.answer.startswith("Indexed papers that are position papers (4 of 50)"), (
+        answer.answer
+    )
 
 
 def test_a_clause_after_one_filter_takes_no_comma(extractive_bot: QABot) -> None:

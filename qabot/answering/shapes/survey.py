@@ -240,6 +240,16 @@ CHRONOLOGICAL = re.compile(
 )
 
 
+# An order said at the end of a question ("…, oldest first", "… from newest to oldest")
+_ORDER_AT_END = re.compile(
+    r"[\s,;:—–-]*(?:(?:sorted |listed |ordered )?(?:in |by )?(?:date|time|chronological|reverse chronological) order|"
+    r"chronologically|sorted by (?:date|year)|(?:from )?(?:the )?(?:oldest|earliest|newest|latest|most recent)"
+    r"(?: ones?)?(?: first| to (?:the )?(?:oldest|earliest|newest|latest|most recent)))"
+    r"(?:,?\s*(?:please|pls|plz))?\s*[?.!]*\s*$",
+    re.I,
+)
+
+
 # "her latest paper on X", "the earliest work about X", "the most recent publication on X"
 _DATED_ONE = re.compile(
     r"\b(?P<which>earliest|oldest|first|latest|newest|most recent|last)\s+(?:paper|publication|work|"
@@ -324,7 +334,11 @@ class Survey(TextShape):
             return None  # "the paper that audits LLMs - what's their algorithm called?"
         if defined_term(question) is not None and not _OF_PAPERS.search(question):
             return None  # "MessySurfaces — what is it?": a definition, not "X — what …?"
-        if _SURVEY.search(question) or bare_topic(question):
+        # "Gemini papers, from newest to oldest", "RLHF papers oldest first": the topic's
+        # papers with an order, which read as a focused question about "oldest"
+        topic = _ORDER_AT_END.sub("", question).rstrip(" ,;:—–-")
+        if (_SURVEY.search(question) or bare_topic(question)
+                or (topic != question and (_SURVEY.search(topic) or bare_topic(f"{topic}?")))):  # fmt: skip
             newest = bool(NEWEST_FIRST.search(question))
             return Detected(
                 chronological=newest or bool(CHRONOLOGICAL.search(question)), newest_first=newest
