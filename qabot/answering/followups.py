@@ -163,7 +163,9 @@ _NOT_TAGS = re.compile(
 # "the newer one", "the older one": a paper of the last list picked by date.
 _DATED = re.compile(
     r"\b(?:the|that) (?P<when>newer|newest|later|latest|more recent|most recent|older|oldest|"
-    r"earlier|earliest) one\b|"
+    # … "the earlier of those two" (the review of round seventeen: "neither mentions that")
+    # (a comparative: "the earliest of these" is the list's statistic, which gives its date)
+    r"earlier|earliest) (?:one\b|(?<=er )of (?:the|those|these) (?:two|2|papers|ones)\b|(?<=er )of (?:them|those|these)\b)|"
     # "which one is the newest?", "which of those came out first?", "which one is newer?"
     # … or "which is newer?" alone (not "which is the newest paper on X?", of the portfolio)
     r"\bwhich (?:(?:one|of (?:them|those|these|the two))\s+(?:is|was|are|were)|(?:is|was)(?=\s+(?:the\s+)?"

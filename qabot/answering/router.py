@@ -148,14 +148,16 @@ _KIND_FRAME = re.compile(
     r"development|involv\w*|contribut\w*|part of|been on|show(?:s|ed)? up on|authors? on|"
     r"co-?authored|wrote|writing|published|co-?author|introduc\w*)\b|"
     r"\b(?:like|such as|e\.g\.?|including)\s+[^?.;:()]+|\([^()]*\)|"
-    r"\b(?:rather than|as opposed to|instead of)\s+(?:the\s+)?(?:experimental|empirical|"
-    r"technical)\s+(?:work|papers?|research|studies)\b|"
+    r"\b(?:rather than|as opposed to|instead of)\s+(?:the\s+)?(?:new\s+)?(?:(?:experimental|empirical|"
+    r"technical)\s+)?(?:work|papers?|research|studies|methods?|techniques?|algorithms?|experiments?)\b|"
     r"\b(?:judging|according|based)\b|"
     # what a position paper is about ("position papers about where the field should go"
     # searched for "field go", dev13)
     r"\b(?:about |on )?where (?:the|our|this|ai|ml) (?:field|research|community|area|discipline)\s+"
     r"(?:should|could|might|ought to|needs? to|will|is|was)?\s*(?:go|head|be (?:going|heading|headed)|"
     r"going|heading|headed)\b|\b(?:the )?(?:future|direction) of (?:the|our|this) (?:field|research|area)\b|"
+    r"\b(?:about |on )?the direction (?:the|our|this|ai) (?:field|research|community|area) should "
+    r"(?:take|go|head)\b|\bsummari[sz](?:e|es|ed|ing) (?:a|the|their|its) (?:field|area|literature)\b|"
     rf"\b{_BIG}models?\b|\b(?:google(?:['’]s)?|deepmind|big|large)\b",
     re.I,
 )

@@ -423,7 +423,13 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
         r"ratings)|(?:human|people['’]s|users['’]) comparisons",
         "pairwise preferences",
     ),
-    (r"cheat(?:s|ed|ing)?(?: on)?", "reward hacking"),
+    # (… of an objective only: "AI that cheats at chess" or "on school exams" is no paper's
+    # subject, and a review found them answered with the reward-hacking paper)
+    (
+        r"cheat(?:s|ed|ing)?(?: on)? (?:(?:its|their|the|a|an) )?(?:own )?(?:objectives?|rewards?|goals?|"
+        r"metrics?|reward functions?|specifications?|evaluations?|benchmarks?)",
+        "reward hacking",
+    ),
     # "situations where the agent or the human can't see everything"
     (
         r"(?:can(?:no|['’])?t|cannot|don['’]t|doesn['’]t|do not|does not) (?:see|observe) (?:everything|all)",
@@ -452,10 +458,14 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
         "factuality",
     ),
     (r"scratch ?pads?(?: notes)?", "chain of thought"),
+    # … of people ("fool the very people grading it", "mislead their evaluators"), not of a
+    # thing ("AI that fools spam filters" is about spam, which no paper is)
     (
-        r"fool(?:s|ed|ing)?|trick(?:s|ed|ing)?|dupe[sd]?|duping|mislead(?:s|ing)?|misled|"
-        r"(?:lie|lies|lying|lied) to",
-        "deceive",
+        r"(?:(?:fool(?:s|ed|ing)?|trick(?:s|ed|ing)?|dupe[sd]?|duping|mislead(?:s|ing)?|misled|"
+        r"(?:lie|lies|lying|lied) to)(?:,? (?:or|and) |\b))+ (?P<who>(?:(?:the|its|their|his|her|our|your|own|very|human|real) ){0,3}"
+        r"(?:people|persons?|humans?|users?|evaluators?|graders?|raters?|overseers?|supervisors?|operators?|"
+        r"developers?|testers?|annotators?|labell?ers?|us|you|them|everyone|someone))",
+        r"deceive \g<who>",
     ),
     (r"sway(?:s|ed|ing)?|nudg(?:e|es|ed|ing)", "influence"),
     (
@@ -490,9 +500,10 @@ _EVERYDAY = [
 def in_field_terms(text: str, keep: Callable[[str], bool] = lambda _: False) -> str:
     """The text with everyday words for the field's terms replaced by them ("AI that learns
     to fool its graders" -> "AI that learns to deceive its evaluators"), except single words
-    `keep` says to leave as written (those the abstracts use)."""
+    `keep` says to leave as written (those the abstracts use). A term may keep a part of what
+    it replaces (`\\g<who>`: whom "fool" is said of)."""
     for pattern, term in _EVERYDAY:
-        text = pattern.sub(lambda m, t=term: m.group(0) if " " not in m.group(0) and keep(m.group(0)) else t,
+        text = pattern.sub(lambda m, t=term: m.group(0) if " " not in m.group(0) and keep(m.group(0)) else m.expand(t),
                            text)  # fmt: skip
     return text
 

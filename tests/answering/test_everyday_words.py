@@ -42,6 +42,11 @@ def test_everyday_words_find_the_papers_in_the_fields_terms(
     "question",
     [
         "Any papers on lidar perception for self-driving cars?",
+        # "cheat" of an objective only, "fool" of people only (a review: all three were
+        # answered with the reward-hacking or deception papers)
+        "AI that cheats at chess",
+        "AI that cheats on school exams",
+        "AI that fools spam filters",
         "Which papers train agents to play chess?",
     ],
 )
@@ -49,7 +54,8 @@ def test_a_subject_the_portfolio_lacks_is_still_refused(
     extractive_bot: QABot, question: str
 ) -> None:
     """Self-driving cars are not put as "autonomous driving", which one abstract mentions in
-    passing (the scope rule would take it for the subject: 7 blind sets' lidar question)."""
+    passing (the scope rule would take it for the subject: 7 blind sets' lidar question); an
+    everyday verb is put in the field's terms only of what the papers say it of."""
     assert extractive_bot.ask(question).abstained
 
 

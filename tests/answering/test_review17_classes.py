@@ -28,6 +28,10 @@ def test_an_order_after_nothing_found_has_no_list_to_order(extractive_bot: QABot
         # (a topic's papers with an order read as a focused question about "oldest")
         ("Gemini papers, from newest to oldest", True),
         ("RLHF papers oldest first", False),
+        ("Gemini papers from oldest", False),
+        # (a list of the metadata too: "from oldest" gave the earliest paper alone)
+        ("list her robotics papers from oldest", False),
+        ("papers by Cassidy Laidlaw from newest", True),
     ],
 )
 def test_an_order_said_from_one_end_to_the_other(
@@ -37,7 +41,8 @@ def test_an_order_said_from_one_end_to_the_other(
     answer = extractive_bot.ask(question)
     years = [c.year for c in answer.citations]
     assert len(years) >= 2 and years == sorted(years, reverse=newest_first), answer.answer
-    assert ("newest first" if newest_first else "oldest first") in answer.answer
+    # (a list of the metadata is in date order unless it says "newest first")
+    assert ("newest first" in answer.answer) == newest_first, answer.answer
 
 
 def test_position_papers_about_where_the_field_should_go(extractive_bot: QABot) -> None:
@@ -54,6 +59,8 @@ def test_position_papers_about_where_the_field_should_go(extractive_bot: QABot) 
     [
         "anything that argues a position rather than proposing a method?",
         "papers that make an argument rather than run experiments",
+        "does she have any opinion pieces rather than new methods?",
+        "opinion papers about the direction the field should take",
     ],
 )
 def test_a_position_paper_described(extractive_bot: QABot, question: str) -> None:
@@ -67,3 +74,25 @@ def test_a_position_paper_described(extractive_bot: QABot, question: str) -> Non
 def test_a_clause_after_one_filter_takes_no_comma(extractive_bot: QABot) -> None:
     answer = extractive_bot.ask("technical reports from 2024")
     assert answer.answer.startswith("Indexed papers from 2024 that are technical reports (3 of 50)")
+
+
+@pytest.mark.parametrize(
+    ("chain", "title"),
+    [
+        (
+            [
+                "papers on masking in sequential decision problems?",
+                "the earlier of those two — who wrote it?",
+            ],
+            "Towards Flexible Inference in Sequential Decision Problems via Bidirectional Transformers",
+        ),
+        (
+            ["papers from 2019?", "the later of the two: what is it about?"],
+            "On the Utility of Learning about Humans for Human-AI Coordination",
+        ),
+    ],
+)
+def test_the_earlier_of_those_two(extractive_bot: QABot, chain: list[str], title: str) -> None:
+    """ "Neither of the 2 papers just listed mentions that": the pair was searched for "earlier"."""
+    *_, answer = _chain(extractive_bot, chain)
+    assert answer.citations and answer.citations[0].title == title, answer.answer

@@ -303,6 +303,20 @@ def test_stats_per_profile_in_a_lab(lab_bot, monkeypatch: pytest.MonkeyPatch) ->
     assert bad.exit_code == 1 and "No indexed profile matches 'Nobody'" in bad.output
 
 
+def test_chat_says_there_is_nothing_to_order_and_goes_on(env: dict[str, str]) -> None:
+    """An order after an answer that found nothing is told so, as a reply, and the chat goes
+    on (it listed all 50 papers in date order)."""
+    result = runner.invoke(
+        app,
+        ["chat"],
+        input="any papers on protein folding?\nput them in date order\nWhich papers came out in 2019?\n/quit\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "so there is nothing to put in order" in result.output
+    assert "Traceback" not in result.output
+    assert "On the Utility of Learning about Humans for Human-AI Coordination" in result.stdout
+
+
 def test_chat_follow_up_refers_to_the_list_just_given(env: dict[str, str]) -> None:
     result = runner.invoke(
         app,

@@ -243,7 +243,9 @@ CHRONOLOGICAL = re.compile(
 # An order said at the end of a question ("…, oldest first", "… from newest to oldest")
 _ORDER_AT_END = re.compile(
     r"[\s,;:—–-]*(?:(?:sorted |listed |ordered )?(?:in |by )?(?:date|time|chronological|reverse chronological) order|"
-    r"chronologically|sorted by (?:date|year)|(?:from )?(?:the )?(?:oldest|earliest|newest|latest|most recent)"
+    r"chronologically|sorted by (?:date|year)|from (?:the )?(?:oldest|earliest|newest|latest|most recent)"
+    r"(?: ones?)?(?: first| to (?:the )?(?:oldest|earliest|newest|latest|most recent))?|"
+    r"(?:the )?(?:oldest|earliest|newest|latest|most recent)"
     r"(?: ones?)?(?: first| to (?:the )?(?:oldest|earliest|newest|latest|most recent)))"
     r"(?:,?\s*(?:please|pls|plz))?\s*[?.!]*\s*$",
     re.I,
