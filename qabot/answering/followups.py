@@ -347,6 +347,11 @@ def resolve_follow_up(
         # "put them in date order" after an answer that found nothing: no list to order (it
         # listed all 50 papers in date order; the review of round seventeen)
         raise QuestionError(NOTHING_TO_ORDER)
+    if (subset or _OF_THOSE.search(question)) and (last_answer(history) or {}).get("abstained"):
+        # "which of those have code?", "which is the oldest of those?" after an answer that
+        # found nothing: none of "those" (it answered of the whole portfolio; the review of
+        # round eighteen)
+        raise QuestionError(NOTHING_LISTED)
     if (other_end := _other_end(question, history, papers, index)) is not None:
         return other_end
     if (two := _TWO_ORDINALS.search(question)) and _COMPARES.search(question):
@@ -1559,6 +1564,12 @@ def _date_key(paper: Paper) -> tuple[int, str]:
     return (paper.year or 0, paper.date.isoformat() if paper.date else "")
 
 
+# "the oldest of those", "any of them": the last list, in words _SET does not take
+_OF_THOSE = re.compile(r"\b(?:of|among|from) (?:those|these|them)\b", re.I)
+NOTHING_LISTED = (
+    "The last answer found no papers, so there are none of those to choose from. Ask again with "
+    "the topic, e.g. “which papers on reward hacking have code?”."
+)
 NOTHING_TO_ORDER = (
     "The last answer listed no papers, so there is nothing to put in order. Ask for papers "
     "with the order you want, e.g. “papers on reward hacking, oldest first”."

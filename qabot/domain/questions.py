@@ -89,6 +89,11 @@ class Turn(BaseModel):
         description="How the turn answered (assistant turns): 'survey' lists papers, "
         "'focused' is about its first one, …",
     )
+    abstained: bool | None = Field(
+        default=None,
+        description="True when the turn found nothing (assistant turns): 'which of those …' "
+        "after it has no list to pick from.",
+    )
 
 
 class Options(BaseModel):
@@ -129,6 +134,8 @@ def clean_history(history: list[Turn] | None) -> list[dict[str, Any]]:
             entry["citations"] = [clean_text(c) for c in turn.citations]
         if isinstance(turn.shape, str):
             entry["shape"] = clean_text(turn.shape)
+        if turn.abstained:
+            entry["abstained"] = True
         cleaned.append(entry)
     return cleaned
 

@@ -251,6 +251,8 @@ class Answer(BaseModel):
         }
         if self.shape:  # "how big was the study?" is about a focused answer's paper, not a list's
             turn["shape"] = self.shape
+        if self.abstained:  # "which of those have code?" then has no list to pick from
+            turn["abstained"] = True
         return turn
 
     def transcript(self) -> str:

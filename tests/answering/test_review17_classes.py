@@ -96,3 +96,14 @@ def test_the_earlier_of_those_two(extractive_bot: QABot, chain: list[str], title
     """ "Neither of the 2 papers just listed mentions that": the pair was searched for "earlier"."""
     *_, answer = _chain(extractive_bot, chain)
     assert answer.citations and answer.citations[0].title == title, answer.answer
+
+
+@pytest.mark.parametrize("then", ["which of those have code?", "which is the oldest of those?"])
+def test_a_pick_from_an_answer_that_found_nothing(extractive_bot: QABot, then: str) -> None:
+    """The review of round eighteen: it answered of the whole portfolio (9 papers with code,
+    the portfolio's oldest paper). The history says the turn found nothing (`as_turn`)."""
+    first = extractive_bot.ask("any papers on protein folding?")
+    assert first.abstained and first.as_turn()["abstained"] is True
+    history = [{"role": "user", "content": "any papers on protein folding?"}, first.as_turn()]
+    with pytest.raises(QuestionError, match="found no papers, so there are none of those"):
+        extractive_bot.ask(then, history=history)

@@ -63,8 +63,8 @@ History = Annotated[
         description=(
             "The conversation so far, oldest first, for follow-up questions: "
             '{"role": "user", "content": "<question>"} and {"role": "assistant", "content": "<answer>", '
-            '"citations": ["<paper_id>", ...], "shape": "<shape>"} (the previous result\'s citations\' '
-            "paper ids, in order, and its shape)."
+            '"citations": ["<paper_id>", ...], "shape": "<shape>", "abstained": <bool>} (the previous '
+            "result's citations' paper ids, in order, its shape and whether it abstained)."
         )
     ),
 ]
