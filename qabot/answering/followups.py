@@ -347,7 +347,7 @@ def resolve_follow_up(
         # "put them in date order" after an answer that found nothing: no list to order (it
         # listed all 50 papers in date order; the review of round seventeen)
         raise QuestionError(NOTHING_TO_ORDER)
-    if (subset or _OF_THOSE.search(question)) and (last_answer(history) or {}).get("abstained"):
+    if subset and (last_answer(history) or {}).get("abstained"):
         # "which of those have code?", "which is the oldest of those?" after an answer that
         # found nothing: none of "those" (it answered of the whole portfolio; the review of
         # round eighteen)
@@ -1564,8 +1564,6 @@ def _date_key(paper: Paper) -> tuple[int, str]:
     return (paper.year or 0, paper.date.isoformat() if paper.date else "")
 
 
-# "the oldest of those", "any of them": the last list, in words _SET does not take
-_OF_THOSE = re.compile(r"\b(?:of|among|from) (?:those|these|them)\b", re.I)
 NOTHING_LISTED = (
     "The last answer found no papers, so there are none of those to choose from. Ask again with "
     "the topic, e.g. “which papers on reward hacking have code?”."

@@ -166,12 +166,13 @@ STUDY_PEOPLE = (
 
 # An order asked for, not a paper: "list her papers from 2025, newest first" (it answered with
 # the earliest one, for "first"), "…, oldest first"
-DATE_ORDER = (
-    r"(?:newest|latest|most recent|recent|oldest|earliest) (?:ones? |papers? )?first\b|"
-    # "list her robotics papers from oldest", "oldest to newest" (a review: the earliest alone)
+# … from one end to the other: "list her robotics papers from oldest", "oldest to newest" (a
+# review: the earliest alone); a survey asked so is in date order (`CHRONOLOGICAL`)
+FROM_END_ORDER = (
     r"\bfrom (?:the )?(?:oldest|earliest|newest|latest|most recent)\b(?: to (?:the )?\w+(?: recent)?)?|"
     r"\b(?:oldest|earliest|newest|latest) to (?:the )?(?:newest|latest|most recent|oldest|earliest)\b"
 )
+DATE_ORDER = rf"(?:newest|latest|most recent|recent|oldest|earliest) (?:ones? |papers? )?first\b|{FROM_END_ORDER}"
 # … the newest first ("most recent first", "in reverse chronological order")
 NEWEST_FIRST = re.compile(
     r"\b(?:newest|latest|most recent|recent) (?:ones? |papers? )?first\b|"

@@ -227,11 +227,15 @@ class HybridRetriever:
         # (… and everyday words put in the field's terms for both, as answering a question
         # does; the search API searches what it is given)
         if mode in ("hybrid", "dense"):
-            dense = self.dense(self.spelled(query, False, respell), n, filters, allowed)
+            dense = self.dense(
+                self.spelled(query, respell=False, everyday=respell), n, filters, allowed
+            )
         else:
             dense = []
         if mode in ("hybrid", "lexical"):
-            lexical = self.lexical(self.spelled(query, respell, respell), n, filters, allowed)
+            lexical = self.lexical(
+                self.spelled(query, respell=respell, everyday=respell), n, filters, allowed
+            )
         else:
             lexical = []
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, ClassVar
 from langchain_core.prompts import ChatPromptTemplate
 
 from qabot.answering.extractive import stream_lines, survey_lines
-from qabot.answering.framing import ASKING, FRAME, FUNCTION_WORDS, NEWEST_FIRST, without_preamble
+from qabot.answering.framing import (
+    ASKING,
+    FRAME,
+    FROM_END_ORDER,
+    FUNCTION_WORDS,
+    NEWEST_FIRST,
+    without_preamble,
+)
 from qabot.answering.prompts import SURVEY_ORDER, SURVEY_PROMPT
 from qabot.answering.shapes.base import (
     Detected,
@@ -234,8 +241,7 @@ CHRONOLOGICAL = re.compile(
     # "list her papers on assistive agents, oldest first" (dev19: listed by relevance)
     r"\b(?:oldest|earliest) (?:one )?first\b|\bchronological(?:ly)?\b|\bin (?:date|time) order\b|"
     # "list her Gemini papers from oldest", "newest to oldest" (the review of round seventeen)
-    r"\bfrom (?:the )?(?:oldest|earliest|newest|latest|most recent)\b|"
-    r"\b(?:oldest|earliest|newest|latest) to (?:the )?(?:newest|latest|most recent|oldest|earliest)\b",
+    + FROM_END_ORDER,
     re.I,
 )
 
